@@ -1,0 +1,153 @@
+"""The ``trygghet`` command: serve the app, manage the database, export answers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import create_app
+from .extensions import db
+
+
+def with_app(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command inside an app context; turn known failures into a message, not a trace."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            app = create_app()
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+        with app.app_context():
+            try:
+                return func(*args, **kwargs)
+            except SQLAlchemyError as exc:
+                raise click.ClickException(f"database error: {exc}") from exc
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Trygghet: perceived-safety surveys and the local situation picture."""
+
+
+@main.group("db")
+def db_group() -> None:
+    """Create, upgrade and fill the database."""
+
+
+def upgrade_database() -> None:
+    from .migrate import upgrade
+
+    with db.engine.begin() as connection:
+        upgrade(connection)
+
+
+def prepare_database() -> bool:
+    """Upgrade the schema to the newest migration and load default data if empty."""
+    from .seed import load_default_places
+
+    upgrade_database()
+    seeded = load_default_places(db.session)
+    db.session.commit()
+    return seeded
+
+
+@db_group.command("upgrade")
+@with_app
+def db_upgrade() -> None:
+    """Run the migrations up to the newest schema."""
+    upgrade_database()
+    click.echo("database is up to date")
+
+
+@db_group.command("init")
+@with_app
+def db_init() -> None:
+    """Upgrade the schema and load the default places if the database is empty."""
+    seeded = prepare_database()
+    click.echo("database is up to date" + ("; default places loaded" if seeded else ""))
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@with_app
+def db_revision(message: str) -> None:
+    """Write a new migration from the models (for developers)."""
+    from .migrate import revision
+
+    with db.engine.begin() as connection:
+        revision(connection, message)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export stored data."""
+
+
+@export_group.command("responses")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="File to write; '-' (the default) writes to standard output.",
+)
+@with_app
+def export_responses(fmt: str, out: str) -> None:
+    """Write every stored answer, one row per response."""
+    from .exports import write_responses
+
+    if out == "-":
+        write_responses(db.session, sys.stdout, fmt)
+        return
+    with open(out, "w", encoding="utf-8", newline="") as stream:
+        count = write_responses(db.session, stream, fmt)
+    click.echo(f"{count} responses written to {out}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes [default: number of CPU cores].",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Threads per worker.",
+)
+def serve(host: str, port: int, workers: int | None, threads: int) -> None:
+    """Run the app with gunicorn, after upgrading the database and loading defaults."""
+    from .serve import run
+
+    try:
+        app = create_app()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with app.app_context():
+        try:
+            prepare_database()
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"cannot prepare the database: {exc}") from exc
+    run(app, host=host, port=port, workers=workers, threads=threads)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Configuration in layers: safe defaults here, secrets and URLs from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+class Defaults:
+    TRYGGHET_SUPPRESS_BELOW = 10
+    #: Who is responsible for the answers, as told in the privacy notice.
+    TRYGGHET_CONTROLLER = "Polisen, lokalpolisområde Vällingby"
+    TRYGGHET_CONTACT = "registrator@polisen.se"
+    #: Months after which free-text comments are deleted, as told in the privacy notice.
+    TRYGGHET_COMMENT_RETENTION_MONTHS = 24
+    #: Used for QR posters so they point at the public address, not the one you browse by.
+    TRYGGHET_BASE_URL: str | None = None
+    #: How many reverse proxies in front of the app may set X-Forwarded-* headers.
+    TRUSTED_PROXIES = 0
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SURVEY_RATE_LIMIT = "10 per minute; 60 per hour"
+
+    # A whole answer is a few kB; anything much larger is not a survey answer.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    # A resident may leave the form open a while before sending it.
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    BABEL_DEFAULT_LOCALE = "sv"
+    JSON_SORT_KEYS = False
+
+
+_ENV_PARSERS: dict[str, Any] = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "TRYGGHET_SUPPRESS_BELOW": int,
+    "TRYGGHET_CONTROLLER": str,
+    "TRYGGHET_CONTACT": str,
+    "TRYGGHET_BASE_URL": str,
+    "TRUSTED_PROXIES": int,
+    "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
+    "RATELIMIT_STORAGE_URI": str,
+    "SURVEY_RATE_LIMIT": str,
+}
+
+
+def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Load defaults, then environment variables, then the caller's overrides."""
+    app.config.from_object(Defaults)
+    for name, parse in _ENV_PARSERS.items():
+        raw = os.environ.get(name)
+        if raw is not None and raw != "":
+            try:
+                app.config[name] = parse(raw)
+            except ValueError as exc:
+                raise RuntimeError(f"environment variable {name}={raw!r} is not valid") from exc
+    app.config.update(overrides or {})
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'trygghet.db'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    base_url = app.config.get("TRYGGHET_BASE_URL")
+    if base_url and base_url.startswith("https://"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating a random one readable by the owner only."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / SECRET_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text("ascii").strip()
+        if len(key) < 32:
+            raise RuntimeError(
+                f"{path} holds no usable secret key; delete it to make a new one"
+            ) from None
+        return key
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key

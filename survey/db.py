@@ -1,0 +1,81 @@
+"""The database extension: one engine per app, one session per request or CLI command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session, scoped_session
+
+#: How long a SQLite writer waits for a lock before giving up (ms).
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with the settings Trygghet relies on for each backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = kwargs.pop("connect_args", {})
+        # A server that is down must give a quick 503, not a hanging request.
+        connect_args.setdefault("connect_timeout", 3)
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # WAL lets readers go on while one answer is written; NORMAL is durable in WAL mode
+    # except for the last transactions on power loss (not on a process crash).
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+class _State:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        #: What sessions bind to: the engine, or in tests one connection in a transaction.
+        self.bind: Engine | Connection = engine
+        self.join_transaction_mode: str = "conditional_savepoint"
+
+
+class Database:
+    """Unbound extension: ``db.init_app(app)``; ``db.session`` in requests and commands."""
+
+    def __init__(self) -> None:
+        self.session = scoped_session(self._new_session)
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["trygghet.db"] = _State(make_engine(app.config["DATABASE_URL"]))
+        app.teardown_appcontext(self._remove_session)
+
+    @staticmethod
+    def state(app: Flask | None = None) -> _State:
+        return (app or current_app).extensions["trygghet.db"]
+
+    @property
+    def engine(self) -> Engine:
+        return self.state().engine
+
+    def _new_session(self) -> Session:
+        state = self.state()
+        return Session(
+            bind=state.bind,
+            expire_on_commit=False,
+            join_transaction_mode=state.join_transaction_mode,  # type: ignore[arg-type]
+        )
+
+    def _remove_session(self, _exc: BaseException | None) -> None:
+        self.session.remove()
+
+    def ping(self) -> None:
+        """Raise if the database does not answer."""
+        self.session.execute(text("SELECT 1"))

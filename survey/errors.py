@@ -1,0 +1,90 @@
+"""Error pages in the visitor's language; never a traceback, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("The request could not be understood"), _l("Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address. Check the link or start from the home page."),
+    ),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (
+        _l("Too much data"),
+        _l("What you sent is larger than any survey answer can be. Please shorten it."),
+    ),
+    429: (
+        _l("Too many answers from here"),
+        _l(
+            "We have received many answers from your connection in a short time. "
+            "Please wait a while and try again."
+        ),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("We could not handle your request. Please try again in a moment."),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service cannot be reached right now. Please try again in a few minutes."),
+    ),
+}
+
+CSRF_MESSAGE = (
+    _l("The form has expired"),
+    _l(
+        "For your security the form can only be sent from this site and within a few hours. "
+        "Go back, reload the page and send your answers again."
+    ),
+)
+
+
+def render_error(status: int, message: tuple | None = None, headers: dict | None = None):
+    title, body = message or MESSAGES.get(status, MESSAGES[500])
+    page = render_template("errors/error.html", status=status, title=title, body=body)
+    return page, status, headers or {}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError):
+        return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        if request.path == "/healthz":
+            return exc
+        headers = {"Retry-After": "60"} if exc.code == 429 else None
+        return render_error(exc.code, MESSAGES.get(exc.code), headers)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        log.warning("database unavailable: %s", exc.orig)
+        db.session.rollback()
+        return render_error(503, headers={"Retry-After": "30"})
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(exc: SQLAlchemyError):
+        log.exception("database error")
+        db.session.rollback()
+        return render_error(500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error")
+        return render_error(500)

@@ -1,0 +1,48 @@
+"""Where answers are about: a local police area, its areas and their places."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+
+class PoliceArea(Base):
+    """A lokalpolisområde (LPO), e.g. Vällingby."""
+
+    __tablename__ = "police_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    areas: Mapped[list[Area]] = relationship(back_populates="police_area", order_by="Area.name")
+
+
+class Area(Base):
+    """An ansvarsområde within a police area, e.g. Bromma."""
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    police_area_id: Mapped[int] = mapped_column(ForeignKey("police_area.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    police_area: Mapped[PoliceArea] = relationship(back_populates="areas")
+    places: Mapped[list[Place]] = relationship(back_populates="area", order_by="Place.name")
+
+
+class Place(Base):
+    """A place residents talk about: a square, a station, a centre."""
+
+    __tablename__ = "place"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    #: The stable name in URLs, QR posters, imports and exports, e.g. ``brommaplan``.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    area: Mapped[Area] = relationship(back_populates="places")

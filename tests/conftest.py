@@ -1,0 +1,168 @@
+"""Shared fixtures: a migrated database of each kind, the app, its clients and helpers.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. Each run
+migrates its own empty database (a temp file, or a fresh schema that is dropped afterwards, so
+the server's database is left as it was found). Tests commit for real, as the app does, and
+each test starts from the default data: afterwards every table is emptied and re-seeded. That
+keeps one mechanism for the test client, the CLI and the live server of the browser tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, joinedload
+
+from survey import create_app
+from survey.cli import main
+from survey.db import make_engine
+from survey.extensions import db
+from survey.migrate import upgrade
+from survey.models import Base, Response
+from survey.seed import load_default_places
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+#: The required answers of questionnaire v1; tests add to it.
+VALID_ANSWER = {
+    "relation": "live",
+    "safety_day": "1",
+    "safety_afternoon": "2",
+    "safety_evening": "3",
+    "safety_night": "avoid",
+}
+
+
+@contextmanager
+def empty_database(directory: Path) -> Iterator[str]:
+    """Yield the URL of a new, empty database; remove it afterwards."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{directory / f'test-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    schema = f"trygghet_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(TEST_DATABASE_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated to the newest schema, shared by the whole run."""
+    with empty_database(tmp_path_factory.mktemp("db")) as url:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            upgrade(conn)
+        engine.dispose()
+        yield url
+
+
+def reset_database(url: str) -> None:
+    """Empty every table and load the default data again."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    with Session(engine) as session:
+        load_default_places(session)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the test database with config overrides; clean up after the test."""
+    reset_database(database_url)
+    monkeypatch.setenv("TRYGGHET_INSTANCE", str(tmp_path / "instance"))
+    apps: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        config = {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": "trygghet.test",
+        } | overrides
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(database_url: str, tmp_path: Path, make_app: Callable[..., Flask]) -> CliRunner:
+    """A CLI runner whose commands use the test database."""
+    return CliRunner(
+        env={"DATABASE_URL": database_url, "TRYGGHET_INSTANCE": str(tmp_path / "cli-instance")}
+    )
+
+
+@pytest.fixture
+def cli(runner: CliRunner) -> Callable[..., Any]:
+    def invoke(*args: str, **kwargs: Any) -> Any:
+        return runner.invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+    return invoke
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_INPUT.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def submit(client: FlaskClient, slug: str, data: dict[str, Any], **kwargs: Any):
+    """Answer the survey for a place as a browser would: GET the form, POST with its token."""
+    path = f"/s/{slug}"
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
+
+
+def count_responses(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Response)) or 0
+
+
+def stored_responses(app: Flask) -> list[Response]:
+    with app.app_context():
+        query = select(Response).options(joinedload(Response.place)).order_by(Response.id)
+        return list(db.session.scalars(query))

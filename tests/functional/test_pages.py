@@ -1,0 +1,144 @@
+"""The other public pages: home, languages, privacy, QR posters, health and error pages."""
+
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import text
+
+from survey.extensions import db
+
+
+def test_home_lists_every_area_and_its_places(client):
+    page = client.get("/").get_data(as_text=True)
+    for area in ("Bromma", "Hässelby-Vällingby", "Ekerö"):
+        assert f">{area}</h2>" in page
+    for slug, name in [
+        ("brommaplan", "Brommaplan"),
+        ("akeshov", "Åkeshov"),
+        ("racksta", "Råcksta"),
+        ("drottningholm", "Drottningholm"),
+        ("vallingby-centrum", "Vällingby centrum"),
+    ]:
+        assert f'<a href="/s/{slug}">{name}</a>' in page
+
+
+def test_swedish_is_the_default_language(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="sv">' in page
+    assert "Hur trygg känner du dig?" in page
+
+
+def test_english_by_accept_language(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "How safe do you feel?" in page
+
+
+def test_language_switch_is_visible_and_remembered(client):
+    page = client.get("/s/alvik").get_data(as_text=True)
+    assert '<a href="/s/alvik?lang=en" lang="en" hreflang="en">English</a>' in page
+    english = client.get("/s/alvik?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english
+    assert "How safe do you feel here in the evening" in english
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="sv">' in client.get("/?lang=sv").get_data(as_text=True)
+
+
+def test_unknown_language_falls_back_to_swedish(client):
+    assert '<html lang="sv">' in client.get("/?lang=xx").get_data(as_text=True)
+
+
+def test_privacy_notice_is_linked_from_every_page(client):
+    for path in ("/", "/s/alvik", "/s/alvik/tack", "/integritet", "/qr/alvik", "/nowhere"):
+        assert 'href="/integritet"' in client.get(path).get_data(as_text=True), path
+    page = client.get("/integritet").get_data(as_text=True)
+    assert "Polisen, lokalpolisområde Vällingby" in page
+    assert "24 månader" in page
+    assert "IP-adress" in page
+
+
+def test_assets_are_served_locally(client):
+    page = client.get("/s/alvik").get_data(as_text=True)
+    assert "https://" not in page
+    assert "http://" not in page.replace("http://trygghet.test", "")
+    with client.get("/static/style.css") as css:
+        assert css.status_code == 200
+        assert css.content_type.startswith("text/css")
+
+
+def _decode(png: bytes) -> str:
+    [result] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return result.text
+
+
+def test_qr_png_encodes_the_absolute_survey_url(client):
+    response = client.get("/qr/brommaplan.png")
+    assert response.status_code == 200
+    assert response.content_type == "image/png"
+    assert _decode(response.data) == "http://trygghet.test/s/brommaplan"
+
+
+def test_qr_uses_the_configured_public_address(make_app):
+    client = make_app(TRYGGHET_BASE_URL="https://trygghet.example.se/").test_client()
+    assert _decode(client.get("/qr/alvik.png").data) == "https://trygghet.example.se/s/alvik"
+
+
+def test_qr_svg_is_an_svg_of_the_same_code(client):
+    response = client.get("/qr/brommaplan.svg")
+    assert response.status_code == 200
+    assert response.content_type.startswith("image/svg+xml")
+    assert response.data.startswith(b"<svg")
+    assert b"<title>Brommaplan</title>" in response.data
+
+
+def test_poster_page_shows_code_and_address(client):
+    page = client.get("/qr/ekero-centrum").get_data(as_text=True)
+    assert "Ekerö centrum" in page
+    assert 'src="/qr/ekero-centrum.svg"' in page
+    assert "http://trygghet.test/s/ekero-centrum" in page
+
+
+@pytest.mark.parametrize("path", ["/qr/atlantis.svg", "/qr/atlantis.png", "/qr/atlantis"])
+def test_qr_for_unknown_place_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_healthz_is_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "up"}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/none.db")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+
+
+def test_database_down_gives_a_friendly_503_page(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/none.db")
+    response = app.test_client().get("/s/brommaplan")
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Tillfälligt otillgänglig" in page
+    assert "Traceback" not in page
+
+
+def test_wrong_method_is_a_405_page(client):
+    response = client.delete("/s/alvik")
+    assert response.status_code == 405
+    assert "Inte tillåtet" in response.get_data(as_text=True)
+
+
+def test_default_places_are_present(app):
+    with app.app_context():
+        rows = db.session.execute(
+            text(
+                "SELECT a.slug, count(*) FROM place p JOIN area a ON a.id = p.area_id "
+                "GROUP BY a.slug ORDER BY a.slug"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("bromma", 8), ("ekero", 3), ("hasselby-vallingby", 6)]

@@ -1,0 +1,200 @@
+"""Answering the survey: a valid answer is stored once; every bad input stores nothing."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect
+
+from survey.extensions import db
+from survey.models import Response
+
+from ..conftest import VALID_ANSWER, count_responses, csrf_token, stored_responses, submit
+
+
+def test_the_form_shows_every_question_as_a_labelled_group(client):
+    page = client.get("/s/brommaplan").get_data(as_text=True)
+    assert "<h1>Brommaplan</h1>" in page
+    assert page.count("<fieldset") == 24  # every item but the comment is a choice group
+    assert "<legend>Hur trygg känner du dig här på kvällen (kl. 18–22)?" in page
+    assert '<label for="safety_evening-4">Jag undviker platsen då av oro</label>' in page
+    assert '<label for="comment">' in page
+    assert 'maxlength="1000"' in page
+
+
+def test_unknown_place_is_404(client):
+    response = client.get("/s/atlantis")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.get_data(as_text=True)
+
+
+def test_a_valid_answer_is_stored_and_redirects_to_thanks(app, client):
+    data = VALID_ANSWER | {
+        "problem_alcohol": "4",
+        "problem_drug_dealing": "dk",
+        "worry": "3",
+        "victim": "yes",
+        "reported": "no",
+        "police_priority": ["presence", "alcohol"],
+        "police_cares": "2",
+        "comment": "Mörkt vid busshållplatsen.",
+        "age_band": "25-44",
+        "gender": "woman",
+    }
+    response = submit(client, "brommaplan", data)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/s/brommaplan/tack")
+    [stored] = stored_responses(app)
+    assert stored.place.slug == "brommaplan"
+    assert stored.submitted_on == dt.date.today()
+    assert stored.questionnaire_version == 1
+    assert stored.source == "web"
+    assert stored.safety_night == "avoid"
+    assert stored.problem_alcohol == "4"
+    assert stored.police_priority == "presence;alcohol"
+    assert stored.reported == "no"
+    assert stored.comment == "Mörkt vid busshållplatsen."
+    assert stored.worry == "3"
+    assert stored.avoided is None
+
+    thanks = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tack för dina svar" in thanks
+    assert "minst 10 personer" in thanks
+
+
+def test_reported_is_dropped_when_not_a_victim(app, client):
+    submit(client, "alvik", VALID_ANSWER | {"victim": "no", "reported": "yes"})
+    [stored] = stored_responses(app)
+    assert stored.victim == "no"
+    assert stored.reported is None
+
+
+def test_nothing_identifying_is_stored(app, client):
+    submit(
+        client,
+        "alvik",
+        VALID_ANSWER,
+        headers={"User-Agent": "UniqueAgent/1.0"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+    with app.app_context():
+        columns = {c["name"] for c in inspect(db.engine).get_columns("response")}
+        row = db.session.execute(Response.__table__.select()).one()
+    assert not {"ip", "ip_address", "user_agent", "created_at", "session", "cookie"} & columns
+    assert "203.0.113.7" not in repr(tuple(row))
+    assert "UniqueAgent" not in repr(tuple(row))
+    assert type(row.submitted_on) is dt.date
+
+
+def _errors(page: str) -> str:
+    start = page.index('class="error-summary"')
+    return page[start : page.index("</div>", start)]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (VALID_ANSWER | {"safety_evening": "5"}, "safety_evening", "Välj ett av alternativen"),
+        (VALID_ANSWER | {"relation": "tourist"}, "relation", "Välj ett av alternativen"),
+        (
+            {k: v for k, v in VALID_ANSWER.items() if k != "safety_night"},
+            "safety_night",
+            "Svara på frågan.",
+        ),
+        (VALID_ANSWER | {"problem_litter": "9"}, "problem_litter", "Välj ett av alternativen"),
+        (VALID_ANSWER | {"comment": "x" * 1001}, "comment", "Skriv högst 1000 tecken."),
+        (
+            VALID_ANSWER | {"police_priority": ["presence", "drugs", "youth", "traffic"]},
+            "police_priority",
+            "Välj högst 3 alternativ.",
+        ),
+        (
+            VALID_ANSWER | {"police_priority": ["presence", "bribes"]},
+            "police_priority",
+            "Välj ett av alternativen",
+        ),
+    ],
+)
+def test_bad_answers_get_a_message_and_store_nothing(app, client, data, field, message):
+    response = submit(client, "brommaplan", data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = _errors(page)
+    assert f'href="#{field}' in summary
+    assert message in summary
+    assert 'class="field-error"' in page
+    assert count_responses(app) == 0
+
+
+def test_entered_values_are_kept_when_the_form_comes_back(client):
+    data = VALID_ANSWER | {
+        "safety_day": "",
+        "worry": "4",
+        "comment": "Kvar <b>efter</b> fel",
+        "police_priority": ["drugs"],
+    }
+    page = submit(client, "brommaplan", data).get_data(as_text=True)
+    assert '<input checked id="worry-3" name="worry" type="radio" value="4">' in page
+    assert (
+        '<input checked id="police_priority-2" name="police_priority" type="checkbox" '
+        'value="drugs">' in page
+    )
+    assert "Kvar &lt;b&gt;efter&lt;/b&gt; fel</textarea>" in page
+
+
+def test_english_messages(client):
+    page = submit(client, "brommaplan?lang=en", {"relation": "live"}).get_data(as_text=True)
+    assert "There is a problem" in page
+    assert "Answer this question." in page
+
+
+def test_missing_csrf_token_is_a_400_page_in_the_users_language(app, client):
+    response = client.post("/s/brommaplan", data=VALID_ANSWER)
+    assert response.status_code == 400
+    assert "Formuläret har gått ut" in response.get_data(as_text=True)
+    response = client.post("/s/brommaplan", data=VALID_ANSWER, headers={"Accept-Language": "en"})
+    assert "The form has expired" in response.get_data(as_text=True)
+    assert count_responses(app) == 0
+
+
+def test_wrong_csrf_token_is_refused(app, client):
+    csrf_token(client, "/s/brommaplan")
+    response = client.post("/s/brommaplan", data=VALID_ANSWER | {"csrf_token": "forged"})
+    assert response.status_code == 400
+    assert count_responses(app) == 0
+
+
+def test_a_token_from_another_session_is_refused(app):
+    token = csrf_token(app.test_client(), "/s/brommaplan")
+    response = app.test_client().post("/s/brommaplan", data=VALID_ANSWER | {"csrf_token": token})
+    assert response.status_code == 400
+    assert count_responses(app) == 0
+
+
+def test_a_filled_honeypot_is_dropped_silently(app, client):
+    response = submit(client, "brommaplan", VALID_ANSWER | {"homepage": "http://spam.example"})
+    assert response.status_code == 303
+    assert count_responses(app) == 0
+
+
+def test_an_oversized_body_is_413(app, client):
+    token = csrf_token(client, "/s/brommaplan")
+    response = client.post(
+        "/s/brommaplan", data=VALID_ANSWER | {"csrf_token": token, "comment": "x" * 100_000}
+    )
+    assert response.status_code == 413
+    assert "För mycket data" in response.get_data(as_text=True)
+    assert count_responses(app) == 0
+
+
+def test_rate_limit_answers_429_with_a_page(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, SURVEY_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    assert submit(client, "alvik", VALID_ANSWER).status_code == 303
+    assert submit(client, "alvik", VALID_ANSWER).status_code == 303
+    response = submit(client, "alvik", VALID_ANSWER)
+    assert response.status_code == 429
+    assert "För många svar härifrån" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"]
+    assert count_responses(app) == 2
+    # Reading the form is never limited.
+    assert client.get("/s/alvik").status_code == 200

@@ -1,0 +1,55 @@
+"""Migrations: upgrade head on an empty database gives exactly the models' schema."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from survey.db import make_engine
+from survey.migrate import upgrade
+from survey.models import Base
+
+from .conftest import empty_database
+
+
+def test_upgrade_head_on_an_empty_database_matches_the_models(tmp_path):
+    with empty_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                upgrade(conn)
+            with engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+                diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        finally:
+            engine.dispose()
+    assert {"police_area", "area", "place", "response", "alembic_version"} <= tables
+    assert diff == []
+
+
+def test_database_refuses_an_impossible_answer(tmp_path):
+    with empty_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                upgrade(conn)
+                conn.execute(text("INSERT INTO police_area (id, slug, name) VALUES (1, 'p', 'P')"))
+                conn.execute(
+                    text(
+                        "INSERT INTO area (id, police_area_id, slug, name) VALUES (1, 1, 'a', 'A')"
+                    )
+                )
+                conn.execute(
+                    text("INSERT INTO place (id, area_id, slug, name) VALUES (1, 1, 'x', 'X')")
+                )
+            insert = text(
+                "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
+                "safety_evening) VALUES (1, '2026-01-01', 1, 'web', :value)"
+            )
+            with engine.begin() as conn:
+                conn.execute(insert, {"value": "4"})
+            with pytest.raises(IntegrityError), engine.begin() as conn:
+                conn.execute(insert, {"value": "terrible"})
+        finally:
+            engine.dispose()

@@ -1,0 +1,261 @@
+"""The questionnaire loader: version 1 as DESIGN section 4 defines it, and clear errors."""
+
+import pytest
+import yaml
+
+from survey.questionnaire import QuestionnaireError, builtin, load_text, text
+
+PROBLEMS = [
+    "alcohol",
+    "drug_dealing",
+    "drug_use",
+    "groups",
+    "harassment",
+    "violence",
+    "theft",
+    "vandalism",
+    "litter",
+    "lighting",
+    "traffic",
+]
+
+
+def test_version_1_has_the_item_codes_of_the_design():
+    q = builtin(1)
+    assert q.version == 1
+    assert q.codes == [
+        "relation",
+        "safety_day",
+        "safety_afternoon",
+        "safety_evening",
+        "safety_night",
+        *[f"problem_{key}" for key in PROBLEMS],
+        "worry",
+        "avoided",
+        "victim",
+        "reported",
+        "police_priority",
+        "police_cares",
+        "comment",
+        "age_band",
+        "gender",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "values"),
+    [
+        ("relation", ("live", "work", "study", "visit", "pass")),
+        ("safety_evening", ("1", "2", "3", "4", "avoid", "na", "dk")),
+        ("problem_drug_dealing", ("0", "1", "2", "3", "4", "dk")),
+        ("worry", ("1", "2", "3", "4", "dk")),
+        ("avoided", ("yes", "no")),
+        ("victim", ("yes", "no", "dk")),
+        ("reported", ("yes", "no")),
+        (
+            "police_priority",
+            ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other"),
+        ),
+        ("police_cares", ("1", "2", "3", "4", "dk")),
+        ("age_band", ("16-24", "25-44", "45-64", "65+", "na")),
+        ("gender", ("woman", "man", "other", "na")),
+    ],
+)
+def test_version_1_options(code, values):
+    assert builtin(1).item(code).values == values
+
+
+def test_every_text_exists_in_swedish_and_english():
+    q = builtin(1)
+    for item in q.items:
+        assert item.label.keys() >= {"sv", "en"}, item.code
+        for option in item.options:
+            assert option.label.keys() >= {"sv", "en"}, (item.code, option.value)
+
+
+def test_rules_of_version_1():
+    q = builtin(1)
+    assert [i.code for i in q.items if i.required] == [
+        "relation",
+        "safety_day",
+        "safety_afternoon",
+        "safety_evening",
+        "safety_night",
+    ]
+    assert q.item("police_priority").max_choices == 3
+    assert q.item("comment").max_length == 1000
+    assert q.item("reported").only_if == {"victim": "yes"}
+
+
+def test_clean_joins_multi_choice_and_applies_skips():
+    q = builtin(1)
+    cleaned = q.clean(
+        {
+            "victim": "no",
+            "reported": "yes",
+            "police_priority": ["presence", "drugs"],
+            "comment": "  hello  ",
+        }
+    )
+    assert cleaned["reported"] is None
+    assert cleaned["police_priority"] == "presence;drugs"
+    assert cleaned["comment"] == "hello"
+    assert cleaned["worry"] is None
+    assert q.clean({"victim": "yes", "reported": "no"})["reported"] == "no"
+
+
+def test_text_falls_back_to_swedish():
+    assert text({"sv": "Hej", "en": "Hello"}, "en") == "Hello"
+    assert text({"sv": "Hej"}, "de") == "Hej"
+    assert text(None, "sv") == ""
+
+
+def _minimal(**changes):
+    data = {
+        "version": 2,
+        "title": {"sv": "T"},
+        "sections": [
+            {
+                "key": "s",
+                "title": {"sv": "S"},
+                "items": [
+                    {
+                        "code": "relation",
+                        "type": "single",
+                        "label": {"sv": "Koppling"},
+                        "options": [{"value": "live", "label": {"sv": "Bor"}}],
+                    },
+                ],
+            },
+        ],
+    }
+    data.update(changes)
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def test_a_valid_later_version_may_narrow_the_catalogue():
+    q = load_text(_minimal(), catalogue=builtin(1))
+    assert q.version == 2
+    assert q.codes == ["relation"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("version: [", "not valid YAML"),
+        ("- a\n- b\n", "must be a mapping"),
+        (_minimal(version="two"), "version: must be a whole number"),
+        (_minimal(title={"en": "Only English"}), "title: a Swedish (sv) text is required"),
+        (_minimal(sections=[]), "sections: must be a non-empty list"),
+        (
+            _minimal(
+                sections=[
+                    {
+                        "key": "s",
+                        "title": {"sv": "S"},
+                        "items": [
+                            {
+                                "code": "unknown_item",
+                                "type": "single",
+                                "label": {"sv": "X"},
+                                "options": [{"value": "a", "label": {"sv": "A"}}],
+                            }
+                        ],
+                    }
+                ]
+            ),
+            "unknown_item: not a known item code",
+        ),
+        (
+            _minimal(
+                sections=[
+                    {
+                        "key": "s",
+                        "title": {"sv": "S"},
+                        "items": [
+                            {
+                                "code": "relation",
+                                "type": "single",
+                                "label": {"sv": "X"},
+                                "options": [{"value": "moon", "label": {"sv": "Månen"}}],
+                            }
+                        ],
+                    }
+                ]
+            ),
+            "relation: unknown option values ['moon']",
+        ),
+        (
+            _minimal(
+                sections=[
+                    {
+                        "key": "s",
+                        "title": {"sv": "S"},
+                        "items": [
+                            {
+                                "code": "relation",
+                                "type": "single",
+                                "label": {"sv": "X"},
+                                "options": "nope",
+                            },
+                        ],
+                    }
+                ]
+            ),
+            "relation.options: unknown option set 'nope'",
+        ),
+        (
+            _minimal(
+                sections=[
+                    {
+                        "key": "s",
+                        "title": {"sv": "S"},
+                        "items": [
+                            {
+                                "code": "relation",
+                                "type": "single",
+                                "label": {"sv": "X"},
+                                "options": [{"value": "live", "label": {"sv": "A"}}],
+                            },
+                            {
+                                "code": "relation",
+                                "type": "single",
+                                "label": {"sv": "X"},
+                                "options": [{"value": "live", "label": {"sv": "A"}}],
+                            },
+                        ],
+                    }
+                ]
+            ),
+            "item code 'relation' is used twice",
+        ),
+        (
+            _minimal(
+                sections=[
+                    {
+                        "key": "s",
+                        "title": {"sv": "S"},
+                        "items": [{"code": "comment", "type": "text", "label": {"sv": "X"}}],
+                    }
+                ]
+            ),
+            "comment: a text item needs max_length",
+        ),
+        (
+            _minimal(
+                sections=[
+                    {
+                        "key": "s",
+                        "title": {"sv": "S"},
+                        "items": [{"code": "Bad Code", "type": "single", "label": {"sv": "X"}}],
+                    }
+                ]
+            ),
+            "code must be lower-case letters",
+        ),
+    ],
+)
+def test_invalid_definitions_are_refused_with_a_specific_problem(source, expected):
+    with pytest.raises(QuestionnaireError) as info:
+        load_text(source, catalogue=builtin(1))
+    assert any(expected in problem for problem in info.value.problems), info.value.problems
