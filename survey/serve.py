@@ -19,7 +19,8 @@ class _Server(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # newer settings are skipped on older gunicorn
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.application
@@ -40,5 +41,7 @@ def run(app: Flask, host: str, port: int, workers: int | None, threads: int) -> 
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
+        # The control socket would sit at one path per user, so two instances would clash.
+        "control_socket_disable": True,
     }
     _Server(app, options).run()

@@ -1,0 +1,100 @@
+"""A resident answers by clicking labels, on a phone-sized screen, with JavaScript off."""
+
+from playwright.sync_api import Page, expect
+
+from ..conftest import stored_responses
+
+
+def _answer_required(page: Page, relation: str, times: list[str]) -> None:
+    page.get_by_role("group", name=relation[0]).get_by_text(relation[1], exact=True).click()
+    for legend, option in times:
+        page.get_by_role("group", name=legend).get_by_text(option, exact=True).click()
+
+
+def test_swedish_resident_answers_on_a_phone_without_javascript(
+    app, live_server, new_page, screenshot
+):
+    page = new_page(locale="sv-SE")
+    page.goto(live_server + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    screenshot(page, "home-sv-phone")
+    page.get_by_role("link", name="Brommaplan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Brommaplan")
+
+    _answer_required(
+        page,
+        ("Vilken är din koppling till platsen?", "Jag bor här"),
+        [
+            ("Hur trygg känner du dig här dagtid", "Mycket trygg"),
+            ("Hur trygg känner du dig här på eftermiddagen", "Ganska trygg"),
+            ("Hur trygg känner du dig här på kvällen", "Ganska otrygg"),
+            ("Hur trygg känner du dig här på natten", "Jag undviker platsen då av oro"),
+        ],
+    )
+    page.get_by_role("group", name="Narkotikaförsäljning").get_by_text(
+        "Mycket stora problem"
+    ).click()
+    priorities = page.get_by_role("group", name="Vad tycker du att polisen ska prioritera här?")
+    priorities.get_by_text("Synas mer på platsen").click()
+    priorities.get_by_text("Narkotika", exact=True).click()
+    page.get_by_label("Vill du berätta något mer om platsen?").fill("Mörkt vid tunnelbanan.")
+    screenshot(page, "survey-sv-phone-filled")
+    # No sideways scrolling at phone width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.get_by_role("button", name="Skicka mina svar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tack för dina svar")
+    screenshot(page, "thanks-sv-phone")
+
+    [stored] = stored_responses(app)
+    assert stored.place.slug == "brommaplan"
+    assert (stored.relation, stored.safety_day, stored.safety_afternoon) == ("live", "1", "2")
+    assert (stored.safety_evening, stored.safety_night) == ("3", "avoid")
+    assert stored.problem_drug_dealing == "4"
+    assert stored.police_priority == "presence;drugs"
+    assert stored.comment == "Mörkt vid tunnelbanan."
+
+
+def test_english_resident_corrects_an_error_and_is_stored(app, live_server, new_page, screenshot):
+    page = new_page(locale="sv-SE")
+    page.goto(live_server + "/s/alvik")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_role("group", name="What is your connection to this place?").get_by_text(
+        "I pass through"
+    ).click()
+    page.get_by_role("group", name="How safe do you feel here in the daytime").get_by_text(
+        "Very safe"
+    ).click()
+    page.get_by_role("button", name="Send my answers").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary.get_by_role("link")).to_have_count(3)
+    screenshot(page, "survey-en-phone-errors")
+    # What was chosen is still chosen.
+    expect(page.get_by_label("I pass through")).to_be_checked()
+    summary.get_by_role("link").first.click()
+    assert page.url.endswith("#safety_afternoon-0")
+    assert stored_responses(app) == []
+
+    for legend in ("in the afternoon", "in the evening", "at night"):
+        page.get_by_role("group", name=f"How safe do you feel here {legend}").get_by_text(
+            "I am not here then"
+        ).click()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your answers")
+
+    [stored] = stored_responses(app)
+    assert (stored.place.slug, stored.relation, stored.safety_night) == ("alvik", "pass", "na")
+
+
+def test_desktop_layout(live_server, new_page, screenshot):
+    page = new_page(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page.goto(live_server + "/s/vallingby-centrum")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vällingby centrum")
+    box = page.locator("main").bounding_box()
+    assert box is not None
+    assert box["width"] <= 44 * 17 + 40  # the reading column stays narrow on wide screens
+    screenshot(page, "survey-en-desktop")
