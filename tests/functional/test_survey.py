@@ -1,6 +1,8 @@
 """Answering the survey: a valid answer is stored once; every bad input stores nothing."""
 
 import datetime as dt
+import os
+import uuid
 
 import pytest
 from sqlalchemy import inspect
@@ -198,3 +200,40 @@ def test_rate_limit_answers_429_with_a_page(make_app):
     assert count_responses(app) == 2
     # Reading the form is never limited.
     assert client.get("/s/alvik").status_code == 200
+
+
+def _limit_storages() -> list[str]:
+    # Redis is tested where CI provides it (TEST_REDIS_URL); memory storage always.
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    return ["memory"] + (["redis"] if redis_url else [])
+
+
+@pytest.mark.parametrize("storage", _limit_storages())
+def test_rate_limit_counts_per_address_across_sessions_and_servers(make_app, storage):
+    """A new cookie session does not reset the limit; two servers on one Redis share it."""
+    if storage == "memory":
+        app = make_app(RATELIMIT_ENABLED=True, SURVEY_RATE_LIMIT="2 per minute")
+        apps = [app, app]
+    else:
+        prefix = f"trygghet-test-{uuid.uuid4().hex}"
+        config = {
+            "RATELIMIT_ENABLED": True,
+            "SURVEY_RATE_LIMIT": "2 per minute",
+            "RATELIMIT_STORAGE_URI": os.environ["TEST_REDIS_URL"],
+            "RATELIMIT_KEY_PREFIX": prefix,
+        }
+        apps = [make_app(**config), make_app(**config)]
+    clients = [app.test_client() for app in apps]
+    statuses = [
+        submit(clients[i % len(clients)], "alvik", VALID_ANSWER).status_code for i in range(3)
+    ]
+    assert statuses == [303, 303, 429]
+    assert count_responses(apps[0]) == 2
+    if storage == "redis":
+        import redis
+
+        server = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
+        keys = list(server.scan_iter(f"*{prefix}*"))
+        assert keys, "the limiter stored nothing in Redis"
+        server.delete(*keys)
+        server.close()
