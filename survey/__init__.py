@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
 from .config import configure
-from .extensions import babel, csrf, db, limiter
+from .extensions import babel, csrf, db, limiter, login_manager
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -54,14 +54,25 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str):
+    from .models import User
+
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import organizer
     from .health import bp as health_bp
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(health_bp)
+    organizer.register(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 import click
+from flask_babel import force_locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app
@@ -23,7 +24,7 @@ def with_app(func: Callable[..., Any]) -> Callable[..., Any]:
             app = create_app()
         except RuntimeError as exc:
             raise click.ClickException(str(exc)) from exc
-        with app.app_context():
+        with app.app_context(), force_locale("en"):
             try:
                 return func(*args, **kwargs)
             except SQLAlchemyError as exc:
@@ -54,10 +55,10 @@ def upgrade_database() -> None:
 
 def prepare_database() -> bool:
     """Upgrade the schema to the newest migration and load default data if empty."""
-    from .seed import load_default_places
+    from .seed import load_defaults
 
     upgrade_database()
-    seeded = load_default_places(db.session)
+    seeded = load_defaults(db.session)
     db.session.commit()
     return seeded
 
@@ -75,7 +76,7 @@ def db_upgrade() -> None:
 def db_init() -> None:
     """Upgrade the schema and load the default places if the database is empty."""
     seeded = prepare_database()
-    click.echo("database is up to date" + ("; default places loaded" if seeded else ""))
+    click.echo("database is up to date" + ("; default data loaded" if seeded else ""))
 
 
 @db_group.command("revision")
@@ -87,6 +88,92 @@ def db_revision(message: str) -> None:
 
     with db.engine.begin() as connection:
         revision(connection, message)
+
+
+@main.group("user")
+def user_group() -> None:
+    """Manage organizer accounts."""
+
+
+def _user_or_fail(email: str):
+    from .organizer.accounts import find_user
+
+    user = find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
+def _account_change(change: Callable[[], Any], done: str) -> None:
+    from .organizer.accounts import AccountError
+
+    try:
+        change()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(done)
+
+
+ROLE_CHOICE = click.Choice(["admin", "organizer"])
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_app
+def user_create(email: str, role: str, password_stdin: bool) -> None:
+    """Create an account (asks for the password unless --password-stdin)."""
+    from .organizer.accounts import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _account_change(
+        lambda: create_user(db.session, email, role, password), f"created {role} {email.lower()}"
+    )
+
+
+@user_group.command("list")
+@with_app
+def user_list() -> None:
+    """List accounts: e-mail, role, status, last login."""
+    from sqlalchemy import select
+
+    from .models import User
+
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        status = "active" if user.active else "disabled"
+        if user.password_hash is None:
+            status += ", invited"
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        click.echo(f"{user.email}\t{user.role}\t{status}\tlast login {last}")
+
+
+@user_group.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+@with_app
+def user_set_role(email: str, role: str) -> None:
+    """Change an account's role."""
+    from .organizer.accounts import set_role
+
+    user = _user_or_fail(email)
+    _account_change(lambda: set_role(db.session, user, role), f"{user.email} is now {role}")
+
+
+@user_group.command("disable")
+@click.argument("email")
+@with_app
+def user_disable(email: str) -> None:
+    """Disable an account; its sessions end at their next request."""
+    from .organizer.accounts import set_active
+
+    user = _user_or_fail(email)
+    _account_change(lambda: set_active(db.session, user, False), f"{user.email} is disabled")
 
 
 @main.group("export")

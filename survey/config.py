@@ -71,8 +71,12 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     base_url = app.config.get("TRYGGHET_BASE_URL")
-    if base_url and base_url.startswith("https://"):
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    if (
+        base_url
+        and base_url.startswith("https://")
+        and "SESSION_COOKIE_SECURE" not in (overrides or {})
+    ):
+        app.config["SESSION_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
 
 

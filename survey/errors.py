@@ -43,6 +43,11 @@ MESSAGES = {
     ),
 }
 
+LOGIN_THROTTLED = (
+    _l("Too many login attempts"),
+    _l("There have been too many failed login attempts. Wait 15 minutes and try again."),
+)
+
 CSRF_MESSAGE = (
     _l("The form has expired"),
     _l(
@@ -69,8 +74,13 @@ def init_app(app: Flask) -> None:
             return exc
         if request.path == "/healthz":
             return exc
-        headers = {"Retry-After": "60"} if exc.code == 429 else None
-        return render_error(exc.code, MESSAGES.get(exc.code), headers)
+        message = MESSAGES.get(exc.code)
+        headers = None
+        if exc.code == 429:
+            headers = {"Retry-After": "60"}
+            if request.path.startswith("/organizer/login"):
+                message = LOGIN_THROTTLED
+        return render_error(exc.code, message, headers)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):

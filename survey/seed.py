@@ -1,14 +1,18 @@
-"""Default data: the places of lokalpolisområde Vällingby, loaded into an empty database."""
+"""Default data, loaded into an empty database: places, an open survey round, questionnaire v1."""
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Area, Place, PoliceArea
+from .models import Area, Place, PoliceArea, QuestionnaireVersion, SurveyRound
+from .models.accounts import utcnow
+
+DEFAULT_ROUND_NAME = "Löpande trygghetsmätning"
 
 
 def load_default_places(session: Session) -> bool:
@@ -25,3 +29,41 @@ def load_default_places(session: Session) -> bool:
     session.add(police_area)
     session.flush()
     return True
+
+
+def load_default_round(session: Session) -> bool:
+    """Open one round for every area, without an end date, if there are no rounds at all."""
+    if session.scalar(select(SurveyRound.id).limit(1)) is not None:
+        return False
+    areas = list(session.scalars(select(Area)))
+    session.add(SurveyRound(name=DEFAULT_ROUND_NAME, opens_on=dt.date.today(), areas=areas))
+    session.flush()
+    return True
+
+
+def load_builtin_questionnaire(session: Session) -> bool:
+    """Record the shipped questionnaire version 1 as live if no version is recorded."""
+    if session.scalar(select(QuestionnaireVersion.version).limit(1)) is not None:
+        return False
+    source = resources.files(__package__).joinpath("questionnaire/v1.yaml").read_text("utf-8")
+    session.add(
+        QuestionnaireVersion(
+            version=1,
+            definition=source,
+            status="live",
+            uploaded_by="trygghet",
+            live_since=utcnow(),
+        )
+    )
+    session.flush()
+    return True
+
+
+def load_defaults(session: Session) -> bool:
+    """Load whatever default data is missing; True if anything was added."""
+    added = [
+        load_default_places(session),
+        load_default_round(session),
+        load_builtin_questionnaire(session),
+    ]
+    return any(added)

@@ -31,7 +31,7 @@ from survey.db import make_engine
 from survey.extensions import db
 from survey.migrate import upgrade
 from survey.models import Base, Response
-from survey.seed import load_default_places
+from survey.seed import load_defaults
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -82,7 +82,7 @@ def reset_database(url: str) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
     with Session(engine) as session:
-        load_default_places(session)
+        load_defaults(session)
         session.commit()
     engine.dispose()
 
@@ -141,7 +141,7 @@ def cli(runner: CliRunner) -> Callable[..., Any]:
     return invoke
 
 
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:
@@ -166,3 +166,51 @@ def stored_responses(app: Flask) -> list[Response]:
     with app.app_context():
         query = select(Response).options(joinedload(Response.place)).order_by(Response.id)
         return list(db.session.scalars(query))
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any):
+    """POST to a path with a valid CSRF token of the client's session, as a browser would."""
+    token = csrf_token(client, kwargs.pop("token_from", path))
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+ACCOUNTS = {
+    "admin": ("admin@trygghet.test", "admin-password-123"),
+    "organizer": ("organizer@trygghet.test", "organizer-password-123"),
+}
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, int]:
+    """An admin and an organizer account; their ids by role."""
+    from survey.organizer.accounts import create_user
+
+    ids = {}
+    with app.app_context():
+        for role, (email, password) in ACCOUNTS.items():
+            ids[role] = create_user(db.session, email, role, password).id
+        db.session.commit()
+    return ids
+
+
+class Auth:
+    """Log the test client in and out as one of the test accounts."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, role: str = "organizer"):
+        email, password = ACCOUNTS[role]
+        response = post_form(
+            self.client, "/organizer/login", {"email": email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        return post_form(self.client, "/organizer/logout", {}, token_from="/organizer/")
+
+
+@pytest.fixture
+def auth(client: FlaskClient, users: dict[str, int]) -> Auth:
+    return Auth(client)

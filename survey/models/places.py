@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -44,5 +44,7 @@ class Place(Base):
     #: The stable name in URLs, QR posters, imports and exports, e.g. ``brommaplan``.
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: A retired place takes no new answers and is not listed, but keeps its history.
+    retired: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     area: Mapped[Area] = relationship(back_populates="places")

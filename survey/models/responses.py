@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
-from sqlalchemy.orm import Mapped, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..questionnaire import builtin
+from .accounts import utcnow
 from .base import Base
 from .places import Place
+from .rounds import SurveyRound
 
 SOURCES = ("web", "paper", "import")
 
@@ -47,9 +60,26 @@ response_table = Table(
     Column("submitted_on", Date, nullable=False),
     Column("questionnaire_version", Integer, nullable=False),
     Column("source", String(16), nullable=False),
+    # The survey round the answer belongs to; empty for imported answers outside any round.
+    Column("round_id", ForeignKey("survey_round.id"), index=True),
+    Column("import_batch_id", ForeignKey("import_batch.id"), index=True),
     *_answer_columns(),
     CheckConstraint(f"source IN ({_sql_list(SOURCES)})", "source"),
 )
+
+
+class ImportBatch(Base):
+    """One imported file of answers; its checksum refuses the same file twice."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the file's bytes.
+    checksum: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    rows: Mapped[int]
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(254))
 
 
 class Response(Base):
@@ -60,5 +90,26 @@ class Response(Base):
     submitted_on: Mapped[dt.date]
     questionnaire_version: Mapped[int]
     source: Mapped[str]
+    round_id: Mapped[int | None]
+    import_batch_id: Mapped[int | None]
 
     place: Mapped[Place] = relationship()
+    round: Mapped[SurveyRound | None] = relationship()
+    tags: Mapped[list[CommentTag]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="CommentTag.tag"
+    )
+
+
+class CommentTag(Base):
+    """A topic tag an organizer put on a resident's comment (a problem key or a free tag)."""
+
+    __tablename__ = "comment_tag"
+    __table_args__ = (UniqueConstraint("response_id", "tag", name="uq_comment_tag_response_tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), index=True)
+
+    response: Mapped[Response] = relationship(back_populates="tags")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import segno
@@ -12,15 +13,22 @@ from flask import (
     current_app,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import get_locale
 
 from ..extensions import db, limiter
 from ..models import Place
-from ..questionnaire import builtin
 from .forms import survey_form_class
-from .services import areas_with_places, find_place, record_response
+from .services import (
+    areas_with_places,
+    find_place,
+    live_questionnaire,
+    next_round,
+    open_round,
+    record_response,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -45,11 +53,22 @@ def index():
 @limiter.limit(_survey_rate_limit, methods=["POST"])
 def survey(slug: str):
     place = _place_or_404(slug)
-    questionnaire = builtin()
+    if place.retired:
+        return render_template("public/closed.html", place=place, retired=True), 410
+    today = dt.date.today()
+    survey_round = open_round(db.session, place.area_id, today)
+    if survey_round is None:
+        upcoming = next_round(db.session, place.area_id, today)
+        return render_template("public/closed.html", place=place, upcoming=upcoming), (
+            409 if request.method == "POST" else 200
+        )
+    questionnaire = live_questionnaire(db.session)
     form = survey_form_class(questionnaire, str(get_locale()))()
     if form.validate_on_submit():
         if not form.is_bot:
-            record_response(db.session, place, questionnaire.version, form.answers())
+            record_response(
+                db.session, place, questionnaire.version, form.answers(), round_id=survey_round.id
+            )
             db.session.commit()
         return redirect(url_for("public.thanks", slug=place.slug), code=303)
     status = 422 if form.errors else 200

@@ -18,7 +18,7 @@ def test_db_upgrade_is_idempotent(cli):
 def test_db_init_does_not_load_defaults_twice(cli):
     result = cli("db", "init")
     assert result.exit_code == 0
-    assert "default places loaded" not in result.output
+    assert "default data loaded" not in result.output
 
 
 def test_export_csv_has_one_row_per_answer(client, cli):

@@ -237,3 +237,55 @@ def test_rate_limit_counts_per_address_across_sessions_and_servers(make_app, sto
         assert keys, "the limiter stored nothing in Redis"
         server.delete(*keys)
         server.close()
+
+
+def test_answers_record_the_open_round_of_their_area(app, client):
+    with app.app_context():
+        from survey.models import SurveyRound
+
+        round_id = db.session.query(SurveyRound.id).scalar()
+    submit(client, "alvik", VALID_ANSWER)
+    [stored] = stored_responses(app)
+    assert stored.round_id == round_id
+
+
+def _close_rounds(app, opens_next=None):
+    from survey.models import Area, SurveyRound
+
+    with app.app_context():
+        for survey_round in db.session.query(SurveyRound):
+            survey_round.opens_on = dt.date.today() - dt.timedelta(days=30)
+            survey_round.closes_on = dt.date.today() - dt.timedelta(days=1)
+        if opens_next:
+            db.session.add(
+                SurveyRound(name="Hösten", opens_on=opens_next, areas=db.session.query(Area).all())
+            )
+        db.session.commit()
+
+
+def test_a_closed_round_says_when_the_next_opens_and_stores_nothing(app, client):
+    token = csrf_token(client, "/s/alvik")
+    _close_rounds(app, opens_next=dt.date(2031, 9, 1))
+    page = client.get("/s/alvik").get_data(as_text=True)
+    assert "Enkäten för den här platsen är stängd just nu." in page
+    assert "1 september 2031" in page
+    assert "<form" not in page.split("<main", 1)[1]
+    response = client.post("/s/alvik", data=VALID_ANSWER | {"csrf_token": token})
+    assert response.status_code == 409
+    assert count_responses(app) == 0
+
+
+def test_a_closed_round_without_a_next_one_says_so(app, client):
+    _close_rounds(app)
+    page = client.get("/s/alvik?lang=en").get_data(as_text=True)
+    assert "No new survey round has been planned yet." in page
+
+
+def test_a_retired_place_takes_no_answers_and_is_not_listed(app, client):
+    from survey.models import Place
+
+    with app.app_context():
+        db.session.query(Place).filter_by(slug="nockeby").one().retired = True
+        db.session.commit()
+    assert client.get("/s/nockeby").status_code == 410
+    assert "/s/nockeby" not in client.get("/").get_data(as_text=True)

@@ -1,0 +1,52 @@
+"""The organizers' side: log in, then manage dialogues, paper answers, places and rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort
+from flask_login import current_user, login_required
+
+bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+
+#: The organizer menu: (endpoint, label, admin only), added to by each feature module.
+MENU: list[tuple[str, Any, bool]] = []
+
+
+def menu_item(endpoint: str, label: Any, admin_only: bool = False) -> None:
+    """Add a page to the organizer menu (called once, at import of the feature module)."""
+    MENU.append((endpoint, label, admin_only))
+
+
+@bp.app_context_processor
+def _menu() -> dict[str, Any]:
+    return {"organizer_menu": lambda: MENU}
+
+
+def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Require a logged-in user with one of these roles: login page if anonymous, else 403."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+admin_required = role_required("admin")
+organizer_required = role_required("admin", "organizer")
+
+
+def register(app: Any) -> None:
+    """Import the feature modules (they add routes to ``bp``) and register the blueprint."""
+    from . import auth, home  # noqa: F401
+
+    app.register_blueprint(bp)

@@ -1,0 +1,110 @@
+"""The authorization matrix: every organizer route for anonymous, organizer and admin.
+
+Every route under /organizer must be listed here (a test fails on one that is not), with the
+roles that may use it. Anonymous visitors are sent to the login page; a logged-in role without
+the right gets 403; a role with the right gets neither.
+"""
+
+import datetime as dt
+
+import pytest
+
+from survey.extensions import db
+from survey.models import (
+    Dialogue,
+    DialogueIssue,
+    Place,
+    QuestionnaireVersion,
+    Response,
+    SurveyRound,
+)
+
+from ..conftest import csrf_token
+
+STAFF = {"admin", "organizer"}
+ADMIN = {"admin"}
+
+#: Routes anyone may open: logging in and out, accepting an invitation.
+PUBLIC = {"organizer.login", "organizer.logout", "organizer.invitation"}
+
+#: endpoint: (method, URL arguments from the sample objects, roles allowed)
+ROUTES = {
+    "organizer.home": ("GET", {}, STAFF),
+    # -- users, places, questionnaires, rounds, audit (admin) --
+    # -- dialogues --
+    # -- paper answers and imports --
+    # -- comments --
+}
+
+
+@pytest.fixture
+def sample(app, users):
+    """One of each object the organizer routes act on; their ids and slugs."""
+    with app.app_context():
+        place = db.session.query(Place).filter_by(slug="brommaplan").one()
+        survey_round = db.session.query(SurveyRound).first()
+        response = Response(
+            place_id=place.id,
+            submitted_on=dt.date(2026, 5, 4),
+            questionnaire_version=1,
+            source="web",
+            round_id=survey_round.id,
+            relation="live",
+            comment="Mörkt här.",
+        )
+        dialogue = Dialogue(
+            held_on=dt.date(2026, 5, 1),
+            area_id=place.area_id,
+            place_id=place.id,
+            kind="medborgardialog",
+            residents=12,
+            organizer="Kommunpolis",
+        )
+        dialogue.issues.append(DialogueIssue(place_id=place.id, problem="alcohol", weight=2))
+        draft = QuestionnaireVersion(
+            version=2, definition="version: 2", status="draft", uploaded_by="test"
+        )
+        db.session.add_all([response, dialogue, draft])
+        db.session.commit()
+        return {
+            "place": place.slug,
+            "place_id": place.id,
+            "round_id": survey_round.id,
+            "response_id": response.id,
+            "dialogue_id": dialogue.id,
+            "issue_id": dialogue.issues[0].id,
+            "version": draft.version,
+            "user_id": users["organizer"],
+        }
+
+
+def test_every_organizer_route_is_in_the_matrix(app):
+    endpoints = {
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/organizer")
+    }
+    assert endpoints - PUBLIC == set(ROUTES)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "organizer", "admin"])
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_route_access(app, client, auth, sample, endpoint, role):
+    method, arguments, allowed = ROUTES[endpoint]
+    if role != "anonymous":
+        auth.login(role)
+    with app.test_request_context():
+        from flask import url_for
+
+        path = url_for(endpoint, **{k: sample[v] for k, v in arguments.items()})
+    if method == "GET":
+        response = client.get(path)
+    else:
+        response = client.post(path, data={"csrf_token": csrf_token(client, "/organizer/login")})
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/organizer/login")
+    elif role in allowed:
+        assert response.status_code not in (401, 403), response.status_code
+        assert response.status_code < 500
+        assert not response.headers.get("Location", "").startswith("/organizer/login")
+    else:
+        assert response.status_code == 403
