@@ -15,7 +15,7 @@ from .questionnaire import builtin
 
 #: Columns the export adds around the item codes; the import accepts them back.
 LEADING = ["submitted_on", "place"]
-TRAILING = ["questionnaire_version", "source"]
+TRAILING = ["questionnaire_version", "source", "round"]
 
 
 def response_columns() -> list[str]:
@@ -33,6 +33,7 @@ def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str
             *(table.c[c] for c in codes),
             Response.questionnaire_version,
             Response.source,
+            Response.round_id,
         )
         .join(Place, Place.id == Response.place_id)
         .order_by(Response.id)
