@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -31,7 +32,7 @@ class MaxChoices:
         self.limit = limit
 
     def __call__(self, _form: FlaskForm, field: Field) -> None:
-        if field.data and len(field.data) > self.limit:
+        if field.data and len(set(field.data)) > self.limit:
             raise ValidationError(_l("Choose at most %(n)d options.", n=self.limit))
 
 
@@ -45,6 +46,12 @@ class SurveyForm(FlaskForm):
 
     questionnaire: Questionnaire
 
+    class Meta:
+        def wrap_formdata(self, _form: FlaskForm, _formdata: object) -> object:
+            # Only an HTML form's fields count: no files (a file in a text field is not an
+            # answer) and no JSON bodies.
+            return request.form if request.method == "POST" else None
+
     def answers(self) -> dict[str, str | None]:
         """The stored values for a validated form."""
         raw = {code: self[code].data for code in self.questionnaire.codes}
@@ -55,12 +62,23 @@ class SurveyForm(FlaskForm):
         return bool(self[HONEYPOT].data)
 
 
-def _field(item: Item, locale: str) -> Field:
+def _one_line_breaks(value: str | None) -> str | None:
+    # Browsers count a line break as one character for maxlength but send CRLF.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+def no_control_characters(_form: FlaskForm, field: Field) -> None:
+    """Refuse NUL and other control characters (PostgreSQL cannot store NUL)."""
+    if field.data and any(ord(c) < 32 and c not in "\n\t" for c in field.data):
+        raise ValidationError(_l("The text contains characters that cannot be saved."))
+
+
+def _field(item: Item, locale: str, required: bool) -> Field:
     label = text(item.label, locale)
     description = text(item.hint, locale)
     choices = [SelectChoice(o.value, text(o.label, locale)) for o in item.options]
     if item.type == "single":
-        validators = [InputRequired(REQUIRED)] if item.required else [Optional()]
+        validators = [InputRequired(REQUIRED)] if required else [Optional()]
         return RadioField(
             label,
             choices=choices,
@@ -69,7 +87,7 @@ def _field(item: Item, locale: str) -> Field:
             invalid_choice_message=INVALID_CHOICE,
         )
     if item.type == "multi":
-        validators = [InputRequired(REQUIRED)] if item.required else [Optional()]
+        validators = [InputRequired(REQUIRED)] if required else [Optional()]
         if item.max_choices:
             validators.append(MaxChoices(item.max_choices))
         return CheckboxGroupField(
@@ -83,18 +101,30 @@ def _field(item: Item, locale: str) -> Field:
     return TextAreaField(
         label,
         validators=[
-            InputRequired(REQUIRED) if item.required else Optional(),
+            InputRequired(REQUIRED) if required else Optional(),
             Length(max=limit, message=_l("Write at most %(max)d characters.", max=limit)),
+            no_control_characters,
         ],
+        filters=[_one_line_breaks],
         description=description,
         render_kw={"maxlength": limit, "rows": 5},
     )
 
 
+def item_fields(
+    questionnaire: Questionnaire, locale: str, enforce_required: bool = True
+) -> dict[str, Field]:
+    """One unbound field per item, named by its code; all optional unless enforce_required."""
+    return {
+        item.code: _field(item, locale, item.required and enforce_required)
+        for item in questionnaire.items
+    }
+
+
 @functools.cache
 def survey_form_class(questionnaire: Questionnaire, locale: str) -> type[SurveyForm]:
-    """Build (once per questionnaire version and language) the form class."""
-    fields: dict[str, object] = {item.code: _field(item, locale) for item in questionnaire.items}
+    """Build (once per questionnaire version and language) the residents' form class."""
+    fields: dict[str, object] = dict(item_fields(questionnaire, locale))
     fields[HONEYPOT] = StringField(
         _l("Leave this field empty"),
         render_kw={"autocomplete": "off", "tabindex": "-1"},

@@ -106,7 +106,9 @@ class Questionnaire:
             if item.only_if and any(answers.get(k) != v for k, v in item.only_if.items()):
                 value = None
             if item.type == "multi":
-                value = ";".join(value) if value else None
+                # Each option once, in questionnaire order, whatever order they came in.
+                chosen = set(value or ())
+                value = ";".join(v for v in item.values if v in chosen) or None
             elif item.type == "text":
                 value = value.strip() if value else None
             cleaned[item.code] = value or None
