@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,6 +55,8 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    # Flask-Limiter logs the client address of every exceeded limit at INFO.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
 

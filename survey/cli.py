@@ -8,11 +8,27 @@ from functools import wraps
 from typing import Any
 
 import click
+from flask import Flask
 from flask_babel import force_locale
+from limits.errors import ConfigurationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app
 from .extensions import db
+
+
+def make_app() -> Flask:
+    """Create the app, or exit with a message saying what is wrong with the setup."""
+    try:
+        return create_app()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ModuleNotFoundError as exc:
+        extra = {"psycopg": "postgresql", "redis": "redis"}.get((exc.name or "").split(".")[0])
+        hint = f"; install it with: pip install 'trygghet[{extra}]'" if extra else ""
+        raise click.ClickException(f"missing Python package {exc.name!r}{hint}") from exc
+    except ConfigurationError as exc:
+        raise click.ClickException(f"rate limit storage: {exc}") from exc
 
 
 def with_app(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -20,10 +36,7 @@ def with_app(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            app = create_app()
-        except RuntimeError as exc:
-            raise click.ClickException(str(exc)) from exc
+        app = make_app()
         with app.app_context(), force_locale("en"):
             try:
                 return func(*args, **kwargs)
@@ -224,10 +237,7 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     """Run the app with gunicorn, after upgrading the database and loading defaults."""
     from .serve import run
 
-    try:
-        app = create_app()
-    except RuntimeError as exc:
-        raise click.ClickException(str(exc)) from exc
+    app = make_app()
     with app.app_context():
         try:
             prepare_database()

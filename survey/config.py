@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -28,6 +29,13 @@ class Defaults:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis is down, count in memory for a while instead of failing every answer.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Host names the app answers to (comma-separated in the environment); any if empty.
+    TRUSTED_HOSTS: list[str] | None = None
+    #: Residents' answers are dated in this time zone.
+    TRYGGHET_TIMEZONE = "Europe/Stockholm"
     SURVEY_RATE_LIMIT = "10 per minute; 60 per hour"
 
     # A whole answer is a few kB; anything much larger is not a survey answer.
@@ -51,6 +59,8 @@ _ENV_PARSERS: dict[str, Any] = {
     "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
     "RATELIMIT_STORAGE_URI": str,
     "SURVEY_RATE_LIMIT": str,
+    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
+    "TRYGGHET_TIMEZONE": str,
 }
 
 
@@ -69,7 +79,17 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'trygghet.db'}"
     if not app.config.get("SECRET_KEY"):
+        if not app.config["DATABASE_URL"].startswith("sqlite"):
+            # Several servers share one PostgreSQL; each generating its own key would make
+            # forms fail whenever a request lands on another server.
+            raise RuntimeError("set SECRET_KEY: it is required with a database server")
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    try:
+        ZoneInfo(app.config["TRYGGHET_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise RuntimeError(
+            f"TRYGGHET_TIMEZONE={app.config['TRYGGHET_TIMEZONE']!r} is unknown"
+        ) from exc
     base_url = app.config.get("TRYGGHET_BASE_URL")
     if (
         base_url

@@ -15,6 +15,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the settings Trygghet relies on for each backend."""
+    # Never put bound values (residents' answers and comments) into error messages and logs.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, **kwargs)

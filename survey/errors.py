@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -25,6 +25,14 @@ MESSAGES = {
     413: (
         _l("Too much data"),
         _l("What you sent is larger than any survey answer can be. Please shorten it."),
+    ),
+    411: (
+        _l("The request could not be understood"),
+        _l("Your browser sent the form in a way we cannot accept. Please try again."),
+    ),
+    415: (
+        _l("The request could not be understood"),
+        _l("Only forms from this site can be sent here."),
     ),
     429: (
         _l("Too many answers from here"),
@@ -63,7 +71,23 @@ def render_error(status: int, message: tuple | None = None, headers: dict | None
     return page, status, headers or {}
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def refuse_unexpected_bodies() -> None:
+    """A POST must be a form of known length: no JSON, no chunked body past the size limit."""
+    if request.method != "POST" or request.path == "/healthz":
+        return
+    if request.content_length is None and request.headers.get("Transfer-Encoding"):
+        abort(411)
+    if request.content_length and request.mimetype not in FORM_TYPES:
+        abort(415)
+
+
 def init_app(app: Flask) -> None:
+    # First of all before-request functions, so it runs before the CSRF check reads the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unexpected_bodies)
+
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):
         return render_error(400, CSRF_MESSAGE)
@@ -75,9 +99,10 @@ def init_app(app: Flask) -> None:
         if request.path == "/healthz":
             return exc
         message = MESSAGES.get(exc.code)
-        headers = None
+        # Keep what HTTP requires (Allow on 405, Retry-After where set).
+        headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
         if exc.code == 429:
-            headers = {"Retry-After": "60"}
+            headers.setdefault("Retry-After", "60")
             if request.path.startswith("/organizer/login"):
                 message = LOGIN_THROTTLED
         return render_error(exc.code, message, headers)

@@ -24,7 +24,7 @@ def available_locales() -> list[str]:
 def select_locale() -> str:
     """Pick the language: ?lang= (remembered in the session), then the browser's, then sv."""
     locales = current_app.config["LANGUAGES"]
-    asked = request.args.get("lang")
+    asked = (request.args.get("lang") or "").strip().lower().replace("_", "-").split("-")[0]
     if asked in locales:
         session["lang"] = asked
         return asked

@@ -129,7 +129,11 @@ def client(app: Flask) -> FlaskClient:
 def runner(database_url: str, tmp_path: Path, make_app: Callable[..., Flask]) -> CliRunner:
     """A CLI runner whose commands use the test database."""
     return CliRunner(
-        env={"DATABASE_URL": database_url, "TRYGGHET_INSTANCE": str(tmp_path / "cli-instance")}
+        env={
+            "DATABASE_URL": database_url,
+            "TRYGGHET_INSTANCE": str(tmp_path / "cli-instance"),
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
+        }
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
+from .. import clock
 from ..models import Area, Place, PoliceArea, QuestionnaireVersion, Response, SurveyRound
 from ..models.rounds import round_area
 from ..questionnaire import Questionnaire, builtin, load_text
@@ -101,7 +102,7 @@ def record_response(
     """Add one answer to the session and flush; the caller commits."""
     response = Response(
         place_id=place.id,
-        submitted_on=submitted_on or dt.date.today(),
+        submitted_on=submitted_on or clock.today(),
         questionnaire_version=version,
         source=source,
         round_id=round_id,

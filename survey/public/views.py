@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import segno
@@ -18,6 +17,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
+from .. import clock
 from ..extensions import db, limiter
 from ..models import Place
 from .forms import survey_form_class
@@ -55,7 +55,7 @@ def survey(slug: str):
     place = _place_or_404(slug)
     if place.retired:
         return render_template("public/closed.html", place=place, retired=True), 410
-    today = dt.date.today()
+    today = clock.today()
     survey_round = open_round(db.session, place.area_id, today)
     if survey_round is None:
         upcoming = next_round(db.session, place.area_id, today)

@@ -77,3 +77,14 @@ def test_database_errors_are_a_message_not_a_traceback(runner, tmp_path):
     assert result.exit_code == 1
     assert "Error: database error" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_missing_database_driver_is_named(runner, tmp_path):
+    from survey.cli import main
+
+    result = runner.invoke(
+        main, ["db", "upgrade"], env={"DATABASE_URL": "postgresql+pg8000://u@127.0.0.1:1/x"}
+    )
+    assert result.exit_code == 1
+    assert "missing Python package 'pg8000'" in result.output
+    assert "Traceback" not in result.output

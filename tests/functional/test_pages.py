@@ -142,3 +142,14 @@ def test_default_places_are_present(app):
             )
         ).all()
     assert [tuple(r) for r in rows] == [("bromma", 8), ("ekero", 3), ("hasselby-vallingby", 6)]
+
+
+def test_405_says_which_methods_are_allowed(client):
+    response = client.delete("/s/alvik")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+@pytest.mark.parametrize("asked", ["EN", "en_US", "en-GB"])
+def test_language_codes_are_understood_loosely(client, asked):
+    assert '<html lang="en">' in client.get(f"/?lang={asked}").get_data(as_text=True)

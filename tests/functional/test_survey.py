@@ -1,6 +1,7 @@
 """Answering the survey: a valid answer is stored once; every bad input stores nothing."""
 
 import datetime as dt
+import io
 import os
 import uuid
 
@@ -289,3 +290,58 @@ def test_a_retired_place_takes_no_answers_and_is_not_listed(app, client):
         db.session.commit()
     assert client.get("/s/nockeby").status_code == 410
     assert "/s/nockeby" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_nul_byte_in_the_comment_is_refused_on_every_database(app, client):
+    response = submit(client, "alvik", VALID_ANSWER | {"comment": "a\x00b"})
+    assert response.status_code == 422
+    assert "Texten innehåller tecken som inte kan sparas." in response.get_data(as_text=True)
+    assert count_responses(app) == 0
+
+
+def test_line_breaks_count_once_as_in_the_browser(app, client):
+    comment = ("a" * 99 + "\r\n") * 10  # 1000 characters in the browser's maxlength
+    assert submit(client, "alvik", VALID_ANSWER | {"comment": comment}).status_code == 303
+    [stored] = stored_responses(app)
+    assert stored.comment == ("a" * 99 + "\n") * 9 + "a" * 99
+
+
+def test_a_file_in_a_text_field_is_not_taken_as_an_answer(app, client):
+    token = csrf_token(client, "/s/alvik")
+    data = VALID_ANSWER | {"csrf_token": token, "comment": (io.BytesIO(b"secret"), "x.txt")}
+    response = client.post("/s/alvik", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    [stored] = stored_responses(app)
+    assert stored.comment is None
+
+
+def test_each_priority_is_stored_once_in_questionnaire_order(app, client):
+    data = VALID_ANSWER | {"police_priority": ["other", "presence", "presence", "other"]}
+    assert submit(client, "alvik", data).status_code == 303
+    [stored] = stored_responses(app)
+    assert stored.police_priority == "presence;other"
+
+
+def test_json_bodies_are_415(app, client):
+    csrf_token(client, "/s/alvik")
+    response = client.post("/s/alvik", json=VALID_ANSWER)
+    assert response.status_code == 415
+    assert count_responses(app) == 0
+
+
+def test_a_body_of_unknown_length_is_411(app, client):
+    token = csrf_token(client, "/s/alvik")
+    response = client.post(
+        "/s/alvik",
+        data=VALID_ANSWER | {"csrf_token": token},
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"CONTENT_LENGTH": ""},
+    )
+    assert response.status_code == 411
+    assert count_responses(app) == 0
+
+
+def test_a_failing_rate_limit_store_does_not_stop_answers(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1")
+    assert submit(app.test_client(), "alvik", VALID_ANSWER).status_code == 303
+    assert count_responses(app) == 1

@@ -40,3 +40,32 @@ def test_a_malformed_number_in_the_environment_is_a_clear_error(monkeypatch, tmp
     monkeypatch.setenv("TRYGGHET_SUPPRESS_BELOW", "ten")
     with pytest.raises(RuntimeError, match="TRYGGHET_SUPPRESS_BELOW='ten' is not valid"):
         create_app()
+
+
+def test_a_database_server_requires_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRYGGHET_INSTANCE", str(tmp_path))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/none")
+    with pytest.raises(RuntimeError, match="set SECRET_KEY"):
+        create_app()
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_an_unknown_time_zone_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRYGGHET_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("TRYGGHET_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(RuntimeError, match="TRYGGHET_TIMEZONE='Mars/Olympus' is unknown"):
+        create_app()
+
+
+def test_answers_are_dated_in_the_configured_time_zone(monkeypatch, tmp_path):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from survey import clock
+
+    monkeypatch.setenv("TRYGGHET_INSTANCE", str(tmp_path))
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11
+        app = create_app({"TRYGGHET_TIMEZONE": zone})
+        with app.app_context():
+            assert clock.today() == dt.datetime.now(ZoneInfo(zone)).date()
