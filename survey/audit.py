@@ -13,6 +13,18 @@ from .models import AuditEvent, User
 CLI_ACTOR = "cli"
 
 
+def _current_user() -> User | None:
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def current_actor_name() -> str:
+    """The e-mail of the logged-in user, or ``cli`` outside a request."""
+    user = _current_user()
+    return user.email if user else CLI_ACTOR
+
+
 def record(
     session: Session,
     action: str,
@@ -21,8 +33,7 @@ def record(
     actor: User | None = None,
 ) -> AuditEvent:
     """Add an audit event for the current user (or the CLI) in the caller's transaction."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()
+    actor = actor or _current_user()
     event = AuditEvent(
         user_id=actor.id if actor else None,
         actor=actor.email if actor else CLI_ACTOR,

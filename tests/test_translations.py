@@ -10,6 +10,11 @@ from babel.messages.pofile import read_po
 from survey.i18n import TRANSLATIONS, available_locales
 
 
+def _plain(value):
+    # Plural entries are tuples in .po files and lists in .mo files.
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def _catalogs():
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         yield po_path, po_path.with_suffix(".mo")
@@ -25,11 +30,12 @@ def test_every_message_is_translated_and_compiled():
     for po_path, mo_path in catalogs:
         with po_path.open("rb") as handle:
             po = read_po(handle)
-        untranslated = [m.id for m in po if m.id and not m.string]
+        untranslated = [m.id for m in po if m.id and not any(_plain(m.string) or ())]
         assert untranslated == [], f"{po_path}: untranslated {untranslated}"
         with mo_path.open("rb") as handle:
             mo = read_mo(handle)
-        assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}, (
+        compiled = {_plain(m.id): _plain(m.string) for m in mo if m.id}
+        assert {_plain(m.id): _plain(m.string) for m in po if m.id} == compiled, (
             f"{mo_path} is stale: run 'pybabel compile -d survey/translations'"
         )
 

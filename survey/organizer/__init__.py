@@ -47,6 +47,6 @@ organizer_required = role_required("admin", "organizer")
 
 def register(app: Any) -> None:
     """Import the feature modules (they add routes to ``bp``) and register the blueprint."""
-    from . import auth, home  # noqa: F401
+    from . import audit_log, auth, home, places, questionnaires, rounds, users  # noqa: F401
 
     app.register_blueprint(bp)

@@ -31,6 +31,24 @@ PUBLIC = {"organizer.login", "organizer.logout", "organizer.invitation"}
 ROUTES = {
     "organizer.home": ("GET", {}, STAFF),
     # -- users, places, questionnaires, rounds, audit (admin) --
+    "organizer.users": ("GET", {}, ADMIN),
+    "organizer.user_invite": ("POST", {}, ADMIN),
+    "organizer.user_role": ("POST", {"user_id": "user_id"}, ADMIN),
+    "organizer.user_active": ("POST", {"user_id": "user_id"}, ADMIN),
+    "organizer.places": ("GET", {}, ADMIN),
+    "organizer.place_add": ("POST", {}, ADMIN),
+    "organizer.place_edit": ("GET", {"place_id": "place_id"}, ADMIN),
+    "organizer.place_retire": ("POST", {"place_id": "place_id"}, ADMIN),
+    "organizer.place_import": ("POST", {}, ADMIN),
+    "organizer.questionnaires": ("GET", {}, ADMIN),
+    "organizer.questionnaire_upload": ("POST", {}, ADMIN),
+    "organizer.questionnaire_preview": ("GET", {"version": "live_version"}, ADMIN),
+    "organizer.questionnaire_publish": ("POST", {"version": "version"}, ADMIN),
+    "organizer.audit": ("GET", {}, ADMIN),
+    "organizer.rounds": ("GET", {}, STAFF),
+    "organizer.round_new": ("GET", {}, STAFF),
+    "organizer.round_edit": ("GET", {"round_id": "round_id"}, STAFF),
+    "organizer.round_delete": ("GET", {"round_id": "round_id"}, STAFF),
     # -- dialogues --
     # -- paper answers and imports --
     # -- comments --
@@ -74,6 +92,7 @@ def sample(app, users):
             "dialogue_id": dialogue.id,
             "issue_id": dialogue.issues[0].id,
             "version": draft.version,
+            "live_version": 1,
             "user_id": users["organizer"],
         }
 

@@ -1,0 +1,147 @@
+"""Admin: upload a new questionnaire version, preview it, and put it live."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import func, select
+from wtforms import TextAreaField
+
+from .. import audit
+from ..extensions import db
+from ..models import QuestionnaireVersion, Response
+from ..models.accounts import utcnow
+from ..public.forms import survey_form_class
+from ..public.services import questionnaire_version
+from ..questionnaire import QuestionnaireError, builtin, load_text
+from . import admin_required, bp, menu_item
+
+menu_item("organizer.questionnaires", _l("Questionnaires"), admin_only=True)
+
+#: A questionnaire file is a few kB; this bounds what an upload may hold.
+MAX_DEFINITION = 200_000
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("YAML file"), description=_l("Or paste the text below."))
+    definition = TextAreaField(_l("Questionnaire (YAML)"), render_kw={"rows": 12})
+
+
+def _versions() -> list[tuple[QuestionnaireVersion, int]]:
+    counts = (
+        select(Response.questionnaire_version, func.count().label("n"))
+        .group_by(Response.questionnaire_version)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(QuestionnaireVersion, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.questionnaire_version == QuestionnaireVersion.version)
+        .order_by(QuestionnaireVersion.version.desc())
+    )
+    return [(version, n) for version, n in rows]
+
+
+def _page(form: UploadForm, status: int = 200):
+    return render_template(
+        "organizer/questionnaires.html", versions=_versions(), form=form, publish=FlaskForm()
+    ), status
+
+
+@bp.get("/questionnaires")
+@admin_required
+def questionnaires():
+    return _page(UploadForm(formdata=None))
+
+
+def _uploaded_text(form: UploadForm) -> str | None:
+    if form.file.data:
+        raw = form.file.data.read(MAX_DEFINITION + 1)
+        if len(raw) > MAX_DEFINITION:
+            form.file.errors.append(_("The file is too large for a questionnaire."))
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors.append(_("The file is not UTF-8 text."))
+            return None
+    if form.definition.data and form.definition.data.strip():
+        return form.definition.data
+    form.definition.errors.append(_("Choose a file or paste the questionnaire."))
+    return None
+
+
+@bp.post("/questionnaires")
+@admin_required
+def questionnaire_upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    source = _uploaded_text(form)
+    if source is None:
+        return _page(form, 422)
+    try:
+        parsed = load_text(source, catalogue=builtin(1))
+    except QuestionnaireError as exc:
+        form.definition.errors.extend(exc.problems)
+        form.definition.data = source
+        return _page(form, 422)
+    newest = db.session.scalar(select(func.max(QuestionnaireVersion.version))) or 0
+    if parsed.version <= newest:
+        form.definition.errors.append(
+            _("version: must be a new number, higher than %(n)d.", n=newest)
+        )
+        form.definition.data = source
+        return _page(form, 422)
+    version = QuestionnaireVersion(
+        version=parsed.version,
+        definition=source,
+        status="draft",
+        uploaded_by=audit.current_actor_name(),
+    )
+    db.session.add(version)
+    audit.record(db.session, "questionnaire.upload", version, {"version": parsed.version})
+    db.session.commit()
+    flash(
+        _(
+            "Version %(n)d is saved as a draft. Check the preview before it goes live.",
+            n=parsed.version,
+        ),
+        "success",
+    )
+    return redirect(url_for("organizer.questionnaire_preview", version=parsed.version), code=303)
+
+
+@bp.get("/questionnaires/<int:version>")
+@admin_required
+def questionnaire_preview(version: int):
+    row = db.session.get(QuestionnaireVersion, version)
+    questionnaire = questionnaire_version(db.session, version) if row else None
+    if row is None or questionnaire is None:
+        abort(404)
+    form = survey_form_class(questionnaire, str(get_locale()))(formdata=None)
+    return render_template(
+        "organizer/questionnaire_preview.html",
+        row=row,
+        questionnaire=questionnaire,
+        form=form,
+        publish=FlaskForm(),
+    )
+
+
+@bp.post("/questionnaires/<int:version>/publish")
+@admin_required
+def questionnaire_publish(version: int):
+    row = db.session.get(QuestionnaireVersion, version)
+    if row is None:
+        abort(404)
+    if FlaskForm().validate_on_submit() and row.status == "draft":
+        row.status = "live"
+        row.live_since = utcnow()
+        audit.record(db.session, "questionnaire.publish", row, {"version": version})
+        db.session.commit()
+        flash(_("Version %(n)d is live: new answers use it.", n=version), "success")
+    return redirect(url_for("organizer.questionnaires"), code=303)
