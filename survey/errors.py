@@ -65,6 +65,19 @@ CSRF_MESSAGE = (
 )
 
 
+def db_error_summary(exc: SQLAlchemyError) -> str:
+    """Describe a database error for the log without any value from the row.
+
+    PostgreSQL puts the failing row (a resident's answers) into its messages, so only the
+    error class, the SQLSTATE and the statement without its parameters are logged.
+    """
+    orig = getattr(exc, "orig", None)
+    kind = type(orig).__name__ if orig is not None else type(exc).__name__
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or ""
+    statement = (getattr(exc, "statement", None) or "").split("\n")[0][:200]
+    return f"{kind} {code} in: {statement}".strip()
+
+
 def render_error(status: int, message: tuple | None = None, headers: dict | None = None):
     title, body = message or MESSAGES.get(status, MESSAGES[500])
     page = render_template("errors/error.html", status=status, title=title, body=body)
@@ -109,13 +122,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):
-        log.warning("database unavailable: %s", exc.orig)
+        log.warning("database unavailable: %s", db_error_summary(exc))
         db.session.rollback()
         return render_error(503, headers={"Retry-After": "30"})
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(exc: SQLAlchemyError):
-        log.exception("database error")
+        log.error("database error: %s", db_error_summary(exc))
         db.session.rollback()
         return render_error(500)
 

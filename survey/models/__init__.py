@@ -2,12 +2,21 @@
 
 from .accounts import ROLES, AuditEvent, User
 from .base import Base
+from .crime import CRIME_SOURCES, CrimeCount
 from .dialogues import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Dialogue, DialogueIssue
 from .places import Area, Place, PoliceArea
+from .promises import ACTIVITY_KINDS, PopulationMargin, Promise, PromiseActivity, promise_place
 from .responses import SOURCES, CommentTag, ImportBatch, Response
 from .rounds import QuestionnaireVersion, SurveyRound, round_area
 
 __all__ = [
+    "ACTIVITY_KINDS",
+    "CRIME_SOURCES",
+    "CrimeCount",
+    "PopulationMargin",
+    "Promise",
+    "PromiseActivity",
+    "promise_place",
     "DIALOGUE_KINDS",
     "ISSUE_PROBLEMS",
     "ROLES",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -65,6 +66,8 @@ response_table = Table(
     Column("import_batch_id", ForeignKey("import_batch.id"), index=True),
     *_answer_columns(),
     CheckConstraint(f"source IN ({_sql_list(SOURCES)})", "source"),
+    # The situation picture filters by place (an area's places), round and date.
+    Index("ix_response_place_round_date", "place_id", "round_id", "submitted_on"),
 )
 
 
