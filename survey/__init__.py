@@ -1,84 +1,20 @@
-"""Trygghet: the web app. ``create_app()`` builds it; nothing here runs at import."""
+"""Trygghet: the web app. ``create_app()`` builds it; nothing here runs at import.
+
+Importing ``survey.models`` or ``survey.questionnaire`` must not import Flask, so that the
+``analysis`` package can use the table definitions; the factory is therefore loaded lazily.
+"""
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from . import i18n
-from .config import configure
-from .extensions import babel, csrf, db, limiter, login_manager
-
-PACKAGE_DIR = Path(__file__).parent
-
-
-def _templates_dir() -> str:
-    # An installed wheel carries the templates inside the package; a source checkout keeps
-    # them at the top level (design card).
-    installed = PACKAGE_DIR / "templates"
-    return str(installed if installed.is_dir() else PACKAGE_DIR.parent / "templates")
-
-
-def _instance_path() -> str | None:
-    # Where the SQLite file and the generated secret key live; Flask's default otherwise.
-    path = os.environ.get("TRYGGHET_INSTANCE")
-    return os.path.abspath(path) if path else None
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error handlers."""
-    app = Flask(
-        __name__,
-        template_folder=_templates_dir(),
-        instance_path=_instance_path(),
-        instance_relative_config=True,
-    )
-    configure(app, config)
-    register_extensions(app)
-    register_blueprints(app)
-    register_error_handlers(app)
-    if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-    return app
+    from .app import create_app as factory
 
-
-def register_extensions(app: Flask) -> None:
-    db.init_app(app)
-    csrf.init_app(app)
-    i18n.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
-    limiter.init_app(app)
-    # Flask-Limiter logs the client address of every exceeded limit at INFO.
-    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
-    login_manager.init_app(app)
-    login_manager.user_loader(_load_user)
-
-
-def _load_user(user_id: str):
-    from .models import User
-
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
-
-
-def register_blueprints(app: Flask) -> None:
-    from . import organizer
-    from .health import bp as health_bp
-    from .public.views import bp as public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(health_bp)
-    organizer.register(app)
-
-
-def register_error_handlers(app: Flask) -> None:
-    from .errors import init_app
-
-    init_app(app)
+    return factory(config)

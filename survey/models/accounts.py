@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,7 +17,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class User(UserMixin, Base):
+class User(Base):
     __tablename__ = "user_account"
     __table_args__ = (CheckConstraint("role IN ('admin', 'organizer')", "role"),)
 
@@ -35,9 +34,16 @@ class User(UserMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
+    # What Flask-Login asks of a user (written out so the models need no Flask import).
+    is_authenticated = True
+    is_anonymous = False
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
 
     @property
     def is_admin(self) -> bool:
