@@ -217,6 +217,71 @@ def export_responses(fmt: str, out: str) -> None:
     click.echo(f"{count} responses written to {out}", err=True)
 
 
+@export_group.command("dialogues")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="File to write; '-' (the default) writes to standard output.",
+)
+@with_app
+def export_dialogues(fmt: str, out: str) -> None:
+    """Write every dialogue with its issues (CSV: one row per issue)."""
+    from .exports import write_dialogues
+
+    if out == "-":
+        write_dialogues(db.session, sys.stdout, fmt)
+        return
+    with open(out, "w", encoding="utf-8", newline="") as stream:
+        count = write_dialogues(db.session, stream, fmt)
+    click.echo(f"{count} dialogues written to {out}", err=True)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+#: Files from this size on show progress bars (smaller ones are done before a bar would draw).
+IMPORT_PROGRESS_FROM_BYTES = 1_000_000
+
+
+def _progressbar(label: str, length: int) -> Any:
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+@import_group.command("responses")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_app
+def import_responses(file: str) -> None:
+    """Import answers from a responses CSV, all or nothing.
+
+    Required columns: submitted_on (YYYY-MM-DD) and place (slug). Optional: the
+    questionnaire's item codes (';' between the choices of a multi-choice item) and the
+    export's questionnaire_version, source and round. Every error is listed as
+    "line N, column NAME: ..."; the same file is imported only once.
+    """
+    from pathlib import Path
+
+    from .imports import ImportRefused
+    from .imports import import_responses as import_file
+
+    big = Path(file).stat().st_size >= IMPORT_PROGRESS_FROM_BYTES
+    try:
+        batch = import_file(db.session, file, progress=_progressbar if big else None)
+    except ImportRefused as exc:
+        db.session.rollback()
+        for line in exc.lines():
+            click.echo(line, err=True)
+        click.echo(f"nothing imported from {file}", err=True)
+        raise click.exceptions.Exit(1) from None
+    db.session.commit()
+    click.echo(f"imported {batch.rows} responses from {file} (batch {batch.id})")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))

@@ -1,4 +1,4 @@
-"""Exports of stored answers: one row per response, one column per item code."""
+"""Exports of stored answers (one row per response, one column per item code) and dialogues."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from .models import Place, Response
+from .models import Dialogue, DialogueIssue, Place, Response
 from .questionnaire import builtin
 
 #: Columns the export adds around the item codes; the import accepts them back.
@@ -64,3 +64,105 @@ def write_responses(session: Session, stream: IO[str], fmt: str) -> int:
         stream.write(("\n" if count == 1 else ",\n") + json.dumps(record, ensure_ascii=False))
     stream.write("\n]\n" if count else "]\n")
     return count
+
+
+# -- dialogues --
+
+#: CSV columns: the dialogue's, repeated on each of its issues, then the issue's.
+DIALOGUE_COLUMNS = [
+    "dialogue_id",
+    "held_on",
+    "area",
+    "place",
+    "kind",
+    "residents",
+    "partners",
+    "staff",
+    "organizer",
+    "notes",
+]
+ISSUE_COLUMNS = [
+    "issue_position",
+    "issue_place",
+    "problem",
+    "times",
+    "raised_by",
+    "weight",
+    "quote",
+    "measure",
+]
+
+
+def dialogue_records(session: Session) -> list[dict[str, Any]]:
+    """Every dialogue, oldest first, with its issues nested; a fixed number of queries."""
+    dialogues = session.scalars(
+        select(Dialogue)
+        .options(
+            selectinload(Dialogue.area),
+            selectinload(Dialogue.place),
+            selectinload(Dialogue.issues).selectinload(DialogueIssue.place),
+        )
+        .order_by(Dialogue.held_on, Dialogue.id)
+    )
+    return [
+        {
+            "id": d.id,
+            "held_on": d.held_on.isoformat(),
+            "area": d.area.slug,
+            "place": d.place.slug if d.place else None,
+            "kind": d.kind,
+            "participants": {"residents": d.residents, "partners": d.partners, "staff": d.staff},
+            "organizer": d.organizer,
+            "notes": d.notes,
+            "issues": [
+                {
+                    "position": i.position,
+                    "place": i.place.slug if i.place else None,
+                    "problem": i.problem,
+                    "times": i.times.split(";") if i.times else [],
+                    "raised_by": i.raised_by,
+                    "weight": i.weight,
+                    "quote": i.quote,
+                    "measure": i.measure,
+                }
+                for i in d.issues
+            ],
+        }
+        for d in dialogues
+    ]
+
+
+def _dialogue_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    base = {
+        "dialogue_id": record["id"],
+        **{k: record[k] for k in ("held_on", "area", "place", "kind", "organizer", "notes")},
+        **record["participants"],
+    }
+    if not record["issues"]:
+        yield base
+    for issue in record["issues"]:
+        yield base | {
+            "issue_position": issue["position"],
+            "issue_place": issue["place"],
+            "problem": issue["problem"],
+            "times": ";".join(issue["times"]),
+            "raised_by": issue["raised_by"],
+            "weight": issue["weight"],
+            "quote": issue["quote"],
+            "measure": issue["measure"],
+        }
+
+
+def write_dialogues(session: Session, stream: IO[str], fmt: str) -> int:
+    """Write every dialogue with its issues as CSV (a row per issue) or JSON; return how many."""
+    records = dialogue_records(session)
+    if fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=DIALOGUE_COLUMNS + ISSUE_COLUMNS, restval="")
+        writer.writeheader()
+        for record in records:
+            for row in _dialogue_rows(record):
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        return len(records)
+    json.dump(records, stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
+    return len(records)

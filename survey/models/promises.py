@@ -68,9 +68,7 @@ class PromiseActivity(Base):
 
     __tablename__ = "promise_activity"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN (" + ", ".join(f"'{k}'" for k in ACTIVITY_KINDS) + ")", "kind"
-        ),
+        CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in ACTIVITY_KINDS) + ")", "kind"),
         CheckConstraint("hours IS NULL OR hours >= 0", "hours_not_negative"),
         CheckConstraint("count IS NULL OR count >= 0", "count_not_negative"),
     )

@@ -15,9 +15,26 @@ bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 MENU: list[tuple[str, Any, bool]] = []
 
 
+#: The menu's order: the daily work first, administration last.
+MENU_ORDER = [
+    "organizer.home",
+    "organizer.dialogues",
+    "organizer.paper",
+    "organizer.comments",
+    "organizer.promises",
+    "organizer.rounds",
+    "organizer.places",
+    "organizer.questionnaires",
+    "organizer.users",
+    "organizer.audit",
+]
+
+
 def menu_item(endpoint: str, label: Any, admin_only: bool = False) -> None:
     """Add a page to the organizer menu (called once, at import of the feature module)."""
     MENU.append((endpoint, label, admin_only))
+    rank = {name: i for i, name in enumerate(MENU_ORDER)}
+    MENU.sort(key=lambda item: rank.get(item[0], len(rank)))
 
 
 @bp.app_context_processor
@@ -47,6 +64,17 @@ organizer_required = role_required("admin", "organizer")
 
 def register(app: Any) -> None:
     """Import the feature modules (they add routes to ``bp``) and register the blueprint."""
-    from . import audit_log, auth, home, places, questionnaires, rounds, users  # noqa: F401
+    from . import (  # noqa: F401  # noqa: F401
+        audit_log,
+        auth,
+        comments,
+        dialogues,
+        home,
+        paper,
+        places,
+        questionnaires,
+        rounds,
+        users,
+    )
 
     app.register_blueprint(bp)

@@ -14,6 +14,8 @@ from survey.models import (
     Dialogue,
     DialogueIssue,
     Place,
+    Promise,
+    PromiseActivity,
     QuestionnaireVersion,
     Response,
     SurveyRound,
@@ -50,8 +52,28 @@ ROUTES = {
     "organizer.round_edit": ("GET", {"round_id": "round_id"}, STAFF),
     "organizer.round_delete": ("GET", {"round_id": "round_id"}, STAFF),
     # -- dialogues --
+    "organizer.dialogues": ("GET", {}, STAFF),
+    "organizer.dialogue_new": ("GET", {}, STAFF),
+    "organizer.dialogue": ("GET", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.dialogue_edit": ("GET", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.dialogue_delete": ("POST", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.issue_add": ("POST", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.issue_edit": (
+        "GET",
+        {"dialogue_id": "dialogue_id", "issue_id": "issue_id"},
+        STAFF,
+    ),
+    "organizer.issue_delete": (
+        "POST",
+        {"dialogue_id": "dialogue_id", "issue_id": "issue_id"},
+        STAFF,
+    ),
     # -- paper answers and imports --
+    "organizer.paper": ("GET", {}, STAFF),
     # -- comments --
+    "organizer.comments": ("GET", {}, STAFF),
+    "organizer.add_comment_tag": ("POST", {"response_id": "response_id"}, STAFF),
+    "organizer.remove_comment_tag": ("POST", {"response_id": "response_id", "tag": "tag"}, STAFF),
 }
 
 
@@ -82,7 +104,17 @@ def sample(app, users):
         draft = QuestionnaireVersion(
             version=2, definition="version: 2", status="draft", uploaded_by="test"
         )
-        db.session.add_all([response, dialogue, draft])
+        promise = Promise(
+            area_id=place.area_id,
+            title="Tryggare Brommaplan",
+            text="Mer närvaro på kvällarna.",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 6, 30),
+            indicators=[{"kind": "unsafe_share", "time": "evening"}],
+            places=[place],
+            activities=[PromiseActivity(held_on=dt.date(2026, 2, 1), kind="presence_patrol")],
+        )
+        db.session.add_all([response, dialogue, draft, promise])
         db.session.commit()
         return {
             "place": place.slug,
@@ -94,6 +126,9 @@ def sample(app, users):
             "version": draft.version,
             "live_version": 1,
             "user_id": users["organizer"],
+            "tag": "alcohol",
+            "promise_id": promise.id,
+            "activity_id": promise.activities[0].id,
         }
 
 

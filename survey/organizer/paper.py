@@ -1,0 +1,67 @@
+"""Keying in paper questionnaires, one after the other."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..imports import record_paper_response
+from ..models import SurveyRound
+from ..public.services import areas_with_places, find_place, live_questionnaire
+from . import bp, menu_item, organizer_required
+from .paper_forms import paper_form_class
+
+menu_item("organizer.paper", _l("Paper answers"))
+
+
+def _preselected(args: Any) -> dict[str, Any]:
+    """Place, date and round carried over from the form saved just before."""
+    kept: dict[str, Any] = {"place": args.get("place", ""), "survey_round": args.get("round", "")}
+    try:
+        kept["written_on"] = dt.date.fromisoformat(args.get("date", ""))
+    except ValueError:
+        pass
+    return kept
+
+
+@bp.route("/paper", methods=["GET", "POST"])
+@organizer_required
+def paper():
+    questionnaire = live_questionnaire(db.session)
+    form = paper_form_class(questionnaire, str(get_locale()))(**_preselected(request.args))
+    rounds = db.session.scalars(
+        select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
+    )
+    form.set_choices(areas_with_places(db.session), list(rounds))
+    if form.validate_on_submit():
+        place = find_place(db.session, form.place.data)
+        round_id = int(form.survey_round.data) if form.survey_round.data else None
+        response = record_paper_response(
+            db.session, place, questionnaire, form.answers(), form.written_on.data, round_id
+        )
+        db.session.commit()
+        flash(
+            _(
+                "Saved paper form %(id)d for %(place)s. The form is ready for the next one.",
+                id=response.id,
+                place=place.name,
+            ),
+            "success",
+        )
+        keep = {
+            "place": place.slug,
+            "date": form.written_on.data.isoformat(),
+            "round": form.survey_round.data or "",
+        }
+        return redirect(url_for("organizer.paper", **{k: v for k, v in keep.items() if v}), 303)
+    return (
+        render_template("organizer/paper.html", form=form, questionnaire=questionnaire),
+        422 if form.errors else 200,
+    )
