@@ -282,6 +282,39 @@ def import_responses(file: str) -> None:
     click.echo(f"imported {batch.rows} responses from {file} (batch {batch.id})")
 
 
+@import_group.command("crime")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "events"]),
+    default=None,
+    help="csv (Brå-style monthly counts) or events (a police event list, JSON)"
+    " [default: events for a .json file, else csv].",
+)
+@with_app
+def import_crime(file: str, fmt: str | None) -> None:
+    """Import monthly crime counts, all or nothing; the months in the file are replaced."""
+    from flask import current_app
+
+    from .clock import today
+    from .crime_import import import_crime as import_file
+    from .imports import ImportRefused
+
+    try:
+        result = import_file(
+            db.session, file, fmt, today=today(), timezone=current_app.config["TRYGGHET_TIMEZONE"]
+        )
+    except ImportRefused as exc:
+        db.session.rollback()
+        for line in exc.lines():
+            click.echo(line, err=True)
+        click.echo(f"nothing imported from {file}", err=True)
+        raise click.exceptions.Exit(1) from None
+    db.session.commit()
+    click.echo(f"imported {result.summary()} from {file}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -309,6 +342,73 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
         except SQLAlchemyError as exc:
             raise click.ClickException(f"cannot prepare the database: {exc}") from exc
     run(app, host=host, port=port, workers=workers, threads=threads)
+
+
+LAGESBILD_FORMATS = ("json", "csv", "xlsx", "html", "pdf")
+
+
+@main.command()
+@click.option("--area", "area_slug", help="Area slug; every area if left out.")
+@click.option("--round", "round_id", type=int, help="Only answers from this survey round.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First answer date.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last answer date.")
+@click.option("--weighted", is_flag=True, help="Weight answers to the area's population.")
+@click.option(
+    "--format", "fmt", type=click.Choice(LAGESBILD_FORMATS), default="json", show_default=True
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Language of explanations and reports.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="File to write; '-' (the default) is standard output.",
+)
+@with_app
+def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out) -> None:
+    """Compute the local situation picture and write it as JSON, CSV, XLSX, HTML or PDF."""
+    from flask import current_app
+
+    from analysis.picture import area_slugs, situation_picture
+    from analysis.survey import Filters
+
+    from .reports.writers import write_pictures
+
+    if out == "-" and fmt in ("xlsx", "pdf") and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt} is a binary format: give --out FILE")
+    if date_from and date_to and date_from > date_to:
+        raise click.UsageError("--from is after --to")
+    filters = Filters(
+        round_id=round_id,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+    )
+    suppress_below = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    with db.engine.connect() as conn:
+        slugs = [area_slug] if area_slug else area_slugs(conn)
+        try:
+            pictures = [
+                situation_picture(conn, slug, filters, suppress_below, weighted, locale=lang)
+                for slug in slugs
+            ]
+        except (LookupError, ValueError) as exc:
+            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from exc
+    if out == "-":
+        binary = fmt in ("xlsx", "pdf")
+        write_pictures(pictures, fmt, sys.stdout.buffer if binary else sys.stdout, lang)
+        return
+    with open(
+        out,
+        "wb" if fmt in ("xlsx", "pdf") else "w",
+        **({} if fmt in ("xlsx", "pdf") else {"encoding": "utf-8", "newline": ""}),
+    ) as stream:
+        write_pictures(pictures, fmt, stream, lang)
+    click.echo(f"situation picture of {len(pictures)} area(s) written to {out}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

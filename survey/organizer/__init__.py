@@ -67,11 +67,12 @@ def register(app: Any) -> None:
     from . import (  # noqa: F401  # noqa: F401
         audit_log,
         auth,
-        comments,
+        comments,  # noqa: F401
         dialogues,
         home,
-        paper,
+        paper,  # noqa: F401
         places,
+        promises,  # noqa: F401
         questionnaires,
         rounds,
         users,

@@ -74,6 +74,18 @@ ROUTES = {
     "organizer.comments": ("GET", {}, STAFF),
     "organizer.add_comment_tag": ("POST", {"response_id": "response_id"}, STAFF),
     "organizer.remove_comment_tag": ("POST", {"response_id": "response_id", "tag": "tag"}, STAFF),
+    # -- promises --
+    "organizer.promises": ("GET", {}, STAFF),
+    "organizer.promise_new": ("GET", {}, STAFF),
+    "organizer.promise": ("GET", {"promise_id": "promise_id"}, STAFF),
+    "organizer.promise_edit": ("GET", {"promise_id": "promise_id"}, STAFF),
+    "organizer.promise_delete": ("POST", {"promise_id": "promise_id"}, STAFF),
+    "organizer.activity_add": ("POST", {"promise_id": "promise_id"}, STAFF),
+    "organizer.activity_delete": (
+        "POST",
+        {"promise_id": "promise_id", "activity_id": "activity_id"},
+        STAFF,
+    ),
 }
 
 

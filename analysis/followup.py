@@ -1,0 +1,289 @@
+"""Follow-up of a citizen promise: its indicators before and after, and the work logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    case,
+    func,
+    select,
+)
+
+from .stats import newcombe, rate_ratio
+from .tables import PROBLEMS, TIMES
+from .tables import area as _area
+from .tables import crime_count as _crime
+from .tables import place as _place
+from .tables import promise as _promise
+from .tables import promise_activity as _activity
+from .tables import promise_place as _promise_place
+from .tables import response as _response
+from .tables import survey_round as _round
+
+#: Answers that count toward the unsafe share (DESIGN §4): 3, 4 and staying away.
+UNSAFE = ("3", "4", "avoid")
+SAFETY_ANSWERED = ("1", "2", "3", "4", "avoid")
+BIG_PROBLEM = ("3", "4")
+PROBLEM_ANSWERED = ("0", "1", "2", "3", "4")
+
+IMPROVED, UNCHANGED, WORSE, NO_DATA = "improved", "unchanged", "worse", "not enough data"
+
+
+def _split(value: str | None) -> list[str]:
+    return [part for part in (value or "").split(";") if part]
+
+
+def _load_promise(conn: Connection, promise_id: int) -> tuple[Any, dict[str, Any], list[int]]:
+    """The promise row, its public description, and the place ids its figures cover."""
+    promise = conn.execute(select(_promise).where(_promise.c.id == promise_id)).one_or_none()
+    if promise is None:
+        raise LookupError(f"no promise {promise_id}")
+    area_slug = conn.scalar(select(_area.c.slug).where(_area.c.id == promise.area_id))
+    places = conn.execute(
+        select(_place.c.id, _place.c.slug)
+        .join(_promise_place, _promise_place.c.place_id == _place.c.id)
+        .where(_promise_place.c.promise_id == promise_id)
+        .order_by(_place.c.slug)
+    ).all()
+    if places:
+        place_ids = [p.id for p in places]
+    else:  # a promise for the whole area follows all its places
+        place_ids = list(
+            conn.scalars(select(_place.c.id).where(_place.c.area_id == promise.area_id))
+        )
+    round_ids = [r for r in (promise.baseline_round_id, promise.followup_round_id) if r]
+    names = dict(
+        conn.execute(select(_round.c.id, _round.c.name).where(_round.c.id.in_(round_ids))).all()
+    )
+
+    def round_ref(round_id: int | None) -> dict[str, Any] | None:
+        return {"id": round_id, "name": names.get(round_id)} if round_id else None
+
+    described = {
+        "id": promise.id,
+        "title": promise.title,
+        "text": promise.text,
+        "area": area_slug,
+        "places": [p.slug for p in places],
+        "problems": _split(promise.problems),
+        "times": _split(promise.times),
+        "period_start": promise.period_start.isoformat(),
+        "period_end": promise.period_end.isoformat(),
+        "baseline_round": round_ref(promise.baseline_round_id),
+        "followup_round": round_ref(promise.followup_round_id),
+    }
+    return promise, described, place_ids
+
+
+def _share_columns(
+    indicator: dict[str, Any],
+) -> tuple[Any, tuple[str, ...], tuple[str, ...]] | None:
+    """The response column, its answered values and its 'bad' values; None if unknown."""
+    if indicator.get("kind") == "unsafe_share" and indicator.get("time") in TIMES:
+        return _response.c[f"safety_{indicator['time']}"], SAFETY_ANSWERED, UNSAFE
+    if indicator.get("kind") == "problem_share" and indicator.get("problem") in PROBLEMS:
+        return _response.c[f"problem_{indicator['problem']}"], PROBLEM_ANSWERED, BIG_PROBLEM
+    return None
+
+
+def _round_counts(
+    conn: Connection, promise: Any, place_ids: list[int], indicators: list[dict[str, Any]]
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Per round, per indicator index: (answered, bad), from one GROUP BY query."""
+    round_ids = [r for r in (promise.baseline_round_id, promise.followup_round_id) if r]
+    wanted = {i: _share_columns(ind) for i, ind in enumerate(indicators)}
+    wanted = {i: cols for i, cols in wanted.items() if cols is not None}
+    if not round_ids or not wanted or not place_ids:
+        return {}
+    aggregates = []
+    for i, (col, answered, bad) in wanted.items():
+        aggregates.append(func.sum(case((col.in_(answered), 1), else_=0)).label(f"n{i}"))
+        aggregates.append(func.sum(case((col.in_(bad), 1), else_=0)).label(f"k{i}"))
+    rows = conn.execute(
+        select(_response.c.round_id, *aggregates)
+        .where(_response.c.round_id.in_(round_ids), _response.c.place_id.in_(place_ids))
+        .group_by(_response.c.round_id)
+    )
+    counts: dict[int, dict[int, tuple[int, int]]] = {}
+    for row in rows:
+        mapping = row._mapping
+        counts[row.round_id] = {
+            i: (int(mapping[f"n{i}"] or 0), int(mapping[f"k{i}"] or 0)) for i in wanted
+        }
+    return counts
+
+
+def _cell(n: int, k: int, suppress_below: int) -> dict[str, Any]:
+    if n < suppress_below or n == 0:
+        return {"n": n, "suppressed": True}
+    return {"n": n, "share": round(k / n, 4)}
+
+
+def _share_indicator(
+    indicator: dict[str, Any],
+    index: int,
+    promise: Any,
+    counts: dict[int, dict[int, tuple[int, int]]],
+    suppress_below: int,
+) -> dict[str, Any]:
+    result: dict[str, Any] = dict(indicator)
+    sides = {}
+    for name, round_id in (
+        ("before", promise.baseline_round_id),
+        ("after", promise.followup_round_id),
+    ):
+        if round_id is None or _share_columns(indicator) is None:
+            sides[name] = None
+        else:
+            sides[name] = counts.get(round_id, {}).get(index, (0, 0))
+    result["before"] = _cell(*sides["before"], suppress_below) if sides["before"] else None
+    result["after"] = _cell(*sides["after"], suppress_below) if sides["after"] else None
+    usable = all(
+        result[side] is not None and not result[side].get("suppressed")
+        for side in ("before", "after")
+    )
+    if not usable:
+        result["status"] = NO_DATA
+        return result
+    (n1, k1), (n2, k2) = sides["before"], sides["after"]
+    lo, hi = newcombe(k1, n1, k2, n2)
+    result["diff"] = round(k2 / n2 - k1 / n1, 4)
+    result["ci"] = [round(lo, 4), round(hi, 4)]
+    result["status"] = IMPROVED if hi < 0 else WORSE if lo > 0 else UNCHANGED
+    return result
+
+
+def _add_months(month: dt.date, months: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _periods(promise: Any) -> tuple[dt.date, dt.date, dt.date]:
+    """First month before, first month of the promise, and its last day (same length)."""
+    start = promise.period_start.replace(day=1)
+    end = promise.period_end
+    length = (end.year - start.year) * 12 + end.month - start.month + 1
+    return _add_months(start, -length), start, end
+
+
+def _crime_counts(
+    conn: Connection, promise: Any, categories: list[str]
+) -> dict[str, list[tuple[dt.date, int]]]:
+    """Monthly counts per category over both periods; suppressed months left out."""
+    if not categories:
+        return {}
+    before_from, _start, end = _periods(promise)
+    rows = conn.execute(
+        select(_crime.c.category, _crime.c.month, func.sum(_crime.c.count).label("count"))
+        .where(
+            _crime.c.area_id == promise.area_id,
+            _crime.c.category.in_(categories),
+            _crime.c.count.is_not(None),
+            _crime.c.month >= before_from,
+            _crime.c.month <= end,
+        )
+        .group_by(_crime.c.category, _crime.c.month)
+    )
+    found: dict[str, list[tuple[dt.date, int]]] = {}
+    for row in rows:
+        found.setdefault(row.category, []).append((row.month, int(row.count)))
+    return found
+
+
+def _crime_indicator(
+    indicator: dict[str, Any], promise: Any, counts: dict[str, list[tuple[dt.date, int]]]
+) -> dict[str, Any]:
+    result: dict[str, Any] = dict(indicator)
+    before_from, start, end = _periods(promise)
+    months = counts.get(str(indicator.get("category")), [])
+    before = [count for month, count in months if month < start]
+    after = [count for month, count in months if month >= start]
+    # The rate is per month with a published count, so a period still running compares fairly.
+    result["before"] = {
+        "from": before_from.isoformat(),
+        "to": (start - dt.timedelta(days=1)).isoformat(),
+        "months": len(before),
+        "count": sum(before),
+    }
+    result["after"] = {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "months": len(after),
+        "count": sum(after),
+    }
+    ratio = (
+        rate_ratio(sum(after), len(after), sum(before), len(before)) if before and after else None
+    )
+    if ratio is None:
+        result["status"] = NO_DATA
+        return result
+    value, (lo, hi) = ratio
+    result["rate_ratio"] = round(value, 4)
+    result["ci"] = [round(lo, 4), round(hi, 4) if hi != float("inf") else None]
+    result["status"] = IMPROVED if hi < 1 else WORSE if lo > 1 else UNCHANGED
+    return result
+
+
+def _activities(conn: Connection, promise_id: int) -> dict[str, Any]:
+    rows = conn.execute(
+        select(
+            _activity.c.kind,
+            func.count().label("activities"),
+            func.coalesce(func.sum(_activity.c.hours), 0).label("hours"),
+            func.coalesce(func.sum(_activity.c.count), 0).label("count"),
+        )
+        .where(_activity.c.promise_id == promise_id)
+        .group_by(_activity.c.kind)
+        .order_by(_activity.c.kind)
+    ).all()
+    by_kind = {
+        row.kind: {
+            "activities": int(row.activities),
+            "count": int(row.count),
+            "hours": round(float(row.hours), 2),
+        }
+        for row in rows
+    }
+    return {
+        "total": sum(k["activities"] for k in by_kind.values()),
+        "count": sum(k["count"] for k in by_kind.values()),
+        "hours": round(sum(k["hours"] for k in by_kind.values()), 2),
+        "by_kind": by_kind,
+    }
+
+
+def overall_status(statuses: list[str]) -> str:
+    """Improved or worse only when the indicators agree; not enough data when none has any."""
+    if not statuses or all(s == NO_DATA for s in statuses):
+        return NO_DATA
+    if IMPROVED in statuses and WORSE not in statuses:
+        return IMPROVED
+    if WORSE in statuses and IMPROVED not in statuses:
+        return WORSE
+    return UNCHANGED
+
+
+def followup(conn: Connection, promise_id: int, suppress_below: int) -> dict[str, Any]:
+    """Compare a promise's indicators before and after, and sum its activities."""
+    promise, described, place_ids = _load_promise(conn, promise_id)
+    indicators = [i for i in (promise.indicators or []) if isinstance(i, dict)]
+    shares = _round_counts(conn, promise, place_ids, indicators)
+    categories = [
+        str(i["category"]) for i in indicators if i.get("kind") == "crime" and i.get("category")
+    ]
+    crime = _crime_counts(conn, promise, categories)
+    results = [
+        _crime_indicator(ind, promise, crime)
+        if ind.get("kind") == "crime"
+        else _share_indicator(ind, index, promise, shares, suppress_below)
+        for index, ind in enumerate(indicators)
+    ]
+    return {
+        "promise": described,
+        "indicators": results,
+        "activities": _activities(conn, promise_id),
+        "status": overall_status([r["status"] for r in results]),
+    }

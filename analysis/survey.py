@@ -1,0 +1,368 @@
+"""Survey indicators per area, place, time of day and group (DESIGN §4), with suppression.
+
+Every figure comes from ONE aggregate query per call: counters over the area's responses
+(packed several to a SQL sum, see ``packed``), grouped by place, gender and age band, a few
+hundred rows at most, which Python adds up per place, per group and for the whole area. Raking
+weights are constant within an (age band, gender) cell, so a weighted sum is the cell's counts
+times the cell's weight: exact, and no respondent row ever leaves the database.
+
+Denominators (DESIGN §4): a time's unsafe share counts 1..4 and avoid (avoid as unsafe), not na
+or dk; a problem counts 0..4, not dk; victim counts yes and no, not dk; reported counts the
+victims' yes and no; police_cares and worry count 1..4, not dk; priorities count those who
+chose any. ``by_group`` leaves out answers without a gender (or age band).
+
+Suppression happens here, so no caller can forget it: a figure resting on fewer than
+``suppress_below`` answers is ``{"n": n, "suppressed": True}`` with no share, score or interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    case,
+    select,
+)
+
+from . import packed
+from .stats import mean_sd, newcombe, t_interval, wilson
+from .tables import PROBLEMS, TIMES, area, place, response
+from .weights import area_margins, rake
+
+PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
+GENDERS = ("woman", "man", "other", "na")
+AGE_BANDS = ("16-24", "25-44", "45-64", "65+", "na")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which responses count: a round, a date range (inclusive), a gender, an age band."""
+
+    round_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    gender: str | None = None
+    age_band: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The SQL conditions on the response table."""
+        r = response.c
+        conditions: list[ColumnElement[bool]] = []
+        if self.round_id is not None:
+            conditions.append(r.round_id == self.round_id)
+        if self.date_from is not None:
+            conditions.append(r.submitted_on >= self.date_from)
+        if self.date_to is not None:
+            conditions.append(r.submitted_on <= self.date_to)
+        if self.gender is not None:
+            conditions.append(r.gender == self.gender)
+        if self.age_band is not None:
+            conditions.append(r.age_band == self.age_band)
+        return conditions
+
+
+#: A safety answer 1..4 or avoid is an answer (base); 3, 4 and avoid count as unsafe (hit).
+UNSAFE = {v: {"base": 1, "hit": int(v not in ("1", "2"))} for v in ("1", "2", "3", "4", "avoid")}
+#: A problem answer 0..4 adds to the answered count, the big-problem count (3, 4), the score sum
+#: and the sum of squares (for the score's standard deviation).
+PROBLEM = {str(x): {"base": 1, "hit": int(x >= 3), "sum": x, "squares": x * x} for x in range(5)}
+
+
+def _named(prefix: str, increments: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Counter names prefixed with their figure, e.g. evening.hit."""
+    return {
+        value: {f"{prefix}.{k}": a for k, a in amounts.items()}
+        for value, amounts in increments.items()
+    }
+
+
+def _share(column: str, name: str, hit: Sequence[str], miss: Sequence[str]) -> packed.Counts:
+    """Counters `name.hit` and `name.base` of a share hit / (hit + miss) of a column."""
+    increments = {v: {"base": 1, "hit": 1} for v in hit} | {v: {"base": 1} for v in miss}
+    return packed.by_value(response.c[column], _named(name, increments))
+
+
+def _time_counts() -> list[packed.Counts]:
+    """Unsafe (3, 4, avoid) and answered (1..4, avoid) per time; na and dk left out."""
+    return [packed.by_value(response.c[f"safety_{t}"], _named(t, UNSAFE)) for t in TIMES]
+
+
+def _survey_counts() -> list[packed.Counts]:
+    """Every counter the indicators need; 'base' is a figure's denominator."""
+    victims_report = case((response.c.victim == "yes", response.c.reported))
+    priority = response.c.police_priority
+    return [
+        *_time_counts(),
+        *(packed.by_value(response.c[f"problem_{k}"], _named(k, PROBLEM)) for k in PROBLEMS),
+        _share("avoided", "avoided", ("yes",), ("no",)),
+        _share("victim", "victim", ("yes",), ("no",)),
+        packed.by_value(
+            victims_report, _named("reported", {"yes": {"base": 1, "hit": 1}, "no": {"base": 1}})
+        ),
+        _share("police_cares", "police_cares", ("1", "2"), ("3", "4")),
+        _share("worry", "worry_often", ("3", "4"), ("1", "2")),
+        # No option's name is inside another's (a test checks), so a plain LIKE is exact.
+        packed.when(
+            {"priorities.base": priority != ""}
+            | {f"priority.{o}": priority.like(f"%{o}%") for o in PRIORITY_OPTIONS}
+        ),
+    ]
+
+
+class _Tally:
+    """Sums of the counters over groups: raw counts, weighted, and weighted by squares."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.raw: dict[str, int] = {}
+        self.w1: dict[str, float] = {}
+        self.w2: dict[str, float] = {}
+
+    def add(self, n: int, counts: Mapping[str, int], weight: float = 1.0) -> None:
+        self.n += n
+        for name, value in counts.items():
+            self.raw[name] = self.raw.get(name, 0) + value
+            self.w1[name] = self.w1.get(name, 0.0) + weight * value
+            self.w2[name] = self.w2.get(name, 0.0) + weight * weight * value
+
+    def count(self, name: str) -> int:
+        return self.raw.get(name, 0)
+
+    def weighted(self, name: str) -> float:
+        return self.w1.get(name, 0.0)
+
+    def effective_n(self, name: str) -> float:
+        """Kish's (sum w)^2 / sum w^2 over the denominator's answers (n when unweighted)."""
+        squares = self.w2.get(name, 0.0)
+        return self.weighted(name) ** 2 / squares if squares else 0.0
+
+
+def _r(value: float) -> float:
+    return round(value, 4)
+
+
+class _Cells:
+    """Build the cells of one call: same threshold and weighting everywhere."""
+
+    def __init__(self, suppress_below: int, weighted: bool) -> None:
+        # A share needs at least one answer, whatever threshold the caller asks for.
+        self.threshold = max(suppress_below, 1)
+        self.weighted = weighted
+
+    def proportion(self, tally: _Tally, name: str, key: str = "share") -> dict[str, Any]:
+        """A share hit/base with a Wilson interval (on the Kish effective n when weighted)."""
+        n = tally.count(f"{name}.base")
+        if n < self.threshold:
+            return {"n": n, "suppressed": True}
+        share = tally.weighted(f"{name}.hit") / tally.weighted(f"{name}.base")
+        n_eff = tally.effective_n(f"{name}.base")
+        lo, hi = wilson(share * n_eff, n_eff)
+        cell: dict[str, Any] = {"n": n, "suppressed": False, key: _r(share), "ci": [_r(lo), _r(hi)]}
+        if self.weighted:
+            cell["n_eff"] = _r(n_eff)
+        return cell
+
+    def problem(self, tally: _Tally, key: str) -> dict[str, Any]:
+        """Problem share (3 + 4 of 0..4) with Wilson interval, score (mean) with t interval."""
+        cell = self.proportion(tally, key)
+        if cell["suppressed"]:
+            return cell
+        base = tally.weighted(f"{key}.base")
+        n_eff = tally.effective_n(f"{key}.base")
+        # On the effective-n scale: exactly n, sum and sum of squares when unweighted.
+        scale = n_eff / base
+        mean, sd = mean_sd(
+            n_eff, tally.weighted(f"{key}.sum") * scale, tally.weighted(f"{key}.squares") * scale
+        )
+        cell["score"] = _r(mean)
+        cell["score_ci"] = None
+        if n_eff >= 2:
+            lo, hi = t_interval(mean, sd, n_eff)
+            cell["score_ci"] = [_r(lo), _r(hi)]
+        return cell
+
+    def times(self, tally: _Tally) -> dict[str, dict[str, Any]]:
+        return {time: self.proportion(tally, time, "unsafe_share") for time in TIMES}
+
+    def figures(self, tally: _Tally) -> dict[str, Any]:
+        """Every figure of a place (or of the area as a whole)."""
+        times = self.times(tally)
+        safety_index = None
+        if not any(cell["suppressed"] for cell in times.values()):
+            shares = [tally.weighted(f"{t}.hit") / tally.weighted(f"{t}.base") for t in TIMES]
+            safety_index = _r(100 * (1 - sum(shares) / len(shares)))
+        return {
+            "n": tally.n,
+            "suppressed": tally.n < self.threshold,
+            "times": times,
+            "problems": {key: self.problem(tally, key) for key in PROBLEMS},
+            "safety_index": safety_index,
+            "avoided": self.proportion(tally, "avoided"),
+            "victim": self.proportion(tally, "victim"),
+            "reported": self.proportion(tally, "reported"),
+            "police_cares": self.proportion(tally, "police_cares"),
+            "worry_often": self.proportion(tally, "worry_often"),
+            "police_priorities": self.priorities(tally),
+        }
+
+    def priorities(self, tally: _Tally) -> dict[str, Any]:
+        """Residents' police priorities among those who chose any, most chosen first."""
+        n = tally.count("priorities.base")
+        if n < self.threshold:
+            return {"n": n, "suppressed": True}
+        base = tally.weighted("priorities.base")
+        ranked = sorted(PRIORITY_OPTIONS, key=lambda o: -tally.count(f"priority.{o}"))
+        options = [
+            {
+                "option": option,
+                "count": tally.count(f"priority.{option}"),
+                "share": _r(tally.weighted(f"priority.{option}") / base),
+            }
+            for option in ranked
+        ]
+        return {"n": n, "suppressed": False, "options": options}
+
+
+def _swedish(name: str) -> str:
+    """A sort key putting å, ä, ö after z, as Swedish does."""
+    return name.casefold().translate({ord("å"): "{", ord("ä"): "|", ord("ö"): "}"})
+
+
+def _ordered(values: Iterable[str], known: Sequence[str]) -> list[str]:
+    """Values in questionnaire order, unknown ones after, alphabetically."""
+    order = {value: i for i, value in enumerate(known)}
+    return sorted(values, key=lambda v: (order.get(v, len(order)), v))
+
+
+def _area_places(conn: Connection, area_slug: str) -> tuple[int, list[Any]]:
+    """The area's id and places (id, slug, name, retired); ValueError for an unknown area."""
+    area_id = conn.execute(select(area.c.id).where(area.c.slug == area_slug)).scalar()
+    if area_id is None:
+        raise ValueError(f"unknown area {area_slug!r}")
+    query = select(place.c.id, place.c.slug, place.c.name, place.c.retired).where(
+        place.c.area_id == area_id
+    )
+    return area_id, list(conn.execute(query).all())
+
+
+def survey_indicators(
+    conn: Connection,
+    area_slug: str,
+    filters: Filters,
+    suppress_below: int,
+    weighted: bool = False,
+) -> dict[str, Any]:
+    """Survey figures per place, for the whole area and by gender and age band."""
+    area_id, places = _area_places(conn, area_slug)
+    r = response.c
+    groups = (
+        packed.grouped(
+            conn,
+            [r.place_id, r.gender, r.age_band],
+            [r.place_id.in_([p.id for p in places]), *filters.conditions()],
+            _survey_counts(),
+        )
+        if places
+        else []
+    )
+    weights: dict[tuple[str | None, str | None], float] = {}
+    if weighted:
+        margins = area_margins(conn, area_id, area_slug, filters.age_band, filters.gender)
+        cells: dict[tuple[str | None, str | None], float] = {}
+        for (_, gender, age_band), n, _ in groups:
+            cells[(age_band, gender)] = cells.get((age_band, gender), 0.0) + n
+        weights = rake(cells, margins)
+
+    by_place = {p.id: _Tally() for p in places}
+    total = _Tally()
+    by_gender: dict[str, _Tally] = {}
+    by_age: dict[str, _Tally] = {}
+    for (place_id, gender, age_band), n, counts in groups:
+        targets = [by_place[place_id], total]
+        if gender is not None:
+            targets.append(by_gender.setdefault(gender, _Tally()))
+        if age_band is not None:
+            targets.append(by_age.setdefault(age_band, _Tally()))
+        for target in targets:
+            target.add(n, counts, weights.get((age_band, gender), 1.0))
+
+    build = _Cells(suppress_below, weighted)
+    result_places = [
+        {"place": p.slug, "name": p.name, **build.figures(by_place[p.id])}
+        for p in sorted(places, key=lambda p: (_swedish(p.name), p.slug))
+        if not p.retired or by_place[p.id].n > 0
+    ]
+
+    def group(tallies: dict[str, _Tally], known: Sequence[str]) -> dict[str, Any]:
+        return {
+            value: {
+                "n": tallies[value].n,
+                "suppressed": tallies[value].n < build.threshold,
+                "times": build.times(tallies[value]),
+            }
+            for value in _ordered(tallies, known)
+        }
+
+    return {
+        "area": area_slug,
+        "n": total.n,
+        "weighted": weighted,
+        "places": result_places,
+        "area_total": build.figures(total),
+        "by_group": {"gender": group(by_gender, GENDERS), "age_band": group(by_age, AGE_BANDS)},
+    }
+
+
+def unsafe_share_changes(
+    conn: Connection, area_slug: str, round_from: int, round_to: int, suppress_below: int
+) -> list[dict[str, Any]]:
+    """Change in each place's unsafe share per time between two rounds, Newcombe interval."""
+    _, places = _area_places(conn, area_slug)
+    r = response.c
+    groups = (
+        packed.grouped(
+            conn,
+            [r.place_id, r.round_id],
+            [r.place_id.in_([p.id for p in places]), r.round_id.in_([round_from, round_to])],
+            _time_counts(),
+        )
+        if places
+        else []
+    )
+    tallies = {(p.id, side): _Tally() for p in places for side in (0, 1)}
+    for (place_id, round_id), n, counts in groups:
+        # round_from == round_to compares a round with itself: both sides get its answers.
+        for side, side_round in enumerate((round_from, round_to)):
+            if round_id == side_round:
+                tallies[(place_id, side)].add(n, counts)
+    build = _Cells(suppress_below, weighted=False)
+    changes: list[dict[str, Any]] = []
+    for p in sorted(places, key=lambda p: (_swedish(p.name), p.slug)):
+        before, after = tallies[(p.id, 0)], tallies[(p.id, 1)]
+        if p.retired and before.n == 0 and after.n == 0:
+            continue
+        for time in TIMES:
+            change: dict[str, Any] = {
+                "place": p.slug,
+                "name": p.name,
+                "time": time,
+                "before": build.proportion(before, time, "unsafe_share"),
+                "after": build.proportion(after, time, "unsafe_share"),
+            }
+            change["suppressed"] = change["before"]["suppressed"] or change["after"]["suppressed"]
+            if change["suppressed"]:
+                change["direction"] = "not enough data"
+            else:
+                k1, n1 = before.count(f"{time}.hit"), before.count(f"{time}.base")
+                k2, n2 = after.count(f"{time}.hit"), after.count(f"{time}.base")
+                lo, hi = newcombe(k1, n1, k2, n2)
+                change["diff"] = _r(k2 / n2 - k1 / n1)
+                change["ci"] = [_r(lo), _r(hi)]
+                change["direction"] = "drop" if hi < 0 else "rise" if lo > 0 else "no clear change"
+            changes.append(change)
+    return changes

@@ -1,0 +1,126 @@
+"""The tables the analysis reads, described with SQLAlchemy's lightweight table() clauses.
+
+analysis stays independent of the web app (and so of Flask): it names the columns it reads
+here, once. tests/analysis/test_tables.py checks every one against the app's models.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, column, table
+
+TIMES = ("day", "afternoon", "evening", "night")
+PROBLEMS = (
+    "alcohol",
+    "drug_dealing",
+    "drug_use",
+    "groups",
+    "harassment",
+    "violence",
+    "theft",
+    "vandalism",
+    "litter",
+    "lighting",
+    "traffic",
+)
+
+area = table("area", column("id", Integer), column("slug", String), column("name", String))
+place = table(
+    "place",
+    column("id", Integer),
+    column("area_id", Integer),
+    column("slug", String),
+    column("name", String),
+    column("retired", Boolean),
+)
+survey_round = table("survey_round", column("id", Integer), column("name", String))
+response = table(
+    "response",
+    column("id", Integer),
+    column("place_id", Integer),
+    column("round_id", Integer),
+    column("submitted_on", Date),
+    column("gender", String),
+    column("age_band", String),
+    *(column(f"safety_{time}", String) for time in TIMES),
+    *(column(f"problem_{key}", String) for key in PROBLEMS),
+    column("worry", String),
+    column("avoided", String),
+    column("victim", String),
+    column("reported", String),
+    column("police_priority", String),
+    column("police_cares", String),
+)
+dialogue = table(
+    "dialogue",
+    column("id", Integer),
+    column("held_on", Date),
+    column("area_id", Integer),
+    column("place_id", Integer),
+    column("kind", String),
+    column("residents", Integer),
+    column("partners", Integer),
+    column("staff", Integer),
+)
+dialogue_issue = table(
+    "dialogue_issue",
+    column("id", Integer),
+    column("dialogue_id", Integer),
+    column("place_id", Integer),
+    column("problem", String),
+    column("times", String),
+    column("raised_by", Integer),
+    column("weight", Integer),
+    column("quote", Text),
+)
+crime_count = table(
+    "crime_count",
+    column("area_id", Integer),
+    column("place_id", Integer),
+    column("month", Date),
+    column("category", String),
+    column("count", Integer),
+    column("source", String),
+)
+promise = table(
+    "promise",
+    column("id", Integer),
+    column("area_id", Integer),
+    column("title", String),
+    column("text", Text),
+    column("period_start", Date),
+    column("period_end", Date),
+    column("problems", String),
+    column("times", String),
+    column("baseline_round_id", Integer),
+    column("followup_round_id", Integer),
+    column("indicators", JSON),
+)
+promise_place = table("promise_place", column("promise_id", Integer), column("place_id", Integer))
+promise_activity = table(
+    "promise_activity",
+    column("promise_id", Integer),
+    column("kind", String),
+    column("hours", Float),
+    column("count", Integer),
+)
+population_margin = table(
+    "population_margin",
+    column("area_id", Integer),
+    column("age_band", String),
+    column("gender", String),
+    column("population", Integer),
+)
+
+ALL = (
+    area,
+    place,
+    survey_round,
+    response,
+    dialogue,
+    dialogue_issue,
+    crime_count,
+    promise,
+    promise_place,
+    promise_activity,
+    population_margin,
+)

@@ -1,0 +1,103 @@
+"""Raking weights to an area's population margins (age band x gender), DESIGN §4.
+
+The margins are the age-band totals and the gender totals of an area's PopulationMargin rows.
+Respondents are counted per (age_band, gender) cell in SQL; every respondent in a cell gets
+the same weight, found by iterative proportional fitting (raking) of those cell counts. The
+weights of the respondents inside the margins average 1, so weighted totals stay on the scale
+of the sample. A respondent outside the margins (age band or gender unanswered, ``na``, or
+``other`` when the margins have no such row, or a category whose population is 0) gets weight
+1: the mean weight, i.e. counted as an average respondent rather than dropped. A category of
+the margins that nobody in the sample belongs to cannot be matched; the targets are spread over
+the categories that are present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import Connection, select
+
+from .tables import population_margin
+
+#: A respondent cell: (age_band, gender), either may be None (not answered).
+Cell = tuple[str | None, str | None]
+
+
+def area_margins(
+    conn: Connection,
+    area_id: int,
+    area_slug: str,
+    age_band: str | None = None,
+    gender: str | None = None,
+) -> dict[tuple[str, str], int]:
+    """Population per (age_band, gender) of an area, within one age band or gender if given."""
+    query = select(
+        population_margin.c.age_band, population_margin.c.gender, population_margin.c.population
+    ).where(population_margin.c.area_id == area_id)
+    rows = conn.execute(query).all()
+    if not rows:
+        raise ValueError(
+            f"area {area_slug!r} has no population margins: import them (age band x gender)"
+            " before asking for weighted figures"
+        )
+    return {
+        (row.age_band, row.gender): int(row.population)
+        for row in rows
+        if (age_band is None or row.age_band == age_band)
+        and (gender is None or row.gender == gender)
+    }
+
+
+def rake(
+    counts: Mapping[Cell, float],
+    margins: Mapping[tuple[str, str], float],
+    tolerance: float = 1e-9,
+    max_iterations: int = 100,
+) -> dict[Cell, float]:
+    """Weight per respondent cell so the weighted age and gender totals match the margins."""
+    ages: dict[str, float] = {}
+    genders: dict[str, float] = {}
+    for (age, gender), population in margins.items():
+        ages[age] = ages.get(age, 0.0) + population
+        genders[gender] = genders.get(gender, 0.0) + population
+    # A category with no population cannot be raked to: its respondents count as outside.
+    ages = {age: total for age, total in ages.items() if total > 0}
+    genders = {gender: total for gender, total in genders.items() if total > 0}
+    inside = {
+        (age, gender): float(n)
+        for (age, gender), n in counts.items()
+        if n > 0 and age in ages and gender in genders
+    }
+    weights: dict[Cell, float] = dict.fromkeys(counts, 1.0)
+    total = sum(inside.values())
+    if not total:
+        return weights
+    # Targets on the sample's scale, over the categories someone in the sample belongs to:
+    # a category nobody answered from cannot be matched, so its share is spread over the rest.
+    age_target = _scaled({a: ages[a] for a, _ in inside}, total)
+    gender_target = _scaled({g: genders[g] for _, g in inside}, total)
+    row = dict.fromkeys(age_target, 1.0)
+    col = dict.fromkeys(gender_target, 1.0)
+    for _ in range(max_iterations):
+        for age in row:
+            have = sum(col[g] * n for (a, g), n in inside.items() if a == age)
+            row[age] = age_target[age] / have
+        for gender in col:
+            have = sum(row[a] * n for (a, g), n in inside.items() if g == gender)
+            col[gender] = gender_target[gender] / have
+        # Gender totals match exactly after the last step; stop when the age totals do too.
+        off = max(
+            abs(sum(row[a] * col[g] * n for (a, g), n in inside.items() if a == age) - target)
+            for age, target in age_target.items()
+        )
+        if off <= tolerance * total:
+            break
+    for age, gender in inside:
+        weights[(age, gender)] = row[age] * col[gender]
+    return weights
+
+
+def _scaled(population: dict[str, float], total: float) -> dict[str, float]:
+    """Population totals (all positive) rescaled to sum to the sample size."""
+    whole = sum(population.values())
+    return {key: value / whole * total for key, value in population.items()}

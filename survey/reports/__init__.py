@@ -1,0 +1,1 @@
+"""Writers that render a situation picture (analysis.picture) as CSV, XLSX, HTML or PDF."""

@@ -1,0 +1,211 @@
+"""The situation picture flattened into named tables, shared by the CSV and XLSX writers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+TIMES = ("day", "afternoon", "evening", "night")
+
+Table = tuple[str, list[str], list[list[Any]]]
+
+
+def _ci(cell: dict[str, Any], key: str = "ci") -> list[Any]:
+    interval = cell.get(key)
+    return list(interval) if interval else [None, None]
+
+
+def _figure_rows(picture: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    yield "", "", picture["area_total"]
+    for place in picture["places"]:
+        yield place["place"], place["name"], place
+
+
+def tables(picture: dict[str, Any]) -> list[Table]:
+    """Name, header and rows of every table; suppressed cells have empty figures."""
+    area = picture["area"]
+    unsafe: list[list[Any]] = []
+    problems: list[list[Any]] = []
+    for slug, name, figures in _figure_rows(picture):
+        for time in TIMES:
+            cell = figures["times"][time]
+            unsafe.append(
+                [
+                    area,
+                    slug,
+                    name,
+                    time,
+                    cell["n"],
+                    cell["suppressed"],
+                    cell.get("unsafe_share"),
+                    *_ci(cell),
+                ]
+            )
+        for key, cell in figures["problems"].items():
+            problems.append(
+                [
+                    area,
+                    slug,
+                    name,
+                    key,
+                    cell["n"],
+                    cell["suppressed"],
+                    cell.get("share"),
+                    *_ci(cell),
+                    cell.get("score"),
+                    *_ci(cell, "score_ci"),
+                ]
+            )
+    priorities = [
+        [
+            area,
+            rank,
+            p["place"],
+            p["problem"],
+            p["time"],
+            p["score"],
+            p["components"]["survey"],
+            p["components"]["dialogue"],
+            p["components"]["crime"],
+            p["explanation"],
+        ]
+        for rank, p in enumerate(picture["priorities"], start=1)
+    ]
+    deviations = [
+        [
+            d["area"],
+            d["category"],
+            d["month"],
+            d["count"],
+            d["expected"],
+            d["upper_limit"],
+            d["score"],
+        ]
+        for d in picture["deviations"]
+    ]
+    mentions = [
+        [
+            area,
+            m.get("place"),
+            m["problem"],
+            m.get("time"),
+            m["dialogues"],
+            m["by_group"]["residents"],
+            m["by_group"]["partners"],
+            m["by_group"]["staff"],
+            " | ".join(m.get("quotes") or []),
+        ]
+        for m in picture["dialogues"].get("mentions", [])
+    ]
+    followup: list[list[Any]] = []
+    for item in picture["followup"]:
+        promise = item["promise"]
+        for indicator in item["indicators"]:
+            before, after = indicator.get("before") or {}, indicator.get("after") or {}
+            followup.append(
+                [
+                    area,
+                    promise["title"],
+                    _indicator_name(indicator),
+                    before.get("n"),
+                    before.get("share", before.get("count")),
+                    after.get("n"),
+                    after.get("share", after.get("count")),
+                    indicator.get("diff", indicator.get("rate_ratio")),
+                    *_ci(indicator),
+                    indicator["status"],
+                ]
+            )
+    return [
+        (
+            "unsafe_by_time",
+            [
+                "area",
+                "place",
+                "name",
+                "time",
+                "n",
+                "suppressed",
+                "unsafe_share",
+                "ci_low",
+                "ci_high",
+            ],
+            unsafe,
+        ),
+        (
+            "problems",
+            [
+                "area",
+                "place",
+                "name",
+                "problem",
+                "n",
+                "suppressed",
+                "share",
+                "ci_low",
+                "ci_high",
+                "score",
+                "score_ci_low",
+                "score_ci_high",
+            ],
+            problems,
+        ),
+        (
+            "priorities",
+            [
+                "area",
+                "rank",
+                "place",
+                "problem",
+                "time",
+                "score",
+                "survey",
+                "dialogue",
+                "crime",
+                "explanation",
+            ],
+            priorities,
+        ),
+        (
+            "deviations",
+            ["area", "category", "month", "count", "expected", "upper_limit", "score"],
+            deviations,
+        ),
+        (
+            "dialogue_mentions",
+            [
+                "area",
+                "place",
+                "problem",
+                "time",
+                "dialogues",
+                "residents",
+                "partners",
+                "staff",
+                "quotes",
+            ],
+            mentions,
+        ),
+        (
+            "followup",
+            [
+                "area",
+                "promise",
+                "indicator",
+                "before_n",
+                "before",
+                "after_n",
+                "after",
+                "change",
+                "ci_low",
+                "ci_high",
+                "status",
+            ],
+            followup,
+        ),
+    ]
+
+
+def _indicator_name(indicator: dict[str, Any]) -> str:
+    detail = indicator.get("time") or indicator.get("problem") or indicator.get("category") or ""
+    return f"{indicator.get('kind', '')}:{detail}"

@@ -1,0 +1,269 @@
+"""Follow-up of citizen promises: indicator statuses on constructed data."""
+
+import datetime as dt
+
+import pytest
+from scipy.stats import binomtest
+from sqlalchemy import insert, select
+from statsmodels.stats.proportion import confint_proportions_2indep
+
+from analysis.followup import followup, overall_status
+from survey.extensions import db
+from survey.models import (
+    Area,
+    CrimeCount,
+    Place,
+    Promise,
+    PromiseActivity,
+    Response,
+    SurveyRound,
+)
+
+SUPPRESS = 10
+
+
+def _answers(round_id, place_id, count, **values):
+    return [
+        {
+            "place_id": place_id,
+            "round_id": round_id,
+            "submitted_on": dt.date(2025, 10, 1),
+            "questionnaire_version": 1,
+            "source": "web",
+            "relation": "live",
+            **values,
+        }
+    ] * count
+
+
+@pytest.fixture
+def world(app):
+    """Two rounds of answers at Brommaplan (and noise at Alvik) and monthly crime counts."""
+    with app.app_context():
+        places = {p.slug: p for p in db.session.scalars(select(Place))}
+        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
+        ekero = db.session.scalar(select(Area).where(Area.slug == "ekero"))
+        before = SurveyRound(name="Hösten 2025", opens_on=dt.date(2025, 9, 1))
+        after = SurveyRound(name="Våren 2026", opens_on=dt.date(2026, 4, 1))
+        db.session.add_all([before, after])
+        db.session.flush()
+        bp, alvik = places["brommaplan"].id, places["alvik"].id
+        rows = [
+            # Evenings: 60 of 100 unsafe before, 20 of 100 after (plus answers not counted).
+            *_answers(before.id, bp, 50, safety_evening="3", problem_alcohol="0"),
+            *_answers(before.id, bp, 10, safety_evening="avoid", problem_alcohol="0"),
+            *_answers(before.id, bp, 40, safety_evening="1", problem_alcohol="4"),
+            *_answers(before.id, bp, 7, safety_evening="na", problem_alcohol="dk"),
+            *_answers(before.id, bp, 3, safety_night="4"),
+            *_answers(after.id, bp, 20, safety_evening="4", problem_alcohol="3"),
+            *_answers(after.id, bp, 80, safety_evening="2", problem_alcohol="4"),
+            *_answers(after.id, bp, 9, safety_evening="dk", safety_night="3"),
+            # Not one of the promise's places.
+            *_answers(after.id, alvik, 50, safety_evening="4", problem_alcohol="0"),
+        ]
+        db.session.execute(insert(Response), rows)
+        months = {
+            dt.date(2025, 9, 1): 500,  # outside both periods
+            dt.date(2025, 10, 1): 30,
+            dt.date(2025, 11, 1): 30,
+            dt.date(2025, 12, 1): 30,
+            dt.date(2026, 1, 1): 10,
+            dt.date(2026, 2, 1): 10,
+            dt.date(2026, 3, 1): None,  # suppressed by the source: missing, not zero
+            dt.date(2026, 4, 1): 500,  # after the promise
+        }
+        for month, count in months.items():
+            db.session.add(
+                CrimeCount(
+                    area_id=bromma.id, month=month, category="Misshandel", count=count, source="csv"
+                )
+            )
+        db.session.add(
+            CrimeCount(
+                area_id=ekero.id,
+                month=dt.date(2026, 1, 1),
+                category="Misshandel",
+                count=900,
+                source="csv",
+            )
+        )
+        db.session.commit()
+        return {
+            "app": app,
+            "area_id": bromma.id,
+            "places": [places["brommaplan"]],
+            "before": before.id,
+            "after": after.id,
+        }
+
+
+def _promise(world, indicators, places=None, baseline=True, **extra):
+    app = world["app"]
+    with app.app_context():
+        promise = Promise(
+            area_id=world["area_id"],
+            title="Tryggare Brommaplan",
+            text="Vi ökar närvaron på kvällarna.",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31),
+            problems="alcohol",
+            times="evening",
+            baseline_round_id=world["before"] if baseline else None,
+            followup_round_id=world["after"],
+            indicators=indicators,
+            places=[db.session.merge(p) for p in (world["places"] if places is None else places)],
+            **extra,
+        )
+        db.session.add(promise)
+        db.session.commit()
+        return promise.id
+
+
+def _follow(world, promise_id, suppress_below=SUPPRESS):
+    with world["app"].app_context(), db.engine.connect() as conn:
+        return followup(conn, promise_id, suppress_below)
+
+
+def test_an_improvement_with_a_newcombe_interval(world):
+    result = _follow(world, _promise(world, [{"kind": "unsafe_share", "time": "evening"}]))
+    (evening,) = result["indicators"]
+    assert evening["before"] == {"n": 100, "share": 0.6}
+    assert evening["after"] == {"n": 100, "share": 0.2}
+    assert evening["diff"] == -0.4
+    lo, hi = confint_proportions_2indep(20, 100, 60, 100, method="newcomb", compare="diff")
+    assert evening["ci"] == [round(lo, 4), round(hi, 4)]
+    assert evening["status"] == "improved"
+    assert result["status"] == "improved"
+    assert result["promise"]["places"] == ["brommaplan"]
+    assert result["promise"]["baseline_round"] == {"id": world["before"], "name": "Hösten 2025"}
+
+
+def test_a_worsening(world):
+    result = _follow(world, _promise(world, [{"kind": "problem_share", "problem": "alcohol"}]))
+    (alcohol,) = result["indicators"]
+    assert alcohol["before"] == {"n": 100, "share": 0.4}  # 'dk' is not counted
+    assert alcohol["after"] == {"n": 100, "share": 1.0}
+    assert alcohol["ci"][0] > 0
+    assert alcohol["status"] == "worse"
+    assert result["status"] == "worse"
+
+
+def test_mixed_indicators_are_unchanged(world):
+    result = _follow(
+        world,
+        _promise(
+            world,
+            [
+                {"kind": "unsafe_share", "time": "evening"},
+                {"kind": "problem_share", "problem": "alcohol"},
+            ],
+        ),
+    )
+    assert [i["status"] for i in result["indicators"]] == ["improved", "worse"]
+    assert result["status"] == "unchanged"
+
+
+def test_too_few_answers_is_not_enough_data(world):
+    result = _follow(world, _promise(world, [{"kind": "unsafe_share", "time": "night"}]))
+    (night,) = result["indicators"]
+    assert night["before"] == {"n": 3, "suppressed": True}
+    assert night["after"] == {"n": 9, "suppressed": True}
+    assert "diff" not in night
+    assert "ci" not in night
+    assert night["status"] == "not enough data"
+    assert result["status"] == "not enough data"
+    # A lower threshold shows them (and the interval is wide: unchanged).
+    shown = _follow(world, result["promise"]["id"], suppress_below=3)["indicators"][0]
+    assert shown["status"] == "unchanged"
+    assert shown["before"] == {"n": 3, "share": 1.0}
+
+
+def test_a_missing_round_is_not_enough_data(world):
+    result = _follow(
+        world, _promise(world, [{"kind": "unsafe_share", "time": "evening"}], baseline=False)
+    )
+    assert result["indicators"][0]["before"] is None
+    assert result["indicators"][0]["status"] == "not enough data"
+    assert result["promise"]["baseline_round"] is None
+
+
+def test_a_promise_without_places_covers_the_area(world):
+    result = _follow(
+        world, _promise(world, [{"kind": "unsafe_share", "time": "evening"}], places=[])
+    )
+    # Alvik's 50 unsafe answers join the 100 at Brommaplan after.
+    assert result["indicators"][0]["after"] == {"n": 150, "share": round(70 / 150, 4)}
+    assert result["promise"]["places"] == []
+
+
+def test_crime_rate_ratio_against_the_same_length_before(world):
+    result = _follow(
+        world,
+        _promise(
+            world,
+            [{"kind": "crime", "category": "Misshandel"}, {"kind": "crime", "category": "Rån"}],
+        ),
+    )
+    assault, robbery = result["indicators"]
+    assert assault["before"] == {"from": "2025-10-01", "to": "2025-12-31", "months": 3, "count": 90}
+    # March is suppressed at the source: a rate per month with a count.
+    assert assault["after"] == {"from": "2026-01-01", "to": "2026-03-31", "months": 2, "count": 20}
+    assert assault["rate_ratio"] == round((20 / 2) / (90 / 3), 4)
+    exact = binomtest(20, 110).proportion_ci(method="exact")
+    scale = 3 / 2
+    assert assault["ci"] == [
+        round(scale * exact.low / (1 - exact.low), 4),
+        round(scale * exact.high / (1 - exact.high), 4),
+    ]
+    assert assault["status"] == "improved"
+    assert robbery["status"] == "not enough data"
+    assert "rate_ratio" not in robbery
+    assert result["status"] == "improved"
+
+
+def test_activities_are_summed(world):
+    promise_id = _promise(world, [])
+    with world["app"].app_context():
+        db.session.add_all(
+            [
+                PromiseActivity(promise_id=promise_id, held_on=dt.date(2026, 1, 5),
+                                kind="presence_patrol", hours=2.5, count=1),
+                PromiseActivity(promise_id=promise_id, held_on=dt.date(2026, 1, 12),
+                                kind="presence_patrol", hours=3, count=2),
+                PromiseActivity(promise_id=promise_id, held_on=dt.date(2026, 2, 1),
+                                kind="alcohol_ban", hours=None, count=4),
+            ]
+        )  # fmt: skip
+        db.session.commit()
+    result = _follow(world, promise_id)
+    assert result["activities"] == {
+        "total": 3,
+        "count": 7,
+        "hours": 5.5,
+        "by_kind": {
+            "alcohol_ban": {"activities": 1, "count": 4, "hours": 0.0},
+            "presence_patrol": {"activities": 2, "count": 3, "hours": 5.5},
+        },
+    }
+    assert result["indicators"] == []
+    assert result["status"] == "not enough data"
+
+
+def test_unknown_promise(world):
+    with world["app"].app_context(), db.engine.connect() as conn, pytest.raises(LookupError):
+        followup(conn, 999_999, SUPPRESS)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["improved", "unchanged", "not enough data"], "improved"),
+        (["worse", "unchanged"], "worse"),
+        (["improved", "worse"], "unchanged"),
+        (["unchanged", "not enough data"], "unchanged"),
+        (["not enough data", "not enough data"], "not enough data"),
+        ([], "not enough data"),
+    ],
+)
+def test_overall_status(statuses, expected):
+    assert overall_status(statuses) == expected
