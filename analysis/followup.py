@@ -94,8 +94,11 @@ def _round_counts(
 ) -> dict[int, dict[int, tuple[int, int]]]:
     """Per round, per indicator index: (answered, bad), from one GROUP BY query."""
     round_ids = [r for r in (promise.baseline_round_id, promise.followup_round_id) if r]
-    wanted = {i: _share_columns(ind) for i, ind in enumerate(indicators)}
-    wanted = {i: cols for i, cols in wanted.items() if cols is not None}
+    wanted = {
+        i: cols
+        for i, indicator in enumerate(indicators)
+        if (cols := _share_columns(indicator)) is not None
+    }
     if not round_ids or not wanted or not place_ids:
         return {}
     aggregates = []
@@ -130,7 +133,7 @@ def _share_indicator(
     suppress_below: int,
 ) -> dict[str, Any]:
     result: dict[str, Any] = dict(indicator)
-    sides = {}
+    sides: dict[str, tuple[int, int] | None] = {}
     for name, round_id in (
         ("before", promise.baseline_round_id),
         ("after", promise.followup_round_id),
@@ -145,10 +148,11 @@ def _share_indicator(
         result[side] is not None and not result[side].get("suppressed")
         for side in ("before", "after")
     )
-    if not usable:
+    before, after = sides["before"], sides["after"]
+    if not usable or before is None or after is None:
         result["status"] = NO_DATA
         return result
-    (n1, k1), (n2, k2) = sides["before"], sides["after"]
+    (n1, k1), (n2, k2) = before, after
     lo, hi = newcombe(k1, n1, k2, n2)
     result["diff"] = round(k2 / n2 - k1 / n1, 4)
     result["ci"] = [round(lo, 4), round(hi, 4)]
@@ -189,7 +193,7 @@ def _crime_counts(
     )
     found: dict[str, list[tuple[dt.date, int]]] = {}
     for row in rows:
-        found.setdefault(row.category, []).append((row.month, int(row.count)))
+        found.setdefault(row.category, []).append((row.month, int(row._mapping["count"])))
     return found
 
 
@@ -242,7 +246,7 @@ def _activities(conn: Connection, promise_id: int) -> dict[str, Any]:
     by_kind = {
         row.kind: {
             "activities": int(row.activities),
-            "count": int(row.count),
+            "count": int(row._mapping["count"]),
             "hours": round(float(row.hours), 2),
         }
         for row in rows

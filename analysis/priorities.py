@@ -14,7 +14,7 @@ the published JSON alone. Components, each 0..1:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -178,7 +178,9 @@ def _dialogue_counts(mentions: list[Mapping[str, Any]], keys: set[Key]) -> dict[
     return counts
 
 
-def _best_deviation(deviations: list[Mapping[str, Any]], problem: str) -> Mapping[str, Any] | None:
+def _best_deviation(
+    deviations: Sequence[Mapping[str, Any]], problem: str
+) -> Mapping[str, Any] | None:
     matching = [
         d for d in deviations if problem in (d.get("problems") or []) and (d.get("score") or 0) > 0
     ]
@@ -246,7 +248,7 @@ def _sort_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
 def rank_priorities(
     survey: Mapping[str, Any],
     dialogues: Mapping[str, Any],
-    deviations: list[Mapping[str, Any]],
+    deviations: Sequence[Mapping[str, Any]],
     weights: Weights = DEFAULT_WEIGHTS,
     locale: str = "sv",
     area_name: str = "",
