@@ -12,10 +12,10 @@ from sqlalchemy import (
     select,
 )
 
+from .deviations import read_series
 from .stats import newcombe, rate_ratio
 from .tables import PROBLEMS, TIMES
 from .tables import area as _area
-from .tables import crime_count as _crime
 from .tables import place as _place
 from .tables import promise as _promise
 from .tables import promise_activity as _activity
@@ -170,30 +170,26 @@ def _periods(promise: Any) -> tuple[dt.date, dt.date, dt.date]:
     start = promise.period_start.replace(day=1)
     end = promise.period_end
     length = (end.year - start.year) * 12 + end.month - start.month + 1
-    return _add_months(start, -length), start, end
+    # A promise recorded with an absurd start must not take the whole picture down.
+    before = _add_months(start, -length) if start.year * 12 - length > 12 else dt.date(1, 1, 1)
+    return before, start, end
 
 
 def _crime_counts(
-    conn: Connection, promise: Any, categories: list[str]
+    conn: Connection, promise: Any, categories: list[str], area_slug: str
 ) -> dict[str, list[tuple[dt.date, int]]]:
-    """Monthly counts per category over both periods; suppressed months left out."""
+    """Monthly counts per category over both periods, read as the deviations read them.
+
+    One count per month: an area total before its places, one source (CSV before the event
+    list), suppressed months left out, so no crime is counted twice.
+    """
     if not categories:
         return {}
     before_from, _start, end = _periods(promise)
-    rows = conn.execute(
-        select(_crime.c.category, _crime.c.month, func.sum(_crime.c.count).label("count"))
-        .where(
-            _crime.c.area_id == promise.area_id,
-            _crime.c.category.in_(categories),
-            _crime.c.count.is_not(None),
-            _crime.c.month >= before_from,
-            _crime.c.month <= end,
-        )
-        .group_by(_crime.c.category, _crime.c.month)
-    )
     found: dict[str, list[tuple[dt.date, int]]] = {}
-    for row in rows:
-        found.setdefault(row.category, []).append((row.month, int(row._mapping["count"])))
+    for (_area_slug, category), series in read_series(conn, area_slug, before_from, end).items():
+        if category in categories:
+            found[category] = sorted((m, c) for m, c in series.items() if c is not None)
     return found
 
 
@@ -278,7 +274,7 @@ def followup(conn: Connection, promise_id: int, suppress_below: int) -> dict[str
     categories = [
         str(i["category"]) for i in indicators if i.get("kind") == "crime" and i.get("category")
     ]
-    crime = _crime_counts(conn, promise, categories)
+    crime = _crime_counts(conn, promise, categories, described["area"])
     results = [
         _crime_indicator(ind, promise, crime)
         if ind.get("kind") == "crime"

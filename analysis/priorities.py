@@ -157,8 +157,12 @@ def _candidates(survey: Mapping[str, Any], mentions: list[Mapping[str, Any]]) ->
     """Every (place, problem, time) that some evidence speaks about."""
     keys: set[Key] = set()
     for entry in survey.get("places", []):
-        if _has_survey_evidence(entry):
-            for problem in entry.get("problems", {}):
+        if not _has_survey_evidence(entry):
+            continue
+        for problem, cell in entry.get("problems", {}).items():
+            shown = _own(cell)
+            # Only problems the place's own answers call big for someone: no rows of noise.
+            if shown is not None and shown[1] > 0:
                 keys.update((entry["place"], problem, time) for time in TIMES)
     keys.update((m["place"], m["problem"], m["time"]) for m in mentions)
     return keys
@@ -229,6 +233,8 @@ def explain(
             words["crime"].format(category=deviation["category"], month=deviation.get("month"))
         )
     subject = place_name + (f" {TIME_PHRASES[lang][time]}" if time else "")
+    if shown is None:  # name the problem even when its figure cannot be shown
+        subject += f" ({problem_name})"
     if not parts:
         return f"{subject}, {problem_name}: {words['nothing']}."
     return f"{subject}: {_join(parts, words['and'])}."

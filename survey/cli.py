@@ -41,6 +41,11 @@ def with_app(func: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 return func(*args, **kwargs)
             except SQLAlchemyError as exc:
+                text = str(exc).lower()
+                if "no such table" in text or "undefinedtable" in text or "does not exist" in text:
+                    raise click.ClickException(
+                        "the database is not set up yet: run 'trygghet db init' first"
+                    ) from exc
                 raise click.ClickException(f"database error: {exc}") from exc
             finally:
                 db.session.remove()
@@ -377,6 +382,7 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
     from analysis.picture import area_slugs, situation_picture
     from analysis.survey import Filters
 
+    from .models import SurveyRound
     from .reports.writers import write_pictures
 
     if out == "-" and fmt in ("xlsx", "pdf") and sys.stdout.isatty():
@@ -389,6 +395,8 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
         date_to=date_to.date() if date_to else None,
     )
     suppress_below = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    if round_id is not None and db.session.get(SurveyRound, round_id) is None:
+        raise click.UsageError(f"there is no survey round {round_id}")
     with db.engine.connect() as conn:
         slugs = [area_slug] if area_slug else area_slugs(conn)
         try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from .questionnaire import text
 
@@ -58,4 +58,5 @@ def register_template_helpers(app: Flask) -> None:
             "text": text,
             "format_date": format_date,
             "format_datetime": format_datetime,
+            "format_decimal": format_decimal,
         }

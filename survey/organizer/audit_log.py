@@ -35,7 +35,8 @@ def audit():
     form.action.choices = [SelectChoice("", _("All"))] + [SelectChoice(a, a) for a in actions]
     actor = (form.actor.data or "").strip()
     action = form.action.data or ""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    # Bounded, so an absurd page number is just an empty page, never an overflow.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 1_000_000)
     query = select(AuditEvent)
     if actor:
         query = query.where(AuditEvent.actor == actor.lower())

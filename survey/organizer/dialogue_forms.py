@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     Field,
     IntegerField,
     RadioField,
@@ -29,10 +28,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import clock
 from ..models import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Area, DialogueIssue, Place
 from ..public.forms import CheckboxGroupField, no_control_characters
 from ..questionnaire import builtin, text
-from .forms import REQUIRED
+from .forms import REQUIRED, DateInputField
 
 KIND_LABELS = {
     "medborgardialog": _l("Citizen dialogue"),
@@ -53,7 +53,6 @@ WEIGHT_LABELS = {1: _l("1 – low"), 2: _l("2 – medium"), 3: _l("3 – high")}
 MAX_COUNT = 100_000
 INVALID_CHOICE = _l("Choose one of the options shown.")
 WHOLE_NUMBER = _l("Enter a whole number, like 12.")
-DATE_FORMAT = _l("Enter a date as YYYY-MM-DD, like 2026-05-04.")
 
 
 def optional_id(value: Any) -> int | None:
@@ -119,14 +118,8 @@ class WholeNumberField(IntegerField):
             raise StopValidation()
 
 
-class DateInputField(DateField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("invalid_value_message", DATE_FORMAT)
-        super().__init__(*args, **kwargs)
-
-
 def not_in_future(_form: FlaskForm, field: Field) -> None:
-    if field.data and field.data > dt.date.today():
+    if field.data and field.data > clock.today():
         raise ValidationError(_l("The date cannot be in the future."))
 
 

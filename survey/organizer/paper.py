@@ -31,6 +31,19 @@ def _preselected(args: Any) -> dict[str, Any]:
     return kept
 
 
+def _round_fits(form: Any) -> bool:
+    """A chosen round must be open, on the form's date, for the place's area."""
+    if not form.survey_round.data:
+        return True
+    chosen = db.session.get(SurveyRound, int(form.survey_round.data))
+    place = find_place(db.session, form.place.data)
+    if chosen is not None and place is not None and place.area in chosen.areas:
+        if chosen.is_open_on(form.written_on.data):
+            return True
+    form.survey_round.errors.append(_("This round was not open for the place's area on that date."))
+    return False
+
+
 @bp.route("/paper", methods=["GET", "POST"])
 @organizer_required
 def paper():
@@ -40,7 +53,7 @@ def paper():
         select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
     )
     form.set_choices(areas_with_places(db.session), list(rounds))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _round_fits(form):
         place = find_place(db.session, form.place.data)
         round_id = int(form.survey_round.data) if form.survey_round.data else None
         response = record_paper_response(

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, SelectChoice, SelectField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional
 
 from ..models import Area, SurveyRound
 from ..public.forms import item_fields
 from ..questionnaire import Questionnaire
-
-REQUIRED = _l("Fill in this field.")
-
-
-def not_in_the_future(_form: FlaskForm, field: Field) -> None:
-    if field.data and field.data > dt.date.today():
-        raise ValidationError(_l("The date cannot be in the future."))
+from .dialogue_forms import not_in_future
+from .forms import REQUIRED, DateInputField
 
 
 class PaperForm(FlaskForm):
@@ -34,9 +28,9 @@ class PaperForm(FlaskForm):
         validators=[InputRequired(REQUIRED)],
         invalid_choice_message=_l("Choose one of the places in the list."),
     )
-    written_on = DateField(
+    written_on = DateInputField(
         _l("Date on the paper form"),
-        validators=[InputRequired(REQUIRED), not_in_the_future],
+        validators=[InputRequired(REQUIRED), not_in_future],
         format="%Y-%m-%d",
         description=_l("The day the resident filled in the form."),
     )

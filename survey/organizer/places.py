@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Area, Place
 from ..public.forms import INVALID_CHOICE
 from . import admin_required, bp, menu_item
-from .forms import REQUIRED
+from .forms import REQUIRED, one_line_text
 from .place_services import PlaceError, add_place, import_places, rename_place, set_retired
 
 menu_item("organizer.places", _l("Places"), admin_only=True)
@@ -34,11 +34,15 @@ class PlaceForm(FlaskForm):
         validators=[InputRequired(REQUIRED), Length(max=64)],
         description=_l("Used in links and QR posters, e.g. stora-mossen. It cannot be changed."),
     )
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[InputRequired(REQUIRED), Length(max=200), one_line_text]
+    )
 
 
 class RenameForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[InputRequired(REQUIRED), Length(max=200), one_line_text]
+    )
 
 
 class PlaceImportForm(FlaskForm):

@@ -260,7 +260,8 @@ class PromiseForm(FlaskForm):
 
     def _indicators(self, problems: list[str], times: list[str]) -> list[dict[str, str]]:
         chosen = set(self.indicators.data or ())
-        if not chosen and not self.categories():
+        # No survey indicator ticked: follow what the promise is about, crime or not.
+        if not chosen:
             chosen = {f"unsafe_share:{t}" for t in times} | {f"problem_share:{p}" for p in problems}
         result = []
         for key in INDICATOR_KEYS:  # in the form's order, whatever order they came in

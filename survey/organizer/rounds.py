@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Area, SurveyRound
 from ..public.forms import INVALID_CHOICE, CheckboxGroupField
 from . import bp, menu_item, organizer_required
-from .forms import REQUIRED
+from .forms import REQUIRED, DateInputField, one_line_text
 from .round_services import RoundError, delete_round, rounds_with_counts, save_round
 
 menu_item("organizer.rounds", _l("Survey rounds"))
@@ -24,7 +24,7 @@ menu_item("organizer.rounds", _l("Survey rounds"))
 class RoundForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        validators=[InputRequired(REQUIRED), Length(max=200)],
+        validators=[InputRequired(REQUIRED), Length(max=200), one_line_text],
         description=_l("E.g. Trygghetsmätning hösten 2026"),
     )
     areas = CheckboxGroupField(
@@ -33,10 +33,10 @@ class RoundForm(FlaskForm):
         coerce=int,
         validators=[InputRequired(_l("Choose at least one area."))],
     )
-    opens_on = DateField(
+    opens_on = DateInputField(
         _l("Opens on"), validators=[InputRequired(REQUIRED)], description=_l("YYYY-MM-DD")
     )
-    closes_on = DateField(
+    closes_on = DateInputField(
         _l("Last day"),
         validators=[Optional()],
         description=_l("Leave empty to keep the round open until you close it."),

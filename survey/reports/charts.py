@@ -38,6 +38,8 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
             shares.append(cell["unsafe_share"] * 100)
             errors[0].append((cell["unsafe_share"] - cell["ci"][0]) * 100)
             errors[1].append((cell["ci"][1] - cell["unsafe_share"]) * 100)
+        if not ys:  # every cell of this time is suppressed: no bars, no legend entry
+            continue
         axes.barh(
             ys,
             shares,

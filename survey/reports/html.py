@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..questionnaire import builtin, text
 from . import charts
 
 
@@ -23,4 +25,20 @@ def render_html(pictures: list[dict[str, Any]], locale: str = "sv") -> str:
             }
             for picture in pictures
         ]
-        return render_template("reports/lagesbild.html", sections=sections, locale=locale)
+        return render_template(
+            "reports/lagesbild.html",
+            sections=sections,
+            locale=locale,
+            problem_names=problem_names(locale),
+        )
+
+
+def problem_names(locale: str) -> dict[str, str]:
+    """The questionnaire's name of each problem key, in this language."""
+    names = {
+        item.code.removeprefix("problem_"): text(item.label, locale)
+        for item in builtin(1).items
+        if item.code.startswith("problem_")
+    }
+    names["other"] = _("Other")
+    return names

@@ -267,3 +267,48 @@ def test_unknown_promise(world):
 )
 def test_overall_status(statuses, expected):
     assert overall_status(statuses) == expected
+
+
+def test_crime_follow_up_counts_each_month_once(app):
+    """A month in both a CSV and an event list, and per place too, is counted once."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from analysis.followup import followup
+    from survey.extensions import db
+    from survey.models import Area, CrimeCount, Place, Promise
+
+    with app.app_context():
+        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
+        plan = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
+        promise = Promise(
+            area_id=bromma.id,
+            title="T",
+            text="T",
+            period_start=dt.date(2026, 3, 1),
+            period_end=dt.date(2026, 3, 31),
+            indicators=[{"kind": "crime", "category": "Misshandel"}],
+        )
+        db.session.add(promise)
+        for month, source, place_id, count in [
+            (dt.date(2026, 2, 1), "csv", None, 10),
+            (dt.date(2026, 3, 1), "csv", None, 25),
+            (dt.date(2026, 3, 1), "events", None, 5),
+            (dt.date(2026, 3, 1), "csv", plan.id, 7),
+        ]:
+            db.session.add(
+                CrimeCount(
+                    area_id=bromma.id,
+                    place_id=place_id,
+                    month=month,
+                    category="Misshandel",
+                    count=count,
+                    source=source,
+                )
+            )
+        db.session.commit()
+        with db.engine.connect() as conn:
+            [indicator] = followup(conn, promise.id, 10)["indicators"]
+    assert indicator["before"]["count"] == 10
+    assert indicator["after"]["count"] == 25

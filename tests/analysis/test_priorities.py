@@ -115,7 +115,7 @@ def test_suppressed_cell_contributes_the_area_value_and_is_never_quoted():
     )
     found = row(rows, "alvik")
     assert found["components"]["survey"] == round((0.20 + 0.30) / 2, 4)
-    assert found["explanation"] == "Alvik på kvällen: frågan togs upp i 2 dialoger."
+    assert found["explanation"] == "Alvik på kvällen (alkohol): frågan togs upp i 2 dialoger."
     for figure in ("99", "88", "n = 7", "n = 6", "7", "6"):
         assert figure not in found["explanation"]
     # All its cells are suppressed, so only the dialogue made rows for Alvik.
@@ -198,7 +198,7 @@ def test_dialogue_without_time_counts_for_every_time_and_ties_are_ordered():
     assert night["components"]["dialogue"] == 1.0  # 2 at night + 2 without a time
     assert row(rows, "brommaplan", time=None)["components"]["dialogue"] == 0.5
     whole = row(rows, None, "traffic", None)
-    assert whole["explanation"] == "Bromma: frågan togs upp i 1 dialog."
+    assert whole["explanation"] == "Bromma (trafik): frågan togs upp i 1 dialog."
     scores = [r["score"] for r in rows]
     assert scores == sorted(scores, reverse=True)
 
@@ -223,3 +223,31 @@ def test_a_share_nobody_can_show_adds_nothing():
     untimed = row(rows, "brommaplan", time=None)
     assert untimed["components"]["survey"] == round((problem + evening) / 2, 4)
     assert row(rows, "brommaplan")["score"] > row(rows, "brommaplan", time="night")["score"]
+
+
+def test_a_problem_nobody_calls_big_gives_no_rows():
+    times = {
+        t: {"n": 20, "suppressed": False, "unsafe_share": 0.5, "ci": [0.3, 0.7]}
+        for t in ("day", "afternoon", "evening", "night")
+    }
+
+    def problem(share):
+        return {
+            "n": 20,
+            "suppressed": False,
+            "share": share,
+            "ci": [0.0, 0.2],
+            "score": 1.0,
+            "score_ci": [0.5, 1.5],
+        }
+
+    figures = {
+        "n": 20,
+        "suppressed": False,
+        "times": times,
+        "problems": {"alcohol": problem(0.0), "theft": problem(0.3)},
+    }
+    survey = {"places": [{"place": "x", "name": "X", **figures}], "area_total": figures}
+    rows = rank_priorities(survey, {"mentions": []}, [])
+    assert {r["problem"] for r in rows} == {"theft"}
+    assert len(rows) == 4  # one per time of day

@@ -88,3 +88,13 @@ def test_a_missing_database_driver_is_named(runner, tmp_path):
     assert result.exit_code == 1
     assert "missing Python package 'pg8000'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_database_without_tables_says_to_run_db_init(runner, tmp_path):
+    from survey.cli import main
+
+    result = runner.invoke(
+        main, ["user", "list"], env={"DATABASE_URL": f"sqlite:///{tmp_path}/new.db"}
+    )
+    assert result.exit_code == 1
+    assert "run 'trygghet db init' first" in result.output

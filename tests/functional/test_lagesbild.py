@@ -90,3 +90,9 @@ def test_bad_arguments(data, cli):
     result = cli("lagesbild", "--from", "2026-05-01", "--to", "2026-01-01")
     assert result.exit_code == 2
     assert "--from is after --to" in result.output
+
+
+def test_an_unknown_round_is_named(data, cli):
+    result = cli("lagesbild", "--round", "999")
+    assert result.exit_code == 2
+    assert "there is no survey round 999" in result.output

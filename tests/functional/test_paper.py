@@ -151,7 +151,7 @@ def test_a_blank_paper_form_is_refused(app, organizer):
     ("data", "field", "message"),
     [
         (_paper(written_on=""), "written_on", "Fill in this field."),
-        (_paper(written_on="2024-13-01"), "written_on", "Not a valid date value."),
+        (_paper(written_on="2024-13-01"), "written_on", "Enter a date as YYYY-MM-DD"),
         (
             _paper(written_on=(TODAY + dt.timedelta(days=1)).isoformat()),
             "written_on",
@@ -190,3 +190,21 @@ def test_a_bad_carried_over_date_is_ignored(organizer):
     page = organizer.get(f"{PATH}?place=alvik&date=yesterday&round=x").get_data(as_text=True)
     assert '<option selected value="alvik">Alvik</option>' in page
     assert 'name="written_on" type="date" value=""' in page
+
+
+def test_a_round_must_be_open_for_the_area_on_the_date(app, organizer, old_round):
+    # The 2024 round, chosen for a form dated today: refused, nothing stored.
+    response = post_form(
+        organizer, "/organizer/paper", _paper(survey_round=str(old_round), relation="live")
+    )
+    assert response.status_code == 422
+    assert "This round was not open for the place" in html.unescape(response.get_data(as_text=True))
+    assert count_responses(app) == 0
+    response = post_form(
+        organizer,
+        "/organizer/paper",
+        _paper(survey_round=str(old_round), written_on="2024-04-02", relation="live"),
+    )
+    assert response.status_code == 303
+    [stored] = stored_responses(app)
+    assert stored.round_id == old_round

@@ -125,6 +125,17 @@ def test_without_indicators_the_chosen_times_and_problems_are_followed(app, org,
     ]
 
 
+def test_crime_categories_do_not_replace_the_survey_indicators(app, org, ref):
+    promise = create(org, app, ref, indicators=[], crime_categories="Misshandel")
+    assert promise.indicators == [
+        {"kind": "unsafe_share", "time": "evening"},
+        {"kind": "unsafe_share", "time": "night"},
+        {"kind": "problem_share", "problem": "alcohol"},
+        {"kind": "problem_share", "problem": "groups"},
+        {"kind": "crime", "category": "Misshandel"},
+    ]
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [

@@ -77,7 +77,7 @@ def test_bad_round_input(app, client, auth):
         ({"name": "X", "opens_on": "2030-01-01"}, "Choose at least one area."),
         (
             {"name": "X", "areas": _area_ids(app, "bromma"), "opens_on": "2030-13-01"},
-            "Not a valid date value.",
+            "Enter a date as YYYY-MM-DD",
         ),
         (
             {
@@ -139,3 +139,37 @@ def test_an_empty_round_can_be_deleted(app, client, auth):
     response = post_form(client, f"/organizer/rounds/{empty.id}/delete", {})
     assert response.status_code == 303
     assert "Tom" not in _rounds(app)
+
+
+def test_a_year_one_typo_is_refused(app, client, auth):
+    auth.login("organizer")
+    client.get("/?lang=en")
+    response = post_form(
+        client,
+        "/organizer/rounds/new",
+        {
+            "name": "Typo",
+            "areas": _area_ids(app, "bromma"),
+            "opens_on": "0001-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert "Enter a date between 2000 and 2100." in response.get_data(as_text=True)
+    assert "Typo" not in _rounds(app)
+
+
+def test_a_blank_or_control_character_name_is_refused(app, client, auth):
+    auth.login("organizer")
+    client.get("/?lang=en")
+    for name in ("   ", "Runda\x00"):
+        response = post_form(
+            client,
+            "/organizer/rounds/new",
+            {
+                "name": name,
+                "areas": _area_ids(app, "bromma"),
+                "opens_on": "2031-01-01",
+            },
+        )
+        assert response.status_code == 422, name
+    assert set(_rounds(app)) == {"Löpande trygghetsmätning"}
