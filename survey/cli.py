@@ -14,6 +14,7 @@ from limits.errors import ConfigurationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app
+from .exports import write_dialogues, write_responses
 from .extensions import db
 
 
@@ -199,50 +200,36 @@ def export_group() -> None:
     """Export stored data."""
 
 
-@export_group.command("responses")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="File to write; '-' (the default) writes to standard output.",
-)
-@with_app
-def export_responses(fmt: str, out: str) -> None:
-    """Write every stored answer, one row per response."""
-    from .exports import write_responses
+def _text_export(noun: str, writer: Callable[..., int]) -> Callable[..., None]:
+    """An export command: --format csv|json, --out FILE (or '-' for standard output)."""
 
-    if out == "-":
-        write_responses(db.session, sys.stdout, fmt)
-        return
-    with open(out, "w", encoding="utf-8", newline="") as stream:
-        count = write_responses(db.session, stream, fmt)
-    click.echo(f"{count} responses written to {out}", err=True)
+    @click.option(
+        "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+    )
+    @click.option(
+        "--out",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        default="-",
+        help="File to write; '-' (the default) writes to standard output.",
+    )
+    @with_app
+    def command(fmt: str, out: str) -> None:
+        if out == "-":
+            writer(db.session, sys.stdout, fmt)
+            return
+        with open(out, "w", encoding="utf-8", newline="") as stream:
+            count = writer(db.session, stream, fmt)
+        click.echo(f"{count} {noun} written to {out}", err=True)
+
+    return command
 
 
-@export_group.command("dialogues")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+export_group.command("responses", help="Write every stored answer, one row per response.")(
+    _text_export("responses", write_responses)
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="File to write; '-' (the default) writes to standard output.",
-)
-@with_app
-def export_dialogues(fmt: str, out: str) -> None:
-    """Write every dialogue with its issues (CSV: one row per issue)."""
-    from .exports import write_dialogues
-
-    if out == "-":
-        write_dialogues(db.session, sys.stdout, fmt)
-        return
-    with open(out, "w", encoding="utf-8", newline="") as stream:
-        count = write_dialogues(db.session, stream, fmt)
-    click.echo(f"{count} dialogues written to {out}", err=True)
+export_group.command(
+    "dialogues", help="Write every dialogue with its issues (CSV: one row per issue)."
+)(_text_export("dialogues", write_dialogues))
 
 
 @main.group("import")
