@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from . import packed
+from .disclosure import protect_all
 from .stats import mean_sd, newcombe, t_interval, wilson
 from .tables import PROBLEMS, TIMES, area, place, response
 from .weights import area_margins, rake
@@ -250,6 +251,19 @@ def _area_places(conn: Connection, area_slug: str) -> tuple[int, list[Any]]:
     return area_id, list(conn.execute(query).all())
 
 
+#: Every figure of a place that also stands, summed, in the area total.
+FIGURE_PATHS = (
+    *(("times", t) for t in TIMES),
+    *(("problems", p) for p in PROBLEMS),
+    ("avoided",),
+    ("victim",),
+    ("reported",),
+    ("police_cares",),
+    ("worry_often",),
+    ("police_priorities",),
+)
+
+
 def survey_indicators(
     conn: Connection,
     area_slug: str,
@@ -308,13 +322,23 @@ def survey_indicators(
             for value in _ordered(tallies, known)
         }
 
+    area_total = build.figures(total)
+    by_group = {"gender": group(by_gender, GENDERS), "age_band": group(by_age, AGE_BANDS)}
+    # The area total is shown beside its places and its groups: protect against subtraction.
+    protect_all(area_total, result_places, FIGURE_PATHS, build.threshold)
+    for groups_of_one_kind in by_group.values():
+        times = [("times", t) for t in TIMES]
+        protect_all(area_total, groups_of_one_kind.values(), times, build.threshold)
+    for figures in (*result_places, area_total):
+        if any(cell["suppressed"] for cell in figures["times"].values()):
+            figures["safety_index"] = None
     return {
         "area": area_slug,
         "n": total.n,
         "weighted": weighted,
         "places": result_places,
-        "area_total": build.figures(total),
-        "by_group": {"gender": group(by_gender, GENDERS), "age_band": group(by_age, AGE_BANDS)},
+        "area_total": area_total,
+        "by_group": by_group,
     }
 
 

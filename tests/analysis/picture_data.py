@@ -19,7 +19,7 @@ def month_back(months: int) -> dt.date:
 
 
 def build() -> None:
-    """Brommaplan: 12 answers, 8 unsafe in the evening; Alvik: 3 answers (too few)."""
+    """Brommaplan: 12 answers, 8 of 11 unsafe in the evening; Alvik 3 (too few); more."""
     add_responses(
         "brommaplan",
         columns(
@@ -30,6 +30,9 @@ def build() -> None:
         ),
     )
     add_responses("alvik", columns(safety_evening=["4", "4", "3"]))
+    # Ten more at Abrahamsberg: with Alvik's three hidden, the smallest place shown is hidden
+    # too, so that the area total minus Brommaplan gives nothing small away.
+    add_responses("abrahamsberg", columns(safety_evening=["2"] * 10))
     bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
     plan = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
     dialogue = Dialogue(

@@ -33,6 +33,8 @@ def test_figures_priorities_deviations_dialogues_and_followup_are_in(picture):
     assert evening["unsafe_share"] == round(8 / 11, 4)
     assert places["alvik"]["suppressed"] is True
     assert "unsafe_share" not in places["alvik"]["times"]["evening"]
+    # Abrahamsberg has enough answers but is hidden with Alvik (secondary suppression).
+    assert places["abrahamsberg"]["times"]["evening"] == {"n": 10, "suppressed": True}
     top = picture["priorities"][0]
     assert (top["place"], top["problem"], top["time"]) == ("brommaplan", "alcohol", "evening")
     assert "Brommaplan" in top["explanation"]

@@ -70,7 +70,7 @@ def hand_built(app: Flask) -> Flask:
 
 
 def test_unsafe_share_counts_avoid_and_leaves_out_na_and_dk(hand_built: Flask) -> None:
-    place = by_slug(indicators(hand_built, suppress_below=2))["brommaplan"]
+    place = by_slug(indicators(hand_built, suppress_below=1))["brommaplan"]
     assert place["n"] == 10
     assert place["suppressed"] is False
     evening = place["times"]["evening"]
