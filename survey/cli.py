@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from limits.errors import ConfigurationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import create_app
+from . import clock, create_app
 from .exports import write_dialogues, write_responses
 from .extensions import db
 
@@ -263,7 +263,9 @@ def import_responses(file: str) -> None:
 
     big = Path(file).stat().st_size >= IMPORT_PROGRESS_FROM_BYTES
     try:
-        batch = import_file(db.session, file, progress=_progressbar if big else None)
+        batch = import_file(
+            db.session, file, progress=_progressbar if big else None, today=clock.today()
+        )
     except ImportRefused as exc:
         db.session.rollback()
         for line in exc.lines():
@@ -289,13 +291,16 @@ def import_crime(file: str, fmt: str | None) -> None:
     """Import monthly crime counts, all or nothing; the months in the file are replaced."""
     from flask import current_app
 
-    from .clock import today
     from .crime_import import import_crime as import_file
     from .imports import ImportRefused
 
     try:
         result = import_file(
-            db.session, file, fmt, today=today(), timezone=current_app.config["TRYGGHET_TIMEZONE"]
+            db.session,
+            file,
+            fmt,
+            today=clock.today(),
+            timezone=current_app.config["TRYGGHET_TIMEZONE"],
         )
     except ImportRefused as exc:
         db.session.rollback()

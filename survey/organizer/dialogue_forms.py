@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -148,7 +147,7 @@ def _participants(label: Any) -> WholeNumberField:
 
 class DialogueForm(FlaskForm):
     held_on = DateInputField(
-        _l("Date"), validators=[InputRequired(REQUIRED), not_in_future], default=dt.date.today
+        _l("Date"), validators=[InputRequired(REQUIRED), not_in_future], default=clock.today
     )
     area_id = SelectField(
         _l("Area"),
