@@ -14,6 +14,7 @@ from sqlalchemy import (
 
 from .deviations import read_series
 from .stats import newcombe, rate_ratio
+from .survey import Filters, survey_indicators
 from .tables import PROBLEMS, TIMES
 from .tables import area as _area
 from .tables import place as _place
@@ -91,8 +92,8 @@ def _share_columns(
 
 def _round_counts(
     conn: Connection, promise: Any, place_ids: list[int], indicators: list[dict[str, Any]]
-) -> dict[int, dict[int, tuple[int, int]]]:
-    """Per round, per indicator index: (answered, bad), from one GROUP BY query."""
+) -> dict[int, dict[int, dict[int, tuple[int, int]]]]:
+    """Per round, per indicator index, per place: (answered, bad), from one GROUP BY query."""
     round_ids = [r for r in (promise.baseline_round_id, promise.followup_round_id) if r]
     wanted = {
         i: cols
@@ -105,18 +106,53 @@ def _round_counts(
     for i, (col, answered, bad) in wanted.items():
         aggregates.append(func.sum(case((col.in_(answered), 1), else_=0)).label(f"n{i}"))
         aggregates.append(func.sum(case((col.in_(bad), 1), else_=0)).label(f"k{i}"))
+    r = _response.c
     rows = conn.execute(
-        select(_response.c.round_id, *aggregates)
-        .where(_response.c.round_id.in_(round_ids), _response.c.place_id.in_(place_ids))
-        .group_by(_response.c.round_id)
+        select(r.round_id, r.place_id, *aggregates)
+        .where(r.round_id.in_(round_ids), r.place_id.in_(place_ids))
+        .group_by(r.round_id, r.place_id)
     )
-    counts: dict[int, dict[int, tuple[int, int]]] = {}
+    counts: dict[int, dict[int, dict[int, tuple[int, int]]]] = {}
     for row in rows:
         mapping = row._mapping
-        counts[row.round_id] = {
-            i: (int(mapping[f"n{i}"] or 0), int(mapping[f"k{i}"] or 0)) for i in wanted
-        }
+        for i in wanted:
+            by_place = counts.setdefault(row.round_id, {}).setdefault(i, {})
+            by_place[row.place_id] = (int(mapping[f"n{i}"] or 0), int(mapping[f"k{i}"] or 0))
     return counts
+
+
+def _figure_path(indicator: dict[str, Any]) -> tuple[str, str]:
+    """Where a share indicator stands in the survey figures of a place."""
+    if indicator["kind"] == "unsafe_share":
+        return "times", indicator["time"]
+    return "problems", indicator["problem"]
+
+
+class _RoundFigures:
+    """What the situation picture of one survey round shows, to publish no more than that.
+
+    A follow-up share sums the promise's places. Were one of them hidden in the round's
+    picture, the sum minus the places shown would give it away, so a side is published only
+    when every place with answers in it is shown on its own (or the sum is the area total).
+    """
+
+    def __init__(self, conn: Connection, area_slug: str, suppress_below: int) -> None:
+        self.conn, self.area_slug, self.suppress_below = conn, area_slug, suppress_below
+        self._pictures: dict[int, dict[str, Any]] = {}
+
+    def shown(self, round_id: int, indicator: dict[str, Any], place_slugs: set[str]) -> bool:
+        """Whether the round's picture shows the figure of each of these places (or their sum)."""
+        if round_id not in self._pictures:
+            self._pictures[round_id] = survey_indicators(
+                self.conn, self.area_slug, Filters(round_id=round_id), self.suppress_below
+            )
+        picture = self._pictures[round_id]
+        group, key = _figure_path(indicator)
+        if place_slugs >= {p["place"] for p in picture["places"] if p[group][key]["n"]}:
+            return not picture["area_total"][group][key]["suppressed"]
+        return all(
+            not p[group][key]["suppressed"] for p in picture["places"] if p["place"] in place_slugs
+        )
 
 
 def _cell(n: int, k: int, suppress_below: int) -> dict[str, Any]:
@@ -129,8 +165,10 @@ def _share_indicator(
     indicator: dict[str, Any],
     index: int,
     promise: Any,
-    counts: dict[int, dict[int, tuple[int, int]]],
+    counts: dict[int, dict[int, dict[int, tuple[int, int]]]],
     suppress_below: int,
+    round_figures: _RoundFigures,
+    slugs: dict[int, str],
 ) -> dict[str, Any]:
     result: dict[str, Any] = dict(indicator)
     sides: dict[str, tuple[int, int] | None] = {}
@@ -140,10 +178,17 @@ def _share_indicator(
     ):
         if round_id is None or _share_columns(indicator) is None:
             sides[name] = None
+            result[name] = None
+            continue
+        by_place = counts.get(round_id, {}).get(index, {})
+        n = sum(answered for answered, _ in by_place.values())
+        k = sum(bad for _, bad in by_place.values())
+        sides[name] = (n, k)
+        answered_at = {slugs[pid] for pid, (answered, _) in by_place.items() if answered}
+        if n and not round_figures.shown(round_id, indicator, answered_at):
+            result[name] = {"n": n, "suppressed": True}
         else:
-            sides[name] = counts.get(round_id, {}).get(index, (0, 0))
-    result["before"] = _cell(*sides["before"], suppress_below) if sides["before"] else None
-    result["after"] = _cell(*sides["after"], suppress_below) if sides["after"] else None
+            result[name] = _cell(n, k, suppress_below)
     usable = all(
         result[side] is not None and not result[side].get("suppressed")
         for side in ("before", "after")
@@ -271,6 +316,8 @@ def followup(conn: Connection, promise_id: int, suppress_below: int) -> dict[str
     promise, described, place_ids = _load_promise(conn, promise_id)
     indicators = [i for i in (promise.indicators or []) if isinstance(i, dict)]
     shares = _round_counts(conn, promise, place_ids, indicators)
+    slugs = dict(conn.execute(select(_place.c.id, _place.c.slug)).all())
+    round_figures = _RoundFigures(conn, described["area"], suppress_below)
     categories = [
         str(i["category"]) for i in indicators if i.get("kind") == "crime" and i.get("category")
     ]
@@ -278,7 +325,7 @@ def followup(conn: Connection, promise_id: int, suppress_below: int) -> dict[str
     results = [
         _crime_indicator(ind, promise, crime)
         if ind.get("kind") == "crime"
-        else _share_indicator(ind, index, promise, shares, suppress_below)
+        else _share_indicator(ind, index, promise, shares, suppress_below, round_figures, slugs)
         for index, ind in enumerate(indicators)
     ]
     return {

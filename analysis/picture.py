@@ -34,8 +34,13 @@ def situation_picture(
     weighted: bool = False,
     locale: str = "sv",
     generated_at: dt.datetime | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Build the situation picture of one area (raises LookupError for an unknown area)."""
+    """Build the situation picture of one area (raises LookupError for an unknown area).
+
+    ``today`` is the date in the area's time zone (the server's date if left out); it decides
+    which months are recent enough to look for deviations in.
+    """
     area = conn.execute(
         select(_area.c.id, _area.c.name).where(_area.c.slug == area_slug)
     ).one_or_none()
@@ -43,7 +48,7 @@ def situation_picture(
         raise LookupError(f"unknown area {area_slug!r}")
     survey = survey_indicators(conn, area_slug, filters, suppress_below, weighted=weighted)
     dialogues = dialogue_indicators(conn, area_slug, filters.date_from, filters.date_to)
-    alarms = deviations(conn, area_slug)
+    alarms = deviations(conn, area_slug, today=today)
     priorities = rank_priorities(survey, dialogues, alarms, locale=locale, area_name=area.name)
     promise_ids = conn.scalars(
         select(_promise.c.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Any
 
 import matplotlib
@@ -27,6 +28,7 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
     figure = Figure(figsize=(7.5, height), dpi=100)
     axes = figure.add_subplot()
     bar = 0.8 / len(TIMES)
+    drawn: set[int] = set()
     for t, time in enumerate(TIMES):
         colour, hatch = STYLES[t]
         ys, shares, errors = [], [], [[], []]
@@ -34,6 +36,7 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
             cell = place["times"][time]
             if cell["suppressed"]:
                 continue
+            drawn.add(i)
             ys.append(i + (t - 1.5) * bar)
             shares.append(cell["unsafe_share"] * 100)
             errors[0].append((cell["unsafe_share"] - cell["ci"][0]) * 100)
@@ -52,11 +55,24 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
             error_kw={"elinewidth": 0.8, "capsize": 2},
             label=names[time],
         )
+    too_few = "för få svar" if locale == "sv" else "too few answers"
+    for i in set(range(len(places))) - drawn:
+        axes.text(1, i, too_few, va="center", fontsize=8, style="italic", color="#333333")
     axes.set_yticks(range(len(places)), [f"{p['name']} (n={p['n']})" for p in places])
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
     axes.set_xlabel("% otrygga" if locale == "sv" else "% feeling unsafe")
-    axes.legend(loc="lower right", fontsize=8, frameon=True)
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(loc="lower right", fontsize=8, frameon=True)
+    else:  # nothing to draw: say why instead of an empty frame (and no legend warning)
+        axes.text(
+            50,
+            (len(places) - 1) / 2 if places else 0.5,
+            "För få svar" if locale == "sv" else "Too few answers",
+            ha="center",
+            va="center",
+            style="italic",
+        )
     axes.grid(axis="x", color="#cccccc", linewidth=0.5)
     axes.set_axisbelow(True)
     figure.tight_layout()
@@ -84,3 +100,57 @@ def alt_text(picture: dict[str, Any], locale: str = "sv") -> str:
     if locale == "sv":
         return f"Störst andel otrygga: {name}, {when}, {share:.0%} (n = {n})."
     return f"Highest share feeling unsafe: {name}, {when}, {share:.0%} (n = {n})."
+
+
+def problem_shares(
+    rows: list[dict[str, Any]], xlabel: str, too_few: str, fmt: str = "svg"
+) -> bytes:
+    """Horizontal bars: the share calling each problem big, with its interval and n.
+
+    Each row is {"label", "n", "suppressed"} plus "share" and "ci" when not suppressed; a
+    suppressed row gets its label and the words ``too_few`` instead of a bar.
+    """
+    labels = [textwrap.fill(f"{r['label']} (n={r['n']})", 26) for r in rows]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = max(2.2, 0.9 + 0.2 * lines + 0.12 * len(rows))
+    figure = Figure(figsize=(6.4, height), dpi=100)
+    axes = figure.add_subplot()
+    colour, hatch = STYLES[1]
+    shown = [(i, r) for i, r in enumerate(rows) if not r["suppressed"]]
+    if shown:
+        axes.barh(
+            [i for i, _ in shown],
+            [r["share"] * 100 for _, r in shown],
+            height=0.6,
+            color=colour,
+            hatch=hatch,
+            edgecolor="black",
+            linewidth=0.5,
+            xerr=[
+                [(r["share"] - r["ci"][0]) * 100 for _, r in shown],
+                [(r["ci"][1] - r["share"]) * 100 for _, r in shown],
+            ],
+            error_kw={"elinewidth": 0.9, "capsize": 3},
+        )
+    for i, row in enumerate(rows):
+        if row["suppressed"]:
+            axes.text(1, i, too_few, va="center", fontsize=8, style="italic", color="#333333")
+        else:
+            # The figure beside the interval's end, so it never sits on a hatch.
+            axes.text(
+                min(row["ci"][1] * 100 + 1.5, 88),
+                i,
+                f"{row['share'] * 100:.0f} %",
+                va="center",
+                fontsize=8,
+            )
+    axes.set_yticks(range(len(rows)), labels, fontsize=9)
+    axes.set_ylim(len(rows) - 0.5, -0.5)
+    axes.set_xlim(0, 100)
+    axes.set_xlabel(xlabel)
+    axes.grid(axis="x", color="#cccccc", linewidth=0.5)
+    axes.set_axisbelow(True)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return out.getvalue()

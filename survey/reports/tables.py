@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 TIMES = ("day", "afternoon", "evening", "night")
+#: The place figures that are one share each (besides times and problems).
+SHARES = ("avoided", "victim", "reported", "police_cares", "worry_often")
 
 Table = tuple[str, list[str], list[list[Any]]]
 
@@ -56,6 +58,36 @@ def tables(picture: dict[str, Any]) -> list[Table]:
                     *_ci(cell, "score_ci"),
                 ]
             )
+    shares = [
+        [area, slug, name, key, cell["n"], cell["suppressed"], cell.get("share"), *_ci(cell)]
+        for slug, name, figures in _figure_rows(picture)
+        for key in SHARES
+        for cell in [figures[key]]
+    ]
+    police_priorities = [
+        [area, slug, name, option["option"], cell["n"], cell["suppressed"], option["share"]]
+        if not cell["suppressed"]
+        else [area, slug, name, None, cell["n"], True, None]
+        for slug, name, figures in _figure_rows(picture)
+        for cell in [figures["police_priorities"]]
+        for option in (cell.get("options") or [{}])
+    ]
+    groups = [
+        [
+            area,
+            kind,
+            value,
+            time,
+            cell["n"],
+            cell["suppressed"],
+            cell.get("unsafe_share"),
+            *_ci(cell),
+        ]
+        for kind, values in picture["by_group"].items()
+        for value, group in values.items()
+        for time in TIMES
+        for cell in [group["times"][time]]
+    ]
     priorities = [
         [
             area,
@@ -149,6 +181,31 @@ def tables(picture: dict[str, Any]) -> list[Table]:
                 "score_ci_high",
             ],
             problems,
+        ),
+        (
+            "shares",
+            ["area", "place", "name", "figure", "n", "suppressed", "share", "ci_low", "ci_high"],
+            shares,
+        ),
+        (
+            "police_priorities",
+            ["area", "place", "name", "option", "n", "suppressed", "share"],
+            police_priorities,
+        ),
+        (
+            "unsafe_by_group",
+            [
+                "area",
+                "group",
+                "value",
+                "time",
+                "n",
+                "suppressed",
+                "unsafe_share",
+                "ci_low",
+                "ci_high",
+            ],
+            groups,
         ),
         (
             "priorities",

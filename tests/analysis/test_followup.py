@@ -312,3 +312,54 @@ def test_crime_follow_up_counts_each_month_once(app):
             [indicator] = followup(conn, promise.id, 10)["indicators"]
     assert indicator["before"]["count"] == 10
     assert indicator["after"]["count"] == 25
+
+
+def test_a_place_hidden_in_its_round_is_not_given_away_by_the_promise_sum(app):
+    """Brommaplan (15 shown) + Alvik (3 hidden): their sum would reveal Alvik's 3 answers."""
+    with app.app_context():
+        places = {p.slug: p for p in db.session.scalars(select(Place))}
+        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
+        rounds = [
+            SurveyRound(name="Före", opens_on=dt.date(2025, 9, 1)),
+            SurveyRound(name="Efter", opens_on=dt.date(2026, 4, 1)),
+        ]
+        db.session.add_all(rounds)
+        db.session.flush()
+        rows = []
+        for survey_round in rounds:
+            rows += _answers(survey_round.id, places["brommaplan"].id, 15, safety_evening="1")
+            rows += _answers(survey_round.id, places["alvik"].id, 3, safety_evening="4")
+            rows += _answers(survey_round.id, places["abrahamsberg"].id, 12, safety_evening="2")
+        db.session.execute(insert(Response), rows)
+
+        def promise(slugs):
+            made = Promise(
+                area_id=bromma.id,
+                title="Trygga kvällar",
+                text="",
+                period_start=dt.date(2025, 10, 1),
+                period_end=dt.date(2026, 3, 31),
+                baseline_round_id=rounds[0].id,
+                followup_round_id=rounds[1].id,
+                indicators=[{"kind": "unsafe_share", "time": "evening"}],
+                places=[places[s] for s in slugs],
+            )
+            db.session.add(made)
+            db.session.flush()
+            return made.id
+
+        ids = [promise(["brommaplan", "alvik"]), promise(["brommaplan", "abrahamsberg"])]
+        whole_area = promise([])
+        db.session.commit()
+        with db.engine.connect() as conn:
+            hidden = [followup(conn, pid, SUPPRESS)["indicators"][0] for pid in ids]
+            total = followup(conn, whole_area, SUPPRESS)["indicators"][0]
+    assert hidden[0]["before"] == {"n": 18, "suppressed": True}
+    assert hidden[0]["after"] == {"n": 18, "suppressed": True}
+    # Abrahamsberg (12) is hidden in each round to protect Alvik: the area total minus
+    # Brommaplan plus Abrahamsberg would be Alvik's 3 answers.
+    assert hidden[1]["before"] == {"n": 27, "suppressed": True}
+    assert all(h["status"] == "not enough data" and "diff" not in h for h in hidden)
+    # The whole area's sum is the area total, shown in each round: 3 of 30 unsafe.
+    assert total["before"] == {"n": 30, "share": 0.1}
+    assert total["status"] == "unchanged"

@@ -37,6 +37,9 @@ def test_csv_holds_the_tables_and_neutralises_formulas(data, cli):
     assert names == [
         "unsafe_by_time",
         "problems",
+        "shares",
+        "police_priorities",
+        "unsafe_by_group",
         "priorities",
         "deviations",
         "dialogue_mentions",
