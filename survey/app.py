@@ -70,11 +70,14 @@ def _load_user(user_id: str):
 
 def register_blueprints(app: Flask) -> None:
     from . import organizer
+    from .api.views import bp as api_bp
     from .health import bp as health_bp
+    from .public import followup  # noqa: F401  (adds the follow-up routes to public_bp)
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(api_bp)
     organizer.register(app)
 
 

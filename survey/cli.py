@@ -14,6 +14,7 @@ from limits.errors import ConfigurationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import clock, create_app
+from .exports import FORMATS as EXPORT_FORMATS
 from .exports import write_dialogues, write_responses
 from .extensions import db
 
@@ -201,10 +202,14 @@ def export_group() -> None:
 
 
 def _text_export(noun: str, writer: Callable[..., int]) -> Callable[..., None]:
-    """An export command: --format csv|json, --out FILE (or '-' for standard output)."""
+    """An export command: --format csv|json|xlsx, --out FILE (or '-' for standard output).
+
+    The files are those of the organizer pages' downloads: CSV with a byte-order mark and
+    formula-like text neutralised, XLSX with text kept as text.
+    """
 
     @click.option(
-        "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+        "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True
     )
     @click.option(
         "--out",
@@ -214,10 +219,15 @@ def _text_export(noun: str, writer: Callable[..., int]) -> Callable[..., None]:
     )
     @with_app
     def command(fmt: str, out: str) -> None:
+        binary = fmt == "xlsx"
         if out == "-":
-            writer(db.session, sys.stdout, fmt)
+            if binary and sys.stdout.isatty():
+                raise click.UsageError("xlsx is a binary format: give --out FILE")
+            sys.stdout.flush()
+            writer(db.session, sys.stdout.buffer if binary else sys.stdout, fmt)
             return
-        with open(out, "w", encoding="utf-8", newline="") as stream:
+        text = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with open(out, "wb" if binary else "w", **text) as stream:
             count = writer(db.session, stream, fmt)
         click.echo(f"{count} {noun} written to {out}", err=True)
 
@@ -371,10 +381,11 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
     """Compute the local situation picture and write it as JSON, CSV, XLSX, HTML or PDF."""
     from flask import current_app
 
-    from analysis.picture import area_slugs, situation_picture
+    from analysis.picture import area_slugs
     from analysis.survey import Filters
 
     from .models import SurveyRound
+    from .reports.pictures import build_pictures
     from .reports.writers import write_pictures
 
     if out == "-" and fmt in ("xlsx", "pdf") and sys.stdout.isatty():
@@ -392,10 +403,8 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
     with db.engine.connect() as conn:
         slugs = [area_slug] if area_slug else area_slugs(conn)
         try:
-            pictures = [
-                situation_picture(conn, slug, filters, suppress_below, weighted, locale=lang)
-                for slug in slugs
-            ]
+            # The same builder as the organizer pages' downloads, so the files are the same.
+            pictures = build_pictures(conn, slugs, filters, suppress_below, weighted, lang)
         except (LookupError, ValueError) as exc:
             raise click.ClickException(str(exc.args[0] if exc.args else exc)) from exc
     if out == "-":
@@ -409,6 +418,35 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
     ) as stream:
         write_pictures(pictures, fmt, stream, lang)
     click.echo(f"situation picture of {len(pictures)} area(s) written to {out}", err=True)
+
+
+@main.command()
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--answers",
+    type=click.IntRange(200, 50_000),
+    default=1500,
+    show_default=True,
+    help="Survey answers over both demo rounds.",
+)
+@with_app
+def demo(seed: int, answers: int) -> None:
+    """Fill an EMPTY database with SYNTHETIC demo data, to see a full situation picture."""
+    from flask import current_app
+
+    from .demo import DemoRefused, load_demo, report
+
+    upgrade_database()
+    try:
+        summary = load_demo(db.session, clock.today(), seed=seed, answers=answers)
+    except DemoRefused as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    with db.engine.connect() as conn:
+        lines = report(summary, conn, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
+    for line in lines:
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

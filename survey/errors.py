@@ -84,6 +84,8 @@ def render_error(status: int, message: tuple | None = None, headers: dict | None
     return page, status, headers or {}
 
 
+API_PREFIX = "/api/"
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -111,6 +113,11 @@ def init_app(app: Flask) -> None:
             return exc
         if request.path == "/healthz":
             return exc
+        if request.path.startswith(API_PREFIX):
+            # Also where no API route matched: programs get JSON, never an HTML page.
+            from .api.errors import http_error as api_http_error
+
+            return api_http_error(exc)
         message = MESSAGES.get(exc.code)
         # Keep what HTTP requires (Allow on 405, Retry-After where set).
         headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}

@@ -1,10 +1,14 @@
-"""Exports of stored answers (one row per response, one column per item code) and dialogues."""
+"""Exports of stored answers (one row per response, one column per item code) and dialogues.
+
+Each export is a header and a stream of rows; the CSV and XLSX files are written by
+``survey.reports.files`` (BOM, formula neutralising, text kept as text), the same for the
+``trygghet export`` command and the organizer pages' downloads.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -12,6 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from .models import Dialogue, DialogueIssue, Place, Response
 from .questionnaire import builtin
+from .reports.files import csv_chunks, xlsx_sheet, xlsx_workbook
+
+#: The formats of ``trygghet export``; XLSX is binary, the others text.
+FORMATS = ("csv", "json", "xlsx")
 
 #: Columns the export adds around the item codes; the import accepts them back.
 LEADING = ["submitted_on", "place"]
@@ -46,17 +54,47 @@ def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str
         yield record
 
 
-def write_responses(session: Session, stream: IO[str], fmt: str) -> int:
-    """Write all answers as CSV or JSON to a text stream; return how many."""
+def response_rows(session: Session) -> Iterator[list[Any]]:
+    """Every answer as a row in the order of ``response_columns``, streaming in batches."""
+    for record in iter_response_rows(session):
+        yield list(record.values())
+
+
+class _Counter:
+    """Pass rows through, counting them."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.rows, self.count = rows, 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def write_table(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], stream: IO[Any], fmt: str, sheet: str
+) -> int:
+    """Write a table as CSV (text stream) or XLSX (binary stream); return how many rows."""
+    counted = _Counter(rows)
+    if fmt == "csv":
+        for chunk in csv_chunks(header, counted):
+            stream.write(chunk)
+    elif fmt == "xlsx":
+        workbook = xlsx_workbook()
+        xlsx_sheet(workbook, sheet, header, counted)
+        workbook.save(stream)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return counted.count
+
+
+def write_responses(session: Session, stream: IO[Any], fmt: str) -> int:
+    """Write all answers as CSV, JSON (text stream) or XLSX (binary stream); return how many."""
+    if fmt != "json":
+        return write_table(response_columns(), response_rows(session), stream, fmt, "responses")
     multi = {item.code for item in builtin(1).items if item.type == "multi"}
     count = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=response_columns())
-        writer.writeheader()
-        for record in iter_response_rows(session):
-            writer.writerow({k: "" if v is None else v for k, v in record.items()})
-            count += 1
-        return count
     stream.write("[")
     for count, record in enumerate(iter_response_rows(session), start=1):
         for code in multi:
@@ -153,16 +191,27 @@ def _dialogue_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         }
 
 
-def write_dialogues(session: Session, stream: IO[str], fmt: str) -> int:
-    """Write every dialogue with its issues as CSV (a row per issue) or JSON; return how many."""
+def dialogue_columns() -> list[str]:
+    return DIALOGUE_COLUMNS + ISSUE_COLUMNS
+
+
+def dialogue_rows(records: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    """A row per issue (one for a dialogue without issues), in ``dialogue_columns`` order."""
+    columns = dialogue_columns()
+    for record in records:
+        for row in _dialogue_rows(record):
+            yield [row.get(column) for column in columns]
+
+
+def write_dialogues(session: Session, stream: IO[Any], fmt: str) -> int:
+    """Write every dialogue with its issues as CSV or XLSX (a row per issue) or JSON.
+
+    Return how many dialogues.
+    """
     records = dialogue_records(session)
-    if fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=DIALOGUE_COLUMNS + ISSUE_COLUMNS, restval="")
-        writer.writeheader()
-        for record in records:
-            for row in _dialogue_rows(record):
-                writer.writerow({k: "" if v is None else v for k, v in row.items()})
-        return len(records)
-    json.dump(records, stream, ensure_ascii=False, indent=1)
-    stream.write("\n")
+    if fmt == "json":
+        json.dump(records, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    else:
+        write_table(dialogue_columns(), dialogue_rows(records), stream, fmt, "dialogues")
     return len(records)

@@ -19,6 +19,7 @@ from .models import SOURCES, Place, QuestionnaireVersion, SurveyRound
 from .models.rounds import round_area
 from .public.services import live_questionnaire
 from .questionnaire import Item, Questionnaire, builtin, load_text
+from .reports.files import restore
 
 REQUIRED = ("submitted_on", "place")
 DEFAULT_SOURCE = "import"
@@ -265,7 +266,9 @@ class ResponseColumns:
                 else:
                     answers[code] = chosen
             else:
-                value = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+                # An export neutralises formula-like text with an apostrophe: take it off
+                # first, so that what follows treats the text as it was before export.
+                value = restore(raw.strip()).replace("\r\n", "\n").replace("\r", "\n").strip()
                 limit = item.max_length or 1000
                 if len(value) > limit:
                     bad(code, f"at most {limit} characters, not {len(value)}")

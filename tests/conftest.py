@@ -9,6 +9,7 @@ keeps one mechanism for the test client, the CLI and the live server of the brow
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -43,6 +45,11 @@ VALID_ANSWER = {
     "safety_evening": "3",
     "safety_night": "avoid",
 }
+
+
+def local_today() -> dt.date:
+    """Today where the residents are: the app dates answers in its default time zone."""
+    return dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
 
 
 @contextmanager

@@ -18,10 +18,12 @@ MENU: list[tuple[str, Any, bool]] = []
 #: The menu's order: the daily work first, administration last.
 MENU_ORDER = [
     "organizer.home",
+    "organizer.areas",
     "organizer.dialogues",
     "organizer.paper",
     "organizer.comments",
     "organizer.promises",
+    "organizer.exports",
     "organizer.rounds",
     "organizer.places",
     "organizer.questionnaires",
@@ -65,10 +67,12 @@ organizer_required = role_required("admin", "organizer")
 def register(app: Any) -> None:
     """Import the feature modules (they add routes to ``bp``) and register the blueprint."""
     from . import (  # noqa: F401  # noqa: F401
+        areas,
         audit_log,
         auth,
         comments,  # noqa: F401
         dialogues,
+        exports,  # noqa: F401
         home,
         paper,  # noqa: F401
         places,

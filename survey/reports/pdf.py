@@ -1,141 +1,202 @@
-"""A printable PDF report: real (searchable) text, tables and the chart, A4 portrait."""
+"""A printable PDF report for a dialogue meeting: real (searchable) text, tables, charts.
+
+A4 portrait, black on white and grayscale-safe, so it prints well and reads on a projector.
+Every figure comes from the situation picture as it is; a suppressed figure is printed as
+"too few answers", never as a share.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import matplotlib
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
+from PIL import Image
 
-from . import charts
+from ..questionnaire import builtin, text
 
 # matplotlib ships DejaVu Sans, which has å, ä, ö and the other Nordic letters.
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 TIMES = ("day", "afternoon", "evening", "night")
+#: Usable width of the page in mm (A4 minus the margins).
+WIDTH = 180
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
+MUTED = (80, 80, 80)
 
 
-def _pct(cell: dict[str, Any], key: str = "unsafe_share") -> str:
-    if cell["suppressed"]:
+def percent(share: float) -> str:
+    """A share as a whole percentage, "40 %" (Swedish and English alike)."""
+    return f"{round(share * 100)} %"
+
+
+def share_text(cell: dict[str, Any] | None, key: str = "share") -> str:
+    """ "40 % (36–44)" with the 95 % interval, or "too few answers" for a hidden figure."""
+    if not cell or cell.get("suppressed") or cell.get(key) is None:
         return _("too few answers")
-    low, high = cell["ci"]
-    return f"{cell[key]:.0%} ({low:.0%}–{high:.0%})"
+    text = percent(cell[key])
+    if cell.get("ci"):
+        low, high = cell["ci"]
+        text += f" ({round(low * 100)}–{round(high * 100)})"
+    return text
 
 
-class _Report(FPDF):
-    def __init__(self) -> None:
-        super().__init__(format="A4")
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_font("DejaVu", size=10)
-        self.set_auto_page_break(auto=True, margin=15)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", size=8)
-        self.cell(0, 8, f"Trygghet – {self.page_no()}", align="C")
-
-    def heading(self, text: str, size: int = 13) -> None:
-        self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
-        self.set_font("DejaVu", size=10)
-
-    def paragraph(self, text: str) -> None:
-        self.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-
-    def data_table(self, header: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
-        self.set_font("DejaVu", size=8.5)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=4.5) as table:
-            table.row(header)
-            for row in rows:
-                table.row([str(value) for value in row])
-        self.set_font("DejaVu", size=10)
-        self.ln(3)
+def number(value: float, pattern: str = "0.00") -> str:
+    """A number in the report's language (decimal comma in Swedish)."""
+    return format_decimal(value, pattern)
 
 
-def write_pdf(pictures: list[dict[str, Any]], stream: IO[bytes], locale: str = "sv") -> None:
-    """Write a report with one section per area."""
-    with force_locale(locale):
-        pdf = _Report()
-        pdf.set_title(_("Local situation picture"))
-        for picture in pictures:
-            _area(pdf, picture, locale)
-        stream.write(bytes(pdf.output()))
-
-
-def _area(pdf: _Report, p: dict[str, Any], locale: str) -> None:
-    times = {
+def time_names() -> dict[str, str]:
+    return {
         "day": _("daytime"),
         "afternoon": _("afternoon"),
         "evening": _("evening"),
         "night": _("night"),
     }
-    pdf.add_page()
-    pdf.heading(f"{_('Local situation picture')}: {p['area_name']}", 16)
-    pdf.paragraph(
-        _(
-            "Made %(when)s from %(n)d answers. Figures from fewer than %(k)d answers are not "
-            "shown. Percentages are followed by their 95 %% interval.",
-            when=p["generated_at"][:10],
-            n=p["n"],
-            k=p["suppress_below"],
-        )
-    )
-    pdf.heading(_("Feeling unsafe, by place and time of day"))
-    png = charts.unsafe_by_time(p, locale, fmt="png")
-    pdf.image(io.BytesIO(png), w=180, alt_text=charts.alt_text(p, locale))
-    pdf.paragraph(charts.alt_text(p, locale))
-    pdf.data_table(
-        [_("Place"), "n", *[times[t].capitalize() for t in TIMES]],
-        [
-            [place["name"], place["n"], *[_pct(place["times"][t]) for t in TIMES]]
-            for place in p["places"]
-        ],
-        (40, 12, 32, 32, 32, 32),
-    )
-    pdf.heading(_("Priorities"))
-    if p["priorities"]:
-        pdf.data_table(
-            ["#", _("Why"), _("Score")],
-            [
-                [i, row["explanation"], f"{row['score']:.2f}"]
-                for i, row in enumerate(p["priorities"][:10], start=1)
-            ],
-            (8, 150, 22),
-        )
-    else:
-        pdf.paragraph(_("Not enough data for priorities yet."))
-    pdf.heading(_("Deviations in crime"))
-    if p["deviations"]:
-        pdf.data_table(
-            [_("Month"), _("Category"), _("Count"), _("Expected"), _("Upper limit")],
-            [
-                [
-                    d["month"],
-                    d["category"],
-                    d["count"],
-                    f"{d['expected']:.1f}",
-                    f"{d['upper_limit']:.1f}",
-                ]
-                for d in p["deviations"]
-            ],
-            (22, 80, 22, 26, 30),
-        )
-    else:
-        pdf.paragraph(_("No month above its expected range."))
-    pdf.heading(_("Citizen promises and their follow-up"))
-    statuses = {
+
+
+def status_names() -> dict[str, str]:
+    return {
         "improved": _("improved"),
         "unchanged": _("unchanged"),
         "worse": _("worse"),
         "not enough data": _("not enough data"),
     }
-    for item in p["followup"] or []:
-        pdf.paragraph(f"{item['promise']['title']}: {statuses.get(item['status'], item['status'])}")
-    if not p["followup"]:
-        pdf.paragraph(_("No promises recorded."))
+
+
+class Report(FPDF):
+    """The page layout: a running footer, headings, paragraphs and tables."""
+
+    def __init__(self, footer_text: str = "") -> None:
+        super().__init__(format="A4")
+        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.add_font("DejaVu", "I", str(FONTS / "DejaVuSans-Oblique.ttf"))
+        self.set_font("DejaVu", size=10)
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(auto=True, margin=16)
+        self.footer_text = footer_text
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 6, self.footer_text, align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 6, _("Page %(n)d of %(total)s", n=self.page_no(), total="{nb}"), align="R")
+        self.set_text_color(0)
+
+    def heading(self, text: str, size: float = 13, space: float = 3) -> None:
+        """A heading kept together with at least a few lines of what follows it."""
+        if self.get_y() > self.h - 55:
+            self.add_page()
+        self.ln(space)
+        self.set_font("DejaVu", "B", size)
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+        self.set_font("DejaVu", size=10)
+
+    def paragraph(self, text: str, size: float = 10, muted: bool = False) -> None:
+        self.set_font("DejaVu", size=size)
+        if muted:
+            self.set_text_color(*MUTED)
+        # Ragged right: justified lines stretch spaces, harder to read and to search.
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0)
+        self.set_font("DejaVu", size=10)
+        self.ln(1.5)
+
+    def data_table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[float],
+        align: Sequence[str] | None = None,
+        size: float = 9,
+    ) -> None:
+        """A table whose header repeats on a new page; text wraps inside its cell."""
+        self.set_font("DejaVu", size=size)
+        with self.table(
+            col_widths=tuple(widths),
+            width=WIDTH,
+            text_align=tuple(align) if align else "LEFT",
+            line_height=size * 0.5,
+            headings_style=HEADINGS,
+            borders_layout="HORIZONTAL_LINES",
+            padding=(0.8, 1.2),
+        ) as table:
+            table.row([str(value) for value in header])
+            for row in rows:
+                table.row([str(value) for value in row])
+        self.set_font("DejaVu", size=10)
+        self.ln(2)
+
+    def room(self, height: float) -> None:
+        """Start a new page unless this much height (mm) is left on the current one."""
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
+    def picture(self, png: bytes, alt: str, width: float = WIDTH, heading: str = "") -> None:
+        """A chart (PNG) at the given width, with its heading on the same page."""
+        pixels_wide, pixels_high = Image.open(io.BytesIO(png)).size
+        height = width * pixels_high / pixels_wide
+        self.room(height + (12 if heading else 0))
+        if heading:
+            self.heading(heading, space=0 if self.get_y() <= self.t_margin else 3)
+        self.image(io.BytesIO(png), w=width, alt_text=alt)
+        self.ln(1)
+
+
+def _option_label(code: str, value: str, locale: str) -> str:
+    """The questionnaire's label of an answer, e.g. gender "woman" -> "Kvinna"."""
+    labels = {o.value: text(o.label, locale) for o in builtin(1).item(code).options}
+    return labels.get(value, value)
+
+
+def filters_text(picture: dict[str, Any], locale: str) -> str:
+    """Which answers the figures are from, in words."""
+    f = picture["filters"]
+    parts = []
+    if f.get("round_id") is not None:
+        name = f.get("round_name") or str(f["round_id"])
+        parts.append(_("survey round %(name)s", name=name))
+    if f.get("date_from") or f.get("date_to"):
+        parts.append(
+            _("answers from %(a)s to %(b)s", a=f.get("date_from") or "…", b=f.get("date_to") or "…")
+        )
+    if f.get("gender"):
+        parts.append(_("gender: %(value)s", value=_option_label("gender", f["gender"], locale)))
+    if f.get("age_band"):
+        parts.append(_("age: %(value)s", value=_option_label("age_band", f["age_band"], locale)))
+    return ", ".join(parts) if parts else _("all answers")
+
+
+def generated_on(picture: dict[str, Any]) -> str:
+    """The day the picture was made (its timestamp is UTC; a date is all a reader needs)."""
+    return dt.datetime.fromisoformat(picture["generated_at"]).date().isoformat()
+
+
+def write_pdf(pictures: list[dict[str, Any]], stream: IO[bytes], locale: str = "sv") -> None:
+    """Write the report: each area's sections, then how the figures are made."""
+    # The sections import this module's layout, so they are loaded here, not at the top.
+    from .pdf_method import method_section
+    from .pdf_sections import area_sections
+
+    with force_locale(locale):
+        names = ", ".join(p["area_name"] for p in pictures)
+        made = generated_on(pictures[0]) if pictures else ""
+        pdf = Report(f"{_('Local situation picture')} – {names} – {made}")
+        pdf.set_title(f"{_('Local situation picture')}: {names}")
+        pdf.set_lang(locale)
+        pdf.set_creator("Trygghet")
+        pdf.set_creation_date(dt.datetime.now(dt.UTC))
+        for picture in pictures:
+            area_sections(pdf, picture, locale)
+        if pictures:
+            method_section(pdf, pictures[0], locale)
+        stream.write(bytes(pdf.output()))

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Area, CrimeCount, Dialogue, DialogueIssue, Place, Promise
 
+from ..conftest import local_today
 from .survey_helpers import add_responses, columns
 
 
 def month_back(months: int) -> dt.date:
-    today = dt.date.today().replace(day=1)
+    today = local_today().replace(day=1)
     index = today.year * 12 + today.month - 1 - months
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -36,7 +37,7 @@ def build() -> None:
     bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
     plan = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
     dialogue = Dialogue(
-        held_on=dt.date.today() - dt.timedelta(days=20),
+        held_on=local_today() - dt.timedelta(days=20),
         area_id=bromma.id,
         place_id=plan.id,
         kind="medborgardialog",
@@ -69,8 +70,8 @@ def build() -> None:
             area_id=bromma.id,
             title="Tryggare Brommaplan på kvällen",
             text="Mer närvaro av polis och ordningsvakter.",
-            period_start=dt.date.today() - dt.timedelta(days=60),
-            period_end=dt.date.today() + dt.timedelta(days=120),
+            period_start=local_today() - dt.timedelta(days=60),
+            period_end=local_today() + dt.timedelta(days=120),
             indicators=[
                 {"kind": "unsafe_share", "time": "evening"},
                 {"kind": "crime", "category": "Misshandel"},

@@ -9,8 +9,10 @@ from sqlalchemy.orm import selectinload
 from survey.extensions import db
 from survey.models import Area, AuditEvent, Dialogue, DialogueIssue, Place
 
+from ..conftest import local_today
+
 DAY = dt.date(2026, 3, 10)
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+TOMORROW = (local_today() + dt.timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(name="org")

@@ -86,6 +86,16 @@ ROUTES = {
         {"promise_id": "promise_id", "activity_id": "activity_id"},
         STAFF,
     ),
+    # -- situation picture (area dashboard) --
+    "organizer.areas": ("GET", {}, STAFF),
+    "organizer.area": ("GET", {"area": "area"}, STAFF),
+    "organizer.area_chart": ("GET", {"area": "area", "name": "chart", "fmt": "chart_fmt"}, STAFF),
+    # -- exports and the PDF report --
+    "organizer.exports": ("GET", {}, STAFF),
+    "organizer.export_responses": ("GET", {"fmt": "export_fmt"}, STAFF),
+    "organizer.export_dialogues": ("GET", {"fmt": "export_fmt"}, STAFF),
+    "organizer.area_lagesbild": ("GET", {"area": "area", "fmt": "export_fmt"}, STAFF),
+    "organizer.area_report": ("GET", {"area": "area"}, STAFF),
 }
 
 
@@ -141,6 +151,10 @@ def sample(app, users):
             "tag": "alcohol",
             "promise_id": promise.id,
             "activity_id": promise.activities[0].id,
+            "area": "bromma",
+            "chart": "unsafe",
+            "chart_fmt": "png",
+            "export_fmt": "csv",
         }
 
 

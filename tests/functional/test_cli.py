@@ -31,7 +31,8 @@ def test_export_csv_has_one_row_per_answer(client, cli):
     submit(client, "stenhamra", VALID_ANSWER | {"safety_day": "dk"})
     result = cli("export", "responses", "--format", "csv")
     assert result.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert result.output.startswith("\ufeff")  # the byte-order mark Excel needs
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff"))))
     assert list(rows[0]) == response_columns()
     assert [r["place"] for r in rows] == ["brommaplan", "stenhamra"]
     assert rows[0]["police_priority"] == "presence;drugs"
@@ -57,7 +58,7 @@ def test_export_json_to_a_file(client, cli, tmp_path):
 
 def test_export_of_an_empty_database_is_valid(cli):
     assert json.loads(cli("export", "responses", "--format", "json").output) == []
-    assert cli("export", "responses").output.strip() == ",".join(response_columns())
+    assert cli("export", "responses").output.strip() == "\ufeff" + ",".join(response_columns())
 
 
 def test_unknown_format_is_a_usage_error(cli):

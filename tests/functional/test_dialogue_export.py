@@ -86,7 +86,7 @@ def test_export_dialogues_as_csv_to_a_file(app, cli, ref, tmp_path):
     result = cli("export", "dialogues", "--format", "csv", "--out", str(out))
     assert result.exit_code == 0
     assert "2 dialogues written" in result.output
-    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     assert list(rows[0]) == DIALOGUE_COLUMNS + ISSUE_COLUMNS
     assert len(rows) == 3  # two issues, and one row for the dialogue without any
     assert [r["area"] for r in rows] == ["bromma", "bromma", "ekero"]
@@ -104,7 +104,7 @@ def test_export_dialogues_as_csv_to_a_file(app, cli, ref, tmp_path):
 
 def test_export_of_no_dialogues(cli):
     assert json.loads(cli("export", "dialogues", "--format", "json").output) == []
-    header = cli("export", "dialogues").output.strip()
+    header = cli("export", "dialogues").output.strip().removeprefix("\ufeff")
     assert header == ",".join(DIALOGUE_COLUMNS + ISSUE_COLUMNS)
 
 

@@ -1,13 +1,11 @@
 """The dialogue log: list, create, show, edit and delete dialogues, with audit events."""
 
-import datetime as dt
-
 import pytest
 
 from survey.extensions import db
 from survey.models import Dialogue, DialogueIssue, Place
 
-from ..conftest import post_form
+from ..conftest import local_today, post_form
 from .dialogue_helpers import (  # noqa: F401 (fixtures)
     DAY,
     TOMORROW,
@@ -30,7 +28,7 @@ def test_the_menu_leads_to_the_list(org):
 
 def test_create_a_dialogue(app, org, ref, users):
     page = org.get("/organizer/dialogues/new").get_data(as_text=True)
-    assert f'value="{dt.date.today().isoformat()}"' in page  # today by default
+    assert f'value="{local_today().isoformat()}"' in page  # today by default
     response = post_form(org, "/organizer/dialogues/new", resolve(VALID, ref))
     assert response.status_code == 303
     [stored] = dialogues(app)

@@ -23,9 +23,9 @@ from survey.models import (
     SurveyRound,
 )
 
-from ..conftest import VALID_ANSWER, count_responses, stored_responses, submit
+from ..conftest import VALID_ANSWER, count_responses, local_today, stored_responses, submit
 
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+TOMORROW = (local_today() + dt.timedelta(days=1)).isoformat()
 
 
 def write(tmp_path, content, name="answers.csv"):

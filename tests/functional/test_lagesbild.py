@@ -32,7 +32,8 @@ def test_json_for_every_area_is_a_list(data, cli):
 
 def test_csv_holds_the_tables_and_neutralises_formulas(data, cli):
     result = cli("lagesbild", "--area", "bromma", "--format", "csv")
-    rows = list(csv.reader(io.StringIO(result.output)))
+    assert result.output.startswith("\ufeff")  # the byte-order mark Excel needs
+    rows = list(csv.reader(io.StringIO(result.output.removeprefix("\ufeff"))))
     names = [row[1] for row in rows if row and row[0] == "table"]
     assert names == [
         "unsafe_by_time",

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import AuditEvent, Place, SurveyRound
 
-from ..conftest import count_responses, post_form, stored_responses
+from ..conftest import count_responses, local_today, post_form, stored_responses
 
 PATH = "/organizer/paper"
-TODAY = dt.date.today()
+TODAY = local_today()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Area, SurveyRound
 
-from ..conftest import VALID_ANSWER, post_form, submit
+from ..conftest import VALID_ANSWER, local_today, post_form, submit
 
 
 def _rounds(app):
@@ -99,7 +99,7 @@ def test_bad_round_input(app, client, auth):
 def test_edit_a_round_and_close_it(app, client, auth):
     auth.login("organizer")
     default = _rounds(app)["Löpande trygghetsmätning"]
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = local_today() - dt.timedelta(days=1)
     response = post_form(
         client,
         f"/organizer/rounds/{default.id}/edit",

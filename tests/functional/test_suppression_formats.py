@@ -83,9 +83,10 @@ def check_table(name: str, rows: list[list[Any]], threshold: int) -> int:
 
 def csv_tables(text: str) -> dict[str, list[list[str]]]:
     """The named tables of a situation-picture CSV file."""
+    assert text.startswith("\ufeff")
     found: dict[str, list[list[str]]] = {}
     current: list[list[str]] | None = None
-    for row in csv.reader(io.StringIO(text.removeprefix("\ufeff"))):
+    for row in csv.reader(io.StringIO(text[1:])):
         if row[:1] == ["table"]:
             current = found.setdefault(row[1], [])
         elif not row:

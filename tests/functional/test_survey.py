@@ -11,7 +11,14 @@ from sqlalchemy import inspect
 from survey.extensions import db
 from survey.models import Response
 
-from ..conftest import VALID_ANSWER, count_responses, csrf_token, stored_responses, submit
+from ..conftest import (
+    VALID_ANSWER,
+    count_responses,
+    csrf_token,
+    local_today,
+    stored_responses,
+    submit,
+)
 
 
 def test_the_form_shows_every_question_as_a_labelled_group(client):
@@ -48,7 +55,7 @@ def test_a_valid_answer_is_stored_and_redirects_to_thanks(app, client):
     assert response.headers["Location"].endswith("/s/brommaplan/tack")
     [stored] = stored_responses(app)
     assert stored.place.slug == "brommaplan"
-    assert stored.submitted_on == dt.date.today()
+    assert stored.submitted_on == local_today()
     assert stored.questionnaire_version == 1
     assert stored.source == "web"
     assert stored.safety_night == "avoid"
@@ -255,8 +262,8 @@ def _close_rounds(app, opens_next=None):
 
     with app.app_context():
         for survey_round in db.session.query(SurveyRound):
-            survey_round.opens_on = dt.date.today() - dt.timedelta(days=30)
-            survey_round.closes_on = dt.date.today() - dt.timedelta(days=1)
+            survey_round.opens_on = local_today() - dt.timedelta(days=30)
+            survey_round.closes_on = local_today() - dt.timedelta(days=1)
         if opens_next:
             db.session.add(
                 SurveyRound(name="Hösten", opens_on=opens_next, areas=db.session.query(Area).all())

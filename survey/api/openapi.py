@@ -1,0 +1,296 @@
+"""The OpenAPI 3.1 description of the API, with the situation picture's JSON Schema inside."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from importlib.resources import files
+from typing import Any
+
+SCHEMA_PREFIX = "Lagesbild_"
+
+
+@functools.cache
+def _picture_schema() -> dict[str, Any]:
+    """The JSON Schema of the picture, its $defs moved into components (refs rewritten)."""
+    schema = json.loads((files("analysis") / "lagesbild.schema.json").read_text("utf-8"))
+    defs = schema.pop("$defs", {})
+    schema.pop("$schema", None)
+    canonical = schema.pop("$id", None)
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (
+                    "#/components/schemas/" + SCHEMA_PREFIX + value.removeprefix("#/$defs/")
+                    if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/")
+                    else rewrite(value)
+                )
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    components = {SCHEMA_PREFIX + name: rewrite(value) for name, value in defs.items()}
+    picture = rewrite(schema)
+    picture["description"] = (
+        f"{picture.get('description', '')} The JSON contract {canonical}, with one difference: "
+        "dialogues.mentions[].quotes is left out, because quotes are organizers' notes of "
+        "what was said and may describe people; the counts stay."
+    ).strip()
+    return {"Lagesbild": picture, **components}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _ok(description: str, schema_ref: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {
+            "ETag": {"$ref": "#/components/headers/ETag"},
+            "Cache-Control": {"$ref": "#/components/headers/CacheControl"},
+        },
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}},
+    }
+
+
+COMMON = {
+    "304": {"description": "Not modified: the ETag in If-None-Match still matches."},
+    "400": _error("Bad request: an unknown or invalid query parameter."),
+    "405": _error("Method not allowed: the API is read-only."),
+    "429": _error("Too many requests from this address; see Retry-After."),
+    "500": _error("Internal error."),
+}
+
+AREA_PARAM = {
+    "name": "area",
+    "in": "path",
+    "required": True,
+    "description": "The area's slug, e.g. bromma.",
+    "schema": {"type": "string"},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag from an earlier response; 304 when it still matches.",
+    "schema": {"type": "string"},
+}
+
+LINKS = {
+    "type": "object",
+    "required": ["self", "places", "lagesbild"],
+    "properties": {
+        "self": {"type": "string"},
+        "places": {"type": "string"},
+        "lagesbild": {"type": "string"},
+    },
+}
+PLACE = {
+    "type": "object",
+    "required": ["slug", "name", "retired"],
+    "properties": {
+        "slug": {"type": "string"},
+        "name": {"type": "string"},
+        "retired": {
+            "type": "boolean",
+            "description": "A retired place takes no new answers but keeps its history.",
+        },
+    },
+}
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "A stable, machine-readable code."},
+            "message": {"type": "string", "description": "What went wrong, in English."},
+        },
+    },
+    "Place": PLACE,
+    "AreaSummary": {
+        "type": "object",
+        "required": ["slug", "name", "links"],
+        "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "links": LINKS},
+    },
+    "AreaList": {
+        "type": "object",
+        "required": ["areas"],
+        "properties": {
+            "areas": {"type": "array", "items": {"$ref": "#/components/schemas/AreaSummary"}}
+        },
+    },
+    "Area": {
+        "type": "object",
+        "required": ["slug", "name", "places", "rounds", "links"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "places": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}},
+            "rounds": {
+                "type": "array",
+                "description": "The survey rounds covering the area, newest first.",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "opens_on", "closes_on", "links"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "opens_on": {"type": "string", "format": "date"},
+                        "closes_on": {"type": ["string", "null"], "format": "date"},
+                        "links": {
+                            "type": "object",
+                            "required": ["lagesbild"],
+                            "properties": {"lagesbild": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+            "links": LINKS,
+        },
+    },
+    "PlaceList": {
+        "type": "object",
+        "required": ["area", "places"],
+        "properties": {
+            "area": {"type": "string"},
+            "places": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}},
+        },
+    },
+}
+
+DESCRIPTION = """\
+Read-only, public figures of the Trygghet perceived-safety survey: areas, their places and \
+each area's situation picture (lokal lägesbild).
+
+Only aggregates leave through this API, never a single answer, comment or dialogue note. \
+Any figure resting on fewer than {threshold} answers is `{{"n": n, "suppressed": true}}` \
+with no share, score or interval, and secondary suppression hides further cells where a \
+hidden one could be worked out by subtraction.
+
+There are deliberately no gender, age or date filters: the only choices are the survey \
+round and the language of the explanations. Each picture covers exactly one round, and \
+rounds never share an answer, so no combination of requests narrows a group below the \
+threshold by subtracting one picture from another. Answers recorded outside any round \
+(some imports) are not published here.
+
+Responses carry an ETag (send it back in If-None-Match for a 304) and \
+`Cache-Control: public, max-age=300`; any origin may read them (CORS, no credentials). \
+Requests are rate-limited per client address; over the limit the answer is 429. \
+Errors are JSON: `{{"error": code, "message": text}}`."""
+
+
+def openapi_document(threshold: int) -> dict[str, Any]:
+    """The whole OpenAPI document, with the configured suppression threshold in its text."""
+    area_responses = {"404": _error("There is no such area."), **COMMON}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Trygghet public API",
+            "version": "1.0.0",
+            "description": DESCRIPTION.format(threshold=threshold),
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/areas": {
+                "get": {
+                    "operationId": "listAreas",
+                    "summary": "Every area",
+                    "parameters": [IF_NONE_MATCH],
+                    "responses": {"200": _ok("The areas, in name order.", "AreaList"), **COMMON},
+                }
+            },
+            "/api/v1/areas/{area}": {
+                "get": {
+                    "operationId": "getArea",
+                    "summary": "One area with its places and survey rounds",
+                    "parameters": [AREA_PARAM, IF_NONE_MATCH],
+                    "responses": {"200": _ok("The area.", "Area"), **area_responses},
+                }
+            },
+            "/api/v1/areas/{area}/places": {
+                "get": {
+                    "operationId": "listPlaces",
+                    "summary": "The places of an area, retired ones included",
+                    "parameters": [AREA_PARAM, IF_NONE_MATCH],
+                    "responses": {"200": _ok("The places.", "PlaceList"), **area_responses},
+                }
+            },
+            "/api/v1/areas/{area}/lagesbild": {
+                "get": {
+                    "operationId": "getLagesbild",
+                    "summary": "The situation picture of an area for one survey round",
+                    "description": (
+                        "Only `round` and `lang` are accepted; any other parameter is a 400. "
+                        "The ETag is weak: it follows the figures, not generated_at."
+                    ),
+                    "parameters": [
+                        AREA_PARAM,
+                        {
+                            "name": "round",
+                            "in": "query",
+                            "required": False,
+                            "description": (
+                                "A survey round of the area (see the area's rounds); "
+                                "default: the newest round that has opened."
+                            ),
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                        },
+                        {
+                            "name": "lang",
+                            "in": "query",
+                            "required": False,
+                            "description": "Language of the priorities' explanations.",
+                            "schema": {"type": "string", "enum": ["sv", "en"], "default": "sv"},
+                        },
+                        IF_NONE_MATCH,
+                    ],
+                    "responses": {
+                        "200": _ok("The situation picture.", "Lagesbild"),
+                        **{
+                            **area_responses,
+                            "404": _error(
+                                "No such area, no such round of the area, "
+                                "or the area has no round yet."
+                            ),
+                        },
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenAPI",
+                    "summary": "This document",
+                    "parameters": [IF_NONE_MATCH],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        **COMMON,
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {**copy.deepcopy(SCHEMAS), **copy.deepcopy(_picture_schema())},
+            "headers": {
+                "ETag": {
+                    "description": "A hash of the response body (weak for the picture).",
+                    "schema": {"type": "string"},
+                },
+                "CacheControl": {
+                    "description": "public, max-age=300",
+                    "schema": {"type": "string"},
+                },
+            },
+        },
+    }

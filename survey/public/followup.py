@@ -1,0 +1,230 @@
+"""The public follow-up of citizen promises (uppföljning): no login, no filters, no small cells.
+
+Every figure comes from analysis.followup, protected against subtraction between promises in
+followup_services; suppressed cells carry only their n, so nothing here can show a share for
+them. Residents' comments and dialogue notes or quotes are never read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import force_locale, format_date, format_decimal, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from analysis.followup import IMPROVED, NO_DATA, UNCHANGED, WORSE
+
+from .. import clock
+from ..extensions import db
+from ..models import Area
+from ..organizer.dialogue_forms import KIND_LABELS, TIME_LABELS
+from ..organizer.promise_forms import ACTIVITY_LABELS, share_problems
+from ..reports.share import HEIGHT, WIDTH, card_etag, render_png
+from .followup_services import (
+    SHARE_KINDS,
+    area_followups,
+    areas_with_promise_counts,
+    current_places,
+    find_area,
+    next_open_dialogue,
+)
+from .services import next_round, open_round
+from .views import bp
+
+STATUS_LABELS = {
+    IMPROVED: _l("Improved"),
+    UNCHANGED: _l("Unchanged"),
+    WORSE: _l("Worse"),
+    NO_DATA: _l("Not enough data"),
+}
+SHARE_MAX_AGE = 300
+
+
+def percent(share: float) -> str:
+    """A share as residents read it: 0.667 -> '66.7 %' (in the page's language)."""
+    return format_decimal(share * 100, "0.#") + " %"
+
+
+def number(value: float) -> str:
+    return format_decimal(value, "0.##")
+
+
+def _day(iso: str) -> str:
+    return format_date(dt.date.fromisoformat(iso), "long")
+
+
+def period(promise: dict[str, Any]) -> str:
+    return _day(promise["period_start"]) + " – " + _day(promise["period_end"])
+
+
+def indicator_label(indicator: dict[str, Any]) -> str:
+    """What an indicator measures, in the page's language."""
+    kind = indicator.get("kind")
+    if kind == "unsafe_share":
+        time = TIME_LABELS.get(indicator.get("time", ""), indicator.get("time"))
+        return _("Feel unsafe: %(time)s", time=time)
+    if kind == "problem_share":
+        key = str(indicator.get("problem"))
+        problem = share_problems(_locale()).get(key, key)
+        return _("See a big problem: %(problem)s", problem=problem)
+    if kind == "crime":
+        return _("Reported crimes: %(category)s", category=indicator.get("category"))
+    return str(kind)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _area_or_404(slug: str) -> Area:
+    area = find_area(db.session, slug)
+    if area is None:
+        abort(404)
+    return area
+
+
+def _absolute(endpoint: str, **values: Any) -> str:
+    """An absolute address, for links shared outside the site (og:image)."""
+    base = current_app.config.get("TRYGGHET_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _key_indicator(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The indicator a picture shows: the first with a result, else simply the first."""
+    indicators = result["indicators"]
+    for indicator in indicators:
+        if indicator["status"] != NO_DATA:
+            return indicator
+    return indicators[0] if indicators else None
+
+
+def _share_side(cell: dict[str, Any], label: str) -> dict[str, Any]:
+    n = f"n = {cell['n']}"
+    if cell.get("suppressed"):  # only the n is known here: no share can be drawn
+        return {"label": label, "value": _("too few answers"), "share": None, "n": n}
+    return {"label": label, "value": percent(cell["share"]), "share": cell["share"], "n": n}
+
+
+def _crime_side(side: dict[str, Any], label: str) -> dict[str, Any]:
+    if not side["months"]:
+        return {"label": label, "value": _("no figures yet"), "share": None, "n": ""}
+    months = ngettext("in %(num)d month", "in %(num)d months", side["months"])
+    return {"label": label, "value": str(side["count"]), "share": None, "n": months, "number": True}
+
+
+def _round_name(promise: dict[str, Any], key: str) -> str:
+    return (promise.get(key) or {}).get("name") or ""
+
+
+def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str, Any]:
+    """Everything the share picture of a promise draws, as translated text and figures."""
+    promise = result["promise"]
+    indicator = _key_indicator(result)
+    sides: list[tuple[str, dict[str, Any]]] = []
+    status = _("Result so far: %(status)s", status=STATUS_LABELS[result["status"]])
+    if indicator is not None and indicator.get("kind") in SHARE_KINDS:
+        for side, key in (("before", "baseline_round"), ("after", "followup_round")):
+            if indicator.get(side) is not None:
+                word = _("Before") if side == "before" else _("After")
+                label = word + " · " + _round_name(promise, key)
+                sides.append((side, _share_side(indicator[side], label)))
+    elif indicator is not None and indicator.get("kind") == "crime":
+        sides = [
+            ("before", _crime_side(indicator["before"], _("Before the promise"))),
+            ("after", _crime_side(indicator["after"], _("During the promise"))),
+        ]
+        if "rate_ratio" in indicator:
+            ratio = _("rate ratio %(ratio)s", ratio=number(indicator["rate_ratio"]))
+            status += " · " + ratio
+    label = indicator_label(indicator) if indicator is not None else ""
+    card = {
+        "eyebrow": _("Citizen promise · %(area)s", area=area_name),
+        "period": period(promise),
+        "title": promise["title"],
+        "label": label,
+        "sides": sides,
+        "empty": _("No figures to follow yet."),
+        "status": status,
+        "footer": footer,
+    }
+    figures = "; ".join(f"{s['label']}: {s['value']} ({s['n']})" for _side, s in sides)
+    card["alt"] = ". ".join(part for part in (promise["title"], label, figures, status) if part)
+    return card
+
+
+def _footer(area: Area) -> str:
+    address = _absolute("public.followup_area", slug=area.slug)
+    return address.split("://", 1)[-1]
+
+
+@bp.get("/uppfoljning")
+def followup_index():
+    return render_template("public/followup/index.html", rows=areas_with_promise_counts(db.session))
+
+
+@bp.get("/uppfoljning/<slug>")
+def followup_area(slug: str):
+    area = _area_or_404(slug)
+    threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    results = area_followups(db.session, area, threshold)
+    today = clock.today()
+    survey_round = open_round(db.session, area.id, today)
+    footer = _footer(area)
+    return render_template(
+        "public/followup/area.html",
+        area=area,
+        results=results,
+        cards={r["promise"]["id"]: share_card(r, area.name, footer) for r in results},
+        threshold=threshold,
+        place_names={place.slug: place.name for place in area.places},
+        survey_round=survey_round,
+        upcoming=None if survey_round else next_round(db.session, area.id, today),
+        places=current_places(db.session, area.id),
+        dialogue=next_open_dialogue(db.session, area.id, today),
+        image_url=lambda pid: _absolute(
+            "public.followup_share", slug=area.slug, promise_id=pid, lang=_locale()
+        ),
+        statuses=STATUS_LABELS,
+        kinds=ACTIVITY_LABELS,
+        dialogue_kinds=KIND_LABELS,
+        indicator_label=indicator_label,
+        percent=percent,
+        number=number,
+        period=period,
+        day=_day,
+        share_kinds=SHARE_KINDS,
+        size=(WIDTH, HEIGHT),
+    )
+
+
+def _share_locale() -> str:
+    # Only the address chooses the language: the picture is cached publicly, so it must not
+    # depend on a cookie or a header, and reading it must not remember a language.
+    languages = current_app.config["LANGUAGES"]
+    asked = (request.args.get("lang") or "").strip().lower()
+    return asked if asked in languages else languages[0]
+
+
+@bp.get("/uppfoljning/<slug>/<int:promise_id>.png")
+def followup_share(slug: str, promise_id: int):
+    area = _area_or_404(slug)
+    with force_locale(_share_locale()):
+        results = area_followups(db.session, area, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
+        found = [r for r in results if r["promise"]["id"] == promise_id]
+        if not found:
+            abort(404)
+        card = share_card(found[0], area.name, _footer(area))
+    etag = card_etag(card)
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = Response(render_png(card), mimetype="image/png")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = SHARE_MAX_AGE
+    return response

@@ -1,0 +1,77 @@
+"""Reads for the public follow-up: areas, their promises' figures, the next ways to take part."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from analysis.followup import followup
+
+from ..models import Area, Dialogue, Place, PoliceArea, Promise
+
+#: Dialogues residents can come to; partner meetings and staff dialogues are not open.
+OPEN_DIALOGUE_KINDS = ("medborgardialog", "trygghetsvandring", "digital", "stand")
+SHARE_KINDS = ("unsafe_share", "problem_share")
+
+
+def find_area(session: Session, slug: str) -> Area | None:
+    return session.scalar(
+        select(Area).where(Area.slug == slug).options(selectinload(Area.police_area))
+    )
+
+
+def areas_with_promise_counts(session: Session) -> list[tuple[Area, int]]:
+    """Every area in name order with how many promises it has, in one query."""
+    counts = select(Promise.area_id, func.count().label("n")).group_by(Promise.area_id).subquery()
+    rows = session.execute(
+        select(Area, func.coalesce(counts.c.n, 0))
+        .join(Area.police_area)
+        .outerjoin(counts, counts.c.area_id == Area.id)
+        .options(selectinload(Area.police_area))
+        .order_by(PoliceArea.name, Area.name)
+    )
+    return [(area, int(n)) for area, n in rows]
+
+
+def area_followups(session: Session, area: Area, suppress_below: int) -> list[dict[str, Any]]:
+    """The follow-up of each promise of an area, newest period first, safe to publish."""
+    promise_ids = list(
+        session.scalars(
+            select(Promise.id)
+            .where(Promise.area_id == area.id)
+            .order_by(Promise.period_start.desc(), Promise.id.desc())
+        )
+    )
+    # analysis.followup publishes a share only where each place it sums is shown in that
+    # round's own picture, so no two promises can be subtracted to reveal a hidden group.
+    conn = session.connection()
+    return [followup(conn, pid, suppress_below) for pid in promise_ids]
+
+
+def next_open_dialogue(session: Session, area_id: int, today: dt.date) -> Dialogue | None:
+    """The first dialogue residents can come to in this area, today or later."""
+    return session.scalar(
+        select(Dialogue)
+        .where(
+            Dialogue.area_id == area_id,
+            Dialogue.held_on >= today,
+            Dialogue.kind.in_(OPEN_DIALOGUE_KINDS),
+        )
+        .options(selectinload(Dialogue.place))
+        .order_by(Dialogue.held_on, Dialogue.id)
+        .limit(1)
+    )
+
+
+def current_places(session: Session, area_id: int) -> list[Place]:
+    """The area's places that take answers, in name order."""
+    return list(
+        session.scalars(
+            select(Place)
+            .where(Place.area_id == area_id, Place.retired.is_(False))
+            .order_by(Place.name)
+        )
+    )

@@ -1,0 +1,107 @@
+"""The report's last page: how the figures are made, in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from .pdf import Report, filters_text, generated_on, number
+
+
+def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
+    """Explain the figures, their intervals, the suppression rule and what was counted."""
+    pdf.add_page()
+    pdf.heading(_("How the figures are made"), 15, space=0)
+    weights = p["priority_weights"]
+    parts = [
+        (
+            _("Where the figures come from"),
+            _(
+                "From the safety survey, in which people who live, work or spend time in the "
+                "area answer questions about one place; from the dialogues and safety walks "
+                "that organizers have logged; and from the police's monthly counts of reported "
+                "crimes. Those who answer the survey chose to do so themselves: the figures "
+                "describe them, not necessarily everyone in the area."
+            ),
+        ),
+        (
+            _("Feeling unsafe"),
+            _(
+                "Someone who feels fairly or very unsafe at a place at a time of day, or who "
+                "stays away then out of worry, counts as feeling unsafe. Those who are not "
+                "there at that time, or do not know, are left out of that figure."
+            ),
+        ),
+        (
+            _("A big problem"),
+            _(
+                "The share who call a problem fairly big or very big, among those who "
+                "answered the question from no problem at all to a very big problem."
+            ),
+        ),
+        (
+            _("n and the interval"),
+            _(
+                "n is the number of answers a figure rests on. The range in brackets is a "
+                "95-percent interval (Wilson): how far the figure may be off by chance "
+                "because only some people answered. Few answers give a wide interval. When "
+                "the intervals of two figures overlap a lot, the difference between them is "
+                "not certain."
+            ),
+        ),
+        (
+            _("Too few answers"),
+            _(
+                "A figure resting on fewer than %(k)d answers is not shown: it would be too "
+                "uncertain, and it could reveal how single persons answered. Sometimes another "
+                "figure is hidden too, so that a hidden one cannot be worked out by "
+                "subtraction.",
+                k=p["suppress_below"],
+            ),
+        ),
+        (
+            _("Priorities"),
+            _(
+                "Each place, problem and time of day gets a score from 0 to 1: %(s)s × the "
+                "survey (share calling the problem big and share feeling unsafe, pulled toward "
+                "the area's average when few answered) + %(d)s × the dialogues (in how many "
+                "meetings it was raised) + %(c)s × crime (a deviation or trend in the matching "
+                "crime category). The parts are shown beside the score.",
+                s=number(weights["survey"], "0.0#"),
+                d=number(weights["dialogue"], "0.0#"),
+                c=number(weights["crime"], "0.0#"),
+            ),
+        ),
+        (
+            _("Deviations"),
+            _(
+                "A month's count of reported crimes is compared with the same months of the "
+                "previous years. It is a deviation when it is above the upper limit of what "
+                "those years lead one to expect, and at least 5."
+            ),
+        ),
+        (
+            _("Follow-up of promises"),
+            _(
+                "Survey figures are compared between the survey round before and the round "
+                "after (the change in percentage points with its 95-percent interval); crimes as "
+                "counts per month in the promise's period and in as long a period before it "
+                "(their ratio with its interval). Improved or worse is said only when the "
+                "whole interval lies on one side of no change; otherwise unchanged."
+            ),
+        ),
+        (
+            _("This report"),
+            _(
+                "Made %(when)s from %(filters)s. Every figure can be recomputed from the "
+                "exported raw answers.",
+                when=generated_on(p),
+                filters=filters_text(p, locale),
+            ),
+        ),
+    ]
+    for title, body in parts:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(body)

@@ -1,0 +1,353 @@
+"""The sections of the PDF report: key figures, charts, priorities, dialogues, promises, method."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ..questionnaire import builtin, text
+from . import charts
+from .html import problem_names
+from .pdf import (
+    TIMES,
+    WIDTH,
+    Report,
+    filters_text,
+    generated_on,
+    number,
+    percent,
+    share_text,
+    status_names,
+    time_names,
+)
+
+#: Rows of the tables that would make a report too long to hand out; the files have them all.
+TOP_PROBLEMS = 5
+TOP_PRIORITIES = 8
+TOP_MENTIONS = 10
+
+
+def _n(cell: dict[str, Any] | None) -> str:
+    return str(cell["n"]) if cell else "0"
+
+
+def _option_names(code: str, locale: str) -> dict[str, str]:
+    return {o.value: text(o.label, locale) for o in builtin(1).item(code).options}
+
+
+def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
+    """Every section of one area, starting on a new page."""
+    pdf.add_page()
+    _title(pdf, p, locale)
+    _key_figures(pdf, p, locale)
+    _places(pdf, p, locale)
+    _priorities(pdf, p)
+    _deviations(pdf, p)
+    _dialogues(pdf, p, locale)
+    _promises(pdf, p, locale)
+
+
+def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
+    pdf.set_font("DejaVu", size=10)
+    pdf.set_text_color(80, 80, 80)
+    pdf.cell(0, 5, _("Local situation picture"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0)
+    pdf.set_font("DejaVu", "B", 22)
+    pdf.multi_cell(0, 10, p["area_name"], new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    filters = filters_text(p, locale)
+    pdf.paragraph(
+        _(
+            "Made %(when)s from %(n)d answers (%(filters)s). Percentages are followed by their "
+            "95 %% interval in brackets; n is the number of answers a figure rests on. Figures "
+            "from fewer than %(k)d answers are not shown.",
+            when=generated_on(p),
+            n=p["n"],
+            filters=filters,
+            k=p["suppress_below"],
+        ),
+        muted=True,
+    )
+    if p.get("weighted"):
+        pdf.paragraph(_("Weighted to the area's population by age and gender."), muted=True)
+
+
+def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
+    total = p["area_total"]
+    pdf.heading(_("Key figures for the whole area"))
+    labels = {
+        "day": _("Feel unsafe in the daytime (06–15)"),
+        "afternoon": _("Feel unsafe in the afternoon (15–18)"),
+        "evening": _("Feel unsafe in the evening (18–22)"),
+        "night": _("Feel unsafe at night (22–06)"),
+    }
+    rows = [
+        [labels[t], share_text(total["times"][t], "unsafe_share"), _n(total["times"][t])]
+        for t in TIMES
+    ]
+    for key, label in (
+        ("avoided", _("Avoided the place out of worry (last 12 months)")),
+        ("worry_often", _("Worry sometimes or often about crime here")),
+        ("victim", _("Victim of a crime here (last 12 months)")),
+        ("reported", _("Of the victims: reported it to the police")),
+        ("police_cares", _("Agree that the police care about local problems")),
+    ):
+        rows.append([label, share_text(total[key]), _n(total[key])])
+    header = [_("Figure"), _("Share (95 % interval)"), "n"]
+    pdf.data_table(header, rows, (105, 55, 20), ("LEFT", "RIGHT", "RIGHT"))
+
+    names = problem_names(locale)
+    problems = sorted(
+        total["problems"].items(),
+        key=lambda kv: (kv[1]["suppressed"], -(kv[1].get("share") or 0), kv[0]),
+    )
+    pdf.heading(_("The biggest problems"), 11)
+    pdf.data_table(
+        [_("Problem"), _("A big problem for (95 % interval)"), "n"],
+        [[names.get(k, k), share_text(c), c["n"]] for k, c in problems[:TOP_PROBLEMS]],
+        (105, 55, 20),
+        ("LEFT", "RIGHT", "RIGHT"),
+    )
+    wishes = total["police_priorities"]
+    pdf.heading(_("What residents want the police to prioritise"), 11)
+    if wishes["suppressed"]:
+        pdf.paragraph(_("too few answers"))
+    else:
+        options = _option_names("police_priority", locale)
+        chosen = [o for o in wishes["options"] if o["count"]][:3]
+        listed = "; ".join(
+            f"{options.get(o['option'], o['option'])} {percent(o['share'])}" for o in chosen
+        )
+        pdf.paragraph(
+            _("Among %(n)d who chose at least one: %(options)s.", n=wishes["n"], options=listed)
+        )
+    shown = [{"label": names.get(k, k), **c} for k, c in problems]
+    if any(not c["suppressed"] for _k, c in problems):
+        png = charts.problem_shares(
+            shown, _("Percent calling it a big problem"), _("too few answers"), fmt="png"
+        )
+        alt = _("Share calling each problem big, with 95 % intervals.")
+        pdf.picture(png, alt, WIDTH * 0.85, heading=_("Every problem, by how many call it big"))
+
+
+def _places(pdf: Report, p: dict[str, Any], locale: str) -> None:
+    heading = _("Feeling unsafe, by place and time of day")
+    alt = charts.alt_text(p, locale)
+    if any(not place["suppressed"] for place in p["places"]):
+        pdf.picture(charts.unsafe_by_time(p, locale, fmt="png"), alt, heading=heading)
+    else:
+        pdf.heading(heading)
+    pdf.paragraph(alt, muted=True)
+    times = time_names()
+    pdf.data_table(
+        [_("Place"), "n", *[times[t].capitalize() for t in TIMES]],
+        [
+            [
+                place["name"],
+                place["n"],
+                *[share_text(place["times"][t], "unsafe_share") for t in TIMES],
+            ]
+            for place in p["places"]
+        ],
+        (40, 12, 32, 32, 32, 32),
+        ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+        size=8.5,
+    )
+
+
+def _priorities(pdf: Report, p: dict[str, Any]) -> None:
+    pdf.heading(_("Priorities"))
+    if not p["priorities"]:
+        pdf.paragraph(_("Not enough data for priorities yet."))
+        return
+    w = p["priority_weights"]
+    pdf.paragraph(
+        _(
+            "The places, problems and times that the survey, the dialogues and the crime "
+            "statistics point to together. Score = %(s)s × survey + %(d)s × dialogues + "
+            "%(c)s × crime, each part from 0 to 1.",
+            s=number(w["survey"], "0.0#"),
+            d=number(w["dialogue"], "0.0#"),
+            c=number(w["crime"], "0.0#"),
+        ),
+        muted=True,
+    )
+    pdf.data_table(
+        ["#", _("Why"), _("Score"), _("Survey"), _("Dialogues"), _("Crime")],
+        [
+            [
+                rank,
+                row["explanation"],
+                number(row["score"]),
+                number(row["components"]["survey"]),
+                number(row["components"]["dialogue"]),
+                number(row["components"]["crime"]),
+            ]
+            for rank, row in enumerate(p["priorities"][:TOP_PRIORITIES], start=1)
+        ],
+        (7, 101, 17, 17, 21, 17),
+        ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+        size=8.5,
+    )
+
+
+def _deviations(pdf: Report, p: dict[str, Any]) -> None:
+    pdf.heading(_("Deviations in crime"))
+    if not p["deviations"]:
+        pdf.paragraph(_("No month above its expected range."))
+        return
+    pdf.paragraph(
+        _("Months when reported crimes were above what earlier years lead one to expect."),
+        muted=True,
+    )
+    pdf.data_table(
+        [_("Month"), _("Category"), _("Count"), _("Expected"), _("Upper limit")],
+        [
+            [
+                d["month"],
+                d["category"],
+                d["count"],
+                number(d["expected"], "0.0"),
+                number(d["upper_limit"], "0.0"),
+            ]
+            for d in p["deviations"]
+        ],
+        (24, 84, 22, 25, 25),
+        ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+    )
+
+
+def _dialogues(pdf: Report, p: dict[str, Any], locale: str) -> None:
+    pdf.heading(_("What dialogues raised"))
+    d = p["dialogues"]
+    mentions = d.get("mentions") or []
+    if not d.get("dialogues"):
+        pdf.paragraph(_("No dialogues recorded in this period."))
+        return
+    people = d["participants"]
+    pdf.paragraph(
+        _(
+            "%(n)d dialogues with %(residents)d residents, %(partners)d partners and "
+            "%(staff)d police staff.",
+            n=d["dialogues"],
+            residents=people["residents"],
+            partners=people["partners"],
+            staff=people["staff"],
+        ),
+        muted=True,
+    )
+    if not mentions:
+        return
+    places = {place["place"]: place["name"] for place in p["places"]}
+    problems, times = problem_names(locale), time_names()
+    pdf.data_table(
+        [_("Place"), _("Problem"), _("Time"), _("Dialogues"), _("Quote")],
+        [
+            [
+                places.get(m.get("place"), m.get("place")) or p["area_name"],
+                problems.get(m["problem"], m["problem"]),
+                times.get(m.get("time"), "–"),
+                m["dialogues"],
+                (m.get("quotes") or [""])[0],
+            ]
+            for m in mentions[:TOP_MENTIONS]
+        ],
+        (30, 38, 23, 21, 68),
+        ("LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
+        size=8.5,
+    )
+
+
+def _indicator_name(ind: dict[str, Any], locale: str) -> str:
+    if ind.get("kind") == "unsafe_share":
+        return _("Feel unsafe: %(time)s", time=time_names().get(ind.get("time"), "?"))
+    if ind.get("kind") == "problem_share":
+        name = problem_names(locale).get(ind.get("problem"), str(ind.get("problem")))
+        return _("A big problem: %(problem)s", problem=name)
+    return _("Reported crimes: %(category)s", category=ind.get("category", "?"))
+
+
+def _side(ind: dict[str, Any], side: str) -> str:
+    cell = ind.get(side)
+    if not cell:
+        return "–"
+    if ind.get("kind") == "crime":
+        return _("%(count)d in %(months)d months", count=cell["count"], months=cell["months"])
+    if cell.get("suppressed"):
+        return f"{_('too few answers')} (n = {cell['n']})"
+    return f"{percent(cell['share'])} (n = {cell['n']})"
+
+
+def _change(ind: dict[str, Any]) -> str:
+    if ind.get("kind") == "crime" and ind.get("rate_ratio") is not None:
+        low, high = ind["ci"]
+        top = number(high) if high is not None else "∞"
+        return _("× %(ratio)s per month", ratio=number(ind["rate_ratio"])) + (
+            f" ({number(low)}–{top})"
+        )
+    if ind.get("diff") is not None:
+        low, high = ind["ci"]
+        return _(
+            "%(diff)s points (%(low)s to %(high)s)",
+            diff=f"{ind['diff'] * 100:+.0f}",
+            low=f"{low * 100:+.0f}",
+            high=f"{high * 100:+.0f}",
+        )
+    return "–"
+
+
+def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
+    pdf.heading(_("Citizen promises and their follow-up"))
+    if not p["followup"]:
+        pdf.paragraph(_("No promises recorded."))
+        return
+    statuses = status_names()
+    for item in p["followup"]:
+        promise = item["promise"]
+        pdf.heading(promise["title"], 11, space=1)
+        period = _(
+            "%(start)s to %(end)s. Follow-up: %(status)s.",
+            start=promise["period_start"],
+            end=promise["period_end"],
+            status=statuses.get(item["status"], item["status"]),
+        )
+        pdf.paragraph(f"{promise['text']}\n{period}")
+        if item["indicators"]:
+            pdf.data_table(
+                [_("Indicator"), _("Before"), _("After"), _("Change (95 % interval)"), _("Status")],
+                [
+                    [
+                        _indicator_name(ind, locale),
+                        _side(ind, "before"),
+                        _side(ind, "after"),
+                        _change(ind),
+                        statuses.get(ind["status"], ind["status"]),
+                    ]
+                    for ind in item["indicators"]
+                ],
+                (46, 34, 34, 42, 24),
+                size=8.5,
+            )
+        rounds = [promise.get("baseline_round"), promise.get("followup_round")]
+        if all(rounds):
+            pdf.paragraph(
+                _(
+                    "Survey figures compare the rounds %(before)s and %(after)s.",
+                    before=rounds[0]["name"] or rounds[0]["id"],
+                    after=rounds[1]["name"] or rounds[1]["id"],
+                ),
+                size=8.5,
+                muted=True,
+            )
+        done = item["activities"]
+        if done["total"]:
+            pdf.paragraph(
+                _(
+                    "%(n)d activities logged, %(hours)s hours.",
+                    n=done["total"],
+                    hours=number(done["hours"], "0.#"),
+                ),
+                size=8.5,
+                muted=True,
+            )

@@ -1,0 +1,121 @@
+"""A promise's follow-up as a picture to share on social media: 1200 x 630 px, grayscale-safe.
+
+The caller decides every word (already translated) and which figures may be shown; this module
+only draws them. ``card_etag`` hashes exactly what is drawn, so a picture is cached until its
+figures or words change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import textwrap
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402  (after the backend)
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+WIDTH, HEIGHT, DPI = 1200, 630, 100
+INK, MUTED, LINE, SOFT = "#1b1f24", "#4a5560", "#b9c2cb", "#f2f5f8"
+#: Before light with hatching, after dark: the two bars differ in print without colour.
+BAR_STYLES = {"before": ("#bfbfbf", "///"), "after": ("#1b1f24", "")}
+DRAWING_VERSION = 3  # bump when the layout changes, so cached pictures are replaced
+
+
+def card_etag(card: dict[str, Any]) -> str:
+    """A strong validator for the picture of this card: a hash of everything drawn."""
+    text = json.dumps([DRAWING_VERSION, card], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
+def _fit(figure: Figure, artist: Any, text: str, lines: int, max_px: float, smallest: int) -> None:
+    """Fit a text in max_px and so many lines: wrap, then a smaller font, then shorten."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    start = int(artist.get_fontsize())
+    for size in range(start, smallest - 1, -2):
+        artist.set_fontsize(size)
+        for width in range(70, 9, -2):
+            if len(textwrap.wrap(text, width)) > lines:
+                break  # narrower only needs more lines: try a smaller font
+            artist.set_text(_wrap(text, width, lines))
+            if artist.get_window_extent(renderer).width <= max_px:
+                return
+    for width in range(70, 9, -2):  # at the smallest size: shorten with an ellipsis
+        artist.set_text(_wrap(text, width, lines))
+        if artist.get_window_extent(renderer).width <= max_px:
+            return
+
+
+def _bar(figure: Figure, y: float, side: dict[str, Any], style: str) -> None:
+    """One row: its label, a bar for a shown share, and the figure with its n."""
+    figure.text(0.06, y + 0.035, side["label"], fontsize=19, color=MUTED, va="bottom")
+    left, width, height = 0.06, 0.58, 0.075
+    share = side.get("share")
+    if not side.get("number"):  # a share's scale; an empty one where too few answered
+        figure.add_artist(
+            Rectangle((left, y - height), width, height, transform=figure.transFigure,
+                      facecolor=SOFT, edgecolor=LINE, linewidth=1)
+        )  # fmt: skip
+    if share is not None:
+        colour, hatch = BAR_STYLES[style]
+        figure.add_artist(
+            Rectangle((left, y - height), width * max(0.0, min(1.0, share)), height,
+                      transform=figure.transFigure, facecolor=colour, edgecolor=INK,
+                      hatch=hatch, linewidth=1.2)
+        )  # fmt: skip
+    shown = share is not None or side.get("number", False)
+    figure.text(0.67, y - height / 2, side["value"], fontsize=34 if shown else 22,
+                fontweight="bold", fontstyle="normal" if shown else "italic", color=INK,
+                va="center")  # fmt: skip
+    figure.text(0.94, y - height / 2, side["n"], fontsize=20, color=MUTED, va="center",
+                ha="right")  # fmt: skip
+
+
+def render_png(card: dict[str, Any]) -> bytes:
+    """Draw a card (see followup.share_card) as a 1200 x 630 PNG."""
+    figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    # A dark band on top carries the address, so the picture says where to read more.
+    figure.add_artist(Rectangle((0, 0.94), 1, 0.06, transform=figure.transFigure, facecolor=INK))
+    footer = figure.text(0.94, 0.97, "", fontsize=16, color="white", ha="right", va="center")
+    _fit(figure, footer, card["footer"], 1, 0.88 * WIDTH, 10)
+    full = 0.88 * WIDTH
+    eyebrow = figure.text(0.06, 0.88, "", fontsize=20, color=MUTED, va="top")
+    _fit(figure, eyebrow, card["eyebrow"], 1, 0.48 * WIDTH, 14)
+    period = figure.text(0.94, 0.88, "", fontsize=20, color=MUTED, va="top", ha="right")
+    _fit(figure, period, card["period"], 1, 0.38 * WIDTH, 14)
+    title = figure.text(0.06, 0.82, "", fontsize=36, fontweight="bold", color=INK, va="top",
+                        linespacing=1.15)  # fmt: skip
+    _fit(figure, title, card["title"], 2, full, 28)
+    label = figure.text(0.06, 0.58, "", fontsize=24, color=INK, va="top", fontweight="bold")
+    _fit(figure, label, card["label"], 1, full, 18)
+    sides = card.get("sides") or []
+    for index, (style, side) in enumerate(sides):
+        _bar(figure, 0.44 - index * 0.17, side, style)
+    if not sides:
+        empty = figure.text(0.06, 0.40, "", fontsize=28, color=MUTED, va="center")
+        _fit(figure, empty, card["empty"], 2, full, 20)
+    status = figure.text(0.06, 0.06, "", fontsize=22, fontweight="bold", color=INK)
+    _fit(figure, status, card["status"], 1, full, 14)
+    out = io.BytesIO()
+    # No bbox_inches: the saved size is exactly the figure's, 1200 x 630.
+    figure.savefig(
+        out,
+        format="png",
+        dpi=DPI,
+        metadata={"Title": card["title"], "Description": card["alt"], "Software": None},
+    )
+    return out.getvalue()

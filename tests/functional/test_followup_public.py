@@ -1,0 +1,499 @@
+"""The public follow-up of citizen promises: no login, only aggregated and suppressed figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from sqlalchemy import delete, insert, select
+
+from analysis.followup import followup
+from survey.extensions import db
+from survey.models import (
+    Area,
+    CrimeCount,
+    Dialogue,
+    DialogueIssue,
+    Place,
+    Promise,
+    PromiseActivity,
+    Response,
+    SurveyRound,
+)
+from survey.public.followup_services import area_followups
+
+THRESHOLD = 10
+ANSWERED = ("1", "2", "3", "4", "avoid")
+UNSAFE = ("3", "4", "avoid")
+PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s?%")
+HOSTILE = "<script>alert('x')</script>"
+
+
+def _places(app) -> dict[str, Place]:
+    with app.app_context():
+        places = {p.slug: p for p in db.session.scalars(select(Place))}
+        db.session.expunge_all()
+        return places
+
+
+def _rounds(app) -> tuple[int, int]:
+    with app.app_context():
+        before = SurveyRound(name="Hösten 2025", opens_on=dt.date(2025, 9, 1))
+        after = SurveyRound(name="Våren 2026", opens_on=dt.date(2026, 4, 1))
+        db.session.add_all([before, after])
+        db.session.commit()
+        return before.id, after.id
+
+
+def _answers(place_id: int, round_id: int, values: list[str], **extra: str) -> list[dict]:
+    base = {
+        "place_id": place_id,
+        "round_id": round_id,
+        "submitted_on": dt.date(2025, 10, 1),
+        "questionnaire_version": 1,
+        "source": "web",
+    }
+    return [base | {"safety_evening": value} | extra for value in values]
+
+
+def _promise(app, rounds, places: list[str], title: str = "Tryggare Brommaplan", **extra) -> int:
+    with app.app_context():
+        chosen = list(db.session.scalars(select(Place).where(Place.slug.in_(places))))
+        area_id = db.session.scalar(select(Area.id).where(Area.slug == "bromma"))
+        promise = Promise(
+            area_id=area_id,
+            title=title,
+            text=extra.pop("text", "Polis och kommun ökar närvaron på kvällarna."),
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 6, 30),
+            baseline_round_id=rounds[0],
+            followup_round_id=rounds[1],
+            indicators=extra.pop("indicators", [{"kind": "unsafe_share", "time": "evening"}]),
+            places=chosen,
+            **extra,
+        )
+        db.session.add(promise)
+        db.session.commit()
+        return promise.id
+
+
+def _world(app) -> dict[str, Any]:
+    """Brommaplan evenings: 20 of 50 unsafe before, 5 of 50 after; nights: 20 of 20, 5 of 5."""
+    places = _places(app)
+    rounds = _rounds(app)
+    bp = places["brommaplan"].id
+    rows = (
+        _answers(bp, rounds[0], ["3"] * 20, safety_night="4")
+        + _answers(bp, rounds[0], ["1"] * 30)
+        + _answers(bp, rounds[1], ["1"] * 45)
+        + _answers(bp, rounds[1], ["4"] * 5, safety_night="3")
+    )
+    with app.app_context():
+        db.session.execute(insert(Response), rows)
+        db.session.commit()
+    promise_id = _promise(
+        app,
+        rounds,
+        ["brommaplan"],
+        indicators=[
+            {"kind": "unsafe_share", "time": "evening"},
+            {"kind": "unsafe_share", "time": "night"},
+        ],
+    )
+    with app.app_context():
+        db.session.add_all(
+            [
+                PromiseActivity(
+                    promise_id=promise_id,
+                    held_on=dt.date(2026, 2, 1),
+                    kind="presence_patrol",
+                    hours=3.5,
+                    note="Patrullen mötte Anna Andersson",
+                ),
+                PromiseActivity(
+                    promise_id=promise_id,
+                    held_on=dt.date(2026, 2, 8),
+                    kind="presence_patrol",
+                    hours=2,
+                ),
+                PromiseActivity(
+                    promise_id=promise_id, held_on=dt.date(2026, 2, 9), kind="alcohol_ban", count=4
+                ),
+            ]
+        )
+        db.session.commit()
+    return {"places": places, "rounds": rounds, "promise": promise_id}
+
+
+def _main(page: str) -> str:
+    return page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+def test_the_pages_open_without_login(app, client):
+    _world(app)
+    index = client.get("/uppfoljning?lang=en")
+    assert index.status_code == 200
+    text = index.get_data(as_text=True)
+    assert 'href="/uppfoljning/bromma"' in text
+    assert "1 citizen promise" in text
+    assert "0 citizen promises" in text  # Ekerö has none yet
+    page = client.get("/uppfoljning/bromma?lang=en")
+    assert page.status_code == 200
+    assert "Tryggare Brommaplan" in page.get_data(as_text=True)
+    assert client.get("/uppfoljning/ekero?lang=en").status_code == 200
+
+
+def test_unknown_areas_and_promises_are_404(app, client):
+    world = _world(app)
+    assert client.get("/uppfoljning/nowhere").status_code == 404
+    assert client.get("/uppfoljning/nowhere/1.png").status_code == 404
+    assert client.get(f"/uppfoljning/bromma/{world['promise'] + 99}.png").status_code == 404
+    # A promise of Bromma is not shown under another area's address.
+    assert client.get(f"/uppfoljning/ekero/{world['promise']}.png").status_code == 404
+    assert client.get("/uppfoljning/bromma/abc.png").status_code == 404
+
+
+def test_the_figures_are_those_of_the_analysis(app, client):
+    world = _world(app)
+    with app.app_context():
+        expected = followup(db.session.connection(), world["promise"], THRESHOLD)
+    evening, night = expected["indicators"]
+    assert (evening["before"], evening["after"]) == (
+        {"n": 50, "share": 0.4},
+        {"n": 50, "share": 0.1},
+    )
+    assert night["after"] == {"n": 5, "suppressed": True}
+    page = _main(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert '<strong>40 %</strong> <span class="muted">(n = 50)</span>' in page
+    assert '<strong>10 %</strong> <span class="muted">(n = 50)</span>' in page
+    assert '<strong>100 %</strong> <span class="muted">(n = 20)</span>' in page  # nights before
+    assert 'too few answers</span> <span class="muted">(n = 5)</span>' in page
+    assert "(n = 5)" not in page.replace('too few answers</span> <span class="muted">(n = 5)', "")
+    assert "Change: -30 percentage points" in page
+    assert "Result so far: <strong>Improved</strong>" in page
+    # What was done: summed per kind, from the analysis.
+    assert expected["activities"]["by_kind"]["presence_patrol"]["hours"] == 5.5
+    assert re.search(r"Presence patrol</strong>:\s*2 occasions, 5.5 hours", page)
+    assert re.search(r"Alcohol-ban intervention</strong>:\s*1 occasion, 4 counted", page)
+    # Notes of activities are the organizers' working notes: never public.
+    assert "Anna Andersson" not in page
+
+
+def test_the_page_is_in_swedish_by_default(app, client):
+    _world(app)
+    page = client.get("/uppfoljning/bromma", headers={"Accept-Language": "sv"})
+    text = page.get_data(as_text=True)
+    assert '<html lang="sv">' in text
+    assert "för få svar" in text
+    assert "1 januari 2026" in text
+
+
+def test_hostile_text_is_escaped_everywhere(app, client):
+    world = _world(app)
+    with app.app_context():
+        promise = db.session.get(Promise, world["promise"])
+        promise.title = "Titel " + HOSTILE
+        promise.text = "Text " + HOSTILE
+        promise.indicators = [*promise.indicators, {"kind": "crime", "category": HOSTILE}]
+        db.session.add(
+            PromiseActivity(
+                promise_id=promise.id,
+                held_on=dt.date(2026, 3, 1),
+                kind="other",
+                note="Note " + HOSTILE,
+            )
+        )
+        db.session.commit()
+    page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
+    assert "<script>" not in page
+    assert "Titel &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "Text &lt;script&gt;" in page
+    assert "Reported crimes: &lt;script&gt;" in page
+    assert "Note " not in page  # activity notes are not shown at all
+    # The title also reaches the share picture's description, as plain text in a PNG.
+    picture = client.get(f"/uppfoljning/bromma/{world['promise']}.png")
+    assert picture.status_code == 200
+    assert Image.open(io.BytesIO(picture.data)).info["Title"] == "Titel " + HOSTILE
+
+
+def test_the_share_picture_is_1200_by_630_and_cached(app, client):
+    world = _world(app)
+    path = f"/uppfoljning/bromma/{world['promise']}.png"
+    first = client.get(path + "?lang=en")
+    assert first.status_code == 200
+    assert first.mimetype == "image/png"
+    image = Image.open(io.BytesIO(first.data))
+    assert image.size == (1200, 630)
+    assert "Feel unsafe: Evening (18–22)" in image.info["Description"]
+    assert "40 % (n = 50)" in image.info["Description"]
+    assert "10 % (n = 50)" in image.info["Description"]
+    etag = first.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{40}"', etag)  # strong: no W/ prefix
+    assert first.headers["Cache-Control"] in ("public, max-age=300", "max-age=300, public")
+    assert "Set-Cookie" not in first.headers  # the address alone chooses the language
+    again = client.get(path + "?lang=en", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    # Another language or other figures draw another picture.
+    swedish = client.get(path + "?lang=sv")
+    assert swedish.headers["ETag"] != etag
+    assert client.get(path + "?lang=xx").headers["ETag"] == swedish.headers["ETag"]
+    with app.app_context():
+        rows = _answers(world["places"]["brommaplan"].id, world["rounds"][1], ["3"] * 10)
+        db.session.execute(insert(Response), rows)
+        db.session.commit()
+    changed = client.get(path + "?lang=en", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_the_page_points_social_media_at_the_picture(app, client):
+    world = _world(app)
+    page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
+    url = f"http://trygghet.test/uppfoljning/bromma/{world['promise']}.png?lang=en"
+    assert f'<meta property="og:image" content="{url}">' in page
+    assert '<meta property="og:image:width" content="1200">' in page
+    assert '<meta property="og:image:height" content="630">' in page
+    assert 'property="og:image:alt" content="Tryggare Brommaplan. Feel unsafe' in page
+
+
+def test_the_suppressed_key_figure_reads_too_few_answers(app, client):
+    places = _places(app)
+    rounds = _rounds(app)
+    with app.app_context():
+        db.session.execute(
+            insert(Response),
+            _answers(places["alvik"].id, rounds[0], ["4"] * 7)
+            + _answers(places["alvik"].id, rounds[1], ["4"] * 12),
+        )
+        db.session.commit()
+    promise_id = _promise(app, rounds, ["alvik"], title="Alvik")
+    picture = client.get(f"/uppfoljning/bromma/{promise_id}.png?lang=en")
+    description = Image.open(io.BytesIO(picture.data)).info["Description"]
+    assert "too few answers (n = 7)" in description
+    assert "100 % (n = 12)" in description
+    assert "Not enough data" in description
+
+
+def test_a_promise_inside_another_cannot_be_subtracted(app, client):
+    """Brommaplan shown beside Brommaplan + Alvik would give away Alvik's 5 answers."""
+    places = _places(app)
+    rounds = _rounds(app)
+    with app.app_context():
+        db.session.execute(
+            insert(Response),
+            _answers(places["brommaplan"].id, rounds[0], ["1"] * 20)
+            + _answers(places["alvik"].id, rounds[0], ["4"] * 5),
+        )
+        db.session.commit()
+    both = _promise(app, rounds, ["brommaplan", "alvik"], title="Both")
+    one = _promise(app, rounds, ["brommaplan"], title="One")
+    with app.app_context():
+        results = {r["promise"]["id"]: r for r in area_followups(db.session, _bromma(), 10)}
+    assert results[both]["indicators"][0]["before"] == {"n": 25, "share": 0.2}
+    assert results[one]["indicators"][0]["before"] == {"n": 20, "suppressed": True}
+    page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
+    assert "20 %" in page
+    assert "0 %" not in page.replace("20 %", "")
+    assert 'too few answers</span> <span class="muted">(n = 20)</span>' in page
+
+
+def _bromma() -> Area:
+    return db.session.scalar(select(Area).where(Area.slug == "bromma"))
+
+
+def test_taking_part_shows_the_open_round_and_the_places(app, client):
+    with app.app_context():
+        retired = db.session.scalar(select(Place).where(Place.slug == "nockeby"))
+        retired.retired = True
+        db.session.commit()
+    page = _main(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert "The survey is open now." in page
+    assert 'href="/s/brommaplan"' in page
+    assert 'href="/s/alvik"' in page
+    assert 'href="/s/nockeby"' not in page
+    assert 'href="/s/stenhamra"' not in page  # another area's place
+
+
+def test_taking_part_shows_the_next_round_when_none_is_open(app, client):
+    with app.app_context():
+        for survey_round in db.session.scalars(select(SurveyRound)):
+            survey_round.opens_on = dt.date(2099, 5, 1)
+        db.session.commit()
+    page = _main(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert "The next survey round opens on May 1, 2099." in page
+    assert 'href="/s/' not in page
+
+
+def test_only_the_next_open_dialogue_is_announced_without_details(app, client):
+    places = _places(app)
+    with app.app_context():
+        area_id = places["alvik"].area_id
+
+        def dialogue(day: dt.date, kind: str, **extra: Any) -> Dialogue:
+            return Dialogue(
+                held_on=day,
+                area_id=area_id,
+                kind=kind,
+                organizer="Kommunpolis Kalle Karlsson",
+                notes="Hemlig anteckning",
+                residents=12,
+                **extra,
+            )
+
+        walk = dialogue(dt.date(2099, 3, 2), "trygghetsvandring", place_id=places["alvik"].id)
+        walk.issues = [DialogueIssue(problem="alcohol", quote="Citat från en boende")]
+        db.session.add_all(
+            [
+                dialogue(dt.date(2020, 1, 1), "medborgardialog"),  # in the past
+                dialogue(dt.date(2099, 1, 1), "medarbetardialog"),  # police staff only
+                dialogue(dt.date(2099, 2, 1), "samverkansmote"),  # partners only
+                walk,
+                dialogue(dt.date(2099, 4, 1), "medborgardialog"),  # not the next one
+            ]
+        )
+        db.session.commit()
+    page = _main(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert "Next: Safety walk on March 2, 2099, Alvik." in page
+    for secret in ("Kalle", "Hemlig", "Citat", "12", "2020", "2099-04", "April 1, 2099"):
+        assert secret not in page
+    assert "Staff dialogue" not in page
+    assert "Meeting with cooperation partners" not in page
+    empty = _main(client.get("/uppfoljning/ekero?lang=en").get_data(as_text=True))
+    assert "No meeting has been planned yet." in empty
+
+
+def test_crime_indicators_show_counts_and_the_rate_ratio(app, client):
+    rounds = _rounds(app)
+    with app.app_context():
+        area_id = _bromma().id
+        for month, count in ((10, 30), (11, 30), (12, 30), (1, 10), (2, 10), (3, 10)):
+            year = 2025 if month > 6 else 2026
+            db.session.add(
+                CrimeCount(
+                    area_id=area_id,
+                    month=dt.date(year, month, 1),
+                    category="Misshandel",
+                    count=count,
+                    source="csv",
+                )
+            )
+        db.session.commit()
+    promise_id = _promise(
+        app,
+        rounds,
+        [],
+        title="Färre misshandel",
+        indicators=[{"kind": "crime", "category": "Misshandel"}],
+    )
+    page = _main(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert "<strong>90</strong> in 3 months" in page
+    assert "<strong>30</strong> in 3 months" in page
+    assert "0.33 times as many" in page
+    assert "the whole area" in page
+    description = Image.open(
+        io.BytesIO(client.get(f"/uppfoljning/bromma/{promise_id}.png?lang=en").data)
+    ).info["Description"]
+    assert "Reported crimes: Misshandel" in description
+    assert "rate ratio 0.33" in description
+
+
+# The property: whatever the answers, no share of a small cell reaches the page or the picture.
+
+PLACES = ("brommaplan", "alvik", "abrahamsberg")
+SCOPES = {"area": [], "pair": ["brommaplan", "alvik"], "one": ["brommaplan"]}
+answer_lists = st.lists(st.sampled_from((*ANSWERED, "na", "dk")), max_size=25)
+
+
+def _cell(rows: dict[tuple[str, int], list[str]], places: list[str], round_id: int):
+    values = [v for place in places for v in rows.get((place, round_id), [])]
+    n = sum(v in ANSWERED for v in values)
+    return n, sum(v in UNSAFE for v in values)
+
+
+def _percents(text: str) -> list[float]:
+    return [float(m) for m in PERCENT.findall(text.replace("95 % interval", ""))]
+
+
+def test_no_share_of_a_small_cell_is_ever_shown(app, client):
+    places = _places(app)
+    rounds = _rounds(app)
+    ids = {
+        name: _promise(app, rounds, slugs, title=f"Promise {name}")
+        for name, slugs in SCOPES.items()
+    }
+    every = [slug for slug, place in places.items() if place.area_id == places["alvik"].area_id]
+
+    @settings(max_examples=25, deadline=None)
+    @given(data=st.fixed_dictionaries({(p, r): answer_lists for p in PLACES for r in rounds}))
+    def check(data):
+        with app.app_context():
+            db.session.execute(delete(Response))
+            rows = [
+                row
+                for (slug, round_id), values in data.items()
+                for row in _answers(places[slug].id, round_id, values)
+            ]
+            if rows:
+                db.session.execute(insert(Response), rows)
+            db.session.commit()
+            published = {
+                r["promise"]["id"]: r for r in area_followups(db.session, _bromma(), THRESHOLD)
+            }
+        page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
+        articles = {
+            int(m.group(1)): m.group(0)
+            for m in re.finditer(
+                r'<article class="promise-card" id="promise-(\d+)".*?</article>', page, re.S
+            )
+        }
+        shown: set[float] = set()
+        cells = {}
+        for name, slugs in SCOPES.items():
+            for side, round_id in zip(("before", "after"), rounds, strict=True):
+                n, k = _cell(data, slugs or every, round_id)
+                cells[(name, side)] = (n, k)
+                published_cell = published[ids[name]]["indicators"][0][side]
+                assert published_cell["n"] == n
+                if n < THRESHOLD:
+                    assert published_cell.get("suppressed")
+                if not published_cell.get("suppressed"):
+                    shown.add(100 * k / n)
+        # Nested promises: two shown shares never differ by a group under the threshold.
+        for big, small in (("area", "pair"), ("area", "one"), ("pair", "one")):
+            for side in ("before", "after"):
+                a = published[ids[big]]["indicators"][0][side]
+                b = published[ids[small]]["indicators"][0][side]
+                if not a.get("suppressed") and not b.get("suppressed"):
+                    assert a["n"] - b["n"] == 0 or a["n"] - b["n"] >= THRESHOLD
+        for value in _percents(page):
+            assert any(abs(value - s) < 0.06 for s in shown), (value, shown)
+        for name in SCOPES:
+            article = articles[ids[name]]
+            indicator = published[ids[name]]["indicators"][0]
+            for side in ("before", "after"):
+                cell = indicator[side]
+                if cell.get("suppressed"):
+                    assert (
+                        f'too few answers</span> <span class="muted">(n = {cell["n"]})' in article
+                    )
+                else:
+                    pattern = (
+                        rf'<strong>([\d.]+) %</strong> <span class="muted">\(n = {cell["n"]}\)'
+                    )
+                    values = [float(v) for v in re.findall(pattern, article)]
+                    assert any(abs(v - cell["share"] * 100) < 0.06 for v in values)
+            picture = client.get(f"/uppfoljning/bromma/{ids[name]}.png?lang=en")
+            description = Image.open(io.BytesIO(picture.data)).info["Description"]
+            hidden = [indicator[s] for s in ("before", "after") if indicator[s].get("suppressed")]
+            assert ("too few answers" in description) == bool(hidden)
+            for value in _percents(description):
+                assert any(abs(value - s) < 0.06 for s in shown), (value, shown)
+
+    check()
