@@ -11,9 +11,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import i18n, security
 from .config import configure
 from .extensions import babel, csrf, db, limiter, login_manager
+from .uploads import BoundedRequest, drop_stray_files
 
 PACKAGE_DIR = Path(__file__).parent  # survey/
 
@@ -41,8 +42,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     configure(app, config)
     register_extensions(app)
+    security.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
+    # A file sent under a text field's name must never reach that field.
+    app.request_class = BoundedRequest
+    app.before_request(drop_stray_files)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]

@@ -329,7 +329,7 @@ def import_crime(file: str, fmt: str | None) -> None:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Worker processes [default: number of CPU cores].",
+    help="Worker processes [default: number of CPU cores, at least 2].",
 )
 @click.option(
     "--threads",
@@ -447,6 +447,66 @@ def demo(seed: int, answers: int) -> None:
         lines = report(summary, conn, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
     for line in lines:
         click.echo(line)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def backup(file: str, force: bool) -> None:
+    """Copy the SQLite database to FILE while the app runs (PostgreSQL: shows pg_dump)."""
+    import os
+
+    from .backup import BackupRefused
+    from .backup import backup as make_backup
+
+    # A PostgreSQL URL is answered without building the app, which would ask for SECRET_KEY.
+    url = os.environ.get("DATABASE_URL") or make_app().config["DATABASE_URL"]
+    try:
+        result = make_backup(url, file, force=force)
+    except BackupRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(result.summary())
+
+
+def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    from .retention import parse_period
+
+    try:
+        return parse_period(value) if value is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@main.command()
+@click.option(
+    "--older-than",
+    callback=_period_option,
+    help="Age as Nm (months) or Nd (days), e.g. 24m"
+    " [default: TRYGGHET_COMMENT_RETENTION_MONTHS, for comments only].",
+)
+@click.option("--whole-answers", is_flag=True, help="Delete whole answers, not only comments.")
+@click.option("--dry-run", is_flag=True, help="Only print what would be deleted.")
+@with_app
+def retention(older_than: Any, whole_answers: bool, dry_run: bool) -> None:
+    """Delete comments (or whole answers) dated before today minus the given age."""
+    from flask import current_app
+
+    from .retention import Period, apply_retention, summary
+
+    promised = Period(current_app.config["TRYGGHET_COMMENT_RETENTION_MONTHS"], "m")
+    if older_than is None:
+        if whole_answers:
+            raise click.UsageError("--whole-answers needs --older-than, e.g. --older-than 60m")
+        older_than = promised
+    today = clock.today()
+    cutoff = older_than.cutoff(today)
+    if not whole_answers and cutoff < promised.cutoff(today):
+        click.echo(
+            f"warning: the privacy notice promises to delete comments after {promised}", err=True
+        )
+    result = apply_retention(db.session, cutoff, whole_answers=whole_answers, dry_run=dry_run)
+    db.session.commit()
+    click.echo(summary(result, older_than))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
-SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+# A file name, not a secret (ruff S105 and bandit B105 take it for one).
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  # nosec B105
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Defaults:
@@ -84,6 +86,12 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             # forms fail whenever a request lands on another server.
             raise RuntimeError("set SECRET_KEY: it is required with a database server")
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    elif len(app.config["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH:
+        # A short key can be guessed offline from one signed session cookie.
+        raise RuntimeError(
+            f"SECRET_KEY is too short: use at least {MIN_SECRET_KEY_LENGTH} random characters, "
+            'e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
     try:
         ZoneInfo(app.config["TRYGGHET_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -108,7 +116,7 @@ def instance_secret_key(instance: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         key = path.read_text("ascii").strip()
-        if len(key) < 32:
+        if len(key) < MIN_SECRET_KEY_LENGTH:
             raise RuntimeError(
                 f"{path} holds no usable secret key; delete it to make a new one"
             ) from None

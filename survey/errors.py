@@ -7,7 +7,7 @@ import logging
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -127,14 +127,20 @@ def init_app(app: Flask) -> None:
                 message = LOGIN_THROTTLED
         return render_error(exc.code, message, headers)
 
+    # OperationalError: the server cannot be reached or is gone, a connect timeout, SQLite's
+    # "database is locked" after its busy timeout. The visitor can retry later: 503.
     @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError):
+    def database_unavailable(exc: DBAPIError):
         log.warning("database unavailable: %s", db_error_summary(exc))
         db.session.rollback()
         return render_error(503, headers={"Retry-After": "30"})
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(exc: SQLAlchemyError):
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # A connection lost in another way (e.g. InterfaceError: "the connection is
+            # closed"); the pool has dropped it, so a retry gets a fresh one.
+            return database_unavailable(exc)
         log.error("database error: %s", db_error_summary(exc))
         db.session.rollback()
         return render_error(500)

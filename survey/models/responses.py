@@ -2,7 +2,8 @@
 
 The answer columns are the item codes of the catalogue (questionnaire version 1), each with a
 named CHECK constraint on its values, so the database itself refuses an impossible answer.
-Nothing that identifies the respondent is stored: no IP address, user agent, cookie or time.
+Nothing that identifies the respondent is stored: no IP address, user agent, cookie or time;
+a web answer keeps only the hash of a random receipt code that the resident alone holds.
 """
 
 from __future__ import annotations
@@ -64,10 +65,15 @@ response_table = Table(
     # The survey round the answer belongs to; empty for imported answers outside any round.
     Column("round_id", ForeignKey("survey_round.id"), index=True),
     Column("import_batch_id", ForeignKey("import_batch.id"), index=True),
+    #: SHA-256 of the receipt code shown once on the thank-you page (web answers only), so
+    #: the answer can be erased on request; the code itself is never stored.
+    Column("receipt_hash", String(64)),
     *_answer_columns(),
     CheckConstraint(f"source IN ({_sql_list(SOURCES)})", "source"),
     # The situation picture filters by place (an area's places), round and date.
     Index("ix_response_place_round_date", "place_id", "round_id", "submitted_on"),
+    # Unique: one code, one answer; NULL (paper and imported answers) may repeat.
+    Index("ix_response_receipt_hash", "receipt_hash", unique=True),
 )
 
 
@@ -95,6 +101,7 @@ class Response(Base):
     source: Mapped[str]
     round_id: Mapped[int | None]
     import_batch_id: Mapped[int | None]
+    receipt_hash: Mapped[str | None]
 
     place: Mapped[Place] = relationship()
     round: Mapped[SurveyRound | None] = relationship()

@@ -28,6 +28,7 @@ MENU_ORDER = [
     "organizer.places",
     "organizer.questionnaires",
     "organizer.users",
+    "organizer.erasure",
     "organizer.audit",
 ]
 
@@ -72,6 +73,7 @@ def register(app: Any) -> None:
         auth,
         comments,  # noqa: F401
         dialogues,
+        erasure,  # noqa: F401
         exports,  # noqa: F401
         home,
         paper,  # noqa: F401

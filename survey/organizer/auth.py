@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
@@ -25,7 +27,12 @@ def _account_key() -> str:
 
 def safe_next(target: str | None) -> str | None:
     """Only a local path is a valid place to go after login (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    # Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    # "/<TAB>/evil.example" and "/\\evil.example" would both lead to another site.
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
 

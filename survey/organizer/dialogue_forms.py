@@ -29,7 +29,7 @@ from wtforms.validators import (
 
 from .. import clock
 from ..models import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Area, DialogueIssue, Place
-from ..public.forms import CheckboxGroupField, no_control_characters
+from ..public.forms import CheckboxGroupField, no_control_characters, optional_choice
 from ..questionnaire import builtin, text
 from .forms import REQUIRED, DateInputField
 
@@ -158,7 +158,7 @@ class DialogueForm(FlaskForm):
     place_id = SelectField(
         _l("Place"),
         coerce=optional_id,
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
         description=_l("Optional. It must lie in the chosen area."),
     )
@@ -230,7 +230,7 @@ class IssueForm(FlaskForm):
     place_id = SelectField(
         _l("Place"),
         coerce=optional_id,
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
     )
     problem = RadioField(
@@ -241,7 +241,7 @@ class IssueForm(FlaskForm):
     times = CheckboxGroupField(
         _l("Times of day"),
         choices=[SelectChoice(key, TIME_LABELS[key]) for key in TIMES_OF_DAY],
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
         description=_l("Optional. Tick every time it concerns."),
     )
@@ -257,7 +257,7 @@ class IssueForm(FlaskForm):
         _l("Weight"),
         coerce=optional_id,
         choices=[SelectChoice(str(key), label) for key, label in WEIGHT_LABELS.items()],
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
         description=_l("How much it weighed in the dialogue, when no one counted."),
     )
@@ -313,10 +313,12 @@ class FilterForm(FlaskForm):
     area = SelectField(
         _l("Area"),
         coerce=optional_id,
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
     )
-    kind = SelectField(_l("Kind"), validators=[Optional()], invalid_choice_message=INVALID_CHOICE)
+    kind = SelectField(
+        _l("Kind"), validators=[optional_choice()], invalid_choice_message=INVALID_CHOICE
+    )
     date_from = DateInputField(_l("From"), validators=[Optional()])
     date_to = DateInputField(_l("To"), validators=[Optional()])
 

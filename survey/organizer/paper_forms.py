@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired
 
 from ..models import Area, SurveyRound
-from ..public.forms import item_fields
+from ..public.forms import item_fields, optional_choice
 from ..questionnaire import Questionnaire
 from .dialogue_forms import not_in_future
 from .forms import REQUIRED, DateInputField
@@ -36,7 +36,7 @@ class PaperForm(FlaskForm):
     )
     survey_round = SelectField(
         _l("Survey round"),
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=_l("Choose one of the rounds in the list."),
         description=_l("Leave it to use the round open on that date for the place's area."),
     )

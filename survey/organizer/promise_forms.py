@@ -22,7 +22,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from ..models import ACTIVITY_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Area, Place, Promise, SurveyRound
-from ..public.forms import CheckboxGroupField, no_control_characters
+from ..public.forms import CheckboxGroupField, no_control_characters, optional_choice
 from .dialogue_forms import (
     INVALID_CHOICE,
     MAX_COUNT,
@@ -149,36 +149,36 @@ class PromiseForm(FlaskForm):
     places = CheckboxGroupField(
         _l("Places"),
         coerce=int,
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
         description=_l("Places in the chosen area. None: the whole area."),
     )
     problems = CheckboxGroupField(
-        _l("Problems"), validators=[Optional()], invalid_choice_message=INVALID_CHOICE
+        _l("Problems"), validators=[optional_choice()], invalid_choice_message=INVALID_CHOICE
     )
     times = CheckboxGroupField(
         _l("Times of day"),
         choices=[SelectChoice(key, TIME_LABELS[key]) for key in TIMES_OF_DAY],
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
     )
     baseline_round_id = SelectField(
         _l("Baseline round"),
         coerce=optional_id,
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
         description=_l("The survey round before the promise."),
     )
     followup_round_id = SelectField(
         _l("Follow-up round"),
         coerce=optional_id,
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
         description=_l("The survey round that shows the result."),
     )
     indicators = CheckboxGroupField(
         _l("Survey indicators to follow"),
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
         description=_l(
             "Leave all unticked to follow the unsafe share at the chosen times and the chosen "
@@ -323,7 +323,7 @@ class ActivityForm(FlaskForm):
     place_id = SelectField(
         _l("Place"),
         coerce=optional_id,
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=INVALID_CHOICE,
     )
     kind = SelectField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,15 @@ REQUIRED = _l("Answer this question.")
 INVALID_CHOICE = _l("Choose one of the options shown.")
 
 
+def optional_choice() -> Optional:
+    """Optional for a choice field: an empty value skips it, a blank one is not a choice.
+
+    WTForms' Optional() takes whitespace as empty and then clears the "not a valid choice"
+    error, so " " would pass validation and reach the database's check constraint.
+    """
+    return Optional(strip_whitespace=False)
+
+
 class MaxChoices:
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -41,12 +51,52 @@ class CheckboxGroupField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+# WTForms checks a choice by building a Choice object for every option of every field on
+# every request (and translating the error message even when a validator then clears it);
+# with ~25 choice items that was a large part of a survey POST. The questionnaire's options
+# are fixed per form class, so these fields look the answer up in a set of the values.
+
+
+class OptionRadioField(RadioField):
+    """A single-choice item: the answer must be one of the item's values."""
+
+    def __init__(self, *args: Any, values: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.values = values
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        # As SelectField.pre_validate, which raises this message for anything not an option
+        # (None, when unanswered, too: InputRequired or Optional then clear or replace it).
+        if self.process_errors or self.data in self.values:
+            return
+        raise ValidationError(self.invalid_choice_message)
+
+
+class OptionCheckboxField(CheckboxGroupField):
+    """A multi-choice item: every answer must be one of the item's values."""
+
+    def __init__(self, *args: Any, values: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.values = values
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors or not self.data or self.values.issuperset(self.data):
+            return
+        super().pre_validate(form)  # refuses with the message naming the wrong values
+
+
 class SurveyForm(FlaskForm):
     """Base of every generated survey form; subclasses add one field per item."""
 
     questionnaire: Questionnaire
 
     class Meta:
+        # CSRFProtect (survey.extensions.csrf) checks the token of every POST before any view
+        # runs, and the form would then skip its own check; a form-level token field would
+        # only sign a new token on every answer for a page that is not shown. The template
+        # puts csrf_token() into the form instead.
+        csrf = False
+
         def wrap_formdata(self, _form: FlaskForm, _formdata: object) -> object:
             # Only an HTML form's fields count: no files (a file in a text field is not an
             # answer) and no JSON bodies.
@@ -78,21 +128,23 @@ def _field(item: Item, locale: str, required: bool) -> Field:
     description = text(item.hint, locale)
     choices = [SelectChoice(o.value, text(o.label, locale)) for o in item.options]
     if item.type == "single":
-        validators = [InputRequired(REQUIRED)] if required else [Optional()]
-        return RadioField(
+        validators = [InputRequired(REQUIRED)] if required else [optional_choice()]
+        return OptionRadioField(
             label,
             choices=choices,
+            values=frozenset(item.values),
             validators=validators,
             description=description,
             invalid_choice_message=INVALID_CHOICE,
         )
     if item.type == "multi":
-        validators = [InputRequired(REQUIRED)] if required else [Optional()]
+        validators = [InputRequired(REQUIRED)] if required else [optional_choice()]
         if item.max_choices:
             validators.append(MaxChoices(item.max_choices))
-        return CheckboxGroupField(
+        return OptionCheckboxField(
             label,
             choices=choices,
+            values=frozenset(item.values),
             validators=validators,
             description=description,
             invalid_choice_message=INVALID_CHOICE,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
+from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, insert, or_, select
 from sqlalchemy.orm import Session, selectinload, with_loader_criteria
 
 from .. import clock
 from ..models import Area, Place, PoliceArea, QuestionnaireVersion, Response, SurveyRound
+from ..models.responses import response_table
 from ..models.rounds import round_area
 from ..questionnaire import Questionnaire, builtin, load_text
 
@@ -40,15 +42,23 @@ def _parse(definition: str) -> Questionnaire:
     return load_text(definition, catalogue=builtin(1))
 
 
+#: The text of the newest live questionnaire version.
+_LIVE_DEFINITION = (
+    select(QuestionnaireVersion.definition)
+    .where(QuestionnaireVersion.status == "live")
+    .order_by(QuestionnaireVersion.version.desc())
+    .limit(1)
+)
+
+
+def questionnaire_of(definition: str | None) -> Questionnaire:
+    """The parsed questionnaire of a live definition (the shipped version 1 if none)."""
+    return _parse(definition) if definition else builtin(1)
+
+
 def live_questionnaire(session: Session) -> Questionnaire:
     """The newest live questionnaire version (the shipped version 1 if none is recorded)."""
-    definition = session.scalar(
-        select(QuestionnaireVersion.definition)
-        .where(QuestionnaireVersion.status == "live")
-        .order_by(QuestionnaireVersion.version.desc())
-        .limit(1)
-    )
-    return _parse(definition) if definition else builtin(1)
+    return questionnaire_of(session.scalar(_LIVE_DEFINITION))
 
 
 def questionnaire_version(session: Session, version: int) -> Questionnaire | None:
@@ -59,7 +69,7 @@ def questionnaire_version(session: Session, version: int) -> Questionnaire | Non
     return _parse(definition) if definition else None
 
 
-def _rounds_of(area_id: int):
+def _rounds_of(area_id: int | ColumnElement[int]):
     return (
         select(SurveyRound)
         .join(round_area, round_area.c.round_id == SurveyRound.id)
@@ -67,17 +77,60 @@ def _rounds_of(area_id: int):
     )
 
 
+def _open_on(day: dt.date | BindParameter[dt.date]) -> tuple[ColumnElement[bool], ...]:
+    return (
+        SurveyRound.opens_on <= day,
+        or_(SurveyRound.closes_on.is_(None), SurveyRound.closes_on >= day),
+    )
+
+
+#: When several rounds are open, the latest opened counts.
+_LATEST_OPENED = (SurveyRound.opens_on.desc(), SurveyRound.id.desc())
+
+
 def open_round(session: Session, area_id: int, day: dt.date) -> SurveyRound | None:
     """The round open for this area on this day (the latest opened, if several)."""
     return session.scalar(
-        _rounds_of(area_id)
-        .where(
-            SurveyRound.opens_on <= day,
-            or_(SurveyRound.closes_on.is_(None), SurveyRound.closes_on >= day),
-        )
-        .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
-        .limit(1)
+        _rounds_of(area_id).where(*_open_on(day)).order_by(*_LATEST_OPENED).limit(1)
     )
+
+
+class SurveyTarget(NamedTuple):
+    """What a survey request needs to know about its place, read in one query."""
+
+    place_id: int
+    slug: str
+    retired: bool
+    area_id: int
+    #: The round open for the place's area today (as open_round finds it), or None.
+    round_id: int | None
+    #: The text of the newest live questionnaire version (None: the shipped version 1).
+    definition: str | None
+
+
+#: Built once: place, open round and live questionnaire in one round trip. Places and rounds
+#: are written by admins, so they are read fresh on every request, never cached.
+_SURVEY_TARGET = select(
+    Place.id,
+    Place.slug,
+    Place.retired,
+    Place.area_id,
+    _rounds_of(Place.area_id)
+    .with_only_columns(SurveyRound.id)
+    .where(*_open_on(bindparam("day")))
+    .order_by(*_LATEST_OPENED)
+    .limit(1)
+    .scalar_subquery(),
+    _LIVE_DEFINITION.scalar_subquery(),
+).where(Place.slug == bindparam("slug"))
+
+
+def survey_target(session: Session, slug: str, day: dt.date) -> SurveyTarget | None:
+    """The place with this slug, its area's open round on this day and the live questionnaire."""
+    # A plain row, no ORM objects: through the session's connection (same transaction) it
+    # skips the ORM's statement and result handling, half the cost of this query.
+    row = session.connection().execute(_SURVEY_TARGET, {"slug": slug, "day": day}).first()
+    return SurveyTarget(*row) if row is not None else None
 
 
 def next_round(session: Session, area_id: int, day: dt.date) -> SurveyRound | None:
@@ -111,3 +164,31 @@ def record_response(
     session.add(response)
     session.flush()
     return response
+
+
+def insert_web_response(
+    session: Session,
+    place_id: int,
+    version: int,
+    answers: Mapping[str, str | None],
+    round_id: int,
+    receipt_hash: str,
+) -> None:
+    """Insert one web answer in the session's transaction; the caller commits.
+
+    One Core INSERT: a resident's answer needs no ORM object afterwards, and the unit of
+    work costs more than the rest of the write. The table's CHECK constraints still guard
+    every value, as for record_response.
+    """
+    session.execute(
+        insert(response_table),
+        {
+            "place_id": place_id,
+            "submitted_on": clock.today(),
+            "questionnaire_version": version,
+            "source": "web",
+            "round_id": round_id,
+            "receipt_hash": receipt_hash,
+            **answers,
+        },
+    )

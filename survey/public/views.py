@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 import segno
 from flask import (
@@ -13,21 +14,24 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db, limiter
 from ..models import Place
+from ..receipts import format_code, new_code, receipt_hash
 from .forms import survey_form_class
 from .services import (
     areas_with_places,
     find_place,
-    live_questionnaire,
+    insert_web_response,
     next_round,
-    open_round,
-    record_response,
+    questionnaire_of,
+    survey_target,
 )
 
 bp = Blueprint("public", __name__)
@@ -44,6 +48,38 @@ def _survey_rate_limit() -> str:
     return current_app.config["SURVEY_RATE_LIMIT"]
 
 
+#: The session key that carries a new receipt code from the answer to the thank-you page.
+RECEIPT_KEY = "receipt"
+#: New codes to try if one is already taken (with 50 random bits, practically never).
+RECEIPT_ATTEMPTS = 3
+
+
+def _store_answer(
+    place_id: int, version: int, answers: Mapping[str, str | None], round_id: int
+) -> str:
+    """Store a web answer with a new receipt code and commit; return the code."""
+    attempts_left = RECEIPT_ATTEMPTS
+    while True:
+        code = new_code()
+        try:
+            insert_web_response(
+                db.session,
+                place_id,
+                version,
+                answers,
+                round_id=round_id,
+                receipt_hash=receipt_hash(code),
+            )
+            db.session.commit()
+            return code
+        except IntegrityError:
+            # The unique index refused a code another answer has: draw a new one.
+            db.session.rollback()
+            attempts_left -= 1
+            if not attempts_left:
+                raise
+
+
 @bp.get("/")
 def index():
     return render_template("public/index.html", areas=areas_with_places(db.session))
@@ -52,26 +88,33 @@ def index():
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @limiter.limit(_survey_rate_limit, methods=["POST"])
 def survey(slug: str):
-    place = _place_or_404(slug)
-    if place.retired:
-        return render_template("public/closed.html", place=place, retired=True), 410
     today = clock.today()
-    survey_round = open_round(db.session, place.area_id, today)
-    if survey_round is None:
-        upcoming = next_round(db.session, place.area_id, today)
+    # One query for what an answer needs; the Place object (with its area, for the page) is
+    # loaded only when a page is rendered, not for an answer that is stored and redirected.
+    target = survey_target(db.session, slug, today)
+    if target is None:
+        abort(404)
+    if target.retired:
+        place = _place_or_404(slug)
+        return render_template("public/closed.html", place=place, retired=True), 410
+    round_id = target.round_id
+    if round_id is None:
+        place = _place_or_404(slug)
+        upcoming = next_round(db.session, target.area_id, today)
         return render_template("public/closed.html", place=place, upcoming=upcoming), (
             409 if request.method == "POST" else 200
         )
-    questionnaire = live_questionnaire(db.session)
+    questionnaire = questionnaire_of(target.definition)
     form = survey_form_class(questionnaire, str(get_locale()))()
     if form.validate_on_submit():
         if not form.is_bot:
-            record_response(
-                db.session, place, questionnaire.version, form.answers(), round_id=survey_round.id
-            )
-            db.session.commit()
-        return redirect(url_for("public.thanks", slug=place.slug), code=303)
+            code = _store_answer(target.place_id, questionnaire.version, form.answers(), round_id)
+            # Through the session, never the URL: a URL ends up in history, logs and referrers.
+            # The signed cookie holds it only until the thank-you page has shown it once.
+            session[RECEIPT_KEY] = {"place": target.slug, "code": code}
+        return redirect(url_for("public.thanks", slug=target.slug), code=303)
     status = 422 if form.errors else 200
+    place = _place_or_404(slug)
     return (
         render_template("public/survey.html", place=place, form=form, questionnaire=questionnaire),
         status,
@@ -81,11 +124,19 @@ def survey(slug: str):
 @bp.get("/s/<slug>/tack")
 def thanks(slug: str):
     place = _place_or_404(slug)
-    return render_template(
+    receipt = session.pop(RECEIPT_KEY, None)
+    code = receipt.get("code") if isinstance(receipt, dict) else None
+    shown = format_code(code) if code and receipt.get("place") == place.slug else None
+    page = render_template(
         "public/thanks.html",
         place=place,
+        receipt=shown,
         suppress_below=current_app.config["TRYGGHET_SUPPRESS_BELOW"],
     )
+    if shown is None:
+        return page
+    # A page with a receipt code must not be kept by the browser or any cache on the way.
+    return page, {"Cache-Control": "no-store"}
 
 
 @bp.get("/integritet")

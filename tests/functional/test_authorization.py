@@ -47,6 +47,8 @@ ROUTES = {
     "organizer.questionnaire_preview": ("GET", {"version": "live_version"}, ADMIN),
     "organizer.questionnaire_publish": ("POST", {"version": "version"}, ADMIN),
     "organizer.audit": ("GET", {}, ADMIN),
+    "organizer.erasure": ("GET", {}, ADMIN),
+    "organizer.erasure_confirm": ("POST", {}, ADMIN),
     "organizer.rounds": ("GET", {}, STAFF),
     "organizer.round_new": ("GET", {}, STAFF),
     "organizer.round_edit": ("GET", {"round_id": "round_id"}, STAFF),

@@ -1,0 +1,71 @@
+"""Security headers on every response, and a session cookie that is Secure over HTTPS."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+
+#: No inline script or style anywhere (templates keep it so; a test scans them), nothing
+#: from other sites, no framing, forms only to this site.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # data: for small inline images (e.g. a favicon or an SVG background in the CSS).
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+#: Sent with every response unless the view set the header itself.
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # For browsers that do not know frame-ancestors.
+    "X-Frame-Options": "DENY",
+    # Not no-referrer: over HTTPS Flask-WTF refuses a form POST without a same-site Referer
+    # (WTF_CSRF_SSL_STRICT). same-origin sends it to this site only, so other sites never
+    # learn that a visitor came from here, let alone which place's survey (/s/<place>).
+    "Referrer-Policy": "same-origin",
+    # The app uses none of these; neither may anything that slips into a page.
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+#: Two years, the usual value; without preload, which is a commitment for the whole domain.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+
+
+def add_security_headers(response: Response) -> Response:
+    """Add the security headers a view has not set itself (e.g. the API's own)."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    # Only over HTTPS: over plain HTTP the header is ignored, and it would pin a test or
+    # intranet host name to HTTPS. Behind a proxy, is_secure honours X-Forwarded-Proto
+    # when TRUSTED_PROXIES is set (ProxyFix).
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    if request.blueprint == "organizer":
+        # Organizer pages show residents' comments and dialogue notes: no copy in a shared
+        # browser's cache or on the Back button after logging out (charts set their own).
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, whose cookie is Secure whenever the request was."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        # SESSION_COOKIE_SECURE (set from an https:// TRYGGHET_BASE_URL) still forces it;
+        # otherwise a request that came over HTTPS never gets a cookie usable over HTTP.
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def init_app(app: Flask) -> None:
+    """Send the security headers with every response; Secure session cookies over HTTPS."""
+    app.session_interface = SessionInterface()
+    app.after_request(add_security_headers)
