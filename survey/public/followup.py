@@ -52,6 +52,11 @@ def number(value: float) -> str:
     return format_decimal(value, "0.##")
 
 
+def points(share: float) -> str:
+    """A difference of shares in percentage points, as precise as the shares: 0.1556 -> 15.6."""
+    return format_decimal(share * 100, "0.#")
+
+
 def _day(iso: str) -> str:
     return format_date(dt.date.fromisoformat(iso), "long")
 
@@ -195,6 +200,7 @@ def followup_area(slug: str):
         indicator_label=indicator_label,
         percent=percent,
         number=number,
+        points=points,
         period=period,
         day=_day,
         share_kinds=SHARE_KINDS,
