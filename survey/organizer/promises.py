@@ -46,10 +46,6 @@ STATUS_LABELS = {
 }
 
 
-def _percent(share: float) -> str:
-    return format_decimal(share * 100, "0.#") + " %"
-
-
 def _number(value: float) -> str:
     return format_decimal(value, "0.##")
 
@@ -61,7 +57,6 @@ def _labels() -> dict[str, Any]:
         "times": TIME_LABELS,
         "kinds": ACTIVITY_LABELS,
         "statuses": STATUS_LABELS,
-        "percent": _percent,
         "number": _number,
     }
 
