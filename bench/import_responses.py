@@ -29,11 +29,11 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from survey.db import make_engine  # noqa: E402
-from survey.exports import response_columns  # noqa: E402
-from survey.imports import import_responses  # noqa: E402
+from survey.imports.responses import import_responses  # noqa: F401
 from survey.migrate import upgrade  # noqa: E402
 from survey.models import Place, Response  # noqa: E402
 from survey.questionnaire import builtin  # noqa: E402
+from survey.reports.raw_data import response_columns  # noqa: F401
 from survey.seed import load_defaults  # noqa: E402
 
 

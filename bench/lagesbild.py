@@ -37,7 +37,7 @@ def build(directory: Path, rows: int) -> tuple[Path, Path, float]:
     from sqlalchemy.orm import Session
 
     from survey.db import make_engine
-    from survey.imports import import_responses
+    from survey.imports.responses import import_responses
     from survey.migrate import upgrade
     from survey.models import Place
     from survey.seed import load_defaults

@@ -3,7 +3,7 @@
     python bench/load.py [--clients 16] [--seconds 10] [--rounds 2] [--workers N] [--threads T]
 
 Starts two servers on free localhost ports, each in its own temporary folder and each with
-the gunicorn settings of `trygghet serve` (survey.serve.gunicorn_options):
+the gunicorn settings of `trygghet serve` (survey.cli.serve.gunicorn_options):
 - the survey: `trygghet serve` on a new SQLite file (default places and the default open
   round), rate limits off (RATELIMIT_ENABLED=false);
 - the floor: a tiny Flask app defined below, taking the same form POST and doing one INSERT
@@ -108,7 +108,7 @@ def floor_app(db_path: str):
 
 def serve_floor(db_path: str, port: int, workers: int | None, threads: int) -> None:
     """Run the floor with exactly the gunicorn settings of `trygghet serve`."""
-    from survey.serve import gunicorn_options, serve_wsgi
+    from survey.cli.serve import gunicorn_options, serve_wsgi
 
     with sqlite3.connect(db_path) as conn:
         conn.execute(FLOOR_SCHEMA)
@@ -315,7 +315,7 @@ def main() -> int:
     parser.add_argument("--floor-server", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    from survey.serve import DEFAULT_THREADS, default_workers
+    from survey.cli.serve import DEFAULT_THREADS, default_workers
 
     workers = args.workers or default_workers()
     threads = args.threads or DEFAULT_THREADS

@@ -11,10 +11,11 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, security
+from . import i18n
 from .config import configure
 from .extensions import babel, csrf, db, limiter, login_manager
-from .uploads import BoundedRequest, drop_stray_files
+from .web import security
+from .web.uploads import BoundedRequest, drop_stray_files
 
 PACKAGE_DIR = Path(__file__).parent  # survey/
 
@@ -76,9 +77,9 @@ def _load_user(user_id: str):
 def register_blueprints(app: Flask) -> None:
     from . import organizer
     from .api.views import bp as api_bp
-    from .health import bp as health_bp
     from .public import followup  # noqa: F401  (adds the follow-up routes to public_bp)
     from .public.views import bp as public_bp
+    from .web.health import bp as health_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(health_bp)
@@ -87,6 +88,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .errors import init_app
+    from .web.errors import init_app
 
     init_app(app)

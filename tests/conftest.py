@@ -9,66 +9,22 @@ keeps one mechanism for the test client, the CLI and the live server of the brow
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import re
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, joinedload
 
 from survey import create_app
 from survey.cli import main
 from survey.db import make_engine
 from survey.extensions import db
 from survey.migrate import upgrade
-from survey.models import Base, Response
-from survey.seed import load_defaults
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-
-#: The required answers of questionnaire v1; tests add to it.
-VALID_ANSWER = {
-    "relation": "live",
-    "safety_day": "1",
-    "safety_afternoon": "2",
-    "safety_evening": "3",
-    "safety_night": "avoid",
-}
-
-
-def local_today() -> dt.date:
-    """Today where the residents are: the app dates answers in its default time zone."""
-    return dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
-
-
-@contextmanager
-def empty_database(directory: Path) -> Iterator[str]:
-    """Yield the URL of a new, empty database; remove it afterwards."""
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{directory / f'test-{uuid.uuid4().hex[:8]}.db'}"
-        return
-    schema = f"trygghet_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(TEST_DATABASE_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+from tests.common.database import empty_database, reset_database
+from tests.common.web import ACCOUNTS, Auth
 
 
 @pytest.fixture(scope="session")
@@ -80,18 +36,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             upgrade(conn)
         engine.dispose()
         yield url
-
-
-def reset_database(url: str) -> None:
-    """Empty every table and load the default data again."""
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    with Session(engine) as session:
-        load_defaults(session)
-        session.commit()
-    engine.dispose()
 
 
 @pytest.fixture
@@ -152,49 +96,10 @@ def cli(runner: CliRunner) -> Callable[..., Any]:
     return invoke
 
 
-CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_token(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = CSRF_INPUT.search(page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def submit(client: FlaskClient, slug: str, data: dict[str, Any], **kwargs: Any):
-    """Answer the survey for a place as a browser would: GET the form, POST with its token."""
-    path = f"/s/{slug}"
-    return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
-
-
-def count_responses(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Response)) or 0
-
-
-def stored_responses(app: Flask) -> list[Response]:
-    with app.app_context():
-        query = select(Response).options(joinedload(Response.place)).order_by(Response.id)
-        return list(db.session.scalars(query))
-
-
-def post_form(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any):
-    """POST to a path with a valid CSRF token of the client's session, as a browser would."""
-    token = csrf_token(client, kwargs.pop("token_from", path))
-    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
-
-
-ACCOUNTS = {
-    "admin": ("admin@trygghet.test", "admin-password-123"),
-    "organizer": ("organizer@trygghet.test", "organizer-password-123"),
-}
-
-
 @pytest.fixture
 def users(app: Flask) -> dict[str, int]:
     """An admin and an organizer account; their ids by role."""
-    from survey.organizer.accounts import create_user
+    from survey.services.accounts import create_user
 
     ids = {}
     with app.app_context():
@@ -202,24 +107,6 @@ def users(app: Flask) -> dict[str, int]:
             ids[role] = create_user(db.session, email, role, password).id
         db.session.commit()
     return ids
-
-
-class Auth:
-    """Log the test client in and out as one of the test accounts."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def login(self, role: str = "organizer"):
-        email, password = ACCOUNTS[role]
-        response = post_form(
-            self.client, "/organizer/login", {"email": email, "password": password}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return response
-
-    def logout(self):
-        return post_form(self.client, "/organizer/logout", {}, token_from="/organizer/")
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.db import make_engine
-from survey.errors import db_error_summary
 from survey.migrate import upgrade
 from survey.models import Base
-
-from .conftest import empty_database
+from survey.web.errors import db_error_summary
+from tests.common.database import empty_database
 
 
 def test_upgrade_head_on_an_empty_database_matches_the_models(tmp_path):

@@ -67,21 +67,12 @@ organizer_required = role_required("admin", "organizer")
 
 def register(app: Any) -> None:
     """Import the feature modules (they add routes to ``bp``) and register the blueprint."""
-    from . import (  # noqa: F401  # noqa: F401
-        areas,
-        audit_log,
-        auth,
-        comments,  # noqa: F401
-        dialogues,
-        erasure,  # noqa: F401
-        exports,  # noqa: F401
-        home,
-        paper,  # noqa: F401
-        places,
-        promises,  # noqa: F401
-        questionnaires,
-        rounds,
-        users,
-    )
+    from . import audit_log, erasure, exports, home, places, questionnaires, rounds, users  # noqa: F401
+    from .areas import views as areas  # noqa: F401
+    from .auth import views as auth  # noqa: F401
+    from .comments import views as comments  # noqa: F401
+    from .dialogues import views as dialogues  # noqa: F401
+    from .paper import views as paper  # noqa: F401
+    from .promises import views as promises  # noqa: F401
 
     app.register_blueprint(bp)

@@ -15,9 +15,9 @@ from wtforms.validators import InputRequired, ValidationError
 
 from ..extensions import db, limiter
 from ..models import Response
-from ..receipts import normalize_code
+from ..services.erasure import erase_answer, find_by_receipt
+from ..services.receipts import normalize_code
 from . import admin_required, bp, menu_item
-from .erasure_services import erase_answer, find_by_receipt
 
 menu_item("organizer.erasure", _l("Erase an answer"), admin_only=True)
 

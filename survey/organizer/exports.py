@@ -1,7 +1,7 @@
 """Downloads for organizers: raw answers and dialogues, an area's situation picture and report.
 
 Every file here is the one ``trygghet export`` and ``trygghet lagesbild`` write: the same
-writers (survey.exports, survey.reports) fed by the same analysis. Nothing is cached on the
+writers (survey.reports.raw_data, survey.reports) fed by the same analysis. Nothing is cached on the
 way (Cache-Control: no-store), since raw answers and comments are personal data.
 """
 
@@ -18,9 +18,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit, clock
-from ..errors import render_error
-from ..exports import (
+from .. import clock
+from ..extensions import db
+from ..models import Area
+from ..reports.files import csv_chunks
+from ..reports.pictures import build_pictures
+from ..reports.raw_data import (
     dialogue_columns,
     dialogue_records,
     dialogue_rows,
@@ -29,13 +32,11 @@ from ..exports import (
     write_dialogues,
     write_responses,
 )
-from ..extensions import db
-from ..models import Area
-from ..reports.files import csv_chunks
-from ..reports.pictures import build_pictures
 from ..reports.writers import write_pictures
+from ..services import audit
+from ..web.errors import render_error
 from . import bp, menu_item, organizer_required
-from .area_forms import read_filters
+from .areas.forms import read_filters
 
 menu_item("organizer.exports", _l("Exports"))
 

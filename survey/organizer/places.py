@@ -15,9 +15,9 @@ from wtforms.validators import InputRequired, Length
 from ..extensions import db
 from ..models import Area, Place
 from ..public.forms import INVALID_CHOICE
+from ..services.places import PlaceError, add_place, import_places, rename_place, set_retired
+from ..web.fields import REQUIRED, one_line_text
 from . import admin_required, bp, menu_item
-from .forms import REQUIRED, one_line_text
-from .place_services import PlaceError, add_place, import_places, rename_place, set_retired
 
 menu_item("organizer.places", _l("Places"), admin_only=True)
 

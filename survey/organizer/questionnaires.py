@@ -11,13 +11,13 @@ from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from wtforms import TextAreaField
 
-from .. import audit
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response
 from ..models.accounts import utcnow
 from ..public.forms import survey_form_class
-from ..public.services import questionnaire_version
 from ..questionnaire import QuestionnaireError, builtin, load_text
+from ..services import audit
+from ..services.responses import questionnaire_version
 from . import admin_required, bp, menu_item
 
 menu_item("organizer.questionnaires", _l("Questionnaires"), admin_only=True)

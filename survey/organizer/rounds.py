@@ -14,9 +14,9 @@ from .. import clock
 from ..extensions import db
 from ..models import Area, SurveyRound
 from ..public.forms import INVALID_CHOICE, CheckboxGroupField
+from ..services.rounds import RoundError, delete_round, rounds_with_counts, save_round
+from ..web.fields import REQUIRED, DateInputField, one_line_text
 from . import bp, menu_item, organizer_required
-from .forms import REQUIRED, DateInputField, one_line_text
-from .round_services import RoundError, delete_round, rounds_with_counts, save_round
 
 menu_item("organizer.rounds", _l("Survey rounds"))
 

@@ -12,9 +12,9 @@ from wtforms.validators import InputRequired, Length
 
 from ..extensions import db
 from ..models import User
+from ..services.accounts import AccountError, invite, set_active, set_role
+from ..web.fields import REQUIRED
 from . import admin_required, bp, menu_item
-from .accounts import AccountError, invite, set_active, set_role
-from .forms import REQUIRED
 
 menu_item("organizer.users", _l("Users"), admin_only=True)
 

@@ -20,9 +20,10 @@ from analysis.followup import IMPROVED, NO_DATA, UNCHANGED, WORSE
 from .. import clock
 from ..extensions import db
 from ..models import Area
-from ..organizer.dialogue_forms import KIND_LABELS, TIME_LABELS
-from ..organizer.promise_forms import ACTIVITY_LABELS, share_problems
+from ..organizer.dialogues.forms import KIND_LABELS, TIME_LABELS
+from ..organizer.promises.forms import ACTIVITY_LABELS, share_problems
 from ..reports.share import HEIGHT, WIDTH, card_etag, render_png
+from ..services.responses import next_round, open_round
 from .followup_services import (
     SHARE_KINDS,
     area_followups,
@@ -31,7 +32,6 @@ from .followup_services import (
     find_area,
     next_open_dialogue,
 )
-from .services import next_round, open_round
 from .views import bp
 
 STATUS_LABELS = {

@@ -23,9 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..extensions import db, limiter
 from ..models import Place
-from ..receipts import format_code, new_code, receipt_hash
-from .forms import survey_form_class
-from .services import (
+from ..services.receipts import format_code, new_code, receipt_hash
+from ..services.responses import (
     areas_with_places,
     find_place,
     insert_web_response,
@@ -33,6 +32,7 @@ from .services import (
     questionnaire_of,
     survey_target,
 )
+from .forms import survey_form_class
 
 bp = Blueprint("public", __name__)
 

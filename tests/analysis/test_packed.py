@@ -8,8 +8,7 @@ from flask import Flask
 from analysis import packed
 from analysis.survey import PRIORITY_OPTIONS, Filters, response, survey_indicators
 from survey.extensions import db
-
-from .survey_helpers import add_responses, columns, place_id
+from tests.common.survey_data import add_responses, columns, place_id
 
 EVENING = ["1", "2", "3", "4", "avoid", "na", "dk", None, "3", "4", "4", "1"]
 

@@ -9,8 +9,7 @@ import pytest
 from analysis.picture import area_slugs, situation_picture
 from analysis.survey import Filters
 from survey.extensions import db
-
-from .picture_data import build
+from tests.common.picture_data import build
 
 
 @pytest.fixture

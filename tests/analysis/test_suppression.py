@@ -15,8 +15,7 @@ from analysis.survey import TIMES, Filters, survey_indicators
 from survey.extensions import db
 from survey.models import PopulationMargin, Response
 from survey.models.places import Area
-
-from .survey_helpers import add_responses
+from tests.common.survey_data import add_responses
 
 #: Keys that carry a figure; a suppressed cell must have none of them.
 FIGURE_KEYS = {"share", "unsafe_share", "ci", "score", "score_ci", "options", "n_eff"}

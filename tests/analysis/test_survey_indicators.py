@@ -15,8 +15,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 from analysis.survey import PROBLEMS, Filters, survey_indicators, unsafe_share_changes
 from survey.extensions import db
 from survey.models import Place
-
-from .survey_helpers import add_responses, columns, default_round_id, new_round
+from tests.common.survey_data import add_responses, columns, default_round_id, new_round
 
 
 def wilson_ci(k: int, n: int) -> list[float]:

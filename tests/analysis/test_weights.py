@@ -13,8 +13,7 @@ from analysis.survey import Filters, survey_indicators
 from analysis.weights import rake
 from survey.extensions import db
 from survey.models import Area, PopulationMargin
-
-from .survey_helpers import add_responses
+from tests.common.survey_data import add_responses
 
 EVEN = {("16-24", "woman"): 25, ("16-24", "man"): 25, ("65+", "woman"): 25, ("65+", "man"): 25}
 SAMPLE = {("16-24", "woman"): 10, ("16-24", "man"): 10, ("65+", "woman"): 10, ("65+", "man"): 30}

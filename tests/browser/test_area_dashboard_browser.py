@@ -2,8 +2,8 @@
 
 from playwright.sync_api import Page, expect
 
-from ..analysis.picture_data import build
-from ..conftest import ACCOUNTS
+from tests.common.picture_data import build
+from tests.common.web import ACCOUNTS
 
 
 def _log_in(page: Page, base: str) -> None:

@@ -5,8 +5,8 @@ import threading
 from playwright.sync_api import ConsoleMessage, Page
 from werkzeug.serving import make_server
 
-from ..analysis.picture_data import build
-from ..conftest import ACCOUNTS
+from tests.common.picture_data import build
+from tests.common.web import ACCOUNTS
 
 PUBLIC = [
     "/",

@@ -8,8 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from survey.extensions import db
 from survey.models import AuditEvent, Dialogue, DialogueIssue
-
-from ..conftest import ACCOUNTS
+from tests.common.web import ACCOUNTS
 
 
 def _no_sideways_scrolling(page: Page) -> None:

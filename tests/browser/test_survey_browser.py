@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from ..conftest import stored_responses
+from tests.common.web import stored_responses
 
 
 def _answer_required(page: Page, relation: str, times: list[str]) -> None:

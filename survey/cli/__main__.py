@@ -1,0 +1,5 @@
+"""``python -m survey.cli``: the same as the ``trygghet`` command."""
+
+from survey.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""The production server: gunicorn with threaded workers, the app loaded once before forking."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from ..extensions import db
+
+#: Threads per worker (the CLI's default too): a request spends part of its time waiting on
+#: the database (the SQLite write lock, round trips to PostgreSQL) or on a slow client, and
+#: other threads of the worker run meanwhile. Measured with bench/load.py on 2 cores: the
+#: survey POST is CPU-bound (~4 ms CPU each), so 2x4, 4x2, 4x1, 2x1 and 3x4 workers x threads
+#: gave the same answers/s within the noise; fewer threads saved ~5-10 % CPU per request
+#: (less GIL contention) but leave fewer slots for slow clients and database waits.
+#: Each thread holds at most one pooled connection: SQLAlchemy's pool (5 + 10 overflow per
+#: worker) serves up to 15 threads; more would wait for a connection.
+DEFAULT_THREADS = 4
+
+
+class _Server(BaseApplication):
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # newer settings are skipped on older gunicorn
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
+def default_workers() -> int:
+    """One worker process per CPU core, at least two.
+
+    Python runs one thread at a time per process, so CPU-bound requests scale with
+    processes. Two at least, so that one worker busy with a long request (a PDF report) or
+    being restarted never stalls the survey. Not more than the cores: each worker holds its
+    own database connections, and PostgreSQL allows 100 by default.
+    """
+    return max(2, os.cpu_count() or 2)
+
+
+def gunicorn_options(host: str, port: int, workers: int | None, threads: int) -> dict[str, Any]:
+    """The gunicorn settings of ``trygghet serve`` (bench/load.py serves its floor with them)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "threads": threads,
+        "worker_class": "gthread",
+        # SIGTERM: stop accepting, let requests in flight finish (up to 30 s), exit 0.
+        "graceful_timeout": 30,
+        "timeout": 60,
+        # No access log: it would hold visitors' IP addresses and user agents.
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        # The control socket would sit at one path per user, so two instances would clash.
+        "control_socket_disable": True,
+    }
+
+
+def serve_wsgi(app: Any, options: dict[str, Any]) -> None:
+    """Run any WSGI app under gunicorn with these options until stopped."""
+    _Server(app, options).run()
+
+
+def run(app: Flask, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve the app until stopped (SIGTERM finishes requests in flight)."""
+    with app.app_context():
+        # Connections opened before the fork must not be shared by the workers.
+        db.engine.dispose()
+    serve_wsgi(app, gunicorn_options(host, port, workers, threads))

@@ -1,0 +1,1 @@
+"""Files and feeds in (responses, crime CSVs, police events), all or nothing."""

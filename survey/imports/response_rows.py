@@ -1,0 +1,279 @@
+"""Reading one responses CSV row: its header's columns, each cell checked, stored values.
+
+Everything a row is checked against (places, rounds, questionnaire versions) is read once,
+up front, so checking a million rows makes no queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import SOURCES, Place, QuestionnaireVersion, SurveyRound
+from ..models.rounds import round_area
+from ..questionnaire import Item, Questionnaire, builtin, load_text
+from ..reports.files import restore
+from ..reports.raw_data import TRAILING
+from ..services.responses import live_questionnaire
+
+REQUIRED = ("submitted_on", "place")
+DEFAULT_SOURCE = "import"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+class Lookups:
+    """Places, rounds and questionnaire versions, each read with one query before the rows."""
+
+    def __init__(self, session: Session, today: dt.date | None = None) -> None:
+        self.today = today or dt.date.today()
+        # Retired places too: an import may bring in their history.
+        self.places = {
+            slug: (place_id, area_id)
+            for place_id, slug, area_id in session.execute(
+                select(Place.id, Place.slug, Place.area_id)
+            )
+        }
+        self.round_ids: set[int] = set()
+        self._rounds_by_area: dict[int, list[tuple[dt.date, int, dt.date | None]]] = {}
+        rounds = session.execute(
+            select(
+                SurveyRound.id, SurveyRound.opens_on, SurveyRound.closes_on, round_area.c.area_id
+            ).outerjoin(round_area, round_area.c.round_id == SurveyRound.id)
+        )
+        for round_id, opens_on, closes_on, area_id in rounds:
+            self.round_ids.add(round_id)
+            if area_id is not None:
+                self._rounds_by_area.setdefault(area_id, []).append((opens_on, round_id, closes_on))
+        for candidates in self._rounds_by_area.values():
+            # Latest opened first, as services.open_round orders them.
+            candidates.sort(reverse=True)
+        self._open: dict[tuple[int, dt.date], int | None] = {}
+        self.definitions: dict[int, str] = dict(
+            session.execute(
+                select(QuestionnaireVersion.version, QuestionnaireVersion.definition)
+            ).all()
+        )
+        self.live = live_questionnaire(session)
+        self._versions: dict[int, Questionnaire] = {self.live.version: self.live}
+
+    def version(self, number: int) -> Questionnaire | None:
+        """A recorded questionnaire version, parsed once."""
+        if number not in self._versions:
+            definition = self.definitions.get(number)
+            if definition is None:
+                return None
+            self._versions[number] = load_text(definition, catalogue=builtin(1))
+        return self._versions[number]
+
+    def open_round(self, area_id: int, day: dt.date) -> int | None:
+        """The id of the round open for this area on this day, as services.open_round finds it."""
+        key = (area_id, day)
+        if key not in self._open:
+            self._open[key] = next(
+                (
+                    round_id
+                    for opens_on, round_id, closes_on in self._rounds_by_area.get(area_id, ())
+                    if opens_on <= day and (closes_on is None or day <= closes_on)
+                ),
+                None,
+            )
+        return self._open[key]
+
+
+def _is_number(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit()
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    value = value if len(value) <= limit else value[: limit - 1] + "…"
+    return '"' + value.replace("\n", " ") + '"'
+
+
+class ResponseColumns:
+    """The columns of one file's header, and the conversion of its rows to stored values."""
+
+    def __init__(self, header: list[str], lookups: Lookups) -> None:
+        self.lookups = lookups
+        self.names = [name.strip() for name in header]
+        self.width = len(header)
+        self.errors: list[str] = []
+        self.index: dict[str, int] = {}
+        catalogue = builtin(1).codes
+        self.catalogue = catalogue
+        has_version = "questionnaire_version" in self.names
+        # Without a version column every row is of the live version, so the header can say
+        # already which item codes belong; with one, each row is checked against its version.
+        allowed_items = set(catalogue if has_version else lookups.live.codes)
+        known = set(REQUIRED) | set(TRAILING) | allowed_items
+        for position, name in enumerate(self.names, start=1):
+            if not name:
+                self._header_error(str(position), "the column has no name")
+            elif name in self.index:
+                self._header_error(name, "the column appears more than once")
+            elif name not in known:
+                self._header_error(name, self._unknown_column(name, has_version))
+            else:
+                self.index[name] = position - 1
+        for name in REQUIRED:
+            if name not in self.index:
+                self._header_error(name, "this required column is missing")
+        self.items = [(self.index[code], code) for code in catalogue if code in self.index]
+        self._plans: dict[int, list[tuple[int, str, Item | None, frozenset[str]]]] = {}
+        self._dates: dict[str, dt.date | str] = {}
+
+    def _header_error(self, name: str, message: str) -> None:
+        self.errors.append(f"line 1, column {name}: {message}")
+
+    def _unknown_column(self, name: str, has_version: bool) -> str:
+        if name in self.catalogue and not has_version:
+            return (
+                f"not a question of the live questionnaire (version {self.lookups.live.version});"
+                " add a questionnaire_version column for answers to another version"
+            )
+        return (
+            "not a known column: use submitted_on, place, the questionnaire's item codes,"
+            " questionnaire_version, source and round"
+        )
+
+    def _plan(self, questionnaire: Questionnaire) -> list[tuple[int, str, Item | None, frozenset]]:
+        plan = self._plans.get(questionnaire.version)
+        if plan is None:
+            plan = []
+            for position, code in self.items:
+                try:
+                    item: Item | None = questionnaire.item(code)
+                except KeyError:
+                    item = None
+                plan.append((position, code, item, frozenset(item.values) if item else frozenset()))
+            self._plans[questionnaire.version] = plan
+        return plan
+
+    def _date(self, raw: str) -> dt.date | str:
+        """The date, or what is wrong with it (cached: many rows share a date)."""
+        found = self._dates.get(raw)
+        if found is None:
+            if not raw:
+                found = "missing: every row needs the date the answer was given (YYYY-MM-DD)"
+            elif not _ISO_DATE.fullmatch(raw):
+                found = f"{_shown(raw)} is not a date of the form YYYY-MM-DD"
+            else:
+                try:
+                    found = dt.date.fromisoformat(raw)
+                except ValueError:
+                    found = f"{_shown(raw)} is not a real date"
+                else:
+                    if found > self.lookups.today:
+                        found = f"{_shown(raw)} is in the future"
+            if len(self._dates) < 100_000:
+                self._dates[raw] = found
+        return found
+
+    def _cell(self, cells: list[str], name: str) -> str:
+        position = self.index.get(name)
+        return cells[position].strip() if position is not None else ""
+
+    def convert(
+        self, line: int, cells: list[str], build: bool = True
+    ) -> tuple[dict[str, Any] | None, list[str]]:
+        """The row's stored values (if build), or None and every error found in it."""
+        if len(cells) > self.width:
+            return None, [
+                f"line {line}: the row has {len(cells)} cells but the header has"
+                f" {self.width} columns"
+            ]
+        if len(cells) < self.width:  # trailing empty cells left out: not answered
+            cells = cells + [""] * (self.width - len(cells))
+        errors: list[str] = []
+
+        def bad(name: str, message: str) -> None:
+            errors.append(f"line {line}, column {name}: {message}")
+
+        day = self._date(self._cell(cells, "submitted_on"))
+        if isinstance(day, str):
+            bad("submitted_on", day)
+        slug = self._cell(cells, "place")
+        place = self.lookups.places.get(slug)
+        if place is None:
+            bad("place", f"{_shown(slug)} is not a known place" if slug else "missing")
+        source = self._cell(cells, "source") or DEFAULT_SOURCE
+        if source not in SOURCES:
+            bad("source", f"{_shown(source)} is not a source; use {', '.join(SOURCES)}")
+        raw_round = self._cell(cells, "round")
+        round_id = self._round(raw_round, bad)
+        version = self._cell(cells, "questionnaire_version")
+        if version:
+            questionnaire = self.lookups.version(int(version)) if _is_number(version) else None
+            if questionnaire is None:
+                bad("questionnaire_version", f"{_shown(version)} is not a recorded version")
+                return None, errors  # the items cannot be checked without their version
+        else:
+            questionnaire = self.lookups.live
+        answers = self._answers(cells, questionnaire, bad)
+        if errors or not build or place is None or isinstance(day, str):
+            return None, errors
+        if not raw_round:
+            round_id = self.lookups.open_round(place[1], day)
+        record = dict.fromkeys(self.catalogue)
+        record.update(questionnaire.clean(answers))
+        record.update(
+            place_id=place[0],
+            submitted_on=day,
+            questionnaire_version=questionnaire.version,
+            source=source,
+            round_id=round_id,
+        )
+        return record, errors
+
+    def _round(self, raw: str, bad: Callable[[str, str], None]) -> int | None:
+        if not raw:
+            return None
+        if _is_number(raw) and int(raw) in self.lookups.round_ids:
+            return int(raw)
+        bad("round", f"{_shown(raw)} is not the id of a survey round")
+        return None
+
+    def _answers(
+        self, cells: list[str], questionnaire: Questionnaire, bad: Callable[[str, str], None]
+    ) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for position, code, item, values in self._plan(questionnaire):
+            raw = cells[position]
+            if not raw or raw.isspace():
+                continue
+            if item is None:
+                bad(code, f"not a question of questionnaire version {questionnaire.version}")
+            elif item.type == "single":
+                value = raw.strip()
+                if value in values:
+                    answers[code] = value
+                else:
+                    bad(code, f"{_shown(value)} is not an option; use {', '.join(item.values)}")
+            elif item.type == "multi":
+                chosen = [part.strip() for part in raw.split(";") if part.strip()]
+                unknown = [value for value in chosen if value not in values]
+                if unknown:
+                    bad(
+                        code, f"{_shown(unknown[0])} is not an option; use {', '.join(item.values)}"
+                    )
+                elif item.max_choices and len(set(chosen)) > item.max_choices:
+                    bad(code, f"at most {item.max_choices} options, not {len(set(chosen))}")
+                else:
+                    answers[code] = chosen
+            else:
+                # An export neutralises formula-like text with an apostrophe: take it off
+                # first, so that what follows treats the text as it was before export.
+                value = restore(raw.strip()).replace("\r\n", "\n").replace("\r", "\n").strip()
+                limit = item.max_length or 1000
+                if len(value) > limit:
+                    bad(code, f"at most {limit} characters, not {len(value)}")
+                elif _CONTROL.search(value):
+                    bad(code, "contains control characters, which cannot be stored")
+                else:
+                    answers[code] = value
+        return answers

@@ -1,0 +1,114 @@
+"""The dashboard's charts: what each one draws, its content hash, and a bounded render cache.
+
+The cache key is a hash of everything a chart is drawn from (its slice of the situation
+picture, its labels, the format), so a cached image can never be stale: new answers change
+the data, hence the key. That keeps the rule of no in-process caches of data that others
+write, while a page view does not redraw a chart that has not changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+
+from survey.reports import charts
+
+from .summary import problem_rows
+
+#: Bump when the drawing code changes, so that cached images and ETags change with it.
+CHART_VERSION = 1
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+CHART_NAMES = ("unsafe", "problems")
+#: Rendered images kept per process; charts are tens of kilobytes each.
+CACHE_SIZE = 64
+
+
+def chart_input(name: str, picture: dict[str, Any], locale: str) -> dict[str, Any]:
+    """The part of the picture (and the words) that a chart is drawn from, as plain data."""
+    if name == "unsafe":
+        places = [
+            {key: place[key] for key in ("name", "n", "suppressed", "times")}
+            for place in picture["places"]
+        ]
+        return {"picture": {"places": places}, "locale": locale}
+    if name == "problems":
+        return {
+            "rows": problem_rows(picture, locale),
+            "xlabel": _("Per cent who call it a big problem"),
+            "too_few": _("too few answers"),
+        }
+    raise KeyError(name)
+
+
+def _drawer(name: str) -> Callable[..., bytes]:
+    # Looked up at call time, so a test can count the calls of the drawing functions.
+    return {"unsafe": charts.unsafe_by_time, "problems": charts.problem_shares}[name]
+
+
+def chart_etag(name: str, fmt: str, inputs: dict[str, Any]) -> str:
+    """A strong entity tag: the hash of the chart's inputs, its format and the code version."""
+    payload = json.dumps(
+        [CHART_VERSION, name, fmt, inputs], sort_keys=True, ensure_ascii=False, default=str
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+
+
+class RenderCache:
+    """A small thread-safe LRU of rendered images keyed by their content hash."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            return None
+
+    def put(self, key: str, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+CACHE = RenderCache(CACHE_SIZE)
+
+
+def render(name: str, fmt: str, inputs: dict[str, Any], key: str) -> bytes:
+    """The image for these inputs, drawn only when the cache does not hold it yet."""
+    image = CACHE.get(key)
+    if image is None:
+        image = _drawer(name)(**inputs, fmt=fmt)
+        CACHE.put(key, image)
+    return image
+
+
+def alt_text(name: str, picture: dict[str, Any], locale: str) -> str:
+    """One sentence stating the chart's main figure."""
+    if name == "unsafe":
+        return charts.alt_text(picture, locale)
+    shown = [row for row in problem_rows(picture, locale) if not row["suppressed"]]
+    if not shown:
+        return _("Too few answers to show any problem.")
+    top = shown[0]  # the rows come largest share first
+    return _(
+        "Largest problem: %(problem)s, called big by %(share)s %% (n = %(n)d).",
+        problem=top["label"],
+        share=round(top["share"] * 100),
+        n=top["n"],
+    )

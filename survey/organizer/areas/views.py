@@ -1,0 +1,146 @@
+"""The situation picture on screen: every area at a glance, one area's dashboard, its charts."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from analysis.survey import Filters
+from survey.extensions import db
+
+from .. import bp, menu_item, organizer_required
+from ..dialogues.forms import TIME_LABELS, problem_labels
+from ..promises.views import STATUS_LABELS
+from .charts import CHART_NAMES, FORMATS, alt_text, chart_etag, chart_input, render
+from .forms import AreaFilterForm, filter_query, read_filters
+from .summary import (
+    TIMES,
+    all_pictures,
+    comment_topics,
+    heat_level,
+    load_picture,
+    place_names,
+    place_ranking,
+    problem_rows,
+)
+
+menu_item("organizer.areas", _l("Situation picture"))
+
+TEMPLATES = "organizer/areas/"
+#: Browsers may reuse a chart this long without asking; after that a 304 is cheap.
+CHART_MAX_AGE = 60
+GROUP_LABELS = {
+    "residents": _l("Residents"),
+    "partners": _l("Partners"),
+    "staff": _l("Police staff"),
+}
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _filter_form() -> tuple[AreaFilterForm, Filters]:
+    """The filter form of this request and the filters it gives: none when any is invalid."""
+    form = read_filters(request.args, _locale())
+    return form, (form.filters() if form.validate() else Filters())
+
+
+def _picture_or_404(slug: str, filters: Filters) -> dict[str, Any]:
+    try:
+        return load_picture(db.session, slug, filters, _locale())
+    except LookupError:
+        abort(404)
+
+
+def _with_query(path: str, query: dict[str, str]) -> str:
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+@bp.get("/areas")
+@organizer_required
+def areas():
+    pictures = all_pictures(db.session, _locale())
+    return render_template(TEMPLATES + "overview.html", pictures=pictures)
+
+
+@bp.get("/areas/<area>")
+@organizer_required
+def area(area: str):
+    form, filters = _filter_form()
+    picture = _picture_or_404(area, filters)
+    query = filter_query(filters)
+    locale = _locale()
+    topics, untagged, area_id = comment_topics(db.session, area, filters)
+    base = url_for("organizer.area", area=area)
+    return render_template(
+        TEMPLATES + "dashboard.html",
+        form=form,
+        picture=picture,
+        query=query,
+        times=TIMES,
+        time_labels=TIME_LABELS,
+        problems=problem_labels(locale),
+        groups=GROUP_LABELS,
+        statuses=STATUS_LABELS,
+        ranking=place_ranking(picture),
+        problem_rows=problem_rows(picture, locale),
+        heat_level=heat_level,
+        place_names=place_names(picture),
+        topics=topics,
+        untagged=untagged,
+        comments_url=url_for("organizer.comments", area=area_id, **_comment_query(query)),
+        charts={
+            name: {
+                "url": {
+                    fmt: _with_query(
+                        url_for("organizer.area_chart", area=area, name=name, fmt=fmt), query
+                    )
+                    for fmt in FORMATS
+                },
+                "alt": alt_text(name, picture, locale),
+            }
+            for name in CHART_NAMES
+        },
+        # Plain links: the export routes belong to another module and may not exist yet.
+        exports={
+            "json": _with_query(f"{base}/lagesbild.json", query),
+            "csv": _with_query(f"{base}/lagesbild.csv", query),
+            "xlsx": _with_query(f"{base}/lagesbild.xlsx", query),
+            "pdf": _with_query(f"{base}/report.pdf", query),
+        },
+    )
+
+
+def _comment_query(query: dict[str, str]) -> dict[str, str]:
+    # The comments page filters by round and dates, not by gender or age.
+    return {key: query[key] for key in ("round", "date_from", "date_to") if key in query}
+
+
+@bp.get("/areas/<area>/charts/<name>.<fmt>")
+@organizer_required
+def area_chart(area: str, name: str, fmt: str):
+    if name not in CHART_NAMES or fmt not in FORMATS:
+        abort(404)
+    form, filters = _filter_form()
+    if form.errors:
+        return Response(
+            _("The filters are not valid: open the dashboard to correct them."),
+            status=400,
+            mimetype="text/plain",
+        )
+    picture = _picture_or_404(area, filters)
+    inputs = chart_input(name, picture, _locale())
+    key = chart_etag(name, fmt, inputs)
+    headers = {"Cache-Control": f"private, max-age={CHART_MAX_AGE}", "Vary": "Cookie"}
+    if request.if_none_match.contains(key):
+        response = Response(status=304, headers=headers)
+    else:
+        response = Response(render(name, fmt, inputs, key), mimetype=FORMATS[fmt], headers=headers)
+    response.set_etag(key)
+    return response

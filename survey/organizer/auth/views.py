@@ -1,0 +1,79 @@
+"""Logging in and out, and accepting an invitation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from survey.extensions import db, limiter
+from survey.services.accounts import accept_invite, authenticate, find_invited, normalize_email
+
+from .. import bp
+from .forms import LoginForm, PasswordForm
+
+#: Failed logins allowed per client address and per account before answers become 429.
+LOGIN_LIMIT = "10 per 15 minutes"
+
+
+def _login_failed(_response: object) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _account_key() -> str:
+    return "login-account:" + normalize_email(request.form.get("email", ""))[:254]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path is a valid place to go after login (no open redirects)."""
+    # Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    # "/<TAB>/evil.example" and "/\\evil.example" would both lead to another site.
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(LOGIN_LIMIT, methods=["POST"], key_func=_account_key, deduct_when=_login_failed)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("organizer.home"))
+        g.login_failed = True
+        form.password.errors.append(_("Wrong e-mail or password, or the account is disabled."))
+    status = 401 if g.get("login_failed") else (422 if form.errors else 200)
+    return render_template("organizer/auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("organizer.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    user = find_invited(db.session, token)
+    if user is None:
+        abort(404)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        accept_invite(db.session, user, form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash(_("Welcome! Your password is saved."), "success")
+        return redirect(url_for("organizer.home"))
+    return render_template("organizer/auth/invite.html", form=form, user=user), (
+        422 if form.errors else 200
+    )

@@ -1,0 +1,1 @@
+"""Residents' free-text comments: a filtered list, topic tags, counts by topic."""

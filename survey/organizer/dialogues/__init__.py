@@ -1,0 +1,1 @@
+"""The dialogue log: meetings and safety walks, and the issues raised in them."""

@@ -1,0 +1,1 @@
+"""Keying in paper questionnaires, one after the other."""

@@ -1,0 +1,1 @@
+"""Citizen promises: record them, log the work done, read the follow-up."""

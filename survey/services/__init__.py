@@ -1,0 +1,1 @@
+"""Domain operations: a Session in, flush, never commit, no request objects."""

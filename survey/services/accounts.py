@@ -1,0 +1,128 @@
+"""Account services: create, authenticate, invite, change role, disable. Callers commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..models import ROLES, User
+from ..models.accounts import utcnow
+from . import audit
+
+MIN_PASSWORD_LENGTH = 10
+INVITE_VALID_FOR = dt.timedelta(days=7)
+# Compared against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong
+# password and response times do not reveal which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
+
+
+class AccountError(ValueError):
+    """A refused account change, with a message fit to show the user."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+        )
+    return generate_password_hash(password, method="scrypt")
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    session: Session, email: str, role: str, password: str | None, actor: User | None = None
+) -> User:
+    """Create an account; without a password it must be activated through an invitation."""
+    email = normalize_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError(_("%(email)s is not an e-mail address.", email=email))
+    if role not in ROLES:
+        raise AccountError(_("The role must be one of %(roles)s.", roles=", ".join(ROLES)))
+    if find_user(session, email) is not None:
+        raise AccountError(_("There is already an account for %(email)s.", email=email))
+    user = User(email=email, role=role, password_hash=hash_password(password) if password else None)
+    session.add(user)
+    session.flush()
+    audit.record(session, "user.create", user, {"email": email, "role": role}, actor=actor)
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    user = find_user(session, email)
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    valid = check_password_hash(stored, password)
+    if user is None or not user.password_hash or not valid or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def set_role(session: Session, user: User, role: str, actor: User | None = None) -> None:
+    if role not in ROLES:
+        raise AccountError(_("The role must be one of %(roles)s.", roles=", ".join(ROLES)))
+    if user.role == "admin" and role != "admin":
+        _keep_one_admin(session, user)
+    old, user.role = user.role, role
+    audit.record(session, "user.set_role", user, {"from": old, "to": role}, actor=actor)
+
+
+def set_active(session: Session, user: User, active: bool, actor: User | None = None) -> None:
+    if not active and user.role == "admin":
+        _keep_one_admin(session, user)
+    user.active = active
+    audit.record(session, "user.enable" if active else "user.disable", user, actor=actor)
+
+
+def _keep_one_admin(session: Session, leaving: User) -> None:
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.active.is_(True), User.id != leaving.id)
+    )
+    if not others:
+        raise AccountError(_("At least one active admin must remain."))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(session: Session, email: str, role: str, actor: User | None = None) -> str:
+    """Create an account without a password and return its one-time invitation token."""
+    user = create_user(session, email, role, None, actor=actor)
+    token = secrets.token_urlsafe(32)
+    user.invite_token_hash = _token_hash(token)
+    user.invite_expires_at = utcnow() + INVITE_VALID_FOR
+    return token
+
+
+def find_invited(session: Session, token: str) -> User | None:
+    """The user this unexpired invitation token belongs to, or None."""
+    user = session.scalar(select(User).where(User.invite_token_hash == _token_hash(token)))
+    if user is None or user.invite_expires_at is None:
+        return None
+    expires = user.invite_expires_at
+    if expires.tzinfo is None:  # SQLite returns naive datetimes
+        expires = expires.replace(tzinfo=dt.UTC)
+    return user if expires > utcnow() and user.active else None
+
+
+def accept_invite(session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.invite_token_hash = None
+    user.invite_expires_at = None
+    audit.record(session, "user.accept_invite", user, actor=user)

@@ -1,0 +1,127 @@
+"""Places: add, rename, retire, and import a place list. Callers commit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Area, Place
+from . import audit
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PLACE_COLUMNS = ("area", "slug", "name")
+
+
+class PlaceError(ValueError):
+    """A refused change, with a message fit to show the user."""
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a slug cannot be used, or None."""
+    if not SLUG.match(slug) or len(slug) > 64:
+        return _("Use lower-case letters a–z, digits and single hyphens, e.g. stora-mossen.")
+    return None
+
+
+def add_place(session: Session, area: Area, slug: str, name: str) -> Place:
+    if problem := slug_problem(slug):
+        raise PlaceError(problem)
+    if session.scalar(select(Place.id).where(Place.slug == slug)) is not None:
+        raise PlaceError(_("There is already a place with the address name %(slug)s.", slug=slug))
+    place = Place(area=area, slug=slug, name=name.strip())
+    session.add(place)
+    session.flush()
+    audit.record(session, "place.create", place, {"slug": slug, "name": place.name})
+    return place
+
+
+def rename_place(session: Session, place: Place, name: str) -> None:
+    old, place.name = place.name, name.strip()
+    audit.record(session, "place.rename", place, {"from": old, "to": place.name})
+
+
+def set_retired(session: Session, place: Place, retired: bool) -> None:
+    place.retired = retired
+    audit.record(session, "place.retire" if retired else "place.reinstate", place)
+
+
+@dataclass
+class PlaceImport:
+    added: int = 0
+    renamed: int = 0
+
+
+def import_places(session: Session, data: bytes) -> PlaceImport:
+    """Add or rename places from CSV (area,slug,name); all or nothing, every error listed."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PlaceError(_("line %(n)d: the file is not UTF-8 text", n=line)) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise PlaceError(_("The file is empty."))
+    header = [h.strip() for h in header]
+    if sorted(header) != sorted(PLACE_COLUMNS):
+        raise PlaceError(
+            _("line 1: the columns must be %(columns)s", columns=", ".join(PLACE_COLUMNS))
+        )
+    areas = {a.slug: a for a in session.scalars(select(Area))}
+    places = {p.slug: p for p in session.scalars(select(Place))}
+    errors: list[str] = []
+    seen: set[str] = set()
+    rows: list[tuple[Area, str, str]] = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            errors.append(_("line %(n)d: expected %(k)d cells", n=line, k=len(header)))
+            continue
+        record = {k: v.strip() for k, v in zip(header, row, strict=True)}
+        area = areas.get(record["area"])
+        if area is None:
+            errors.append(
+                _("line %(n)d, column area: unknown area %(v)s", n=line, v=record["area"])
+            )
+        if problem := slug_problem(record["slug"]):
+            errors.append(_("line %(n)d, column slug: %(p)s", n=line, p=problem))
+        elif record["slug"] in seen:
+            errors.append(
+                _("line %(n)d, column slug: %(v)s appears twice", n=line, v=record["slug"])
+            )
+        existing = places.get(record["slug"])
+        if existing is not None and area is not None and existing.area_id != area.id:
+            errors.append(
+                _(
+                    "line %(n)d, column area: %(v)s already belongs to another area",
+                    n=line,
+                    v=record["slug"],
+                )
+            )
+        if not record["name"] or len(record["name"]) > 200:
+            errors.append(_("line %(n)d, column name: give a name of 1–200 characters", n=line))
+        seen.add(record["slug"])
+        if area is not None:
+            rows.append((area, record["slug"], record["name"]))
+    if errors:
+        raise PlaceError("\n".join(errors))
+    if not rows:
+        raise PlaceError(_("The file has no places."))
+    result = PlaceImport()
+    for area, slug, name in rows:
+        existing = places.get(slug)
+        if existing is None:
+            add_place(session, area, slug, name)
+            result.added += 1
+        elif existing.name != name:
+            rename_place(session, existing, name)
+            result.renamed += 1
+    return result

@@ -1,0 +1,108 @@
+"""Survey rounds: create, change and delete, refusing overlaps within an area."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Area, Response, SurveyRound
+from ..models.rounds import round_area
+from . import audit
+
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+class RoundError(ValueError):
+    """A refused change, with a message fit to show the user."""
+
+
+def rounds_with_counts(session: Session) -> list[tuple[SurveyRound, int]]:
+    """All rounds, newest first, each with its number of answers."""
+    counts = (
+        select(Response.round_id, func.count().label("n"))
+        .where(Response.round_id.is_not(None))
+        .group_by(Response.round_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(SurveyRound, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.round_id == SurveyRound.id)
+        .options(selectinload(SurveyRound.areas))
+        .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
+    )
+    return [(r, n) for r, n in rows]
+
+
+def overlapping(
+    session: Session,
+    areas: list[Area],
+    opens_on: dt.date,
+    closes_on: dt.date | None,
+    exclude_id: int | None = None,
+) -> SurveyRound | None:
+    """Another round for one of these areas whose dates overlap these, or None."""
+    stmt = (
+        select(SurveyRound)
+        .join(round_area, round_area.c.round_id == SurveyRound.id)
+        .where(
+            round_area.c.area_id.in_([a.id for a in areas]),
+            SurveyRound.opens_on <= (closes_on or FAR_FUTURE),
+            or_(SurveyRound.closes_on.is_(None), SurveyRound.closes_on >= opens_on),
+        )
+        .limit(1)
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(SurveyRound.id != exclude_id)
+    return session.scalar(stmt)
+
+
+def save_round(
+    session: Session,
+    survey_round: SurveyRound | None,
+    name: str,
+    areas: list[Area],
+    opens_on: dt.date,
+    closes_on: dt.date | None,
+) -> SurveyRound:
+    """Create a round (survey_round None) or change one; flush."""
+    clash = overlapping(
+        session, areas, opens_on, closes_on, survey_round.id if survey_round else None
+    )
+    if clash is not None:
+        raise RoundError(
+            _("The dates overlap the round %(name)s in one of the same areas.", name=clash.name)
+        )
+    creating = survey_round is None
+    survey_round = survey_round or SurveyRound()
+    survey_round.name = name.strip()
+    survey_round.areas = areas
+    survey_round.opens_on = opens_on
+    survey_round.closes_on = closes_on
+    session.add(survey_round)
+    session.flush()
+    audit.record(
+        session,
+        "round.create" if creating else "round.update",
+        survey_round,
+        {
+            "name": survey_round.name,
+            "areas": [a.slug for a in areas],
+            "opens_on": opens_on.isoformat(),
+            "closes_on": closes_on.isoformat() if closes_on else None,
+        },
+    )
+    return survey_round
+
+
+def delete_round(session: Session, survey_round: SurveyRound) -> None:
+    answers = session.scalar(
+        select(func.count()).select_from(Response).where(Response.round_id == survey_round.id)
+    )
+    if answers:
+        raise RoundError(_("The round has %(n)d answers and cannot be deleted.", n=answers))
+    audit.record(session, "round.delete", survey_round, {"name": survey_round.name})
+    session.delete(survey_round)
+    session.flush()

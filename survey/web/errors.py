@@ -1,0 +1,151 @@
+"""Error pages in the visitor's language; never a traceback, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("The request could not be understood"), _l("Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address. Check the link or start from the home page."),
+    ),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (
+        _l("Too much data"),
+        _l("What you sent is larger than any survey answer can be. Please shorten it."),
+    ),
+    411: (
+        _l("The request could not be understood"),
+        _l("Your browser sent the form in a way we cannot accept. Please try again."),
+    ),
+    415: (
+        _l("The request could not be understood"),
+        _l("Only forms from this site can be sent here."),
+    ),
+    429: (
+        _l("Too many answers from here"),
+        _l(
+            "We have received many answers from your connection in a short time. "
+            "Please wait a while and try again."
+        ),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("We could not handle your request. Please try again in a moment."),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service cannot be reached right now. Please try again in a few minutes."),
+    ),
+}
+
+LOGIN_THROTTLED = (
+    _l("Too many login attempts"),
+    _l("There have been too many failed login attempts. Wait 15 minutes and try again."),
+)
+
+CSRF_MESSAGE = (
+    _l("The form has expired"),
+    _l(
+        "For your security the form can only be sent from this site and within a few hours. "
+        "Go back, reload the page and send your answers again."
+    ),
+)
+
+
+def db_error_summary(exc: SQLAlchemyError) -> str:
+    """Describe a database error for the log without any value from the row.
+
+    PostgreSQL puts the failing row (a resident's answers) into its messages, so only the
+    error class, the SQLSTATE and the statement without its parameters are logged.
+    """
+    orig = getattr(exc, "orig", None)
+    kind = type(orig).__name__ if orig is not None else type(exc).__name__
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or ""
+    statement = (getattr(exc, "statement", None) or "").split("\n")[0][:200]
+    return f"{kind} {code} in: {statement}".strip()
+
+
+def render_error(status: int, message: tuple | None = None, headers: dict | None = None):
+    title, body = message or MESSAGES.get(status, MESSAGES[500])
+    page = render_template("errors/error.html", status=status, title=title, body=body)
+    return page, status, headers or {}
+
+
+API_PREFIX = "/api/"
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def refuse_unexpected_bodies() -> None:
+    """A POST must be a form of known length: no JSON, no chunked body past the size limit."""
+    if request.method != "POST" or request.path == "/healthz":
+        return
+    if request.content_length is None and request.headers.get("Transfer-Encoding"):
+        abort(411)
+    if request.content_length and request.mimetype not in FORM_TYPES:
+        abort(415)
+
+
+def init_app(app: Flask) -> None:
+    # First of all before-request functions, so it runs before the CSRF check reads the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unexpected_bodies)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError):
+        return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        if request.path == "/healthz":
+            return exc
+        if request.path.startswith(API_PREFIX):
+            # Also where no API route matched: programs get JSON, never an HTML page.
+            from ..api.errors import http_error as api_http_error
+
+            return api_http_error(exc)
+        message = MESSAGES.get(exc.code)
+        # Keep what HTTP requires (Allow on 405, Retry-After where set).
+        headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
+        if exc.code == 429:
+            headers.setdefault("Retry-After", "60")
+            if request.path.startswith("/organizer/login"):
+                message = LOGIN_THROTTLED
+        return render_error(exc.code, message, headers)
+
+    # OperationalError: the server cannot be reached or is gone, a connect timeout, SQLite's
+    # "database is locked" after its busy timeout. The visitor can retry later: 503.
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: DBAPIError):
+        log.warning("database unavailable: %s", db_error_summary(exc))
+        db.session.rollback()
+        return render_error(503, headers={"Retry-After": "30"})
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(exc: SQLAlchemyError):
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # A connection lost in another way (e.g. InterfaceError: "the connection is
+            # closed"); the pool has dropped it, so a retry gets a fresh one.
+            return database_unavailable(exc)
+        log.error("database error: %s", db_error_summary(exc))
+        db.session.rollback()
+        return render_error(500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error")
+        return render_error(500)

@@ -1,0 +1,100 @@
+"""The trygghet command: database setup and the responses export."""
+
+import csv
+import io
+import json
+
+from survey.reports.raw_data import response_columns
+from tests.common.web import VALID_ANSWER, submit
+
+
+def test_db_upgrade_is_idempotent(cli):
+    result = cli("db", "upgrade")
+    assert result.exit_code == 0
+    assert "up to date" in result.output
+
+
+def test_db_init_does_not_load_defaults_twice(cli):
+    result = cli("db", "init")
+    assert result.exit_code == 0
+    assert "default data loaded" not in result.output
+
+
+def test_export_csv_has_one_row_per_answer(client, cli):
+    submit(
+        client,
+        "brommaplan",
+        VALID_ANSWER
+        | {"police_priority": ["presence", "drugs"], "comment": 'Sa "hej", sen gick de.'},
+    )
+    submit(client, "stenhamra", VALID_ANSWER | {"safety_day": "dk"})
+    result = cli("export", "responses", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.output.startswith("\ufeff")  # the byte-order mark Excel needs
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff"))))
+    assert list(rows[0]) == response_columns()
+    assert [r["place"] for r in rows] == ["brommaplan", "stenhamra"]
+    assert rows[0]["police_priority"] == "presence;drugs"
+    assert rows[0]["comment"] == 'Sa "hej", sen gick de.'
+    assert rows[0]["questionnaire_version"] == "1"
+    assert rows[0]["source"] == "web"
+    assert rows[1]["safety_day"] == "dk"
+    assert rows[1]["worry"] == ""
+
+
+def test_export_json_to_a_file(client, cli, tmp_path):
+    submit(client, "alvik", VALID_ANSWER | {"police_priority": ["youth"]})
+    out = tmp_path / "answers.json"
+    result = cli("export", "responses", "--format", "json", "--out", str(out))
+    assert result.exit_code == 0
+    assert "1 responses written" in result.output
+    [record] = json.loads(out.read_text("utf-8"))
+    assert record["place"] == "alvik"
+    assert record["police_priority"] == ["youth"]
+    assert record["worry"] is None
+    assert set(record) == set(response_columns())
+
+
+def test_export_of_an_empty_database_is_valid(cli):
+    assert json.loads(cli("export", "responses", "--format", "json").output) == []
+    assert cli("export", "responses").output.strip() == "\ufeff" + ",".join(response_columns())
+
+
+def test_unknown_format_is_a_usage_error(cli):
+    result = cli("export", "responses", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
+
+
+def test_database_errors_are_a_message_not_a_traceback(runner, tmp_path):
+    from survey.cli import main
+
+    result = runner.invoke(
+        main,
+        ["db", "upgrade"],
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/no/such/dir/x.db"},
+    )
+    assert result.exit_code == 1
+    assert "Error: database error" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_database_driver_is_named(runner, tmp_path):
+    from survey.cli import main
+
+    result = runner.invoke(
+        main, ["db", "upgrade"], env={"DATABASE_URL": "postgresql+pg8000://u@127.0.0.1:1/x"}
+    )
+    assert result.exit_code == 1
+    assert "missing Python package 'pg8000'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_database_without_tables_says_to_run_db_init(runner, tmp_path):
+    from survey.cli import main
+
+    result = runner.invoke(
+        main, ["user", "list"], env={"DATABASE_URL": f"sqlite:///{tmp_path}/new.db"}
+    )
+    assert result.exit_code == 1
+    assert "run 'trygghet db init' first" in result.output

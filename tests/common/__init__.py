@@ -1,0 +1,1 @@
+"""Helpers and factories shared by the tests; nothing is imported from conftest."""

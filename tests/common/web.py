@@ -1,0 +1,87 @@
+"""Using the app as a browser would: answers, CSRF tokens, forms, the test accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from survey.extensions import db
+from survey.models import Response
+
+#: The required answers of questionnaire v1; tests add to it.
+VALID_ANSWER = {
+    "relation": "live",
+    "safety_day": "1",
+    "safety_afternoon": "2",
+    "safety_evening": "3",
+    "safety_night": "avoid",
+}
+
+
+def local_today() -> dt.date:
+    """Today where the residents are: the app dates answers in its default time zone."""
+    return dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
+
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_INPUT.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def submit(client: FlaskClient, slug: str, data: dict[str, Any], **kwargs: Any):
+    """Answer the survey for a place as a browser would: GET the form, POST with its token."""
+    path = f"/s/{slug}"
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
+
+
+def count_responses(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Response)) or 0
+
+
+def stored_responses(app: Flask) -> list[Response]:
+    with app.app_context():
+        query = select(Response).options(joinedload(Response.place)).order_by(Response.id)
+        return list(db.session.scalars(query))
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any):
+    """POST to a path with a valid CSRF token of the client's session, as a browser would."""
+    token = csrf_token(client, kwargs.pop("token_from", path))
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+ACCOUNTS = {
+    "admin": ("admin@trygghet.test", "admin-password-123"),
+    "organizer": ("organizer@trygghet.test", "organizer-password-123"),
+}
+
+
+class Auth:
+    """Log the test client in and out as one of the test accounts."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, role: str = "organizer"):
+        email, password = ACCOUNTS[role]
+        response = post_form(
+            self.client, "/organizer/login", {"email": email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        return post_form(self.client, "/organizer/logout", {}, token_from="/organizer/")

@@ -1,0 +1,241 @@
+"""The area dashboard: the situation picture on screen, its filters and its cached charts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from analysis.picture import situation_picture
+from analysis.survey import Filters
+from survey.extensions import db
+from survey.models import Area, Dialogue, DialogueIssue, Place, SurveyRound
+from survey.organizer.areas import charts as area_charts
+from survey.reports import charts
+from tests.common.picture_data import build
+from tests.common.survey_data import DAY, add_responses, columns
+
+DASHBOARD = "/organizer/areas/bromma"
+
+
+@pytest.fixture
+def data(app):
+    with app.app_context():
+        build()
+
+
+@pytest.fixture
+def organizer(auth):
+    auth.login("organizer")
+    return auth.client
+
+
+def _picture(app, locale="sv", **filters):
+    with app.app_context(), db.engine.connect() as conn:
+        return situation_picture(conn, "bromma", Filters(**filters), 10, locale=locale)
+
+
+def _text(html: str) -> str:
+    """The page's text with tags dropped and white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_overview_lists_every_area_with_its_figures(app, data, organizer):
+    page = organizer.get("/organizer/areas")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for slug in ("bromma", "ekero", "hasselby-vallingby"):
+        assert f'href="/organizer/areas/{slug}"' in html
+    bromma = _picture(app)
+    row = html.split('href="/organizer/areas/bromma"')[1].split("</tr>")[0]
+    assert f">{bromma['n']}<" in row
+    assert bromma["priorities"][0]["explanation"] in row
+    assert f">{len(bromma['deviations'])}<" in row
+
+
+def test_unknown_area_is_404(data, organizer):
+    assert organizer.get("/organizer/areas/nowhere").status_code == 404
+    assert organizer.get("/organizer/areas/nowhere/charts/unsafe.png").status_code == 404
+    assert organizer.get("/organizer/areas/bromma/charts/pie.png").status_code == 404
+    assert organizer.get("/organizer/areas/bromma/charts/unsafe.gif").status_code == 404
+
+
+def test_dashboard_shows_the_figures_of_the_analysis(app, data, organizer):
+    picture = _picture(app, locale="en")
+    page = organizer.get(DASHBOARD + "?lang=en")
+    assert page.status_code == 200
+    text = _text(page.get_data(as_text=True))
+    evening = next(p for p in picture["places"] if p["place"] == "brommaplan")["times"]["evening"]
+    assert evening == {"n": 11, "suppressed": False, "unsafe_share": 0.7273, "ci": [0.4344, 0.9025]}
+    assert "73 % n = 11 43–90 %" in text  # the heat cell: share, n, interval
+    alcohol = picture["area_total"]["problems"]["alcohol"]
+    assert (
+        f"50 % ({round(alcohol['ci'][0] * 100)}–{round(alcohol['ci'][1] * 100)} %, n = 12)" in text
+    )
+    assert picture["priorities"][0]["explanation"] in text
+    assert "Misshandel" in text
+    assert "31" in text
+    assert "Berusade personer vid bussarna på kvällen." in text  # a dialogue quote
+    assert "Tryggare Brommaplan på kvällen" in text  # a promise and its follow-up
+    assert "Worse" in text
+    assert f"{picture['n']} answers counted" in text
+
+
+def test_suppressed_cells_say_too_few_answers_and_show_no_share(app, data, organizer):
+    html = organizer.get(DASHBOARD).get_data(as_text=True)
+    row = html.split(">Alvik <")[1].split("</tr>")[0]
+    assert "för få svar" in row
+    assert "%" not in row
+    english = organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True)
+    row = english.split(">Alvik <")[1].split("</tr>")[0]
+    assert "too few answers" in row
+    assert "%" not in row
+
+
+def test_hostile_text_is_escaped(app, data, organizer):
+    with app.app_context():
+        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
+        plan = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
+        dialogue = Dialogue(
+            held_on=DAY, area_id=bromma.id, kind="medborgardialog", residents=3, organizer="X"
+        )
+        dialogue.issues.append(
+            DialogueIssue(place_id=plan.id, problem="groups", quote="<script>alert(1)</script>")
+        )
+        db.session.add(dialogue)
+        db.session.commit()
+    html = organizer.get(DASHBOARD).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_filters_narrow_the_figures(app, data, organizer):
+    all_answers = _text(organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True))
+    assert "25 answers counted" in all_answers
+    assert "73 % n = 11" in all_answers
+    women = _text(organizer.get(DASHBOARD + "?gender=woman").get_data(as_text=True))
+    assert _picture(app, gender="woman")["n"] == 6
+    assert "6 answers counted" in women
+    assert "73 %" not in women  # Brommaplan's six women are too few to show
+    later = _text(organizer.get(DASHBOARD + "?date_from=2025-06-01").get_data(as_text=True))
+    assert "0 answers counted" in later
+
+
+def test_a_round_filter_counts_only_that_round(app, data, organizer):
+    with app.app_context():
+        spring = SurveyRound(name="Våren 2025", opens_on=DAY)
+        db.session.add(spring)
+        db.session.commit()
+        add_responses("brommaplan", columns(safety_evening=["1"] * 4), round_id=spring.id)
+        round_id = spring.id
+    text = _text(organizer.get(f"{DASHBOARD}?round={round_id}&lang=en").get_data(as_text=True))
+    assert "4 answers counted" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("date_from=2025-13-01", "Enter a date as YYYY-MM-DD"),
+        ("date_from=1066-10-14", "Enter a date between 2000 and 2100."),
+        ("date_from=2025-06-01&date_to=2025-05-01", "must not be before the start date"),
+        ("gender=robot", "Choose one of the options shown."),
+        ("age_band=%3Cscript%3E", "Choose one of the options shown."),
+        ("round=abc", "Choose one of the options shown."),
+        ("round=99999999999999999999", "Choose one of the options shown."),
+    ],
+)
+def test_bad_filter_values_give_a_message_and_no_filter(data, organizer, query, message):
+    page = organizer.get(f"{DASHBOARD}?{query}&lang=en")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert message in summary
+    assert 'aria-invalid="true"' in html
+    assert "The filters were not used" in html
+    assert "25 answers counted" in _text(html)  # every answer: no filter applied
+    assert "<script>" not in html
+    # Charts and exports are linked without the refused filters.
+    assert '/organizer/areas/bromma/charts/unsafe.svg"' in html
+    assert 'href="/organizer/areas/bromma/report.pdf"' in html
+
+
+def test_filters_are_kept_in_chart_and_export_links(data, organizer):
+    html = organizer.get(f"{DASHBOARD}?gender=woman&date_from=2025-01-01").get_data(as_text=True)
+    query = "date_from=2025-01-01&amp;gender=woman"
+    assert f'src="/organizer/areas/bromma/charts/unsafe.svg?{query}"' in html
+    assert f'href="/organizer/areas/bromma/charts/problems.png?{query}"' in html
+    assert f'href="/organizer/areas/bromma/lagesbild.xlsx?{query}"' in html
+    assert f'href="/organizer/areas/bromma/report.pdf?{query}"' in html
+
+
+def test_every_chart_has_alt_text_with_its_main_figure(data, organizer):
+    html = organizer.get(DASHBOARD).get_data(as_text=True)
+    alts = re.findall(r'<img src="[^"]+" alt="([^"]+)"', html)
+    assert len(alts) == 2
+    assert "Brommaplan" in alts[0]
+    assert "73" in alts[0]
+    assert "n = 11" in alts[0]
+    assert "50" in alts[1]
+    assert "n = 12" in alts[1]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype", "start"),
+    [("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<?xml")],
+)
+@pytest.mark.parametrize("name", ["unsafe", "problems"])
+def test_chart_routes_return_images(data, organizer, name, fmt, mimetype, start):
+    response = organizer.get(f"{DASHBOARD}/charts/{name}.{fmt}?gender=man")
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert response.data.startswith(start)
+    assert "private" in response.headers["Cache-Control"]
+
+
+def test_chart_with_bad_filters_is_400(data, organizer):
+    response = organizer.get(f"{DASHBOARD}/charts/unsafe.png?date_from=nope")
+    assert response.status_code == 400
+
+
+def test_chart_etag_gives_304_and_changes_with_the_answers(app, data, organizer):
+    first = organizer.get(f"{DASHBOARD}/charts/unsafe.svg")
+    etag = first.headers["ETag"]
+    assert etag.startswith('"')
+    assert not etag.startswith("W/")
+    again = organizer.get(f"{DASHBOARD}/charts/unsafe.svg", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    with app.app_context():
+        add_responses("brommaplan", columns(safety_evening=["4", "4"]))
+    changed = organizer.get(f"{DASHBOARD}/charts/unsafe.svg", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_unchanged_charts_are_not_drawn_again(data, organizer, monkeypatch):
+    calls = []
+
+    def counting(**kwargs):
+        calls.append(kwargs["fmt"])
+        return real(**kwargs)
+
+    real = charts.problem_shares
+    monkeypatch.setattr(charts, "problem_shares", counting)
+    area_charts.CACHE.clear()
+    first = organizer.get(f"{DASHBOARD}/charts/problems.png")
+    second = organizer.get(f"{DASHBOARD}/charts/problems.png")
+    assert first.data == second.data
+    assert calls == ["png"]
+    organizer.get(f"{DASHBOARD}/charts/problems.svg")
+    organizer.get(f"{DASHBOARD}/charts/problems.png?lang=en")
+    assert calls == ["png", "svg", "png"]
+
+
+def test_render_cache_is_bounded():
+    cache = area_charts.RenderCache(2)
+    for key in "abc":
+        cache.put(key, key.encode())
+    assert cache.get("a") is None
+    assert cache.get("c") == b"c"

@@ -1,0 +1,129 @@
+"""Admin: places can be added, renamed, retired and imported; history is kept."""
+
+import io
+
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import AuditEvent, Place
+from tests.common.web import VALID_ANSWER, post_form, submit
+
+
+def _place(app, slug):
+    with app.app_context():
+        return db.session.scalar(select(Place).where(Place.slug == slug))
+
+
+def _count(app):
+    with app.app_context():
+        return len(db.session.scalars(select(Place)).all())
+
+
+def _bromma_id(app):
+    with app.app_context():
+        return _place(app, "alvik").area_id
+
+
+def test_add_a_place(app, client, auth):
+    auth.login("admin")
+    response = post_form(
+        client,
+        "/organizer/places",
+        {"area": _bromma_id(app), "slug": "ulvsunda", "name": "Ulvsunda"},
+    )
+    assert response.status_code == 303
+    assert _place(app, "ulvsunda").name == "Ulvsunda"
+    assert client.get("/s/ulvsunda").status_code == 200
+
+
+def test_bad_place_input_stores_nothing(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    before = _count(app)
+    for data, message in [
+        ({"area": _bromma_id(app), "slug": "Ulv Sunda", "name": "Ulvsunda"}, "lower-case"),
+        ({"area": _bromma_id(app), "slug": "alvik", "name": "Alvik 2"}, "already a place"),
+        ({"area": 99999, "slug": "x", "name": "X"}, "Choose one of the options"),
+        ({"area": _bromma_id(app), "slug": "ok-slug", "name": ""}, "Fill in this field."),
+    ]:
+        response = post_form(client, "/organizer/places", data)
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    assert _count(app) == before
+
+
+def test_rename_keeps_the_address(app, client, auth):
+    auth.login("admin")
+    place = _place(app, "alvik")
+    response = post_form(client, f"/organizer/places/{place.id}/edit", {"name": "Alviks torg"})
+    assert response.status_code == 303
+    assert _place(app, "alvik").name == "Alviks torg"
+    assert "Alviks torg" in client.get("/s/alvik").get_data(as_text=True)
+
+
+def test_retire_keeps_history_and_can_be_undone(app, client, auth):
+    submit(client, "nockeby", VALID_ANSWER)
+    auth.login("admin")
+    place = _place(app, "nockeby")
+    post_form(client, f"/organizer/places/{place.id}/retire", {}, token_from="/organizer/places")
+    assert _place(app, "nockeby").retired is True
+    assert client.get("/s/nockeby").status_code == 410
+    from tests.common.web import count_responses
+
+    assert count_responses(app) == 1
+    post_form(client, f"/organizer/places/{place.id}/retire", {}, token_from="/organizer/places")
+    assert _place(app, "nockeby").retired is False
+
+
+def _upload(client, content: bytes):
+    from tests.common.web import csrf_token
+
+    token = csrf_token(client, "/organizer/places")
+    return client.post(
+        "/organizer/places/import",
+        data={"csrf_token": token, "file": (io.BytesIO(content), "places.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_import_adds_and_renames(app, client, auth):
+    auth.login("admin")
+    csv_bytes = "\ufeffarea,slug,name\nbromma,ulvsunda,Ulvsunda\nekero,alvik,X\n".encode()
+    client.get("/?lang=en")
+    response = _upload(client, csv_bytes)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "line 3, column area: alvik already belongs to another area" in page
+    assert _place(app, "ulvsunda") is None
+
+    csv_bytes = b"area,slug,name\nbromma,ulvsunda,Ulvsunda\nbromma,alvik,Alvik C\n"
+    assert _upload(client, csv_bytes).status_code == 303
+    assert _place(app, "ulvsunda").name == "Ulvsunda"
+    assert _place(app, "alvik").name == "Alvik C"
+    with app.app_context():
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.startswith("place."))
+        ).all()
+    assert sorted(actions) == ["place.create", "place.rename"]
+
+
+def test_import_lists_every_error_with_its_line(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    before = _count(app)
+    content = b"area,slug,name\nmars,ok,Ok\nbromma,Bad Slug,X\nbromma,new-one,\n"
+    page = _upload(client, content).get_data(as_text=True)
+    assert "line 2, column area: unknown area mars" in page
+    assert "line 3, column slug:" in page
+    assert "line 4, column name:" in page
+    for content, message in [
+        (b"", "The file is empty."),
+        (b"slug,name\n", "line 1: the columns must be area, slug, name"),
+        (
+            "area,slug,name\nbromma,akeshov2,\xc5keshov\n".encode("latin-1"),
+            "line 2: the file is not UTF-8",
+        ),
+    ]:
+        page = _upload(client, content).get_data(as_text=True)
+        assert message in page
+    assert _count(app) == before

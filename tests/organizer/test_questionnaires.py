@@ -1,0 +1,104 @@
+"""Admin: a new questionnaire version is validated, previewed as a draft, then put live."""
+
+import io
+
+import yaml
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import QuestionnaireVersion
+from survey.questionnaire import builtin
+from tests.common.web import VALID_ANSWER, csrf_token, post_form, stored_responses, submit
+
+
+def _version_2() -> str:
+    from importlib import resources
+
+    data = yaml.safe_load(resources.files("survey.questionnaire").joinpath("v1.yaml").read_text())
+    data["version"] = 2
+    data["sections"][0]["items"][0]["label"]["en"] = "How are you connected to this place?"
+    # Version 2 leaves out the traffic problem.
+    problems = data["sections"][2]["items"]
+    data["sections"][2]["items"] = [i for i in problems if i["code"] != "problem_traffic"]
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def _upload(client, text: str):
+    token = csrf_token(client, "/organizer/questionnaires")
+    return client.post(
+        "/organizer/questionnaires",
+        data={"csrf_token": token, "file": (io.BytesIO(text.encode()), "v2.yaml")},
+        content_type="multipart/form-data",
+    )
+
+
+def _versions(app):
+    with app.app_context():
+        return {v.version: v.status for v in db.session.scalars(select(QuestionnaireVersion))}
+
+
+def test_upload_preview_publish(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    response = _upload(client, _version_2())
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/organizer/questionnaires/2")
+    assert _versions(app) == {1: "live", 2: "draft"}
+
+    preview = client.get("/organizer/questionnaires/2").get_data(as_text=True)
+    assert "Preview of a draft" in preview
+    assert "How are you connected to this place?" in preview
+    assert 'name="problem_traffic"' not in preview
+    # Residents still get version 1 while version 2 is a draft.
+    assert 'name="problem_traffic"' in client.get("/s/alvik").get_data(as_text=True)
+
+    post_form(
+        client, "/organizer/questionnaires/2/publish", {}, token_from="/organizer/questionnaires/2"
+    )
+    assert _versions(app) == {1: "live", 2: "live"}
+    page = client.get("/s/alvik").get_data(as_text=True)
+    assert "How are you connected to this place?" in page
+    assert 'name="problem_traffic"' not in page
+    submit(client, "alvik", VALID_ANSWER)
+    [stored] = stored_responses(app)
+    assert stored.questionnaire_version == 2
+
+
+def test_pasted_definition_with_problems_lists_them_all(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    bad = _version_2().replace("value: avoid", "value: flee").replace("version: 2", "version: 1")
+    response = post_form(client, "/organizer/questionnaires", {"definition": bad})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "unknown option values" in page
+    assert _versions(app) == {1: "live"}
+
+
+def test_version_number_must_be_new(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    text = _version_2().replace("version: 2", "version: 1")
+    response = post_form(client, "/organizer/questionnaires", {"definition": text})
+    assert response.status_code == 422
+    assert "must be a new number, higher than 1" in response.get_data(as_text=True)
+
+
+def test_not_yaml_and_empty_are_refused(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    page = post_form(client, "/organizer/questionnaires", {"definition": "a: [b"}).get_data(
+        as_text=True
+    )
+    assert "not valid YAML" in page
+    page = post_form(client, "/organizer/questionnaires", {"definition": " "}).get_data(
+        as_text=True
+    )
+    assert "Choose a file or paste the questionnaire." in page
+    assert _versions(app) == {1: "live"}
+
+
+def test_v1_catalogue_is_unchanged_by_uploads(app, client, auth):
+    auth.login("admin")
+    _upload(client, _version_2())
+    assert "problem_traffic" in builtin(1).codes
