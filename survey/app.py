@@ -75,8 +75,8 @@ def _load_user(user_id: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import organizer
     from .api.views import bp as api_bp
+    from .organizer.routes import register as register_organizer
     from .public import followup  # noqa: F401  (adds the follow-up routes to public_bp)
     from .public.views import bp as public_bp
     from .web.health import bp as health_bp
@@ -84,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
-    organizer.register(app)
+    register_organizer(app)
 
 
 def register_error_handlers(app: Flask) -> None:

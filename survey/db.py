@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
+
+T = TypeVar("T")
 
 #: How long a SQLite writer waits for a lock before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -52,6 +55,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def db_error_summary(exc: SQLAlchemyError) -> str:
+    """Describe a database error for the log without any value from the row.
+
+    PostgreSQL puts the failing row (a resident's answers) into its messages, so only the
+    error class, the SQLSTATE and the statement without its parameters are logged.
+    """
+    orig = getattr(exc, "orig", None)
+    kind = type(orig).__name__ if orig is not None else type(exc).__name__
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or ""
+    statement = (getattr(exc, "statement", None) or "").split("\n")[0][:200]
+    return f"{kind} {code} in: {statement}".strip()
+
+
+def or_404(found: T | None, description: str | None = None) -> T:
+    """Return what a look-up found, or end the request with 404 Not Found."""
+    if found is None:
+        abort(404, description=description)
+    return found
+
+
 class _State:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -88,6 +111,10 @@ class Database:
 
     def _remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()
+
+    def get_or_404(self, model: type[T], ident: Any) -> T:
+        """The row of ``model`` with this primary key, or 404 Not Found."""
+        return or_404(self.session.get(model, ident))
 
     def ping(self) -> None:
         """Raise if the database does not answer."""

@@ -8,6 +8,7 @@ from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+from . import labels
 from .questionnaire import text
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -56,6 +57,7 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": lambda: str(get_locale()),
             "language_links": _language_links,
             "text": text,
+            "indicator_name": lambda indicator: labels.indicator_name(indicator, str(get_locale())),
             "format_date": format_date,
             "format_datetime": format_datetime,
             "format_decimal": format_decimal,

@@ -6,10 +6,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from survey.db import make_engine
+from survey.db import db_error_summary, make_engine
 from survey.migrate import upgrade
 from survey.models import Base
-from survey.web.errors import db_error_summary
 from tests.common.database import empty_database
 
 

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, json
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from ..db import db_error_summary
 from ..extensions import db
-from ..web.errors import db_error_summary
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from analysis.picture import situation_picture
 from analysis.survey import Filters
 
 from .. import clock
+from ..db import or_404
 from ..extensions import csrf, db, limiter
 from ..models import Area, Place
+from ..reports import pictures
 from .errors import init_blueprint, json_error
 from .openapi import openapi_document
 from .services import all_areas, default_round, find_area, public_picture, rounds_of
@@ -72,10 +73,7 @@ def _canonical(data: Any) -> str:
 
 
 def _area_or_404(slug: str) -> Area:
-    area = find_area(db.session, slug)
-    if area is None:
-        abort(404, description=f"There is no area {slug!r}.")
-    return area
+    return or_404(find_area(db.session, slug), f"There is no area {slug!r}.")
 
 
 def _links(area: Area) -> dict[str, str]:
@@ -168,13 +166,12 @@ def lagesbild(area: str) -> Response:
                 404, "unknown_round", f"Round {round_id} is not a survey round of {found.slug!r}."
             )
     with db.engine.connect() as conn:
-        picture = situation_picture(
+        picture = pictures.situation(
             conn,
             found.slug,
             Filters(round_id=round_id),
             current_app.config["TRYGGHET_SUPPRESS_BELOW"],
             locale=lang,
-            today=clock.today(),
         )
     public = public_picture(picture)
     # generated_at changes on every request while the figures do not: the tag follows the

@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from analysis.picture import area_slugs, situation_picture
+from analysis.picture import area_slugs
 from analysis.survey import Filters
 
 from ..imports.crime import import_crime
 from ..models import Area, CrimeCount, Dialogue, Place, Promise, Response, SurveyRound
 from ..questionnaire import builtin
+from ..reports import pictures
 from ..seed import DEFAULT_ROUND_NAME, load_defaults
 from ..services import audit
 from ..services.comments import add_tag
@@ -378,7 +379,7 @@ def report(summary: DemoSummary, conn: Connection, suppress_below: int) -> list[
     lines.append(f"  {len(summary.promises)} promises with {summary.activities} activities")
     lines.append(f"situation picture (figures on fewer than {suppress_below} answers hidden):")
     for slug in area_slugs(conn):
-        picture = situation_picture(conn, slug, Filters(), suppress_below)
+        picture = pictures.situation(conn, slug, Filters(), suppress_below)
         hidden = [p["name"] for p in picture["places"] if p["suppressed"]]
         alarms = [f"{d['category']} {d['month']}" for d in picture["deviations"]]
         lines.append(

@@ -1,1 +1,99 @@
-"""Files and feeds in (responses, crime CSVs, police events), all or nothing."""
+"""Files and feeds in (responses, crime CSVs, police events), all or nothing.
+
+What every importer shares lives here: the refusal that lists a file's errors, the list that
+collects them in file order, the one way a file's lines are decoded as UTF-8, and the
+checksum that recognises a file imported before. Plain Python: the CLI imports this module
+to catch a refusal without loading any importer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+#: How many errors a refused file lists; the rest are only counted.
+MAX_ERRORS = 100
+#: Report progress after this many lines, not after each (the bar redraws are not free).
+PROGRESS_EVERY = 2048
+
+
+class ImportRefused(Exception):
+    """A file that is not imported, with the first errors found and how many there were."""
+
+    def __init__(self, errors: list[str], count: int | None = None) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+        self.count = max(count or 0, len(errors))
+
+    def lines(self) -> list[str]:
+        """The messages to show, ending with how many more were left out."""
+        more = self.count - len(self.errors)
+        return self.errors + ([f"... and {more} more errors"] if more else [])
+
+
+class NotUtf8(ImportRefused):
+    """A line that is not UTF-8 text; the message names the line and the byte."""
+
+    def __init__(self, line: int, byte: int) -> None:
+        super().__init__(
+            [
+                f"line {line}: the file is not UTF-8 text (byte {byte:#04x} cannot be read);"
+                " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
+            ]
+        )
+
+
+@dataclass
+class ImportErrors:
+    """Errors found in a file, each with its position (a line, an event) to sort them by."""
+
+    found: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, position: int, message: str) -> None:
+        self.found.append((position, message))
+
+    def refuse(self) -> None:
+        """Raise ImportRefused with the first errors in file order, if any were found."""
+        if self.found:
+            messages = [message for _position, message in sorted(self.found, key=lambda f: f[0])]
+            raise ImportRefused(messages[:MAX_ERRORS], len(messages))
+
+
+def _ignore(_bytes: int) -> None:
+    pass
+
+
+def decoded_lines(
+    raw_lines: Iterable[bytes], advance: Callable[[int], Any] | None = None
+) -> Iterator[str]:
+    """Decode a file's lines one by one, so that bytes that are not UTF-8 name their line.
+
+    ``advance`` is told how many bytes were read, every PROGRESS_EVERY lines and at the end.
+    Raises NotUtf8 at the first line that is not UTF-8 text.
+    """
+    advance = advance or _ignore
+    pending = 0
+    for number, raw in enumerate(raw_lines, start=1):
+        try:
+            # A byte-order mark is allowed only where it belongs, at the very start.
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise NotUtf8(number, raw[exc.start]) from exc
+        pending += len(raw)
+        if number % PROGRESS_EVERY == 0:
+            advance(pending)
+            pending = 0
+        yield line
+    advance(pending)
+
+
+def file_checksum(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -25,14 +24,11 @@ from ..models import ImportBatch, Place, Response
 from ..questionnaire import Questionnaire
 from ..services import audit
 from ..services.responses import open_round, record_response
+from . import MAX_ERRORS, ImportRefused, NotUtf8, decoded_lines, file_checksum
 from .response_rows import Lookups, ResponseColumns
 
-#: How many errors a refused file lists; the rest are only counted.
-MAX_ERRORS = 100
 #: Rows per INSERT round trip.
 CHUNK_ROWS = 2000
-#: Report progress after this many lines, not after each (the bar redraws are not free).
-_PROGRESS_EVERY = 2048
 
 Progress = Callable[[str, int], AbstractContextManager[Any]]
 
@@ -68,49 +64,11 @@ def record_paper_response(
     return response
 
 
-class ImportRefused(Exception):
-    """A file that is not imported, with the first errors found and how many there were."""
-
-    def __init__(self, errors: list[str], count: int | None = None) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = errors
-        self.count = max(count or 0, len(errors))
-
-    def lines(self) -> list[str]:
-        """The messages to show, ending with how many more were left out."""
-        more = self.count - len(self.errors)
-        return self.errors + ([f"... and {more} more errors"] if more else [])
-
-
 @dataclass
 class CheckResult:
     rows: int = 0
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
-
-
-class _Undecodable(Exception):
-    pass
-
-
-def _lines(stream: BinaryIO, advance: Callable[[int], Any]) -> Iterator[str]:
-    """Decode line by line, so a decoding error can name its line (one line, one item)."""
-    pending = 0
-    for number, raw in enumerate(stream, start=1):
-        try:
-            # A byte-order mark is allowed only where it belongs, at the very start.
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            raise _Undecodable(
-                f"line {number}: the file is not UTF-8 text (byte {raw[exc.start]:#04x} cannot"
-                " be read); save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
-            ) from exc
-        pending += len(raw)
-        if number % _PROGRESS_EVERY == 0:
-            advance(pending)
-            pending = 0
-        yield line
-    advance(pending)
 
 
 def parse_rows(
@@ -125,7 +83,7 @@ def parse_rows(
     build the rows are only checked, which is faster.
     """
     with open(path, "rb") as stream:
-        reader = csv.reader(_lines(stream, advance or (lambda _n: None)), strict=True)
+        reader = csv.reader(decoded_lines(stream, advance), strict=True)
         line = 1
         try:
             header = next(reader, None)
@@ -143,8 +101,8 @@ def parse_rows(
                 if any(cells):
                     yield (line, *rows.convert(line, cells, build))
                 line = reader.line_num + 1
-        except _Undecodable as exc:
-            yield line, None, [str(exc)]
+        except NotUtf8 as exc:
+            yield line, None, exc.errors
         except csv.Error as exc:
             yield line, None, [f"line {line}: the CSV cannot be read: {exc}"]
 
@@ -190,14 +148,6 @@ def store_rows(
         session.execute(statement, chunk)
         stored += len(chunk)
     return stored
-
-
-def file_checksum(path: str | os.PathLike[str]) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while block := stream.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _NoBar:

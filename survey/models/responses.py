@@ -102,6 +102,8 @@ class Response(Base):
     round_id: Mapped[int | None]
     import_batch_id: Mapped[int | None]
     receipt_hash: Mapped[str | None]
+    #: The resident's free-text comment, an answer column; declared so the type checker sees it.
+    comment: Mapped[str | None]
 
     place: Mapped[Place] = relationship()
     round: Mapped[SurveyRound | None] = relationship()

@@ -63,16 +63,3 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 admin_required = role_required("admin")
 organizer_required = role_required("admin", "organizer")
-
-
-def register(app: Any) -> None:
-    """Import the feature modules (they add routes to ``bp``) and register the blueprint."""
-    from . import audit_log, erasure, exports, home, places, questionnaires, rounds, users  # noqa: F401
-    from .areas import views as areas  # noqa: F401
-    from .auth import views as auth  # noqa: F401
-    from .comments import views as comments  # noqa: F401
-    from .dialogues import views as dialogues  # noqa: F401
-    from .paper import views as paper  # noqa: F401
-    from .promises import views as promises  # noqa: F401
-
-    app.register_blueprint(bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,9 +14,8 @@ from wtforms.validators import InputRequired, Length
 
 from ..extensions import db
 from ..models import Area, Place
-from ..public.forms import INVALID_CHOICE
 from ..services.places import PlaceError, add_place, import_places, rename_place, set_retired
-from ..web.fields import REQUIRED, one_line_text
+from ..web.fields import INVALID_CHOICE, REQUIRED, one_line_text
 from . import admin_required, bp, menu_item
 
 menu_item("organizer.places", _l("Places"), admin_only=True)
@@ -74,13 +73,6 @@ def _page(
     ), status
 
 
-def _place_or_404(place_id: int) -> Place:
-    place = db.session.get(Place, place_id)
-    if place is None:
-        abort(404)
-    return place
-
-
 @bp.get("/places")
 @admin_required
 def places():
@@ -109,7 +101,7 @@ def place_add():
 @bp.route("/places/<int:place_id>/edit", methods=["GET", "POST"])
 @admin_required
 def place_edit(place_id: int):
-    place = _place_or_404(place_id)
+    place = db.get_or_404(Place, place_id)
     form = RenameForm(obj=place)
     if form.validate_on_submit():
         rename_place(db.session, place, form.name.data)
@@ -124,7 +116,7 @@ def place_edit(place_id: int):
 @bp.post("/places/<int:place_id>/retire")
 @admin_required
 def place_retire(place_id: int):
-    place = _place_or_404(place_id)
+    place = db.get_or_404(Place, place_id)
     if FlaskForm().validate_on_submit():
         set_retired(db.session, place, not place.retired)
         db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,9 +13,14 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from .. import clock
 from ..extensions import db
 from ..models import Area, SurveyRound
-from ..public.forms import INVALID_CHOICE, CheckboxGroupField
 from ..services.rounds import RoundError, delete_round, rounds_with_counts, save_round
-from ..web.fields import REQUIRED, DateInputField, one_line_text
+from ..web.fields import (
+    INVALID_CHOICE,
+    REQUIRED,
+    CheckboxGroupField,
+    DateInputField,
+    one_line_text,
+)
 from . import bp, menu_item, organizer_required
 
 menu_item("organizer.rounds", _l("Survey rounds"))
@@ -51,13 +56,6 @@ def _with_areas(form: RoundForm) -> RoundForm:
     areas = db.session.scalars(select(Area).order_by(Area.name))
     form.areas.choices = [SelectChoice(a.id, a.name) for a in areas]
     return form
-
-
-def _round_or_404(round_id: int) -> SurveyRound:
-    survey_round = db.session.get(SurveyRound, round_id)
-    if survey_round is None:
-        abort(404)
-    return survey_round
 
 
 @bp.get("/rounds")
@@ -104,13 +102,13 @@ def round_new():
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def round_edit(round_id: int):
-    return _edit(_round_or_404(round_id))
+    return _edit(db.get_or_404(SurveyRound, round_id))
 
 
 @bp.route("/rounds/<int:round_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def round_delete(round_id: int):
-    survey_round = _round_or_404(round_id)
+    survey_round = db.get_or_404(SurveyRound, round_id)
     form = FlaskForm()
     if form.validate_on_submit():
         try:

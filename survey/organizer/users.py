@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import EmailField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Length
 
+from .. import labels
 from ..extensions import db
 from ..models import User
 from ..services.accounts import AccountError, invite, set_active, set_role
@@ -18,11 +19,9 @@ from . import admin_required, bp, menu_item
 
 menu_item("organizer.users", _l("Users"), admin_only=True)
 
-ROLE_LABELS = {"admin": _l("Administrator"), "organizer": _l("Organizer")}
-
 
 def _role_field() -> SelectField:
-    choices = [SelectChoice(value, label) for value, label in ROLE_LABELS.items()]
+    choices = [SelectChoice(value, label) for value, label in labels.ROLES.items()]
     return SelectField(_l("Role"), choices=choices, default="organizer")
 
 
@@ -35,13 +34,6 @@ class RoleForm(FlaskForm):
     role = _role_field()
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _page(form: InviteForm, status: int = 200, invite_url: str | None = None):
     users = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template(
@@ -49,7 +41,7 @@ def _page(form: InviteForm, status: int = 200, invite_url: str | None = None):
         users=users,
         form=form,
         role_form=RoleForm,
-        roles=ROLE_LABELS,
+        roles=labels.ROLES,
         invite_url=invite_url,
     ), status
 
@@ -87,14 +79,14 @@ def user_invite():
 @bp.post("/users/<int:user_id>/role")
 @admin_required
 def user_role(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = RoleForm()
     if form.validate_on_submit():
         try:
             set_role(db.session, user, form.role.data)
             db.session.commit()
             flash(
-                _("%(email)s is now %(role)s.", email=user.email, role=ROLE_LABELS[user.role]),
+                _("%(email)s is now %(role)s.", email=user.email, role=labels.ROLES[user.role]),
                 "success",
             )
         except AccountError as exc:
@@ -108,7 +100,7 @@ def user_role(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @admin_required
 def user_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = FlaskForm()
     if form.validate_on_submit():
         try:

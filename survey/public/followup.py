@@ -13,33 +13,25 @@ from typing import Any
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from analysis.followup import IMPROVED, NO_DATA, UNCHANGED, WORSE
+from analysis.followup import NO_DATA
 
-from .. import clock
+from .. import clock, labels
+from ..db import or_404
 from ..extensions import db
 from ..models import Area
-from ..organizer.dialogues.forms import KIND_LABELS, TIME_LABELS
-from ..organizer.promises.forms import ACTIVITY_LABELS, share_problems
 from ..reports.share import HEIGHT, WIDTH, card_etag, render_png
+from ..services.places import current_places
 from ..services.responses import next_round, open_round
 from .followup_services import (
     SHARE_KINDS,
     area_followups,
     areas_with_promise_counts,
-    current_places,
     find_area,
     next_open_dialogue,
 )
 from .views import bp
 
-STATUS_LABELS = {
-    IMPROVED: _l("Improved"),
-    UNCHANGED: _l("Unchanged"),
-    WORSE: _l("Worse"),
-    NO_DATA: _l("Not enough data"),
-}
 SHARE_MAX_AGE = 300
 
 
@@ -65,30 +57,8 @@ def period(promise: dict[str, Any]) -> str:
     return _day(promise["period_start"]) + " – " + _day(promise["period_end"])
 
 
-def indicator_label(indicator: dict[str, Any]) -> str:
-    """What an indicator measures, in the page's language."""
-    kind = indicator.get("kind")
-    if kind == "unsafe_share":
-        time = TIME_LABELS.get(indicator.get("time", ""), indicator.get("time"))
-        return _("Feel unsafe: %(time)s", time=time)
-    if kind == "problem_share":
-        key = str(indicator.get("problem"))
-        problem = share_problems(_locale()).get(key, key)
-        return _("See a big problem: %(problem)s", problem=problem)
-    if kind == "crime":
-        return _("Reported crimes: %(category)s", category=indicator.get("category"))
-    return str(kind)
-
-
 def _locale() -> str:
     return str(get_locale())
-
-
-def _area_or_404(slug: str) -> Area:
-    area = find_area(db.session, slug)
-    if area is None:
-        abort(404)
-    return area
 
 
 def _absolute(endpoint: str, **values: Any) -> str:
@@ -131,7 +101,7 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
     promise = result["promise"]
     indicator = _key_indicator(result)
     sides: list[tuple[str, dict[str, Any]]] = []
-    status = _("Result so far: %(status)s", status=STATUS_LABELS[result["status"]])
+    status = _("Result so far: %(status)s", status=labels.STATUSES[result["status"]])
     if indicator is not None and indicator.get("kind") in SHARE_KINDS:
         for side, key in (("before", "baseline_round"), ("after", "followup_round")):
             if indicator.get(side) is not None:
@@ -146,7 +116,7 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
         if "rate_ratio" in indicator:
             ratio = _("rate ratio %(ratio)s", ratio=number(indicator["rate_ratio"]))
             status += " · " + ratio
-    label = indicator_label(indicator) if indicator is not None else ""
+    label = labels.indicator_name(indicator, _locale()) if indicator is not None else ""
     card = {
         "eyebrow": _("Citizen promise · %(area)s", area=area_name),
         "period": period(promise),
@@ -174,7 +144,7 @@ def followup_index():
 
 @bp.get("/uppfoljning/<slug>")
 def followup_area(slug: str):
-    area = _area_or_404(slug)
+    area = or_404(find_area(db.session, slug))
     threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
     results = area_followups(db.session, area, threshold)
     today = clock.today()
@@ -194,10 +164,9 @@ def followup_area(slug: str):
         image_url=lambda pid: _absolute(
             "public.followup_share", slug=area.slug, promise_id=pid, lang=_locale()
         ),
-        statuses=STATUS_LABELS,
-        kinds=ACTIVITY_LABELS,
-        dialogue_kinds=KIND_LABELS,
-        indicator_label=indicator_label,
+        statuses=labels.STATUSES,
+        kinds=labels.ACTIVITY_KINDS,
+        dialogue_kinds=labels.DIALOGUE_KINDS,
         percent=percent,
         number=number,
         points=points,
@@ -218,7 +187,7 @@ def _share_locale() -> str:
 
 @bp.get("/uppfoljning/<slug>/<int:promise_id>.png")
 def followup_share(slug: str, promise_id: int):
-    area = _area_or_404(slug)
+    area = or_404(find_area(db.session, slug))
     with force_locale(_share_locale()):
         results = area_followups(db.session, area, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
         found = [r for r in results if r["promise"]["id"] == promise_id]

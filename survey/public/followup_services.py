@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.followup import followup
 
-from ..models import Area, Dialogue, Place, PoliceArea, Promise
+from ..models import Area, Dialogue, PoliceArea, Promise
 
 #: Dialogues residents can come to; partner meetings and staff dialogues are not open.
 OPEN_DIALOGUE_KINDS = ("medborgardialog", "trygghetsvandring", "digital", "stand")
@@ -63,15 +63,4 @@ def next_open_dialogue(session: Session, area_id: int, today: dt.date) -> Dialog
         .options(selectinload(Dialogue.place))
         .order_by(Dialogue.held_on, Dialogue.id)
         .limit(1)
-    )
-
-
-def current_places(session: Session, area_id: int) -> list[Place]:
-    """The area's places that take answers, in name order."""
-    return list(
-        session.scalars(
-            select(Place)
-            .where(Place.area_id == area_id, Place.retired.is_(False))
-            .order_by(Place.name)
-        )
     )

@@ -8,33 +8,21 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    Field,
-    RadioField,
-    SelectChoice,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import Field, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..questionnaire import Item, Questionnaire, text
+from ..web.fields import (
+    INVALID_CHOICE,
+    CheckboxGroupField,
+    no_control_characters,
+    optional_choice,
+)
 
 #: The honeypot: hidden from people, filled in by naive bots; such posts are dropped.
 HONEYPOT = "homepage"
 
 REQUIRED = _l("Answer this question.")
-INVALID_CHOICE = _l("Choose one of the options shown.")
-
-
-def optional_choice() -> Optional:
-    """Optional for a choice field: an empty value skips it, a blank one is not a choice.
-
-    WTForms' Optional() takes whitespace as empty and then clears the "not a valid choice"
-    error, so " " would pass validation and reach the database's check constraint.
-    """
-    return Optional(strip_whitespace=False)
 
 
 class MaxChoices:
@@ -44,11 +32,6 @@ class MaxChoices:
     def __call__(self, _form: FlaskForm, field: Field) -> None:
         if field.data and len(set(field.data)) > self.limit:
             raise ValidationError(_l("Choose at most %(n)d options.", n=self.limit))
-
-
-class CheckboxGroupField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # WTForms checks a choice by building a Choice object for every option of every field on
@@ -115,12 +98,6 @@ class SurveyForm(FlaskForm):
 def _one_line_breaks(value: str | None) -> str | None:
     # Browsers count a line break as one character for maxlength but send CRLF.
     return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
-
-
-def no_control_characters(_form: FlaskForm, field: Field) -> None:
-    """Refuse NUL and other control characters (PostgreSQL cannot store NUL)."""
-    if field.data and any(ord(c) < 32 and c not in "\n\t" for c in field.data):
-        raise ValidationError(_l("The text contains characters that cannot be saved."))
 
 
 def _field(item: Item, locale: str, required: bool) -> Field:

@@ -21,6 +21,7 @@ from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..db import or_404
 from ..extensions import db, limiter
 from ..models import Place
 from ..services.receipts import format_code, new_code, receipt_hash
@@ -38,10 +39,7 @@ bp = Blueprint("public", __name__)
 
 
 def _place_or_404(slug: str) -> Place:
-    place = find_place(db.session, slug)
-    if place is None:
-        abort(404)
-    return place
+    return or_404(find_place(db.session, slug))
 
 
 def _survey_rate_limit() -> str:

@@ -1,4 +1,8 @@
-"""Charts of a situation picture, drawn with matplotlib's object API (no pyplot state)."""
+"""Charts of a situation picture, drawn with matplotlib's object API (no pyplot state).
+
+Every word on a chart goes through gettext in the language asked for (as the PDF's do), so a
+new language needs only a catalog.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,44 @@ import textwrap
 from typing import Any
 
 import matplotlib
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .. import labels
+from .figures import TIMES
 
 matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
+from matplotlib.figure import Figure  # noqa: E402
 
-TIMES = ("day", "afternoon", "evening", "night")
-TIME_NAMES = {
-    "sv": {"day": "Dagtid", "afternoon": "Eftermiddag", "evening": "Kväll", "night": "Natt"},
-    "en": {"day": "Daytime", "afternoon": "Afternoon", "evening": "Evening", "night": "Night"},
-}
 #: Gray shades and hatches, so the chart reads the same printed in black and white.
 STYLES = [("#d9d9d9", ""), ("#a6a6a6", "//"), ("#595959", ""), ("#1a1a1a", "..")]
 
 
+def _too_few(axes: Axes, y: float) -> None:
+    axes.text(1, y, _("too few answers"), va="center", fontsize=8, style="italic", color="#333")
+
+
+def _image(figure: Figure, axes: Axes, xlabel: str, fmt: str) -> bytes:
+    """Finish the percentage axis and write the figure (an SVG without a date)."""
+    axes.set_xlim(0, 100)
+    axes.set_xlabel(xlabel)
+    axes.grid(axis="x", color="#cccccc", linewidth=0.5)
+    axes.set_axisbelow(True)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return out.getvalue()
+
+
 def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg") -> bytes:
     """Grouped bars: the unsafe share of each place (with n >= threshold) by time of day."""
+    with force_locale(locale):
+        return _unsafe_by_time(picture, fmt)
+
+
+def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
     places = [p for p in picture["places"] if not p["suppressed"]]
-    names = TIME_NAMES.get(locale, TIME_NAMES["en"])
     height = max(2.5, 0.9 + 0.55 * max(len(places), 1))
     figure = Figure(figsize=(7.5, height), dpi=100)
     axes = figure.add_subplot()
@@ -31,7 +56,9 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
     drawn: set[int] = set()
     for t, time in enumerate(TIMES):
         colour, hatch = STYLES[t]
-        ys, shares, errors = [], [], [[], []]
+        ys: list[float] = []
+        shares: list[float] = []
+        errors: list[list[float]] = [[], []]
         for i, place in enumerate(places):
             cell = place["times"][time]
             if cell["suppressed"]:
@@ -53,32 +80,24 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
             linewidth=0.5,
             xerr=errors,
             error_kw={"elinewidth": 0.8, "capsize": 2},
-            label=names[time],
+            label=str(labels.TIMES[time]),
         )
-    too_few = "för få svar" if locale == "sv" else "too few answers"
     for i in set(range(len(places))) - drawn:
-        axes.text(1, i, too_few, va="center", fontsize=8, style="italic", color="#333333")
+        _too_few(axes, i)
     axes.set_yticks(range(len(places)), [f"{p['name']} (n={p['n']})" for p in places])
     axes.invert_yaxis()
-    axes.set_xlim(0, 100)
-    axes.set_xlabel("% otrygga" if locale == "sv" else "% feeling unsafe")
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="lower right", fontsize=8, frameon=True)
     else:  # nothing to draw: say why instead of an empty frame (and no legend warning)
         axes.text(
             50,
             (len(places) - 1) / 2 if places else 0.5,
-            "För få svar" if locale == "sv" else "Too few answers",
+            _("Too few answers"),
             ha="center",
             va="center",
             style="italic",
         )
-    axes.grid(axis="x", color="#cccccc", linewidth=0.5)
-    axes.set_axisbelow(True)
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return out.getvalue()
+    return _image(figure, axes, _("Per cent feeling unsafe"), fmt)
 
 
 def alt_text(picture: dict[str, Any], locale: str = "sv") -> str:
@@ -89,29 +108,33 @@ def alt_text(picture: dict[str, Any], locale: str = "sv") -> str:
             cell = place["times"][time]
             if not cell["suppressed"] and (best is None or cell["unsafe_share"] > best[0]):
                 best = (cell["unsafe_share"], place["name"], time, cell["n"])
-    if best is None:
-        return (
-            "För få svar för att visa någon plats."
-            if locale == "sv"
-            else "Too few answers to show any place."
+    with force_locale(locale):
+        if best is None:
+            return _("Too few answers to show any place.")
+        share, name, time, n = best
+        return _(
+            "Highest share feeling unsafe: %(place)s, %(time)s, %(share)s %% (n = %(n)d).",
+            place=name,
+            time=labels.TIMES[time],
+            share=round(share * 100),
+            n=n,
         )
-    share, name, time, n = best
-    when = TIME_NAMES.get(locale, TIME_NAMES["en"])[time].lower()
-    if locale == "sv":
-        return f"Störst andel otrygga: {name}, {when}, {share:.0%} (n = {n})."
-    return f"Highest share feeling unsafe: {name}, {when}, {share:.0%} (n = {n})."
 
 
-def problem_shares(
-    rows: list[dict[str, Any]], xlabel: str, too_few: str, fmt: str = "svg"
-) -> bytes:
+def problem_shares(rows: list[dict[str, Any]], locale: str = "sv", fmt: str = "svg") -> bytes:
     """Horizontal bars: the share calling each problem big, with its interval and n.
 
-    Each row is {"label", "n", "suppressed"} plus "share" and "ci" when not suppressed; a
-    suppressed row gets its label and the words ``too_few`` instead of a bar.
+    Each row is {"label", "n", "suppressed"} plus "share" and "ci" when not suppressed, in
+    the order of reports.figures.problem_rows; a suppressed row gets its label and the words
+    "too few answers" instead of a bar.
     """
-    labels = [textwrap.fill(f"{r['label']} (n={r['n']})", 26) for r in rows]
-    lines = sum(label.count("\n") + 1 for label in labels)
+    with force_locale(locale):
+        return _problem_shares(rows, fmt)
+
+
+def _problem_shares(rows: list[dict[str, Any]], fmt: str) -> bytes:
+    names = [textwrap.fill(f"{r['label']} (n={r['n']})", 26) for r in rows]
+    lines = sum(name.count("\n") + 1 for name in names)
     height = max(2.2, 0.9 + 0.2 * lines + 0.12 * len(rows))
     figure = Figure(figsize=(6.4, height), dpi=100)
     axes = figure.add_subplot()
@@ -119,22 +142,22 @@ def problem_shares(
     shown = [(i, r) for i, r in enumerate(rows) if not r["suppressed"]]
     if shown:
         axes.barh(
-            [i for i, _ in shown],
-            [r["share"] * 100 for _, r in shown],
+            [i for i, _row in shown],
+            [r["share"] * 100 for _i, r in shown],
             height=0.6,
             color=colour,
             hatch=hatch,
             edgecolor="black",
             linewidth=0.5,
             xerr=[
-                [(r["share"] - r["ci"][0]) * 100 for _, r in shown],
-                [(r["ci"][1] - r["share"]) * 100 for _, r in shown],
+                [(r["share"] - r["ci"][0]) * 100 for _i, r in shown],
+                [(r["ci"][1] - r["share"]) * 100 for _i, r in shown],
             ],
             error_kw={"elinewidth": 0.9, "capsize": 3},
         )
     for i, row in enumerate(rows):
         if row["suppressed"]:
-            axes.text(1, i, too_few, va="center", fontsize=8, style="italic", color="#333333")
+            _too_few(axes, i)
         else:
             # The figure beside the interval's end, so it never sits on a hatch.
             axes.text(
@@ -144,13 +167,6 @@ def problem_shares(
                 va="center",
                 fontsize=8,
             )
-    axes.set_yticks(range(len(rows)), labels, fontsize=9)
+    axes.set_yticks(range(len(rows)), names, fontsize=9)
     axes.set_ylim(len(rows) - 0.5, -0.5)
-    axes.set_xlim(0, 100)
-    axes.set_xlabel(xlabel)
-    axes.grid(axis="x", color="#cccccc", linewidth=0.5)
-    axes.set_axisbelow(True)
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return out.getvalue()
+    return _image(figure, axes, _("Per cent who call it a big problem"), fmt)

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..questionnaire import builtin, text
+from .. import labels
 from . import charts
+from .figures import TIMES
 
 
 def render_html(pictures: list[dict[str, Any]], locale: str = "sv") -> str:
@@ -29,16 +29,8 @@ def render_html(pictures: list[dict[str, Any]], locale: str = "sv") -> str:
             "reports/lagesbild.html",
             sections=sections,
             locale=locale,
-            problem_names=problem_names(locale),
+            problem_names=labels.problems(locale),
+            time_names=labels.TIMES,
+            status_names=labels.STATUSES,
+            times=TIMES,
         )
-
-
-def problem_names(locale: str) -> dict[str, str]:
-    """The questionnaire's name of each problem key, in this language."""
-    names = {
-        item.code.removeprefix("problem_"): text(item.label, locale)
-        for item in builtin(1).items
-        if item.code.startswith("problem_")
-    }
-    names["other"] = _("Other")
-    return names

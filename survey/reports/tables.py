@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-TIMES = ("day", "afternoon", "evening", "night")
+from .figures import TIMES
+
 #: The place figures that are one share each (besides times and problems).
 SHARES = ("avoided", "victim", "reported", "police_cares", "worry_often")
 

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from .files import write_csv, write_xlsx
 from .html import render_html
+from .pdf import write_pdf
 
 
 def write_pictures(pictures: list[dict[str, Any]], fmt: str, stream: IO[Any], locale: str) -> None:
@@ -21,8 +22,6 @@ def write_pictures(pictures: list[dict[str, Any]], fmt: str, stream: IO[Any], lo
     elif fmt == "html":
         stream.write(render_html(pictures, locale))
     elif fmt == "pdf":
-        from .pdf import write_pdf
-
         write_pdf(pictures, stream, locale)
     else:
         raise ValueError(f"unknown format {fmt!r}")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,9 +19,18 @@ from . import audit
 
 MIN_PASSWORD_LENGTH = 10
 INVITE_VALID_FOR = dt.timedelta(days=7)
-# Compared against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong
-# password and response times do not reveal which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
+
+
+def _hash_method() -> str:
+    # scrypt; the test suite configures a cheap method (config.py allows it only when TESTING).
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    # Compared against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong
+    # password and response times do not reveal which accounts exist.
+    return generate_password_hash("not-a-real-password-0000", method=method)
 
 
 class AccountError(ValueError):
@@ -35,7 +46,7 @@ def hash_password(password: str) -> str:
         raise AccountError(
             _("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
         )
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=_hash_method())
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -63,7 +74,7 @@ def create_user(
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None."""
     user = find_user(session, email)
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user and user.password_hash else _dummy_hash(_hash_method())
     valid = check_password_hash(stored, password)
     if user is None or not user.password_hash or not valid or not user.active:
         return None

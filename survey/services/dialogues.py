@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -59,23 +59,16 @@ def get_dialogue(session: Session, dialogue_id: int) -> Dialogue | None:
     )
 
 
-def current_places(session: Session, area_id: int) -> list[Place]:
-    """The area's places that are not retired, in name order (the issue form's choices)."""
-    return list(
-        session.scalars(
-            select(Place)
-            .where(Place.area_id == area_id, Place.retired.is_(False))
-            .order_by(Place.name)
-        )
-    )
-
-
 def issues_outside_area(dialogue: Dialogue, area_id: int) -> list[DialogueIssue]:
     """Issues whose place lies in another area than ``area_id``."""
     return [i for i in dialogue.issues if i.place is not None and i.place.area_id != area_id]
 
 
-def _slug(session: Session, model: type[Area] | type[Place], key: int | None) -> str | None:
+#: A place or an area: both have a slug.
+_Slugged = TypeVar("_Slugged", Area, Place)
+
+
+def _slug(session: Session, model: type[_Slugged], key: int | None) -> str | None:
     # Usually already in the session's identity map (the form's choices loaded it).
     return session.get_one(model, key).slug if key is not None else None
 

@@ -29,6 +29,17 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
+def current_places(session: Session, area_id: int) -> list[Place]:
+    """The area's places that are not retired (they take answers), in name order."""
+    return list(
+        session.scalars(
+            select(Place)
+            .where(Place.area_id == area_id, Place.retired.is_(False))
+            .order_by(Place.name)
+        )
+    )
+
+
 def add_place(session: Session, area: Area, slug: str, name: str) -> Place:
     if problem := slug_problem(slug):
         raise PlaceError(problem)

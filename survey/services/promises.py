@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -58,17 +59,6 @@ def form_choices(session: Session) -> tuple[list[Area], list[SurveyRound]]:
     return areas, rounds
 
 
-def current_places(session: Session, area_id: int) -> list[Place]:
-    """The area's places that are not retired, in name order."""
-    return list(
-        session.scalars(
-            select(Place)
-            .where(Place.area_id == area_id, Place.retired.is_(False))
-            .order_by(Place.name)
-        )
-    )
-
-
 def promise_followup(session: Session, promise: Promise, suppress_below: int) -> dict[str, Any]:
     """The follow-up figures of a promise, read in the session's transaction."""
     return followup(session.connection(), promise.id, suppress_below)
@@ -95,7 +85,9 @@ def _apply(session: Session, promise: Promise, values: dict[str, Any]) -> None:
     for name, value in values.items():
         setattr(promise, name, value)
     promise.area = session.get_one(Area, values["area_id"])
-    places = session.scalars(select(Place).where(Place.id.in_(place_ids))) if place_ids else []
+    places: Iterable[Place] = (
+        session.scalars(select(Place).where(Place.id.in_(place_ids))) if place_ids else []
+    )
     promise.places = sorted(places, key=lambda p: p.name)
 
 

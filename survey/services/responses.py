@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from sqlalchemy import BindParameter, ColumnElement, bindparam, insert, or_, select
-from sqlalchemy.orm import Session, selectinload, with_loader_criteria
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload, with_loader_criteria
 
 from .. import clock
 from ..models import Area, Place, PoliceArea, QuestionnaireVersion, Response, SurveyRound
@@ -69,7 +69,7 @@ def questionnaire_version(session: Session, version: int) -> Questionnaire | Non
     return _parse(definition) if definition else None
 
 
-def _rounds_of(area_id: int | ColumnElement[int]):
+def _rounds_of(area_id: int | ColumnElement[int] | InstrumentedAttribute[int]):
     return (
         select(SurveyRound)
         .join(round_area, round_area.c.round_id == SurveyRound.id)

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from ..db import db_error_summary
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -63,19 +64,6 @@ CSRF_MESSAGE = (
         "Go back, reload the page and send your answers again."
     ),
 )
-
-
-def db_error_summary(exc: SQLAlchemyError) -> str:
-    """Describe a database error for the log without any value from the row.
-
-    PostgreSQL puts the failing row (a resident's answers) into its messages, so only the
-    error class, the SQLSTATE and the statement without its parameters are logged.
-    """
-    orig = getattr(exc, "orig", None)
-    kind = type(orig).__name__ if orig is not None else type(exc).__name__
-    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or ""
-    statement = (getattr(exc, "statement", None) or "").split("\n")[0][:200]
-    return f"{kind} {code} in: {statement}".strip()
 
 
 def render_error(status: int, message: tuple | None = None, headers: dict | None = None):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from analysis.dialogues import dialogue_indicators
 from survey.extensions import db
 from survey.models import Dialogue, DialogueIssue, Place
+from tests.common import factories
 
 
 def _places() -> dict[str, Place]:
@@ -15,19 +16,14 @@ def _places() -> dict[str, Place]:
 
 
 def _dialogue(place: Place | None, kind: str, held_on: dt.date, issues, **counts) -> Dialogue:
-    area_id = place.area_id if place else _places()["brommaplan"].area_id
-    dialogue = Dialogue(
+    return factories.dialogue(
+        place.area_id if place else "bromma",
+        place,
+        issues=[DialogueIssue(position=position, **issue) for position, issue in enumerate(issues)],
         held_on=held_on,
-        area_id=area_id,
-        place_id=place.id if place else None,
         kind=kind,
-        organizer="Kommunpolis",
-        **counts,
+        **({"residents": 0} | counts),
     )
-    for position, issue in enumerate(issues):
-        dialogue.issues.append(DialogueIssue(position=position, **issue))
-    db.session.add(dialogue)
-    return dialogue
 
 
 @pytest.fixture
@@ -72,15 +68,13 @@ def data(app):
             staff=5,
         )  # fmt: skip
         # Another area: never counted for Bromma.
-        db.session.add(
-            Dialogue(
-                held_on=dt.date(2026, 4, 2),
-                area_id=ekero.area_id,
-                kind="medborgardialog",
-                organizer="x",
-                residents=99,
-                issues=[DialogueIssue(place_id=ekero.id, problem="alcohol", times="evening")],
-            )
+        factories.dialogue(
+            "ekero",
+            None,
+            held_on=dt.date(2026, 4, 2),
+            organizer="x",
+            residents=99,
+            issues=[factories.issue("alcohol", place=ekero, times="evening")],
         )
         db.session.commit()
     return app

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from scipy.stats import binomtest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.followup import followup, overall_status
@@ -14,26 +14,14 @@ from survey.models import (
     CrimeCount,
     Place,
     Promise,
-    PromiseActivity,
-    Response,
-    SurveyRound,
 )
+from tests.common import factories
 
 SUPPRESS = 10
 
 
 def _answers(round_id, place_id, count, **values):
-    return [
-        {
-            "place_id": place_id,
-            "round_id": round_id,
-            "submitted_on": dt.date(2025, 10, 1),
-            "questionnaire_version": 1,
-            "source": "web",
-            "relation": "live",
-            **values,
-        }
-    ] * count
+    return factories.answer_rows(place_id, round_id, count, relation="live", **values)
 
 
 @pytest.fixture
@@ -41,12 +29,8 @@ def world(app):
     """Two rounds of answers at Brommaplan (and noise at Alvik) and monthly crime counts."""
     with app.app_context():
         places = {p.slug: p for p in db.session.scalars(select(Place))}
-        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
-        ekero = db.session.scalar(select(Area).where(Area.slug == "ekero"))
-        before = SurveyRound(name="Hösten 2025", opens_on=dt.date(2025, 9, 1))
-        after = SurveyRound(name="Våren 2026", opens_on=dt.date(2026, 4, 1))
-        db.session.add_all([before, after])
-        db.session.flush()
+        bromma = factories.find_area("bromma")
+        before, after = factories.rounds_before_and_after()
         bp, alvik = places["brommaplan"].id, places["alvik"].id
         rows = [
             # Evenings: 60 of 100 unsafe before, 20 of 100 after (plus answers not counted).
@@ -61,7 +45,7 @@ def world(app):
             # Not one of the promise's places.
             *_answers(after.id, alvik, 50, safety_evening="4", problem_alcohol="0"),
         ]
-        db.session.execute(insert(Response), rows)
+        factories.insert_answers(rows)
         months = {
             dt.date(2025, 9, 1): 500,  # outside both periods
             dt.date(2025, 10, 1): 30,
@@ -72,21 +56,8 @@ def world(app):
             dt.date(2026, 3, 1): None,  # suppressed by the source: missing, not zero
             dt.date(2026, 4, 1): 500,  # after the promise
         }
-        for month, count in months.items():
-            db.session.add(
-                CrimeCount(
-                    area_id=bromma.id, month=month, category="Misshandel", count=count, source="csv"
-                )
-            )
-        db.session.add(
-            CrimeCount(
-                area_id=ekero.id,
-                month=dt.date(2026, 1, 1),
-                category="Misshandel",
-                count=900,
-                source="csv",
-            )
-        )
+        factories.crime_counts(months)
+        factories.crime_counts({dt.date(2026, 1, 1): 900}, "ekero")
         db.session.commit()
         return {
             "app": app,
@@ -100,21 +71,16 @@ def world(app):
 def _promise(world, indicators, places=None, baseline=True, **extra):
     app = world["app"]
     with app.app_context():
-        promise = Promise(
-            area_id=world["area_id"],
-            title="Tryggare Brommaplan",
+        promise = factories.promise(
+            places=[db.session.merge(p) for p in (world["places"] if places is None else places)],
+            rounds=(world["before"] if baseline else None, world["after"]),
             text="Vi ökar närvaron på kvällarna.",
-            period_start=dt.date(2026, 1, 1),
             period_end=dt.date(2026, 3, 31),
             problems="alcohol",
             times="evening",
-            baseline_round_id=world["before"] if baseline else None,
-            followup_round_id=world["after"],
             indicators=indicators,
-            places=[db.session.merge(p) for p in (world["places"] if places is None else places)],
             **extra,
         )
-        db.session.add(promise)
         db.session.commit()
         return promise.id
 
@@ -222,19 +188,12 @@ def test_crime_rate_ratio_against_the_same_length_before(world):
 
 
 def test_activities_are_summed(world):
-    promise_id = _promise(world, [])
-    with world["app"].app_context():
-        db.session.add_all(
-            [
-                PromiseActivity(promise_id=promise_id, held_on=dt.date(2026, 1, 5),
-                                kind="presence_patrol", hours=2.5, count=1),
-                PromiseActivity(promise_id=promise_id, held_on=dt.date(2026, 1, 12),
-                                kind="presence_patrol", hours=3, count=2),
-                PromiseActivity(promise_id=promise_id, held_on=dt.date(2026, 2, 1),
-                                kind="alcohol_ban", hours=None, count=4),
-            ]
-        )  # fmt: skip
-        db.session.commit()
+    activities = [
+        factories.activity("presence_patrol", dt.date(2026, 1, 5), hours=2.5, count=1),
+        factories.activity("presence_patrol", dt.date(2026, 1, 12), hours=3, count=2),
+        factories.activity("alcohol_ban", dt.date(2026, 2, 1), hours=None, count=4),
+    ]
+    promise_id = _promise(world, [], activities=activities)
     result = _follow(world, promise_id)
     assert result["activities"] == {
         "total": 3,
@@ -277,7 +236,7 @@ def test_crime_follow_up_counts_each_month_once(app):
 
     from analysis.followup import followup
     from survey.extensions import db
-    from survey.models import Area, CrimeCount, Place, Promise
+    from survey.models import Area, Place
 
     with app.app_context():
         bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
@@ -320,33 +279,26 @@ def test_a_place_hidden_in_its_round_is_not_given_away_by_the_promise_sum(app):
         places = {p.slug: p for p in db.session.scalars(select(Place))}
         bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
         rounds = [
-            SurveyRound(name="Före", opens_on=dt.date(2025, 9, 1)),
-            SurveyRound(name="Efter", opens_on=dt.date(2026, 4, 1)),
+            factories.survey_round("Före", dt.date(2025, 9, 1)),
+            factories.survey_round("Efter", dt.date(2026, 4, 1)),
         ]
-        db.session.add_all(rounds)
-        db.session.flush()
         rows = []
         for survey_round in rounds:
             rows += _answers(survey_round.id, places["brommaplan"].id, 15, safety_evening="1")
             rows += _answers(survey_round.id, places["alvik"].id, 3, safety_evening="4")
             rows += _answers(survey_round.id, places["abrahamsberg"].id, 12, safety_evening="2")
-        db.session.execute(insert(Response), rows)
+        factories.insert_answers(rows)
 
         def promise(slugs):
-            made = Promise(
-                area_id=bromma.id,
+            return factories.promise(
+                bromma,
+                places=[places[s] for s in slugs],
+                rounds=rounds,
                 title="Trygga kvällar",
                 text="",
                 period_start=dt.date(2025, 10, 1),
                 period_end=dt.date(2026, 3, 31),
-                baseline_round_id=rounds[0].id,
-                followup_round_id=rounds[1].id,
-                indicators=[{"kind": "unsafe_share", "time": "evening"}],
-                places=[places[s] for s in slugs],
-            )
-            db.session.add(made)
-            db.session.flush()
-            return made.id
+            ).id
 
         ids = [promise(["brommaplan", "alvik"]), promise(["brommaplan", "abrahamsberg"])]
         whole_area = promise([])

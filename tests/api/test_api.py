@@ -21,7 +21,9 @@ from analysis.survey import Filters
 from survey import clock
 from survey.api import views
 from survey.extensions import db
-from survey.models import Area, Place, PoliceArea, Promise, Response, SurveyRound
+from survey.models import Area, Place, PoliceArea, Response
+from survey.reports import pictures
+from tests.common import factories
 from tests.common.picture_data import build
 from tests.common.survey_data import add_responses, default_round_id
 from tests.common.web import local_today
@@ -148,10 +150,7 @@ def test_no_quote_or_comment_leaves_through_the_api(client, data):
 
 def test_round_chooses_the_answers(app, client, data):
     with app.app_context():
-        later = SurveyRound(
-            name="Höst", opens_on=local_today(), areas=list(db.session.scalars(select(Area)))
-        )
-        db.session.add(later)
+        later = factories.survey_round("Höst", local_today(), areas="all")
         db.session.commit()
         later_id = later.id
     # The newest round that has opened is the default: it has no answers yet.
@@ -216,9 +215,7 @@ def test_bad_arguments_are_json_400(client, data, query):
 
 def test_a_round_of_another_area_is_refused(app, client, data):
     with app.app_context():
-        ekero = db.session.scalar(select(Area).where(Area.slug == "ekero"))
-        other = SurveyRound(name="Bara Ekerö", opens_on=dt.date(2025, 1, 1), areas=[ekero])
-        db.session.add(other)
+        other = factories.survey_round("Bara Ekerö", dt.date(2025, 1, 1), areas=["ekero"])
         db.session.commit()
         other_id = other.id
     body = get_json(client, f"/api/v1/areas/bromma/lagesbild?round={other_id}", 404)
@@ -244,7 +241,7 @@ def test_an_unexpected_error_is_json_500(client, data, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "situation_picture", broken)
+    monkeypatch.setattr(pictures, "situation_picture", broken)
     body = get_json(client, "/api/v1/areas/bromma/lagesbild", 500)
     assert body == {
         "error": "internal_error",
@@ -256,7 +253,7 @@ def test_a_database_outage_is_json_503(client, data, monkeypatch):
     def down(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(views, "situation_picture", down)
+    monkeypatch.setattr(pictures, "situation_picture", down)
     response = client.get("/api/v1/areas/bromma/lagesbild")
     assert response.status_code == 503
     assert response.get_json()["error"] == "unavailable"
@@ -395,27 +392,18 @@ DATA = st.lists(
 def two_rounds(app):
     """A baseline and a follow-up round over Bromma, and a promise comparing them."""
     with app.app_context():
-        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
-        plan = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
         first = default_round_id()
-        second = SurveyRound(name="Uppföljning", opens_on=dt.date(2025, 1, 1), areas=[bromma])
-        db.session.add(second)
-        db.session.flush()
-        db.session.add(
-            Promise(
-                area_id=bromma.id,
-                title="Tryggare kvällar",
-                text="Mer närvaro.",
-                period_start=dt.date(2025, 1, 1),
-                period_end=dt.date(2025, 12, 31),
-                baseline_round_id=first,
-                followup_round_id=second.id,
-                indicators=[
-                    {"kind": "unsafe_share", "time": "evening"},
-                    {"kind": "problem_share", "problem": "alcohol"},
-                ],
-                places=[plan],
-            )
+        second = factories.survey_round("Uppföljning", dt.date(2025, 1, 1), areas=["bromma"])
+        factories.promise(
+            rounds=(first, second),
+            title="Tryggare kvällar",
+            text="Mer närvaro.",
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 12, 31),
+            indicators=[
+                {"kind": "unsafe_share", "time": "evening"},
+                {"kind": "problem_share", "problem": "alcohol"},
+            ],
         )
         db.session.commit()
         return [first, second.id]

@@ -3,69 +3,38 @@
 import datetime as dt
 
 from playwright.sync_api import expect
-from sqlalchemy import insert, select
 
 from survey.extensions import db
-from survey.models import Area, Dialogue, Place, Promise, PromiseActivity, Response, SurveyRound
+from tests.common import factories
 
 
 def _promise_with_figures(app) -> int:
     with app.app_context():
-        places = {p.slug: p for p in db.session.scalars(select(Place))}
-        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
-        before = SurveyRound(name="Hösten 2025", opens_on=dt.date(2025, 9, 1))
-        after = SurveyRound(name="Våren 2026", opens_on=dt.date(2026, 4, 1))
-        db.session.add_all([before, after])
-        db.session.flush()
-        base = {
-            "place_id": places["brommaplan"].id,
-            "submitted_on": dt.date(2025, 10, 1),
-            "questionnaire_version": 1,
-            "source": "web",
-        }
-        rows = (
-            [base | {"round_id": before.id, "safety_evening": "3", "safety_night": "4"}] * 20
-            + [base | {"round_id": before.id, "safety_evening": "1"}] * 30
-            + [base | {"round_id": after.id, "safety_evening": "1"}] * 45
-            + [base | {"round_id": after.id, "safety_evening": "4", "safety_night": "3"}] * 5
-        )
-        db.session.execute(insert(Response), rows)
-        promise = Promise(
-            area_id=bromma.id,
+        before, after = factories.rounds_before_and_after()
+        factories.answers("brommaplan", before, 20, safety_evening="3", safety_night="4")
+        factories.answers("brommaplan", before, 30, safety_evening="1")
+        factories.answers("brommaplan", after, 45, safety_evening="1")
+        factories.answers("brommaplan", after, 5, safety_evening="4", safety_night="3")
+        promise = factories.promise(
+            rounds=(before, after),
             title="Tryggare Brommaplan på kvällar och nätter",
             text="Polis och kommun ökar närvaron på kvällarna.\nBelysningen ses över.",
-            period_start=dt.date(2026, 1, 1),
-            period_end=dt.date(2026, 6, 30),
-            baseline_round_id=before.id,
-            followup_round_id=after.id,
             indicators=[
                 {"kind": "unsafe_share", "time": "evening"},
                 {"kind": "unsafe_share", "time": "night"},
             ],
-            places=[places["brommaplan"]],
+            activities=[
+                factories.activity("presence_patrol", dt.date(2026, 2, 1), hours=3.5),
+                factories.activity("alcohol_ban", dt.date(2026, 2, 9), count=4),
+            ],
         )
-        db.session.add(promise)
-        db.session.flush()
-        db.session.add_all(
-            [
-                PromiseActivity(
-                    promise_id=promise.id,
-                    held_on=dt.date(2026, 2, 1),
-                    kind="presence_patrol",
-                    hours=3.5,
-                ),
-                PromiseActivity(
-                    promise_id=promise.id, held_on=dt.date(2026, 2, 9), kind="alcohol_ban", count=4
-                ),
-                Dialogue(
-                    held_on=dt.date(2099, 3, 2),
-                    area_id=bromma.id,
-                    place_id=places["alvik"].id,
-                    kind="trygghetsvandring",
-                    organizer="Kommunpolis",
-                    notes="Inte offentligt",
-                ),
-            ]
+        factories.dialogue(
+            "bromma",
+            "alvik",
+            held_on=dt.date(2099, 3, 2),
+            kind="trygghetsvandring",
+            residents=0,
+            notes="Inte offentligt",
         )
         db.session.commit()
         return promise.id

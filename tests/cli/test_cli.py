@@ -4,7 +4,8 @@ import csv
 import io
 import json
 
-from survey.reports.raw_data import response_columns
+from survey.cli.data import EXPORT_FORMATS
+from survey.reports.raw_data import FORMATS, response_columns
 from tests.common.web import VALID_ANSWER, submit
 
 
@@ -58,6 +59,11 @@ def test_export_json_to_a_file(client, cli, tmp_path):
 def test_export_of_an_empty_database_is_valid(cli):
     assert json.loads(cli("export", "responses", "--format", "json").output) == []
     assert cli("export", "responses").output.strip() == "\ufeff" + ",".join(response_columns())
+
+
+def test_the_export_offers_exactly_the_formats_the_writers_write():
+    # The CLI writes the list out so that `trygghet --help` need not load the writers.
+    assert EXPORT_FORMATS == FORMATS
 
 
 def test_unknown_format_is_a_usage_error(cli):

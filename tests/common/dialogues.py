@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from survey.extensions import db
 from survey.models import Area, AuditEvent, Dialogue, DialogueIssue, Place
+from tests.common import factories
 from tests.common.web import local_today
 
 DAY = dt.date(2026, 3, 10)
@@ -54,20 +55,21 @@ def make_dialogue(app, ref, issues=(), **fields):
     """Store a dialogue (and issues, in order) directly; return its id."""
     values = resolve(VALID | fields, ref)
     with app.app_context():
-        dialogue = Dialogue(
+        stored = []
+        for issue in issues:
+            issue = resolve(issue, ref)
+            if issue.get("place_id"):
+                issue["place_id"] = int(issue["place_id"])
+            stored.append(DialogueIssue(**issue))
+        dialogue = factories.dialogue(
+            int(values["area_id"]),
+            int(values["place_id"]) if values["place_id"] else None,
+            issues=stored,
             held_on=dt.date.fromisoformat(values["held_on"]),
-            area_id=int(values["area_id"]),
-            place_id=int(values["place_id"]) if values["place_id"] else None,
             kind=values["kind"],
             residents=int(values["residents"]),
             organizer=values["organizer"],
         )
-        for position, issue in enumerate(issues, start=1):
-            issue = resolve(issue, ref)
-            if issue.get("place_id"):
-                issue["place_id"] = int(issue["place_id"])
-            dialogue.issues.append(DialogueIssue(position=position, **issue))
-        db.session.add(dialogue)
         db.session.commit()
         return dialogue.id
 

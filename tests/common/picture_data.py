@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from survey.extensions import db
-from survey.models import Area, CrimeCount, Dialogue, DialogueIssue, Place, Promise
+from tests.common import factories
 from tests.common.survey_data import add_responses, columns
 from tests.common.web import local_today
 
@@ -33,49 +31,33 @@ def build() -> None:
     # Ten more at Abrahamsberg: with Alvik's three hidden, the smallest place shown is hidden
     # too, so that the area total minus Brommaplan gives nothing small away.
     add_responses("abrahamsberg", columns(safety_evening=["2"] * 10))
-    bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
-    plan = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
-    dialogue = Dialogue(
+    plan = factories.find_place("brommaplan")
+    factories.dialogue(
+        "bromma",
+        plan,
         held_on=local_today() - dt.timedelta(days=20),
-        area_id=bromma.id,
-        place_id=plan.id,
-        kind="medborgardialog",
         residents=25,
-        organizer="Kommunpolis",
-    )
-    dialogue.issues.append(
-        DialogueIssue(
-            place_id=plan.id,
-            problem="alcohol",
-            times="evening",
-            raised_by=9,
-            quote="Berusade personer vid bussarna på kvällen.",
-        )
-    )
-    db.session.add(dialogue)
-    # Four years of a steady 10 a month, then a spike last month.
-    for back in range(1, 49):
-        db.session.add(
-            CrimeCount(
-                area_id=bromma.id,
-                month=month_back(back),
-                category="Misshandel",
-                count=31 if back == 1 else 10,
-                source="csv",
+        issues=[
+            factories.issue(
+                "alcohol",
+                place=plan,
+                times="evening",
+                raised_by=9,
+                quote="Berusade personer vid bussarna på kvällen.",
             )
-        )
-    db.session.add(
-        Promise(
-            area_id=bromma.id,
-            title="Tryggare Brommaplan på kvällen",
-            text="Mer närvaro av polis och ordningsvakter.",
-            period_start=local_today() - dt.timedelta(days=60),
-            period_end=local_today() + dt.timedelta(days=120),
-            indicators=[
-                {"kind": "unsafe_share", "time": "evening"},
-                {"kind": "crime", "category": "Misshandel"},
-            ],
-            places=[plan],
-        )
+        ],
+    )
+    # Four years of a steady 10 a month, then a spike last month.
+    factories.crime_counts({month_back(back): 31 if back == 1 else 10 for back in range(1, 49)})
+    factories.promise(
+        places=[plan],
+        title="Tryggare Brommaplan på kvällen",
+        text="Mer närvaro av polis och ordningsvakter.",
+        period_start=local_today() - dt.timedelta(days=60),
+        period_end=local_today() + dt.timedelta(days=120),
+        indicators=[
+            {"kind": "unsafe_share", "time": "evening"},
+            {"kind": "crime", "category": "Misshandel"},
+        ],
     )
     db.session.commit()

@@ -237,8 +237,17 @@ class Proxy:
     def restore(self) -> None:
         self._call(self._set("up"))
 
+    async def _cancel_links(self) -> None:
+        # Pipes still waiting on a reset connection; left pending, asyncio complains when the
+        # closed loop is collected ("Task was destroyed but it is pending").
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def close(self) -> None:
         self._call(self._set("down"))
+        self._call(self._cancel_links())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.imports.crime import normalise, parse_count
+from survey.imports.crime_rows import normalise, parse_count
 from survey.models import Area, AuditEvent, CrimeCount, Place
 
 AREAS = "the areas are Bromma, Ekerö, Hässelby-Vällingby"

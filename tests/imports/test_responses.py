@@ -361,7 +361,7 @@ def test_without_a_version_column_the_header_must_fit_the_live_version(
 
 
 def test_long_files_show_progress_on_stderr(app, cli, tmp_path, monkeypatch):
-    monkeypatch.setattr("survey.cli.IMPORT_PROGRESS_FROM_BYTES", 0)
+    monkeypatch.setattr("survey.cli.data.IMPORT_PROGRESS_FROM_BYTES", 0)
     result = import_file(cli, write(tmp_path, HEAD + GOOD))
     assert result.exit_code == 0
     assert "checking" in result.stderr

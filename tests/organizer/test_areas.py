@@ -12,9 +12,10 @@ from analysis.survey import Filters
 from survey.extensions import db
 from survey.models import Area, Dialogue, DialogueIssue, Place, SurveyRound
 from survey.organizer.areas import charts as area_charts
-from survey.reports import charts
+from survey.reports import charts, pictures
 from tests.common.picture_data import build
 from tests.common.survey_data import DAY, add_responses, columns
+from tests.common.web import VALID_ANSWER, Auth, submit
 
 DASHBOARD = "/organizer/areas/bromma"
 
@@ -239,3 +240,99 @@ def test_render_cache_is_bounded():
         cache.put(key, key.encode())
     assert cache.get("a") is None
     assert cache.get("c") == b"c"
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The situation pictures built, by area and filters, counted where the road builds them."""
+    built = []
+    real = pictures.situation_picture
+
+    def counting(conn, area, filters, *args, **kwargs):
+        built.append((area, filters))
+        return real(conn, area, filters, *args, **kwargs)
+
+    monkeypatch.setattr(pictures, "situation_picture", counting)
+    return built
+
+
+def _chart_urls(html: str) -> list[str]:
+    return [url.replace("&amp;", "&") for url in re.findall(r'<img src="([^"]+)"', html)]
+
+
+def test_a_dashboard_view_and_its_charts_build_the_picture_once(data, organizer, builds):
+    page = organizer.get(f"{DASHBOARD}?gender=woman")
+    assert page.status_code == 200
+    urls = _chart_urls(page.get_data(as_text=True))
+    assert len(urls) == 2
+    for url in urls:
+        assert organizer.get(url).status_code == 200
+    assert builds == [("bromma", Filters(gender="woman"))]
+
+
+def test_a_304_builds_and_draws_nothing(app, data, organizer, builds, monkeypatch):
+    etag = organizer.get(f"{DASHBOARD}/charts/problems.png").headers["ETag"]
+    assert len(builds) == 1
+    # Even a process that has just started, with nothing cached, answers from the tag alone.
+    pictures.cache_of(app).clear()
+    area_charts.CACHE.clear()
+    monkeypatch.setattr(charts, "problem_shares", lambda **_: pytest.fail("drawn"))
+    again = organizer.get(f"{DASHBOARD}/charts/problems.png", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == etag
+    assert len(builds) == 1
+
+
+def test_a_new_answer_builds_again(app, data, organizer, builds):
+    organizer.get(DASHBOARD + "?lang=en")
+    etag = organizer.get(f"{DASHBOARD}/charts/unsafe.svg?lang=en").headers["ETag"]
+    organizer.get(DASHBOARD + "?lang=en")
+    assert len(builds) == 1
+    with app.app_context():
+        before = pictures.data_version(db.session.connection())
+    resident = app.test_client()
+    assert submit(resident, "brommaplan", VALID_ANSWER).status_code == 303
+    with app.app_context():
+        assert pictures.data_version(db.session.connection()) != before
+    text = _text(organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True))
+    assert "26 answers counted" in text
+    assert len(builds) == 2
+    changed = organizer.get(
+        f"{DASHBOARD}/charts/unsafe.svg?lang=en", headers={"If-None-Match": etag}
+    )
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert len(builds) == 2  # the chart drew from the picture the page built
+
+
+def test_other_filters_and_languages_build_their_own_picture(data, organizer, builds):
+    for query in ("?lang=sv", "?lang=sv&gender=man", "?lang=en") * 2:
+        assert organizer.get(DASHBOARD + query).status_code == 200
+    assert len(builds) == 3
+    organizer.get("/organizer/areas")  # every area unfiltered; Bromma's is cached already
+    assert sorted(area for area, _ in builds) == [
+        "bromma",
+        "bromma",
+        "bromma",
+        "ekero",
+        "hasselby-vallingby",
+    ]
+
+
+def test_a_second_process_sees_the_first_ones_writes(app, make_app, data, users, builds):
+    other = make_app()  # a second app object on the same database: another process
+    clients = []
+    for each in (app, other):
+        client = each.test_client()
+        Auth(client).login("organizer")
+        clients.append(client)
+    first, second = (
+        _text(client.get(DASHBOARD + "?lang=en").get_data(as_text=True)) for client in clients
+    )
+    assert "25 answers counted" in first
+    assert "25 answers counted" in second
+    assert len(builds) == 2  # one per process: each keeps its own cache
+    assert submit(app.test_client(), "brommaplan", VALID_ANSWER).status_code == 303
+    again = _text(clients[1].get(DASHBOARD + "?lang=en").get_data(as_text=True))
+    assert "26 answers counted" in again
+    assert len(builds) == 3

@@ -1,10 +1,9 @@
 """Citizen promises: record, edit and delete them, log activities, read the follow-up."""
 
-import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import (
@@ -12,9 +11,9 @@ from survey.models import (
     Place,
     Promise,
     PromiseActivity,
-    Response,
     SurveyRound,
 )
+from tests.common import factories
 from tests.common.web import post_form
 
 NEW = "/organizer/promises/new"
@@ -106,8 +105,9 @@ def test_create_a_promise(app, org, ref):
     assert created.details["places"] == ["alvik", "brommaplan"]
     page = org.get(f"/organizer/promises/{promise.id}").get_data(as_text=True)
     assert "The promise is saved." in page
-    assert "Unsafe share: Evening (18–22)" in page
-    assert "Reported crime: Rån" in page
+    # The indicators are named as on the public follow-up and in the PDF (survey.labels).
+    assert "Feel unsafe: Evening (18–22)" in page
+    assert "Reported crimes: Rån" in page
     assert "Not enough data" in page
     listing = org.get("/organizer/promises").get_data(as_text=True)
     assert "Tryggare Brommaplan" in listing
@@ -303,24 +303,12 @@ def test_delete_a_promise_with_its_activities(app, org, ref):
 
 def test_the_follow_up_shows_figures_and_hides_small_cells(app, org, ref):
     with app.app_context():
-        before = SurveyRound(name="Hösten 2025", opens_on=dt.date(2025, 9, 1))
-        after = SurveyRound(name="Våren 2026", opens_on=dt.date(2026, 4, 1))
-        db.session.add_all([before, after])
-        db.session.flush()
-        base = {
-            "place_id": ref["place"]["brommaplan"],
-            "submitted_on": dt.date(2025, 10, 1),
-            "questionnaire_version": 1,
-            "source": "web",
-        }
-        rows = (
-            [base | {"round_id": before.id, "safety_evening": "3", "safety_night": "4"}] * 20
-            + [base | {"round_id": before.id, "safety_evening": "3", "safety_night": "2"}] * 10
-            + [base | {"round_id": before.id, "safety_evening": "1"}] * 20
-            + [base | {"round_id": after.id, "safety_evening": "1"}] * 45
-            + [base | {"round_id": after.id, "safety_evening": "4", "safety_night": "3"}] * 5
-        )
-        db.session.execute(insert(Response), rows)
+        before, after = factories.rounds_before_and_after()
+        factories.answers("brommaplan", before, 20, safety_evening="3", safety_night="4")
+        factories.answers("brommaplan", before, 10, safety_evening="3", safety_night="2")
+        factories.answers("brommaplan", before, 20, safety_evening="1")
+        factories.answers("brommaplan", after, 45, safety_evening="1")
+        factories.answers("brommaplan", after, 5, safety_evening="4", safety_night="3")
         db.session.commit()
         ids = (str(before.id), str(after.id))
     promise = create(

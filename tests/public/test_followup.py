@@ -16,9 +16,6 @@ from analysis.followup import followup
 from survey.extensions import db
 from survey.models import (
     Area,
-    CrimeCount,
-    Dialogue,
-    DialogueIssue,
     Place,
     Promise,
     PromiseActivity,
@@ -26,6 +23,7 @@ from survey.models import (
     SurveyRound,
 )
 from survey.public.followup_services import area_followups
+from tests.common import factories
 
 THRESHOLD = 10
 ANSWERED = ("1", "2", "3", "4", "avoid")
@@ -43,41 +41,23 @@ def _places(app) -> dict[str, Place]:
 
 def _rounds(app) -> tuple[int, int]:
     with app.app_context():
-        before = SurveyRound(name="Hösten 2025", opens_on=dt.date(2025, 9, 1))
-        after = SurveyRound(name="Våren 2026", opens_on=dt.date(2026, 4, 1))
-        db.session.add_all([before, after])
+        before, after = factories.rounds_before_and_after()
         db.session.commit()
         return before.id, after.id
 
 
 def _answers(place_id: int, round_id: int, values: list[str], **extra: str) -> list[dict]:
-    base = {
-        "place_id": place_id,
-        "round_id": round_id,
-        "submitted_on": dt.date(2025, 10, 1),
-        "questionnaire_version": 1,
-        "source": "web",
-    }
-    return [base | {"safety_evening": value} | extra for value in values]
+    """Rows for a bulk insert: one answer per evening value."""
+    return [
+        row
+        for value in values
+        for row in factories.answer_rows(place_id, round_id, **({"safety_evening": value} | extra))
+    ]
 
 
 def _promise(app, rounds, places: list[str], title: str = "Tryggare Brommaplan", **extra) -> int:
     with app.app_context():
-        chosen = list(db.session.scalars(select(Place).where(Place.slug.in_(places))))
-        area_id = db.session.scalar(select(Area.id).where(Area.slug == "bromma"))
-        promise = Promise(
-            area_id=area_id,
-            title=title,
-            text=extra.pop("text", "Polis och kommun ökar närvaron på kvällarna."),
-            period_start=dt.date(2026, 1, 1),
-            period_end=dt.date(2026, 6, 30),
-            baseline_round_id=rounds[0],
-            followup_round_id=rounds[1],
-            indicators=extra.pop("indicators", [{"kind": "unsafe_share", "time": "evening"}]),
-            places=chosen,
-            **extra,
-        )
-        db.session.add(promise)
+        promise = factories.promise(places=places, rounds=rounds, title=title, **extra)
         db.session.commit()
         return promise.id
 
@@ -104,29 +84,17 @@ def _world(app) -> dict[str, Any]:
             {"kind": "unsafe_share", "time": "evening"},
             {"kind": "unsafe_share", "time": "night"},
         ],
+        activities=[
+            factories.activity(
+                "presence_patrol",
+                dt.date(2026, 2, 1),
+                hours=3.5,
+                note="Patrullen mötte Anna Andersson",
+            ),
+            factories.activity("presence_patrol", dt.date(2026, 2, 8), hours=2),
+            factories.activity("alcohol_ban", dt.date(2026, 2, 9), count=4),
+        ],
     )
-    with app.app_context():
-        db.session.add_all(
-            [
-                PromiseActivity(
-                    promise_id=promise_id,
-                    held_on=dt.date(2026, 2, 1),
-                    kind="presence_patrol",
-                    hours=3.5,
-                    note="Patrullen mötte Anna Andersson",
-                ),
-                PromiseActivity(
-                    promise_id=promise_id,
-                    held_on=dt.date(2026, 2, 8),
-                    kind="presence_patrol",
-                    hours=2,
-                ),
-                PromiseActivity(
-                    promise_id=promise_id, held_on=dt.date(2026, 2, 9), kind="alcohol_ban", count=4
-                ),
-            ]
-        )
-        db.session.commit()
     return {"places": places, "rounds": rounds, "promise": promise_id}
 
 
@@ -332,14 +300,13 @@ def test_taking_part_shows_the_next_round_when_none_is_open(app, client):
 
 
 def test_only_the_next_open_dialogue_is_announced_without_details(app, client):
-    places = _places(app)
     with app.app_context():
-        area_id = places["alvik"].area_id
 
-        def dialogue(day: dt.date, kind: str, **extra: Any) -> Dialogue:
-            return Dialogue(
+        def dialogue(day: dt.date, kind: str, place: str | None = None, **extra: Any) -> None:
+            factories.dialogue(
+                "bromma",
+                place,
                 held_on=day,
-                area_id=area_id,
                 kind=kind,
                 organizer="Kommunpolis Kalle Karlsson",
                 notes="Hemlig anteckning",
@@ -347,17 +314,16 @@ def test_only_the_next_open_dialogue_is_announced_without_details(app, client):
                 **extra,
             )
 
-        walk = dialogue(dt.date(2099, 3, 2), "trygghetsvandring", place_id=places["alvik"].id)
-        walk.issues = [DialogueIssue(problem="alcohol", quote="Citat från en boende")]
-        db.session.add_all(
-            [
-                dialogue(dt.date(2020, 1, 1), "medborgardialog"),  # in the past
-                dialogue(dt.date(2099, 1, 1), "medarbetardialog"),  # police staff only
-                dialogue(dt.date(2099, 2, 1), "samverkansmote"),  # partners only
-                walk,
-                dialogue(dt.date(2099, 4, 1), "medborgardialog"),  # not the next one
-            ]
+        dialogue(dt.date(2020, 1, 1), "medborgardialog")  # in the past
+        dialogue(dt.date(2099, 1, 1), "medarbetardialog")  # police staff only
+        dialogue(dt.date(2099, 2, 1), "samverkansmote")  # partners only
+        dialogue(
+            dt.date(2099, 3, 2),
+            "trygghetsvandring",
+            "alvik",
+            issues=[factories.issue("alcohol", quote="Citat från en boende")],
         )
+        dialogue(dt.date(2099, 4, 1), "medborgardialog")  # not the next one
         db.session.commit()
     page = _main(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
     assert "Next: Safety walk on March 2, 2099, Alvik." in page
@@ -372,18 +338,10 @@ def test_only_the_next_open_dialogue_is_announced_without_details(app, client):
 def test_crime_indicators_show_counts_and_the_rate_ratio(app, client):
     rounds = _rounds(app)
     with app.app_context():
-        area_id = _bromma().id
-        for month, count in ((10, 30), (11, 30), (12, 30), (1, 10), (2, 10), (3, 10)):
-            year = 2025 if month > 6 else 2026
-            db.session.add(
-                CrimeCount(
-                    area_id=area_id,
-                    month=dt.date(year, month, 1),
-                    category="Misshandel",
-                    count=count,
-                    source="csv",
-                )
-            )
+        months = ((10, 30), (11, 30), (12, 30), (1, 10), (2, 10), (3, 10))
+        factories.crime_counts(
+            {dt.date(2025 if month > 6 else 2026, month, 1): count for month, count in months}
+        )
         db.session.commit()
     promise_id = _promise(
         app,

@@ -26,7 +26,7 @@ from analysis.survey import TIMES, Filters
 from survey.extensions import db
 from survey.models import Response
 from survey.reports.writers import write_pictures
-from tests.analysis.test_suppression import ANSWER, check
+from tests.common.suppression import ANSWER, check
 from tests.common.survey_data import add_responses
 
 #: Columns of a CSV/XLSX table that carry a figure of the row's cell.

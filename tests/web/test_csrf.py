@@ -6,8 +6,16 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Base
+from tests.common.routes import ROUTES, sample_objects
 from tests.common.web import csrf_token
-from tests.organizer.test_authorization import ROUTES, sample  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def sample(app, users):
+    """One of each object the organizer routes act on; their ids and slugs."""
+    with app.app_context():
+        return sample_objects(users["organizer"])
+
 
 #: Routes that need no CSRF token, with the reason. None: the JSON API only reads.
 EXEMPT: dict[str, str] = {}

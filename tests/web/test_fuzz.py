@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.imports.crime import CATEGORY_MAX, import_crime
-from survey.imports.responses import ImportRefused, import_responses
+from survey.imports import ImportRefused
+from survey.imports.crime import import_crime
+from survey.imports.crime_rows import CATEGORY_MAX
+from survey.imports.responses import import_responses
 from survey.models import (
     DIALOGUE_KINDS,
     SOURCES,
@@ -32,8 +34,8 @@ from survey.models import (
     SurveyRound,
     User,
 )
-from survey.organizer.dialogues.forms import MAX_COUNT
 from survey.questionnaire import builtin
+from survey.web.fields import MAX_COUNT
 from tests.common.fuzz_bodies import Body, bodies, csv_files, event_files, first_value
 from tests.common.web import ACCOUNTS, VALID_ANSWER, csrf_token, local_today
 

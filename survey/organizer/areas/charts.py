@@ -1,9 +1,11 @@
-"""The dashboard's charts: what each one draws, its content hash, and a bounded render cache.
+"""The dashboard's charts: what each one draws, its entity tag, and a bounded render cache.
 
-The cache key is a hash of everything a chart is drawn from (its slice of the situation
-picture, its labels, the format), so a cached image can never be stale: new answers change
-the data, hence the key. That keeps the rule of no in-process caches of data that others
-write, while a page view does not redraw a chart that has not changed.
+A chart's entity tag comes from the key of the picture it is drawn from (area, filters,
+language, the data version read from the database) with the chart's name and format, so a
+request that revalidates gets its 304 without the picture being built or anything drawn.
+The render cache is keyed by a hash of everything a chart is actually drawn from (its slice
+of the picture, its words, the format), so a cached image can never be stale and a new data
+version that leaves a chart as it was does not redraw it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from survey.reports import charts
+from survey.reports.pictures import PictureKey
 
 from .summary import problem_rows
 
@@ -40,8 +43,7 @@ def chart_input(name: str, picture: dict[str, Any], locale: str) -> dict[str, An
     if name == "problems":
         return {
             "rows": problem_rows(picture, locale),
-            "xlabel": _("Per cent who call it a big problem"),
-            "too_few": _("too few answers"),
+            "locale": locale,
         }
     raise KeyError(name)
 
@@ -51,12 +53,17 @@ def _drawer(name: str) -> Callable[..., bytes]:
     return {"unsafe": charts.unsafe_by_time, "problems": charts.problem_shares}[name]
 
 
-def chart_etag(name: str, fmt: str, inputs: dict[str, Any]) -> str:
-    """A strong entity tag: the hash of the chart's inputs, its format and the code version."""
+def chart_etag(name: str, fmt: str, key: PictureKey) -> str:
+    """A strong entity tag from the picture's key (no picture needed), the chart and the code."""
+    payload = json.dumps([CHART_VERSION, name, fmt, key.token()])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+
+
+def _content_hash(name: str, fmt: str, inputs: dict[str, Any]) -> str:
     payload = json.dumps(
         [CHART_VERSION, name, fmt, inputs], sort_keys=True, ensure_ascii=False, default=str
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class RenderCache:
@@ -89,8 +96,9 @@ class RenderCache:
 CACHE = RenderCache(CACHE_SIZE)
 
 
-def render(name: str, fmt: str, inputs: dict[str, Any], key: str) -> bytes:
+def render(name: str, fmt: str, inputs: dict[str, Any]) -> bytes:
     """The image for these inputs, drawn only when the cache does not hold it yet."""
+    key = _content_hash(name, fmt, inputs)
     image = CACHE.get(key)
     if image is None:
         image = _drawer(name)(**inputs, fmt=fmt)

@@ -13,9 +13,8 @@ from wtforms.validators import Optional, ValidationError
 from analysis.survey import Filters
 from survey.extensions import db
 from survey.models import SurveyRound
-from survey.public.forms import INVALID_CHOICE
 from survey.questionnaire import builtin, text
-from survey.web.fields import DateInputField
+from survey.web.fields import INVALID_CHOICE, DateInputField
 
 #: The query parameters of the filter form, in the order they appear in links.
 FILTER_KEYS = ("round", "date_from", "date_to", "gender", "age_band")

@@ -5,40 +5,27 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.survey import Filters
+from survey import labels
 from survey.extensions import db
+from survey.reports import pictures
+from survey.reports.figures import TIMES, heat_level, place_ranking
 
 from .. import bp, menu_item, organizer_required
-from ..dialogues.forms import TIME_LABELS, problem_labels
-from ..promises.views import STATUS_LABELS
 from .charts import CHART_NAMES, FORMATS, alt_text, chart_etag, chart_input, render
 from .forms import AreaFilterForm, filter_query, read_filters
-from .summary import (
-    TIMES,
-    all_pictures,
-    comment_topics,
-    heat_level,
-    load_picture,
-    place_names,
-    place_ranking,
-    problem_rows,
-)
+from .summary import comment_topics, place_names, problem_rows
 
 menu_item("organizer.areas", _l("Situation picture"))
 
 TEMPLATES = "organizer/areas/"
 #: Browsers may reuse a chart this long without asking; after that a 304 is cheap.
 CHART_MAX_AGE = 60
-GROUP_LABELS = {
-    "residents": _l("Residents"),
-    "partners": _l("Partners"),
-    "staff": _l("Police staff"),
-}
 
 
 def _locale() -> str:
@@ -51,9 +38,18 @@ def _filter_form() -> tuple[AreaFilterForm, Filters]:
     return form, (form.filters() if form.validate() else Filters())
 
 
-def _picture_or_404(slug: str, filters: Filters) -> dict[str, Any]:
+def _picture_key(slug: str, filters: Filters) -> pictures.PictureKey:
+    """The key of the picture this request shows; reads the data version (one query)."""
+    suppress_below = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    return pictures.picture_key(
+        db.session.connection(), slug, filters, suppress_below, locale=_locale()
+    )
+
+
+def _picture_or_404(key: pictures.PictureKey) -> dict[str, Any]:
+    """The picture of the key, from this process's cache or built now (read it, never change it)."""
     try:
-        return load_picture(db.session, slug, filters, _locale())
+        return pictures.cache_of(current_app).picture(db.session.connection(), key)
     except LookupError:
         abort(404)
 
@@ -65,15 +61,21 @@ def _with_query(path: str, query: dict[str, str]) -> str:
 @bp.get("/areas")
 @organizer_required
 def areas():
-    pictures = all_pictures(db.session, _locale())
-    return render_template(TEMPLATES + "overview.html", pictures=pictures)
+    every = pictures.every_area(
+        pictures.cache_of(current_app),
+        db.session.connection(),
+        current_app.config["TRYGGHET_SUPPRESS_BELOW"],
+        _locale(),
+    )
+    return render_template(TEMPLATES + "overview.html", pictures=every)
 
 
 @bp.get("/areas/<area>")
 @organizer_required
 def area(area: str):
     form, filters = _filter_form()
-    picture = _picture_or_404(area, filters)
+    # Built once here; the chart requests this page makes find it in the cache.
+    picture = _picture_or_404(_picture_key(area, filters))
     query = filter_query(filters)
     locale = _locale()
     topics, untagged, area_id = comment_topics(db.session, area, filters)
@@ -84,10 +86,10 @@ def area(area: str):
         picture=picture,
         query=query,
         times=TIMES,
-        time_labels=TIME_LABELS,
-        problems=problem_labels(locale),
-        groups=GROUP_LABELS,
-        statuses=STATUS_LABELS,
+        time_labels=labels.TIMES,
+        problems=labels.problems(locale),
+        groups=labels.GROUPS,
+        statuses=labels.STATUSES,
         ranking=place_ranking(picture),
         problem_rows=problem_rows(picture, locale),
         heat_level=heat_level,
@@ -134,13 +136,14 @@ def area_chart(area: str, name: str, fmt: str):
             status=400,
             mimetype="text/plain",
         )
-    picture = _picture_or_404(area, filters)
-    inputs = chart_input(name, picture, _locale())
-    key = chart_etag(name, fmt, inputs)
+    key = _picture_key(area, filters)
+    etag = chart_etag(name, fmt, key)
     headers = {"Cache-Control": f"private, max-age={CHART_MAX_AGE}", "Vary": "Cookie"}
-    if request.if_none_match.contains(key):
+    if request.if_none_match.contains(etag):
+        # The tag names the data version: nothing has changed, so nothing is built or drawn.
         response = Response(status=304, headers=headers)
     else:
-        response = Response(render(name, fmt, inputs, key), mimetype=FORMATS[fmt], headers=headers)
-    response.set_etag(key)
+        inputs = chart_input(name, _picture_or_404(key), key.locale)
+        response = Response(render(name, fmt, inputs), mimetype=FORMATS[fmt], headers=headers)
+    response.set_etag(etag)
     return response

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from survey.db import or_404
 from survey.extensions import db
-from survey.models import Response
 from survey.services.comments import (
     TagError,
     add_tag,
@@ -59,13 +59,6 @@ def _back_to_list(target: str | None, response_id: int):
     return redirect(path.split("#", 1)[0] + f"#comment-{response_id}", code=303)
 
 
-def _commented_or_404(response_id: int) -> Response:
-    response = commented_response(db.session, response_id)
-    if response is None:
-        abort(404)
-    return response
-
-
 @bp.get("/comments")
 @organizer_required
 def comments():
@@ -92,7 +85,7 @@ def comments():
 @bp.post("/comments/<int:response_id>/tags")
 @organizer_required
 def add_comment_tag(response_id: int):
-    response = _commented_or_404(response_id)
+    response = or_404(commented_response(db.session, response_id))
     locale = str(get_locale())
     form = _tag_form(response_id, locale)
     if not form.validate_on_submit():
@@ -125,7 +118,7 @@ def add_comment_tag(response_id: int):
 @bp.post("/comments/<int:response_id>/tags/<tag>/delete")
 @organizer_required
 def remove_comment_tag(response_id: int, tag: str):
-    response = _commented_or_404(response_id)
+    response = or_404(commented_response(db.session, response_id))
     form = NextForm()
     try:
         removed = remove_tag(db.session, response, normalize_tag(tag))

@@ -8,113 +8,14 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    Field,
-    IntegerField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    StopValidation,
-    ValidationError,
-)
+from wtforms import Field, RadioField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from survey import clock
-from survey.models import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Area, DialogueIssue, Place
-from survey.public.forms import CheckboxGroupField, no_control_characters, optional_choice
-from survey.questionnaire import builtin, text
-from survey.web.fields import REQUIRED, DateInputField
+from survey import clock, labels
+from survey.models import DIALOGUE_KINDS, TIMES_OF_DAY, Area, DialogueIssue, Place
+from survey.web import fields
 
-KIND_LABELS = {
-    "medborgardialog": _l("Citizen dialogue"),
-    "samverkansmote": _l("Meeting with cooperation partners"),
-    "medarbetardialog": _l("Staff dialogue"),
-    "trygghetsvandring": _l("Safety walk"),
-    "digital": _l("Digital dialogue"),
-    "stand": _l("Stand"),
-}
-TIME_LABELS = {
-    "day": _l("Daytime (06–15)"),
-    "afternoon": _l("Afternoon (15–18)"),
-    "evening": _l("Evening (18–22)"),
-    "night": _l("Night (22–06)"),
-}
-WEIGHT_LABELS = {1: _l("1 – low"), 2: _l("2 – medium"), 3: _l("3 – high")}
-#: Larger counts are typing mistakes (and would overflow the database's integers).
-MAX_COUNT = 100_000
-INVALID_CHOICE = _l("Choose one of the options shown.")
-WHOLE_NUMBER = _l("Enter a whole number, like 12.")
-
-
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value to an id; blank is None, anything else not a number is -1."""
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not among the choices, so the field says "choose one of the options"
-
-
-def problem_labels(locale: str) -> dict[str, str]:
-    """Each issue problem key with the questionnaire's label in this language, plus Other."""
-    catalogue = builtin(1)
-    labels = {
-        key: text(catalogue.item(f"problem_{key}").label, locale)
-        for key in ISSUE_PROBLEMS
-        if key != "other"
-    }
-    labels["other"] = _("Other")
-    return labels
-
-
-def _clean_text(value: str | None) -> str | None:
-    # Browsers count a line break as one character for maxlength but send CRLF.
-    if value is None:
-        return None
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _long_text(label: Any, limit: int, description: Any = None) -> TextAreaField:
-    return TextAreaField(
-        label,
-        validators=[
-            Optional(),
-            Length(max=limit, message=_l("Write at most %(max)d characters.", max=limit)),
-            no_control_characters,
-        ],
-        filters=[_clean_text],
-        description=description,
-        render_kw={"maxlength": limit, "rows": 4},
-    )
-
-
-class WholeNumberField(IntegerField):
-    """A whole number; blank means ``blank``; one clear message for anything else."""
-
-    def __init__(self, *args: Any, blank: int | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("invalid_value_message", WHOLE_NUMBER)
-        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
-        super().__init__(*args, **kwargs)
-        self.blank = blank
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and not valuelist[0].strip():
-            self.data = self.blank
-            return
-        super().process_formdata(valuelist)
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        if self.process_errors:  # not a number: the range check would only repeat it
-            raise StopValidation()
+KIND_CHOICES = [SelectChoice(key, labels.DIALOGUE_KINDS[key]) for key in DIALOGUE_KINDS]
 
 
 def not_in_future(_form: FlaskForm, field: Field) -> None:
@@ -122,67 +23,47 @@ def not_in_future(_form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("The date cannot be in the future."))
 
 
-def place_choices(groups: Iterable[tuple[str | None, Iterable[Place]]]) -> list[SelectChoice]:
-    """A blank option, then the places, in an option group per area when it is named."""
-    choices = [SelectChoice("", _("No particular place"))]
-    for group, places in groups:
-        choices += [SelectChoice(str(p.id), p.name, optgroup=group) for p in places]
-    return choices
-
-
-def _with(places: Iterable[Place], place: Place | None) -> list[Place]:
-    # The place already chosen stays a valid choice, even when it has been retired since.
-    places = list(places)
-    return places + [place] if place is not None and place not in places else places
-
-
-def _participants(label: Any) -> WholeNumberField:
-    return WholeNumberField(
-        label,
-        blank=0,
-        default=0,
-        validators=[NumberRange(0, MAX_COUNT, _l("Enter a number from 0 to %(max)s."))],
+def _participants(label: Any) -> fields.WholeNumberField:
+    return fields.WholeNumberField(
+        label, blank=0, default=0, validators=[fields.in_range(0, fields.MAX_COUNT)]
     )
+
+
+#: The dialogue form's fields, named as the model's columns.
+DIALOGUE_FIELDS = (
+    "held_on",
+    "area_id",
+    "place_id",
+    "kind",
+    "residents",
+    "partners",
+    "staff",
+    "organizer",
+    "notes",
+)
 
 
 class DialogueForm(FlaskForm):
-    held_on = DateInputField(
-        _l("Date"), validators=[InputRequired(REQUIRED), not_in_future], default=clock.today
+    held_on = fields.DateInputField(
+        _l("Date"), validators=[InputRequired(fields.REQUIRED), not_in_future], default=clock.today
     )
-    area_id = SelectField(
-        _l("Area"),
-        coerce=optional_id,
-        validators=[InputRequired(_l("Choose an area."))],
-        invalid_choice_message=INVALID_CHOICE,
+    area_id = fields.choice_field(
+        SelectField, _l("Area"), required=_l("Choose an area."), coerce=fields.optional_id
     )
-    place_id = SelectField(
-        _l("Place"),
-        coerce=optional_id,
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
-        description=_l("Optional. It must lie in the chosen area."),
-    )
-    kind = RadioField(
+    place_id = fields.place_field(description=_l("Optional. It must lie in the chosen area."))
+    kind = fields.choice_field(
+        RadioField,
         _l("Kind of dialogue"),
-        choices=[SelectChoice(key, KIND_LABELS[key]) for key in DIALOGUE_KINDS],
-        validators=[InputRequired(_l("Choose the kind of dialogue."))],
-        invalid_choice_message=INVALID_CHOICE,
+        required=_l("Choose the kind of dialogue."),
+        choices=KIND_CHOICES,
     )
-    residents = _participants(_l("Residents"))
-    partners = _participants(_l("Partners"))
-    staff = _participants(_l("Police staff"))
-    organizer = StringField(
-        _l("Organizer"),
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=200, message=_l("Write at most %(max)d characters.", max=200)),
-            no_control_characters,
-        ],
-        filters=[_clean_text],
-        description=_l("Who led the dialogue: a name or a unit."),
-        render_kw={"maxlength": 200},
+    residents = _participants(labels.GROUPS["residents"])
+    partners = _participants(labels.GROUPS["partners"])
+    staff = _participants(labels.GROUPS["staff"])
+    organizer = fields.text_line(
+        _l("Organizer"), 200, description=_l("Who led the dialogue: a name or a unit.")
     )
-    notes = _long_text(_l("Notes"), 5000)
+    notes = fields.text_area(_l("Notes"), 5000)
 
     #: Areas of the places of the dialogue's issues: the dialogue must stay in that area.
     issue_areas: frozenset[int] | set[int] = frozenset()
@@ -190,14 +71,17 @@ class DialogueForm(FlaskForm):
     def __init__(self, *args: Any, areas: list[Area], place: Place | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         groups = [
-            (area.name, _with(area.places, place if place and place.area_id == area.id else None))
+            (
+                area.name,
+                fields.with_chosen(
+                    area.places, place if place and place.area_id == area.id else None
+                ),
+            )
             for area in areas
         ]
         self._places = {p.id: p for _, places in groups for p in places}
-        self.area_id.choices = [SelectChoice("", _("Choose an area"))] + [
-            SelectChoice(str(area.id), area.name) for area in areas
-        ]
-        self.place_id.choices = place_choices(groups)
+        self.area_id.choices = fields.named_choices(_("Choose an area"), areas)
+        self.place_id.choices = fields.place_choices(groups)
 
     def validate_area_id(self, field: Field) -> None:
         if any(area_id != field.data for area_id in self.issue_areas):
@@ -213,56 +97,31 @@ class DialogueForm(FlaskForm):
 
     def values(self) -> dict[str, Any]:
         """The validated values, named as the model's columns."""
-        return {
-            "held_on": self.held_on.data,
-            "area_id": self.area_id.data,
-            "place_id": self.place_id.data,
-            "kind": self.kind.data,
-            "residents": self.residents.data,
-            "partners": self.partners.data,
-            "staff": self.staff.data,
-            "organizer": self.organizer.data,
-            "notes": self.notes.data or None,
-        }
+        return fields.values_of(self, *DIALOGUE_FIELDS)
+
+
+#: The issue form's fields that are stored as they are (the times are joined).
+ISSUE_FIELDS = ("place_id", "problem", "raised_by", "weight", "quote", "measure")
 
 
 class IssueForm(FlaskForm):
-    place_id = SelectField(
-        _l("Place"),
-        coerce=optional_id,
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    problem = RadioField(
-        _l("Problem"),
-        validators=[InputRequired(_l("Choose a problem."))],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    times = CheckboxGroupField(
-        _l("Times of day"),
-        choices=[SelectChoice(key, TIME_LABELS[key]) for key in TIMES_OF_DAY],
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
-        description=_l("Optional. Tick every time it concerns."),
-    )
-    raised_by = WholeNumberField(
+    place_id = fields.place_field()
+    problem = fields.choice_field(RadioField, _l("Problem"), required=_l("Choose a problem."))
+    times = fields.times_field(description=_l("Optional. Tick every time it concerns."))
+    raised_by = fields.count_field(
         _l("How many raised it"),
-        validators=[
-            Optional(),
-            NumberRange(1, MAX_COUNT, _l("Enter a number from 1 to %(max)s.")),
-        ],
+        low=1,
         description=_l("Give either this number or a weight, not both."),
     )
-    weight = RadioField(
+    weight = fields.choice_field(
+        RadioField,
         _l("Weight"),
-        coerce=optional_id,
-        choices=[SelectChoice(str(key), label) for key, label in WEIGHT_LABELS.items()],
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
+        coerce=fields.optional_id,
+        choices=[SelectChoice(str(key), label) for key, label in labels.WEIGHTS.items()],
         description=_l("How much it weighed in the dialogue, when no one counted."),
     )
-    quote = _long_text(_l("Quote or note"), 2000)
-    measure = _long_text(_l("Proposed measure"), 2000)
+    quote = fields.text_area(_l("Quote or note"), 2000)
+    measure = fields.text_area(_l("Proposed measure"), 2000)
 
     def __init__(
         self,
@@ -273,9 +132,9 @@ class IssueForm(FlaskForm):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.place_id.choices = place_choices([(None, _with(places, place))])
+        self.place_id.choices = fields.place_choices([(None, fields.with_chosen(places, place))])
         self.problem.choices = [
-            SelectChoice(key, label) for key, label in problem_labels(locale).items()
+            SelectChoice(key, label) for key, label in labels.problems(locale).items()
         ]
 
     def validate_weight(self, field: Field) -> None:
@@ -285,21 +144,14 @@ class IssueForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """The validated values, named as the model's columns (times joined by ';')."""
         chosen = set(self.times.data or ())
-        return {
-            "place_id": self.place_id.data,
-            "problem": self.problem.data,
-            "times": ";".join(t for t in TIMES_OF_DAY if t in chosen) or None,
-            "raised_by": self.raised_by.data,
-            "weight": self.weight.data,
-            "quote": self.quote.data or None,
-            "measure": self.measure.data or None,
+        return fields.values_of(self, *ISSUE_FIELDS) | {
+            "times": ";".join(t for t in TIMES_OF_DAY if t in chosen) or None
         }
 
 
 def issue_data(issue: DialogueIssue) -> dict[str, Any]:
     """An issue's stored values as the issue form's data (times as a list)."""
-    names = ("place_id", "problem", "raised_by", "weight", "quote", "measure")
-    return {name: getattr(issue, name) for name in names} | {
+    return {name: getattr(issue, name) for name in ISSUE_FIELDS} | {
         "times": issue.times.split(";") if issue.times else []
     }
 
@@ -310,26 +162,15 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    area = SelectField(
-        _l("Area"),
-        coerce=optional_id,
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    kind = SelectField(
-        _l("Kind"), validators=[optional_choice()], invalid_choice_message=INVALID_CHOICE
-    )
-    date_from = DateInputField(_l("From"), validators=[Optional()])
-    date_to = DateInputField(_l("To"), validators=[Optional()])
+    area = fields.choice_field(SelectField, _l("Area"), coerce=fields.optional_id)
+    kind = fields.choice_field(SelectField, _l("Kind"))
+    date_from = fields.DateInputField(_l("From"), validators=[Optional()])
+    date_to = fields.DateInputField(_l("To"), validators=[Optional()])
 
     def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.area.choices = [SelectChoice("", _("All areas"))] + [
-            SelectChoice(str(area.id), area.name) for area in areas
-        ]
-        self.kind.choices = [SelectChoice("", _("All kinds"))] + [
-            SelectChoice(key, KIND_LABELS[key]) for key in DIALOGUE_KINDS
-        ]
+        self.area.choices = fields.named_choices(_("All areas"), areas)
+        self.kind.choices = [SelectChoice("", _("All kinds")), *KIND_CHOICES]
 
     def validate_date_to(self, field: Field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

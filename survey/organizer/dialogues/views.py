@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from survey import labels
+from survey.db import or_404
 from survey.extensions import db
 from survey.models import Dialogue, DialogueIssue
 from survey.services.dialogues import (
     LIST_LIMIT,
     add_issue,
     create_dialogue,
-    current_places,
     delete_dialogue,
     delete_issue,
     get_dialogue,
@@ -23,19 +24,11 @@ from survey.services.dialogues import (
     update_dialogue,
     update_issue,
 )
+from survey.services.places import current_places
 from survey.services.responses import areas_with_places
 
 from .. import bp, menu_item, organizer_required
-from .forms import (
-    KIND_LABELS,
-    TIME_LABELS,
-    WEIGHT_LABELS,
-    DialogueForm,
-    FilterForm,
-    IssueForm,
-    issue_data,
-    problem_labels,
-)
+from .forms import DialogueForm, FilterForm, IssueForm, issue_data
 
 menu_item("organizer.dialogues", _l("Dialogues"))
 
@@ -45,10 +38,10 @@ TEMPLATES = "organizer/dialogues/"
 def _labels() -> dict[str, object]:
     """The readable names the templates show for stored keys."""
     return {
-        "kinds": KIND_LABELS,
-        "times": TIME_LABELS,
-        "weights": WEIGHT_LABELS,
-        "problems": problem_labels(str(get_locale())),
+        "kinds": labels.DIALOGUE_KINDS,
+        "times": labels.TIMES,
+        "weights": labels.WEIGHTS,
+        "problems": labels.problems(str(get_locale())),
     }
 
 
@@ -56,18 +49,9 @@ def _status(form: FlaskForm) -> int:
     return 422 if form.errors else 200
 
 
-def _dialogue_or_404(dialogue_id: int) -> Dialogue:
-    dialogue = get_dialogue(db.session, dialogue_id)
-    if dialogue is None:
-        abort(404)
-    return dialogue
-
-
 def _issue_or_404(dialogue: Dialogue, issue_id: int) -> DialogueIssue:
-    for issue in dialogue.issues:
-        if issue.id == issue_id:
-            return issue
-    abort(404)
+    # Only an issue of this dialogue: the address names both.
+    return or_404(next((issue for issue in dialogue.issues if issue.id == issue_id), None))
 
 
 def _issue_form(dialogue: Dialogue, issue: DialogueIssue | None = None) -> IssueForm:
@@ -121,14 +105,14 @@ def dialogue_new():
 @bp.get("/dialogues/<int:dialogue_id>")
 @organizer_required
 def dialogue(dialogue_id: int):
-    found = _dialogue_or_404(dialogue_id)
+    found = or_404(get_dialogue(db.session, dialogue_id))
     return _detail(found, _issue_form(found))
 
 
 @bp.route("/dialogues/<int:dialogue_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def dialogue_edit(dialogue_id: int):
-    found = _dialogue_or_404(dialogue_id)
+    found = or_404(get_dialogue(db.session, dialogue_id))
     form = DialogueForm(obj=found, areas=areas_with_places(db.session), place=found.place)
     form.issue_areas = {i.place.area_id for i in found.issues if i.place is not None}
     if form.validate_on_submit():
@@ -144,7 +128,7 @@ def dialogue_edit(dialogue_id: int):
 @bp.route("/dialogues/<int:dialogue_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def dialogue_delete(dialogue_id: int):
-    found = _dialogue_or_404(dialogue_id)
+    found = or_404(get_dialogue(db.session, dialogue_id))
     form = FlaskForm()
     if form.validate_on_submit():
         delete_dialogue(db.session, found)
@@ -159,7 +143,7 @@ def dialogue_delete(dialogue_id: int):
 @bp.post("/dialogues/<int:dialogue_id>/issues")
 @organizer_required
 def issue_add(dialogue_id: int):
-    found = _dialogue_or_404(dialogue_id)
+    found = or_404(get_dialogue(db.session, dialogue_id))
     form = _issue_form(found)
     if form.validate_on_submit():
         add_issue(db.session, found, form.values())
@@ -175,7 +159,7 @@ def issue_add(dialogue_id: int):
 @bp.route("/dialogues/<int:dialogue_id>/issues/<int:issue_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def issue_edit(dialogue_id: int, issue_id: int):
-    found = _dialogue_or_404(dialogue_id)
+    found = or_404(get_dialogue(db.session, dialogue_id))
     issue = _issue_or_404(found, issue_id)
     form = _issue_form(found, issue)
     if form.validate_on_submit():
@@ -193,7 +177,7 @@ def issue_edit(dialogue_id: int, issue_id: int):
 @bp.route("/dialogues/<int:dialogue_id>/issues/<int:issue_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def issue_delete(dialogue_id: int, issue_id: int):
-    found = _dialogue_or_404(dialogue_id)
+    found = or_404(get_dialogue(db.session, dialogue_id))
     issue = _issue_or_404(found, issue_id)
     form = FlaskForm()
     if form.validate_on_submit():

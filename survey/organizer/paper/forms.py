@@ -12,9 +12,9 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 from survey.models import Area, SurveyRound
-from survey.public.forms import item_fields, optional_choice
+from survey.public.forms import item_fields
 from survey.questionnaire import Questionnaire
-from survey.web.fields import REQUIRED, DateInputField
+from survey.web.fields import REQUIRED, DateInputField, optional_choice
 
 from ..dialogues.forms import not_in_future
 

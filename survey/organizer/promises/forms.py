@@ -9,100 +9,34 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, FloatField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    StopValidation,
-    ValidationError,
-)
+from wtforms import Field, FloatField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
-from survey.models import (
-    ACTIVITY_KINDS,
-    ISSUE_PROBLEMS,
-    TIMES_OF_DAY,
-    Area,
-    Place,
-    Promise,
-    SurveyRound,
-)
-from survey.public.forms import CheckboxGroupField, no_control_characters, optional_choice
-from survey.web.fields import REQUIRED
+from survey import labels
+from survey.models import ACTIVITY_KINDS, TIMES_OF_DAY, Area, Place, Promise, SurveyRound
+from survey.web import fields
 
-from ..dialogues.forms import (
-    INVALID_CHOICE,
-    MAX_COUNT,
-    TIME_LABELS,
-    DateInputField,
-    WholeNumberField,
-    optional_id,
-    place_choices,
-    problem_labels,
-)
-
-ACTIVITY_LABELS = {
-    "presence_patrol": _l("Presence patrol"),
-    "alcohol_ban": _l("Alcohol-ban intervention"),
-    "drug_intervention": _l("Drug intervention"),
-    "traffic_check": _l("Traffic check"),
-    "dialogue": _l("Dialogue or meeting"),
-    "environment": _l("Physical environment (lighting, clearing, cleaning)"),
-    "other": _l("Other"),
-}
 #: Crime categories are free text (as imported); this many at most, each this long at most.
 MAX_CATEGORIES = 20
 CATEGORY_LENGTH = 120
 MAX_HOURS = 10_000
+KIND_CHOICES = [SelectChoice("", _l("Choose a kind"))] + [
+    SelectChoice(k, labels.ACTIVITY_KINDS[k]) for k in ACTIVITY_KINDS
+]
 
 
-def _clean_text(value: str | None) -> str | None:
-    # Browsers count a line break as one character for maxlength but send CRLF.
-    if value is None:
-        return None
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _text(label: Any, limit: int, required: bool = False, **kwargs: Any) -> TextAreaField:
-    first = DataRequired(REQUIRED) if required else Optional()
-    return TextAreaField(
-        label,
-        validators=[
-            first,
-            Length(max=limit, message=_l("Write at most %(max)d characters.", max=limit)),
-            no_control_characters,
-        ],
-        filters=[_clean_text],
-        render_kw={"maxlength": limit, "rows": 4},
-        **kwargs,
-    )
-
-
-#: The survey indicators a promise can follow, as the form's values.
-INDICATOR_KEYS = tuple(f"unsafe_share:{t}" for t in TIMES_OF_DAY) + tuple(
-    f"problem_share:{p}" for p in ISSUE_PROBLEMS if p != "other"
-)
-
-
-def share_problems(locale: str) -> dict[str, str]:
-    """The questionnaire's problems (those with a share to follow), with their labels."""
-    return {k: v for k, v in problem_labels(locale).items() if k != "other"}
+def _indicator(key: str) -> dict[str, str]:
+    """The stored survey indicator of a form value, e.g. "unsafe_share:night"."""
+    kind, value = key.split(":", 1)
+    return {"kind": kind, "time" if kind == "unsafe_share" else "problem": value}
 
 
 def indicator_labels(locale: str) -> dict[str, str]:
     """Every survey indicator a promise can follow, keyed as the form's values."""
-    labels = {
-        f"unsafe_share:{time}": _("Unsafe share: %(time)s", time=TIME_LABELS[time])
-        for time in TIMES_OF_DAY
-    }
-    labels |= {
-        f"problem_share:{key}": _("Big problem: %(problem)s", problem=label)
-        for key, label in share_problems(locale).items()
-    }
-    return labels
+    keys = [f"unsafe_share:{t}" for t in TIMES_OF_DAY]
+    keys += [f"problem_share:{p}" for p in labels.survey_problems(locale)]
+    return {key: labels.indicator_name(_indicator(key), locale) for key in keys}
 
 
 def indicator_key(indicator: dict[str, Any]) -> str | None:
@@ -136,65 +70,42 @@ def promise_data(promise: Promise) -> dict[str, Any]:
 
 
 class PromiseForm(FlaskForm):
-    area_id = SelectField(
-        _l("Area"),
-        coerce=optional_id,
-        validators=[InputRequired(_l("Choose an area."))],
-        invalid_choice_message=INVALID_CHOICE,
+    area_id = fields.choice_field(
+        SelectField, _l("Area"), required=_l("Choose an area."), coerce=fields.optional_id
     )
-    title = StringField(
-        _l("Title"),
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=200, message=_l("Write at most %(max)d characters.", max=200)),
-            no_control_characters,
-        ],
-        filters=[_clean_text],
-        render_kw={"maxlength": 200},
-    )
-    text = _text(_l("The promise"), 5000, required=True, description=_l("As published."))
-    period_start = DateInputField(_l("From"), validators=[InputRequired(REQUIRED)])
-    period_end = DateInputField(_l("To"), validators=[InputRequired(REQUIRED)])
-    places = CheckboxGroupField(
+    title = fields.text_line(_l("Title"), 200)
+    text = fields.text_area(_l("The promise"), 5000, required=True, description=_l("As published."))
+    period_start = fields.DateInputField(_l("From"), validators=[InputRequired(fields.REQUIRED)])
+    period_end = fields.DateInputField(_l("To"), validators=[InputRequired(fields.REQUIRED)])
+    places = fields.choice_field(
+        fields.CheckboxGroupField,
         _l("Places"),
         coerce=int,
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
         description=_l("Places in the chosen area. None: the whole area."),
     )
-    problems = CheckboxGroupField(
-        _l("Problems"), validators=[optional_choice()], invalid_choice_message=INVALID_CHOICE
-    )
-    times = CheckboxGroupField(
-        _l("Times of day"),
-        choices=[SelectChoice(key, TIME_LABELS[key]) for key in TIMES_OF_DAY],
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    baseline_round_id = SelectField(
+    problems = fields.choice_field(fields.CheckboxGroupField, _l("Problems"))
+    times = fields.times_field()
+    baseline_round_id = fields.choice_field(
+        SelectField,
         _l("Baseline round"),
-        coerce=optional_id,
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
+        coerce=fields.optional_id,
         description=_l("The survey round before the promise."),
     )
-    followup_round_id = SelectField(
+    followup_round_id = fields.choice_field(
+        SelectField,
         _l("Follow-up round"),
-        coerce=optional_id,
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
+        coerce=fields.optional_id,
         description=_l("The survey round that shows the result."),
     )
-    indicators = CheckboxGroupField(
+    indicators = fields.choice_field(
+        fields.CheckboxGroupField,
         _l("Survey indicators to follow"),
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
         description=_l(
             "Leave all unticked to follow the unsafe share at the chosen times and the chosen "
             "problems."
         ),
     )
-    crime_categories = _text(
+    crime_categories = fields.text_area(
         _l("Crime categories to follow"),
         MAX_CATEGORIES * (CATEGORY_LENGTH + 1),
         description=_l("One per line, spelled as in the imported crime statistics."),
@@ -210,9 +121,7 @@ class PromiseForm(FlaskForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.area_id.choices = [SelectChoice("", _("Choose an area"))] + [
-            SelectChoice(str(a.id), a.name) for a in areas
-        ]
+        self.area_id.choices = fields.named_choices(_("Choose an area"), areas)
         places = {p.id: p for a in areas for p in a.places if not p.retired}
         # A place already chosen stays a valid choice, even when it has been retired since.
         places |= {p.id: p for p in chosen}
@@ -223,13 +132,10 @@ class PromiseForm(FlaskForm):
             for p in sorted(places.values(), key=lambda p: (area_names.get(p.area_id, ""), p.name))
         ]
         self.problems.choices = [
-            SelectChoice(k, label) for k, label in share_problems(locale).items()
+            SelectChoice(k, label) for k, label in labels.survey_problems(locale).items()
         ]
-        round_choices = [SelectChoice("", _("No round"))] + [
-            SelectChoice(str(r.id), r.name) for r in rounds
-        ]
-        self.baseline_round_id.choices = round_choices
-        self.followup_round_id.choices = list(round_choices)
+        self.baseline_round_id.choices = fields.named_choices(_("No round"), rounds)
+        self.followup_round_id.choices = list(self.baseline_round_id.choices)
         self.indicators.choices = [
             SelectChoice(k, label) for k, label in indicator_labels(locale).items()
         ]
@@ -272,13 +178,8 @@ class PromiseForm(FlaskForm):
         # No survey indicator ticked: follow what the promise is about, crime or not.
         if not chosen:
             chosen = {f"unsafe_share:{t}" for t in times} | {f"problem_share:{p}" for p in problems}
-        result = []
-        for key in INDICATOR_KEYS:  # in the form's order, whatever order they came in
-            if key in chosen:
-                kind, value = key.split(":", 1)
-                result.append(
-                    {"kind": kind, "time" if kind == "unsafe_share" else "problem": value}
-                )
+        # In the form's order, whatever order they came in.
+        result = [_indicator(c.value) for c in self.indicators.choices if c.value in chosen]
         return result + [{"kind": "crime", "category": c} for c in self.categories()]
 
     def values(self) -> dict[str, Any]:
@@ -328,48 +229,30 @@ class HoursField(FloatField):
 
 
 class ActivityForm(FlaskForm):
-    held_on = DateInputField(_l("Date"), validators=[InputRequired(REQUIRED)])
-    place_id = SelectField(
-        _l("Place"),
-        coerce=optional_id,
-        validators=[optional_choice()],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    kind = SelectField(
+    held_on = fields.DateInputField(_l("Date"), validators=[InputRequired(fields.REQUIRED)])
+    place_id = fields.place_field()
+    kind = fields.choice_field(
+        SelectField,
         _l("Kind of activity"),
-        choices=[SelectChoice("", _l("Choose a kind"))]
-        + [SelectChoice(k, ACTIVITY_LABELS[k]) for k in ACTIVITY_KINDS],
-        validators=[InputRequired(_l("Choose the kind of activity."))],
-        invalid_choice_message=INVALID_CHOICE,
+        required=_l("Choose the kind of activity."),
+        choices=KIND_CHOICES,
     )
     hours = HoursField(
         _l("Hours"),
-        validators=[
-            Optional(),
-            NumberRange(0, MAX_HOURS, _l("Enter a number from 0 to %(max)s.")),
-        ],
+        validators=[Optional(), fields.in_range(0, MAX_HOURS)],
         description=_l("Optional. Police hours spent, e.g. 2,5."),
         render_kw={"inputmode": "decimal"},
     )
-    count = WholeNumberField(
-        _l("Count"),
-        validators=[Optional(), NumberRange(0, MAX_COUNT, _l("Enter a number from 0 to %(max)s."))],
-        description=_l("Optional. E.g. interventions made or people reached."),
+    count = fields.count_field(
+        _l("Count"), description=_l("Optional. E.g. interventions made or people reached.")
     )
-    note = _text(_l("Note"), 2000)
+    note = fields.text_area(_l("Note"), 2000)
 
     def __init__(self, *args: Any, places: Iterable[Place], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.place_choices = place_choices([(None, places)])
+        self.place_choices = fields.place_choices([(None, places)])
         self.place_id.choices = self.place_choices
 
     def values(self) -> dict[str, Any]:
         """The validated values, named as the model's columns."""
-        return {
-            "held_on": self.held_on.data,
-            "place_id": self.place_id.data,
-            "kind": self.kind.data,
-            "hours": self.hours.data,
-            "count": self.count.data,
-            "note": self.note.data or None,
-        }
+        return fields.values_of(self, "held_on", "place_id", "kind", "hours", "count", "note")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from survey import labels
+from survey.db import or_404
 from survey.extensions import db
 from survey.models import Promise, PromiseActivity
+from survey.services.places import current_places
 from survey.services.promises import (
     add_activity,
     create_promise,
-    current_places,
     delete_activity,
     delete_promise,
     form_choices,
@@ -26,19 +28,11 @@ from survey.services.promises import (
 )
 
 from .. import bp, menu_item, organizer_required
-from ..dialogues.forms import TIME_LABELS
-from .forms import ACTIVITY_LABELS, ActivityForm, PromiseForm, promise_data, share_problems
+from .forms import ActivityForm, PromiseForm, promise_data
 
 menu_item("organizer.promises", _l("Citizen promises"))
 
 TEMPLATES = "organizer/promises/"
-
-STATUS_LABELS = {
-    "improved": _l("Improved"),
-    "unchanged": _l("Unchanged"),
-    "worse": _l("Worse"),
-    "not enough data": _l("Not enough data"),
-}
 
 
 def _number(value: float) -> str:
@@ -48,10 +42,10 @@ def _number(value: float) -> str:
 def _labels() -> dict[str, Any]:
     """Readable names for stored keys, and number formats, for the templates."""
     return {
-        "problems": share_problems(str(get_locale())),
-        "times": TIME_LABELS,
-        "kinds": ACTIVITY_LABELS,
-        "statuses": STATUS_LABELS,
+        "problems": labels.survey_problems(str(get_locale())),
+        "times": labels.TIMES,
+        "kinds": labels.ACTIVITY_KINDS,
+        "statuses": labels.STATUSES,
         "number": _number,
     }
 
@@ -60,18 +54,9 @@ def _status(form: FlaskForm) -> int:
     return 422 if form.errors else 200
 
 
-def _promise_or_404(promise_id: int) -> Promise:
-    promise = get_promise(db.session, promise_id)
-    if promise is None:
-        abort(404)
-    return promise
-
-
 def _activity_or_404(promise: Promise, activity_id: int) -> PromiseActivity:
-    for activity in promise.activities:
-        if activity.id == activity_id:
-            return activity
-    abort(404)
+    # Only an activity of this promise: the address names both.
+    return or_404(next((a for a in promise.activities if a.id == activity_id), None))
 
 
 def _promise_form(promise: Promise | None) -> PromiseForm:
@@ -124,14 +109,14 @@ def promise_new():
 @bp.get("/promises/<int:promise_id>")
 @organizer_required
 def promise(promise_id: int):
-    found = _promise_or_404(promise_id)
+    found = or_404(get_promise(db.session, promise_id))
     return _detail(found, _activity_form(found))
 
 
 @bp.route("/promises/<int:promise_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def promise_edit(promise_id: int):
-    found = _promise_or_404(promise_id)
+    found = or_404(get_promise(db.session, promise_id))
     form = _promise_form(found)
     if form.validate_on_submit():
         if update_promise(db.session, found, form.values()):
@@ -146,7 +131,7 @@ def promise_edit(promise_id: int):
 @bp.route("/promises/<int:promise_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def promise_delete(promise_id: int):
-    found = _promise_or_404(promise_id)
+    found = or_404(get_promise(db.session, promise_id))
     form = FlaskForm()
     if form.validate_on_submit():
         delete_promise(db.session, found)
@@ -161,7 +146,7 @@ def promise_delete(promise_id: int):
 @bp.post("/promises/<int:promise_id>/activities")
 @organizer_required
 def activity_add(promise_id: int):
-    found = _promise_or_404(promise_id)
+    found = or_404(get_promise(db.session, promise_id))
     form = _activity_form(found)
     if form.validate_on_submit():
         add_activity(db.session, found, form.values())
@@ -174,7 +159,7 @@ def activity_add(promise_id: int):
 @bp.route("/promises/<int:promise_id>/activities/<int:activity_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def activity_delete(promise_id: int, activity_id: int):
-    found = _promise_or_404(promise_id)
+    found = or_404(get_promise(db.session, promise_id))
     activity = _activity_or_404(found, activity_id)
     form = FlaskForm()
     if form.validate_on_submit():

@@ -6,20 +6,19 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..questionnaire import builtin, text
-from . import charts
-from .html import problem_names
-from .pdf import (
-    TIMES,
+from ... import labels
+from .. import charts
+from ..figures import TIMES, problem_rows
+from .layout import (
     WIDTH,
     Report,
     filters_text,
     generated_on,
     number,
+    option_names,
     percent,
     share_text,
-    status_names,
-    time_names,
+    weights,
 )
 
 #: Rows of the tables that would make a report too long to hand out; the files have them all.
@@ -30,10 +29,6 @@ TOP_MENTIONS = 10
 
 def _n(cell: dict[str, Any] | None) -> str:
     return str(cell["n"]) if cell else "0"
-
-
-def _option_names(code: str, locale: str) -> dict[str, str]:
-    return {o.value: text(o.label, locale) for o in builtin(1).item(code).options}
 
 
 def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
@@ -76,36 +71,23 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
 def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
     total = p["area_total"]
     pdf.heading(_("Key figures for the whole area"))
-    labels = {
-        "day": _("Feel unsafe in the daytime (06–15)"),
-        "afternoon": _("Feel unsafe in the afternoon (15–18)"),
-        "evening": _("Feel unsafe in the evening (18–22)"),
-        "night": _("Feel unsafe at night (22–06)"),
-    }
     rows = [
-        [labels[t], share_text(total["times"][t], "unsafe_share"), _n(total["times"][t])]
+        [
+            labels.indicator_name({"kind": "unsafe_share", "time": t}, locale),
+            share_text(total["times"][t], "unsafe_share"),
+            _n(total["times"][t]),
+        ]
         for t in TIMES
     ]
-    for key, label in (
-        ("avoided", _("Avoided the place out of worry (last 12 months)")),
-        ("worry_often", _("Worry sometimes or often about crime here")),
-        ("victim", _("Victim of a crime here (last 12 months)")),
-        ("reported", _("Of the victims: reported it to the police")),
-        ("police_cares", _("Agree that the police care about local problems")),
-    ):
-        rows.append([label, share_text(total[key]), _n(total[key])])
+    rows += [[name, share_text(total[key]), _n(total[key])] for key, name in labels.SHARES.items()]
     header = [_("Figure"), _("Share (95 % interval)"), "n"]
     pdf.data_table(header, rows, (105, 55, 20), ("LEFT", "RIGHT", "RIGHT"))
 
-    names = problem_names(locale)
-    problems = sorted(
-        total["problems"].items(),
-        key=lambda kv: (kv[1]["suppressed"], -(kv[1].get("share") or 0), kv[0]),
-    )
+    problems = problem_rows(total["problems"], labels.problems(locale))
     pdf.heading(_("The biggest problems"), 11)
     pdf.data_table(
         [_("Problem"), _("A big problem for (95 % interval)"), "n"],
-        [[names.get(k, k), share_text(c), c["n"]] for k, c in problems[:TOP_PROBLEMS]],
+        [[row["label"], share_text(row), row["n"]] for row in problems[:TOP_PROBLEMS]],
         (105, 55, 20),
         ("LEFT", "RIGHT", "RIGHT"),
     )
@@ -114,7 +96,7 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
     if wishes["suppressed"]:
         pdf.paragraph(_("too few answers"))
     else:
-        options = _option_names("police_priority", locale)
+        options = option_names("police_priority", locale)
         chosen = [o for o in wishes["options"] if o["count"]][:3]
         listed = "; ".join(
             f"{options.get(o['option'], o['option'])} {percent(o['share'])}" for o in chosen
@@ -122,11 +104,8 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
         pdf.paragraph(
             _("Among %(n)d who chose at least one: %(options)s.", n=wishes["n"], options=listed)
         )
-    shown = [{"label": names.get(k, k), **c} for k, c in problems]
-    if any(not c["suppressed"] for _k, c in problems):
-        png = charts.problem_shares(
-            shown, _("Percent calling it a big problem"), _("too few answers"), fmt="png"
-        )
+    if any(not row["suppressed"] for row in problems):
+        png = charts.problem_shares(problems, locale, fmt="png")
         alt = _("Share calling each problem big, with 95 % intervals.")
         pdf.picture(png, alt, WIDTH * 0.85, heading=_("Every problem, by how many call it big"))
 
@@ -139,9 +118,8 @@ def _places(pdf: Report, p: dict[str, Any], locale: str) -> None:
     else:
         pdf.heading(heading)
     pdf.paragraph(alt, muted=True)
-    times = time_names()
     pdf.data_table(
-        [_("Place"), "n", *[times[t].capitalize() for t in TIMES]],
+        [_("Place"), "n", *[labels.TIMES[t] for t in TIMES]],
         [
             [
                 place["name"],
@@ -161,15 +139,12 @@ def _priorities(pdf: Report, p: dict[str, Any]) -> None:
     if not p["priorities"]:
         pdf.paragraph(_("Not enough data for priorities yet."))
         return
-    w = p["priority_weights"]
     pdf.paragraph(
         _(
             "The places, problems and times that the survey, the dialogues and the crime "
             "statistics point to together. Score = %(s)s × survey + %(d)s × dialogues + "
             "%(c)s × crime, each part from 0 to 1.",
-            s=number(w["survey"], "0.0#"),
-            d=number(w["dialogue"], "0.0#"),
-            c=number(w["crime"], "0.0#"),
+            **weights(p),
         ),
         muted=True,
     )
@@ -240,14 +215,14 @@ def _dialogues(pdf: Report, p: dict[str, Any], locale: str) -> None:
     if not mentions:
         return
     places = {place["place"]: place["name"] for place in p["places"]}
-    problems, times = problem_names(locale), time_names()
+    problems = labels.problems(locale)
     pdf.data_table(
         [_("Place"), _("Problem"), _("Time"), _("Dialogues"), _("Quote")],
         [
             [
                 places.get(m.get("place"), m.get("place")) or p["area_name"],
                 problems.get(m["problem"], m["problem"]),
-                times.get(m.get("time"), "–"),
+                labels.TIMES.get(m.get("time"), "–"),
                 m["dialogues"],
                 (m.get("quotes") or [""])[0],
             ]
@@ -257,15 +232,6 @@ def _dialogues(pdf: Report, p: dict[str, Any], locale: str) -> None:
         ("LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
         size=8.5,
     )
-
-
-def _indicator_name(ind: dict[str, Any], locale: str) -> str:
-    if ind.get("kind") == "unsafe_share":
-        return _("Feel unsafe: %(time)s", time=time_names().get(ind.get("time"), "?"))
-    if ind.get("kind") == "problem_share":
-        name = problem_names(locale).get(ind.get("problem"), str(ind.get("problem")))
-        return _("A big problem: %(problem)s", problem=name)
-    return _("Reported crimes: %(category)s", category=ind.get("category", "?"))
 
 
 def _side(ind: dict[str, Any], side: str) -> str:
@@ -302,7 +268,7 @@ def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
     if not p["followup"]:
         pdf.paragraph(_("No promises recorded."))
         return
-    statuses = status_names()
+    statuses = labels.STATUSES
     for item in p["followup"]:
         promise = item["promise"]
         pdf.heading(promise["title"], 11, space=1)
@@ -318,7 +284,7 @@ def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
                 [_("Indicator"), _("Before"), _("After"), _("Change (95 % interval)"), _("Status")],
                 [
                     [
-                        _indicator_name(ind, locale),
+                        labels.indicator_name(ind, locale),
                         _side(ind, "before"),
                         _side(ind, "after"),
                         _change(ind),

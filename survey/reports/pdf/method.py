@@ -6,14 +6,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from .pdf import Report, filters_text, generated_on, number
+from .layout import Report, filters_text, generated_on, weights
 
 
 def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
     """Explain the figures, their intervals, the suppression rule and what was counted."""
     pdf.add_page()
     pdf.heading(_("How the figures are made"), 15, space=0)
-    weights = p["priority_weights"]
     parts = [
         (
             _("Where the figures come from"),
@@ -68,9 +67,7 @@ def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
                 "the area's average when few answered) + %(d)s × the dialogues (in how many "
                 "meetings it was raised) + %(c)s × crime (a deviation or trend in the matching "
                 "crime category). The parts are shown beside the score.",
-                s=number(weights["survey"], "0.0#"),
-                d=number(weights["dialogue"], "0.0#"),
-                c=number(weights["crime"], "0.0#"),
+                **weights(p),
             ),
         ),
         (

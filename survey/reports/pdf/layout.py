@@ -1,9 +1,4 @@
-"""A printable PDF report for a dialogue meeting: real (searchable) text, tables, charts.
-
-A4 portrait, black on white and grayscale-safe, so it prints well and reads on a projector.
-Every figure comes from the situation picture as it is; a suppressed figure is printed as
-"too few answers", never as a share.
-"""
+"""The report's page layout and the words and numbers every section prints the same way."""
 
 from __future__ import annotations
 
@@ -11,19 +6,18 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import matplotlib
-from flask_babel import force_locale, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace
 from PIL import Image
 
-from ..questionnaire import builtin, text
+from ...questionnaire import builtin, text
 
 # matplotlib ships DejaVu Sans, which has å, ä, ö and the other Nordic letters.
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-TIMES = ("day", "afternoon", "evening", "night")
 #: Usable width of the page in mm (A4 minus the margins).
 WIDTH = 180
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
@@ -51,21 +45,13 @@ def number(value: float, pattern: str = "0.00") -> str:
     return format_decimal(value, pattern)
 
 
-def time_names() -> dict[str, str]:
+def weights(picture: dict[str, Any]) -> dict[str, str]:
+    """The priority weights as printed: s (survey), d (dialogues) and c (crime)."""
+    w = picture["priority_weights"]
     return {
-        "day": _("daytime"),
-        "afternoon": _("afternoon"),
-        "evening": _("evening"),
-        "night": _("night"),
-    }
-
-
-def status_names() -> dict[str, str]:
-    return {
-        "improved": _("improved"),
-        "unchanged": _("unchanged"),
-        "worse": _("worse"),
-        "not enough data": _("not enough data"),
+        "s": number(w["survey"], "0.0#"),
+        "d": number(w["dialogue"], "0.0#"),
+        "c": number(w["crime"], "0.0#"),
     }
 
 
@@ -152,10 +138,9 @@ class Report(FPDF):
         self.ln(1)
 
 
-def _option_label(code: str, value: str, locale: str) -> str:
-    """The questionnaire's label of an answer, e.g. gender "woman" -> "Kvinna"."""
-    labels = {o.value: text(o.label, locale) for o in builtin(1).item(code).options}
-    return labels.get(value, value)
+def option_names(code: str, locale: str) -> dict[str, str]:
+    """The questionnaire's label of each answer of an item, e.g. gender "woman" -> "Kvinna"."""
+    return {option.value: text(option.label, locale) for option in builtin(1).item(code).options}
 
 
 def filters_text(picture: dict[str, Any], locale: str) -> str:
@@ -170,33 +155,14 @@ def filters_text(picture: dict[str, Any], locale: str) -> str:
             _("answers from %(a)s to %(b)s", a=f.get("date_from") or "…", b=f.get("date_to") or "…")
         )
     if f.get("gender"):
-        parts.append(_("gender: %(value)s", value=_option_label("gender", f["gender"], locale)))
+        gender = option_names("gender", locale).get(f["gender"], f["gender"])
+        parts.append(_("gender: %(value)s", value=gender))
     if f.get("age_band"):
-        parts.append(_("age: %(value)s", value=_option_label("age_band", f["age_band"], locale)))
+        age = option_names("age_band", locale).get(f["age_band"], f["age_band"])
+        parts.append(_("age: %(value)s", value=age))
     return ", ".join(parts) if parts else _("all answers")
 
 
 def generated_on(picture: dict[str, Any]) -> str:
     """The day the picture was made (its timestamp is UTC; a date is all a reader needs)."""
     return dt.datetime.fromisoformat(picture["generated_at"]).date().isoformat()
-
-
-def write_pdf(pictures: list[dict[str, Any]], stream: IO[bytes], locale: str = "sv") -> None:
-    """Write the report: each area's sections, then how the figures are made."""
-    # The sections import this module's layout, so they are loaded here, not at the top.
-    from .pdf_method import method_section
-    from .pdf_sections import area_sections
-
-    with force_locale(locale):
-        names = ", ".join(p["area_name"] for p in pictures)
-        made = generated_on(pictures[0]) if pictures else ""
-        pdf = Report(f"{_('Local situation picture')} – {names} – {made}")
-        pdf.set_title(f"{_('Local situation picture')}: {names}")
-        pdf.set_lang(locale)
-        pdf.set_creator("Trygghet")
-        pdf.set_creation_date(dt.datetime.now(dt.UTC))
-        for picture in pictures:
-            area_sections(pdf, picture, locale)
-        if pictures:
-            method_section(pdf, pictures[0], locale)
-        stream.write(bytes(pdf.output()))

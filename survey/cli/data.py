@@ -1,0 +1,210 @@
+"""Data in and out: ``trygghet export``, ``import``, ``demo``, ``backup`` and ``retention``.
+
+The importers, writers and the demo are imported inside the commands that use them: they
+load openpyxl, numpy and scipy, which `trygghet --help` must not wait for.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+
+from .. import clock
+from ..backup import BackupRefused
+from ..backup import backup as make_backup
+from ..extensions import db
+from .common import expected_errors, make_app, out_option, with_app
+from .db import upgrade_database
+
+#: The formats of survey.reports.raw_data.FORMATS, written out so that the option can be
+#: built without loading the writers (tests/cli checks that the two agree).
+EXPORT_FORMATS = ("csv", "json", "xlsx")
+#: Files from this size on show progress bars (smaller ones are done before a bar would draw).
+IMPORT_PROGRESS_FROM_BYTES = 1_000_000
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export stored data."""
+
+
+def _writer(noun: str) -> Callable[..., int]:
+    from ..reports.raw_data import write_dialogues, write_responses
+
+    return {"responses": write_responses, "dialogues": write_dialogues}[noun]
+
+
+def _text_export(noun: str) -> Callable[..., None]:
+    """An export command: --format csv|json|xlsx, --out FILE (or '-' for standard output).
+
+    The files are those of the organizer pages' downloads: CSV with a byte-order mark and
+    formula-like text neutralised, XLSX with text kept as text.
+    """
+
+    @click.option(
+        "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True
+    )
+    @out_option
+    @with_app
+    def command(fmt: str, out: str) -> None:
+        writer = _writer(noun)
+        binary = fmt == "xlsx"
+        if out == "-":
+            if binary and sys.stdout.isatty():
+                raise click.UsageError("xlsx is a binary format: give --out FILE")
+            sys.stdout.flush()
+            writer(db.session, sys.stdout.buffer if binary else sys.stdout, fmt)
+            return
+        text = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with open(out, "wb" if binary else "w", **text) as stream:
+            count = writer(db.session, stream, fmt)
+        click.echo(f"{count} {noun} written to {out}", err=True)
+
+    return command
+
+
+export_group.command("responses", help="Write every stored answer, one row per response.")(
+    _text_export("responses")
+)
+export_group.command(
+    "dialogues", help="Write every dialogue with its issues (CSV: one row per issue)."
+)(_text_export("dialogues"))
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+def _progressbar(label: str, length: int) -> Any:
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+@import_group.command("responses")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_app
+def import_responses(file: str) -> None:
+    """Import answers from a responses CSV, all or nothing.
+
+    Required columns: submitted_on (YYYY-MM-DD) and place (slug). Optional: the
+    questionnaire's item codes (';' between the choices of a multi-choice item) and the
+    export's questionnaire_version, source and round. Every error is listed as
+    "line N, column NAME: ..."; the same file is imported only once.
+    """
+    from ..imports.responses import import_responses as import_file
+
+    big = Path(file).stat().st_size >= IMPORT_PROGRESS_FROM_BYTES
+    with expected_errors(file=file):
+        batch = import_file(
+            db.session, file, progress=_progressbar if big else None, today=clock.today()
+        )
+    db.session.commit()
+    click.echo(f"imported {batch.rows} responses from {file} (batch {batch.id})")
+
+
+@import_group.command("crime")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "events"]),
+    default=None,
+    help="csv (Brå-style monthly counts) or events (a police event list, JSON)"
+    " [default: events for a .json file, else csv].",
+)
+@with_app
+def import_crime(file: str, fmt: str | None) -> None:
+    """Import monthly crime counts, all or nothing; the months in the file are replaced."""
+    from ..imports.crime import import_crime as import_file
+
+    with expected_errors(file=file):
+        result = import_file(
+            db.session,
+            file,
+            fmt,
+            today=clock.today(),
+            timezone=current_app.config["TRYGGHET_TIMEZONE"],
+        )
+    db.session.commit()
+    click.echo(f"imported {result.summary()} from {file}")
+
+
+@click.command()
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--answers",
+    type=click.IntRange(200, 50_000),
+    default=1500,
+    show_default=True,
+    help="Survey answers over both demo rounds.",
+)
+@with_app
+def demo(seed: int, answers: int) -> None:
+    """Fill an EMPTY database with SYNTHETIC demo data, to see a full situation picture."""
+    from ..demo import DemoRefused, load_demo, report
+
+    upgrade_database()
+    with expected_errors(DemoRefused):
+        summary = load_demo(db.session, clock.today(), seed=seed, answers=answers)
+    db.session.commit()
+    with db.engine.connect() as conn:
+        lines = report(summary, conn, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
+    for line in lines:
+        click.echo(line)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def backup(file: str, force: bool) -> None:
+    """Copy the SQLite database to FILE while the app runs (PostgreSQL: shows pg_dump)."""
+    # A PostgreSQL URL is answered without building the app, which would ask for SECRET_KEY.
+    url = os.environ.get("DATABASE_URL") or make_app().config["DATABASE_URL"]
+    with expected_errors(BackupRefused):
+        result = make_backup(url, file, force=force)
+    click.echo(result.summary())
+
+
+def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    from ..services.retention import parse_period
+
+    try:
+        return parse_period(value) if value is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@click.command()
+@click.option(
+    "--older-than",
+    callback=_period_option,
+    help="Age as Nm (months) or Nd (days), e.g. 24m"
+    " [default: TRYGGHET_COMMENT_RETENTION_MONTHS, for comments only].",
+)
+@click.option("--whole-answers", is_flag=True, help="Delete whole answers, not only comments.")
+@click.option("--dry-run", is_flag=True, help="Only print what would be deleted.")
+@with_app
+def retention(older_than: Any, whole_answers: bool, dry_run: bool) -> None:
+    """Delete comments (or whole answers) dated before today minus the given age."""
+    from ..services.retention import Period, apply_retention, summary
+
+    promised = Period(current_app.config["TRYGGHET_COMMENT_RETENTION_MONTHS"], "m")
+    if older_than is None:
+        if whole_answers:
+            raise click.UsageError("--whole-answers needs --older-than, e.g. --older-than 60m")
+        older_than = promised
+    today = clock.today()
+    cutoff = older_than.cutoff(today)
+    if not whole_answers and cutoff < promised.cutoff(today):
+        click.echo(
+            f"warning: the privacy notice promises to delete comments after {promised}", err=True
+        )
+    result = apply_retention(db.session, cutoff, whole_answers=whole_answers, dry_run=dry_run)
+    db.session.commit()
+    click.echo(summary(result, older_than))

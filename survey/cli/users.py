@@ -1,0 +1,96 @@
+"""``trygghet user``: organizer accounts from the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from ..extensions import db
+from .common import expected_errors, with_app
+
+# The models and services are imported inside the commands: loading them (with the
+# questionnaire's YAML) would slow down `trygghet --help`.
+
+ROLE_CHOICE = click.Choice(["admin", "organizer"])
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage organizer accounts."""
+
+
+def _user_or_fail(email: str):
+    from ..services.accounts import find_user
+
+    user = find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
+def _account_change(change: Callable[[], Any], done: str) -> None:
+    from ..services.accounts import AccountError
+
+    with expected_errors(AccountError):
+        change()
+    db.session.commit()
+    click.echo(done)
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_app
+def user_create(email: str, role: str, password_stdin: bool) -> None:
+    """Create an account (asks for the password unless --password-stdin)."""
+    from ..services.accounts import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _account_change(
+        lambda: create_user(db.session, email, role, password), f"created {role} {email.lower()}"
+    )
+
+
+@user_group.command("list")
+@with_app
+def user_list() -> None:
+    """List accounts: e-mail, role, status, last login."""
+    from ..models import User
+
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        status = "active" if user.active else "disabled"
+        if user.password_hash is None:
+            status += ", invited"
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        click.echo(f"{user.email}\t{user.role}\t{status}\tlast login {last}")
+
+
+@user_group.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+@with_app
+def user_set_role(email: str, role: str) -> None:
+    """Change an account's role."""
+    from ..services.accounts import set_role
+
+    user = _user_or_fail(email)
+    _account_change(lambda: set_role(db.session, user, role), f"{user.email} is now {role}")
+
+
+@user_group.command("disable")
+@click.argument("email")
+@with_app
+def user_disable(email: str) -> None:
+    """Disable an account; its sessions end at their next request."""
+    from ..services.accounts import set_active
+
+    user = _user_or_fail(email)
+    _account_change(lambda: set_active(db.session, user, False), f"{user.email} is disabled")

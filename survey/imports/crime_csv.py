@@ -1,0 +1,54 @@
+"""Crime counts as a Brå-style monthly CSV: the header, the separator, every row checked."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Any
+
+from . import ImportErrors, ImportRefused
+from .crime_rows import Names, check_row
+
+REQUIRED = ("month", "area", "category", "count")
+
+
+def _sniff_separator(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, Any]]:
+    """Check every row of a crime counts CSV; return the rows to store or raise ImportRefused."""
+    if not any(line.strip() for line in lines):
+        raise ImportRefused(["line 1: the file is empty; it needs a header row and counts"])
+    errors = ImportErrors()
+    reader = csv.reader(iter(lines), delimiter=_sniff_separator(lines[0]), strict=True)
+    try:
+        header = [cell.strip().casefold() for cell in next(reader)]
+    except csv.Error as exc:
+        raise ImportRefused([f"line 1: the CSV cannot be read: {exc}"]) from exc
+    for column in REQUIRED:
+        if column not in header:
+            errors.add(
+                1, f"line 1: the column '{column}' is missing (needed: {', '.join(REQUIRED)})"
+            )
+    for column in sorted({c for c in header if c and header.count(c) > 1}):
+        errors.add(1, f"line 1: the column '{column}' appears more than once")
+    errors.refuse()
+    # Other columns (a rate per 100,000 inhabitants, a region code) are allowed and ignored.
+    index = {c: header.index(c) for c in (*REQUIRED, "place", "rate") if c in header}
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[dt.date, int, str, int | None], int] = {}
+    line = 2
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                check_row(line, cells, len(header), index, names, today, errors, records, seen)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        errors.add(line, f"line {line}: the CSV cannot be read: {exc}")
+    if not records and not errors.found:
+        errors.add(2, "line 2: there are no counts below the header row")
+    errors.refuse()
+    return records

@@ -1,0 +1,190 @@
+"""One crime count checked: area and place names, months, counts, and a CSV row.
+
+What a row is checked against (areas and places by name) is read once, up front, so that
+checking a long file makes no queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Area, Place
+from . import ImportErrors
+
+#: The category column's width in the database.
+CATEGORY_MAX = 120
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+#: Digits, optionally grouped by thousands with a space (Brå writes "1 234").
+_COUNT = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+")
+_NEGATIVE = re.compile(r"-\s*[0-9][0-9 \u00a0\u202f]*(?:[.,][0-9]+)?")
+_DECIMAL = re.compile(r"[0-9][0-9 \u00a0\u202f]*[.,][0-9]+")
+_RATE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+_THOUSANDS = re.compile(r"[ \u00a0\u202f]")
+#: Brå's marks: '..' is a suppressed figure (missing, not zero), '-' is nothing (zero).
+SUPPRESSED, NOTHING = "..", ("-", "\u2013")
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", " ": None, "-": None, "\u2013": None})
+
+
+def normalise(name: str) -> str:
+    """Fold a name for matching: case, å/ä/ö as a/a/o, no spaces or hyphens."""
+    return re.sub(r"\s+", "", name.casefold().translate(_FOLD))
+
+
+def plural(n: int, word: str) -> str:
+    """'1 month', '2 months': a count with its noun."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class Names:
+    """Areas and places by folded name and slug, read with one query each."""
+
+    def __init__(self, session: Session) -> None:
+        self.areas: dict[str, tuple[int, str, str]] = {}
+        for area_id, slug, name in session.execute(
+            select(Area.id, Area.slug, Area.name).order_by(Area.name)
+        ):
+            for key in (normalise(name), normalise(slug)):
+                self.areas.setdefault(key, (area_id, slug, name))
+        self.known = ", ".join(sorted({name for _id, _slug, name in self.areas.values()}))
+        # Retired places too: a file may bring in their history.
+        self.places: dict[tuple[int, str], tuple[int, str]] = {}
+        for place_id, slug, name, area_id in session.execute(
+            select(Place.id, Place.slug, Place.name, Place.area_id)
+        ):
+            for key in (normalise(name), normalise(slug)):
+                self.places.setdefault((area_id, key), (place_id, name))
+
+    def area(self, value: str) -> tuple[int, str, str] | None:
+        """The (id, slug, name) of the area a name or slug means, or None."""
+        return self.areas.get(normalise(value))
+
+    def place(self, area_id: int, value: str) -> tuple[int, str] | None:
+        """The (id, name) of the area's place a name or slug means, or None."""
+        return self.places.get((area_id, normalise(value)))
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    """The month a day is in, as its first day (how months are stored)."""
+    return day.replace(day=1)
+
+
+def month_text(month: dt.date) -> str:
+    """A month as messages and the audit write it: YYYY-MM."""
+    return month.strftime("%Y-%m")
+
+
+def parse_count(value: str) -> tuple[int | None, str | None]:
+    """Read a Brå count: '..' is None (suppressed), '-' is 0, '1 234' is 1234; or an error."""
+    text = value.strip()
+    if text == SUPPRESSED:
+        return None, None
+    if text in NOTHING:
+        return 0, None
+    if _COUNT.fullmatch(text):
+        return int(_THOUSANDS.sub("", text)), None
+    if not text:
+        return None, "the count is empty (write '..' for a suppressed figure, '-' for none)"
+    if _NEGATIVE.fullmatch(text):
+        return None, f"count '{text}' is negative"
+    if _DECIMAL.fullmatch(text):
+        return None, f"count '{text}' is not a whole number"
+    return None, f"count '{text}' is not a number"
+
+
+def _rate_error(value: str) -> str | None:
+    text = _THOUSANDS.sub("", value.strip())
+    if text in ("", SUPPRESSED, *NOTHING) or _RATE.fullmatch(text):
+        return None
+    return f"rate '{value.strip()}' is not a number (a decimal comma or point is fine)"
+
+
+def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]:
+    """Read a month written YYYY-MM, not after this month: (first day, None) or an error."""
+    text = value.strip()
+    if not text:
+        return None, "the month is empty"
+    match = _MONTH.fullmatch(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None, f"month '{text}' is not a month written YYYY-MM"
+    month = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if month > first_of_month(today):
+        return None, f"month {text} is in the future"
+    return month, None
+
+
+def check_row(
+    line: int,
+    cells: list[str],
+    width: int,
+    index: dict[str, int],
+    names: Names,
+    today: dt.date,
+    errors: ImportErrors,
+    records: list[dict[str, Any]],
+    seen: dict[tuple[dt.date, int, str, int | None], int],
+) -> None:
+    """Check one CSV row; add its record to ``records`` or its problems to ``errors``.
+
+    ``seen`` remembers the line of each (month, area, category, place) so that a count
+    given twice is named with the line it repeats.
+    """
+    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        errors.add(line, f"line {line}: {len(cells)} cells, but the header has {width} columns")
+        return
+    cells = cells + [""] * (width - len(cells))
+    value = {column: cells[i] for column, i in index.items()}
+    problems: list[str] = []
+    month, problem = parse_month(value["month"], today)
+    problems += [problem] if problem else []
+    area_text = value["area"].strip()
+    area = names.area(area_text) if area_text else None
+    if not area_text:
+        problems.append("the area is empty")
+    elif area is None:
+        problems.append(f"unknown area '{area_text}' (the areas are {names.known})")
+    category = value["category"].strip()
+    if not category:
+        problems.append("the category is empty")
+    elif len(category) > CATEGORY_MAX:
+        problems.append(f"the category is longer than {CATEGORY_MAX} characters")
+    count, problem = parse_count(value["count"])
+    problems += [problem] if problem else []
+    problem = _rate_error(value["rate"]) if "rate" in value else None
+    problems += [problem] if problem else []
+    place_text = value.get("place", "").strip()
+    place = None
+    if place_text and area is not None:
+        place = names.place(area[0], place_text)
+        if place is None:
+            problems.append(f"unknown place '{place_text}' in {area[2]}")
+    for problem in problems:
+        errors.add(line, f"line {line}: {problem}")
+    if problems or month is None or area is None:
+        return
+    place_id = place[0] if place else None
+    key = (month, area[0], category.casefold(), place_id)
+    if key in seen:
+        where = f", place {place[1]}" if place else ""
+        errors.add(
+            line,
+            f"line {line}: month {month_text(month)}, area {area[2]}, category '{category}'"
+            f"{where} is already on line {seen[key]}",
+        )
+        return
+    seen[key] = line
+    records.append(
+        {
+            "area_id": area[0],
+            "place_id": place_id,
+            "month": month,
+            "category": category,
+            "count": count,
+            "source": "csv",
+        }
+    )

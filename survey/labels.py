@@ -1,0 +1,96 @@
+"""Every translated name of a stored key: times, kinds, groups, statuses, roles, indicators.
+
+Forms, pages, charts and the PDF read their names here, so a key reads the same everywhere
+and a new language needs only a catalog. The tables hold lazy strings: they translate when
+shown, in the language of that moment, so importing this module needs no request. Names that
+are questionnaire data (the problems, the answer options) come from the questionnaire, in the
+language asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .questionnaire import builtin, text
+
+#: Times of day with their hours, in the order every form, table and chart shows them.
+TIMES = {
+    "day": _l("Daytime (06–15)"),
+    "afternoon": _l("Afternoon (15–18)"),
+    "evening": _l("Evening (18–22)"),
+    "night": _l("Night (22–06)"),
+}
+DIALOGUE_KINDS = {
+    "medborgardialog": _l("Citizen dialogue"),
+    "samverkansmote": _l("Meeting with cooperation partners"),
+    "medarbetardialog": _l("Staff dialogue"),
+    "trygghetsvandring": _l("Safety walk"),
+    "digital": _l("Digital dialogue"),
+    "stand": _l("Stand"),
+}
+#: Who took part in a dialogue, as its participant counts are kept.
+GROUPS = {
+    "residents": _l("Residents"),
+    "partners": _l("Partners"),
+    "staff": _l("Police staff"),
+}
+#: How much an issue weighed in a dialogue, when no one counted.
+WEIGHTS = {1: _l("1 – low"), 2: _l("2 – medium"), 3: _l("3 – high")}
+ACTIVITY_KINDS = {
+    "presence_patrol": _l("Presence patrol"),
+    "alcohol_ban": _l("Alcohol-ban intervention"),
+    "drug_intervention": _l("Drug intervention"),
+    "traffic_check": _l("Traffic check"),
+    "dialogue": _l("Dialogue or meeting"),
+    "environment": _l("Physical environment (lighting, clearing, cleaning)"),
+    "other": _l("Other"),
+}
+#: The follow-up of a promise and of each of its indicators (analysis.followup's statuses).
+STATUSES = {
+    "improved": _l("Improved"),
+    "unchanged": _l("Unchanged"),
+    "worse": _l("Worse"),
+    "not enough data": _l("Not enough data"),
+}
+ROLES = {"admin": _l("Administrator"), "organizer": _l("Organizer")}
+#: The situation picture's shares besides the times and the problems.
+SHARES = {
+    "avoided": _l("Avoided the place out of worry (last 12 months)"),
+    "worry_often": _l("Worry sometimes or often about crime here"),
+    "victim": _l("Victim of a crime here (last 12 months)"),
+    "reported": _l("Of the victims: reported it to the police"),
+    "police_cares": _l("Agree that the police care about local problems"),
+}
+_PROBLEM = "problem_"
+
+
+def survey_problems(locale: str) -> dict[str, str]:
+    """Each problem the survey asks about, with the questionnaire's label in this language."""
+    return {
+        item.code.removeprefix(_PROBLEM): text(item.label, locale)
+        for item in builtin(1).items
+        if item.code.startswith(_PROBLEM)
+    }
+
+
+def problems(locale: str) -> dict[str, str]:
+    """Every problem key an issue may have: the survey's problems, then Other."""
+    return survey_problems(locale) | {"other": _("Other")}
+
+
+def indicator_name(indicator: Mapping[str, Any], locale: str) -> str:
+    """What a promise's indicator measures, e.g. "Feel unsafe: Evening (18–22)"."""
+    kind = indicator.get("kind")
+    if kind == "unsafe_share":
+        time = str(indicator.get("time"))
+        return _("Feel unsafe: %(time)s", time=TIMES.get(time, time))
+    if kind == "problem_share":
+        key = str(indicator.get("problem"))
+        return _("See a big problem: %(problem)s", problem=problems(locale).get(key, key))
+    if kind == "crime":
+        return _("Reported crimes: %(category)s", category=indicator.get("category"))
+    return str(kind)

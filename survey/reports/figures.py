@@ -1,0 +1,64 @@
+"""One order of problems and places, and one scale of heat levels, for every output.
+
+The dashboard, the charts and the PDF show the same figures of a situation picture; they list
+them in the same order, so a reader who goes from one to the other finds them where expected.
+Tables and charts of places list them as the picture does (by name); the ranking is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from analysis.tables import TIMES
+
+__all__ = ["HEAT_BOUNDS", "TIMES", "heat_level", "place_ranking", "problem_rows", "worst_time"]
+
+#: Unsafe shares at or above these bounds get a darker shade in the heat table.
+HEAT_BOUNDS = (0.1, 0.25, 0.4, 0.6)
+
+
+def _problem_order(item: tuple[int, tuple[str, dict[str, Any]]]) -> tuple[Any, ...]:
+    position, (_key, cell) = item
+    return (cell["suppressed"], -(cell.get("share") or 0), -cell["n"], position)
+
+
+def problem_rows(
+    problems: Mapping[str, dict[str, Any]], names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The problems as rows, {"key", "label"} and their figures, in the one order.
+
+    Largest share first; among equal shares the one more people answered; then the
+    questionnaire's order (the picture's). Problems with too few answers come last.
+    """
+    ranked = sorted(enumerate(problems.items()), key=_problem_order)
+    return [{"key": key, "label": names.get(key, key), **cell} for _, (key, cell) in ranked]
+
+
+def worst_time(place: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The time of day with the largest unsafe share shown for a place, if any is shown."""
+    shown = [(t, place["times"][t]) for t in TIMES if not place["times"][t]["suppressed"]]
+    return max(shown, key=lambda item: item[1]["unsafe_share"]) if shown else None
+
+
+def place_ranking(picture: dict[str, Any]) -> list[dict[str, Any]]:
+    """The places least safe first: by safety index, then by their worst unsafe share, name."""
+
+    def key(place: dict[str, Any]) -> tuple[Any, ...]:
+        worst = worst_time(place)
+        index = place.get("safety_index")
+        return (
+            index is None,
+            index if index is not None else 0,
+            -(worst[1]["unsafe_share"] if worst else -1),
+            place["name"],
+        )
+
+    return [{**place, "worst": worst_time(place)} for place in sorted(picture["places"], key=key)]
+
+
+def heat_level(cell: dict[str, Any]) -> int:
+    """0 (lightest) to 4 (darkest) for a shown unsafe share; -1 for a suppressed cell."""
+    if cell["suppressed"]:
+        return -1
+    return sum(cell["unsafe_share"] >= bound for bound in HEAT_BOUNDS)

@@ -1,0 +1,139 @@
+"""The organizer routes: who may use each, and one sample of every object they act on.
+
+The authorization matrix (tests/organizer/test_authorization.py) and the CSRF walk
+(tests/web/test_csrf.py) both go over these routes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from survey.extensions import db
+from survey.models import QuestionnaireVersion
+from tests.common import factories
+
+STAFF = {"admin", "organizer"}
+ADMIN = {"admin"}
+
+#: Routes anyone may open: logging in and out, accepting an invitation.
+PUBLIC = {"organizer.login", "organizer.logout", "organizer.invitation"}
+
+#: endpoint: (method, URL arguments from the sample objects, roles allowed)
+ROUTES = {
+    "organizer.home": ("GET", {}, STAFF),
+    # -- users, places, questionnaires, rounds, audit (admin) --
+    "organizer.users": ("GET", {}, ADMIN),
+    "organizer.user_invite": ("POST", {}, ADMIN),
+    "organizer.user_role": ("POST", {"user_id": "user_id"}, ADMIN),
+    "organizer.user_active": ("POST", {"user_id": "user_id"}, ADMIN),
+    "organizer.places": ("GET", {}, ADMIN),
+    "organizer.place_add": ("POST", {}, ADMIN),
+    "organizer.place_edit": ("GET", {"place_id": "place_id"}, ADMIN),
+    "organizer.place_retire": ("POST", {"place_id": "place_id"}, ADMIN),
+    "organizer.place_import": ("POST", {}, ADMIN),
+    "organizer.questionnaires": ("GET", {}, ADMIN),
+    "organizer.questionnaire_upload": ("POST", {}, ADMIN),
+    "organizer.questionnaire_preview": ("GET", {"version": "live_version"}, ADMIN),
+    "organizer.questionnaire_publish": ("POST", {"version": "version"}, ADMIN),
+    "organizer.audit": ("GET", {}, ADMIN),
+    "organizer.erasure": ("GET", {}, ADMIN),
+    "organizer.erasure_confirm": ("POST", {}, ADMIN),
+    "organizer.rounds": ("GET", {}, STAFF),
+    "organizer.round_new": ("GET", {}, STAFF),
+    "organizer.round_edit": ("GET", {"round_id": "round_id"}, STAFF),
+    "organizer.round_delete": ("GET", {"round_id": "round_id"}, STAFF),
+    # -- dialogues --
+    "organizer.dialogues": ("GET", {}, STAFF),
+    "organizer.dialogue_new": ("GET", {}, STAFF),
+    "organizer.dialogue": ("GET", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.dialogue_edit": ("GET", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.dialogue_delete": ("POST", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.issue_add": ("POST", {"dialogue_id": "dialogue_id"}, STAFF),
+    "organizer.issue_edit": (
+        "GET",
+        {"dialogue_id": "dialogue_id", "issue_id": "issue_id"},
+        STAFF,
+    ),
+    "organizer.issue_delete": (
+        "POST",
+        {"dialogue_id": "dialogue_id", "issue_id": "issue_id"},
+        STAFF,
+    ),
+    # -- paper answers and imports --
+    "organizer.paper": ("GET", {}, STAFF),
+    # -- comments --
+    "organizer.comments": ("GET", {}, STAFF),
+    "organizer.add_comment_tag": ("POST", {"response_id": "response_id"}, STAFF),
+    "organizer.remove_comment_tag": ("POST", {"response_id": "response_id", "tag": "tag"}, STAFF),
+    # -- promises --
+    "organizer.promises": ("GET", {}, STAFF),
+    "organizer.promise_new": ("GET", {}, STAFF),
+    "organizer.promise": ("GET", {"promise_id": "promise_id"}, STAFF),
+    "organizer.promise_edit": ("GET", {"promise_id": "promise_id"}, STAFF),
+    "organizer.promise_delete": ("POST", {"promise_id": "promise_id"}, STAFF),
+    "organizer.activity_add": ("POST", {"promise_id": "promise_id"}, STAFF),
+    "organizer.activity_delete": (
+        "POST",
+        {"promise_id": "promise_id", "activity_id": "activity_id"},
+        STAFF,
+    ),
+    # -- situation picture (area dashboard) --
+    "organizer.areas": ("GET", {}, STAFF),
+    "organizer.area": ("GET", {"area": "area"}, STAFF),
+    "organizer.area_chart": ("GET", {"area": "area", "name": "chart", "fmt": "chart_fmt"}, STAFF),
+    # -- exports and the PDF report --
+    "organizer.exports": ("GET", {}, STAFF),
+    "organizer.export_responses": ("GET", {"fmt": "export_fmt"}, STAFF),
+    "organizer.export_dialogues": ("GET", {"fmt": "export_fmt"}, STAFF),
+    "organizer.area_lagesbild": ("GET", {"area": "area", "fmt": "export_fmt"}, STAFF),
+    "organizer.area_report": ("GET", {"area": "area"}, STAFF),
+}
+
+
+def sample_objects(organizer_id: int) -> dict[str, Any]:
+    """One of each object the organizer routes act on, stored; their ids and slugs.
+
+    Call inside an app context; ``organizer_id`` is an account the user routes act on.
+    """
+    place = factories.find_place("brommaplan")
+    survey_round = factories.default_round()
+    response = factories.answer(
+        place, submitted_on=dt.date(2026, 5, 4), round_id=survey_round.id, comment="Mörkt här."
+    )
+    dialogue = factories.dialogue(
+        place.area,
+        place,
+        held_on=dt.date(2026, 5, 1),
+        issues=[factories.issue("alcohol", place=place, weight=2)],
+    )
+    draft = QuestionnaireVersion(
+        version=2, definition="version: 2", status="draft", uploaded_by="test"
+    )
+    promise = factories.promise(
+        place.area,
+        places=[place],
+        title="Tryggare Brommaplan",
+        text="Mer närvaro på kvällarna.",
+        activities=[factories.activity("presence_patrol", dt.date(2026, 2, 1))],
+    )
+    db.session.add(draft)
+    db.session.commit()
+    return {
+        "place": place.slug,
+        "place_id": place.id,
+        "round_id": survey_round.id,
+        "response_id": response.id,
+        "dialogue_id": dialogue.id,
+        "issue_id": dialogue.issues[0].id,
+        "version": draft.version,
+        "live_version": 1,
+        "user_id": organizer_id,
+        "tag": "alcohol",
+        "promise_id": promise.id,
+        "activity_id": promise.activities[0].id,
+        "area": "bromma",
+        "chart": "unsafe",
+        "chart_fmt": "png",
+        "export_fmt": "csv",
+    }
