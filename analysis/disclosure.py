@@ -14,12 +14,24 @@ from typing import Any
 
 Cell = dict[str, Any]
 
+#: A follow-up item and the item it follows: "did you report it" is asked of victims only, so
+#: its n counts the victims and must not be shown where the victim figure is hidden.
+FOLLOWS = {"reported": "victim"}
+
 
 def hide(cell: Cell) -> None:
     """Turn a cell into a suppressed one, keeping only its n."""
     n = cell["n"]
     cell.clear()
     cell.update(n=n, suppressed=True)
+
+
+def follow(figures: dict[str, Any]) -> None:
+    """Hide a follow-up figure of a place (or the area) wherever the item it follows is hidden."""
+    for follower, leader in FOLLOWS.items():
+        if follower in figures and figures.get(leader, {}).get("suppressed"):
+            if not figures[follower].get("suppressed"):
+                hide(figures[follower])
 
 
 def protect(total: Cell, parts: Sequence[Cell], threshold: int) -> None:

@@ -109,7 +109,8 @@ def _round_counts(
     r = _response.c
     rows = conn.execute(
         select(r.round_id, r.place_id, *aggregates)
-        .where(r.round_id.in_(round_ids), r.place_id.in_(place_ids))
+        # Held answers (a burst under review) count nowhere, as in the survey figures.
+        .where(r.round_id.in_(round_ids), r.place_id.in_(place_ids), r.held.is_(False))
         .group_by(r.round_id, r.place_id)
     )
     counts: dict[int, dict[int, dict[int, tuple[int, int]]]] = {}

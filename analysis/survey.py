@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from . import packed
-from .disclosure import protect_all
+from .disclosure import FOLLOWS, follow, protect_all
 from .stats import mean_sd, newcombe, t_interval, wilson
 from .tables import PROBLEMS, TIMES, area, place, response
 from .weights import area_margins, rake
@@ -53,7 +53,8 @@ class Filters:
     def conditions(self) -> list[ColumnElement[bool]]:
         """The SQL conditions on the response table."""
         r = response.c
-        conditions: list[ColumnElement[bool]] = []
+        # Answers held from a burst count nowhere until an organizer releases them.
+        conditions: list[ColumnElement[bool]] = [r.held.is_(False)]
         if self.round_id is not None:
             conditions.append(r.round_id == self.round_id)
         if self.date_from is not None:
@@ -329,6 +330,11 @@ def survey_indicators(
     for groups_of_one_kind in by_group.values():
         times = [("times", t) for t in TIMES]
         protect_all(area_total, groups_of_one_kind.values(), times, build.threshold)
+    for figures in (*result_places, area_total):
+        follow(figures)
+    # Follow-ups hidden only now must not be given away by their total in turn.
+    follow_paths = [(follower,) for follower in FOLLOWS]
+    protect_all(area_total, result_places, follow_paths, build.threshold)
     for figures in (*result_places, area_total):
         if any(cell["suppressed"] for cell in figures["times"].values()):
             figures["safety_index"] = None

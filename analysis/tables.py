@@ -39,6 +39,7 @@ response = table(
     column("place_id", Integer),
     column("round_id", Integer),
     column("submitted_on", Date),
+    column("held", Boolean),
     column("gender", String),
     column("age_band", String),
     *(column(f"safety_{time}", String) for time in TIMES),

@@ -69,9 +69,13 @@ def register_extensions(app: Flask) -> None:
 
 def _load_user(user_id: str):
     from .models import User
+    from .organizer.auth import sessions
 
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    # Logged out, re-keyed or idle too long: the cookie no longer logs anyone in.
+    return user if sessions.valid(user) else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -29,7 +29,9 @@ class Defaults:
     TRUSTED_PROXIES = 0
 
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: Unset: a SQLite file in the instance folder, shared by the workers of one server
+    #: (memory in TESTING apps). Several servers: redis://host:6379.
+    RATELIMIT_STORAGE_URI: str | None = None
     RATELIMIT_HEADERS_ENABLED = True
     # If Redis is down, count in memory for a while instead of failing every answer.
     RATELIMIT_SWALLOW_ERRORS = True
@@ -39,6 +41,14 @@ class Defaults:
     #: Residents' answers are dated in this time zone.
     TRYGGHET_TIMEZONE = "Europe/Stockholm"
     SURVEY_RATE_LIMIT = "10 per minute; 60 per hour"
+    #: The burst hold: more than TRYGGHET_BURST_ANSWERS answers to one place within
+    #: TRYGGHET_BURST_MINUTES are held back from every figure until an organizer reviews
+    #: them. 5 is half the suppression threshold, so no place can be padded up to it in one
+    #: burst; a place with posters gets its answers spread over days. 0 turns it off.
+    TRYGGHET_BURST_ANSWERS = 5
+    TRYGGHET_BURST_MINUTES = 15
+    #: An organizer's session ends after this many minutes without a request.
+    ORGANIZER_IDLE_MINUTES = 30
 
     # A whole answer is a few kB; anything much larger is not a survey answer.
     MAX_CONTENT_LENGTH = 64 * 1024
@@ -65,6 +75,9 @@ _ENV_PARSERS: dict[str, Any] = {
     "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
     "RATELIMIT_STORAGE_URI": str,
     "SURVEY_RATE_LIMIT": str,
+    "TRYGGHET_BURST_ANSWERS": int,
+    "TRYGGHET_BURST_MINUTES": int,
+    "ORGANIZER_IDLE_MINUTES": int,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
     "TRYGGHET_TIMEZONE": str,
 }
@@ -84,6 +97,13 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not app.config.get("DATABASE_URL"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'trygghet.db'}"
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        from .web.limits import default_storage_uri
+
+        # Tests get fresh counters per app; a server shares its file among its workers.
+        app.config["RATELIMIT_STORAGE_URI"] = (
+            "memory://" if app.testing else default_storage_uri(app)
+        )
     if not app.config.get("SECRET_KEY"):
         if not app.config["DATABASE_URL"].startswith("sqlite"):
             # Several servers share one PostgreSQL; each generating its own key would make
@@ -108,6 +128,12 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             f"TRYGGHET_TIMEZONE={app.config['TRYGGHET_TIMEZONE']!r} is unknown"
         ) from exc
     base_url = app.config.get("TRYGGHET_BASE_URL")
+    if base_url and not app.config.get("TRUSTED_HOSTS") and not app.testing:
+        from .web.urls import base_url_host
+
+        # Answer only to the public address: a forged Host header gets 400, not pages and
+        # links (password resets, invitations) built on the attacker's domain.
+        app.config["TRUSTED_HOSTS"] = [base_url_host(base_url)]
     if (
         base_url
         and base_url.startswith("https://")

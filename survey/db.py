@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app
@@ -14,6 +16,8 @@ T = TypeVar("T")
 
 #: How long a SQLite writer waits for a lock before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: How long a checkpoint after an erasure waits for readers to finish (ms).
+CHECKPOINT_WAIT_MS = 1000
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -22,6 +26,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        _owner_only(parsed.database)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -45,7 +50,50 @@ SQLITE_PRAGMAS = (
     # ~2,300-3,300 to ~1,500 requests/s with it (the survey itself is CPU-bound).
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
+    # Deleted rows (an erased answer, an expired comment) are overwritten with zeros, not
+    # left in free pages of the file.
+    "PRAGMA secure_delete = ON",
 )
+
+#: The database file, and so its -wal and -shm files (SQLite gives them the database file's
+#: permissions), are readable by their owner only: they hold residents' answers.
+FILE_MODE = 0o600
+
+
+def _owner_only(database: str | None) -> None:
+    """Create the SQLite file owner-only before SQLite does, or make an existing one so."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite's own error says what is wrong
+    # Never open an existing file here: closing any descriptor of a database file drops every
+    # POSIX lock this process holds on it, and SQLite's locks with them (a corrupt database).
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:
+        pass
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists() and file.stat().st_mode & 0o777 != FILE_MODE:
+            os.chmod(file, FILE_MODE)
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold SQLite's write-ahead log into the database and empty it; nothing on other backends.
+
+    Called after an erasure or a retention run is committed: until a checkpoint, the deleted
+    text still sits in the -wal file.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        # A reader in the middle of a transaction holds the log; wait a moment, not the full
+        # busy timeout: whatever is left goes at the next checkpoint.
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        try:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

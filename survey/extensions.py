@@ -3,18 +3,19 @@
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from .db import Database
+from .web.limits import client_key
 
 db = Database()
 csrf = CSRFProtect()
 babel = Babel()
-# The client address only counts requests in the limiter's storage; it is never stored
-# with an answer. Limits are set per view; the storage URI comes from the config.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# The limiter counts by a keyed hash of the client address that changes daily (never the
+# address itself; see web/limits.py). Limits are set per view; the storage comes from the
+# config: a SQLite file shared by the workers unless RATELIMIT_STORAGE_URI names Redis.
+limiter = Limiter(key_func=client_key, default_limits=[])
 
 login_manager = LoginManager()
 login_manager.login_view = "organizer.login"

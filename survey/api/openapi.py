@@ -35,12 +35,32 @@ def _picture_schema() -> dict[str, Any]:
 
     components = {SCHEMA_PREFIX + name: rewrite(value) for name, value in defs.items()}
     picture = rewrite(schema)
+    _public_variant(picture, components)
     picture["description"] = (
-        f"{picture.get('description', '')} The JSON contract {canonical}, with one difference: "
-        "dialogues.mentions[].quotes is left out, because quotes are organizers' notes of "
-        "what was said and may describe people; the counts stay."
+        f"{picture.get('description', '')} The JSON contract {canonical} in its public form, "
+        "as a published release stores it: a hidden cell carries no n (only "
+        "suppressed=true); counts of answers are rounded to the nearest 5; shares and their "
+        "intervals are whole percent (two decimals of a fraction); scores have one decimal; "
+        "hidden gender and age groups are left out; dialogues.mentions[].quotes and the "
+        "priorities' generated explanations are left out. `release` says which release "
+        "this is."
     ).strip()
     return {"Lagesbild": picture, **components}
+
+
+def _public_variant(picture: dict[str, Any], components: dict[str, Any]) -> None:
+    """Loosen the analysis schema where the public form leaves things out; describe the release."""
+    proportion = components.get(SCHEMA_PREFIX + "proportion", {})
+    proportion["required"] = ["suppressed"]
+    figures = components.get(SCHEMA_PREFIX + "figures", {})
+    figures["required"] = [k for k in figures.get("required", []) if k != "n"]
+    for item in picture["properties"]["places"]["items"].get("allOf", []):
+        if "required" in item:
+            item["required"] = [k for k in item["required"] if k != "n"]
+    priorities = picture["properties"]["priorities"]["items"]
+    priorities["required"] = [k for k in priorities["required"] if k != "explanation"]
+    picture["required"] = [*picture["required"], "release"]
+    picture["properties"]["release"] = {"$ref": "#/components/schemas/ReleaseInfo"}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -129,7 +149,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Area": {
         "type": "object",
-        "required": ["slug", "name", "places", "rounds", "links"],
+        "required": ["slug", "name", "places", "rounds", "releases", "links"],
         "properties": {
             "slug": {"type": "string"},
             "name": {"type": "string"},
@@ -153,7 +173,29 @@ SCHEMAS: dict[str, Any] = {
                     },
                 },
             },
+            "releases": {
+                "type": "array",
+                "description": "The area's published releases, newest first.",
+                "items": {"$ref": "#/components/schemas/ReleaseInfo"},
+            },
             "links": LINKS,
+        },
+    },
+    "ReleaseInfo": {
+        "type": "object",
+        "description": "A published release: an immutable snapshot, readable at links.self.",
+        "required": ["id", "round_id", "sequence", "published_at", "data_cutoff", "links"],
+        "properties": {
+            "id": {"type": "integer"},
+            "round_id": {"type": ["integer", "null"]},
+            "sequence": {"type": "integer", "description": "1, 2, ... within its round."},
+            "published_at": {"type": "string", "format": "date-time"},
+            "data_cutoff": {"type": ["string", "null"], "format": "date-time"},
+            "links": {
+                "type": "object",
+                "required": ["self"],
+                "properties": {"self": {"type": "string"}},
+            },
         },
     },
     "PlaceList": {
@@ -171,12 +213,19 @@ Read-only, public figures of the Trygghet perceived-safety survey: areas, their 
 each area's situation picture (lokal lägesbild).
 
 Only aggregates leave through this API, never a single answer, comment or dialogue note. \
-Any figure resting on fewer than {threshold} answers is `{{"n": n, "suppressed": true}}` \
-with no share, score or interval, and secondary suppression hides further cells where a \
-hidden one could be worked out by subtraction.
+Any figure resting on fewer than {threshold} answers is `{{"suppressed": true}}`: fewer than \
+{threshold} answers, with no count, share, score or interval, and secondary suppression and a \
+disclosure audit hide further cells where a hidden one could be worked out by subtraction.
+
+The figures are published releases, not live data: an organizer publishes an immutable \
+snapshot of an area's picture (per round); new answers change nothing here until the next \
+release. Each release stays readable at `?release=ID`. Between two releases of a round a \
+shown figure changes only if its number of answers changed by at least {threshold} (or not at \
+all), so comparing releases tells nothing about single answers. Counts of answers are rounded \
+to the nearest 5 and shares are whole percent.
 
 There are deliberately no gender, age or date filters: the only choices are the survey \
-round and the language of the explanations. Each picture covers exactly one round, and \
+round, the release and the language. Each picture covers exactly one round, and \
 rounds never share an answer, so no combination of requests narrows a group below the \
 threshold by subtracting one picture from another. Answers recorded outside any round \
 (some imports) are not published here.
@@ -229,8 +278,9 @@ def openapi_document(threshold: int) -> dict[str, Any]:
                     "operationId": "getLagesbild",
                     "summary": "The situation picture of an area for one survey round",
                     "description": (
-                        "Only `round` and `lang` are accepted; any other parameter is a 400. "
-                        "The ETag is weak: it follows the figures, not generated_at."
+                        "Only `round`, `release` and `lang` are accepted; any other parameter "
+                        "is a 400. Serves the newest release of the area (of the round, when "
+                        "`round` is given), or the release asked for."
                     ),
                     "parameters": [
                         AREA_PARAM,
@@ -245,10 +295,17 @@ def openapi_document(threshold: int) -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                         },
                         {
+                            "name": "release",
+                            "in": "query",
+                            "required": False,
+                            "description": "A release of the area (see the area's releases).",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                        },
+                        {
                             "name": "lang",
                             "in": "query",
                             "required": False,
-                            "description": "Language of the priorities' explanations.",
+                            "description": "Accepted for older clients; releases carry no prose.",
                             "schema": {"type": "string", "enum": ["sv", "en"], "default": "sv"},
                         },
                         IF_NONE_MATCH,
@@ -258,8 +315,8 @@ def openapi_document(threshold: int) -> dict[str, Any]:
                         **{
                             **area_responses,
                             "404": _error(
-                                "No such area, no such round of the area, "
-                                "or the area has no round yet."
+                                "No such area, round or release of the area, or nothing "
+                                "published yet (error not_published)."
                             ),
                         },
                     },
@@ -284,7 +341,7 @@ def openapi_document(threshold: int) -> dict[str, Any]:
             "schemas": {**copy.deepcopy(SCHEMAS), **copy.deepcopy(_picture_schema())},
             "headers": {
                 "ETag": {
-                    "description": "A hash of the response body (weak for the picture).",
+                    "description": "A hash of the response body.",
                     "schema": {"type": "string"},
                 },
                 "CacheControl": {

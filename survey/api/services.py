@@ -1,16 +1,13 @@
-"""What the API reads: areas, places and rounds, and the public form of a situation picture."""
+"""What the API reads: areas, places, rounds and the published releases of their pictures."""
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Area, SurveyRound
-from ..models.rounds import round_area
+from ..models import Area, Release
 
 
 def all_areas(session: Session) -> list[Area]:
@@ -23,30 +20,29 @@ def find_area(session: Session, slug: str) -> Area | None:
     return session.scalar(select(Area).where(Area.slug == slug).options(selectinload(Area.places)))
 
 
-def rounds_of(session: Session, area: Area) -> list[SurveyRound]:
-    """The survey rounds that cover this area, newest first."""
-    return list(
-        session.scalars(
-            select(SurveyRound)
-            .join(round_area, round_area.c.round_id == SurveyRound.id)
-            .where(round_area.c.area_id == area.id)
-            .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
-        )
-    )
+def releases_of(session: Session, area: Area, round_id: int | None = None) -> list[Release]:
+    """The area's releases, newest first; of one round when ``round_id`` is given."""
+    query = select(Release).where(Release.area_id == area.id)
+    if round_id is not None:
+        query = query.where(Release.round_id == round_id)
+    return list(session.scalars(query.order_by(Release.created_at.desc(), Release.id.desc())))
 
 
-def default_round(rounds: list[SurveyRound], today: dt.date) -> SurveyRound | None:
-    """The newest round that has opened by today (rounds come newest first)."""
-    return next((r for r in rounds if r.opens_on <= today), None)
+def find_release(session: Session, area: Area, release_id: int) -> Release | None:
+    """A release of this area by id, or None (also for another area's release)."""
+    release = session.get(Release, release_id)
+    return release if release is not None and release.area_id == area.id else None
 
 
-def public_picture(picture: dict[str, Any]) -> dict[str, Any]:
-    """The situation picture without what is not an aggregate: dialogue quotes.
-
-    Quotes are organizers' notes of what someone said at a meeting and may name or describe
-    people; the counts of dialogues and mentions stay.
-    """
-    public = copy.deepcopy(picture)
-    for mention in public.get("dialogues", {}).get("mentions", []):
-        mention.pop("quotes", None)
-    return public
+def release_info(release: Release, picture_link: str) -> dict[str, Any]:
+    """What a client needs to know of a release, with its stable address."""
+    return {
+        "id": release.id,
+        "round_id": release.round_id,
+        "sequence": release.sequence,
+        "published_at": release.created_at.isoformat(timespec="seconds"),
+        "data_cutoff": (
+            release.data_cutoff.isoformat(timespec="seconds") if release.data_cutoff else None
+        ),
+        "links": {"self": f"{picture_link}?release={release.id}"},
+    }

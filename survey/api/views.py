@@ -8,16 +8,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from analysis.survey import Filters
-
-from .. import clock
 from ..db import or_404
 from ..extensions import csrf, db, limiter
-from ..models import Area, Place
-from ..reports import pictures
+from ..models import Area, Place, Release
+from ..services.rounds import area_rounds
 from .errors import init_blueprint, json_error
 from .openapi import openapi_document
-from .services import all_areas, default_round, find_area, public_picture, rounds_of
+from .services import all_areas, find_area, find_release, release_info, releases_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 init_blueprint(bp)
@@ -28,7 +25,7 @@ DEFAULT_RATE_LIMIT = "120 per minute"
 MAX_AGE = 300
 LANGUAGES = ("sv", "en")
 #: The only query arguments of the situation picture: no filter can pick out a small group.
-PICTURE_ARGS = ("round", "lang")
+PICTURE_ARGS = ("round", "release", "lang")
 #: Larger ids cannot exist (PostgreSQL's integer) and would fail in the query.
 MAX_ID = 2**31 - 1
 
@@ -113,7 +110,10 @@ def area(area: str) -> Response:
                     "closes_on": r.closes_on.isoformat() if r.closes_on else None,
                     "links": {"lagesbild": f"{links['lagesbild']}?round={r.id}"},
                 }
-                for r in rounds_of(db.session, found)
+                for r in area_rounds(db.session, found)
+            ],
+            "releases": [
+                release_info(r, links["lagesbild"]) for r in releases_of(db.session, found)
             ],
             "links": links,
         }
@@ -126,59 +126,74 @@ def places(area: str) -> Response:
     return _json({"area": found.slug, "places": [_place(p) for p in found.places]})
 
 
-def _picture_args() -> tuple[str | None, str]:
-    """The round (as given) and language of a picture request; 400 for anything else."""
+def _id_arg(name: str, what: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        abort(400, description=f"{name} must be the id of {what} (a positive integer).")
+    return int(value)
+
+
+def _picture_args() -> tuple[int | None, int | None]:
+    """The round and release of a picture request (as given); 400 for anything else."""
     unknown = sorted(set(request.args) - set(PICTURE_ARGS))
     if unknown:
         abort(
             400,
             description=(
-                f"Unknown parameter {unknown[0]!r}: only 'round' and 'lang' are accepted, so "
-                "that no filter can pick out a group smaller than the suppression threshold."
+                f"Unknown parameter {unknown[0]!r}: only 'round', 'release' and 'lang' are "
+                "accepted, so that no filter can pick out a group smaller than the "
+                "suppression threshold."
             ),
         )
     for name in PICTURE_ARGS:
         if len(request.args.getlist(name)) > 1:
             abort(400, description=f"Give {name!r} once.")
-    lang = request.args.get("lang", "sv")
-    if lang not in LANGUAGES:
+    if request.args.get("lang", "sv") not in LANGUAGES:
         abort(400, description="lang must be 'sv' or 'en'.")
-    return request.args.get("round"), lang
+    return _id_arg("round", "a survey round"), _id_arg("release", "a release")
+
+
+def _chosen_release(found: Area, round_id: int | None, release_id: int | None) -> Any:
+    """The release to serve, or a JSON 404 saying why there is none."""
+    if round_id is not None and round_id not in {r.id for r in area_rounds(db.session, found)}:
+        # Well-formed, but there is no picture of this area for that round.
+        return json_error(
+            404, "unknown_round", f"Round {round_id} is not a survey round of {found.slug!r}."
+        )
+    if release_id is not None:
+        release = find_release(db.session, found, release_id)
+        if release is None or (round_id is not None and release.round_id != round_id):
+            return json_error(
+                404, "unknown_release", f"There is no release {release_id} of {found.slug!r}."
+            )
+        return release
+    published = releases_of(db.session, found, round_id)
+    if published:
+        return published[0]
+    if round_id is None and not area_rounds(db.session, found):
+        return json_error(404, "no_round", f"Area {found.slug!r} has no survey round yet.")
+    which = f" for round {round_id}" if round_id is not None else ""
+    return json_error(
+        404,
+        "not_published",
+        f"Nothing has been published for {found.slug!r}{which} yet: the figures appear "
+        "here once an organizer publishes a release.",
+    )
 
 
 @bp.get("/areas/<area>/lagesbild")
 def lagesbild(area: str) -> Response:
-    round_arg, lang = _picture_args()
+    round_id, release_id = _picture_args()
     found = _area_or_404(area)
-    rounds = rounds_of(db.session, found)
-    if round_arg is None:
-        chosen = default_round(rounds, clock.today())
-        if chosen is None:
-            return json_error(404, "no_round", f"Area {found.slug!r} has no survey round yet.")
-        round_id = chosen.id
-    else:
-        if not round_arg.isascii() or not round_arg.isdigit() or not 0 < int(round_arg) <= MAX_ID:
-            abort(400, description="round must be the id of a survey round (a positive integer).")
-        round_id = int(round_arg)
-        if round_id not in {r.id for r in rounds}:
-            # Well-formed, but there is no picture of this area for that round.
-            return json_error(
-                404, "unknown_round", f"Round {round_id} is not a survey round of {found.slug!r}."
-            )
-    with db.engine.connect() as conn:
-        picture = pictures.situation(
-            conn,
-            found.slug,
-            Filters(round_id=round_id),
-            current_app.config["TRYGGHET_SUPPRESS_BELOW"],
-            locale=lang,
-        )
-    public = public_picture(picture)
-    # generated_at changes on every request while the figures do not: the tag follows the
-    # figures, and is weak because two responses with one tag may differ in that timestamp.
-    return _json(
-        public, etag_source={k: v for k, v in public.items() if k != "generated_at"}, weak=True
-    )
+    chosen = _chosen_release(found, round_id, release_id)
+    if not isinstance(chosen, Release):
+        return chosen
+    picture = chosen.data
+    picture["release"] = release_info(chosen, _links(found)["lagesbild"])
+    # A release never changes: the tag of its body holds for good.
+    return _json(picture)
 
 
 @bp.get("/openapi.json")

@@ -15,6 +15,7 @@ from .common import make_app
 from .data import backup, demo, export_group, import_group, retention
 from .db import db_group, prepare_database
 from .lagesbild import lagesbild
+from .releases import publish
 from .users import user_group
 
 
@@ -59,6 +60,7 @@ for subcommand in (
     import_group,
     export_group,
     lagesbild,
+    publish,
     demo,
     backup,
     retention,

@@ -18,6 +18,7 @@ from flask import current_app
 from .. import clock
 from ..backup import BackupRefused
 from ..backup import backup as make_backup
+from ..db import checkpoint
 from ..extensions import db
 from .common import expected_errors, make_app, out_option, with_app
 from .db import upgrade_database
@@ -207,4 +208,6 @@ def retention(older_than: Any, whole_answers: bool, dry_run: bool) -> None:
         )
     result = apply_retention(db.session, cutoff, whole_answers=whole_answers, dry_run=dry_run)
     db.session.commit()
+    if not dry_run:
+        checkpoint(db.engine)  # the deleted text leaves the -wal file too
     click.echo(summary(result, older_than))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from ..extensions import db
 
@@ -19,6 +22,37 @@ from ..extensions import db
 #: Each thread holds at most one pooled connection: SQLAlchemy's pool (5 + 10 overflow per
 #: worker) serves up to 15 threads; more would wait for a connection.
 DEFAULT_THREADS = 4
+
+
+#: What gunicorn names a client by ("from ip=ADDRESS: error"), then anything else in a log
+#: line that looks like an IP address: v4, full v6, or v6 shortened with "::".
+_ADDRESS = re.compile(
+    r"(?<=ip=)\S+?(?=:\s|\s|$)"
+    r"|\b\d{1,3}(?:\.\d{1,3}){3}\b"
+    r"|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"
+    r"|[0-9A-Fa-f:]*::[0-9A-Fa-f:.]*[0-9A-Fa-f]"
+)
+#: The server's own listening address is no visitor's and is worth seeing.
+_OWN_ADDRESS = ("Listening at:",)
+
+
+class _NoAddresses(logging.Filter):
+    """Blank client addresses in gunicorn's error log ("Invalid request from ip=...")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith(_OWN_ADDRESS) and _ADDRESS.search(message):
+            record.msg, record.args = _ADDRESS.sub("[address]", message), ()
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger with every client address removed from the error log."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        if not any(isinstance(f, _NoAddresses) for f in self.error_log.filters):
+            self.error_log.addFilter(_NoAddresses())
 
 
 class _Server(BaseApplication):
@@ -57,8 +91,10 @@ def gunicorn_options(host: str, port: int, workers: int | None, threads: int) ->
         # SIGTERM: stop accepting, let requests in flight finish (up to 30 s), exit 0.
         "graceful_timeout": 30,
         "timeout": 60,
-        # No access log: it would hold visitors' IP addresses and user agents.
+        # No access log: it would hold visitors' IP addresses and user agents; and none in
+        # the error log either (gunicorn names the client of a malformed request).
         "accesslog": None,
+        "logger_class": PrivateLogger,
         "errorlog": "-",
         "loglevel": "info",
         # The control socket would sit at one path per user, so two instances would clash.

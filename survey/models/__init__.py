@@ -6,6 +6,7 @@ from .crime import CRIME_SOURCES, CrimeCount
 from .dialogues import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Dialogue, DialogueIssue
 from .places import Area, Place, PoliceArea
 from .promises import ACTIVITY_KINDS, PopulationMargin, Promise, PromiseActivity, promise_place
+from .releases import Release
 from .responses import SOURCES, CommentTag, ImportBatch, Response
 from .rounds import QuestionnaireVersion, SurveyRound, round_area
 
@@ -32,6 +33,7 @@ __all__ = [
     "Place",
     "PoliceArea",
     "QuestionnaireVersion",
+    "Release",
     "Response",
     "SurveyRound",
     "User",

@@ -33,6 +33,9 @@ class User(Base):
     invite_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Copied into the session at login and checked on every request: raising it (logout,
+    #: password change, disable, role change) ends every session of the user.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # What Flask-Login asks of a user (written out so the models need no Flask import).
     is_authenticated = True

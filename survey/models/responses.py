@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..questionnaire import builtin
@@ -68,6 +70,9 @@ response_table = Table(
     #: SHA-256 of the receipt code shown once on the thank-you page (web answers only), so
     #: the answer can be erased on request; the code itself is never stored.
     Column("receipt_hash", String(64)),
+    #: Held back from every figure: part of a burst of answers to one place (the burst hold),
+    #: until an organizer releases or discards it.
+    Column("held", Boolean, nullable=False, default=False, server_default=sa_false()),
     *_answer_columns(),
     CheckConstraint(f"source IN ({_sql_list(SOURCES)})", "source"),
     # The situation picture filters by place (an area's places), round and date.
@@ -104,6 +109,8 @@ class Response(Base):
     receipt_hash: Mapped[str | None]
     #: The resident's free-text comment, an answer column; declared so the type checker sees it.
     comment: Mapped[str | None]
+    #: Part of a burst of answers to one place: left out of every figure until reviewed.
+    held: Mapped[bool]
 
     place: Mapped[Place] = relationship()
     round: Mapped[SurveyRound | None] = relationship()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, g, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, ValidationError
 
+from ..db import checkpoint
 from ..extensions import db, limiter
 from ..models import Response
 from ..services.erasure import erase_answer, find_by_receipt
@@ -87,9 +87,9 @@ def _page(form: ReceiptForm, found: Response | None = None) -> tuple[str, int, d
 def erasure():
     form = ReceiptForm()
     found = _lookup(form) if form.validate_on_submit() else None
-    # The admin sees where and when the answer was given, to tell the resident; not what
-    # was answered or written: the code alone identifies the answer, and its content would
-    # tell the admin what the person who sent the code thinks.
+    # The admin sees only that the code belongs to an answer: not its place, date or whether
+    # it has a comment, which would let anyone holding the raw export find the requester's
+    # row and words; the code alone identifies the answer.
     return _page(form, found)
 
 
@@ -101,15 +101,8 @@ def erasure_confirm():
     # The code again, not the answer's id: only whoever holds the code can have it erased.
     if not form.validate_on_submit() or (response := _lookup(form)) is None:
         return _page(form)
-    place_name, submitted_on = response.place.name, response.submitted_on
     erase_answer(db.session, response)
     db.session.commit()
-    flash(
-        _(
-            "The answer about %(place)s from %(date)s is erased.",
-            place=place_name,
-            date=format_date(submitted_on),
-        ),
-        "success",
-    )
+    checkpoint(db.engine)  # the erased text leaves the -wal file too
+    flash(_("The answer is erased."), "success")
     return redirect(url_for("organizer.erasure"), code=303)

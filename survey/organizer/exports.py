@@ -35,8 +35,8 @@ from ..reports.raw_data import (
 from ..reports.writers import write_pictures
 from ..services import audit
 from ..web.errors import render_error
-from . import bp, menu_item, organizer_required
-from .areas.forms import read_filters
+from . import admin_required, bp, menu_item, organizer_required
+from .areas.forms import group_too_small, read_filters
 
 menu_item("organizer.exports", _l("Exports"))
 
@@ -92,9 +92,10 @@ def exports():
 
 
 @bp.get("/export/responses.<any(csv, xlsx):fmt>")
-@organizer_required
+@admin_required
 def export_responses(fmt: str):
-    # Raw answers hold residents' own words: who took a copy, and when, is on record.
+    # Raw answers hold residents' own words and, row by row, what one person answered: only
+    # admins take a copy, and who did, and when, is on record.
     audit.record(db.session, "export.responses", details={"format": fmt})
     db.session.commit()
     filename = _filename("svar", fmt)
@@ -140,9 +141,17 @@ def _area_pictures(area: str) -> tuple[list[dict[str, Any]], str]:
                 for name, errors in form.errors.items()
             )
         )
+    filters, threshold = form.filters(), app.config["TRYGGHET_SUPPRESS_BELOW"]
     with db.engine.connect() as conn:
-        pictures = build_pictures(
-            conn, [area], form.filters(), app.config["TRYGGHET_SUPPRESS_BELOW"], locale=lang
+        pictures = build_pictures(conn, [area], filters, threshold, locale=lang)
+    if group_too_small(filters, pictures[0]["n"], threshold):
+        # As on the dashboard: a small filtered group gives no figure, not even its count.
+        raise FilterError(
+            _(
+                "Too few answers with these filters: fewer than %(k)d, so nothing is shown."
+                " Widen the filters.",
+                k=threshold,
+            )
         )
     return pictures, lang
 

@@ -15,15 +15,17 @@ from ..extensions import db
 from ..models import QuestionnaireVersion, Response
 from ..models.accounts import utcnow
 from ..public.forms import survey_form_class
-from ..questionnaire import QuestionnaireError, builtin, load_text
+from ..questionnaire import MAX_SOURCE, QuestionnaireError, UnsafeSource, builtin, load_text
 from ..services import audit
 from ..services.responses import questionnaire_version
 from . import admin_required, bp, menu_item
 
 menu_item("organizer.questionnaires", _l("Questionnaires"), admin_only=True)
 
-#: A questionnaire file is a few kB; this bounds what an upload may hold.
-MAX_DEFINITION = 200_000
+#: A questionnaire file is a few kB; this bounds what an upload may hold (bytes; UTF-8 text
+#: of at most MAX_SOURCE characters can take up to 4 bytes a character, but Swedish text
+#: takes little more than one).
+MAX_DEFINITION = MAX_SOURCE * 2
 
 
 class UploadForm(FlaskForm):
@@ -57,11 +59,31 @@ def questionnaires():
     return _page(UploadForm(formdata=None))
 
 
+def _too_long() -> str:
+    return _("Too long for a questionnaire: at most %(n)d characters.", n=MAX_SOURCE)
+
+
+def _unsafe(form: UploadForm, exc: UnsafeSource) -> None:
+    """Put the refusal beside the field the text came from; keep no huge text on the page."""
+    field = form.file if form.file.data else form.definition
+    if exc.reason == "size":
+        field.errors.append(_too_long())
+        form.definition.data = ""
+    else:
+        field.errors.append(
+            _(
+                "Anchors and aliases (& and *) are not allowed in a questionnaire (line"
+                " %(line)d): write each part out in full.",
+                line=exc.line,
+            )
+        )
+
+
 def _uploaded_text(form: UploadForm) -> str | None:
     if form.file.data:
         raw = form.file.data.read(MAX_DEFINITION + 1)
         if len(raw) > MAX_DEFINITION:
-            form.file.errors.append(_("The file is too large for a questionnaire."))
+            form.file.errors.append(_too_long())
             return None
         try:
             return raw.decode("utf-8-sig")
@@ -85,6 +107,9 @@ def questionnaire_upload():
         return _page(form, 422)
     try:
         parsed = load_text(source, catalogue=builtin(1))
+    except UnsafeSource as exc:
+        _unsafe(form, exc)
+        return _page(form, 422)
     except QuestionnaireError as exc:
         form.definition.errors.extend(exc.problems)
         form.definition.data = source

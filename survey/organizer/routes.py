@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import audit_log, bp, erasure, exports, home, places, questionnaires, rounds, users  # noqa: F401
+from . import (  # noqa: F401
+    audit_log,
+    bp,
+    erasure,
+    exports,
+    held,
+    home,
+    places,
+    questionnaires,
+    rounds,
+    users,
+)
+from .areas import releases as area_releases  # noqa: F401
 from .areas import views as areas  # noqa: F401
 from .auth import views as auth  # noqa: F401
 from .comments import views as comments  # noqa: F401

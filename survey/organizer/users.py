@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import User
 from ..services.accounts import AccountError, invite, set_active, set_role
 from ..web.fields import REQUIRED
+from ..web.urls import absolute_url
 from . import admin_required, bp, menu_item
 
 menu_item("organizer.users", _l("Users"), admin_only=True)
@@ -65,7 +66,7 @@ def user_invite():
         form.email.errors.append(str(exc))
         return _page(form, 422)
     db.session.commit()
-    url = url_for("organizer.invitation", token=token, _external=True)
+    url = absolute_url("organizer.invitation", token=token)
     flash(
         _(
             "%(email)s is invited. Send them this link; it works once, for 7 days.",

@@ -1,17 +1,26 @@
 """The public follow-up of citizen promises (uppföljning): no login, no filters, no small cells.
 
-Every figure comes from analysis.followup, protected against subtraction between promises in
-followup_services; suppressed cells carry only their n, so nothing here can show a share for
-them. Residents' comments and dialogue notes or quotes are never read here.
+Every figure comes from a published release (survey/services/releases.py): the follow-ups
+of analysis.followup as the area's newest release (or ``?release=ID``) stored them, in public
+form, so new answers change nothing here until the next release. Hidden cells carry no count
+at all. Residents' comments and dialogue notes or quotes are never read here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, render_template, request, url_for
-from flask_babel import force_locale, format_date, format_decimal, get_locale, ngettext
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_decimal,
+    format_time,
+    get_locale,
+    ngettext,
+)
 from flask_babel import gettext as _
 
 from analysis.followup import NO_DATA
@@ -19,16 +28,18 @@ from analysis.followup import NO_DATA
 from .. import clock, labels
 from ..db import or_404
 from ..extensions import db
-from ..models import Area
+from ..models import Area, Release
 from ..reports.share import HEIGHT, WIDTH, card_etag, render_png
 from ..services.places import current_places
 from ..services.responses import next_round, open_round
 from .followup_services import (
     SHARE_KINDS,
-    area_followups,
     areas_with_promise_counts,
+    chosen_release,
     find_area,
     next_open_dialogue,
+    release_followups,
+    releases_of,
 )
 from .views import bp
 
@@ -51,6 +62,14 @@ def points(share: float) -> str:
 
 def _day(iso: str) -> str:
     return format_date(dt.date.fromisoformat(iso), "long")
+
+
+def _moment(value: dt.datetime) -> str:
+    """When a release was published: its day and time in the app's time zone."""
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC
+    # Naive local time: Babel would otherwise convert it back to UTC, its default zone.
+    local = aware.astimezone(ZoneInfo(current_app.config["TRYGGHET_TIMEZONE"])).replace(tzinfo=None)
+    return format_date(local, "long") + " " + format_time(local, "HH:mm")
 
 
 def period(promise: dict[str, Any]) -> str:
@@ -78,11 +97,20 @@ def _key_indicator(result: dict[str, Any]) -> dict[str, Any] | None:
     return indicators[0] if indicators else None
 
 
-def _share_side(cell: dict[str, Any], label: str) -> dict[str, Any]:
-    n = f"n = {cell['n']}"
-    if cell.get("suppressed"):  # only the n is known here: no share can be drawn
-        return {"label": label, "value": _("too few answers"), "share": None, "n": n}
-    return {"label": label, "value": percent(cell["share"]), "share": cell["share"], "n": n}
+def answers(cell: dict[str, Any]) -> str:
+    """How many answers a shown figure rests on, as residents read it (already rounded)."""
+    return _("about %(num)d answers", num=cell["n"])
+
+
+def fewer_than(threshold: int) -> str:
+    return _("fewer than %(num)d answers", num=threshold)
+
+
+def _share_side(cell: dict[str, Any], label: str, threshold: int) -> dict[str, Any]:
+    if cell.get("suppressed"):  # a hidden cell has no count and no share in a release
+        return {"label": label, "value": fewer_than(threshold), "share": None, "n": ""}
+    value = percent(cell["share"])
+    return {"label": label, "value": value, "share": cell["share"], "n": answers(cell)}
 
 
 def _crime_side(side: dict[str, Any], label: str) -> dict[str, Any]:
@@ -96,7 +124,9 @@ def _round_name(promise: dict[str, Any], key: str) -> str:
     return (promise.get(key) or {}).get("name") or ""
 
 
-def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str, Any]:
+def share_card(
+    result: dict[str, Any], area_name: str, footer: str, threshold: int
+) -> dict[str, Any]:
     """Everything the share picture of a promise draws, as translated text and figures."""
     promise = result["promise"]
     indicator = _key_indicator(result)
@@ -107,7 +137,7 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
             if indicator.get(side) is not None:
                 word = _("Before") if side == "before" else _("After")
                 label = word + " · " + _round_name(promise, key)
-                sides.append((side, _share_side(indicator[side], label)))
+                sides.append((side, _share_side(indicator[side], label, threshold)))
     elif indicator is not None and indicator.get("kind") == "crime":
         sides = [
             ("before", _crime_side(indicator["before"], _("Before the promise"))),
@@ -127,7 +157,9 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
         "status": status,
         "footer": footer,
     }
-    figures = "; ".join(f"{s['label']}: {s['value']} ({s['n']})" for _side, s in sides)
+    figures = "; ".join(
+        f"{s['label']}: {s['value']}" + (f" ({s['n']})" if s["n"] else "") for _side, s in sides
+    )
     card["alt"] = ". ".join(part for part in (promise["title"], label, figures, status) if part)
     return card
 
@@ -142,19 +174,36 @@ def followup_index():
     return render_template("public/followup/index.html", rows=areas_with_promise_counts(db.session))
 
 
+def _release_or_404(area: Area) -> Release | None:
+    """The release asked for (?release=ID, 404 if not this area's), else the newest, or None."""
+    asked = request.args.get("release")
+    if asked is not None and not (asked.isascii() and asked.isdigit() and len(asked) < 10):
+        abort(404)
+    release = chosen_release(db.session, area, int(asked) if asked is not None else None)
+    if asked is not None and release is None:
+        abort(404)
+    return release
+
+
 @bp.get("/uppfoljning/<slug>")
 def followup_area(slug: str):
     area = or_404(find_area(db.session, slug))
+    release = _release_or_404(area)
     threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
-    results = area_followups(db.session, area, threshold)
+    if release is not None:
+        threshold = release.data.get("suppress_below", threshold)
+    results = release_followups(release)
     today = clock.today()
     survey_round = open_round(db.session, area.id, today)
     footer = _footer(area)
+    pinned = {"release": release.id} if release and "release" in request.args else {}
     return render_template(
         "public/followup/area.html",
         area=area,
+        release=release,
+        releases=releases_of(db.session, area),
         results=results,
-        cards={r["promise"]["id"]: share_card(r, area.name, footer) for r in results},
+        cards={r["promise"]["id"]: share_card(r, area.name, footer, threshold) for r in results},
         threshold=threshold,
         place_names={place.slug: place.name for place in area.places},
         survey_round=survey_round,
@@ -162,7 +211,7 @@ def followup_area(slug: str):
         places=current_places(db.session, area.id),
         dialogue=next_open_dialogue(db.session, area.id, today),
         image_url=lambda pid: _absolute(
-            "public.followup_share", slug=area.slug, promise_id=pid, lang=_locale()
+            "public.followup_share", slug=area.slug, promise_id=pid, lang=_locale(), **pinned
         ),
         statuses=labels.STATUSES,
         kinds=labels.ACTIVITY_KINDS,
@@ -172,6 +221,9 @@ def followup_area(slug: str):
         points=points,
         period=period,
         day=_day,
+        answers=answers,
+        fewer_than=fewer_than,
+        moment=_moment,
         share_kinds=SHARE_KINDS,
         size=(WIDTH, HEIGHT),
     )
@@ -188,12 +240,15 @@ def _share_locale() -> str:
 @bp.get("/uppfoljning/<slug>/<int:promise_id>.png")
 def followup_share(slug: str, promise_id: int):
     area = or_404(find_area(db.session, slug))
+    release = _release_or_404(area)
+    threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    if release is not None:
+        threshold = release.data.get("suppress_below", threshold)
     with force_locale(_share_locale()):
-        results = area_followups(db.session, area, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
-        found = [r for r in results if r["promise"]["id"] == promise_id]
+        found = [r for r in release_followups(release) if r["promise"]["id"] == promise_id]
         if not found:
             abort(404)
-        card = share_card(found[0], area.name, _footer(area))
+        card = share_card(found[0], area.name, _footer(area), threshold)
     etag = card_etag(card)
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)

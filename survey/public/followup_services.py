@@ -1,4 +1,4 @@
-"""Reads for the public follow-up: areas, their promises' figures, the next ways to take part."""
+"""Reads for the public follow-up: areas, their releases' figures, the next ways to take part."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.followup import followup
 
-from ..models import Area, Dialogue, PoliceArea, Promise
+from ..models import Area, Dialogue, PoliceArea, Promise, Release
 
 #: Dialogues residents can come to; partner meetings and staff dialogues are not open.
 OPEN_DIALOGUE_KINDS = ("medborgardialog", "trygghetsvandring", "digital", "stand")
@@ -49,6 +49,39 @@ def area_followups(session: Session, area: Area, suppress_below: int) -> list[di
     # round's own picture, so no two promises can be subtracted to reveal a hidden group.
     conn = session.connection()
     return [followup(conn, pid, suppress_below) for pid in promise_ids]
+
+
+def releases_of(session: Session, area: Area) -> list[Release]:
+    """The area's releases, newest first, for the page's list of publications."""
+    return list(
+        session.scalars(
+            select(Release)
+            .where(Release.area_id == area.id)
+            .order_by(Release.created_at.desc(), Release.id.desc())
+        )
+    )
+
+
+def chosen_release(session: Session, area: Area, release_id: int | None) -> Release | None:
+    """The area's release with this id (None if it is another area's), else its newest."""
+    if release_id is not None:
+        release = session.get(Release, release_id)
+        return release if release is not None and release.area_id == area.id else None
+    return session.scalar(
+        select(Release)
+        .where(Release.area_id == area.id)
+        .order_by(Release.created_at.desc(), Release.id.desc())
+        .limit(1)
+    )
+
+
+def release_followups(release: Release | None) -> list[dict[str, Any]]:
+    """The promises' follow-ups a release stored, newest period first (none without one)."""
+    if release is None:
+        return []
+    stored = release.data.get("followup") or []
+    # The picture lists promises oldest period first (then by id); the page newest first.
+    return list(reversed(stored))
 
 
 def next_open_dialogue(session: Session, area_id: int, today: dt.date) -> Dialogue | None:

@@ -28,11 +28,13 @@ from ..services.receipts import format_code, new_code, receipt_hash
 from ..services.responses import (
     areas_with_places,
     find_place,
+    hold_latest,
     insert_web_response,
     next_round,
     questionnaire_of,
     survey_target,
 )
+from ..web.limits import burst, has_answered, remember_answer
 from .forms import survey_form_class
 
 bp = Blueprint("public", __name__)
@@ -52,14 +54,27 @@ RECEIPT_KEY = "receipt"
 RECEIPT_ATTEMPTS = 3
 
 
+def _burst_hold(place_id: int) -> tuple[bool, int]:
+    """Whether this answer is part of a burst, and how many earlier ones to hold with it."""
+    limit = current_app.config["TRYGGHET_BURST_ANSWERS"]
+    count = burst(limiter.storage if limiter.enabled else None, place_id)
+    if not limit or count <= limit:
+        return False, 0
+    # The answer that passes the limit also holds the ones before it in the window.
+    return True, (limit if count == limit + 1 else 0)
+
+
 def _store_answer(
     place_id: int, version: int, answers: Mapping[str, str | None], round_id: int
 ) -> str:
     """Store a web answer with a new receipt code and commit; return the code."""
+    held, earlier = _burst_hold(place_id)
     attempts_left = RECEIPT_ATTEMPTS
     while True:
         code = new_code()
         try:
+            if earlier:
+                hold_latest(db.session, place_id, earlier)
             insert_web_response(
                 db.session,
                 place_id,
@@ -67,6 +82,7 @@ def _store_answer(
                 answers,
                 round_id=round_id,
                 receipt_hash=receipt_hash(code),
+                held=held,
             )
             db.session.commit()
             return code
@@ -102,6 +118,10 @@ def survey(slug: str):
         return render_template("public/closed.html", place=place, upcoming=upcoming), (
             409 if request.method == "POST" else 200
         )
+    if request.method == "POST" and has_answered(target.place_id, round_id):
+        # One answer per place and round from this browser (its signed cookie says so).
+        place = _place_or_404(slug)
+        return render_template("public/answered.html", place=place), 409
     questionnaire = questionnaire_of(target.definition)
     form = survey_form_class(questionnaire, str(get_locale()))()
     if form.validate_on_submit():
@@ -110,7 +130,9 @@ def survey(slug: str):
             # Through the session, never the URL: a URL ends up in history, logs and referrers.
             # The signed cookie holds it only until the thank-you page has shown it once.
             session[RECEIPT_KEY] = {"place": target.slug, "code": code}
-        return redirect(url_for("public.thanks", slug=target.slug), code=303)
+        done = redirect(url_for("public.thanks", slug=target.slug), code=303)
+        remember_answer(done, target.place_id, round_id)
+        return done
     status = 422 if form.errors else 200
     place = _place_or_404(slug)
     return (

@@ -18,6 +18,9 @@ from .. import labels
 from .figures import TIMES
 
 matplotlib.use("Agg")
+# Text here is residents' and organizers' words (place names, promise titles): never read
+# "$...$" in it as mathtext (a "$\\macro$" title made a 500) or hand it to LaTeX.
+matplotlib.rcParams.update({"text.parse_math": False, "text.usetex": False})
 from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Dialogue, DialogueIssue, Place, Response
@@ -31,7 +31,7 @@ def response_columns() -> list[str]:
 
 
 def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Yield every answer as a dict keyed by column, streaming in batches."""
+    """Yield every answer as a dict keyed by column, by date and at random within a day."""
     codes = builtin(1).codes
     table = Response.__table__
     stmt = (
@@ -44,7 +44,9 @@ def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str
             Response.round_id,
         )
         .join(Place, Place.id == Response.place_id)
-        .order_by(Response.id)
+        # By day, then at random: ids are given in order, so sorting by them (or leaving the
+        # database's order) would let a reader line the rows up with who answered when.
+        .order_by(Response.submitted_on, func.random())
         .execution_options(yield_per=batch)
     )
     names = response_columns()

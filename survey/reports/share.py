@@ -16,6 +16,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+# Text here is residents' and organizers' words (place names, promise titles): never read
+# "$...$" in it as mathtext (a "$\\macro$" title made a 500) or hand it to LaTeX.
+matplotlib.rcParams.update({"text.parse_math": False, "text.usetex": False})
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402  (after the backend)
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402

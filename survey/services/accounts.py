@@ -88,6 +88,7 @@ def set_role(session: Session, user: User, role: str, actor: User | None = None)
     if user.role == "admin" and role != "admin":
         _keep_one_admin(session, user)
     old, user.role = user.role, role
+    end_sessions(user)
     audit.record(session, "user.set_role", user, {"from": old, "to": role}, actor=actor)
 
 
@@ -95,7 +96,13 @@ def set_active(session: Session, user: User, active: bool, actor: User | None = 
     if not active and user.role == "admin":
         _keep_one_admin(session, user)
     user.active = active
+    end_sessions(user)
     audit.record(session, "user.enable" if active else "user.disable", user, actor=actor)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user (each carries the version it was logged in with)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def _keep_one_admin(session: Session, leaving: User) -> None:
@@ -134,6 +141,7 @@ def find_invited(session: Session, token: str) -> User | None:
 
 def accept_invite(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    end_sessions(user)
     user.invite_token_hash = None
     user.invite_expires_at = None
     audit.record(session, "user.accept_invite", user, actor=user)

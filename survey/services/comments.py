@@ -158,7 +158,7 @@ def _conditions(session: Session, filters: CommentFilters) -> list[ColumnElement
 
 
 def comment_page(session: Session, filters: CommentFilters, page: int) -> CommentPage:
-    """One page of matching comments, newest first, with place, area, round and tags loaded."""
+    """One page of matching comments, newest day first, with place, area, round and tags."""
     conditions = _conditions(session, filters)
     total = session.scalar(select(func.count()).select_from(Response).where(*conditions)) or 0
     pages = max(1, math.ceil(total / PER_PAGE))
@@ -171,7 +171,9 @@ def comment_page(session: Session, filters: CommentFilters, page: int) -> Commen
             joinedload(Response.round),
             selectinload(Response.tags),
         )
-        .order_by(Response.submitted_on.desc(), Response.id.desc())
+        # Within a day by the receipt's hash, which carries no order (ids are given in order,
+        # so sorting by them would tell who answered first); the id only for answers without.
+        .order_by(Response.submitted_on.desc(), Response.receipt_hash, Response.id)
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)
     )

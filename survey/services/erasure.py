@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import Place, Response
+from ..models import AuditEvent, Place, Response
 from . import audit
 from .receipts import receipt_hash
 
@@ -30,6 +32,29 @@ def erase_answer(session: Session, response: Response) -> None:
     answer's trace again), not the answer's id, date or content.
     """
     place = response.place
+    forget_tags(session, [response.id])
     session.delete(response)
     session.flush()
     audit.record(session, "response.erase", place, {"erased": 1, "place": place.slug})
+
+
+#: Audit events that name a comment's topic tag.
+TAG_ACTIONS = ("comment_tag.add", "comment_tag.remove")
+
+
+def forget_tags(session: Session, response_ids: Any) -> None:
+    """Drop the tag text from the audit events of these answers' comments (ids or a subquery).
+
+    A free tag can say what the comment said; once the comment is gone, the trail keeps only
+    that someone tagged an answer, not with what.
+    """
+    session.execute(
+        update(AuditEvent)
+        .where(
+            AuditEvent.action.in_(TAG_ACTIONS),
+            AuditEvent.target_type == "Response",
+            AuditEvent.target_id.in_(response_ids),
+        )
+        .values(details=None)
+        .execution_options(synchronize_session=False)
+    )

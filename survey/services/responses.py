@@ -7,7 +7,7 @@ import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, insert, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, insert, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload, with_loader_criteria
 
 from .. import clock
@@ -173,8 +173,12 @@ def insert_web_response(
     answers: Mapping[str, str | None],
     round_id: int,
     receipt_hash: str,
+    held: bool = False,
 ) -> None:
     """Insert one web answer in the session's transaction; the caller commits.
+
+    ``held``: part of a burst of answers to the place (see hold_latest), kept out of every
+    figure until an organizer releases it.
 
     One Core INSERT: a resident's answer needs no ORM object afterwards, and the unit of
     work costs more than the rest of the write. The table's CHECK constraints still guard
@@ -189,6 +193,32 @@ def insert_web_response(
             "source": "web",
             "round_id": round_id,
             "receipt_hash": receipt_hash,
+            "held": held,
             **answers,
         },
     )
+
+
+def hold_latest(session: Session, place_id: int, count: int) -> int:
+    """Hold the place's latest ``count`` web answers of today and yesterday; the caller commits.
+
+    Called once, when a burst passes its limit: the answers that opened the burst were
+    stored before anyone could tell, and they are its newest ones (ids grow with inserts).
+    """
+    since = clock.today() - dt.timedelta(days=1)  # a burst may span midnight
+    latest = (
+        select(response_table.c.id)
+        .where(
+            response_table.c.place_id == place_id,
+            response_table.c.source == "web",
+            response_table.c.submitted_on >= since,
+            response_table.c.held.is_(False),
+        )
+        .order_by(response_table.c.id.desc())
+        .limit(count)
+    )
+    ids = list(session.scalars(latest))
+    if not ids:
+        return 0
+    session.execute(update(response_table).where(response_table.c.id.in_(ids)).values(held=True))
+    return len(ids)

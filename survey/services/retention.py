@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..models import CommentTag, Response
 from ..models.responses import response_table
 from . import audit
+from .erasure import forget_tags
 
 #: Longest period accepted: a typo like 2400m would otherwise reach before year 1.
 MAX_MONTHS = 1200
@@ -106,7 +107,9 @@ def apply_retention(
     result = RetentionResult(cutoff, whole_answers, dry_run, comments, tags, answers)
     if dry_run:
         return result
-    # Tags first: they describe the comment and go with it (SQLite may run without cascades).
+    # Tags first: they describe the comment and go with it (SQLite may run without cascades);
+    # their text leaves the audit trail too.
+    forget_tags(session, select(Response.id).where(old, has_comment))
     session.execute(
         delete(CommentTag)
         .where(CommentTag.response_id.in_(old_ids))

@@ -106,3 +106,15 @@ def delete_round(session: Session, survey_round: SurveyRound) -> None:
     audit.record(session, "round.delete", survey_round, {"name": survey_round.name})
     session.delete(survey_round)
     session.flush()
+
+
+def area_rounds(session: Session, area: Area) -> list[SurveyRound]:
+    """The survey rounds that cover this area, newest first."""
+    return list(
+        session.scalars(
+            select(SurveyRound)
+            .join(round_area, round_area.c.round_id == SurveyRound.id)
+            .where(round_area.c.area_id == area.id)
+            .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
+        )
+    )

@@ -8,7 +8,7 @@ from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..db import db_error_summary
 from ..extensions import db
@@ -94,6 +94,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):
         return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_exc: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: plain text, since a page's links would be
+        # built on the very host that was refused.
+        return "400 Bad Request: unknown host\n", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

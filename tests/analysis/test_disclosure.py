@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.disclosure import protect
+from analysis.disclosure import follow, protect
 
 
 def shown(n):
@@ -46,3 +46,13 @@ def test_nothing_more_is_hidden_when_nothing_leaks(total, parts):
     before = (dict(total), [dict(p) for p in parts])
     protect(total, parts, 10)
     assert (total, parts) == before
+
+
+def test_a_follow_up_is_hidden_wherever_what_it_follows_is():
+    # "Did you report it" is asked of victims only: its n would count the hidden victims.
+    figures = {"victim": hidden(4), "reported": shown(12)}
+    follow(figures)
+    assert figures["reported"] == hidden(12)
+    figures = {"victim": shown(20), "reported": shown(12)}
+    follow(figures)
+    assert figures["reported"] == shown(12)

@@ -21,10 +21,11 @@ from analysis.survey import Filters
 from survey import clock
 from survey.api import views
 from survey.extensions import db
-from survey.models import Area, Place, PoliceArea, Response
-from survey.reports import pictures
+from survey.models import Area, Place, PoliceArea, Release, Response
+from survey.reports.public_form import public_form, round_count
 from tests.common import factories
 from tests.common.picture_data import build
+from tests.common.releases import publish
 from tests.common.survey_data import add_responses, default_round_id
 from tests.common.web import local_today
 
@@ -42,9 +43,12 @@ FIGURE_KEYS = {"share", "unsafe_share", "ci", "score", "score_ci", "options", "n
 
 @pytest.fixture
 def data(app):
+    """The test picture's data, published: the API serves releases only."""
     with app.app_context():
         build()
-        return default_round_id()
+        round_id = default_round_id()
+    publish(app, "bromma", round_id)
+    return round_id
 
 
 def get_json(client, path: str, status: int = 200, **kwargs: Any) -> Any:
@@ -76,7 +80,9 @@ def test_every_endpoint_answers_cacheable_public_json(client, data, path):
     assert "Set-Cookie" not in response.headers
 
 
-def test_areas_list_every_area_with_links(client):
+def test_areas_list_every_area_with_links(app, client):
+    for slug in ("bromma", "ekero", "hasselby-vallingby"):
+        publish(app, slug)
     body = get_json(client, "/api/v1/areas")
     assert [a["slug"] for a in body["areas"]] == ["bromma", "ekero", "hasselby-vallingby"]
     bromma = body["areas"][0]
@@ -119,24 +125,51 @@ def analysis_picture(app, round_id: int, lang: str = "sv") -> dict[str, Any]:
         )
 
 
+def own_figures(cell: dict[str, Any]) -> dict[str, Any]:
+    """A cell's own figures, without the cells inside it (nor the picture's time stamp)."""
+    return {
+        key: value
+        for key, value in cell.items()
+        if not isinstance(value, dict)
+        and key != "generated_at"
+        and not (key != "options" and isinstance(value, list) and value)
+    }
+
+
+def stored_release(app, release_id: int) -> Release:
+    with app.app_context():
+        release = db.session.get(Release, release_id)
+        db.session.expunge(release)
+        return release
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_picture_is_the_analysis_output_without_quotes(app, client, data, lang):
+def test_picture_is_the_published_analysis_output_without_quotes(app, client, data, lang):
     api = get_json(client, f"/api/v1/areas/bromma/lagesbild?lang={lang}")
     expected = analysis_picture(app, data, lang)
     quotes = [q for m in expected["dialogues"]["mentions"] for q in m.pop("quotes")]
     assert quotes == ["Berusade personer vid bussarna på kvällen."]  # analysis has them
-    api.pop("generated_at"), expected.pop("generated_at")
-    assert api == expected
+    release = stored_release(app, api.pop("release")["id"])
+    audited = release.audited_picture
+    # What the API serves is the release's public form of the audited analysis output...
+    assert api == public_form(audited)
+    # ...whose shown figures are exactly the analysis's (the audit only hides more).
+    analysed = dict(figure_cells(expected))
+    shown = [(path, cell) for path, cell in figure_cells(audited) if not cell.get("suppressed")]
+    assert shown
+    for path, cell in shown:
+        assert own_figures(cell) == own_figures(analysed[path]), path
     assert api["filters"]["round_id"] == data
-    assert api["places"][0]["n"] > 0
+    assert any(place.get("n", 0) > 0 for place in api["places"])
     assert api["priorities"]
 
 
-def test_picture_validates_against_both_schemas(client, data):
+def test_picture_validates_against_both_schemas(app, client, data):
     picture = get_json(client, "/api/v1/areas/bromma/lagesbild")
+    # The stored (audited) picture keeps the analysis contract; the API its public form.
     jsonschema.Draft202012Validator(
         PICTURE_SCHEMA, format_checker=jsonschema.FormatChecker()
-    ).validate(picture)
+    ).validate(stored_release(app, picture["release"]["id"]).audited_picture)
     openapi_validator(client, "Lagesbild").validate(picture)
 
 
@@ -153,7 +186,8 @@ def test_round_chooses_the_answers(app, client, data):
         later = factories.survey_round("Höst", local_today(), areas="all")
         db.session.commit()
         later_id = later.id
-    # The newest round that has opened is the default: it has no answers yet.
+    publish(app, "bromma", later_id)
+    # The newest release is the default: of the new round, which has no answers yet.
     assert get_json(client, "/api/v1/areas/bromma/lagesbild")["n"] == 0
     assert get_json(client, f"/api/v1/areas/bromma/lagesbild?round={later_id}")["n"] == 0
     assert get_json(client, f"/api/v1/areas/bromma/lagesbild?round={data}")["n"] == 25
@@ -224,6 +258,7 @@ def test_a_round_of_another_area_is_refused(app, client, data):
     assert get_json(client, "/api/v1/areas/bromma/lagesbild?round=999999", 404)["error"] == (
         "unknown_round"
     )
+    publish(app, "ekero", other_id)
     assert get_json(client, f"/api/v1/areas/ekero/lagesbild?round={other_id}")["n"] == 0
 
 
@@ -241,7 +276,7 @@ def test_an_unexpected_error_is_json_500(client, data, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pictures, "situation_picture", broken)
+    monkeypatch.setattr(views, "releases_of", broken)
     body = get_json(client, "/api/v1/areas/bromma/lagesbild", 500)
     assert body == {
         "error": "internal_error",
@@ -253,7 +288,7 @@ def test_a_database_outage_is_json_503(client, data, monkeypatch):
     def down(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(pictures, "situation_picture", down)
+    monkeypatch.setattr(views, "releases_of", down)
     response = client.get("/api/v1/areas/bromma/lagesbild")
     assert response.status_code == 503
     assert response.get_json()["error"] == "unavailable"
@@ -313,13 +348,16 @@ def test_strong_etag_is_the_hash_of_the_body(client):
     assert response.headers["ETag"] == f'"{digest}"'
 
 
-def test_picture_etag_follows_the_figures(app, client, data):
+def test_picture_etag_follows_the_release(app, client, data):
     path = "/api/v1/areas/bromma/lagesbild"
     tag = client.get(path).headers["ETag"]
-    assert tag.startswith('W/"')  # generated_at differs between two equal pictures
+    assert not tag.startswith('W/"')  # a release never changes: a strong tag
     assert client.get(path, headers={"If-None-Match": tag}).status_code == 304
     with app.app_context():
         add_responses("alvik", [{"safety_evening": "1"}])
+    # New data change nothing public until the next release.
+    assert client.get(path, headers={"If-None-Match": tag}).status_code == 304
+    publish(app, "bromma", data)
     changed = client.get(path, headers={"If-None-Match": tag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != tag
@@ -354,9 +392,9 @@ def test_openapi_describes_every_route_and_nothing_else(app, client):
 
 
 def figure_cells(value: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every object with an n, anywhere in the JSON."""
+    """Every object with an n or a suppressed flag (a hidden cell has no n), anywhere."""
     if isinstance(value, dict):
-        if isinstance(value.get("n"), int):
+        if isinstance(value.get("n"), int) or "suppressed" in value:
             yield path, value
         for key, inner in value.items():
             yield from figure_cells(inner, f"{path}.{key}")
@@ -420,20 +458,23 @@ def test_no_small_cell_carries_a_figure(app, client, two_rounds, data):
     assert threshold == 10
     with app.app_context():
         db.session.execute(delete(Response))
+        db.session.execute(delete(Release))  # each example starts a new history of releases
         db.session.commit()
         for round_id, per_place in zip(two_rounds, data, strict=True):
             for slug, answers in zip(PLACES, per_place, strict=True):
                 if answers:
                     add_responses(slug, answers, round_id=round_id)
+    for round_id in two_rounds:
+        publish(app, "bromma", round_id)
     for round_id, per_place in zip(two_rounds, data, strict=True):
         picture = get_json(client, f"/api/v1/areas/bromma/lagesbild?round={round_id}")
-        assert picture["n"] == sum(len(answers) for answers in per_place)
+        assert picture["n"] == round_count(sum(len(answers) for answers in per_place))
         checked = 0
         for path, cell in figure_cells(picture):
             checked += 1
-            if cell["n"] < threshold:
-                assert not FIGURE_KEYS & cell.keys(), (path, cell)
             if cell.get("suppressed"):
-                assert not FIGURE_KEYS & cell.keys(), (path, cell)
+                assert not (FIGURE_KEYS | {"n"}) & cell.keys(), (path, cell)
+            else:
+                assert cell["n"] >= threshold or path == "$", (path, cell)
         assert checked > 50
         assert len(picture["followup"]) == 1

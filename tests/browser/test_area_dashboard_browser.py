@@ -39,13 +39,15 @@ def test_organizer_reads_the_dashboard_on_a_phone(app, users, live_server, new_p
 
     page.get_by_label("Gender").select_option(label="Woman")
     page.get_by_role("button", name="Filter").click()
-    expect(page.locator(".area-summary")).to_contain_text("6 answers counted.")
+    # Six women answered: a filtered group under the threshold shows nothing, not its count.
+    expect(page.locator(".area-summary")).to_contain_text("Too few answers with these filters")
+    expect(page.locator(".area-summary")).not_to_contain_text("6 answers")
     assert "gender=woman" in page.url
-    expect(heat.get_by_role("row", name="Brommaplan")).not_to_contain_text("73 %")
+    expect(page.locator("table.heat-table")).to_have_count(0)
 
-    page.get_by_label("Date from").fill("1066-10-14")
+    page.get_by_label("Month from").fill("1066-10")
     page.get_by_role("button", name="Filter").click()
-    expect(page.get_by_role("alert")).to_contain_text("Date from")
+    expect(page.get_by_role("alert")).to_contain_text("Month from")
     expect(page.locator(".area-summary")).to_contain_text("25 answers counted.")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "area-dashboard-en-phone-error")

@@ -64,8 +64,8 @@ ROUTES = {
     "organizer.paper": ("GET", {}, STAFF),
     # -- comments --
     "organizer.comments": ("GET", {}, STAFF),
-    "organizer.add_comment_tag": ("POST", {"response_id": "response_id"}, STAFF),
-    "organizer.remove_comment_tag": ("POST", {"response_id": "response_id", "tag": "tag"}, STAFF),
+    "organizer.add_comment_tag": ("POST", {"response_id": "response_id"}, ADMIN),
+    "organizer.remove_comment_tag": ("POST", {"response_id": "response_id", "tag": "tag"}, ADMIN),
     # -- promises --
     "organizer.promises": ("GET", {}, STAFF),
     "organizer.promise_new": ("GET", {}, STAFF),
@@ -81,10 +81,14 @@ ROUTES = {
     # -- situation picture (area dashboard) --
     "organizer.areas": ("GET", {}, STAFF),
     "organizer.area": ("GET", {"area": "area"}, STAFF),
+    "organizer.held_answers": ("GET", {"area": "area"}, STAFF),
+    "organizer.held_review": ("POST", {"area": "area"}, STAFF),
     "organizer.area_chart": ("GET", {"area": "area", "name": "chart", "fmt": "chart_fmt"}, STAFF),
+    "organizer.publish_preview": ("GET", {"area": "area"}, STAFF),
+    "organizer.publish": ("POST", {"area": "area"}, STAFF),
     # -- exports and the PDF report --
     "organizer.exports": ("GET", {}, STAFF),
-    "organizer.export_responses": ("GET", {"fmt": "export_fmt"}, STAFF),
+    "organizer.export_responses": ("GET", {"fmt": "export_fmt"}, ADMIN),
     "organizer.export_dialogues": ("GET", {"fmt": "export_fmt"}, STAFF),
     "organizer.area_lagesbild": ("GET", {"area": "area", "fmt": "export_fmt"}, STAFF),
     "organizer.area_report": ("GET", {"area": "area"}, STAFF),

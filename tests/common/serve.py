@@ -29,15 +29,26 @@ def free_port() -> int:
 class Server:
     """`trygghet serve` in its own process group (the gunicorn master and its workers)."""
 
-    def __init__(self, database_url: str, folder: Path, workers: int = 2, threads: int = 4):
+    def __init__(
+        self,
+        database_url: str,
+        folder: Path,
+        workers: int = 2,
+        threads: int = 4,
+        env: dict[str, str] | None = None,
+    ):
         self.port = free_port()
         self.log = folder / f"serve-{self.port}.log"
-        env = os.environ | {
-            "DATABASE_URL": database_url,
-            "TRYGGHET_INSTANCE": str(folder / "instance"),
-            "SECRET_KEY": "fault-test-secret-key-0123456789abcdef",
-            "RATELIMIT_ENABLED": "false",
-        }
+        env = (
+            os.environ
+            | {
+                "DATABASE_URL": database_url,
+                "TRYGGHET_INSTANCE": str(folder / "instance"),
+                "SECRET_KEY": "fault-test-secret-key-0123456789abcdef",
+                "RATELIMIT_ENABLED": "false",
+            }
+            | (env or {})
+        )
         argv = [sys.executable, "-c", "from survey.cli import main; main()", "serve"]
         argv += ["--port", str(self.port), "--workers", str(workers), "--threads", str(threads)]
         with self.log.open("wb") as log:  # the child keeps its own copy of the handle

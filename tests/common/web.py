@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from survey.extensions import db
 from survey.models import Response
+from survey.web.limits import ANSWERED_COOKIE
 
 #: The required answers of questionnaire v1; tests add to it.
 VALID_ANSWER = {
@@ -40,8 +41,22 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     return match.group(1)
 
 
-def submit(client: FlaskClient, slug: str, data: dict[str, Any], **kwargs: Any):
-    """Answer the survey for a place as a browser would: GET the form, POST with its token."""
+def forget_answers(client: FlaskClient) -> None:
+    """Drop the browser's "already answered" cookie, as another resident's browser would."""
+    for key in [k for k in client._cookies if k[2] == ANSWERED_COOKIE]:
+        del client._cookies[key]
+
+
+def submit(
+    client: FlaskClient, slug: str, data: dict[str, Any], same_browser: bool = False, **kwargs: Any
+):
+    """Answer the survey for a place as a browser would: GET the form, POST with its token.
+
+    Many tests let one client stand for many residents: unless ``same_browser``, the
+    one-answer-per-place-and-round cookie of earlier answers is dropped first.
+    """
+    if not same_browser:
+        forget_answers(client)
     path = f"/s/{slug}"
     return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -115,12 +116,18 @@ def test_filters_narrow_the_figures(app, data, organizer):
     all_answers = _text(organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True))
     assert "25 answers counted" in all_answers
     assert "73 % n = 11" in all_answers
+    may = _text(organizer.get(DASHBOARD + "?month_from=2025-05").get_data(as_text=True))
+    assert "25 answers counted" in may
+    assert "Filtered." in may
     women = _text(organizer.get(DASHBOARD + "?gender=woman").get_data(as_text=True))
     assert _picture(app, gender="woman")["n"] == 6
-    assert "6 answers counted" in women
-    assert "73 %" not in women  # Brommaplan's six women are too few to show
-    later = _text(organizer.get(DASHBOARD + "?date_from=2025-06-01").get_data(as_text=True))
-    assert "0 answers counted" in later
+    # Six women are too few: not even their count is shown, nor any figure.
+    assert "Too few answers with these filters: no figure is shown." in women
+    assert "6 answers" not in women
+    assert "73 %" not in women
+    assert "n = " not in women
+    later = _text(organizer.get(DASHBOARD + "?month_from=2025-06").get_data(as_text=True))
+    assert "Too few answers with these filters" in later
 
 
 def test_a_round_filter_counts_only_that_round(app, data, organizer):
@@ -131,15 +138,22 @@ def test_a_round_filter_counts_only_that_round(app, data, organizer):
         add_responses("brommaplan", columns(safety_evening=["1"] * 4), round_id=spring.id)
         round_id = spring.id
     text = _text(organizer.get(f"{DASHBOARD}?round={round_id}&lang=en").get_data(as_text=True))
-    assert "4 answers counted" in text
+    assert "Too few answers with these filters" in text  # four answers in that round
+    with app.app_context():
+        add_responses("brommaplan", columns(safety_evening=["1"] * 6), round_id=round_id)
+    text = _text(organizer.get(f"{DASHBOARD}?round={round_id}&lang=en").get_data(as_text=True))
+    assert "10 answers counted" in text
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("date_from=2025-13-01", "Enter a date as YYYY-MM-DD"),
-        ("date_from=1066-10-14", "Enter a date between 2000 and 2100."),
-        ("date_from=2025-06-01&date_to=2025-05-01", "must not be before the start date"),
+        ("month_from=2025-13", "Enter a month as YYYY-MM"),
+        ("month_from=2025-06-01", "Enter a month as YYYY-MM"),
+        ("month_from=1066-10", "Enter a month between 2000 and 2100."),
+        ("month_from=2025-06&month_to=2025-05", "must not be before the start month"),
+        ("date_from=2025-06-01", "Single days cannot be chosen"),
+        ("date_to=2025-06-01&month_to=2025-06", "Single days cannot be chosen"),
         ("gender=robot", "Choose one of the options shown."),
         ("age_band=%3Cscript%3E", "Choose one of the options shown."),
         ("round=abc", "Choose one of the options shown."),
@@ -162,8 +176,8 @@ def test_bad_filter_values_give_a_message_and_no_filter(data, organizer, query, 
 
 
 def test_filters_are_kept_in_chart_and_export_links(data, organizer):
-    html = organizer.get(f"{DASHBOARD}?gender=woman&date_from=2025-01-01").get_data(as_text=True)
-    query = "date_from=2025-01-01&amp;gender=woman"
+    html = organizer.get(f"{DASHBOARD}?round=1&month_from=2025-01").get_data(as_text=True)
+    query = "round=1&amp;month_from=2025-01"
     assert f'src="/organizer/areas/bromma/charts/unsafe.svg?{query}"' in html
     assert f'href="/organizer/areas/bromma/charts/problems.png?{query}"' in html
     assert f'href="/organizer/areas/bromma/lagesbild.xlsx?{query}"' in html
@@ -261,13 +275,13 @@ def _chart_urls(html: str) -> list[str]:
 
 
 def test_a_dashboard_view_and_its_charts_build_the_picture_once(data, organizer, builds):
-    page = organizer.get(f"{DASHBOARD}?gender=woman")
+    page = organizer.get(f"{DASHBOARD}?month_from=2025-05")
     assert page.status_code == 200
     urls = _chart_urls(page.get_data(as_text=True))
     assert len(urls) == 2
     for url in urls:
         assert organizer.get(url).status_code == 200
-    assert builds == [("bromma", Filters(gender="woman"))]
+    assert builds == [("bromma", Filters(date_from=dt.date(2025, 5, 1)))]
 
 
 def test_a_304_builds_and_draws_nothing(app, data, organizer, builds, monkeypatch):
@@ -336,3 +350,38 @@ def test_a_second_process_sees_the_first_ones_writes(app, make_app, data, users,
     again = _text(clients[1].get(DASHBOARD + "?lang=en").get_data(as_text=True))
     assert "26 answers counted" in again
     assert len(builds) == 3
+
+
+def test_overlapping_month_filters_hide_a_small_difference(app, data, organizer):
+    # The attack: two filters that differ by one group; here the smaller one is under the
+    # threshold, so it shows nothing to subtract.
+    with app.app_context():
+        add_responses(
+            "brommaplan",
+            columns(safety_evening=["4"], gender=["other"]),
+            submitted_on=dt.date(2025, 6, 3),
+        )
+    june = _text(organizer.get(f"{DASHBOARD}?month_from=2025-06&lang=en").get_data(as_text=True))
+    assert "Too few answers with these filters" in june
+    assert "1 answer" not in june
+    other = organizer.get(f"{DASHBOARD}?gender=other&lang=en").get_data(as_text=True)
+    assert "Too few answers with these filters" in _text(other)
+
+
+def test_a_small_filtered_group_hides_every_figure_in_charts_and_exports(
+    data, organizer, monkeypatch
+):
+    seen = []
+    real = charts.unsafe_by_time
+
+    def spy(picture, *args, **kwargs):
+        seen.append(picture)
+        return real(picture, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "unsafe_by_time", spy)
+    assert organizer.get(f"{DASHBOARD}/charts/unsafe.svg?gender=woman").status_code == 200
+    assert seen
+    assert all(place["suppressed"] for place in seen[0]["places"])
+    got = organizer.get(f"{DASHBOARD}/lagesbild.json?gender=woman").get_json()
+    text = str(got)
+    assert "'suppressed': False" not in text

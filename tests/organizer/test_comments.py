@@ -74,6 +74,14 @@ def organizer(client, auth):
     return client
 
 
+@pytest.fixture
+def admin(client, auth):
+    """Comment text, and tagging it, is for admins only."""
+    auth.login("admin")
+    client.get("/?lang=en")
+    return client
+
+
 def _shown(page):
     return [int(i) for i in COMMENT_ID.findall(page)]
 
@@ -110,8 +118,8 @@ def _remove(client, response_id, tag, next_=LIST):
     )
 
 
-def test_lists_comments_newest_first_with_place_area_date_and_round(organizer, data):
-    response = organizer.get(LIST)
+def test_lists_comments_newest_first_with_place_area_date_and_round(admin, data):
+    response = admin.get(LIST)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert _shown(page) == [data["c"], data["a"], data["b"], data["d"]]
@@ -126,8 +134,8 @@ def test_lists_comments_newest_first_with_place_area_date_and_round(organizer, d
     assert "busshållplatsen.\nBehövs" in page
 
 
-def test_the_menu_links_to_the_comments(organizer, data):
-    page = organizer.get("/organizer/").get_data(as_text=True)
+def test_the_menu_links_to_the_comments(admin, data):
+    page = admin.get("/organizer/").get_data(as_text=True)
     assert f'href="{LIST}"' in page
     assert ">Comments<" in page
 
@@ -155,11 +163,11 @@ def test_the_menu_links_to_the_comments(organizer, data):
         (lambda d: {"q": "ingenting sådant"}, ""),
     ],
 )
-def test_filters(app, organizer, data, params, expected):
+def test_filters(app, admin, data, params, expected):
     _tag(app, data["c"], "alcohol")
     _tag(app, data["a"], "dålig-belysning")
     _tag(app, data["d"], "dålig-belysning")
-    response = organizer.get(LIST, query_string=params(data))
+    response = admin.get(LIST, query_string=params(data))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert _shown(page) == [data[key] for key in expected]
@@ -180,8 +188,8 @@ def test_filters(app, organizer, data, params, expected):
         ({"q": "x" * 201}, "at most 200 characters", 4),
     ],
 )
-def test_bad_filters_get_a_message_and_filter_nothing(organizer, data, params, message, shown):
-    response = organizer.get(LIST, query_string=params)
+def test_bad_filters_get_a_message_and_filter_nothing(admin, data, params, message, shown):
+    response = admin.get(LIST, query_string=params)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in page
@@ -189,13 +197,13 @@ def test_bad_filters_get_a_message_and_filter_nothing(organizer, data, params, m
     assert len(_shown(page)) == shown
 
 
-def test_search_text_with_control_characters_is_no_error(organizer, data):
-    response = organizer.get(LIST, query_string={"q": "belys\x00ning"})
+def test_search_text_with_control_characters_is_no_error(admin, data):
+    response = admin.get(LIST, query_string={"q": "belys\x00ning"})
     assert response.status_code == 200
     assert _shown(response.get_data(as_text=True)) == [data["a"], data["d"]]
 
 
-def test_pagination_keeps_the_filters(app, organizer, data):
+def test_pagination_keeps_the_filters(app, admin, data):
     with app.app_context():
         place_id = db.session.get(Response, data["a"]).place_id
         db.session.add_all(
@@ -204,7 +212,7 @@ def test_pagination_keeps_the_filters(app, organizer, data):
         )
         db.session.commit()
     query = {"area": data["bromma"], "q": "e"}
-    first = organizer.get(LIST, query_string=query).get_data(as_text=True)
+    first = admin.get(LIST, query_string=query).get_data(as_text=True)
     assert "120 comments" in first
     assert "page 1 of 3" in first
     assert len(_shown(first)) == 50
@@ -213,25 +221,25 @@ def test_pagination_keeps_the_filters(app, organizer, data):
     assert f"area={data['bromma']}" in next_link
     assert "q=e" in next_link
     assert "page=2" in next_link
-    second = organizer.get(next_link).get_data(as_text=True)
+    second = admin.get(next_link).get_data(as_text=True)
     assert len(_shown(second)) == 50
     assert not set(_shown(first)) & set(_shown(second))
-    last = organizer.get(LIST, query_string=query | {"page": "3"}).get_data(as_text=True)
+    last = admin.get(LIST, query_string=query | {"page": "3"}).get_data(as_text=True)
     assert len(_shown(last)) == 20
     assert 'rel="next"' not in last
     prev_link = re.search(r'rel="prev" href="([^"]+)"', last).group(1).replace("&amp;", "&")
     assert "page=2" in prev_link
     assert "q=e" in prev_link
     # A page past the end shows the last page; a page that is no number the first.
-    assert _shown(organizer.get(LIST, query_string=query | {"page": "99"}).get_data(True)) == (
+    assert _shown(admin.get(LIST, query_string=query | {"page": "99"}).get_data(True)) == (
         _shown(last)
     )
-    assert _shown(organizer.get(LIST, query_string=query | {"page": "x"}).get_data(True)) == (
+    assert _shown(admin.get(LIST, query_string=query | {"page": "x"}).get_data(True)) == (
         _shown(first)
     )
 
 
-def test_the_page_loads_in_a_fixed_number_of_queries(app, organizer, data):
+def test_the_page_loads_in_a_fixed_number_of_queries(app, admin, data):
     def count_queries(path):
         statements = []
 
@@ -241,7 +249,7 @@ def test_the_page_loads_in_a_fixed_number_of_queries(app, organizer, data):
         engine = db.state(app).engine
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            assert organizer.get(path).status_code == 200
+            assert admin.get(path).status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
@@ -264,55 +272,55 @@ def test_the_page_loads_in_a_fixed_number_of_queries(app, organizer, data):
         ('"><img src=x onerror=alert(1)>', "<img", "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"),
     ],
 )
-def test_comments_are_escaped(app, organizer, data, comment, markup, escaped):
+def test_comments_are_escaped(app, admin, data, comment, markup, escaped):
     with app.app_context():
         row = _response(db.session.get(Response, data["a"]).place_id, dt.date(2026, 5, 1), comment)
         db.session.add(row)
         db.session.commit()
         row_id = row.id
-    page = organizer.get(LIST).get_data(as_text=True)
+    page = admin.get(LIST).get_data(as_text=True)
     assert markup not in page
     assert escaped in page
     # The search box and the hidden return address escape it too.
-    page = organizer.get(LIST, query_string={"q": comment}).get_data(as_text=True)
+    page = admin.get(LIST, query_string={"q": comment}).get_data(as_text=True)
     assert markup not in page
     assert _shown(page) == [row_id]
     # So does the page that shows a refused tag.
-    page = _add(organizer, row_id, free_tag="!").get_data(as_text=True)
+    page = _add(admin, row_id, free_tag="!").get_data(as_text=True)
     assert markup not in page
     assert "alert(1)" in page
 
 
-def test_add_a_problem_topic_keeps_filters_and_page(app, organizer, data):
+def test_add_a_problem_topic_keeps_filters_and_page(app, admin, data):
     back = f"{LIST}?area={data['bromma']}&q=belysning"
-    response = _add(organizer, data["a"], topic="drug_dealing", next_=back)
+    response = _add(admin, data["a"], topic="drug_dealing", next_=back)
     assert response.status_code == 303
     assert response.headers["Location"] == f"{back}#comment-{data['a']}"
     assert _tags(app, data["a"]) == ["drug_dealing"]
-    page = organizer.get(response.headers["Location"]).get_data(as_text=True)
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Tagged the comment with Drug dealing." in page
     assert '<span class="tag">Drug dealing' in page
     [event_] = _audit(app, "comment_tag.add")
     assert event_.details == {"response_id": data["a"], "tag": "drug_dealing"}
     assert event_.target_id == data["a"]
-    assert event_.actor == "organizer@trygghet.test"
+    assert event_.actor == "admin@trygghet.test"
 
 
-def test_add_a_free_tag_and_a_topic_at_once(app, organizer, data):
-    response = _add(organizer, data["b"], topic="lighting", free_tag="  Dålig  Belysning_2 ")
+def test_add_a_free_tag_and_a_topic_at_once(app, admin, data):
+    response = _add(admin, data["b"], topic="lighting", free_tag="  Dålig  Belysning_2 ")
     assert response.status_code == 303
     assert _tags(app, data["b"]) == ["dålig-belysning_2", "lighting"]
     assert len(_audit(app, "comment_tag.add")) == 2
-    page = organizer.get(LIST).get_data(as_text=True)
+    page = admin.get(LIST).get_data(as_text=True)
     assert '<span class="tag">dålig-belysning_2' in page
     assert '<span class="tag">Poor lighting' in page
 
 
-def test_a_tag_twice_is_a_no_op_with_a_message(app, organizer, data):
-    assert _add(organizer, data["a"], topic="alcohol").status_code == 303
-    response = _add(organizer, data["a"], topic="alcohol", free_tag="ALCOHOL")
+def test_a_tag_twice_is_a_no_op_with_a_message(app, admin, data):
+    assert _add(admin, data["a"], topic="alcohol").status_code == 303
+    response = _add(admin, data["a"], topic="alcohol", free_tag="ALCOHOL")
     assert response.status_code == 303
-    page = organizer.get(LIST).get_data(as_text=True)
+    page = admin.get(LIST).get_data(as_text=True)
     assert "already has the tag" in page
     assert _tags(app, data["a"]) == ["alcohol"]
     assert len(_audit(app, "comment_tag.add")) == 1
@@ -329,10 +337,8 @@ def test_a_tag_twice_is_a_no_op_with_a_message(app, organizer, data):
         ("nonsense", "", "Not a valid choice"),
     ],
 )
-def test_a_bad_tag_gets_a_message_and_stores_nothing(
-    app, organizer, data, topic, free_tag, message
-):
-    response = _add(organizer, data["a"], topic=topic, free_tag=free_tag)
+def test_a_bad_tag_gets_a_message_and_stores_nothing(app, admin, data, topic, free_tag, message):
+    response = _add(admin, data["a"], topic=topic, free_tag=free_tag)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in page
@@ -342,30 +348,30 @@ def test_a_bad_tag_gets_a_message_and_stores_nothing(
     assert _audit(app, "comment_tag.add") == []
 
 
-def test_remove_a_tag(app, organizer, data):
+def test_remove_a_tag(app, admin, data):
     _tag(app, data["a"], "alcohol", "dålig-belysning")
     back = f"{LIST}?tag=alcohol&page=1"
-    response = _remove(organizer, data["a"], "dålig-belysning", next_=back)
+    response = _remove(admin, data["a"], "dålig-belysning", next_=back)
     assert response.status_code == 303
     assert response.headers["Location"] == f"{back}#comment-{data['a']}"
     assert _tags(app, data["a"]) == ["alcohol"]
     [event_] = _audit(app, "comment_tag.remove")
     assert event_.details == {"response_id": data["a"], "tag": "dålig-belysning"}
-    assert "Removed the tag dålig-belysning." in organizer.get(LIST).get_data(as_text=True)
+    assert "Removed the tag dålig-belysning." in admin.get(LIST).get_data(as_text=True)
 
 
-def test_removing_a_tag_the_comment_lacks_changes_nothing(app, organizer, data):
+def test_removing_a_tag_the_comment_lacks_changes_nothing(app, admin, data):
     _tag(app, data["a"], "alcohol")
-    assert _remove(organizer, data["a"], "litter").status_code == 303
-    assert _remove(organizer, data["a"], "no%20such;tag").status_code == 303
-    assert "does not have the tag" in organizer.get(LIST).get_data(as_text=True)
+    assert _remove(admin, data["a"], "litter").status_code == 303
+    assert _remove(admin, data["a"], "no%20such;tag").status_code == 303
+    assert "does not have the tag" in admin.get(LIST).get_data(as_text=True)
     assert _tags(app, data["a"]) == ["alcohol"]
     assert _audit(app, "comment_tag.remove") == []
 
 
-def test_the_tag_buttons_on_the_page_post_where_they_should(app, organizer, data):
+def test_the_tag_buttons_on_the_page_post_where_they_should(app, admin, data):
     _tag(app, data["a"], "alcohol")
-    page = organizer.get(LIST, query_string={"area": data["bromma"]}).get_data(as_text=True)
+    page = admin.get(LIST, query_string={"area": data["bromma"]}).get_data(as_text=True)
     assert f'action="{LIST}/{data["a"]}/tags/alcohol/delete"' in page
     assert f'action="{LIST}/{data["a"]}/tags"' in page
     assert f'name="tag-{data["a"]}-topic"' in page
@@ -373,7 +379,7 @@ def test_the_tag_buttons_on_the_page_post_where_they_should(app, organizer, data
     assert f'value="{LIST}?area={data["bromma"]}"' in page
 
 
-def test_counts_by_topic(app, organizer, data):
+def test_counts_by_topic(app, admin, data):
     _tag(app, data["a"], "alcohol", "lighting")
     _tag(app, data["b"], "drug_dealing")
     _tag(app, data["c"], "alcohol")
@@ -392,7 +398,7 @@ def test_counts_by_topic(app, organizer, data):
             db.session, CommentFilters()
         )
         assert topic_counts(db.session, CommentFilters(untagged=True)) == ([], 1)
-    page = organizer.get(LIST, query_string={"tag": "alcohol"}).get_data(as_text=True)
+    page = admin.get(LIST, query_string={"tag": "alcohol"}).get_data(as_text=True)
     assert "Comments by topic" in page
     rows = re.findall(r"<td><a href=\"[^\"]*\">([^<]+)</a></td>\s*<td class=\"number\">(\d+)", page)
     assert rows == [
@@ -404,17 +410,17 @@ def test_counts_by_topic(app, organizer, data):
 
 
 def test_topics_are_shown_in_swedish_by_default(app, client, auth, data):
-    auth.login("organizer")
+    auth.login("admin")
     _tag(app, data["b"], "drug_dealing")
     page = client.get(LIST).get_data(as_text=True)
     assert '<span class="tag">Narkotikaförsäljning' in page
 
 
 @pytest.mark.parametrize("which", ["none", "empty", "missing", "huge"])
-def test_an_answer_without_a_comment_is_not_found(app, organizer, data, which):
+def test_an_answer_without_a_comment_is_not_found(app, admin, data, which):
     response_id = {"missing": 10**6, "huge": 10**12}.get(which) or data[which]
-    assert _add(organizer, response_id, topic="alcohol").status_code == 404
-    assert _remove(organizer, response_id, "alcohol").status_code == 404
+    assert _add(admin, response_id, topic="alcohol").status_code == 404
+    assert _remove(admin, response_id, "alcohol").status_code == 404
     with app.app_context():
         assert db.session.scalar(select(CommentTag.id)) is None
 
@@ -422,10 +428,10 @@ def test_an_answer_without_a_comment_is_not_found(app, organizer, data, which):
 @pytest.mark.parametrize(
     "target", ["https://evil.example/x", "//evil.example/x", "\\\\evil.example", ""]
 )
-def test_the_redirect_never_leaves_the_site(organizer, data, target):
-    response = _add(organizer, data["a"], topic="alcohol", next_=target)
+def test_the_redirect_never_leaves_the_site(admin, data, target):
+    response = _add(admin, data["a"], topic="alcohol", next_=target)
     assert response.headers["Location"] == f"{LIST}#comment-{data['a']}"
-    response = _remove(organizer, data["a"], "alcohol", next_=target)
+    response = _remove(admin, data["a"], "alcohol", next_=target)
     assert response.headers["Location"] == f"{LIST}#comment-{data['a']}"
 
 
@@ -438,7 +444,7 @@ def test_anonymous_visitors_cannot_tag(app, client, data):
     assert _tags(app, data["a"]) == []
 
 
-def test_a_twin_request_adding_the_same_tag_changes_nothing(app, organizer, data, monkeypatch):
+def test_a_twin_request_adding_the_same_tag_changes_nothing(app, admin, data, monkeypatch):
     from survey.organizer.comments import views as comments
 
     def load_then_race(session, response_id):
@@ -448,8 +454,56 @@ def test_a_twin_request_adding_the_same_tag_changes_nothing(app, organizer, data
         return response
 
     monkeypatch.setattr(comments, "commented_response", load_then_race)
-    response = _add(organizer, data["a"], topic="alcohol", free_tag="x")
+    response = _add(admin, data["a"], topic="alcohol", free_tag="x")
     assert response.status_code == 303
-    assert "at the same time" in organizer.get(LIST).get_data(as_text=True)
+    assert "at the same time" in admin.get(LIST).get_data(as_text=True)
     assert _tags(app, data["a"]) == ["x"]
     assert _audit(app, "comment_tag.add") == []
+
+
+# -- what an organizer (not an admin) sees -------------------------------------------------
+
+
+def test_an_organizer_sees_topic_counts_but_no_comment_text(app, organizer, data):
+    _tag(app, data["b"], "drug_dealing")
+    response = organizer.get(LIST)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Only administrators can read the comments" in page
+    assert _shown(page) == []
+    for text in TEXTS.values():
+        assert text.split()[0] not in page.split("<main", 1)[1]
+    assert "Drug dealing" in page  # the tag and its count stay
+    assert 'name="q"' not in page
+
+
+def test_an_organizer_cannot_spell_out_comments_by_searching(app, organizer, data):
+    # The attack: counts of comments containing a guessed text would spell out its words.
+    counts = {}
+    for guess in ("narkotika", "zzzz-nothing"):
+        page = organizer.get(LIST, query_string={"q": guess}).get_data(as_text=True)
+        counts[guess] = re.search(r'class="untagged">.*?class="number">(\d+)<', page, re.S)[1]
+    assert counts["narkotika"] == counts["zzzz-nothing"] == "4"
+
+
+def test_an_organizer_cannot_tag(app, organizer, data):
+    assert _add(organizer, data["a"], topic="alcohol").status_code == 403
+    assert _remove(organizer, data["a"], "alcohol").status_code == 403
+    assert _tags(app, data["a"]) == []
+
+
+def test_comments_of_one_day_are_not_in_submission_order(app, admin):
+    # Same day, ids in order of submission: the list must not follow the ids.
+    with app.app_context():
+        place = db.session.scalar(select(Place).where(Place.slug == "alvik"))
+        ids = []
+        for n in range(30):
+            row = _response(place.id, dt.date(2026, 5, 1), f"Kommentar {n}")
+            row.receipt_hash = f"{(n * 7919) % 1000:064x}"  # hashes carry no order
+            db.session.add(row)
+            db.session.flush()
+            ids.append(row.id)
+        db.session.commit()
+    shown = _shown(admin.get(LIST).get_data(as_text=True))
+    assert sorted(shown) == sorted(ids)
+    assert shown not in (ids, ids[::-1])

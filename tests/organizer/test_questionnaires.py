@@ -102,3 +102,60 @@ def test_v1_catalogue_is_unchanged_by_uploads(app, client, auth):
     auth.login("admin")
     _upload(client, _version_2())
     assert "problem_traffic" in builtin(1).codes
+
+
+def _billion_laughs() -> str:
+    """About 4 KB of YAML whose aliases expand to billions of strings."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghijklmnop"
+    for previous, name in zip(names, names[1:], strict=False):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    text = "\n".join(lines) + "\n"
+    return text + "#" + "x" * (4000 - len(text)) + "\n"
+
+
+def test_yaml_aliases_are_refused_at_once_with_a_small_page(app, client, auth):
+    import time
+
+    auth.login("admin")
+    client.get("/?lang=en")
+    bomb = _billion_laughs()
+    assert 3900 < len(bomb) < 4200
+    for send in (
+        lambda: _upload(client, bomb),
+        lambda: post_form(client, "/organizer/questionnaires", {"definition": bomb}),
+    ):
+        started = time.perf_counter()
+        response = send()
+        elapsed = time.perf_counter() - started
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert elapsed < 1.0
+        assert len(page) < 50_000
+        assert "Anchors and aliases (&amp; and *) are not allowed" in page
+        assert "in a questionnaire (line 1)" in page
+        assert 'class="field-error"' in page
+    assert _versions(app) == {1: "live"}
+
+
+def test_a_questionnaire_over_the_size_limit_is_refused_beside_its_field(app, client, auth):
+    from survey.questionnaire import MAX_SOURCE
+
+    auth.login("admin")
+    client.get("/?lang=en")
+    long = "version: 2\n" + "#" * MAX_SOURCE + "\n"
+    page = _upload(client, long)
+    assert page.status_code == 422
+    body = page.get_data(as_text=True)
+    assert f"Too long for a questionnaire: at most {MAX_SOURCE} characters." in body
+    assert long not in body
+    assert _versions(app) == {1: "live"}
+
+
+def test_aliases_are_refused_even_in_the_command_line_loader():
+    import pytest
+
+    from survey.questionnaire import UnsafeSource, load_text
+
+    with pytest.raises(UnsafeSource, match="line 2: anchors and aliases"):
+        load_text("version: 2\nsections: &s []\nagain: *s\n")

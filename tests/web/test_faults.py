@@ -81,7 +81,11 @@ def test_sigkill_under_load_loses_no_acknowledged_answer(
     stop = threading.Event()
 
     def resident(n: int) -> None:
-        visitor = Visitor(server.port)
+        try:
+            # Under load a resident may still be fetching its form when the kill lands.
+            visitor = Visitor(server.port)
+        except (OSError, http.client.HTTPException):
+            return  # the server is gone before this resident sent anything
         i = 0
         while not stop.is_set():
             marker, i = f"{n}-{i}", i + 1

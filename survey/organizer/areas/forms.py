@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms import MonthField, SelectField
+from wtforms.validators import Optional, StopValidation, ValidationError
 
 from analysis.survey import Filters
 from survey.extensions import db
 from survey.models import SurveyRound
 from survey.questionnaire import builtin, text
-from survey.web.fields import INVALID_CHOICE, DateInputField
+from survey.web.fields import INVALID_CHOICE
 
 #: The query parameters of the filter form, in the order they appear in links.
-FILTER_KEYS = ("round", "date_from", "date_to", "gender", "age_band")
+FILTER_KEYS = ("round", "month_from", "month_to", "gender", "age_band")
+#: Day filters the dashboard once took: refused with a message, never silently ignored.
+DAY_KEYS = ("date_from", "date_to")
+#: A threshold no group reaches: every figure of the picture is hidden.
+SUPPRESS_ALL = 2**31 - 1
+MONTH_FORMAT = _l("Enter a month as YYYY-MM, e.g. 2025-09.")
+NO_DAYS = _l(
+    "Single days cannot be chosen, so that two overlapping filters never single out one"
+    " day's answers: choose months (YYYY-MM) or a survey round."
+)
 
 
 def _optional_int(value: Any) -> Any:
@@ -35,36 +46,65 @@ def _options(code: str, locale: str) -> list[tuple[str, str]]:
     return [(o.value, text(o.label, locale)) for o in builtin(1).item(code).options]
 
 
+def _in_range(_form: FlaskForm, field: MonthField) -> None:
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise StopValidation(_l("Enter a month between 2000 and 2100."))
+
+
 class AreaFilterForm(FlaskForm):
-    """Which answers the dashboard counts: a round, a date range, a gender, an age band."""
+    """Which answers the dashboard counts: a round, whole months, a gender, an age band.
+
+    Months, not days: filters that overlap by one day would subtract to that day's answers.
+    """
 
     class Meta:
         csrf = False  # a GET form that changes nothing
 
     round = SelectField(_l("Survey round"), coerce=_optional_int, validate_choice=False)
-    date_from = DateInputField(_l("Date from"), validators=[Optional()])
-    date_to = DateInputField(_l("Date to"), validators=[Optional()])
+    month_from = MonthField(
+        _l("Month from"),
+        validators=[Optional(), _in_range],
+        invalid_value_message=MONTH_FORMAT,
+        render_kw={"placeholder": "YYYY-MM"},
+    )
+    month_to = MonthField(
+        _l("Month to"),
+        validators=[Optional(), _in_range],
+        invalid_value_message=MONTH_FORMAT,
+        render_kw={"placeholder": "YYYY-MM"},
+    )
     gender = SelectField(_l("Gender"), coerce=_optional_str, validate_choice=False)
     age_band = SelectField(_l("Age"), coerce=_optional_str, validate_choice=False)
 
     def __init__(self, formdata: Any, rounds: list[tuple[int, str]], locale: str) -> None:
         super().__init__(formdata=formdata)
+        self.asked_for_days = bool(formdata) and any(formdata.get(k) for k in DAY_KEYS)
         self.round.choices = [("", _l("All rounds")), *rounds]
         self.gender.choices = [("", _l("Everyone")), *_options("gender", locale)]
         self.age_band.choices = [("", _l("All ages")), *_options("age_band", locale)]
         for field in (self.round, self.gender, self.age_band):
             field.validators = [_known_choice]
 
-    def validate_date_to(self, field: DateInputField) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError(_l("The end date must not be before the start date."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.asked_for_days:
+            self.month_from.errors = [*self.month_from.errors, NO_DAYS]
+            return False
+        return valid
+
+    def validate_month_to(self, field: MonthField) -> None:
+        if field.data and self.month_from.data and field.data < self.month_from.data:
+            raise ValidationError(_l("The end month must not be before the start month."))
 
     def filters(self) -> Filters:
-        """The chosen filters; call only after a successful validate()."""
+        """The chosen filters, whole months as dates; call only after a successful validate()."""
+        last = self.month_to.data
         return Filters(
             round_id=self.round.data,
-            date_from=self.date_from.data,
-            date_to=self.date_to.data,
+            date_from=self.month_from.data,
+            date_to=last.replace(day=calendar.monthrange(last.year, last.month)[1])
+            if last
+            else None,
             gender=self.gender.data,
             age_band=self.age_band.data,
         )
@@ -90,9 +130,22 @@ def filter_query(filters: Filters) -> dict[str, str]:
     """The query parameters that select these filters, to keep in chart and export links."""
     values = {
         "round": filters.round_id,
-        "date_from": filters.date_from.isoformat() if filters.date_from else None,
-        "date_to": filters.date_to.isoformat() if filters.date_to else None,
+        "month_from": _month(filters.date_from),
+        "month_to": _month(filters.date_to),
         "gender": filters.gender,
         "age_band": filters.age_band,
     }
     return {key: str(value) for key, value in values.items() if value is not None}
+
+
+def _month(day: dt.date | None) -> str | None:
+    return day.strftime("%Y-%m") if day else None
+
+
+def group_too_small(filters: Filters, n: int, suppress_below: int) -> bool:
+    """Whether a filtered picture must hide every figure: its whole group is under the threshold.
+
+    Unfiltered, the per-cell rule is enough; filtered, a small group (one month's answers by
+    one gender and age band) would otherwise show its count and whatever cells reach it.
+    """
+    return filters != Filters() and n < suppress_below

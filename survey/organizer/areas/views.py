@@ -18,7 +18,7 @@ from survey.reports.figures import TIMES, heat_level, place_ranking
 
 from .. import bp, menu_item, organizer_required
 from .charts import CHART_NAMES, FORMATS, alt_text, chart_etag, chart_input, render
-from .forms import AreaFilterForm, filter_query, read_filters
+from .forms import SUPPRESS_ALL, AreaFilterForm, filter_query, group_too_small, read_filters
 from .summary import comment_topics, place_names, problem_rows
 
 menu_item("organizer.areas", _l("Situation picture"))
@@ -38,12 +38,22 @@ def _filter_form() -> tuple[AreaFilterForm, Filters]:
     return form, (form.filters() if form.validate() else Filters())
 
 
-def _picture_key(slug: str, filters: Filters) -> pictures.PictureKey:
+def _picture_key(slug: str, filters: Filters, suppress_below: int = 0) -> pictures.PictureKey:
     """The key of the picture this request shows; reads the data version (one query)."""
-    suppress_below = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    suppress_below = suppress_below or current_app.config["TRYGGHET_SUPPRESS_BELOW"]
     return pictures.picture_key(
         db.session.connection(), slug, filters, suppress_below, locale=_locale()
     )
+
+
+def _shown_key(slug: str, filters: Filters) -> pictures.PictureKey:
+    """The key of the picture to show: every figure hidden when a filtered group is small."""
+    key = _picture_key(slug, filters)
+    if filters != Filters() and group_too_small(
+        filters, _picture_or_404(key)["n"], key.suppress_below
+    ):
+        return _picture_key(slug, filters, SUPPRESS_ALL)
+    return key
 
 
 def _picture_or_404(key: pictures.PictureKey) -> dict[str, Any]:
@@ -75,7 +85,11 @@ def areas():
 def area(area: str):
     form, filters = _filter_form()
     # Built once here; the chart requests this page makes find it in the cache.
-    picture = _picture_or_404(_picture_key(area, filters))
+    key = _picture_key(area, filters)
+    picture = _picture_or_404(key)
+    # A small filtered group: the page shows "too few answers" and no figure; its charts
+    # and exports hide every figure too.
+    too_few = group_too_small(filters, picture["n"], key.suppress_below)
     query = filter_query(filters)
     locale = _locale()
     topics, untagged, area_id = comment_topics(db.session, area, filters)
@@ -84,6 +98,8 @@ def area(area: str):
         TEMPLATES + "dashboard.html",
         form=form,
         picture=picture,
+        too_few=too_few,
+        suppress_below=current_app.config["TRYGGHET_SUPPRESS_BELOW"],
         query=query,
         times=TIMES,
         time_labels=labels.TIMES,
@@ -96,7 +112,7 @@ def area(area: str):
         place_names=place_names(picture),
         topics=topics,
         untagged=untagged,
-        comments_url=url_for("organizer.comments", area=area_id, **_comment_query(query)),
+        comments_url=url_for("organizer.comments", area=area_id, **_comment_query(filters)),
         charts={
             name: {
                 "url": {
@@ -119,9 +135,14 @@ def area(area: str):
     )
 
 
-def _comment_query(query: dict[str, str]) -> dict[str, str]:
+def _comment_query(filters: Filters) -> dict[str, str]:
     # The comments page filters by round and dates, not by gender or age.
-    return {key: query[key] for key in ("round", "date_from", "date_to") if key in query}
+    values = {
+        "round": filters.round_id,
+        "date_from": filters.date_from.isoformat() if filters.date_from else None,
+        "date_to": filters.date_to.isoformat() if filters.date_to else None,
+    }
+    return {key: str(value) for key, value in values.items() if value is not None}
 
 
 @bp.get("/areas/<area>/charts/<name>.<fmt>")
@@ -136,7 +157,7 @@ def area_chart(area: str, name: str, fmt: str):
             status=400,
             mimetype="text/plain",
         )
-    key = _picture_key(area, filters)
+    key = _shown_key(area, filters)
     etag = chart_etag(name, fmt, key)
     headers = {"Cache-Control": f"private, max-age={CHART_MAX_AGE}", "Vary": "Cookie"}
     if request.if_none_match.contains(etag):

@@ -6,24 +6,38 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, logout_user
 
 from survey.extensions import db, limiter
-from survey.services.accounts import accept_invite, authenticate, find_invited, normalize_email
+from survey.services.accounts import (
+    accept_invite,
+    authenticate,
+    end_sessions,
+    find_invited,
+    normalize_email,
+)
+from survey.web.limits import client_key, keyed_hash
 
 from .. import bp
+from . import sessions
 from .forms import LoginForm, PasswordForm
 
-#: Failed logins allowed per client address and per account before answers become 429.
-LOGIN_LIMIT = "10 per 15 minutes"
+#: Failed logins allowed per account from one client before that client gets 429 for it.
+#: Keyed by (account, client): an outsider's failures never lock the account's owner out
+#: when the owner logs in from elsewhere.
+LOGIN_ACCOUNT_LIMIT = "5 per 15 minutes"
+#: Failed logins allowed per client, whatever the accounts tried (guessing across accounts).
+LOGIN_CLIENT_LIMIT = "10 per 15 minutes"
 
 
 def _login_failed(_response: object) -> bool:
     return bool(g.get("login_failed"))
 
 
-def _account_key() -> str:
-    return "login-account:" + normalize_email(request.form.get("email", ""))[:254]
+def _account_client_key() -> str:
+    # Hashed like the address: the limiter's storage holds no e-mail address either.
+    email = normalize_email(request.form.get("email", ""))[:254]
+    return f"login-account:{keyed_hash(email)}:{client_key()}"
 
 
 def safe_next(target: str | None) -> str | None:
@@ -39,15 +53,17 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(LOGIN_LIMIT, methods=["POST"], key_func=_account_key, deduct_when=_login_failed)
+@limiter.limit(LOGIN_CLIENT_LIMIT, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    LOGIN_ACCOUNT_LIMIT, methods=["POST"], key_func=_account_client_key, deduct_when=_login_failed
+)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
-            login_user(user)
+            sessions.start(user)
             return redirect(safe_next(request.args.get("next")) or url_for("organizer.home"))
         g.login_failed = True
         form.password.errors.append(_("Wrong e-mail or password, or the account is disabled."))
@@ -57,7 +73,12 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Every copy of this session's cookie stops working, not only this browser's.
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
+    sessions.forget()
     flash(_("You are logged out."), "info")
     return redirect(url_for("organizer.login"))
 
@@ -71,7 +92,7 @@ def invitation(token: str):
     if form.validate_on_submit():
         accept_invite(db.session, user, form.password.data)
         db.session.commit()
-        login_user(user)
+        sessions.start(user)
         flash(_("Welcome! Your password is saved."), "success")
         return redirect(url_for("organizer.home"))
     return render_template("organizer/auth/invite.html", form=form, user=user), (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from survey.db import or_404
@@ -24,7 +26,7 @@ from survey.services.comments import (
     topic_label,
 )
 
-from .. import bp, menu_item, organizer_required
+from .. import admin_required, bp, menu_item, organizer_required
 from ..auth.views import safe_next
 from .forms import FILTER_KEYS, CommentFilterForm, NextForm, TagForm
 
@@ -66,16 +68,22 @@ def comments():
     form = CommentFilterForm(request.args, filter_choices(db.session), locale)
     valid = form.validate()
     filters = form.filters()
-    page = comment_page(db.session, filters, _page_number())
+    # Comment text is for admins only: an organizer sees how many comments there are per
+    # topic, not what they say, and cannot search the text (counts of matches would spell
+    # it out).
+    reader = current_user.is_admin
+    if not reader:
+        filters = dataclasses.replace(filters, search=None)
+    page = comment_page(db.session, filters, _page_number()) if reader else None
     counts, untagged = topic_counts(db.session, filters)
-    here = _list_url(page.page)
+    here = _list_url(page.page if page else 1)
     return render_template(
         "organizer/comments/list.html",
         form=form,
         page=page,
         counts=counts,
         untagged=untagged,
-        tag_forms={c.id: _tag_form(c.id, locale, next=here) for c in page.comments},
+        tag_forms={c.id: _tag_form(c.id, locale, next=here) for c in page.comments} if page else {},
         remove_form=NextForm(next=here),
         label=lambda tag: topic_label(tag, locale),
         list_url=_list_url,
@@ -83,7 +91,7 @@ def comments():
 
 
 @bp.post("/comments/<int:response_id>/tags")
-@organizer_required
+@admin_required
 def add_comment_tag(response_id: int):
     response = or_404(commented_response(db.session, response_id))
     locale = str(get_locale())
@@ -116,7 +124,7 @@ def add_comment_tag(response_id: int):
 
 
 @bp.post("/comments/<int:response_id>/tags/<tag>/delete")
-@organizer_required
+@admin_required
 def remove_comment_tag(response_id: int, tag: str):
     response = or_404(commented_response(db.session, response_id))
     form = NextForm()

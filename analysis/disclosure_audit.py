@@ -1,0 +1,392 @@
+"""Disclosure audit: no hidden cell can be pinned down from what a release shows.
+
+Secondary suppression (``disclosure.protect``) makes what is hidden in one relation rest on
+none or enough answers. That is not enough: when the hidden parts of a total are together 0 %
+or 100 %, each of them is, and earlier releases of the same round add more relations. The audit
+collects every linear relation the public can read and bounds each hidden cell exactly.
+
+The model, per release (the earlier ones first, then the one being audited):
+
+- unknowns: the n of every hidden cell and of every hidden place or group, its count k (for
+  the police priorities, one count per option), and the answers outside every group (no
+  gender, no age band); all >= 0. A shown cell gives its n and k = share * n (shares carry
+  4 decimals, so k is exact); a hidden one gives nothing, as its public form drops the n;
+- each cell: k <= n and n <= the n of its place or group; "reported" n <= "victim" k;
+- per figure: the places add up to the area total, and the groups of a kind plus the outside
+  answers add up to it too, for n and for k;
+- between consecutive releases of a round answers are only added: every n, k and n - k grows.
+  Where the figures contradict that (an erasure), the releases are bounded one by one.
+
+Each bound is a linear program over integer-relaxed unknowns (HiGHS, as bundled with scipy:
+one model per connected part of the relations, re-solved warm from its last basis for each
+objective; ``linprog`` where that is unavailable); bounds are then rounded inwards to
+whole answers. A share's bounds are the exact extremes of k / n over the same polytope, by the
+Charnes-Cooper transformation. The relaxation can only widen an interval, so a cell it finds
+pinned is pinned, while a cell found safe could in rare cases be narrower in whole numbers.
+
+A hidden cell fails when its k, or an n under the threshold, is pinned to one value, or its
+share interval is narrower than ``min_width`` (0 % or 100 % forced is width 0); the same for
+the answers outside every group, and for what a hidden cell gained since the previous
+release (the answers added, which differencing would otherwise reveal) where that gain can
+rest on 1 to threshold - 1 answers: a gain of at least the threshold is as publishable as a
+cell of that many answers. Not counted: a part
+pinned to the 0 % or 100 % its shown area total has (the total says it of every answer), the
+outside answers when they are all the answers, and a cell shown before whose gain is checked
+instead. While one fails, the smallest shown part of one of its relations is hidden (the area
+total when no part is left), one per relation per pass, and the audit runs again; hiding only
+takes knowledge away, so later passes check only the cells that failed or were just hidden.
+Last, a promise's figure for this round is hidden where it would show a cell now hidden.
+
+Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
+(the model ignores them); a problem's score (mean answer) is a second sum not modelled;
+answers taken back between releases lose the growth relation.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .disclosure import hide
+from .disclosure_bounds import (
+    EPS,
+    FOLLOWS,
+    OUTSIDE,
+    Bounds,
+    Expr,
+    Infeasible,
+    Key,
+    Model,
+    figures,
+    is_cell,
+    quantities,
+    units,
+)
+from .followup import NO_DATA, overall_status
+
+#: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
+DEFAULT_MIN_WIDTH = 0.1
+
+RULE = (
+    "No hidden cell (nor what it gained since the previous release, where that gain can rest"
+    " on fewer than the threshold of answers) may have its count, or an n below the"
+    " threshold, pinned to one value, or its share confined to an interval narrower than"
+    " min_width; 0 % and 100 % forced are width 0."
+)
+
+
+def _path(unit: Key, figure: tuple[str, ...]) -> str:
+    where = {"area": "area_total", "place": f"places[{unit[-1]}]"}.get(unit[0])
+    return ".".join([where or f"by_group.{unit[0]}.{unit[1]}", *figure])
+
+
+def _whole(interval: tuple[float, float]) -> tuple[float, float]:
+    """An interval of counts rounded inwards to whole answers."""
+    lo, hi = interval
+    return (math.ceil(lo - EPS) if lo > -math.inf else lo), (
+        math.floor(hi + EPS) if hi < math.inf else hi
+    )
+
+
+def _check(
+    bounds: Bounds,
+    n: Expr,
+    counts: list[Expr],
+    threshold: int,
+    width: float,
+    whole: Sequence[float | None] = (),
+    everyone: float | None = None,
+    gain: bool = False,
+) -> Any:
+    """Bounds of one hidden cell (or of what it gained); None when it holds no answer.
+
+    Programs are solved only as far as the decision needs: n's least value only when its
+    greatest is under the threshold, and a share's exact bounds only when the points found for
+    the count's bounds do not already show shares ``width`` apart. ``whole`` holds, per count,
+    the area's share where it is shown as 0 or 1: a part pinned there says nothing the area's
+    figure does not already say of every answer. A gain (``gain``) that cannot rest on fewer
+    than ``threshold`` answers is as publishable as a cell of that many and is not checked.
+    """
+    if len(n) == 1 and bounds.upper.get(next(iter(n)), 1.0) < 1 - EPS:
+        return None  # no answer can be in it: nothing to find out
+    points: list[dict[Key, float]] = []
+    found: dict[str, Any] = {"fails": False}
+    n_lo = None
+    if gain or everyone is not None:
+        n_lo, point = bounds.extreme(n, greatest=False)
+        points += [point] if point is not None else []
+        if gain and _whole((n_lo, math.inf))[0] >= threshold:
+            return None  # as publishable as a cell of that many answers
+        if everyone is not None and n_lo >= everyone - EPS:
+            return None
+    n_hi, point = bounds.extreme(n, greatest=True)
+    n_hi = _whole((0, n_hi))[1]
+    if n_hi <= 0:
+        return None
+    points += [point] if point is not None else []
+    found["n_max"] = n_hi
+    if n_hi < threshold:
+        if n_lo is None:
+            n_lo, point = bounds.extreme(n, greatest=False)
+            points += [point] if point is not None else []
+        found["fails"] = _whole((n_lo, n_hi))[0] == n_hi
+    narrowest = math.inf
+    for k, area_share in zip(counts, [*whole, *[None] * len(counts)], strict=False):
+        (k_lo, low), (k_hi, high) = bounds.extreme(k, False), bounds.extreme(k, True)
+        points += [p for p in (low, high) if p is not None]
+        k_lo, k_hi = _whole((k_lo, k_hi))
+        seen = [bounds.value(k, p) / bounds.value(n, p) for p in points if bounds.value(n, p) > EPS]
+        if seen and max(seen) - min(seen) >= width:
+            share, exact = (min(seen), max(seen)), False
+        else:
+            share, exact = bounds.ratio(k, n) or (0.0, 1.0), True
+        said = area_share is not None and share[0] == share[1] == area_share
+        found["fails"] |= not said and (k_lo == k_hi or share[1] - share[0] < width - EPS)
+        if not said and share[1] - share[0] < narrowest:
+            narrowest = share[1] - share[0]
+            found |= {"k": [k_lo, k_hi], "share": [round(share[0], 4), round(share[1], 4)]}
+            found["share_exact"] = exact
+    return found
+
+
+def _hidden(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...], dict[str, Any]]]:
+    for unit_key, unit in units(picture):
+        if unit.get("suppressed"):
+            yield unit_key, (), unit
+        for figure, cell in figures(unit):
+            if cell.get("suppressed"):
+                yield unit_key, figure, cell
+
+
+def _degenerate(bounds: Bounds, count: Key) -> float | None:
+    """The area's share of a count where it is shown as 0 or 1, else None."""
+    n = bounds.known.get((*count[:3], "n"))
+    k = bounds.known.get(count)
+    return None if not n or k is None or 0 < k < n else k / n
+
+
+def _targets(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...]]]:
+    """Every hidden cell, place and group, and the answers outside each kind of group."""
+    for unit, figure, _ in _hidden(picture):
+        yield unit, figure
+    for kind in picture.get("by_group") or {}:
+        yield (kind, OUTSIDE), ()
+        for time_of_day in picture["area_total"].get("times", {}):
+            yield (kind, OUTSIDE), ("times", time_of_day)
+
+
+def _checks(
+    bounds: Bounds,
+    r: int,
+    picture: dict[str, Any],
+    linked: bool,
+    threshold: int,
+    width: float,
+    only: set[tuple[Key, tuple[str, ...]]] | None,
+) -> Iterator[tuple[Key, tuple[str, ...], dict[str, Any]]]:
+    for unit, figure in _targets(picture):
+        if only is not None and (unit, figure) not in only:
+            continue
+        names = quantities(figure) if figure else ()
+        # The answers outside every group (no gender given) are no cell, but a set of people
+        # all the same: checked unless they are everyone, which the area's figure shows.
+        everyone = bounds.known.get((r, ("area",), figure, "n")) if unit[-1] == OUTSIDE else None
+        n = {(r, unit, figure, "n"): 1.0}
+        counts = [{(r, unit, figure, q): 1.0} for q in names]
+        whole = [_degenerate(bounds, (r, ("area",), figure, q)) for q in names]
+        linked_earlier = linked and r and (r - 1, unit, figure, "n") in bounds.keys
+        # Shown before, a cell's value is public up to what it gained since: check that alone.
+        if not (linked_earlier and (r - 1, unit, figure, "n") in bounds.known):
+            found = _check(bounds, n, counts, threshold, width, whole, everyone)
+            if found is not None:
+                yield unit, figure, found
+        if linked_earlier:
+            # What the cell gained since the previous release: the answers added to it.
+            gained_n = n | {(r - 1, unit, figure, "n"): -1.0}
+            gained = [
+                k | {(r - 1, unit, figure, q): -1.0} for k, q in zip(counts, names, strict=True)
+            ]
+            found = _check(bounds, gained_n, gained, threshold, width, gain=True)
+            if found is not None:
+                yield unit, (*figure, "(gained)"), found
+
+
+def _relations(picture: dict[str, Any], unit: Key, figure: tuple[str, ...]) -> list[Key]:
+    if unit[0] == "place":
+        return [("place", figure)]
+    kinds = [(kind, figure) for kind in picture.get("by_group") or {}]
+    if unit[0] == "area":
+        return [("place", figure), *(kinds if not figure or figure[0] == "times" else [])]
+    return [(unit[0], figure)]
+
+
+def _candidates(picture: dict[str, Any], relation: Key) -> list[tuple[int, Key, Any]]:
+    """The shown parts of a relation as (n, unit, cell), smallest first."""
+    kind, figure = relation
+    found = []
+    for unit_key, unit in units(picture):
+        if unit_key[0] == kind:
+            cell = unit if not figure else _cell_at(unit, figure)
+            if cell is not None and not cell.get("suppressed"):
+                found.append((cell["n"], unit_key, unit))
+    return sorted(found, key=lambda c: (c[0], c[1]))
+
+
+def _cell_at(unit: dict[str, Any], figure: tuple[str, ...]) -> dict[str, Any] | None:
+    cell: Any = unit
+    for key in figure:
+        cell = cell.get(key) if isinstance(cell, dict) else None
+    return cell if is_cell(cell) else None
+
+
+def _hide_at(unit: dict[str, Any], figure: tuple[str, ...]) -> None:
+    """Hide a figure (or a whole place or group), with what follows it."""
+    if not figure:
+        unit["suppressed"] = True
+        for _, cell in figures(unit):
+            if not cell.get("suppressed"):
+                hide(cell)
+    else:
+        hide(_cell_at(unit, figure))  # type: ignore[arg-type]
+        for follower, leader in FOLLOWS.items():
+            if figure == leader and _cell_at(unit, follower) is not None:
+                hide(_cell_at(unit, follower))  # type: ignore[arg-type]
+    if "safety_index" in unit and any(c.get("suppressed") for c in unit["times"].values()):
+        unit["safety_index"] = None
+
+
+def _hide_followups(picture: dict[str, Any]) -> int:
+    """Hide a promise's figure for this round where it would show a cell the audit hid.
+
+    A follow-up share sums the promise's places (all of them: the area total) in one round;
+    it is shown only where those figures are, so a figure hidden here hides it too.
+    """
+    round_id = (picture.get("filters") or {}).get("round_id")
+    places = {p["place"]: p for p in picture.get("places", [])}
+    hidden = 0
+    for result in picture.get("followup") or []:
+        covered = [places[s] for s in result["promise"].get("places") or places if s in places]
+        if len(covered) == len(places):
+            covered = [picture["area_total"]]
+        for indicator in result.get("indicators", []):
+            kind = indicator.get("kind")
+            path = ("times", indicator.get("time")) if kind == "unsafe_share" else None
+            path = ("problems", indicator.get("problem")) if kind == "problem_share" else path
+            cells = [_cell_at(unit, path) for unit in covered] if path else []
+            if not any(cell is not None and cell.get("suppressed") for cell in cells):
+                continue
+            for side, key in (("before", "baseline_round"), ("after", "followup_round")):
+                cell, ref = indicator.get(side), result["promise"].get(key) or {}
+                if cell and not cell.get("suppressed") and round_id in (None, ref.get("id")):
+                    indicator[side] = {"n": cell["n"], "suppressed": True}
+                    for figure in ("diff", "ci"):
+                        indicator.pop(figure, None)
+                    indicator["status"] = NO_DATA
+                    hidden += 1
+        result["status"] = overall_status([i["status"] for i in result.get("indicators", [])])
+    return hidden
+
+
+def _bounds(
+    picture: dict[str, Any], earlier: Sequence[dict[str, Any]], linked: bool, cache: Any
+) -> Bounds:
+    model = Model()
+    for r, release in enumerate([*earlier, picture]):
+        model.add_release(r, release)
+    if linked:
+        for r in range(1, len(earlier) + 1):
+            model.link(r - 1, r)
+    return Bounds(model, linked, cache)
+
+
+def _all_checks(
+    picture: dict[str, Any],
+    earlier: Sequence[dict[str, Any]],
+    threshold: int,
+    width: float,
+    cache: dict[Any, Any],
+    only: set[tuple[Key, tuple[str, ...]]] | None,
+) -> tuple[list[Any], bool]:
+    """Every hidden cell's bounds; the releases linked unless their figures contradict that."""
+    for linked in (True, False) if earlier else (False,):
+        try:
+            bounds = _bounds(picture, earlier, linked, cache)
+            checks = _checks(bounds, len(earlier), picture, linked, threshold, width, only)
+            return list(checks), linked
+        except Infeasible:
+            if not linked:
+                raise ValueError("the picture's figures do not add up") from None
+    raise AssertionError("unreachable")
+
+
+def audit_release(
+    picture: dict[str, Any],
+    earlier: Sequence[dict[str, Any]],
+    threshold: int,
+    min_width: float = DEFAULT_MIN_WIDTH,
+) -> dict[str, Any]:
+    """Hide cells until no hidden one can be pinned down; return what was checked and done.
+
+    ``earlier`` are the pictures of the same area and round as published before, oldest first.
+    """
+    started = time.perf_counter()
+    hidden_before = sum(1 for _ in _hidden(picture))
+    added: list[str] = []
+    cache: dict[Any, Any] = {}
+    passes = 0
+    results: dict[tuple[Key, tuple[str, ...]], dict[str, Any]] = {}
+    only: set[tuple[Key, tuple[str, ...]]] | None = None
+    while True:
+        passes += 1
+        # Hiding a cell only takes knowledge away, so a cell that held still holds: after the
+        # first pass only the cells that failed and the ones just hidden are checked again.
+        checks, linked = _all_checks(picture, earlier, threshold, min_width, cache, only)
+        for unit, figure, found in checks:
+            results[(unit, figure)] = found
+        failing = [(u, f) for u, f, found in checks if found["fails"]]
+        before = {(u, f) for u, f, _ in _hidden(picture)}
+        used: set[Key] = set()
+        for unit, figure in failing:
+            figure = tuple(part for part in figure if part != "(gained)")
+            relations = _relations(picture, unit, figure)
+            if any(rel in used for rel in [*relations, ("area", figure)]):
+                continue  # a cell of its relation was just hidden: see first whether it holds
+            options = [(c, rel) for rel in relations for c in _candidates(picture, rel)]
+            if not options and unit[0] != "area":
+                total = _cell_at(picture["area_total"], figure) if figure else None
+                if total is not None and not total.get("suppressed"):
+                    options = [((total["n"], ("area",), picture["area_total"]), ("area", figure))]
+            if options:
+                (_, part_key, part), relation = min(options, key=lambda o: (o[0][0], o[0][1]))
+                used.update([relation, *relations])
+                _hide_at(part, relation[1])
+                added.append(_path(part_key, relation[1]))
+        if not used:
+            break
+        only = {(u, f) for u, f, _ in _hidden(picture)} - before
+        only |= {(u, tuple(p for p in f if p != "(gained)")) for u, f in failing}
+    followups_hidden = _hide_followups(picture)
+    checks = [(u, f, found) for (u, f), found in results.items()]
+    unresolved = sorted({_path(u, f) for u, f, found in checks if found["fails"]})
+    remaining = [(found, _path(u, f)) for u, f, found in checks if "share" in found]
+    narrowest = min(remaining, key=lambda x: x[0]["share"][1] - x[0]["share"][0], default=None)
+    return {
+        "rule": RULE,
+        "method": "linear bounds on integer-relaxed counts (HiGHS, via scipy); share bounds"
+        " by the Charnes-Cooper transformation",
+        "threshold": threshold,
+        "min_width": min_width,
+        "earlier_releases": len(earlier),
+        "releases_linked": linked,
+        "cells_checked": sum(1 + sum(1 for _ in figures(u)) for _, u in units(picture)),
+        "hidden_checked": len(checks),
+        "hidden_before": hidden_before,
+        "hidden_added": added,
+        "unresolved": unresolved,
+        "followup_sides_hidden": followups_hidden,
+        "narrowest": None if narrowest is None else {"cell": narrowest[1], **narrowest[0]},
+        "passes": passes,
+        "seconds": round(time.perf_counter() - started, 3),
+    }

@@ -1,0 +1,105 @@
+"""Publishing from the dashboard: a preview of exactly what will be public, then "Publicera"."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from survey import clock, labels
+from survey.extensions import db
+from survey.services import releases
+
+from .. import bp, organizer_required
+
+TEMPLATE = "organizer/areas/publish.html"
+
+
+class PublishForm(FlaskForm):
+    """The button under the preview; ``version`` is the data the preview was made from."""
+
+    version = HiddenField()
+
+
+def _round_arg() -> int | None:
+    value = request.values.get("round") or None
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and 0 < int(value) < 2**31):
+        abort(404)
+    return int(value)
+
+
+def _prepare_checks(area_slug: str, round_id: int | None) -> tuple[Any, Any]:
+    """The area and round asked for; 404 when either is unknown."""
+    try:
+        area = releases.find_area(db.session, area_slug)
+        return area, releases.choose_round(db.session, area, round_id, clock.today())
+    except releases.PublishRefused:
+        abort(404)
+
+
+def _prepare(area_slug: str, round_id: int | None) -> releases.Prepared:
+    area, survey_round = _prepare_checks(area_slug, round_id)
+    threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    return releases.prepare(db.session, area, survey_round, threshold, clock.today())
+
+
+def _shown(public: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the preview's table: the area and each place, with what is shown."""
+    area = {"name": public.get("area_name"), **public.get("area_total", {})}
+    return [area, *public.get("places", [])]
+
+
+@bp.get("/areas/<area>/publish")
+@organizer_required
+def publish_preview(area: str):
+    prepared = _prepare(area, _round_arg())
+    db.session.rollback()  # a preview stores nothing
+    form = PublishForm(version=prepared.version)
+    return render_template(
+        TEMPLATE,
+        form=form,
+        prepared=prepared,
+        public=prepared.public,
+        rows=_shown(prepared.public),
+        payload=json.dumps(prepared.public, ensure_ascii=False, indent=2, sort_keys=True),
+        earlier=releases.releases_of(db.session, prepared.area),
+        time_labels=labels.TIMES,
+    )
+
+
+@bp.post("/areas/<area>/publish")
+@organizer_required
+def publish(area: str):
+    round_id = _round_arg()
+    _prepare_checks(area, round_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired: look at the preview again and publish."), "error")
+        return redirect(url_for("organizer.publish_preview", area=area, round=round_id))
+    try:
+        release = releases.publish(
+            db.session,
+            area,
+            round_id,
+            current_app.config["TRYGGHET_SUPPRESS_BELOW"],
+            clock.today(),
+            user=current_user._get_current_object(),
+            expect_version=form.version.data or "",
+        )
+    except releases.StalePreview:
+        db.session.rollback()
+        flash(
+            _("New data arrived after the preview: check the preview again before publishing."),
+            "error",
+        )
+        return redirect(url_for("organizer.publish_preview", area=area, round=round_id))
+    db.session.commit()
+    flash(_("Published. The public page now shows these figures."), "success")
+    return redirect(url_for("public.followup_area", slug=area, release=release.id))

@@ -1,0 +1,223 @@
+"""What a release may show: the no-differencing rule and the public form of a picture.
+
+Both are pure functions over the situation picture's JSON (analysis.picture), used by the
+publish service (survey/services/releases.py) before a release is stored:
+
+1. ``hold_back`` — no differencing between releases of one area and round. A shown cell may
+   change from the previous release only if its n changed by at least the threshold, or not
+   at all; otherwise it keeps the previous release's figures (and n). So two releases around
+   one new answer (or one erasure) show the same figures, and subtracting them gives nothing.
+2. ``public_form`` — what residents and the API see: a hidden cell keeps no n (the page says
+   "fewer than 10 answers"), counts of answers are rounded to the nearest ``ROUND_TO``, shares
+   are whole percent, scores one decimal, and nothing that is not an aggregate (quotes, the
+   priorities' generated sentences, which repeat exact n and shares) is kept.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+#: Counts of answers on the public side are rounded to the nearest multiple of this.
+ROUND_TO = 5
+#: Keys holding a share (0..1) or an interval of shares: whole percent in public.
+SHARE_KEYS = ("share", "unsafe_share", "ci", "diff", "diff_ci")
+#: Keys holding a figure a hidden cell must not carry (the analysis schema's list, and more).
+FIGURE_KEYS = ("share", "unsafe_share", "ci", "score", "score_ci", "options", "n_eff", "diff")
+#: Keys that count answers (rounded in public, dropped for a hidden cell).
+COUNT_KEYS = ("n", "n_eff")
+
+Cell = dict[str, Any]
+
+
+# -- 1. no differencing between releases --------------------------------------------------
+
+
+def _is_cell(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("n"), int)
+
+
+def _item_key(index: int, item: Any) -> Any:
+    """How a list item is recognised in the previous release: by its place or promise."""
+    if isinstance(item, dict):
+        if isinstance(item.get("place"), str) and "times" in item:
+            return ("place", item["place"])
+        promise = item.get("promise")
+        if isinstance(promise, dict) and "id" in promise:
+            return ("promise", promise["id"])
+        if "kind" in item:  # a promise's indicator: its kind and what it follows
+            return ("indicator", index, item.get("kind"), item.get("time"), item.get("problem"))
+    return ("index", index)
+
+
+def _children(value: Any) -> Iterator[tuple[Any, Any]]:
+    if isinstance(value, dict):
+        yield from value.items()
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield _item_key(i, item), item
+
+
+def _held(cell: Cell, previous: Cell | None, threshold: int) -> bool:
+    """Whether a shown cell must keep its previous figures (the rule of this module)."""
+    if cell.get("suppressed") or previous is None:
+        return False
+    change = abs(cell["n"] - previous["n"])
+    return 0 < change < threshold
+
+
+def _own(value: Any) -> bool:
+    """Whether a value is a cell's own figure (a number, an interval), not its sub-cells."""
+    if isinstance(value, dict):
+        return False
+    return not (isinstance(value, list) and any(isinstance(v, dict) for v in value))
+
+
+def _keep_previous(cell: Cell, previous: Cell) -> None:
+    """Put the previous cell's own figures (not its sub-cells) back into this cell."""
+    for key in [k for k, v in cell.items() if _own(v) or k in FIGURE_KEYS]:
+        del cell[key]
+    for key, value in previous.items():
+        if _own(value) or key in FIGURE_KEYS:
+            cell[key] = copy.deepcopy(value)
+
+
+def _walk(value: Any, previous: Any, threshold: int) -> int:
+    held = 0
+    if _is_cell(value) and _is_cell(previous) and _held(value, previous, threshold):
+        _keep_previous(value, previous)
+        held += 1
+    if isinstance(previous, dict | list):
+        earlier = dict(_children(previous))
+        for key, child in _children(value):
+            if key in earlier:
+                held += _walk(child, earlier[key], threshold)
+    return held
+
+
+def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshold: int) -> int:
+    """Apply the no-differencing rule to ``picture`` in place; return how many cells were held.
+
+    ``previous`` is the picture stored with the previous release of the same area and round
+    (before its public form), or None for the first release. A cell that is hidden now stays
+    hidden (hiding never gives anything away). A cell hidden before and shown now with an n
+    less than the threshold away keeps being hidden, with the previous n, so the next
+    release still compares against what was last published. When any cell is held, the
+    priorities (computed from the live cells) are the previous release's too.
+    """
+    if previous is None:
+        return 0
+    held = _walk(picture, previous, threshold)
+    if held and "priorities" in previous:
+        picture["priorities"] = copy.deepcopy(previous["priorities"])
+    return held
+
+
+# -- 2. the public form ---------------------------------------------------------------------
+
+
+def round_count(n: int) -> int:
+    """A count of answers as the public side shows it: to the nearest ROUND_TO (12 -> 10)."""
+    return int(ROUND_TO * ((n + ROUND_TO // 2) // ROUND_TO))
+
+
+def _percent(value: Any) -> Any:
+    """Shares (and intervals of them) in whole percent, still as a fraction: 0.4583 -> 0.46."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return round(round(value * 100) / 100, 2)
+    if isinstance(value, list):
+        return [_percent(v) for v in value]
+    return value
+
+
+def _one_decimal(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 1)
+    if isinstance(value, list):
+        return [_one_decimal(v) for v in value]
+    return value
+
+
+def _public_cell(cell: Cell) -> None:
+    if cell.get("suppressed"):
+        for key in (*COUNT_KEYS, *FIGURE_KEYS):
+            cell.pop(key, None)
+        return
+    for key in COUNT_KEYS:
+        if isinstance(cell.get(key), int | float) and not isinstance(cell.get(key), bool):
+            cell[key] = round_count(round(cell[key]))
+    for key in SHARE_KEYS:
+        if key in cell:
+            cell[key] = _percent(cell[key])
+    for key in ("score", "score_ci", "safety_index"):
+        if key in cell:
+            cell[key] = _one_decimal(cell[key])
+    for option in cell.get("options") or []:
+        # The share of those who chose it says enough; its exact count would be a small one.
+        option.pop("count", None)
+        option["share"] = _percent(option.get("share"))
+
+
+def _public(value: Any) -> None:
+    if isinstance(value, dict):
+        victim, reported = value.get("victim"), value.get("reported")
+        if (
+            isinstance(victim, dict)
+            and isinstance(reported, dict)
+            and _is_cell(reported)
+            and victim.get("suppressed")
+        ):
+            # "Did you report it" is asked of victims only: its n would give the victims away.
+            reported["suppressed"] = True
+        if _is_cell(value):
+            _public_cell(value)
+        for child in value.values():
+            _public(child)
+    elif isinstance(value, list):
+        for item in value:
+            _public(item)
+
+
+def _drop_hidden_groups(by_group: dict[str, Any]) -> None:
+    """A group that is hidden is left out: its mere presence says someone answered so."""
+    for groups in by_group.values():
+        if isinstance(groups, dict):
+            for key in [k for k, g in groups.items() if _is_cell(g) and g.get("suppressed")]:
+                del groups[key]
+
+
+def public_form(picture: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an (audited) situation picture in the form the public side may show."""
+    public = copy.deepcopy(picture)
+    _drop_hidden_groups(public.get("by_group") or {})
+    for mention in (public.get("dialogues") or {}).get("mentions", []):
+        mention.pop("quotes", None)
+    for priority in public.get("priorities") or []:
+        priority.pop("explanation", None)
+        if isinstance(priority.get("score"), float):
+            priority["score"] = round(priority["score"], 2)
+        components = priority.get("components") or {}
+        for key, value in components.items():
+            if isinstance(value, float):
+                components[key] = round(value, 2)
+    for result in public.get("followup") or []:
+        for indicator in result.get("indicators") or []:
+            if indicator.get("kind") == "crime":
+                for key in ("rate_ratio", "ci"):
+                    if key in indicator:
+                        indicator[key] = _two_decimals(indicator[key])
+            else:
+                for key in ("diff", "ci"):
+                    if key in indicator:
+                        indicator[key] = _percent(indicator[key])
+    _public(public)
+    return public
+
+
+def _two_decimals(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, list):
+        return [_two_decimals(v) for v in value]
+    return value

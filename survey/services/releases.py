@@ -1,0 +1,206 @@
+"""Releases: build, audit and store what the public side shows (DESIGN §3).
+
+One function publishes, for the CLI (``trygghet publish``) and the dashboard's button alike:
+the situation picture of an area (and round) is built now through reports.pictures, held back
+where it would differ from the previous release by fewer than the threshold answers
+(reports.public_form.hold_back), checked by the disclosure audit against the earlier releases
+of the round, turned into its public form, and stored as an immutable Release. Nothing public
+changes between two releases, whatever is answered, erased or imported in between.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from analysis.survey import Filters
+
+from ..models import Area, Release, SurveyRound, User
+from ..reports import pictures
+from ..reports.public_form import hold_back, public_form
+from . import audit
+from .rounds import area_rounds
+
+
+class PublishRefused(ValueError):
+    """A release that cannot be made: an unknown area or round."""
+
+
+class StalePreview(PublishRefused):
+    """The data changed after the preview, so the release would not be what was previewed."""
+
+
+@dataclasses.dataclass
+class Prepared:
+    """A release ready to store (or to preview): everything but its id and publisher."""
+
+    area: Area
+    round: SurveyRound | None
+    sequence: int
+    data_cutoff: dt.datetime
+    version: str
+    audited: dict[str, Any]
+    public: dict[str, Any]
+    audit_summary: dict[str, Any]
+    held: int
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True)
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity: an unbounded end of an interval in the audit becomes null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(inner) for inner in value]
+    return value
+
+
+def find_area(session: Session, slug: str) -> Area:
+    area = session.scalar(select(Area).where(Area.slug == slug))
+    if area is None:
+        raise PublishRefused(f"there is no area {slug!r}")
+    return area
+
+
+def choose_round(
+    session: Session, area: Area, round_id: int | None, today: dt.date
+) -> SurveyRound | None:
+    """The round asked for (which must cover the area), else the newest opened one, else None."""
+    rounds = area_rounds(session, area)
+    if round_id is None:
+        return next((r for r in rounds if r.opens_on <= today), None)
+    for survey_round in rounds:
+        if survey_round.id == round_id:
+            return survey_round
+    raise PublishRefused(f"round {round_id} is not a survey round of {area.slug!r}")
+
+
+def releases_of(session: Session, area: Area, round_key: int | None = None) -> list[Release]:
+    """An area's releases, newest first (of one round when ``round_key`` is given)."""
+    query = select(Release).where(Release.area_id == area.id).options(selectinload(Release.round))
+    if round_key is not None:
+        query = query.where(Release.round_key == round_key)
+    return list(session.scalars(query.order_by(Release.created_at.desc(), Release.id.desc())))
+
+
+def _audit(
+    picture: dict[str, Any], earlier: list[dict[str, Any]], threshold: int
+) -> dict[str, Any]:
+    """Run the disclosure audit (hides more cells in place); its summary."""
+    # Imported when publishing only: the audit loads scipy.
+    from analysis.disclosure_audit import DEFAULT_MIN_WIDTH, audit_release
+
+    try:
+        return audit_release(picture, earlier, threshold, DEFAULT_MIN_WIDTH)
+    except ValueError as exc:
+        raise PublishRefused(f"the disclosure audit refused this release: {exc}") from exc
+
+
+def prepare(
+    session: Session,
+    area: Area,
+    survey_round: SurveyRound | None,
+    threshold: int,
+    today: dt.date,
+) -> Prepared:
+    """Build, hold back, audit and put into public form the next release; store nothing."""
+    round_key = survey_round.id if survey_round else 0
+    earlier = list(
+        session.scalars(
+            select(Release)
+            .where(Release.area_id == area.id, Release.round_key == round_key)
+            .order_by(Release.sequence)
+        )
+    )
+    conn = session.connection()
+    cutoff = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    version = pictures.data_version(conn)
+    filters = Filters(round_id=survey_round.id if survey_round else None)
+    picture = pictures.situation(conn, area.slug, filters, threshold, today=today)
+    earlier_pictures = [release.audited_picture for release in earlier]
+    held = hold_back(picture, earlier_pictures[-1] if earlier_pictures else None, threshold)
+    summary = {
+        "audit": _finite(_audit(picture, earlier_pictures, threshold)),
+        "held_back": held,
+        "threshold": threshold,
+    }
+    return Prepared(
+        area=area,
+        round=survey_round,
+        sequence=(earlier[-1].sequence + 1) if earlier else 1,
+        data_cutoff=cutoff,
+        version=version,
+        audited=picture,
+        public=public_form(picture),
+        audit_summary=summary,
+        held=held,
+    )
+
+
+def publish(
+    session: Session,
+    area_slug: str,
+    round_id: int | None,
+    threshold: int,
+    today: dt.date,
+    *,
+    user: User | None = None,
+    expect_version: str | None = None,
+) -> Release:
+    """Make, audit and store a new release of an area (and round); flush, never commit.
+
+    ``user`` is the organizer pressing the button (None from the CLI, recorded by name).
+    ``expect_version`` is the data version the preview showed: publishing refuses when the
+    data changed since, so what is stored is exactly what was previewed.
+    """
+    area = find_area(session, area_slug)
+    survey_round = choose_round(session, area, round_id, today)
+    prepared = prepare(session, area, survey_round, threshold, today)
+    if expect_version is not None and expect_version != prepared.version:
+        raise StalePreview("the data changed after the preview: look at the preview again")
+    release = Release(
+        area_id=area.id,
+        round_id=survey_round.id if survey_round else None,
+        round_key=survey_round.id if survey_round else 0,
+        sequence=prepared.sequence,
+        data_cutoff=prepared.data_cutoff,
+        published_by_id=user.id if user else None,
+        published_by_name=None if user else audit.current_actor_name(),
+        payload=_json(prepared.public),
+        audited=_json(prepared.audited),
+        audit_summary=_json(prepared.audit_summary),
+    )
+    session.add(release)
+    session.flush()
+    audit.record(
+        session,
+        "release.publish",
+        release,
+        {
+            "area": area.slug,
+            "round": release.round_id,
+            "sequence": release.sequence,
+            "held_back": prepared.held,
+        },
+        actor=user,
+    )
+    session.flush()
+    return release
+
+
+def count_releases(session: Session, area: Area) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(Release).where(Release.area_id == area.id))
+        or 0
+    )

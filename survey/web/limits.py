@@ -1,0 +1,223 @@
+"""Counters against ballot stuffing and password guessing, shared by every worker.
+
+- ``SQLiteStorage``: a `limits` storage in a small SQLite file in the instance folder, so that
+  the limits of one `trygghet serve` hold across all its workers without Redis
+  (RATELIMIT_STORAGE_URI unset). Several servers share Redis through RATELIMIT_STORAGE_URI.
+- ``client_key``: what the limiter counts by. Never the client address itself: an HMAC of it
+  under a key derived from SECRET_KEY and today's date, so the key changes every day and a
+  copy of the storage links no address to anything.
+- ``burst``: the shared count of answers to one place in the last minutes (the burst hold).
+- The "already answered" cookie: the (place, round) pairs this browser has answered, signed
+  with the app's secret key; nothing about it is stored on the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import logging
+import os
+import random
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask, Response, current_app, request
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
+from limits.storage import Storage
+
+log = logging.getLogger(__name__)
+
+SCHEME = "trygghet-sqlite"
+#: The counters' file in the instance folder when RATELIMIT_STORAGE_URI is not set.
+STORAGE_FILE = "ratelimit.sqlite"
+
+
+def _now() -> float:
+    return time.time()
+
+
+class SQLiteStorage(Storage):
+    """Fixed-window counters in one SQLite table: atomic increments with an expiry.
+
+    Each increment is one short write transaction (BEGIN IMMEDIATE), so workers and threads
+    count one after another; WAL and a busy timeout keep them from failing on each other.
+    """
+
+    STORAGE_SCHEME = [SCHEME]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        if not uri or "://" not in uri:
+            raise ValueError(f"{SCHEME} needs a file: {SCHEME}:///path/to/file")
+        self.path = uri.split("://", 1)[1]
+        self._local = threading.local()
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return sqlite3.Error
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            old = os.umask(0o077)  # owner-only, with its -wal and -shm files
+            try:
+                conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA busy_timeout=10000")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS counter ("
+                    "key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires REAL NOT NULL)"
+                )
+            finally:
+                os.umask(old)
+            self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        now = _now()
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if random.random() < 0.01:  # noqa: S311  # nosec B311 (housekeeping, not security)
+                conn.execute("DELETE FROM counter WHERE expires <= ?", (now,))
+            else:
+                conn.execute("DELETE FROM counter WHERE key = ? AND expires <= ?", (key, now))
+            value = conn.execute(
+                "INSERT INTO counter (key, value, expires) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value RETURNING value",
+                (key, amount, now + expiry),
+            ).fetchone()[0]
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return int(value)
+
+    def _row(self, key: str) -> tuple[int, float] | None:
+        row = (
+            self._conn()
+            .execute(
+                "SELECT value, expires FROM counter WHERE key = ? AND expires > ?", (key, _now())
+            )
+            .fetchone()
+        )
+        return (int(row[0]), float(row[1])) if row else None
+
+    def get(self, key: str) -> int:
+        row = self._row(key)
+        return row[0] if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._row(key)
+        return row[1] if row else _now()
+
+    def check(self) -> bool:
+        try:
+            self._conn().execute("SELECT 1").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        return self._conn().execute("DELETE FROM counter").rowcount
+
+    def clear(self, key: str) -> None:
+        self._conn().execute("DELETE FROM counter WHERE key = ?", (key,))
+
+
+def default_storage_uri(app: Flask) -> str:
+    """The shared file in the instance folder (config: RATELIMIT_STORAGE_URI unset)."""
+    return f"{SCHEME}://{Path(app.instance_path) / STORAGE_FILE}"
+
+
+@functools.lru_cache(maxsize=4)
+def _day_key(secret: str, day: str) -> bytes:
+    return hmac.new(secret.encode(), b"trygghet-limiter:" + day.encode(), hashlib.sha256).digest()
+
+
+def _utc_day() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def keyed_hash(value: str) -> str:
+    """An HMAC of the value under today's key (UTC date): unlinkable from one day to the next."""
+    key = _day_key(current_app.config["SECRET_KEY"], _utc_day())
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key() -> str:
+    """The limiter's key for this client: a keyed hash of its address, never the address."""
+    return "client:" + keyed_hash(get_remote_address() or "")
+
+
+def burst(storage: Storage | None, place_id: int) -> int:
+    """Count one more answer to this place in the current burst window; return the count.
+
+    0 when there is no storage (limits off) or it fails: an answer is never refused or held
+    because the counters are unreachable.
+    """
+    minutes = current_app.config["TRYGGHET_BURST_MINUTES"]
+    if storage is None or not current_app.config["TRYGGHET_BURST_ANSWERS"]:
+        return 0
+    try:
+        prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+        return storage.incr(f"{prefix}burst:place:{place_id}", int(minutes * 60))
+    except Exception:  # noqa: BLE001 (Redis down: answers go on)
+        log.warning("burst counter unavailable; answer not checked")
+        return 0
+
+
+#: The cookie naming the (place, round) pairs this browser has answered.
+ANSWERED_COOKIE = "trygghet_answered"
+#: Pairs kept in it (the newest); a resident answers a handful of places a round.
+ANSWERED_MAX = 40
+#: How long the browser keeps it: longer than any round.
+ANSWERED_DAYS = 400
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="trygghet-answered")
+
+
+def answered_pairs() -> list[tuple[int, int]]:
+    """The (place id, round id) pairs in this browser's signed cookie (none if tampered)."""
+    raw = request.cookies.get(ANSWERED_COOKIE)
+    if not raw:
+        return []
+    try:
+        data = _serializer().loads(raw)
+    except BadSignature:
+        return []
+    if not isinstance(data, list):
+        return []
+    return [
+        (p[0], p[1])
+        for p in data
+        if isinstance(p, list) and len(p) == 2 and all(isinstance(x, int) for x in p)
+    ]
+
+
+def has_answered(place_id: int, round_id: int) -> bool:
+    return (place_id, round_id) in answered_pairs()
+
+
+def remember_answer(response: Response, place_id: int, round_id: int) -> None:
+    """Add the pair to the browser's signed cookie on this response."""
+    pairs = [p for p in answered_pairs() if p != (place_id, round_id)]
+    pairs = [*pairs, (place_id, round_id)][-ANSWERED_MAX:]
+    response.set_cookie(
+        ANSWERED_COOKIE,
+        _serializer().dumps([list(p) for p in pairs]),
+        max_age=ANSWERED_DAYS * 86400,
+        path="/s/",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )

@@ -1,0 +1,201 @@
+"""The no-differencing rule between releases and the public form of a picture (pure functions)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from survey.reports.public_form import hold_back, public_form, round_count
+
+T = 10
+
+
+def cell(n: int, share: float | None = None, suppressed: bool = False) -> dict[str, Any]:
+    if suppressed:
+        return {"n": n, "suppressed": True}
+    return {"n": n, "suppressed": False, "unsafe_share": share, "ci": [0.1234, 0.5678]}
+
+
+def picture(evening: dict[str, Any], place: dict[str, Any], n: int = 40) -> dict[str, Any]:
+    return {
+        "n": n,
+        "suppress_below": T,
+        "area_total": {"n": n, "suppressed": False, "times": {"evening": evening}},
+        "places": [
+            {
+                "place": "brommaplan",
+                "name": "Brommaplan",
+                "n": place["n"],
+                "suppressed": place.get("suppressed", False),
+                "times": {"evening": place},
+                "problems": {},
+            }
+        ],
+        "by_group": {"gender": {"woman": cell(30, 0.5), "other": cell(1, suppressed=True)}},
+        "priorities": [{"place": "brommaplan", "score": 0.51234, "explanation": "(n = 12)"}],
+        "dialogues": {"mentions": [{"place": "brommaplan", "quotes": ["Sagt på mötet"]}]},
+        "followup": [],
+    }
+
+
+# -- hold_back: no differencing between releases ---------------------------------------------
+
+
+def test_the_first_release_is_not_changed():
+    new = picture(cell(40, 0.4), cell(20, 0.3))
+    assert hold_back(new, None, T) == 0
+    assert new == picture(cell(40, 0.4), cell(20, 0.3))
+
+
+def test_one_new_answer_changes_nothing_shown():
+    before = picture(cell(40, 0.4), cell(20, 0.3), n=40)
+    after = picture(cell(41, 0.4146), cell(21, 0.3333), n=41)
+    held = hold_back(after, before, T)
+    assert held >= 3  # the root, the area total's evening, the place, its evening
+    assert after["area_total"]["times"]["evening"] == before["area_total"]["times"]["evening"]
+    assert after["places"][0]["times"]["evening"] == before["places"][0]["times"]["evening"]
+    assert after["n"] == 40
+    assert after["priorities"] == before["priorities"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "changes"), [(20, 30, True), (20, 29, False), (20, 20, True)]
+)
+def test_a_cell_changes_only_by_the_threshold_or_not_at_all(old, new, changes):
+    before = picture(cell(40, 0.4), cell(old, 0.3))
+    after = picture(cell(40, 0.4), cell(new, 0.5 if new != old else 0.3))
+    hold_back(after, before, T)
+    shown = after["places"][0]["times"]["evening"]
+    assert shown["n"] == (new if changes else old)
+    assert shown["unsafe_share"] == (0.5 if new != old and changes else 0.3)
+
+
+def test_an_erasure_is_held_back_too():
+    before = picture(cell(40, 0.4), cell(20, 0.3))
+    after = picture(cell(39, 0.3846), cell(19, 0.2632))
+    hold_back(after, before, T)
+    assert after["places"][0]["times"]["evening"] == cell(20, 0.3)
+
+
+def test_a_hidden_cell_stays_hidden_until_the_threshold_more_answers():
+    before = picture(cell(40, 0.4), cell(5, suppressed=True))
+    after = picture(cell(40, 0.4), cell(12, 0.25))
+    hold_back(after, before, T)
+    assert after["places"][0]["times"]["evening"] == cell(5, suppressed=True)
+    later = picture(cell(40, 0.4), cell(15, 0.2))
+    hold_back(later, after, T)
+    assert later["places"][0]["times"]["evening"] == cell(15, 0.2)
+
+
+def test_a_cell_hidden_now_is_never_shown_from_the_previous_release():
+    before = picture(cell(40, 0.4), cell(20, 0.3))
+    after = picture(cell(40, 0.4), cell(19, suppressed=True))
+    hold_back(after, before, T)
+    assert after["places"][0]["times"]["evening"] == cell(19, suppressed=True)
+
+
+def test_places_are_matched_by_slug_not_position():
+    before = picture(cell(40, 0.4), cell(20, 0.3))
+    after = picture(cell(40, 0.4), cell(21, 0.9))
+    after["places"].insert(0, copy.deepcopy(after["places"][0]) | {"place": "alvik"})
+    hold_back(after, before, T)
+    assert after["places"][1]["times"]["evening"]["unsafe_share"] == 0.3  # Brommaplan, held
+    assert after["places"][0]["times"]["evening"]["unsafe_share"] == 0.9  # new: Alvik
+
+
+@given(
+    old=st.integers(0, 60),
+    step=st.integers(-60, 60),
+    share=st.floats(0, 1),
+)
+def test_the_rule_whatever_the_counts(old, step, share):
+    new = max(0, old + step)
+    before = picture(cell(40, 0.4), cell(old, 0.3) if old >= T else cell(old, suppressed=True))
+    shown_now = cell(new, share) if new >= T else cell(new, suppressed=True)
+    after = picture(cell(40, 0.4), shown_now)
+    hold_back(after, before, T)
+    result = after["places"][0]["times"]["evening"]
+    if not result.get("suppressed"):
+        # What is shown is either exactly the previous figure, or rests on a change of n
+        # of zero or at least the threshold.
+        previous = before["places"][0]["times"]["evening"]
+        assert result == previous or abs(result["n"] - old) in range(T, 10**6) or result["n"] == old
+
+
+# -- the public form ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "rounded"), [(10, 10), (12, 10), (13, 15), (17, 15), (18, 20), (25, 25), (1002, 1000)]
+)
+def test_counts_are_rounded_to_the_nearest_five(n, rounded):
+    assert round_count(n) == rounded
+
+
+def test_hidden_cells_carry_no_count_and_shares_are_whole_percent():
+    public = public_form(picture(cell(42, 0.45834), cell(7, suppressed=True)))
+    place = public["places"][0]
+    assert place["times"]["evening"] == {"suppressed": True}
+    assert "n" not in place
+    evening = public["area_total"]["times"]["evening"]
+    assert evening == {"n": 40, "suppressed": False, "unsafe_share": 0.46, "ci": [0.12, 0.57]}
+    assert public["n"] == 40
+
+
+def test_hidden_groups_quotes_and_generated_sentences_are_left_out():
+    original = picture(cell(42, 0.45834), cell(20, 0.3))
+    public = public_form(original)
+    assert public["by_group"]["gender"] == {
+        "woman": {"n": 30, "suppressed": False, "unsafe_share": 0.5, "ci": [0.12, 0.57]}
+    }
+    assert "quotes" not in public["dialogues"]["mentions"][0]
+    assert public["priorities"] == [{"place": "brommaplan", "score": 0.51}]
+    assert original["by_group"]["gender"]["other"]["n"] == 1  # the input is not changed
+
+
+def test_reported_is_hidden_whenever_victim_is():
+    figures = {
+        "n": 30,
+        "suppressed": False,
+        "victim": {"n": 30, "suppressed": True},
+        "reported": {"n": 12, "suppressed": False, "share": 0.5},
+    }
+    public = public_form({"places": [figures]})
+    assert public["places"][0]["reported"] == {"suppressed": True}
+
+
+def test_follow_up_differences_are_whole_percent_too():
+    result = {
+        "promise": {"id": 1},
+        "indicators": [
+            {
+                "kind": "unsafe_share",
+                "before": {"n": 50, "share": 0.4},
+                "after": {"n": 5, "suppressed": True},
+                "diff": -0.31234,
+                "ci": [-0.45678, -0.1],
+            },
+            {"kind": "crime", "rate_ratio": 0.33333, "ci": [0.2, None]},
+        ],
+    }
+    public = public_form({"followup": [result]})
+    share, crime = public["followup"][0]["indicators"]
+    assert share["before"] == {"n": 50, "share": 0.4}
+    assert share["after"] == {"suppressed": True}
+    assert (share["diff"], share["ci"]) == (-0.31, [-0.46, -0.1])
+    assert (crime["rate_ratio"], crime["ci"]) == (0.33, [0.2, None])
+
+
+def test_police_priority_options_are_held_and_lose_their_counts():
+    options = [{"option": "presence", "count": 7, "share": 0.5833}]
+    before = {"n": 12, "suppressed": False, "options": options}
+    after = {"n": 13, "suppressed": False, "options": [{"option": "drugs", "count": 1}]}
+    hold_back(after, before, T)
+    assert after == before
+    assert public_form({"places": [after]})["places"][0]["options"] == [
+        {"option": "presence", "share": 0.58}
+    ]

@@ -1,0 +1,185 @@
+"""Releases: the public side changes only when someone publishes, and never leaks a difference."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import AuditEvent, Release
+from tests.common import factories
+from tests.common.picture_data import build
+from tests.common.releases import publish
+from tests.common.survey_data import add_responses, default_round_id
+from tests.common.web import ACCOUNTS, post_form
+
+PICTURE = "/api/v1/areas/bromma/lagesbild"
+
+
+@pytest.fixture
+def data(app):
+    with app.app_context():
+        build()
+        return default_round_id()
+
+
+def test_nothing_is_public_before_the_first_release(client, data):
+    body = client.get(PICTURE).get_json()
+    assert client.get(PICTURE).status_code == 404
+    assert body["error"] == "not_published"
+    assert "published" in body["message"]
+    page = client.get("/uppfoljning/bromma?lang=en")
+    assert page.status_code == 200
+    assert "Nothing has been published for this area yet." in page.get_data(as_text=True)
+    assert "Tryggare Brommaplan" not in page.get_data(as_text=True)
+
+
+def test_a_new_answer_changes_nothing_public_until_the_next_release(app, client, data):
+    publish(app)
+    api = client.get(PICTURE).get_data()
+    page = client.get("/uppfoljning/bromma?lang=en").get_data()
+    with app.app_context():
+        add_responses("alvik", [{"safety_evening": "4"}] * 12)
+    assert client.get(PICTURE).get_data() == api
+    assert client.get("/uppfoljning/bromma?lang=en").get_data() == page
+    publish(app)
+    assert client.get(PICTURE).get_data() != api
+
+
+def test_a_release_stays_readable_at_its_address(app, client, data):
+    first = publish(app)
+    old = client.get(f"{PICTURE}?release={first}").get_json()
+    assert old["release"]["id"] == first
+    assert old["release"]["links"]["self"] == f"{PICTURE}?release={first}"
+    with app.app_context():
+        add_responses("alvik", [{"safety_evening": "4"}] * 12)
+    second = publish(app)
+    assert client.get(PICTURE).get_json()["release"]["id"] == second
+    assert client.get(f"{PICTURE}?release={first}").get_json() == old
+    page = client.get(f"/uppfoljning/bromma?lang=en&release={first}").get_data(as_text=True)
+    assert f'href="/uppfoljning/bromma?release={second}"' in page  # the list of releases
+    listed = client.get("/api/v1/areas/bromma").get_json()["releases"]
+    assert [r["id"] for r in listed] == [second, first]
+    # Another area's release, or none at all, is not found here.
+    assert client.get(f"/uppfoljning/ekero?release={first}").status_code == 404
+    assert client.get("/uppfoljning/bromma?release=abc").status_code == 404
+    missing = client.get("/api/v1/areas/ekero/lagesbild?release=" + str(first))
+    assert missing.status_code == 404
+    assert missing.get_json()["error"] == "unknown_release"
+
+
+def test_two_releases_around_one_answer_recover_nothing(app, client, data):
+    """The differencing attack of issue 11, through the API: one answer between two releases."""
+    publish(app)
+    before = client.get(PICTURE).get_json()
+    with app.app_context():
+        add_responses(
+            "brommaplan",
+            [{"safety_evening": "4", "victim": "yes", "gender": "other", "age_band": "65+"}],
+        )
+    publish(app)
+    after = client.get(PICTURE).get_json()
+    assert after["release"]["id"] != before["release"]["id"]
+    for key in ("release", "generated_at"):
+        before.pop(key), after.pop(key)
+    assert after == before  # every figure, count and group exactly as before
+
+
+def test_enough_new_answers_do_show(app, client):
+    # With the disclosure audit on: a gain of at least the threshold of answers is as
+    # publishable as a cell of that many, even where the gain itself is pinned (6 of 10).
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "1"}] * 30)
+    publish(app)
+    before = client.get(PICTURE).get_json()
+    with app.app_context():
+        # Not all alike: ten equal new answers would be given away by the difference
+        # (all of them unsafe), which the disclosure audit rightly hides.
+        add_responses("brommaplan", [{"safety_evening": "4"}] * 6 + [{"safety_evening": "1"}] * 4)
+    publish(app)
+    after = client.get(PICTURE).get_json()
+    old = {p["place"]: p for p in before["places"]}["brommaplan"]["times"]["evening"]
+    new = {p["place"]: p for p in after["places"]}["brommaplan"]["times"]["evening"]
+    assert (old["n"], old["unsafe_share"]) == (30, 0.0)
+    assert (new["n"], new["unsafe_share"]) == (40, 0.15)
+
+
+def test_publishing_is_audited_and_stored_immutable(app, data):
+    first = publish(app)
+    with app.app_context():
+        release = db.session.get(Release, first)
+        assert (release.sequence, release.round_id) == (1, data)
+        assert release.published_by_id is None
+        assert release.published_by_name == "cli"
+        assert release.data_cutoff is not None
+        assert json.loads(release.audit_summary)["threshold"] == 10
+        assert "n" not in release.data["places"][1]  # Alvik: hidden, no count
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "release.publish"))
+        assert event.target_id == first
+        assert event.details["area"] == "bromma"
+        release.payload = "{}"
+        with pytest.raises(ValueError, match="immutable"):
+            db.session.flush()
+        db.session.rollback()
+    second = publish(app)
+    with app.app_context():
+        assert db.session.get(Release, second).sequence == 2
+
+
+def test_the_cli_publishes_and_refuses_unknown_areas_and_rounds(app, client, cli, data):
+    result = cli("publish", "--area", "bromma")
+    assert result.exit_code == 0, result.output
+    assert "published release" in result.output
+    assert client.get(PICTURE).status_code == 200
+    unknown = cli("publish", "--area", "atlantis")
+    assert unknown.exit_code == 1
+    assert "there is no area 'atlantis'" in unknown.output
+    with app.app_context():
+        other = factories.survey_round("Bara Ekerö", areas=["ekero"])
+        db.session.commit()
+        other_id = other.id
+    wrong = cli("publish", "--area", "bromma", "--round", str(other_id))
+    assert wrong.exit_code == 1
+    assert f"round {other_id} is not a survey round of 'bromma'" in wrong.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 1
+
+
+def test_the_dashboard_previews_then_publishes(app, client, auth, data):
+    auth.login("organizer")
+    dashboard = client.get("/organizer/areas/bromma").get_data(as_text=True)
+    assert "/organizer/areas/bromma/publish" in dashboard
+    path = f"/organizer/areas/bromma/publish?round={data}"
+    preview = client.get(path)
+    assert preview.status_code == 200
+    text = preview.get_data(as_text=True)
+    assert "Brommaplan" in text
+    shown = json.loads(html.unescape(text.split("<pre", 1)[1].split(">", 1)[1].split("</pre>")[0]))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 0
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"', text).group(1)
+    done = post_form(client, path, {"version": version})
+    assert done.status_code == 302
+    with app.app_context():
+        release = db.session.scalar(select(Release))
+        assert done.headers["Location"].endswith(f"/uppfoljning/bromma?release={release.id}")
+        assert release.published_by_id is not None
+        stored = release.data
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "release.publish"))
+        assert event.actor == ACCOUNTS["organizer"][0]
+    shown.pop("generated_at"), stored.pop("generated_at")
+    assert stored == shown  # exactly what the preview showed
+    # A preview made before new data is refused, and nothing is stored.
+    with app.app_context():
+        add_responses("alvik", [{"safety_evening": "4"}])
+    stale = post_form(client, path, {"version": version})
+    assert stale.status_code == 302
+    assert "/publish" in stale.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 1
+    assert client.get("/organizer/areas/atlantis/publish").status_code == 404
+    assert client.get("/organizer/areas/bromma/publish?round=abc").status_code == 404

@@ -1,0 +1,121 @@
+"""Limits shared by every worker, keyed by a daily hash of the client address, never by it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.db import make_engine
+from survey.extensions import limiter
+from survey.models.responses import response_table
+from survey.web import limits
+from survey.web.limits import SQLiteStorage
+from tests.common.database import empty_database
+from tests.common.serve import Server, Visitor, acknowledged
+from tests.common.web import VALID_ANSWER, submit
+
+ADDRESS = "198.51.100.23"
+
+
+def test_the_sqlite_storage_counts_atomically_and_expires(tmp_path: Path, monkeypatch):
+    storage = SQLiteStorage(f"trygghet-sqlite://{tmp_path / 'limits.sqlite'}")
+    assert storage.check()
+    assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("k") == 3
+    assert storage.get_expiry("k") > 0
+    storage.clear("k")
+    assert storage.get("k") == 0
+    now = [1_000.0]
+    monkeypatch.setattr(limits, "_now", lambda: now[0])
+    assert storage.incr("e", 10) == 1
+    now[0] += 11  # the window has passed: counting starts again
+    assert storage.get("e") == 0
+    assert storage.incr("e", 10) == 1
+    assert oct((tmp_path / "limits.sqlite").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_limiter_keys_hold_a_daily_hash_not_the_address(make_app, monkeypatch):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ADDRESS
+    assert submit(client, "alvik", VALID_ANSWER).status_code == 303
+    keys = list(limiter.storage.storage)  # the memory storage's counters
+    assert keys
+    assert not [k for k in keys if ADDRESS in k or "198.51" in k]
+    with app.test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
+        today = limits.client_key()
+        assert ADDRESS not in today
+        monkeypatch.setattr(limits, "_utc_day", lambda: "2031-01-02")
+        assert limits.client_key() != today  # another day, another key
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")
+def test_redis_keys_hold_no_address(make_app):
+    import redis
+
+    prefix = f"trygghet-test-{uuid.uuid4().hex}"
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=os.environ["TEST_REDIS_URL"],
+        RATELIMIT_KEY_PREFIX=prefix,
+    )
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ADDRESS
+    assert submit(client, "alvik", VALID_ANSWER).status_code == 303
+    server = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
+    try:
+        keys = [k.decode() for k in server.scan_iter(f"*{prefix}*")]
+        assert keys
+        assert not [k for k in keys if ADDRESS in k]
+        assert any("burst:place" in k for k in keys)
+    finally:
+        server.delete(*[k.encode() for k in keys])
+        server.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
+    with empty_database(tmp_path) as url:
+        server = Server(
+            url,
+            tmp_path,
+            workers=2,
+            env={
+                "RATELIMIT_ENABLED": "true",
+                "SURVEY_RATE_LIMIT": "20 per minute",
+                "TRYGGHET_BURST_ANSWERS": "5",
+            },
+        )
+        try:
+            yield server, url
+        finally:
+            server.stop()
+
+
+def test_the_limit_holds_exactly_across_two_workers(served, tmp_path: Path):
+    server, url = served
+    # Each answer from a new browser (its own session) on a new connection: 2 workers share
+    # the counters, so the 21st answer within the minute gets 429, not the 41st.
+    replies = [Visitor(server.port).answer(VALID_ANSWER) for _ in range(25)]
+    assert [acknowledged(r) for r in replies] == [True] * 20 + [False] * 5
+    assert {r.status for r in replies[20:]} == {429}
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            web = response_table.c.source == "web"
+            held = conn.scalar(select(func.count()).where(web, response_table.c.held))
+            total = conn.scalar(select(func.count()).where(web))
+    finally:
+        engine.dispose()
+    # 20 answers to one place in a minute: a burst, held back whole.
+    assert (total, held) == (20, 20)
+    counters = tmp_path / "instance" / limits.STORAGE_FILE
+    keys = [k for (k,) in sqlite3.connect(counters).execute("SELECT key FROM counter")]
+    assert keys
+    assert not [k for k in keys if "127.0.0.1" in k]
