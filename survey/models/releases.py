@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -52,8 +53,9 @@ class Release(Base):
     area: Mapped[Area] = relationship()
     round: Mapped[SurveyRound | None] = relationship()
 
-    @property
+    @functools.cached_property
     def data(self) -> dict[str, Any]:
+        """The public payload, parsed once per loaded row (a release never changes)."""
         return json.loads(self.payload)
 
     @property
