@@ -16,6 +16,11 @@ months with a count). With k reference values of mean m and sample variance v:
 
 A month's count is the sum over an area's places unless the area's own total is stored; where
 both a Brå CSV and a police event list gave the same category and month, the CSV counts.
+
+Missing is not zero: a month a source covered (a CSV's month for that area; any day of a
+police event list download, which covers the whole country from its oldest to its newest
+event) and in which a category the source counts for the area had no row is a 0; a month no
+source covered stays missing.
 """
 
 from __future__ import annotations
@@ -24,11 +29,24 @@ import datetime as dt
 import math
 from statistics import fmean, variance
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from scipy import stats
-from sqlalchemy import Connection, func, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    column,
+    func,
+    or_,
+    select,
+    table,
+)
 
-from .crime_categories import problems_for
+from .crime_categories import is_context, problems_for
 from .stats import poisson_upper
 from .tables import area as _area
 from .tables import crime_count as _crime
@@ -45,6 +63,17 @@ POISSON_BELOW = 5
 MIN_ALARM_COUNT = 5
 #: Source preference where two sources counted the same cell.
 SOURCE_ORDER = ("csv", "events")
+#: Months are months where the events happened (DESIGN: the app's time zone).
+ZONE = ZoneInfo("Europe/Stockholm")
+
+#: What each source covered: an event list download (area_id NULL: every area), a CSV month.
+crime_coverage = table(
+    "crime_coverage",
+    column("source", String),
+    column("area_id", Integer),
+    column("starts", DateTime),
+    column("ends", DateTime),
+)
 
 
 Series = dict[dt.date, int | None]
@@ -54,6 +83,67 @@ def shift_month(month: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after (or before, if negative) `month`."""
     index = month.year * 12 + month.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+#: Event counts placed in a district by the text of their events (crime_count.by_text).
+crime_by_text = table(
+    "crime_count",
+    column("area_id", Integer),
+    column("month", Date),
+    column("category", String),
+    column("by_text", Boolean),
+)
+
+
+def local_time(value: dt.datetime | str) -> dt.datetime:
+    """A stored time (UTC; SQLite hands back text or naive values) in the app's time zone."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZONE)
+
+
+def coverage_rows(
+    conn: Connection, area_slug: str | None, start: dt.date, end: dt.date
+) -> list[tuple[str, str, dt.datetime, dt.datetime]]:
+    """(area slug, source, start, end) of every covered stretch touching the months, local."""
+    following = shift_month(end.replace(day=1), 1)
+    query = (
+        select(
+            _area.c.slug, crime_coverage.c.source, crime_coverage.c.starts, crime_coverage.c.ends
+        )
+        .join(
+            _area,
+            or_(crime_coverage.c.area_id == _area.c.id, crime_coverage.c.area_id.is_(None)),
+        )
+        .where(
+            crime_coverage.c.ends >= dt.datetime.combine(start, dt.time()) - dt.timedelta(days=1),
+            crime_coverage.c.starts
+            < dt.datetime.combine(following, dt.time()) + dt.timedelta(days=1),
+        )
+    )
+    if area_slug is not None:
+        query = query.where(_area.c.slug == area_slug)
+    return [
+        (row.slug, row.source, local_time(row.starts), local_time(row.ends))
+        for row in conn.execute(query)
+    ]
+
+
+def covered_months(
+    conn: Connection, area_slug: str | None, start: dt.date, end: dt.date
+) -> dict[tuple[str, str], set[dt.date]]:
+    """The months between start and end each (area slug, source) covered on some day."""
+    covered: dict[tuple[str, str], set[dt.date]] = {}
+    first, last = start.replace(day=1), end.replace(day=1)
+    for slug, source, starts, ends in coverage_rows(conn, area_slug, start, end):
+        # A CSV month ends at the next month's first moment, which is not covered.
+        month, final = starts.date().replace(day=1), (ends - dt.timedelta(seconds=1)).date()
+        while month <= final.replace(day=1):
+            if first <= month <= last:
+                covered.setdefault((slug, source), set()).add(month)
+            month = shift_month(month, 1)
+    return covered
 
 
 def _month_range(
@@ -111,10 +201,28 @@ def read_series(
         total = None if row.total is None else int(row.total)
         cell = parts.setdefault((row.slug, row.category, month), [])
         cell.append((row.source, row.place_id, total, int(row.nulls)))
+    _fill_zeros(parts, covered_months(conn, area_slug, start, end))
     series: dict[tuple[str, str], Series] = {}
     for (slug, category, month), cell in parts.items():
         series.setdefault((slug, category), {})[month] = _combine(cell)
     return series
+
+
+def _fill_zeros(
+    parts: dict[tuple[str, str, dt.date], list[tuple[str, int | None, int | None, int]]],
+    covered: dict[tuple[str, str], set[dt.date]],
+) -> None:
+    """Add a 0 for each covered month of a source that counts the category in the area."""
+    sources: dict[tuple[str, str], set[str]] = {}
+    for slug, category, _month in parts:
+        cell_sources = {part[0] for part in parts[(slug, category, _month)]}
+        sources.setdefault((slug, category), set()).update(cell_sources)
+    for (slug, category), cell_sources in sources.items():
+        for source in cell_sources:
+            for month in covered.get((slug, source), ()):
+                cell = parts.setdefault((slug, category, month), [])
+                if not any(part[0] == source for part in cell):
+                    cell.append((source, None, 0, 0))
 
 
 def baseline(values: Series, month: dt.date) -> tuple[list[int], str] | None:
@@ -176,12 +284,15 @@ def evaluate(
 ) -> list[dict[str, Any]]:
     """Evaluate every (area, category, month) with a count in the range (default: last 12 months).
 
-    Cells without enough history for either baseline are left out.
+    Cells without enough history for either baseline are left out, and so are categories the
+    mapping keeps out of crime figures.
     """
     first, last = _month_range(months, today)
     start = shift_month(first, -(12 * MAX_YEARS + 1))
     cells: list[dict[str, Any]] = []
     for (slug, category), values in sorted(read_series(conn, area_slug, start, last).items()):
+        if is_context(category):
+            continue  # not a crime (a fire, a police check): no deviations of its own
         for month in sorted(values):
             x = values[month]
             if x is None or not first <= month <= last:
@@ -208,6 +319,18 @@ def evaluate(
     return cells
 
 
+def _matched_by_text(conn: Connection, months: set[dt.date]) -> set[tuple[str, str, str]]:
+    """(area slug, category, YYYY-MM) of event counts placed in a district by their text."""
+    if not months:
+        return set()
+    query = (
+        select(_area.c.slug, crime_by_text.c.category, crime_by_text.c.month)
+        .join(_area, _area.c.id == crime_by_text.c.area_id)
+        .where(crime_by_text.c.by_text.is_(True), crime_by_text.c.month.in_(sorted(months)))
+    )
+    return {(row.slug, row.category, str(row.month)[:7]) for row in conn.execute(query)}
+
+
 def deviations(
     conn: Connection,
     area_slug: str | None,
@@ -215,7 +338,11 @@ def deviations(
     z: float = Z99,
     today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """The alarms only, highest score first, with the problem keys each category speaks to."""
+    """The alarms only, highest score first, with the problem keys each category speaks to.
+
+    ``matched_by_text`` marks a count of police events placed in a district by the place names
+    in their text (a lower bound; see analysis.picture.crime_coverage).
+    """
     alarms = [
         {
             "area": cell["area"],
@@ -232,5 +359,8 @@ def deviations(
         for cell in evaluate(conn, area_slug, months, z, today)
         if cell["alarm"]
     ]
+    by_text = _matched_by_text(conn, {dt.date.fromisoformat(f"{a['month']}-01") for a in alarms})
+    for alarm in alarms:
+        alarm["matched_by_text"] = (alarm["area"], alarm["category"], alarm["month"]) in by_text
     alarms.sort(key=lambda d: (-d["score"], d["month"], d["area"], d["category"]))
     return alarms

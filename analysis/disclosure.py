@@ -19,6 +19,15 @@ Cell = dict[str, Any]
 FOLLOWS = {"reported": "victim"}
 
 
+def group_too_small(filtered: bool, n: int, threshold: int) -> bool:
+    """Whether a filtered picture must hide every figure: its whole group is under the threshold.
+
+    Unfiltered, the per-cell rule is enough; filtered (one month's answers by one gender and
+    age band, say), a small group would otherwise show its count and whatever cells reach it.
+    """
+    return filtered and n < threshold
+
+
 def hide(cell: Cell) -> None:
     """Turn a cell into a suppressed one, keeping only its n."""
     n = cell["n"]

@@ -6,15 +6,23 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Boolean, Connection, DateTime, Integer, cast, column, func, select, table
 
-from .deviations import deviations
+from .deviations import coverage_rows, deviations, local_time, shift_month
 from .dialogues import dialogue_indicators
 from .followup import followup
 from .priorities import DEFAULT_WEIGHTS, rank_priorities
 from .survey import Filters, survey_indicators
 from .tables import area as _area
 from .tables import promise as _promise
+
+_event = table("crime_event", column("id", Integer), column("occurred_at", DateTime))
+_event_area = table(
+    "crime_event_area",
+    column("event_id", Integer),
+    column("area_id", Integer),
+    column("by_text", Boolean),
+)
 
 #: Bumped when a field changes meaning or disappears (adding fields keeps the version).
 SCHEMA_ID = "https://trygghet.example/schema/lagesbild-1.json"
@@ -73,6 +81,91 @@ def situation_picture(
         "priorities": priorities,
         "priority_weights": asdict(DEFAULT_WEIGHTS),
         "deviations": alarms,
+        "crime_coverage": crime_coverage(conn, area_slug, today or dt.date.today()),
         "dialogues": dialogues,
         "followup": [followup(conn, pid, suppress_below) for pid in promise_ids],
+    }
+
+
+#: An area with no police event for this many days, while the feed has events elsewhere
+#: after that, is flagged stale: its feed name may have changed (as in February 2026).
+STALE_AFTER_DAYS = 14
+
+
+def _days(starts: dt.datetime, ends: dt.datetime) -> set[dt.date]:
+    last = (ends - dt.timedelta(seconds=1)).date() if ends > starts else starts.date()
+    return {starts.date() + dt.timedelta(days=i) for i in range((last - starts.date()).days + 1)}
+
+
+def _source_coverage(stretches: list[tuple[dt.datetime, dt.datetime]]) -> dict[str, Any]:
+    days: set[dt.date] = set()
+    for starts, ends in stretches:
+        days |= _days(starts, ends)
+    by_month: dict[dt.date, int] = {}
+    for day in days:
+        by_month[day.replace(day=1)] = by_month.get(day.replace(day=1), 0) + 1
+    first, last = min(by_month), max(by_month)
+    months, gaps = [], []
+    month = first
+    while month <= last:
+        if month in by_month:
+            length = (shift_month(month, 1) - month).days
+            months.append(
+                {"month": month.strftime("%Y-%m"), "days_covered": by_month[month], "days": length}
+            )
+        else:
+            gaps.append(month.strftime("%Y-%m"))
+        month = shift_month(month, 1)
+    return {
+        "first_month": first.strftime("%Y-%m"),
+        "last_month": last.strftime("%Y-%m"),
+        "up_to": max(days).isoformat(),
+        "months": months,
+        "gaps": gaps,
+    }
+
+
+def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str, Any]:
+    """What crime data the area has: per source the months covered and the gaps; how fresh.
+
+    ``data_up_to`` is the newest day any source covers; ``stale`` says that the area has had no
+    police event for STALE_AFTER_DAYS days while the feed had events elsewhere after that;
+    ``outdated`` that the newest data is older than that (the feed stopped being fetched);
+    ``months_without_data`` are the months deviations are looked for in that no source covered
+    (no deviation there means no data, never "no deviations").
+    """
+    rows = coverage_rows(conn, area_slug, dt.date(1900, 1, 1), today)
+    stretches: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for _slug, source, starts, ends in rows:
+        stretches.setdefault(source, []).append((starts, ends))
+    newest, by_text = conn.execute(
+        select(func.max(_event.c.occurred_at), func.sum(cast(_event_area.c.by_text, Integer)))
+        .select_from(_event_area)
+        .join(_event, _event.c.id == _event_area.c.event_id)
+        .join(_area, _area.c.id == _event_area.c.area_id)
+        .where(_area.c.slug == area_slug)
+    ).one()
+    last = local_time(newest) if newest is not None else None
+    events = stretches.get("events", [])
+    stale = False
+    if events:
+        feed_end = max(ends for _starts, ends in events)
+        since = last or min(starts for starts, _ends in events)
+        stale = feed_end - since > dt.timedelta(days=STALE_AFTER_DAYS)
+    sources = {source: _source_coverage(s) for source, s in sorted(stretches.items())}
+    up_to = max((dt.date.fromisoformat(c["up_to"]) for c in sources.values()), default=None)
+    covered = {m["month"] for c in sources.values() for m in c["months"]}
+    recent = [shift_month(today.replace(day=1), -back) for back in range(11, -1, -1)]
+    return {
+        "data_up_to": up_to.isoformat() if up_to else None,
+        "stale": stale,
+        "outdated": up_to is None or (today - up_to).days > STALE_AFTER_DAYS,
+        "stale_after_days": STALE_AFTER_DAYS,
+        "last_event": last.date().isoformat() if last else None,
+        "events_matched_by_text": int(by_text or 0),
+        # Deviations are looked for in the last 12 months: these had no crime data at all.
+        "months_without_data": [
+            m.strftime("%Y-%m") for m in recent if m.strftime("%Y-%m") not in covered
+        ],
+        "sources": sources,
     }

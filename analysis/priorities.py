@@ -81,8 +81,8 @@ TIME_PHRASES = {
 }
 SENTENCES = {
     "sv": {
-        "unsafe": "{pct} % känner sig otrygga (n = {n})",
-        "problem": "{problem} är ett stort problem för {pct} %",
+        "unsafe": "{pct}\u00a0% känner sig otrygga ({n} svar)",
+        "problem": "{pct}\u00a0% ser {problem} som ett stort problem",
         "dialogue_one": "frågan togs upp i 1 dialog",
         "dialogue_many": "frågan togs upp i {n} dialoger",
         "crime": "anmälda brott ({category}) låg över det väntade i {month}",
@@ -91,8 +91,8 @@ SENTENCES = {
         "whole_area": "hela området",
     },
     "en": {
-        "unsafe": "{pct} % feel unsafe (n = {n})",
-        "problem": "{problem} is a big problem for {pct} %",
+        "unsafe": "{pct}% feel unsafe ({n} answers)",
+        "problem": "{pct}% see {problem} as a big problem",
         "dialogue_one": "it was raised in 1 dialogue",
         "dialogue_many": "it was raised in {n} dialogues",
         "crime": "reported crime ({category}) was above the expected level in {month}",

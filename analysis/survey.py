@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from . import packed
+from .collation import swedish_key
 from .disclosure import FOLLOWS, follow, protect_all
 from .stats import mean_sd, newcombe, t_interval, wilson
 from .tables import PROBLEMS, TIMES, area, place, response
@@ -230,11 +231,6 @@ class _Cells:
         return {"n": n, "suppressed": False, "options": options}
 
 
-def _swedish(name: str) -> str:
-    """A sort key putting å, ä, ö after z, as Swedish does."""
-    return name.casefold().translate({ord("å"): "{", ord("ä"): "|", ord("ö"): "}"})
-
-
 def _ordered(values: Iterable[str], known: Sequence[str]) -> list[str]:
     """Values in questionnaire order, unknown ones after, alphabetically."""
     order = {value: i for i, value in enumerate(known)}
@@ -309,7 +305,7 @@ def survey_indicators(
     build = _Cells(suppress_below, weighted)
     result_places = [
         {"place": p.slug, "name": p.name, **build.figures(by_place[p.id])}
-        for p in sorted(places, key=lambda p: (_swedish(p.name), p.slug))
+        for p in sorted(places, key=lambda p: (swedish_key(p.name), p.slug))
         if not p.retired or by_place[p.id].n > 0
     ]
 
@@ -372,7 +368,7 @@ def unsafe_share_changes(
                 tallies[(place_id, side)].add(n, counts)
     build = _Cells(suppress_below, weighted=False)
     changes: list[dict[str, Any]] = []
-    for p in sorted(places, key=lambda p: (_swedish(p.name), p.slug)):
+    for p in sorted(places, key=lambda p: (swedish_key(p.name), p.slug)):
         before, after = tallies[(p.id, 0)], tallies[(p.id, 1)]
         if p.retired and before.n == 0 and after.n == 0:
             continue

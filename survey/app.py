@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
-from .config import configure
+from .config import configure, data_dir
 from .extensions import babel, csrf, db, limiter, login_manager
 from .web import security
 from .web.uploads import BoundedRequest, drop_stray_files
@@ -27,25 +26,26 @@ def _templates_dir() -> str:
     return str(installed if installed.is_dir() else PACKAGE_DIR.parent / "templates")
 
 
-def _instance_path() -> str | None:
-    # Where the SQLite file and the generated secret key live; Flask's default otherwise.
-    path = os.environ.get("TRYGGHET_INSTANCE")
-    return os.path.abspath(path) if path else None
+def create_app(config: Mapping[str, Any] | None = None, *, web: bool = True) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers.
 
-
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, error handlers."""
+    ``web=False`` leaves out the pages (blueprints and error pages) for commands that only
+    need the database and the templates: loading every view costs over a second.
+    """
     app = Flask(
         __name__,
         template_folder=_templates_dir(),
-        instance_path=_instance_path(),
+        # Where the SQLite file and the generated secret key live (never Flask's default,
+        # which is inside the virtualenv).
+        instance_path=str(data_dir()),
         instance_relative_config=True,
     )
     configure(app, config)
     register_extensions(app)
     security.init_app(app)
-    register_blueprints(app)
-    register_error_handlers(app)
+    if web:
+        register_blueprints(app)
+        register_error_handlers(app)
     # A file sent under a text field's name must never reach that field.
     app.request_class = BoundedRequest
     app.before_request(drop_stray_files)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,53 @@ from flask import Flask
 # A file name, not a secret (ruff S105 and bandit B105 take it for one).
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  # nosec B105
 MIN_SECRET_KEY_LENGTH = 32
+#: The SQLite database in the data folder (unless DATABASE_URL names another).
+DATABASE_FILE = "trygghet.db"
+#: The data folder (database, secret key, rate-limit counters); TRYGGHET_INSTANCE is its
+#: older name, still read.
+DATA_DIR_VARIABLES = ("TRYGGHET_DATA_DIR", "TRYGGHET_INSTANCE")
+
+
+def data_dir() -> Path:
+    """The data folder: TRYGGHET_DATA_DIR if set, else ./instance in the working directory.
+
+    Never inside the Python environment or the package, so that reinstalling (or deleting
+    .venv) keeps every answer, and an editable and a normal install use the same files.
+    """
+    chosen = next((os.environ[v] for v in DATA_DIR_VARIABLES if os.environ.get(v)), "instance")
+    return Path(os.path.abspath(os.path.expanduser(chosen)))
+
+
+#: The folder holding the package: site-packages, or the checkout of an editable install.
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+def legacy_data_dirs() -> list[Path]:
+    """Where earlier versions kept the data by default: Flask's instance folder."""
+    var = Path(sys.prefix) / "var"
+    # Installed: inside the virtualenv; editable: beside the package, in the checkout.
+    return [var / "survey.app-instance", var / "survey-instance", PACKAGE_PARENT / "instance"]
+
+
+def moved_database(folder: Path) -> Path | None:
+    """An earlier default folder holding a database when ``folder`` (the default) has none."""
+    if any(os.environ.get(v) for v in DATA_DIR_VARIABLES) or (folder / DATABASE_FILE).exists():
+        return None  # a folder chosen on purpose is used as it is
+    for old in legacy_data_dirs():
+        if (old / DATABASE_FILE).is_file() and old.resolve() != folder.resolve():
+            return old
+    return None
+
+
+def refuse_moved_database(folder: Path) -> None:
+    """Raise RuntimeError rather than start an empty database beside a moved one."""
+    old = moved_database(folder)
+    if old is not None:
+        raise RuntimeError(
+            f"no database in {folder}, but there is one in {old}, where earlier versions kept"
+            " it by default. Move it here with 'trygghet db move-legacy' (stop the app"
+            f" first), or keep using it there with TRYGGHET_DATA_DIR={old}"
+        )
 
 
 class Defaults:
@@ -21,6 +69,16 @@ class Defaults:
     #: Who is responsible for the answers, as told in the privacy notice.
     TRYGGHET_CONTROLLER = "Polisen, lokalpolisområde Vällingby"
     TRYGGHET_CONTACT = "registrator@polisen.se"
+    #: Who asks the questions: shown at the top of the survey, on posters and in the notice.
+    TRYGGHET_ASKED_BY = "Polisen i lokalpolisområde Vällingby och Stockholms stad"
+    #: The data protection officer (dataskyddsombud) of the controller.
+    TRYGGHET_DPO_CONTACT = "dataskyddsombud@polisen.se"
+    #: The legal basis in the privacy notice; empty: the built-in text (GDPR art. 6.1 e).
+    TRYGGHET_LEGAL_BASIS = ""
+    #: Where to report accessibility problems; empty: TRYGGHET_CONTACT.
+    TRYGGHET_ACCESSIBILITY_CONTACT = ""
+    #: When the accessibility of the public pages was last assessed (YYYY-MM-DD).
+    TRYGGHET_ACCESSIBILITY_ASSESSED = "2026-11-29"
     #: Months after which free-text comments are deleted, as told in the privacy notice.
     TRYGGHET_COMMENT_RETENTION_MONTHS = 24
     #: Used for QR posters so they point at the public address, not the one you browse by.
@@ -70,6 +128,11 @@ _ENV_PARSERS: dict[str, Any] = {
     "TRYGGHET_SUPPRESS_BELOW": int,
     "TRYGGHET_CONTROLLER": str,
     "TRYGGHET_CONTACT": str,
+    "TRYGGHET_ASKED_BY": str,
+    "TRYGGHET_DPO_CONTACT": str,
+    "TRYGGHET_LEGAL_BASIS": str,
+    "TRYGGHET_ACCESSIBILITY_CONTACT": str,
+    "TRYGGHET_ACCESSIBILITY_ASSESSED": str,
     "TRYGGHET_BASE_URL": str,
     "TRUSTED_PROXIES": int,
     "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
@@ -81,6 +144,43 @@ _ENV_PARSERS: dict[str, Any] = {
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
     "TRYGGHET_TIMEZONE": str,
 }
+
+
+# --- Mail (SMTP) --------------------------------------------------------------------------
+# Password-reset links (and later digests) go out through this server; checked at start by
+# survey/services/mail.py. No TRYGGHET_SMTP_HOST: mail is off and admins print reset links
+# with `trygghet user reset-link`. The port defaults to 25, 587 with STARTTLS, 465 with SSL.
+def _flag(value: str) -> bool:
+    word = value.strip().lower()
+    if word not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ValueError(value)
+    return word in {"1", "true", "yes", "on"}
+
+
+_ENV_PARSERS.update(
+    {
+        "TRYGGHET_SMTP_HOST": str,
+        "TRYGGHET_SMTP_PORT": int,
+        "TRYGGHET_SMTP_USER": str,
+        "TRYGGHET_SMTP_PASSWORD": str,
+        "TRYGGHET_SMTP_STARTTLS": _flag,
+        "TRYGGHET_SMTP_SSL": _flag,
+        "TRYGGHET_SMTP_TIMEOUT": float,
+        "TRYGGHET_MAIL_FROM": str,
+    }
+)
+
+
+def _check_mail(app: Flask) -> None:
+    from .services.mail import MailConfigError, smtp_settings
+
+    try:
+        smtp_settings(app.config)
+    except MailConfigError as exc:
+        raise RuntimeError(str(exc)) from exc
+
+
+# --- end of mail ----------------------------------------------------------------------------
 
 
 def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
@@ -95,8 +195,10 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
                 raise RuntimeError(f"environment variable {name}={raw!r} is not valid") from exc
     app.config.update(overrides or {})
     if not app.config.get("DATABASE_URL"):
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'trygghet.db'}"
+        folder = Path(app.instance_path)
+        refuse_moved_database(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{folder / DATABASE_FILE}"
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         from .web.limits import default_storage_uri
 
@@ -127,6 +229,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         raise RuntimeError(
             f"TRYGGHET_TIMEZONE={app.config['TRYGGHET_TIMEZONE']!r} is unknown"
         ) from exc
+    _check_mail(app)  # the mail block above
     base_url = app.config.get("TRYGGHET_BASE_URL")
     if base_url and not app.config.get("TRUSTED_HOSTS") and not app.testing:
         from .web.urls import base_url_host

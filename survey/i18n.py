@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 from babel import Locale
+from babel.numbers import get_minus_sign_symbol
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_decimal as _babel_decimal
+from flask_babel import format_percent as _babel_percent
+
+from analysis.collation import swedish_sorted
 
 from . import labels
 from .questionnaire import text
@@ -35,6 +45,77 @@ def select_locale() -> str:
     return request.accept_languages.best_match(locales, default=locales[0]) or locales[0]
 
 
+#: A formatted number that rounded to zero: shown without a sign ("0", not "−0").
+_ZERO = re.compile(r"^[^1-9]*$")
+
+
+def _signed(formatted: str) -> str:
+    """The locale's own minus sign (U+2212 in Swedish); none on a number that rounded to 0."""
+    if not formatted.startswith("-"):
+        return formatted
+    if _ZERO.match(formatted):
+        return formatted[1:]
+    return get_minus_sign_symbol(str(get_locale())) + formatted[1:]
+
+
+def format_decimal(value: float, pattern: str | None = None) -> str:
+    """A number in the reader's language: "0,5" and "−1" in Swedish, "0.5" and "-1" in English.
+
+    ``pattern`` is Babel's: "0.0" always one decimal, "0.#" at most one, "#,##0" grouped.
+    """
+    return _signed(_babel_decimal(value, pattern))
+
+
+def format_number(value: int) -> str:
+    """A whole number with the language's grouping: "12 345" in Swedish, "12,345" in English."""
+    return format_decimal(value, "#,##0")
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """A share 0..1 as a percentage: "54 %" in Swedish, "54%" in English.
+
+    ``decimals`` is how many decimals at most, e.g. 1 for "66,7 %" (trailing zeros dropped).
+    """
+    pattern = Locale.parse(str(get_locale())).percent_formats[None].pattern
+    if decimals:
+        pattern = pattern.replace("0", "0." + "#" * decimals, 1)
+    return _signed(_babel_percent(share, pattern))
+
+
+def points(diff: float, decimals: int = 0) -> str:
+    """A difference of two shares in percentage points, without the unit: 0.156 -> "16"."""
+    return format_decimal(diff * 100, "0." + "#" * decimals if decimals else "0")
+
+
+def long_date(day: dt.date | str) -> str:
+    """A day as a sentence writes it: "29 november 2026", "November 29, 2026" (ISO text too)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    return format_date(day, "long")
+
+
+def by_name(items: Iterable[Any], attribute: str = "name") -> list[Any]:
+    """Objects or mappings in Swedish order of their name (å, ä, ö after z): a template filter."""
+
+    def name(item: Any) -> str:
+        return str(item[attribute] if isinstance(item, Mapping) else getattr(item, attribute))
+
+    return swedish_sorted(items, name)
+
+
+def display_helpers() -> dict:
+    """Numbers, dates and default names in the reader's language, as template filters too."""
+    return {
+        "format_decimal": format_decimal,
+        "format_number": format_number,
+        "percent": percent,
+        "points": points,
+        "long_date": long_date,
+        "display_name": labels.display_name,
+        "by_name": by_name,
+    }
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("LANGUAGES", available_locales())
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -50,15 +131,26 @@ def _language_links() -> list[tuple[str, str]]:
     return names
 
 
+def language_url(code: str) -> str:
+    """This page in another language: the same path and query, with ``lang`` replaced."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    args.append(("lang", code))
+    return request.path + "?" + urlencode(args)
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict:
         return {
             "current_locale": lambda: str(get_locale()),
             "language_links": _language_links,
+            "language_url": language_url,
             "text": text,
             "indicator_name": lambda indicator: labels.indicator_name(indicator, str(get_locale())),
             "format_date": format_date,
             "format_datetime": format_datetime,
-            "format_decimal": format_decimal,
+            **display_helpers(),
         }
+
+    for name, function in display_helpers().items():
+        app.add_template_filter(function, name)

@@ -12,10 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .questionnaire import builtin, text
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for "mark for extraction only")
+    """Mark a message for the catalog without translating it here."""
+    return message
+
 
 #: Times of day with their hours, in the order every form, table and chart shows them.
 TIMES = {
@@ -65,7 +72,38 @@ SHARES = {
     "reported": _l("Of the victims: reported it to the police"),
     "police_cares": _l("Agree that the police care about local problems"),
 }
+#: The app's own default names, as seeded and configured (in Swedish), with their message ids:
+#: while a name is unchanged it is shown in the reader's language. A name an admin gave or
+#: changed is shown as it is: names are not translated.
+DEFAULT_NAMES = {
+    # seed.DEFAULT_ROUND_NAME
+    "Löpande trygghetsmätning": N_("Ongoing safety survey"),
+    # the police area in defaults/places.yaml
+    "Lokalpolisområde Vällingby": N_("Vällingby local police area"),
+    # config.TRYGGHET_CONTROLLER
+    "Polisen, lokalpolisområde Vällingby": N_("The Swedish Police, Vällingby local police area"),
+    # config.TRYGGHET_ASKED_BY
+    "Polisen i lokalpolisområde Vällingby och Stockholms stad": N_(
+        "The Swedish Police in Vällingby local police area and the City of Stockholm"
+    ),
+}
 _PROBLEM = "problem_"
+
+
+def display_name(name: str | None) -> str:
+    """A stored or configured name to show: the app's own defaults in the reader's language.
+
+    A language whose catalog lacks the name keeps the stored one (English is the source).
+    """
+    if not name:
+        return ""
+    msgid = DEFAULT_NAMES.get(name.strip())
+    if msgid is None:
+        return name
+    shown = _(msgid)
+    if shown == msgid and str(get_locale()) != "en":
+        return name
+    return shown
 
 
 def survey_problems(locale: str) -> dict[str, str]:

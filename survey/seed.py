@@ -9,8 +9,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .imports.crime_rows import normalise
 from .models import Area, Place, PoliceArea, QuestionnaireVersion, SurveyRound
 from .models.accounts import utcnow
+from .models.places import AreaAlias
 
 DEFAULT_ROUND_NAME = "Löpande trygghetsmätning"
 
@@ -23,7 +25,10 @@ def load_default_places(session: Session) -> bool:
     data = yaml.safe_load(source)
     police_area = PoliceArea(slug=data["lpo"]["slug"], name=data["lpo"]["name"])
     for raw_area in data["areas"]:
-        area = Area(slug=raw_area["slug"], name=raw_area["name"])
+        area = Area(
+            slug=raw_area["slug"], name=raw_area["name"], municipality=raw_area.get("municipality")
+        )
+        area.aliases = [AreaAlias(name=n, key=normalise(n)) for n in raw_area.get("aliases", [])]
         area.places = [Place(slug=slug, name=name) for slug, name in raw_area["places"].items()]
         police_area.areas.append(area)
     session.add(police_area)

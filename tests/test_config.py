@@ -69,3 +69,41 @@ def test_answers_are_dated_in_the_configured_time_zone(monkeypatch, tmp_path):
         app = create_app({"TRYGGHET_TIMEZONE": zone})
         with app.app_context():
             assert clock.today() == dt.datetime.now(ZoneInfo(zone)).date()
+
+
+@pytest.fixture
+def no_data_folder_chosen(monkeypatch, tmp_path):
+    """No data folder or database chosen, run from an empty folder, the venv at tmp_path."""
+    from survey import config
+
+    for name in ("DATABASE_URL", "TRYGGHET_DATA_DIR", "TRYGGHET_INSTANCE", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.setattr("sys.prefix", str(tmp_path / "venv"))
+    monkeypatch.setattr(config, "PACKAGE_PARENT", tmp_path / "checkout")
+    return tmp_path
+
+
+def test_the_data_folder_defaults_to_instance_where_the_app_runs(no_data_folder_chosen):
+    app = create_app({"TESTING": True})
+    folder = no_data_folder_chosen / "work" / "instance"
+    assert app.instance_path == str(folder)
+    assert app.config["DATABASE_URL"] == f"sqlite:///{folder / 'trygghet.db'}"
+    assert app.config["SECRET_KEY"] == (folder / "secret_key").read_text().strip()
+
+
+@pytest.mark.parametrize(
+    "old", ["venv/var/survey.app-instance", "venv/var/survey-instance", "checkout/instance"]
+)
+def test_the_app_never_starts_an_empty_database_beside_a_moved_one(no_data_folder_chosen, old):
+    (no_data_folder_chosen / old).mkdir(parents=True)
+    (no_data_folder_chosen / old / "trygghet.db").write_bytes(b"")
+    with pytest.raises(RuntimeError, match="trygghet db move-legacy") as refused:
+        create_app({"TESTING": True})
+    assert f"there is one in {no_data_folder_chosen / old}" in str(refused.value)
+    assert not (no_data_folder_chosen / "work" / "instance").exists()
+    # Once the data folder has a database of its own, the old one is no longer looked at.
+    (no_data_folder_chosen / "work" / "instance").mkdir()
+    (no_data_folder_chosen / "work" / "instance" / "trygghet.db").write_bytes(b"")
+    assert create_app({"TESTING": True}).instance_path.endswith("work/instance")

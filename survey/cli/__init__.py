@@ -9,9 +9,10 @@ the commands that use them, so ``trygghet --help`` starts quickly.
 from __future__ import annotations
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from .common import make_app
+from . import batches  # noqa: F401  (adds import batches and import undo)
+from .common import check_database, data_line, make_app
+from .crime import area_group, fetch_group
 from .data import backup, demo, export_group, import_group, retention
 from .db import db_group, prepare_database
 from .lagesbild import lagesbild
@@ -42,10 +43,14 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     """Run the app with gunicorn, after upgrading the database and loading defaults."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     # gunicorn needs fcntl, which Windows lacks: the other commands must not import it.
     from .serve import run
 
-    app = make_app()
+    existed = check_database(creates=True)
+    app = make_app(web=True)
+    click.echo(data_line(app, new=not existed), err=True)
     with app.app_context():
         try:
             prepare_database()
@@ -64,5 +69,7 @@ for subcommand in (
     demo,
     backup,
     retention,
+    fetch_group,
+    area_group,
 ):
     main.add_command(subcommand)

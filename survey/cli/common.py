@@ -1,39 +1,153 @@
 """What every command shares: the app it runs in, and how an expected error ends it.
 
 Kept apart from ``__init__`` (which imports every command module to register it), so that
-the command modules can import this without an import circle.
+the command modules can import this without an import circle. Flask, SQLAlchemy and the app
+are imported inside the functions: ``trygghet --help`` must not wait for them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-from flask import Flask, has_app_context
-from flask_babel import force_locale
-from limits.errors import ConfigurationError
-from sqlalchemy.exc import SQLAlchemyError
 
-from .. import create_app
-from ..extensions import db
-from ..imports import ImportRefused
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def _writable_out(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    # Checked before any work starts, so a long report never ends in a missing folder.
+    if value == "-":
+        return value
+    folder = Path(value).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise click.BadParameter(f"cannot write in the folder {folder}")
+    return value
+
 
 #: ``--out FILE`` of every command that writes a file; '-' is standard output.
 out_option = click.option(
     "--out",
     type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
+    callback=_writable_out,
     help="File to write; '-' (the default) writes to standard output.",
 )
 
 
-def make_app() -> Flask:
-    """Create the app, or exit with a message saying what is wrong with the setup."""
+@contextmanager
+def output_file(path: str, binary: bool) -> Iterator[IO[Any]]:
+    """Open ``path`` for writing; a failure is a message (and no half-written file)."""
     try:
-        return create_app()
+        stream: IO[Any] = (
+            open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with stream:
+            yield stream
+    except OSError as exc:
+        Path(path).unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+class IsoDate(click.ParamType):
+    """A date written YYYY-MM-DD, with a message a person understands when it is not one."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-05-31")
+
+
+@contextmanager
+def progress(length: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal: yields its ``update`` (or a no-op)."""
+    if length <= 1 or not sys.stderr.isatty():
+        yield lambda _steps: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def database_file(url: str | None) -> Path | None:
+    """The SQLite file the app would open (``url`` unset: the data folder's); else None."""
+    from ..config import DATABASE_FILE, data_dir
+
+    if not url:
+        return data_dir() / DATABASE_FILE
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # create_app names the bad URL
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).absolute()
+
+
+def check_database(creates: bool) -> bool:
+    """Refuse a database left in an earlier default folder, and (unless the command
+    ``creates`` one) a missing one, before anything is written. True if it exists."""
+    from ..config import DATABASE_FILE, data_dir, refuse_moved_database
+
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        try:
+            refuse_moved_database(data_dir())
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+    path = database_file(url)
+    if path is None or path.is_file():
+        return True
+    if not creates:
+        raise click.ClickException(
+            f"no database at {path}: run 'trygghet db init' first, or set TRYGGHET_DATA_DIR"
+            f" to the folder that holds {DATABASE_FILE}"
+        )
+    return False
+
+
+def data_line(app: Flask, new: bool) -> str:
+    """Where the data lives, as printed when the app starts or creates its database."""
+    from sqlalchemy.engine import make_url
+
+    line = f"Data: {app.instance_path}"
+    url = app.config["DATABASE_URL"]
+    path = database_file(url)
+    if path is None or path.parent != Path(app.instance_path):
+        line += f"; database {make_url(url).render_as_string(hide_password=True)}"
+    return line + (" (a new, empty database)" if new else "")
+
+
+def make_app(web: bool = False) -> Flask:
+    """Create the app, or exit with a message saying what is wrong with the setup.
+
+    Commands get the app without its pages (``web=False``), which load far more code.
+    """
+    from limits.errors import ConfigurationError
+
+    from ..app import create_app
+
+    try:
+        return create_app(web=web)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     except ModuleNotFoundError as exc:
@@ -44,12 +158,29 @@ def make_app() -> Flask:
         raise click.ClickException(f"rate limit storage: {exc}") from exc
 
 
-def with_app(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a command inside an app context; turn known failures into a message, not a trace."""
+def with_app(
+    func: Callable[..., Any] | None = None, *, creates: bool = False, web: bool = False
+) -> Callable[..., Any]:
+    """Run a command inside an app context; turn known failures into a message, not a trace.
+
+    Only commands that ``creates`` a database (and then print where it lives) may start
+    without one; the others refuse, creating nothing, not even the data folder. ``web``: the
+    command builds addresses of pages (url_for), so the app needs its pages.
+    """
+    if func is None:
+        return lambda f: with_app(f, creates=creates, web=web)
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        app = make_app()
+        from flask_babel import force_locale
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from ..extensions import db
+
+        existed = check_database(creates)
+        app = make_app(web=web)
+        if creates:
+            click.echo(data_line(app, new=not existed), err=True)
         with app.app_context(), force_locale("en"):
             try:
                 return func(*args, **kwargs)
@@ -75,6 +206,8 @@ def expected_errors(*expected: type[Exception], file: str | None = None) -> Iter
     was imported from ``file``) and the ``expected`` errors (their message, as click prints
     any error). The session is rolled back first, so nothing half done is committed.
     """
+    from ..imports import ImportRefused
+
     try:
         yield
     except ImportRefused as exc:
@@ -89,6 +222,10 @@ def expected_errors(*expected: type[Exception], file: str | None = None) -> Iter
 
 
 def _rollback() -> None:
+    from flask import has_app_context
+
+    from ..extensions import db
+
     # Commands that build no app (backup of a PostgreSQL URL) have no session to roll back.
     if has_app_context():
         db.session.rollback()

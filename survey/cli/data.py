@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
 
-from .. import clock
-from ..backup import BackupRefused
-from ..backup import backup as make_backup
-from ..db import checkpoint
-from ..extensions import db
-from .common import expected_errors, make_app, out_option, with_app
+from .common import (
+    check_database,
+    expected_errors,
+    make_app,
+    out_option,
+    output_file,
+    progress,
+    with_app,
+)
 from .db import upgrade_database
 
 #: The formats of survey.reports.raw_data.FORMATS, written out so that the option can be
@@ -54,6 +56,8 @@ def _text_export(noun: str) -> Callable[..., None]:
     @out_option
     @with_app
     def command(fmt: str, out: str) -> None:
+        from ..extensions import db
+
         writer = _writer(noun)
         binary = fmt == "xlsx"
         if out == "-":
@@ -62,8 +66,7 @@ def _text_export(noun: str) -> Callable[..., None]:
             sys.stdout.flush()
             writer(db.session, sys.stdout.buffer if binary else sys.stdout, fmt)
             return
-        text = {} if binary else {"encoding": "utf-8", "newline": ""}
-        with open(out, "wb" if binary else "w", **text) as stream:
+        with output_file(out, binary) as stream:
             count = writer(db.session, stream, fmt)
         click.echo(f"{count} {noun} written to {out}", err=True)
 
@@ -93,11 +96,16 @@ def _progressbar(label: str, length: int) -> Any:
 def import_responses(file: str) -> None:
     """Import answers from a responses CSV, all or nothing.
 
-    Required columns: submitted_on (YYYY-MM-DD) and place (slug). Optional: the
-    questionnaire's item codes (';' between the choices of a multi-choice item) and the
-    export's questionnaire_version, source and round. Every error is listed as
-    "line N, column NAME: ..."; the same file is imported only once.
+    Separated by ',' or ';' (Swedish Excel) or tabs, found from the header. Required
+    columns: submitted_on (YYYY-MM-DD) and place (slug). Optional: the questionnaire's item
+    codes (';' or '|' between the choices of a multi-choice item) and the export's
+    questionnaire_version, source, round, round_name, round_opens_on and round_closes_on
+    (another database's rounds are matched by name and dates). Every error is listed as
+    "line N, column NAME: ...", the same error on many rows once with its lines; the same
+    file is imported only once ('trygghet import undo BATCH_ID' takes a batch out again).
     """
+    from .. import clock
+    from ..extensions import db
     from ..imports.responses import import_responses as import_file
 
     big = Path(file).stat().st_size >= IMPORT_PROGRESS_FROM_BYTES
@@ -121,7 +129,16 @@ def import_responses(file: str) -> None:
 )
 @with_app
 def import_crime(file: str, fmt: str | None) -> None:
-    """Import monthly crime counts, all or nothing; the months in the file are replaced."""
+    """Import crime data, all or nothing.
+
+    A CSV of monthly counts replaces the months it holds. A police event list stores each
+    event once by its id (a later list updates it) and counts the months again from every
+    stored event; events outside every area are skipped and summarised.
+    """
+    from flask import current_app
+
+    from .. import clock
+    from ..extensions import db
     from ..imports.crime import import_crime as import_file
 
     with expected_errors(file=file):
@@ -134,6 +151,8 @@ def import_crime(file: str, fmt: str | None) -> None:
         )
     db.session.commit()
     click.echo(f"imported {result.summary()} from {file}")
+    if skipped := result.skipped_summary():
+        click.echo(skipped)
 
 
 @click.command()
@@ -145,14 +164,18 @@ def import_crime(file: str, fmt: str | None) -> None:
     show_default=True,
     help="Survey answers over both demo rounds.",
 )
-@with_app
+@with_app(creates=True)
 def demo(seed: int, answers: int) -> None:
     """Fill an EMPTY database with SYNTHETIC demo data, to see a full situation picture."""
+    from flask import current_app
+
+    from .. import clock
     from ..demo import DemoRefused, load_demo, report
+    from ..extensions import db
 
     upgrade_database()
-    with expected_errors(DemoRefused):
-        summary = load_demo(db.session, clock.today(), seed=seed, answers=answers)
+    with expected_errors(DemoRefused), progress(answers, "Inventing answers") as update:
+        summary = load_demo(db.session, clock.today(), seed=seed, answers=answers, progress=update)
     db.session.commit()
     with db.engine.connect() as conn:
         lines = report(summary, conn, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
@@ -165,8 +188,15 @@ def demo(seed: int, answers: int) -> None:
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 def backup(file: str, force: bool) -> None:
     """Copy the SQLite database to FILE while the app runs (PostgreSQL: shows pg_dump)."""
+    from ..backup import BackupRefused
+    from ..backup import backup as make_backup
+
     # A PostgreSQL URL is answered without building the app, which would ask for SECRET_KEY.
-    url = os.environ.get("DATABASE_URL") or make_app().config["DATABASE_URL"]
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        # The data folder's database, refused when missing before the app creates the folder.
+        check_database(creates=False)
+        url = make_app().config["DATABASE_URL"]
     with expected_errors(BackupRefused):
         result = make_backup(url, file, force=force)
     click.echo(result.summary())
@@ -193,6 +223,11 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
 @with_app
 def retention(older_than: Any, whole_answers: bool, dry_run: bool) -> None:
     """Delete comments (or whole answers) dated before today minus the given age."""
+    from flask import current_app
+
+    from .. import clock
+    from ..db import checkpoint
+    from ..extensions import db
     from ..services.retention import Period, apply_retention, summary
 
     promised = Period(current_app.config["TRYGGHET_COMMENT_RETENTION_MONTHS"], "m")

@@ -1,10 +1,12 @@
-"""``trygghet db``: create, upgrade and fill the database."""
+"""``trygghet db``: create, upgrade, fill and move the database."""
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+
 import click
 
-from ..extensions import db
 from .common import with_app
 
 
@@ -15,6 +17,7 @@ def db_group() -> None:
 
 def upgrade_database() -> None:
     """Run the migrations up to the newest schema (Alembic is imported only here)."""
+    from ..extensions import db
     from ..migrate import upgrade
 
     with db.engine.begin() as connection:
@@ -23,6 +26,7 @@ def upgrade_database() -> None:
 
 def prepare_database() -> bool:
     """Upgrade the schema to the newest migration and load default data if empty."""
+    from ..extensions import db
     from ..seed import load_defaults
 
     upgrade_database()
@@ -32,7 +36,7 @@ def prepare_database() -> bool:
 
 
 @db_group.command("upgrade")
-@with_app
+@with_app(creates=True)
 def db_upgrade() -> None:
     """Run the migrations up to the newest schema."""
     upgrade_database()
@@ -40,7 +44,7 @@ def db_upgrade() -> None:
 
 
 @db_group.command("init")
-@with_app
+@with_app(creates=True)
 def db_init() -> None:
     """Upgrade the schema and load the default places if the database is empty."""
     seeded = prepare_database()
@@ -49,10 +53,61 @@ def db_init() -> None:
 
 @db_group.command("revision")
 @click.option("-m", "--message", required=True, help="What the migration changes.")
-@with_app
+@with_app(creates=True)
 def db_revision(message: str) -> None:
     """Write a new migration from the models (for developers)."""
+    from ..extensions import db
     from ..migrate import revision
 
     with db.engine.begin() as connection:
         revision(connection, message)
+
+
+@db_group.command("move-legacy")
+def db_move_legacy() -> None:
+    """Move the data from where earlier versions kept it into the data folder.
+
+    Earlier versions kept the database and the secret key inside the Python environment
+    (or the checkout), where reinstalling could delete them. Stop the app first.
+    """
+    from ..config import DATABASE_FILE, data_dir, legacy_data_dirs
+
+    target = data_dir()
+    candidates = legacy_data_dirs()
+    old = next(
+        (
+            folder
+            for folder in candidates
+            if (folder / DATABASE_FILE).is_file() and folder.resolve() != target.resolve()
+        ),
+        None,
+    )
+    if old is None:
+        raise click.ClickException(
+            "no database in the folders earlier versions used ("
+            + ", ".join(str(folder) for folder in candidates)
+            + "): nothing to move"
+        )
+    entries = sorted(old.iterdir())
+    clashes = [entry.name for entry in entries if (target / entry.name).exists()]
+    if clashes:
+        raise click.ClickException(
+            f"{target} already holds {', '.join(clashes)}: nothing moved. Move those away"
+            " first, or keep using the old folder with TRYGGHET_DATA_DIR=" + str(old)
+        )
+    moved: list[str] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for entry in entries:
+            # The database with its -wal and -shm files, the secret key, the counters.
+            shutil.move(entry, target / entry.name)
+            moved.append(entry.name)
+    except OSError as exc:
+        raise click.ClickException(
+            f"moving stopped: {exc.strerror or exc}; moved so far to {target}: "
+            + (", ".join(moved) or "nothing")
+        ) from exc
+    with contextlib.suppress(OSError):
+        old.rmdir()
+    click.echo(f"moved {len(entries)} file(s) from {old} to {target}")
+    click.echo(f"Data: {target}")

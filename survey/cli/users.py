@@ -7,9 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from ..extensions import db
 from .common import expected_errors, with_app
 
 # The models and services are imported inside the commands: loading them (with the
@@ -24,6 +22,7 @@ def user_group() -> None:
 
 
 def _user_or_fail(email: str):
+    from ..extensions import db
     from ..services.accounts import find_user
 
     user = find_user(db.session, email)
@@ -33,6 +32,7 @@ def _user_or_fail(email: str):
 
 
 def _account_change(change: Callable[[], Any], done: str) -> None:
+    from ..extensions import db
     from ..services.accounts import AccountError
 
     with expected_errors(AccountError):
@@ -48,6 +48,7 @@ def _account_change(change: Callable[[], Any], done: str) -> None:
 @with_app
 def user_create(email: str, role: str, password_stdin: bool) -> None:
     """Create an account (asks for the password unless --password-stdin)."""
+    from ..extensions import db
     from ..services.accounts import create_user
 
     if password_stdin:
@@ -63,6 +64,9 @@ def user_create(email: str, role: str, password_stdin: bool) -> None:
 @with_app
 def user_list() -> None:
     """List accounts: e-mail, role, status, last login."""
+    from sqlalchemy import select
+
+    from ..extensions import db
     from ..models import User
 
     for user in db.session.scalars(select(User).order_by(User.email)):
@@ -79,6 +83,7 @@ def user_list() -> None:
 @with_app
 def user_set_role(email: str, role: str) -> None:
     """Change an account's role."""
+    from ..extensions import db
     from ..services.accounts import set_role
 
     user = _user_or_fail(email)
@@ -90,7 +95,42 @@ def user_set_role(email: str, role: str) -> None:
 @with_app
 def user_disable(email: str) -> None:
     """Disable an account; its sessions end at their next request."""
+    from ..extensions import db
     from ..services.accounts import set_active
 
     user = _user_or_fail(email)
     _account_change(lambda: set_active(db.session, user, False), f"{user.email} is disabled")
+
+
+@user_group.command("reset-link")
+@click.argument("email")
+@with_app(web=True)
+def user_reset_link(email: str) -> None:
+    """Print a one-time link (valid 60 minutes) to choose a new password."""
+    from urllib.parse import urlsplit
+
+    from flask import current_app, url_for
+
+    from ..extensions import db
+    from ..services import audit
+    from ..services.accounts import reset_token
+
+    user = _user_or_fail(email)
+    if not user.active:
+        raise click.ClickException(f"{user.email} is disabled")
+    token = reset_token(user)
+    audit.record(db.session, "user.reset_link", user)  # never the token
+    db.session.commit()
+    base = current_app.config.get("TRYGGHET_BASE_URL")
+    # url_for needs a request; its host must be one TRUSTED_HOSTS lets through.
+    host = urlsplit(base).netloc if base else None
+    with current_app.test_request_context(base_url=f"http://{host}" if host else None):
+        path = url_for("organizer.password_reset", token=token)
+    if base:
+        click.echo(base.rstrip("/") + path)
+    else:
+        click.echo(path)
+        click.echo(
+            "Put the site's address before it; set TRYGGHET_BASE_URL to print it whole.",
+            err=True,
+        )

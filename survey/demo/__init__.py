@@ -1,9 +1,8 @@
 """``trygghet demo``: fill an empty database with a clearly labelled SYNTHETIC data set.
 
-Everything is written through the services an organizer's writes go through (rounds,
-dialogues, promises, the crime import, the public answer), so every check and audit entry
-applies. Dates are relative to today, so the demo always looks current; the same seed and the
-same day give the same data. The scenario itself is in ``demo_data``.
+Everything goes through the services an organizer's writes use (rounds, dialogues, promises,
+the crime import, the public answer), so every check and audit entry applies. Dates are
+relative to today; the same seed and day give the same data (the story: ``scenario``).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import datetime as dt
 import math
 import random
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,6 +157,7 @@ def _responses(
     total: int,
     today: dt.date,
     summary: DemoSummary,
+    progress: Callable[[int], None],
 ) -> None:
     questionnaire = builtin(1)
     counts = _answer_counts(total)
@@ -190,6 +191,7 @@ def _responses(
                 add_tag(session, response, tag)
             summary.comments += comment is not None
             index += 1
+            progress(1)
         area = place.area.slug
         summary.answers[area] = summary.answers.get(area, 0) + n
 
@@ -325,7 +327,11 @@ def _promises(
 
 
 def load_demo(
-    session: Session, today: dt.date, seed: int = 1, answers: int = DEFAULT_ANSWERS
+    session: Session,
+    today: dt.date,
+    seed: int = 1,
+    answers: int = DEFAULT_ANSWERS,
+    progress: Callable[[int], None] = lambda _n: None,
 ) -> DemoSummary:
     """Fill an empty database with the synthetic demo; flush, the caller commits.
 
@@ -343,7 +349,7 @@ def load_demo(
     rng = random.Random(seed)  # noqa: S311  # nosec B311
     summary = DemoSummary()
     rounds = _rounds(session, today, summary)
-    _responses(session, rng, places, rounds, answers, today, summary)
+    _responses(session, rng, places, rounds, answers, today, summary, progress)
     _dialogues(session, places, today, summary)
     _crime(session, rng, today, summary)
     _promises(session, places, rounds, today, summary)

@@ -38,12 +38,12 @@ class NotUtf8(ImportRefused):
     """A line that is not UTF-8 text; the message names the line and the byte."""
 
     def __init__(self, line: int, byte: int) -> None:
-        super().__init__(
-            [
-                f"line {line}: the file is not UTF-8 text (byte {byte:#04x} cannot be read);"
-                " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
-            ]
+        self.line = line
+        self.message = (
+            f"the file is not UTF-8 text (byte {byte:#04x} cannot be read);"
+            " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
         )
+        super().__init__([f"line {line}: {self.message}"])
 
 
 @dataclass

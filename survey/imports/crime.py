@@ -1,32 +1,43 @@
-"""Crime counts from outside: a Brå-style monthly CSV or a police event list (DESIGN §6).
+"""Crime data from outside: a Brå-style monthly CSV or a police event list (DESIGN §6).
 
 Plain Python and SQLAlchemy (no Flask request). A file is checked completely before anything
-is stored, and a file with any error stores nothing. Re-importing replaces: for every (area,
-month) in the file, the counts of the same source for that area and month are deleted first,
-so the same months imported twice are never counted twice.
+is stored, and a file with any error stores nothing.
+
+- A CSV replaces: for every (area, month) in the file, the CSV counts for that area and month
+  are deleted first, so the same months imported twice are never counted twice. Each (area,
+  month) in the file is recorded as covered.
+- An event list adds events: each police event is stored once by its id (a later download
+  updates it), and the monthly counts of the months it touches are derived again from all
+  stored events, never from one download's window. Events outside every area are skipped and
+  summarised per municipality. The download covers from its oldest to its newest event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, insert, or_
+from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import CrimeCount
+from ..models import Area, CrimeCount
+from ..models.crime import CrimeCoverage
 from ..services import audit
 from . import decoded_lines
 from .crime_csv import parse_csv
+from .crime_events import rebuild_counts, store_events
 from .crime_rows import Names, month_text, plural
 from .police_events import parse_events
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
+#: How many municipalities the skip summary names; the rest are counted together.
+SKIPPED_SHOWN = 8
 
 
 @dataclass
@@ -39,23 +50,58 @@ class CrimeImport:
     months: list[str]
     areas: list[str]
     events: int | None = None
+    new: int = 0
+    updated: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         """One line for the person who imported, e.g. '240 monthly counts (12 months, 2 areas)'."""
-        return (
+        counts = (
             f"{self.rows} monthly {'count' if self.rows == 1 else 'counts'}"
             f" ({plural(len(self.months), 'month')}, {plural(len(self.areas), 'area')})"
         )
+        if self.events is None:
+            return counts
+        return (
+            f"{plural(self.events, 'event')} ({self.new} new, {self.updated} updated,"
+            f" {sum(self.skipped.values())} outside every area); {counts}"
+        )
+
+    def skipped_summary(self) -> str | None:
+        """'skipped 460 events outside every area: Göteborg 20, Malmö 18, ...', or None."""
+        if not self.skipped:
+            return None
+        ranked = sorted(self.skipped.items(), key=lambda item: (-item[1], item[0]))
+        shown = ", ".join(f"{name} {n}" for name, n in ranked[:SKIPPED_SHOWN])
+        rest = sum(n for _name, n in ranked[SKIPPED_SHOWN:])
+        more = (
+            f" and {rest} in {plural(len(ranked) - SKIPPED_SHOWN, 'other place')}" if rest else ""
+        )
+        return (
+            f"skipped {plural(sum(self.skipped.values()), 'event')} outside every area"
+            f" (by municipality): {shown}{more}"
+        )
 
 
-def _replace(session: Session, source: str, records: Iterable[dict[str, Any]]) -> None:
+def _table(model: Any) -> Table:
+    # Declarative types __table__ as any FromClause; a mapped class's own is a Table.
+    table: Table = model.__table__
+    return table
+
+
+def _replace(
+    session: Session,
+    source: str,
+    records: Iterable[dict[str, Any]],
+    zone: ZoneInfo,
+    origin: str = "",
+) -> None:
     """Delete the source's counts for every (area, month) the rows cover, then insert them."""
     rows = list(records)
     months: dict[int, set[dt.date]] = {}
     for row in rows:
         months.setdefault(row["area_id"], set()).add(row["month"])
-    # Declarative types __table__ as any FromClause; a mapped class's own is a Table.
-    table = cast(Table, CrimeCount.__table__)
+    table = _table(CrimeCount)
     session.execute(
         table.delete().where(
             table.c.source == source,
@@ -68,6 +114,31 @@ def _replace(session: Session, source: str, records: Iterable[dict[str, Any]]) -
         )
     )
     session.execute(insert(table), rows)
+    _cover_months(session, months, zone, origin)
+
+
+def _cover_months(
+    session: Session, months: dict[int, set[dt.date]], zone: ZoneInfo, origin: str
+) -> None:
+    """Record each (area, month) of a CSV as covered, from local midnight to midnight, once."""
+    table = _table(CrimeCoverage)
+    rows = []
+    for area_id, area_months in months.items():
+        for month in area_months:
+            following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            starts = dt.datetime.combine(month, dt.time(), zone).astimezone(dt.UTC)
+            ends = dt.datetime.combine(following, dt.time(), zone).astimezone(dt.UTC)
+            rows.append({"area_id": area_id, "starts": starts, "ends": ends})
+    for row in rows:
+        session.execute(
+            table.delete().where(
+                table.c.source == "csv",
+                table.c.area_id == row["area_id"],
+                table.c.starts == row["starts"],
+            )
+        )
+    if rows:
+        session.execute(insert(table), [{**row, "source": "csv", "origin": origin} for row in rows])
 
 
 def import_crime(
@@ -77,35 +148,85 @@ def import_crime(
     today: dt.date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
 ) -> CrimeImport:
-    """Check a whole crime counts file, then replace the months it covers; the caller commits.
+    """Check a whole crime data file, then store it; the caller commits.
 
     fmt is 'csv' or 'events' (a police event list); by default a .json file is events.
     Raises ImportRefused, having changed nothing, for a file with any error.
     """
     source = fmt or ("events" if Path(path).suffix.casefold() == ".json" else "csv")
+    return import_crime_data(
+        session, Path(path).read_bytes(), Path(path).name, source, today, timezone
+    )
+
+
+def import_crime_data(
+    session: Session,
+    data: bytes,
+    origin: str,
+    source: str,
+    today: dt.date | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> CrimeImport:
+    """Import crime data already read (a file's bytes, a download) named by ``origin``."""
     if source not in ("csv", "events"):
         raise ValueError(f"unknown crime counts format {source!r}")
     today = today or dt.date.today()
-    names = Names(session)
-    lines = list(decoded_lines(Path(path).read_bytes().splitlines(keepends=True)))
-    events = None
+    lines = list(decoded_lines(data.splitlines(keepends=True)))
+    origin = origin[:255]
     if source == "csv":
+        names = Names(session)
         records = parse_csv(lines, names, today)
+        _replace(session, source, records, ZoneInfo(timezone), origin)
+        months = sorted({month_text(r["month"]) for r in records})
+        slugs = {area_id: slug for area_id, slug, _name in names.areas.values()}
+        result = CrimeImport(
+            source, origin, len(records), months, sorted({slugs[r["area_id"]] for r in records})
+        )
     else:
-        records, events = parse_events(lines, names, today, ZoneInfo(timezone))
-    _replace(session, source, records)
-    filename = Path(path).name[:255]
-    months = sorted({month_text(r["month"]) for r in records})
-    slugs = {area_id: slug for area_id, slug, _name in names.areas.values()}
-    areas = sorted({slugs[r["area_id"]] for r in records})
+        result = _import_events(session, lines, origin, today, ZoneInfo(timezone))
     details: dict[str, Any] = {
         "source": source,
-        "filename": filename,
-        "rows": len(records),
-        "months": months,
-        "areas": areas,
+        "filename": origin,
+        "rows": result.rows,
+        "months": result.months,
+        "areas": result.areas,
     }
-    if events is not None:
-        details["events"] = events
+    if result.events is not None:
+        details |= {
+            "events": result.events,
+            "new": result.new,
+            "updated": result.updated,
+            "skipped": sum(result.skipped.values()),
+        }
     audit.record(session, "crime.import", None, details)
-    return CrimeImport(source, filename, len(records), months, areas, events)
+    return result
+
+
+def _import_events(
+    session: Session, lines: list[str], origin: str, today: dt.date, zone: ZoneInfo
+) -> CrimeImport:
+    events = parse_events(lines, today, zone)
+    stored = store_events(session, events)
+    rows = rebuild_counts(session, stored.months)
+    session.add(
+        CrimeCoverage(
+            source="events",
+            area_id=None,
+            starts=min(e.occurred_at for e in events).astimezone(dt.UTC),
+            ends=max(e.occurred_at for e in events).astimezone(dt.UTC),
+            origin=origin,
+        )
+    )
+    session.flush()
+    slugs = sorted(session.scalars(select(Area.slug).where(Area.id.in_(stored.area_ids))))
+    return CrimeImport(
+        source="events",
+        filename=origin,
+        rows=rows,
+        months=sorted(month_text(m) for m in stored.months),
+        areas=slugs,
+        events=len(events),
+        new=stored.new,
+        updated=stored.updated,
+        skipped=stored.skipped,
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Area, Place
+from ..models.places import AreaAlias
 from . import ImportErrors
 
 #: The category column's width in the database.
@@ -42,7 +43,7 @@ def plural(n: int, word: str) -> str:
 
 
 class Names:
-    """Areas and places by folded name and slug, read with one query each."""
+    """Areas (by folded name, slug or alias) and places (by name, slug), read up front."""
 
     def __init__(self, session: Session) -> None:
         self.areas: dict[str, tuple[int, str, str]] = {}
@@ -51,6 +52,11 @@ class Names:
         ):
             for key in (normalise(name), normalise(slug)):
                 self.areas.setdefault(key, (area_id, slug, name))
+        # The other names admins gave an area (trygghet area alias) mean it too.
+        for area_id, slug, name, alias in session.execute(
+            select(Area.id, Area.slug, Area.name, AreaAlias.name).join(AreaAlias)
+        ):
+            self.areas.setdefault(normalise(alias), (area_id, slug, name))
         self.known = ", ".join(sorted({name for _id, _slug, name in self.areas.values()}))
         # Retired places too: a file may bring in their history.
         self.places: dict[tuple[int, str], tuple[int, str]] = {}

@@ -1,20 +1,42 @@
-"""Crime counts from a police event list (JSON): events counted per month, type and area."""
+"""A police event list (JSON, /api/events) read and checked: each event, where it happened.
+
+Since February 2026 every event's ``location.name`` is a county ("Stockholms län") and the
+municipality is only the last part of ``name`` ("7 juli 17.52, Rattfylleri, Ekerö"): the
+municipality is taken from there when the location is a county.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import ImportErrors, ImportRefused
-from .crime_rows import CATEGORY_MAX, Names, first_of_month, month_text, plural
+from .crime_rows import CATEGORY_MAX, first_of_month, month_text
 
-#: Unknown location names list at most this many event ids each.
-MAX_IDS_PER_NAME = 20
+#: Column widths of the stored event (longer texts are cut, never refused).
+NAME_MAX, LOCATION_MAX, URL_MAX, ID_MAX = 300, 200, 300, 40
 
 
-def _parse_datetime(value: Any, zone: ZoneInfo) -> dt.datetime | None:
+@dataclass(frozen=True)
+class PoliceEvent:
+    """One checked event of a police event list."""
+
+    event_id: str
+    occurred_at: dt.datetime
+    month: dt.date
+    type: str
+    name: str
+    summary: str
+    location: str
+    municipality: str
+    url: str
+
+
+def parse_datetime(value: Any, zone: ZoneInfo) -> dt.datetime | None:
+    """Read the feed's '2025-06-07 7:32:06 +02:00' (or ISO 8601) as a time in ``zone``."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -31,17 +53,28 @@ def _parse_datetime(value: Any, zone: ZoneInfo) -> dt.datetime | None:
         except ValueError:
             return None
     # The month as it was where it happened: a time in UTC is moved to local time first.
-    return moment.astimezone(zone) if moment.tzinfo else moment
+    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def parse_events(
-    lines: list[str], names: Names, today: dt.date, zone: ZoneInfo
-) -> tuple[list[dict[str, Any]], int]:
-    """Count a police event list per month, type and area; return (rows, events) or refuse."""
+def is_county(name: str) -> bool:
+    """Whether a location name is a county ('Stockholms län', 'Gotlands län')."""
+    return name.casefold().endswith(" län")
+
+
+def municipality_of(location: str, name: str) -> str:
+    """The municipality an event happened in: its location, or the end of its name."""
+    if is_county(location):
+        tail = name.rsplit(",", 1)[-1].strip() if "," in name else ""
+        return tail or location
+    return location
+
+
+def load_events(lines: list[str]) -> list[Any]:
+    """The JSON array of events, or ImportRefused naming where the JSON breaks."""
     try:
         events = json.loads("".join(lines))
     except json.JSONDecodeError as exc:
@@ -52,25 +85,32 @@ def parse_events(
         raise ImportRefused(["line 1: the file must hold a JSON array of events"])
     if not events:
         raise ImportRefused(["line 1: the event list is empty"])
+    return events
+
+
+def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[PoliceEvent]:
+    """Check every event of a police event list; return them, or refuse naming each bad one."""
+    events = load_events(lines)
     errors = ImportErrors()
-    counts: dict[tuple[dt.date, int, str], int] = {}
+    checked: list[PoliceEvent] = []
     ids: dict[str, int] = {}
-    unknown: dict[str, list[tuple[int, str]]] = {}
     for position, event in enumerate(events, start=1):
         if not isinstance(event, dict):
             errors.add(position, f"event {position}: not an object with id, datetime and type")
             continue
-        event_id = event.get("id")
-        has_id = event_id is not None and str(event_id).strip() != ""
-        label = f"event {position} (id {event_id})" if has_id else f"event {position}"
+        raw_id = event.get("id")
+        event_id = str(raw_id).strip() if raw_id is not None else ""
+        label = f"event {position} (id {raw_id})" if event_id else f"event {position}"
         problems: list[str] = []
-        if not has_id:
+        if not event_id:
             problems.append("the id is missing")
-        elif str(event_id) in ids:
-            problems.append(f"the same id as event {ids[str(event_id)]}")
+        elif len(event_id) > ID_MAX:
+            problems.append(f"the id is longer than {ID_MAX} characters")
+        elif event_id in ids:
+            problems.append(f"the same id as event {ids[event_id]}")
         else:
-            ids[str(event_id)] = position
-        moment = _parse_datetime(event.get("datetime"), zone)
+            ids[event_id] = position
+        moment = parse_datetime(event.get("datetime"), zone)
         month = first_of_month(moment.date()) if moment else None
         if event.get("datetime") in (None, ""):
             problems.append("the datetime is missing")
@@ -81,48 +121,33 @@ def parse_events(
             )
         elif month > first_of_month(today):
             problems.append(f"month {month_text(month)} is in the future")
-        category = _text(event.get("type"))
-        if not category:
+        event_type = _text(event.get("type"))
+        if not event_type:
             problems.append("the type is missing")
-        elif len(category) > CATEGORY_MAX:
+        elif len(event_type) > CATEGORY_MAX:
             problems.append(f"the type is longer than {CATEGORY_MAX} characters")
         location = event.get("location")
-        place_name = _text(location.get("name")) if isinstance(location, dict) else ""
-        area = names.area(place_name) if place_name else None
-        if not place_name:
+        location_name = _text(location.get("name")) if isinstance(location, dict) else ""
+        if not location_name:
             problems.append("the location name is missing")
-        elif area is None:
-            unknown.setdefault(place_name, []).append((position, str(event_id)))
         for problem in problems:
             errors.add(position, f"{label}: {problem}")
-        if problems or area is None or month is None:
+        if problems or moment is None or month is None:
             continue
+        name = _text(event.get("name"))
         # The coordinates are a municipality's centre, never a place: they are not used.
-        key = (month, area[0], category)
-        counts[key] = counts.get(key, 0) + 1
-    for name, named_by in unknown.items():
-        errors.add(named_by[0][0], _unknown_location(name, named_by, names))
+        checked.append(
+            PoliceEvent(
+                event_id=event_id,
+                occurred_at=moment,
+                month=month,
+                type=event_type,
+                name=name[:NAME_MAX],
+                summary=_text(event.get("summary")),
+                location=location_name[:LOCATION_MAX],
+                municipality=municipality_of(location_name, name)[:LOCATION_MAX],
+                url=_text(event.get("url"))[:URL_MAX],
+            )
+        )
     errors.refuse()
-    records = [
-        {
-            "area_id": area_id,
-            "place_id": None,
-            "month": month,
-            "category": category,
-            "count": count,
-            "source": "events",
-        }
-        for (month, area_id, category), count in sorted(counts.items())
-    ]
-    return records, len(events)
-
-
-def _unknown_location(name: str, named_by: list[tuple[int, str]], names: Names) -> str:
-    first, first_id = named_by[0]
-    shown = ", ".join(event_id for _position, event_id in named_by[:MAX_IDS_PER_NAME])
-    more = len(named_by) - MAX_IDS_PER_NAME
-    return (
-        f"event {first} (id {first_id}): unknown location '{name}', not an area"
-        f" (the areas are {names.known}); {plural(len(named_by), 'event')} name it, ids {shown}"
-        + (f" and {more} more" if more > 0 else "")
-    )
+    return checked

@@ -1,7 +1,8 @@
 """Reading one responses CSV row: its header's columns, each cell checked, stored values.
 
 Everything a row is checked against (places, rounds, questionnaire versions) is read once,
-up front, so checking a million rows makes no queries.
+up front, so checking a million rows makes no queries. An error is a (column, message) pair
+without the line, so that the importer can group a message repeated on many rows.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ REQUIRED = ("submitted_on", "place")
 DEFAULT_SOURCE = "import"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+#: Between the choices of a multi-choice cell: ';', or '|' in a ';'-separated file.
+_CHOICES = re.compile(r"[;|]")
+
+#: One error of a row: the column (None: the whole row) and what is wrong.
+RowError = tuple[str | None, str]
+#: A round as another database knows it: name (case-folded), first and last day.
+RoundKey = tuple[str, dt.date, dt.date | None]
 
 
 class Lookups:
@@ -40,13 +48,24 @@ class Lookups:
             )
         }
         self.round_ids: set[int] = set()
+        #: Round ids by name and dates, lowest id first, to match an export of another database.
+        self.rounds_by_key: dict[RoundKey, list[int]] = {}
         self._rounds_by_area: dict[int, list[tuple[dt.date, int, dt.date | None]]] = {}
         rounds = session.execute(
             select(
-                SurveyRound.id, SurveyRound.opens_on, SurveyRound.closes_on, round_area.c.area_id
-            ).outerjoin(round_area, round_area.c.round_id == SurveyRound.id)
+                SurveyRound.id,
+                SurveyRound.name,
+                SurveyRound.opens_on,
+                SurveyRound.closes_on,
+                round_area.c.area_id,
+            )
+            .outerjoin(round_area, round_area.c.round_id == SurveyRound.id)
+            .order_by(SurveyRound.id)
         )
-        for round_id, opens_on, closes_on, area_id in rounds:
+        for round_id, name, opens_on, closes_on, area_id in rounds:
+            if round_id not in self.round_ids:
+                key = (round_key_name(name), opens_on, closes_on)
+                self.rounds_by_key.setdefault(key, []).append(round_id)
             self.round_ids.add(round_id)
             if area_id is not None:
                 self._rounds_by_area.setdefault(area_id, []).append((opens_on, round_id, closes_on))
@@ -86,6 +105,21 @@ class Lookups:
         return self._open[key]
 
 
+def round_key_name(name: str) -> str:
+    """A round's name as matched between databases: spaces and letter case do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def _iso_date(raw: str) -> dt.date | None:
+    """A YYYY-MM-DD date, or None."""
+    if not _ISO_DATE.fullmatch(raw):
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
 def _is_number(raw: str) -> bool:
     return raw.isascii() and raw.isdigit()
 
@@ -102,7 +136,7 @@ class ResponseColumns:
         self.lookups = lookups
         self.names = [name.strip() for name in header]
         self.width = len(header)
-        self.errors: list[str] = []
+        self.errors: list[RowError] = []
         self.index: dict[str, int] = {}
         catalogue = builtin(1).codes
         self.catalogue = catalogue
@@ -128,7 +162,7 @@ class ResponseColumns:
         self._dates: dict[str, dt.date | str] = {}
 
     def _header_error(self, name: str, message: str) -> None:
-        self.errors.append(f"line 1, column {name}: {message}")
+        self.errors.append((name, message))
 
     def _unknown_column(self, name: str, has_version: bool) -> str:
         if name in self.catalogue and not has_version:
@@ -138,7 +172,8 @@ class ResponseColumns:
             )
         return (
             "not a known column: use submitted_on, place, the questionnaire's item codes,"
-            " questionnaire_version, source and round"
+            " questionnaire_version, source, round, round_name, round_opens_on and"
+            " round_closes_on"
         )
 
     def _plan(self, questionnaire: Questionnaire) -> list[tuple[int, str, Item | None, frozenset]]:
@@ -180,19 +215,18 @@ class ResponseColumns:
 
     def convert(
         self, line: int, cells: list[str], build: bool = True
-    ) -> tuple[dict[str, Any] | None, list[str]]:
+    ) -> tuple[dict[str, Any] | None, list[RowError]]:
         """The row's stored values (if build), or None and every error found in it."""
         if len(cells) > self.width:
             return None, [
-                f"line {line}: the row has {len(cells)} cells but the header has"
-                f" {self.width} columns"
+                (None, f"the row has {len(cells)} cells but the header has {self.width} columns")
             ]
         if len(cells) < self.width:  # trailing empty cells left out: not answered
             cells = cells + [""] * (self.width - len(cells))
-        errors: list[str] = []
+        errors: list[RowError] = []
 
         def bad(name: str, message: str) -> None:
-            errors.append(f"line {line}, column {name}: {message}")
+            errors.append((name, message))
 
         day = self._date(self._cell(cells, "submitted_on"))
         if isinstance(day, str):
@@ -200,12 +234,22 @@ class ResponseColumns:
         slug = self._cell(cells, "place")
         place = self.lookups.places.get(slug)
         if place is None:
-            bad("place", f"{_shown(slug)} is not a known place" if slug else "missing")
+            bad(
+                "place",
+                f"{_shown(slug)} is not a known place; use the slug of a place of this"
+                " database (see Places)"
+                if slug
+                else "missing",
+            )
         source = self._cell(cells, "source") or DEFAULT_SOURCE
         if source not in SOURCES:
             bad("source", f"{_shown(source)} is not a source; use {', '.join(SOURCES)}")
         raw_round = self._cell(cells, "round")
-        round_id = self._round(raw_round, bad)
+        round_name = self._cell(cells, "round_name")
+        if round_name:
+            round_id = self._named_round(round_name, raw_round, cells, bad)
+        else:
+            round_id = self._round(raw_round, bad)
         version = self._cell(cells, "questionnaire_version")
         if version:
             questionnaire = self.lookups.version(int(version)) if _is_number(version) else None
@@ -217,7 +261,7 @@ class ResponseColumns:
         answers = self._answers(cells, questionnaire, bad)
         if errors or not build or place is None or isinstance(day, str):
             return None, errors
-        if not raw_round:
+        if not raw_round and not round_name:
             round_id = self.lookups.open_round(place[1], day)
         record = dict.fromkeys(self.catalogue)
         record.update(questionnaire.clean(answers))
@@ -235,8 +279,49 @@ class ResponseColumns:
             return None
         if _is_number(raw) and int(raw) in self.lookups.round_ids:
             return int(raw)
-        bad("round", f"{_shown(raw)} is not the id of a survey round")
+        bad(
+            "round",
+            f"{_shown(raw)} is not the id of a survey round of this database; ids differ"
+            " between databases, so give the round's name and dates in round_name,"
+            " round_opens_on and round_closes_on (as the export does), or leave round empty"
+            " for the round open on each date",
+        )
         return None
+
+    def _named_round(
+        self, name: str, raw_id: str, cells: list[str], bad: Callable[[str, str], None]
+    ) -> int | None:
+        """The round of this database with the row's round name and dates."""
+        raw_opens, raw_closes = (
+            self._cell(cells, c) for c in ("round_opens_on", "round_closes_on")
+        )
+        opens_on = _iso_date(raw_opens)
+        closes_on = _iso_date(raw_closes) if raw_closes else None  # no last day
+        if opens_on is None:
+            bad(
+                "round_opens_on",
+                f"{_shown(raw_opens)} is not a date of the form YYYY-MM-DD"
+                if raw_opens
+                else "missing: a round_name needs the round's first day (YYYY-MM-DD)",
+            )
+            return None
+        if raw_closes and closes_on is None:
+            bad("round_closes_on", f"{_shown(raw_closes)} is not a date of the form YYYY-MM-DD")
+            return None
+        found = self.lookups.rounds_by_key.get((round_key_name(name), opens_on, closes_on))
+        if not found:
+            until = closes_on.isoformat() if closes_on else "no last day"
+            bad(
+                "round_name",
+                f"there is no survey round {_shown(name, 80)} from {opens_on.isoformat()} to"
+                f" {until} in this database; create it under Survey rounds with that name"
+                " and those dates, then import the file again",
+            )
+            return None
+        # The same name and dates twice: the file's id decides if it is one of them.
+        if _is_number(raw_id) and int(raw_id) in found:
+            return int(raw_id)
+        return found[0]
 
     def _answers(
         self, cells: list[str], questionnaire: Questionnaire, bad: Callable[[str, str], None]
@@ -255,7 +340,7 @@ class ResponseColumns:
                 else:
                     bad(code, f"{_shown(value)} is not an option; use {', '.join(item.values)}")
             elif item.type == "multi":
-                chosen = [part.strip() for part in raw.split(";") if part.strip()]
+                chosen = [part.strip() for part in _CHOICES.split(raw) if part.strip()]
                 unknown = [value for value in chosen if value not in values]
                 if unknown:
                     bad(

@@ -1,9 +1,12 @@
-"""Answers from outside the web form: keyed-in paper forms and responses CSV files.
+"""Answers from responses CSV files (keyed-in paper forms are in services.paper).
 
-Plain Python and SQLAlchemy (no Flask request), so the CLI, the organizer pages and the
-benchmark share it. A responses CSV (DESIGN §6) is checked completely in a first pass over
-the file and stored in a second one, so memory stays flat however long the file is, and a
-file with any error stores nothing.
+Plain Python and SQLAlchemy (no Flask request), so the CLI and the benchmark share it. A
+responses CSV (DESIGN §6) is checked completely in a first pass over the file and stored in
+a second one, so memory stays flat however long the file is, and a file with any error
+stores nothing. The same error on many rows (a round id from another
+database, say) is listed once, with the lines it is on and how many rows.
+
+The separator is found from the header: ',' or ';' (Swedish Excel's default), or a tab.
 """
 
 from __future__ import annotations
@@ -20,12 +23,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..models import ImportBatch, Place, Response
-from ..questionnaire import Questionnaire
+from ..models import ImportBatch, Response
 from ..services import audit
-from ..services.responses import open_round, record_response
 from . import MAX_ERRORS, ImportRefused, NotUtf8, decoded_lines, file_checksum
-from .response_rows import Lookups, ResponseColumns
+from .response_rows import Lookups, ResponseColumns, RowError
 
 #: Rows per INSERT round trip.
 CHUNK_ROWS = 2000
@@ -33,42 +34,76 @@ CHUNK_ROWS = 2000
 Progress = Callable[[str, int], AbstractContextManager[Any]]
 
 
-def record_paper_response(
-    session: Session,
-    place: Place,
-    questionnaire: Questionnaire,
-    answers: dict[str, str | None],
-    written_on: dt.date,
-    round_id: int | None = None,
-) -> Response:
-    """Store one keyed-in paper form (in the round open on its date unless one is given)."""
-    if round_id is None:
-        survey_round = open_round(session, place.area_id, written_on)
-        round_id = survey_round.id if survey_round else None
-    response = record_response(
-        session,
-        place,
-        questionnaire.version,
-        answers,
-        source="paper",
-        submitted_on=written_on,
-        round_id=round_id,
-    )
-    # Never the answers themselves: a comment could identify its writer.
-    audit.record(
-        session,
-        "response.create_paper",
-        response,
-        {"place": place.slug, "date": written_on.isoformat()},
-    )
-    return response
+#: Line ranges listed for one grouped error; more are shown as "…".
+SHOWN_RANGES = 5
+
+
+class GroupedErrors:
+    """Errors in file order, each distinct (column, message) once with the lines it is on."""
+
+    def __init__(self) -> None:
+        #: (column, message) -> [first line, last line, last row number] per run of rows.
+        self.groups: dict[RowError, list[list[int]]] = {}
+        self.counts: dict[RowError, int] = {}
+        #: Errors not kept because MAX_ERRORS distinct ones were found before them.
+        self.dropped = 0
+        self.total = 0
+
+    def add(self, line: int, row: int, error: RowError) -> None:
+        """Count an error on the file's line ``line``, the ``row``-th row of the file."""
+        self.total += 1
+        runs = self.groups.get(error)
+        if runs is None:
+            if len(self.groups) >= MAX_ERRORS:
+                self.dropped += 1
+                return
+            self.groups[error] = [[line, line, row]]
+            self.counts[error] = 1
+            return
+        last = runs[-1]
+        if row == last[2]:  # the same error twice in one row
+            return
+        self.counts[error] += 1
+        if row == last[2] + 1:
+            last[1], last[2] = line, row
+        elif len(runs) <= SHOWN_RANGES:
+            runs.append([line, line, row])
+
+    def lines(self) -> list[str]:
+        """Each distinct error once: 'lines 2–1501 (1500 rows), column round: ...'."""
+        return [self._line(error, runs) for error, runs in self.groups.items()]
+
+    def _line(self, error: RowError, runs: list[list[int]]) -> str:
+        column, message = error
+        count = self.counts[error]
+        if count == 1:
+            where = f"line {runs[0][0]}"
+        else:
+            shown = [f"{a}–{b}" if a != b else str(a) for a, b, _row in runs[:SHOWN_RANGES]]
+            if len(runs) > SHOWN_RANGES:
+                shown.append("…")
+            where = f"lines {', '.join(shown)} ({count} rows)"
+        return f"{where}, column {column}: {message}" if column else f"{where}: {message}"
 
 
 @dataclass
 class CheckResult:
     rows: int = 0
+    #: Each distinct error once, with its lines, in file order (at most MAX_ERRORS).
     errors: list[str] = field(default_factory=list)
+    #: Every error found, each row counted.
     error_count: int = 0
+    #: Distinct errors left out of ``errors``.
+    more: int = 0
+
+
+def separator(path: str | os.PathLike[str]) -> str:
+    """The file's separator, from its header: the most frequent of ',', ';' and tab."""
+    with open(path, "rb") as stream:
+        header = stream.readline()
+    counts = {mark: header.count(mark.encode()) for mark in (",", ";", "\t")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
 
 
 def parse_rows(
@@ -76,19 +111,20 @@ def parse_rows(
     lookups: Lookups,
     advance: Callable[[int], Any] | None = None,
     build: bool = True,
-) -> Iterator[tuple[int, dict[str, Any] | None, list[str]]]:
+) -> Iterator[tuple[int, dict[str, Any] | None, list[RowError]]]:
     """Yield (line, stored values or None, errors) per row; file-level problems come as errors.
 
     The line is the file's line where the row starts (a quoted cell may span lines). Without
     build the rows are only checked, which is faster.
     """
+    delimiter = separator(path)
     with open(path, "rb") as stream:
-        reader = csv.reader(decoded_lines(stream, advance), strict=True)
+        reader = csv.reader(decoded_lines(stream, advance), strict=True, delimiter=delimiter)
         line = 1
         try:
             header = next(reader, None)
             if header is None:
-                yield 1, None, ["line 1: the file is empty; it needs a header row and answers"]
+                yield 1, None, [(None, "the file is empty; it needs a header row and answers")]
                 return
             rows = ResponseColumns(header, lookups)
             if rows.errors:
@@ -102,25 +138,28 @@ def parse_rows(
                     yield (line, *rows.convert(line, cells, build))
                 line = reader.line_num + 1
         except NotUtf8 as exc:
-            yield line, None, exc.errors
+            yield exc.line, None, [(None, exc.message)]
         except csv.Error as exc:
-            yield line, None, [f"line {line}: the CSV cannot be read: {exc}"]
+            yield line, None, [(None, f"the CSV cannot be read: {exc}")]
 
 
 def check_rows(
     path: str | os.PathLike[str], lookups: Lookups, advance: Callable[[int], Any] | None = None
 ) -> CheckResult:
-    """Check every row of a responses CSV; return how many rows and the first errors."""
+    """Check every row of a responses CSV; return how many rows and the errors, grouped."""
     result = CheckResult()
-    for _line, _record, errors in parse_rows(path, lookups, advance, build=False):
+    found = GroupedErrors()
+    for row, (line, _record, errors) in enumerate(parse_rows(path, lookups, advance, build=False)):
         if errors:
-            result.error_count += len(errors)
-            result.errors.extend(errors[: MAX_ERRORS - len(result.errors)])
+            for error in errors:
+                found.add(line, row, error)
         else:
             result.rows += 1
-    if not result.error_count and not result.rows:
-        result.errors = ["line 2: there are no answers below the header row"]
-        result.error_count = 1
+    if not found.total and not result.rows:
+        found.add(2, 0, (None, "there are no answers below the header row"))
+    result.errors = found.lines()
+    result.error_count = found.total
+    result.more = found.dropped
     return result
 
 
@@ -137,7 +176,7 @@ def store_rows(
     stored = 0
     for _line, record, errors in parse_rows(path, lookups, advance):
         if errors or record is None:  # the file changed after it was checked
-            raise ImportRefused(errors or ["the file changed while it was imported"])
+            raise ImportRefused(["the file changed while it was imported"])
         record["import_batch_id"] = batch_id
         chunk.append(record)
         if len(chunk) == CHUNK_ROWS:
@@ -188,7 +227,7 @@ def import_responses(
     with progress("checking", size) as bar:
         checked = check_rows(path, lookups, bar.update)
     if checked.errors:
-        raise ImportRefused(checked.errors, checked.error_count)
+        raise ImportRefused(checked.errors, len(checked.errors) + checked.more)
     filename = Path(path).name[:255]
     batch = ImportBatch(
         checksum=checksum, filename=filename, rows=checked.rows, imported_by=imported_by

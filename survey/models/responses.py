@@ -34,6 +34,10 @@ from .places import Place
 from .rounds import SurveyRound
 
 SOURCES = ("web", "paper", "import")
+#: What an import batch holds: one imported file, or paper forms keyed in one after another.
+BATCH_KINDS = ("file", "paper")
+#: How a paper batch's checksum starts (a hex SHA-256 never does).
+PAPER_CHECKSUM = "paper:"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -67,6 +71,9 @@ response_table = Table(
     # The survey round the answer belongs to; empty for imported answers outside any round.
     Column("round_id", ForeignKey("survey_round.id"), index=True),
     Column("import_batch_id", ForeignKey("import_batch.id"), index=True),
+    #: A paper answer's running number in its key-in batch (1, 2, ...): the number the
+    #: organizer writes on the paper form, to find it again.
+    Column("key_number", Integer),
     #: SHA-256 of the receipt code shown once on the thank-you page (web answers only), so
     #: the answer can be erased on request; the code itself is never stored.
     Column("receipt_hash", String(64)),
@@ -83,13 +90,18 @@ response_table = Table(
 
 
 class ImportBatch(Base):
-    """One imported file of answers; its checksum refuses the same file twice."""
+    """One imported file of answers (its checksum refuses the same file twice), or one
+    sitting of keying in paper forms."""
 
     __tablename__ = "import_batch"
+    __table_args__ = (CheckConstraint(f"kind IN ({_sql_list(BATCH_KINDS)})", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: SHA-256 of the file's bytes.
+    kind: Mapped[str] = mapped_column(String(8), default="file", server_default="file")
+    #: SHA-256 of the file's bytes; for paper forms "paper:" and a random id (PAPER_CHECKSUM),
+    #: which no file's checksum can equal.
     checksum: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The file's name; empty for paper forms.
     filename: Mapped[str] = mapped_column(String(255))
     rows: Mapped[int]
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -106,6 +118,7 @@ class Response(Base):
     source: Mapped[str]
     round_id: Mapped[int | None]
     import_batch_id: Mapped[int | None]
+    key_number: Mapped[int | None]
     receipt_hash: Mapped[str | None]
     #: The resident's free-text comment, an answer column; declared so the type checker sees it.
     comment: Mapped[str | None]

@@ -9,6 +9,9 @@ from typing import Any
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
+from ..extensions import db
+from ..services.status import has_demo_data
+
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
 #: The organizer menu: (endpoint, label, admin only), added to by each feature module.
@@ -33,6 +36,18 @@ MENU_ORDER = [
 ]
 
 
+#: The pages shown on the menu's one line; the rest sit under "More", a <details> group.
+PRIMARY = {
+    "organizer.home",
+    "organizer.areas",
+    "organizer.dialogues",
+    "organizer.paper",
+    "organizer.comments",
+    "organizer.promises",
+    "organizer.exports",
+}
+
+
 def menu_item(endpoint: str, label: Any, admin_only: bool = False) -> None:
     """Add a page to the organizer menu (called once, at import of the feature module)."""
     MENU.append((endpoint, label, admin_only))
@@ -40,9 +55,20 @@ def menu_item(endpoint: str, label: Any, admin_only: bool = False) -> None:
     MENU.sort(key=lambda item: rank.get(item[0], len(rank)))
 
 
+def menu_for(is_admin: bool) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """The menu a user may see, as (primary, more): each a list of (endpoint, label)."""
+    visible = [(endpoint, label) for endpoint, label, admin in MENU if is_admin or not admin]
+    primary = [item for item in visible if item[0] in PRIMARY]
+    return primary, [item for item in visible if item[0] not in PRIMARY]
+
+
 @bp.app_context_processor
 def _menu() -> dict[str, Any]:
-    return {"organizer_menu": lambda: MENU}
+    return {
+        "organizer_menu": lambda: MENU,
+        "organizer_menu_for": menu_for,
+        "organizer_demo_data": lambda: has_demo_data(db.session),
+    }
 
 
 def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

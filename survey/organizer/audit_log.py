@@ -1,8 +1,12 @@
-"""Admin: the audit trail of every organizer write."""
+"""Admin: the audit trail of every organizer write, in words rather than codes."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +19,151 @@ from . import admin_required, bp, menu_item
 
 menu_item("organizer.audit", _l("Audit log"), admin_only=True)
 PAGE_SIZE = 100
+
+#: What each recorded action means, for people; an unknown code is shown as it is.
+ACTIONS: dict[str, Any] = {
+    "area.create": _l("Area added"),
+    "area.rename": _l("Area renamed"),
+    "area.alias": _l("Other name for an area added"),
+    "area.municipality": _l("Municipality of an area changed"),
+    "comment_tag.add": _l("Topic added to a comment"),
+    "comment_tag.remove": _l("Topic removed from a comment"),
+    "crime.import": _l("Crime figures imported"),
+    "demo.load": _l("Demo data loaded"),
+    "dialogue.create": _l("Dialogue logged"),
+    "dialogue.update": _l("Dialogue changed"),
+    "dialogue.delete": _l("Dialogue deleted"),
+    "dialogue_issue.create": _l("Issue in a dialogue added"),
+    "dialogue_issue.update": _l("Issue in a dialogue changed"),
+    "dialogue_issue.delete": _l("Issue in a dialogue deleted"),
+    "export.dialogues": _l("Dialogues downloaded"),
+    "export.responses": _l("Raw answers downloaded"),
+    "place.create": _l("Place added"),
+    "place.rename": _l("Place renamed"),
+    "place.retire": _l("Place retired"),
+    "place.reinstate": _l("Place taken back into use"),
+    "promise.create": _l("Promise created"),
+    "promise.update": _l("Promise changed"),
+    "promise.delete": _l("Promise deleted"),
+    "promise_activity.create": _l("Activity in promise created"),
+    "promise_activity.update": _l("Activity in promise changed"),
+    "promise_activity.delete": _l("Activity in promise deleted"),
+    "questionnaire.upload": _l("Questionnaire version uploaded"),
+    "questionnaire.publish": _l("Questionnaire version put live"),
+    "release.publish": _l("Situation picture published"),
+    "response.create_paper": _l("Paper answer keyed in"),
+    "response.correct_paper": _l("Paper answer corrected"),
+    "response.delete_paper": _l("Paper answer deleted"),
+    "response.erase": _l("Answer erased"),
+    "response.release_held": _l("Held answers released"),
+    "response.discard_held": _l("Held answers discarded"),
+    "responses.import": _l("Answers imported"),
+    "responses.undo_import": _l("Import of answers undone"),
+    "retention.comments": _l("Old comments deleted"),
+    "retention.answers": _l("Old answers deleted"),
+    "round.create": _l("Survey round created"),
+    "round.update": _l("Survey round changed"),
+    "round.delete": _l("Survey round deleted"),
+    "user.create": _l("User created"),
+    "user.accept_invite": _l("Invitation accepted"),
+    "user.set_role": _l("Role changed"),
+    "user.disable": _l("User disabled"),
+    "user.enable": _l("User enabled"),
+    "user.reset_password": _l("Password reset"),
+}
+
+#: The kinds of object an event is about (the model's class name).
+TARGETS: dict[str, Any] = {
+    "Area": _l("Area"),
+    "CommentTag": _l("Comment topic"),
+    "Dialogue": _l("Dialogue"),
+    "DialogueIssue": _l("Issue"),
+    "ImportBatch": _l("Imported file"),
+    "Place": _l("Place"),
+    "Promise": _l("Promise"),
+    "PromiseActivity": _l("Activity"),
+    "QuestionnaireVersion": _l("Questionnaire version"),
+    "Release": _l("Release"),
+    "Response": _l("Answer"),
+    "SurveyRound": _l("Survey round"),
+    "User": _l("User"),
+}
+
+#: The details' keys in words; others are shown with spaces for underscores.
+DETAILS: dict[str, Any] = {
+    "activities": _l("activities"),
+    "added": _l("added"),
+    "answers": _l("answers"),
+    "area": _l("area"),
+    "changes": _l("changes"),
+    "comments": _l("comments"),
+    "cutoff": _l("before"),
+    "date": _l("date"),
+    "day": _l("day"),
+    "email": _l("e-mail"),
+    "erased": _l("erased"),
+    "filename": _l("file"),
+    "format": _l("format"),
+    "from": _l("from"),
+    "held_on": _l("held on"),
+    "hours": _l("hours"),
+    "issues": _l("issues"),
+    "kind": _l("kind"),
+    "name": _l("name"),
+    "note": _l("note"),
+    "period_end": _l("period ends"),
+    "period_start": _l("period starts"),
+    "place": _l("place"),
+    "places": _l("places"),
+    "problem": _l("problem"),
+    "problems": _l("problems"),
+    "role": _l("role"),
+    "rows": _l("rows"),
+    "seed": _l("seed"),
+    "slug": _l("short name"),
+    "synthetic": _l("synthetic"),
+    "tag": _l("topic"),
+    "tags": _l("topics"),
+    "title": _l("title"),
+    "to": _l("to"),
+    "version": _l("version"),
+}
+
+
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+def target_label(kind: str | None, target_id: int | None) -> str:
+    if not kind:
+        return ""
+    name = str(TARGETS.get(kind, kind))
+    return name if target_id is None else f"{name} {target_id}"
+
+
+def value_text(value: Any) -> str:
+    """A detail's value for people: none as a dash, yes/no, lists joined."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{detail_key(k)}: {value_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def detail_key(key: str) -> str:
+    return str(DETAILS.get(key, key.replace("_", " ")))
+
+
+def when_text(at: dt.datetime) -> str:
+    """The time in the app's time zone, on one line: 2026-11-29 14:05."""
+    if at.tzinfo is None:  # SQLite hands back naive times; they were stored as UTC
+        at = at.replace(tzinfo=dt.UTC)
+    zone = ZoneInfo(current_app.config["TRYGGHET_TIMEZONE"])
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 class AuditFilter(FlaskForm):
@@ -32,7 +181,9 @@ def audit():
     actions = list(
         db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     )
-    form.action.choices = [SelectChoice("", _("All"))] + [SelectChoice(a, a) for a in actions]
+    form.action.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(a, action_label(a)) for a in actions
+    ]
     actor = (form.actor.data or "").strip()
     action = form.action.data or ""
     # Bounded, so an absurd page number is just an empty page, never an overflow.
@@ -55,4 +206,9 @@ def audit():
         page=page,
         has_next=page * PAGE_SIZE < total,
         total=total,
+        action_label=action_label,
+        target_label=target_label,
+        value_text=value_text,
+        detail_key=detail_key,
+        when_text=when_text,
     )

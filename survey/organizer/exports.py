@@ -18,6 +18,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from analysis.disclosure import group_too_small
+from analysis.survey import Filters
+
 from .. import clock
 from ..extensions import db
 from ..models import Area
@@ -32,11 +35,12 @@ from ..reports.raw_data import (
     write_dialogues,
     write_responses,
 )
-from ..reports.writers import write_pictures
+from ..reports.writers import report_filename, write_pictures
 from ..services import audit
+from ..services.status import has_demo_data
 from ..web.errors import render_error
 from . import admin_required, bp, menu_item, organizer_required
-from .areas.forms import group_too_small, read_filters
+from .areas.forms import read_filters
 
 menu_item("organizer.exports", _l("Exports"))
 
@@ -144,7 +148,7 @@ def _area_pictures(area: str) -> tuple[list[dict[str, Any]], str]:
     filters, threshold = form.filters(), app.config["TRYGGHET_SUPPRESS_BELOW"]
     with db.engine.connect() as conn:
         pictures = build_pictures(conn, [area], filters, threshold, locale=lang)
-    if group_too_small(filters, pictures[0]["n"], threshold):
+    if group_too_small(filters != Filters(), pictures[0]["n"], threshold):
         # As on the dashboard: a small filtered group gives no figure, not even its count.
         raise FilterError(
             _(
@@ -183,6 +187,6 @@ def area_report(area: str):
     except FilterError as exc:
         return _bad_filter(exc)
     out = io.BytesIO()
-    write_pictures(pictures, "pdf", out, lang)
+    write_pictures(pictures, "pdf", out, lang, demo=has_demo_data(db.session))
     response = Response(out.getvalue(), content_type=CONTENT_TYPES["pdf"])
-    return _download(response, _filename(f"rapport-{area}", "pdf"))
+    return _download(response, report_filename(area, clock.today(), lang))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (  # noqa: F401
+    area_admin,
     audit_log,
     bp,
     erasure,

@@ -1,1 +1,2 @@
-"""Public pages: the residents' survey, the thank-you page, privacy notice and QR posters."""
+"""Public pages: the residents' survey, the thank-you page with the receipt code, erasure by
+that code (/radera), the privacy notice, the accessibility statement and QR posters."""

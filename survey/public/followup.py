@@ -13,21 +13,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, render_template, request, url_for
-from flask_babel import (
-    force_locale,
-    format_date,
-    format_decimal,
-    format_time,
-    get_locale,
-    ngettext,
-)
+from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from analysis.followup import NO_DATA
+from analysis.followup import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from .. import clock, labels
 from ..db import or_404
 from ..extensions import db
+from ..i18n import format_decimal, format_number
+from ..i18n import percent as _percent
 from ..models import Area, Release
 from ..reports.share import HEIGHT, WIDTH, card_etag, render_png
 from ..services.places import current_places
@@ -35,6 +31,7 @@ from ..services.responses import next_round, open_round
 from .followup_services import (
     SHARE_KINDS,
     areas_with_promise_counts,
+    audit_facts,
     chosen_release,
     find_area,
     next_open_dialogue,
@@ -46,18 +43,77 @@ from .views import bp
 SHARE_MAX_AGE = 300
 
 
+#: A promise's result so far, as residents read it: never "unchanged" beside figures that moved.
+RESULTS = {
+    IMPROVED: _l("Confirmed improvement"),
+    UNCHANGED: _l("No confirmed change"),
+    WORSE: _l("Confirmed change for the worse"),
+    NO_DATA: _l("Not enough figures yet"),
+}
+
+
+def result_said(result: dict[str, Any]) -> str:
+    """A promise's result so far in words; "mixed" where its measures moved both ways."""
+    statuses = [indicator.get("status") for indicator in result.get("indicators") or []]
+    if IMPROVED in statuses and WORSE in statuses:  # overall "unchanged", but not unmoved
+        return _("Mixed: some measures confirmed better, some confirmed worse")
+    return str(RESULTS[result["status"]])
+
+
 def percent(share: float) -> str:
-    """A share as residents read it: 0.667 -> '66.7 %' (in the page's language)."""
-    return format_decimal(share * 100, "0.#") + " %"
+    """A share as residents read it: 0.54 -> '54 %' in Swedish, '54%' in English."""
+    return _percent(share)
 
 
 def number(value: float) -> str:
     return format_decimal(value, "0.##")
 
 
-def points(share: float) -> str:
-    """A difference of shares in percentage points, as precise as the shares: 0.1556 -> 15.6."""
-    return format_decimal(share * 100, "0.#")
+def _verdict(status: str) -> str:
+    """How sure a change is, said with its direction: the size is said beside it."""
+    if status == IMPROVED:
+        return _("a confirmed decrease")
+    if status == WORSE:
+        return _("a confirmed increase")
+    return _("no confirmed change")
+
+
+def _share_size(indicator: dict[str, Any]) -> str:
+    before, after = percent(indicator["before"]["share"]), percent(indicator["after"]["share"])
+    if before == after:
+        return _("%(share)s both times", share=before)
+    return _("From %(before)s to %(after)s", before=before, after=after)
+
+
+def _crime_size(ratio: float) -> str:
+    """A rate ratio as residents read it: 0.72 -> '28 % fewer crimes per month'."""
+    difference = percent(abs(1 - ratio))
+    if difference == percent(0):
+        return _("As many crimes per month as before the promise")
+    if ratio < 1:
+        return _("%(percent)s fewer crimes per month than before the promise", percent=difference)
+    return _("%(percent)s more crimes per month than before the promise", percent=difference)
+
+
+def change(indicator: dict[str, Any]) -> dict[str, str]:
+    """An indicator's change in words: its size and how sure it is, with a note on chance."""
+    status = indicator.get("status")
+    if indicator.get("kind") == "crime" and "rate_ratio" in indicator:
+        size = _crime_size(indicator["rate_ratio"])
+        chance = _(
+            "Crime counts go up and down from month to month,"
+            " so a difference this size could be chance."
+        )
+    elif indicator.get("kind") in SHARE_KINDS and "diff" in indicator:
+        size = _share_size(indicator)
+        chance = _(
+            "The difference could be down to chance in who happened to answer,"
+            " so we cannot say that things have changed."
+        )
+    else:
+        return {"sentence": _("Not enough figures to compare before and after."), "note": ""}
+    sentence = _("%(size)s: %(verdict)s.", size=size, verdict=_verdict(str(status)))
+    return {"sentence": sentence, "note": chance if status == UNCHANGED else ""}
 
 
 def _day(iso: str) -> str:
@@ -102,13 +158,14 @@ def answers(cell: dict[str, Any]) -> str:
     return _("about %(num)d answers", num=cell["n"])
 
 
-def fewer_than(threshold: int) -> str:
-    return _("fewer than %(num)d answers", num=threshold)
+def hidden() -> str:
+    """What a hidden cell reads: the release does not say why, and must not (see audit_facts)."""
+    return _("hidden to protect the anonymity of those who answered")
 
 
-def _share_side(cell: dict[str, Any], label: str, threshold: int) -> dict[str, Any]:
+def _share_side(cell: dict[str, Any], label: str) -> dict[str, Any]:
     if cell.get("suppressed"):  # a hidden cell has no count and no share in a release
-        return {"label": label, "value": fewer_than(threshold), "share": None, "n": ""}
+        return {"label": label, "value": "", "share": None, "n": "", "hidden": hidden()}
     value = percent(cell["share"])
     return {"label": label, "value": value, "share": cell["share"], "n": answers(cell)}
 
@@ -117,36 +174,33 @@ def _crime_side(side: dict[str, Any], label: str) -> dict[str, Any]:
     if not side["months"]:
         return {"label": label, "value": _("no figures yet"), "share": None, "n": ""}
     months = ngettext("in %(num)d month", "in %(num)d months", side["months"])
-    return {"label": label, "value": str(side["count"]), "share": None, "n": months, "number": True}
+    value = format_number(side["count"])
+    return {"label": label, "value": value, "share": None, "n": months, "number": True}
 
 
 def _round_name(promise: dict[str, Any], key: str) -> str:
     return (promise.get(key) or {}).get("name") or ""
 
 
-def share_card(
-    result: dict[str, Any], area_name: str, footer: str, threshold: int
-) -> dict[str, Any]:
+def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str, Any]:
     """Everything the share picture of a promise draws, as translated text and figures."""
     promise = result["promise"]
     indicator = _key_indicator(result)
     sides: list[tuple[str, dict[str, Any]]] = []
-    status = _("Result so far: %(status)s", status=labels.STATUSES[result["status"]])
     if indicator is not None and indicator.get("kind") in SHARE_KINDS:
         for side, key in (("before", "baseline_round"), ("after", "followup_round")):
             if indicator.get(side) is not None:
                 word = _("Before") if side == "before" else _("After")
                 label = word + " · " + _round_name(promise, key)
-                sides.append((side, _share_side(indicator[side], label, threshold)))
+                sides.append((side, _share_side(indicator[side], label)))
     elif indicator is not None and indicator.get("kind") == "crime":
         sides = [
             ("before", _crime_side(indicator["before"], _("Before the promise"))),
             ("after", _crime_side(indicator["after"], _("During the promise"))),
         ]
-        if "rate_ratio" in indicator:
-            ratio = _("rate ratio %(ratio)s", ratio=number(indicator["rate_ratio"]))
-            status += " · " + ratio
     label = labels.indicator_name(indicator, _locale()) if indicator is not None else ""
+    # The picture shows one indicator: its change, with its size, not the promise's verdict.
+    status = change(indicator)["sentence"] if indicator is not None else ""
     card = {
         "eyebrow": _("Citizen promise · %(area)s", area=area_name),
         "period": period(promise),
@@ -158,7 +212,8 @@ def share_card(
         "footer": footer,
     }
     figures = "; ".join(
-        f"{s['label']}: {s['value']}" + (f" ({s['n']})" if s["n"] else "") for _side, s in sides
+        f"{s['label']}: {s.get('hidden') or s['value']}" + (f" ({s['n']})" if s["n"] else "")
+        for _side, s in sides
     )
     card["alt"] = ". ".join(part for part in (promise["title"], label, figures, status) if part)
     return card
@@ -203,7 +258,7 @@ def followup_area(slug: str):
         release=release,
         releases=releases_of(db.session, area),
         results=results,
-        cards={r["promise"]["id"]: share_card(r, area.name, footer, threshold) for r in results},
+        cards={r["promise"]["id"]: share_card(r, area.name, footer) for r in results},
         threshold=threshold,
         place_names={place.slug: place.name for place in area.places},
         survey_round=survey_round,
@@ -213,16 +268,17 @@ def followup_area(slug: str):
         image_url=lambda pid: _absolute(
             "public.followup_share", slug=area.slug, promise_id=pid, lang=_locale(), **pinned
         ),
-        statuses=labels.STATUSES,
+        result_said=result_said,
+        change=change,
+        audit=audit_facts(release),
         kinds=labels.ACTIVITY_KINDS,
         dialogue_kinds=labels.DIALOGUE_KINDS,
         percent=percent,
         number=number,
-        points=points,
         period=period,
         day=_day,
         answers=answers,
-        fewer_than=fewer_than,
+        hidden=hidden,
         moment=_moment,
         share_kinds=SHARE_KINDS,
         size=(WIDTH, HEIGHT),
@@ -241,14 +297,11 @@ def _share_locale() -> str:
 def followup_share(slug: str, promise_id: int):
     area = or_404(find_area(db.session, slug))
     release = _release_or_404(area)
-    threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
-    if release is not None:
-        threshold = release.data.get("suppress_below", threshold)
     with force_locale(_share_locale()):
         found = [r for r in release_followups(release) if r["promise"]["id"] == promise_id]
         if not found:
             abort(404)
-        card = share_card(found[0], area.name, _footer(area), threshold)
+        card = share_card(found[0], area.name, _footer(area))
     etag = card_etag(card)
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)

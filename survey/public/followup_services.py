@@ -97,3 +97,24 @@ def next_open_dialogue(session: Session, area_id: int, today: dt.date) -> Dialog
         .order_by(Dialogue.held_on, Dialogue.id)
         .limit(1)
     )
+
+
+def audit_facts(release: Release | None) -> dict[str, Any] | None:
+    """What the release's disclosure audit checked and hid, as counts a resident can read.
+
+    Only counts: which cells were hidden for protection is not said, since a cell hidden so
+    that another cannot be worked out rests on enough answers, and saying so would tell.
+    """
+    if release is None:
+        return None
+    summary = release.audit
+    audit = summary.get("audit") or {}
+    return {
+        "checked": int(audit.get("cells_checked") or 0),
+        # Cells of the picture, then promise figures that would have shown one of them.
+        "added": len(audit.get("hidden_added") or [])
+        + int(audit.get("followup_sides_hidden") or 0),
+        "min_width": float(audit.get("min_width") or 0),
+        "earlier": int(audit.get("earlier_releases") or 0),
+        "held_back": int(summary.get("held_back") or 0),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from flask import request
@@ -12,6 +13,7 @@ from wtforms import Field, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..questionnaire import Item, Questionnaire, text
+from ..services.receipts import normalize_code
 from ..web.fields import (
     INVALID_CHOICE,
     CheckboxGroupField,
@@ -150,6 +152,39 @@ def item_fields(
     }
 
 
+#: A run of at least this many single-choice items with the same options (and no hint or
+#: condition of their own) is shown as a matrix: one row per item under one set of headings.
+MATRIX_MIN_ROWS = 3
+#: ... if they have at most this many options: more do not fit side by side on a phone.
+MATRIX_MAX_OPTIONS = 6
+
+
+def _matrix_row(item: Item) -> bool:
+    return (
+        item.type == "single"
+        and not item.hint
+        and not item.only_if
+        and len(item.options) <= MATRIX_MAX_OPTIONS
+    )
+
+
+def blocks(items: Iterable[Item]) -> list[list[Item]]:
+    """A section's items as shown: runs of like items (a matrix) and single items, in order."""
+    shown: list[list[Item]] = []
+    for item in items:
+        last = shown[-1] if shown else None
+        if last and _matrix_row(item) and _matrix_row(last[0]) and last[0].options == item.options:
+            last.append(item)
+        else:
+            shown.append([item])
+    # A run too short for a matrix is shown item by item.
+    return [
+        block
+        for run in shown
+        for block in ([run] if len(run) >= MATRIX_MIN_ROWS else [[item] for item in run])
+    ]
+
+
 @functools.cache
 def survey_form_class(questionnaire: Questionnaire, locale: str) -> type[SurveyForm]:
     """Build (once per questionnaire version and language) the residents' form class."""
@@ -160,3 +195,26 @@ def survey_form_class(questionnaire: Questionnaire, locale: str) -> type[SurveyF
     )
     fields["questionnaire"] = questionnaire
     return type(f"SurveyFormV{questionnaire.version}", (SurveyForm,), fields)
+
+
+class EraseForm(FlaskForm):
+    """A resident's receipt code, to have the answer it belongs to erased (/radera)."""
+
+    code = StringField(
+        _l("Receipt code"),
+        validators=[InputRequired(_l("Type the receipt code."))],
+        description=_l(
+            "10 letters and digits, like K7QM-4XTP-2B. Case, spaces and dashes do not matter."
+        ),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+    normalized: str
+
+    def validate_code(self, field: StringField) -> None:
+        code = normalize_code(field.data or "")
+        if code is None:
+            raise ValidationError(
+                _l("A receipt code has 10 letters and digits, like K7QM-4XTP-2B.")
+            )
+        self.normalized = code

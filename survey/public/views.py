@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Mapping
+from typing import Any
 
 import segno
 from flask import (
@@ -11,6 +13,8 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,12 +22,15 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..db import or_404
+from ..db import checkpoint, or_404
 from ..extensions import db, limiter
 from ..models import Place
+from ..models import Response as Answer
+from ..services.erasure import erase_answer, find_by_receipt
 from ..services.receipts import format_code, new_code, receipt_hash
 from ..services.responses import (
     areas_with_places,
@@ -35,9 +42,20 @@ from ..services.responses import (
     survey_target,
 )
 from ..web.limits import burst, has_answered, remember_answer
-from .forms import survey_form_class
+from .about import about
+from .forms import EraseForm, blocks, survey_form_class
 
 bp = Blueprint("public", __name__)
+
+
+@bp.context_processor
+def _about() -> dict[str, Any]:
+    return {"about": about()}
+
+
+def _now() -> float:
+    """Seconds since the epoch (tests move it to expire a receipt)."""
+    return time.time()
 
 
 def _place_or_404(slug: str) -> Place:
@@ -50,6 +68,8 @@ def _survey_rate_limit() -> str:
 
 #: The session key that carries a new receipt code from the answer to the thank-you page.
 RECEIPT_KEY = "receipt"
+#: How long the thank-you page (reloaded, or in another language) still shows the code.
+RECEIPT_MINUTES = 30
 #: New codes to try if one is already taken (with 50 random bits, practically never).
 RECEIPT_ATTEMPTS = 3
 
@@ -128,29 +148,63 @@ def survey(slug: str):
         if not form.is_bot:
             code = _store_answer(target.place_id, questionnaire.version, form.answers(), round_id)
             # Through the session, never the URL: a URL ends up in history, logs and referrers.
-            # The signed cookie holds it only until the thank-you page has shown it once.
-            session[RECEIPT_KEY] = {"place": target.slug, "code": code}
+            # The signed cookie holds it for RECEIPT_MINUTES, so a reload or a language
+            # switch of the thank-you page shows it again.
+            session[RECEIPT_KEY] = {"place": target.slug, "code": code, "at": _now()}
         done = redirect(url_for("public.thanks", slug=target.slug), code=303)
         remember_answer(done, target.place_id, round_id)
         return done
     status = 422 if form.errors else 200
     place = _place_or_404(slug)
     return (
-        render_template("public/survey.html", place=place, form=form, questionnaire=questionnaire),
+        render_template(
+            "public/survey.html",
+            place=place,
+            form=form,
+            questionnaire=questionnaire,
+            blocks=blocks,
+        ),
         status,
     )
+
+
+def _receipt_code() -> str | None:
+    """The code of the answer this browser sent in the last RECEIPT_MINUTES, if any."""
+    receipt = session.get(RECEIPT_KEY)
+    if not isinstance(receipt, dict):
+        return None
+    at, code = receipt.get("at"), receipt.get("code")
+    if not isinstance(at, int | float) or not isinstance(code, str):
+        session.pop(RECEIPT_KEY, None)
+        return None
+    if not 0 <= _now() - at <= RECEIPT_MINUTES * 60:
+        session.pop(RECEIPT_KEY, None)  # expired: the cookie forgets it too
+        return None
+    return code
+
+
+def _receipt_place() -> str | None:
+    receipt = session.get(RECEIPT_KEY)
+    return receipt.get("place") if isinstance(receipt, dict) else None
 
 
 @bp.get("/s/<slug>/tack")
 def thanks(slug: str):
     place = _place_or_404(slug)
-    receipt = session.pop(RECEIPT_KEY, None)
-    code = receipt.get("code") if isinstance(receipt, dict) else None
-    shown = format_code(code) if code and receipt.get("place") == place.slug else None
+    code = _receipt_code()
+    shown = format_code(code) if code and _receipt_place() == place.slug else None
+    # Without a fresh code, the page says "saved" only if this browser's signed cookie says
+    # it answered about this place in the current round.
+    target = survey_target(db.session, slug, clock.today())
+    answered = shown is not None or bool(
+        target and target.round_id is not None and has_answered(target.place_id, target.round_id)
+    )
     page = render_template(
         "public/thanks.html",
         place=place,
         receipt=shown,
+        answered=answered,
+        receipt_minutes=RECEIPT_MINUTES,
         suppress_below=current_app.config["TRYGGHET_SUPPRESS_BELOW"],
     )
     if shown is None:
@@ -161,7 +215,81 @@ def thanks(slug: str):
 
 @bp.get("/integritet")
 def privacy():
-    return render_template("public/privacy.html")
+    return render_template("public/privacy.html", receipt_minutes=RECEIPT_MINUTES)
+
+
+@bp.get("/tillganglighet")
+def accessibility():
+    return render_template("public/accessibility.html")
+
+
+# -- erasure by the resident ---------------------------------------------------------------
+
+#: Codes that match no answer, per client, before /radera answers 429: typos are fine,
+#: guessing is not (the two steps share the count).
+ERASE_MISS_LIMIT = "10 per hour"
+#: A page that holds a receipt code, even in a form field, is not kept in any cache.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _missed(_response: object) -> bool:
+    return bool(g.get("receipt_missed"))
+
+
+erase_miss_limit = limiter.shared_limit(
+    ERASE_MISS_LIMIT, scope="receipt-erase", methods=["POST"], deduct_when=_missed
+)
+erase_post_limit = limiter.shared_limit(
+    _survey_rate_limit, scope="receipt-erase-posts", methods=["POST"]
+)
+
+
+def _find(form: EraseForm) -> Answer | None:
+    """The answer the valid form's code belongs to; one clear field error if none."""
+    found = find_by_receipt(db.session, form.normalized)
+    if found is None:
+        g.receipt_missed = True
+        form.code.errors.append(
+            _(
+                "No answer has this receipt code. Check it for typing errors; an answer"
+                " that has already been deleted cannot be found either."
+            )
+        )
+    return found
+
+
+def _erase_page(form: EraseForm, template: str = "public/erase.html"):
+    status = 422 if form.errors else 200
+    return render_template(template, form=form), status, NO_STORE
+
+
+@bp.route("/radera", methods=["GET", "POST"])
+@erase_post_limit
+@erase_miss_limit
+def erase():
+    form = EraseForm()
+    if request.method == "GET" and (code := _receipt_code()):
+        form.code.data = format_code(code)  # the answer just sent, still in the session
+    if form.validate_on_submit() and _find(form) is not None:
+        return _erase_page(form, "public/erase_confirm.html")
+    return _erase_page(form)
+
+
+@bp.post("/radera/bekrafta")
+@erase_post_limit
+@erase_miss_limit
+def erase_confirm():
+    form = EraseForm()
+    # The code again, not the answer's id: only whoever holds the code can have it erased.
+    if not form.validate_on_submit() or (found := _find(form)) is None:
+        return _erase_page(form)
+    erase_answer(db.session, found, by_resident=True)
+    db.session.commit()
+    checkpoint(db.engine)  # the erased text leaves the -wal file too
+    if _receipt_code() == form.normalized:
+        session.pop(RECEIPT_KEY, None)
+    flash(_("Your answer is deleted for good."), "success")
+    return redirect(url_for("public.erase"), code=303)
 
 
 def survey_url(place: Place) -> str:

@@ -11,10 +11,10 @@ import textwrap
 from typing import Any
 
 import matplotlib
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from .. import labels
+from .. import i18n, labels
 from .figures import TIMES
 
 matplotlib.use("Agg")
@@ -24,8 +24,15 @@ matplotlib.rcParams.update({"text.parse_math": False, "text.usetex": False})
 from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
 
+NBSP = "\u00a0"
 #: Gray shades and hatches, so the chart reads the same printed in black and white.
 STYLES = [("#d9d9d9", ""), ("#a6a6a6", "//"), ("#595959", ""), ("#1a1a1a", "..")]
+
+
+def _named(name: str, n: int) -> str:
+    """A bar's label with the number of answers: "Alvik (120 svar)", "Alvik (120 answers)"."""
+    answers = ngettext("%(num)d answer", "%(num)d answers", n)
+    return f"{name} ({answers.replace(' ', NBSP)})"  # never wrapped inside the brackets
 
 
 def _too_few(axes: Axes, y: float) -> None:
@@ -87,7 +94,7 @@ def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
         )
     for i in set(range(len(places))) - drawn:
         _too_few(axes, i)
-    axes.set_yticks(range(len(places)), [f"{p['name']} (n={p['n']})" for p in places])
+    axes.set_yticks(range(len(places)), [_named(p["name"], p["n"]) for p in places])
     axes.invert_yaxis()
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="lower right", fontsize=8, frameon=True)
@@ -116,11 +123,11 @@ def alt_text(picture: dict[str, Any], locale: str = "sv") -> str:
             return _("Too few answers to show any place.")
         share, name, time, n = best
         return _(
-            "Highest share feeling unsafe: %(place)s, %(time)s, %(share)s %% (n = %(n)d).",
+            "Highest share feeling unsafe: %(place)s, %(time)s, %(share)s (%(answers)s).",
             place=name,
             time=labels.TIMES[time],
-            share=round(share * 100),
-            n=n,
+            share=i18n.percent(share),
+            answers=ngettext("%(num)d answer", "%(num)d answers", n),
         )
 
 
@@ -136,10 +143,10 @@ def problem_shares(rows: list[dict[str, Any]], locale: str = "sv", fmt: str = "s
 
 
 def _problem_shares(rows: list[dict[str, Any]], fmt: str) -> bytes:
-    names = [textwrap.fill(f"{r['label']} (n={r['n']})", 26) for r in rows]
+    names = [textwrap.fill(_named(r["label"], r["n"]), 30) for r in rows]
     lines = sum(name.count("\n") + 1 for name in names)
     height = max(2.2, 0.9 + 0.2 * lines + 0.12 * len(rows))
-    figure = Figure(figsize=(6.4, height), dpi=100)
+    figure = Figure(figsize=(6.8, height), dpi=100)
     axes = figure.add_subplot()
     colour, hatch = STYLES[1]
     shown = [(i, r) for i, r in enumerate(rows) if not r["suppressed"]]
@@ -166,7 +173,7 @@ def _problem_shares(rows: list[dict[str, Any]], fmt: str) -> bytes:
             axes.text(
                 min(row["ci"][1] * 100 + 1.5, 88),
                 i,
-                f"{row['share'] * 100:.0f} %",
+                i18n.percent(row["share"]),
                 va="center",
                 fontsize=8,
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from analysis.collation import swedish_key
 from analysis.tables import TIMES
 
 __all__ = ["HEAT_BOUNDS", "TIMES", "heat_level", "place_ranking", "problem_rows", "worst_time"]
@@ -51,7 +52,7 @@ def place_ranking(picture: dict[str, Any]) -> list[dict[str, Any]]:
             index is None,
             index if index is not None else 0,
             -(worst[1]["unsafe_share"] if worst else -1),
-            place["name"],
+            swedish_key(place["name"]),
         )
 
     return [{**place, "worst": worst_time(place)} for place in sorted(picture["places"], key=key)]

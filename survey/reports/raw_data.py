@@ -14,7 +14,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Dialogue, DialogueIssue, Place, Response
+from ..models import Dialogue, DialogueIssue, Place, Response, SurveyRound
 from ..questionnaire import builtin
 from .files import csv_chunks, xlsx_sheet, xlsx_workbook
 
@@ -23,7 +23,16 @@ FORMATS = ("csv", "json", "xlsx")
 
 #: Columns the export adds around the item codes; the import accepts them back.
 LEADING = ["submitted_on", "place"]
-TRAILING = ["questionnaire_version", "source", "round"]
+#: ``round`` is the round's id; its name and dates let another database match it (an id
+#: from one database means nothing in another).
+TRAILING = [
+    "questionnaire_version",
+    "source",
+    "round",
+    "round_name",
+    "round_opens_on",
+    "round_closes_on",
+]
 
 
 def response_columns() -> list[str]:
@@ -42,8 +51,12 @@ def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str
             Response.questionnaire_version,
             Response.source,
             Response.round_id,
+            SurveyRound.name,
+            SurveyRound.opens_on,
+            SurveyRound.closes_on,
         )
         .join(Place, Place.id == Response.place_id)
+        .outerjoin(SurveyRound, SurveyRound.id == Response.round_id)
         # By day, then at random: ids are given in order, so sorting by them (or leaving the
         # database's order) would let a reader line the rows up with who answered when.
         .order_by(Response.submitted_on, func.random())
@@ -52,7 +65,9 @@ def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str
     names = response_columns()
     for row in session.execute(stmt):
         record = dict(zip(names, row, strict=True))
-        record["submitted_on"] = record["submitted_on"].isoformat()
+        for day in ("submitted_on", "round_opens_on", "round_closes_on"):
+            if record[day] is not None:
+                record[day] = record[day].isoformat()
         yield record
 
 

@@ -27,7 +27,7 @@ WIDTH, HEIGHT, DPI = 1200, 630, 100
 INK, MUTED, LINE, SOFT = "#1b1f24", "#4a5560", "#b9c2cb", "#f2f5f8"
 #: Before light with hatching, after dark: the two bars differ in print without colour.
 BAR_STYLES = {"before": ("#bfbfbf", "///"), "after": ("#1b1f24", "")}
-DRAWING_VERSION = 3  # bump when the layout changes, so cached pictures are replaced
+DRAWING_VERSION = 4  # bump when the layout changes, so cached pictures are replaced
 
 
 def card_etag(card: dict[str, Any]) -> str:
@@ -65,7 +65,8 @@ def _fit(figure: Figure, artist: Any, text: str, lines: int, max_px: float, smal
 def _bar(figure: Figure, y: float, side: dict[str, Any], style: str) -> None:
     """One row: its label, a bar for a shown share, and the figure with its n."""
     figure.text(0.06, y + 0.035, side["label"], fontsize=19, color=MUTED, va="bottom")
-    left, width, height = 0.06, 0.58, 0.075
+    # The scale leaves room on its right for "100 %" and "about 130 answers" side by side.
+    left, width, height = 0.06, 0.52, 0.075
     share = side.get("share")
     if not side.get("number"):  # a share's scale; an empty one where too few answered
         figure.add_artist(
@@ -79,8 +80,12 @@ def _bar(figure: Figure, y: float, side: dict[str, Any], style: str) -> None:
                       transform=figure.transFigure, facecolor=colour, edgecolor=INK,
                       hatch=hatch, linewidth=1.2)
         )  # fmt: skip
+    if side.get("hidden"):  # said inside the empty scale: why there is no figure
+        note = figure.text(left + 0.015, y - height / 2, "", fontsize=20, fontstyle="italic",
+                           color=INK, va="center")  # fmt: skip
+        _fit(figure, note, side["hidden"], 1, (width - 0.03) * WIDTH, 14)
     shown = share is not None or side.get("number", False)
-    figure.text(0.67, y - height / 2, side["value"], fontsize=34 if shown else 22,
+    figure.text(0.61, y - height / 2, side["value"], fontsize=34 if shown else 22,
                 fontweight="bold", fontstyle="normal" if shown else "italic", color=INK,
                 va="center")  # fmt: skip
     figure.text(0.94, y - height / 2, side["n"], fontsize=20, color=MUTED, va="center",
@@ -111,8 +116,10 @@ def render_png(card: dict[str, Any]) -> bytes:
     if not sides:
         empty = figure.text(0.06, 0.40, "", fontsize=28, color=MUTED, va="center")
         _fit(figure, empty, card["empty"], 2, full, 20)
-    status = figure.text(0.06, 0.06, "", fontsize=22, fontweight="bold", color=INK)
-    _fit(figure, status, card["status"], 1, full, 14)
+    # The change with its size, in up to two lines below the bars.
+    status = figure.text(0.06, 0.04, "", fontsize=22, fontweight="bold", color=INK, va="bottom",
+                         linespacing=1.1)  # fmt: skip
+    _fit(figure, status, card["status"], 2, full, 16)
     out = io.BytesIO()
     # No bbox_inches: the saved size is exactly the figure's, 1200 x 630.
     figure.savefig(

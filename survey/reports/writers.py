@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import IO, Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from .files import write_csv, write_xlsx
 from .html import render_html
 from .pdf import write_pdf
 
 
-def write_pictures(pictures: list[dict[str, Any]], fmt: str, stream: IO[Any], locale: str) -> None:
-    """JSON: one object for one area, a list for several; the rest as their writers say."""
+def write_pictures(
+    pictures: list[dict[str, Any]], fmt: str, stream: IO[Any], locale: str, demo: bool = False
+) -> None:
+    """JSON: one object for one area, a list for several; the rest as their writers say.
+
+    ``demo``: the data are the demo's, and the PDF says so on every page."""
     if fmt == "json":
         data: Any = pictures[0] if len(pictures) == 1 else pictures
         stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -22,6 +30,14 @@ def write_pictures(pictures: list[dict[str, Any]], fmt: str, stream: IO[Any], lo
     elif fmt == "html":
         stream.write(render_html(pictures, locale))
     elif fmt == "pdf":
-        write_pdf(pictures, stream, locale)
+        write_pdf(pictures, stream, locale, demo)
     else:
         raise ValueError(f"unknown format {fmt!r}")
+
+
+def report_filename(area: str, day: dt.date, locale: str) -> str:
+    """The PDF report's file name in its language: trygghet-rapport-bromma-2026-11-29.pdf."""
+    with force_locale(locale):
+        # Translators: a word in a file name: lower case, no spaces.
+        stem = _("report")
+    return f"trygghet-{stem}-{area}-{day.isoformat()}.pdf"

@@ -1,4 +1,4 @@
-"""Account services: create, authenticate, invite, change role, disable. Callers commit."""
+"""Account services: create, authenticate, invite, reset, change role, disable. Callers commit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import secrets
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +20,7 @@ from . import audit
 
 MIN_PASSWORD_LENGTH = 10
 INVITE_VALID_FOR = dt.timedelta(days=7)
+RESET_VALID_FOR = dt.timedelta(minutes=60)
 
 
 def _hash_method() -> str:
@@ -145,3 +147,64 @@ def accept_invite(session: Session, user: User, password: str) -> None:
     user.invite_token_hash = None
     user.invite_expires_at = None
     audit.record(session, "user.accept_invite", user, actor=user)
+
+
+class _ResetSigner(TimestampSigner):
+    def get_timestamp(self) -> int:
+        # The accounts' clock (utcnow), which the tests move forward.
+        return int(utcnow().timestamp())
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="trygghet-password-reset", signer=_ResetSigner
+    )
+
+
+def _password_fingerprint(user: User | None) -> str:
+    # Changes with every new password (a new salt) and every end of sessions, so a link
+    # works once and not after the password was changed some other way.
+    state = f"{user.password_hash or ''}|{user.session_version or 0}" if user else "none"
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
+def reset_token(user: User) -> str:
+    """A signed one-time token to choose a new password, valid for RESET_VALID_FOR."""
+    return _reset_serializer().dumps([user.id, _password_fingerprint(user)])
+
+
+def request_reset(session: Session, email: str) -> tuple[User | None, str]:
+    """The active account with this e-mail (or None) and a reset token for it.
+
+    Without such an account the token is one that matches no one, made the same way, so
+    that both cases cost the same.
+    """
+    user = find_user(session, email[:254])
+    if user is None or not user.active:
+        return None, _reset_serializer().dumps([0, _password_fingerprint(None)])
+    return user, reset_token(user)
+
+
+def find_by_reset_token(session: Session, token: str) -> User | None:
+    """The active user whose unexpired, unused reset token this is, or None."""
+    try:
+        user_id, fingerprint = _reset_serializer().loads(
+            token, max_age=int(RESET_VALID_FOR.total_seconds())
+        )
+    except (BadData, TypeError, ValueError):
+        return None
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active:
+        return None
+    expected = _password_fingerprint(user)
+    return user if secrets.compare_digest(str(fingerprint), expected) else None
+
+
+def reset_password(session: Session, user: User, password: str) -> None:
+    """Set the password chosen through a reset link; end the user's other sessions."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    # Whoever reads the mailbox could also have used a pending invitation.
+    user.invite_token_hash = None
+    user.invite_expires_at = None
+    audit.record(session, "user.reset_password", user, actor=user)

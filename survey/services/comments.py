@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -234,6 +237,27 @@ def commented_response(session: Session, response_id: int) -> Response | None:
         .where(Response.id == response_id, *_conditions(session, CommentFilters()))
         .options(joinedload(Response.place), selectinload(Response.tags))
     )
+
+
+#: A comment's address on the pages (anchors, form names, form targets).
+REF = re.compile(r"[0-9a-f]{20}")
+
+
+def comment_ref(secret: str, response_id: int) -> str:
+    """A comment's address: a keyed hash of its answer's id, so it carries no order."""
+    digest = hmac.new(secret.encode(), b"comment:%d" % response_id, hashlib.sha256)
+    return digest.hexdigest()[:20]
+
+
+def comment_by_ref(session: Session, secret: str, ref: str) -> Response | None:
+    """The commented answer at this address, or None; scans the commented answers' ids."""
+    if not REF.fullmatch(ref):
+        return None
+    ids = session.scalars(select(Response.id).where(Response.comment.is_not(None)))
+    for response_id in ids:
+        if hmac.compare_digest(comment_ref(secret, response_id), ref):
+            return commented_response(session, response_id)
+    return None
 
 
 def add_tag(session: Session, response: Response, tag: str) -> bool:

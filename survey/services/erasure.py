@@ -25,17 +25,26 @@ def find_by_receipt(session: Session, code: str) -> Response | None:
     )
 
 
-def erase_answer(session: Session, response: Response) -> None:
+#: The audit trail's actor when residents erase their own answer: no person, no address.
+RESIDENT_ACTOR = "resident"
+
+
+def erase_answer(session: Session, response: Response, by_resident: bool = False) -> None:
     """Delete an answer with its topic tags, record it in the audit trail, and flush.
 
     The audit event names only the place: not the code (it would let the log find the
-    answer's trace again), not the answer's id, date or content.
+    answer's trace again), not the answer's id, date or content. When the resident erases
+    it (``by_resident``, on the public page) the event names no user either, even if an
+    organizer happens to be logged in in the same browser.
     """
     place = response.place
     forget_tags(session, [response.id])
     session.delete(response)
     session.flush()
-    audit.record(session, "response.erase", place, {"erased": 1, "place": place.slug})
+    event = audit.record(session, "response.erase", place, {"erased": 1, "place": place.slug})
+    if by_resident:
+        event.user_id = None
+        event.actor = RESIDENT_ACTOR
 
 
 #: Audit events that name a comment's topic tag.

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.collation import swedish_sorted
+
 from ..models import Area, Place
 from . import audit
 
@@ -30,14 +32,9 @@ def slug_problem(slug: str) -> str | None:
 
 
 def current_places(session: Session, area_id: int) -> list[Place]:
-    """The area's places that are not retired (they take answers), in name order."""
-    return list(
-        session.scalars(
-            select(Place)
-            .where(Place.area_id == area_id, Place.retired.is_(False))
-            .order_by(Place.name)
-        )
-    )
+    """The area's places that are not retired (they take answers), in Swedish name order."""
+    found = session.scalars(select(Place).where(Place.area_id == area_id, Place.retired.is_(False)))
+    return swedish_sorted(found, lambda place: place.name)
 
 
 def add_place(session: Session, area: Area, slug: str, name: str) -> Place:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from analysis.collation import swedish_key
 from analysis.followup import followup
 
 from ..models import Area, Place, Promise, PromiseActivity, SurveyRound
@@ -88,7 +89,7 @@ def _apply(session: Session, promise: Promise, values: dict[str, Any]) -> None:
     places: Iterable[Place] = (
         session.scalars(select(Place).where(Place.id.in_(place_ids))) if place_ids else []
     )
-    promise.places = sorted(places, key=lambda p: p.name)
+    promise.places = sorted(places, key=lambda p: swedish_key(p.name))
 
 
 def create_promise(session: Session, values: dict[str, Any]) -> Promise:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.survey import Filters
 
-from ..models import Area, Release, SurveyRound, User
+from ..models import Area, Place, Release, Response, SurveyRound, User
 from ..reports import pictures
 from ..reports.public_form import hold_back, public_form
 from . import audit
@@ -76,10 +76,21 @@ def find_area(session: Session, slug: str) -> Area:
 def choose_round(
     session: Session, area: Area, round_id: int | None, today: dt.date
 ) -> SurveyRound | None:
-    """The round asked for (which must cover the area), else the newest opened one, else None."""
+    """The round asked for (which must cover the area), else the newest opened one with answers
+    from the area (an empty round just opened would publish only hidden cells), else the newest
+    opened one, else None."""
     rounds = area_rounds(session, area)
     if round_id is None:
-        return next((r for r in rounds if r.opens_on <= today), None)
+        opened = [r for r in rounds if r.opens_on <= today]
+        answered = set(
+            session.scalars(
+                select(Response.round_id)
+                .join(Place, Place.id == Response.place_id)
+                .where(Place.area_id == area.id, Response.round_id.in_([r.id for r in opened]))
+                .distinct()
+            )
+        )
+        return next((r for r in opened if r.id in answered), opened[0] if opened else None)
     for survey_round in rounds:
         if survey_round.id == round_id:
             return survey_round
@@ -197,6 +208,43 @@ def publish(
     )
     session.flush()
     return release
+
+
+def publish_closed_rounds(
+    session: Session, threshold: int, today: dt.date, *, user: User | None = None
+) -> list[Release]:
+    """Publish the final release of every round that has closed and has none yet; flush.
+
+    A round's final release is one made after its last day, so it holds every answer of the
+    round. Meant for a daily timer (``trygghet publish --closed-rounds``): running it again
+    the same day, or the next, publishes nothing more.
+    """
+    closed = session.scalars(
+        select(SurveyRound)
+        .where(SurveyRound.closes_on.is_not(None), SurveyRound.closes_on < today)
+        .options(selectinload(SurveyRound.areas))
+        .order_by(SurveyRound.closes_on, SurveyRound.id)
+    )
+    made = []
+    for survey_round in closed:
+        if survey_round.closes_on is None:  # excluded by the query; narrows the type
+            continue
+        after_close = dt.datetime.combine(
+            survey_round.closes_on + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
+        )
+        for area in survey_round.areas:
+            final = session.scalar(
+                select(Release.id).where(
+                    Release.area_id == area.id,
+                    Release.round_key == survey_round.id,
+                    Release.data_cutoff >= after_close,
+                )
+            )
+            if final is None:
+                made.append(
+                    publish(session, area.slug, survey_round.id, threshold, today, user=user)
+                )
+    return made
 
 
 def count_releases(session: Session, area: Area) -> int:

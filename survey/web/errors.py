@@ -57,6 +57,14 @@ LOGIN_THROTTLED = (
     _l("There have been too many failed login attempts. Wait 15 minutes and try again."),
 )
 
+RESET_THROTTLED = (
+    _l("Too many requests for a new password"),
+    _l(
+        "There have been many requests for a new password from here or for this address. "
+        "Wait an hour and try again, or ask an admin for help."
+    ),
+)
+
 CSRF_MESSAGE = (
     _l("The form has expired"),
     _l(
@@ -119,6 +127,8 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Retry-After", "60")
             if request.path.startswith("/organizer/login"):
                 message = LOGIN_THROTTLED
+            elif request.path.startswith("/organizer/forgot-password"):
+                message = RESET_THROTTLED
         return render_error(exc.code, message, headers)
 
     # OperationalError: the server cannot be reached or is gone, a connect timeout, SQLite's

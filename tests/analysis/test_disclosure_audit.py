@@ -135,14 +135,14 @@ def test_the_warm_models_agree_with_linprog(monkeypatch):
         release = copy.deepcopy(second)
         summary = audit_release(release, [first], threshold=10)
         # Where a share's interval comes from points found on the way (not exact), which
-        # points depends on the solver, and so which of two alike cells reads narrowest; the
-        # bounds and what is hidden do not.
+        # points depends on the solver, and so which of two alike cells reads narrowest (and
+        # whether its share is exact); the bounds and what is hidden do not.
         narrowest = summary.pop("narrowest")
-        if not narrowest["share_exact"]:
-            narrowest = {"share_exact": False}
         summary.pop("seconds")
         results.append((release, summary, narrowest))
-    assert results[0] == results[1]
+    assert results[0][:2] == results[1][:2]
+    if all(r[2]["share_exact"] for r in results):
+        assert results[0][2] == results[1][2]
     assert results[0][1]["hidden_added"]
 
 

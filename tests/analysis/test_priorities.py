@@ -67,8 +67,8 @@ def test_the_example_sentence_and_components():
     top = rows[0]
     assert (top["place"], top["problem"], top["time"]) == ("brommaplan", "alcohol", "evening")
     assert top["explanation"] == (
-        "Brommaplan på kvällen: 42 % känner sig otrygga (n = 118), alkohol är ett stort "
-        "problem för 55 %, och frågan togs upp i 4 dialoger."
+        "Brommaplan på kvällen: 42\xa0% känner sig otrygga (118 svar), 55\xa0% ser alkohol "
+        "som ett stort problem, och frågan togs upp i 4 dialoger."
     )
     expected_survey = (shrink(110, 0.55, 0.20) + shrink(118, 0.42, 0.30)) / 2
     assert top["components"] == {
@@ -89,8 +89,8 @@ def test_english_explanation():
         locale="en",
     )
     assert row(rows, "brommaplan")["explanation"] == (
-        "Brommaplan in the evening: 42 % feel unsafe (n = 118), alcohol is a big problem for "
-        "55 %, and it was raised in 1 dialogue."
+        "Brommaplan in the evening: 42% feel unsafe (118 answers), 55% see alcohol as a big "
+        "problem, and it was raised in 1 dialogue."
     )
 
 
@@ -135,7 +135,7 @@ def test_suppressed_figures_never_change_the_sentence(n, leaked, dialogues):
     without = rank_priorities(survey(plain), {"mentions": mentions}, [])
     assert with_leak == without
     for r in with_leak:
-        assert f"n = {n}" not in r["explanation"]
+        assert f"({n} svar)" not in r["explanation"]
         assert "%" not in r["explanation"]
 
 

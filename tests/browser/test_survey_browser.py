@@ -31,8 +31,9 @@ def test_swedish_resident_answers_on_a_phone_without_javascript(
             ("Hur trygg känner du dig här på natten", "Jag undviker platsen då av oro"),
         ],
     )
-    page.get_by_role("group", name="Narkotikaförsäljning").get_by_text(
-        "Mycket stora problem"
+    # The problems are a matrix: each row a group, each radio named by its answer.
+    page.get_by_role("group", name="Narkotikaförsäljning").get_by_role(
+        "radio", name="Mycket stora problem"
     ).click()
     priorities = page.get_by_role("group", name="Vad tycker du att polisen ska prioritera här?")
     priorities.get_by_text("Synas mer på platsen").click()

@@ -106,3 +106,15 @@ def test_a_database_without_tables_says_to_run_db_init(runner, tmp_path):
     )
     assert result.exit_code == 1
     assert "run 'trygghet db init' first" in result.output
+
+
+def test_an_empty_database_file_says_to_run_db_init(runner, tmp_path):
+    from survey.cli import main
+
+    (tmp_path / "empty.db").write_bytes(b"")  # exists, but has no tables
+    result = runner.invoke(
+        main, ["user", "list"], env={"DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"}
+    )
+    assert result.exit_code == 1
+    assert "the database is not set up yet: run 'trygghet db init' first" in result.output
+    assert "Traceback" not in result.output

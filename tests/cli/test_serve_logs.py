@@ -35,9 +35,17 @@ def test_a_malformed_request_leaves_no_address_in_the_log(server):
     for payload in (b"BOGUS\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"GET /\x00 HTTP/1.1\r\n\r\n"):
         assert _malformed(server.port, payload).startswith(b"HTTP/1.1 400")
     time.sleep(0.5)  # let the workers' log lines reach the file
-    log = server.log.read_text(errors="replace")
+    data, log = server.log.read_text(errors="replace").split("\n", 1)
+    assert data.startswith("Data: ")  # where the data lives (the database server's address)
     assert "Invalid request from ip=[address]" in log  # the attack reached the log line
     assert "127.0.0.1" not in log.replace(f"Listening at: http://127.0.0.1:{server.port}", "")
+
+
+def test_serve_says_where_the_data_lives_before_it_starts(server, tmp_path):
+    first = server.log.read_text(errors="replace").splitlines()[0]
+    assert first.startswith(f"Data: {tmp_path / 'instance'}; database ")
+    assert "database sqlite:///" in first or "database postgresql" in first
+    assert ":***@" in first or "@" not in first  # never a password
 
 
 def test_the_serve_options_use_the_private_logger():

@@ -10,14 +10,24 @@ import datetime as dt
 from typing import Any
 
 from survey.extensions import db
-from survey.models import QuestionnaireVersion
+from survey.models import ImportBatch, QuestionnaireVersion
+from survey.models.places import AreaAlias
+from survey.services.comments import comment_ref
 from tests.common import factories
+from tests.common.apps import SECRET_KEY
 
 STAFF = {"admin", "organizer"}
 ADMIN = {"admin"}
 
 #: Routes anyone may open: logging in and out, accepting an invitation.
-PUBLIC = {"organizer.login", "organizer.logout", "organizer.invitation"}
+PUBLIC = {
+    "organizer.login",
+    "organizer.logout",
+    "organizer.invitation",
+    "organizer.forgot_password",
+    "organizer.reset_sent",
+    "organizer.password_reset",
+}
 
 #: endpoint: (method, URL arguments from the sample objects, roles allowed)
 ROUTES = {
@@ -62,10 +72,27 @@ ROUTES = {
     ),
     # -- paper answers and imports --
     "organizer.paper": ("GET", {}, STAFF),
+    "organizer.paper_answers": ("GET", {}, STAFF),
+    "organizer.paper_answer_edit": ("GET", {"response_id": "paper_response_id"}, STAFF),
+    "organizer.paper_answer_delete": ("POST", {"response_id": "paper_response_id"}, STAFF),
+    "organizer.import_batches": ("GET", {}, STAFF),
+    # -- areas and the names feeds use for them (admin) --
+    "organizer.area_names": ("GET", {}, ADMIN),
+    "organizer.area_names_add": ("POST", {}, ADMIN),
+    "organizer.area_names_edit": ("GET", {"area_id": "area_id"}, ADMIN),
+    "organizer.area_names_rename": ("POST", {"area_id": "area_id"}, ADMIN),
+    "organizer.area_names_district": ("POST", {"area_id": "area_id"}, ADMIN),
+    "organizer.area_names_alias": ("POST", {"area_id": "area_id"}, ADMIN),
+    "organizer.area_names_unalias": (
+        "POST",
+        {"area_id": "area_id", "alias_id": "alias_id"},
+        ADMIN,
+    ),
+    "organizer.import_batch_undo": ("POST", {"batch_id": "batch_id"}, ADMIN),
     # -- comments --
     "organizer.comments": ("GET", {}, STAFF),
-    "organizer.add_comment_tag": ("POST", {"response_id": "response_id"}, ADMIN),
-    "organizer.remove_comment_tag": ("POST", {"response_id": "response_id", "tag": "tag"}, ADMIN),
+    "organizer.add_comment_tag": ("POST", {"ref": "comment_ref"}, ADMIN),
+    "organizer.remove_comment_tag": ("POST", {"ref": "comment_ref", "tag": "tag"}, ADMIN),
     # -- promises --
     "organizer.promises": ("GET", {}, STAFF),
     "organizer.promise_new": ("GET", {}, STAFF),
@@ -121,13 +148,30 @@ def sample_objects(organizer_id: int) -> dict[str, Any]:
         text="Mer närvaro på kvällarna.",
         activities=[factories.activity("presence_patrol", dt.date(2026, 2, 1))],
     )
-    db.session.add(draft)
+    batch = ImportBatch(
+        kind="paper",
+        checksum="paper:sample",
+        filename="",
+        rows=1,
+        imported_by="organizer@trygghet.test",
+    )
+    alias = AreaAlias(area=place.area, name="Ulvsunda", key="ulvsunda")
+    db.session.add_all([draft, batch, alias])
+    db.session.flush()
+    paper = factories.answer(
+        place, source="paper", import_batch_id=batch.id, key_number=1, round_id=survey_round.id
+    )
     db.session.commit()
     return {
         "place": place.slug,
         "place_id": place.id,
         "round_id": survey_round.id,
         "response_id": response.id,
+        "comment_ref": comment_ref(SECRET_KEY, response.id),
+        "paper_response_id": paper.id,
+        "batch_id": batch.id,
+        "area_id": place.area_id,
+        "alias_id": alias.id,
         "dialogue_id": dialogue.id,
         "issue_id": dialogue.issues[0].id,
         "version": draft.version,

@@ -269,7 +269,10 @@ def test_a_police_event_list_is_counted_per_month_type_and_area(app, cli, tmp_pa
     path = write(tmp_path, json.dumps(EVENTS, ensure_ascii=False, indent=1), "handelser.json")
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"imported 5 monthly counts (2 months, 3 areas) from {path}\n"
+    assert result.stdout == (
+        "imported 7 events (7 new, 0 updated, 0 outside every area);"
+        f" 5 monthly counts (2 months, 3 areas) from {path}\n"
+    )
     assert stored(app) == [
         ("bromma", None, "2025-09", "Misshandel", 2, "events"),
         ("bromma", None, "2025-09", "Stöld", 1, "events"),
@@ -302,20 +305,20 @@ def test_reimporting_events_replaces_them_and_leaves_the_csv_counts(app, cli, tm
     ]
 
 
-def test_unknown_locations_name_their_event_ids(app, cli, tmp_path):
+def test_events_outside_every_area_are_skipped_and_summarised(app, cli, tmp_path):
     events = [event(1, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma")]
     events += [event(100 + i, "2025-09-02 10:00:00 +02:00", "Rån", "Solna") for i in range(23)]
     events += [event(7, "2025-09-03 10:00:00 +02:00", "Rån", "Stockholms län")]
-    result = import_file(cli, write(tmp_path, json.dumps(events), "e.json"))
-    ids = ", ".join(str(100 + i) for i in range(20))
-    assert_refused(
-        app,
-        result,
-        f"event 2 (id 100): unknown location 'Solna', not an area ({AREAS}); 23 events name it,"
-        f" ids {ids} and 3 more",
-        f"event 25 (id 7): unknown location 'Stockholms län', not an area ({AREAS});"
-        " 1 event name it, ids 7",
-    )
+    path = write(tmp_path, json.dumps(events), "e.json")
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "imported 25 events (1 new, 0 updated, 24 outside every area);"
+        f" 1 monthly count (1 month, 1 area) from {path}",
+        "skipped 24 events outside every area (by municipality): Solna 23, Stockholms län 1",
+    ]
+    assert stored(app) == [("bromma", None, "2025-09", "Rån", 1, "events")]
+    assert audit_events(app)[0].details["skipped"] == 24
 
 
 def test_bad_events_are_each_named_by_position_and_id(app, cli, tmp_path):

@@ -202,7 +202,8 @@ BAD_FILES = {
     "unknown column": (
         "submitted_on,place,relation,colour\n2025-03-01,alvik,live,blue\n",
         "line 1, column colour: not a known column: use submitted_on, place, the"
-        " questionnaire's item codes, questionnaire_version, source and round",
+        " questionnaire's item codes, questionnaire_version, source, round, round_name,"
+        " round_opens_on and round_closes_on",
     ),
     "missing required column": (
         "place,relation\nalvik,live\n",
@@ -243,11 +244,15 @@ BAD_FILES = {
     ),
     "unknown place": (
         HEAD + "2025-03-01,atlantis,live\n",
-        'line 2, column place: "atlantis" is not a known place',
+        'line 2, column place: "atlantis" is not a known place; use the slug of a place of'
+        " this database (see Places)",
     ),
     "unknown round": (
         "submitted_on,place,round\n2025-03-01,alvik,999999\n",
-        'line 2, column round: "999999" is not the id of a survey round',
+        'line 2, column round: "999999" is not the id of a survey round of this database; ids'
+        " differ between databases, so give the round's name and dates in round_name,"
+        " round_opens_on and round_closes_on (as the export does), or leave round empty for"
+        " the round open on each date",
     ),
     "unknown questionnaire version": (
         "submitted_on,place,relation,questionnaire_version\n2025-03-01,alvik,live,7\n",
@@ -305,18 +310,43 @@ def test_every_error_is_listed_with_the_files_line_numbers(app, cli, tmp_path):
     assert result.stderr.splitlines()[:-1] == [
         f'line 5, column relation: "friend" is not an option; {LIVE_OPTIONS}',
         'line 6, column submitted_on: "2025-13-01" is not a real date',
-        'line 6, column place: "nowhere" is not a known place',
+        'line 6, column place: "nowhere" is not a known place; use the slug of a place of this'
+        " database (see Places)",
     ]
     assert_nothing_stored(app, result)
 
 
 def test_the_error_list_is_capped(app, cli, tmp_path):
-    path = write(tmp_path, HEAD + "2025-03-01,alvik,nope\n" * 150)
-    result = import_file(cli, path)
+    rows = "".join(f"2025-03-01,alvik,nope{n}\n" for n in range(150))
+    result = import_file(cli, write(tmp_path, HEAD + rows))
     lines = result.stderr.splitlines()
     assert len(lines) == 102
-    assert lines[99].startswith("line 101, column relation:")
+    assert lines[99].startswith('line 101, column relation: "nope99" is not an option')
     assert lines[100] == "... and 50 more errors"
+    assert_nothing_stored(app, result)
+
+
+def test_identical_errors_are_listed_once_with_their_lines_and_count(app, cli, tmp_path):
+    rows = ["2025-03-01,alvik,nope"] * 1500
+    rows[700] = "2025-03-01,alvik,live"  # a good row splits the run
+    rows[900] = "2025-03-01,atlantis,nope"
+    result = import_file(cli, write(tmp_path, HEAD + "\r\n".join(rows) + "\r\n"))
+    assert result.stderr.splitlines()[:-1] == [
+        f'lines 2–701, 703–1501 (1499 rows), column relation: "nope" is not an option;'
+        f" {LIVE_OPTIONS}",
+        'line 902, column place: "atlantis" is not a known place; use the slug of a place of'
+        " this database (see Places)",
+    ]
+    assert_nothing_stored(app, result)
+
+
+def test_a_scattered_error_lists_its_first_runs(app, cli, tmp_path):
+    rows = ["2025-03-01,alvik,nope" if n % 2 else GOOD.strip() for n in range(20)]
+    result = import_file(cli, write(tmp_path, HEAD + "\n".join(rows) + "\n"))
+    assert result.stderr.splitlines()[0] == (
+        f'lines 3, 5, 7, 9, 11, … (10 rows), column relation: "nope" is not an option;'
+        f" {LIVE_OPTIONS}"
+    )
     assert_nothing_stored(app, result)
 
 

@@ -190,9 +190,9 @@ def test_every_chart_has_alt_text_with_its_main_figure(data, organizer):
     assert len(alts) == 2
     assert "Brommaplan" in alts[0]
     assert "73" in alts[0]
-    assert "n = 11" in alts[0]
+    assert "(11 " in alts[0]
     assert "50" in alts[1]
-    assert "n = 12" in alts[1]
+    assert "(12 " in alts[1]
 
 
 @pytest.mark.parametrize(

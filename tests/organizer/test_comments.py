@@ -9,11 +9,12 @@ from sqlalchemy import event, select
 from survey.extensions import db
 from survey.models import Area, AuditEvent, CommentTag, Place, Response, SurveyRound
 from survey.services import comments as comment_services
-from survey.services.comments import CommentFilters, topic_counts
+from survey.services.comments import CommentFilters, comment_ref, topic_counts
+from tests.common.apps import SECRET_KEY
 from tests.common.web import csrf_token
 
 LIST = "/organizer/comments"
-COMMENT_ID = re.compile(r'<li class="comment" id="comment-(\d+)"')
+COMMENT_REF = re.compile(r'<li class="comment" id="comment-([0-9a-f]{20})"')
 
 TEXTS = {
     "a": "Mörkt vid busshållplatsen.\nBehövs mer belysning.",
@@ -82,8 +83,17 @@ def admin(client, auth):
     return client
 
 
+def _ref(response_id):
+    return comment_ref(SECRET_KEY, response_id)
+
+
+def _refs(response_ids):
+    return [_ref(i) for i in response_ids]
+
+
 def _shown(page):
-    return [int(i) for i in COMMENT_ID.findall(page)]
+    """The addresses of the comments a page lists, in its order."""
+    return COMMENT_REF.findall(page)
 
 
 def _tag(app, response_id, *tags):
@@ -106,15 +116,15 @@ def _audit(app, action):
 def _add(client, response_id, topic="", free_tag="", next_=LIST):
     """Post the add-tag form of one comment as the list page renders it (prefixed fields)."""
     token = csrf_token(client, LIST)
-    prefix = f"tag-{response_id}-"
+    ref = response_id if isinstance(response_id, str) else _ref(response_id)
     data = {"topic": topic, "free_tag": free_tag, "next": next_, "csrf_token": token}
-    return client.post(f"{LIST}/{response_id}/tags", data={prefix + k: v for k, v in data.items()})
+    return client.post(f"{LIST}/{ref}/tags", data={f"tag-{ref}-{k}": v for k, v in data.items()})
 
 
 def _remove(client, response_id, tag, next_=LIST):
     token = csrf_token(client, LIST)
     return client.post(
-        f"{LIST}/{response_id}/tags/{tag}/delete", data={"csrf_token": token, "next": next_}
+        f"{LIST}/{_ref(response_id)}/tags/{tag}/delete", data={"csrf_token": token, "next": next_}
     )
 
 
@@ -122,7 +132,7 @@ def test_lists_comments_newest_first_with_place_area_date_and_round(admin, data)
     response = admin.get(LIST)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _shown(page) == [data["c"], data["a"], data["b"], data["d"]]
+    assert _shown(page) == _refs([data["c"], data["a"], data["b"], data["d"]])
     assert "4 comments" in page
     for name in ("Brommaplan", "Bromma", "Vällingby centrum", "Hässelby-Vällingby", "Ekerö"):
         assert name in page
@@ -170,7 +180,7 @@ def test_filters(app, admin, data, params, expected):
     response = admin.get(LIST, query_string=params(data))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert _shown(page) == [data[key] for key in expected]
+    assert _shown(page) == _refs(data[key] for key in expected)
     if not expected:
         assert "No comments match the filters." in page
 
@@ -200,7 +210,7 @@ def test_bad_filters_get_a_message_and_filter_nothing(admin, data, params, messa
 def test_search_text_with_control_characters_is_no_error(admin, data):
     response = admin.get(LIST, query_string={"q": "belys\x00ning"})
     assert response.status_code == 200
-    assert _shown(response.get_data(as_text=True)) == [data["a"], data["d"]]
+    assert _shown(response.get_data(as_text=True)) == _refs([data["a"], data["d"]])
 
 
 def test_pagination_keeps_the_filters(app, admin, data):
@@ -284,7 +294,7 @@ def test_comments_are_escaped(app, admin, data, comment, markup, escaped):
     # The search box and the hidden return address escape it too.
     page = admin.get(LIST, query_string={"q": comment}).get_data(as_text=True)
     assert markup not in page
-    assert _shown(page) == [row_id]
+    assert _shown(page) == [_ref(row_id)]
     # So does the page that shows a refused tag.
     page = _add(admin, row_id, free_tag="!").get_data(as_text=True)
     assert markup not in page
@@ -295,7 +305,7 @@ def test_add_a_problem_topic_keeps_filters_and_page(app, admin, data):
     back = f"{LIST}?area={data['bromma']}&q=belysning"
     response = _add(admin, data["a"], topic="drug_dealing", next_=back)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"{back}#comment-{data['a']}"
+    assert response.headers["Location"] == f"{back}#comment-{_ref(data['a'])}"
     assert _tags(app, data["a"]) == ["drug_dealing"]
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Tagged the comment with Drug dealing." in page
@@ -353,7 +363,7 @@ def test_remove_a_tag(app, admin, data):
     back = f"{LIST}?tag=alcohol&page=1"
     response = _remove(admin, data["a"], "dålig-belysning", next_=back)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"{back}#comment-{data['a']}"
+    assert response.headers["Location"] == f"{back}#comment-{_ref(data['a'])}"
     assert _tags(app, data["a"]) == ["alcohol"]
     [event_] = _audit(app, "comment_tag.remove")
     assert event_.details == {"response_id": data["a"], "tag": "dålig-belysning"}
@@ -372,10 +382,10 @@ def test_removing_a_tag_the_comment_lacks_changes_nothing(app, admin, data):
 def test_the_tag_buttons_on_the_page_post_where_they_should(app, admin, data):
     _tag(app, data["a"], "alcohol")
     page = admin.get(LIST, query_string={"area": data["bromma"]}).get_data(as_text=True)
-    assert f'action="{LIST}/{data["a"]}/tags/alcohol/delete"' in page
-    assert f'action="{LIST}/{data["a"]}/tags"' in page
-    assert f'name="tag-{data["a"]}-topic"' in page
-    assert f'name="tag-{data["a"]}-free_tag"' in page
+    assert f'action="{LIST}/{_ref(data["a"])}/tags/alcohol/delete"' in page
+    assert f'action="{LIST}/{_ref(data["a"])}/tags"' in page
+    assert f'name="tag-{_ref(data["a"])}-topic"' in page
+    assert f'name="tag-{_ref(data["a"])}-free_tag"' in page
     assert f'value="{LIST}?area={data["bromma"]}"' in page
 
 
@@ -419,6 +429,7 @@ def test_topics_are_shown_in_swedish_by_default(app, client, auth, data):
 @pytest.mark.parametrize("which", ["none", "empty", "missing", "huge"])
 def test_an_answer_without_a_comment_is_not_found(app, admin, data, which):
     response_id = {"missing": 10**6, "huge": 10**12}.get(which) or data[which]
+    assert _add(admin, "not-a-ref", topic="alcohol").status_code == 404
     assert _add(admin, response_id, topic="alcohol").status_code == 404
     assert _remove(admin, response_id, "alcohol").status_code == 404
     with app.app_context():
@@ -430,15 +441,18 @@ def test_an_answer_without_a_comment_is_not_found(app, admin, data, which):
 )
 def test_the_redirect_never_leaves_the_site(admin, data, target):
     response = _add(admin, data["a"], topic="alcohol", next_=target)
-    assert response.headers["Location"] == f"{LIST}#comment-{data['a']}"
+    assert response.headers["Location"] == f"{LIST}#comment-{_ref(data['a'])}"
     response = _remove(admin, data["a"], "alcohol", next_=target)
-    assert response.headers["Location"] == f"{LIST}#comment-{data['a']}"
+    assert response.headers["Location"] == f"{LIST}#comment-{_ref(data['a'])}"
 
 
 def test_anonymous_visitors_cannot_tag(app, client, data):
     response = client.post(
-        f"{LIST}/{data['a']}/tags",
-        data={"csrf_token": csrf_token(client, "/organizer/login"), "tag-1-topic": "alcohol"},
+        f"{LIST}/{_ref(data['a'])}/tags",
+        data={
+            "csrf_token": csrf_token(client, "/organizer/login"),
+            f"tag-{_ref(data['a'])}-topic": "alcohol",
+        },
     )
     assert response.status_code == 302
     assert _tags(app, data["a"]) == []
@@ -447,13 +461,13 @@ def test_anonymous_visitors_cannot_tag(app, client, data):
 def test_a_twin_request_adding_the_same_tag_changes_nothing(app, admin, data, monkeypatch):
     from survey.organizer.comments import views as comments
 
-    def load_then_race(session, response_id):
-        response = comment_services.commented_response(session, response_id)
+    def load_then_race(session, secret, ref):
+        response = comment_services.comment_by_ref(session, secret, ref)
         with db.state(app).engine.begin() as other:  # another request, committed first
-            other.execute(CommentTag.__table__.insert(), {"response_id": response_id, "tag": "x"})
+            other.execute(CommentTag.__table__.insert(), {"response_id": response.id, "tag": "x"})
         return response
 
-    monkeypatch.setattr(comments, "commented_response", load_then_race)
+    monkeypatch.setattr(comments, "comment_by_ref", load_then_race)
     response = _add(admin, data["a"], topic="alcohol", free_tag="x")
     assert response.status_code == 303
     assert "at the same time" in admin.get(LIST).get_data(as_text=True)
@@ -505,5 +519,5 @@ def test_comments_of_one_day_are_not_in_submission_order(app, admin):
             ids.append(row.id)
         db.session.commit()
     shown = _shown(admin.get(LIST).get_data(as_text=True))
-    assert sorted(shown) == sorted(ids)
-    assert shown not in (ids, ids[::-1])
+    assert sorted(shown) == sorted(_refs(ids))
+    assert shown not in (_refs(ids), _refs(ids[::-1]))

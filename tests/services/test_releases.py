@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from survey.extensions import db
 from survey.models import AuditEvent, Release
@@ -183,3 +184,74 @@ def test_the_dashboard_previews_then_publishes(app, client, auth, data):
         assert db.session.scalar(select(func.count()).select_from(Release)) == 1
     assert client.get("/organizer/areas/atlantis/publish").status_code == 404
     assert client.get("/organizer/areas/bromma/publish?round=abc").status_code == 404
+
+
+def test_closed_rounds_get_one_final_release_each(app, cli, data):
+    with app.app_context():
+        closed = factories.survey_round(
+            "Våren 2025", dt.date(2025, 3, 1), areas=["bromma", "ekero"], closes_on=_yesterday()
+        )
+        db.session.commit()
+        closed_id = closed.id
+    # A release made while the round was still open is not its final one.
+    early = publish(app, "bromma", closed_id)
+    with app.app_context():
+        noon = dt.datetime.combine(_yesterday(), dt.time(12), tzinfo=dt.UTC)
+        db.session.execute(update(Release).where(Release.id == early).values(data_cutoff=noon))
+        db.session.commit()
+
+    first = cli("publish", "--closed-rounds")
+    assert first.exit_code == 0, first.output
+    assert "2 closed round release(s) published" in first.output
+    again = cli("publish", "--closed-rounds")
+    assert again.exit_code == 0, again.output
+    assert "0 closed round release(s) published" in again.output
+    with app.app_context():
+        finals = db.session.scalars(
+            select(Release).where(Release.round_key == closed_id).order_by(Release.id)
+        ).all()
+        assert [(r.area.slug, r.sequence) for r in finals] == [
+            ("bromma", 1),
+            ("bromma", 2),
+            ("ekero", 1),
+        ]
+        # The open default round has no last day, so it is never published by the timer.
+        assert not db.session.scalars(select(Release).where(Release.round_key == data)).all()
+    both = cli("publish", "--closed-rounds", "--area", "bromma")
+    assert both.exit_code == 2
+    assert "either --area SLUG or --closed-rounds" in both.output
+
+
+def _yesterday() -> dt.date:
+    return dt.date.today() - dt.timedelta(days=1)
+
+
+def test_the_audit_hides_cells_that_subtraction_would_pin(app, client):
+    # 6 victims in Bromma, all 6 at Brommaplan: Alvik (8 answers) and Abrahamsberg (7), hidden
+    # as too small, would each read 0 % victims once Brommaplan's 6 of 15 is shown.
+    with app.app_context():
+        add_responses("brommaplan", [{"victim": "yes"}] * 6 + [{"victim": "no"}] * 9)
+        add_responses("alvik", [{"victim": "no"}] * 8)
+        add_responses("abrahamsberg", [{"victim": "no"}] * 7)
+    release_id = publish(app)
+    with app.app_context():
+        summary = db.session.get(Release, release_id).audit["audit"]
+    assert "places[brommaplan].victim" in summary["hidden_added"]
+    assert summary["unresolved"] == []
+    places = {p["place"]: p for p in client.get(PICTURE).get_json()["places"]}
+    assert places["brommaplan"]["victim"]["suppressed"] is True
+    assert "share" not in places["brommaplan"]["victim"]
+    assert "n" not in places["alvik"]["victim"]
+
+
+def test_publish_without_a_round_takes_the_newest_round_with_answers(app, cli, data):
+    with app.app_context():
+        newer = factories.survey_round("Nyss öppnad", dt.date.today(), areas=["bromma"])
+        db.session.commit()
+        newer_id = newer.id
+    result = cli("publish", "--area", "bromma")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        (release,) = db.session.scalars(select(Release)).all()
+        # The round opened today has no answers yet: the one with the answers is published.
+        assert release.round_id == data != newer_id

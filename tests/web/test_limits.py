@@ -7,6 +7,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +18,14 @@ from survey.models.responses import response_table
 from survey.web import limits
 from survey.web.limits import SQLiteStorage
 from tests.common.database import empty_database
-from tests.common.serve import Server, Visitor, acknowledged
+from tests.common.serve import (
+    CSRF_INPUT,
+    SESSION_COOKIE,
+    Server,
+    Visitor,
+    acknowledged,
+    request,
+)
 from tests.common.web import VALID_ANSWER, submit
 
 ADDRESS = "198.51.100.23"
@@ -119,3 +127,26 @@ def test_the_limit_holds_exactly_across_two_workers(served, tmp_path: Path):
     keys = [k for (k,) in sqlite3.connect(counters).execute("SELECT key FROM counter")]
     assert keys
     assert not [k for k in keys if "127.0.0.1" in k]
+
+
+def _failed_login(port: int, email: str) -> int:
+    """A wrong password for ``email`` from a new browser on a new connection; the status."""
+    page = request(port, "GET", "/organizer/login")
+    token = CSRF_INPUT.search(page.body)
+    cookie = SESSION_COOKIE.search(page.headers.get("set-cookie", ""))
+    assert page.status == 200, page.status
+    assert token, "no CSRF token on the login page"
+    assert cookie, "no session cookie with the login page"
+    body = urlencode({"csrf_token": token.group(1), "email": email, "password": "wrong" * 3})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie.group(1)}
+    return request(port, "POST", "/organizer/login", body, headers).status
+
+
+def test_login_limits_hold_across_two_workers_per_account_and_per_client(served):
+    server, _url = served
+    # Per (account, client): the 6th failure for one account gets 429, on whichever worker.
+    assert [_failed_login(server.port, "a@example.se") for _ in range(6)] == [401] * 5 + [429]
+    # Another account from the same client is not locked by that...
+    assert [_failed_login(server.port, "b@example.se") for _ in range(5)] == [401] * 5
+    # ...but the client as a whole has used its 10 failures: a third account gets 429 at once.
+    assert _failed_login(server.port, "c@example.se") == 429

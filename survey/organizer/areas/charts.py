@@ -18,7 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from survey.i18n import percent
 from survey.reports import charts
 from survey.reports.pictures import PictureKey
 
@@ -115,8 +117,8 @@ def alt_text(name: str, picture: dict[str, Any], locale: str) -> str:
         return _("Too few answers to show any problem.")
     top = shown[0]  # the rows come largest share first
     return _(
-        "Largest problem: %(problem)s, called big by %(share)s %% (n = %(n)d).",
+        "Largest problem: %(problem)s, called big by %(share)s (%(answers)s).",
         problem=top["label"],
-        share=round(top["share"] * 100),
-        n=top["n"],
+        share=percent(top["share"]),
+        answers=ngettext("%(num)d answer", "%(num)d answers", top["n"]),
     )

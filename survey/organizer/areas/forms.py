@@ -140,12 +140,3 @@ def filter_query(filters: Filters) -> dict[str, str]:
 
 def _month(day: dt.date | None) -> str | None:
     return day.strftime("%Y-%m") if day else None
-
-
-def group_too_small(filters: Filters, n: int, suppress_below: int) -> bool:
-    """Whether a filtered picture must hide every figure: its whole group is under the threshold.
-
-    Unfiltered, the per-cell rule is enough; filtered, a small group (one month's answers by
-    one gender and age band) would otherwise show its count and whatever cells reach it.
-    """
-    return filters != Filters() and n < suppress_below

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from analysis.disclosure import group_too_small
 from analysis.survey import Filters
 from survey import labels
 from survey.extensions import db
@@ -18,7 +19,7 @@ from survey.reports.figures import TIMES, heat_level, place_ranking
 
 from .. import bp, menu_item, organizer_required
 from .charts import CHART_NAMES, FORMATS, alt_text, chart_etag, chart_input, render
-from .forms import SUPPRESS_ALL, AreaFilterForm, filter_query, group_too_small, read_filters
+from .forms import SUPPRESS_ALL, AreaFilterForm, filter_query, read_filters
 from .summary import comment_topics, place_names, problem_rows
 
 menu_item("organizer.areas", _l("Situation picture"))
@@ -50,7 +51,7 @@ def _shown_key(slug: str, filters: Filters) -> pictures.PictureKey:
     """The key of the picture to show: every figure hidden when a filtered group is small."""
     key = _picture_key(slug, filters)
     if filters != Filters() and group_too_small(
-        filters, _picture_or_404(key)["n"], key.suppress_below
+        True, _picture_or_404(key)["n"], key.suppress_below
     ):
         return _picture_key(slug, filters, SUPPRESS_ALL)
     return key
@@ -89,7 +90,7 @@ def area(area: str):
     picture = _picture_or_404(key)
     # A small filtered group: the page shows "too few answers" and no figure; its charts
     # and exports hide every figure too.
-    too_few = group_too_small(filters, picture["n"], key.suppress_below)
+    too_few = group_too_small(filters != Filters(), picture["n"], key.suppress_below)
     query = filter_query(filters)
     locale = _locale()
     topics, untagged, area_id = comment_topics(db.session, area, filters)

@@ -1,4 +1,4 @@
-"""Forms of logging in and of setting a password from an invitation."""
+"""Forms of logging in, of asking for a reset link and of setting a password."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from survey.web.fields import REQUIRED
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(REQUIRED), Length(max=254)])
 
 
 class PasswordForm(FlaskForm):

@@ -19,7 +19,7 @@ from survey.services.accounts import (
 from survey.web.limits import client_key, keyed_hash
 
 from .. import bp
-from . import sessions
+from . import reset, sessions  # noqa: F401 (reset: the forgot-password pages)
 from .forms import LoginForm, PasswordForm
 
 #: Failed logins allowed per account from one client before that client gets 429 for it.

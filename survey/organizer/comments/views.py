@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,8 +17,9 @@ from survey.extensions import db
 from survey.services.comments import (
     TagError,
     add_tag,
+    comment_by_ref,
     comment_page,
-    commented_response,
+    comment_ref,
     filter_choices,
     normalize_tag,
     remove_tag,
@@ -51,14 +52,22 @@ def _page_number() -> int:
     return min(int(page), 10**6) if page.isdecimal() else 1
 
 
-def _tag_form(response_id: int, locale: str, **kwargs: Any) -> TagForm:
+def _ref(response_id: int) -> str:
+    return comment_ref(current_app.config["SECRET_KEY"], response_id)
+
+
+def _comment(ref: str):
+    return or_404(comment_by_ref(db.session, current_app.config["SECRET_KEY"], ref))
+
+
+def _tag_form(ref: str, locale: str, **kwargs: Any) -> TagForm:
     # One form per comment on the page: the prefix keeps field names and ids apart.
-    return TagForm(locale, prefix=f"tag-{response_id}", **kwargs)
+    return TagForm(locale, prefix=f"tag-{ref}", **kwargs)
 
 
-def _back_to_list(target: str | None, response_id: int):
+def _back_to_list(target: str | None, ref: str):
     path = safe_next(target) or url_for("organizer.comments")
-    return redirect(path.split("#", 1)[0] + f"#comment-{response_id}", code=303)
+    return redirect(path.split("#", 1)[0] + f"#comment-{ref}", code=303)
 
 
 @bp.get("/comments")
@@ -83,19 +92,22 @@ def comments():
         page=page,
         counts=counts,
         untagged=untagged,
-        tag_forms={c.id: _tag_form(c.id, locale, next=here) for c in page.comments} if page else {},
+        tag_forms={c.id: _tag_form(_ref(c.id), locale, next=here) for c in page.comments}
+        if page
+        else {},
+        ref=_ref,
         remove_form=NextForm(next=here),
         label=lambda tag: topic_label(tag, locale),
         list_url=_list_url,
     ), (200 if valid else 422)
 
 
-@bp.post("/comments/<int:response_id>/tags")
+@bp.post("/comments/<ref>/tags")
 @admin_required
-def add_comment_tag(response_id: int):
-    response = or_404(commented_response(db.session, response_id))
+def add_comment_tag(ref: str):
+    response = _comment(ref)
     locale = str(get_locale())
-    form = _tag_form(response_id, locale)
+    form = _tag_form(ref, locale)
     if not form.validate_on_submit():
         back = safe_next(form.next.data) or url_for("organizer.comments")
         return render_template(
@@ -104,6 +116,7 @@ def add_comment_tag(response_id: int):
             form=form,
             back=back,
             label=lambda tag: topic_label(tag, locale),
+            ref=_ref,
         ), 422
     messages = []
     try:
@@ -120,13 +133,13 @@ def add_comment_tag(response_id: int):
         messages = [(_("The comment was tagged by someone else at the same time."), "info")]
     for message, category in messages:
         flash(message, category)
-    return _back_to_list(form.next.data, response_id)
+    return _back_to_list(form.next.data, ref)
 
 
-@bp.post("/comments/<int:response_id>/tags/<tag>/delete")
+@bp.post("/comments/<ref>/tags/<tag>/delete")
 @admin_required
-def remove_comment_tag(response_id: int, tag: str):
-    response = or_404(commented_response(db.session, response_id))
+def remove_comment_tag(ref: str, tag: str):
+    response = _comment(ref)
     form = NextForm()
     try:
         removed = remove_tag(db.session, response, normalize_tag(tag))
@@ -138,4 +151,4 @@ def remove_comment_tag(response_id: int, tag: str):
         flash(_("Removed the tag %(tag)s.", tag=label), "success")
     else:
         flash(_("The comment does not have the tag %(tag)s.", tag=label), "info")
-    return _back_to_list(form.next.data, response_id)
+    return _back_to_list(form.next.data, ref)

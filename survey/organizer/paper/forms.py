@@ -8,13 +8,22 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired
+from sqlalchemy.orm import Session
+from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional
 
+from survey import labels
 from survey.models import Area, SurveyRound
 from survey.public.forms import item_fields
 from survey.questionnaire import Questionnaire
-from survey.web.fields import REQUIRED, DateInputField, optional_choice
+from survey.services.responses import find_place
+from survey.web.fields import (
+    REQUIRED,
+    DateInputField,
+    WholeNumberField,
+    in_range,
+    optional_choice,
+)
 
 from ..dialogues.forms import not_in_future
 
@@ -23,7 +32,11 @@ class PaperForm(FlaskForm):
     """Base of the generated paper forms; subclasses add one field per questionnaire item."""
 
     questionnaire: Questionnaire
+    #: Item codes of this form (text items are left out for someone who may not read them).
+    codes: tuple[str, ...]
 
+    #: The key-in batch to go on with (the user's own, from the form saved just before).
+    batch = HiddenField()
     place = SelectField(
         _l("Place"),
         validators=[InputRequired(REQUIRED)],
@@ -54,10 +67,13 @@ class PaperForm(FlaskForm):
         ]
 
     def answers(self) -> dict[str, str | None]:
-        """The stored values for a validated form."""
-        return self.questionnaire.clean(
-            {code: self[code].data for code in self.questionnaire.codes}
-        )
+        """The stored values for a validated form (only of the items it has)."""
+        cleaned = self.questionnaire.clean({code: self[code].data for code in self.codes})
+        return {code: cleaned[code] for code in self.codes}
+
+    def batch_id(self) -> int | None:
+        raw = self.batch.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
@@ -69,14 +85,79 @@ class PaperForm(FlaskForm):
         return True
 
 
+def round_fits(form: PaperForm, session: Session) -> bool:
+    """A chosen round must be open, on the form's date, for the place's area."""
+    if not form.survey_round.data:
+        return True
+    chosen = session.get(SurveyRound, int(form.survey_round.data))
+    place = find_place(session, form.place.data)
+    if chosen is not None and place is not None and place.area in chosen.areas:
+        if chosen.is_open_on(form.written_on.data):
+            return True
+    form.survey_round.errors.append(_("This round was not open for the place's area on that date."))
+    return False
+
+
 def _round_label(survey_round: SurveyRound) -> str:
     closes = survey_round.closes_on.isoformat() if survey_round.closes_on else "…"
-    return f"{survey_round.name} ({survey_round.opens_on.isoformat()} – {closes})"
+    return (
+        f"{labels.display_name(survey_round.name)} ({survey_round.opens_on.isoformat()} – {closes})"
+    )
 
 
 @functools.cache
-def paper_form_class(questionnaire: Questionnaire, locale: str) -> type[PaperForm]:
-    """Build (once per questionnaire version and language) the paper form class."""
-    fields: dict[str, Any] = dict(item_fields(questionnaire, locale, enforce_required=False))
+def paper_form_class(
+    questionnaire: Questionnaire, locale: str, with_text: bool = True
+) -> type[PaperForm]:
+    """Build (once per questionnaire version, language and kind) the paper form class.
+
+    Without ``with_text`` the free-text items (the comment) are left out: a correction by
+    someone who may not read comments keeps them as they are.
+    """
+    fields: dict[str, Any] = {
+        code: field
+        for code, field in item_fields(questionnaire, locale, enforce_required=False).items()
+        if with_text or questionnaire.item(code).type != "text"
+    }
     fields["questionnaire"] = questionnaire
-    return type(f"PaperFormV{questionnaire.version}", (PaperForm,), fields)
+    fields["codes"] = tuple(code for code in questionnaire.codes if code in fields)
+    name = f"PaperFormV{questionnaire.version}{'' if with_text else 'NoText'}"
+    return type(name, (PaperForm,), fields)
+
+
+def form_data(response: Any, questionnaire: Questionnaire) -> dict[str, Any]:
+    """A stored paper answer as the paper form's data, to correct it."""
+    data: dict[str, Any] = {
+        "place": response.place.slug,
+        "written_on": response.submitted_on,
+        "survey_round": str(response.round_id) if response.round_id else "",
+    }
+    for item in questionnaire.items:
+        value = getattr(response, item.code, None)
+        data[item.code] = value.split(";") if item.type == "multi" and value else value
+    return data
+
+
+class PaperSearchForm(FlaskForm):
+    """Finding paper answers again: by batch, place, date and key-in number (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    batch = WholeNumberField(_l("Batch"), validators=[Optional(), in_range(1, 10**9)])
+    place = SelectField(
+        _l("Place"),
+        validators=[optional_choice()],
+        invalid_choice_message=_l("Choose one of the places in the list."),
+    )
+    written_on = DateInputField(_l("Date on the paper form"), validators=[Optional()])
+    number = WholeNumberField(
+        _l("Number in the batch"), validators=[Optional(), in_range(1, 10**9)]
+    )
+
+    def set_places(self, areas: list[Area]) -> None:
+        self.place.choices = [SelectChoice("", _("Every place"))] + [
+            SelectChoice(place.slug, place.name, optgroup=area.name)
+            for area in areas
+            for place in area.places
+        ]

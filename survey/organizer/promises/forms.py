@@ -13,6 +13,7 @@ from wtforms import Field, FloatField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
+from analysis.collation import swedish_key
 from survey import labels
 from survey.models import ACTIVITY_KINDS, TIMES_OF_DAY, Area, Place, Promise, SurveyRound
 from survey.web import fields
@@ -129,7 +130,10 @@ class PromiseForm(FlaskForm):
         area_names = {a.id: a.name for a in areas}
         self.places.choices = [
             SelectChoice(p.id, f"{p.name} ({area_names.get(p.area_id, '')})")
-            for p in sorted(places.values(), key=lambda p: (area_names.get(p.area_id, ""), p.name))
+            for p in sorted(
+                places.values(),
+                key=lambda p: (swedish_key(area_names.get(p.area_id, "")), swedish_key(p.name)),
+            )
         ]
         self.problems.choices = [
             SelectChoice(k, label) for k, label in labels.survey_problems(locale).items()

@@ -21,12 +21,14 @@ from .sections import area_sections
 __all__ = ["write_pdf"]
 
 
-def write_pdf(pictures: list[dict[str, Any]], stream: IO[bytes], locale: str = "sv") -> None:
+def write_pdf(
+    pictures: list[dict[str, Any]], stream: IO[bytes], locale: str = "sv", demo: bool = False
+) -> None:
     """Write the report: each area's sections, then how the figures are made."""
     with force_locale(locale):
         names = ", ".join(p["area_name"] for p in pictures)
         made = generated_on(pictures[0]) if pictures else ""
-        pdf = Report(f"{_('Local situation picture')} – {names} – {made}")
+        pdf = Report(f"{_('Local situation picture')} – {names} – {made}", demo=demo)
         pdf.set_title(f"{_('Local situation picture')}: {names}")
         pdf.set_lang(locale)
         pdf.set_creator("Trygghet")

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace
 from PIL import Image
 
+from ... import i18n, labels
 from ...questionnaire import builtin, text
 
 # matplotlib ships DejaVu Sans, which has å, ä, ö and the other Nordic letters.
@@ -25,8 +25,8 @@ MUTED = (80, 80, 80)
 
 
 def percent(share: float) -> str:
-    """A share as a whole percentage, "40 %" (Swedish and English alike)."""
-    return f"{round(share * 100)} %"
+    """A share as a whole percentage in the report's language: "40 %" or "40%"."""
+    return i18n.percent(share)
 
 
 def share_text(cell: dict[str, Any] | None, key: str = "share") -> str:
@@ -36,13 +36,18 @@ def share_text(cell: dict[str, Any] | None, key: str = "share") -> str:
     text = percent(cell[key])
     if cell.get("ci"):
         low, high = cell["ci"]
-        text += f" ({round(low * 100)}–{round(high * 100)})"
+        text += f" ({i18n.points(low)}–{i18n.points(high)})"
     return text
 
 
 def number(value: float, pattern: str = "0.00") -> str:
-    """A number in the report's language (decimal comma in Swedish)."""
-    return format_decimal(value, pattern)
+    """A number in the report's language (decimal comma and − in Swedish)."""
+    return i18n.format_decimal(value, pattern)
+
+
+def quoted(words: str) -> str:
+    """A resident's words in the language's quotation marks: ”…” in Swedish, “…” in English."""
+    return _("“%(quote)s”", quote=words) if words else ""
 
 
 def weights(picture: dict[str, Any]) -> dict[str, str]:
@@ -58,7 +63,7 @@ def weights(picture: dict[str, Any]) -> dict[str, str]:
 class Report(FPDF):
     """The page layout: a running footer, headings, paragraphs and tables."""
 
-    def __init__(self, footer_text: str = "") -> None:
+    def __init__(self, footer_text: str = "", demo: bool = False) -> None:
         super().__init__(format="A4")
         self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -67,6 +72,26 @@ class Report(FPDF):
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=16)
         self.footer_text = footer_text
+        self.demo = demo
+
+    def header(self) -> None:
+        """On every page of a report made from demo data, a banner saying so."""
+        if not self.demo:
+            return
+        self.set_font("DejaVu", "B", 9)
+        self.set_fill_color(255, 244, 204)
+        self.cell(
+            0,
+            7,
+            _("DEMO: invented demo data, not real answers"),
+            border=1,
+            fill=True,
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        self.ln(2)
+        self.set_font("DejaVu", size=10)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -148,7 +173,7 @@ def filters_text(picture: dict[str, Any], locale: str) -> str:
     f = picture["filters"]
     parts = []
     if f.get("round_id") is not None:
-        name = f.get("round_name") or str(f["round_id"])
+        name = labels.display_name(f.get("round_name")) or str(f["round_id"])
         parts.append(_("survey round %(name)s", name=name))
     if f.get("date_from") or f.get("date_to"):
         parts.append(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from fpdf.recorder import FPDFRecorder
 
+from ... import i18n
 from .layout import Report, filters_text, generated_on, weights
 
 
 def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
     """Explain the figures, their intervals, the suppression rule and what was counted."""
-    pdf.add_page()
-    pdf.heading(_("How the figures are made"), 15, space=0)
     parts = [
         (
             _("Where the figures come from"),
@@ -40,9 +40,9 @@ def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
             ),
         ),
         (
-            _("n and the interval"),
+            _("Answers and the interval"),
             _(
-                "n is the number of answers a figure rests on. The range in brackets is a "
+                "Answers is the number of answers a figure rests on. The range in brackets is a "
                 "95-percent interval (Wilson): how far the figure may be off by chance "
                 "because only some people answered. Few answers give a wide interval. When "
                 "the intervals of two figures overlap a lot, the difference between them is "
@@ -93,12 +93,23 @@ def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
             _(
                 "Made %(when)s from %(filters)s. Every figure can be recomputed from the "
                 "exported raw answers.",
-                when=generated_on(p),
+                when=i18n.long_date(generated_on(p)),
                 filters=filters_text(p, locale),
             ),
         ),
     ]
+    # After the last section when it fits whole on that page, else on a page of its own.
+    with pdf.offset_rendering() as trial:
+        _write(trial, parts)
+    if trial.page_break_triggered:
+        pdf.add_page()
+    _write(pdf, parts)
+
+
+def _write(pdf: Report | FPDFRecorder, parts: list[tuple[str, str]]) -> None:
+    """The section's heading and parts (on the report, or on a trial copy to measure it)."""
+    pdf.heading(_("How the figures are made"), 15, space=0 if pdf.get_y() <= pdf.t_margin else 8)
     for title, body in parts:
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
-        pdf.paragraph(body)
+        pdf.set_font("DejaVu", "B", 9.5)
+        pdf.multi_cell(0, 4.75, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(body, size=9.5)

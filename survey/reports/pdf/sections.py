@@ -5,30 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from ... import labels
+from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
 from .layout import (
-    WIDTH,
     Report,
     filters_text,
     generated_on,
     number,
     option_names,
     percent,
+    quoted,
     share_text,
     weights,
 )
 
 #: Rows of the tables that would make a report too long to hand out; the files have them all.
-TOP_PROBLEMS = 5
+#: Every problem is listed: as a table (not a chart) they fit on the first page.
 TOP_PRIORITIES = 8
 TOP_MENTIONS = 10
 
 
 def _n(cell: dict[str, Any] | None) -> str:
-    return str(cell["n"]) if cell else "0"
+    return i18n.format_number(cell["n"]) if cell else "0"
+
+
+def _answers(n: int) -> str:
+    return ngettext("%(num)d answer", "%(num)d answers", n)
 
 
 def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
@@ -54,11 +59,11 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
     filters = filters_text(p, locale)
     pdf.paragraph(
         _(
-            "Made %(when)s from %(n)d answers (%(filters)s). Percentages are followed by their "
-            "95 %% interval in brackets; n is the number of answers a figure rests on. Figures "
-            "from fewer than %(k)d answers are not shown.",
-            when=generated_on(p),
-            n=p["n"],
+            "Compiled %(when)s from %(n)s answers (%(filters)s). The range in brackets after "
+            "a percentage is its 95%% interval; the column Answers says how many answers a "
+            "figure rests on. Figures from fewer than %(k)d answers are not shown.",
+            when=i18n.long_date(generated_on(p)),
+            n=i18n.format_number(p["n"]),
             filters=filters,
             k=p["suppress_below"],
         ),
@@ -80,14 +85,14 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
         for t in TIMES
     ]
     rows += [[name, share_text(total[key]), _n(total[key])] for key, name in labels.SHARES.items()]
-    header = [_("Figure"), _("Share (95 % interval)"), "n"]
+    header = [_("Figure"), _("Share (95% interval)"), _("Answers")]
     pdf.data_table(header, rows, (105, 55, 20), ("LEFT", "RIGHT", "RIGHT"))
 
     problems = problem_rows(total["problems"], labels.problems(locale))
     pdf.heading(_("The biggest problems"), 11)
     pdf.data_table(
-        [_("Problem"), _("A big problem for (95 % interval)"), "n"],
-        [[row["label"], share_text(row), row["n"]] for row in problems[:TOP_PROBLEMS]],
+        [_("Problem"), _("A big problem for (95% interval)"), _("Answers")],
+        [[row["label"], share_text(row), _n(row)] for row in problems],
         (105, 55, 20),
         ("LEFT", "RIGHT", "RIGHT"),
     )
@@ -102,12 +107,12 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
             f"{options.get(o['option'], o['option'])} {percent(o['share'])}" for o in chosen
         )
         pdf.paragraph(
-            _("Among %(n)d who chose at least one: %(options)s.", n=wishes["n"], options=listed)
+            _(
+                "Among %(n)s who chose at least one: %(options)s.",
+                n=i18n.format_number(wishes["n"]),
+                options=listed,
+            )
         )
-    if any(not row["suppressed"] for row in problems):
-        png = charts.problem_shares(problems, locale, fmt="png")
-        alt = _("Share calling each problem big, with 95 % intervals.")
-        pdf.picture(png, alt, WIDTH * 0.85, heading=_("Every problem, by how many call it big"))
 
 
 def _places(pdf: Report, p: dict[str, Any], locale: str) -> None:
@@ -119,16 +124,16 @@ def _places(pdf: Report, p: dict[str, Any], locale: str) -> None:
         pdf.heading(heading)
     pdf.paragraph(alt, muted=True)
     pdf.data_table(
-        [_("Place"), "n", *[labels.TIMES[t] for t in TIMES]],
+        [_("Place"), _("Answers"), *[labels.TIMES[t] for t in TIMES]],
         [
             [
                 place["name"],
-                place["n"],
+                _n(place),
                 *[share_text(place["times"][t], "unsafe_share") for t in TIMES],
             ]
             for place in p["places"]
         ],
-        (40, 12, 32, 32, 32, 32),
+        (36, 16, 32, 32, 32, 32),
         ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
         size=8.5,
     )
@@ -224,7 +229,7 @@ def _dialogues(pdf: Report, p: dict[str, Any], locale: str) -> None:
                 problems.get(m["problem"], m["problem"]),
                 labels.TIMES.get(m.get("time"), "–"),
                 m["dialogues"],
-                (m.get("quotes") or [""])[0],
+                quoted((m.get("quotes") or [""])[0]),
             ]
             for m in mentions[:TOP_MENTIONS]
         ],
@@ -239,10 +244,15 @@ def _side(ind: dict[str, Any], side: str) -> str:
     if not cell:
         return "–"
     if ind.get("kind") == "crime":
-        return _("%(count)d in %(months)d months", count=cell["count"], months=cell["months"])
+        return ngettext(
+            "%(count)s in %(num)d month",
+            "%(count)s in %(num)d months",
+            cell["months"],
+            count=i18n.format_number(cell["count"]),
+        )
     if cell.get("suppressed"):
-        return f"{_('too few answers')} (n = {cell['n']})"
-    return f"{percent(cell['share'])} (n = {cell['n']})"
+        return f"{_('too few answers')} ({_answers(cell['n'])})"
+    return f"{percent(cell['share'])} ({_answers(cell['n'])})"
 
 
 def _change(ind: dict[str, Any]) -> str:
@@ -254,13 +264,20 @@ def _change(ind: dict[str, Any]) -> str:
         )
     if ind.get("diff") is not None:
         low, high = ind["ci"]
+        # The shares before and after are in the same row: the difference needs no unit.
         return _(
-            "%(diff)s points (%(low)s to %(high)s)",
-            diff=f"{ind['diff'] * 100:+.0f}",
-            low=f"{low * 100:+.0f}",
-            high=f"{high * 100:+.0f}",
+            "%(diff)s (%(low)s to %(high)s)",
+            diff=_signed_points(ind["diff"]),
+            low=_signed_points(low),
+            high=_signed_points(high),
         )
     return "–"
+
+
+def _signed_points(diff: float) -> str:
+    """A change in percentage points with its sign: "+5", "−3" (U+2212 in Swedish), "0"."""
+    shown = i18n.points(diff)
+    return "+" + shown if diff > 0 and shown != "0" else shown
 
 
 def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
@@ -274,14 +291,14 @@ def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
         pdf.heading(promise["title"], 11, space=1)
         period = _(
             "%(start)s to %(end)s. Follow-up: %(status)s.",
-            start=promise["period_start"],
-            end=promise["period_end"],
+            start=i18n.long_date(promise["period_start"]),
+            end=i18n.long_date(promise["period_end"]),
             status=statuses.get(item["status"], item["status"]),
         )
         pdf.paragraph(f"{promise['text']}\n{period}")
         if item["indicators"]:
             pdf.data_table(
-                [_("Indicator"), _("Before"), _("After"), _("Change (95 % interval)"), _("Status")],
+                [_("Indicator"), _("Before"), _("After"), _("Change (95% interval)"), _("Status")],
                 [
                     [
                         labels.indicator_name(ind, locale),
@@ -300,8 +317,8 @@ def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
             pdf.paragraph(
                 _(
                     "Survey figures compare the rounds %(before)s and %(after)s.",
-                    before=rounds[0]["name"] or rounds[0]["id"],
-                    after=rounds[1]["name"] or rounds[1]["id"],
+                    before=labels.display_name(rounds[0]["name"]) or rounds[0]["id"],
+                    after=labels.display_name(rounds[1]["name"]) or rounds[1]["id"],
                 ),
                 size=8.5,
                 muted=True,

@@ -1,0 +1,60 @@
+"""``trygghet import batches`` and ``trygghet import undo BATCH_ID``: what came in, and out again.
+
+Added to the ``import`` group of ``data``; the app's modules are imported inside the
+commands, so that ``trygghet --help`` does not wait for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import with_app
+from .data import import_group
+
+if TYPE_CHECKING:
+    from ..services.batches import BatchSummary
+
+
+def _describe(batch: BatchSummary) -> str:
+    what = "paper forms" if batch.kind == "paper" else batch.filename
+    when = batch.imported_at.strftime("%Y-%m-%d %H:%M")
+    return f"batch {batch.id}: {what}, {when} UTC by {batch.imported_by}, {batch.answers} answers"
+
+
+@import_group.command("batches")
+@with_app
+def list_batches() -> None:
+    """List the import batches, newest first: imported files and paper key-in sittings."""
+    from ..extensions import db
+    from ..services.batches import list_batches as batches
+
+    found = batches(db.session)
+    if not found:
+        click.echo("no import batches", err=True)
+    for batch in found:
+        checksum = f" sha256 {batch.checksum}" if batch.checksum else ""
+        click.echo(f"{_describe(batch)}{checksum}")
+
+
+@import_group.command("undo")
+@click.argument("batch_id", type=click.IntRange(min=1))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_app
+def undo(batch_id: int, yes: bool) -> None:
+    """Delete an import batch and all its answers, in one transaction (audited)."""
+    from ..extensions import db
+    from ..services.batches import batch_summary, undo_batch
+
+    batch = batch_summary(db.session, batch_id)
+    if batch is None:
+        raise click.ClickException(
+            f"there is no import batch {batch_id}; 'trygghet import batches' lists them"
+        )
+    click.echo(_describe(batch), err=True)
+    if not yes:
+        click.confirm(f"Delete these {batch.answers} answers?", abort=True, err=True)
+    undo_batch(db.session, batch_id)
+    db.session.commit()
+    click.echo(f"undone batch {batch_id}: {batch.answers} answers deleted")

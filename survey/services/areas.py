@@ -1,0 +1,154 @@
+"""Areas and the names crime feeds use for them: add, rename, alias, mark as a district.
+
+After any change of an area's names every stored police event is matched again, so the
+monthly counts always follow the names as they are now.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from analysis.collation import swedish_sorted
+
+from ..imports.crime_events import rematch_events
+from ..imports.crime_rows import normalise
+from ..models import Area, PoliceArea
+from ..models.places import AreaAlias
+from . import audit
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME_MAX = 200
+
+
+class AreaError(ValueError):
+    """A refused change, with a message fit to show the user."""
+
+
+@dataclass(frozen=True)
+class AreaNames:
+    """An area as the admin pages and ``trygghet area list`` show it."""
+
+    id: int
+    slug: str
+    name: str
+    municipality: str | None
+    aliases: list[str]
+
+
+def list_areas(session: Session) -> list[AreaNames]:
+    """Every area with its aliases, in Swedish name order."""
+    areas = session.scalars(select(Area).options(selectinload(Area.aliases)))
+    return [
+        AreaNames(a.id, a.slug, a.name, a.municipality, [alias.name for alias in a.aliases])
+        for a in swedish_sorted(areas, lambda area: area.name)
+    ]
+
+
+def find_area(session: Session, slug: str) -> Area:
+    """The area with this slug, or AreaError."""
+    area = session.scalar(select(Area).where(Area.slug == slug))
+    if area is None:
+        raise AreaError(_("There is no area with the address name %(slug)s.", slug=slug))
+    return area
+
+
+def _clean(name: str) -> str:
+    text = " ".join(name.split())
+    if not text:
+        raise AreaError(_("Write a name."))
+    if len(text) > NAME_MAX:
+        raise AreaError(_("A name can be at most 200 characters long."))
+    return text
+
+
+def _name_taken(session: Session, name: str, area_id: int | None) -> str | None:
+    """The name of another area that already answers to this name, or None."""
+    key = normalise(name)
+    for other_id, other_name, other_slug in session.execute(select(Area.id, Area.name, Area.slug)):
+        if other_id != area_id and key in (normalise(other_name), normalise(other_slug)):
+            return str(other_name)
+    alias = session.execute(
+        select(Area.id, Area.name).join(AreaAlias).where(AreaAlias.key == key)
+    ).first()
+    if alias is not None and alias.id != area_id:
+        return str(alias.name)
+    return None
+
+
+def _check_free(session: Session, name: str, area_id: int | None) -> None:
+    if (other := _name_taken(session, name, area_id)) is not None:
+        raise AreaError(
+            _("The name %(name)s already means the area %(other)s.", name=name, other=other)
+        )
+
+
+def add_area(session: Session, slug: str, name: str, municipality: str | None = None) -> Area:
+    """Add an area to the (first) police area; flush and rematch events."""
+    slug = slug.strip()
+    if not SLUG.match(slug) or len(slug) > 64:
+        raise AreaError(_("Use lower-case letters a–z, digits and single hyphens, e.g. bromma."))
+    if session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
+        raise AreaError(_("There is already an area with the address name %(slug)s.", slug=slug))
+    name = _clean(name)
+    _check_free(session, name, None)
+    police_area = session.scalar(select(PoliceArea).order_by(PoliceArea.id).limit(1))
+    if police_area is None:
+        raise AreaError(_("There is no police area yet: run trygghet db upgrade first."))
+    area = Area(slug=slug, name=name, police_area=police_area)
+    area.municipality = _clean(municipality) if municipality else None
+    session.add(area)
+    session.flush()
+    audit.record(
+        session, "area.create", area, {"slug": slug, "name": name, "municipality": municipality}
+    )
+    rematch_events(session)
+    return area
+
+
+def rename_area(session: Session, area: Area, name: str) -> None:
+    """Give an area another name; its address name (slug) stays."""
+    name = _clean(name)
+    _check_free(session, name, area.id)
+    old, area.name = area.name, name
+    session.flush()
+    audit.record(session, "area.rename", area, {"from": old, "to": name})
+    rematch_events(session)
+
+
+def set_municipality(session: Session, area: Area, municipality: str | None) -> None:
+    """Mark an area as a district of a municipality (events there match by text), or not."""
+    value = _clean(municipality) if municipality else None
+    old, area.municipality = area.municipality, value
+    session.flush()
+    audit.record(session, "area.municipality", area, {"from": old, "to": value})
+    rematch_events(session)
+
+
+def add_alias(session: Session, area: Area, name: str) -> AreaAlias:
+    """Let an area answer to another name feeds use (a municipality, a district, a place)."""
+    name = _clean(name)
+    _check_free(session, name, area.id)
+    if normalise(name) in {normalise(a.name) for a in area.aliases}:
+        raise AreaError(_("%(area)s already has the alias %(name)s.", area=area.name, name=name))
+    alias = AreaAlias(area=area, name=name, key=normalise(name))
+    session.add(alias)
+    session.flush()
+    audit.record(session, "area.alias", area, {"added": name})
+    rematch_events(session)
+    return alias
+
+
+def remove_alias(session: Session, area: Area, name: str) -> None:
+    """Take an alias away from an area."""
+    alias = next((a for a in area.aliases if a.key == normalise(name)), None)
+    if alias is None:
+        raise AreaError(_("%(area)s has no alias %(name)s.", area=area.name, name=name))
+    area.aliases.remove(alias)
+    session.flush()
+    audit.record(session, "area.alias", area, {"removed": alias.name})
+    rematch_events(session)

@@ -1,0 +1,112 @@
+"""Import batches: what each imported file or paper key-in sitting brought, and undoing one.
+
+Undoing deletes the batch's answers (with their comments' topic tags) and the batch in the
+caller's transaction, so a mistaken import goes as a whole or not at all. The situation
+pictures follow by themselves: their data version counts answers and audit events, and both
+change. Releases are snapshots and stay as they were published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..models import CommentTag, ImportBatch, Response
+from ..models.responses import response_table
+from . import audit
+from .erasure import forget_tags
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """One batch as the lists show it: what it is, and how many of its answers are left."""
+
+    id: int
+    kind: str
+    filename: str
+    #: The file's SHA-256; None for paper forms.
+    checksum: str | None
+    rows: int
+    answers: int
+    imported_at: dt.datetime
+    imported_by: str
+
+
+def _answer_counts():
+    return (
+        select(Response.import_batch_id, func.count().label("answers"))
+        .where(Response.import_batch_id.is_not(None))
+        .group_by(Response.import_batch_id)
+        .subquery()
+    )
+
+
+def list_batches(session: Session, limit: int = 500) -> list[BatchSummary]:
+    """The newest batches first, each with how many answers it still has (one query)."""
+    counts = _answer_counts()
+    rows = session.execute(
+        select(ImportBatch, func.coalesce(counts.c.answers, 0))
+        .outerjoin(counts, counts.c.import_batch_id == ImportBatch.id)
+        .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+        .limit(limit)
+    )
+    return [_summary(batch, answers) for batch, answers in rows]
+
+
+def batch_summary(session: Session, batch_id: int) -> BatchSummary | None:
+    """One batch with its answer count, or None."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        return None
+    answers = session.scalar(
+        select(func.count()).select_from(Response).where(Response.import_batch_id == batch_id)
+    )
+    return _summary(batch, answers or 0)
+
+
+def _summary(batch: ImportBatch, answers: int) -> BatchSummary:
+    return BatchSummary(
+        id=batch.id,
+        kind=batch.kind,
+        filename=batch.filename,
+        checksum=batch.checksum if batch.kind == "file" else None,
+        rows=batch.rows,
+        answers=answers,
+        imported_at=batch.imported_at,
+        imported_by=batch.imported_by,
+    )
+
+
+def undo_batch(session: Session, batch_id: int) -> BatchSummary | None:
+    """Delete a batch and all its answers, audited, and flush; None if there is no such batch.
+
+    The audit event keeps what identifies the batch (file name, checksum, time, rows), never
+    an answer. The same file can be imported again afterwards.
+    """
+    summary = batch_summary(session, batch_id)
+    if summary is None:
+        return None
+    answer_ids = select(response_table.c.id).where(response_table.c.import_batch_id == batch_id)
+    forget_tags(session, answer_ids)
+    session.execute(delete(CommentTag).where(CommentTag.response_id.in_(answer_ids)))
+    session.execute(delete(response_table).where(response_table.c.import_batch_id == batch_id))
+    batch = session.get_one(ImportBatch, batch_id)
+    audit.record(
+        session,
+        "responses.undo_import",
+        batch,
+        {
+            "kind": summary.kind,
+            "filename": summary.filename,
+            "checksum": summary.checksum,
+            "imported_at": summary.imported_at.isoformat(timespec="minutes"),
+            "imported_by": summary.imported_by,
+            "deleted": summary.answers,
+        },
+    )
+    session.delete(batch)
+    session.flush()
+    return summary

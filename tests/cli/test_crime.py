@@ -1,0 +1,174 @@
+"""`trygghet fetch events` against a local HTTP server, and `trygghet area ...`."""
+
+import functools
+import http.server
+import json
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import AuditEvent
+from survey.models.crime import CrimeCoverage, CrimeEvent
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The real responses live beside the repository; a machine without them must fail, not skip.
+REAL = ROOT.parent / "shared" / "data" / "real"
+AUGUST_2026 = "police-events-2026-08-22.json"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def feed(tmp_path):
+    """A local HTTP server serving the real response and a broken one; yields its base URL."""
+    assert (REAL / AUGUST_2026).is_file(), f"the real police response in {REAL} is missing"
+    (tmp_path / "real.json").write_bytes((REAL / AUGUST_2026).read_bytes())
+    (tmp_path / "broken.json").write_text('[{"id": 1, "type": "Rån"', encoding="utf-8")
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def stored_events(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(CrimeEvent))
+
+
+def test_fetch_events_downloads_and_stores_the_feed(app, cli, feed):
+    assert cli("area", "add", "stockholm", "Stockholm").exit_code == 0
+    url = f"{feed}/real.json"
+    result = cli("fetch", "events", "--url", url)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("imported 500 events (15 new, 0 updated, 485 outside every area);")
+    assert lines[0].endswith(f" from {url}")
+    assert lines[1].startswith("skipped 485 events outside every area (by municipality): ")
+    assert stored_events(app) == 15
+    # Run again (as a timer does): the same events are updated, never counted twice.
+    again = cli("fetch", "events", "--url", url)
+    assert "(0 new, 15 updated, 485 outside every area)" in again.stdout
+    assert stored_events(app) == 15
+    with app.app_context():
+        coverage = db.session.scalars(select(CrimeCoverage)).all()
+        assert [c.origin for c in coverage] == [url, url]
+        audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "crime.import"))
+        assert [a.details["new"] for a in audit] == [15, 0]
+
+
+def test_the_url_comes_from_the_environment(app, cli, feed):
+    for district in ("bromma", "hasselby-vallingby"):  # whatever the defaults say
+        assert cli("area", "district", district).exit_code == 0
+    result = cli("fetch", "events", env={"TRYGGHET_EVENTS_URL": f"{feed}/real.json"})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("imported 500 events (0 new, 0 updated, 500 outside")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/missing.json", "HTTP 404 File not found"),
+        (None, "Connection refused"),
+    ],
+)
+def test_a_failed_download_says_why_and_stores_nothing(app, cli, feed, path, error):
+    url = f"{feed}{path}" if path else f"http://127.0.0.1:{free_port()}/api/events"
+    result = cli("fetch", "events", "--url", url)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot download {url}: ")
+    assert error in result.stderr
+    assert "Traceback" not in result.stderr
+    assert stored_events(app) == 0
+
+
+def test_a_broken_feed_is_refused(app, cli, feed):
+    url = f"{feed}/broken.json"
+    result = cli("fetch", "events", "--url", url)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "line 1: the file is not valid JSON: Expecting ',' delimiter (column 25)",
+        f"nothing imported from {url}",
+    ]
+    assert stored_events(app) == 0
+
+
+def test_only_web_addresses_are_fetched(cli):
+    result = cli("fetch", "events", "--url", "file:///etc/passwd")
+    assert result.exit_code == 2
+    assert "must start with https:// or http://" in result.stderr
+
+
+def test_areas_are_added_renamed_aliased_and_listed(app, cli):
+    assert cli("area", "add", "kista", "Kista", "--district-of", "Stockholm").exit_code == 0
+    assert cli("area", "alias", "kista", "Husby").stdout == "kista answers to Husby\n"
+    assert cli("area", "alias", "ekero", "Ekerö kommun").exit_code == 0
+    assert cli("area", "rename", "kista", "Rinkeby-Kista").exit_code == 0
+    assert cli("area", "district", "bromma", "Stockholm").exit_code == 0
+    result = cli("area", "list")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == [
+        "bromma",
+        "ekero",
+        "hasselby-vallingby",
+        "kista",
+    ]
+    assert lines[0].startswith("bromma\tBromma\tdistrict of Stockholm\taliases: ")
+    assert lines[1] == "ekero\tEkerö\tmunicipality\taliases: Ekerö kommun"
+    assert lines[3] == "kista\tRinkeby-Kista\tdistrict of Stockholm\taliases: Husby"
+    assert cli("area", "unalias", "kista", "husby").exit_code == 0
+    assert cli("area", "district", "bromma").stdout == "bromma is no district\n"
+    with app.app_context():
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("area.%"))
+        ).all()
+    assert actions.count("area.alias") == 3
+    assert "area.create" in actions
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("add", "Bad Slug", "X"), "Use lower-case letters"),
+        (("add", "bromma", "Bromma 2"), "There is already an area with the address name bromma"),
+        (("add", "b2", "bromma"), "The name bromma already means the area Bromma"),
+        (("add", "b3", "  "), "Write a name."),
+        (("rename", "nowhere", "X"), "There is no area with the address name nowhere"),
+        (("rename", "ekero", "Hässelby Vällingby"), "already means the area Hässelby-Vällingby"),
+        (("alias", "ekero", "BROMMA"), "The name BROMMA already means the area Bromma"),
+        (("alias", "ekero", "x" * 201), "at most 200 characters"),
+        (("unalias", "ekero", "Solna"), "Ekerö has no alias Solna"),
+    ],
+)
+def test_bad_area_changes_say_why_and_change_nothing(app, cli, args, error):
+    before = cli("area", "list").stdout
+    result = cli("area", *args, env={"LANG": "en"})
+    assert result.exit_code == 1
+    assert error in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli("area", "list").stdout == before
+
+
+def test_an_alias_two_areas_want_is_refused(cli):
+    assert cli("area", "alias", "bromma", "Ulvsunda").exit_code == 0
+    result = cli("area", "alias", "ekero", "ulvsunda")
+    assert result.exit_code == 1
+    assert "The name ulvsunda already means the area Bromma" in result.stderr
+    assert json.dumps("ulvsunda") not in cli("area", "list").stdout

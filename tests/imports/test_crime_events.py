@@ -1,0 +1,258 @@
+"""Police events as events, on the police's REAL responses (../shared/data/real/).
+
+Each event is stored once by its id, monthly counts derive from all stored events, the
+municipality comes from the end of ``name`` since the feed moved to counties in 2026, and
+districts of Stockholm match by the place names in the event's text.
+"""
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from analysis.crime_categories import police_category
+from survey.extensions import db
+from survey.models import Area, AuditEvent, CrimeCount
+from survey.models.crime import CrimeEvent, CrimeEventArea
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The real responses live beside the repository; a machine without them must fail, not skip.
+REAL = ROOT.parent / "shared" / "data" / "real"
+MARCH_2023 = "police-events-2023-03-25.json"
+AUGUST_2026 = "police-events-2026-08-22.json"
+
+
+def real(name):
+    path = REAL / name
+    assert path.is_file(), f"the real police response {path} is missing (see SOURCES.md there)"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write(tmp_path, events, name):
+    path = tmp_path / name
+    path.write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def ok(result):
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def counts(app, slug):
+    """{(YYYY-MM, category): count} of the area's event counts."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(CrimeCount.month, CrimeCount.category, CrimeCount.count, CrimeCount.by_text)
+            .join(Area, Area.id == CrimeCount.area_id)
+            .where(Area.slug == slug, CrimeCount.source == "events")
+        ).all()
+    return {(m.strftime("%Y-%m"), c): (n, by_text) for m, c, n, by_text in rows}
+
+
+def stored_ids(app, slug):
+    with app.app_context():
+        return set(
+            db.session.scalars(
+                select(CrimeEvent.event_id)
+                .join(CrimeEventArea, CrimeEventArea.event_id == CrimeEvent.id)
+                .join(Area, Area.id == CrimeEventArea.area_id)
+                .where(Area.slug == slug)
+            )
+        )
+
+
+def municipality(event):
+    return event["name"].rsplit(",", 1)[-1].strip()
+
+
+def expected(events, place):
+    """Crime counts per (month, category) of the distinct events in a municipality."""
+    distinct = {e["id"]: e for e in events if municipality(e) == place}
+    found = Counter(
+        (e["datetime"][:7], police_category(e["type"]))
+        for e in distinct.values()
+        if police_category(e["type"]) is not None
+    )
+    return {key: (n, False) for key, n in found.items()}
+
+
+@pytest.fixture
+def stockholm(cli):
+    """An area for the whole municipality of Stockholm, and Bromma a district of it."""
+    ok(cli("area", "add", "stockholm", "Stockholm"))
+    ok(cli("area", "district", "bromma", "Stockholm"))
+    ok(cli("area", "district", "hasselby-vallingby", "Stockholm"))
+
+
+def test_overlapping_downloads_count_each_event_once(app, cli, tmp_path, stockholm):
+    events = real(MARCH_2023)  # newest first, as the feed serves them
+    first, second = events[:300], events[200:]
+    ok(cli("import", "crime", str(write(tmp_path, first, "a.json"))))
+    lines = ok(cli("import", "crime", str(write(tmp_path, second, "b.json"))))
+    overlap = [e for e in events[200:300] if municipality(e) in ("Stockholm", "Ekerö")]
+    assert f"({300 - 276 - len(overlap)} new, {len(overlap)} updated, 276 outside" in lines[0]
+    ok(cli("import", "crime", str(write(tmp_path, events, "c.json"))))
+    # A later, smaller download (the issue's data loss) takes nothing away.
+    ok(cli("import", "crime", str(write(tmp_path, events[:40], "d.json"))))
+    ids = {str(e["id"]) for e in events if municipality(e) == "Stockholm"}
+    assert len(ids) == 35
+    assert stored_ids(app, "stockholm") == ids
+    assert counts(app, "stockholm") == expected(events, "Stockholm")
+    assert sum(n for n, _text in counts(app, "stockholm").values()) == 26  # 9 are no crimes
+    with app.app_context():
+        # Stockholm's events (its districts' among them) and a fire in Ekerö.
+        assert db.session.scalar(select(func.count()).select_from(CrimeEvent)) == 35 + 1
+
+
+def test_a_whole_real_response_imports_with_a_skip_summary(app, cli, tmp_path):
+    for district in ("bromma", "hasselby-vallingby"):  # whatever the defaults say
+        ok(cli("area", "district", district))
+    path = REAL / AUGUST_2026
+    events = real(AUGUST_2026)
+    lines = ok(cli("import", "crime", str(path)))
+    assert lines[0] == (
+        "imported 500 events (0 new, 0 updated, 500 outside every area);"
+        f" 0 monthly counts (0 months, 0 areas) from {path}"
+    )
+    skipped = Counter(municipality(e) for e in events)
+    top = sorted(skipped.items(), key=lambda item: (-item[1], item[0]))[:8]
+    assert lines[1].startswith(
+        "skipped 500 events outside every area (by municipality): "
+        + ", ".join(f"{name} {n}" for name, n in top)
+    )
+    with app.app_context():
+        [audit] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "crime.import"))
+        assert audit.details["skipped"] == 500
+
+
+def test_2026_county_located_events_land_in_their_municipality(app, cli, tmp_path, stockholm):
+    events = real(AUGUST_2026)
+    assert {e["location"]["name"] for e in events} == {
+        e["location"]["name"] for e in events if e["location"]["name"].endswith(" län")
+    }
+    # The real response has no event in Ekerö: one of its Stockholm events, moved there as the
+    # 2026 feed writes it (a county as the location, the municipality at the end of the name).
+    [source] = [e for e in events if e["id"] == 650271]
+    moved = {**source, "id": 1, "name": "22 augusti 03.47, Misshandel, Ekerö"}
+    assert moved["location"]["name"] == "Stockholms län"
+    ok(cli("import", "crime", str(write(tmp_path, [*events, moved], "e.json"))))
+    assert counts(app, "ekero") == {("2026-08", "Misshandel"): (1, False)}
+    assert counts(app, "stockholm") == expected(events, "Stockholm")
+    # No event's county became an area's count.
+    assert counts(app, "stockholm")[("2026-08", "Misshandel")] == (2, False)
+
+
+def test_districts_match_by_place_names_in_the_text(app, cli, tmp_path, stockholm):
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))
+    # "... högg mot en annan man i Vällingby centrum": a place of Hässelby-Vällingby.
+    assert counts(app, "hasselby-vallingby") == {("2023-03", "Misshandel"): (1, True)}
+    assert stored_ids(app, "hasselby-vallingby") == {"410782"}
+    # "Lägenhetsinbrott i Beckomberga": no place of Bromma's until an admin says so.
+    assert counts(app, "bromma") == {}
+    ok(cli("area", "alias", "bromma", "Beckomberga"))
+    assert counts(app, "bromma") == {("2023-03", "Inbrott"): (1, True)}
+    # The whole municipality keeps them too: a district is part of it.
+    assert stored_ids(app, "stockholm") >= {"410782", "409586"}
+
+
+def test_a_fire_is_kept_for_context_but_never_counted_as_crime(app, cli):
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))
+    # "Brand på återvinningscentral", Ekerö: stored, not a crime count.
+    assert stored_ids(app, "ekero") == {"410699"}
+    assert counts(app, "ekero") == {}
+
+
+def test_a_malformed_event_in_a_real_response_stores_nothing(app, cli, tmp_path, stockholm):
+    events = real(MARCH_2023)
+    events[249] = {**events[249], "datetime": "25 mars"}
+    del events[410]["type"]
+    path = write(tmp_path, events, "e.json")
+    result = cli("import", "crime", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f'event 250 (id {events[249]["id"]}): datetime "25 mars" is not a date and time like'
+        " 2026-05-04 21:35:00 +02:00",
+        f"event 411 (id {events[410]['id']}): the type is missing",
+        f"nothing imported from {path}",
+    ]
+    assert stored_ids(app, "stockholm") == set()
+
+
+def test_renaming_an_area_matches_the_stored_events_again(app, cli):
+    ok(cli("area", "add", "city", "Stockholm"))
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))
+    before = counts(app, "city")
+    assert sum(n for n, _text in before.values()) == 26
+    ok(cli("area", "rename", "city", "Huvudstaden"))
+    assert counts(app, "city") == {}  # the feed says "Stockholm": no longer a name of it
+    ok(cli("area", "alias", "city", "Stockholm"))
+    assert counts(app, "city") == before
+
+
+def coverage(app, slug, today):
+    from analysis.picture import crime_coverage
+
+    with app.app_context(), db.engine.connect() as conn:
+        return crime_coverage(conn, slug, today)
+
+
+def test_coverage_months_gaps_and_stale_areas(app, cli, stockholm):
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))
+    ok(cli("import", "crime", str(REAL / AUGUST_2026)))
+    today = dt.date(2026, 8, 25)
+    city = coverage(app, "stockholm", today)
+    events = city["sources"]["events"]
+    assert (events["first_month"], events["last_month"], events["up_to"]) == (
+        "2023-03",
+        "2026-08",
+        "2026-08-22",
+    )
+    # Each download covers its oldest to its newest event: 20-25 March, 14-22 August.
+    assert events["months"] == [
+        {"month": "2023-03", "days_covered": 6, "days": 31},
+        {"month": "2026-08", "days_covered": 9, "days": 31},
+    ]
+    assert events["gaps"][0] == "2023-04"
+    assert events["gaps"][-1] == "2026-07"
+    assert len(events["gaps"]) == 40
+    assert city["data_up_to"] == "2026-08-22"
+    assert city["last_event"] == "2026-08-22"
+    assert city["stale"] is False
+    assert city["outdated"] is False
+    assert city["months_without_data"] == [f"2025-{m:02d}" for m in range(9, 13)] + [
+        f"2026-{m:02d}" for m in range(1, 8)
+    ]
+    # Ekerö's last event is a fire in March 2023, while the feed goes on elsewhere: stale.
+    ekero = coverage(app, "ekero", today)
+    assert ekero["stale"] is True
+    assert ekero["last_event"] == "2023-03-21"
+    assert ekero["data_up_to"] == "2026-08-22"
+    assert ekero["stale_after_days"] == 14
+    # Text matches are told apart, so that readers know how far to trust them.
+    assert coverage(app, "hasselby-vallingby", today)["events_matched_by_text"] == 1
+    assert city["events_matched_by_text"] == 0
+    # Weeks without a download: every area's data is outdated.
+    assert coverage(app, "stockholm", dt.date(2026, 10, 1))["outdated"] is True
+
+
+def test_a_csv_covers_its_months_for_its_areas(app, cli, tmp_path):
+    ok(cli("area", "alias", "bromma", "Bromma stadsdelsområde"))
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "month;area;category;count\n2025-01;Bromma;Rån;2\n"
+        "2025-03;Bromma stadsdelsområde;Rån;1\n"  # an alias names the area in a CSV too
+    )
+    ok(cli("import", "crime", str(path)))
+    bromma = coverage(app, "bromma", dt.date(2025, 3, 10))
+    assert bromma["sources"]["csv"]["months"] == [
+        {"month": "2025-01", "days_covered": 31, "days": 31},
+        {"month": "2025-03", "days_covered": 31, "days": 31},
+    ]
+    assert bromma["sources"]["csv"]["gaps"] == ["2025-02"]
+    assert bromma["stale"] is False
+    assert bromma["data_up_to"] == "2025-03-31"
+    assert coverage(app, "ekero", dt.date(2025, 3, 10))["sources"] == {}

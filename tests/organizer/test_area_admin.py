@@ -1,0 +1,124 @@
+"""Admin: areas are added and renamed, given aliases and marked as districts on a page."""
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+# Registered by survey/organizer/routes.py; imported here too so the routes exist before
+# the test app is built (the import is idempotent once routes.py imports it).
+import survey.organizer.area_admin  # noqa: F401
+from survey.extensions import db
+from survey.imports.crime import import_crime_data
+from survey.models import Area, AuditEvent, CrimeCount
+from tests.common.web import post_form
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT.parent / "shared" / "data" / "real" / "police-events-2023-03-25.json"
+
+
+def _area(app, slug):
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.slug == slug))
+        return area and (area.id, area.name, area.municipality, [a.name for a in area.aliases])
+
+
+def test_only_admins_see_the_page(client, auth):
+    assert client.get("/organizer/area-names").status_code in (302, 401)
+    auth.login("organizer")
+    assert client.get("/organizer/area-names").status_code == 403
+    auth.logout()
+    auth.login("admin")
+    page = client.get("/organizer/area-names?lang=en").get_data(as_text=True)
+    assert "Areas and feed names" in page
+    assert "hasselby-vallingby" in page
+
+
+def test_add_an_area_as_a_district(app, client, auth):
+    auth.login("admin")
+    response = post_form(
+        client,
+        "/organizer/area-names",
+        {"slug": "kista", "name": "Rinkeby-Kista", "municipality": "Stockholm"},
+    )
+    assert response.status_code == 303
+    assert _area(app, "kista")[1:] == ("Rinkeby-Kista", "Stockholm", [])
+    page = client.get("/organizer/area-names?lang=en").get_data(as_text=True)
+    assert "Rinkeby-Kista" in page
+    assert "Stockholm" in page
+
+
+def test_bad_input_says_why_and_stores_nothing(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    for data, message in [
+        ({"slug": "Kista X", "name": "Kista"}, "lower-case"),
+        ({"slug": "bromma", "name": "Bromma 2"}, "already an area with the address name bromma"),
+        ({"slug": "b2", "name": "Ekerö"}, "The name Ekerö already means the area Ekerö"),
+        ({"slug": "b3", "name": ""}, "Fill in this field."),
+    ]:
+        response = post_form(client, "/organizer/area-names", data)
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.scalars(select(Area)).all()) == 3
+
+
+def test_rename_district_and_aliases_rematch_the_stored_events(app, client, auth):
+    auth.login("admin")
+    # The whole municipality, so that its events are stored (events outside every area are not).
+    city = {"slug": "stockholm", "name": "Stockholm", "municipality": ""}
+    assert post_form(client, "/organizer/area-names", city).status_code == 303
+    with app.app_context():
+        data = json.dumps(json.loads(REAL.read_text(encoding="utf-8"))).encode()
+        import_crime_data(db.session, data, "real.json", "events")
+        db.session.commit()
+    area_id = _area(app, "bromma")[0]
+    base = f"/organizer/area-names/{area_id}"
+    assert client.get(base).status_code == 200
+    for path, data in [
+        ("district", {"municipality": "Stockholm"}),
+        ("aliases", {"alias": "Beckomberga"}),
+        ("rename", {"name": "Bromma stadsdel"}),
+    ]:
+        assert post_form(client, f"{base}/{path}", data, token_from=base).status_code == 303
+    assert _area(app, "bromma")[1:] == ("Bromma stadsdel", "Stockholm", ["Beckomberga"])
+    with app.app_context():
+        # "Lägenhetsinbrott i Beckomberga" now counts for Bromma, matched by text.
+        rows = db.session.execute(
+            select(CrimeCount.category, CrimeCount.count, CrimeCount.by_text).where(
+                CrimeCount.area_id == area_id
+            )
+        ).all()
+        assert [tuple(row) for row in rows] == [("Inbrott", 1, True)]
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("area.%"))
+        ).all()
+        assert sorted(actions) == ["area.alias", "area.create", "area.municipality", "area.rename"]
+    # An alias another area has is refused, on the page, with nothing changed.
+    client.get("/?lang=en")
+    response = post_form(client, f"{base}/aliases", {"alias": "Ekerö"}, token_from=base)
+    assert response.status_code == 422
+    assert "already means the area Ekerö" in response.get_data(as_text=True)
+    # Removing the alias takes the event away again.
+    with app.app_context():
+        alias_id = db.session.get(Area, area_id).aliases[0].id
+    remove = f"{base}/aliases/{alias_id}/remove"
+    assert post_form(client, remove, {}, token_from=base).status_code == 303
+    assert _area(app, "bromma")[3] == []
+    with app.app_context():
+        assert (
+            db.session.scalars(select(CrimeCount).where(CrimeCount.area_id == area_id)).all() == []
+        )
+
+
+def test_an_unknown_area_or_alias_is_not_found(client, auth):
+    auth.login("admin")
+    assert client.get("/organizer/area-names/99999").status_code == 404
+    response = post_form(
+        client,
+        "/organizer/area-names/99999/rename",
+        {"name": "X"},
+        token_from="/organizer/area-names",
+    )
+    assert response.status_code == 404

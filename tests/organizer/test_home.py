@@ -1,0 +1,91 @@
+"""The start page: what needs attention now, computed by survey.services.status."""
+
+import datetime as dt
+
+from survey.extensions import db
+from survey.services.status import has_demo_data, status
+from tests.common import factories
+from tests.common.picture_data import build
+from tests.common.releases import publish
+from tests.common.web import local_today
+
+
+def _status(app):
+    with app.app_context():
+        return status(db.session, local_today())
+
+
+def test_status_counts_rounds_answers_deviations_held_and_unpublished(app):
+    today = local_today()
+    with app.app_context():
+        build()  # 25 answers in Bromma, a dialogue, a crime spike last month
+        factories.answers("alvik", factories.default_round(), 3, submitted_on=today)
+        factories.answers(
+            "alvik", factories.default_round(), 2, submitted_on=today - dt.timedelta(days=7)
+        )
+        factories.answers("alvik", factories.default_round(), 4, submitted_on=today, held=True)
+        factories.survey_round("Closed", dt.date(2024, 1, 1), closes_on=dt.date(2024, 2, 1))
+        db.session.commit()
+
+    s = _status(app)
+    assert [r.name for r in s.open_rounds] == ["Löpande trygghetsmätning"]
+    assert s.open_rounds[0].closes_on is None
+    assert s.recent_answers == 3  # not the 8-day-old ones, not the held ones
+    assert [(d["area"], d["category"]) for d in s.new_deviations] == [("bromma", "Misshandel")]
+    bromma = next(a for a in s.areas if a.slug == "bromma")
+    assert bromma.last_release is None
+    assert bromma.held == 4
+    assert bromma.new_answers == 25 + 3 + 2
+    assert bromma.new_dialogues == 1
+    assert [a.slug for a in s.to_do] == ["bromma"]
+
+    publish(app, "bromma")
+    s = _status(app)
+    bromma = next(a for a in s.areas if a.slug == "bromma")
+    assert bromma.last_release is not None
+    assert (bromma.new_answers, bromma.new_dialogues, bromma.unpublished) == (0, 0, False)
+    assert bromma.held == 4  # still waiting for review
+
+    with app.app_context():
+        factories.answers("brommaplan", factories.default_round(), 2, submitted_on=today)
+        db.session.commit()
+    bromma = next(a for a in _status(app).areas if a.slug == "bromma")
+    assert (bromma.new_answers, bromma.unpublished) == (2, True)
+
+
+def test_the_start_page_shows_the_status_not_the_menu_again(app, client, auth):
+    with app.app_context():
+        build()
+        factories.answers(
+            "alvik", factories.default_round(), 4, submitted_on=local_today(), held=True
+        )
+        db.session.commit()
+    auth.login("organizer")
+    page = client.get("/organizer/?lang=en").get_data(as_text=True)
+    main = page.split("<main", 1)[1]
+    assert "Open survey rounds" in main
+    assert "Löpande trygghetsmätning" in main
+    assert "Answers in the last 7 days" in main
+    assert "New deviations in crime" in main
+    assert "Misshandel" in main
+    assert "4 held answers wait for review" in main
+    assert "/organizer/areas/bromma/held" in main
+    assert "Never published:" in main
+    assert 'class="cards"' not in main  # the old page repeated the menu
+    assert "/organizer/dialogues" not in main
+
+
+def test_demo_data_is_marked_on_every_organizer_page(app, client, auth):
+    from survey.demo import load_demo
+
+    auth.login("organizer")
+    assert 'class="demo-banner"' not in client.get("/organizer/").get_data(as_text=True)
+    with app.app_context():
+        assert not has_demo_data(db.session)
+        load_demo(db.session, local_today(), answers=200)
+        db.session.commit()
+        assert has_demo_data(db.session)
+    for path in ("/organizer/", "/organizer/areas/bromma", "/organizer/promises"):
+        assert 'class="demo-banner"' in client.get(path).get_data(as_text=True), path
+    # Not on the public pages: residents never see the organizers' banner.
+    assert 'class="demo-banner"' not in client.get("/").get_data(as_text=True)

@@ -1,0 +1,189 @@
+"""The public follow-up as residents read it: sizes beside verdicts, plain words, the method."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask_babel import force_locale
+from PIL import Image
+from sqlalchemy import insert, select
+
+from survey.extensions import db
+from survey.models import Place, Release, Response
+from survey.public.followup import change, result_said
+from tests.common import factories
+from tests.common.releases import publish
+
+#: Words residents should not meet: statisticians' jargon and a bare verdict word.
+JARGON = ("percentage points", "interval", "n =", "(n", "times as many", "rate ratio")
+
+
+def _text(html: str) -> str:
+    """The visible text of a page's main part, tags dropped."""
+    main = html.split('<main id="main"', 1)[1].split(">", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def _world(app, before: tuple[int, int], after: tuple[int, int]) -> tuple[int, int]:
+    """Brommaplan evenings: (unsafe, answered) per round; the promise and follow-up round."""
+    with app.app_context():
+        first, second = factories.rounds_before_and_after(areas=["bromma"])
+        place = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
+        rows = []
+        for survey_round, (unsafe, answered) in ((first, before), (second, after)):
+            rows += factories.answer_rows(place.id, survey_round.id, unsafe, safety_evening="4")
+            rows += factories.answer_rows(
+                place.id, survey_round.id, answered - unsafe, safety_evening="1"
+            )
+        db.session.execute(insert(Response), rows)
+        promise = factories.promise(places=["brommaplan"], rounds=(first, second))
+        db.session.commit()
+        return promise.id, second.id
+
+
+def test_a_change_that_may_be_chance_shows_its_size_and_says_so(app, client):
+    promise_id, _round = _world(app, before=(12, 30), after=(9, 30))  # 40 % -> 30 %: unsure
+    publish(app)
+    page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
+    text = _text(page)
+    assert (
+        "From 40% to 30%: no confirmed change. The difference could be down to chance in who"
+        " happened to answer, so we cannot say that things have changed." in text
+    )
+    assert "Result so far: No confirmed change" in text
+    assert "Unchanged" not in text  # never the verdict word alone beside figures that moved
+    for word in JARGON:
+        assert word not in text, word
+    assert not re.search(r"-\s?\d", text)  # no hyphen negatives anywhere
+    # The share picture says the same, with the size, in its text for screen readers.
+    card = client.get(f"/uppfoljning/bromma/{promise_id}.png?lang=en")
+    description = Image.open(io.BytesIO(card.data)).info["Description"]
+    assert description.endswith("From 40% to 30%: no confirmed change.")
+
+
+@pytest.mark.parametrize(
+    ("indicator", "sentence", "note"),
+    [
+        (
+            {"kind": "crime", "rate_ratio": 0.72, "status": "unchanged"},
+            "28% fewer crimes per month than before the promise: no confirmed change.",
+            "Crime counts go up and down from month to month",
+        ),
+        (
+            {"kind": "crime", "rate_ratio": 1.15, "status": "worse"},
+            "15% more crimes per month than before the promise: a confirmed increase.",
+            "",
+        ),
+        (
+            {"kind": "crime", "rate_ratio": 1.0, "status": "unchanged"},
+            "As many crimes per month as before the promise: no confirmed change.",
+            "Crime counts",
+        ),
+        (
+            {
+                "kind": "unsafe_share",
+                "before": {"share": 0.62, "n": 85},
+                "after": {"share": 0.48, "n": 110},
+                "diff": -0.14,
+                "status": "unchanged",
+            },
+            "From 62% to 48%: no confirmed change.",
+            "The difference could be down to chance",
+        ),
+        (
+            {
+                "kind": "problem_share",
+                "before": {"share": 0.3, "n": 85},
+                "after": {"share": 0.3, "n": 110},
+                "diff": 0.0,
+                "status": "unchanged",
+            },
+            "30% both times: no confirmed change.",
+            "The difference could be down to chance",
+        ),
+        (
+            {"kind": "unsafe_share", "before": {"suppressed": True}, "after": None},
+            "Not enough figures to compare before and after.",
+            "",
+        ),
+    ],
+)
+def test_a_change_is_said_with_its_size(app, indicator, sentence, note):
+    with app.test_request_context("/"), force_locale("en"):
+        said = change(indicator)
+    assert said["sentence"] == sentence
+    assert said["note"].startswith(note) if note else said["note"] == ""
+
+
+@pytest.mark.parametrize(
+    ("status", "indicators", "said"),
+    [
+        ("improved", ["improved", "unchanged"], "Confirmed improvement"),
+        ("worse", ["worse"], "Confirmed change for the worse"),
+        ("unchanged", ["unchanged", "not enough data"], "No confirmed change"),
+        # The analysis calls measures moving both ways "unchanged": they did move.
+        ("unchanged", ["improved", "worse"], "Mixed: some measures confirmed better"),
+        ("not enough data", [], "Not enough figures yet"),
+    ],
+)
+def test_a_promise_result_is_said_plainly(app, status, indicators, said):
+    result = {"status": status, "indicators": [{"status": s} for s in indicators]}
+    with app.test_request_context("/"), force_locale("en"):
+        assert result_said(result).startswith(said)
+
+
+def test_swedish_figures_use_swedish_number_style(app):
+    with app.test_request_context("/"), force_locale("sv"):
+        fewer = change({"kind": "crime", "rate_ratio": 0.72, "status": "improved"})
+        shares = change(
+            {
+                "kind": "unsafe_share",
+                "before": {"share": 0.616, "n": 85},
+                "after": {"share": 0.478, "n": 110},
+                "diff": -0.138,
+                "status": "unchanged",
+            }
+        )
+    assert "28\xa0%" in fewer["sentence"]  # "28 %", the space never broken from its sign
+    assert "62\xa0%" in shares["sentence"]
+    assert "48\xa0%" in shares["sentence"]
+    assert "-" not in fewer["sentence"] + shares["sentence"]
+
+
+def test_the_method_summarises_the_release_audit(app, client):
+    _promise, round_id = _world(app, before=(20, 50), after=(5, 50))
+    first = publish(app, round_id=round_id)
+    with app.app_context():
+        audit = db.session.get(Release, first).audit
+    checked = audit["audit"]["cells_checked"]
+    added = len(audit["audit"]["hidden_added"]) + audit["audit"]["followup_sides_hidden"]
+    text = _text(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    method = text.split("How we count", 2)[2]  # the section, after the link to it
+    assert "A figure resting on fewer than 10 answers is not shown" in method
+    assert f"a check went through all {checked} figures about the area" in method
+    if added:
+        assert f"The check hid {added} more figure" in method
+    else:
+        assert "No more figures needed to be hidden." in method
+    assert "between 40% and 50%" in method  # the audit's minimum width, 10 points
+    assert "at least 10 answers have been added or taken away" in method
+    assert "kept its earlier value" not in method
+    assert "kept their earlier value" not in method
+    # A few more answers: the next release keeps the cells they would change.
+    with app.app_context():
+        rows = factories.answer_rows("brommaplan", round_id, 3, safety_evening="4")
+        db.session.execute(insert(Response), rows)
+        db.session.commit()
+    second = publish(app, round_id=round_id)
+    with app.app_context():
+        held = db.session.get(Release, second).audit["held_back"]
+    assert held > 0
+    text = _text(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert f"This time {held} figures kept their earlier value." in text
+
+
+def test_nothing_published_shows_no_method(app, client):
+    text = _text(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert "How we count" not in text
