@@ -6,19 +6,41 @@ are both 'Rån'), or context (a fire, a night's summary, a police check): stored
 events, never counted as crime. Other sources' category names (Brå's compounds such as
 "Butiksstöld") find their problems by whole-word keywords, so 'rån' is never the one inside
 'intrång' or 'från', nor 'fylleri' the one inside 'Rattfylleri'.
+
+Admins may override single entries (table category_override): the effective mapping is the
+shipped file, then the overrides. Functions take it as ``known`` (the shipped file if left out);
+``read(conn)`` builds it from the database.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from .tables import PROBLEMS as PROBLEM_ORDER
+from .tables import category_override
+
+SOURCES = ("police", "bra")
+
+
+@dataclass(frozen=True)
+class Override:
+    """An admin's change to one entry: a police type or a Brå category, code or path."""
+
+    source: str
+    name: str
+    #: Trygghet's category; None: not a crime (kept for context, never counted).
+    category: str | None
+    #: The problems of a new category or of a type that is not a crime.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +53,10 @@ class Mapping:
     keywords: tuple[tuple[re.Pattern[str], str], ...]
     #: Folded type -> the type as the mapping file writes it.
     names: dict[str, str]
+    #: Folded Brå name -> (category or None for not a crime, problems), from overrides only.
+    bra: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
+    #: The overrides applied, as (source, folded name).
+    overridden: frozenset[tuple[str, str]] = frozenset()
 
 
 def _keyword_pattern(word: str) -> re.Pattern[str]:
@@ -39,8 +65,12 @@ def _keyword_pattern(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){prefix}{body}(?!\w)")
 
 
-def _fold(name: str) -> str:
+def fold(name: str) -> str:
+    """A name as the mapping compares it: spaces collapsed, case folded."""
     return " ".join(name.split()).casefold()
+
+
+_fold = fold
 
 
 @cache
@@ -66,51 +96,155 @@ def mapping() -> Mapping:
     )
 
 
-def police_category(event_type: str) -> str | None:
+def effective(overrides: Iterable[Override]) -> Mapping:
+    """The shipped mapping with the overrides applied in order (a later one wins)."""
+    shipped = mapping()
+    categories = dict(shipped.categories)
+    police_types = dict(shipped.police_types)
+    context_types = dict(shipped.context_types)
+    names = dict(shipped.names)
+    bra: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+    overridden: set[tuple[str, str]] = set()
+    for o in overrides:
+        folded = _fold(o.name)
+        overridden.add((o.source, folded))
+        problems = tuple(key for key in PROBLEM_ORDER if key in o.problems)
+        if o.category is not None and o.category not in categories:
+            categories[o.category] = problems
+        if o.source == "bra":
+            bra[folded] = (o.category, problems)
+            continue
+        police_types.pop(folded, None)
+        context_types.pop(folded, None)
+        names[folded] = " ".join(o.name.split())
+        if o.category is None:
+            context_types[folded] = problems
+        else:
+            police_types[folded] = o.category
+    return Mapping(
+        categories=categories,
+        police_types=police_types,
+        context_types=context_types,
+        keywords=shipped.keywords,
+        names=names,
+        bra=bra,
+        overridden=frozenset(overridden),
+    )
+
+
+def read_overrides(conn: Connection) -> list[Override]:
+    """The admins' overrides, oldest first."""
+    t = category_override
+    return [
+        Override(
+            source=row.source,
+            name=row.name,
+            category=row.category,
+            problems=tuple(p for p in (row.problems or "").split(",") if p),
+        )
+        for row in conn.execute(select(t).order_by(t.c.id))
+    ]
+
+
+def read(conn: Connection) -> Mapping:
+    """The effective mapping: the shipped file, then the overrides stored in the database."""
+    overrides = read_overrides(conn)
+    return effective(overrides) if overrides else mapping()
+
+
+def police_category(event_type: str, known: Mapping | None = None) -> str | None:
     """The category a police event type is counted in; None for context (not a crime).
 
-    A type the mapping does not know yet is counted under its own name (see unreviewed_types).
+    A type the mapping does not know yet is counted under its own name (see is_reviewed).
     """
     folded = _fold(event_type)
-    known = mapping()
+    known = known or mapping()
     if folded in known.context_types:
         return None
     return known.police_types.get(folded, " ".join(event_type.split()))
 
 
-def is_reviewed(event_type: str) -> bool:
+def is_reviewed(event_type: str, known: Mapping | None = None) -> bool:
     """Whether the mapping names a police event type (as a crime or as context)."""
     folded = _fold(event_type)
-    return folded in mapping().police_types or folded in mapping().context_types
+    known = known or mapping()
+    return folded in known.police_types or folded in known.context_types
 
 
-def is_context(category: str) -> bool:
-    """Whether a name is a police type the mapping keeps out of crime figures."""
-    return _fold(category) in mapping().context_types
+def is_context(category: str, known: Mapping | None = None) -> bool:
+    """Whether a name is a police type or Brå name the mapping keeps out of crime figures."""
+    folded = _fold(category)
+    known = known or mapping()
+    if folded in known.bra:
+        return known.bra[folded][0] is None
+    return folded in known.context_types
 
 
-def problems_for(category: str) -> list[str]:
+def problems_for(category: str, known: Mapping | None = None) -> list[str]:
     """Return the problem keys a crime category speaks to, in questionnaire order."""
-    known = mapping()
+    known = known or mapping()
     folded = _fold(category)
     found: set[str]
     if category in known.categories:
         found = set(known.categories[category])
+    elif folded in known.bra:
+        target, problems = known.bra[folded]
+        found = set(problems if target is None else known.categories[target])
     elif folded in known.police_types:
         found = set(known.categories[known.police_types[folded]])
     elif folded in known.context_types:
         found = set(known.context_types[folded])
+    elif (target := bra_category(category)) is not None:
+        found = set(known.categories.get(target, ()))
     else:
         found = {problem for pattern, problem in known.keywords if pattern.search(folded)}
     return [key for key in PROBLEM_ORDER if key in found]
 
 
-def method_rows() -> list[tuple[str, str, list[str]]]:
+@cache
+def bra_paths() -> dict[tuple[str, ...], str]:
+    """Brå's categories by their parent path (folded levels) -> Trygghet's category."""
+    text = resources.files(__package__).joinpath("crime_categories.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    paths: dict[tuple[str, ...], str] = {}
+    for path, category in (data.get("bra_categories") or {}).items():
+        if category not in data["categories"]:
+            raise ValueError(f"Brå category {path!r}: unknown category {category!r}")
+        paths[tuple(_fold(level) for level in path.split("›"))] = category
+    return paths
+
+
+def bra_category(name: str) -> str | None:
+    """Trygghet's category of a Brå path: its own entry's or its nearest parent's, else None."""
+    levels = tuple(_fold(level) for level in name.split("›"))
+    paths = bra_paths()
+    for end in range(len(levels), 0, -1):
+        if levels[:end] in paths:
+            return paths[levels[:end]]
+    return None
+
+
+def method_rows(known: Mapping | None = None) -> list[tuple[str, str, list[str]]]:
     """(police type, category or '' for context, problems) for the method section."""
-    known = mapping()
+    known = known or mapping()
     rows = [
         (known.names[folded], category, list(known.categories[category]))
         for folded, category in known.police_types.items()
     ]
     rows += [(known.names[folded], "", list(p)) for folded, p in known.context_types.items()]
     return sorted(rows)
+
+
+def category_types(known: Mapping | None = None) -> list[tuple[str, list[str]]]:
+    """Each crime category (in the file's order) with its police types, sorted."""
+    known = known or mapping()
+    types: dict[str, list[str]] = {name: [] for name in known.categories}
+    for folded, category in known.police_types.items():
+        types[category].append(known.names[folded])
+    return [(name, sorted(found)) for name, found in types.items()]
+
+
+def context_names(known: Mapping | None = None) -> list[str]:
+    """The police types that are not crimes, sorted."""
+    known = known or mapping()
+    return sorted(known.names[folded] for folded in known.context_types)

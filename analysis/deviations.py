@@ -1,18 +1,17 @@
-"""Deviations in monthly crime counts: the historical-limits method of DESIGN §4.
+"""Deviations in monthly crime counts: Farrington-style limits (analysis.farrington).
 
-For a count x of one area, category and month, the reference values are the counts of the
-same month and its two neighbours (±1) in each of the previous 3–5 years; NULL (suppressed)
-counts are skipped, and at least three values from three distinct years are needed. With less
-history, the previous 12 months are the reference instead (a rolling baseline, at least 6
-months with a count). With k reference values of mean m and sample variance v:
-
-- dispersion ``phi = max(1, v / m)``;
-- upper limit ``m + z * sqrt(phi * m * (1 + 1/k))``, z = 2.326 (one-sided 99 %);
-- when m < 5 the normal approximation is poor: the upper limit is then the exact Poisson
-  quantile at the same level, the smallest u with ``P(X <= u) >= 0.99`` for X ~ Poisson(m);
-- an alarm when ``x > upper`` and ``x >= 5`` (a few events are never a deviation);
-- score ``(x - m) / sqrt(phi * m * (1 + 1/k))``; 0 when m = 0 and x = 0, and computed with
-  m = 0.5 in the denominator when m = 0 and x > 0 (so that it stays finite).
+For a count x of one area, category and month, the reference is every month from 11 to 61
+months back (NULL, suppressed, counts skipped): the same month and its neighbours (±1) in each
+earlier year set the expected count, the other months of those years enter with a level of
+their own per time of year, so that they sharpen the dispersion and the trend without shifting
+it. At least three of the same-time-of-year months, in three distinct years, are needed. With
+less history the previous 12 months are the reference instead (a rolling baseline, at least 6
+months with a count, no time of year, no trend). analysis.farrington fits the quasi-Poisson
+log-linear model (a trend when significant at 20 % and three years are there; past outbreaks
+down-weighted) and gives the upper limit: the quantile, at the one-sided level of z (0.99 for
+z = 2.326), of a negative binomial with the model's mean and the variance of a new month
+(dispersion plus the fitted mean's own uncertainty). An alarm when ``x > upper`` and ``x >= 5``
+(a few events are never a deviation); the score is ``(x - expected) / sqrt(variance)``.
 
 A month's count is the sum over an area's places unless the area's own total is stored; where
 both a Brå CSV and a police event list gave the same category and month, the CSV counts.
@@ -26,8 +25,6 @@ source covered stays missing.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from statistics import fmean, variance
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,8 +43,8 @@ from sqlalchemy import (
     table,
 )
 
-from .crime_categories import is_context, problems_for
-from .stats import poisson_upper
+from .crime_categories import is_context, problems_for, read
+from .farrington import WINDOW, reference_months, upper_limit
 from .tables import area as _area
 from .tables import crime_count as _crime
 
@@ -57,8 +54,6 @@ Z99 = 2.326
 MAX_YEARS, MIN_YEARS = 5, 3
 #: Months of the rolling baseline, and how many of them need a count.
 ROLLING_MONTHS, ROLLING_MIN = 12, 6
-#: Below this mean the exact Poisson quantile replaces the normal limit.
-POISSON_BELOW = 5
 #: No alarm for fewer events than this, however far above the limit.
 MIN_ALARM_COUNT = 5
 #: Source preference where two sources counted the same cell.
@@ -225,20 +220,18 @@ def _fill_zeros(
                     cell.append((source, None, 0, 0))
 
 
-def baseline(values: Series, month: dt.date) -> tuple[list[int], str] | None:
-    """The reference counts for a month and whether they are 'historical' or 'rolling'."""
-    reference: list[int] = []
-    years: set[int] = set()
-    for back in range(1, MAX_YEARS + 1):
-        for offset in (-1, 0, 1):
-            value = values.get(shift_month(month, -12 * back + offset))
-            if value is not None:
-                reference.append(value)
-                years.add(back)
-    if len(years) >= MIN_YEARS and len(reference) >= MIN_YEARS:
-        return reference, "historical"
+def baseline(values: Series, month: dt.date) -> tuple[list[tuple[int, int]], str] | None:
+    """The reference of a month as (months back, count) pairs, 'historical' or 'rolling'."""
+    pairs = [
+        (back, value)
+        for back in reference_months(MAX_YEARS)
+        if (value := values.get(shift_month(month, -back))) is not None
+    ]
+    same_time = {round(back / 12) for back, _ in pairs if abs((back + 6) % 12 - 6) <= WINDOW}
+    if len(same_time) >= MIN_YEARS:
+        return pairs, "historical"
     rolling = [
-        value
+        (back, value)
         for back in range(1, ROLLING_MONTHS + 1)
         if (value := values.get(shift_month(month, -back))) is not None
     ]
@@ -247,31 +240,21 @@ def baseline(values: Series, month: dt.date) -> tuple[list[int], str] | None:
     return None
 
 
-def limit(x: int, reference: list[int], z: float = Z99) -> dict[str, Any]:
+def limit(x: int, reference: list[tuple[int, int]], kind: str, z: float = Z99) -> dict[str, Any]:
     """Expected value, upper limit, score and alarm of a count x against its reference."""
-    k = len(reference)
-    m = fmean(reference)
-    phi = max(1.0, variance(reference) / m) if m > 0 else 1.0
-    spread = math.sqrt(phi * m * (1 + 1 / k))
-    if m < POISSON_BELOW:
-        # The same one-sided level as z (0.99 for the default), to 4 decimals.
-        level = round(float(stats.norm.cdf(z)), 4)
-        upper = float(poisson_upper(m, level))
-        poisson = True
-    else:
-        upper = m + z * spread
-        poisson = False
-    if m > 0:
-        score = (x - m) / spread
-    else:
-        score = 0.0 if x == 0 else x / math.sqrt(0.5 * (1 + 1 / k))
+    level = float(stats.norm.cdf(z))
+    # A rolling baseline has no time of year: every month is the same level.
+    found = upper_limit(reference, level, window=WINDOW if kind == "historical" else 6)
+    if found is None:
+        return {}
     return {
-        "expected": round(m, 4),
-        "upper_limit": round(upper, 4),
-        "score": round(score, 4),
-        "alarm": x > upper and x >= MIN_ALARM_COUNT,
-        "poisson": poisson,
-        "k": k,
+        "expected": round(found.expected, 4),
+        "upper_limit": round(found.upper, 4),
+        "score": round(found.score(x), 4),
+        "alarm": x > found.upper and x >= MIN_ALARM_COUNT,
+        "dispersion": round(found.dispersion, 4),
+        "trend": None if found.trend is None else round(found.trend, 4),
+        "k": found.k,
     }
 
 
@@ -290,8 +273,9 @@ def evaluate(
     first, last = _month_range(months, today)
     start = shift_month(first, -(12 * MAX_YEARS + 1))
     cells: list[dict[str, Any]] = []
+    known = read(conn)
     for (slug, category), values in sorted(read_series(conn, area_slug, start, last).items()):
-        if is_context(category):
+        if is_context(category, known):
             continue  # not a crime (a fire, a police check): no deviations of its own
         for month in sorted(values):
             x = values[month]
@@ -301,7 +285,9 @@ def evaluate(
             if found is None:
                 continue
             reference, kind = found
-            result = limit(x, reference, z)
+            result = limit(x, reference, kind, z)
+            if not result:
+                continue  # the model could not be fitted: no limit, no judgement
             cells.append(
                 {
                     "area": slug,
@@ -312,8 +298,10 @@ def evaluate(
                     "upper_limit": result["upper_limit"],
                     "score": result["score"],
                     "alarm": result["alarm"],
-                    "method": "poisson" if result["poisson"] else kind,
+                    "method": kind,
                     "k": result["k"],
+                    "dispersion": result["dispersion"],
+                    "trend": result["trend"],
                 }
             )
     return cells
@@ -343,6 +331,7 @@ def deviations(
     ``matched_by_text`` marks a count of police events placed in a district by the place names
     in their text (a lower bound; see analysis.picture.crime_coverage).
     """
+    known = read(conn)
     alarms = [
         {
             "area": cell["area"],
@@ -354,7 +343,7 @@ def deviations(
             "score": cell["score"],
             "method": cell["method"],
             "k": cell["k"],
-            "problems": problems_for(cell["category"]),
+            "problems": problems_for(cell["category"], known),
         }
         for cell in evaluate(conn, area_slug, months, z, today)
         if cell["alarm"]

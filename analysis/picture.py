@@ -15,6 +15,7 @@ from .priorities import DEFAULT_WEIGHTS, rank_priorities
 from .survey import Filters, survey_indicators
 from .tables import area as _area
 from .tables import promise as _promise
+from .yearly import crime_yearly
 
 _event = table("crime_event", column("id", Integer), column("occurred_at", DateTime))
 _event_area = table(
@@ -82,6 +83,8 @@ def situation_picture(
         "priority_weights": asdict(DEFAULT_WEIGHTS),
         "deviations": alarms,
         "crime_coverage": crime_coverage(conn, area_slug, today or dt.date.today()),
+        # Brå's yearly counts: year-on-year change, never monthly deviations.
+        "crime_yearly": crime_yearly(conn, area_slug),
         "dialogues": dialogues,
         "followup": [followup(conn, pid, suppress_below) for pid in promise_ids],
     }

@@ -47,11 +47,6 @@ def mean_sd(count: float, total: float, total_squares: float) -> tuple[float, fl
     return mean, math.sqrt(variance)
 
 
-def poisson_upper(mean: float, level: float) -> int:
-    """The smallest count x with P(X <= x) >= level for X ~ Poisson(mean)."""
-    return int(stats.poisson.ppf(level, mean))
-
-
 def rate_ratio(
     x_after: int, t_after: float, x_before: int, t_before: float, level: float = 0.95
 ) -> tuple[float, tuple[float, float]] | None:

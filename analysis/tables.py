@@ -111,6 +111,15 @@ population_margin = table(
     column("gender", String),
     column("population", Integer),
 )
+#: Admins' changes to the crime category mapping (analysis/crime_categories.py).
+category_override = table(
+    "category_override",
+    column("id", Integer),
+    column("source", String),
+    column("name", String),
+    column("category", String),
+    column("problems", String),
+)
 
 ALL = (
     area,
@@ -124,4 +133,5 @@ ALL = (
     promise_place,
     promise_activity,
     population_margin,
+    category_override,
 )

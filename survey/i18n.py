@@ -1,4 +1,9 @@
-"""Languages: Swedish first, English second, more by adding a catalog (no code change)."""
+"""Languages: Swedish first, English second, more by adding a catalog (no code change).
+
+A language whose catalog lacks a message shows the Swedish text instead of the English
+message id, and the page says so (``translation_missing``). Arabic and Persian are written
+right to left (``text_direction``).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from babel.numbers import get_minus_sign_symbol
-from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Domain, format_date, format_datetime, get_locale
 from flask_babel import format_decimal as _babel_decimal
 from flask_babel import format_percent as _babel_percent
 
@@ -24,6 +30,8 @@ from .questionnaire import text
 TRANSLATIONS = Path(__file__).parent / "translations"
 #: Message ids are English, so English needs no catalog of its own.
 SOURCE_LOCALE = "en"
+#: The language every message has a text in, shown where another catalog has none.
+FALLBACK_LOCALE = "sv"
 
 
 def available_locales() -> list[str]:
@@ -41,7 +49,7 @@ def select_locale() -> str:
         return asked
     remembered = session.get("lang")
     if remembered in locales:
-        return remembered
+        return str(remembered)
     return request.accept_languages.best_match(locales, default=locales[0]) or locales[0]
 
 
@@ -116,16 +124,109 @@ def display_helpers() -> dict:
     }
 
 
+class _NotedSwedish(NullTranslations):
+    """The Swedish catalog behind another language's: every message taken from it is noted."""
+
+    def __init__(self, swedish: NullTranslations) -> None:
+        super().__init__()
+        self._swedish = swedish
+
+    @staticmethod
+    def _note() -> None:
+        if has_request_context():
+            g.i18n_missing = getattr(g, "i18n_missing", 0) + 1
+
+    def gettext(self, message: str) -> str:
+        self._note()
+        return self._swedish.gettext(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        self._note()
+        return self._swedish.ngettext(msgid1, msgid2, n)
+
+    def upgettext(self, context: str, message: str) -> str:
+        self._note()
+        return self._swedish.upgettext(context, message)
+
+    def unpgettext(self, context: str, singular: str, plural: str, num: int) -> str:
+        self._note()
+        return self._swedish.unpgettext(context, singular, plural, num)
+
+    # The names Flask-Babel and gettext call on a fallback.
+    ugettext = gettext
+    ungettext = ngettext
+    pgettext = upgettext
+    npgettext = unpgettext
+
+
+class FallbackDomain(Domain):
+    """Flask-Babel's domain, with Swedish behind every catalog but Swedish and English."""
+
+    def get_translations(self):
+        translations = super().get_translations()
+        locale = get_locale()
+        if locale is None or str(locale) in (FALLBACK_LOCALE, SOURCE_LOCALE):
+            return translations
+        if getattr(translations, "noted", False):
+            return translations
+        # Cached per language by the domain, so the chain is built once per process.
+        # pybabel compiles an untranslated plural as its English ids: drop it, so that it
+        # falls back to Swedish like any other missing message.
+        catalog = getattr(translations, "_catalog", {})
+        english = {key[0] for key, value in catalog.items() if key[1:] == (0,) and value == key[0]}
+        for key in [key for key in catalog if isinstance(key, tuple) and key[0] in english]:
+            del catalog[key]
+        swedish = Translations.load(self.translation_directories[0], [FALLBACK_LOCALE])
+        translations.add_fallback(_NotedSwedish(swedish))
+        translations.noted = True
+        return translations
+
+
+_DOMAIN = FallbackDomain()
+
+
+def translation_missing(questionnaire: Any = None) -> bool:
+    """Whether this page so far showed a Swedish text for want of one in the reader's language.
+
+    A page that shows ``questionnaire`` also counts when the questionnaire has no texts in it.
+    """
+    if getattr(g, "i18n_missing", 0):
+        return True
+    if questionnaire is None:
+        return False
+    return str(get_locale()) not in questionnaire_languages(questionnaire)
+
+
+def questionnaire_languages(questionnaire: Any) -> set[str]:
+    """The languages a questionnaire is written in: those its title has a text in."""
+    return set(questionnaire.title)
+
+
+def text_direction(code: str | None = None) -> str:
+    """ "rtl" for a language written right to left (Arabic, Persian), else "ltr"."""
+    locale = Locale.parse(code or str(get_locale()))
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("LANGUAGES", available_locales())
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    # First of all hooks, so that an error page from a later hook gets the fallback too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _DOMAIN.as_default)
     register_template_helpers(app)
 
 
-def _language_links() -> list[tuple[str, str]]:
-    """Each available language with its own name, for the language switch."""
+def _language_links(questionnaire: Any = None) -> list[tuple[str, str]]:
+    """Each language with its own name, for the language switch.
+
+    On a page with a questionnaire, only the languages it is written in (and the current one).
+    """
+    codes = current_app.config["LANGUAGES"]
+    if questionnaire is not None:
+        offered = questionnaire_languages(questionnaire) | {str(get_locale())}
+        codes = [code for code in codes if code in offered]
     names = []
-    for code in current_app.config["LANGUAGES"]:
+    for code in codes:
         name = Locale.parse(code).get_display_name(code) or code
         names.append((code, name[:1].upper() + name[1:]))
     return names
@@ -144,6 +245,8 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "current_locale": lambda: str(get_locale()),
             "language_links": _language_links,
+            "text_direction": text_direction,
+            "translation_missing": translation_missing,
             "language_url": language_url,
             "text": text,
             "indicator_name": lambda indicator: labels.indicator_name(indicator, str(get_locale())),

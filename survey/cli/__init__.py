@@ -11,11 +11,13 @@ from __future__ import annotations
 import click
 
 from . import batches  # noqa: F401  (adds import batches and import undo)
+from .alerts import alerts_group
 from .common import check_database, data_line, make_app
 from .crime import area_group, fetch_group
 from .data import backup, demo, export_group, import_group, retention
 from .db import db_group, prepare_database
 from .lagesbild import lagesbild
+from .paper import paper
 from .releases import publish
 from .users import user_group
 
@@ -66,10 +68,12 @@ for subcommand in (
     export_group,
     lagesbild,
     publish,
+    paper,
     demo,
     backup,
     retention,
     fetch_group,
     area_group,
+    alerts_group,
 ):
     main.add_command(subcommand)

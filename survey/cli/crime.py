@@ -78,6 +78,9 @@ def fetch_events(url: str | None) -> None:
     click.echo(f"imported {result.summary()} from {url}")
     if skipped := result.skipped_summary():
         click.echo(skipped)
+    from .alerts import run_alerts
+
+    run_alerts()  # tell organizers of new deviations (a failed send waits for the next run)
 
 
 def _session():  # type: ignore[no-untyped-def]

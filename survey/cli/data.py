@@ -122,18 +122,28 @@ def import_responses(file: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "events"]),
+    type=click.Choice(["csv", "events", "bra-open", "bra-db", "bra-months"]),
     default=None,
-    help="csv (Brå-style monthly counts) or events (a police event list, JSON)"
-    " [default: events for a .json file, else csv].",
+    help="csv (month;area;category;count), events (a police event list, JSON), bra-open"
+    " (Kommun;Antal;Per 100 000 inv.), bra-db (a Brå statistics database export) or"
+    " bra-months (months in columns) [default: events for a .json file, else from the header].",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1950, 2100),
+    default=None,
+    help="The year of a Brå file whose name does not hold it (bra-open, bra-months).",
 )
 @with_app
-def import_crime(file: str, fmt: str | None) -> None:
+def import_crime(file: str, fmt: str | None, year: int | None) -> None:
     """Import crime data, all or nothing.
 
-    A CSV of monthly counts replaces the months it holds. A police event list stores each
-    event once by its id (a later list updates it) and counts the months again from every
-    stored event; events outside every area are skipped and summarised.
+    A CSV of monthly counts replaces the months it holds. Brå's files (the open
+    per-municipality file, statistics database exports, months in columns) replace the
+    months or years they hold; rows for places outside every area are skipped and
+    summarised. A police event list stores each event once by its id (a later list updates
+    it) and counts the months again from every stored event; events outside every area are
+    skipped and summarised.
     """
     from flask import current_app
 
@@ -148,11 +158,15 @@ def import_crime(file: str, fmt: str | None) -> None:
             fmt,
             today=clock.today(),
             timezone=current_app.config["TRYGGHET_TIMEZONE"],
+            year=year,
         )
     db.session.commit()
     click.echo(f"imported {result.summary()} from {file}")
     if skipped := result.skipped_summary():
         click.echo(skipped)
+    from .alerts import run_alerts
+
+    run_alerts()  # tell organizers of new deviations (a failed send waits for the next run)
 
 
 @click.command()

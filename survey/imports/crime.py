@@ -1,4 +1,4 @@
-"""Crime data from outside: a Brå-style monthly CSV or a police event list (DESIGN §6).
+"""Crime data from outside: monthly CSVs, Brå's files or a police event list (DESIGN §6).
 
 Plain Python and SQLAlchemy (no Flask request). A file is checked completely before anything
 is stored, and a file with any error stores nothing.
@@ -10,6 +10,9 @@ is stored, and a file with any error stores nothing.
   updates it), and the monthly counts of the months it touches are derived again from all
   stored events, never from one download's window. Events outside every area are skipped and
   summarised per municipality. The download covers from its oldest to its newest event.
+- A Brå file (survey/imports/bra.py) replaces the same way: its monthly counts as a CSV's, its
+  yearly counts per (area, category, year). Rows for places outside every area are skipped and
+  summarised per region. Yearly counts are not covered months: they never make a month's 0.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Area, CrimeCount
-from ..models.crime import CrimeCoverage
+from ..models.crime import CrimeCoverage, CrimeYearCount
 from ..services import audit
-from . import decoded_lines
-from .crime_csv import parse_csv
+from . import ImportRefused, decoded_lines
+from .bra import KNOWN_SHAPES, SHAPES, BraData, guess_shape, read_bra
+from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
 from .crime_rows import Names, month_text, plural
 from .police_events import parse_events
@@ -53,6 +57,11 @@ class CrimeImport:
     new: int = 0
     updated: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    #: Brå's yearly counts stored, and their years.
+    yearly: int = 0
+    years: list[str] = field(default_factory=list)
+    #: What was skipped outside every area: police events (by municipality) or Brå's rows.
+    skipped_noun: tuple[str, str] = ("event", "municipality")
 
     def summary(self) -> str:
         """One line for the person who imported, e.g. '240 monthly counts (12 months, 2 areas)'."""
@@ -60,6 +69,12 @@ class CrimeImport:
             f"{self.rows} monthly {'count' if self.rows == 1 else 'counts'}"
             f" ({plural(len(self.months), 'month')}, {plural(len(self.areas), 'area')})"
         )
+        if self.yearly or (self.source.startswith("bra") and not self.rows):
+            yearly = (
+                f"{self.yearly} yearly {'count' if self.yearly == 1 else 'counts'}"
+                f" ({plural(len(self.years), 'year')}, {plural(len(self.areas), 'area')})"
+            )
+            counts = f"{yearly} and {counts}" if self.rows else yearly
         if self.events is None:
             return counts
         return (
@@ -71,6 +86,7 @@ class CrimeImport:
         """'skipped 460 events outside every area: Göteborg 20, Malmö 18, ...', or None."""
         if not self.skipped:
             return None
+        noun, by = self.skipped_noun
         ranked = sorted(self.skipped.items(), key=lambda item: (-item[1], item[0]))
         shown = ", ".join(f"{name} {n}" for name, n in ranked[:SKIPPED_SHOWN])
         rest = sum(n for _name, n in ranked[SKIPPED_SHOWN:])
@@ -78,8 +94,8 @@ class CrimeImport:
             f" and {rest} in {plural(len(ranked) - SKIPPED_SHOWN, 'other place')}" if rest else ""
         )
         return (
-            f"skipped {plural(sum(self.skipped.values()), 'event')} outside every area"
-            f" (by municipality): {shown}{more}"
+            f"skipped {plural(sum(self.skipped.values()), noun)} outside every area"
+            f" (by {by}): {shown}{more}"
         )
 
 
@@ -147,15 +163,34 @@ def import_crime(
     fmt: str | None = None,
     today: dt.date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
+    year: int | None = None,
 ) -> CrimeImport:
     """Check a whole crime data file, then store it; the caller commits.
 
-    fmt is 'csv' or 'events' (a police event list); by default a .json file is events.
+    fmt is 'csv', 'events' (a police event list) or one of Brå's shapes (bra.SHAPES); by
+    default a .json file is events and any other file's shape is found from its header.
+    ``year`` is the year of a Brå file whose name does not say it.
     Raises ImportRefused, having changed nothing, for a file with any error.
     """
-    source = fmt or ("events" if Path(path).suffix.casefold() == ".json" else "csv")
+    source = fmt or ("events" if Path(path).suffix.casefold() == ".json" else None)
     return import_crime_data(
-        session, Path(path).read_bytes(), Path(path).name, source, today, timezone
+        session, Path(path).read_bytes(), Path(path).name, source, today, timezone, year
+    )
+
+
+def _shape(lines: list[str]) -> str:
+    """'csv' or a Brå shape, from the header; ImportRefused listing the shapes known."""
+    if (shape := guess_shape(lines)) is not None:
+        return shape
+    first = next((line for line in lines if line.strip()), "")
+    cells = {cell.strip().strip('"').casefold() for cell in first.replace(",", ";").split(";")}
+    if not first or cells & set(REQUIRED):
+        return "csv"  # the simple long CSV names the columns it misses
+    raise ImportRefused(
+        [
+            "line 1: the shape of this file is not known; the shapes known are: "
+            + "; ".join(KNOWN_SHAPES)
+        ]
     )
 
 
@@ -163,17 +198,26 @@ def import_crime_data(
     session: Session,
     data: bytes,
     origin: str,
-    source: str,
+    source: str | None,
     today: dt.date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
+    year: int | None = None,
 ) -> CrimeImport:
-    """Import crime data already read (a file's bytes, a download) named by ``origin``."""
-    if source not in ("csv", "events"):
+    """Import crime data already read (a file's bytes, a download) named by ``origin``.
+
+    ``source`` None: the shape is found from the header (a simple CSV or one of Brå's).
+    """
+    if source not in ("csv", "events", None, *SHAPES):
         raise ValueError(f"unknown crime counts format {source!r}")
     today = today or dt.date.today()
     lines = list(decoded_lines(data.splitlines(keepends=True)))
     origin = origin[:255]
-    if source == "csv":
+    source = source or _shape(lines)
+    if source in SHAPES:
+        names = Names(session)
+        bra = read_bra(lines, names, today, origin, source, year)
+        result = _store_bra(session, bra, names, origin, ZoneInfo(timezone))
+    elif source == "csv":
         names = Names(session)
         records = parse_csv(lines, names, today)
         _replace(session, source, records, ZoneInfo(timezone), origin)
@@ -191,6 +235,9 @@ def import_crime_data(
         "months": result.months,
         "areas": result.areas,
     }
+    if source in SHAPES:
+        details |= {"yearly": result.yearly, "years": result.years}
+        details["skipped"] = sum(result.skipped.values())
     if result.events is not None:
         details |= {
             "events": result.events,
@@ -229,4 +276,40 @@ def _import_events(
         new=stored.new,
         updated=stored.updated,
         skipped=stored.skipped,
+    )
+
+
+def _store_bra(
+    session: Session, bra: BraData, names: Names, origin: str, zone: ZoneInfo
+) -> CrimeImport:
+    """Store a Brå file's monthly counts as a CSV's and its yearly counts, replacing."""
+    if bra.monthly:
+        _replace(session, "csv", bra.monthly, zone, origin)
+    table = _table(CrimeYearCount)
+    cells: dict[tuple[int, int], list[str]] = {}
+    for row in bra.yearly:
+        cells.setdefault((row["area_id"], row["year"]), []).append(row["category"])
+    for (area_id, year), categories in cells.items():
+        session.execute(
+            table.delete().where(
+                table.c.area_id == area_id,
+                table.c.year == year,
+                table.c.category.in_(categories),
+            )
+        )
+    if bra.yearly:
+        session.execute(insert(table), [{**row, "origin": origin} for row in bra.yearly])
+    session.flush()
+    slugs = {area_id: slug for area_id, slug, _name in names.areas.values()}
+    rows = [*bra.monthly, *bra.yearly]
+    return CrimeImport(
+        source=bra.shape,
+        filename=origin,
+        rows=len(bra.monthly),
+        months=sorted({month_text(r["month"]) for r in bra.monthly}),
+        areas=sorted({slugs[r["area_id"]] for r in rows}),
+        skipped=bra.skipped,
+        yearly=len(bra.yearly),
+        years=sorted({str(r["year"]) for r in bra.yearly}),
+        skipped_noun=("row", "region"),
     )

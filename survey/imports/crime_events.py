@@ -20,6 +20,7 @@ from sqlalchemy import Integer, Table, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from analysis.crime_categories import police_category
+from analysis.crime_categories import read as read_mapping
 
 from ..models import Area, Place
 from ..models.accounts import utcnow
@@ -187,8 +188,9 @@ def rebuild_counts(session: Session, months: set[dt.date] | None) -> int:
         query = query.where(CrimeEvent.month.in_(sorted(months)))
     session.execute(wipe)
     totals: dict[tuple[int, dt.date, str], list[int]] = {}
+    known = read_mapping(session.connection())  # the shipped mapping with the admins' edits
     for area_id, month, event_type, n, by_text in session.execute(query):
-        category = police_category(event_type)
+        category = police_category(event_type, known)
         if category is None:
             continue
         cell = totals.setdefault((area_id, month, category), [0, 0])

@@ -27,6 +27,8 @@ _NEGATIVE = re.compile(r"-\s*[0-9][0-9 \u00a0\u202f]*(?:[.,][0-9]+)?")
 _DECIMAL = re.compile(r"[0-9][0-9 \u00a0\u202f]*[.,][0-9]+")
 _RATE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 _THOUSANDS = re.compile(r"[ \u00a0\u202f]")
+#: Brå's exports write whole counts as decimals: '2483.0' (a point or comma, zeros only).
+_WHOLE_DECIMAL = re.compile(r"([0-9]+(?:[ \u00a0\u202f][0-9]{3})*)[.,]0+")
 #: Brå's marks: '..' is a suppressed figure (missing, not zero), '-' is nothing (zero).
 SUPPRESSED, NOTHING = "..", ("-", "\u2013")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", " ": None, "-": None, "\u2013": None})
@@ -86,8 +88,10 @@ def month_text(month: dt.date) -> str:
 
 
 def parse_count(value: str) -> tuple[int | None, str | None]:
-    """Read a Brå count: '..' is None (suppressed), '-' is 0, '1 234' is 1234; or an error."""
+    """Read a Brå count: '..' is None (suppressed), '-' is 0, '1 234' and '1234.0' are 1234."""
     text = value.strip()
+    if whole := _WHOLE_DECIMAL.fullmatch(text):
+        text = whole.group(1)
     if text == SUPPRESSED:
         return None, None
     if text in NOTHING:
@@ -103,7 +107,7 @@ def parse_count(value: str) -> tuple[int | None, str | None]:
     return None, f"count '{text}' is not a number"
 
 
-def _rate_error(value: str) -> str | None:
+def rate_error(value: str) -> str | None:
     text = _THOUSANDS.sub("", value.strip())
     if text in ("", SUPPRESSED, *NOTHING) or _RATE.fullmatch(text):
         return None
@@ -161,7 +165,7 @@ def check_row(
         problems.append(f"the category is longer than {CATEGORY_MAX} characters")
     count, problem = parse_count(value["count"])
     problems += [problem] if problem else []
-    problem = _rate_error(value["rate"]) if "rate" in value else None
+    problem = rate_error(value["rate"]) if "rate" in value else None
     problems += [problem] if problem else []
     place_text = value.get("place", "").strip()
     place = None

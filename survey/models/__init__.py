@@ -1,7 +1,9 @@
 """The database models, split by feature."""
 
 from .accounts import ROLES, AuditEvent, User
+from .alerts import DeviationAlert, DeviationMail
 from .base import Base
+from .categories import OVERRIDE_SOURCES, CategoryOverride
 from .crime import CRIME_SOURCES, CrimeCount
 from .dialogues import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Dialogue, DialogueIssue
 from .places import Area, Place, PoliceArea
@@ -25,10 +27,14 @@ __all__ = [
     "TIMES_OF_DAY",
     "Area",
     "AuditEvent",
+    "CategoryOverride",
+    "OVERRIDE_SOURCES",
     "Base",
     "CommentTag",
     "Dialogue",
     "DialogueIssue",
+    "DeviationAlert",
+    "DeviationMail",
     "ImportBatch",
     "Place",
     "PoliceArea",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -36,6 +36,8 @@ class User(Base):
     #: Copied into the session at login and checked on every request: raising it (logout,
     #: password change, disable, role change) ends every session of the user.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The user asked for an e-mail digest of new crime deviations (services/alerts.py).
+    notify_deviations: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # What Flask-Login asks of a user (written out so the models need no Flask import).
     is_authenticated = True

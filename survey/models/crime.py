@@ -1,10 +1,19 @@
-"""Crime data: police events as events, monthly counts, and what each source covered."""
+"""Crime data: police events as events, monthly and yearly counts, what each source covered."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, false
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .accounts import utcnow
@@ -93,4 +102,28 @@ class CrimeCoverage(Base):
     #: The file name or URL it came from.
     origin: Mapped[str] = mapped_column(String(255), default="")
     #: When the feed was downloaded, for event lists (a stale feed is told from a quiet area).
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CrimeYearCount(Base):
+    """One year's count for an area and category, as Brå publishes it (never split in months).
+
+    Yearly counts give year-on-year change (analysis/yearly.py), never monthly deviations.
+    """
+
+    __tablename__ = "crime_year_count"
+    __table_args__ = (
+        CheckConstraint("count IS NULL OR count >= 0", "count_not_negative"),
+        UniqueConstraint("area_id", "category", "year", name="uq_crime_year_count_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    year: Mapped[int]
+    #: Brå's category with its parent path, e.g. 'Stöldbrott › Inbrottsstöld › i bostad'.
+    category: Mapped[str] = mapped_column(String(120))
+    #: Empty where Brå suppressed the figure ('..'): missing, not zero.
+    count: Mapped[int | None]
+    #: The file it came from.
+    origin: Mapped[str] = mapped_column(String(255), default="")
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

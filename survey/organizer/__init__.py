@@ -29,10 +29,12 @@ MENU_ORDER = [
     "organizer.exports",
     "organizer.rounds",
     "organizer.places",
+    "organizer.crime_categories",
     "organizer.questionnaires",
     "organizer.users",
     "organizer.erasure",
     "organizer.audit",
+    "organizer.alert_settings",
 ]
 
 

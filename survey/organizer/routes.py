@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     area_admin,
     audit_log,
     bp,
+    crime_categories,
     erasure,
     exports,
     held,

@@ -63,10 +63,10 @@ class _PlainLoader(yaml.SafeLoader):
 
 
 def text(texts: Texts | None, locale: str) -> str:
-    """Pick the text for a locale, falling back to Swedish."""
+    """Pick the text for a locale, falling back to Swedish, else to the first language given."""
     if not texts:
         return ""
-    return texts.get(locale) or texts.get(DEFAULT_LOCALE, "")
+    return texts.get(locale) or texts.get(DEFAULT_LOCALE) or next(iter(texts.values()))
 
 
 @dataclass(frozen=True)
@@ -154,13 +154,16 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
     def texts(value: Any, where: str, required: bool = True) -> Texts | None:
         if value is None and not required:
             return None
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+        # Any language will do, Swedish or not: at least one text, none of them empty.
+        if (
+            not isinstance(value, dict)
+            or not value
+            or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+            )
         ):
             problems.append(f"{where}: must map language codes to non-empty texts")
             return None
-        if DEFAULT_LOCALE not in value:
-            problems.append(f"{where}: a Swedish ({DEFAULT_LOCALE}) text is required")
         return dict(value)
 
     def options(value: Any, where: str) -> tuple[Option, ...]:

@@ -1,4 +1,4 @@
-"""Deviations in monthly crime counts: hand-worked historical limits, Poisson, rolling."""
+"""Deviations in monthly crime counts: hand-worked Farrington-style limits, rolling baselines."""
 
 import datetime as dt
 import json
@@ -80,59 +80,45 @@ HAND_WORKED = history(
 )
 
 
+def _level(z, dof):
+    """The level of a limit whose dispersion was estimated: widened by a Student t."""
+    return stats.norm.cdf(stats.t.ppf(stats.norm.cdf(z), dof))
+
+
 def test_hand_worked_historical_limits(app, counts):
-    # k = 9 values, m = 90 / 9 = 10.
-    # Squared deviations 36+0+36 + 16+0+16 + 4+0+4 = 112; sample variance 112 / 8 = 14.
-    # phi = max(1, 14 / 10) = 1.4; spread = sqrt(1.4 * 10 * (1 + 1/9)) = sqrt(15.5556) = 3.94405.
-    # Upper limit = 10 + 2.326 * 3.94405 = 19.17386.
-    # x = 20: alarm, score = (20 - 10) / 3.94405 = 2.53546; x = 19: no alarm, score 2.28191.
-    counts("bromma", "Misshandel", {**HAND_WORKED, "2026-03": 20})
-    counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 19})
+    # Nine reference values (Feb-Apr of three years), all at the same time of year, so the
+    # model is one level: mean m = 90 / 9 = 10 (the yearly means are all 10: no trend).
+    # Pearson dispersion: (36+0+36 + 16+0+16 + 4+0+4) / 10 / (9 - 1) = 11.2 / 8 = 1.4; no value
+    # is far enough above the fit to be down-weighted (largest Anscombe residual 1.48).
+    # Variance of a new month: phi*m + m^2 * phi / (sum of m) = 14 + 1.5556 = 15.5556.
+    # Level, phi estimated with 8 degrees of freedom: Phi(t_8(0.99)) = 0.99811; negative
+    # binomial of mean 10 and that variance: size 100 / 5.5556 = 18; its quantile is 24.
+    level = _level(2.326, 8)
+    assert stats.nbinom.ppf(level, 18, 18 / 28) == 24
+    counts("bromma", "Misshandel", {**HAND_WORKED, "2026-03": 25})
+    counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 24})
     cells = run(app, evaluate, None, MARCH_2026)
+    spread = math.sqrt(14 + 1.4 * 100 / 90)
+    common = {"category": "Misshandel", "month": "2026-03", "expected": 10.0, "upper_limit": 24}
+    common |= {"method": "historical", "k": 9, "dispersion": 1.4, "trend": None}
     assert cells == [
-        {
-            "area": "bromma",
-            "category": "Misshandel",
-            "month": "2026-03",
-            "count": 20,
-            "expected": 10.0,
-            "upper_limit": pytest.approx(19.1739, abs=1e-4),
-            "score": pytest.approx(2.5355, abs=1e-4),
-            "alarm": True,
-            "method": "historical",
-            "k": 9,
-        },
-        {
-            "area": "ekero",
-            "category": "Misshandel",
-            "month": "2026-03",
-            "count": 19,
-            "expected": 10.0,
-            "upper_limit": pytest.approx(19.1739, abs=1e-4),
-            "score": pytest.approx(2.2819, abs=1e-4),
-            "alarm": False,
-            "method": "historical",
-            "k": 9,
-        },
+        {"area": "bromma", "count": 25, "score": round(15 / spread, 4), "alarm": True, **common},
+        {"area": "ekero", "count": 24, "score": round(14 / spread, 4), "alarm": False, **common},
     ]
-    # The same numbers from the formula, unrounded.
-    spread = math.sqrt(1.4 * 10 * (1 + 1 / 9))
-    assert cells[0]["upper_limit"] == round(10 + 2.326 * spread, 4)
-    assert cells[0]["score"] == round(10 / spread, 4)
 
 
 def test_deviations_are_the_alarms_in_the_contract_shape(app, counts):
-    counts("bromma", "Misshandel", {**HAND_WORKED, "2026-03": 20})
-    counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 19})
+    counts("bromma", "Misshandel", {**HAND_WORKED, "2026-03": 25})
+    counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 24})
     assert run(app, deviations, None, MARCH_2026) == [
         {
             "area": "bromma",
             "category": "Misshandel",
             "month": "2026-03",
-            "count": 20,
+            "count": 25,
             "expected": 10.0,
-            "upper_limit": 19.1739,
-            "score": 2.5355,
+            "upper_limit": 24.0,
+            "score": 3.8032,
             "method": "historical",
             "k": 9,
             "problems": ["violence"],
@@ -146,55 +132,60 @@ def test_deviations_are_the_alarms_in_the_contract_shape(app, counts):
 def test_a_smaller_z_gives_a_lower_limit(app, counts):
     counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 19})
     [cell] = run(app, evaluate, "ekero", MARCH_2026, z=1.645)
-    assert cell["upper_limit"] == round(10 + 1.645 * math.sqrt(1.4 * 10 * 10 / 9), 4)
+    assert cell["upper_limit"] == stats.nbinom.ppf(_level(1.645, 8), 18, 18 / 28) == 18
     assert cell["alarm"] is True
 
 
-def test_a_small_mean_uses_the_exact_poisson_quantile(app, counts):
-    # m = 2 from nine 2s: P(X <= 5) = 0.9834 < 0.99 <= P(X <= 6) = 0.9955, so the limit is 6.
-    assert stats.poisson.cdf(5, 2) < 0.99 <= stats.poisson.cdf(6, 2)
+def test_a_small_mean_keeps_a_count_distribution(app, counts):
+    # Nine 2s: no dispersion (phi = 1), mean 2, variance 2 + 4 / 18 = 2.2222: the negative
+    # binomial of size 18 and p = 0.9, which is the Poisson-gamma predictive distribution of a
+    # count after nine counts adding up to 18. P(X <= 5) < 0.99 <= P(X <= 6): the limit is 6.
+    assert stats.nbinom.cdf(5, 18, 0.9) < stats.norm.cdf(2.326) <= stats.nbinom.cdf(6, 18, 0.9)
     flat = history({2025: (2, 2, 2), 2024: (2, 2, 2), 2023: (2, 2, 2)})
     counts("bromma", "Rån", {**flat, "2026-03": 7})
     counts("bromma", "Stöld", {**flat, "2026-03": 6})
     rob, theft = run(app, evaluate, "bromma", MARCH_2026)
-    assert (rob["method"], rob["expected"], rob["upper_limit"], rob["k"]) == ("poisson", 2.0, 6, 9)
+    assert (rob["expected"], rob["upper_limit"], rob["k"], rob["dispersion"]) == (2.0, 6, 9, 1.0)
     assert rob["alarm"] is True
-    # Score (7 - 2) / sqrt(1 * 2 * (1 + 1/9)) = 5 / 1.49071 = 3.35410.
+    # Score (7 - 2) / sqrt(2 * (1 + 1/9)) = 5 / 1.49071 = 3.35410.
     assert rob["score"] == pytest.approx(3.3541, abs=1e-4)
     assert (theft["upper_limit"], theft["alarm"]) == (6, False)  # x = 6 is not above 6
 
 
 def test_no_alarm_below_five_events(app, counts):
-    # m = 4 / 8 = 0.5 (one month suppressed): the Poisson limit is 3, since
-    # P(X <= 2) = 0.9856 < 0.99 <= P(X <= 3) = 0.9982. x = 4 is above it but fewer than 5.
-    assert stats.poisson.cdf(2, 0.5) < 0.99 <= stats.poisson.cdf(3, 0.5)
+    # m = 4 / 8 = 0.5 (one month suppressed); Pearson 4 / 7 < 1, so phi = 1; the variance of a
+    # new month 0.5 + 0.25 / 4 = 0.5625, a negative binomial of size 4: its 99 % quantile is 3.
+    # x = 4 is above it but fewer than 5.
+    assert stats.nbinom.ppf(stats.norm.cdf(2.326), 4, 4 / 4.5) == 3
     sparse = history({2025: (0, 1, 0), 2024: (1, 0, 1), 2023: (0, 1, None)})
     counts("bromma", "Rån", {**sparse, "2026-03": 4})
     counts("bromma", "Stöld", {**sparse, "2026-03": 5})
     rob, theft = run(app, evaluate, "bromma", MARCH_2026)
-    assert (rob["expected"], rob["upper_limit"], rob["k"], rob["method"]) == (0.5, 3, 8, "poisson")
+    assert (rob["expected"], rob["upper_limit"], rob["k"]) == (0.5, 3, 8)
     assert rob["alarm"] is False
     assert theft["alarm"] is True
-    # phi = max(1, (2/7) / 0.5) = 1; score = (5 - 0.5) / sqrt(0.5 * 9/8) = 6.0.
+    # Score (5 - 0.5) / sqrt(0.5625) = 6.0.
     assert theft["score"] == pytest.approx(6.0, abs=1e-4)
 
 
 def test_a_rolling_baseline_with_under_three_years(app, counts):
-    # Only March 2025 .. February 2026, two months suppressed: k = 10 values, m = 100 / 10 = 10.
-    # Sample variance 16 / 9 = 1.78, so phi = 1; spread = sqrt(10 * 1.1) = 3.31662.
-    # Upper = 10 + 2.326 * 3.31662 = 17.71447; x = 18: alarm, score 8 / 3.31662 = 2.41209.
+    # Only March 2025 .. February 2026, two months suppressed: k = 10 values, m = 100 / 10 = 10,
+    # one level (no time of year, no trend). Pearson 1.6 / 9 < 1: phi = 1; variance of a new
+    # month 10 + 100 / 100 = 11 (size 100); its 99 % quantile is 19; x = 20: alarm,
+    # score 10 / sqrt(11) = 3.01511.
+    assert stats.nbinom.ppf(stats.norm.cdf(2.326), 100, 100 / 110) == 19
     values = [10, 12, None, 8, 10, 10, 12, None, 8, 10, 10, 10]
     series = {f"{2025 + (2 + i) // 12}-{(2 + i) % 12 + 1:02d}": v for i, v in enumerate(values)}
     assert (min(series), max(series)) == ("2025-03", "2026-02")
-    counts("bromma", "Skadegörelse", {**series, "2026-03": 18})
+    counts("bromma", "Skadegörelse", {**series, "2026-03": 20})
     # Five months with a count are not enough for a rolling baseline either.
     counts("bromma", "Klotter", {"2025-10": 3, "2025-11": 3, "2025-12": 3, "2026-01": 3,
                                  "2026-02": 3, "2026-03": 9})  # fmt: skip
     [cell] = run(app, evaluate, "bromma", MARCH_2026)
     assert cell["category"] == "Skadegörelse"
     assert (cell["method"], cell["k"], cell["expected"]) == ("rolling", 10, 10.0)
-    assert cell["upper_limit"] == pytest.approx(17.7145, abs=1e-4)
-    assert cell["score"] == pytest.approx(2.4121, abs=1e-4)
+    assert cell["upper_limit"] == 19
+    assert cell["score"] == pytest.approx(3.0151, abs=1e-4)
     assert cell["alarm"] is True
     [alarm] = run(app, deviations, "bromma", MARCH_2026)
     assert alarm["problems"] == ["vandalism"]
@@ -214,7 +205,8 @@ def test_the_default_range_is_the_last_twelve_months(app, counts):
         "2026-01",
         "2026-02",
     ]
-    assert all(c["method"] == "historical" and c["k"] == 15 for c in cells)
+    # Every month from 11 to 61 back is in the reference (the other times of year too).
+    assert all(c["method"] == "historical" and c["k"] == 51 for c in cells)
     assert [c["month"] for c in cells if c["alarm"]] == ["2026-02"]
 
 
@@ -227,7 +219,7 @@ def test_counts_are_read_with_two_queries(app, counts):
         event.listen(conn, "before_cursor_execute", lambda *args: statements.append(args[2]))
         cells = evaluate(conn, None, MARCH_2026)
     assert len(cells) == 3
-    assert len(statements) == 2  # the counts, and what the sources covered
+    assert len(statements) == 3  # the counts, what the sources covered, the admins' mapping edits
 
 
 def test_places_sources_and_suppressed_parts_combine_into_one_count(app, counts):
@@ -364,9 +356,10 @@ def test_zero_months_give_sparse_categories_a_baseline(app, counts):
     assert run(app, evaluate, "bromma", MARCH_2026) == []  # two values: no baseline
     cover(app, "events", None, "2023-01-01T00:00:00+00:00", "2026-03-31T20:00:00+00:00")
     [cell] = run(app, evaluate, "bromma", MARCH_2026)
+    # Feb-Apr of 2023-2025 (9 months, 2 robberies); the other months (all 0) have no level.
     assert cell["k"] == 9
     assert cell["expected"] == pytest.approx(2 / 9, abs=1e-4)
-    assert cell["method"] == "poisson"
+    assert cell["method"] == "historical"
     assert cell["alarm"] is True
 
 

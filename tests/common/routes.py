@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from survey.extensions import db
-from survey.models import ImportBatch, QuestionnaireVersion
+from survey.models import CategoryOverride, ImportBatch, QuestionnaireVersion
 from survey.models.places import AreaAlias
 from survey.services.comments import comment_ref
 from tests.common import factories
@@ -73,6 +73,7 @@ ROUTES = {
     # -- paper answers and imports --
     "organizer.paper": ("GET", {}, STAFF),
     "organizer.paper_answers": ("GET", {}, STAFF),
+    "organizer.paper_questionnaire": ("GET", {}, STAFF),
     "organizer.paper_answer_edit": ("GET", {"response_id": "paper_response_id"}, STAFF),
     "organizer.paper_answer_delete": ("POST", {"response_id": "paper_response_id"}, STAFF),
     "organizer.import_batches": ("GET", {}, STAFF),
@@ -89,6 +90,14 @@ ROUTES = {
         ADMIN,
     ),
     "organizer.import_batch_undo": ("POST", {"batch_id": "batch_id"}, ADMIN),
+    # -- crime categories (organizers read, admins edit) --
+    "organizer.crime_categories": ("GET", {}, STAFF),
+    "organizer.crime_categories_set": ("POST", {}, ADMIN),
+    "organizer.crime_categories_remove": ("POST", {"override_id": "override_id"}, ADMIN),
+    # -- deviation alerts --
+    "organizer.deviation_handled": ("POST", {"area": "area"}, STAFF),
+    "organizer.alert_settings": ("GET", {}, STAFF),
+    "organizer.alert_settings_save": ("POST", {}, STAFF),
     # -- comments --
     "organizer.comments": ("GET", {}, STAFF),
     "organizer.add_comment_tag": ("POST", {"ref": "comment_ref"}, ADMIN),
@@ -156,7 +165,8 @@ def sample_objects(organizer_id: int) -> dict[str, Any]:
         imported_by="organizer@trygghet.test",
     )
     alias = AreaAlias(area=place.area, name="Ulvsunda", key="ulvsunda")
-    db.session.add_all([draft, batch, alias])
+    override = CategoryOverride(source="police", name="Brand", key="brand", category="Mordbrand")
+    db.session.add_all([draft, batch, alias, override])
     db.session.flush()
     paper = factories.answer(
         place, source="paper", import_batch_id=batch.id, key_number=1, round_id=survey_round.id
@@ -172,6 +182,7 @@ def sample_objects(organizer_id: int) -> dict[str, Any]:
         "batch_id": batch.id,
         "area_id": place.area_id,
         "alias_id": alias.id,
+        "override_id": override.id,
         "dialogue_id": dialogue.id,
         "issue_id": dialogue.issues[0].id,
         "version": draft.version,

@@ -16,7 +16,7 @@ def test_a_dashboard_url_keeps_its_filters_and_lang_is_replaced(client, auth):
     url = "/organizer/areas/bromma?gender=woman&month_from=2025-01&lang=en"
     page = client.get(url).get_data(as_text=True)
     links = _switch_links(page)
-    assert set(links) == {"sv"}  # the current language is not a link
+    assert set(links) == {"sv", "ar", "fa", "fi", "so"}  # the current language is not a link
     parts = urlsplit(links["sv"])
     assert parts.path == "/organizer/areas/bromma"
     query = parse_qsl(parts.query)
@@ -47,4 +47,7 @@ def test_repeated_parameters_survive_and_hostile_values_are_escaped(client):
 
 def test_a_page_without_query_gets_only_lang(client):
     page = client.get("/integritet?lang=en").get_data(as_text=True)
-    assert _switch_links(page) == {"sv": "/integritet?lang=sv"}
+    links = _switch_links(page)
+    assert links["sv"] == "/integritet?lang=sv"
+    assert len(links) == 5
+    assert all(link == f"/integritet?lang={code}" for code, link in links.items())

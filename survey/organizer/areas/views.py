@@ -14,10 +14,12 @@ from analysis.disclosure import group_too_small
 from analysis.survey import Filters
 from survey import labels
 from survey.extensions import db
+from survey.models.alerts import NOTE_MAX
 from survey.reports import pictures
 from survey.reports.figures import TIMES, heat_level, place_ranking
 
 from .. import bp, menu_item, organizer_required
+from .alerts import HandledForm, dashboard_marks
 from .charts import CHART_NAMES, FORMATS, alt_text, chart_etag, chart_input, render
 from .forms import SUPPRESS_ALL, AreaFilterForm, filter_query, read_filters
 from .summary import comment_topics, place_names, problem_rows
@@ -113,6 +115,9 @@ def area(area: str):
         place_names=place_names(picture),
         topics=topics,
         untagged=untagged,
+        deviation_marks=dashboard_marks(area),
+        handled_form=HandledForm(),
+        note_max=NOTE_MAX,
         comments_url=url_for("organizer.comments", area=area_id, **_comment_query(filters)),
         charts={
             name: {

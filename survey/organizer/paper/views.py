@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from survey import clock
 from survey.extensions import db
 from survey.models import SurveyRound
+from survey.public.about import about
+from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
 from survey.services.paper import paper_batch, record_paper_answer
 from survey.services.responses import areas_with_places, find_place, live_questionnaire
+from survey.web.errors import render_error
 
 from .. import bp, menu_item, organizer_required
 from . import answers, batches  # noqa: F401  (their routes)
@@ -77,3 +82,39 @@ def paper():
         render_template("organizer/paper/form.html", form=form, questionnaire=questionnaire),
         422 if form.errors else 200,
     )
+
+
+#: The languages a paper questionnaire is printed in (DejaVu cannot shape right-to-left text).
+PAPER_LANGUAGES = ("sv", "en")
+
+
+@bp.get("/paper/questionnaire.pdf")
+@organizer_required
+def paper_questionnaire():
+    """The printable questionnaire of a place or an area (?place= or ?area=, &lang=, &round=)."""
+    shown = str(get_locale())
+    lang = request.args.get("lang") or (shown if shown in PAPER_LANGUAGES else "sv")
+    raw_round = request.args.get("round", "")
+    try:
+        if lang not in PAPER_LANGUAGES:
+            raise PaperError(_("lang must be sv or en."))
+        if raw_round and not (raw_round.isascii() and raw_round.isdigit() and len(raw_round) < 10):
+            raise PaperError(_("round must be the number of a survey round."))
+        target = find_target(
+            db.session,
+            clock.today(),
+            place=request.args.get("place"),
+            area=request.args.get("area"),
+            round_id=int(raw_round) if raw_round else None,
+        )
+    except PaperError as exc:
+        return render_error(400, (_("The paper questionnaire cannot be made"), str(exc)))
+    with force_locale(lang):
+        info = about()
+        cover = Cover.of(target, info.asked_by, info.contact, form_url(target))
+    out = io.BytesIO()
+    write_paper(live_questionnaire(db.session), cover, out, lang)
+    response = Response(out.getvalue(), content_type="application/pdf")
+    filename = f"trygghet-enkat-{target.slug}-{lang}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_app_context
 from flask_babel import gettext as _
 from fpdf.recorder import FPDFRecorder
 
+from analysis import crime_categories
+
 from ... import i18n
+from ...extensions import db
 from .layout import Report, filters_text, generated_on, weights
 
 
@@ -78,6 +82,7 @@ def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
                 "those years lead one to expect, and at least 5."
             ),
         ),
+        (_categories_title(), _categories_text()),
         (
             _("Follow-up of promises"),
             _(
@@ -106,10 +111,33 @@ def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
     _write(pdf, parts)
 
 
+def _categories_title() -> str:
+    return _("Crime categories")
+
+
+def _categories_text() -> str:
+    """The mapping in use, compactly: each category with its police event types."""
+    # The shipped file with the admins' changes; the shipped file alone outside the app.
+    known = crime_categories.read(db.session.connection()) if has_app_context() else None
+    listed = "; ".join(
+        f"{category} ({', '.join(types)})"
+        for category, types in crime_categories.category_types(known)
+        if types
+    )
+    return _(
+        "Police event types are counted in Trygghet's crime categories: %(categories)s. "
+        "Types that are not crimes, such as fires, traffic checks and the police's summaries, "
+        "are kept with the events for context only: they are never counted as crime and never "
+        "give a deviation. Organizers see every type on the page Crime categories.",
+        categories=listed,
+    )
+
+
 def _write(pdf: Report | FPDFRecorder, parts: list[tuple[str, str]]) -> None:
     """The section's heading and parts (on the report, or on a trial copy to measure it)."""
     pdf.heading(_("How the figures are made"), 15, space=0 if pdf.get_y() <= pdf.t_margin else 8)
     for title, body in parts:
         pdf.set_font("DejaVu", "B", 9.5)
         pdf.multi_cell(0, 4.75, title, new_x="LMARGIN", new_y="NEXT")
-        pdf.paragraph(body, size=9.5)
+        # The mapping is a long list: smaller, so that the section keeps to one page.
+        pdf.paragraph(body, size=8 if title == _categories_title() else 9.5)

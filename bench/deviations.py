@@ -1,0 +1,164 @@
+"""False alarms and detection of the crime-deviation rule, on simulated monthly series.
+
+    python bench/deviations.py [--series 1000] [--months 6] [--seed 1]
+
+For each scenario, SERIES simulated monthly series of 5 years of history plus the months
+evaluated (SIMULATED: Poisson or negative binomial counts, no real data). Each evaluated month
+is judged against its reference (the same month and its neighbours in the previous years) by:
+
+- "before": the historical-limits rule the app used until issue 13 (kept here, as
+  ``limit_before``, only to compare: mean and dispersion of the same month ±1 in earlier years,
+  a normal limit, or the exact Poisson quantile below a mean of 5);
+- "now": the Farrington-style rule the app uses (analysis.farrington: trend term, quasi-Poisson
+  dispersion at every mean, down-weighted past outbreaks, negative binomial predictive limit).
+
+Both at the one-sided level 0.99 (nominal false alarms 1 %), both with the app's rule that
+fewer than 5 events are never a deviation. Printed per scenario: the false-alarm rate over
+SERIES x MONTHS evaluations without an outbreak, and the share of series whose last month,
+doubled, raises an alarm. Target (issue 13): false alarms at most 1.5 % everywhere, detection
+of a doubling no worse than before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scipy import stats  # noqa: E402
+
+from analysis.deviations import MIN_ALARM_COUNT  # noqa: E402
+from analysis.farrington import reference_months, upper_limit  # noqa: E402
+
+HISTORY_YEARS = 5
+LEVEL = 0.99
+Z = 2.326
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    name: str
+    mean: float  # the expected count of the last month
+    dispersion: float = 1.0  # variance / mean
+    trend: float = 0.0  # relative change per year
+    outbreaks: float = 0.0  # chance that a past month is doubled
+
+
+SCENARIOS = [
+    *(Scenario(f"Poisson, mean {m}", m) for m in (2, 5, 10, 20)),
+    *(Scenario(f"dispersion {d}, mean {m}", m, d) for m in (3, 10) for d in (2, 4)),
+    Scenario("trend +10 %/year, mean 10", 10, trend=0.10),
+    Scenario("trend -10 %/year, mean 10", 10, trend=-0.10),
+    Scenario("past outbreaks (5 %), mean 10", 10, outbreaks=0.05),
+]
+
+
+def simulate(rng: np.random.Generator, scenario: Scenario, months: int) -> np.ndarray:
+    """One series of 12 * HISTORY_YEARS + months counts, its last month at scenario.mean."""
+    length = 12 * HISTORY_YEARS + months
+    t = (np.arange(length) - (length - 1)) / 12.0
+    mean = scenario.mean * (1 + scenario.trend) ** t
+    if scenario.outbreaks:  # in the history only: the months evaluated have none
+        past = np.arange(length) < length - months
+        mean = mean * np.where(past & (rng.random(length) < scenario.outbreaks), 2.0, 1.0)
+    if scenario.dispersion > 1:
+        size = mean / (scenario.dispersion - 1)
+        return rng.negative_binomial(size, size / (size + mean)).astype(int)
+    return rng.poisson(mean).astype(int)
+
+
+def reference(series: np.ndarray, index: int) -> list[tuple[int, int]]:
+    """(months back, count) of every month the Farrington-style rule reads."""
+    return [(b, int(series[index - b])) for b in reference_months() if index - b >= 0]
+
+
+def window(pairs: list[tuple[int, int]]) -> list[int]:
+    """The counts of the same month and its neighbours in each earlier year (the old rule)."""
+    return [c for b, c in pairs if abs((b + 6) % 12 - 6) <= 1]
+
+
+def limit_before(x: int, reference: list[int], z: float = Z) -> bool:
+    """The rule as it was: whether x raises an alarm against its reference counts."""
+    k, m = len(reference), float(np.mean(reference))
+    phi = max(1.0, float(np.var(reference, ddof=1)) / m) if m > 0 else 1.0
+    if m < 5:
+        upper = float(stats.poisson.ppf(round(float(stats.norm.cdf(z)), 4), m))
+    else:
+        upper = m + z * (phi * m * (1 + 1 / k)) ** 0.5
+    return x > upper and x >= MIN_ALARM_COUNT
+
+
+def alarm_before(x: int, pairs: list[tuple[int, int]]) -> bool:
+    reference = window(pairs)
+    return len(reference) >= 3 and limit_before(x, reference)
+
+
+def alarm_now(x: int, pairs: list[tuple[int, int]]) -> bool:
+    found = upper_limit(pairs, LEVEL)
+    return found is not None and x > found.upper and x >= MIN_ALARM_COUNT
+
+
+def run(scenario: Scenario, series: int, months: int, rng: np.random.Generator) -> dict:
+    false = {"before": 0, "now": 0}
+    caught = {"before": 0, "now": 0}
+    evaluated = 0
+    for _ in range(series):
+        data = simulate(rng, scenario, months)
+        last = len(data) - 1
+        for index in range(last - months + 1, last + 1):
+            pairs = reference(data, index)
+            x = int(data[index])
+            false["before"] += alarm_before(x, pairs)
+            false["now"] += alarm_now(x, pairs)
+            evaluated += 1
+        # The last month again, with its expected count doubled (an outbreak to find).
+        doubled = scenario.mean * 2
+        if scenario.dispersion > 1:
+            size = doubled / (scenario.dispersion - 1)
+            x = int(rng.negative_binomial(size, size / (size + doubled)))
+        else:
+            x = int(rng.poisson(doubled))
+        pairs = reference(data, last)
+        caught["before"] += alarm_before(x, pairs)
+        caught["now"] += alarm_now(x, pairs)
+    return {
+        "false_before": false["before"] / evaluated,
+        "false_now": false["now"] / evaluated,
+        "found_before": caught["before"] / series,
+        "found_now": caught["now"] / series,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--series", type=int, default=1000)
+    parser.add_argument("--months", type=int, default=6, help="months evaluated per series")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    started = time.perf_counter()
+    print(
+        f"{args.series} simulated series per scenario, {args.months} months evaluated each;"
+        f" nominal false alarms {1 - LEVEL:.1%}, target <= {1 - LEVEL + 0.005:.1%}"
+    )
+    header = f"{'scenario':34} {'false before':>12} {'false now':>10} {'found before':>12} "
+    print(header + f"{'found now':>10}")
+    worst = 0.0
+    for scenario in SCENARIOS:
+        found = run(scenario, args.series, args.months, rng)
+        worst = max(worst, found["false_now"])
+        print(
+            f"{scenario.name:34} {found['false_before']:12.2%} {found['false_now']:10.2%}"
+            f" {found['found_before']:12.1%} {found['found_now']:10.1%}"
+        )
+    print(f"worst false-alarm rate now: {worst:.2%}; {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

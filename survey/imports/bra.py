@@ -1,0 +1,370 @@
+"""Brå's crime statistics in the shapes Brå publishes them (DESIGN §6).
+
+- ``bra-open``: the open per-municipality file, ``Kommun;Antal;Per 100 000 inv.``, one file
+  per year with the year only in its name (the 2021 file has no header row). Yearly.
+- ``bra-db``: an export from Brå's statistics database: Swedish headers, a region column and a
+  crime column, and the figures as years in columns (``Brottskategori;Region;2022;2023``),
+  as a year column (``Region;Brott;År;Antal``) or as a month column (``Region;Brott;Månad;Antal``).
+- ``bra-months``: a table with the months in columns (``Region;Brott;Januari;...`` with the
+  year from a ``År`` column, --year or the file name; or ``Region;Brott;2024M01;2024M02``).
+
+Crime categories are hierarchical: a deeper indented label is a child of the one above, and a
+leaf label may repeat under different parents ("i bostad"), so the stored category keeps the
+parent path: "Stöldbrott › Inbrottsstöld › i bostad". An empty region or category cell repeats
+the one above (as a spreadsheet export leaves them). Rows for places that are no area are
+skipped and counted, never errors. Counts may be ``2483.0``, ``1 234``, ``..`` (suppressed:
+missing) or ``-`` (0).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import ImportErrors, ImportRefused
+from .crime_rows import CATEGORY_MAX, Names, first_of_month, parse_count, rate_error
+
+SHAPES = ("bra-open", "bra-db", "bra-months")
+#: What the refusal of an unknown file lists.
+KNOWN_SHAPES = (
+    "month;area;category;count (csv)",
+    "Kommun;Antal;Per 100 000 inv. with or without the header row (bra-open)",
+    "Brottskategori;Region;2022;2023, Region;Brott;År;Antal or Region;Brott;Månad;Antal (bra-db)",
+    "Region;Brott;Januari;Februari;... or Region;Brott;2024M01;2024M02;... (bra-months)",
+)
+#: Between the levels of a category path.
+PATH_SEPARATOR = " › "
+#: How many title lines may come before the header row.
+TITLE_LINES = 10
+
+MONTH_NAMES = (
+    "januari februari mars april maj juni juli augusti september oktober november december"
+).split()
+_REGION = {"region", "kommun", "stadsdel", "stadsdelsområde", "område", "län", "lokalpolisområde"}
+_CRIME = {"brott", "brottskategori", "brottstyp", "brottsområde", "kategori"}
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_MONTH_CODE = re.compile(r"((?:19|20)[0-9]{2})\s*(?:M|-)\s*([0-9]{1,2})", re.IGNORECASE)
+_MONTH_WORDS = re.compile(r"([a-zåäö]+)\s+((?:19|20)[0-9]{2})|((?:19|20)[0-9]{2})\s+([a-zåäö]+)")
+_REGION_CODE = re.compile(r"^[0-9]{2,4}\s+")
+_REGION_SUFFIX = re.compile(r"\s+(?:kommun|stadsdelsområde|stadsdel|lpo)$", re.IGNORECASE)
+_INDENT = re.compile(r"^[ \u00a0\t]*")
+_SPLIT_PATH = re.compile(r"\s*(?:›|>)\s*")
+
+
+@dataclass
+class BraData:
+    """A Brå file read: its shape, monthly and yearly counts, and the regions skipped."""
+
+    shape: str
+    monthly: list[dict[str, Any]] = field(default_factory=list)
+    yearly: list[dict[str, Any]] = field(default_factory=list)
+    #: Region as written -> rows skipped because it is no area.
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def _fold(cell: str) -> str:
+    return " ".join(cell.split()).casefold()
+
+
+def _month_of(cell: str) -> tuple[int | None, int] | None:
+    """(year or None, month) a month column or cell means, or None."""
+    text = _fold(cell)
+    if text in MONTH_NAMES:
+        return None, MONTH_NAMES.index(text) + 1
+    if (code := _MONTH_CODE.fullmatch(text)) and 1 <= int(code.group(2)) <= 12:
+        return int(code.group(1)), int(code.group(2))
+    if words := _MONTH_WORDS.fullmatch(text):
+        name, year = (words.group(1), words.group(2)) if words.group(1) else words.group(4, 3)
+        if name in MONTH_NAMES:
+            return int(year), MONTH_NAMES.index(name) + 1
+    return None
+
+
+def detect_shape(header: list[str]) -> str | None:
+    """The Brå shape a header row (or first row) has, or None."""
+    folded = [_fold(c) for c in header]
+    if folded[:2] == ["kommun", "antal"]:
+        return "bra-open"
+    has_region = any(c in _REGION for c in folded)
+    has_crime = any(c in _CRIME for c in folded)
+    if has_region and has_crime:
+        if "antal" in folded and ("år" in folded or "månad" in folded):
+            return "bra-db"
+        if any(_YEAR.fullmatch(c) for c in folded):
+            return "bra-db"
+        if any(_month_of(c) for c in folded):
+            return "bra-months"
+    # The open file without its header (2021): a name, a count, a rate.
+    if 2 <= len(folded) <= 3 and folded[0] and parse_count(header[1])[1] is None:
+        if not any(ch.isdigit() for ch in folded[0]):
+            return "bra-open"
+    return None
+
+
+def year_from(origin: str, year: int | None) -> int | None:
+    """The year given, else the one in the file name (anmalda_brott_kommuner_2023.csv)."""
+    if year is not None:
+        return year
+    found = _YEAR_IN_NAME.findall(origin)
+    return int(found[-1]) if found else None
+
+
+class _Reader:
+    """Row by row: region and category carried down, the category path, the checks."""
+
+    def __init__(self, names: Names, today: dt.date, data: BraData) -> None:
+        self.names, self.today, self.data = names, today, data
+        self.errors = ImportErrors()
+        self.region = ""
+        self.stack: list[tuple[int, str]] = []
+        self.seen: dict[tuple[Any, ...], int] = {}
+
+    def area(self, line: int, region: str) -> int | None:
+        """The area id a region names; None (and counted as skipped) for any other place."""
+        region = " ".join(region.split()) or self.region
+        self.region = region
+        if not region:
+            self.errors.add(line, f"line {line}: the region is empty")
+            return None
+        for name in (region, _REGION_CODE.sub("", region)):
+            for candidate in (name, _REGION_SUFFIX.sub("", name)):
+                if (area := self.names.area(candidate)) is not None:
+                    return area[0]
+        self.data.skipped[region] += 1
+        return None
+
+    def category(self, line: int, cell: str) -> str | None:
+        """The category path of a cell: an indented label is a child of the one above."""
+        if not cell.strip():
+            if not self.stack:
+                self.errors.add(line, f"line {line}: the crime category is empty")
+                return None
+        elif len(parts := _SPLIT_PATH.split(cell.strip())) > 1:
+            self.stack = [(i, part) for i, part in enumerate(parts)]
+        else:
+            indent = len(_INDENT.match(cell).group(0))  # type: ignore[union-attr]
+            while self.stack and self.stack[-1][0] >= indent:
+                self.stack.pop()
+            self.stack.append((indent, " ".join(cell.split())))
+        path = PATH_SEPARATOR.join(label for _indent, label in self.stack)
+        if len(path) > CATEGORY_MAX:
+            self.errors.add(
+                line, f"line {line}: the category is longer than {CATEGORY_MAX} characters"
+            )
+            return None
+        return path
+
+    def count(self, line: int, cell: str, where: str) -> tuple[bool, int | None]:
+        count, problem = parse_count(cell)
+        if problem:
+            self.errors.add(line, f"line {line}{where}: {problem}")
+            return False, None
+        return True, count
+
+    def add_year(self, line: int, area_id: int, year: int, category: str, count: Any) -> None:
+        if year > self.today.year:
+            self.errors.add(line, f"line {line}: the year {year} is in the future")
+            return
+        if self._repeated(line, ("y", area_id, year, category.casefold()), f"year {year}"):
+            return
+        record = {"area_id": area_id, "year": year, "category": category, "count": count}
+        self.data.yearly.append(record)
+
+    def add_month(self, line: int, area_id: int, month: dt.date, category: str, count: Any) -> None:
+        if month > first_of_month(self.today):
+            self.errors.add(line, f"line {line}: month {month:%Y-%m} is in the future")
+            return
+        if self._repeated(line, ("m", area_id, month, category.casefold()), f"{month:%Y-%m}"):
+            return
+        self.data.monthly.append(
+            {
+                "area_id": area_id,
+                "place_id": None,
+                "month": month,
+                "category": category,
+                "count": count,
+                "source": "csv",
+            }
+        )
+
+    def _repeated(self, line: int, key: tuple[Any, ...], when: str) -> bool:
+        if key in self.seen:
+            self.errors.add(
+                line,
+                f"line {line}: {when}, category '{key[3]}' for this area is already on line"
+                f" {self.seen[key]}",
+            )
+            return True
+        self.seen[key] = line
+        return False
+
+
+def _rows(lines: list[str]) -> tuple[list[tuple[int, list[str]]], str]:
+    # Sniffed from the first line with a separator: a title line above the header has none.
+    first = next((line for line in lines if any(sep in line for sep in ";\t,")), "")
+    counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
+    separator = max(counts, key=lambda sep: counts[sep]) if first else ";"
+    reader = csv.reader(iter(lines), delimiter=separator, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportRefused([f"line {line}: the file cannot be read: {exc}"]) from exc
+    return rows, separator
+
+
+def _header(rows: list[tuple[int, list[str]]]) -> int:
+    """Where the header row is: title lines (one filled cell) before it are skipped."""
+    for i, (_line, cells) in enumerate(rows[:TITLE_LINES]):
+        if sum(1 for cell in cells if cell.strip()) > 1:
+            return i
+    return 0
+
+
+def guess_shape(lines: list[str]) -> str | None:
+    """The Brå shape of a file from its header (title lines skipped), or None."""
+    try:
+        rows, _separator = _rows(lines)
+    except ImportRefused:
+        return None
+    return detect_shape(rows[_header(rows)][1]) if rows else None
+
+
+def read_bra(
+    lines: list[str],
+    names: Names,
+    today: dt.date,
+    origin: str,
+    shape: str | None = None,
+    year: int | None = None,
+) -> BraData:
+    """Check a whole Brå file; return its counts or raise ImportRefused listing its errors."""
+    rows, _separator = _rows(lines) if any(line.strip() for line in lines) else ([], ";")
+    if not rows:
+        raise ImportRefused(["line 1: the file is empty"])
+    start = _header(rows)
+    rows = rows[start:]
+    found = detect_shape(rows[0][1])
+    if found is None or (shape is not None and found != shape):
+        wanted = f"a {shape} file" if shape else "a crime file"
+        raise ImportRefused(
+            [
+                f"line {rows[0][0]}: the header is not that of {wanted}; the shapes known are: "
+                + "; ".join(KNOWN_SHAPES)
+            ]
+        )
+    data = BraData(found)
+    reader = _Reader(names, today, data)
+    if found == "bra-open":
+        _read_open(rows, reader, year_from(origin, year))
+    elif found == "bra-db":
+        _read_db(rows, reader)
+    else:
+        _read_months(rows, reader, year_from(origin, year))
+    reader.errors.refuse()
+    if not data.monthly and not data.yearly and not data.skipped:
+        raise ImportRefused([f"line {rows[0][0] + 1}: there are no counts below the header row"])
+    return data
+
+
+def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, year: int | None) -> None:
+    if year is None:
+        raise ImportRefused(
+            [
+                "the year is not in the file name (as in anmalda_brott_kommuner_2023.csv):"
+                " give it with --year"
+            ]
+        )
+    if _fold(rows[0][1][0]) == "kommun":
+        rows = rows[1:]
+    for line, cells in rows:
+        cells = cells + ["", ""]
+        problem = rate_error(cells[2])
+        if problem:
+            reader.errors.add(line, f"line {line}: {problem}")
+        ok, count = reader.count(line, cells[1], "")
+        area_id = reader.area(line, cells[0])
+        if ok and area_id is not None and not problem:
+            reader.add_year(line, area_id, year, "Samtliga brott", count)
+
+
+def _columns(header: list[str]) -> tuple[int, int]:
+    folded = [_fold(c) for c in header]
+    region = next(i for i, c in enumerate(folded) if c in _REGION)
+    crime = next(i for i, c in enumerate(folded) if c in _CRIME)
+    return region, crime
+
+
+def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
+    header = rows[0][1]
+    folded = [_fold(c) for c in header]
+    region, crime = _columns(header)
+    years = {i: int(c) for i, c in enumerate(folded) if _YEAR.fullmatch(c)}
+    long_by = "år" if "år" in folded else "månad" if "månad" in folded else None
+    for line, cells in rows[1:]:
+        cells = cells + [""] * (len(header) - len(cells))
+        area_id = reader.area(line, cells[region])
+        category = reader.category(line, cells[crime])
+        if long_by is None:
+            for i, year in years.items():
+                ok, count = reader.count(line, cells[i], f", {header[i].strip()}")
+                if ok and area_id is not None and category is not None:
+                    reader.add_year(line, area_id, year, category, count)
+            continue
+        when = cells[folded.index(long_by)].strip()
+        ok, count = reader.count(line, cells[folded.index("antal")], "")
+        if long_by == "år":
+            if not _YEAR.fullmatch(when):
+                reader.errors.add(line, f"line {line}: the year '{when}' is not a year")
+            elif ok and area_id is not None and category is not None:
+                reader.add_year(line, area_id, int(when), category, count)
+            continue
+        month = _month_of(when)
+        if month is None or month[0] is None:
+            reader.errors.add(
+                line, f"line {line}: the month '{when}' is not a month (as in 2024M01 or 2024-01)"
+            )
+        elif ok and area_id is not None and category is not None:
+            reader.add_month(line, area_id, dt.date(month[0], month[1], 1), category, count)
+
+
+def _read_months(rows: list[tuple[int, list[str]]], reader: _Reader, year: int | None) -> None:
+    header = rows[0][1]
+    folded = [_fold(c) for c in header]
+    region, crime = _columns(header)
+    year_column = folded.index("år") if "år" in folded else None
+    months = {i: m for i, c in enumerate(folded) if (m := _month_of(c)) is not None}
+    for line, cells in rows[1:]:
+        cells = cells + [""] * (len(header) - len(cells))
+        area_id = reader.area(line, cells[region])
+        category = reader.category(line, cells[crime])
+        row_year = year
+        if year_column is not None:
+            text = cells[year_column].strip()
+            row_year = int(text) if _YEAR.fullmatch(text) else None
+            if row_year is None:
+                reader.errors.add(line, f"line {line}: the year '{text}' is not a year")
+                continue
+        for i, (month_year, month) in months.items():
+            if not cells[i].strip():
+                continue  # a month not published yet
+            ok, count = reader.count(line, cells[i], f", {header[i].strip()}")
+            in_year = month_year or row_year
+            if in_year is None:
+                raise ImportRefused(
+                    [
+                        "the months have no year: add a column År, put the year in the file"
+                        " name or give it with --year"
+                    ]
+                )
+            if ok and area_id is not None and category is not None:
+                reader.add_month(line, area_id, dt.date(in_year, month, 1), category, count)

@@ -1,0 +1,236 @@
+"""The paper questionnaire: a printable A4 PDF of the questionnaire for a place or an area.
+
+Built from the questionnaire data, item by item in the key-in page's order and numbered, so a
+new version prints without a code change. Each item type has a renderer (``RENDERERS``); a
+type this module does not know yet prints as a box to write in, never as an error. A skip
+condition prints before its item ("If you answered “Yes” to question 14:"). Every page has a
+box for the number the form gets when it is keyed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import IO
+
+import segno
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .. import i18n, labels
+from ..models import Area, Place, SurveyRound
+from ..questionnaire import Questionnaire, text
+from ..services.responses import find_place, next_round, open_round
+from ..web.urls import absolute_url
+from .paper_items import LEFT, LINE, RENDERERS, Writer, print_runs, tick_boxes
+from .pdf.layout import MUTED, WIDTH, Report
+
+__all__ = ["RENDERERS", "Cover", "PaperError", "Target", "find_target", "form_url", "write_paper"]
+
+QR_SIZE = 34
+
+
+class PaperError(ValueError):
+    """A place, area or round no paper form can be made for; the message says why."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Whom a paper form is for: one place, or a whole area (the resident ticks the place)."""
+
+    area: Area
+    place: Place | None
+    survey_round: SurveyRound | None
+
+    @property
+    def slug(self) -> str:
+        return self.place.slug if self.place else self.area.slug
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the first page says: who asks, for where and which round, and the web address."""
+
+    asked_by: str
+    contact: str
+    url: str
+    area: str
+    place: str = ""
+    #: An area's form: the places the resident chooses from.
+    places: tuple[str, ...] = ()
+    round_name: str = ""
+
+    @classmethod
+    def of(cls, target: Target, asked_by: str, contact: str, url: str) -> Cover:
+        current = [p for p in target.area.places if not p.retired]
+        return cls(
+            asked_by=asked_by,
+            contact=contact,
+            url=url,
+            area=target.area.name,
+            place=target.place.name if target.place else "",
+            places=() if target.place else tuple(p.name for p in i18n.by_name(current)),
+            round_name=labels.display_name(target.survey_round.name) if target.survey_round else "",
+        )
+
+
+def find_target(
+    session: Session,
+    day: dt.date,
+    place: str | None = None,
+    area: str | None = None,
+    round_id: int | None = None,
+) -> Target:
+    """The place or area (one of them) and its round: the chosen one, else open or next."""
+    if bool(place) == bool(area):
+        raise PaperError(_("Choose either a place or an area."))
+    found = None
+    if place:
+        found = find_place(session, place)
+        if found is None:
+            raise PaperError(_("There is no place %(slug)s.", slug=place))
+        if found.retired:
+            raise PaperError(_("%(name)s is retired: its survey is closed.", name=found.name))
+        the_area = found.area
+    else:
+        query = select(Area).where(Area.slug == area).options(selectinload(Area.places))
+        in_area = session.scalar(query)
+        if in_area is None:
+            raise PaperError(_("There is no area %(slug)s.", slug=area))
+        the_area = in_area
+    if round_id is not None:
+        chosen = session.get(SurveyRound, round_id)
+        if chosen is None or the_area not in chosen.areas:
+            raise PaperError(
+                _(
+                    "Survey round %(id)d is not a round of %(area)s.",
+                    id=round_id,
+                    area=the_area.name,
+                )
+            )
+    else:
+        chosen = open_round(session, the_area.id, day) or next_round(session, the_area.id, day)
+    return Target(the_area, found, chosen)
+
+
+def form_url(target: Target) -> str:
+    """The web form the QR code leads to: the place's survey, or the area on the start page."""
+    if target.place:
+        return absolute_url("public.survey", slug=target.place.slug)
+    return absolute_url("public.index") + f"#area-{target.area.slug}"
+
+
+class PaperPdf(Report):
+    """A4 pages with the title and a box for the key-in number at the top of each."""
+
+    def __init__(self, footer_text: str, running_title: str) -> None:
+        super().__init__(footer_text)
+        self.set_top_margin(30)
+        self.running_title = running_title
+        self.number_label = _("Number (we fill this in)")
+
+    def header(self) -> None:
+        # On every page: a loose page is still matched to its form by this number.
+        self.set_font("DejaVu", size=8)
+        self.set_text_color(*MUTED)
+        self.set_xy(LEFT, 12)
+        self.cell(120, 5, self.running_title)
+        self.set_line_width(0.4)
+        self.rect(LEFT + WIDTH - 55, 9, 55, 16)
+        self.set_xy(LEFT + WIDTH - 54, 10)
+        self.cell(53, 4, self.number_label)
+        self.set_text_color(0)
+        self.set_line_width(0.2)
+        self.set_font("DejaVu", size=10)
+        self.set_xy(self.l_margin, self.t_margin)
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=8, border=2)
+    out.seek(0)
+    return out
+
+
+def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: str) -> None:
+    pdf.add_page()
+    top = pdf.get_y()
+    pdf.image(_qr_png(cover.url), x=LEFT + WIDTH - QR_SIZE, y=top, w=QR_SIZE, alt_text=cover.url)
+    width = WIDTH - QR_SIZE - 6
+    pdf.set_font("DejaVu", "B", 20)
+    pdf.multi_cell(
+        width, 9, text(questionnaire.title, locale), align="L", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(1)
+    pdf.set_font("DejaVu", "B", 13)
+    if cover.place:
+        where = _("Place: %(place)s (%(area)s)", place=cover.place, area=cover.area)
+    else:
+        where = _("Area: %(area)s", area=cover.area)
+    pdf.multi_cell(width, 6.5, where, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=11)
+    if cover.round_name:
+        round_line = _("Survey round: %(name)s", name=cover.round_name)
+        pdf.multi_cell(width, 5.5, round_line, align="L", new_x="LMARGIN", new_y="NEXT")
+    if cover.asked_by:
+        asked = _("The questions are asked by %(who)s.", who=cover.asked_by)
+        pdf.multi_cell(width, 5.5, asked, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 4)
+    pdf.paragraph(
+        _(
+            "Would you rather answer on the web? Scan the QR code or go to %(url)s",
+            url=cover.url,
+        )
+    )
+    if questionnaire.intro:
+        pdf.paragraph(text(questionnaire.intro, locale), size=11)
+    pdf.paragraph(
+        _(
+            "Tick one box per question unless the question says otherwise. Do not write your"
+            " name on the form."
+        ),
+        size=11,
+    )
+    pdf.set_font("DejaVu", "B", 11.5)
+    pdf.cell(pdf.get_string_width(_("Today's date:")) + 4, 8, _("Today's date:"))
+    pdf.line(pdf.get_x(), pdf.get_y() + 7, pdf.get_x() + 50, pdf.get_y() + 7)
+    pdf.ln(11)
+    if cover.places:
+        pdf.set_font("DejaVu", "B", 11.5)
+        pdf.multi_cell(
+            0, LINE, _("Which place are your answers about?"), align="L", new_x="LMARGIN"
+        )
+        pdf.ln(1.5)
+        tick_boxes(pdf, list(cover.places))
+
+
+def write_paper(
+    questionnaire: Questionnaire, cover: Cover, stream: IO[bytes], locale: str = "sv"
+) -> None:
+    """Write the printable questionnaire: the cover, then every section's items in order."""
+    with force_locale(locale):
+        where = cover.place or cover.area
+        title = text(questionnaire.title, locale)
+        version = _("version %(n)d", n=questionnaire.version)
+        pdf = PaperPdf(f"{title} – {where} – {version}", f"{title} – {where}")
+        pdf.set_title(f"{title}: {where}")
+        pdf.set_lang(locale)
+        pdf.set_creator("Trygghet")
+        pdf.set_creation_date(dt.datetime.now(dt.UTC))
+        _cover(pdf, questionnaire, cover, locale)
+        writer = Writer(questionnaire, locale)
+        for section in questionnaire.sections:
+            pdf.room(40)
+            pdf.heading(text(section.title, locale), size=14, space=4)
+            if section.hint:
+                pdf.paragraph(text(section.hint, locale), muted=True)
+            for run in print_runs(section.items):
+                writer.run(pdf, run)
+        pdf.ln(4)
+        pdf.paragraph(_("Thank you for your answers!"), size=12)
+        if cover.contact:
+            pdf.paragraph(_("Questions about the survey? Contact %(who)s.", who=cover.contact))
+        stream.write(bytes(pdf.output()))

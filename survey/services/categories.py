@@ -1,0 +1,114 @@
+"""Admins' changes to the crime category mapping: set, remove, and what the events hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analysis import crime_categories
+from analysis.tables import PROBLEMS
+
+from ..imports.crime_events import rebuild_counts
+from ..models import OVERRIDE_SOURCES, CategoryOverride
+from ..models.accounts import utcnow
+from ..models.crime import CrimeEvent
+from . import audit
+
+
+class CategoryError(ValueError):
+    """A change to the mapping that cannot be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class SeenType:
+    """A police event type found in the stored events, and how many events have it."""
+
+    name: str
+    events: int
+
+
+def list_overrides(session: Session) -> list[CategoryOverride]:
+    """Every override, by source and name."""
+    return list(
+        session.scalars(
+            select(CategoryOverride).order_by(CategoryOverride.source, CategoryOverride.key)
+        )
+    )
+
+
+def current_mapping(session: Session) -> crime_categories.Mapping:
+    """The effective mapping: the shipped file, then the overrides."""
+    return crime_categories.read(session.connection())
+
+
+def unreviewed_types(session: Session) -> list[SeenType]:
+    """Event types in the stored events that the mapping does not know, most frequent first."""
+    known = current_mapping(session)
+    rows = session.execute(select(CrimeEvent.type, func.count()).group_by(CrimeEvent.type)).all()
+    found: dict[str, int] = {}
+    for name, n in rows:
+        if not crime_categories.is_reviewed(name, known):
+            clean = " ".join(name.split())
+            found[clean] = found.get(clean, 0) + n
+    return [SeenType(name, n) for name, n in sorted(found.items(), key=lambda i: (-i[1], i[0]))]
+
+
+def set_override(
+    session: Session, source: str, name: str, category: str | None, problems: list[str]
+) -> CategoryOverride:
+    """Map a police type or Brå name to a category (None: not a crime); recount police events."""
+    clean = " ".join((name or "").split())
+    if source not in OVERRIDE_SOURCES:
+        raise CategoryError(_("Choose police or Brå."))
+    if not clean:
+        raise CategoryError(_("Write the police event type or the Brå category."))
+    unknown = sorted(set(problems) - set(PROBLEMS))
+    if unknown:
+        raise CategoryError(_("Unknown problem: %(name)s.", name=", ".join(unknown)))
+    category = " ".join((category or "").split()) or None
+    key = crime_categories.fold(clean)
+    override = session.scalar(
+        select(CategoryOverride).where(
+            CategoryOverride.source == source, CategoryOverride.key == key
+        )
+    )
+    if override is None:
+        override = CategoryOverride(source=source, key=key)
+        session.add(override)
+    override.name = clean
+    override.category = category
+    override.problems = ",".join(p for p in PROBLEMS if p in problems)
+    override.changed_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        "category_override.set",
+        override,
+        {"source": source, "name": clean, "category": category, "problems": override.problems},
+    )
+    _recount(session, source)
+    return override
+
+
+def remove_override(session: Session, override: CategoryOverride) -> None:
+    """Go back to the shipped file's entry; recount police events."""
+    audit.record(
+        session,
+        "category_override.remove",
+        override,
+        {"source": override.source, "name": override.name, "category": override.category},
+    )
+    source = override.source
+    session.delete(override)
+    session.flush()
+    _recount(session, source)
+
+
+def _recount(session: Session, source: str) -> None:
+    # Police counts are derived from the stored events: every month is counted again with the
+    # new mapping. Brå counts are stored as imported; their problems are looked up when read.
+    if source == "police":
+        rebuild_counts(session, None)

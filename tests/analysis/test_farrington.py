@@ -1,0 +1,97 @@
+"""The Farrington-style limit against statsmodels' GLM, and its edge cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from analysis.farrington import reference_months, upper_limit
+
+
+def _series(mean_of, rng: np.random.Generator | None = None) -> list[tuple[int, int]]:
+    """(months back, count) for every reference month, the count from mean_of(back)."""
+    return [
+        (back, int(rng.poisson(mean_of(back)) if rng else round(mean_of(back))))
+        for back in reference_months()
+    ]
+
+
+def _design(back: np.ndarray, trend: bool) -> np.ndarray:
+    """The same model built independently: intercept, trend in years, a level per month
+    outside the same time of year (±1 month)."""
+    offset = (back + 6) % 12 - 6
+    columns = [np.ones(len(back))]
+    if trend:
+        columns.append(-back / 12.0)
+    columns += [(offset == level).astype(float) for level in sorted(set(offset)) if abs(level) > 1]
+    return np.column_stack(columns)
+
+
+def test_the_fit_is_statsmodels_quasi_poisson_glm():
+    # Seasonal counts without outbreaks, 5 years: no trend, nothing down-weighted.
+    rng = np.random.default_rng(7)
+    pairs = _series(lambda back: 12 + 6 * math.cos(2 * math.pi * back / 12), rng)
+    found = upper_limit(pairs)
+    assert found is not None
+    assert found.trend is None
+    back = np.array([b for b, _ in pairs], dtype=float)
+    y = np.array([c for _, c in pairs], dtype=float)
+    glm = sm.GLM(y, _design(back, trend=False), family=sm.families.Poisson()).fit(scale="X2")
+    mean = math.exp(glm.params[0])
+    phi = max(1.0, glm.pearson_chi2 / glm.df_resid)
+    assert found.expected == pytest.approx(mean, rel=1e-8)
+    assert found.dispersion == pytest.approx(phi, rel=1e-8)
+    # Var(log mean) from the dispersion-scaled covariance (statsmodels scales by X2 itself).
+    eta_variance = glm.cov_params()[0, 0] * phi / (glm.pearson_chi2 / glm.df_resid)
+    assert found.variance == pytest.approx(phi * mean + mean**2 * eta_variance, rel=1e-6)
+    assert found.k == len(pairs)
+
+
+def test_a_clear_trend_is_fitted_and_kept():
+    # 15 % more each year, means around 40: the trend is significant and kept.
+    pairs = _series(lambda back: 40 * 1.15 ** (-back / 12), np.random.default_rng(3))
+    found = upper_limit(pairs)
+    assert found is not None
+    assert found.trend == pytest.approx(0.15, abs=0.05)
+    # Without the trend term the expected count would be the average of the years before.
+    assert found.expected == pytest.approx(40, rel=0.15)
+
+
+def test_a_trend_never_predicts_above_every_reference_value():
+    # Farrington's rule: a trend whose prediction exceeds the largest reference count is an
+    # extrapolation too far, and the model without it is used.
+    pairs = _series(lambda back: 40 * 1.15 ** (-back / 12))  # exact, so the newest is largest
+    found = upper_limit(pairs)
+    assert found is not None
+    assert found.trend is None
+    assert found.expected < max(c for _, c in pairs)
+
+
+def test_a_past_outbreak_is_down_weighted():
+    flat = _series(lambda back: 10)
+    # The same month two years back held an outbreak of 60.
+    bursty = [(back, 60 if back == 24 else count) for back, count in flat]
+    clean, found = upper_limit(flat), upper_limit(bursty)
+    assert clean is not None
+    assert found is not None
+    naive = np.mean([c for b, c in bursty if abs((b + 6) % 12 - 6) <= 1])
+    assert naive > 13  # an unweighted mean of the same time of year would be pulled up
+    assert found.expected < 11
+    assert found.upper >= clean.upper  # the spread it showed stays in the limit
+
+
+def test_no_event_at_this_time_of_year_gives_a_small_positive_mean():
+    pairs = [(back, 0 if abs((back + 6) % 12 - 6) <= 1 else 3) for back in reference_months()]
+    found = upper_limit(pairs)
+    assert found is not None
+    assert found.expected == pytest.approx(0.5 / 15)
+    assert found.upper == stats.poisson.ppf(0.99, found.expected) or found.upper <= 1
+
+
+def test_too_little_history_gives_no_limit():
+    assert upper_limit([(12, 3), (24, 4)]) is None
+    assert upper_limit([(5, 3), (6, 4), (7, 5)]) is None  # not the same time of year

@@ -1,0 +1,239 @@
+"""Brå's files as Brå publishes them: the open CSV, database exports, months in columns.
+
+The files under data/bra/ are shaped like Brå's; their figures are invented (see its README).
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.imports.crime_rows import parse_count
+from survey.models import Area, AuditEvent
+from survey.models.crime import CrimeCoverage, CrimeYearCount
+
+from .test_crime import import_file, stored
+
+DATA = Path(__file__).parent / "data" / "bra"
+
+
+def yearly(app):
+    """Every stored yearly count as (area slug, year, category, count)."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Area.slug, CrimeYearCount.year, CrimeYearCount.category, CrimeYearCount.count)
+            .join(Area, Area.id == CrimeYearCount.area_id)
+            .order_by(Area.slug, CrimeYearCount.category, CrimeYearCount.year)
+        ).all()
+    return [(a, y, c, n) for a, y, c, n in rows]
+
+
+def last_audit(app):
+    with app.app_context():
+        return db.session.scalars(
+            select(AuditEvent.details)
+            .where(AuditEvent.action == "crime.import")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("2483.0", 2483),
+        ("1 234.0", 1234),
+        ("12,0", 12),
+        ("..", None),
+        ("-", 0),
+        ("1\u00a0234", 1234),
+    ],
+)
+def test_bra_counts_as_brå_writes_them(text, count):
+    assert parse_count(text) == (count, None)
+
+
+def test_a_count_with_a_real_fraction_is_still_refused():
+    assert parse_count("2483.5") == (None, "count '2483.5' is not a whole number")
+
+
+def test_the_open_municipality_csv_imports_with_the_year_from_its_name(app, cli):
+    path = DATA / "anmalda_brott_kommuner_2023.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfKommun;Antal;Per 100 000 inv.\r\n")
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"imported 1 yearly count (1 year, 1 area) from {path}",
+        "skipped 3 rows outside every area (by region): Danderyd 1, Stockholm 1, Upplands-Bro 1",
+    ]
+    assert yearly(app) == [("ekero", 2023, "Samtliga brott", 1234)]
+    assert stored(app) == []  # never monthly counts
+    details = last_audit(app)
+    assert details["source"] == "bra-open"
+    assert (details["yearly"], details["years"], details["skipped"]) == (1, ["2023"], 3)
+    with app.app_context():  # a year is no covered month: it never makes a month's 0
+        assert db.session.scalars(select(CrimeCoverage)).all() == []
+
+
+def test_the_open_csv_without_its_header_row_imports_like_brås_2021_file(app, cli):
+    path = DATA / "anmalda_brott_kommuner_2021.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfDanderyd;")
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert yearly(app) == [("ekero", 2021, "Samtliga brott", 1310)]
+
+
+def test_the_year_comes_from_the_option_when_the_name_has_none(app, cli, tmp_path):
+    path = tmp_path / "kommuner.csv"
+    shutil.copy(DATA / "anmalda_brott_kommuner_2023.csv", path)
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert "the year is not in the file name" in result.stderr
+    assert "--year" in result.stderr
+    assert yearly(app) == []
+    result = import_file(cli, path, "--format", "bra-open", "--year", "2022")
+    assert result.exit_code == 0, result.stderr
+    assert yearly(app) == [("ekero", 2022, "Samtliga brott", 1234)]
+
+
+def test_importing_the_same_year_again_replaces_it(app, cli, tmp_path):
+    path = DATA / "anmalda_brott_kommuner_2023.csv"
+    assert import_file(cli, path).exit_code == 0
+    changed = tmp_path / "anmalda_brott_kommuner_2023.csv"
+    changed.write_bytes(path.read_bytes().replace(b"1 234.0", b"1 240.0"))
+    assert import_file(cli, changed).exit_code == 0
+    assert yearly(app) == [("ekero", 2023, "Samtliga brott", 1240)]
+
+
+def test_a_statistics_database_export_keeps_the_category_path(app, cli):
+    path = DATA / "statistikdatabas_brottskategori_region_2022_2023.csv"
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"imported 40 yearly counts (2 years, 2 areas) from {path}",
+        "skipped 10 rows outside every area (by region): Spånga-Tensta 10",
+    ]
+    bromma = {(c, y): n for a, y, c, n in yearly(app) if a == "bromma"}
+    # 'i bostad' repeats under two parents and is kept apart by its path.
+    assert bromma[("Stöldbrott › Inbrottsstöld › i bostad", 2023)] == 98
+    assert bromma[("Stöldbrott › Stöld utan inbrott › i bostad", 2023)] == 63
+    assert bromma[("Stöldbrott › Inbrottsstöld › i källare och vind", 2022)] is None  # '..'
+    assert bromma[("Skadegörelsebrott › Klotter", 2023)] == 0  # '-'
+    assert bromma[("Stöldbrott", 2022)] == 2483
+    assert bromma[("Misshandel", 2023)] == 322  # back at the top level
+    assert last_audit(app)["source"] == "bra-db"
+
+
+def test_a_monthly_database_export_stores_monthly_counts(app, cli):
+    path = DATA / "statistikdatabas_region_brott_manad_2024.csv"
+    result = import_file(cli, path, "--format", "bra-db")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"imported 9 monthly counts (3 months, 1 area) from {path}",
+        "skipped 3 rows outside every area (by region): Solna 3",
+    ]
+    rows = stored(app)
+    assert ("bromma", None, "2024-02", "Stöldbrott › Inbrottsstöld › i bostad", None, "csv") in rows
+    assert ("bromma", None, "2024-03", "Stöldbrott › Inbrottsstöld", 35, "csv") in rows
+    assert yearly(app) == []
+
+
+def test_a_table_with_the_months_in_columns(app, cli):
+    path = DATA / "manadstabell_kolumner_2024.csv"
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        f"imported 36 monthly counts (12 months, 2 areas) from {path}"
+    )
+    rows = {(a, m, c): n for a, _p, m, c, n, _s in stored(app)}
+    assert rows[("bromma", "2024-01", "Misshandel")] == 25
+    assert rows[("bromma", "2024-12", "Skadegörelsebrott")] is None
+    assert rows[("ekero", "2024-03", "Misshandel")] == 0
+    assert last_audit(app)["source"] == "bra-months"
+
+
+def test_months_in_columns_written_as_codes_span_years(app, cli):
+    path = DATA / "manadstabell_kolumner_kodade.csv"
+    result = import_file(cli, path, "--format", "bra-months")
+    assert result.exit_code == 0, result.stderr
+    rows = {(m, c): n for _a, _p, m, c, n, _s in stored(app)}
+    assert rows[("2025-01", "Narkotikabrott")] == 11
+    assert rows[("2024-11", "Rån")] is None
+
+
+def test_an_unknown_shape_is_refused_with_the_shapes_known(app, cli, tmp_path):
+    path = tmp_path / "okand.csv"
+    path.write_text("Län;Summa;Kvot\nStockholm;12;x\n", encoding="utf-8")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("line 1: the shape of this file is not known; the shapes known are:")
+    for shape in ("(csv)", "(bra-open)", "(bra-db)", "(bra-months)"):
+        assert shape in first
+    assert yearly(app) == []
+    assert stored(app) == []
+
+
+def test_a_forced_format_that_does_not_fit_names_the_shapes(app, cli):
+    result = import_file(cli, DATA / "anmalda_brott_kommuner_2023.csv", "--format", "bra-db")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "line 1: the header is not that of a bra-db file; the shapes known are:"
+    )
+    assert yearly(app) == []
+
+
+def test_a_bad_count_stores_nothing_from_the_file(app, cli, tmp_path):
+    path = tmp_path / "anmalda_brott_kommuner_2023.csv"
+    path.write_text(
+        "\ufeffKommun;Antal;Per 100 000 inv.\r\nEkerö;12;1,0\r\nBromma;12.5;2,0\r\n"
+        "Hässelby-Vällingby;7;x\r\n",
+        encoding="utf-8",
+        newline="",
+    )
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "line 3: count '12.5' is not a whole number",
+        "line 4: rate 'x' is not a number (a decimal comma or point is fine)",
+    ]
+    assert yearly(app) == []
+
+
+def test_a_year_in_the_future_is_refused(app, cli, tmp_path):
+    path = tmp_path / "anmalda_brott_kommuner_2099.csv"
+    path.write_text("Kommun;Antal;Per 100 000 inv.\nEkerö;12;1,0\n", encoding="utf-8")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "line 2: the year 2099 is in the future"
+
+
+def test_a_yearly_database_export_in_long_form_with_tabs(app, cli, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Anmälda brott\nRegion\tBrott\tÅr\tAntal\n"
+        "Bromma stadsdelsområde\tRån\t2022\t41.0\nBromma\tRån\t2023\t..\n"
+        "0125 Ekerö kommun\tRån\t2023\t5\nSolna\tRån\t2023\t12\n",
+        encoding="utf-8",
+    )
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert yearly(app) == [
+        ("bromma", 2022, "Rån", 41),  # 'stadsdelsområde' and a region code are left out
+        ("bromma", 2023, "Rån", None),
+        ("ekero", 2023, "Rån", 5),
+    ]
+
+
+def test_months_in_columns_without_any_year_are_refused(app, cli, tmp_path):
+    path = tmp_path / "manader.csv"
+    path.write_text("Region;Brott;Januari;Februari\nBromma;Rån;3;4\n", encoding="utf-8")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "the months have no year: add a column År, put the year in the file name or give it"
+        " with --year"
+    )
+    assert import_file(cli, path, "--year", "2024").exit_code == 0
+    assert [(m, n) for _a, _p, m, _c, n, _s in stored(app)] == [("2024-01", 3), ("2024-02", 4)]

@@ -1,0 +1,129 @@
+"""The crime category mapping page: every entry shown, admins change entries, events recounted."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+# Registered by survey/organizer/routes.py; imported here too so the routes exist before
+# the test app is built (the import is idempotent once routes.py imports it).
+import survey.organizer.crime_categories  # noqa: F401
+from survey.extensions import db
+from survey.imports.crime import import_crime_data
+from survey.models import AuditEvent, CategoryOverride, CrimeCount
+from tests.common.web import post_form
+
+PAGE = "/organizer/crime-categories"
+
+
+def _event(n: int, event_type: str, day: int = 10) -> dict:
+    return {
+        "id": 900_000 + n,
+        "datetime": f"2026-03-{day:02d} 12:00:00 +01:00",
+        "name": f"{day} mars 12.00, {event_type}, Ekerö",
+        "summary": "Händelse på Ekerö.",
+        "url": f"/aktuellt/handelser/2026/mars/{day}/{n}/",
+        "type": event_type,
+        "location": {"name": "Ekerö", "gps": "59.29,17.81"},
+    }
+
+
+def _import(app) -> None:
+    events = [
+        _event(1, "Rån"),
+        _event(2, "Rån, försök", 11),
+        _event(3, "Vattenläcka", 12),
+        _event(4, "Vattenläcka", 13),
+        _event(5, "Brand", 14),
+    ]
+    with app.app_context():
+        data = json.dumps(events).encode()
+        import_crime_data(db.session, data, "events.json", "events")
+        db.session.commit()
+
+
+def _counts(app) -> dict[str, int]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(CrimeCount.category, CrimeCount.count).where(CrimeCount.source == "events")
+        ).all()
+        return {row.category: row.count for row in rows}
+
+
+def test_organizers_see_every_mapping_but_cannot_change_it(app, client, auth):
+    assert client.get(PAGE).status_code in (302, 401)
+    auth.login("organizer")
+    _import(app)
+    page = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    assert "Crime categories and police event types" in page
+    # A category with its types, a type that is not a crime, an unknown type seen in events.
+    assert "Rån väpnat" in page
+    assert "Sammanfattning natt" in page
+    unreviewed = page.split('id="unreviewed"')[1].split("</ul>")[0]
+    assert "Vattenläcka (2 events)" in unreviewed
+    assert "Brand" not in unreviewed
+    assert 'action="/organizer/crime-categories"' not in page
+    assert "Only admins can change the mapping." in page
+
+
+def test_an_admin_override_changes_the_counts_and_is_audited(app, client, auth):
+    auth.login("admin")
+    _import(app)
+    assert _counts(app) == {"Rån": 2, "Vattenläcka": 2}
+    for data in [
+        {"source": "police", "name": "Rån,  försök", "not_crime": "y"},
+        {"source": "police", "name": "vattenläcka", "not_crime": "y"},
+        {"source": "police", "name": "Brand", "category": "Mordbrand"},
+    ]:
+        assert post_form(client, PAGE, data).status_code == 303
+    assert _counts(app) == {"Rån": 1, "Mordbrand": 1}
+    page = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    assert "Every event type in the stored police events is in the mapping." in page
+    row = page.split('<th scope="row">Mordbrand</th>')[1].split("</tr>")[0]
+    assert 'Brand <span class="tag">changed</span>' in row
+    # The same type again replaces its override rather than adding a second one.
+    data = {"source": "police", "name": "BRAND", "category": "Brand och mordbrand"}
+    data["problems"] = ["vandalism"]
+    assert post_form(client, PAGE, data).status_code == 303
+    assert _counts(app) == {"Rån": 1, "Brand och mordbrand": 1}
+    with app.app_context():
+        overrides = db.session.scalars(select(CategoryOverride)).all()
+        assert sorted((o.name, o.category, o.problems) for o in overrides) == [
+            ("BRAND", "Brand och mordbrand", "vandalism"),
+            ("Rån, försök", None, ""),
+            ("vattenläcka", None, ""),
+        ]
+        brand = next(o for o in overrides if o.key == "brand")
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("category_override.%"))
+        ).all()
+        assert len(actions) == 4
+    # Back to the shipped entry: a fire is not a crime again.
+    remove = f"{PAGE}/{brand.id}/remove"
+    assert post_form(client, remove, {}, token_from=PAGE).status_code == 303
+    assert _counts(app) == {"Rån": 1}
+
+
+def test_bad_input_says_why_and_changes_nothing(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    for data, message in [
+        ({"source": "police", "name": "", "not_crime": "y"}, "Fill in this field."),
+        ({"source": "police", "name": "Rån"}, "Write a category, or tick Not a crime."),
+        (
+            {"source": "police", "name": "Rån", "category": "Rån", "not_crime": "y"},
+            "Either a category or Not a crime, not both.",
+        ),
+        ({"source": "tv", "name": "Rån", "not_crime": "y"}, "Choose one of the options shown."),
+        (
+            {"source": "police", "name": "Rån", "category": "X", "problems": "weather"},
+            "Choose one of the options shown.",
+        ),
+    ]:
+        response = post_form(client, PAGE, data)
+        assert response.status_code == 422, data
+        assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(CategoryOverride)).all() == []
+    assert post_form(client, f"{PAGE}/99999/remove", {}, token_from=PAGE).status_code == 404

@@ -1,0 +1,94 @@
+"""The dashboard's deviations part says how far the crime data go, and where they are missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import update
+
+from survey.extensions import db
+from survey.models import CrimeCount
+from survey.models.crime import CrimeCoverage
+from tests.common import factories
+from tests.common.picture_data import build, month_back
+from tests.common.web import local_today
+
+ZONE = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture
+def organizer(auth):
+    auth.login("organizer")
+    return auth.client
+
+
+def _cover(source: str, first: dt.date, last: dt.date, area: str | None = "bromma") -> None:
+    """A source covered ``first`` to ``last`` (midday to midday) for an area or the country."""
+    area_id = factories.find_area(area).id if area else None
+    db.session.add(
+        CrimeCoverage(
+            source=source,
+            area_id=area_id,
+            starts=dt.datetime.combine(first, dt.time(12, 0), ZONE),
+            ends=dt.datetime.combine(last, dt.time(12, 0), ZONE),
+            origin="test",
+        )
+    )
+    db.session.commit()
+
+
+def _deviations_part(client, slug: str = "bromma") -> str:
+    html = client.get(f"/organizer/areas/{slug}?lang=en").get_data(as_text=True)
+    part = html.split('id="deviations"')[1].split('id="dialogues"')[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+
+def test_data_up_to_a_date_and_the_months_without_data(app, organizer):
+    with app.app_context():
+        build()
+        # The CSV covers four years up to two months ago: last month and this one are missing.
+        _cover("csv", month_back(48), month_back(1) - dt.timedelta(days=1))
+    text = _deviations_part(organizer)
+    last_day = (month_back(1) - dt.timedelta(days=1)).isoformat()
+    assert f"Crime data up to {last_day}." in text
+    assert "The crime data are more than 14 days old" in text
+    missing = f"{month_back(1):%Y-%m}, {month_back(0):%Y-%m}"
+    assert f"Months without crime data (no deviation can be seen there): {missing}." in text
+    assert "No police event for this area" not in text
+
+
+def test_no_crime_data_is_never_no_deviations(app, organizer):
+    text = _deviations_part(organizer, "ekero")
+    assert "No crime data yet." in text
+    assert "No crime data: deviations cannot be looked for." in text
+    assert "No month with crime data above its expected range." not in text
+    assert "Months without crime data" not in text
+
+
+def test_covered_months_without_a_deviation_say_so(app, organizer):
+    with app.app_context():
+        factories.crime_counts({month_back(back): 10 for back in range(0, 49)})
+        _cover("csv", month_back(48), local_today() - dt.timedelta(days=1))
+    text = _deviations_part(organizer)
+    assert "No month with crime data above its expected range." in text
+    assert "Months without crime data" not in text
+    assert "days old" not in text
+
+
+def test_stale_feed_and_counts_matched_by_text(app, organizer):
+    with app.app_context():
+        build()
+        db.session.execute(update(CrimeCount).values(by_text=True))
+        # The police feed covered the whole country for 40 days, up to yesterday, and had no
+        # event in Bromma: stale (the feed may have changed how it names the place).
+        yesterday = local_today() - dt.timedelta(days=1)
+        _cover("events", yesterday - dt.timedelta(days=40), yesterday, area=None)
+    text = _deviations_part(organizer)
+    assert f"Crime data up to {yesterday.isoformat()}." in text
+    assert "No police event for this area for more than 14 days" in text
+    html = organizer.get("/organizer/areas/bromma?lang=en").get_data(as_text=True)
+    rows = html.split('id="deviations"')[1].split("</tbody>")[0]
+    assert 'Misshandel <span class="tag">matched by text</span>' in rows
