@@ -23,14 +23,13 @@ from .tables import promise_activity as _activity
 from .tables import promise_place as _promise_place
 from .tables import response as _response
 from .tables import survey_round as _round
+from .verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 #: Answers that count toward the unsafe share (DESIGN §4): 3, 4 and staying away.
 UNSAFE = ("3", "4", "avoid")
 SAFETY_ANSWERED = ("1", "2", "3", "4", "avoid")
 BIG_PROBLEM = ("3", "4")
 PROBLEM_ANSWERED = ("0", "1", "2", "3", "4")
-
-IMPROVED, UNCHANGED, WORSE, NO_DATA = "improved", "unchanged", "worse", "not enough data"
 
 
 def _split(value: str | None) -> list[str]:

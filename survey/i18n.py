@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import get_minus_sign_symbol
@@ -21,8 +22,11 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Domain, format_date, format_datetime, get_locale
 from flask_babel import format_decimal as _babel_decimal
 from flask_babel import format_percent as _babel_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from analysis.collation import swedish_sorted
+from analysis.verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from . import labels
 from .questionnaire import text
@@ -57,17 +61,22 @@ def select_locale() -> str:
 _ZERO = re.compile(r"^[^1-9]*$")
 
 
+#: The minus sign (U+2212): a hyphen is shorter and breaks a line, so no language gets one.
+MINUS = "\u2212"
+
+
 def _signed(formatted: str) -> str:
-    """The locale's own minus sign (U+2212 in Swedish); none on a number that rounded to 0."""
+    """The locale's own minus sign, U+2212 where it is a hyphen; none on a number that is 0."""
     if not formatted.startswith("-"):
         return formatted
     if _ZERO.match(formatted):
         return formatted[1:]
-    return get_minus_sign_symbol(str(get_locale())) + formatted[1:]
+    sign = get_minus_sign_symbol(str(get_locale()))
+    return (MINUS if sign == "-" else sign) + formatted[1:]
 
 
 def format_decimal(value: float, pattern: str | None = None) -> str:
-    """A number in the reader's language: "0,5" and "−1" in Swedish, "0.5" and "-1" in English.
+    """A number in the reader's language: "0,5" and "−1" in Swedish, "0.5" and "−1" in English.
 
     ``pattern`` is Babel's: "0.0" always one decimal, "0.#" at most one, "#,##0" grouped.
     """
@@ -102,6 +111,18 @@ def long_date(day: dt.date | str) -> str:
     return format_date(day, "long")
 
 
+def local_datetime(value: dt.datetime | None) -> str:
+    """A stored moment in TRYGGHET_TIMEZONE, on one line: "2026-11-29 16:49" (none: a dash).
+
+    Stored times are UTC (SQLite hands them back naive); every page and the CLI show local time.
+    """
+    if value is None:
+        return "–"
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    zone = ZoneInfo(current_app.config["TRYGGHET_TIMEZONE"])
+    return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
 def by_name(items: Iterable[Any], attribute: str = "name") -> list[Any]:
     """Objects or mappings in Swedish order of their name (å, ä, ö after z): a template filter."""
 
@@ -119,6 +140,7 @@ def display_helpers() -> dict:
         "percent": percent,
         "points": points,
         "long_date": long_date,
+        "local_datetime": local_datetime,
         "display_name": labels.display_name,
         "by_name": by_name,
     }
@@ -232,11 +254,32 @@ def _language_links(questionnaire: Any = None) -> list[tuple[str, str]]:
     return names
 
 
+#: What a path keeps unquoted: RFC 3986's path characters (a "%", "?" or "#" is quoted).
+_PATH_SAFE = "/:@!$&'()*+,;=~"
+
+
+def local_path(path: str) -> str:
+    """A request's (decoded) path as a link that stays on this site, percent-encoded.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so "/\\evil.example"
+    (from "/%5Cevil.example") would lead to another site: such a path, or one starting
+    with "//", becomes "/".
+    """
+    if (
+        not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path)
+    ):
+        return "/"
+    return quote(path, safe=_PATH_SAFE)
+
+
 def language_url(code: str) -> str:
     """This page in another language: the same path and query, with ``lang`` replaced."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
     args.append(("lang", code))
-    return request.path + "?" + urlencode(args)
+    return local_path(request.path) + "?" + urlencode(args)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -257,3 +300,70 @@ def register_template_helpers(app: Flask) -> None:
 
     for name, function in display_helpers().items():
         app.add_template_filter(function, name)
+
+
+# A promise's follow-up in words, as residents read them: the public page and the report
+# say it the same way. The size of a change comes first, then how sure it is.
+
+#: A promise's result so far: never "unchanged" beside figures that moved.
+RESULTS = {
+    IMPROVED: _l("Confirmed improvement"),
+    UNCHANGED: _l("No confirmed change"),
+    WORSE: _l("Confirmed change for the worse"),
+    NO_DATA: _l("Not enough figures yet"),
+}
+
+
+def result_said(result: dict[str, Any]) -> str:
+    """A promise's result so far in words; "mixed" where its measures moved both ways."""
+    statuses = [indicator.get("status") for indicator in result.get("indicators") or []]
+    if IMPROVED in statuses and WORSE in statuses:  # overall "unchanged", but not unmoved
+        return _("Mixed: some measures confirmed better, some confirmed worse")
+    return str(RESULTS[result["status"]])
+
+
+def _verdict(status: str) -> str:
+    """How sure a change is, said with its direction: the size is said beside it."""
+    if status == IMPROVED:
+        return _("a confirmed decrease")
+    if status == WORSE:
+        return _("a confirmed increase")
+    return _("no confirmed change")
+
+
+def _share_size(indicator: dict[str, Any]) -> str:
+    before, after = percent(indicator["before"]["share"]), percent(indicator["after"]["share"])
+    if before == after:
+        return _("%(share)s both times", share=before)
+    return _("From %(before)s to %(after)s", before=before, after=after)
+
+
+def _crime_size(ratio: float) -> str:
+    """A rate ratio as residents read it: 0.72 -> '28 % fewer crimes per month'."""
+    difference = percent(abs(1 - ratio))
+    if difference == percent(0):
+        return _("As many crimes per month as before the promise")
+    if ratio < 1:
+        return _("%(percent)s fewer crimes per month than before the promise", percent=difference)
+    return _("%(percent)s more crimes per month than before the promise", percent=difference)
+
+
+def change(indicator: dict[str, Any]) -> dict[str, str]:
+    """An indicator's change in words: its size and how sure it is, with a note on chance."""
+    status = indicator.get("status")
+    if indicator.get("kind") == "crime" and "rate_ratio" in indicator:
+        size = _crime_size(indicator["rate_ratio"])
+        chance = _(
+            "Crime counts go up and down from month to month,"
+            " so a difference this size could be chance."
+        )
+    elif indicator.get("kind") != "crime" and "diff" in indicator:  # a share, before and after
+        size = _share_size(indicator)
+        chance = _(
+            "The difference could be down to chance in who happened to answer,"
+            " so we cannot say that things have changed."
+        )
+    else:
+        return {"sentence": _("Not enough figures to compare before and after."), "note": ""}
+    sentence = _("%(size)s: %(verdict)s.", size=size, verdict=_verdict(str(status)))
+    return {"sentence": sentence, "note": chance if status == UNCHANGED else ""}

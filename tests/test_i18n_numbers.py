@@ -20,7 +20,7 @@ MINUS = "\u2212"
         ("en", 0.6667, 1, "66.7%"),
         ("sv", 0.6, 1, f"60{NBSP}%"),
         ("sv", -0.05, 0, f"{MINUS}5{NBSP}%"),
-        ("en", -0.05, 0, "-5%"),
+        ("en", -0.05, 0, f"{MINUS}5%"),
         ("sv", -0.001, 0, f"0{NBSP}%"),
     ],
 )
@@ -35,7 +35,7 @@ def test_percent(app: Flask, lang: str, share: float, decimals: int, expected: s
         ("sv", 0.5, "0.0", "0,5"),
         ("en", 0.5, "0.0", "0.5"),
         ("sv", -1.25, "0.00", f"{MINUS}1,25"),
-        ("en", -1.25, "0.00", "-1.25"),
+        ("en", -1.25, "0.00", f"{MINUS}1.25"),
         ("sv", -0.04, "0.0", "0,0"),
         ("sv", 2.0, "0.##", "2"),
     ],
@@ -52,7 +52,7 @@ def test_whole_numbers_and_points(app: Flask) -> None:
         assert i18n.points(0.156) == "16"
     with app.test_request_context("/?lang=en"):
         assert i18n.format_number(12345) == "12,345"
-        assert i18n.points(-0.156, 1) == "-15.6"
+        assert i18n.points(-0.156, 1) == f"{MINUS}15.6"
 
 
 def test_templates_have_the_helpers_as_functions_and_filters(app: Flask) -> None:
@@ -63,4 +63,4 @@ def test_templates_have_the_helpers_as_functions_and_filters(app: Flask) -> None
     with app.test_request_context("/?lang=sv"):
         assert render_template_string(source) == f"54{NBSP}% 50{NBSP}% 0,5 1{NBSP}234 {MINUS}10"
     with app.test_request_context("/?lang=en"):
-        assert render_template_string(source) == "54% 50% 0.5 1,234 -10"
+        assert render_template_string(source) == f"54% 50% 0.5 1,234 {MINUS}10"

@@ -105,7 +105,7 @@ def test_a_text_needs_at_least_one_language_with_words(title):
 
 def test_the_survey_switch_offers_only_the_questionnaires_languages(client):
     page = client.get("/s/brommaplan?lang=sv").get_data(as_text=True)
-    assert _languages_offered(page) == ["sv", "en"]  # v1 is in Swedish and English
+    assert _languages_offered(page) == ["sv", "en", "ar"]  # v1 is in Swedish, English, Arabic
     # Other pages offer every interface language.
     assert _languages_offered(client.get("/integritet").get_data(as_text=True)) == [
         "sv",
@@ -122,7 +122,7 @@ def test_a_language_the_questionnaire_lacks_shows_swedish_questions_and_says_so(
     assert '<html lang="fi">' in page  # left to right, the default
     assert "Vilken är din koppling till platsen?" in page  # the question, in Swedish
     assert 'class="notice notice-language"' in page
-    assert _languages_offered(page) == ["sv", "en", "fi"]  # the current one stays visible
+    assert _languages_offered(page) == ["sv", "en", "ar", "fi"]  # the current one stays visible
 
 
 def test_residents_answer_a_live_arabic_questionnaire_right_to_left(app, client):

@@ -67,13 +67,14 @@ def user_list() -> None:
     from sqlalchemy import select
 
     from ..extensions import db
+    from ..i18n import local_datetime
     from ..models import User
 
     for user in db.session.scalars(select(User).order_by(User.email)):
         status = "active" if user.active else "disabled"
         if user.password_hash is None:
             status += ", invited"
-        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        last = local_datetime(user.last_login_at) if user.last_login_at else "never"
         click.echo(f"{user.email}\t{user.role}\t{status}\tlast login {last}")
 
 

@@ -13,25 +13,22 @@ import math
 import random
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from analysis.picture import area_slugs
-from analysis.survey import Filters
 
 from ..imports.crime import import_crime
 from ..models import Area, CrimeCount, Dialogue, Place, Promise, Response, SurveyRound
 from ..questionnaire import builtin
-from ..reports import pictures
 from ..seed import DEFAULT_ROUND_NAME, load_defaults
 from ..services import audit
 from ..services.comments import add_tag
 from ..services.dialogues import add_issue, create_dialogue
 from ..services.promises import add_activity, create_promise
+from ..services.releases import publish
 from ..services.responses import record_response
 from ..services.rounds import save_round
 from .answers import invented_answer
@@ -49,6 +46,9 @@ from .scenario import (
     PROMISES,
     SHARES,
 )
+from .summary import WARNING, DemoSummary, report
+
+__all__ = ["WARNING", "DemoRefused", "DemoSummary", "load_demo", "report", "shift_month"]
 
 DEFAULT_ANSWERS = 1500
 #: Days a demo survey round is open.
@@ -61,22 +61,6 @@ CRIME_YEARS = 5
 
 class DemoRefused(Exception):
     """The database is not empty (or lacks the default places): the demo changes nothing."""
-
-
-@dataclass
-class DemoSummary:
-    """What the demo made, for the person who ran it."""
-
-    rounds: list[str] = field(default_factory=list)
-    answers: dict[str, int] = field(default_factory=dict)
-    comments: int = 0
-    dialogues: int = 0
-    issues: int = 0
-    crime: str = ""
-    deviation: str = ""
-    promises: list[str] = field(default_factory=list)
-    activities: int = 0
-    moved_default_round: bool = False
 
 
 def shift_month(month: dt.date, months: int) -> dt.date:
@@ -332,9 +316,11 @@ def load_demo(
     seed: int = 1,
     answers: int = DEFAULT_ANSWERS,
     progress: Callable[[int], None] = lambda _n: None,
+    suppress_below: int | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with the synthetic demo; flush, the caller commits.
+    """Fill an empty database with the synthetic demo and publish it; flush, the caller commits.
 
+    ``suppress_below`` is the releases' threshold (default: the app's TRYGGHET_SUPPRESS_BELOW).
     Raises DemoRefused, having changed nothing, when the database holds any real data.
     """
     found = existing_data(session)
@@ -360,41 +346,22 @@ def load_demo(
         {"seed": seed, "answers": sum(summary.answers.values()), "synthetic": True},
     )
     session.flush()
+    _publish(session, rounds, today, suppress_below, summary)
     return summary
 
 
-WARNING = (
-    "WARNING: this database now holds SYNTHETIC demo data (marked [DEMO]): invented answers,"
-    " dialogues, crime counts and promises. Do not enter real data here; start real work"
-    " with a new, empty database."
-)
-
-
-def report(summary: DemoSummary, conn: Connection, suppress_below: int) -> list[str]:
-    """Lines telling what the demo made and what the situation picture now shows."""
-    lines = [WARNING, "made:"]
-    lines += [f"  survey round {name}" for name in summary.rounds]
-    if summary.moved_default_round:
-        lines.append(f"  the round {DEFAULT_ROUND_NAME!r} now opens today")
-    per_area = ", ".join(f"{area} {n}" for area, n in summary.answers.items())
-    lines.append(
-        f"  {sum(summary.answers.values())} answers ({per_area}), {summary.comments} comments"
-    )
-    lines.append(f"  {summary.dialogues} dialogues with {summary.issues} issues")
-    lines.append(f"  crime: {summary.crime}; planted deviation: {summary.deviation}")
-    lines.append(f"  {len(summary.promises)} promises with {summary.activities} activities")
-    lines.append(f"situation picture (figures on fewer than {suppress_below} answers hidden):")
-    for slug in area_slugs(conn):
-        picture = pictures.situation(conn, slug, Filters(), suppress_below)
-        hidden = [p["name"] for p in picture["places"] if p["suppressed"]]
-        alarms = [f"{d['category']} {d['month']}" for d in picture["deviations"]]
-        lines.append(
-            f"  {picture['area_name']}: n = {picture['n']}; places too few answers:"
-            f" {', '.join(hidden) or 'none'}; deviations: {', '.join(alarms) or 'none'};"
-            f" {len(picture['priorities'])} priorities"
-        )
-        lines += [
-            f"    promise {f['promise']['title']!r}: {f['status']}" for f in picture["followup"]
-        ]
-    lines.append(WARNING)
-    return lines
+def _publish(
+    session: Session,
+    rounds: list[SurveyRound],
+    today: dt.date,
+    suppress_below: int | None,
+    summary: DemoSummary,
+) -> None:
+    """A release per area of each demo round, oldest first, so the public page shows the
+    newest round's at once (as an organizer's "publish" would, audit included)."""
+    if suppress_below is None:
+        suppress_below = int(current_app.config["TRYGGHET_SUPPRESS_BELOW"])
+    for survey_round in rounds:
+        for area in sorted(survey_round.areas, key=lambda a: a.name):
+            release = publish(session, area.slug, survey_round.id, suppress_below, today)
+            summary.releases.append((area.slug, area.name, survey_round.name, release.sequence))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,8 +13,12 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice, SelectField, StringField
 
 from ..extensions import db
+from ..i18n import local_datetime
 from ..models import AuditEvent
+from ..services.audit import CLI_ACTOR
+from ..services.erasure import RESIDENT_ACTOR
 from . import admin_required, bp, menu_item
+from .audit_details import Names, detail_key, value_text
 
 menu_item("organizer.audit", _l("Audit log"), admin_only=True)
 PAGE_SIZE = 100
@@ -74,6 +77,13 @@ ACTIONS: dict[str, Any] = {
     "user.disable": _l("User disabled"),
     "user.enable": _l("User enabled"),
     "user.reset_password": _l("Password reset"),
+    "user.reset_link": _l("Password reset link made on the command line"),
+}
+
+#: The actors that are not an account.
+ACTORS: dict[str, Any] = {
+    CLI_ACTOR: _l("command line"),
+    RESIDENT_ACTOR: _l("a resident (their own answer)"),
 }
 
 #: The kinds of object an event is about (the model's class name).
@@ -95,49 +105,6 @@ TARGETS: dict[str, Any] = {
     "User": _l("User"),
 }
 
-#: The details' keys in words; others are shown with spaces for underscores.
-DETAILS: dict[str, Any] = {
-    "activities": _l("activities"),
-    "added": _l("added"),
-    "answers": _l("answers"),
-    "area": _l("area"),
-    "category": _l("category"),
-    "month": _l("month"),
-    "on": _l("on"),
-    "changes": _l("changes"),
-    "comments": _l("comments"),
-    "cutoff": _l("before"),
-    "date": _l("date"),
-    "day": _l("day"),
-    "email": _l("e-mail"),
-    "erased": _l("erased"),
-    "filename": _l("file"),
-    "format": _l("format"),
-    "from": _l("from"),
-    "held_on": _l("held on"),
-    "hours": _l("hours"),
-    "issues": _l("issues"),
-    "kind": _l("kind"),
-    "name": _l("name"),
-    "note": _l("note"),
-    "period_end": _l("period ends"),
-    "period_start": _l("period starts"),
-    "place": _l("place"),
-    "places": _l("places"),
-    "problem": _l("problem"),
-    "problems": _l("problems"),
-    "role": _l("role"),
-    "rows": _l("rows"),
-    "seed": _l("seed"),
-    "slug": _l("short name"),
-    "synthetic": _l("synthetic"),
-    "tag": _l("topic"),
-    "tags": _l("topics"),
-    "title": _l("title"),
-    "to": _l("to"),
-    "version": _l("version"),
-}
-
 
 def action_label(code: str) -> str:
     return str(ACTIONS.get(code, code))
@@ -150,29 +117,14 @@ def target_label(kind: str | None, target_id: int | None) -> str:
     return name if target_id is None else f"{name} {target_id}"
 
 
-def value_text(value: Any) -> str:
-    """A detail's value for people: none as a dash, yes/no, lists joined."""
-    if value is None or value == "" or value == [] or value == {}:
-        return "–"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list | tuple):
-        return ", ".join(value_text(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{detail_key(k)}: {value_text(v)}" for k, v in value.items())
-    return str(value)
-
-
-def detail_key(key: str) -> str:
-    return str(DETAILS.get(key, key.replace("_", " ")))
+def actor_text(actor: str) -> str:
+    """Who did it: an e-mail address, or the command line, or a resident erasing their answer."""
+    return str(ACTORS.get(actor, actor))
 
 
 def when_text(at: dt.datetime) -> str:
     """The time in the app's time zone, on one line: 2026-11-29 14:05."""
-    if at.tzinfo is None:  # SQLite hands back naive times; they were stored as UTC
-        at = at.replace(tzinfo=dt.UTC)
-    zone = ZoneInfo(current_app.config["TRYGGHET_TIMEZONE"])
-    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return local_datetime(at)
 
 
 class AuditFilter(FlaskForm):
@@ -219,5 +171,7 @@ def audit():
         target_label=target_label,
         value_text=value_text,
         detail_key=detail_key,
+        actor_text=actor_text,
+        names=Names.load(db.session),
         when_text=when_text,
     )

@@ -12,22 +12,22 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from analysis.followup import IMPROVED, NO_DATA, UNCHANGED, WORSE
+from analysis.followup import NO_DATA
 
 from .. import clock, labels
 from ..db import or_404
 from ..extensions import db
-from ..i18n import format_decimal, format_number
+from ..i18n import change, format_decimal, format_number, result_said
 from ..i18n import percent as _percent
 from ..models import Area, Release
 from ..reports.share import HEIGHT, WIDTH, card_etag, render_png
 from ..services.places import current_places
 from ..services.responses import next_round, open_round
+from ..web.urls import absolute_url, shown_address
 from .followup_services import (
     SHARE_KINDS,
     areas_with_promise_counts,
@@ -43,23 +43,6 @@ from .views import bp
 SHARE_MAX_AGE = 300
 
 
-#: A promise's result so far, as residents read it: never "unchanged" beside figures that moved.
-RESULTS = {
-    IMPROVED: _l("Confirmed improvement"),
-    UNCHANGED: _l("No confirmed change"),
-    WORSE: _l("Confirmed change for the worse"),
-    NO_DATA: _l("Not enough figures yet"),
-}
-
-
-def result_said(result: dict[str, Any]) -> str:
-    """A promise's result so far in words; "mixed" where its measures moved both ways."""
-    statuses = [indicator.get("status") for indicator in result.get("indicators") or []]
-    if IMPROVED in statuses and WORSE in statuses:  # overall "unchanged", but not unmoved
-        return _("Mixed: some measures confirmed better, some confirmed worse")
-    return str(RESULTS[result["status"]])
-
-
 def percent(share: float) -> str:
     """A share as residents read it: 0.54 -> '54 %' in Swedish, '54%' in English."""
     return _percent(share)
@@ -67,53 +50,6 @@ def percent(share: float) -> str:
 
 def number(value: float) -> str:
     return format_decimal(value, "0.##")
-
-
-def _verdict(status: str) -> str:
-    """How sure a change is, said with its direction: the size is said beside it."""
-    if status == IMPROVED:
-        return _("a confirmed decrease")
-    if status == WORSE:
-        return _("a confirmed increase")
-    return _("no confirmed change")
-
-
-def _share_size(indicator: dict[str, Any]) -> str:
-    before, after = percent(indicator["before"]["share"]), percent(indicator["after"]["share"])
-    if before == after:
-        return _("%(share)s both times", share=before)
-    return _("From %(before)s to %(after)s", before=before, after=after)
-
-
-def _crime_size(ratio: float) -> str:
-    """A rate ratio as residents read it: 0.72 -> '28 % fewer crimes per month'."""
-    difference = percent(abs(1 - ratio))
-    if difference == percent(0):
-        return _("As many crimes per month as before the promise")
-    if ratio < 1:
-        return _("%(percent)s fewer crimes per month than before the promise", percent=difference)
-    return _("%(percent)s more crimes per month than before the promise", percent=difference)
-
-
-def change(indicator: dict[str, Any]) -> dict[str, str]:
-    """An indicator's change in words: its size and how sure it is, with a note on chance."""
-    status = indicator.get("status")
-    if indicator.get("kind") == "crime" and "rate_ratio" in indicator:
-        size = _crime_size(indicator["rate_ratio"])
-        chance = _(
-            "Crime counts go up and down from month to month,"
-            " so a difference this size could be chance."
-        )
-    elif indicator.get("kind") in SHARE_KINDS and "diff" in indicator:
-        size = _share_size(indicator)
-        chance = _(
-            "The difference could be down to chance in who happened to answer,"
-            " so we cannot say that things have changed."
-        )
-    else:
-        return {"sentence": _("Not enough figures to compare before and after."), "note": ""}
-    sentence = _("%(size)s: %(verdict)s.", size=size, verdict=_verdict(str(status)))
-    return {"sentence": sentence, "note": chance if status == UNCHANGED else ""}
 
 
 def _day(iso: str) -> str:
@@ -134,14 +70,6 @@ def period(promise: dict[str, Any]) -> str:
 
 def _locale() -> str:
     return str(get_locale())
-
-
-def _absolute(endpoint: str, **values: Any) -> str:
-    """An absolute address, for links shared outside the site (og:image)."""
-    base = current_app.config.get("TRYGGHET_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _key_indicator(result: dict[str, Any]) -> dict[str, Any] | None:
@@ -220,8 +148,8 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
 
 
 def _footer(area: Area) -> str:
-    address = _absolute("public.followup_area", slug=area.slug)
-    return address.split("://", 1)[-1]
+    """The address the picture shows: never a host taken from the request (see shown_address)."""
+    return shown_address("public.followup_area", slug=area.slug)
 
 
 @bp.get("/uppfoljning")
@@ -265,7 +193,7 @@ def followup_area(slug: str):
         upcoming=None if survey_round else next_round(db.session, area.id, today),
         places=current_places(db.session, area.id),
         dialogue=next_open_dialogue(db.session, area.id, today),
-        image_url=lambda pid: _absolute(
+        image_url=lambda pid: absolute_url(
             "public.followup_share", slug=area.slug, promise_id=pid, lang=_locale(), **pinned
         ),
         result_said=result_said,

@@ -23,7 +23,10 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import TooManyRequests
 
 from .. import clock
 from ..db import checkpoint, or_404
@@ -31,7 +34,7 @@ from ..extensions import db, limiter
 from ..models import Place
 from ..models import Response as Answer
 from ..services.erasure import erase_answer, find_by_receipt
-from ..services.receipts import format_code, new_code, receipt_hash
+from ..services.receipts import format_code, new_code, normalize_code, receipt_hash
 from ..services.responses import (
     areas_with_places,
     find_place,
@@ -41,7 +44,15 @@ from ..services.responses import (
     questionnaire_of,
     survey_target,
 )
-from ..web.limits import burst, has_answered, remember_answer
+from ..web.limits import (
+    ANSWERED_DAYS,
+    burst,
+    client_key,
+    forget_answer,
+    has_answered,
+    remember_answer,
+)
+from ..web.urls import absolute_url
 from .about import about
 from .forms import EraseForm, blocks, survey_form_class
 
@@ -183,6 +194,13 @@ def _receipt_code() -> str | None:
     return code
 
 
+@bp.before_app_request
+def _drop_expired_receipt() -> None:
+    """Remove an expired receipt code from the session on any request, not only /tack."""
+    if RECEIPT_KEY in session:
+        _receipt_code()
+
+
 def _receipt_place() -> str | None:
     receipt = session.get(RECEIPT_KEY)
     return receipt.get("place") if isinstance(receipt, dict) else None
@@ -205,6 +223,7 @@ def thanks(slug: str):
         receipt=shown,
         answered=answered,
         receipt_minutes=RECEIPT_MINUTES,
+        erase_url=absolute_url("public.erase"),
         suppress_below=current_app.config["TRYGGHET_SUPPRESS_BELOW"],
     )
     if shown is None:
@@ -215,7 +234,9 @@ def thanks(slug: str):
 
 @bp.get("/integritet")
 def privacy():
-    return render_template("public/privacy.html", receipt_minutes=RECEIPT_MINUTES)
+    return render_template(
+        "public/privacy.html", receipt_minutes=RECEIPT_MINUTES, answered_days=ANSWERED_DAYS
+    )
 
 
 @bp.get("/tillganglighet")
@@ -226,29 +247,57 @@ def accessibility():
 # -- erasure by the resident ---------------------------------------------------------------
 
 #: Codes that match no answer, per client, before /radera answers 429: typos are fine,
-#: guessing is not (the two steps share the count).
-ERASE_MISS_LIMIT = "10 per hour"
+#: guessing is not (the two steps share the count). Only misses count, and only a miss is
+#: checked against it: a code that matches an answer always passes, so no one can lock a
+#: resident out by trying wrong codes from the same address.
+ERASE_MISS_LIMIT = parse_limit("20 per 15 minutes")
 #: A page that holds a receipt code, even in a form field, is not kept in any cache.
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _missed(_response: object) -> bool:
-    return bool(g.get("receipt_missed"))
+def _code_matches() -> bool:
+    """Whether the posted code belongs to an answer: such a post is never refused."""
+    code = normalize_code(request.form.get("code", ""))
+    return code is not None and find_by_receipt(db.session, code) is not None
 
 
-erase_miss_limit = limiter.shared_limit(
-    ERASE_MISS_LIMIT, scope="receipt-erase", methods=["POST"], deduct_when=_missed
-)
+def _post_limit_breached(limit: RequestLimit) -> None:
+    # The Retry-After header is added after the error page is made; the page needs the wait.
+    g.erase_wait = max(1, int(limit.reset_at - time.time()))
+
+
+#: Against floods, as on the survey; a code that matches an answer is exempt from it too.
 erase_post_limit = limiter.shared_limit(
-    _survey_rate_limit, scope="receipt-erase-posts", methods=["POST"]
+    _survey_rate_limit,
+    scope="receipt-erase-posts",
+    methods=["POST"],
+    exempt_when=_code_matches,
+    on_breach=_post_limit_breached,
 )
+
+
+def _count_miss() -> None:
+    """Count a code that matched nothing; past the limit, refuse with 429 and the wait."""
+    if not limiter.enabled:
+        return
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    key = (prefix, "receipt-erase-miss", client_key())
+    try:
+        if limiter.limiter.hit(ERASE_MISS_LIMIT, *key):
+            return
+        reset_at = limiter.limiter.get_window_stats(ERASE_MISS_LIMIT, *key).reset_time
+    except Exception:  # noqa: BLE001 (counters unreachable: a resident is never refused)
+        return
+    g.erase_throttled = True  # the 429 page says "too many wrong codes" and the wait
+    g.erase_wait = max(1, int(reset_at - time.time()))
+    raise TooManyRequests(retry_after=g.erase_wait)
 
 
 def _find(form: EraseForm) -> Answer | None:
     """The answer the valid form's code belongs to; one clear field error if none."""
     found = find_by_receipt(db.session, form.normalized)
     if found is None:
-        g.receipt_missed = True
+        _count_miss()
         form.code.errors.append(
             _(
                 "No answer has this receipt code. Check it for typing errors; an answer"
@@ -265,11 +314,10 @@ def _erase_page(form: EraseForm, template: str = "public/erase.html"):
 
 @bp.route("/radera", methods=["GET", "POST"])
 @erase_post_limit
-@erase_miss_limit
 def erase():
+    # Never filled in from the session: on a shared device the next person could delete
+    # the previous resident's answer. The resident types or pastes the code.
     form = EraseForm()
-    if request.method == "GET" and (code := _receipt_code()):
-        form.code.data = format_code(code)  # the answer just sent, still in the session
     if form.validate_on_submit() and _find(form) is not None:
         return _erase_page(form, "public/erase_confirm.html")
     return _erase_page(form)
@@ -277,27 +325,28 @@ def erase():
 
 @bp.post("/radera/bekrafta")
 @erase_post_limit
-@erase_miss_limit
 def erase_confirm():
     form = EraseForm()
     # The code again, not the answer's id: only whoever holds the code can have it erased.
     if not form.validate_on_submit() or (found := _find(form)) is None:
         return _erase_page(form)
+    place_id, round_id = found.place_id, found.round_id
     erase_answer(db.session, found, by_resident=True)
     db.session.commit()
     checkpoint(db.engine)  # the erased text leaves the -wal file too
     if _receipt_code() == form.normalized:
         session.pop(RECEIPT_KEY, None)
     flash(_("Your answer is deleted for good."), "success")
-    return redirect(url_for("public.erase"), code=303)
+    done = redirect(url_for("public.erase"), code=303)
+    if round_id is not None:
+        # This browser may answer about the place again in this round (if it sent the answer).
+        forget_answer(done, place_id, round_id)
+    return done
 
 
 def survey_url(place: Place) -> str:
     """The absolute address a poster for this place points at."""
-    base = current_app.config.get("TRYGGHET_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("public.survey", slug=place.slug)
-    return url_for("public.survey", slug=place.slug, _external=True)
+    return absolute_url("public.survey", slug=place.slug)
 
 
 @bp.get("/qr/<slug>.svg")

@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from analysis.collation import swedish_key, swedish_sorted
+
 from ..models import Area, CommentTag, Place, Response, SurveyRound
 from ..questionnaire import builtin, text
 from . import audit
@@ -204,15 +206,11 @@ def topic_counts(session: Session, filters: CommentFilters) -> tuple[list[tuple[
 
 def filter_choices(session: Session) -> FilterChoices:
     """The areas, places, rounds and free tags the filter form offers."""
-    areas = list(session.scalars(select(Area).order_by(Area.name)))
-    places = list(
-        session.scalars(
-            select(Place)
-            .join(Place.area)
-            .options(joinedload(Place.area))
-            # Grouped by area in the select, so ordered by area first.
-            .order_by(Area.name, Place.name)
-        )
+    areas = swedish_sorted(session.scalars(select(Area)), lambda area: area.name)
+    # Grouped by area in the select, so ordered by area first; å, ä, ö after z.
+    places = sorted(
+        session.scalars(select(Place).options(joinedload(Place.area))),
+        key=lambda p: (swedish_key(p.area.name), swedish_key(p.name)),
     )
     rounds = list(
         session.scalars(select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id))

@@ -12,6 +12,8 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from analysis.collation import swedish_key
+
 from ..models import Area, CommentTag, Place, Response
 from . import audit
 from .erasure import forget_tags
@@ -31,9 +33,10 @@ def held_groups(session: Session, area: Area) -> list[HeldGroup]:
         .join(Response, Response.place_id == Place.id)
         .where(Place.area_id == area.id, Response.held.is_(True))
         .group_by(Place.id, Place.name, Response.submitted_on)
-        .order_by(Response.submitted_on.desc(), Place.name)
     )
-    return [HeldGroup(*row) for row in rows]
+    groups = sorted((HeldGroup(*row) for row in rows), key=lambda g: swedish_key(g.place_name))
+    # Newest day first, places in Swedish order within a day (both sorts are stable).
+    return sorted(groups, key=lambda g: g.day, reverse=True)
 
 
 def held_count(session: Session, area: Area) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from analysis.collation import swedish_sorted
 from analysis.deviations import deviations, shift_month
 
 from ..models import Area, AuditEvent, Dialogue, Place, Release, Response, SurveyRound
@@ -105,7 +106,7 @@ def _newest_releases(session: Session) -> dict[int, Release]:
 
 
 def _area_statuses(session: Session) -> list[AreaStatus]:
-    areas = session.scalars(select(Area).order_by(Area.name)).all()
+    areas = swedish_sorted(session.scalars(select(Area)), lambda area: area.name)
     newest = _newest_releases(session)
     # Answers per area, round and held flag: a few rows, summed here.
     counts = session.execute(

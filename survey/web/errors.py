@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -64,6 +65,29 @@ RESET_THROTTLED = (
         "Wait an hour and try again, or ask an admin for help."
     ),
 )
+
+
+def erase_throttled(retry_after: str, wrong_codes: bool) -> tuple:
+    """The 429 page of /radera: why, and the wait in whole minutes."""
+    try:
+        # At least 2: one plural form in both languages, and a short wait said a bit long.
+        minutes = max(2, math.ceil(int(retry_after) / 60))
+    except ValueError:
+        minutes = 15
+    if wrong_codes:
+        return (
+            _l("Too many wrong codes"),
+            _l("Too many wrong codes. Wait %(minutes)d minutes and try again.", minutes=minutes),
+        )
+    return (
+        _l("Too many attempts from here"),
+        _l(
+            "Many codes have been sent from your connection in a short time. "
+            "Wait %(minutes)d minutes and try again.",
+            minutes=minutes,
+        ),
+    )
+
 
 CSRF_MESSAGE = (
     _l("The form has expired"),
@@ -129,6 +153,9 @@ def init_app(app: Flask) -> None:
                 message = LOGIN_THROTTLED
             elif request.path.startswith("/organizer/forgot-password"):
                 message = RESET_THROTTLED
+            elif request.path.startswith("/radera"):
+                wait = str(g.get("erase_wait") or headers["Retry-After"])
+                message = erase_throttled(wait, wrong_codes=bool(g.get("erase_throttled")))
         return render_error(exc.code, message, headers)
 
     # OperationalError: the server cannot be reached or is gone, a connect timeout, SQLite's

@@ -178,19 +178,19 @@ def burst(storage: Storage | None, place_id: int) -> int:
 ANSWERED_COOKIE = "trygghet_answered"
 #: Pairs kept in it (the newest); a resident answers a handful of places a round.
 ANSWERED_MAX = 40
-#: How long the browser keeps it: longer than any round.
-ANSWERED_DAYS = 400
+#: How long the browser keeps it after the last answer: about one round, no longer.
+ANSWERED_DAYS = 120
+#: Site-wide, so that /radera can take an erased answer off the list.
+ANSWERED_PATH = "/"
+#: Where earlier versions kept it; replaced (and so removed) whenever the list is written.
+LEGACY_PATH = "/s/"
 
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="trygghet-answered")
 
 
-def answered_pairs() -> list[tuple[int, int]]:
-    """The (place id, round id) pairs in this browser's signed cookie (none if tampered)."""
-    raw = request.cookies.get(ANSWERED_COOKIE)
-    if not raw:
-        return []
+def _pairs_of(raw: str) -> list[tuple[int, int]]:
     try:
         data = _serializer().loads(raw)
     except BadSignature:
@@ -204,20 +204,43 @@ def answered_pairs() -> list[tuple[int, int]]:
     ]
 
 
+def answered_pairs() -> list[tuple[int, int]]:
+    """The (place id, round id) pairs in this browser's signed cookie (none if tampered)."""
+    # The browser may send two: this path's and the legacy one under /s/.
+    pairs: list[tuple[int, int]] = []
+    for raw in request.cookies.getlist(ANSWERED_COOKIE):
+        pairs += [p for p in _pairs_of(raw) if p not in pairs]
+    return pairs
+
+
 def has_answered(place_id: int, round_id: int) -> bool:
     return (place_id, round_id) in answered_pairs()
+
+
+def _write(response: Response, pairs: list[tuple[int, int]]) -> None:
+    secure = current_app.config.get("SESSION_COOKIE_SECURE", False)
+    if pairs:
+        response.set_cookie(
+            ANSWERED_COOKIE,
+            _serializer().dumps([list(p) for p in pairs]),
+            max_age=ANSWERED_DAYS * 86400,
+            path=ANSWERED_PATH,
+            secure=secure,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(ANSWERED_COOKIE, path=ANSWERED_PATH, secure=secure, httponly=True)
+    response.delete_cookie(ANSWERED_COOKIE, path=LEGACY_PATH, secure=secure, httponly=True)
 
 
 def remember_answer(response: Response, place_id: int, round_id: int) -> None:
     """Add the pair to the browser's signed cookie on this response."""
     pairs = [p for p in answered_pairs() if p != (place_id, round_id)]
-    pairs = [*pairs, (place_id, round_id)][-ANSWERED_MAX:]
-    response.set_cookie(
-        ANSWERED_COOKIE,
-        _serializer().dumps([list(p) for p in pairs]),
-        max_age=ANSWERED_DAYS * 86400,
-        path="/s/",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-        httponly=True,
-        samesite="Lax",
-    )
+    _write(response, [*pairs, (place_id, round_id)][-ANSWERED_MAX:])
+
+
+def forget_answer(response: Response, place_id: int, round_id: int) -> None:
+    """Take the pair off the browser's signed cookie: its answer was erased."""
+    # The legacy cookie under /s/ is not sent here and cannot be read: it goes as a whole.
+    _write(response, [p for p in answered_pairs() if p != (place_id, round_id)])

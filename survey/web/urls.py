@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import Response, after_this_request, current_app, has_request_context, url_for
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -18,7 +18,27 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     base = current_app.config.get("TRYGGHET_BASE_URL")
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
+    if has_request_context():
+        # The response now depends on the Host header: a shared cache must not hand one
+        # host's copy to another (and a forged Host's copy to anyone).
+        after_this_request(_vary_by_host)
     return url_for(endpoint, _external=True, **values)
+
+
+def shown_address(endpoint: str, **values: Any) -> str:
+    """An address to print in a picture: host and path under TRYGGHET_BASE_URL, else the path.
+
+    A picture is cached and shared far from the request that made it, so without a base URL
+    it shows no host at all rather than whatever the Host header said.
+    """
+    if current_app.config.get("TRYGGHET_BASE_URL"):
+        return absolute_url(endpoint, **values).split("://", 1)[-1]
+    return url_for(endpoint, **values)
+
+
+def _vary_by_host(response: Response) -> Response:
+    response.vary.add("Host")
+    return response
 
 
 def base_url_host(base_url: str | None) -> str | None:

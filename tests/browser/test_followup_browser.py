@@ -67,6 +67,15 @@ def test_a_resident_reads_the_follow_up_on_a_phone(app, live_server, new_page, s
         assert track is not None
         assert fill is not None
         assert abs(fill["width"] / track["width"] - share) < 0.02
+    # Every bar on one scale at 360 px, however long the figure beside it ("100%" before
+    # at night, "40%" before in the evening, "10%" after): the same track width.
+    widths = [
+        box["width"]
+        for track in promise.locator(".bar-track").all()
+        if (box := track.bounding_box()) is not None
+    ]
+    assert len(widths) >= 3
+    assert max(widths) - min(widths) < 0.5, widths
     image = page.locator('meta[property="og:image"]').get_attribute("content")
     assert image.endswith(f"/uppfoljning/bromma/{promise_id}.png?lang=en")
     screenshot(page, "followup-bromma-en-phone")

@@ -25,6 +25,7 @@ from survey.models import (
     Place,
     Promise,
     PromiseActivity,
+    Release,
     Response,
     SurveyRound,
 )
@@ -226,3 +227,28 @@ def test_moves_an_untouched_default_round_that_opened_long_ago(app, cli):
     assert [r.name == DEFAULT_ROUND_NAME for r in rounds] == [False, False, True]
     assert rounds[-1].opens_on == today
     assert places == 17
+
+
+def test_publishes_the_demo_so_the_public_follow_up_shows_it(app, client, cli):
+    result = cli("demo", "--answers", "300")
+    assert result.exit_code == 0, result.output
+    assert "published 6 releases" in result.output
+    assert "at /uppfoljning/bromma" in result.output
+    with app.app_context():
+        rounds = db.session.scalars(
+            select(SurveyRound).where(SurveyRound.name != DEFAULT_ROUND_NAME)
+        ).all()
+        published = db.session.execute(select(Release.area_id, Release.round_id)).all()
+        newest = db.session.scalar(
+            select(Release).order_by(Release.created_at.desc(), Release.id.desc())
+        )
+        areas = db.session.scalar(select(func.count()).select_from(Area))
+        actions = list(db.session.scalars(select(AuditEvent.action)))
+        assert newest is not None
+        assert newest.round_id == max(r.id for r in rounds)
+    # One release per area of each demo round, each audited like an organizer's.
+    assert sorted(r for _a, r in published) == sorted([r.id for r in rounds] * areas)
+    assert actions.count("release.publish") == len(rounds) * areas
+    page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
+    assert "[DEMO]" in page  # the demo's promise, with its figures, not an empty page
+    assert "These figures were published on" in page

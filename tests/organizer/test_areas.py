@@ -70,10 +70,11 @@ def test_dashboard_shows_the_figures_of_the_analysis(app, data, organizer):
     text = _text(page.get_data(as_text=True))
     evening = next(p for p in picture["places"] if p["place"] == "brommaplan")["times"]["evening"]
     assert evening == {"n": 11, "suppressed": False, "unsafe_share": 0.7273, "ci": [0.4344, 0.9025]}
-    assert "73 % n = 11 43–90 %" in text  # the heat cell: share, n, interval
+    assert "73% 11 answers 43–90%" in text  # the heat cell: share, answers, interval
     alcohol = picture["area_total"]["problems"]["alcohol"]
     assert (
-        f"50 % ({round(alcohol['ci'][0] * 100)}–{round(alcohol['ci'][1] * 100)} %, n = 12)" in text
+        f"50% ({round(alcohol['ci'][0] * 100)}–{round(alcohol['ci'][1] * 100)}%, 12 answers)"
+        in text
     )
     assert picture["priorities"][0]["explanation"] in text
     assert "Misshandel" in text
@@ -82,6 +83,21 @@ def test_dashboard_shows_the_figures_of_the_analysis(app, data, organizer):
     assert "Tryggare Brommaplan på kvällen" in text  # a promise and its follow-up
     assert "Worse" in text
     assert f"{picture['n']} answers counted" in text
+
+
+def test_english_percentages_have_one_style_and_no_n(app, data, organizer):
+    text = _text(organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True))
+    rest = text.replace("95 % interval", "")
+    assert " %" not in rest, rest[max(0, rest.find(" %") - 80) : rest.find(" %") + 20]
+    assert "n = " not in text
+    swedish = _text(organizer.get(DASHBOARD + "?lang=sv").get_data(as_text=True))
+    assert "73 % 11 svar 43–90 %" in swedish or "73 % 11 answers 43–90 %" in swedish
+
+
+def test_dashboard_charts_load_eagerly_so_they_print(data, organizer):
+    html = organizer.get(DASHBOARD).get_data(as_text=True)
+    assert ".svg" in html
+    assert 'loading="lazy"' not in html
 
 
 def test_suppressed_cells_say_too_few_answers_and_show_no_share(app, data, organizer):
@@ -115,7 +131,7 @@ def test_hostile_text_is_escaped(app, data, organizer):
 def test_filters_narrow_the_figures(app, data, organizer):
     all_answers = _text(organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True))
     assert "25 answers counted" in all_answers
-    assert "73 % n = 11" in all_answers
+    assert "73% 11 answers" in all_answers
     may = _text(organizer.get(DASHBOARD + "?month_from=2025-05").get_data(as_text=True))
     assert "25 answers counted" in may
     assert "Filtered." in may
@@ -124,8 +140,9 @@ def test_filters_narrow_the_figures(app, data, organizer):
     # Six women are too few: not even their count is shown, nor any figure.
     assert "Too few answers with these filters: no figure is shown." in women
     assert "6 answers" not in women
+    assert "73%" not in women
     assert "73 %" not in women
-    assert "n = " not in women
+    assert "11 answers" not in women
     later = _text(organizer.get(DASHBOARD + "?month_from=2025-06").get_data(as_text=True))
     assert "Too few answers with these filters" in later
 

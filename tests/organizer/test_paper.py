@@ -130,15 +130,31 @@ def test_the_next_form_keeps_place_date_and_round(organizer, old_round):
 
 def test_without_a_round_the_round_open_on_that_date_is_used(app, organizer, default_round):
     assert post_form(organizer, PATH, _paper(relation="live")).status_code == 303
-    # The default round opened today: an older paper form belongs to no round.
-    assert (
-        post_form(organizer, PATH, _paper(written_on="2020-06-01", relation="work")).status_code
-        == 303
-    )
+    # The default round opened today: an older paper form belongs to no round, on purpose.
+    older = _paper(written_on="2020-06-01", survey_round="none", relation="work")
+    assert post_form(organizer, PATH, older).status_code == 303
     first, second = stored_responses(app)
     assert first.round_id == default_round
     assert second.round_id is None
     assert second.submitted_on == dt.date(2020, 6, 1)
+
+
+def test_a_form_dated_before_any_open_round_asks_for_a_choice(app, organizer, default_round):
+    response = post_form(organizer, PATH, _paper(written_on="2020-06-01", relation="work"))
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "No survey round was open on that date for the place's area" in page
+    assert "save without a round" in page
+    assert 'aria-invalid="true"' in page.split('name="survey_round"')[0].rsplit("<select", 1)[1]
+    assert count_responses(app) == 0
+
+
+def test_no_round_is_refused_when_a_round_was_open(app, organizer, default_round):
+    response = post_form(organizer, PATH, _paper(survey_round="none", relation="live"))
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "was open on that date for the place's area: choose it" in page
+    assert count_responses(app) == 0
 
 
 def test_the_skip_rule_applies(app, organizer):

@@ -30,7 +30,8 @@ def admin(client, auth):
 
 
 def key_in(client, batch="", place="brommaplan", written_on="2025-10-01", **answers):
-    data = {"place": place, "written_on": written_on, "survey_round": "", "batch": batch}
+    # No round was open in 2025: saved without one, as the organizer must then choose.
+    data = {"place": place, "written_on": written_on, "survey_round": "none", "batch": batch}
     response = post_form(client, PAPER, data | (answers or {"relation": "live"}))
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     return response
@@ -132,7 +133,7 @@ def test_an_organizer_corrects_a_paper_answer_and_its_comment_stays(app, organiz
     response = post_form(
         organizer,
         path,
-        {"place": "alvik", "written_on": "2025-10-02", "survey_round": "", "relation": "live"},
+        {"place": "alvik", "written_on": "2025-10-02", "survey_round": "none", "relation": "live"},
     )
     assert response.status_code == 303
     [corrected] = stored_responses(app)
@@ -161,7 +162,7 @@ def test_an_admin_corrects_a_comment(app, admin):
     [answer] = stored_responses(app)
     path = f"{LIST}/{answer.id}/edit"
     assert "Stavfel" in admin.get(path).get_data(as_text=True)
-    data = {"place": "brommaplan", "written_on": "2025-10-01", "survey_round": ""}
+    data = {"place": "brommaplan", "written_on": "2025-10-01", "survey_round": "none"}
     response = post_form(admin, path, data | {"relation": "visit", "comment": "Rättat"})
     assert response.status_code == 303
     assert stored_responses(app)[0].comment == "Rättat"
@@ -171,7 +172,7 @@ def test_an_admin_corrects_a_comment(app, admin):
 def test_a_bad_correction_changes_nothing(app, organizer):
     key_in_batch(organizer, 1, relation="visit")
     [answer] = stored_responses(app)
-    data = {"place": "brommaplan", "written_on": "2025-10-01", "survey_round": ""}
+    data = {"place": "brommaplan", "written_on": "2025-10-01", "survey_round": "none"}
     response = post_form(organizer, f"{LIST}/{answer.id}/edit", data | {"relation": "granne"})
     assert response.status_code == 422
     assert stored_responses(app)[0].relation == "visit"

@@ -66,6 +66,16 @@ def test_the_privacy_notice_has_basis_rights_complaint_and_dpo(client):
     assert "30 minutes" in page
 
 
+def test_the_privacy_notice_discloses_both_cookies(client):
+    page = client.get("/integritet?lang=en").get_data(as_text=True)
+    assert "any cookie that could link" not in page
+    cookies = page.split("Cookies in your browser")[1].split("<h2>")[0]
+    assert "For 30 minutes after you answer it also holds your receipt code" in cookies
+    assert "trygghet_answered" in cookies
+    assert "kept for 120 days after your last answer" in cookies
+    assert "the place is taken off the list" in cookies
+
+
 def test_the_legal_basis_and_dpo_can_be_adapted(make_app):
     app = make_app(
         TRYGGHET_LEGAL_BASIS="Allmänt intresse enligt polislagen 2 §.",

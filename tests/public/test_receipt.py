@@ -90,7 +90,9 @@ def test_the_page_offers_print_copy_deletion_and_the_follow_up(client, monkeypat
     assert re.search(r"<button[^>]*data-print[^>]*hidden", page)
     assert re.search(r"<button[^>]*data-copy=\"receipt-code\"[^>]*hidden", page)
     assert '<script src="/static/receipt.js" defer></script>' in page
-    assert '<a href="/radera">Delete my answers</a>' in page
+    # The full address of the deletion page, also on paper (not hidden in print).
+    receipt = page.split('id="receipt-title"')[1].split("</section>")[0]
+    assert re.search(r'<p>[^<]*<a href="(http://[^"]+/radera)"[^>]*>\1</a>', receipt)
     assert 'href="/uppfoljning/bromma"' in page
     # No e-mail address as the way to erasure on this page.
     assert (
@@ -102,3 +104,32 @@ def test_the_script_is_served(client):
     with client.get("/static/receipt.js") as response:
         assert response.status_code == 200
         assert "navigator.clipboard" in response.get_data(as_text=True)
+
+
+def test_the_deletion_address_follows_the_base_url(make_app, monkeypatch):
+    client = make_app(TRYGGHET_BASE_URL="http://trygghet.example.se/").test_client()
+    _answer(client, monkeypatch)
+    page = client.get("/s/brommaplan/tack").get_data(as_text=True)
+    assert ">http://trygghet.example.se/radera</a>" in page
+
+
+def test_an_expired_code_leaves_the_session_on_any_page(client, monkeypatch):
+    _answer(client, monkeypatch, at=1_000_000.0)
+    monkeypatch.setattr(views, "_now", lambda: 1_000_000.0 + 10 * 60)
+    client.get("/")
+    with client.session_transaction() as session:
+        assert views.RECEIPT_KEY in session  # still fresh: kept
+    monkeypatch.setattr(views, "_now", lambda: 1_000_000.0 + 30 * 60 + 1)
+    client.get("/integritet")
+    with client.session_transaction() as session:
+        assert views.RECEIPT_KEY not in session
+
+
+def test_the_answered_cookie_lasts_120_days_at_most(client):
+    posted = submit(client, "brommaplan", VALID_ANSWER)
+    [cookie] = [
+        c for c in posted.headers.getlist("Set-Cookie") if c.startswith("trygghet_answered=W")
+    ]
+    max_age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))
+    assert 0 < max_age <= 120 * 86400
+    assert "Path=/;" in cookie

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -43,12 +43,16 @@ def _account_client_key() -> str:
 def safe_next(target: str | None) -> str | None:
     """Only a local path is a valid place to go after login (no open redirects)."""
     # Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
-    # "/<TAB>/evil.example" and "/\\evil.example" would both lead to another site.
-    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+    # "/<TAB>/evil.example" and "/\\evil.example" would both lead to another site; so could
+    # their encoded forms ("/%5Cevil.example", "/%2F/evil.example") once decoded by a page.
+    if not target:
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
+    for form in (target, unquote(target)):
+        if "\\" in form or any(ord(c) < 0x20 or ord(c) == 0x7F for c in form):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc or not form.startswith("/") or form.startswith("//"):
+            return None
     return target
 
 

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from analysis.collation import swedish_sorted
 from survey import clock, labels
 from survey.models import DIALOGUE_KINDS, TIMES_OF_DAY, Area, DialogueIssue, Place
 from survey.web import fields
@@ -74,10 +75,11 @@ class DialogueForm(FlaskForm):
             (
                 area.name,
                 fields.with_chosen(
-                    area.places, place if place and place.area_id == area.id else None
+                    swedish_sorted(area.places, lambda p: p.name),
+                    place if place and place.area_id == area.id else None,
                 ),
             )
-            for area in areas
+            for area in swedish_sorted(areas, lambda a: a.name)
         ]
         self._places = {p.id: p for _, places in groups for p in places}
         self.area_id.choices = fields.named_choices(_("Choose an area"), areas)

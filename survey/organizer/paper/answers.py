@@ -82,7 +82,7 @@ def paper_answer_edit(response_id: int):
     form.set_choices(areas_with_places(db.session), list(rounds))
     if form.validate_on_submit() and round_fits(form, db.session):
         place = find_place(db.session, form.place.data)
-        round_id = int(form.survey_round.data) if form.survey_round.data else None
+        round_id = form.round_id()
         kept = [code for code in questionnaire.codes if code not in form.codes]
         changed = correct_paper_answer(
             db.session,

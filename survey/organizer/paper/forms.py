@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
+from analysis.collation import swedish_sorted
 from survey import labels
 from survey.models import Area, SurveyRound
 from survey.public.forms import item_fields
 from survey.questionnaire import Questionnaire
-from survey.services.responses import find_place
+from survey.services.responses import find_place, open_round
 from survey.web.fields import (
     REQUIRED,
     DateInputField,
@@ -26,6 +27,17 @@ from survey.web.fields import (
 )
 
 from ..dialogues.forms import not_in_future
+
+#: The round choice for a form saved without a round, on purpose.
+NO_ROUND = "none"
+NO_ROUND_OPEN = _l(
+    "No survey round was open on that date for the place's area: choose a round, or choose to"
+    " save without a round."
+)
+
+
+def _name(named: Any) -> str:
+    return str(named.name)
 
 
 class PaperForm(FlaskForm):
@@ -59,17 +71,23 @@ class PaperForm(FlaskForm):
         """Offer the current places grouped by area, and every round."""
         self.place.choices = [SelectChoice("", _("Choose a place"))] + [
             SelectChoice(place.slug, place.name, optgroup=area.name)
-            for area in areas
-            for place in area.places
+            for area in swedish_sorted(areas, _name)
+            for place in swedish_sorted(area.places, _name)
         ]
-        self.survey_round.choices = [SelectChoice("", _("The round open on that date"))] + [
-            SelectChoice(str(r.id), _round_label(r)) for r in rounds
-        ]
+        self.survey_round.choices = [
+            SelectChoice("", _("The round open on that date")),
+            SelectChoice(NO_ROUND, _("No round: save without a round")),
+        ] + [SelectChoice(str(r.id), _round_label(r)) for r in rounds]
 
     def answers(self) -> dict[str, str | None]:
         """The stored values for a validated form (only of the items it has)."""
         cleaned = self.questionnaire.clean({code: self[code].data for code in self.codes})
         return {code: cleaned[code] for code in self.codes}
+
+    def round_id(self) -> int | None:
+        """The round chosen; None both for "the round open on that date" and for no round."""
+        chosen = self.survey_round.data or ""
+        return int(chosen) if chosen.isdigit() else None
 
     def batch_id(self) -> int | None:
         raw = self.batch.data or ""
@@ -86,11 +104,27 @@ class PaperForm(FlaskForm):
 
 
 def round_fits(form: PaperForm, session: Session) -> bool:
-    """A chosen round must be open, on the form's date, for the place's area."""
+    """A chosen round must be open, on the form's date, for the place's area; with none
+    chosen, one must be open then, or "no round" must be chosen on purpose."""
+    place = find_place(session, form.place.data)
+    if form.survey_round.data in ("", NO_ROUND) and place is not None:
+        found = open_round(session, place.area_id, form.written_on.data)
+        if found is None and form.survey_round.data == "":
+            form.survey_round.errors.append(NO_ROUND_OPEN)
+            return False
+        if found is not None and form.survey_round.data == NO_ROUND:
+            form.survey_round.errors.append(
+                _(
+                    "The round %(name)s was open on that date for the place's area: choose it,"
+                    " or the round open on that date.",
+                    name=labels.display_name(found.name),
+                )
+            )
+            return False
+        return True
     if not form.survey_round.data:
         return True
     chosen = session.get(SurveyRound, int(form.survey_round.data))
-    place = find_place(session, form.place.data)
     if chosen is not None and place is not None and place.area in chosen.areas:
         if chosen.is_open_on(form.written_on.data):
             return True
@@ -130,7 +164,7 @@ def form_data(response: Any, questionnaire: Questionnaire) -> dict[str, Any]:
     data: dict[str, Any] = {
         "place": response.place.slug,
         "written_on": response.submitted_on,
-        "survey_round": str(response.round_id) if response.round_id else "",
+        "survey_round": str(response.round_id) if response.round_id else NO_ROUND,
     }
     for item in questionnaire.items:
         value = getattr(response, item.code, None)
@@ -158,6 +192,6 @@ class PaperSearchForm(FlaskForm):
     def set_places(self, areas: list[Area]) -> None:
         self.place.choices = [SelectChoice("", _("Every place"))] + [
             SelectChoice(place.slug, place.name, optgroup=area.name)
-            for area in areas
-            for place in area.places
+            for area in swedish_sorted(areas, _name)
+            for place in swedish_sorted(area.places, _name)
         ]

@@ -54,7 +54,7 @@ def paper():
     form.set_choices(areas_with_places(db.session), list(rounds))
     if form.validate_on_submit() and round_fits(form, db.session):
         place = find_place(db.session, form.place.data)
-        round_id = int(form.survey_round.data) if form.survey_round.data else None
+        round_id = form.round_id()
         batch = paper_batch(db.session, form.batch_id(), current_user.email)
         response = record_paper_answer(
             db.session, batch, place, questionnaire, form.answers(), form.written_on.data, round_id

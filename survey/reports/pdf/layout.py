@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from flask import current_app, has_app_context, has_request_context
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace
 from PIL import Image
 
 from ... import i18n, labels
 from ...questionnaire import builtin, text
+from ...web.urls import absolute_url
 
 # matplotlib ships DejaVu Sans, which has å, ä, ö and the other Nordic letters.
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -27,6 +29,11 @@ MUTED = (80, 80, 80)
 def percent(share: float) -> str:
     """A share as a whole percentage in the report's language: "40 %" or "40%"."""
     return i18n.percent(share)
+
+
+def hidden(cell: dict[str, Any] | None) -> bool:
+    """Whether a figure is hidden: then neither it nor its count is printed."""
+    return bool(cell and cell.get("suppressed"))
 
 
 def share_text(cell: dict[str, Any] | None, key: str = "share") -> str:
@@ -45,8 +52,13 @@ def number(value: float, pattern: str = "0.00") -> str:
     return i18n.format_decimal(value, pattern)
 
 
+#: Quotation marks an organizer may have typed around a quote: the report sets its own.
+TYPED_MARKS = '"“”„«»'
+
+
 def quoted(words: str) -> str:
     """A resident's words in the language's quotation marks: ”…” in Swedish, “…” in English."""
+    words = words.strip().strip(TYPED_MARKS).strip()
     return _("“%(quote)s”", quote=words) if words else ""
 
 
@@ -75,7 +87,12 @@ class Report(FPDF):
         self.demo = demo
 
     def header(self) -> None:
-        """On every page of a report made from demo data, a banner saying so."""
+        """On every page what the report is for; from demo data, a banner saying so too."""
+        self.set_font("DejaVu", "B", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, internal_note(), align="R", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0)
+        self.set_font("DejaVu", size=10)
         if not self.demo:
             return
         self.set_font("DejaVu", "B", 9)
@@ -92,6 +109,16 @@ class Report(FPDF):
         )
         self.ln(2)
         self.set_font("DejaVu", size=10)
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        """Write the document, then close the font files fontTools keeps open for it."""
+        try:
+            return super().output(*args, **kwargs)
+        finally:
+            for font in self.fonts.values():
+                ttfont = getattr(font, "ttfont", None)
+                if ttfont is not None:
+                    ttfont.close()
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -161,6 +188,26 @@ class Report(FPDF):
             self.heading(heading, space=0 if self.get_y() <= self.t_margin else 3)
         self.image(io.BytesIO(png), w=width, alt_text=alt)
         self.ln(1)
+
+
+def internal_note() -> str:
+    """What every page says: exact counts and dialogue notes are not for handing out."""
+    return _("Internal working document – not for distribution")
+
+
+def public_address(picture: dict[str, Any]) -> str:
+    """Where residents read the area's follow-up, to hand out instead ("" outside the app)."""
+    if not has_app_context():
+        return ""
+    base = current_app.config.get("TRYGGHET_BASE_URL")
+    if "public.followup_area" not in current_app.view_functions:
+        # The command line builds the app without its pages: the page's address as routed.
+        path = f"/uppfoljning/{picture['area']}"
+        return base.rstrip("/") + path if base else path
+    if base or has_request_context():
+        return absolute_url("public.followup_area", slug=picture["area"])
+    # From the command line without TRYGGHET_BASE_URL the site's host is unknown: the path.
+    return current_app.url_map.bind("").build("public.followup_area", {"slug": picture["area"]})
 
 
 def option_names(code: str, locale: str) -> dict[str, str]:

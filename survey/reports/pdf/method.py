@@ -87,10 +87,11 @@ def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
             _("Follow-up of promises"),
             _(
                 "Survey figures are compared between the survey round before and the round "
-                "after (the change in percentage points with its 95-percent interval); crimes as "
-                "counts per month in the promise's period and in as long a period before it "
-                "(their ratio with its interval). Improved or worse is said only when the "
-                "whole interval lies on one side of no change; otherwise unchanged."
+                "after; crimes as counts per month in the promise's period and in as long a "
+                "period before it. A change is called confirmed only when its 95-percent "
+                "interval (of the difference in percentage points, or of the ratio of the "
+                "crime counts) lies wholly on one side of no change; otherwise the report "
+                "says no confirmed change."
             ),
         ),
         (

@@ -14,9 +14,11 @@ from .layout import (
     Report,
     filters_text,
     generated_on,
+    hidden,
     number,
     option_names,
     percent,
+    public_address,
     quoted,
     share_text,
     weights,
@@ -29,6 +31,9 @@ TOP_MENTIONS = 10
 
 
 def _n(cell: dict[str, Any] | None) -> str:
+    """How many answers a figure rests on; a dash for a hidden one (its count would tell)."""
+    if hidden(cell):
+        return "–"
     return i18n.format_number(cell["n"]) if cell else "0"
 
 
@@ -60,7 +65,8 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
     pdf.paragraph(
         _(
             "Compiled %(when)s from %(n)s answers (%(filters)s). The range in brackets after "
-            "a percentage is its 95%% interval; the column Answers says how many answers a "
+            "a percentage is its margin of error: how far the figure may be off by chance, "
+            "because only some people answered. The column Answers says how many answers a "
             "figure rests on. Figures from fewer than %(k)d answers are not shown.",
             when=i18n.long_date(generated_on(p)),
             n=i18n.format_number(p["n"]),
@@ -71,6 +77,21 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
     )
     if p.get("weighted"):
         pdf.paragraph(_("Weighted to the area's population by age and gender."), muted=True)
+    address = public_address(p)
+    pdf.paragraph(
+        _(
+            "An internal working document: it has exact counts and notes from dialogues, and "
+            "its figures change with every new answer. Do not hand it out or show it at a "
+            "meeting. For residents, use the published follow-up: %(address)s",
+            address=address,
+        )
+        if address
+        else _(
+            "An internal working document: it has exact counts and notes from dialogues, and "
+            "its figures change with every new answer. Do not hand it out or show it at a "
+            "meeting. For residents, use the published follow-up page."
+        ),
+    )
 
 
 def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
@@ -85,13 +106,13 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
         for t in TIMES
     ]
     rows += [[name, share_text(total[key]), _n(total[key])] for key, name in labels.SHARES.items()]
-    header = [_("Figure"), _("Share (95% interval)"), _("Answers")]
+    header = [_("Figure"), _("Share (margin of error)"), _("Answers")]
     pdf.data_table(header, rows, (105, 55, 20), ("LEFT", "RIGHT", "RIGHT"))
 
     problems = problem_rows(total["problems"], labels.problems(locale))
     pdf.heading(_("The biggest problems"), 11)
     pdf.data_table(
-        [_("Problem"), _("A big problem for (95% interval)"), _("Answers")],
+        [_("Problem"), _("A big problem for (margin of error)"), _("Answers")],
         [[row["label"], share_text(row), _n(row)] for row in problems],
         (105, 55, 20),
         ("LEFT", "RIGHT", "RIGHT"),
@@ -222,7 +243,12 @@ def _deviations(pdf: Report, p: dict[str, Any]) -> None:
     _coverage(pdf, cov)
     if not p["deviations"]:
         if cov.get("data_up_to"):
-            pdf.paragraph(_("No month with crime data above its expected range."))
+            pdf.paragraph(
+                _(
+                    "No month had clearly more reported crimes than earlier years lead one "
+                    "to expect."
+                )
+            )
         else:
             pdf.paragraph(_("No crime data: deviations cannot be looked for."))
         return
@@ -301,33 +327,8 @@ def _side(ind: dict[str, Any], side: str) -> str:
             count=i18n.format_number(cell["count"]),
         )
     if cell.get("suppressed"):
-        return f"{_('too few answers')} ({_answers(cell['n'])})"
+        return _("too few answers")
     return f"{percent(cell['share'])} ({_answers(cell['n'])})"
-
-
-def _change(ind: dict[str, Any]) -> str:
-    if ind.get("kind") == "crime" and ind.get("rate_ratio") is not None:
-        low, high = ind["ci"]
-        top = number(high) if high is not None else "∞"
-        return _("× %(ratio)s per month", ratio=number(ind["rate_ratio"])) + (
-            f" ({number(low)}–{top})"
-        )
-    if ind.get("diff") is not None:
-        low, high = ind["ci"]
-        # The shares before and after are in the same row: the difference needs no unit.
-        return _(
-            "%(diff)s (%(low)s to %(high)s)",
-            diff=_signed_points(ind["diff"]),
-            low=_signed_points(low),
-            high=_signed_points(high),
-        )
-    return "–"
-
-
-def _signed_points(diff: float) -> str:
-    """A change in percentage points with its sign: "+5", "−3" (U+2212 in Swedish), "0"."""
-    shown = i18n.points(diff)
-    return "+" + shown if diff > 0 and shown != "0" else shown
 
 
 def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
@@ -335,7 +336,6 @@ def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
     if not p["followup"]:
         pdf.paragraph(_("No promises recorded."))
         return
-    statuses = labels.STATUSES
     for item in p["followup"]:
         promise = item["promise"]
         pdf.heading(promise["title"], 11, space=1)
@@ -343,23 +343,22 @@ def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
             "%(start)s to %(end)s. Follow-up: %(status)s.",
             start=i18n.long_date(promise["period_start"]),
             end=i18n.long_date(promise["period_end"]),
-            status=statuses.get(item["status"], item["status"]),
+            status=i18n.result_said(item),
         )
         pdf.paragraph(f"{promise['text']}\n{period}")
         if item["indicators"]:
             pdf.data_table(
-                [_("Indicator"), _("Before"), _("After"), _("Change (95% interval)"), _("Status")],
+                [_("Indicator"), _("Before"), _("After"), _("Change so far")],
                 [
                     [
                         labels.indicator_name(ind, locale),
                         _side(ind, "before"),
                         _side(ind, "after"),
-                        _change(ind),
-                        statuses.get(ind["status"], ind["status"]),
+                        i18n.change(ind)["sentence"],
                     ]
                     for ind in item["indicators"]
                 ],
-                (46, 34, 34, 42, 24),
+                (50, 36, 36, 58),
                 size=8.5,
             )
         rounds = [promise.get("baseline_round"), promise.get("followup_round")]
