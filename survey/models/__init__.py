@@ -4,6 +4,7 @@ from .accounts import ROLES, AuditEvent, User
 from .base import Base
 from .crime import CRIME_SOURCES, CrimeCount
 from .dialogues import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Dialogue, DialogueIssue
+from .item_answers import ItemAnswer
 from .places import Area, Place, PoliceArea
 from .promises import ACTIVITY_KINDS, PopulationMargin, Promise, PromiseActivity, promise_place
 from .releases import Release
@@ -30,6 +31,7 @@ __all__ = [
     "Dialogue",
     "DialogueIssue",
     "ImportBatch",
+    "ItemAnswer",
     "Place",
     "PoliceArea",
     "QuestionnaireVersion",

@@ -15,7 +15,12 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import SurveyRound
 from survey.services.paper import paper_batch, record_paper_answer
-from survey.services.responses import areas_with_places, find_place, live_questionnaire
+from survey.services.responses import (
+    area_choices,
+    areas_with_places,
+    find_place,
+    live_questionnaire,
+)
 
 from .. import bp, menu_item, organizer_required
 from . import answers, batches  # noqa: F401  (their routes)
@@ -47,6 +52,8 @@ def paper():
         select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
     )
     form.set_choices(areas_with_places(db.session), list(rounds))
+    if questionnaire.asks("area"):
+        form.set_areas(area_choices(db.session))
     if form.validate_on_submit() and round_fits(form, db.session):
         place = find_place(db.session, form.place.data)
         round_id = int(form.survey_round.data) if form.survey_round.data else None
