@@ -11,9 +11,11 @@ from sqlalchemy import Boolean, Connection, DateTime, Integer, cast, column, fun
 from .deviations import coverage_rows, deviations, local_time, shift_month
 from .dialogues import dialogue_indicators
 from .followup import followup
+from .items import added_item_figures
 from .priorities import DEFAULT_WEIGHTS, rank_priorities
 from .survey import Filters, survey_indicators
 from .tables import area as _area
+from .tables import place as _place
 from .tables import promise as _promise
 from .yearly import crime_yearly
 
@@ -87,6 +89,16 @@ def situation_picture(
         "crime_yearly": crime_yearly(conn, area_slug),
         "dialogues": dialogues,
         "followup": [followup(conn, pid, suppress_below) for pid in promise_ids],
+        # Items added by later questionnaire versions, each summarised by its type.
+        "items": added_item_figures(
+            conn,
+            conn.execute(
+                select(_place.c.id, _place.c.slug).where(_place.c.area_id == area.id)
+            ).all(),
+            filters.conditions(),
+            suppress_below,
+            locale,
+        ),
     }
 
 

@@ -51,6 +51,32 @@ response = table(
     column("police_priority", String),
     column("police_cares", String),
 )
+#: Version 1's item codes: columns of ``response``; every other code is an added item.
+V1_CODES = (
+    "relation",
+    *(f"safety_{time}" for time in TIMES),
+    *(f"problem_{key}" for key in PROBLEMS),
+    "worry",
+    "avoided",
+    "victim",
+    "reported",
+    "police_priority",
+    "police_cares",
+    "comment",
+    "age_band",
+    "gender",
+)
+#: Answers to added items, one row each (one per option ticked for multi choice).
+item_answer = table(
+    "item_answer",
+    column("response_id", Integer),
+    column("code", String),
+    column("value", String),
+    column("number", Integer),
+)
+questionnaire_version = table(
+    "questionnaire_version", column("version", Integer), column("definition", Text)
+)
 dialogue = table(
     "dialogue",
     column("id", Integer),
@@ -134,4 +160,6 @@ ALL = (
     promise_activity,
     population_margin,
     category_override,
+    item_answer,
+    questionnaire_version,
 )

@@ -24,6 +24,7 @@ from flask_babel import format_decimal as _babel_decimal
 from flask_babel import format_percent as _babel_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 from analysis.collation import swedish_sorted
 from analysis.verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
@@ -299,7 +300,24 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     for name, function in display_helpers().items():
-        app.add_template_filter(function, name)
+        app.add_template_filter(_per_request(function), name)
+
+
+def _per_request(function: Any) -> Any:
+    """A filter Jinja never evaluates while compiling a template.
+
+    Jinja folds a filter on a constant (``{{ 0.1|percent }}``) into the compiled template, in
+    the language of whichever request compiled it first; a filter that takes the context is
+    never folded, so the reader's language decides every time.
+    """
+
+    @pass_context
+    def filtered(_context: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    filtered.__name__ = function.__name__
+    filtered.__doc__ = function.__doc__
+    return filtered
 
 
 # A promise's follow-up in words, as residents read them: the public page and the report

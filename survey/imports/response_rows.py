@@ -15,14 +15,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import SOURCES, Place, QuestionnaireVersion, SurveyRound
+from ..models import SOURCES, Area, Place, QuestionnaireVersion, SurveyRound
 from ..models.rounds import round_area
 from ..questionnaire import Item, Questionnaire, builtin, load_text
 from ..reports.files import restore
 from ..reports.raw_data import TRAILING
+from ..services.item_answers import CATALOGUE, split
 from ..services.responses import live_questionnaire
 
 REQUIRED = ("submitted_on", "place")
+#: The key of a converted row's answers to added items (not a column of response).
+ADDED = "_added"
 DEFAULT_SOURCE = "import"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -80,6 +83,18 @@ class Lookups:
         )
         self.live = live_questionnaire(session)
         self._versions: dict[int, Questionnaire] = {self.live.version: self.live}
+        #: Area slugs: the answers of home-area items.
+        self.area_slugs = frozenset(session.scalars(select(Area.slug)))
+
+    def added_codes(self) -> list[str]:
+        """The codes of added items in any recorded version (a code means one thing in all)."""
+        codes: dict[str, None] = {}
+        for number in sorted(self.definitions):
+            questionnaire = self.version(number)
+            for code in questionnaire.codes if questionnaire else ():
+                if code not in CATALOGUE:
+                    codes[code] = None
+        return list(codes)
 
     def version(self, number: int) -> Questionnaire | None:
         """A recorded questionnaire version, parsed once."""
@@ -143,7 +158,9 @@ class ResponseColumns:
         has_version = "questionnaire_version" in self.names
         # Without a version column every row is of the live version, so the header can say
         # already which item codes belong; with one, each row is checked against its version.
-        allowed_items = set(catalogue if has_version else lookups.live.codes)
+        added = [c for c in lookups.added_codes() if c not in catalogue]
+        added += [c for c in lookups.live.codes if c not in catalogue and c not in added]
+        allowed_items = set(catalogue + added if has_version else lookups.live.codes)
         known = set(REQUIRED) | set(TRAILING) | allowed_items
         for position, name in enumerate(self.names, start=1):
             if not name:
@@ -157,7 +174,7 @@ class ResponseColumns:
         for name in REQUIRED:
             if name not in self.index:
                 self._header_error(name, "this required column is missing")
-        self.items = [(self.index[code], code) for code in catalogue if code in self.index]
+        self.items = [(self.index[code], code) for code in catalogue + added if code in self.index]
         self._plans: dict[int, list[tuple[int, str, Item | None, frozenset[str]]]] = {}
         self._dates: dict[str, dt.date | str] = {}
 
@@ -165,7 +182,8 @@ class ResponseColumns:
         self.errors.append((name, message))
 
     def _unknown_column(self, name: str, has_version: bool) -> str:
-        if name in self.catalogue and not has_version:
+        known = set(self.catalogue) | set(self.lookups.added_codes())
+        if name in known and not has_version:
             return (
                 f"not a question of the live questionnaire (version {self.lookups.live.version});"
                 " add a questionnaire_version column for answers to another version"
@@ -264,7 +282,10 @@ class ResponseColumns:
         if not raw_round and not round_name:
             round_id = self.lookups.open_round(place[1], day)
         record = dict.fromkeys(self.catalogue)
-        record.update(questionnaire.clean(answers))
+        columns, added = split(questionnaire.clean(answers))
+        record.update(columns)
+        #: Answers to added items, stored as item_answer rows once the response has its id.
+        record[ADDED] = added
         record.update(
             place_id=place[0],
             submitted_on=day,
@@ -350,6 +371,20 @@ class ResponseColumns:
                     bad(code, f"at most {item.max_choices} options, not {len(set(chosen))}")
                 else:
                     answers[code] = chosen
+            elif item.type == "number":
+                value = raw.strip().replace("−", "-")
+                digits = value[1:] if value.startswith("-") else value
+                low, high = item.min_value or 0, item.max_value or 0
+                if not (digits.isascii() and digits.isdigit()) or not low <= int(value) <= high:
+                    bad(code, f"{_shown(value)} is not a whole number from {low} to {high}")
+                else:
+                    answers[code] = value
+            elif item.type == "area":
+                value = raw.strip()
+                if value in self.lookups.area_slugs:
+                    answers[code] = value
+                else:
+                    bad(code, f"{_shown(value)} is not a known area; use the slug of an area")
             else:
                 # An export neutralises formula-like text with an apostrophe: take it off
                 # first, so that what follows treats the text as it was before export.

@@ -18,15 +18,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..models import ImportBatch, Response
-from ..services import audit
+from ..questionnaire import Questionnaire
+from ..services import audit, item_answers
 from . import MAX_ERRORS, ImportRefused, NotUtf8, decoded_lines, file_checksum
-from .response_rows import Lookups, ResponseColumns, RowError
+from .response_rows import ADDED, Lookups, ResponseColumns, RowError
 
 #: Rows per INSERT round trip.
 CHUNK_ROWS = 2000
@@ -171,7 +172,6 @@ def store_rows(
     advance: Callable[[int], Any] | None = None,
 ) -> int:
     """Insert the rows of a checked file in chunks, without ORM objects; return how many."""
-    statement = insert(Response.__table__)
     chunk: list[dict[str, Any]] = []
     stored = 0
     for _line, record, errors in parse_rows(path, lookups, advance):
@@ -180,13 +180,32 @@ def store_rows(
         record["import_batch_id"] = batch_id
         chunk.append(record)
         if len(chunk) == CHUNK_ROWS:
-            session.execute(statement, chunk)
-            stored += len(chunk)
+            stored += _insert(session, chunk, lookups)
             chunk = []
     if chunk:
-        session.execute(statement, chunk)
-        stored += len(chunk)
+        stored += _insert(session, chunk, lookups)
     return stored
+
+
+def _insert(session: Session, chunk: list[dict[str, Any]], lookups: Lookups) -> int:
+    """Insert a chunk of responses, then their answers to added items (if any) by their ids."""
+    table = Response.__table__
+    added = [record.pop(ADDED, None) or {} for record in chunk]
+    if not any(added):
+        session.execute(insert(table), chunk)
+        return len(chunk)
+    # The new ids, in the order of the rows (one statement, as many rows as the chunk).
+    ids = session.scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk
+    ).all()
+    rows = []
+    for record, response_id, answers in zip(chunk, ids, added, strict=True):
+        if answers:
+            # Every row was checked against its (recorded) version.
+            questionnaire = cast(Questionnaire, lookups.version(record["questionnaire_version"]))
+            rows.extend(item_answers.item_rows(questionnaire, response_id, answers))
+    item_answers.store(session, rows)
+    return len(chunk)
 
 
 class _NoBar:

@@ -27,6 +27,7 @@ from ..models import Area
 from ..reports.files import csv_chunks
 from ..reports.pictures import build_pictures
 from ..reports.raw_data import (
+    added_items,
     dialogue_columns,
     dialogue_records,
     dialogue_rows,
@@ -104,7 +105,8 @@ def export_responses(fmt: str):
     db.session.commit()
     filename = _filename("svar", fmt)
     if fmt == "csv":
-        return _stream_csv(response_columns(), response_rows(db.session), filename)
+        added = [item.code for item in added_items(db.session)]
+        return _stream_csv(response_columns(added), response_rows(db.session, added), filename)
     return _send_xlsx(lambda out: write_responses(db.session, out, "xlsx"), filename)
 
 

@@ -15,9 +15,18 @@ from ..extensions import db
 from ..models import QuestionnaireVersion, Response
 from ..models.accounts import utcnow
 from ..public.forms import survey_form_class
-from ..questionnaire import MAX_SOURCE, QuestionnaireError, UnsafeSource, builtin, load_text
+from ..questionnaire import (
+    MAX_SOURCE,
+    Problem,
+    Questionnaire,
+    QuestionnaireError,
+    UnsafeSource,
+    builtin,
+    load_text,
+    meaning_problems,
+)
 from ..services import audit
-from ..services.responses import questionnaire_version
+from ..services.responses import area_choices, questionnaire_version
 from . import admin_required, bp, menu_item
 
 menu_item("organizer.questionnaires", _l("Questionnaires"), admin_only=True)
@@ -57,6 +66,24 @@ def _page(form: UploadForm, status: int = 200):
 @admin_required
 def questionnaires():
     return _page(UploadForm(formdata=None))
+
+
+def _translated(problem: Problem) -> str:
+    """A problem in the admin's language, with its YAML line."""
+    said = _(problem.msgid, **problem.params)
+    return (
+        _("Line %(line)d: %(problem)s", line=problem.line, problem=said) if problem.line else said
+    )
+
+
+def _earlier_versions() -> list[Questionnaire]:
+    """Every recorded version (a code keeps its meaning in all of them)."""
+    found = []
+    for (number,) in db.session.execute(select(QuestionnaireVersion.version)):
+        earlier = questionnaire_version(db.session, number)
+        if earlier is not None:
+            found.append(earlier)
+    return found
 
 
 def _too_long() -> str:
@@ -111,7 +138,12 @@ def questionnaire_upload():
         _unsafe(form, exc)
         return _page(form, 422)
     except QuestionnaireError as exc:
-        form.definition.errors.extend(exc.problems)
+        form.definition.errors.extend(_translated(p) for p in exc.problems)
+        form.definition.data = source
+        return _page(form, 422)
+    changed = meaning_problems(parsed, _earlier_versions())
+    if changed:
+        form.definition.errors.extend(_translated(p) for p in changed)
         form.definition.data = source
         return _page(form, 422)
     newest = db.session.scalar(select(func.max(QuestionnaireVersion.version))) or 0
@@ -148,6 +180,8 @@ def questionnaire_preview(version: int):
     if row is None or questionnaire is None:
         abort(404)
     form = survey_form_class(questionnaire, str(get_locale()))(formdata=None)
+    if questionnaire.asks("area"):
+        form.set_areas(area_choices(db.session))
     return render_template(
         "organizer/questionnaire_preview.html",
         row=row,

@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import Field, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..questionnaire import Item, Questionnaire, text
@@ -70,6 +70,51 @@ class OptionCheckboxField(CheckboxGroupField):
         super().pre_validate(form)  # refuses with the message naming the wrong values
 
 
+class NumberField(StringField):
+    """A number item: a whole number in the item's range, typed (a phone shows digits)."""
+
+    def __init__(self, *args: Any, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        raw = (self.data or "").strip()
+        if not raw:
+            return
+        digits = raw[1:] if raw[0] in "-−" else raw
+        if not (digits.isascii() and digits.isdigit()) or not (
+            self.minimum <= int(raw.replace("−", "-")) <= self.maximum
+        ):
+            raise ValidationError(
+                _l(
+                    "Write a whole number from %(min)d to %(max)d.",
+                    min=self.minimum,
+                    max=self.maximum,
+                )
+            )
+        self.data = str(int(raw.replace("−", "-")))
+
+
+class AreaField(SelectField):
+    """The respondent's home area: one of the areas of the database (set per request)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, choices=[SelectChoice("", _l("Choose an area"))], **kwargs)
+        self.values: frozenset[str] = frozenset()
+
+    def set_areas(self, areas: list[tuple[str, str]]) -> None:
+        self.choices = [
+            SelectChoice("", _l("Choose an area")),
+            *(SelectChoice(slug, name) for slug, name in areas),
+        ]
+        self.values = frozenset(slug for slug, _name in areas)
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if not self.data or self.data in self.values:
+            return
+        raise ValidationError(INVALID_CHOICE)
+
+
 class SurveyForm(FlaskForm):
     """Base of every generated survey form; subclasses add one field per item."""
 
@@ -86,6 +131,20 @@ class SurveyForm(FlaskForm):
             # Only an HTML form's fields count: no files (a file in a text field is not an
             # answer) and no JSON bodies.
             return request.form if request.method == "POST" else None
+
+    def set_areas(self, areas: list[tuple[str, str]]) -> None:
+        """Offer these (slug, name) areas in every home-area item."""
+        for item in self.questionnaire.items:
+            if item.type == "area":
+                self[item.code].set_areas(areas)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check every item; one not asked (skip logic) is neither required nor kept."""
+        super().validate(extra_validators)
+        raw = {code: self[code].data for code in self.questionnaire.codes}
+        for code in self.questionnaire.skipped(raw):
+            self[code].errors = []
+        return not self.errors
 
     def answers(self) -> dict[str, str | None]:
         """The stored values for a validated form."""
@@ -128,6 +187,21 @@ def _field(item: Item, locale: str, required: bool) -> Field:
             description=description,
             invalid_choice_message=INVALID_CHOICE,
         )
+    if item.type == "number":
+        return NumberField(
+            label,
+            minimum=item.min_value if item.min_value is not None else 0,
+            maximum=item.max_value if item.max_value is not None else 0,
+            validators=[InputRequired(REQUIRED) if required else Optional()],
+            description=description,
+            render_kw={"inputmode": "numeric", "autocomplete": "off", "class": "number"},
+        )
+    if item.type == "area":
+        return AreaField(
+            label,
+            validators=[InputRequired(REQUIRED) if required else Optional()],
+            description=description,
+        )
     limit = item.max_length or 1000
     return TextAreaField(
         label,
@@ -163,7 +237,7 @@ def _matrix_row(item: Item) -> bool:
     return (
         item.type == "single"
         and not item.hint
-        and not item.only_if
+        and not item.condition
         and len(item.options) <= MATRIX_MAX_OPTIONS
     )
 

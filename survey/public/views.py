@@ -33,9 +33,11 @@ from ..db import checkpoint, or_404
 from ..extensions import db, limiter
 from ..models import Place
 from ..models import Response as Answer
+from ..questionnaire import Questionnaire
 from ..services.erasure import erase_answer, find_by_receipt
 from ..services.receipts import format_code, new_code, normalize_code, receipt_hash
 from ..services.responses import (
+    area_choices,
     areas_with_places,
     find_place,
     hold_latest,
@@ -96,7 +98,7 @@ def _burst_hold(place_id: int) -> tuple[bool, int]:
 
 
 def _store_answer(
-    place_id: int, version: int, answers: Mapping[str, str | None], round_id: int
+    place_id: int, questionnaire: Questionnaire, answers: Mapping[str, str | None], round_id: int
 ) -> str:
     """Store a web answer with a new receipt code and commit; return the code."""
     held, earlier = _burst_hold(place_id)
@@ -109,11 +111,12 @@ def _store_answer(
             insert_web_response(
                 db.session,
                 place_id,
-                version,
+                questionnaire.version,
                 answers,
                 round_id=round_id,
                 receipt_hash=receipt_hash(code),
                 held=held,
+                questionnaire=questionnaire,
             )
             db.session.commit()
             return code
@@ -155,9 +158,11 @@ def survey(slug: str):
         return render_template("public/answered.html", place=place), 409
     questionnaire = questionnaire_of(target.definition)
     form = survey_form_class(questionnaire, str(get_locale()))()
+    if questionnaire.asks("area"):
+        form.set_areas(area_choices(db.session))
     if form.validate_on_submit():
         if not form.is_bot:
-            code = _store_answer(target.place_id, questionnaire.version, form.answers(), round_id)
+            code = _store_answer(target.place_id, questionnaire, form.answers(), round_id)
             # Through the session, never the URL: a URL ends up in history, logs and referrers.
             # The signed cookie holds it for RECEIPT_MINUTES, so a reload or a language
             # switch of the thank-you page shows it again.

@@ -157,6 +157,8 @@ def _public_cell(cell: Cell) -> None:
         # The share of those who chose it says enough; its exact count would be a small one.
         option.pop("count", None)
         option["share"] = _percent(option.get("share"))
+        if "ci" in option:  # an added item's options carry their interval
+            option["ci"] = _percent(option["ci"])
 
 
 def _public(value: Any) -> None:

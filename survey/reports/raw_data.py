@@ -14,8 +14,16 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Dialogue, DialogueIssue, Place, Response, SurveyRound
-from ..questionnaire import builtin
+from ..models import (
+    Dialogue,
+    DialogueIssue,
+    ItemAnswer,
+    Place,
+    QuestionnaireVersion,
+    Response,
+    SurveyRound,
+)
+from ..questionnaire import Item, builtin, load_text
 from .files import csv_chunks, xlsx_sheet, xlsx_workbook
 
 #: The formats of ``trygghet export``; XLSX is binary, the others text.
@@ -35,16 +43,83 @@ TRAILING = [
 ]
 
 
-def response_columns() -> list[str]:
-    return LEADING + builtin(1).codes + TRAILING
+def added_items(session: Session) -> list[Item]:
+    """The items recorded versions added (not of version 1), each code once, newest wording.
+
+    Only versions that were put live: a draft has no answers (and is checked only when it is
+    put live).
+    """
+    catalogue = set(builtin(1).codes)
+    found: dict[str, Item] = {}
+    definitions = session.scalars(
+        select(QuestionnaireVersion.definition)
+        .where(QuestionnaireVersion.status == "live")
+        .order_by(QuestionnaireVersion.version)
+    )
+    for definition in definitions:
+        for item in load_text(definition, catalogue=builtin(1)).items:
+            if item.code not in catalogue:
+                found[item.code] = item
+    return list(found.values())
 
 
-def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Yield every answer as a dict keyed by column, by date and at random within a day."""
+def response_columns(added: Sequence[str] = ()) -> list[str]:
+    """The export's columns: version 1's items, then ``added`` item codes, then the extras."""
+    return LEADING + builtin(1).codes + list(added) + TRAILING
+
+
+def _with_added(
+    rows: Iterable[Any], session: Session, added: Sequence[str], batch: int
+) -> Iterator[tuple[Any, dict[str, str]]]:
+    """Each row (its first column the response id) with its answers to added items."""
+    if not added:
+        for row in rows:
+            yield row, {}
+        return
+    pending: list[Any] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) == batch:
+            yield from _answers_for(session, pending)
+            pending = []
+    yield from _answers_for(session, pending)
+
+
+def _answers_for(session: Session, rows: list[Any]) -> Iterator[tuple[Any, dict[str, str]]]:
+    ids = [row[0] for row in rows]
+    found: dict[int, dict[str, str]] = {}
+    if ids:
+        stored = session.execute(
+            select(
+                ItemAnswer.response_id,
+                ItemAnswer.code,
+                ItemAnswer.value,
+                ItemAnswer.number,
+                ItemAnswer.text,
+            )
+            .where(ItemAnswer.response_id.in_(ids))
+            .order_by(ItemAnswer.id)
+        )
+        for response_id, code, value, number, text in stored:
+            answers = found.setdefault(response_id, {})
+            shown = text if text is not None else str(number) if number is not None else value
+            answers[code] = f"{answers[code]};{shown}" if code in answers else shown
+    for row in rows:
+        yield row, found.get(row[0], {})
+
+
+def iter_response_rows(
+    session: Session, batch: int = 1000, added: Sequence[str] = ()
+) -> Iterator[dict[str, Any]]:
+    """Yield every answer as a dict keyed by column, by date and at random within a day.
+
+    ``added``: the codes of added items to give columns to (see ``added_items``).
+    """
     codes = builtin(1).codes
     table = Response.__table__
     stmt = (
         select(
+            Response.id,
             Response.submitted_on,
             Place.slug,
             *(table.c[c] for c in codes),
@@ -62,18 +137,21 @@ def iter_response_rows(session: Session, batch: int = 1000) -> Iterator[dict[str
         .order_by(Response.submitted_on, func.random())
         .execution_options(yield_per=batch)
     )
-    names = response_columns()
-    for row in session.execute(stmt):
-        record = dict(zip(names, row, strict=True))
+    names = LEADING + codes
+    trailing = len(names) + 1
+    for row, answers in _with_added(session.execute(stmt), session, added, batch):
+        record = dict(zip(names, row[1:trailing], strict=True))
+        record.update((code, answers.get(code)) for code in added)
+        record.update(zip(TRAILING, row[trailing:], strict=True))
         for day in ("submitted_on", "round_opens_on", "round_closes_on"):
             if record[day] is not None:
                 record[day] = record[day].isoformat()
         yield record
 
 
-def response_rows(session: Session) -> Iterator[list[Any]]:
+def response_rows(session: Session, added: Sequence[str] = ()) -> Iterator[list[Any]]:
     """Every answer as a row in the order of ``response_columns``, streaming in batches."""
-    for record in iter_response_rows(session):
+    for record in iter_response_rows(session, added=added):
         yield list(record.values())
 
 
@@ -108,14 +186,22 @@ def write_table(
 
 def write_responses(session: Session, stream: IO[Any], fmt: str) -> int:
     """Write all answers as CSV, JSON (text stream) or XLSX (binary stream); return how many."""
+    extra = added_items(session)
+    added = [item.code for item in extra]
     if fmt != "json":
-        return write_table(response_columns(), response_rows(session), stream, fmt, "responses")
-    multi = {item.code for item in builtin(1).items if item.type == "multi"}
+        return write_table(
+            response_columns(added), response_rows(session, added), stream, fmt, "responses"
+        )
+    items = [*builtin(1).items, *extra]
+    multi = {item.code for item in items if item.type == "multi"}
+    numbers = {item.code for item in extra if item.type == "number"}
     count = 0
     stream.write("[")
-    for count, record in enumerate(iter_response_rows(session), start=1):
+    for count, record in enumerate(iter_response_rows(session, added=added), start=1):
         for code in multi:
             record[code] = record[code].split(";") if record[code] else []
+        for code in numbers:
+            record[code] = int(record[code]) if record[code] is not None else None
         stream.write(("\n" if count == 1 else ",\n") + json.dumps(record, ensure_ascii=False))
     stream.write("\n]\n" if count else "]\n")
     return count

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .figures import TIMES
+from .item_tables import ITEM_COLUMNS, item_rows
 
 #: The place figures that are one share each (besides times and problems).
 SHARES = ("avoided", "victim", "reported", "police_cares", "worry_often")
@@ -261,6 +262,8 @@ def tables(picture: dict[str, Any]) -> list[Table]:
             ],
             followup,
         ),
+        # Only when a later questionnaire version added items that were answered.
+        *([("items", ITEM_COLUMNS, item_rows(picture))] if picture.get("items") else []),
     ]
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..models import ImportBatch, Place, Response, SurveyRound
 from ..models.responses import PAPER_CHECKSUM
 from ..questionnaire import Questionnaire, builtin
-from . import audit
+from . import audit, item_answers
 from .erasure import forget_tags
 from .responses import open_round, record_response
 
@@ -71,6 +71,7 @@ def record_paper_answer(
         source=PAPER,
         submitted_on=written_on,
         round_id=round_id,
+        questionnaire=questionnaire,
     )
     response.import_batch_id = batch.id
     response.key_number = batch.rows
@@ -185,6 +186,14 @@ def correct_paper_answer(
     changed = [name for name, value in new.items() if getattr(response, name) != value]
     for name in changed:
         setattr(response, name, new[name])
+    _, added = item_answers.split({c: v for c, v in answers.items() if c not in skip})
+    before = item_answers.answers_of(session, [response.id]).get(response.id, {})
+    before = {code: value for code, value in before.items() if code not in skip}
+    if added != before:
+        changed.extend(
+            sorted(code for code in set(added) | set(before) if added.get(code) != before.get(code))
+        )
+        item_answers.replace(session, questionnaire, response.id, added, kept=skip)
     session.flush()
     if changed:
         session.refresh(response, ["place"])

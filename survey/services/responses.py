@@ -15,6 +15,17 @@ from ..models import Area, Place, PoliceArea, QuestionnaireVersion, Response, Su
 from ..models.responses import response_table
 from ..models.rounds import round_area
 from ..questionnaire import Questionnaire, builtin, load_text
+from . import item_answers
+
+
+def area_choices(session: Session) -> list[tuple[str, str]]:
+    """Every area as (slug, name), in name order: the options of a home-area item."""
+    return [
+        (slug, name)
+        for slug, name in session.execute(
+            select(Area.slug, Area.name).order_by(Area.name, Area.slug)
+        )
+    ]
 
 
 def find_place(session: Session, slug: str) -> Place | None:
@@ -151,19 +162,32 @@ def record_response(
     source: str = "web",
     submitted_on: dt.date | None = None,
     round_id: int | None = None,
+    questionnaire: Questionnaire | None = None,
 ) -> Response:
-    """Add one answer to the session and flush; the caller commits."""
+    """Add one answer to the session and flush; the caller commits.
+
+    Answers to added items (codes not of version 1) need their ``questionnaire``.
+    """
+    columns, added = item_answers.split(answers)
     response = Response(
         place_id=place.id,
         submitted_on=submitted_on or clock.today(),
         questionnaire_version=version,
         source=source,
         round_id=round_id,
-        **answers,
+        **columns,
     )
     session.add(response)
     session.flush()
+    if added:
+        item_answers.store(session, item_answers.item_rows(_of(questionnaire), response.id, added))
     return response
+
+
+def _of(questionnaire: Questionnaire | None) -> Questionnaire:
+    if questionnaire is None:
+        raise ValueError("answers to added items need their questionnaire")
+    return questionnaire
 
 
 def insert_web_response(
@@ -174,6 +198,7 @@ def insert_web_response(
     round_id: int,
     receipt_hash: str,
     held: bool = False,
+    questionnaire: Questionnaire | None = None,
 ) -> None:
     """Insert one web answer in the session's transaction; the caller commits.
 
@@ -182,10 +207,15 @@ def insert_web_response(
 
     One Core INSERT: a resident's answer needs no ORM object afterwards, and the unit of
     work costs more than the rest of the write. The table's CHECK constraints still guard
-    every value, as for record_response.
+    every value, as for record_response. Answers to added items (which need their
+    ``questionnaire``) take a second INSERT, of their rows.
     """
-    session.execute(
-        insert(response_table),
+    columns, added = item_answers.split(answers)
+    statement = insert(response_table)
+    if added:
+        statement = statement.returning(response_table.c.id)
+    result = session.execute(
+        statement,
         {
             "place_id": place_id,
             "submitted_on": clock.today(),
@@ -194,9 +224,12 @@ def insert_web_response(
             "round_id": round_id,
             "receipt_hash": receipt_hash,
             "held": held,
-            **answers,
+            **columns,
         },
     )
+    if added:
+        response_id = result.scalar_one()
+        item_answers.store(session, item_answers.item_rows(_of(questionnaire), response_id, added))
 
 
 def hold_latest(session: Session, place_id: int, count: int) -> int:

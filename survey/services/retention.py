@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import CommentTag, Response
+from ..models import CommentTag, ItemAnswer, Response
 from ..models.responses import response_table
 from . import audit
 from .erasure import forget_tags
@@ -122,6 +122,12 @@ def apply_retention(
             update(Response)
             .where(old, has_comment)
             .values({comment: None})
+            .execution_options(synchronize_session=False)
+        )
+        # The free texts of items added by later versions go with the comments.
+        session.execute(
+            delete(ItemAnswer)
+            .where(ItemAnswer.response_id.in_(old_ids), ItemAnswer.text.is_not(None))
             .execution_options(synchronize_session=False)
         )
     session.flush()

@@ -19,3 +19,9 @@ def test_times_and_problems_match_the_questionnaire():
     assert [f"problem_{p}" for p in tables.PROBLEMS] == [
         c for c in codes if c.startswith("problem_")
     ]
+
+
+def test_version_1_codes_match_the_questionnaire():
+    from survey.questionnaire import builtin
+
+    assert list(tables.V1_CODES) == builtin(1).codes

@@ -94,6 +94,18 @@ def test_english_percentages_have_one_style_and_no_n(app, data, organizer):
     assert "73 % 11 svar 43–90 %" in swedish or "73 % 11 answers 43–90 %" in swedish
 
 
+def test_the_legend_follows_the_readers_language_whichever_page_came_first(data, organizer):
+    # Jinja would fold "{{ 0.1|percent }}" into the compiled template in the language of the
+    # first request; both languages, one after the other, show that it does not.
+    def legend(lang):
+        html = organizer.get(DASHBOARD + f"?lang={lang}").get_data(as_text=True)
+        return html.split('class="heat-legend', 1)[1].split("</p>", 1)[0].replace("\xa0", " ")
+
+    assert "10 %" in legend("sv")
+    assert "10%" in legend("en")
+    assert "10 %" in legend("sv")
+
+
 def test_dashboard_charts_load_eagerly_so_they_print(data, organizer):
     html = organizer.get(DASHBOARD).get_data(as_text=True)
     assert ".svg" in html

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Response, SurveyRound
+from survey.services import item_answers
 from survey.services.paper import (
     LIST_LIMIT,
     PaperFilter,
@@ -25,7 +26,12 @@ from survey.services.paper import (
     find_paper_answers,
     paper_answer,
 )
-from survey.services.responses import areas_with_places, find_place, questionnaire_version
+from survey.services.responses import (
+    area_choices,
+    areas_with_places,
+    find_place,
+    questionnaire_version,
+)
 
 from .. import bp, organizer_required
 from .forms import PaperSearchForm, form_data, paper_form_class, round_fits
@@ -74,12 +80,20 @@ def paper_answer_edit(response_id: int):
     form = (
         form_class()
         if request.method == "POST"
-        else form_class(data=form_data(response, questionnaire))
+        else form_class(
+            data=form_data(
+                response,
+                questionnaire,
+                item_answers.answers_of(db.session, [response.id]).get(response.id, {}),
+            )
+        )
     )
     rounds = db.session.scalars(
         select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
     )
     form.set_choices(areas_with_places(db.session), list(rounds))
+    if questionnaire.asks("area"):
+        form.set_areas(area_choices(db.session))
     if form.validate_on_submit() and round_fits(form, db.session):
         place = find_place(db.session, form.place.data)
         round_id = form.round_id()

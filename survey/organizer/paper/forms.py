@@ -79,6 +79,12 @@ class PaperForm(FlaskForm):
             SelectChoice(NO_ROUND, _("No round: save without a round")),
         ] + [SelectChoice(str(r.id), _round_label(r)) for r in rounds]
 
+    def set_areas(self, areas: list[tuple[str, str]]) -> None:
+        """Offer these (slug, name) areas in every home-area item."""
+        for code in self.codes:
+            if self.questionnaire.item(code).type == "area":
+                self[code].set_areas(areas)
+
     def answers(self) -> dict[str, str | None]:
         """The stored values for a validated form (only of the items it has)."""
         cleaned = self.questionnaire.clean({code: self[code].data for code in self.codes})
@@ -159,8 +165,11 @@ def paper_form_class(
     return type(name, (PaperForm,), fields)
 
 
-def form_data(response: Any, questionnaire: Questionnaire) -> dict[str, Any]:
-    """A stored paper answer as the paper form's data, to correct it."""
+def form_data(
+    response: Any, questionnaire: Questionnaire, added: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A stored paper answer as the paper form's data, to correct it (``added``: its answers
+    to added items, by code)."""
     data: dict[str, Any] = {
         "place": response.place.slug,
         "written_on": response.submitted_on,
@@ -168,6 +177,8 @@ def form_data(response: Any, questionnaire: Questionnaire) -> dict[str, Any]:
     }
     for item in questionnaire.items:
         value = getattr(response, item.code, None)
+        if added is not None and item.code in added:
+            value = added[item.code]
         data[item.code] = value.split(";") if item.type == "multi" and value else value
     return data
 

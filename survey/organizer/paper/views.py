@@ -19,7 +19,12 @@ from survey.models import SurveyRound
 from survey.public.about import about
 from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
 from survey.services.paper import paper_batch, record_paper_answer
-from survey.services.responses import areas_with_places, find_place, live_questionnaire
+from survey.services.responses import (
+    area_choices,
+    areas_with_places,
+    find_place,
+    live_questionnaire,
+)
 from survey.web.errors import render_error
 
 from .. import bp, menu_item, organizer_required
@@ -52,6 +57,8 @@ def paper():
         select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
     )
     form.set_choices(areas_with_places(db.session), list(rounds))
+    if questionnaire.asks("area"):
+        form.set_areas(area_choices(db.session))
     if form.validate_on_submit() and round_fits(form, db.session):
         place = find_place(db.session, form.place.data)
         round_id = form.round_id()

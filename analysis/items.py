@@ -1,0 +1,252 @@
+"""Figures for items a later questionnaire version added: each item type summarises itself.
+
+- single choice (and the home area): ``options``, the share of each answer among the
+  substantive answers ("don't know" and the like are counted apart in ``not_substantive``),
+  with a Wilson interval; on an ordered scale with a ``top_box`` also the top-box share as the
+  cell's ``share`` and ``ci``;
+- multiple choice: the share of those who answered that ticked each option (Wilson);
+- number: ``mean`` with a t interval ``mean_ci``;
+- free text: only how many answered (the texts themselves are never figures).
+
+Per place, for the area and by gender and age band, from two aggregate queries (GROUP BY over
+the index of ``item_answer``); the same suppression and secondary suppression as every other
+figure. Added items are not weighted: ``weighted`` pictures show them unweighted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from sqlalchemy import Connection, Float, cast, distinct, func, select
+
+from .disclosure import protect_all
+from .stats import mean_sd, t_interval, wilson
+from .tables import V1_CODES, item_answer, questionnaire_version, response
+
+#: Gender and age band values in questionnaire order (as analysis.survey orders groups).
+_GROUPS = {
+    "gender": ("woman", "man", "other", "na"),
+    "age_band": ("16-24", "25-44", "45-64", "65+", "na"),
+}
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """What the analysis needs of an added item (from its newest questionnaire version)."""
+
+    code: str
+    type: str
+    label: str
+    #: (value, label, substantive) in questionnaire order; empty for number, text and area.
+    options: tuple[tuple[str, str, bool], ...] = ()
+    ordered: bool = False
+    top_box: tuple[str, ...] = ()
+
+
+def _text(texts: Any, locale: str) -> str:
+    if not isinstance(texts, Mapping):
+        return ""
+    return str(texts.get(locale) or texts.get("sv") or "")
+
+
+def item_specs(conn: Connection, locale: str = "sv") -> list[ItemSpec]:
+    """Every added item of the recorded versions, each code once, as its newest version has it.
+
+    The definitions were checked when they were uploaded; a code keeps one meaning.
+    """
+    specs: dict[str, ItemSpec] = {}
+    definitions = conn.scalars(
+        select(questionnaire_version.c.definition).order_by(questionnaire_version.c.version)
+    )
+    for definition in definitions:
+        data = yaml.safe_load(definition) or {}
+        option_sets = data.get("option_sets") or {}
+        for section in data.get("sections") or []:
+            for raw in section.get("items") or []:
+                code = raw.get("code")
+                if code in V1_CODES or not isinstance(code, str):
+                    continue
+                options = raw.get("options") or ()
+                if isinstance(options, str):
+                    options = option_sets.get(options, ())
+                specs[code] = ItemSpec(
+                    code=code,
+                    type=str(raw.get("type")),
+                    label=_text(raw.get("label"), locale),
+                    options=tuple(
+                        (str(o["value"]), _text(o.get("label"), locale), o.get("substantive", True))
+                        for o in options
+                    ),
+                    ordered=bool(raw.get("ordered", False)),
+                    top_box=tuple(str(v) for v in raw.get("top_box") or ()),
+                )
+    return list(specs.values())
+
+
+class _Counts:
+    """One unit's (place, group, area) counts of one item."""
+
+    def __init__(self) -> None:
+        self.values: dict[str | None, int] = {}
+        self.respondents = 0
+        self.numbers = [0, 0.0, 0.0]  # n, sum, sum of squares
+
+    def add_value(self, value: str | None, n: int, count: int, total: float, squares: float):
+        self.values[value] = self.values.get(value, 0) + n
+        self.numbers[0] += count
+        self.numbers[1] += total
+        self.numbers[2] += squares
+
+
+def _r(value: float) -> float:
+    return round(value, 4)
+
+
+def _share(k: float, n: float) -> dict[str, Any]:
+    lo, hi = wilson(k, n)
+    return {"share": _r(k / n), "ci": [_r(lo), _r(hi)]}
+
+
+def summarise(spec: ItemSpec, counts: _Counts, threshold: int) -> dict[str, Any]:
+    """An item's cell for one unit: its n, and its figures unless suppressed."""
+    if spec.type == "number":
+        n, total, squares = counts.numbers
+        cell: dict[str, Any] = {"n": int(n), "suppressed": n < threshold}
+        if not cell["suppressed"]:
+            mean, sd = mean_sd(n, total, squares)
+            cell["mean"] = _r(mean)
+            cell["mean_ci"] = [_r(x) for x in t_interval(mean, sd, n)] if n >= 2 else None
+        return cell
+    if spec.type == "text":
+        n = sum(counts.values.values())
+        return {"n": n, "suppressed": n < threshold}
+    substantive = {value for value, _label, keep in spec.options if keep}
+    known = [value for value, _label, _keep in spec.options]
+    if spec.type == "area":
+        substantive = {v for v in counts.values if v is not None}
+        known = sorted(substantive)
+    if spec.type == "multi":
+        n = counts.respondents
+    else:
+        n = sum(k for value, k in counts.values.items() if value in substantive)
+    cell = {"n": n, "suppressed": n < max(threshold, 1)}
+    if cell["suppressed"]:
+        return cell
+    if spec.type != "multi":
+        cell["not_substantive"] = sum(
+            k for value, k in counts.values.items() if value not in substantive
+        )
+    # The headline share of an ordered scale is its top box (as "share", like every share).
+    if spec.top_box:
+        cell.update(_share(sum(counts.values.get(v, 0) for v in spec.top_box), n))
+    cell["options"] = [
+        {"value": value, **_share(counts.values.get(value, 0), n)}
+        for value in known
+        if value in substantive
+    ]
+    return cell
+
+
+def added_item_figures(
+    conn: Connection,
+    places: Sequence[Any],
+    conditions: Iterable[Any],
+    suppress_below: int,
+    locale: str = "sv",
+) -> list[dict[str, Any]]:
+    """The figures of every added item answered in these places (id, slug rows)."""
+    specs = item_specs(conn, locale)
+    if not specs or not places:
+        return []
+    threshold = max(suppress_below, 1)
+    r, a = response.c, item_answer.c
+    where = [r.place_id.in_([p.id for p in places]), *conditions]
+    keys = (r.place_id, r.gender, r.age_band, a.code)
+    number = cast(a.number, Float)
+    rows = conn.execute(
+        select(
+            *keys,
+            a.value,
+            func.count(),
+            func.count(a.number),
+            func.sum(number),
+            func.sum(number * number),
+        )
+        .select_from(item_answer.join(response, r.id == a.response_id))
+        .where(*where, a.code.in_([s.code for s in specs]))
+        .group_by(*keys, a.value)
+    ).all()
+    multi = [s.code for s in specs if s.type == "multi"]
+    respondents = (
+        conn.execute(
+            select(*keys, func.count(distinct(a.response_id)))
+            .select_from(item_answer.join(response, r.id == a.response_id))
+            .where(*where, a.code.in_(multi))
+            .group_by(*keys)
+        ).all()
+        if multi
+        else []
+    )
+
+    units: dict[tuple[str, Any], dict[str, _Counts]] = {}
+
+    def targets(place_id: int, gender: str | None, age_band: str | None, code: str):
+        found: list[tuple[str, Any]] = [("place", place_id), ("area", None)]
+        if gender is not None:
+            found.append(("gender", gender))
+        if age_band is not None:
+            found.append(("age_band", age_band))
+        return [units.setdefault(unit, {}).setdefault(code, _Counts()) for unit in found]
+
+    for place_id, gender, age_band, code, value, n, count, total, squares in rows:
+        for counts in targets(place_id, gender, age_band, code):
+            counts.add_value(value, n, count, total or 0.0, squares or 0.0)
+    for place_id, gender, age_band, code, n in respondents:
+        for counts in targets(place_id, gender, age_band, code):
+            counts.respondents += n
+
+    answered = {code for unit in units.values() for code in unit}
+    figures = []
+    for spec in specs:
+        if spec.code not in answered:
+            continue
+
+        def cell(unit: tuple[str, Any], spec: ItemSpec = spec) -> dict[str, Any]:
+            return summarise(spec, units.get(unit, {}).get(spec.code, _Counts()), threshold)
+
+        total = cell(("area", None))
+        by_place = {p.slug: cell(("place", p.id)) for p in places}
+        by_place = {slug: c for slug, c in by_place.items() if c["n"] > 0}
+        by_group = {
+            kind: {
+                value: cell((kind, value))
+                for value in known
+                if (kind, value) in units and spec.code in units[(kind, value)]
+            }
+            for kind, known in _GROUPS.items()
+        }
+        # Shown beside its parts, the total must not give a hidden part away.
+        holder = {"cell": total}
+        protect_all(holder, [{"cell": c} for c in by_place.values()], [("cell",)], threshold)
+        for groups in by_group.values():
+            protect_all(holder, [{"cell": c} for c in groups.values()], [("cell",)], threshold)
+        figures.append(
+            {
+                "code": spec.code,
+                "type": spec.type,
+                "label": spec.label,
+                "options": [
+                    {"value": v, "label": label, "substantive": keep}
+                    for v, label, keep in spec.options
+                ],
+                "ordered": spec.ordered,
+                "top_box": list(spec.top_box),
+                "area_total": total,
+                "places": by_place,
+                "by_group": by_group,
+            }
+        )
+    return figures

@@ -1,0 +1,146 @@
+"""The questionnaire's data classes: options, items, sections, a version; answers cleaned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .conditions import Condition
+
+DEFAULT_LOCALE = "sv"
+ItemType = Literal["single", "multi", "text", "number", "area"]
+#: single: one option of a list (an ordered scale if ``ordered``); multi: several options;
+#: text: free text; number: a whole number; area: the respondent's home area or district.
+ITEM_TYPES: tuple[str, ...] = ("single", "multi", "text", "number", "area")
+
+Texts = Mapping[str, str]
+
+
+def text(texts: Texts | None, locale: str) -> str:
+    """Pick the text for a locale, falling back to Swedish, else to the first language given."""
+    if not texts:
+        return ""
+    return texts.get(locale) or texts.get(DEFAULT_LOCALE) or next(iter(texts.values()))
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Texts
+    #: False for "don't know", "not applicable" and the like: left out of every share's base.
+    substantive: bool = True
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    type: ItemType
+    label: Texts
+    hint: Texts | None = None
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    #: For ``multi`` items: how many options one may tick at most.
+    max_choices: int | None = None
+    #: For ``text`` items: the longest answer in characters.
+    max_length: int | None = None
+    #: Version 1's skip rule, e.g. ``{"victim": "yes"}`` (kept as written; see ``condition``).
+    only_if: Mapping[str, str] | None = None
+    #: When the item is asked (from ``only_if`` or ``show_if``); None: always.
+    condition: Condition | None = None
+    #: For ``single`` items: the options form a scale in their order (for a top-box share).
+    ordered: bool = False
+    #: For ordered scales: the values whose share is the item's headline figure.
+    top_box: tuple[str, ...] = ()
+    #: For ``number`` items: the smallest and largest answer accepted.
+    min_value: int | None = None
+    max_value: int | None = None
+    #: The YAML line the item starts on (0 when not from a file).
+    line: int = 0
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(option.value for option in self.options)
+
+    @property
+    def substantive_values(self) -> tuple[str, ...]:
+        return tuple(option.value for option in self.options if option.substantive)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: Texts
+    hint: Texts | None
+    items: tuple[Item, ...]
+
+
+def _chosen(value: Any) -> frozenset[str]:
+    """An answer as the set of its values, as conditions test it."""
+    if value is None or value == "":
+        return frozenset()
+    if isinstance(value, list | tuple | set | frozenset):
+        return frozenset(str(v) for v in value if v not in (None, ""))
+    if isinstance(value, str) and ";" in value:
+        return frozenset(part for part in value.split(";") if part)
+    return frozenset([str(value)])
+
+
+@dataclass(frozen=True, eq=False)
+class Questionnaire:
+    """One questionnaire version; compared and hashed by identity (it is immutable)."""
+
+    version: int
+    title: Texts
+    intro: Texts | None
+    sections: tuple[Section, ...]
+    _by_code: dict[str, Item] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_code.update({item.code: item for item in self.items})
+
+    @property
+    def items(self) -> Iterator[Item]:
+        for section in self.sections:
+            yield from section.items
+
+    @property
+    def codes(self) -> list[str]:
+        return [item.code for item in self.items]
+
+    def item(self, code: str) -> Item:
+        return self._by_code[code]
+
+    def asks(self, kind: str) -> bool:
+        """Whether any item is of this type."""
+        return any(item.type == kind for item in self.items)
+
+    def skipped(self, answers: Mapping[str, Any]) -> set[str]:
+        """The codes not asked, given these answers (an item skipped counts as unanswered)."""
+        skipped: set[str] = set()
+        seen: dict[str, frozenset[str]] = {}
+        for item in self.items:
+            # Conditions refer to earlier items only (checked on upload), so one pass does.
+            if item.condition is not None and not item.condition.holds(seen):
+                skipped.add(item.code)
+                seen[item.code] = frozenset()
+            else:
+                seen[item.code] = _chosen(answers.get(item.code))
+        return skipped
+
+    def clean(self, answers: Mapping[str, Any]) -> dict[str, str | None]:
+        """Turn validated answers into stored values: multi joined by ';', skips applied."""
+        cleaned: dict[str, str | None] = {}
+        skipped = self.skipped(answers)
+        for item in self.items:
+            value = None if item.code in skipped else answers.get(item.code)
+            if item.type == "multi":
+                # Each option once, in questionnaire order, whatever order they came in.
+                chosen = set(value or ())
+                value = ";".join(v for v in item.values if v in chosen) or None
+            elif item.type == "text":
+                value = value.strip() if value else None
+            elif item.type == "number":
+                value = str(int(value)) if value is not None and str(value).strip() else None
+            cleaned[item.code] = value or None
+        return cleaned

@@ -1,0 +1,42 @@
+"""A problem found in an uploaded questionnaire: English text, a msgid to translate, a line.
+
+A problem is a ``str`` (its English text, "line 12: ...") so that it reads well in logs and
+tests; the organizer's page translates ``msgid`` with ``params`` into the admin's language.
+This module imports no Flask: ``N_`` only marks a msgid for extraction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention extraction looks for)
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return msgid
+
+
+class Problem(str):
+    """One problem: English text, with the msgid, its params and the YAML line (0: none)."""
+
+    msgid: str
+    params: dict[str, Any]
+    line: int
+
+    def __new__(cls, msgid: str, line: int = 0, **params: Any) -> Problem:
+        english = msgid % params if params else msgid
+        if line:
+            english = f"line {line}: {english}"
+        self = super().__new__(cls, english)
+        self.msgid, self.params, self.line = msgid, params, line
+        return self
+
+
+def line_of(value: Any, default: int = 0) -> int:
+    """The YAML line a parsed mapping started on (see the loader), or ``default``."""
+    return getattr(value, "line", default) or default
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line it started on."""
+
+    line = 0
