@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from survey.cli import common
+from tests.common.apps import SECRET_KEY
 
 HEAVY = ("numpy", "scipy", "matplotlib", "openpyxl", "fpdf", "alembic", "survey.app")
 
@@ -89,7 +90,12 @@ def test_help_loads_no_heavy_library(fresh_database, tmp_path):
 
 
 def test_user_list_loads_neither_the_pages_nor_the_analysis(fresh_database, tmp_path):
-    env = {"DATABASE_URL": fresh_database, "TRYGGHET_DATA_DIR": str(tmp_path)}
+    # A database server needs a configured secret (SQLite makes one in the data folder).
+    env = {
+        "DATABASE_URL": fresh_database,
+        "TRYGGHET_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": SECRET_KEY,
+    }
     # The app without its pages: only the database layer, no numpy, no matplotlib.
     assert _imported_after(["user", "list"], env) == ["survey.app"]
 

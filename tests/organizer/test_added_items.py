@@ -1,6 +1,7 @@
 """Issue 14: a version with added items, uploaded, answered, keyed in, imported, exported."""
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -226,7 +227,10 @@ def test_a_csv_with_added_columns_imports_and_exports_back(app, live_v2, tmp_pat
             db.session.scalar(
                 select(ItemAnswer.number)
                 .join(Response)
-                .where(Response.submitted_on == "2025-05-04", ItemAnswer.code == "years_in_area")
+                .where(
+                    Response.submitted_on == dt.date(2025, 5, 4),
+                    ItemAnswer.code == "years_in_area",
+                )
             )
             == 7
         )
