@@ -224,17 +224,6 @@ def bra_category(name: str) -> str | None:
     return None
 
 
-def method_rows(known: Mapping | None = None) -> list[tuple[str, str, list[str]]]:
-    """(police type, category or '' for context, problems) for the method section."""
-    known = known or mapping()
-    rows = [
-        (known.names[folded], category, list(known.categories[category]))
-        for folded, category in known.police_types.items()
-    ]
-    rows += [(known.names[folded], "", list(p)) for folded, p in known.context_types.items()]
-    return sorted(rows)
-
-
 def category_types(known: Mapping | None = None) -> list[tuple[str, list[str]]]:
     """Each crime category (in the file's order) with its police types, sorted."""
     known = known or mapping()

@@ -43,7 +43,7 @@ from sqlalchemy import (
     table,
 )
 
-from .crime_categories import is_context, problems_for, read
+from .crime_categories import Mapping, is_context, problems_for, read
 from .farrington import WINDOW, reference_months, upper_limit
 from .tables import area as _area
 from .tables import crime_count as _crime
@@ -264,8 +264,11 @@ def evaluate(
     months: tuple[dt.date, dt.date] | None = None,
     z: float = Z99,
     today: dt.date | None = None,
+    known: Mapping | None = None,
 ) -> list[dict[str, Any]]:
     """Evaluate every (area, category, month) with a count in the range (default: last 12 months).
+
+    ``known`` is the category mapping with the admins' edits, read here unless given.
 
     Cells without enough history for either baseline are left out, and so are categories the
     mapping keeps out of crime figures.
@@ -273,7 +276,7 @@ def evaluate(
     first, last = _month_range(months, today)
     start = shift_month(first, -(12 * MAX_YEARS + 1))
     cells: list[dict[str, Any]] = []
-    known = read(conn)
+    known = known if known is not None else read(conn)
     for (slug, category), values in sorted(read_series(conn, area_slug, start, last).items()):
         if is_context(category, known):
             continue  # not a crime (a fire, a police check): no deviations of its own
@@ -345,7 +348,7 @@ def deviations(
             "k": cell["k"],
             "problems": problems_for(cell["category"], known),
         }
-        for cell in evaluate(conn, area_slug, months, z, today)
+        for cell in evaluate(conn, area_slug, months, z, today, known)
         if cell["alarm"]
     ]
     by_text = _matched_by_text(conn, {dt.date.fromisoformat(f"{a['month']}-01") for a in alarms})

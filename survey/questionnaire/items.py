@@ -12,7 +12,7 @@ from typing import Any
 
 from .conditions import conditions_of, from_only_if, parse_condition
 from .model import ITEM_TYPES, Item, Option, Questionnaire, Section
-from .problems import N_, LineDict, Problem, line_of
+from .problems import N_, Problem, line_of
 
 #: Column names of the responses CSV and the response table that no item code may take.
 RESERVED = frozenset(
@@ -331,7 +331,3 @@ def _change(before: Item, after: Item) -> str:
     if any(flags[o.value] != o.substantive for o in after.options):
         return "substantive options"
     return ""
-
-
-def mapping_line(value: Any) -> int:
-    return value.line if isinstance(value, LineDict) else 0

@@ -39,10 +39,6 @@ def held_groups(session: Session, area: Area) -> list[HeldGroup]:
     return sorted(groups, key=lambda g: g.day, reverse=True)
 
 
-def held_count(session: Session, area: Area) -> int:
-    return sum(group.answers for group in held_groups(session, area))
-
-
 def _group(place: Place, day: dt.date):
     return (Response.place_id == place.id, Response.submitted_on == day, Response.held.is_(True))
 

@@ -16,7 +16,7 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.survey import Filters
@@ -245,10 +245,3 @@ def publish_closed_rounds(
                     publish(session, area.slug, survey_round.id, threshold, today, user=user)
                 )
     return made
-
-
-def count_releases(session: Session, area: Area) -> int:
-    return int(
-        session.scalar(select(func.count()).select_from(Release).where(Release.area_id == area.id))
-        or 0
-    )

@@ -13,10 +13,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Response, SurveyRound
+from survey.models import Response
 from survey.services import item_answers
 from survey.services.paper import (
     LIST_LIMIT,
@@ -27,7 +26,6 @@ from survey.services.paper import (
     paper_answer,
 )
 from survey.services.responses import (
-    area_choices,
     areas_with_places,
     find_place,
     questionnaire_version,
@@ -88,12 +86,7 @@ def paper_answer_edit(response_id: int):
             )
         )
     )
-    rounds = db.session.scalars(
-        select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
-    )
-    form.set_choices(areas_with_places(db.session), list(rounds))
-    if questionnaire.asks("area"):
-        form.set_areas(area_choices(db.session))
+    form.load_choices(db.session)
     if form.validate_on_submit() and round_fits(form, db.session):
         place = find_place(db.session, form.place.data)
         round_id = form.round_id()

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
@@ -17,7 +18,7 @@ from survey import labels
 from survey.models import Area, SurveyRound
 from survey.public.forms import item_fields
 from survey.questionnaire import Questionnaire
-from survey.services.responses import find_place, open_round
+from survey.services.responses import area_choices, areas_with_places, find_place, open_round
 from survey.web.fields import (
     REQUIRED,
     DateInputField,
@@ -78,6 +79,15 @@ class PaperForm(FlaskForm):
             SelectChoice("", _("The round open on that date")),
             SelectChoice(NO_ROUND, _("No round: save without a round")),
         ] + [SelectChoice(str(r.id), _round_label(r)) for r in rounds]
+
+    def load_choices(self, session: Session) -> None:
+        """Offer the places, every round (newest first) and, where asked, the home areas."""
+        rounds = session.scalars(
+            select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
+        )
+        self.set_choices(areas_with_places(session), list(rounds))
+        if self.questionnaire.asks("area"):
+            self.set_areas(area_choices(session))
 
     def set_areas(self, areas: list[tuple[str, str]]) -> None:
         """Offer these (slug, name) areas in every home-area item."""

@@ -11,17 +11,13 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from survey import clock
 from survey.extensions import db
-from survey.models import SurveyRound
 from survey.public.about import about
 from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
 from survey.services.paper import paper_batch, record_paper_answer
 from survey.services.responses import (
-    area_choices,
-    areas_with_places,
     find_place,
     live_questionnaire,
 )
@@ -53,12 +49,7 @@ def _preselected(args: Any) -> dict[str, Any]:
 def paper():
     questionnaire = live_questionnaire(db.session)
     form = paper_form_class(questionnaire, str(get_locale()))(**_preselected(request.args))
-    rounds = db.session.scalars(
-        select(SurveyRound).order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
-    )
-    form.set_choices(areas_with_places(db.session), list(rounds))
-    if questionnaire.asks("area"):
-        form.set_areas(area_choices(db.session))
+    form.load_choices(db.session)
     if form.validate_on_submit() and round_fits(form, db.session):
         place = find_place(db.session, form.place.data)
         round_id = form.round_id()
