@@ -211,10 +211,11 @@ def test_coverage_months_gaps_and_stale_areas(app, cli, stockholm):
         "2026-08",
         "2026-08-22",
     )
-    # Each download covers its oldest to its newest event: 20-25 March, 14-22 August.
+    # Each download covers its oldest to its newest event: 20 March 10:19 to 25 March 9:43,
+    # 14 August 17:57 to 22 August 9:48; whole days 21-24 March and 15-21 August.
     assert events["months"] == [
-        {"month": "2023-03", "days_covered": 6, "days": 31},
-        {"month": "2026-08", "days_covered": 9, "days": 31},
+        {"month": "2023-03", "days_covered": 4, "days": 31, "status": "partial"},
+        {"month": "2026-08", "days_covered": 7, "days": 31, "status": "partial"},
     ]
     assert events["gaps"][0] == "2023-04"
     assert events["gaps"][-1] == "2026-07"
@@ -226,6 +227,8 @@ def test_coverage_months_gaps_and_stale_areas(app, cli, stockholm):
     assert city["months_without_data"] == [f"2025-{m:02d}" for m in range(9, 13)] + [
         f"2026-{m:02d}" for m in range(1, 8)
     ]
+    # A few days of August: partial, so neither "no deviations" nor a low count for August.
+    assert city["months_partial"] == ["2026-08"]
     # Ekerö's last event is a fire in March 2023, while the feed goes on elsewhere: stale.
     ekero = coverage(app, "ekero", today)
     assert ekero["stale"] is True
@@ -249,8 +252,8 @@ def test_a_csv_covers_its_months_for_its_areas(app, cli, tmp_path):
     ok(cli("import", "crime", str(path)))
     bromma = coverage(app, "bromma", dt.date(2025, 3, 10))
     assert bromma["sources"]["csv"]["months"] == [
-        {"month": "2025-01", "days_covered": 31, "days": 31},
-        {"month": "2025-03", "days_covered": 31, "days": 31},
+        {"month": "2025-01", "days_covered": 31, "days": 31, "status": "full"},
+        {"month": "2025-03", "days_covered": 31, "days": 31, "status": "full"},
     ]
     assert bromma["sources"]["csv"]["gaps"] == ["2025-02"]
     assert bromma["stale"] is False
