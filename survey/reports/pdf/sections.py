@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
+from .crime_yearly import yearly_section
 from .layout import (
     Report,
     filters_text,
@@ -49,6 +50,7 @@ def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
     _places(pdf, p, locale)
     _priorities(pdf, p)
     _deviations(pdf, p)
+    yearly_section(pdf, p)  # Brå's yearly counts: year on year, never monthly deviations
     _dialogues(pdf, p, locale)
     _promises(pdf, p, locale)
 
