@@ -43,6 +43,61 @@ class Override:
     problems: tuple[str, ...] = ()
 
 
+#: A Brå code: digits, maybe with dots ('0300', '3.1').
+_CODE = re.compile(r"[0-9][0-9.]*")
+#: A level written with its code, before ('0300 Stöldbrott') or after ('Stöldbrott (0300)').
+_CODE_FIRST = re.compile(r"([0-9][0-9.]*)\s+(\S.*)")
+_CODE_LAST = re.compile(r"(.*\S)\s*\(([0-9][0-9.]*)\)")
+_LEVELS = re.compile(r"\s*(?:›|>)\s*")
+
+
+def _level(label: str) -> tuple[str | None, str]:
+    """(code or None, folded name) of one level of a Brå category path."""
+    folded = _fold(label)
+    if found := _CODE_FIRST.fullmatch(folded):
+        return found.group(1), found.group(2)
+    if found := _CODE_LAST.fullmatch(folded):
+        return found.group(2), found.group(1)
+    return None, folded
+
+
+def bra_levels(name: str) -> tuple[str, ...]:
+    """A Brå category path's levels, folded ('Stöldbrott › Inbrottsstöld' or with '>')."""
+    return tuple(_fold(level) for level in _LEVELS.split(name.strip()) if level.strip())
+
+
+@dataclass(frozen=True)
+class BraRule:
+    """A rule mapping Brå categories: a parent path (its leaves too) or a Brå code."""
+
+    #: The rule as written (for the categories page).
+    name: str
+    #: 'override' (an admin's) or 'shipped' (analysis/crime_categories.yaml).
+    origin: str
+    #: Trygghet's category; None: not a crime.
+    category: str | None
+    problems: tuple[str, ...] = ()
+
+    def depth(self, levels: tuple[str, ...]) -> int:
+        """How deep in the path the rule matches (0: not at all); deeper is more specific.
+
+        A path rule matches a path it is a prefix of, level by level (a level's code may be
+        left out); a code matches the level that carries it, and the levels under it.
+        """
+        rule = bra_levels(self.name)
+        if len(rule) == 1 and _CODE.fullmatch(rule[0]):
+            return max(
+                (i + 1 for i, level in enumerate(levels) if _level(level)[0] == rule[0]),
+                default=0,
+            )
+        if len(rule) > len(levels):
+            return 0
+        for want, level in zip(rule, levels, strict=False):
+            if want not in (level, _level(level)[1]):
+                return 0
+        return len(rule)
+
+
 @dataclass(frozen=True)
 class Mapping:
     """The mapping file read once: categories, police types, context types and keywords."""
@@ -55,6 +110,8 @@ class Mapping:
     names: dict[str, str]
     #: Folded Brå name -> (category or None for not a crime, problems), from overrides only.
     bra: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
+    #: The admins' Brå rules (by path prefix or code), oldest first.
+    bra_rules: tuple[BraRule, ...] = ()
     #: The overrides applied, as (source, folded name).
     overridden: frozenset[tuple[str, str]] = frozenset()
 
@@ -105,6 +162,7 @@ def effective(overrides: Iterable[Override]) -> Mapping:
     names = dict(shipped.names)
     bra: dict[str, tuple[str | None, tuple[str, ...]]] = {}
     overridden: set[tuple[str, str]] = set()
+    rules: dict[str, BraRule] = {}
     for o in overrides:
         folded = _fold(o.name)
         overridden.add((o.source, folded))
@@ -113,6 +171,8 @@ def effective(overrides: Iterable[Override]) -> Mapping:
             categories[o.category] = problems
         if o.source == "bra":
             bra[folded] = (o.category, problems)
+            rules.pop(folded, None)  # a later rule for the same name replaces it, and comes last
+            rules[folded] = BraRule(" ".join(o.name.split()), "override", o.category, problems)
             continue
         police_types.pop(folded, None)
         context_types.pop(folded, None)
@@ -128,6 +188,7 @@ def effective(overrides: Iterable[Override]) -> Mapping:
         keywords=shipped.keywords,
         names=names,
         bra=bra,
+        bra_rules=tuple(rules.values()),
         overridden=frozenset(overridden),
     )
 
@@ -175,8 +236,9 @@ def is_context(category: str, known: Mapping | None = None) -> bool:
     """Whether a name is a police type or Brå name the mapping keeps out of crime figures."""
     folded = _fold(category)
     known = known or mapping()
-    if folded in known.bra:
-        return known.bra[folded][0] is None
+    rule = bra_rule(category, known)
+    if rule is not None and rule.origin == "override":
+        return rule.category is None
     return folded in known.context_types
 
 
@@ -185,17 +247,17 @@ def problems_for(category: str, known: Mapping | None = None) -> list[str]:
     known = known or mapping()
     folded = _fold(category)
     found: set[str]
+    rule = None if category in known.categories else bra_rule(category, known)
     if category in known.categories:
         found = set(known.categories[category])
-    elif folded in known.bra:
-        target, problems = known.bra[folded]
-        found = set(problems if target is None else known.categories[target])
+    elif rule is not None and rule.origin == "override":
+        found = set(rule.problems if rule.category is None else known.categories[rule.category])
     elif folded in known.police_types:
         found = set(known.categories[known.police_types[folded]])
     elif folded in known.context_types:
         found = set(known.context_types[folded])
-    elif (target := bra_category(category)) is not None:
-        found = set(known.categories.get(target, ()))
+    elif rule is not None and rule.category is not None:
+        found = set(known.categories.get(rule.category, ()))
     else:
         found = {problem for pattern, problem in known.keywords if pattern.search(folded)}
     return [key for key in PROBLEM_ORDER if key in found]
@@ -212,6 +274,36 @@ def bra_paths() -> dict[tuple[str, ...], str]:
             raise ValueError(f"Brå category {path!r}: unknown category {category!r}")
         paths[tuple(_fold(level) for level in path.split("›"))] = category
     return paths
+
+
+@cache
+def shipped_bra_rules() -> tuple[BraRule, ...]:
+    """The shipped file's Brå paths as rules."""
+    text = resources.files(__package__).joinpath("crime_categories.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    paths: dict[str, str] = data.get("bra_categories") or {}
+    return tuple(BraRule(path, "shipped", category) for path, category in paths.items())
+
+
+def bra_rule(name: str, known: Mapping | None = None) -> BraRule | None:
+    """The rule that decides a Brå category: the most specific (deepest) one that matches.
+
+    At the same depth an admin's rule wins over the shipped file's, and a later admin's rule
+    over an earlier one.
+    """
+    known = known or mapping()
+    levels = bra_levels(name)
+    best: tuple[int, int, int] | None = None
+    found = None
+    candidates = [*shipped_bra_rules(), *known.bra_rules]
+    for order, rule in enumerate(candidates):
+        depth = rule.depth(levels)
+        if depth == 0:
+            continue
+        key = (depth, int(rule.origin == "override"), order)
+        if best is None or key > best:
+            best, found = key, rule
+    return found
 
 
 def bra_category(name: str) -> str | None:

@@ -16,10 +16,12 @@ z = 2.326), of a negative binomial with the model's mean and the variance of a n
 A month's count is the sum over an area's places unless the area's own total is stored; where
 both a Brå CSV and a police event list gave the same category and month, the CSV counts.
 
-Missing is not zero: a month a source covered (a CSV's month for that area; any day of a
-police event list download, which covers the whole country from its oldest to its newest
-event) and in which a category the source counts for the area had no row is a 0; a month no
-source covered stays missing.
+Missing is not zero: a month a source covered fully (a CSV's month for that area; for police
+event lists, every day of it inside the union of the downloads, each covering the whole
+country from its oldest to its newest event) and in which a category the source counts for
+the area had no row is a 0; a month no source covered stays missing; a month a source covered
+only partly (a few days of a download) is missing for that source, its count too, so that it
+is neither evaluated nor part of a baseline (analysis.coverage).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from sqlalchemy import (
     table,
 )
 
+from . import coverage
 from .crime_categories import Mapping, is_context, problems_for, read
 from .farrington import WINDOW, reference_months, upper_limit
 from .tables import area as _area
@@ -127,18 +130,22 @@ def coverage_rows(
 
 def covered_months(
     conn: Connection, area_slug: str | None, start: dt.date, end: dt.date
-) -> dict[tuple[str, str], set[dt.date]]:
-    """The months between start and end each (area slug, source) covered on some day."""
-    covered: dict[tuple[str, str], set[dt.date]] = {}
-    first, last = start.replace(day=1), end.replace(day=1)
+) -> dict[tuple[str, str], dict[dt.date, str]]:
+    """Month -> 'full' or 'partial' between start and end, per (area slug, source).
+
+    The union of a source's stretches decides (analysis.coverage): overlapping downloads
+    together may cover a month fully; a month no stretch touched is left out (missing).
+    """
+    stretches: dict[tuple[str, str], list[tuple[dt.datetime, dt.datetime]]] = {}
     for slug, source, starts, ends in coverage_rows(conn, area_slug, start, end):
-        # A CSV month ends at the next month's first moment, which is not covered.
-        month, final = starts.date().replace(day=1), (ends - dt.timedelta(seconds=1)).date()
-        while month <= final.replace(day=1):
-            if first <= month <= last:
-                covered.setdefault((slug, source), set()).add(month)
-            month = shift_month(month, 1)
-    return covered
+        stretches.setdefault((slug, source), []).append((starts, ends))
+    first, last = start.replace(day=1), end.replace(day=1)
+    return {
+        key: {
+            m: status for m, status in coverage.statuses(spans, ZONE).items() if first <= m <= last
+        }
+        for key, spans in stretches.items()
+    }
 
 
 def _month_range(
@@ -197,6 +204,7 @@ def read_series(
         cell = parts.setdefault((row.slug, row.category, month), [])
         cell.append((row.source, row.place_id, total, int(row.nulls)))
     _fill_zeros(parts, covered_months(conn, area_slug, start, end))
+    parts = {key: cell for key, cell in parts.items() if cell}
     series: dict[tuple[str, str], Series] = {}
     for (slug, category, month), cell in parts.items():
         series.setdefault((slug, category), {})[month] = _combine(cell)
@@ -205,18 +213,21 @@ def read_series(
 
 def _fill_zeros(
     parts: dict[tuple[str, str, dt.date], list[tuple[str, int | None, int | None, int]]],
-    covered: dict[tuple[str, str], set[dt.date]],
+    covered: dict[tuple[str, str], dict[dt.date, str]],
 ) -> None:
-    """Add a 0 for each covered month of a source that counts the category in the area."""
+    """A 0 for each full month of a source that counts the category in the area; a partial
+    month's rows of that source are dropped (a few days' count is no month's count)."""
     sources: dict[tuple[str, str], set[str]] = {}
     for slug, category, _month in parts:
         cell_sources = {part[0] for part in parts[(slug, category, _month)]}
         sources.setdefault((slug, category), set()).update(cell_sources)
     for (slug, category), cell_sources in sources.items():
         for source in cell_sources:
-            for month in covered.get((slug, source), ()):
+            for month, status in covered.get((slug, source), {}).items():
                 cell = parts.setdefault((slug, category, month), [])
-                if not any(part[0] == source for part in cell):
+                if status != coverage.FULL:
+                    cell[:] = [part for part in cell if part[0] != source]
+                elif not any(part[0] == source for part in cell):
                     cell.append((source, None, 0, 0))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, DateTime, Integer, cast, column, func, select, table
 
+from . import coverage
 from .deviations import coverage_rows, deviations, local_time, shift_month
 from .dialogues import dialogue_indicators
 from .followup import followup
@@ -107,34 +108,33 @@ def situation_picture(
 STALE_AFTER_DAYS = 14
 
 
-def _days(starts: dt.datetime, ends: dt.datetime) -> set[dt.date]:
-    last = (ends - dt.timedelta(seconds=1)).date() if ends > starts else starts.date()
-    return {starts.date() + dt.timedelta(days=i) for i in range((last - starts.date()).days + 1)}
-
-
 def _source_coverage(stretches: list[tuple[dt.datetime, dt.datetime]]) -> dict[str, Any]:
-    days: set[dt.date] = set()
-    for starts, ends in stretches:
-        days |= _days(starts, ends)
-    by_month: dict[dt.date, int] = {}
-    for day in days:
-        by_month[day.replace(day=1)] = by_month.get(day.replace(day=1), 0) + 1
-    first, last = min(by_month), max(by_month)
+    found = coverage.months(stretches)
+    first, last = min(found), max(found)
     months, gaps = [], []
     month = first
     while month <= last:
-        if month in by_month:
-            length = (shift_month(month, 1) - month).days
+        if month in found:
             months.append(
-                {"month": month.strftime("%Y-%m"), "days_covered": by_month[month], "days": length}
+                {
+                    "month": month.strftime("%Y-%m"),
+                    "days_covered": found[month].days_covered,
+                    "days": found[month].days,
+                    "status": found[month].status,
+                }
             )
         else:
             gaps.append(month.strftime("%Y-%m"))
         month = shift_month(month, 1)
+    # A CSV month ends at the next month's first moment, which it does not cover.
+    up_to = max(
+        (ends - dt.timedelta(microseconds=1) if ends > starts else starts).date()
+        for starts, ends in stretches
+    )
     return {
         "first_month": first.strftime("%Y-%m"),
         "last_month": last.strftime("%Y-%m"),
-        "up_to": max(days).isoformat(),
+        "up_to": up_to.isoformat(),
         "months": months,
         "gaps": gaps,
     }
@@ -147,7 +147,8 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
     police event for STALE_AFTER_DAYS days while the feed had events elsewhere after that;
     ``outdated`` that the newest data is older than that (the feed stopped being fetched);
     ``months_without_data`` are the months deviations are looked for in that no source covered
-    (no deviation there means no data, never "no deviations").
+    and ``months_partial`` those no source covered fully (no deviation there means no data,
+    never "no deviations"); each source's months say 'full' or 'partial' (analysis.coverage).
     """
     rows = coverage_rows(conn, area_slug, dt.date(1900, 1, 1), today)
     stretches: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
@@ -169,8 +170,15 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
         stale = feed_end - since > dt.timedelta(days=STALE_AFTER_DAYS)
     sources = {source: _source_coverage(s) for source, s in sorted(stretches.items())}
     up_to = max((dt.date.fromisoformat(c["up_to"]) for c in sources.values()), default=None)
-    covered = {m["month"] for c in sources.values() for m in c["months"]}
-    recent = [shift_month(today.replace(day=1), -back) for back in range(11, -1, -1)]
+    # A month is full when some source covered all of it, partial when sources touched it only.
+    status: dict[str, str] = {}
+    for found in sources.values():
+        for m in found["months"]:
+            if status.get(m["month"]) != coverage.FULL:
+                status[m["month"]] = m["status"]
+    recent = [
+        shift_month(today.replace(day=1), -back).strftime("%Y-%m") for back in range(11, -1, -1)
+    ]
     return {
         "data_up_to": up_to.isoformat() if up_to else None,
         "stale": stale,
@@ -178,9 +186,11 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
         "stale_after_days": STALE_AFTER_DAYS,
         "last_event": last.date().isoformat() if last else None,
         "events_matched_by_text": int(by_text or 0),
-        # Deviations are looked for in the last 12 months: these had no crime data at all.
-        "months_without_data": [
-            m.strftime("%Y-%m") for m in recent if m.strftime("%Y-%m") not in covered
-        ],
+        # Deviations are looked for in the last 12 months: these had no crime data at all,
+        "months_without_data": [m for m in recent if m not in status],
+        # and these only part of the month (a few days of police events): not evaluated either.
+        "months_partial": [m for m in recent if status.get(m) == coverage.PARTIAL],
+        # The months deviations were looked for in: "no deviation" speaks of these only.
+        "months_full": [m for m in recent if status.get(m) == coverage.FULL],
         "sources": sources,
     }

@@ -19,7 +19,7 @@ from typing import Any
 from scipy import stats
 from sqlalchemy import Connection, Integer, String, column, select, table
 
-from .crime_categories import problems_for
+from .crime_categories import problems_for, read
 from .tables import area as _area
 
 crime_year_count = table(
@@ -104,13 +104,14 @@ def crime_yearly(conn: Connection, area_slug: str) -> list[dict[str, Any]]:
         .where(_area.c.slug == area_slug)
         .order_by(crime_year_count.c.category, crime_year_count.c.year)
     )
+    known = read(conn)  # the shipped mapping with the admins' edits
     by_category: dict[str, dict[int, int | None]] = {}
     for category, year, count in rows:
         by_category.setdefault(category, {})[year] = count
     return [
         {
             "category": category,
-            "problems": problems_for(category),
+            "problems": problems_for(category, known),
             "years": [{"year": year, "count": count} for year, count in sorted(years.items())],
             "change": _change(years),
             "level": LEVEL,

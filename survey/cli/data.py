@@ -143,7 +143,7 @@ def import_crime(file: str, fmt: str | None, year: int | None) -> None:
     months or years they hold; rows for places outside every area are skipped and
     summarised. A police event list stores each event once by its id (a later list updates
     it) and counts the months again from every stored event; events outside every area are
-    skipped and summarised.
+    stored too (an area or alias added later counts them) and summarised.
     """
     from flask import current_app
 

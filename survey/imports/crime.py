@@ -8,8 +8,9 @@ is stored, and a file with any error stores nothing.
   month) in the file is recorded as covered.
 - An event list adds events: each police event is stored once by its id (a later download
   updates it), and the monthly counts of the months it touches are derived again from all
-  stored events, never from one download's window. Events outside every area are skipped and
-  summarised per municipality. The download covers from its oldest to its newest event.
+  stored events, never from one download's window. Events outside every area are stored too
+  (an area or alias added later counts them) and summarised per municipality. The download
+  covers from its oldest to its newest event.
 - A Brå file (survey/imports/bra.py) replaces the same way: its monthly counts as a CSV's, its
   yearly counts per (area, category, year). Rows for places outside every area are skipped and
   summarised per region. Yearly counts are not covered months: they never make a month's 0.
@@ -83,7 +84,7 @@ class CrimeImport:
         )
 
     def skipped_summary(self) -> str | None:
-        """'skipped 460 events outside every area: Göteborg 20, Malmö 18, ...', or None."""
+        """'skipped 46 rows outside every area: ...' (Brå), '460 events ... stored' or None."""
         if not self.skipped:
             return None
         noun, by = self.skipped_noun
@@ -93,6 +94,12 @@ class CrimeImport:
         more = (
             f" and {rest} in {plural(len(ranked) - SKIPPED_SHOWN, 'other place')}" if rest else ""
         )
+        if self.events is not None:
+            # Police events are kept: an area or alias added later counts them.
+            return (
+                f"{plural(sum(self.skipped.values()), noun)} outside every area, stored and"
+                f" counted once an area or alias names the place (by {by}): {shown}{more}"
+            )
         return (
             f"skipped {plural(sum(self.skipped.values()), noun)} outside every area"
             f" (by {by}): {shown}{more}"
@@ -270,7 +277,7 @@ def _import_events(
         source="events",
         filename=origin,
         rows=rows,
-        months=sorted(month_text(m) for m in stored.months),
+        months=sorted(month_text(m) for m in stored.counted),
         areas=slugs,
         events=len(events),
         new=stored.new,

@@ -6,6 +6,9 @@ Stockholm), when it happened in that municipality and its name or summary names 
 one of its aliases or one of its places as a whole word ("matched by text"). Monthly counts of
 the source 'events' are derived from the stored events and rebuilt for the months an import
 (or a change of an area's names) touches.
+
+Every event of a download is stored, also those no area counts (the feed's ~500 events of the
+whole country): an area or alias added later counts the events already stored.
 """
 
 from __future__ import annotations
@@ -73,6 +76,11 @@ class AreaMatcher:
                     )
         return matcher
 
+    def may_match(self, municipality: str) -> bool:
+        """Whether an event in this municipality could count for some area."""
+        key = normalise(municipality)
+        return key in self.direct or key in self.districts
+
     def match(self, municipality: str, text: str) -> dict[int, bool]:
         """The areas an event counts for: area id -> whether only its text placed it there."""
         found = dict.fromkeys(self.direct.get(normalise(municipality), ()), False)
@@ -89,31 +97,34 @@ class StoredEvents:
 
     new: int = 0
     updated: int = 0
-    #: Municipality -> events skipped there.
+    #: Municipality -> events stored there that no area counts (yet).
     skipped: Counter[str] = field(default_factory=Counter)
+    #: The months whose counts must be derived again.
     months: set[dt.date] = field(default_factory=set)
+    #: The months of the events that count for some area.
+    counted: set[dt.date] = field(default_factory=set)
     area_ids: set[int] = field(default_factory=set)
 
 
 def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
-    """Store each event in an area once by its id (a later download updates it); flush."""
+    """Store every event once by its id (a later download updates it), matched to areas; flush.
+
+    Events outside every area are stored too, with their municipality: an area or alias added
+    later counts them without a new download (rematch_events).
+    """
     matcher = AreaMatcher.read(session)
     result = StoredEvents()
-    matched: list[tuple[PoliceEvent, dict[int, bool]]] = []
-    for event in events:
-        areas = matcher.match(event.municipality, f"{event.name}\n{event.summary}")
-        if areas:
-            matched.append((event, areas))
-        else:
-            result.skipped[event.municipality] += 1
     existing: dict[str, CrimeEvent] = {}
-    ids = [event.event_id for event, _areas in matched]
+    ids = [event.event_id for event in events]
     for start in range(0, len(ids), CHUNK):
         query = select(CrimeEvent).where(CrimeEvent.event_id.in_(ids[start : start + CHUNK]))
         existing |= {row.event_id: row for row in session.scalars(query)}
     rows: list[tuple[CrimeEvent, dict[int, bool]]] = []
     now = utcnow()
-    for event, areas in matched:
+    for event in events:
+        areas = matcher.match(event.municipality, f"{event.name}\n{event.summary}")
+        if not areas:
+            result.skipped[event.municipality] += 1
         row = existing.get(event.event_id)
         if row is None:
             row = CrimeEvent(event_id=event.event_id)
@@ -129,6 +140,8 @@ def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
         row.municipality, row.updated_at = event.municipality, now
         rows.append((row, areas))
         result.months.add(event.month)
+        if areas:
+            result.counted.add(event.month)
         result.area_ids |= set(areas)
     session.flush()
     _replace_matches(session, rows)
@@ -141,26 +154,45 @@ def _replace_matches(session: Session, rows: list[tuple[CrimeEvent, dict[int, bo
         session.execute(
             delete(CrimeEventArea).where(CrimeEventArea.event_id.in_(ids[start : start + CHUNK]))
         )
+    _link(session, [(row.id, areas) for row, areas in rows])
+
+
+def _link(session: Session, matches: list[tuple[int, dict[int, bool]]]) -> None:
     links = [
-        {"event_id": row.id, "area_id": area_id, "by_text": by_text}
-        for row, areas in rows
+        {"event_id": event_id, "area_id": area_id, "by_text": by_text}
+        for event_id, areas in matches
         for area_id, by_text in areas.items()
     ]
-    if links:
-        session.execute(insert(CrimeEventArea), links)
+    for start in range(0, len(links), CHUNK):
+        session.execute(insert(CrimeEventArea), links[start : start + CHUNK])
 
 
 def rematch_events(session: Session) -> int:
-    """Match every stored event to the areas again (after names changed); rebuild all counts."""
+    """Match every stored event to the areas again (after names changed); rebuild all counts.
+
+    Only the events of municipalities some area's name, alias or district could match are
+    read (the feed's events of the whole country are stored, most of them in no area).
+    Returns how many events now count for some area.
+    """
     matcher = AreaMatcher.read(session)
-    rows = [
-        (row, matcher.match(row.municipality, f"{row.name}\n{row.summary}"))
-        for row in session.scalars(select(CrimeEvent))
+    wanted = [
+        name
+        for name in session.scalars(select(CrimeEvent.municipality).distinct())
+        if matcher.may_match(name)
     ]
-    _replace_matches(session, rows)
+    session.execute(delete(CrimeEventArea))
+    matches: list[tuple[int, dict[int, bool]]] = []
+    for start in range(0, len(wanted), CHUNK):
+        query = select(
+            CrimeEvent.id, CrimeEvent.municipality, CrimeEvent.name, CrimeEvent.summary
+        ).where(CrimeEvent.municipality.in_(wanted[start : start + CHUNK]))
+        for event_id, municipality, name, summary in session.execute(query):
+            if areas := matcher.match(municipality, f"{name}\n{summary}"):
+                matches.append((event_id, areas))
+    _link(session, matches)
     rebuild_counts(session, None)
     session.flush()
-    return len(rows)
+    return len(matches)
 
 
 def rebuild_counts(session: Session, months: set[dt.date] | None) -> int:

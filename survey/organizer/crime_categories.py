@@ -23,6 +23,7 @@ from ..services.categories import (
     current_mapping,
     list_overrides,
     remove_override,
+    seen_bra_categories,
     set_override,
     unreviewed_types,
 )
@@ -93,6 +94,7 @@ def _page(form: OverrideForm | None = None, status: int = 200):
         fold=shipped.fold,
         overrides=list_overrides(db.session),
         unreviewed=unreviewed_types(db.session),
+        bra_seen=seen_bra_categories(db.session),
         problems=labels.survey_problems(locale),
         source_names=SOURCE_NAMES,
         form=(form or OverrideForm(formdata=None, locale=locale))

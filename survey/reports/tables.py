@@ -262,9 +262,54 @@ def tables(picture: dict[str, Any]) -> list[Table]:
             ],
             followup,
         ),
+        # Only when Brå's yearly counts were imported for the area.
+        *(
+            [("crime_yearly", YEARLY_COLUMNS, yearly_rows(picture))]
+            if picture.get("crime_yearly")
+            else []
+        ),
         # Only when a later questionnaire version added items that were answered.
         *([("items", ITEM_COLUMNS, item_rows(picture))] if picture.get("items") else []),
     ]
+
+
+#: Brå's yearly counts: one row per category and year; the change on the newest year's row.
+YEARLY_COLUMNS = [
+    "area",
+    "category",
+    "year",
+    "count",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "change_percent",
+    "p_value",
+    "changed",
+]
+
+
+def yearly_rows(picture: dict[str, Any]) -> list[list[Any]]:
+    """Every year's count per category (empty where Brå suppressed it), and the change."""
+    rows = []
+    for item in picture.get("crime_yearly") or []:
+        change = item["change"] or {}
+        for entry in item["years"]:
+            on_row = change if change.get("year") == entry["year"] else {}
+            rows.append(
+                [
+                    picture["area"],
+                    item["category"],
+                    entry["year"],
+                    entry["count"],
+                    on_row.get("rate_ratio"),
+                    on_row.get("low"),
+                    on_row.get("high"),
+                    on_row.get("change_percent"),
+                    on_row.get("p_value"),
+                    on_row.get("changed"),
+                ]
+            )
+    return rows
 
 
 def _indicator_name(indicator: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from analysis.tables import PROBLEMS
 from ..imports.crime_events import rebuild_counts
 from ..models import OVERRIDE_SOURCES, CategoryOverride
 from ..models.accounts import utcnow
-from ..models.crime import CrimeEvent
+from ..models.crime import CrimeCount, CrimeEvent, CrimeYearCount
 from . import audit
 
 
@@ -28,6 +29,36 @@ class SeenType:
 
     name: str
     events: int
+
+
+@dataclass(frozen=True)
+class SeenBra:
+    """A category name of the imported Brå files and CSVs, and what decides its mapping."""
+
+    name: str
+    #: The most specific rule that matches (an admin's or the shipped file's), if any.
+    rule: crime_categories.BraRule | None
+    #: Not a crime: kept out of crime figures and deviations.
+    context: bool
+    problems: list[str]
+
+
+def seen_bra_categories(session: Session) -> list[SeenBra]:
+    """Every category of the stored monthly (CSV, Brå) and yearly counts, with its rule."""
+    known = current_mapping(session)
+    names = set(
+        session.scalars(select(CrimeCount.category).where(CrimeCount.source == "csv").distinct())
+    )
+    names |= set(session.scalars(select(CrimeYearCount.category).distinct()))
+    return [
+        SeenBra(
+            name=name,
+            rule=crime_categories.bra_rule(name, known),
+            context=crime_categories.is_context(name, known),
+            problems=crime_categories.problems_for(name, known),
+        )
+        for name in sorted(names, key=lambda n: crime_categories.bra_levels(n))
+    ]
 
 
 def list_overrides(session: Session) -> list[CategoryOverride]:
@@ -61,6 +92,11 @@ def set_override(
 ) -> CategoryOverride:
     """Map a police type or Brå name to a category (None: not a crime); recount police events."""
     clean = " ".join((name or "").split())
+    if source == "bra":
+        # A path is stored the way the importer writes it: 'Stöldbrott › Inbrottsstöld'.
+        clean = " › ".join(
+            " ".join(level.split()) for level in re.split(r"›|>", clean) if level.strip()
+        )
     if source not in OVERRIDE_SOURCES:
         raise CategoryError(_("Choose police or Brå."))
     if not clean:

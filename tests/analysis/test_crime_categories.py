@@ -78,3 +78,67 @@ def test_read_builds_the_mapping_from_the_database(app):
         assert cc.police_category("Vattenläcka", known) is None
         assert cc.problems_for("Vattenläcka", known) == ["litter"]
         db.session.rollback()
+
+
+def test_a_bra_rule_covers_the_categories_under_it_and_the_most_specific_wins():
+    leaf = "Stöld och tillgrepp › Cykelstöld"
+    shop = "Stöld och tillgrepp › Butiksstöld › i butik"
+    known = cc.effective(
+        [
+            cc.Override("bra", "Stöld och tillgrepp", "Stöld"),
+            cc.Override("bra", "stöld och tillgrepp>BUTIKSSTÖLD", None, ("litter",)),
+        ]
+    )
+    assert cc.bra_rule(leaf, known).name == "Stöld och tillgrepp"
+    assert cc.problems_for(leaf, known) == ["theft"]
+    assert not cc.is_context(leaf, known)
+    # The rule on Butiksstöld is deeper than the one on its parent: it decides its leaves.
+    assert cc.bra_rule(shop, known).name == "stöld och tillgrepp>BUTIKSSTÖLD"
+    assert cc.is_context(shop, known)
+    assert cc.problems_for(shop, known) == ["litter"]
+    # A path only matches from its root: 'Butiksstöld' alone is another category.
+    assert cc.bra_rule("Butiksstöld", known) is None
+    assert cc.problems_for("Butiksstöld", known) == ["theft"]  # by its words, as before
+
+
+def test_an_admin_rule_and_the_shipped_paths_compete_by_depth():
+    known = cc.effective([cc.Override("bra", "Stöldbrott", None)])
+    # The admin's rule on Stöldbrott covers its leaves...
+    assert cc.is_context("Stöldbrott › Stöld utan inbrott › butiksstöld", known)
+    assert cc.is_context("Stöldbrott", known)
+    # ...except where the shipped file has a deeper entry (Inbrottsstöld is Inbrott).
+    burglary = "Stöldbrott › Inbrottsstöld › i bostad"
+    rule = cc.bra_rule(burglary, known)
+    assert (rule.name, rule.origin, rule.category) == (
+        "Stöldbrott › Inbrottsstöld",
+        "shipped",
+        "Inbrott",
+    )
+    assert not cc.is_context(burglary, known)
+    assert cc.problems_for(burglary, known) == ["theft"]
+    # On the same level, the admin's rule wins over the shipped file's.
+    known = cc.effective([cc.Override("bra", "Stöldbrott › Inbrottsstöld", "Övriga brott")])
+    assert cc.problems_for(burglary, known) == []
+
+
+def test_a_bra_code_matches_the_level_written_with_it_and_what_is_under_it():
+    known = cc.effective(
+        [cc.Override("bra", "1200", "Skadegörelse"), cc.Override("bra", "1210", None)]
+    )
+    assert cc.problems_for("1200 Skadegörelsebrott › 1220 Skadegörelse på fordon", known) == [
+        "vandalism"
+    ]
+    assert cc.is_context("1200 Skadegörelsebrott › Klotter (1210)", known)
+    assert cc.is_context("1200 Skadegörelsebrott › Klotter (1210) › på buss", known)
+    assert not cc.is_context("1200 Skadegörelsebrott", known)
+    # A name rule matches a level written with its code, too.
+    named = cc.effective([cc.Override("bra", "Skadegörelsebrott › Klotter", None)])
+    assert cc.is_context("1200 Skadegörelsebrott › Klotter (1210)", named)
+    # Two rules on the same level (a code, a name): the later one wins.
+    both = cc.effective(
+        [
+            cc.Override("bra", "1210", None),
+            cc.Override("bra", "Skadegörelsebrott › Klotter", "Skadegörelse"),
+        ]
+    )
+    assert not cc.is_context("1200 Skadegörelsebrott › Klotter (1210)", both)

@@ -326,13 +326,14 @@ def cover(app, source, area, start, end):
 def test_covered_months_without_a_row_are_zero_and_others_missing(app, counts):
     counts("bromma", "Rån", {"2025-01": 4, "2025-03": 2}, source="events")
     counts("bromma", "Misshandel", {"2025-03": 1}, source="events")
-    # Two downloads: January 20-31 and March 1-5 (UTC); nothing covered February or April.
-    cover(app, "events", None, "2025-01-20T08:00:00+00:00", "2025-01-31T20:00:00+00:00")
+    # Two downloads: all of January (local time) and March 1-5; nothing covered February or
+    # April. March is partial: its few days' counts are missing, never a month's count.
+    cover(app, "events", None, "2024-12-31T20:00:00+00:00", "2025-02-01T00:00:00+01:00")
     cover(app, "events", None, "2025-03-01T08:00:00+00:00", "2025-03-05T20:00:00+00:00")
     series = run(app, read_series, "bromma", month("2025-01"), month("2025-04"))
     assert series == {
-        ("bromma", "Rån"): {month("2025-01"): 4, month("2025-03"): 2},
-        ("bromma", "Misshandel"): {month("2025-01"): 0, month("2025-03"): 1},
+        ("bromma", "Rån"): {month("2025-01"): 4},
+        ("bromma", "Misshandel"): {month("2025-01"): 0},
     }
 
 
@@ -340,13 +341,14 @@ def test_zeros_fill_only_the_source_that_counts_the_category(app, counts):
     counts("ekero", "Rån", {"2025-05": 3}, source="csv")
     counts("ekero", "Stöld", {"2025-06": 6}, source="events")
     cover(app, "csv", "ekero", "2025-04-30T22:00:00+00:00", "2025-06-30T22:00:00+00:00")
-    cover(app, "events", None, "2025-05-10T08:00:00+00:00", "2025-06-03T08:00:00+00:00")
+    cover(app, "events", None, "2025-04-30T20:00:00+00:00", "2025-06-03T08:00:00+00:00")
     series = run(app, read_series, "ekero", month("2025-01"), month("2025-12"))
     assert series == {
         # The CSV covered May and June; its June had no Rån: 0.
         ("ekero", "Rån"): {month("2025-05"): 3, month("2025-06"): 0},
-        # The CSV has no Stöld at all: the events count, with May (covered) as 0.
-        ("ekero", "Stöld"): {month("2025-05"): 0, month("2025-06"): 6},
+        # The CSV has no Stöld at all: the events count, with May (covered fully) as 0 and
+        # June (three days of it) missing.
+        ("ekero", "Stöld"): {month("2025-05"): 0},
     }
 
 
@@ -354,7 +356,8 @@ def test_zero_months_give_sparse_categories_a_baseline(app, counts):
     # A robbery in two Marches, then five: only the covered zeros make a baseline.
     counts("bromma", "Rån", {"2024-03": 1, "2025-03": 1, "2026-03": 5}, source="events")
     assert run(app, evaluate, "bromma", MARCH_2026) == []  # two values: no baseline
-    cover(app, "events", None, "2023-01-01T00:00:00+00:00", "2026-03-31T20:00:00+00:00")
+    # Every month from January 2023 to March 2026 whole, in local time.
+    cover(app, "events", None, "2022-12-31T23:00:00+00:00", "2026-03-31T22:00:00+00:00")
     [cell] = run(app, evaluate, "bromma", MARCH_2026)
     # Feb-Apr of 2023-2025 (9 months, 2 robberies); the other months (all 0) have no level.
     assert cell["k"] == 9

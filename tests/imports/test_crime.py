@@ -313,12 +313,17 @@ def test_events_outside_every_area_are_skipped_and_summarised(app, cli, tmp_path
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "imported 25 events (1 new, 0 updated, 24 outside every area);"
+        "imported 25 events (25 new, 0 updated, 24 outside every area);"
         f" 1 monthly count (1 month, 1 area) from {path}",
-        "skipped 24 events outside every area (by municipality): Solna 23, Stockholms län 1",
+        "24 events outside every area, stored and counted once an area or alias names the"
+        " place (by municipality): Solna 23, Stockholms län 1",
     ]
     assert stored(app) == [("bromma", None, "2025-09", "Rån", 1, "events")]
     assert audit_events(app)[0].details["skipped"] == 24
+    # Solna given to Bromma as another name: its 23 stored events count, without a re-import.
+    result = cli("area", "alias", "bromma", "Solna")
+    assert result.exit_code == 0, result.stderr
+    assert stored(app) == [("bromma", None, "2025-09", "Rån", 24, "events")]
 
 
 def test_bad_events_are_each_named_by_position_and_id(app, cli, tmp_path):

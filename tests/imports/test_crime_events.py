@@ -93,8 +93,8 @@ def test_overlapping_downloads_count_each_event_once(app, cli, tmp_path, stockho
     first, second = events[:300], events[200:]
     ok(cli("import", "crime", str(write(tmp_path, first, "a.json"))))
     lines = ok(cli("import", "crime", str(write(tmp_path, second, "b.json"))))
-    overlap = [e for e in events[200:300] if municipality(e) in ("Stockholm", "Ekerö")]
-    assert f"({300 - 276 - len(overlap)} new, {len(overlap)} updated, 276 outside" in lines[0]
+    # Every event is stored, also the 276 outside every area: the 100 shared ones are updated.
+    assert "(200 new, 100 updated, 276 outside" in lines[0]
     ok(cli("import", "crime", str(write(tmp_path, events, "c.json"))))
     # A later, smaller download (the issue's data loss) takes nothing away.
     ok(cli("import", "crime", str(write(tmp_path, events[:40], "d.json"))))
@@ -104,8 +104,13 @@ def test_overlapping_downloads_count_each_event_once(app, cli, tmp_path, stockho
     assert counts(app, "stockholm") == expected(events, "Stockholm")
     assert sum(n for n, _text in counts(app, "stockholm").values()) == 26  # 9 are no crimes
     with app.app_context():
-        # Stockholm's events (its districts' among them) and a fire in Ekerö.
-        assert db.session.scalar(select(func.count()).select_from(CrimeEvent)) == 35 + 1
+        # The whole country's events, each once; Stockholm's 35 and a fire in Ekerö count.
+        assert db.session.scalar(select(func.count()).select_from(CrimeEvent)) == len(
+            {e["id"] for e in events}
+        )
+        assert (
+            db.session.scalar(select(func.count(func.distinct(CrimeEventArea.event_id)))) == 35 + 1
+        )
 
 
 def test_a_whole_real_response_imports_with_a_skip_summary(app, cli, tmp_path):
@@ -115,18 +120,27 @@ def test_a_whole_real_response_imports_with_a_skip_summary(app, cli, tmp_path):
     events = real(AUGUST_2026)
     lines = ok(cli("import", "crime", str(path)))
     assert lines[0] == (
-        "imported 500 events (0 new, 0 updated, 500 outside every area);"
+        "imported 500 events (500 new, 0 updated, 500 outside every area);"
         f" 0 monthly counts (0 months, 0 areas) from {path}"
     )
     skipped = Counter(municipality(e) for e in events)
     top = sorted(skipped.items(), key=lambda item: (-item[1], item[0]))[:8]
     assert lines[1].startswith(
-        "skipped 500 events outside every area (by municipality): "
-        + ", ".join(f"{name} {n}" for name, n in top)
+        "500 events outside every area, stored and counted once an area or alias names the"
+        " place (by municipality): " + ", ".join(f"{name} {n}" for name, n in top)
     )
     with app.app_context():
         [audit] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "crime.import"))
         assert audit.details["skipped"] == 500
+    # Every event was stored: areas added afterwards count theirs without a new download.
+    ok(cli("area", "add", "stockholm", "Stockholm"))
+    ok(cli("area", "add", "goteborg", "Göteborg"))
+    assert counts(app, "stockholm") == expected(events, "Stockholm")
+    assert counts(app, "goteborg") == expected(events, "Göteborg")
+    assert sum(n for n, _text in counts(app, "goteborg").values()) > 0
+    assert stored_ids(app, "stockholm") == {
+        str(e["id"]) for e in events if municipality(e) == "Stockholm"
+    }
 
 
 def test_2026_county_located_events_land_in_their_municipality(app, cli, tmp_path, stockholm):
@@ -211,10 +225,11 @@ def test_coverage_months_gaps_and_stale_areas(app, cli, stockholm):
         "2026-08",
         "2026-08-22",
     )
-    # Each download covers its oldest to its newest event: 20-25 March, 14-22 August.
+    # Each download covers its oldest to its newest event: 20 March 10:19 to 25 March 9:43,
+    # 14 August 17:57 to 22 August 9:48; whole days 21-24 March and 15-21 August.
     assert events["months"] == [
-        {"month": "2023-03", "days_covered": 6, "days": 31},
-        {"month": "2026-08", "days_covered": 9, "days": 31},
+        {"month": "2023-03", "days_covered": 4, "days": 31, "status": "partial"},
+        {"month": "2026-08", "days_covered": 7, "days": 31, "status": "partial"},
     ]
     assert events["gaps"][0] == "2023-04"
     assert events["gaps"][-1] == "2026-07"
@@ -226,6 +241,8 @@ def test_coverage_months_gaps_and_stale_areas(app, cli, stockholm):
     assert city["months_without_data"] == [f"2025-{m:02d}" for m in range(9, 13)] + [
         f"2026-{m:02d}" for m in range(1, 8)
     ]
+    # A few days of August: partial, so neither "no deviations" nor a low count for August.
+    assert city["months_partial"] == ["2026-08"]
     # Ekerö's last event is a fire in March 2023, while the feed goes on elsewhere: stale.
     ekero = coverage(app, "ekero", today)
     assert ekero["stale"] is True
@@ -249,10 +266,32 @@ def test_a_csv_covers_its_months_for_its_areas(app, cli, tmp_path):
     ok(cli("import", "crime", str(path)))
     bromma = coverage(app, "bromma", dt.date(2025, 3, 10))
     assert bromma["sources"]["csv"]["months"] == [
-        {"month": "2025-01", "days_covered": 31, "days": 31},
-        {"month": "2025-03", "days_covered": 31, "days": 31},
+        {"month": "2025-01", "days_covered": 31, "days": 31, "status": "full"},
+        {"month": "2025-03", "days_covered": 31, "days": 31, "status": "full"},
     ]
     assert bromma["sources"]["csv"]["gaps"] == ["2025-02"]
     assert bromma["stale"] is False
     assert bromma["data_up_to"] == "2025-03-31"
     assert coverage(app, "ekero", dt.date(2025, 3, 10))["sources"] == {}
+
+
+def test_areas_added_after_the_downloads_count_and_get_the_stale_flag(app, cli):
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))
+    ok(cli("import", "crime", str(REAL / AUGUST_2026)))
+    ok(cli("area", "add", "botkyrka", "Botkyrka"))  # events in March 2023 only
+    ok(cli("area", "add", "uppsala", "Uppsala"))  # events in August 2026
+    today = dt.date(2026, 8, 25)
+    botkyrka = coverage(app, "botkyrka", today)
+    in_2023 = {e["datetime"][:10] for e in real(MARCH_2023) if municipality(e) == "Botkyrka"}
+    assert in_2023
+    assert botkyrka["last_event"] == max(in_2023)
+    # Nothing in Botkyrka for years while the feed had events elsewhere: stale.
+    assert botkyrka["stale"] is True
+    uppsala = coverage(app, "uppsala", today)
+    assert (uppsala["last_event"], uppsala["stale"]) == ("2026-08-21", False)
+    both = real(MARCH_2023) + real(AUGUST_2026)
+    assert counts(app, "uppsala") == expected(both, "Uppsala")
+    assert ("2026-08", "Narkotikabrott") in counts(app, "uppsala")
+    # A few days of August: partial, never "no deviations" for it.
+    assert uppsala["months_partial"] == ["2026-08"]
+    assert uppsala["months_full"] == []

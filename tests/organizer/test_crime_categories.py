@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from sqlalchemy import select
 
 # Registered by survey/organizer/routes.py; imported here too so the routes exist before
 # the test app is built (the import is idempotent once routes.py imports it).
 import survey.organizer.crime_categories  # noqa: F401
+from analysis import crime_categories
 from survey.extensions import db
 from survey.imports.crime import import_crime_data
 from survey.models import AuditEvent, CategoryOverride, CrimeCount
@@ -127,3 +130,42 @@ def test_bad_input_says_why_and_changes_nothing(app, client, auth):
     with app.app_context():
         assert db.session.scalars(select(CategoryOverride)).all() == []
     assert post_form(client, f"{PAGE}/99999/remove", {}, token_from=PAGE).status_code == 404
+
+
+BRA_EXPORT = (
+    Path(__file__).parents[1]
+    / "imports"
+    / "data"
+    / "bra"
+    / "statistikdatabas_region_brott_manad_2024.csv"
+)
+
+
+def _row(page: str, name: str) -> str:
+    cells = page.split('id="bra"')[1].split(f'<th scope="row">{name}</th>')[1].split("</tr>")[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", cells).split())
+
+
+def test_a_bra_rule_on_a_parent_path_is_shown_for_each_category_under_it(app, client, auth):
+    auth.login("admin")
+    with app.app_context():
+        import_crime_data(db.session, BRA_EXPORT.read_bytes(), BRA_EXPORT.name, None)
+        db.session.commit()
+    page = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    # Before any change: the shipped file's entries, the nearest parent's for a leaf.
+    assert _row(page, "Stöldbrott › Inbrottsstöld › i bostad") == (
+        "Stöldbrott › Inbrottsstöld shipped Inbrott Theft and robbery"
+    )
+    data = {"source": "bra", "name": "stöldbrott > Inbrottsstöld", "not_crime": "y"}
+    assert post_form(client, PAGE, data).status_code == 303
+    page = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    # Stored as the importer writes paths, and applied to the leaf under it.
+    assert _row(page, "Stöldbrott › Inbrottsstöld › i bostad") == (
+        "stöldbrott › Inbrottsstöld changed Not a crime –"
+    )
+    assert _row(page, "Stöldbrott") == "Stöldbrott shipped Stöld Theft and robbery"
+    with app.app_context():
+        known = crime_categories.read(db.session.connection())
+        # Out of crime figures: no deviations for the leaf, whatever its counts.
+        assert crime_categories.is_context("Stöldbrott › Inbrottsstöld › i bostad", known)
+        assert not crime_categories.is_context("Stöldbrott", known)

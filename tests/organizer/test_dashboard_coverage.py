@@ -64,7 +64,7 @@ def test_no_crime_data_is_never_no_deviations(app, organizer):
     text = _deviations_part(organizer, "ekero")
     assert "No crime data yet." in text
     assert "No crime data: deviations cannot be looked for." in text
-    assert "No month with crime data above its expected range." not in text
+    assert "No month with full crime data above its expected range." not in text
     assert "Months without crime data" not in text
 
 
@@ -73,9 +73,36 @@ def test_covered_months_without_a_deviation_say_so(app, organizer):
         factories.crime_counts({month_back(back): 10 for back in range(0, 49)})
         _cover("csv", month_back(48), local_today() - dt.timedelta(days=1))
     text = _deviations_part(organizer)
-    assert "No month with crime data above its expected range." in text
+    assert "No month with full crime data above its expected range." in text
     assert "Months without crime data" not in text
     assert "days old" not in text
+    # Covered up to yesterday noon: yesterday's month is partial, named, and not evaluated.
+    partial = f"{local_today() - dt.timedelta(days=1):%Y-%m}"
+    assert (
+        "Months with crime data for only some of their days (not compared, and not used as"
+        f" earlier years): {partial}." in text
+    )
+
+
+def test_only_partial_months_are_never_no_deviations(app, organizer):
+    with app.app_context():
+        factories.crime_counts({month_back(back): 10 for back in range(0, 49)}, source="events")
+        # One download of the national feed: the last five days, nothing before.
+        yesterday = local_today() - dt.timedelta(days=1)
+        _cover("events", yesterday - dt.timedelta(days=4), yesterday, area=None)
+    text = _deviations_part(organizer)
+    days = [yesterday - dt.timedelta(days=back) for back in range(4, -1, -1)]
+    partial = ", ".join(sorted({f"{day:%Y-%m}" for day in days}))
+    assert (
+        f"only some of their days (not compared, and not used as earlier years): {partial}." in text
+    )
+    assert (
+        "No month of the last twelve has crime data for all its days: deviations cannot be"
+        " looked for." in text
+    )
+    assert "No month with full crime data" not in text
+    # The area had no event in five days of the feed: not yet stale (14 days).
+    assert "No police event for this area" not in text
 
 
 def test_stale_feed_and_counts_matched_by_text(app, organizer):

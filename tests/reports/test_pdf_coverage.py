@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
@@ -64,7 +65,7 @@ def test_pdf_says_data_up_to_and_the_months_without_data(app):
 def test_pdf_without_crime_data_never_says_no_deviations(app):
     part = _deviations(_pdf_text(app, "ekero"))
     assert "No crime data: deviations cannot be looked for." in part
-    assert "No month with crime data above its expected range." not in part
+    assert "No month with full crime data above its expected range." not in part
     assert "Crime data up to" not in part
 
 
@@ -76,10 +77,30 @@ def test_pdf_covered_months_without_deviation_and_a_stale_feed(app):
         _cover("events", yesterday - dt.timedelta(days=40), yesterday, area=None)
     part = _deviations(_pdf_text(app))
     assert (
-        "No month had clearly more reported crimes than earlier years lead one to expect." in part
+        "No month with full crime data had clearly more reported crimes than earlier years"
+        " lead one to expect." in part
     )
     assert "No police event for this area for more than 14 days" in part
     assert "Months without crime data" not in part
+    partial = f"{yesterday:%Y-%m}"
+    assert (
+        "Months with crime data for only some of their days (not compared, and not used as"
+        f" earlier years): {partial}." in part
+    )
+
+
+def test_pdf_with_only_partial_months_never_says_no_deviations(app):
+    with app.app_context():
+        factories.crime_counts({month_back(back): 10 for back in range(0, 49)}, source="events")
+        yesterday = local_today() - dt.timedelta(days=1)
+        _cover("events", yesterday - dt.timedelta(days=4), yesterday, area=None)
+    part = _deviations(_pdf_text(app))
+    assert "only some of their days" in part
+    assert (
+        "No month of the last twelve has crime data for all its days: deviations cannot be"
+        " looked for." in part
+    )
+    assert "No month with full crime data" not in part
 
 
 def test_method_page_lists_the_mapping_with_the_admins_changes(app):
@@ -93,3 +114,24 @@ def test_method_page_lists_the_mapping_with_the_admins_changes(app):
     assert "Rån (Rån, Rån väpnat, Rån övrigt, Rån, försök)" in method
     assert "Mordbrand (Brand, Mordbrand)" in method
     assert "kept with the events for context only" in method
+
+
+def _html_text(app, slug: str) -> str:
+    with app.test_request_context("/?lang=en"):
+        with db.engine.connect() as conn:
+            pictures = build_pictures(conn, [slug], Filters(), 10, locale="en")
+        out = io.StringIO()
+        write_pictures(pictures, "html", out, "en")
+    text = re.sub(r"<[^>]+>", " ", out.getvalue())
+    return " ".join(text.split()).split("Deviations in crime")[1].split("What dialogues raised")[0]
+
+
+def test_html_report_tells_no_data_from_no_deviations(app):
+    assert "No crime data: deviations cannot be looked for." in _html_text(app, "ekero")
+    with app.app_context():
+        factories.crime_counts({month_back(back): 10 for back in range(0, 49)})
+        _cover("csv", month_back(48), local_today() - dt.timedelta(days=1))
+    part = _html_text(app, "bromma")
+    assert "No month with full crime data above its expected range." in part
+    yesterday = local_today() - dt.timedelta(days=1)
+    assert f"(not compared, and not used as earlier years): {yesterday:%Y-%m}." in part

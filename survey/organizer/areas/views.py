@@ -17,6 +17,7 @@ from survey.extensions import db
 from survey.models.alerts import NOTE_MAX
 from survey.reports import pictures
 from survey.reports.figures import TIMES, heat_level, place_ranking
+from survey.reports.yearly import yearly_rows
 
 from .. import bp, menu_item, organizer_required
 from .alerts import HandledForm, dashboard_marks
@@ -116,6 +117,7 @@ def area(area: str):
         topics=topics,
         untagged=untagged,
         deviation_marks=dashboard_marks(area),
+        yearly=yearly_rows(picture),
         handled_form=HandledForm(),
         note_max=NOTE_MAX,
         comments_url=url_for("organizer.comments", area=area_id, **_comment_query(filters)),

@@ -125,13 +125,24 @@ def _categories_text() -> str:
         for category, types in crime_categories.category_types(known)
         if types
     )
-    return _(
+    text = _(
         "Police event types are counted in Trygghet's crime categories: %(categories)s. "
         "Types that are not crimes, such as fires, traffic checks and the police's summaries, "
         "are kept with the events for context only: they are never counted as crime and never "
         "give a deviation. Organizers see every type on the page Crime categories.",
         categories=listed,
     )
+    rules = [
+        f"{rule.name}: {rule.category or _('Not a crime')}"
+        for rule in (known.bra_rules if known else ())
+    ]
+    if rules:
+        text += " " + _(
+            "A rule on one of Brå's categories also applies to the categories under it, unless "
+            "a more specific rule exists. Rules changed by the admins: %(rules)s.",
+            rules="; ".join(rules),
+        )
+    return text
 
 
 def _write(pdf: Report | FPDFRecorder, parts: list[tuple[str, str]]) -> None:

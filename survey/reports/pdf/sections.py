@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
+from .crime_yearly import yearly_section
 from .layout import (
     Report,
     filters_text,
@@ -49,6 +50,7 @@ def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
     _places(pdf, p, locale)
     _priorities(pdf, p)
     _deviations(pdf, p)
+    yearly_section(pdf, p)  # Brå's yearly counts: year on year, never monthly deviations
     _dialogues(pdf, p, locale)
     _promises(pdf, p, locale)
 
@@ -224,6 +226,15 @@ def _coverage(pdf: Report, cov: dict[str, Any]) -> None:
             ),
             muted=True,
         )
+    if cov.get("months_partial"):
+        pdf.paragraph(
+            _(
+                "Months with crime data for only some of their days (not compared, and not"
+                " used as earlier years): %(months)s.",
+                months=", ".join(cov["months_partial"]),
+            ),
+            muted=True,
+        )
     if cov["events_matched_by_text"]:
         pdf.paragraph(
             ngettext(
@@ -242,11 +253,19 @@ def _deviations(pdf: Report, p: dict[str, Any]) -> None:
     cov = p.get("crime_coverage") or {}
     _coverage(pdf, cov)
     if not p["deviations"]:
-        if cov.get("data_up_to"):
+        # Pictures made before months were told full or partial have no months_full.
+        if cov.get("data_up_to") and cov.get("months_full", True) == []:
             pdf.paragraph(
                 _(
-                    "No month had clearly more reported crimes than earlier years lead one "
-                    "to expect."
+                    "No month of the last twelve has crime data for all its days: deviations"
+                    " cannot be looked for."
+                )
+            )
+        elif cov.get("data_up_to"):
+            pdf.paragraph(
+                _(
+                    "No month with full crime data had clearly more reported crimes than"
+                    " earlier years lead one to expect."
                 )
             )
         else:

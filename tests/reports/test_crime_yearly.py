@@ -1,0 +1,131 @@
+"""Brå's yearly figures on the dashboard, in the PDF report and in the CSV/XLSX export.
+
+The file is shaped like a statistics database export (its figures are invented, see
+tests/imports/data/bra/README.md); the change and its interval come from analysis/yearly.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from analysis.survey import Filters
+from analysis.yearly import rate_ratio
+from survey.extensions import db
+from survey.imports.crime import import_crime
+from survey.reports.pictures import build_pictures
+from survey.reports.writers import write_pictures
+
+BRA = Path(__file__).resolve().parents[1] / "imports" / "data" / "bra"
+EXPORT = BRA / "statistikdatabas_brottskategori_region_2022_2023.csv"
+
+
+@pytest.fixture
+def bra_years(app):
+    with app.app_context():
+        import_crime(db.session, EXPORT, today=dt.date(2026, 11, 29))
+        db.session.commit()
+    return app
+
+
+def _dashboard_rows(client) -> dict[str, str]:
+    html = client.get("/organizer/areas/bromma?lang=en").get_data(as_text=True)
+    body = html.split('class="data crime-yearly"')[1].split("</table>")[0].split("<tbody>")[1]
+    rows = {}
+    for row in body.split("</tr>")[:-1]:
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)
+        cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
+        rows[cells[0]] = " | ".join(cells[1:])
+    return rows
+
+
+def test_the_dashboard_shows_each_category_with_its_change_in_words(bra_years, auth):
+    auth.login("organizer")
+    rows = _dashboard_rows(auth.client)
+    assert len(rows) == 10
+    # 2,483 to 2,590: +4 %, an interval that holds no change.
+    theft = rate_ratio(2590, 2483)
+    assert theft.low < 1 < theft.high
+    low, high = round(100 * (1 - theft.low)), round(100 * (theft.high - 1))
+    assert (low, high) == (1, 10)
+    assert rows["Stöldbrott"] == (
+        "2023 | 2,590 | 2,483 | +4% | −1% to +10% | A change within the uncertainty."
+    )
+    # 402 to none: clearly fewer.
+    assert rows["Skadegörelsebrott › Klotter"].endswith("| Clearly fewer than the year before.")
+    assert rows["Skadegörelsebrott › Klotter"].startswith("2023 | 0 | 402 | −100% |")
+    # Suppressed by Brå both years: no count, nothing to compare.
+    assert rows["Stöldbrott › Inbrottsstöld › i källare och vind"] == (
+        "2023 | – | – | – | – | No figure for the year before to compare with."
+    )
+
+
+def test_an_area_without_yearly_figures_has_no_such_table(bra_years, auth):
+    auth.login("organizer")
+    html = auth.client.get("/organizer/areas/ekero?lang=en").get_data(as_text=True)
+    assert "crime-yearly" not in html
+
+
+def _pictures(app, slug="bromma"):
+    with app.test_request_context("/?lang=en"), db.engine.connect() as conn:
+        return build_pictures(conn, [slug], Filters(), 10, locale="en")
+
+
+def test_the_pdf_report_shows_the_yearly_figures(bra_years):
+    with bra_years.test_request_context("/?lang=en"):
+        with db.engine.connect() as conn:
+            pictures = build_pictures(conn, ["bromma"], Filters(), 10, locale="en")
+        out = io.BytesIO()
+        write_pictures(pictures, "pdf", out, "en")
+    text = " ".join(
+        " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(out.getvalue())).pages
+        ).split()
+    )
+    part = text.split("Reported crimes per year (Brå)")[1].split("What dialogues raised")[0]
+    assert "compared year with year, never month by month" in part
+    assert "Clearly fewer than the year before." in part
+    assert part.count("A change within the uncertainty.") >= 1
+    assert "2,590" in part
+    assert "2,483" in part
+
+
+def test_the_csv_and_xlsx_exports_have_the_yearly_counts(bra_years):
+    pictures = _pictures(bra_years)
+    with bra_years.test_request_context("/?lang=en"):
+        text = io.StringIO()
+        write_pictures(pictures, "csv", text, "en")
+        binary = io.BytesIO()
+        write_pictures(pictures, "xlsx", binary, "en")
+    lines = list(csv.reader(io.StringIO(text.getvalue().lstrip("\ufeff"))))
+    start = lines.index(["table", "crime_yearly"])
+    header = lines[start + 1]
+    assert header == [
+        "area",
+        "category",
+        "year",
+        "count",
+        "rate_ratio",
+        "ci_low",
+        "ci_high",
+        "change_percent",
+        "p_value",
+        "changed",
+    ]
+    body = lines[start + 2 : lines.index([], start)]
+    theft = [dict(zip(header, row, strict=True)) for row in body if row[1] == "Stöldbrott"]
+    assert [(r["year"], r["count"], r["rate_ratio"]) for r in theft] == [
+        ("2022", "2483", ""),
+        ("2023", "2590", str(round(2590 / 2483, 4))),
+    ]
+    cellar = [r for r in body if r[1].endswith("i källare och vind")]
+    assert [r[3] for r in cellar] == ["", ""]  # suppressed by Brå: missing, never 0
+    sheet = load_workbook(io.BytesIO(binary.getvalue()))["crime_yearly"]
+    assert sheet.max_row == len(body) + 1
