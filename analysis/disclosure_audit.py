@@ -44,6 +44,7 @@ answers taken back between releases lose the growth relation.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -53,15 +54,18 @@ from .disclosure import hide
 from .disclosure_bounds import (
     EPS,
     FOLLOWS,
+    ITEMS,
     OUTSIDE,
     Bounds,
     Expr,
     Infeasible,
     Key,
     Model,
+    embed_items,
     figures,
     is_cell,
     quantities,
+    strip_items,
     units,
 )
 from .followup import NO_DATA, overall_status
@@ -78,6 +82,10 @@ RULE = (
 
 
 def _path(unit: Key, figure: tuple[str, ...]) -> str:
+    if figure and figure[0] == ITEMS:  # where the picture has it: items[code].places.alvik
+        where = {"area": "area_total", "place": f"places.{unit[-1]}"}.get(unit[0])
+        where = where or f"by_group.{unit[0]}.{unit[1]}"
+        return ".".join([f"items[{figure[1]}]", where, *figure[2:]])
     where = {"area": "area_total", "place": f"places[{unit[-1]}]"}.get(unit[0])
     return ".".join([where or f"by_group.{unit[0]}.{unit[1]}", *figure])
 
@@ -175,6 +183,8 @@ def _targets(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...]]]:
         yield (kind, OUTSIDE), ()
         for time_of_day in picture["area_total"].get("times", {}):
             yield (kind, OUTSIDE), ("times", time_of_day)
+        for code in picture["area_total"].get(ITEMS, {}):
+            yield (kind, OUTSIDE), (ITEMS, code)
 
 
 def _checks(
@@ -189,7 +199,7 @@ def _checks(
     for unit, figure in _targets(picture):
         if only is not None and (unit, figure) not in only:
             continue
-        names = quantities(figure) if figure else ()
+        names = quantities(figure, picture) if figure else ()
         # The answers outside every group (no gender given) are no cell, but a set of people
         # all the same: checked unless they are everyone, which the area's figure shows.
         everyone = bounds.known.get((r, ("area",), figure, "n")) if unit[-1] == OUTSIDE else None
@@ -218,7 +228,8 @@ def _relations(picture: dict[str, Any], unit: Key, figure: tuple[str, ...]) -> l
         return [("place", figure)]
     kinds = [(kind, figure) for kind in picture.get("by_group") or {}]
     if unit[0] == "area":
-        return [("place", figure), *(kinds if not figure or figure[0] == "times" else [])]
+        grouped = not figure or figure[0] in ("times", ITEMS)
+        return [("place", figure), *(kinds if grouped else [])]
     return [(unit[0], figure)]
 
 
@@ -229,7 +240,8 @@ def _candidates(picture: dict[str, Any], relation: Key) -> list[tuple[int, Key, 
     for unit_key, unit in units(picture):
         if unit_key[0] == kind:
             cell = unit if not figure else _cell_at(unit, figure)
-            if cell is not None and not cell.get("suppressed"):
+            # An empty part (a place no one answered an added item at) hides nothing.
+            if cell is not None and not cell.get("suppressed") and cell["n"] > 0:
                 found.append((cell["n"], unit_key, unit))
     return sorted(found, key=lambda c: (c[0], c[1]))
 
@@ -330,7 +342,23 @@ def audit_release(
     """Hide cells until no hidden one can be pinned down; return what was checked and done.
 
     ``earlier`` are the pictures of the same area and round as published before, oldest first.
+    Added items' cells are figures of their places and groups while the audit runs.
     """
+    earlier = [copy.deepcopy(release) for release in earlier]
+    for release in [*earlier, picture]:
+        embed_items(release)
+    try:
+        return _audit(picture, earlier, threshold, min_width)
+    finally:
+        strip_items(picture)
+
+
+def _audit(
+    picture: dict[str, Any],
+    earlier: Sequence[dict[str, Any]],
+    threshold: int,
+    min_width: float,
+) -> dict[str, Any]:
     started = time.perf_counter()
     hidden_before = sum(1 for _ in _hidden(picture))
     added: list[str] = []

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
+from .items import item_sections
 from .layout import (
     Report,
     filters_text,
@@ -47,6 +48,7 @@ def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
     _title(pdf, p, locale)
     _key_figures(pdf, p, locale)
     _places(pdf, p, locale)
+    item_sections(pdf, p, locale)
     _priorities(pdf, p)
     _deviations(pdf, p)
     _dialogues(pdf, p, locale)
