@@ -189,8 +189,8 @@ class Model:
             for figure in [(), *(f for f in paths if f[0] in ("times", ITEMS))]:
                 if figure:
                     self._cell(r, outside, figure, picture)
-                names = ("k",) if figure and figure[0] != ITEMS else ()
-                names = quantities(figure, picture) if figure and figure[0] == ITEMS else names
+                # The groups of a time's share count k; an added item's, its own counts.
+                names: tuple[str, ...] = quantities(figure, picture) if figure else ()
                 for q in ("n", *names):
                     parts = {(r, g, figure, q): 1.0 for g in [*groups, outside]}
                     self.row(parts | {(r, area, figure, q): -1.0}, 0, 0)

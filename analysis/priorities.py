@@ -163,7 +163,7 @@ def _item_pairs(
     items: Sequence[Mapping[str, Any]], place: str | None
 ) -> list[tuple[Mapping[str, Any], Cell | None, Cell | None]]:
     """Per item: (item, the place's share cell, the area's); the area's alone for no place."""
-    pairs = []
+    pairs: list[tuple[Mapping[str, Any], Cell | None, Cell | None]] = []
     for item in items:
         area = item_share_cell(item, item.get("area_total"))
         if place is None:
