@@ -37,9 +37,14 @@ total when no part is left), one per relation per pass, and the audit runs again
 takes knowledge away, so later passes check only the cells that failed or were just hidden.
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
+Added questionnaire items (the picture's ``items``) are modelled while the audit runs as
+figures of the places and groups their cells describe (``disclosure_bounds.embed_items``): n at
+most the unit's, one count per option (a single choice's options add up to n), k of a top box
+the sum of its options; a place or group the item lists no cell for holds none of its answers.
+
 Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
-(the model ignores them); a problem's score (mean answer) is a second sum not modelled;
-answers taken back between releases lose the growth relation.
+(the model ignores them); a problem's score (mean answer) and an added number item's mean are
+second sums not modelled; answers taken back between releases lose the growth relation.
 """
 
 from __future__ import annotations
