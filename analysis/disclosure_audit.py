@@ -37,11 +37,6 @@ total when no part is left), one per relation per pass, and the audit runs again
 takes knowledge away, so later passes check only the cells that failed or were just hidden.
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
-Added questionnaire items (the picture's ``items``) are modelled while the audit runs as
-figures of the places and groups their cells describe (``disclosure_bounds.embed_items``): n at
-most the unit's, one count per option (a single choice's options add up to n), k of a top box
-the sum of its options; a place or group the item lists no cell for holds none of its answers.
-
 Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
 (the model ignores them); a problem's score (mean answer) and an added number item's mean are
 second sums not modelled; answers taken back between releases lose the growth relation.
@@ -49,7 +44,6 @@ second sums not modelled; answers taken back between releases lose the growth re
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -59,20 +53,18 @@ from .disclosure import hide
 from .disclosure_bounds import (
     EPS,
     FOLLOWS,
-    ITEMS,
     OUTSIDE,
     Bounds,
     Expr,
     Infeasible,
     Key,
     Model,
-    embed_items,
     figures,
     is_cell,
     quantities,
-    strip_items,
     units,
 )
+from .disclosure_items import ITEMS
 from .followup import NO_DATA, overall_status
 
 #: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
@@ -87,12 +79,11 @@ RULE = (
 
 
 def _path(unit: Key, figure: tuple[str, ...]) -> str:
-    if figure and figure[0] == ITEMS:  # where the picture has it: items[code].places.alvik
-        where = {"area": "area_total", "place": f"places.{unit[-1]}"}.get(unit[0])
-        where = where or f"by_group.{unit[0]}.{unit[1]}"
-        return ".".join([f"items[{figure[1]}]", where, *figure[2:]])
     where = {"area": "area_total", "place": f"places[{unit[-1]}]"}.get(unit[0])
-    return ".".join([where or f"by_group.{unit[0]}.{unit[1]}", *figure])
+    where = where or f"by_group.{unit[0]}.{unit[1]}"
+    if figure and figure[0] == ITEMS:  # as the picture has it: items[code].places[alvik]
+        return f"items[{figure[1]}].{where}"
+    return ".".join([where, *figure])
 
 
 def _whole(interval: tuple[float, float]) -> tuple[float, float]:
@@ -233,8 +224,7 @@ def _relations(picture: dict[str, Any], unit: Key, figure: tuple[str, ...]) -> l
         return [("place", figure)]
     kinds = [(kind, figure) for kind in picture.get("by_group") or {}]
     if unit[0] == "area":
-        grouped = not figure or figure[0] in ("times", ITEMS)
-        return [("place", figure), *(kinds if grouped else [])]
+        return [("place", figure), *(kinds if not figure or figure[0] in ("times", ITEMS) else [])]
     return [(unit[0], figure)]
 
 
@@ -347,23 +337,8 @@ def audit_release(
     """Hide cells until no hidden one can be pinned down; return what was checked and done.
 
     ``earlier`` are the pictures of the same area and round as published before, oldest first.
-    Added items' cells are figures of their places and groups while the audit runs.
+    Added items count only as ``disclosure_release.audit_with_items`` prepares them.
     """
-    earlier = [copy.deepcopy(release) for release in earlier]
-    for release in [*earlier, picture]:
-        embed_items(release)
-    try:
-        return _audit(picture, earlier, threshold, min_width)
-    finally:
-        strip_items(picture)
-
-
-def _audit(
-    picture: dict[str, Any],
-    earlier: Sequence[dict[str, Any]],
-    threshold: int,
-    min_width: float,
-) -> dict[str, Any]:
     started = time.perf_counter()
     hidden_before = sum(1 for _ in _hidden(picture))
     added: list[str] = []

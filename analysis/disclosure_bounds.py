@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - a scipy without it: linprog, cold, eac
     _highs = None
 
 from . import disclosure
+from .disclosure_items import ITEMS, item_counts, item_quantities, item_rows, item_spec
 from .survey import PRIORITY_OPTIONS
 
 Key = tuple[Any, ...]  # (release, unit, figure, quantity)
@@ -57,79 +58,16 @@ def figures(unit: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, A
                     yield (key, sub), cell
 
 
-#: Where an added item's cells sit in a unit while the audit runs: figure ("items", code).
-ITEMS = "items"
-#: The picture's key for what each added item counts (set by ``embed_items``).
-ITEM_COUNTS = "_item_counts"
-
-
 def quantities(figure: tuple[str, ...], picture: dict[str, Any] | None = None) -> tuple[str, ...]:
-    """The counts a figure's cell holds: k, one per option, or an added item's (see there)."""
+    """The counts a figure's cell holds: k, one per option, or an added item's."""
     if figure[0] == ITEMS:
-        spec = ((picture or {}).get(ITEM_COUNTS) or {}).get(figure[1]) or {}
-        return (*(("k",) if spec.get("top") else ()), *spec.get("options", ()))
+        return item_quantities(picture, figure)
     return PRIORITY_OPTIONS if figure[0] == "police_priorities" else ("k",)
 
 
-def embed_items(picture: dict[str, Any]) -> None:
-    """Put each added item's cells into the place or group they describe, as figures.
-
-    An added item's cell of a place rests on answers of that place, so it is a figure of the
-    place's unit like the evening share: its n is at most the place's, the places add up to
-    the area and the groups (with the answers outside them) too. Its counts: one per option
-    (share x n; a single choice's options add up to n), and k for a top box (the sum of its
-    options). A place or group the item lists no cell for has none of its answers (n = 0).
-    The cells are the item's own objects, so hiding one here hides it in ``items``; undo the
-    rest with ``strip_items``. A number's mean and a text are modelled by their n only.
-    """
-    counts: dict[str, Any] = {}
-    places = {place["place"]: place for place in picture.get("places", [])}
-    groups = picture.get("by_group") or {}
-    for item in picture.get("items") or []:
-        code, kind = item["code"], item["type"]
-        options: list[str] = []
-        if kind in ("single", "multi"):
-            options = [o["value"] for o in item.get("options") or [] if o.get("substantive", 1)]
-        elif kind == "area":
-            cells = [item["area_total"], *item["places"].values()]
-            cells += [c for g in item["by_group"].values() for c in g.values()]
-            found = {o["value"] for c in cells for o in c.get("options") or []}
-            options = sorted(found)
-        counts[code] = {
-            "options": tuple(options),
-            "top": tuple(item.get("top_box") or ()),
-            "whole": kind in ("single", "area"),
-        }
-        picture["area_total"].setdefault(ITEMS, {})[code] = item["area_total"]
-        for slug, place in places.items():
-            cell = item["places"].get(slug) or {"n": 0, "suppressed": False, "options": []}
-            place.setdefault(ITEMS, {})[code] = cell
-        for kind_name, values in groups.items():
-            item_groups = (item.get("by_group") or {}).get(kind_name) or {}
-            for value, group in values.items():
-                cell = item_groups.get(value) or {"n": 0, "suppressed": False, "options": []}
-                group.setdefault(ITEMS, {})[code] = cell
-    picture[ITEM_COUNTS] = counts
-
-
-def strip_items(picture: dict[str, Any]) -> None:
-    """Take back what ``embed_items`` put into the units (the item cells stay in ``items``)."""
-    picture.pop(ITEM_COUNTS, None)
-    for _key, unit in units(picture):
-        unit.pop(ITEMS, None)
-
-
-def _item_counts(cell: dict[str, Any], spec: dict[str, Any]) -> dict[str, float]:
-    """A shown item cell's counts: share x n per option (4 decimals: exact), k of a top box."""
-    n = cell["n"]
-    shares = {o["value"]: o["share"] for o in cell.get("options") or []}
-    found = {v: float(round(shares.get(v, 0.0) * n)) for v in spec["options"]}
-    if spec["top"]:
-        found["k"] = float(round(cell.get("share", 0.0) * n)) if n else 0.0
-    return found
-
-
-def _shown_counts(cell: dict[str, Any], weighted: bool) -> dict[str, float]:
+def _shown_counts(cell: dict[str, Any], weighted: bool, item: Any = None) -> dict[str, float]:
+    if item is not None:  # an added item is never weighted: its shares are counts over n
+        return item_counts(cell, item)
     if "options" in cell:
         return {o["option"]: float(o["count"]) for o in cell["options"]}
     share = cell.get("share", cell.get("unsafe_share"))
@@ -162,16 +100,10 @@ class Model:
                 self.known[(r, unit_key, (), "n")] = float(unit["n"])
             for figure, cell in figures(unit):
                 paths[figure] = None
-                spec = (picture.get(ITEM_COUNTS) or {}).get(figure[-1], {})
                 if not cell.get("suppressed"):
                     self.known[(r, unit_key, figure, "n")] = float(cell["n"])
-                    # An added item is never weighted: its shares are counts over n.
-                    shown = (
-                        _item_counts(cell, spec)
-                        if figure[0] == ITEMS
-                        else _shown_counts(cell, weighted)
-                    )
-                    for q, value in shown.items():
+                    spec = item_spec(picture, figure) if figure[0] == ITEMS else None
+                    for q, value in _shown_counts(cell, weighted, spec).items():
                         self.known[(r, unit_key, figure, q)] = value
                 self._cell(r, unit_key, figure, picture)
             for follower, leader in FOLLOWS.items():
@@ -189,29 +121,17 @@ class Model:
             for figure in [(), *(f for f in paths if f[0] in ("times", ITEMS))]:
                 if figure:
                     self._cell(r, outside, figure, picture)
-                # The groups of a time's share count k; an added item's, its own counts.
-                names: tuple[str, ...] = quantities(figure, picture) if figure else ()
-                for q in ("n", *names):
+                for q in ("n", *(quantities(figure, picture) if figure else ())):
                     parts = {(r, g, figure, q): 1.0 for g in [*groups, outside]}
                     self.row(parts | {(r, area, figure, q): -1.0}, 0, 0)
 
-    def _cell(
-        self, r: int, unit: Key, figure: tuple[str, ...], picture: dict[str, Any] | None = None
-    ) -> None:
+    def _cell(self, r: int, unit: Key, figure: tuple[str, ...], picture: Any = None) -> None:
         n = (r, unit, figure, "n")
         self.row({n: 1, (r, unit, (), "n"): -1}, hi=0)
         for q in quantities(figure, picture):
             self.row({(r, unit, figure, q): 1, n: -1}, hi=0)
-        if figure[0] != ITEMS:
-            return
-        spec = ((picture or {}).get(ITEM_COUNTS) or {}).get(figure[1]) or {}
-        options = {(r, unit, figure, v): 1.0 for v in spec.get("options", ())}
-        if spec.get("whole") and options:
-            # A single choice's substantive answers are its n, each in one option.
-            self.row(options | {n: -1.0}, 0, 0)
-        if spec.get("top"):
-            top = {(r, unit, figure, v): 1.0 for v in spec["top"] if v in spec["options"]}
-            self.row(top | {(r, unit, figure, "k"): -1.0}, 0, 0)
+        if figure[0] == ITEMS:
+            self.rows += item_rows(r, unit, figure, item_spec(picture, figure))
 
     def link(self, before: int, after: int) -> None:
         """Answers are only added between releases: n, k and n - k of every cell grow."""

@@ -108,6 +108,6 @@ def test_an_item_cell_pinned_to_all_answers_within_one_release_is_hidden(app):
     release_id = publish(app, "bromma", round_id)
     audited, _public, summary = _release(app, release_id)
     assert _police(audited)["places"]["brommaplan"]["suppressed"]
-    assert "items[police_there].places.brommaplan" in summary["audit"]["hidden_added"]
+    assert "items[police_there].places[brommaplan]" in summary["audit"]["hidden_added"]
     with app.app_context():
         assert db.session.scalar(select(Release.id).where(Release.id == release_id))
