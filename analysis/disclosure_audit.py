@@ -38,8 +38,8 @@ takes knowledge away, so later passes check only the cells that failed or were j
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
 Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
-(the model ignores them); a problem's score (mean answer) is a second sum not modelled;
-answers taken back between releases lose the growth relation.
+(the model ignores them); a problem's score (mean answer) and an added number item's mean are
+second sums not modelled; answers taken back between releases lose the growth relation.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ from .disclosure_bounds import (
     quantities,
     units,
 )
+from .disclosure_items import ITEMS
 from .followup import NO_DATA, overall_status
 
 #: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
@@ -79,7 +80,10 @@ RULE = (
 
 def _path(unit: Key, figure: tuple[str, ...]) -> str:
     where = {"area": "area_total", "place": f"places[{unit[-1]}]"}.get(unit[0])
-    return ".".join([where or f"by_group.{unit[0]}.{unit[1]}", *figure])
+    where = where or f"by_group.{unit[0]}.{unit[1]}"
+    if figure and figure[0] == ITEMS:  # as the picture has it: items[code].places[alvik]
+        return f"items[{figure[1]}].{where}"
+    return ".".join([where, *figure])
 
 
 def _whole(interval: tuple[float, float]) -> tuple[float, float]:
@@ -175,6 +179,8 @@ def _targets(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...]]]:
         yield (kind, OUTSIDE), ()
         for time_of_day in picture["area_total"].get("times", {}):
             yield (kind, OUTSIDE), ("times", time_of_day)
+        for code in picture["area_total"].get(ITEMS, {}):
+            yield (kind, OUTSIDE), (ITEMS, code)
 
 
 def _checks(
@@ -189,7 +195,7 @@ def _checks(
     for unit, figure in _targets(picture):
         if only is not None and (unit, figure) not in only:
             continue
-        names = quantities(figure) if figure else ()
+        names = quantities(figure, picture) if figure else ()
         # The answers outside every group (no gender given) are no cell, but a set of people
         # all the same: checked unless they are everyone, which the area's figure shows.
         everyone = bounds.known.get((r, ("area",), figure, "n")) if unit[-1] == OUTSIDE else None
@@ -218,7 +224,7 @@ def _relations(picture: dict[str, Any], unit: Key, figure: tuple[str, ...]) -> l
         return [("place", figure)]
     kinds = [(kind, figure) for kind in picture.get("by_group") or {}]
     if unit[0] == "area":
-        return [("place", figure), *(kinds if not figure or figure[0] == "times" else [])]
+        return [("place", figure), *(kinds if not figure or figure[0] in ("times", ITEMS) else [])]
     return [(unit[0], figure)]
 
 
@@ -229,7 +235,8 @@ def _candidates(picture: dict[str, Any], relation: Key) -> list[tuple[int, Key, 
     for unit_key, unit in units(picture):
         if unit_key[0] == kind:
             cell = unit if not figure else _cell_at(unit, figure)
-            if cell is not None and not cell.get("suppressed"):
+            # An empty part (a place no one answered an added item at) hides nothing.
+            if cell is not None and not cell.get("suppressed") and cell["n"] > 0:
                 found.append((cell["n"], unit_key, unit))
     return sorted(found, key=lambda c: (c[0], c[1]))
 
@@ -330,6 +337,7 @@ def audit_release(
     """Hide cells until no hidden one can be pinned down; return what was checked and done.
 
     ``earlier`` are the pictures of the same area and round as published before, oldest first.
+    Added items count only as ``disclosure_release.audit_with_items`` prepares them.
     """
     started = time.perf_counter()
     hidden_before = sum(1 for _ in _hidden(picture))

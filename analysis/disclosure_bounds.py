@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - a scipy without it: linprog, cold, eac
     _highs = None
 
 from . import disclosure
+from .disclosure_items import ITEMS, item_counts, item_quantities, item_rows, item_spec
 from .survey import PRIORITY_OPTIONS
 
 Key = tuple[Any, ...]  # (release, unit, figure, quantity)
@@ -57,11 +58,16 @@ def figures(unit: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, A
                     yield (key, sub), cell
 
 
-def quantities(figure: tuple[str, ...]) -> tuple[str, ...]:
+def quantities(figure: tuple[str, ...], picture: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The counts a figure's cell holds: k, one per option, or an added item's."""
+    if figure[0] == ITEMS:
+        return item_quantities(picture, figure)
     return PRIORITY_OPTIONS if figure[0] == "police_priorities" else ("k",)
 
 
-def _shown_counts(cell: dict[str, Any], weighted: bool) -> dict[str, float]:
+def _shown_counts(cell: dict[str, Any], weighted: bool, item: Any = None) -> dict[str, float]:
+    if item is not None:  # an added item is never weighted: its shares are counts over n
+        return item_counts(cell, item)
     if "options" in cell:
         return {o["option"]: float(o["count"]) for o in cell["options"]}
     share = cell.get("share", cell.get("unsafe_share"))
@@ -96,9 +102,10 @@ class Model:
                 paths[figure] = None
                 if not cell.get("suppressed"):
                     self.known[(r, unit_key, figure, "n")] = float(cell["n"])
-                    for q, value in _shown_counts(cell, weighted).items():
+                    spec = item_spec(picture, figure) if figure[0] == ITEMS else None
+                    for q, value in _shown_counts(cell, weighted, spec).items():
                         self.known[(r, unit_key, figure, q)] = value
-                self._cell(r, unit_key, figure)
+                self._cell(r, unit_key, figure, picture)
             for follower, leader in FOLLOWS.items():
                 if follower[0] in unit and leader[0] in unit:
                     self.row(
@@ -106,23 +113,25 @@ class Model:
                     )
         area = ("area",)
         for figure in [(), *paths]:
-            for q in ("n", *(quantities(figure) if figure else ())):
+            for q in ("n", *(quantities(figure, picture) if figure else ())):
                 parts = {(r, p, figure, q): 1.0 for p in places}
                 self.row(parts | {(r, area, figure, q): -1.0}, 0, 0)
         for kind, groups in kinds.items():
             outside = (kind, OUTSIDE)
-            for figure in [(), *(f for f in paths if f[0] == "times")]:
+            for figure in [(), *(f for f in paths if f[0] in ("times", ITEMS))]:
                 if figure:
-                    self._cell(r, outside, figure)
-                for q in ("n", *(("k",) if figure else ())):
+                    self._cell(r, outside, figure, picture)
+                for q in ("n", *(quantities(figure, picture) if figure else ())):
                     parts = {(r, g, figure, q): 1.0 for g in [*groups, outside]}
                     self.row(parts | {(r, area, figure, q): -1.0}, 0, 0)
 
-    def _cell(self, r: int, unit: Key, figure: tuple[str, ...]) -> None:
+    def _cell(self, r: int, unit: Key, figure: tuple[str, ...], picture: Any = None) -> None:
         n = (r, unit, figure, "n")
         self.row({n: 1, (r, unit, (), "n"): -1}, hi=0)
-        for q in quantities(figure):
+        for q in quantities(figure, picture):
             self.row({(r, unit, figure, q): 1, n: -1}, hi=0)
+        if figure[0] == ITEMS:
+            self.rows += item_rows(r, unit, figure, item_spec(picture, figure))
 
     def link(self, before: int, after: int) -> None:
         """Answers are only added between releases: n, k and n - k of every cell grow."""

@@ -44,6 +44,8 @@ class ItemSpec:
     options: tuple[tuple[str, str, bool], ...] = ()
     ordered: bool = False
     top_box: tuple[str, ...] = ()
+    #: The priority model's problem whose survey evidence the item's headline share joins.
+    problem: str | None = None
 
 
 def _text(texts: Any, locale: str) -> str:
@@ -82,6 +84,7 @@ def item_specs(conn: Connection, locale: str = "sv") -> list[ItemSpec]:
                     ),
                     ordered=bool(raw.get("ordered", False)),
                     top_box=tuple(str(v) for v in raw.get("top_box") or ()),
+                    problem=raw.get("priority_problem"),
                 )
     return list(specs.values())
 
@@ -244,6 +247,7 @@ def added_item_figures(
                 ],
                 "ordered": spec.ordered,
                 "top_box": list(spec.top_box),
+                "priority_problem": spec.problem,
                 "area_total": total,
                 "places": by_place,
                 "by_group": by_group,

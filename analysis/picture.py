@@ -61,7 +61,17 @@ def situation_picture(
     survey = survey_indicators(conn, area_slug, filters, suppress_below, weighted=weighted)
     dialogues = dialogue_indicators(conn, area_slug, filters.date_from, filters.date_to)
     alarms = deviations(conn, area_slug, today=today)
-    priorities = rank_priorities(survey, dialogues, alarms, locale=locale, area_name=area.name)
+    # Items added by later questionnaire versions, each summarised by its type.
+    items = added_item_figures(
+        conn,
+        conn.execute(select(_place.c.id, _place.c.slug).where(_place.c.area_id == area.id)).all(),
+        filters.conditions(),
+        suppress_below,
+        locale,
+    )
+    priorities = rank_priorities(
+        survey, dialogues, alarms, locale=locale, area_name=area.name, items=items
+    )
     promise_ids = conn.scalars(
         select(_promise.c.id)
         .where(_promise.c.area_id == area.id)
@@ -90,16 +100,7 @@ def situation_picture(
         "crime_yearly": crime_yearly(conn, area_slug),
         "dialogues": dialogues,
         "followup": [followup(conn, pid, suppress_below) for pid in promise_ids],
-        # Items added by later questionnaire versions, each summarised by its type.
-        "items": added_item_figures(
-            conn,
-            conn.execute(
-                select(_place.c.id, _place.c.slug).where(_place.c.area_id == area.id)
-            ).all(),
-            filters.conditions(),
-            suppress_below,
-            locale,
-        ),
+        "items": items,
     }
 
 

@@ -5,6 +5,9 @@ the published JSON alone. Components, each 0..1:
 
 - survey: the mean of the place's problem share and its unsafe share at that time (for an
   issue raised without a time: the mean over the times), each shrunk toward the area's value,
+  where an added item declared to feed the problem (``priority_problem``) joins the problem
+  share: the problem part is the mean of the problem share and each such item's top-box (or
+  "yes") share, each shrunk the same way;
   ``(n * p + M0 * p_area) / (n + M0)``; a suppressed cell has no own weight (n = 0) and so
   contributes the area's value, and a share that not even the area can show counts as 0;
 - dialogue: distinct dialogues that raised it (at that time or without a time), divided by the
@@ -86,6 +89,7 @@ SENTENCES = {
         "dialogue_one": "frågan togs upp i 1 dialog",
         "dialogue_many": "frågan togs upp i {n} dialoger",
         "crime": "anmälda brott ({category}) låg över det väntade i {month}",
+        "item": "{pct}\u00a0% på frågan ”{label}”",
         "nothing": "inga siffror att visa (för få svar)",
         "and": "och",
         "whole_area": "hela området",
@@ -96,6 +100,7 @@ SENTENCES = {
         "dialogue_one": "it was raised in 1 dialogue",
         "dialogue_many": "it was raised in {n} dialogues",
         "crime": "reported crime ({category}) was above the expected level in {month}",
+        "item": "{pct}% on the question “{label}”",
         "nothing": "no figures to show (too few answers)",
         "and": "and",
         "whole_area": "the whole area",
@@ -132,12 +137,55 @@ def _problem_cell(entry: Cell | None, problem: str) -> Cell | None:
     return (entry or {}).get("problems", {}).get(problem)
 
 
+def item_share_cell(item: Mapping[str, Any], cell: Cell | None) -> Cell | None:
+    """An added item's cell as a share cell: its top-box share, or its "yes" share."""
+    if not cell:
+        return None
+    if cell.get("suppressed"):
+        return {"n": cell.get("n", 0), "suppressed": True}
+    if item.get("top_box"):
+        share = cell.get("share")
+    else:
+        share = next((o["share"] for o in cell.get("options") or [] if o["value"] == "yes"), None)
+    return None if share is None else {"n": cell["n"], "suppressed": False, "share": share}
+
+
+def _feeding(items: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """The added items that feed each problem."""
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    for item in items:
+        if item.get("priority_problem"):
+            found.setdefault(item["priority_problem"], []).append(item)
+    return found
+
+
+def _item_pairs(
+    items: Sequence[Mapping[str, Any]], place: str | None
+) -> list[tuple[Mapping[str, Any], Cell | None, Cell | None]]:
+    """Per item: (item, the place's share cell, the area's); the area's alone for no place."""
+    pairs: list[tuple[Mapping[str, Any], Cell | None, Cell | None]] = []
+    for item in items:
+        area = item_share_cell(item, item.get("area_total"))
+        if place is None:
+            pairs.append((item, area, None))
+        else:
+            pairs.append((item, item_share_cell(item, (item.get("places") or {}).get(place)), area))
+    return pairs
+
+
 def _survey_component(
-    entry: Cell | None, area: Cell | None, problem: str, time: str | None
+    entry: Cell | None,
+    area: Cell | None,
+    problem: str,
+    time: str | None,
+    item_pairs: Sequence[tuple[Any, Cell | None, Cell | None]] = (),
 ) -> float:
     # The whole area (a dialogue issue without a place) is its own figure: no shrinkage.
     own, prior = (area, None) if entry is None else (entry, area)
-    problem_part = _shrunk(_problem_cell(own, problem), _problem_cell(prior, problem))
+    parts = [_shrunk(_problem_cell(own, problem), _problem_cell(prior, problem))]
+    parts += [_shrunk(cell, area_cell) for _item, cell, area_cell in item_pairs]
+    known_parts = [part for part in parts if part is not None]
+    problem_part = sum(known_parts) / len(known_parts) if known_parts else None
     if time:
         unsafe_part = _shrunk(_time_cell(own, time), _time_cell(prior, time))
     else:  # raised without a time: the place's unsafe share over the times known
@@ -153,9 +201,20 @@ def _has_survey_evidence(entry: Cell) -> bool:
     return any(_own(cell) is not None for cell in cells)
 
 
-def _candidates(survey: Mapping[str, Any], mentions: list[Mapping[str, Any]]) -> set[Key]:
+def _candidates(
+    survey: Mapping[str, Any],
+    mentions: list[Mapping[str, Any]],
+    feeding: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> set[Key]:
     """Every (place, problem, time) that some evidence speaks about."""
     keys: set[Key] = set()
+    places = {entry["place"] for entry in survey.get("places", [])}
+    for problem, items in (feeding or {}).items():
+        for item in items:
+            for place, cell in (item.get("places") or {}).items():
+                shown = _own(item_share_cell(item, cell))
+                if place in places and shown is not None and shown[1] > 0:
+                    keys.update((place, problem, time) for time in TIMES)
     for entry in survey.get("places", []):
         if not _has_survey_evidence(entry):
             continue
@@ -212,8 +271,11 @@ def explain(
     dialogues: int,
     deviation: Mapping[str, Any] | None,
     locale: str = "sv",
+    item_cells: Sequence[tuple[str, Cell | None]] = (),
 ) -> str:
-    """One sentence saying why a row ranks where it does, never quoting a suppressed cell."""
+    """One sentence saying why a row ranks where it does, never quoting a suppressed cell.
+
+    ``item_cells``: (label, share cell) of the added items that feed the problem."""
     lang = locale if locale in SENTENCES else "sv"
     words = SENTENCES[lang]
     problem_name = PROBLEM_NAMES[lang].get(problem, problem.replace("_", " "))
@@ -224,6 +286,10 @@ def explain(
     shown = _own(problem_cell)
     if shown is not None:
         parts.append(words["problem"].format(problem=problem_name, pct=_percent(shown[1])))
+    for label, cell in item_cells:
+        item_shown = _own(cell)
+        if item_shown is not None:
+            parts.append(words["item"].format(label=label, pct=_percent(item_shown[1])))
     if dialogues == 1:
         parts.append(words["dialogue_one"])
     elif dialogues > 1:
@@ -258,12 +324,17 @@ def rank_priorities(
     weights: Weights = DEFAULT_WEIGHTS,
     locale: str = "sv",
     area_name: str = "",
+    items: Sequence[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
-    """Rank (place, problem, time) by the weighted sum of survey, dialogue and crime evidence."""
+    """Rank (place, problem, time) by the weighted sum of survey, dialogue and crime evidence.
+
+    ``items``: the picture's added items; those with a ``priority_problem`` join its evidence.
+    """
     places = {entry["place"]: entry for entry in survey.get("places", [])}
     area = survey.get("area_total")
     mentions = list(dialogues.get("mentions", []))
-    keys = _candidates(survey, mentions)
+    feeding = _feeding(items)
+    keys = _candidates(survey, mentions, feeding)
     counts = _dialogue_counts(mentions, keys)
     most = max(counts.values(), default=0)
     published = asdict(weights)
@@ -273,10 +344,11 @@ def rank_priorities(
         entry = places.get(place) if place is not None else None
         deviation = _best_deviation(deviations, problem)
         score = max(0.0, float(deviation["score"])) if deviation else 0.0
+        pairs = _item_pairs(feeding.get(problem, []), place)
         components = {
             # A place no one answered about gets the area's value (n = 0), not no value.
             "survey": _survey_component(
-                (entry or {}) if place is not None else None, area, problem, time
+                (entry or {}) if place is not None else None, area, problem, time, pairs
             ),
             "dialogue": counts[(place, problem, time)] / most if most else 0.0,
             "crime": score / (1 + score),
@@ -305,6 +377,7 @@ def rank_priorities(
                     counts[(place, problem, time)],
                     deviation,
                     lang,
+                    [(item.get("label") or item["code"], cell) for item, cell, _a in pairs],
                 ),
             }
         )

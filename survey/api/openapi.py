@@ -57,10 +57,40 @@ def _public_variant(picture: dict[str, Any], components: dict[str, Any]) -> None
     for item in picture["properties"]["places"]["items"].get("allOf", []):
         if "required" in item:
             item["required"] = [k for k in item["required"] if k != "n"]
+    _public_items(picture, components)
     priorities = picture["properties"]["priorities"]["items"]
     priorities["required"] = [k for k in priorities["required"] if k != "explanation"]
     picture["required"] = [*picture["required"], "release"]
     picture["properties"]["release"] = {"$ref": "#/components/schemas/ReleaseInfo"}
+
+
+#: What a hidden cell of an added item must not carry in public.
+ITEM_FIGURES = ("n", "share", "ci", "options", "mean", "mean_ci", "not_substantive")
+
+
+def _public_items(picture: dict[str, Any], components: dict[str, Any]) -> None:
+    """The added items' cells in public form: hidden ones bare, counts rounded, no exact dk."""
+    cell = components.get(SCHEMA_PREFIX + "item_cell")
+    if cell is None:
+        return
+    cell["required"] = ["suppressed"]
+    cell["properties"].pop("not_substantive", None)
+    cell["description"] = (
+        "One figure of an added item for a place, a group or the whole area. Hidden "
+        "(suppressed=true: fewer answers than the threshold, or hidden by secondary "
+        "suppression or the disclosure audit so that no hidden cell can be worked out): only "
+        "suppressed, no n, share, interval, options or mean. Shown: n rounded to the nearest "
+        "5, shares and intervals in whole percent, mean and mean_ci with one decimal; the "
+        "count of answers such as don't know is left out."
+    )
+    cell["if"] = {"properties": {"suppressed": {"const": True}}, "required": ["suppressed"]}
+    cell["then"] = {"not": {"anyOf": [{"required": [key]} for key in ITEM_FIGURES]}}
+    items = picture["properties"].get("items")
+    if items:
+        items["description"] = (
+            f"{items.get('description', '')} The by_group cells follow the same rules; "
+            "a hidden gender or age group is left out."
+        ).strip()
 
 
 def _error(description: str) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from analysis.tables import PROBLEMS
+
 from .conditions import conditions_of, from_only_if, parse_condition
 from .model import ITEM_TYPES, Item, Option, Questionnaire, Section
 from .problems import N_, Problem, line_of
@@ -119,6 +121,7 @@ def parse_item(raw: Any, where_line: int, texts: TextsOf, options, report: Repor
     required = raw.get("required", False)
     if not isinstance(required, bool):
         report(Problem(N_("%(code)s: required is true or false"), line, code=code))
+    problem = _priority_problem(raw, code, line, kind, top_box, item_options, report)
     return Item(
         code=code,
         type=kind,
@@ -134,8 +137,41 @@ def parse_item(raw: Any, where_line: int, texts: TextsOf, options, report: Repor
         top_box=tuple(top_box),
         min_value=minimum,
         max_value=maximum,
+        priority_problem=problem,
         line=line,
     )
+
+
+def _priority_problem(
+    raw: dict, code: str, line: int, kind: Any, top_box: Any, options, report: Report
+) -> str | None:
+    """The priority model's problem an item feeds: by its top-box share or its "yes" share."""
+    problem = raw.get("priority_problem")
+    if problem is None:
+        return None
+    if problem not in PROBLEMS:
+        report(
+            Problem(
+                N_("%(code)s: priority_problem must be one of %(problems)s"),
+                line,
+                code=code,
+                problems=", ".join(PROBLEMS),
+            )
+        )
+        return None
+    if kind != "single" or not (top_box or "yes" in {o.value for o in options}):
+        report(
+            Problem(
+                N_(
+                    '%(code)s: only a single choice item with a top_box or a "yes" option can'
+                    " feed a priority problem"
+                ),
+                line,
+                code=code,
+            )
+        )
+        return None
+    return str(problem)
 
 
 def _code_ok(code: str) -> bool:
@@ -252,6 +288,17 @@ def catalogue_problems(sections: list[Section], catalogue: Questionnaire) -> lis
                         )
                     )
                 continue
+            if item.priority_problem:
+                problems.append(
+                    Problem(
+                        N_(
+                            "%(code)s: a version 1 question is already part of the priorities;"
+                            " only a new question can feed a priority problem"
+                        ),
+                        item.line,
+                        code=item.code,
+                    )
+                )
             if item.type != known.type:
                 problems.append(
                     Problem(

@@ -55,6 +55,9 @@ class Item:
     #: For ``number`` items: the smallest and largest answer accepted.
     min_value: int | None = None
     max_value: int | None = None
+    #: The priority model's problem (a version 1 problem key) whose survey evidence this
+    #: item's top-box share (or "yes" share) joins.
+    priority_problem: str | None = None
     #: The YAML line the item starts on (0 when not from a file).
     line: int = 0
 

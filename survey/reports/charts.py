@@ -139,11 +139,37 @@ def problem_shares(rows: list[dict[str, Any]], locale: str = "sv", fmt: str = "s
     "too few answers" instead of a bar.
     """
     with force_locale(locale):
-        return _problem_shares(rows, fmt)
+        return _problem_shares(rows, fmt, _("Per cent who call it a big problem"))
 
 
-def _problem_shares(rows: list[dict[str, Any]], fmt: str) -> bytes:
-    names = [textwrap.fill(_named(r["label"], r["n"]), 30) for r in rows]
+def item_shares(item: dict[str, Any], locale: str = "sv", fmt: str = "svg") -> bytes:
+    """Horizontal bars: the whole area's share of each answer to an added item, with intervals.
+
+    Only for a choice item whose area figure is shown (the caller checks); each option's share
+    rests on the cell's n, as in the picture.
+    """
+    total = item["area_total"]
+    names = {o["value"]: o["label"] or o["value"] for o in item["options"]}
+    rows = [
+        {
+            "label": names.get(o["value"], o["value"]),
+            "n": None,
+            "suppressed": False,
+            "share": o["share"],
+            "ci": o["ci"],
+        }
+        for o in total.get("options") or []
+    ]
+    with force_locale(locale):
+        return _problem_shares(rows, fmt, _("Per cent of the answers"))
+
+
+def _problem_shares(rows: list[dict[str, Any]], fmt: str, xlabel: str) -> bytes:
+    # An added item's options share one n (said in the title, not on every bar).
+    names = [
+        textwrap.fill(_named(r["label"], r["n"]) if r["n"] is not None else r["label"], 30)
+        for r in rows
+    ]
     lines = sum(name.count("\n") + 1 for name in names)
     height = max(2.2, 0.9 + 0.2 * lines + 0.12 * len(rows))
     figure = Figure(figsize=(6.8, height), dpi=100)
@@ -179,4 +205,4 @@ def _problem_shares(rows: list[dict[str, Any]], fmt: str) -> bytes:
             )
     axes.set_yticks(range(len(rows)), names, fontsize=9)
     axes.set_ylim(len(rows) - 0.5, -0.5)
-    return _image(figure, axes, _("Per cent who call it a big problem"), fmt)
+    return _image(figure, axes, xlabel, fmt)

@@ -30,6 +30,9 @@ from .pdf.layout import MUTED, WIDTH, Report
 
 __all__ = ["RENDERERS", "Cover", "PaperError", "Target", "find_target", "form_url", "write_paper"]
 
+#: Languages written right to left: their forms are shaped (HarfBuzz) and mirrored.
+RTL_LANGUAGES = ("ar", "fa")
+
 QR_SIZE = 34
 
 
@@ -126,8 +129,8 @@ def form_url(target: Target) -> str:
 class PaperPdf(Report):
     """A4 pages with the title and a box for the key-in number at the top of each."""
 
-    def __init__(self, footer_text: str, running_title: str) -> None:
-        super().__init__(footer_text)
+    def __init__(self, footer_text: str, running_title: str, rtl: bool = False) -> None:
+        super().__init__(footer_text, rtl=rtl)
         self.set_top_margin(30)
         self.running_title = running_title
         self.number_label = _("Number (we fill this in)")
@@ -136,12 +139,12 @@ class PaperPdf(Report):
         # On every page: a loose page is still matched to its form by this number.
         self.set_font("DejaVu", size=8)
         self.set_text_color(*MUTED)
-        self.set_xy(LEFT, 12)
-        self.cell(120, 5, self.running_title)
+        self.set_xy(self.mx(LEFT, 120), 12)
+        self.cell(120, 5, self.running_title, align=self.start)
         self.set_line_width(0.4)
-        self.rect(LEFT + WIDTH - 55, 9, 55, 16)
-        self.set_xy(LEFT + WIDTH - 54, 10)
-        self.cell(53, 4, self.number_label)
+        self.rect(self.mx(LEFT + WIDTH - 55, 55), 9, 55, 16)
+        self.set_xy(self.mx(LEFT + WIDTH - 54, 53), 10)
+        self.cell(53, 4, self.number_label, align=self.start)
         self.set_text_color(0)
         self.set_line_width(0.2)
         self.set_font("DejaVu", size=10)
@@ -158,26 +161,29 @@ def _qr_png(url: str) -> io.BytesIO:
 def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: str) -> None:
     pdf.add_page()
     top = pdf.get_y()
-    pdf.image(_qr_png(cover.url), x=LEFT + WIDTH - QR_SIZE, y=top, w=QR_SIZE, alt_text=cover.url)
+    qr_x = pdf.mx(LEFT + WIDTH - QR_SIZE, QR_SIZE)
+    pdf.image(_qr_png(cover.url), x=qr_x, y=top, w=QR_SIZE, alt_text=cover.url)
     width = WIDTH - QR_SIZE - 6
+    start = pdf.start
+
+    def beside_qr(height: float, words: str) -> None:
+        pdf.set_x(pdf.mx(LEFT, width))
+        pdf.multi_cell(width, height, words, align=start, new_x="LMARGIN", new_y="NEXT")
+
     pdf.set_font("DejaVu", "B", 20)
-    pdf.multi_cell(
-        width, 9, text(questionnaire.title, locale), align="L", new_x="LMARGIN", new_y="NEXT"
-    )
+    beside_qr(9, text(questionnaire.title, locale))
     pdf.ln(1)
     pdf.set_font("DejaVu", "B", 13)
     if cover.place:
         where = _("Place: %(place)s (%(area)s)", place=cover.place, area=cover.area)
     else:
         where = _("Area: %(area)s", area=cover.area)
-    pdf.multi_cell(width, 6.5, where, align="L", new_x="LMARGIN", new_y="NEXT")
+    beside_qr(6.5, where)
     pdf.set_font("DejaVu", size=11)
     if cover.round_name:
-        round_line = _("Survey round: %(name)s", name=cover.round_name)
-        pdf.multi_cell(width, 5.5, round_line, align="L", new_x="LMARGIN", new_y="NEXT")
+        beside_qr(5.5, _("Survey round: %(name)s", name=cover.round_name))
     if cover.asked_by:
-        asked = _("The questions are asked by %(who)s.", who=cover.asked_by)
-        pdf.multi_cell(width, 5.5, asked, align="L", new_x="LMARGIN", new_y="NEXT")
+        beside_qr(5.5, _("The questions are asked by %(who)s.", who=cover.asked_by))
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 4)
     pdf.paragraph(
         _(
@@ -195,13 +201,17 @@ def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: st
         size=11,
     )
     pdf.set_font("DejaVu", "B", 11.5)
-    pdf.cell(pdf.get_string_width(_("Today's date:")) + 4, 8, _("Today's date:"))
-    pdf.line(pdf.get_x(), pdf.get_y() + 7, pdf.get_x() + 50, pdf.get_y() + 7)
+    label = _("Today's date:")
+    label_width = pdf.get_string_width(label) + 4
+    pdf.set_x(pdf.mx(LEFT, label_width))
+    pdf.cell(label_width, 8, label, align=start)
+    line_x = pdf.mx(LEFT + label_width, 50)
+    pdf.line(line_x, pdf.get_y() + 7, line_x + 50, pdf.get_y() + 7)
     pdf.ln(11)
     if cover.places:
         pdf.set_font("DejaVu", "B", 11.5)
         pdf.multi_cell(
-            0, LINE, _("Which place are your answers about?"), align="L", new_x="LMARGIN"
+            0, LINE, _("Which place are your answers about?"), align=start, new_x="LMARGIN"
         )
         pdf.ln(1.5)
         tick_boxes(pdf, list(cover.places))
@@ -215,7 +225,9 @@ def write_paper(
         where = cover.place or cover.area
         title = text(questionnaire.title, locale)
         version = _("version %(n)d", n=questionnaire.version)
-        pdf = PaperPdf(f"{title} – {where} – {version}", f"{title} – {where}")
+        pdf = PaperPdf(
+            f"{title} – {where} – {version}", f"{title} – {where}", rtl=locale in RTL_LANGUAGES
+        )
         pdf.set_title(f"{title}: {where}")
         pdf.set_lang(locale)
         pdf.set_creator("Trygghet")

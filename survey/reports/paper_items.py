@@ -104,16 +104,18 @@ class Writer:
 
     def _item(self, pdf: Any, item: Item) -> None:
         pdf.ln(2)
+        start = _start(pdf)
         if condition := self.condition(item):
             pdf.set_font("DejaVu", "I", 10)
-            pdf.set_x(INDENT)
-            pdf.multi_cell(TEXT_WIDTH, 5, condition, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_x(_mx(pdf, INDENT, TEXT_WIDTH))
+            pdf.multi_cell(TEXT_WIDTH, 5, condition, align=start, new_x="LMARGIN", new_y="NEXT")
         top = pdf.get_y()
         pdf.set_font("DejaVu", "B", 11.5)
-        pdf.cell(INDENT - LEFT, LINE, f"{self.numbers[item.code]}.")
-        pdf.set_xy(INDENT, top)
+        pdf.set_x(_mx(pdf, LEFT, INDENT - LEFT))
+        pdf.cell(INDENT - LEFT, LINE, f"{self.numbers[item.code]}.", align=start)
+        pdf.set_xy(_mx(pdf, INDENT, TEXT_WIDTH), top)
         pdf.multi_cell(
-            TEXT_WIDTH, LINE, self.question(item), align="L", new_x="LMARGIN", new_y="NEXT"
+            TEXT_WIDTH, LINE, self.question(item), align=start, new_x="LMARGIN", new_y="NEXT"
         )
         if item.hint:
             small(pdf, self.label(item.hint))
@@ -134,7 +136,7 @@ class Writer:
             top = pdf.get_y() + 1
             pdf.set_font("DejaVu", size=8.5)
             for i, head in enumerate(heads):
-                pdf.set_xy(INDENT + label_width + i * column, top)
+                pdf.set_xy(_mx(pdf, INDENT + label_width + i * column, column - 1), top)
                 pdf.multi_cell(column - 1, 4, head, align="C")
             pdf.set_y(top + head_height)
             pdf.line(LEFT, pdf.get_y(), LEFT + WIDTH, pdf.get_y())
@@ -152,18 +154,28 @@ class Writer:
             if row % 2:
                 pdf.set_fill_color(238)
                 pdf.rect(LEFT, top, WIDTH, height, style="F")
-            pdf.set_xy(LEFT, top + 2)
+            pdf.set_xy(_mx(pdf, LEFT, INDENT - LEFT), top + 2)
             pdf.set_font("DejaVu", "B", 10.5)
-            pdf.cell(INDENT - LEFT, 5, f"{self.numbers[item.code]}.")
+            pdf.cell(INDENT - LEFT, 5, f"{self.numbers[item.code]}.", align=_start(pdf))
             pdf.set_font("DejaVu", size=10.5)
-            pdf.set_xy(INDENT, top + 2)
-            pdf.multi_cell(label_width - 2, 5, label, align="L")
+            pdf.set_xy(_mx(pdf, INDENT, label_width - 2), top + 2)
+            pdf.multi_cell(label_width - 2, 5, label, align=_start(pdf))
             for i in range(len(heads)):
                 x = INDENT + label_width + i * column + (column - 1 - BOX) / 2
                 pdf.set_fill_color(255)
-                pdf.rect(x, top + (height - BOX) / 2, BOX, BOX, style="DF")
+                pdf.rect(_mx(pdf, x, BOX), top + (height - BOX) / 2, BOX, BOX, style="DF")
             pdf.set_xy(LEFT, top + height)
         pdf.ln(3)
+
+
+def _start(pdf: Any) -> str:
+    """Where lines start: at the left, or at the right on a right-to-left form."""
+    return "R" if getattr(pdf, "rtl", False) else "L"
+
+
+def _mx(pdf: Any, x: float, width: float) -> float:
+    """A left edge as laid out left to right, mirrored on a right-to-left form."""
+    return pdf.w - x - width if getattr(pdf, "rtl", False) else x
 
 
 def _lines(pdf: Any, width: float, words: str, height: float) -> int:
@@ -174,8 +186,8 @@ def small(pdf: Any, words: str, italic: bool = False) -> None:
     """A hint or an instruction under the question, smaller and grey."""
     pdf.set_font("DejaVu", "I" if italic else "", 9.5)
     pdf.set_text_color(*MUTED)
-    pdf.set_x(INDENT)
-    pdf.multi_cell(TEXT_WIDTH, 4.8, words, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(_mx(pdf, INDENT, TEXT_WIDTH))
+    pdf.multi_cell(TEXT_WIDTH, 4.8, words, align=_start(pdf), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0)
 
 
@@ -190,9 +202,11 @@ def tick_boxes(pdf: Any, names: list[str]) -> None:
     for row in rows:
         top, bottom, x = pdf.get_y(), pdf.get_y() + BOX, INDENT
         for name, width in zip(row, columns, strict=False):
-            pdf.rect(x, top + (LINE - BOX) / 2, BOX, BOX)
-            pdf.set_xy(x + BOX + 2.5, top)
-            pdf.multi_cell(width - BOX - 4, LINE, name, align="L", new_x="LEFT", new_y="NEXT")
+            pdf.rect(_mx(pdf, x, BOX), top + (LINE - BOX) / 2, BOX, BOX)
+            pdf.set_xy(_mx(pdf, x + BOX + 2.5, width - BOX - 4), top)
+            pdf.multi_cell(
+                width - BOX - 4, LINE, name, align=_start(pdf), new_x="LEFT", new_y="NEXT"
+            )
             bottom = max(bottom, pdf.get_y())
             x += width
         pdf.set_xy(LEFT, bottom + 1.5)
@@ -201,10 +215,11 @@ def tick_boxes(pdf: Any, names: list[str]) -> None:
 def write_box(pdf: Any, lines: int, width: float = TEXT_WIDTH) -> None:
     """A framed box with faint lines to write on."""
     top, height = pdf.get_y(), lines * 8
-    pdf.rect(INDENT, top, width, height)
+    left = _mx(pdf, INDENT, width)
+    pdf.rect(left, top, width, height)
     pdf.set_draw_color(190)
     for i in range(1, lines):
-        pdf.line(INDENT + 3, top + i * 8, INDENT + width - 3, top + i * 8)
+        pdf.line(left + 3, top + i * 8, left + width - 3, top + i * 8)
     pdf.set_draw_color(0)
     pdf.set_xy(LEFT, top + height + 1)
 

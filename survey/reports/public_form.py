@@ -24,7 +24,19 @@ ROUND_TO = 5
 #: Keys holding a share (0..1) or an interval of shares: whole percent in public.
 SHARE_KEYS = ("share", "unsafe_share", "ci", "diff", "diff_ci")
 #: Keys holding a figure a hidden cell must not carry (the analysis schema's list, and more).
-FIGURE_KEYS = ("share", "unsafe_share", "ci", "score", "score_ci", "options", "n_eff", "diff")
+FIGURE_KEYS = (
+    "share",
+    "unsafe_share",
+    "ci",
+    "score",
+    "score_ci",
+    "options",
+    "n_eff",
+    "diff",
+    "mean",
+    "mean_ci",
+    "not_substantive",
+)
 #: Keys that count answers (rounded in public, dropped for a hidden cell).
 COUNT_KEYS = ("n", "n_eff")
 
@@ -46,6 +58,8 @@ def _item_key(index: int, item: Any) -> Any:
         promise = item.get("promise")
         if isinstance(promise, dict) and "id" in promise:
             return ("promise", promise["id"])
+        if isinstance(item.get("code"), str) and "area_total" in item:  # an added item
+            return ("item", item["code"])
         if "kind" in item:  # a promise's indicator: its kind and what it follows
             return ("indicator", index, item.get("kind"), item.get("time"), item.get("problem"))
     return ("index", index)
@@ -150,9 +164,11 @@ def _public_cell(cell: Cell) -> None:
     for key in SHARE_KEYS:
         if key in cell:
             cell[key] = _percent(cell[key])
-    for key in ("score", "score_ci", "safety_index"):
+    for key in ("score", "score_ci", "safety_index", "mean", "mean_ci"):
         if key in cell:
             cell[key] = _one_decimal(cell[key])
+    # How many answered "don't know" to an added item: an exact count, often a small one.
+    cell.pop("not_substantive", None)
     for option in cell.get("options") or []:
         # The share of those who chose it says enough; its exact count would be a small one.
         option.pop("count", None)
@@ -193,6 +209,13 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
     """A copy of an (audited) situation picture in the form the public side may show."""
     public = copy.deepcopy(picture)
     _drop_hidden_groups(public.get("by_group") or {})
+    for item in public.get("items") or []:
+        # An added item lists only the places and groups someone answered it in: a hidden
+        # one left in would say that someone there answered.
+        _drop_hidden_groups(item.get("by_group") or {})
+        places = item.get("places") or {}
+        for slug in [s for s, cell in places.items() if _is_cell(cell) and cell.get("suppressed")]:
+            del places[slug]
     for mention in (public.get("dialogues") or {}).get("mentions", []):
         mention.pop("quotes", None)
     for priority in public.get("priorities") or []:

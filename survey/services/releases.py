@@ -110,10 +110,11 @@ def _audit(
 ) -> dict[str, Any]:
     """Run the disclosure audit (hides more cells in place); its summary."""
     # Imported when publishing only: the audit loads scipy.
-    from analysis.disclosure_audit import DEFAULT_MIN_WIDTH, audit_release
+    from analysis.disclosure_audit import DEFAULT_MIN_WIDTH
+    from analysis.disclosure_release import audit_with_items
 
     try:
-        return audit_release(picture, earlier, threshold, DEFAULT_MIN_WIDTH)
+        return audit_with_items(picture, earlier, threshold, DEFAULT_MIN_WIDTH)
     except ValueError as exc:
         raise PublishRefused(f"the disclosure audit refused this release: {exc}") from exc
 

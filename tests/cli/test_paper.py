@@ -50,7 +50,7 @@ def test_the_pdf_can_go_to_standard_output(cli):
         (["--place", "alvik"], {}, "set TRYGGHET_BASE_URL"),
         (["--place", "nowhere"], SITE, "There is no place nowhere."),
         (["--area", "bromma", "--round", "999"], SITE, "Survey round 999 is not a round of"),
-        (["--place", "alvik", "--lang", "ar"], SITE, "Invalid value for '--lang'"),
+        (["--place", "alvik", "--lang", "de"], SITE, "Invalid value for '--lang'"),
     ],
 )
 def test_a_bad_request_ends_with_a_message_and_no_file(cli, tmp_path, args, env, message):
@@ -60,3 +60,13 @@ def test_a_bad_request_ends_with_a_message_and_no_file(cli, tmp_path, args, env,
     assert message in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_the_command_prints_a_persian_form_right_to_left(cli, tmp_path):
+    out = tmp_path / "form-fa.pdf"
+    result = cli("paper", "--place", "alvik", "--lang", "fa", "--out", str(out), env=SITE)
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert b"/Lang (fa)" in data or b"/Lang(fa)" in data
+    assert b"DejaVuSansOblique" not in data  # no Arabic letters in it: upright instead

@@ -62,7 +62,7 @@ def test_the_language_defaults_to_the_organizer_s(organizer):
         ("", "Choose either a place or an area."),
         ("place=alvik&area=bromma", "Choose either a place or an area."),
         ("place=nowhere", "There is no place nowhere."),
-        ("place=alvik&lang=de", "lang must be sv or en."),
+        ("place=alvik&lang=de", "lang must be one of sv, en, ar, fa, fi, so."),
         ("place=alvik&round=abc", "round must be the number of a survey round."),
         ("place=alvik&round=999", "Survey round 999 is not a round of Bromma."),
     ],
@@ -73,11 +73,14 @@ def test_a_bad_query_gets_a_clear_message(organizer, query, message):
     assert message in html.unescape(response.get_data(as_text=True))
 
 
-def test_an_arabic_page_gets_the_swedish_form_since_the_font_cannot_shape_arabic(organizer):
+def test_an_arabic_page_gets_the_arabic_form_printed_right_to_left(organizer):
     organizer.get("/organizer/?lang=ar")
     response = organizer.get(f"{PATH}?place=alvik")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].endswith('-alvik-sv.pdf"')
+    assert response.headers["Content-Disposition"].endswith('-alvik-ar.pdf"')
+    reader = PdfReader(io.BytesIO(response.data))
+    assert reader.metadata is not None
+    assert b"/Lang (ar)" in response.data or b"/Lang(ar)" in response.data
 
 
 def test_only_signed_in_staff_may_download(client):

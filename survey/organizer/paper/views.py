@@ -6,7 +6,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -82,20 +82,18 @@ def paper():
     )
 
 
-#: The languages a paper questionnaire is printed in (DejaVu cannot shape right-to-left text).
-PAPER_LANGUAGES = ("sv", "en")
-
-
 @bp.get("/paper/questionnaire.pdf")
 @organizer_required
 def paper_questionnaire():
     """The printable questionnaire of a place or an area (?place= or ?area=, &lang=, &round=)."""
     shown = str(get_locale())
-    lang = request.args.get("lang") or (shown if shown in PAPER_LANGUAGES else "sv")
+    # Every language of the interface prints, Arabic and Persian right to left.
+    languages = current_app.config["LANGUAGES"]
+    lang = request.args.get("lang") or (shown if shown in languages else "sv")
     raw_round = request.args.get("round", "")
     try:
-        if lang not in PAPER_LANGUAGES:
-            raise PaperError(_("lang must be sv or en."))
+        if lang not in languages:
+            raise PaperError(_("lang must be one of %(codes)s.", codes=", ".join(languages)))
         if raw_round and not (raw_round.isascii() and raw_round.isdigit() and len(raw_round) < 10):
             raise PaperError(_("round must be the number of a survey round."))
         target = find_target(

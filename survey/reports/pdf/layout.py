@@ -24,6 +24,8 @@ FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 WIDTH = 180
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
 MUTED = (80, 80, 80)
+#: The Unicode directional isolates (LRI, RLI, FSI, PDI), dropped from right-to-left text.
+ISOLATES = dict.fromkeys(range(0x2066, 0x206A))
 
 
 def percent(share: float) -> str:
@@ -75,16 +77,44 @@ def weights(picture: dict[str, Any]) -> dict[str, str]:
 class Report(FPDF):
     """The page layout: a running footer, headings, paragraphs and tables."""
 
-    def __init__(self, footer_text: str = "", demo: bool = False) -> None:
+    def __init__(self, footer_text: str = "", demo: bool = False, rtl: bool = False) -> None:
         super().__init__(format="A4")
+        #: Right to left (Arabic, Persian): text shaped by HarfBuzz, lines start at the right.
+        self.rtl = rtl
         self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.add_font("DejaVu", "I", str(FONTS / "DejaVuSans-Oblique.ttf"))
+        # DejaVu Sans Oblique has no Arabic letters: right to left, "italic" is upright.
+        italic = "DejaVuSans.ttf" if rtl else "DejaVuSans-Oblique.ttf"
+        self.add_font("DejaVu", "I", str(FONTS / italic))
+        if rtl:
+            # Joined letter forms and the Unicode bidirectional algorithm (digits and Latin
+            # words inside Arabic text keep their own order); needs uharfbuzz.
+            self.set_text_shaping(use_shaping_engine=True)
         self.set_font("DejaVu", size=10)
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=16)
         self.footer_text = footer_text
         self.demo = demo
+
+    def normalize_text(self, text: str) -> str:
+        """Right to left, without the isolate marks the texts put around numbers ("06–15").
+
+        fpdf2 (2.8) reverses an isolated run: "(LRI 06–15 PDI)" printed as "(15–06)". Without the
+        marks its bidirectional algorithm keeps a number range in reading order, as a browser
+        does with them.
+        """
+        if self.rtl:
+            text = text.translate(ISOLATES)
+        return super().normalize_text(text)
+
+    @property
+    def start(self) -> str:
+        """Where a line of text starts: "L", or "R" right to left."""
+        return "R" if self.rtl else "L"
+
+    def mx(self, x: float, width: float = 0) -> float:
+        """A left edge at ``x`` of something ``width`` wide, mirrored on the page right to left."""
+        return self.w - x - width if self.rtl else x
 
     def header(self) -> None:
         """On every page what the report is for; from demo data, a banner saying so too."""
@@ -124,9 +154,10 @@ class Report(FPDF):
         self.set_y(-12)
         self.set_font("DejaVu", size=8)
         self.set_text_color(*MUTED)
-        self.cell(0, 6, self.footer_text, align="L")
+        self.cell(0, 6, self.footer_text, align=self.start)
         self.set_x(self.l_margin)
-        self.cell(0, 6, _("Page %(n)d of %(total)s", n=self.page_no(), total="{nb}"), align="R")
+        page = _("Page %(n)d of %(total)s", n=self.page_no(), total="{nb}")
+        self.cell(0, 6, page, align="L" if self.rtl else "R")
         self.set_text_color(0)
 
     def heading(self, text: str, size: float = 13, space: float = 3) -> None:
@@ -135,7 +166,8 @@ class Report(FPDF):
             self.add_page()
         self.ln(space)
         self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        align = "R" if self.rtl else "J"
+        self.multi_cell(0, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
         self.ln(1.5)
         self.set_font("DejaVu", size=10)
 
@@ -144,7 +176,7 @@ class Report(FPDF):
         if muted:
             self.set_text_color(*MUTED)
         # Ragged right: justified lines stretch spaces, harder to read and to search.
-        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, align=self.start, new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0)
         self.set_font("DejaVu", size=10)
         self.ln(1.5)

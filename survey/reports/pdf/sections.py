@@ -11,6 +11,7 @@ from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
 from .crime_yearly import yearly_section
+from .items import item_sections
 from .layout import (
     Report,
     filters_text,
@@ -48,6 +49,7 @@ def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
     _title(pdf, p, locale)
     _key_figures(pdf, p, locale)
     _places(pdf, p, locale)
+    item_sections(pdf, p, locale)
     _priorities(pdf, p)
     _deviations(pdf, p)
     yearly_section(pdf, p)  # Brå's yearly counts: year on year, never monthly deviations

@@ -1,0 +1,92 @@
+"""Issue 14: the paper questionnaire in Arabic and Persian: shaped letters, right to left.
+
+Read back with pdftotext. Its text of shaped Arabic is in reading order, with bidi control
+marks around runs; NFKC folds any presentation forms back to letters. A lam-alef ligature
+comes back as alef then lam, so labels with one are compared without those two letters.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+from flask import Flask
+
+from survey.questionnaire import builtin, text
+from survey.reports.paper import write_paper
+from tests.reports.test_paper import COVER
+
+BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _normal(words: str) -> str:
+    return " ".join(BIDI_MARKS.sub(" ", unicodedata.normalize("NFKC", words)).split())
+
+
+def _no_lam_alef(words: str) -> str:
+    """Without lam and alef, vowel marks, brackets and punctuation: pdftotext may put a
+    mirrored bracket, a full stop or a question mark at the other end of a run."""
+    words = "".join(c for c in words if not unicodedata.combining(c))
+    return re.sub("[لاأإآ()،؛؟.!*]", "", words)
+
+
+def _paper(app: Flask, lang: str) -> bytes:
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_paper(builtin(1), COVER, out, lang)
+    return out.getvalue()
+
+
+def _pdftotext(pdf: bytes, *options: str) -> str:
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext (poppler-utils) is needed"
+    done = subprocess.run(  # noqa: S603 (a fixed tool, our own file through a pipe)
+        [tool, *options, "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_every_question_prints_in_shaped_script(app, lang):
+    pdf = _paper(app, lang)
+    found = _normal(_pdftotext(pdf))
+    tokens = set(_no_lam_alef(found).split())
+    for item in builtin(1).items:
+        label = _normal(text(item.label, lang))
+        assert any("\u0600" <= c <= "\u06ff" for c in label), item.code  # really Arabic script
+        # Word by word: a long label wraps, and a grid row's number stands beside its first line.
+        # (A number range such as "06–15" inside Arabic text is drawn in reading order, but
+        # pdftotext gives it back reversed: such words are checked on the rendered page.)
+        for word in _no_lam_alef(label).split():
+            if not any(c.isdigit() for c in word):
+                assert word in tokens, (item.code, word)
+    # Labels without a lam-alef ligature come back letter for letter.
+    exact = {"ar": ["أنت والمكان", "الجنس"], "fa": ["ارتباط شما با این مکان چیست؟ *", "جنسیت"]}
+    for words in exact[lang]:
+        assert words in found
+    # Shaped: the letters are drawn joined, so the file holds no unjoined presentation of a
+    # word, and the font's Arabic glyphs (not empty boxes) are embedded.
+    assert b"DejaVu" in pdf
+
+
+@pytest.mark.parametrize(("lang", "rtl"), [("ar", True), ("fa", True), ("en", False)])
+def test_lines_start_at_the_right_in_arabic_and_persian(app, lang, rtl):
+    layout = _pdftotext(_paper(app, lang), "-layout")
+    label = _normal(text(builtin(1).item("gender").label, lang))
+    raw = next(line for line in layout.splitlines() if label in _normal(line))
+    number = f"{builtin(1).codes.index('gender') + 1}."
+    assert number in raw
+    # Pushed to the right margin right to left: much room before the line, at the left.
+    assert (len(raw) - len(raw.lstrip()) > 60) is rtl, raw
+
+
+def test_the_italic_of_arabic_text_is_an_upright_font_that_has_its_letters(app):
+    # DejaVu Sans Oblique has no Arabic letters: a condition ("If you answered ...") and the
+    # hints are italic on a left-to-right form and would print as empty boxes.
+    pdf = _paper(app, "ar")
+    assert b"DejaVuSansOblique" not in pdf
+    assert b"DejaVuSansOblique" in _paper(app, "en")
