@@ -10,13 +10,18 @@ is judged against its reference (the same month and its neighbours in the previo
   ``limit_before``, only to compare: mean and dispersion of the same month ±1 in earlier years,
   a normal limit, or the exact Poisson quantile below a mean of 5);
 - "now": the Farrington-style rule the app uses (analysis.farrington: trend term, quasi-Poisson
-  dispersion at every mean, down-weighted past outbreaks, negative binomial predictive limit).
+  dispersion at every mean, down-weighted past outbreaks, negative binomial predictive
+  distribution, mid-p limit).
 
 Both at the one-sided level 0.99 (nominal false alarms 1 %), both with the app's rule that
 fewer than 5 events are never a deviation. Printed per scenario: the false-alarm rate over
 SERIES x MONTHS evaluations without an outbreak, and the share of series whose last month,
-doubled, raises an alarm. Target (issue 13): false alarms at most 1.5 % everywhere, detection
-of a doubling no worse than before.
+doubled, raises an alarm, for both rules; then "before*", the old rule's detection with its
+level moved until its false alarms in that scenario equal the new rule's (a rule can buy
+detection with false alarms, so this is the comparison at equal cost), and "best", the
+detection of the most powerful rule at exactly 1 % false alarms that knows the true mean and
+dispersion (a bound no estimating rule reaches at that rate). Target (issue 13): false alarms
+at most 1.5 % everywhere, detection of a doubling no worse than before.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from analysis.farrington import reference_months, upper_limit  # noqa: E402
 HISTORY_YEARS = 5
 LEVEL = 0.99
 Z = 2.326
+#: The false-alarm rate issue 13 allows: nominal + 0.5 points.
+TARGET = 0.015
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,6 +144,18 @@ def best_detection(scenario: Scenario, alpha: float = 1 - LEVEL) -> float:
     return float(family.sf(u, *doubled) + max(0.0, share) * family.pmf(u, *doubled))
 
 
+def one_level(results: list[dict], rate: float) -> float:
+    """The lowest z at which the old rule's false alarms stay within ``rate`` in every
+    scenario: one level for all, as a rule in use has (never below its own 2.326)."""
+    z = Z
+    for result in results:
+        ordered = sorted(result["critical"]["null"], reverse=True)
+        allowed = int(math.floor(rate * len(ordered) + 1e-9))
+        if allowed < len(ordered):
+            z = max(z, ordered[allowed])
+    return z
+
+
 def at_same_rate(null: list[float], doubled: list[float], rate: float) -> float:
     """The old rule's detection with its level moved so that its false alarms (over the
     critical values ``null``) do not exceed ``rate``."""
@@ -180,6 +199,7 @@ def run(scenario: Scenario, series: int, months: int, rng: np.random.Generator) 
         "found_now": caught["now"] / series,
         "found_before_same": at_same_rate(critical["null"], critical["doubled"], false_now),
         "found_best": best_detection(scenario),
+        "critical": critical,
     }
 
 
@@ -193,26 +213,32 @@ def main() -> None:
     started = time.perf_counter()
     print(
         f"{args.series} simulated series per scenario, {args.months} months evaluated each;"
-        f" nominal false alarms {1 - LEVEL:.1%}, target <= {1 - LEVEL + 0.005:.1%}"
+        f" nominal false alarms {1 - LEVEL:.1%}, target <= {TARGET:.1%}"
     )
+    results = [run(scenario, args.series, args.months, rng) for scenario in SCENARIOS]
+    held = one_level(results, TARGET)
     print(
-        f"{'':34} {'false alarms':>23}   {'doubling found':>40}\n"
-        f"{'scenario':34} {'before':>11} {'now':>11}   {'before':>9} {'now':>9}"
-        f" {'before*':>9} {'best':>9}"
+        f"{'':34} {'false alarms':>30}   {'doubling found':>40}\n"
+        f"{'scenario':34} {'before':>9} {'now':>9} {'before**':>9}"
+        f"   {'before':>8} {'now':>8} {'before*':>8} {'before**':>8} {'best':>8}"
     )
     worst = (0.0, "")
-    for scenario in SCENARIOS:
-        found = run(scenario, args.series, args.months, rng)
+    for scenario, found in zip(SCENARIOS, results, strict=True):
         worst = max(worst, (found["false_now"], scenario.name))
+        null, doubled = found["critical"]["null"], found["critical"]["doubled"]
+        held_false = sum(c > held for c in null) / len(null)
+        held_found = sum(c > held for c in doubled) / len(doubled)
         print(
-            f"{scenario.name:34} {found['false_before']:11.2%} {found['false_now']:11.2%}"
-            f"   {found['found_before']:9.1%} {found['found_now']:9.1%}"
-            f" {found['found_before_same']:9.1%} {found['found_best']:9.1%}"
+            f"{scenario.name:34} {found['false_before']:9.2%} {found['false_now']:9.2%}"
+            f" {held_false:9.2%}   {found['found_before']:8.1%} {found['found_now']:8.1%}"
+            f" {found['found_before_same']:8.1%} {held_found:8.1%} {found['found_best']:8.1%}"
         )
     print(
         "before* = the old rule with its level moved to give the same false alarms as now in"
-        " that scenario;\nbest = the most powerful rule at exactly 1 % false alarms, knowing"
-        " the true mean and dispersion."
+        " that scenario;\nbefore** = the old rule at one level for all scenarios,"
+        f" z = {held:.3f}, the lowest that keeps its false alarms <= {TARGET:.1%} in each;\n"
+        "best = the most powerful rule at exactly 1 % false alarms, knowing the true mean and"
+        " dispersion."
     )
     print(
         f"worst false-alarm rate now: {worst[0]:.2%} ({worst[1]}); seed {args.seed};"
