@@ -1,5 +1,8 @@
 """Upper limits for a month's crime count, Farrington style (Farrington et al. 1996; Noufaily
-et al. 2013), as R's ``surveillance::farringtonFlexible`` computes them, in plain numpy/scipy.
+et al. 2013), in plain numpy/scipy. The model and the reweighting are those of R's
+``surveillance::farringtonFlexible``; where this differs from it (the dispersion kept in step
+3, the trend at 20 % in step 4, the predictive variance, the widened level and the mid-p limit
+in steps 5-7), bench/deviations.py shows why on simulated series.
 
 The reference values are earlier counts of the same series, each with its distance in months
 before the month evaluated. The expected count comes from a quasi-Poisson log-linear model:
