@@ -8,10 +8,12 @@ it. At least three of the same-time-of-year months, in three distinct years, are
 less history the previous 12 months are the reference instead (a rolling baseline, at least 6
 months with a count, no time of year, no trend). analysis.farrington fits the quasi-Poisson
 log-linear model (a trend when significant at 20 % and three years are there; past outbreaks
-down-weighted) and gives the upper limit: the quantile, at the one-sided level of z (0.99 for
-z = 2.326), of a negative binomial with the model's mean and the variance of a new month
-(dispersion plus the fitted mean's own uncertainty). An alarm when ``x > upper`` and ``x >= 5``
-(a few events are never a deviation); the score is ``(x - expected) / sqrt(variance)``.
+down-weighted) and gives the upper limit: the largest count whose mid-p value under a negative
+binomial with the model's mean and the variance of a new month (dispersion plus the fitted
+mean's own uncertainty) is at least 1 - level, the level being the one-sided level of z (0.99
+for z = 2.326), widened by a Student t when the dispersion was estimated. An alarm when
+``x > upper`` and ``x >= 5`` (a few events are never a deviation); the score is
+``(x - expected) / sqrt(variance)``.
 
 A month's count is the sum over an area's places unless the area's own total is stored; where
 both a Brå CSV and a police event list gave the same category and month, the CSV counts.

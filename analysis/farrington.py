@@ -1,5 +1,8 @@
 """Upper limits for a month's crime count, Farrington style (Farrington et al. 1996; Noufaily
-et al. 2013), as R's ``surveillance::farringtonFlexible`` computes them, in plain numpy/scipy.
+et al. 2013), in plain numpy/scipy. The model and the reweighting are those of R's
+``surveillance::farringtonFlexible``; where this differs from it (the dispersion kept in step
+3, the trend at 20 % in step 4, the predictive variance, the widened level and the mid-p limit
+in steps 5-7), bench/deviations.py shows why on simulated series.
 
 The reference values are earlier counts of the same series, each with its distance in months
 before the month evaluated. The expected count comes from a quasi-Poisson log-linear model:
@@ -18,14 +21,19 @@ before the month evaluated. The expected count comes from a quasi-Poisson log-li
    (Farrington's guard against extrapolating too far); otherwise the model without it is used;
 5. the count is compared with its predictive distribution: a negative binomial with the model's
    mean ``mu0`` and variance ``V = phi * mu0 + Var(mu0_hat)`` (the month's own dispersion plus
-   the uncertainty of the fitted mean, by the delta method). The upper limit is its quantile at
-   the level asked for (0.99 by default). Without a trend and without over-dispersion this is
-   the Poisson-gamma predictive distribution of a count given k earlier ones; unlike a plain
-   Poisson quantile it keeps the dispersion at small means, and unlike a normal limit it stays
-   a count distribution at small means;
+   the uncertainty of the fitted mean, by the delta method). Without a trend and without
+   over-dispersion this is the Poisson-gamma predictive distribution of a count given k earlier
+   ones; unlike a plain Poisson quantile it keeps the dispersion at small means, and unlike a
+   normal limit it stays a count distribution at small means;
 6. because the dispersion is itself estimated from a few values, a limit built on an estimated
-   dispersion (phi > 1) uses the level that a Student t with k - p degrees of freedom gives
-   instead of the normal quantile (e.g. 0.9963 for 0.99 with 12 degrees of freedom).
+   dispersion (phi > 1) is taken at the level that a Student t gives instead of the normal
+   quantile. Its degrees of freedom are the effective ones of the dispersion estimate: k - p
+   for Poisson-like counts, fewer for skewed over-dispersed counts, whose squared residuals
+   vary more (the negative binomial's fourth cumulant, see ``dispersion_dof``);
+7. the upper limit is the largest count whose mid-p value, ``P(X > x) + P(X = x) / 2``, is at
+   least ``1 - level`` (Lancaster's mid-p): an alarm when x is above it. A count distribution
+   takes only whole values, so the plain quantile's false alarms lie below the level asked for
+   (0.7 % instead of 1 % at a mean of 10); the mid-p limit comes close to the level on average.
 
 The alarm rule (the count above the limit and at least a minimum count) stays with the caller.
 """
@@ -129,20 +137,52 @@ def _fit(x: np.ndarray, y: np.ndarray) -> _Fit | None:
     return second
 
 
-def _level(level: float, phi: float, dof: int) -> float:
-    """The level to take the quantile at: widened by a Student t where phi was estimated."""
+def dispersion_dof(dof: int, phi: float, mean: float) -> float:
+    """Effective degrees of freedom of the dispersion estimate from ``dof`` residual degrees of
+    freedom, for negative binomial counts of this mean and dispersion (Satterthwaite).
+
+    A squared Pearson residual (y - mu)^2 / mu has the variance (k4 + 2 sigma^4) / mu^2, with
+    sigma^2 = phi * mu and the negative binomial's fourth cumulant
+    k4 = mu * (6 phi^3 - 6 phi^2 + phi); a chi-square's would be 2 phi^2. Hence
+    ``dof * 2 phi mu / (6 phi^2 - 6 phi + 1 + 2 phi mu)``: about dof for Poisson counts of a mean
+    of 10 or more, a quarter of it at phi = 4 and a mean of 3.
+    """
+    return dof * 2 * phi * mean / (6 * phi * phi - 6 * phi + 1 + 2 * phi * mean)
+
+
+def _level(level: float, phi: float, dof: float) -> float:
+    """The level to take the limit at: widened by a Student t where phi was estimated."""
     if phi <= 1.0 or dof < 1:
         return level
     return float(stats.norm.cdf(stats.t.ppf(level, dof)))
 
 
-def _quantile(mean: float, variance: float, level: float) -> float:
-    """The smallest count u with P(X <= u) >= level for a negative binomial of this mean and
-    variance (a Poisson when the variance does not exceed the mean)."""
+def _distribution(mean: float, variance: float) -> tuple[stats.rv_discrete, tuple[float, ...]]:
+    """A negative binomial of this mean and variance (a Poisson when the variance does not
+    exceed the mean), as scipy's distribution and its parameters."""
     if variance <= mean * (1 + 1e-12):
-        return float(stats.poisson.ppf(level, mean))
+        return stats.poisson, (mean,)
     size = mean * mean / (variance - mean)
-    return float(stats.nbinom.ppf(level, size, size / (size + mean)))
+    return stats.nbinom, (size, size / (size + mean))
+
+
+def mid_p(x: int, mean: float, variance: float) -> float:
+    """P(X > x) + P(X = x) / 2 for the negative binomial of this mean and variance."""
+    family, parameters = _distribution(mean, variance)
+    return float(0.5 * (family.sf(x, *parameters) + family.sf(x - 1, *parameters)))
+
+
+def _upper(mean: float, variance: float, level: float) -> float:
+    """The largest count whose mid-p value is at least 1 - level: a count above it alarms.
+
+    The mid-p value falls as the count rises, so the limit is one below the smallest count
+    whose mid-p value is under 1 - level; that count lies at or below the plain quantile."""
+    family, parameters = _distribution(mean, variance)
+    quantile = int(family.ppf(level, *parameters))
+    counts = np.arange(max(0, quantile - 10), quantile + 2)
+    mid = 0.5 * (family.sf(counts, *parameters) + family.sf(counts - 1, *parameters))
+    alarming = counts[mid < 1 - level]
+    return float(alarming.min() - 1) if len(alarming) else float(quantile)
 
 
 #: Months on each side of the month evaluated that count as "the same time of year".
@@ -192,7 +232,7 @@ def upper_limit(
         n = int(inside.sum())
         mean = ZERO_PRIOR / n
         variance = mean * (1 + 1 / n)
-        return Limit(mean, variance, _quantile(mean, variance, level), 1.0, None, n)
+        return Limit(mean, variance, _upper(mean, variance, level), 1.0, None, n)
     # A time of year without a single event has no finite level (log 0): it says nothing of
     # the expected count, so it is left out of the fit.
     empty = {float(o) for o in set(offset[~inside]) if y[offset == o].sum() == 0}
@@ -220,7 +260,7 @@ def upper_limit(
             trend = math.expm1(float(fit.beta[1]))
         eta_variance = fit.phi * float(fit.cov[0, 0])
         variance = fit.phi * mean + mean * mean * eta_variance
-        dof = k - design.shape[1]
-        upper = _quantile(mean, variance, _level(level, fit.phi, dof))
+        dof = dispersion_dof(k - design.shape[1], fit.phi, float(np.average(fit.mu)))
+        upper = _upper(mean, variance, _level(level, fit.phi, dof))
         return Limit(mean, variance, upper, fit.phi, trend, k)
     return None

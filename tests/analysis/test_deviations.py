@@ -85,16 +85,29 @@ def _level(z, dof):
     return stats.norm.cdf(stats.t.ppf(stats.norm.cdf(z), dof))
 
 
+def _mid_p(x, size, p):
+    """P(X > x) + P(X = x) / 2 for a negative binomial."""
+    return stats.nbinom.sf(x, size, p) + stats.nbinom.pmf(x, size, p) / 2
+
+
+#: The hand-worked reference's dispersion 1.4 at a mean of 10, with 8 residual degrees of
+#: freedom, has 8 * 2 * 1.4 * 10 / (6 * 1.96 - 6 * 1.4 + 1 + 2 * 1.4 * 10) = 224 / 32.36
+#: effective degrees of freedom (the negative binomial's kurtosis; analysis.farrington).
+HAND_WORKED_DOF = 224 / 32.36
+
+
 def test_hand_worked_historical_limits(app, counts):
     # Nine reference values (Feb-Apr of three years), all at the same time of year, so the
     # model is one level: mean m = 90 / 9 = 10 (the yearly means are all 10: no trend).
     # Pearson dispersion: (36+0+36 + 16+0+16 + 4+0+4) / 10 / (9 - 1) = 11.2 / 8 = 1.4; no value
     # is far enough above the fit to be down-weighted (largest Anscombe residual 1.48).
-    # Variance of a new month: phi*m + m^2 * phi / (sum of m) = 14 + 1.5556 = 15.5556.
-    # Level, phi estimated with 8 degrees of freedom: Phi(t_8(0.99)) = 0.99811; negative
-    # binomial of mean 10 and that variance: size 100 / 5.5556 = 18; its quantile is 24.
-    level = _level(2.326, 8)
-    assert stats.nbinom.ppf(level, 18, 18 / 28) == 24
+    # Variance of a new month: phi*m + m^2 * phi / (sum of m) = 14 + 1.5556 = 15.5556: a
+    # negative binomial of size 100 / 5.5556 = 18. Level, phi estimated with 6.92 effective
+    # degrees of freedom: Phi(t_6.92(0.99)) = 0.99868. The mid-p value of 24 (0.0019) is above
+    # 1 - 0.99868, that of 25 (0.0011) below: the limit is 24.
+    level = _level(2.326, HAND_WORKED_DOF)
+    assert level == pytest.approx(0.99868, abs=1e-5)
+    assert _mid_p(25, 18, 18 / 28) < 1 - level < _mid_p(24, 18, 18 / 28)
     counts("bromma", "Misshandel", {**HAND_WORKED, "2026-03": 25})
     counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 24})
     cells = run(app, evaluate, None, MARCH_2026)
@@ -132,15 +145,19 @@ def test_deviations_are_the_alarms_in_the_contract_shape(app, counts):
 def test_a_smaller_z_gives_a_lower_limit(app, counts):
     counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 19})
     [cell] = run(app, evaluate, "ekero", MARCH_2026, z=1.645)
-    assert cell["upper_limit"] == stats.nbinom.ppf(_level(1.645, 8), 18, 18 / 28) == 18
+    # At z = 1.645 the level is Phi(t_6.92(0.95)) = 0.97115; mid-p of 18: 0.0339, of 19: 0.0219.
+    level = _level(1.645, HAND_WORKED_DOF)
+    assert _mid_p(19, 18, 18 / 28) < 1 - level < _mid_p(18, 18, 18 / 28)
+    assert cell["upper_limit"] == 18
     assert cell["alarm"] is True
 
 
 def test_a_small_mean_keeps_a_count_distribution(app, counts):
     # Nine 2s: no dispersion (phi = 1), mean 2, variance 2 + 4 / 18 = 2.2222: the negative
     # binomial of size 18 and p = 0.9, which is the Poisson-gamma predictive distribution of a
-    # count after nine counts adding up to 18. P(X <= 5) < 0.99 <= P(X <= 6): the limit is 6.
-    assert stats.nbinom.cdf(5, 18, 0.9) < stats.norm.cdf(2.326) <= stats.nbinom.cdf(6, 18, 0.9)
+    # count after nine counts adding up to 18. Mid-p value of 6: 0.0150, of 7: 0.0049: the
+    # limit is 6.
+    assert _mid_p(7, 18, 0.9) < 1 - stats.norm.cdf(2.326) < _mid_p(6, 18, 0.9)
     flat = history({2025: (2, 2, 2), 2024: (2, 2, 2), 2023: (2, 2, 2)})
     counts("bromma", "Rån", {**flat, "2026-03": 7})
     counts("bromma", "Stöld", {**flat, "2026-03": 6})
@@ -154,9 +171,9 @@ def test_a_small_mean_keeps_a_count_distribution(app, counts):
 
 def test_no_alarm_below_five_events(app, counts):
     # m = 4 / 8 = 0.5 (one month suppressed); Pearson 4 / 7 < 1, so phi = 1; the variance of a
-    # new month 0.5 + 0.25 / 4 = 0.5625, a negative binomial of size 4: its 99 % quantile is 3.
-    # x = 4 is above it but fewer than 5.
-    assert stats.nbinom.ppf(stats.norm.cdf(2.326), 4, 4 / 4.5) == 3
+    # new month 0.5 + 0.25 / 4 = 0.5625, a negative binomial of size 4: mid-p value of 3:
+    # 0.0126, of 4: 0.0024; the limit is 3. x = 4 is above it but fewer than 5.
+    assert _mid_p(4, 4, 4 / 4.5) < 1 - stats.norm.cdf(2.326) < _mid_p(3, 4, 4 / 4.5)
     sparse = history({2025: (0, 1, 0), 2024: (1, 0, 1), 2023: (0, 1, None)})
     counts("bromma", "Rån", {**sparse, "2026-03": 4})
     counts("bromma", "Stöld", {**sparse, "2026-03": 5})
@@ -171,9 +188,13 @@ def test_no_alarm_below_five_events(app, counts):
 def test_a_rolling_baseline_with_under_three_years(app, counts):
     # Only March 2025 .. February 2026, two months suppressed: k = 10 values, m = 100 / 10 = 10,
     # one level (no time of year, no trend). Pearson 1.6 / 9 < 1: phi = 1; variance of a new
-    # month 10 + 100 / 100 = 11 (size 100); its 99 % quantile is 19; x = 20: alarm,
-    # score 10 / sqrt(11) = 3.01511.
+    # month 10 + 100 / 100 = 11 (size 100). Its 99 % quantile is 19, but the mid-p value of
+    # 19, P(X > 19) + P(X = 19) / 2 = 0.0078, is under 1 %, that of 18 (0.0146) is not: the
+    # limit is 18; x = 20: alarm, score 10 / sqrt(11) = 3.01511.
     assert stats.nbinom.ppf(stats.norm.cdf(2.326), 100, 100 / 110) == 19
+    mid = {x: stats.nbinom.sf(x, 100, 100 / 110) + stats.nbinom.pmf(x, 100, 100 / 110) / 2
+           for x in (18, 19)}  # fmt: skip
+    assert mid[19] < 1 - stats.norm.cdf(2.326) < mid[18]
     values = [10, 12, None, 8, 10, 10, 12, None, 8, 10, 10, 10]
     series = {f"{2025 + (2 + i) // 12}-{(2 + i) % 12 + 1:02d}": v for i, v in enumerate(values)}
     assert (min(series), max(series)) == ("2025-03", "2026-02")
@@ -184,7 +205,7 @@ def test_a_rolling_baseline_with_under_three_years(app, counts):
     [cell] = run(app, evaluate, "bromma", MARCH_2026)
     assert cell["category"] == "Skadegörelse"
     assert (cell["method"], cell["k"], cell["expected"]) == ("rolling", 10, 10.0)
-    assert cell["upper_limit"] == 19
+    assert cell["upper_limit"] == 18
     assert cell["score"] == pytest.approx(3.0151, abs=1e-4)
     assert cell["alarm"] is True
     [alarm] = run(app, deviations, "bromma", MARCH_2026)

@@ -9,7 +9,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from analysis.farrington import reference_months, upper_limit
+from analysis.farrington import dispersion_dof, mid_p, reference_months, upper_limit
 
 
 def _series(mean_of, rng: np.random.Generator | None = None) -> list[tuple[int, int]]:
@@ -95,3 +95,55 @@ def test_no_event_at_this_time_of_year_gives_a_small_positive_mean():
 def test_too_little_history_gives_no_limit():
     assert upper_limit([(12, 3), (24, 4)]) is None
     assert upper_limit([(5, 3), (6, 4), (7, 5)]) is None  # not the same time of year
+
+
+@pytest.mark.parametrize(
+    ("phi", "mean"), [(1.0, 2.0), (1.0, 10.0), (2.0, 3.0), (4.0, 3.0), (4.0, 10.0)]
+)
+def test_the_dispersion_dof_follow_the_negative_binomial_kurtosis(phi, mean):
+    # A variance estimate of counts with excess kurtosis g2 has the precision of a chi-square
+    # with dof * 2 / (g2 + 2) degrees of freedom; scipy's moments give g2 independently.
+    if phi == 1.0:
+        kurtosis = float(stats.poisson.stats(mean, moments="k"))
+    else:
+        size = mean / (phi - 1)
+        kurtosis = float(stats.nbinom.stats(size, size / (size + mean), moments="k"))
+    assert dispersion_dof(40, phi, mean) == pytest.approx(40 * 2 / (kurtosis + 2), rel=1e-9)
+
+
+def test_the_dispersion_dof_by_hand():
+    # phi = 4, mean 3 (a geometric count): 40 * 24 / (96 - 24 + 1 + 24) = 960 / 97.
+    assert dispersion_dof(40, 4.0, 3.0) == pytest.approx(960 / 97)
+    # Poisson, mean 10: 40 * 20 / 21.
+    assert dispersion_dof(40, 1.0, 10.0) == pytest.approx(800 / 21)
+
+
+def test_the_limit_is_the_largest_count_with_a_mid_p_value_of_one_percent():
+    # Mean 10, variance 11: a negative binomial of size 100 and p = 100 / 110. Its 99 %
+    # quantile is 19, but P(X > 19) + P(X = 19) / 2 = 0.0078 < 0.01: 19 already alarms, and
+    # 18 does not (0.0146). The limit is 18.
+    size, p = 100, 100 / 110
+    assert stats.nbinom.ppf(0.99, size, p) == 19
+    tail = {x: stats.nbinom.sf(x, size, p) + stats.nbinom.pmf(x, size, p) / 2 for x in (18, 19)}
+    assert tail[18] == pytest.approx(0.014552, abs=1e-6)
+    assert tail[19] == pytest.approx(0.007768, abs=1e-6)
+    assert mid_p(19, 10.0, 11.0) == pytest.approx(tail[19], rel=1e-9)
+    pairs = [(back, 10) for back in reference_months()]
+    found = upper_limit(pairs)
+    assert found is not None
+    # Flat tens: phi = 1, no trend; 15 values at the same time of year, so Var(log mu) = 1/150.
+    assert (found.expected, found.dispersion, found.trend) == (pytest.approx(10), 1.0, None)
+    assert found.variance == pytest.approx(10 + 100 / 150)
+    size = 100 / (100 / 150)
+    p = size / (size + 10)
+    mid = [stats.nbinom.sf(x, size, p) + stats.nbinom.pmf(x, size, p) / 2 for x in range(30)]
+    assert found.upper == min(x for x in range(30) if mid[x] < 0.01) - 1 == 18
+
+
+def test_a_poisson_limit_when_the_variance_is_the_mean():
+    # P(X > 18) + P(X = 18) / 2 for a Poisson of mean 10 is 0.0107, just above 1 %: 18 is the
+    # limit, the same as the plain 99 % quantile here.
+    assert mid_p(18, 10.0, 10.0) == pytest.approx(
+        stats.poisson.sf(18, 10) + stats.poisson.pmf(18, 10) / 2, rel=1e-12
+    )
+    assert mid_p(18, 10.0, 10.0) > 0.01 > mid_p(19, 10.0, 10.0)
