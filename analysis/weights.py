@@ -9,11 +9,19 @@ of the sample. A respondent outside the margins (age band or gender unanswered, 
 1: the mean weight, i.e. counted as an average respondent rather than dropped. A category of
 the margins that nobody in the sample belongs to cannot be matched; the targets are spread over
 the categories that are present.
+
+Raking stops when every age total is within ``TOLERANCE`` (relative to the sample size) of
+its target, after at most ``MAX_ITERATIONS`` rounds. Margins that the sample cannot match
+(e.g. every young respondent a woman while the population's young are half men) never get
+there: the weights of the last round are used (they match the gender totals exactly) and the
+result says ``converged: False`` with the largest remaining relative gap, so no caller can
+present such weights as matching the population.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
@@ -21,6 +29,45 @@ from .tables import population_margin
 
 #: A respondent cell: (age_band, gender), either may be None (not answered).
 Cell = tuple[str | None, str | None]
+#: Raking stops when every age total is this close to its target, relative to the sample size.
+TOLERANCE = 1e-9
+#: Raking gives up after this many rounds (one round adjusts ages, then genders).
+MAX_ITERATIONS = 100
+
+
+@dataclass(frozen=True)
+class Raking:
+    """Raking weights per respondent cell and whether they match the margins."""
+
+    weights: dict[Cell, float] = field(default_factory=dict)
+    converged: bool = True
+    iterations: int = 0
+    #: The largest gap between a weighted age total and its target, over the sample size.
+    max_gap: float = 0.0
+    #: The cells inside the margins (raked); every other cell weighs 1.
+    inside: frozenset[Cell] = frozenset()
+
+
+def margin_years(conn: Connection, area_id: int) -> list[int]:
+    """The years an area has population margins for, oldest first."""
+    query = (
+        select(population_margin.c.year)
+        .where(population_margin.c.area_id == area_id)
+        .group_by(population_margin.c.year)
+        .order_by(population_margin.c.year)
+    )
+    return [int(year) for year in conn.scalars(query)]
+
+
+def choose_year(years: list[int], reference: int | None) -> int:
+    """The margins' year to weight with: the newest not after ``reference`` (else the oldest).
+
+    Without a reference year (no round or date range), the newest year.
+    """
+    if reference is None:
+        return years[-1]
+    earlier = [year for year in years if year <= reference]
+    return earlier[-1] if earlier else years[0]
 
 
 def area_margins(
@@ -29,11 +76,18 @@ def area_margins(
     area_slug: str,
     age_band: str | None = None,
     gender: str | None = None,
+    year: int | None = None,
 ) -> dict[tuple[str, str], int]:
-    """Population per (age_band, gender) of an area, within one age band or gender if given."""
+    """Population per (age_band, gender) of an area, within one age band or gender if given.
+
+    ``year`` picks one year's margins; without it the newest year the area has.
+    """
+    if year is None:
+        years = margin_years(conn, area_id)
+        year = years[-1] if years else None
     query = select(
         population_margin.c.age_band, population_margin.c.gender, population_margin.c.population
-    ).where(population_margin.c.area_id == area_id)
+    ).where(population_margin.c.area_id == area_id, population_margin.c.year == year)
     rows = conn.execute(query).all()
     if not rows:
         raise ValueError(
@@ -51,10 +105,20 @@ def area_margins(
 def rake(
     counts: Mapping[Cell, float],
     margins: Mapping[tuple[str, str], float],
-    tolerance: float = 1e-9,
-    max_iterations: int = 100,
+    tolerance: float = TOLERANCE,
+    max_iterations: int = MAX_ITERATIONS,
 ) -> dict[Cell, float]:
     """Weight per respondent cell so the weighted age and gender totals match the margins."""
+    return raking(counts, margins, tolerance, max_iterations).weights
+
+
+def raking(
+    counts: Mapping[Cell, float],
+    margins: Mapping[tuple[str, str], float],
+    tolerance: float = TOLERANCE,
+    max_iterations: int = MAX_ITERATIONS,
+) -> Raking:
+    """Rake, and say whether the weights reached the margins within ``max_iterations``."""
     ages: dict[str, float] = {}
     genders: dict[str, float] = {}
     for (age, gender), population in margins.items():
@@ -71,14 +135,16 @@ def rake(
     weights: dict[Cell, float] = dict.fromkeys(counts, 1.0)
     total = sum(inside.values())
     if not total:
-        return weights
+        return Raking(weights)
     # Targets on the sample's scale, over the categories someone in the sample belongs to:
     # a category nobody answered from cannot be matched, so its share is spread over the rest.
     age_target = _scaled({a: ages[a] for a, _ in inside}, total)
     gender_target = _scaled({g: genders[g] for _, g in inside}, total)
     row = dict.fromkeys(age_target, 1.0)
     col = dict.fromkeys(gender_target, 1.0)
-    for _ in range(max_iterations):
+    off = 0.0
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 (the count is reported)
         for age in row:
             have = sum(col[g] * n for (a, g), n in inside.items() if a == age)
             row[age] = age_target[age] / have
@@ -94,7 +160,8 @@ def rake(
             break
     for age, gender in inside:
         weights[(age, gender)] = row[age] * col[gender]
-    return weights
+    gap = off / total
+    return Raking(weights, gap <= tolerance, iterations, gap, frozenset(inside))
 
 
 def _scaled(population: dict[str, float], total: float) -> dict[str, float]:
