@@ -50,8 +50,8 @@ def situation_picture(
     """Build the situation picture of one area (raises LookupError for an unknown area).
 
     ``weighted`` None weights to the area's population margins when it has some (see
-    ``survey.weighting``); ``today`` is the date in the area's time zone (the server's date if left out); it decides
-    which months are recent enough to look for deviations in.
+    ``survey.weighting``); ``today`` is the date in the area's time zone (the server's date
+    if left out); it decides which months are recent enough to look for deviations in.
     """
     area = conn.execute(
         select(_area.c.id, _area.c.name).where(_area.c.slug == area_slug)

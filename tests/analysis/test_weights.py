@@ -132,9 +132,7 @@ def test_weighted_indicators_use_raked_weights_and_kish_n(app: Flask) -> None:
             ] * n
         add_responses("brommaplan", answers)
         with db.engine.connect() as conn:
-            plain = survey_indicators(
-                conn, "bromma", Filters(), suppress_below=10, weighted=False
-            )
+            plain = survey_indicators(conn, "bromma", Filters(), suppress_below=10, weighted=False)
             weighted = survey_indicators(
                 conn, "bromma", Filters(), suppress_below=10, weighted=True
             )

@@ -32,9 +32,7 @@ def upgrade() -> None:
             )
         )
         batch.drop_constraint("pk_population_margin", type_="primary")
-        batch.create_primary_key(
-            "pk_population_margin", ["area_id", "year", "age_band", "gender"]
-        )
+        batch.create_primary_key("pk_population_margin", ["area_id", "year", "age_band", "gender"])
         batch.create_check_constraint("year_range", "year BETWEEN 1900 AND 2100")
     with op.batch_alter_table("population_margin") as batch:
         batch.alter_column("year", server_default=None)
