@@ -74,7 +74,7 @@ def questionnaire_bands(questionnaire: Questionnaire) -> list[Band]:
     bands = []
     for value in questionnaire.item("age_band").values:
         age = parse_age(value)
-        if age is not None and age != TOTAL:
+        if isinstance(age, tuple):
             low, high = age
             bands.append(Band(value, low, high))
     return sorted(bands, key=lambda band: band.low)
@@ -297,7 +297,7 @@ def _read_row(
     if age is None:
         errors.add(number, f"line {number}: age {cells[roles['age']].strip()!r} is not an age")
         failed = True
-    elif age != TOTAL and _band_of(age, bands) is None and age[1] >= bands[0].low:
+    elif isinstance(age, tuple) and _band_of(age, bands) is None and age[1] >= bands[0].low:
         within = ", ".join(band.code for band in bands)
         errors.add(
             number,
@@ -334,10 +334,7 @@ def _read_row(
         elif count < 0:
             errors.add(number, f"line {number}: count {count} is negative")
             failed = True
-        elif not failed:
-            assert area is not None  # noqa: S101 (set whenever nothing failed)
-            assert age is not None  # noqa: S101
-            assert gender is not None  # noqa: S101
+        elif area is not None and age is not None and gender is not None:
             read.append(Row(number, region, area, row_year, age, gender, count))
     return [] if failed else read
 
@@ -379,9 +376,8 @@ def _sum_into_bands(
     covered: dict[tuple[int, int, str], list[AgeRange]] = {}
     first_line: dict[tuple[int, int], int] = {}
     for row in rows:
-        if row.age == TOTAL or row.gender == TOTAL:
+        if isinstance(row.age, str) or row.gender == TOTAL:
             continue
-        assert not isinstance(row.age, str)  # noqa: S101
         low, high = row.age
         area_id, slug, name = row.area
         result.names[area_id] = (slug, name)
@@ -390,8 +386,8 @@ def _sum_into_bands(
             result.younger += row.count
             continue
         band = _band_of(row.age, bands)
-        assert band is not None  # noqa: S101 (rows that fit no band were refused when read)
-        if row.gender == "other" and row.count == 0:
+        if band is None or (row.gender == "other" and row.count == 0):
+            # A range that fits no band was refused when read.
             continue
         cells = result.margins.setdefault((area_id, row.year), {})
         cells[(band.code, row.gender)] = cells.get((band.code, row.gender), 0) + row.count

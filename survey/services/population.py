@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from analysis.collation import swedish_key
@@ -72,11 +72,9 @@ def margins_by_area(session: Session) -> list[AreaMargins]:
 
 def delete_margins(session: Session, area: Area, year: int) -> int:
     """Delete an area's margins of one year (audited); how many rows went."""
-    deleted = session.execute(
-        delete(PopulationMargin).where(
-            PopulationMargin.area_id == area.id, PopulationMargin.year == year
-        )
-    ).rowcount
+    where = (PopulationMargin.area_id == area.id, PopulationMargin.year == year)
+    deleted = session.scalar(select(func.count()).select_from(PopulationMargin).where(*where))
+    session.execute(delete(PopulationMargin).where(*where))
     if deleted:
         audit.record(session, "population.delete", area, {"area": area.slug, "year": year})
     session.flush()
