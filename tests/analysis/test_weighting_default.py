@@ -210,3 +210,21 @@ def test_margins_of_the_round_s_year_are_used(app, cli, tmp_path):
             early = survey_indicators(conn, "bromma", year_2021, 10)
     assert newest["weighting"]["year"] == 2025
     assert early["weighting"]["year"] == 2020
+
+
+def test_the_html_and_pdf_reports_say_how_they_are_weighted(skewed, cli, tmp_path):
+    from pypdf import PdfReader
+
+    page = cli("lagesbild", "--area", "bromma", "--format", "html", "--lang", "en").output
+    assert "Weighted by age and gender to the population of 2025." in page
+    assert "Design effect 1.56" in page
+    out = tmp_path / "report.pdf"
+    assert (
+        cli(
+            "lagesbild", "--area", "bromma", "--format", "pdf", "--lang", "en", "--out", str(out)
+        ).exit_code
+        == 0
+    )
+    first = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "Weighted by age and gender to the population of 2025." in first
+    assert "count as much as 64 answers without weighting" in first
