@@ -228,3 +228,9 @@ def test_the_html_and_pdf_reports_say_how_they_are_weighted(skewed, cli, tmp_pat
     first = " ".join(PdfReader(out).pages[0].extract_text().split())
     assert "Weighted by age and gender to the population of 2025." in first
     assert "count as much as 64 answers without weighting" in first
+
+
+def test_the_publish_preview_says_the_release_is_weighted(skewed, auth):
+    auth.login("organizer")
+    page = auth.client.get("/organizer/areas/bromma/publish?lang=en").get_data(as_text=True)
+    assert "Weighted by age and gender to the population of 2025." in page
