@@ -33,15 +33,8 @@ from . import packed
 from .collation import swedish_key
 from .disclosure import FOLLOWS, follow, protect_all
 from .stats import mean_sd, newcombe, t_interval, wilson
-from .tables import PROBLEMS, TIMES, area, place, response, survey_round
-from .weights import (
-    MAX_ITERATIONS,
-    TOLERANCE,
-    area_margins,
-    choose_year,
-    margin_years,
-    raking,
-)
+from .tables import PROBLEMS, TIMES, area, place, response
+from .weights import Cells, weighting
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
 GENDERS = ("woman", "man", "other", "na")
@@ -267,66 +260,6 @@ FIGURE_PATHS = (
     ("worry_often",),
     ("police_priorities",),
 )
-
-
-def _reference_year(conn: Connection, filters: Filters) -> int | None:
-    """The year the answers are from, to pick the margins' year: the range's, else the round's."""
-    if filters.date_to is not None:
-        return filters.date_to.year
-    if filters.date_from is not None:
-        return filters.date_from.year
-    if filters.round_id is not None:
-        opens = conn.execute(
-            select(survey_round.c.opens_on).where(survey_round.c.id == filters.round_id)
-        ).scalar()
-        return opens.year if opens is not None else None
-    return None
-
-
-Cells = dict[tuple[str | None, str | None], float]
-
-
-def weighting(
-    conn: Connection,
-    area_id: int,
-    area_slug: str,
-    filters: Filters,
-    cells: Cells,
-    weighted: bool | None,
-) -> tuple[Cells, dict[str, Any]]:
-    """Raking weights per (age band, gender) cell and what the picture says about them.
-
-    ``weighted`` None: weight when the area has population margins, else not (and say so);
-    True: weight (ValueError without margins); False: never. The design effect is Kish's
-    n * sum(w^2) / (sum w)^2 over every answer counted, and ``n_eff`` = n / design effect.
-    """
-    years = margin_years(conn, area_id) if weighted is not False else []
-    if weighted is False or (weighted is None and not years):
-        reason = "not_requested" if weighted is False else "no_margins"
-        return {}, {"applied": False, "reason": reason}
-    year = choose_year(years, _reference_year(conn, filters)) if years else None
-    margins = area_margins(conn, area_id, area_slug, filters.age_band, filters.gender, year)
-    raked = raking(cells, margins)
-    n = sum(cells.values())
-    total = sum(raked.weights[cell] * count for cell, count in cells.items())
-    squares = sum(raked.weights[cell] ** 2 * count for cell, count in cells.items())
-    design_effect = n * squares / total**2 if total else 1.0
-    info: dict[str, Any] = {
-        "applied": True,
-        "year": year,
-        "design_effect": _r(design_effect),
-        "n_eff": _r(n / design_effect) if n else 0.0,
-        "converged": raked.converged,
-        "iterations": raked.iterations,
-        "max_iterations": MAX_ITERATIONS,
-        "tolerance": TOLERANCE,
-        "max_gap": raked.max_gap,
-        # Answers whose age band or gender the margins do not hold: weight 1.
-        "outside_margins": int(
-            sum(count for cell, count in cells.items() if cell not in raked.inside)
-        ),
-    }
-    return raked.weights, info
 
 
 def survey_indicators(

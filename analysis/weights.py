@@ -20,15 +20,36 @@ present such weights as matching the population.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, select
 
-from .tables import population_margin
+from .tables import population_margin, survey_round
 
 #: A respondent cell: (age_band, gender), either may be None (not answered).
 Cell = tuple[str | None, str | None]
+#: Answers (or weights) per respondent cell.
+Cells = dict[Cell, float]
+
+
+class Filters(Protocol):
+    """What weighting reads of ``survey.Filters`` (named here so no import goes in a circle)."""
+
+    @property
+    def round_id(self) -> int | None: ...
+    @property
+    def date_from(self) -> dt.date | None: ...
+    @property
+    def date_to(self) -> dt.date | None: ...
+    @property
+    def gender(self) -> str | None: ...
+    @property
+    def age_band(self) -> str | None: ...
+
+
 #: Raking stops when every age total is this close to its target, relative to the sample size.
 TOLERANCE = 1e-9
 #: Raking gives up after this many rounds (one round adjusts ages, then genders).
@@ -168,3 +189,64 @@ def _scaled(population: dict[str, float], total: float) -> dict[str, float]:
     """Population totals (all positive) rescaled to sum to the sample size."""
     whole = sum(population.values())
     return {key: value / whole * total for key, value in population.items()}
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def _reference_year(conn: Connection, filters: Filters) -> int | None:
+    """The year the answers are from, to pick the margins' year: the range's, else the round's."""
+    if filters.date_to is not None:
+        return filters.date_to.year
+    if filters.date_from is not None:
+        return filters.date_from.year
+    if filters.round_id is not None:
+        opens = conn.execute(
+            select(survey_round.c.opens_on).where(survey_round.c.id == filters.round_id)
+        ).scalar()
+        return opens.year if opens is not None else None
+    return None
+
+
+def weighting(
+    conn: Connection,
+    area_id: int,
+    area_slug: str,
+    filters: Filters,
+    cells: Cells,
+    weighted: bool | None,
+) -> tuple[Cells, dict[str, Any]]:
+    """Raking weights per (age band, gender) cell and what the picture says about them.
+
+    ``weighted`` None: weight when the area has population margins, else not (and say so);
+    True: weight (ValueError without margins); False: never. The design effect is Kish's
+    n * sum(w^2) / (sum w)^2 over every answer counted, and ``n_eff`` = n / design effect.
+    """
+    years = margin_years(conn, area_id) if weighted is not False else []
+    if weighted is False or (weighted is None and not years):
+        reason = "not_requested" if weighted is False else "no_margins"
+        return {}, {"applied": False, "reason": reason}
+    year = choose_year(years, _reference_year(conn, filters)) if years else None
+    margins = area_margins(conn, area_id, area_slug, filters.age_band, filters.gender, year)
+    raked = raking(cells, margins)
+    n = sum(cells.values())
+    total = sum(raked.weights[cell] * count for cell, count in cells.items())
+    squares = sum(raked.weights[cell] ** 2 * count for cell, count in cells.items())
+    design_effect = n * squares / total**2 if total else 1.0
+    info: dict[str, Any] = {
+        "applied": True,
+        "year": year,
+        "design_effect": _round(design_effect),
+        "n_eff": _round(n / design_effect) if n else 0.0,
+        "converged": raked.converged,
+        "iterations": raked.iterations,
+        "max_iterations": MAX_ITERATIONS,
+        "tolerance": TOLERANCE,
+        "max_gap": raked.max_gap,
+        # Answers whose age band or gender the margins do not hold: weight 1.
+        "outside_margins": int(
+            sum(count for cell, count in cells.items() if cell not in raked.inside)
+        ),
+    }
+    return raked.weights, info

@@ -20,7 +20,6 @@ year) it holds, in the caller's transaction.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,18 @@ from ..questionnaire.model import Questionnaire
 from ..services import audit
 from . import ImportErrors, ImportRefused
 from .crime_rows import Names
+from .population_values import (
+    TOTAL,
+    AgeRange,
+    Band,
+    age_text,
+    band_of,
+    first_gap,
+    parse_age,
+    parse_count,
+    parse_gender,
+    questionnaire_bands,
+)
 
 #: What a header may be called, folded (lower case, no spaces): the simple file's names,
 #: Statistics Sweden's Swedish ones and their English export's.
@@ -45,79 +56,8 @@ COLUMNS = {
 }
 #: A column named by a year (``2024``) or a year with a word (``Folkmängd 2024``).
 YEAR_COLUMN = re.compile(r"^(?:[^\d]*\s)?((?:19|20)\d\d)(?:\s[^\d]*)?$")
-TOTAL_WORDS = {"total", "totalt", "tot", "samtliga", "total ålder", "totalt ålder", "all ages"}
-GENDERS = {
-    "woman": {"woman", "women", "kvinna", "kvinnor", "female", "k", "2", "2 kvinnor"},
-    "man": {"man", "men", "män", "male", "m", "1", "1 män"},
-    "other": {"other", "annat", "annan"},
-}
-GENDER_TOTALS = {"total", "totalt", "tot", "båda könen", "män och kvinnor", "1+2", "alla"}
 #: A region written with its code first: '0180 Stockholm', '0180C1010 Bromma', '01 Stockholms län'.
 REGION_CODE = re.compile(r"^[0-9]{2}[0-9A-Z]*\s+(.+)$")
-_THOUSANDS = re.compile(r"[ \u00a0\u202f]")
-TOTAL = "total"
-#: An age range: lowest and highest age in whole years (highest inf for '100+').
-AgeRange = tuple[int, float]
-
-
-@dataclass(frozen=True)
-class Band:
-    """One of the questionnaire's age bands as a range of ages."""
-
-    code: str
-    low: int
-    high: float
-
-
-def questionnaire_bands(questionnaire: Questionnaire) -> list[Band]:
-    """The live questionnaire's age bands ('16-24', '65+'), youngest first."""
-    bands = []
-    for value in questionnaire.item("age_band").values:
-        age = parse_age(value)
-        if isinstance(age, tuple):
-            low, high = age
-            bands.append(Band(value, low, high))
-    return sorted(bands, key=lambda band: band.low)
-
-
-def parse_age(value: str) -> AgeRange | str | None:
-    """An age cell as a range, TOTAL, or None if it is no age: '16 år', '20-24 år', '100+'."""
-    text = " ".join(value.replace("\u2013", "-").replace("\u2014", "-").split()).casefold()
-    if text in TOTAL_WORDS:
-        return TOTAL
-    text = re.sub(r"\s*år\b", "", text).replace(" eller äldre", "+").replace(" or older", "+")
-    text = text.replace(" ", "")
-    if match := re.fullmatch(r"(\d{1,3})", text):
-        return int(match[1]), int(match[1])
-    if match := re.fullmatch(r"(\d{1,3})-(\d{1,3})", text):
-        low, high = int(match[1]), int(match[2])
-        return (low, high) if low <= high else None
-    if match := re.fullmatch(r"(\d{1,3})\+|(\d{1,3})-", text):
-        return int(match[1] or match[2]), math.inf
-    return None
-
-
-def _parse_gender(value: str) -> str | None:
-    text = " ".join(value.split()).casefold()
-    if text in GENDER_TOTALS:
-        return TOTAL
-    return next((code for code, words in GENDERS.items() if text in words), None)
-
-
-def _parse_count(value: str) -> int | None:
-    text = _THOUSANDS.sub("", value.strip())
-    if re.fullmatch(r"-?[0-9]+", text):
-        return int(text)
-    if re.fullmatch(r"-?[0-9]+[.,]0+", text):  # a whole count written as a decimal
-        return int(re.split(r"[.,]", text)[0])
-    return None
-
-
-def _age_text(age: AgeRange) -> str:
-    low, high = age
-    if high == math.inf:
-        return f"{low}+"
-    return str(low) if low == high else f"{low}-{int(high)}"
 
 
 @dataclass
@@ -297,15 +237,15 @@ def _read_row(
     if age is None:
         errors.add(number, f"line {number}: age {cells[roles['age']].strip()!r} is not an age")
         failed = True
-    elif isinstance(age, tuple) and _band_of(age, bands) is None and age[1] >= bands[0].low:
+    elif isinstance(age, tuple) and band_of(age, bands) is None and age[1] >= bands[0].low:
         within = ", ".join(band.code for band in bands)
         errors.add(
             number,
-            f"line {number}: ages {_age_text(age)} do not fit in one of the questionnaire's"
+            f"line {number}: ages {age_text(age)} do not fit in one of the questionnaire's"
             f" age bands ({within}): export single years of age",
         )
         failed = True
-    gender = _parse_gender(cells[roles["gender"]])
+    gender = parse_gender(cells[roles["gender"]])
     if gender is None:
         errors.add(
             number,
@@ -327,7 +267,7 @@ def _read_row(
         counts = [(row_year or 0, cells[roles["count"]])]
     read = []
     for row_year, written in counts:
-        count = _parse_count(written)
+        count = parse_count(written)
         if count is None:
             errors.add(number, f"line {number}: count {written.strip()!r} is not a whole number")
             failed = True
@@ -385,7 +325,7 @@ def _sum_into_bands(
         if high < youngest:
             result.younger += row.count
             continue
-        band = _band_of(row.age, bands)
+        band = band_of(row.age, bands)
         if band is None or (row.gender == "other" and row.count == 0):
             # A range that fits no band was refused when read.
             continue
@@ -396,7 +336,7 @@ def _sum_into_bands(
         name = result.names[area_id][1]
         for gender in ("woman", "man"):
             ages = sorted(covered.get((area_id, year, gender), []))
-            gap = _first_gap(ages, youngest)
+            gap = first_gap(ages, youngest)
             if gap is not None:
                 errors.add(
                     line,
@@ -409,24 +349,6 @@ def _sum_into_bands(
                     errors.add(
                         line, f"line {line}: {name} {year}: no count for {gender} {band.code}"
                     )
-
-
-def _band_of(age: AgeRange, bands: list[Band]) -> Band | None:
-    """The band that holds every age of the range, or None."""
-    low, high = age
-    return next((band for band in bands if band.low <= low and high <= band.high), None)
-
-
-def _first_gap(ages: list[AgeRange], youngest: int) -> str | None:
-    """The first ages from ``youngest`` up that no range covers, as text; None if none."""
-    reached: float = youngest
-    for low, high in ages:
-        if high < youngest:
-            continue
-        if low > reached:
-            return _age_text((int(reached), low - 1))
-        reached = max(reached, high + 1)
-    return None
 
 
 def store_margins(
