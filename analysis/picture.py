@@ -43,15 +43,16 @@ def situation_picture(
     area_slug: str,
     filters: Filters,
     suppress_below: int,
-    weighted: bool = False,
+    weighted: bool | None = None,
     locale: str = "sv",
     generated_at: dt.datetime | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Build the situation picture of one area (raises LookupError for an unknown area).
 
-    ``today`` is the date in the area's time zone (the server's date if left out); it decides
-    which months are recent enough to look for deviations in.
+    ``weighted`` None weights to the area's population margins when it has some (see
+    ``survey.weighting``); ``today`` is the date in the area's time zone (the server's date
+    if left out); it decides which months are recent enough to look for deviations in.
     """
     area = conn.execute(
         select(_area.c.id, _area.c.name).where(_area.c.slug == area_slug)
@@ -87,7 +88,9 @@ def situation_picture(
             key: value.isoformat() if isinstance(value, dt.date) else value
             for key, value in asdict(filters).items()
         },
-        "weighted": weighted,
+        "weighted": survey["weighted"],
+        # Whether and how the figures are weighted: design effect, n_eff, convergence.
+        "weighting": survey["weighting"],
         "n": survey["n"],
         "area_total": survey["area_total"],
         "places": survey["places"],

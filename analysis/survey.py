@@ -34,7 +34,7 @@ from .collation import swedish_key
 from .disclosure import FOLLOWS, follow, protect_all
 from .stats import mean_sd, newcombe, t_interval, wilson
 from .tables import PROBLEMS, TIMES, area, place, response
-from .weights import area_margins, rake
+from .weights import Cells, weighting
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
 GENDERS = ("woman", "man", "other", "na")
@@ -219,7 +219,8 @@ class _Cells:
         if n < self.threshold:
             return {"n": n, "suppressed": True}
         base = tally.weighted("priorities.base")
-        ranked = sorted(PRIORITY_OPTIONS, key=lambda o: -tally.count(f"priority.{o}"))
+        # By the shares shown: weighted when weighted (the count when not), ties in list order.
+        ranked = sorted(PRIORITY_OPTIONS, key=lambda o: -tally.weighted(f"priority.{o}"))
         options = [
             {
                 "option": option,
@@ -266,9 +267,13 @@ def survey_indicators(
     area_slug: str,
     filters: Filters,
     suppress_below: int,
-    weighted: bool = False,
+    weighted: bool | None = None,
 ) -> dict[str, Any]:
-    """Survey figures per place, for the whole area and by gender and age band."""
+    """Survey figures per place, for the whole area and by gender and age band.
+
+    ``weighted``: None weights to the area's population margins when it has some (the
+    default), True insists (ValueError without margins), False never weights.
+    """
     area_id, places = _area_places(conn, area_slug)
     r = response.c
     groups = (
@@ -281,13 +286,11 @@ def survey_indicators(
         if places
         else []
     )
-    weights: dict[tuple[str | None, str | None], float] = {}
-    if weighted:
-        margins = area_margins(conn, area_id, area_slug, filters.age_band, filters.gender)
-        cells: dict[tuple[str | None, str | None], float] = {}
-        for (_, gender, age_band), n, _ in groups:
-            cells[(age_band, gender)] = cells.get((age_band, gender), 0.0) + n
-        weights = rake(cells, margins)
+    cells: Cells = {}
+    for (_, gender, age_band), n, _ in groups:
+        cells[(age_band, gender)] = cells.get((age_band, gender), 0.0) + n
+    weights, weighting_info = weighting(conn, area_id, area_slug, filters, cells, weighted)
+    weighted = bool(weighting_info["applied"])
 
     by_place = {p.id: _Tally() for p in places}
     total = _Tally()
@@ -338,6 +341,7 @@ def survey_indicators(
         "area": area_slug,
         "n": total.n,
         "weighted": weighted,
+        "weighting": weighting_info,
         "places": result_places,
         "area_total": area_total,
         "by_group": by_group,

@@ -32,7 +32,12 @@ place = table(
     column("name", String),
     column("retired", Boolean),
 )
-survey_round = table("survey_round", column("id", Integer), column("name", String))
+survey_round = table(
+    "survey_round",
+    column("id", Integer),
+    column("name", String),
+    column("opens_on", Date),
+)
 response = table(
     "response",
     column("id", Integer),
@@ -133,6 +138,7 @@ promise_activity = table(
 population_margin = table(
     "population_margin",
     column("area_id", Integer),
+    column("year", Integer),
     column("age_band", String),
     column("gender", String),
     column("population", Integer),

@@ -9,18 +9,86 @@ of the sample. A respondent outside the margins (age band or gender unanswered, 
 1: the mean weight, i.e. counted as an average respondent rather than dropped. A category of
 the margins that nobody in the sample belongs to cannot be matched; the targets are spread over
 the categories that are present.
+
+Raking stops when every age total is within ``TOLERANCE`` (relative to the sample size) of
+its target, after at most ``MAX_ITERATIONS`` rounds. Margins that the sample cannot match
+(e.g. every young respondent a woman while the population's young are half men) never get
+there: the weights of the last round are used (they match the gender totals exactly) and the
+result says ``converged: False`` with the largest remaining relative gap, so no caller can
+present such weights as matching the population.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, select
 
-from .tables import population_margin
+from .tables import population_margin, survey_round
 
 #: A respondent cell: (age_band, gender), either may be None (not answered).
 Cell = tuple[str | None, str | None]
+#: Answers (or weights) per respondent cell.
+Cells = dict[Cell, float]
+
+
+class Filters(Protocol):
+    """What weighting reads of ``survey.Filters`` (named here so no import goes in a circle)."""
+
+    @property
+    def round_id(self) -> int | None: ...
+    @property
+    def date_from(self) -> dt.date | None: ...
+    @property
+    def date_to(self) -> dt.date | None: ...
+    @property
+    def gender(self) -> str | None: ...
+    @property
+    def age_band(self) -> str | None: ...
+
+
+#: Raking stops when every age total is this close to its target, relative to the sample size.
+TOLERANCE = 1e-9
+#: Raking gives up after this many rounds (one round adjusts ages, then genders).
+MAX_ITERATIONS = 100
+
+
+@dataclass(frozen=True)
+class Raking:
+    """Raking weights per respondent cell and whether they match the margins."""
+
+    weights: dict[Cell, float] = field(default_factory=dict)
+    converged: bool = True
+    iterations: int = 0
+    #: The largest gap between a weighted age total and its target, over the sample size.
+    max_gap: float = 0.0
+    #: The cells inside the margins (raked); every other cell weighs 1.
+    inside: frozenset[Cell] = frozenset()
+
+
+def margin_years(conn: Connection, area_id: int) -> list[int]:
+    """The years an area has population margins for, oldest first."""
+    query = (
+        select(population_margin.c.year)
+        .where(population_margin.c.area_id == area_id)
+        .group_by(population_margin.c.year)
+        .order_by(population_margin.c.year)
+    )
+    return [int(year) for year in conn.scalars(query)]
+
+
+def choose_year(years: list[int], reference: int | None) -> int:
+    """The margins' year to weight with: the newest not after ``reference`` (else the oldest).
+
+    Without a reference year (no round or date range), the newest year.
+    """
+    if reference is None:
+        return years[-1]
+    earlier = [year for year in years if year <= reference]
+    return earlier[-1] if earlier else years[0]
 
 
 def area_margins(
@@ -29,11 +97,18 @@ def area_margins(
     area_slug: str,
     age_band: str | None = None,
     gender: str | None = None,
+    year: int | None = None,
 ) -> dict[tuple[str, str], int]:
-    """Population per (age_band, gender) of an area, within one age band or gender if given."""
+    """Population per (age_band, gender) of an area, within one age band or gender if given.
+
+    ``year`` picks one year's margins; without it the newest year the area has.
+    """
+    if year is None:
+        years = margin_years(conn, area_id)
+        year = years[-1] if years else None
     query = select(
         population_margin.c.age_band, population_margin.c.gender, population_margin.c.population
-    ).where(population_margin.c.area_id == area_id)
+    ).where(population_margin.c.area_id == area_id, population_margin.c.year == year)
     rows = conn.execute(query).all()
     if not rows:
         raise ValueError(
@@ -51,10 +126,20 @@ def area_margins(
 def rake(
     counts: Mapping[Cell, float],
     margins: Mapping[tuple[str, str], float],
-    tolerance: float = 1e-9,
-    max_iterations: int = 100,
+    tolerance: float = TOLERANCE,
+    max_iterations: int = MAX_ITERATIONS,
 ) -> dict[Cell, float]:
     """Weight per respondent cell so the weighted age and gender totals match the margins."""
+    return raking(counts, margins, tolerance, max_iterations).weights
+
+
+def raking(
+    counts: Mapping[Cell, float],
+    margins: Mapping[tuple[str, str], float],
+    tolerance: float = TOLERANCE,
+    max_iterations: int = MAX_ITERATIONS,
+) -> Raking:
+    """Rake, and say whether the weights reached the margins within ``max_iterations``."""
     ages: dict[str, float] = {}
     genders: dict[str, float] = {}
     for (age, gender), population in margins.items():
@@ -71,14 +156,16 @@ def rake(
     weights: dict[Cell, float] = dict.fromkeys(counts, 1.0)
     total = sum(inside.values())
     if not total:
-        return weights
+        return Raking(weights)
     # Targets on the sample's scale, over the categories someone in the sample belongs to:
     # a category nobody answered from cannot be matched, so its share is spread over the rest.
     age_target = _scaled({a: ages[a] for a, _ in inside}, total)
     gender_target = _scaled({g: genders[g] for _, g in inside}, total)
     row = dict.fromkeys(age_target, 1.0)
     col = dict.fromkeys(gender_target, 1.0)
-    for _ in range(max_iterations):
+    off = 0.0
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 (the count is reported)
         for age in row:
             have = sum(col[g] * n for (a, g), n in inside.items() if a == age)
             row[age] = age_target[age] / have
@@ -94,10 +181,72 @@ def rake(
             break
     for age, gender in inside:
         weights[(age, gender)] = row[age] * col[gender]
-    return weights
+    gap = off / total
+    return Raking(weights, gap <= tolerance, iterations, gap, frozenset(inside))
 
 
 def _scaled(population: dict[str, float], total: float) -> dict[str, float]:
     """Population totals (all positive) rescaled to sum to the sample size."""
     whole = sum(population.values())
     return {key: value / whole * total for key, value in population.items()}
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def _reference_year(conn: Connection, filters: Filters) -> int | None:
+    """The year the answers are from, to pick the margins' year: the range's, else the round's."""
+    if filters.date_to is not None:
+        return filters.date_to.year
+    if filters.date_from is not None:
+        return filters.date_from.year
+    if filters.round_id is not None:
+        opens = conn.execute(
+            select(survey_round.c.opens_on).where(survey_round.c.id == filters.round_id)
+        ).scalar()
+        return opens.year if opens is not None else None
+    return None
+
+
+def weighting(
+    conn: Connection,
+    area_id: int,
+    area_slug: str,
+    filters: Filters,
+    cells: Cells,
+    weighted: bool | None,
+) -> tuple[Cells, dict[str, Any]]:
+    """Raking weights per (age band, gender) cell and what the picture says about them.
+
+    ``weighted`` None: weight when the area has population margins, else not (and say so);
+    True: weight (ValueError without margins); False: never. The design effect is Kish's
+    n * sum(w^2) / (sum w)^2 over every answer counted, and ``n_eff`` = n / design effect.
+    """
+    years = margin_years(conn, area_id) if weighted is not False else []
+    if weighted is False or (weighted is None and not years):
+        reason = "not_requested" if weighted is False else "no_margins"
+        return {}, {"applied": False, "reason": reason}
+    year = choose_year(years, _reference_year(conn, filters)) if years else None
+    margins = area_margins(conn, area_id, area_slug, filters.age_band, filters.gender, year)
+    raked = raking(cells, margins)
+    n = sum(cells.values())
+    total = sum(raked.weights[cell] * count for cell, count in cells.items())
+    squares = sum(raked.weights[cell] ** 2 * count for cell, count in cells.items())
+    design_effect = n * squares / total**2 if total else 1.0
+    info: dict[str, Any] = {
+        "applied": True,
+        "year": year,
+        "design_effect": _round(design_effect),
+        "n_eff": _round(n / design_effect) if n else 0.0,
+        "converged": raked.converged,
+        "iterations": raked.iterations,
+        "max_iterations": MAX_ITERATIONS,
+        "tolerance": TOLERANCE,
+        "max_gap": raked.max_gap,
+        # Answers whose age band or gender the margins do not hold: weight 1.
+        "outside_margins": int(
+            sum(count for cell, count in cells.items() if cell not in raked.inside)
+        ),
+    }
+    return raked.weights, info

@@ -81,6 +81,26 @@ export_group.command(
 )(_text_export("dialogues"))
 
 
+@export_group.command("population")
+@out_option
+@with_app
+def export_population(out: str) -> None:
+    """Write the stored population margins as CSV (area,year,gender,age_band,count)."""
+    from ..extensions import db
+    from ..reports.files import csv_chunks
+    from ..services.population import MARGIN_COLUMNS, margin_rows
+
+    rows = margin_rows(db.session)
+    if out == "-":
+        for chunk in csv_chunks(MARGIN_COLUMNS, rows):
+            sys.stdout.write(chunk)
+        return
+    with output_file(out, binary=False) as stream:
+        for chunk in csv_chunks(MARGIN_COLUMNS, rows):
+            stream.write(chunk)
+    click.echo(f"{len(rows)} population margins written to {out}", err=True)
+
+
 @click.group("import")
 def import_group() -> None:
     """Import data from files."""
@@ -115,6 +135,47 @@ def import_responses(file: str) -> None:
         )
     db.session.commit()
     click.echo(f"imported {batch.rows} responses from {file} (batch {batch.id})")
+
+
+@import_group.command("population")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2100),
+    default=None,
+    help="The year of a file without a year column (with year columns: import only this one).",
+)
+@click.option(
+    "--area",
+    "area_slug",
+    default=None,
+    help="Add every row into this area (e.g. the DeSO regions of a district), whatever its region.",
+)
+@with_app
+def import_population(file: str, year: int | None, area_slug: str | None) -> None:
+    """Import population margins (age band x gender per area), all or nothing.
+
+    Reads the simple CSV area,gender,age_band,count[,year] (',' or ';', UTF-8 with or
+    without BOM) and Statistics Sweden's table export (region, ålder, kön and a column per
+    year; comma, semicolon or tab separated; UTF-8 or Latin-1). Ages are summed into the live
+    questionnaire's age bands. The file replaces the margins of each area and year it holds.
+    """
+    from ..extensions import db
+    from ..imports.population import import_population as import_file
+    from ..services.responses import live_questionnaire
+
+    raw = Path(file).read_bytes()
+    with expected_errors(file=file):
+        result = import_file(
+            db.session,
+            raw,
+            live_questionnaire(db.session),
+            year=year,
+            area_slug=area_slug,
+            filename=Path(file).name,
+        )
+    db.session.commit()
+    click.echo(f"imported population margins from {file}: {result.summary()}")
 
 
 @import_group.command("crime")

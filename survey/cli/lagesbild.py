@@ -16,7 +16,12 @@ LAGESBILD_FORMATS = ("json", "csv", "xlsx", "html", "pdf")
 @click.option("--round", "round_id", type=int, help="Only answers from this survey round.")
 @click.option("--from", "date_from", type=IsoDate(), help="First answer date (YYYY-MM-DD).")
 @click.option("--to", "date_to", type=IsoDate(), help="Last answer date (YYYY-MM-DD).")
-@click.option("--weighted", is_flag=True, help="Weight answers to the area's population.")
+@click.option(
+    "--weighted/--unweighted",
+    default=None,
+    help="Weight answers to the area's population by age and gender, or not [default:"
+    " weighted where the area has population margins, else unweighted].",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(LAGESBILD_FORMATS), default="json", show_default=True
 )
@@ -67,6 +72,11 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
                 except (LookupError, ValueError) as exc:
                     raise click.ClickException(str(exc.args[0] if exc.args else exc)) from exc
                 update(1)
+            for picture in pictures:
+                # A raking that did not converge is always said; how each area is weighted
+                # goes with the summary of a file written.
+                if warning := weighting_warning(picture):
+                    click.echo(warning, err=True)
             if out == "-":
                 stdout = sys.stdout.buffer if binary else sys.stdout
                 write_pictures(pictures, fmt, stdout, lang, demo)
@@ -74,4 +84,33 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
             with output_file(out, binary) as stream:
                 write_pictures(pictures, fmt, stream, lang, demo)
             update(1)
+    for picture in pictures:
+        click.echo(weighting_line(picture), err=True)
     click.echo(f"situation picture of {len(pictures)} area(s) written to {out}", err=True)
+
+
+def weighting_line(picture: dict) -> str:
+    """How an area's figures are weighted, in one line; a raking that failed is a warning."""
+    area, weighting = picture["area"], picture.get("weighting") or {}
+    if not weighting.get("applied"):
+        if weighting.get("reason") == "no_margins":
+            return f"{area}: unweighted (no population margins for this area)"
+        return f"{area}: unweighted (as asked)"
+    return (
+        f"{area}: weighted to the population of {weighting['year']}:"
+        f" design effect {weighting['design_effect']:.2f},"
+        f" effective n {weighting['n_eff']:.0f} of {picture['n']}"
+        + (" (raking did not converge)" if not weighting["converged"] else "")
+    )
+
+
+def weighting_warning(picture: dict) -> str | None:
+    """The warning for a raking that did not converge, else None."""
+    area, weighting = picture["area"], picture.get("weighting") or {}
+    if not weighting.get("applied") or weighting.get("converged", True):
+        return None
+    return (
+        f"warning: {area}: raking did not converge in {weighting['iterations']} iterations"
+        f" (an age total is still off by {weighting['max_gap']:.1%} of the answers):"
+        " the weighted figures do not match the population margins"
+    )

@@ -32,6 +32,7 @@ from ..services.releases import publish
 from ..services.responses import record_response
 from ..services.rounds import save_round
 from .answers import invented_answer
+from .population import invent_population
 from .scenario import (
     AFTER_PROMISE,
     COMMENT_TAGS,
@@ -339,6 +340,7 @@ def load_demo(
     _dialogues(session, places, today, summary)
     _crime(session, rng, today, summary)
     _promises(session, places, rounds, today, summary)
+    invent_population(session, today, summary)
     audit.record(
         session,
         "demo.load",

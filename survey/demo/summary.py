@@ -26,6 +26,7 @@ class DemoSummary:
     deviation: str = ""
     promises: list[str] = field(default_factory=list)
     activities: int = 0
+    population: str = ""
     moved_default_round: bool = False
     #: Each published release: (area slug, area name, round name, sequence).
     releases: list[tuple[str, str, str, int]] = field(default_factory=list)
@@ -33,8 +34,8 @@ class DemoSummary:
 
 WARNING = (
     "WARNING: this database now holds SYNTHETIC demo data (marked [DEMO]): invented answers,"
-    " dialogues, crime counts and promises. Do not enter real data here; start real work"
-    " with a new, empty database."
+    " dialogues, crime counts, population figures and promises. Do not enter real data here;"
+    " start real work with a new, empty database."
 )
 
 
@@ -61,6 +62,8 @@ def report(summary: DemoSummary, conn: Connection, suppress_below: int) -> list[
     lines.append(f"  {summary.dialogues} dialogues with {summary.issues} issues")
     lines.append(f"  crime: {summary.crime}; planted deviation: {summary.deviation}")
     lines.append(f"  {len(summary.promises)} promises with {summary.activities} activities")
+    if summary.population:
+        lines.append(f"  {summary.population}")
     lines.append(f"situation picture (figures on fewer than {suppress_below} answers hidden):")
     for slug in area_slugs(conn):
         picture = pictures.situation(conn, slug, Filters(), suppress_below)
@@ -69,7 +72,7 @@ def report(summary: DemoSummary, conn: Connection, suppress_below: int) -> list[
         lines.append(
             f"  {picture['area_name']}: n = {picture['n']}; places too few answers:"
             f" {', '.join(hidden) or 'none'}; deviations: {', '.join(alarms) or 'none'};"
-            f" {len(picture['priorities'])} priorities"
+            f" {len(picture['priorities'])} priorities; {_weighting(picture)}"
         )
         lines += [
             f"    promise {f['promise']['title']!r}: {f['status']}" for f in picture["followup"]
@@ -77,3 +80,13 @@ def report(summary: DemoSummary, conn: Connection, suppress_below: int) -> list[
     lines += _published(summary)
     lines.append(WARNING)
     return lines
+
+
+def _weighting(picture: dict) -> str:
+    weighting = picture.get("weighting") or {}
+    if not weighting.get("applied"):
+        return "unweighted"
+    return (
+        f"weighted to {weighting['year']}: design effect {weighting['design_effect']:.2f},"
+        f" effective n {weighting['n_eff']:.0f}"
+    )

@@ -92,9 +92,14 @@ class PopulationMargin(Base):
     """Residents of an area by age band and gender, the targets for raking weights."""
 
     __tablename__ = "population_margin"
-    __table_args__ = (CheckConstraint("population >= 0", "population_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("population >= 0", "population_not_negative"),
+        CheckConstraint("year BETWEEN 1900 AND 2100", "year_range"),
+    )
 
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
+    #: The year the counts are for (Statistics Sweden: the population on 31 December).
+    year: Mapped[int] = mapped_column(primary_key=True)
     age_band: Mapped[str] = mapped_column(String(8), primary_key=True)
     gender: Mapped[str] = mapped_column(String(8), primary_key=True)
     population: Mapped[int]

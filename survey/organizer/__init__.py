@@ -31,6 +31,7 @@ MENU_ORDER = [
     "organizer.places",
     "organizer.crime_categories",
     "organizer.questionnaires",
+    "organizer.population",
     "organizer.users",
     "organizer.erasure",
     "organizer.audit",

@@ -78,6 +78,7 @@ DETAILS: dict[str, Any] = {
     "place": _l("place"),
     "place_id": _l("place"),
     "places": _l("places"),
+    "population": _l("residents"),
     "position": _l("order"),
     "problem": _l("problem"),
     "problems": _l("problems"),
@@ -109,13 +110,14 @@ DETAILS: dict[str, Any] = {
     "updated": _l("updated"),
     "version": _l("version"),
     "weight": _l("weight"),
+    "year": _l("year"),
     "yearly": _l("yearly figures"),
     "years": _l("years"),
 }
 
 #: Keys whose whole numbers are ids or numbers in a series: shown without grouping.
 _PLAIN_NUMBERS = {"batch", "dialogue_id", "number", "position", "promise_id", "response_id"}
-_PLAIN_NUMBERS |= {"questionnaire_version", "seed", "sequence", "version", "years"}
+_PLAIN_NUMBERS |= {"questionnaire_version", "seed", "sequence", "version", "year", "years"}
 _BATCH_KINDS = {"file": _l("file"), "paper": _l("paper forms")}
 _SOURCES = {"police": _l("Police event type"), "bra": _l("Brå category, code or path")}
 

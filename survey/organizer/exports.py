@@ -149,7 +149,7 @@ def _area_pictures(area: str) -> tuple[list[dict[str, Any]], str]:
         )
     filters, threshold = form.filters(), app.config["TRYGGHET_SUPPRESS_BELOW"]
     with db.engine.connect() as conn:
-        pictures = build_pictures(conn, [area], filters, threshold, locale=lang)
+        pictures = build_pictures(conn, [area], filters, threshold, form.weighted(), lang)
     if group_too_small(filters != Filters(), pictures[0]["n"], threshold):
         # As on the dashboard: a small filtered group gives no figure, not even its count.
         raise FilterError(

@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     held,
     home,
     places,
+    population,
     questionnaires,
     rounds,
     users,

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .. import labels
 from . import charts
 from .figures import TIMES
+from .weighting import weighting_text
 
 
 def render_html(pictures: list[dict[str, Any]], locale: str = "sv") -> str:
@@ -22,6 +23,7 @@ def render_html(pictures: list[dict[str, Any]], locale: str = "sv") -> str:
                 # matplotlib's SVG is our own output and escapes all text (place names too).
                 "chart": Markup(charts.unsafe_by_time(picture, locale).decode("utf-8")),  # noqa: S704  # nosec B704
                 "alt": charts.alt_text(picture, locale),
+                "weighting": weighting_text(picture),
             }
             for picture in pictures
         ]

@@ -87,7 +87,8 @@ class PictureKey:
     area: str
     filters: Filters
     suppress_below: int
-    weighted: bool
+    #: None: weighted where the area has population margins (the default).
+    weighted: bool | None
     locale: str
     today: dt.date
     version: str
@@ -104,7 +105,7 @@ def picture_key(
     area: str,
     filters: Filters,
     suppress_below: int,
-    weighted: bool = False,
+    weighted: bool | None = None,
     locale: str = "sv",
     today: dt.date | None = None,
     version: str | None = None,
@@ -126,7 +127,7 @@ def situation(
     area: str,
     filters: Filters,
     suppress_below: int,
-    weighted: bool = False,
+    weighted: bool | None = None,
     locale: str = "sv",
     today: dt.date | None = None,
 ) -> dict[str, Any]:
@@ -217,7 +218,7 @@ def build_pictures(
     slugs: list[str],
     filters: Filters,
     suppress_below: int,
-    weighted: bool = False,
+    weighted: bool | None = None,
     locale: str = "sv",
 ) -> list[dict[str, Any]]:
     """The picture of each area; a round filter also gets the round's name and dates.

@@ -236,8 +236,20 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 for key in ("diff", "ci"):
                     if key in indicator:
                         indicator[key] = _percent(indicator[key])
+    _weighting(public.get("weighting"))
     _public(public)
     return public
+
+
+def _weighting(weighting: Any) -> None:
+    """The weighting's figures as coarse as the counts: exact ones would give n away."""
+    if not isinstance(weighting, dict):
+        return
+    weighting.pop("outside_margins", None)
+    if isinstance(weighting.get("n_eff"), int | float):
+        weighting["n_eff"] = round_count(round(weighting["n_eff"]))
+    if isinstance(weighting.get("design_effect"), float):
+        weighting["design_effect"] = round(weighting["design_effect"], 1)
 
 
 def _two_decimals(value: Any) -> Any:

@@ -36,7 +36,7 @@ def test_no_share_below_the_threshold(
         db.session.execute(delete(PopulationMargin))
         area_id = db.session.scalar(select(Area.id).where(Area.slug == "bromma"))
         db.session.add_all(
-            PopulationMargin(area_id=area_id, age_band=a, gender=g, population=p)
+            PopulationMargin(area_id=area_id, year=2025, age_band=a, gender=g, population=p)
             for a, g, p in [("16-24", "woman", 30), ("16-24", "man", 20), ("65+", "man", 50)]
         )
         db.session.commit()

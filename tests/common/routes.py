@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from survey.extensions import db
-from survey.models import CategoryOverride, ImportBatch, QuestionnaireVersion
+from survey.models import CategoryOverride, ImportBatch, PopulationMargin, QuestionnaireVersion
 from survey.models.places import AreaAlias
 from survey.services.comments import comment_ref
 from tests.common import factories
@@ -47,6 +47,9 @@ ROUTES = {
     "organizer.questionnaire_preview": ("GET", {"version": "live_version"}, ADMIN),
     "organizer.questionnaire_publish": ("POST", {"version": "version"}, ADMIN),
     "organizer.audit": ("GET", {}, ADMIN),
+    "organizer.population": ("GET", {}, ADMIN),
+    "organizer.population_upload": ("POST", {}, ADMIN),
+    "organizer.population_delete": ("POST", {"area": "area", "year": "margin_year"}, ADMIN),
     "organizer.erasure": ("GET", {}, ADMIN),
     "organizer.erasure_confirm": ("POST", {}, ADMIN),
     "organizer.rounds": ("GET", {}, STAFF),
@@ -126,6 +129,7 @@ ROUTES = {
     "organizer.exports": ("GET", {}, STAFF),
     "organizer.export_responses": ("GET", {"fmt": "export_fmt"}, ADMIN),
     "organizer.export_dialogues": ("GET", {"fmt": "export_fmt"}, STAFF),
+    "organizer.export_population": ("GET", {}, STAFF),
     "organizer.area_lagesbild": ("GET", {"area": "area", "fmt": "export_fmt"}, STAFF),
     "organizer.area_report": ("GET", {"area": "area"}, STAFF),
 }
@@ -166,7 +170,10 @@ def sample_objects(organizer_id: int) -> dict[str, Any]:
     )
     alias = AreaAlias(area=place.area, name="Ulvsunda", key="ulvsunda")
     override = CategoryOverride(source="police", name="Brand", key="brand", category="Mordbrand")
-    db.session.add_all([draft, batch, alias, override])
+    margin = PopulationMargin(
+        area_id=place.area_id, year=2025, age_band="65+", gender="woman", population=900
+    )
+    db.session.add_all([draft, batch, alias, override, margin])
     db.session.flush()
     paper = factories.answer(
         place, source="paper", import_batch_id=batch.id, key_number=1, round_id=survey_round.id
@@ -195,4 +202,5 @@ def sample_objects(organizer_id: int) -> dict[str, Any]:
         "chart": "unsafe",
         "chart_fmt": "png",
         "export_fmt": "csv",
+        "margin_year": 2025,
     }

@@ -107,7 +107,13 @@ def _margin(session: Session) -> None:
     # Population margins have no id and no service: a count sees them.
     session.execute(
         insert(PopulationMargin),
-        {"area_id": _bromma(session).id, "age_band": "16-24", "gender": "woman", "population": 9},
+        {
+            "area_id": _bromma(session).id,
+            "year": 2025,
+            "age_band": "16-24",
+            "gender": "woman",
+            "population": 9,
+        },
     )
 
 

@@ -19,7 +19,9 @@ from survey.questionnaire import builtin, text
 from survey.web.fields import INVALID_CHOICE
 
 #: The query parameters of the filter form, in the order they appear in links.
-FILTER_KEYS = ("round", "month_from", "month_to", "gender", "age_band")
+FILTER_KEYS = ("round", "month_from", "month_to", "gender", "age_band", "weighting")
+#: The weighting choice's value for unweighted figures (the default weights where it can).
+UNWEIGHTED = "off"
 #: Day filters the dashboard once took: refused with a message, never silently ignored.
 DAY_KEYS = ("date_from", "date_to")
 #: A threshold no group reaches: every figure of the picture is hidden.
@@ -75,6 +77,7 @@ class AreaFilterForm(FlaskForm):
     )
     gender = SelectField(_l("Gender"), coerce=_optional_str, validate_choice=False)
     age_band = SelectField(_l("Age"), coerce=_optional_str, validate_choice=False)
+    weighting = SelectField(_l("Weighting"), coerce=_optional_str, validate_choice=False)
 
     def __init__(self, formdata: Any, rounds: list[tuple[int, str]], locale: str) -> None:
         super().__init__(formdata=formdata)
@@ -82,7 +85,11 @@ class AreaFilterForm(FlaskForm):
         self.round.choices = [("", _l("All rounds")), *rounds]
         self.gender.choices = [("", _l("Everyone")), *_options("gender", locale)]
         self.age_band.choices = [("", _l("All ages")), *_options("age_band", locale)]
-        for field in (self.round, self.gender, self.age_band):
+        self.weighting.choices = [
+            ("", _l("Weighted by age and gender where population figures exist")),
+            (UNWEIGHTED, _l("Unweighted")),
+        ]
+        for field in (self.round, self.gender, self.age_band, self.weighting):
             field.validators = [_known_choice]
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -95,6 +102,10 @@ class AreaFilterForm(FlaskForm):
     def validate_month_to(self, field: MonthField) -> None:
         if field.data and self.month_from.data and field.data < self.month_from.data:
             raise ValidationError(_l("The end month must not be before the start month."))
+
+    def weighted(self) -> bool | None:
+        """False for unweighted figures, None (weighted where margins exist) otherwise."""
+        return False if self.weighting.data == UNWEIGHTED else None
 
     def filters(self) -> Filters:
         """The chosen filters, whole months as dates; call only after a successful validate()."""
@@ -126,14 +137,15 @@ def _known_choice(form: FlaskForm, field: SelectField) -> None:
         raise ValidationError(INVALID_CHOICE)
 
 
-def filter_query(filters: Filters) -> dict[str, str]:
+def filter_query(filters: Filters, weighted: bool | None = None) -> dict[str, str]:
     """The query parameters that select these filters, to keep in chart and export links."""
-    values = {
+    values: dict[str, object] = {
         "round": filters.round_id,
         "month_from": _month(filters.date_from),
         "month_to": _month(filters.date_to),
         "gender": filters.gender,
         "age_band": filters.age_band,
+        "weighting": UNWEIGHTED if weighted is False else None,
     }
     return {key: str(value) for key, value in values.items() if value is not None}
 

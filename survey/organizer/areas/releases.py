@@ -13,6 +13,7 @@ from wtforms import HiddenField
 
 from survey import clock, labels
 from survey.extensions import db
+from survey.reports.weighting import weighting_text
 from survey.services import releases
 
 from .. import bp, organizer_required
@@ -67,6 +68,7 @@ def publish_preview(area: str):
         form=form,
         prepared=prepared,
         public=prepared.public,
+        weighting=weighting_text(prepared.audited),
         rows=_shown(prepared.public),
         payload=json.dumps(prepared.public, ensure_ascii=False, indent=2, sort_keys=True),
         earlier=releases.releases_of(db.session, prepared.area),

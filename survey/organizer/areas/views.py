@@ -17,6 +17,7 @@ from survey.extensions import db
 from survey.models.alerts import NOTE_MAX
 from survey.reports import pictures
 from survey.reports.figures import TIMES, heat_level, place_ranking
+from survey.reports.weighting import weighting_text
 from survey.reports.yearly import yearly_rows
 
 from .. import bp, menu_item, organizer_required
@@ -36,27 +37,31 @@ def _locale() -> str:
     return str(get_locale())
 
 
-def _filter_form() -> tuple[AreaFilterForm, Filters]:
-    """The filter form of this request and the filters it gives: none when any is invalid."""
+def _filter_form() -> tuple[AreaFilterForm, Filters, bool | None]:
+    """The filter form of this request, its filters and weighting: none when any is invalid."""
     form = read_filters(request.args, _locale())
-    return form, (form.filters() if form.validate() else Filters())
+    if form.validate():
+        return form, form.filters(), form.weighted()
+    return form, Filters(), None
 
 
-def _picture_key(slug: str, filters: Filters, suppress_below: int = 0) -> pictures.PictureKey:
+def _picture_key(
+    slug: str, filters: Filters, suppress_below: int = 0, weighted: bool | None = None
+) -> pictures.PictureKey:
     """The key of the picture this request shows; reads the data version (one query)."""
     suppress_below = suppress_below or current_app.config["TRYGGHET_SUPPRESS_BELOW"]
     return pictures.picture_key(
-        db.session.connection(), slug, filters, suppress_below, locale=_locale()
+        db.session.connection(), slug, filters, suppress_below, weighted, locale=_locale()
     )
 
 
-def _shown_key(slug: str, filters: Filters) -> pictures.PictureKey:
+def _shown_key(slug: str, filters: Filters, weighted: bool | None) -> pictures.PictureKey:
     """The key of the picture to show: every figure hidden when a filtered group is small."""
-    key = _picture_key(slug, filters)
+    key = _picture_key(slug, filters, weighted=weighted)
     if filters != Filters() and group_too_small(
         True, _picture_or_404(key)["n"], key.suppress_below
     ):
-        return _picture_key(slug, filters, SUPPRESS_ALL)
+        return _picture_key(slug, filters, SUPPRESS_ALL, weighted)
     return key
 
 
@@ -87,14 +92,14 @@ def areas():
 @bp.get("/areas/<area>")
 @organizer_required
 def area(area: str):
-    form, filters = _filter_form()
+    form, filters, weighted = _filter_form()
     # Built once here; the chart requests this page makes find it in the cache.
-    key = _picture_key(area, filters)
+    key = _picture_key(area, filters, weighted=weighted)
     picture = _picture_or_404(key)
     # A small filtered group: the page shows "too few answers" and no figure; its charts
     # and exports hide every figure too.
     too_few = group_too_small(filters != Filters(), picture["n"], key.suppress_below)
-    query = filter_query(filters)
+    query = filter_query(filters, weighted)
     locale = _locale()
     topics, untagged, area_id = comment_topics(db.session, area, filters)
     base = url_for("organizer.area", area=area)
@@ -103,6 +108,7 @@ def area(area: str):
         form=form,
         picture=picture,
         too_few=too_few,
+        weighting=weighting_text(picture),
         suppress_below=current_app.config["TRYGGHET_SUPPRESS_BELOW"],
         query=query,
         times=TIMES,
@@ -158,14 +164,14 @@ def _comment_query(filters: Filters) -> dict[str, str]:
 def area_chart(area: str, name: str, fmt: str):
     if name not in CHART_NAMES or fmt not in FORMATS:
         abort(404)
-    form, filters = _filter_form()
+    form, filters, weighted = _filter_form()
     if form.errors:
         return Response(
             _("The filters are not valid: open the dashboard to correct them."),
             status=400,
             mimetype="text/plain",
         )
-    key = _shown_key(area, filters)
+    key = _shown_key(area, filters, weighted)
     etag = chart_etag(name, fmt, key)
     headers = {"Cache-Control": f"private, max-age={CHART_MAX_AGE}", "Vary": "Cookie"}
     if request.if_none_match.contains(etag):

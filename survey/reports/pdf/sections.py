@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
+from ..weighting import weighting_text
 from .crime_yearly import yearly_section
 from .items import item_sections
 from .layout import (
@@ -66,6 +67,7 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
     pdf.multi_cell(0, 10, p["area_name"], new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     filters = filters_text(p, locale)
+    weighting, warning = weighting_text(p)
     pdf.paragraph(
         _(
             "Compiled %(when)s from %(n)s answers (%(filters)s). The range in brackets after "
@@ -76,11 +78,13 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
             n=i18n.format_number(p["n"]),
             filters=filters,
             k=p["suppress_below"],
-        ),
+        )
+        + " "
+        + weighting,
         muted=True,
     )
-    if p.get("weighted"):
-        pdf.paragraph(_("Weighted to the area's population by age and gender."), muted=True)
+    if warning:
+        pdf.paragraph(warning)
     address = public_address(p)
     pdf.paragraph(
         _(

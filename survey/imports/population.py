@@ -1,0 +1,397 @@
+"""Population margins in: a simple CSV or Statistics Sweden's own table export, all or nothing.
+
+Two shapes, told apart by nothing but their headers (README, "Population margins"):
+- the simple file ``area,gender,age_band,count`` (optionally ``year``), ``,`` or ``;``;
+- Statistics Sweden's (SCB) export from the Statistikdatabasen, e.g. BE0101 "Folkmängden
+  efter region, ålder och kön": a title line and a blank line before the header, Swedish
+  headers (``region``, ``ålder``, ``kön``), one column per year holding the counts (or a
+  year column and a count column), regions written ``0180 Stockholm``, single years of age
+  (``16 år``, ``100+ år``) or five-year bands (``20-24 år``), ``män``/``kvinnor``, thousands
+  separated by spaces, comma- or tab-separated, UTF-8 or Latin-1 (Windows-1252), footnotes
+  after a blank line at the end.
+
+Ages are summed into the live questionnaire's age bands; ages below the youngest band are
+left out (the survey does not ask them) and counted. Total rows (``totalt ålder``, ``totalt``
+for gender) are checked against their parts and not stored. Every error names its line; a
+file with any error stores nothing. An imported file replaces the margins of each (area,
+year) it holds, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from ..models import PopulationMargin
+from ..questionnaire.model import Questionnaire
+from ..services import audit
+from . import ImportErrors, ImportRefused
+from .crime_rows import Names
+from .population_values import (
+    TOTAL,
+    AgeRange,
+    Band,
+    age_text,
+    band_of,
+    first_gap,
+    parse_age,
+    parse_count,
+    parse_gender,
+    questionnaire_bands,
+)
+
+#: What a header may be called, folded (lower case, no spaces): the simple file's names,
+#: Statistics Sweden's Swedish ones and their English export's.
+COLUMNS = {
+    "area": {"area", "område", "omrade", "region", "distrikt", "stadsdelsområde"},
+    "age": {"age_band", "ageband", "age", "ålder", "alder", "åldersgrupp"},
+    "gender": {"gender", "kön", "kon", "sex"},
+    "count": {"count", "population", "antal", "folkmängd", "folkmangd", "värde", "value"},
+    "year": {"year", "år", "ar", "tid"},
+}
+#: A column named by a year (``2024``) or a year with a word (``Folkmängd 2024``).
+YEAR_COLUMN = re.compile(r"^(?:[^\d]*\s)?((?:19|20)\d\d)(?:\s[^\d]*)?$")
+#: A region written with its code first: '0180 Stockholm', '0180C1010 Bromma', '01 Stockholms län'.
+REGION_CODE = re.compile(r"^[0-9]{2}[0-9A-Z]*\s+(.+)$")
+
+
+@dataclass
+class Row:
+    """One data row of the file, read."""
+
+    line: int
+    region: str
+    area: tuple[int, str, str]
+    year: int
+    age: AgeRange | str
+    gender: str
+    count: int
+
+
+@dataclass
+class PopulationImport:
+    """What a file held: the margins per (area id, year), and what was left out."""
+
+    margins: dict[tuple[int, int], dict[tuple[str, str], int]] = field(default_factory=dict)
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: People in ages below the youngest band, left out.
+    younger: int = 0
+    shape: str = "simple"
+
+    def summary(self) -> str:
+        """One line per (area, year): its total."""
+        parts = [
+            f"{self.names[area_id][1]} {year}: {sum(cells.values())} residents"
+            for (area_id, year), cells in sorted(self.margins.items())
+        ]
+        text = "; ".join(parts)
+        if self.younger:
+            text += f" ({self.younger} younger than the youngest age band left out)"
+        return text
+
+
+def _decode(raw: bytes) -> str:
+    """The file as text: UTF-8 (with or without BOM), else Windows-1252 as SCB's older exports."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            [f"line {line}: the file is neither UTF-8 nor Latin-1 text; save it as UTF-8"]
+        ) from exc
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _fold(header: str) -> str:
+    return " ".join(header.split()).casefold()
+
+
+def _header(lines: Sequence[str]) -> tuple[int, str, list[str]]:
+    """The header's index, delimiter and cells: the first line naming an area and an age."""
+    for index, line in enumerate(lines[:30]):
+        for delimiter in ("\t", ";", ","):
+            cells = [_fold(cell) for cell in _split(line, delimiter)]
+            if any(c in COLUMNS["area"] for c in cells) and any(c in COLUMNS["age"] for c in cells):
+                return index, delimiter, cells
+    raise ImportRefused(
+        [
+            "line 1: no header found: the first lines must name the columns, e.g."
+            " area,gender,age_band,count (or Statistics Sweden's region, ålder, kön, year)"
+        ]
+    )
+
+
+def read_population(
+    session: Session,
+    raw: bytes,
+    questionnaire: Questionnaire,
+    year: int | None = None,
+    area_slug: str | None = None,
+) -> PopulationImport:
+    """Read a margins file; ImportRefused lists every error (with its line) if any."""
+    text = _decode(raw)
+    lines = text.splitlines()
+    start, delimiter, header = _header(lines)
+    errors = ImportErrors()
+    roles: dict[str, int] = {}
+    year_columns: dict[int, int] = {}
+    for position, name in enumerate(header):
+        role = next((r for r, names in COLUMNS.items() if name in names), None)
+        if role is None and (match := YEAR_COLUMN.match(name)):
+            year_columns[position] = int(match[1])
+        elif role is None or role in roles:
+            what = "repeated" if role else "unknown"
+            errors.add(
+                start + 1,
+                f"line {start + 1}: column {name!r} is {what}: the columns are area (region),"
+                " gender (kön), age_band (ålder), count or one column per year, and year",
+            )
+        else:
+            roles[role] = position
+    for role in ("area", "age", "gender"):
+        if role not in roles:
+            errors.add(start + 1, f"line {start + 1}: no {role} column")
+    if "count" not in roles and not year_columns:
+        errors.add(start + 1, f"line {start + 1}: no count column and no column per year")
+    if "count" in roles and year_columns:
+        errors.add(start + 1, f"line {start + 1}: a count column and year columns: give one")
+    if "count" in roles and "year" not in roles and year is None:
+        errors.add(start + 1, f"line {start + 1}: no year column: give the year (--year)")
+    if year is not None and year_columns:
+        year_columns = {p: y for p, y in year_columns.items() if y == year}
+        if not year_columns:
+            errors.add(start + 1, f"line {start + 1}: no column for the year {year}")
+    errors.refuse()
+    swedish = {"region", "ålder", "kön"} & set(header)
+    result = PopulationImport(shape="scb" if year_columns or start > 0 or swedish else "simple")
+    names = Names(session)
+    bands = questionnaire_bands(questionnaire)
+    forced = names.area(area_slug) if area_slug else None
+    if area_slug and forced is None:
+        raise ImportRefused([f"there is no area {area_slug!r}"])
+    rows: list[Row] = []
+    ended_at: int | None = None
+    for index in range(start + 1, len(lines)):
+        number = index + 1
+        cells = _split(lines[index], delimiter)
+        if not any(cell.strip() for cell in cells):
+            if rows:
+                ended_at = ended_at or number
+            continue
+        if ended_at is not None:
+            if len(cells) >= len(header):
+                errors.add(number, f"line {number}: data after the blank line {ended_at}")
+            continue  # a footnote after the table
+        if len(cells) != len(header):
+            errors.add(number, f"line {number}: {len(cells)} cells, the header has {len(header)}")
+            continue
+        rows += _read_row(number, cells, roles, year_columns, year, names, forced, bands, errors)
+    if not rows and not errors.found:
+        errors.add(start + 2, f"line {start + 2}: the file has no rows of counts")
+    errors.refuse()
+    _check_totals(rows, errors)
+    errors.refuse()
+    _sum_into_bands(rows, bands, result, errors)
+    errors.refuse()
+    return result
+
+
+def _read_row(
+    number: int,
+    cells: list[str],
+    roles: dict[str, int],
+    year_columns: dict[int, int],
+    year: int | None,
+    names: Names,
+    forced: tuple[int, str, str] | None,
+    bands: list[Band],
+    errors: ImportErrors,
+) -> list[Row]:
+    region = cells[roles["area"]].strip()
+    area = forced or names.area(region)
+    if area is None and (match := REGION_CODE.match(region)):
+        area = names.area(match[1])
+    failed = False
+    if area is None:
+        errors.add(
+            number,
+            f"line {number}: unknown area {region!r}: known are {names.known}"
+            " (add it as another name of an area, or import with --area)",
+        )
+        failed = True
+    age = parse_age(cells[roles["age"]])
+    if age is None:
+        errors.add(number, f"line {number}: age {cells[roles['age']].strip()!r} is not an age")
+        failed = True
+    elif isinstance(age, tuple) and band_of(age, bands) is None and age[1] >= bands[0].low:
+        within = ", ".join(band.code for band in bands)
+        errors.add(
+            number,
+            f"line {number}: ages {age_text(age)} do not fit in one of the questionnaire's"
+            f" age bands ({within}): export single years of age",
+        )
+        failed = True
+    gender = parse_gender(cells[roles["gender"]])
+    if gender is None:
+        errors.add(
+            number,
+            f"line {number}: gender {cells[roles['gender']].strip()!r} is not woman/man"
+            " (kvinnor/män) or a total",
+        )
+        failed = True
+    counts: list[tuple[int, str]] = []
+    if year_columns:
+        counts = [(y, cells[position]) for position, y in year_columns.items()]
+    else:
+        row_year: int | None = year
+        if "year" in roles:
+            written = cells[roles["year"]].strip()
+            row_year = int(written) if re.fullmatch(r"(19|20)\d\d", written) else None
+            if row_year is None:
+                errors.add(number, f"line {number}: year {written!r} is not a year")
+                failed = True
+        counts = [(row_year or 0, cells[roles["count"]])]
+    read = []
+    for row_year, written in counts:
+        count = parse_count(written)
+        if count is None:
+            errors.add(number, f"line {number}: count {written.strip()!r} is not a whole number")
+            failed = True
+        elif count < 0:
+            errors.add(number, f"line {number}: count {count} is negative")
+            failed = True
+        elif area is not None and age is not None and gender is not None:
+            read.append(Row(number, region, area, row_year, age, gender, count))
+    return [] if failed else read
+
+
+def _check_totals(rows: list[Row], errors: ImportErrors) -> None:
+    """Each total row must equal the sum of its parts; a part given twice is an error."""
+    parts: dict[tuple[str, int, AgeRange | str, str], Row] = {}
+    for row in rows:
+        key = (row.region, row.year, row.age, row.gender)
+        if key in parts:
+            errors.add(row.line, f"line {row.line}: repeats line {parts[key].line}")
+        parts[key] = row
+    details: dict[tuple[str, int], list[Row]] = {}
+    for row in rows:
+        if row.age != TOTAL and row.gender != TOTAL:
+            details.setdefault((row.region, row.year), []).append(row)
+    for row in rows:
+        if row.age != TOTAL and row.gender != TOTAL:
+            continue
+        same = [
+            r
+            for r in details.get((row.region, row.year), [])
+            if (row.age == TOTAL or r.age == row.age)
+            and (row.gender == TOTAL or r.gender == row.gender)
+        ]
+        if same and sum(r.count for r in same) != row.count:
+            errors.add(
+                row.line,
+                f"line {row.line}: the total {row.count} is not the sum of its parts"
+                f" ({sum(r.count for r in same)}, lines {same[0].line}-{same[-1].line})",
+            )
+
+
+def _sum_into_bands(
+    rows: list[Row], bands: list[Band], result: PopulationImport, errors: ImportErrors
+) -> None:
+    """Add the rows' ages into the questionnaire's bands; every band must be covered."""
+    youngest = bands[0].low
+    covered: dict[tuple[int, int, str], list[AgeRange]] = {}
+    first_line: dict[tuple[int, int], int] = {}
+    for row in rows:
+        if isinstance(row.age, str) or row.gender == TOTAL:
+            continue
+        low, high = row.age
+        area_id, slug, name = row.area
+        result.names[area_id] = (slug, name)
+        first_line.setdefault((area_id, row.year), row.line)
+        if high < youngest:
+            result.younger += row.count
+            continue
+        band = band_of(row.age, bands)
+        if band is None or (row.gender == "other" and row.count == 0):
+            # A range that fits no band was refused when read.
+            continue
+        cells = result.margins.setdefault((area_id, row.year), {})
+        cells[(band.code, row.gender)] = cells.get((band.code, row.gender), 0) + row.count
+        covered.setdefault((area_id, row.year, row.gender), []).append(row.age)
+    for (area_id, year), line in first_line.items():
+        name = result.names[area_id][1]
+        for gender in ("woman", "man"):
+            ages = sorted(covered.get((area_id, year, gender), []))
+            gap = first_gap(ages, youngest)
+            if gap is not None:
+                errors.add(
+                    line,
+                    f"line {line}: {name} {year}: no count for {gender} aged {gap}"
+                    " (every age from the youngest band up is needed)",
+                )
+        for band in bands:
+            for gender in ("woman", "man"):
+                if (band.code, gender) not in result.margins.get((area_id, year), {}):
+                    errors.add(
+                        line, f"line {line}: {name} {year}: no count for {gender} {band.code}"
+                    )
+
+
+def store_margins(
+    session: Session, imported: PopulationImport, filename: str | None = None
+) -> None:
+    """Replace the margins of every (area, year) the file holds, and audit each."""
+    for (area_id, year), cells in sorted(imported.margins.items()):
+        session.execute(
+            delete(PopulationMargin).where(
+                PopulationMargin.area_id == area_id, PopulationMargin.year == year
+            )
+        )
+        session.execute(
+            insert(PopulationMargin),
+            [
+                {"area_id": area_id, "year": year, "age_band": a, "gender": g, "population": p}
+                for (a, g), p in sorted(cells.items())
+            ],
+        )
+        audit.record(
+            session,
+            "population.import",
+            None,
+            {
+                "area": imported.names[area_id][0],
+                "year": year,
+                "population": sum(cells.values()),
+                "format": imported.shape,
+                "filename": filename,
+            },
+        )
+    session.flush()
+
+
+def import_population(
+    session: Session,
+    raw: bytes,
+    questionnaire: Questionnaire,
+    year: int | None = None,
+    area_slug: str | None = None,
+    filename: str | None = None,
+) -> PopulationImport:
+    """Read a margins file and replace the margins it holds (ImportRefused: nothing stored)."""
+    imported = read_population(session, raw, questionnaire, year, area_slug)
+    store_margins(session, imported, filename)
+    return imported

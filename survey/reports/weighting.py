@@ -1,0 +1,48 @@
+"""How a picture's survey figures are weighted, in plain words for the dashboard and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .. import i18n
+
+
+def weighting_text(picture: dict[str, Any]) -> tuple[str, str | None]:
+    """A sentence on the weighting, and a warning when raking did not converge (else None)."""
+    weighting = picture.get("weighting") or {}
+    if not weighting.get("applied"):
+        if weighting.get("reason") == "not_requested":
+            return _("Not weighted: unweighted figures were chosen."), None
+        return _("Not weighted: there are no population figures for this area."), None
+    parts = [
+        _("Weighted by age and gender to the population of %(year)s.", year=weighting["year"]),
+        _(
+            "Design effect %(deff)s: the answers count as much as %(n_eff)s answers without"
+            " weighting.",
+            deff=i18n.format_decimal(weighting["design_effect"], "0.00"),
+            n_eff=i18n.format_number(round(weighting["n_eff"])),
+        ),
+    ]
+    outside = weighting.get("outside_margins") or 0
+    if outside:
+        parts.append(
+            ngettext(
+                "%(num)d answer without age or gender counts with weight 1.",
+                "%(num)d answers without age or gender count with weight 1.",
+                outside,
+            )
+        )
+    warning = None
+    if not weighting.get("converged", True):
+        warning = _(
+            "The weighting did not converge: after %(k)d rounds the weighted answers still"
+            " differ from the population by age (%(gap)s of the answers). The answers by age"
+            " and gender cannot match the population figures; check the population figures"
+            " or show the figures unweighted.",
+            k=weighting["iterations"],
+            gap=i18n.percent(weighting["max_gap"], 1),
+        )
+    return " ".join(parts), warning
