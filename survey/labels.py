@@ -59,7 +59,8 @@ ACTIVITY_KINDS = {
 #: The follow-up of a promise and of each of its indicators (analysis.followup's statuses).
 STATUSES = {
     "improved": _l("Improved"),
-    "unchanged": _l("Unchanged"),
+    # Never "unchanged": a change that may be chance can still be large (issue 15).
+    "unchanged": _l("No confirmed change"),
     "worse": _l("Worse"),
     "not enough data": _l("Not enough data"),
 }

@@ -123,7 +123,7 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
                 sides.append((side, _share_side(indicator[side], label)))
     elif indicator is not None and indicator.get("kind") == "crime":
         sides = [
-            ("before", _crime_side(indicator["before"], _("Before the promise"))),
+            ("before", _crime_side(indicator["before"], _("The same months in earlier years"))),
             ("after", _crime_side(indicator["after"], _("During the promise"))),
         ]
     label = labels.indicator_name(indicator, _locale()) if indicator is not None else ""
