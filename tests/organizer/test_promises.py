@@ -182,7 +182,7 @@ def test_a_primary_indicator_is_stored_with_its_indicator(app, org, ref):
         {"kind": "problem_share", "problem": "alcohol", "primary": True}
     ]
     page = org.get(f"/organizer/promises/{promise.id}").get_data(as_text=True)
-    assert "is its primary indicator&#39;s, chosen in advance" in page
+    assert "is its primary indicator's, chosen in advance" in page
     edit = org.get(f"/organizer/promises/{promise.id}/edit").get_data(as_text=True)
     assert '<option selected value="problem_share:alcohol">' in edit
     crime = create(org, app, ref, primary="crime")
