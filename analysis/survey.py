@@ -110,7 +110,7 @@ def _survey_counts() -> list[packed.Counts]:
             victims_report, _named("reported", {"yes": {"base": 1, "hit": 1}, "no": {"base": 1}})
         ),
         _share("police_cares", "police_cares", ("1", "2"), ("3", "4")),
-        _share("worry", "worry_often", ("3", "4"), ("1", "2")),
+        _share("worry", "worry_sometimes_or_often", ("3", "4"), ("1", "2")),
         # No option's name is inside another's (a test checks), so a plain LIKE is exact.
         packed.when(
             {"priorities.base": priority != ""}
@@ -217,7 +217,7 @@ class _Cells:
             "victim": self.proportion(tally, "victim"),
             "reported": self.proportion(tally, "reported"),
             "police_cares": self.proportion(tally, "police_cares"),
-            "worry_often": self.proportion(tally, "worry_often"),
+            "worry_sometimes_or_often": self.proportion(tally, "worry_sometimes_or_often"),
             "police_priorities": self.priorities(tally),
         }
 
@@ -264,7 +264,7 @@ FIGURE_PATHS = (
     ("victim",),
     ("reported",),
     ("police_cares",),
-    ("worry_often",),
+    ("worry_sometimes_or_often",),
     ("police_priorities",),
 )
 

@@ -68,7 +68,7 @@ ROLES = {"admin": _l("Administrator"), "organizer": _l("Organizer")}
 #: The situation picture's shares besides the times and the problems.
 SHARES = {
     "avoided": _l("Avoided the place out of worry (last 12 months)"),
-    "worry_often": _l("Worry sometimes or often about crime here"),
+    "worry_sometimes_or_often": _l("Worry sometimes or often about crime here"),
     "victim": _l("Victim of a crime here (last 12 months)"),
     "reported": _l("Of the victims: reported it to the police"),
     "police_cares": _l("Agree that the police care about local problems"),

@@ -122,8 +122,8 @@ def test_experience_and_police_figures(hand_built: Flask) -> None:
     assert place["reported"] == {"n": 2, "suppressed": False, "share": 0.5, "ci": wilson_ci(1, 2)}
     assert place["police_cares"]["n"] == 8
     assert place["police_cares"]["share"] == 0.625
-    assert place["worry_often"]["n"] == 8
-    assert place["worry_often"]["share"] == 0.5
+    assert place["worry_sometimes_or_often"]["n"] == 8
+    assert place["worry_sometimes_or_often"]["share"] == 0.5
     priorities = place["police_priorities"]
     assert priorities["n"] == 5  # the empty answer and the unanswered ones do not count
     assert [(row["option"], row["count"]) for row in priorities["options"]] == [

@@ -95,7 +95,7 @@ def test_a_hidden_place_shows_no_count_of_answers(report):
 def test_follow_up_says_the_size_and_no_confirmed_change_in_plain_words(report):
     text = _flat(report("en"))
     promise = text.split("Kvällarna vid Brommaplan")[1]
-    assert "From 50% to 35%: no confirmed change." in promise
+    assert "From 50% to 35%: the change is within the uncertainty." in promise
     assert "Follow-up: No confirmed change." in promise
     for jargon in ("Unchanged", "95% interval", "Change (95", "(-", "to 0)"):
         assert jargon not in text.split("How the figures are made")[0], jargon
