@@ -54,6 +54,10 @@ def test_overview_lists_every_area_with_its_figures(app, data, organizer):
     assert f">{bromma['n']}<" in row
     assert bromma["priorities"][0]["explanation"] in row
     assert f">{len(bromma['deviations'])}<" in row
+    # Named so it cannot be taken for the police's "Trygghetsindex" (issue 15).
+    assert "Safety score" in html
+    assert "Safety index" not in html
+    assert "Trygghetsindex" not in html
 
 
 def test_unknown_area_is_404(data, organizer):
