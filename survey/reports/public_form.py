@@ -213,8 +213,21 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 for key in ("diff", "ci"):
                     if key in indicator:
                         indicator[key] = _percent(indicator[key])
+    for unit in _change_units(public.get("round_changes")):
+        for cell in unit.values():
+            for key in ("diff", "diff_ci"):
+                if key in cell:
+                    cell[key] = _percent(cell[key])
     _public(public)
     return public
+
+
+def _change_units(changes: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The groups of changes between rounds: the area's times and problems, each place's."""
+    if not changes:
+        return []
+    total = changes["area_total"]
+    return [total["times"], total["problems"], *(p["times"] for p in changes["places"])]
 
 
 def _two_decimals(value: Any) -> Any:
