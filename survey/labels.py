@@ -64,6 +64,13 @@ STATUSES = {
     "worse": _l("Worse"),
     "not enough data": _l("Not enough data"),
 }
+#: Which way a share moved between two rounds (analysis.round_changes).
+ROUND_DIRECTIONS = {
+    "drop": _l("confirmed drop"),
+    "rise": _l("confirmed rise"),
+    "no clear change": _l("no confirmed change"),
+    "not enough data": _l("Not enough data"),
+}
 ROLES = {"admin": _l("Administrator"), "organizer": _l("Organizer")}
 #: The situation picture's shares besides the times and the problems.
 SHARES = {
