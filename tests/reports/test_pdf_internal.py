@@ -147,3 +147,16 @@ def test_exports_page_calls_the_report_internal(client, auth):
     assert "internal working material" in page
     assert "not for handing out or showing at a meeting" in page
     assert "show at a dialogue meeting" not in page
+
+
+def test_the_change_since_the_previous_round_is_in_the_report(report):
+    text = _flat(report("en"))
+    section = text.split("Change since the previous round", 1)[1].split("Priorities", 1)[0]
+    # The picture of all answers compares the newest round with answers and the one before.
+    assert "Share who feel unsafe in Våren 2026 and in Ongoing safety survey." in section
+    assert "Brommaplan – – 35% → 73%, confirmed rise –" in section
+    # The whole area's evening moved less: shown, not called confirmed.
+    assert "Whole area – – 35% → 46% –" in section
+    # Places without answers in one of the rounds: dashes, never a share.
+    assert "Alvik – – – –" in section
+    assert "interval" not in section
