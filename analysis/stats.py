@@ -91,10 +91,10 @@ def score_interval(
 
     Half an answer is added at 0 and half at ``maximum`` (SCORE_PSEUDO); the mean and sample
     variance of the augmented answers give a t interval with count - 1 degrees of freedom,
-    cut to the scale. Ten answers all 0 give [0, 0.83] on 0..4 instead of [0, 0]; the pseudo
-    answers weigh ever less as answers grow. By simulation (tests/analysis/test_score_interval)
-    it covers the true mean at least 94 % of the time on skewed items from 10 answers up,
-    where the plain t interval covered 53-92 %. ``count`` may be a Kish effective n.
+    cut to the scale. Ten answers all 0 give [0, 0.78] on 0..4 instead of [0, 0]; the pseudo
+    answers weigh ever less as answers grow. By simulation (tests/analysis/test_stats.py,
+    fixed seed) it covers the true mean at least 93 % of the time on skewed items from 10
+    answers up, where the plain t interval covered 53-92 %. ``count`` may be a Kish n.
     """
     if count < 2:
         raise ValueError("a score interval needs at least two answers")
