@@ -15,10 +15,9 @@ from analysis.round_changes import change
 from analysis.survey import Filters
 from survey.extensions import db
 from survey.models import Release
-from tests.common.releases import publish
 from tests.common import factories
+from tests.common.releases import publish
 from tests.common.survey_data import add_responses, columns
-
 
 SCHEMA = json.loads(resources.files("analysis").joinpath("lagesbild.schema.json").read_text())
 
@@ -65,7 +64,8 @@ def test_the_picture_carries_the_change_from_the_round_before(app, two_rounds):
     hidden = places["alvik"]["times"]["evening"]
     assert hidden["after"] == {"n": 4, "suppressed": True}
     assert hidden["direction"] == "not enough data"
-    assert "diff" not in hidden and "diff_ci" not in hidden
+    assert "diff" not in hidden
+    assert "diff_ci" not in hidden
     # Abrahamsberg's 9 answers are hidden in each round: no change either.
     assert places["abrahamsberg"]["times"]["evening"]["direction"] == "not enough data"
     # Every change rests on two cells its rounds' pictures show, and only then.
@@ -75,7 +75,8 @@ def test_the_picture_carries_the_change_from_the_round_before(app, two_rounds):
             if after_cells[place["place"]][time]["suppressed"]:
                 assert "diff" not in found
     total = changes["area_total"]["times"]["evening"]
-    assert total["after"]["n"] == 33 and total["before"]["n"] == 41
+    assert total["after"]["n"] == 33
+    assert total["before"]["n"] == 41
     assert total["direction"] == "drop"
     # The newest round without a filter: the same comparison.
     assert _picture(app, None)["round_changes"]["to_round"]["id"] == after

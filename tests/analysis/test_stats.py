@@ -80,7 +80,8 @@ def test_a_score_interval_never_collapses(value: int) -> None:
     lo, hi = score_interval(10, 10 * value, 10 * value * value, 4)
     assert hi - lo > 0.5  # the plain t interval gives [value, value]
     assert lo <= value <= hi
-    assert 0 <= lo and hi <= 4
+    assert 0 <= lo
+    assert hi <= 4
 
 
 def test_a_score_interval_weighs_the_pseudo_answers_ever_less() -> None:

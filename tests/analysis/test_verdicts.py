@@ -149,12 +149,15 @@ def test_overdispersed_reference_years_widen_the_crime_interval():
     months = {
         dt.date(y, m, 1): c
         for y, row in ((2023, (10, 50)), (2024, (60, 12)), (2025, (30, 30)))
-        for m, c in zip((5, 6), row)
+        for m, c in zip((5, 6), row, strict=False)
     }
     months |= {dt.date(2026, 5, 1): 20, dt.date(2026, 6, 1): 22}
     found = season_comparison(months, dt.date(2026, 5, 1), dt.date(2026, 6, 30))
-    assert found is not None and found["phi"] > 10
+    assert found is not None
+    assert found["phi"] > 10
     tested = crime_test(found)
     poisson = crime_test(found | {"phi": 1.0})
-    assert tested is not None and poisson is not None
-    assert tested["ci"][0] < poisson["ci"][0] and tested["ci"][1] > poisson["ci"][1]
+    assert tested is not None
+    assert poisson is not None
+    assert tested["ci"][0] < poisson["ci"][0]
+    assert tested["ci"][1] > poisson["ci"][1]
