@@ -205,6 +205,10 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 components[key] = round(value, 2)
     for result in public.get("followup") or []:
         for indicator in result.get("indicators") or []:
+            # Exact p-values could help work out exact counts, which are rounded here.
+            for key in ("p_value", "p_adjusted"):
+                if isinstance(indicator.get(key), float):
+                    indicator[key] = round(indicator[key], 2)
             if indicator.get("kind") == "crime":
                 for key in ("rate_ratio", "ci"):
                     if key in indicator:

@@ -244,3 +244,29 @@ def test_the_page_says_which_rule_gave_the_verdict(app, client):
     publish(app)
     text = _text(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
     assert "No measure was chosen in advance as the most important" in text
+
+
+def test_the_change_since_the_previous_survey_is_said_plainly(app, client):
+    with app.app_context():
+        first, second = factories.rounds_before_and_after(areas=["bromma"])
+        place = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
+        rows = factories.answer_rows(place.id, first.id, 15, safety_evening="4")
+        rows += factories.answer_rows(place.id, first.id, 5, safety_evening="1")
+        rows += factories.answer_rows(place.id, second.id, 2, safety_evening="4")
+        rows += factories.answer_rows(place.id, second.id, 18, safety_evening="1")
+        db.session.execute(insert(Response), rows)
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+    publish(app, round_id=second_id)
+    text = _text(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    assert "Since the previous survey" not in text  # the earlier round was never published
+    publish(app, round_id=first_id)
+    publish(app, round_id=second_id)
+    text = _text(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    section = text.split("Since the previous survey", 1)[1].split("How we count", 1)[0]
+    assert "How many in the whole area feel unsafe, in Hösten 2025 and in Våren 2026." in section
+    assert "Evening (18–22): From 75% to 10%: a confirmed decrease." in section
+    # Times without answers in both rounds are left out, with no count.
+    assert "Night" not in section
+    for word in JARGON:
+        assert word not in section, word
