@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, DateTime, Integer, cast, column, func, select, table
@@ -14,6 +14,7 @@ from .dialogues import dialogue_indicators
 from .followup import followup
 from .items import added_item_figures
 from .priorities import DEFAULT_WEIGHTS, rank_priorities
+from .round_changes import compare, rounds_to_compare
 from .survey import Filters, survey_indicators
 from .tables import area as _area
 from .tables import place as _place
@@ -78,6 +79,18 @@ def situation_picture(
         .where(_promise.c.area_id == area.id)
         .order_by(_promise.c.period_start, _promise.c.id)
     )
+    rounds = rounds_to_compare(conn, area_slug, filters.round_id)
+    changes = None
+    if rounds is not None:
+        # The same filters (group, dates) on the earlier round; the later one is this picture
+        # when it is the round's own, so a change never rests on a cell the picture hides.
+        def round_picture(round_id: int) -> dict[str, Any]:
+            return survey_indicators(
+                conn, area_slug, replace(filters, round_id=round_id), suppress_below, weighted
+            )
+
+        later = survey if filters.round_id == rounds[1]["id"] else round_picture(rounds[1]["id"])
+        changes = compare(round_picture(rounds[0]["id"]), later, rounds)
     return {
         "schema_version": SCHEMA_VERSION,
         "area": area_slug,
@@ -104,6 +117,8 @@ def situation_picture(
         "dialogues": dialogues,
         "followup": [followup(conn, pid, suppress_below) for pid in promise_ids],
         "items": items,
+        # Change from the round before, Newcombe intervals (None without an earlier round).
+        "round_changes": changes,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from scipy import stats
+from scipy import optimize, stats
 
 Z95 = 1.959963984540054
 
@@ -48,9 +48,13 @@ def mean_sd(count: float, total: float, total_squares: float) -> tuple[float, fl
 
 
 def rate_ratio(
-    x_after: int, t_after: float, x_before: int, t_before: float, level: float = 0.95
+    x_after: float, t_after: float, x_before: float, t_before: float, level: float = 0.95
 ) -> tuple[float, tuple[float, float]] | None:
-    """Ratio of two Poisson rates with an exact interval (conditional on the total)."""
+    """Ratio of two Poisson rates with an exact interval (conditional on the total).
+
+    Counts divided by a dispersion factor (quasi-Poisson) may be fractional: the beta
+    quantiles take any positive parameters.
+    """
     if x_before == 0 or t_after <= 0 or t_before <= 0:
         return None
     total = x_after + x_before
@@ -74,3 +78,84 @@ def kish_effective_n(weights: Sequence[float]) -> float:
     total = sum(weights)
     squares = sum(w * w for w in weights)
     return total * total / squares if squares else 0.0
+
+
+#: Pseudo-answers added at each end of a score's scale for its interval (see score_interval).
+SCORE_PSEUDO = 0.5
+
+
+def score_interval(
+    count: float, total: float, total_squares: float, maximum: float, level: float = 0.95
+) -> tuple[float, float]:
+    """Interval for the mean of answers on 0..maximum that never collapses to a point.
+
+    Half an answer is added at 0 and half at ``maximum`` (SCORE_PSEUDO); the mean and sample
+    variance of the augmented answers give a t interval with count - 1 degrees of freedom,
+    cut to the scale. Ten answers all 0 give [0, 0.78] on 0..4 instead of [0, 0]; the pseudo
+    answers weigh ever less as answers grow. By simulation (tests/analysis/test_stats.py,
+    fixed seed) it covers the true mean at least 93 % of the time on skewed items from 10
+    answers up, where the plain t interval covered 53-92 %. ``count`` may be a Kish n.
+    """
+    if count < 2:
+        raise ValueError("a score interval needs at least two answers")
+    a = SCORE_PSEUDO
+    n = count + 2 * a
+    mean = (total + a * maximum) / n
+    variance = max(0.0, (total_squares + a * maximum * maximum - n * mean * mean) / (n - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, count - 1)) * math.sqrt(variance / n)
+    return max(0.0, mean - half), min(float(maximum), mean + half)
+
+
+def newcombe_p(k1: float, n1: float, k2: float, n2: float) -> float:
+    """Two-sided p-value for p2 = p1 that agrees with Newcombe's interval (method 10).
+
+    The interval at level 1 - p just touches 0: p < 0.05 exactly when the 95 % interval
+    leaves 0 out, so a verdict from the p-value never contradicts the interval shown.
+    """
+    diff = k2 / n2 - k1 / n1
+    if diff == 0:
+        return 1.0
+
+    def bound(z: float) -> float:
+        lo, hi = newcombe(k1, n1, k2, n2, z)
+        return lo if diff > 0 else -hi
+
+    if bound(40.0) > 0:  # still leaves 0 out at z = 40: p is below any level of interest
+        return 0.0
+    z = float(optimize.brentq(bound, 1e-9, 40.0, xtol=1e-10))
+    return float(2 * stats.norm.sf(z))
+
+
+def rate_ratio_p(x_after: float, t_after: float, x_before: float, t_before: float) -> float:
+    """Two-sided p-value for equal Poisson rates that agrees with rate_ratio's interval.
+
+    Conditional on the total, the 'after' count is binomial with share t_after / (t_after +
+    t_before) when the rates are equal; the central (Clopper-Pearson) test doubles the
+    smaller tail. Written with beta functions, so counts divided by a dispersion may be
+    fractional.
+    """
+    total = x_after + x_before
+    if total <= 0:
+        return 1.0
+    share = t_after / (t_after + t_before)
+    # P(X >= x) and P(X <= x) for X ~ Bin(total, share), continuous in x and total.
+    upper = float(stats.beta.cdf(share, x_after, total - x_after + 1)) if x_after > 0 else 1.0
+    lower = float(stats.beta.sf(share, x_after + 1, total - x_after)) if x_after < total else 1.0
+    return min(1.0, 2 * min(upper, lower))
+
+
+def holm(p_values: Sequence[float], alpha: float = 0.05) -> tuple[list[bool], list[float]]:
+    """Holm's step-down correction: which hypotheses are rejected, and the adjusted p-values.
+
+    The smallest p is compared with alpha / m, the next with alpha / (m - 1), ... until one
+    is not rejected; the adjusted p-value is max over j <= i of min(1, (m - j + 1) p_(j)),
+    as statsmodels' multipletests(method="holm") computes it.
+    """
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [1.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[i]))
+        adjusted[i] = running
+    return [p <= alpha for p in adjusted], adjusted

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from . import packed
 from .collation import swedish_key
 from .disclosure import FOLLOWS, follow, protect_all
-from .stats import mean_sd, newcombe, t_interval, wilson
+from .stats import mean_sd, newcombe, score_interval, wilson
 from .tables import PROBLEMS, TIMES, area, place, response
 from .weights import Cells, weighting
 
@@ -74,6 +74,8 @@ UNSAFE = {v: {"base": 1, "hit": int(v not in ("1", "2"))} for v in ("1", "2", "3
 #: A problem answer 0..4 adds to the answered count, the big-problem count (3, 4), the score sum
 #: and the sum of squares (for the score's standard deviation).
 PROBLEM = {str(x): {"base": 1, "hit": int(x >= 3), "sum": x, "squares": x * x} for x in range(5)}
+#: The top of the problem scale (0 none at all .. 4 very big): the score's range.
+PROBLEM_MAX = 4
 
 
 def _named(prefix: str, increments: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
@@ -108,7 +110,7 @@ def _survey_counts() -> list[packed.Counts]:
             victims_report, _named("reported", {"yes": {"base": 1, "hit": 1}, "no": {"base": 1}})
         ),
         _share("police_cares", "police_cares", ("1", "2"), ("3", "4")),
-        _share("worry", "worry_often", ("3", "4"), ("1", "2")),
+        _share("worry", "worry_sometimes_or_often", ("3", "4"), ("1", "2")),
         # No option's name is inside another's (a test checks), so a plain LIKE is exact.
         packed.when(
             {"priorities.base": priority != ""}
@@ -179,13 +181,19 @@ class _Cells:
         n_eff = tally.effective_n(f"{key}.base")
         # On the effective-n scale: exactly n, sum and sum of squares when unweighted.
         scale = n_eff / base
-        mean, sd = mean_sd(
+        mean, _sd = mean_sd(
             n_eff, tally.weighted(f"{key}.sum") * scale, tally.weighted(f"{key}.squares") * scale
         )
         cell["score"] = _r(mean)
         cell["score_ci"] = None
         if n_eff >= 2:
-            lo, hi = t_interval(mean, sd, n_eff)
+            # Half an answer at 0 and at 4: never [0, 0] or [4, 4] (stats.score_interval).
+            lo, hi = score_interval(
+                n_eff,
+                tally.weighted(f"{key}.sum") * scale,
+                tally.weighted(f"{key}.squares") * scale,
+                PROBLEM_MAX,
+            )
             cell["score_ci"] = [_r(lo), _r(hi)]
         return cell
 
@@ -209,7 +217,7 @@ class _Cells:
             "victim": self.proportion(tally, "victim"),
             "reported": self.proportion(tally, "reported"),
             "police_cares": self.proportion(tally, "police_cares"),
-            "worry_often": self.proportion(tally, "worry_often"),
+            "worry_sometimes_or_often": self.proportion(tally, "worry_sometimes_or_often"),
             "police_priorities": self.priorities(tally),
         }
 
@@ -257,7 +265,7 @@ FIGURE_PATHS = (
     ("victim",),
     ("reported",),
     ("police_cares",),
-    ("worry_often",),
+    ("worry_sometimes_or_often",),
     ("police_priorities",),
 )
 

@@ -340,48 +340,61 @@ def result_said(result: dict[str, Any]) -> str:
     return str(RESULTS[result["status"]])
 
 
-def _verdict(status: str) -> str:
-    """How sure a change is, said with its direction: the size is said beside it."""
+def _verdict(status: str, moved: bool) -> str:
+    """How sure a change is, said with its direction: the size is said beside it.
+
+    A change that may be chance is never called "unchanged": when the figures moved, the
+    sentence says the change is within the uncertainty, beside its size.
+    """
     if status == IMPROVED:
         return _("a confirmed decrease")
     if status == WORSE:
         return _("a confirmed increase")
+    if moved:
+        return _("the change is within the uncertainty")
     return _("no confirmed change")
 
 
-def _share_size(indicator: dict[str, Any]) -> str:
+def _share_size(indicator: dict[str, Any]) -> tuple[str, bool]:
+    """The size of a share's change in words, and whether it moved as shown (rounded)."""
     before, after = percent(indicator["before"]["share"]), percent(indicator["after"]["share"])
     if before == after:
-        return _("%(share)s both times", share=before)
-    return _("From %(before)s to %(after)s", before=before, after=after)
+        return _("%(share)s both times", share=before), False
+    return _("From %(before)s to %(after)s", before=before, after=after), True
 
 
-def _crime_size(ratio: float) -> str:
+def _crime_size(ratio: float) -> tuple[str, bool]:
     """A rate ratio as residents read it: 0.72 -> '28 % fewer crimes per month'."""
     difference = percent(abs(1 - ratio))
     if difference == percent(0):
-        return _("As many crimes per month as before the promise")
+        return _("As many crimes per month as in the same months of earlier years"), False
     if ratio < 1:
-        return _("%(percent)s fewer crimes per month than before the promise", percent=difference)
-    return _("%(percent)s more crimes per month than before the promise", percent=difference)
+        return _(
+            "%(percent)s fewer crimes per month than in the same months of earlier years",
+            percent=difference,
+        ), True
+    return _(
+        "%(percent)s more crimes per month than in the same months of earlier years",
+        percent=difference,
+    ), True
 
 
 def change(indicator: dict[str, Any]) -> dict[str, str]:
     """An indicator's change in words: its size and how sure it is, with a note on chance."""
     status = indicator.get("status")
     if indicator.get("kind") == "crime" and "rate_ratio" in indicator:
-        size = _crime_size(indicator["rate_ratio"])
+        size, moved = _crime_size(indicator["rate_ratio"])
         chance = _(
             "Crime counts go up and down from month to month,"
             " so a difference this size could be chance."
         )
     elif indicator.get("kind") != "crime" and "diff" in indicator:  # a share, before and after
-        size = _share_size(indicator)
+        size, moved = _share_size(indicator)
         chance = _(
             "The difference could be down to chance in who happened to answer,"
             " so we cannot say that things have changed."
         )
     else:
         return {"sentence": _("Not enough figures to compare before and after."), "note": ""}
-    sentence = _("%(size)s: %(verdict)s.", size=size, verdict=_verdict(str(status)))
+    sentence = _("%(size)s: %(verdict)s.", size=size, verdict=_verdict(str(status), moved))
     return {"sentence": sentence, "note": chance if status == UNCHANGED else ""}

@@ -59,15 +59,23 @@ ACTIVITY_KINDS = {
 #: The follow-up of a promise and of each of its indicators (analysis.followup's statuses).
 STATUSES = {
     "improved": _l("Improved"),
-    "unchanged": _l("Unchanged"),
+    # Never "unchanged": a change that may be chance can still be large (issue 15).
+    "unchanged": _l("No confirmed change"),
     "worse": _l("Worse"),
+    "not enough data": _l("Not enough data"),
+}
+#: Which way a share moved between two rounds (analysis.round_changes).
+ROUND_DIRECTIONS = {
+    "drop": _l("confirmed drop"),
+    "rise": _l("confirmed rise"),
+    "no clear change": _l("no confirmed change"),
     "not enough data": _l("Not enough data"),
 }
 ROLES = {"admin": _l("Administrator"), "organizer": _l("Organizer")}
 #: The situation picture's shares besides the times and the problems.
 SHARES = {
     "avoided": _l("Avoided the place out of worry (last 12 months)"),
-    "worry_often": _l("Worry sometimes or often about crime here"),
+    "worry_sometimes_or_often": _l("Worry sometimes or often about crime here"),
     "victim": _l("Victim of a crime here (last 12 months)"),
     "reported": _l("Of the victims: reported it to the police"),
     "police_cares": _l("Agree that the police care about local problems"),

@@ -101,6 +101,33 @@ def export_population(out: str) -> None:
     click.echo(f"{len(rows)} population margins written to {out}", err=True)
 
 
+@export_group.command("crime")
+@click.option("--area", "area_slug", help="Only this area (its slug); all areas by default.")
+@click.option(
+    "--format", "fmt", type=click.Choice(("csv", "xlsx")), default="csv", show_default=True
+)
+@out_option
+@with_app
+def export_crime(area_slug: str | None, fmt: str, out: str) -> None:
+    """Write the crime counts per area, month and category that every figure reads."""
+    from ..extensions import db
+    from ..reports.crime_export import crime_rows, write_crime
+
+    try:
+        rows = list(crime_rows(db.session, area_slug))  # an unknown area: nothing written
+    except LookupError as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    binary = fmt == "xlsx"
+    if out == "-":
+        if binary and sys.stdout.isatty():
+            raise click.UsageError("xlsx is a binary format: give --out FILE")
+        write_crime(db.session, sys.stdout.buffer if binary else sys.stdout, fmt, area_slug)
+        return
+    with output_file(out, binary) as stream:
+        write_crime(db.session, stream, fmt, area_slug)
+    click.echo(f"{len(rows)} crime counts written to {out}", err=True)
+
+
 @click.group("import")
 def import_group() -> None:
     """Import data from files."""

@@ -24,6 +24,7 @@ from analysis.survey import Filters
 from .. import clock
 from ..extensions import db
 from ..models import Area
+from ..reports.crime_export import CRIME_COLUMNS, crime_rows, write_crime
 from ..reports.files import csv_chunks
 from ..reports.pictures import build_pictures
 from ..reports.raw_data import (
@@ -179,6 +180,20 @@ def area_lagesbild(area: str, fmt: str):
     text = io.StringIO()
     write_pictures(pictures, fmt, text, lang)
     return _download(Response(text.getvalue(), content_type=CONTENT_TYPES[fmt]), filename)
+
+
+@bp.get("/areas/<area>/crime.<any(csv, xlsx):fmt>")
+@organizer_required
+def area_crime(area: str, fmt: str):
+    """The area's crime counts per month and category, as ``trygghet export crime``."""
+    try:
+        rows = list(crime_rows(db.session, area))
+    except LookupError:
+        abort(404)
+    filename = _filename(f"brott-{area}", fmt)
+    if fmt == "csv":
+        return _stream_csv(CRIME_COLUMNS, iter(rows), filename)
+    return _send_xlsx(lambda out: write_crime(db.session, out, "xlsx", area), filename)
 
 
 @bp.get("/areas/<area>/report.pdf")

@@ -16,7 +16,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
-from analysis.followup import NO_DATA
+from analysis.followup import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from .. import clock, labels
 from ..db import or_404
@@ -123,7 +123,7 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
                 sides.append((side, _share_side(indicator[side], label)))
     elif indicator is not None and indicator.get("kind") == "crime":
         sides = [
-            ("before", _crime_side(indicator["before"], _("Before the promise"))),
+            ("before", _crime_side(indicator["before"], _("The same months in earlier years"))),
             ("after", _crime_side(indicator["after"], _("During the promise"))),
         ]
     label = labels.indicator_name(indicator, _locale()) if indicator is not None else ""
@@ -145,6 +145,33 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
     )
     card["alt"] = ". ".join(part for part in (promise["title"], label, figures, status) if part)
     return card
+
+
+#: How a change between rounds reads as a follow-up verdict (analysis.round_changes).
+_ROUND_VERDICTS = {"drop": IMPROVED, "rise": WORSE, "no clear change": UNCHANGED}
+
+
+def round_change_rows(release: Release | None) -> list[dict[str, str]]:
+    """The whole area's unsafe share per time, the round before vs this one, in plain words.
+
+    Only times both rounds' published figures show; a hidden one is left out, with no count.
+    """
+    changes = (release.data.get("round_changes") if release else None) or {}
+    rows = []
+    for time, cell in (changes.get("area_total", {}).get("times") or {}).items():
+        if "diff" not in cell or cell.get("direction") not in _ROUND_VERDICTS:
+            continue
+        said = change(
+            {
+                "kind": "unsafe_share",
+                "before": cell["before"],
+                "after": cell["after"],
+                "diff": cell["diff"],
+                "status": _ROUND_VERDICTS[cell["direction"]],
+            }
+        )
+        rows.append({"label": str(labels.TIMES[time]), "sentence": said["sentence"]})
+    return rows
 
 
 def _footer(area: Area) -> str:
@@ -198,6 +225,8 @@ def followup_area(slug: str):
         ),
         result_said=result_said,
         change=change,
+        round_changes=(release.data.get("round_changes") if release else None),
+        round_rows=round_change_rows(release),
         audit=audit_facts(release),
         kinds=labels.ACTIVITY_KINDS,
         dialogue_kinds=labels.DIALOGUE_KINDS,

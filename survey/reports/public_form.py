@@ -228,6 +228,10 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 components[key] = round(value, 2)
     for result in public.get("followup") or []:
         for indicator in result.get("indicators") or []:
+            # Exact p-values could help work out exact counts, which are rounded here.
+            for key in ("p_value", "p_adjusted"):
+                if isinstance(indicator.get(key), float):
+                    indicator[key] = round(indicator[key], 2)
             if indicator.get("kind") == "crime":
                 for key in ("rate_ratio", "ci"):
                     if key in indicator:
@@ -237,6 +241,12 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                     if key in indicator:
                         indicator[key] = _percent(indicator[key])
     _weighting(public.get("weighting"))
+
+    for unit in _change_units(public.get("round_changes")):
+        for cell in unit.values():
+            for key in ("diff", "diff_ci"):
+                if key in cell:
+                    cell[key] = _percent(cell[key])
     _public(public)
     return public
 
@@ -250,6 +260,14 @@ def _weighting(weighting: Any) -> None:
         weighting["n_eff"] = round_count(round(weighting["n_eff"]))
     if isinstance(weighting.get("design_effect"), float):
         weighting["design_effect"] = round(weighting["design_effect"], 1)
+
+
+def _change_units(changes: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The groups of changes between rounds: the area's times and problems, each place's."""
+    if not changes:
+        return []
+    total = changes["area_total"]
+    return [total["times"], total["problems"], *(p["times"] for p in changes["places"])]
 
 
 def _two_decimals(value: Any) -> Any:

@@ -9,7 +9,7 @@ from .figures import TIMES
 from .item_tables import ITEM_COLUMNS, item_rows
 
 #: The place figures that are one share each (besides times and problems).
-SHARES = ("avoided", "victim", "reported", "police_cares", "worry_often")
+SHARES = ("avoided", "victim", "reported", "police_cares", "worry_sometimes_or_often")
 
 Table = tuple[str, list[str], list[list[Any]]]
 

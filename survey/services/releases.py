@@ -119,6 +119,31 @@ def _audit(
         raise PublishRefused(f"the disclosure audit refused this release: {exc}") from exc
 
 
+def _published_changes(
+    session: Session, area: Area, picture: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The change from the round before, between published cells only.
+
+    The earlier side is the earlier round's newest release (as audited), the later side this
+    release's cells after holding back and the audit; without a release of the earlier round
+    no change is published, so no figure appears here that was never published itself.
+    """
+    from analysis.round_changes import compare  # loads scipy: only when publishing
+
+    changes = picture.get("round_changes")
+    if not changes or (picture.get("filters") or {}).get("round_id") != changes["to_round"]["id"]:
+        return None
+    earlier = session.scalars(
+        select(Release)
+        .where(Release.area_id == area.id, Release.round_key == changes["from_round"]["id"])
+        .order_by(Release.sequence.desc())
+        .limit(1)
+    ).first()
+    if earlier is None:
+        return None
+    return compare(earlier.audited_picture, picture, (changes["from_round"], changes["to_round"]))
+
+
 def prepare(
     session: Session,
     area: Area,
@@ -147,6 +172,7 @@ def prepare(
         "held_back": held,
         "threshold": threshold,
     }
+    picture["round_changes"] = _published_changes(session, area, picture)
     return Prepared(
         area=area,
         round=survey_round,

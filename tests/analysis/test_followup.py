@@ -47,8 +47,14 @@ def world(app):
         ]
         factories.insert_answers(rows)
         months = {
+            # The same months of earlier years: the reference (season).
+            dt.date(2024, 1, 1): 28,
+            dt.date(2024, 2, 1): 32,
+            dt.date(2025, 1, 1): 30,
+            dt.date(2025, 2, 1): 30,
+            dt.date(2025, 3, 1): 30,  # March 2026 has no count: no pair, left out
             dt.date(2025, 9, 1): 500,  # outside both periods
-            dt.date(2025, 10, 1): 30,
+            dt.date(2025, 10, 1): 30,  # just before the promise: not the reference
             dt.date(2025, 11, 1): 30,
             dt.date(2025, 12, 1): 30,
             dt.date(2026, 1, 1): 10,
@@ -162,7 +168,7 @@ def test_a_promise_without_places_covers_the_area(world):
     assert result["promise"]["places"] == []
 
 
-def test_crime_rate_ratio_against_the_same_length_before(world):
+def test_crime_rate_ratio_against_the_same_months_of_earlier_years(world):
     result = _follow(
         world,
         _promise(
@@ -171,12 +177,22 @@ def test_crime_rate_ratio_against_the_same_length_before(world):
         ),
     )
     assault, robbery = result["indicators"]
-    assert assault["before"] == {"from": "2025-10-01", "to": "2025-12-31", "months": 3, "count": 90}
-    # March is suppressed at the source: a rate per month with a count.
+    # January and February of 2024 and 2025; March 2026 is suppressed at the source, so
+    # March 2025 has no pair and stays out: a rate per month with a count, same season.
+    assert assault["before"] == {
+        "from": "2024-01-01",
+        "to": "2025-02-28",
+        "months": 4,
+        "count": 120,
+        "years": [2024, 2025],
+    }
     assert assault["after"] == {"from": "2026-01-01", "to": "2026-03-31", "months": 2, "count": 20}
-    assert assault["rate_ratio"] == round((20 / 2) / (90 / 3), 4)
-    exact = binomtest(20, 110).proportion_ci(method="exact")
-    scale = 3 / 2
+    assert assault["comparison"] == "same months of earlier years"
+    assert assault["rate_ratio"] == round((20 / 2) / (120 / 4), 4)
+    # The reference years agree closely (chi-square 0.13 on 2 df): no extra dispersion.
+    assert assault["dispersion"] == 1.0
+    exact = binomtest(20, 140).proportion_ci(method="exact")
+    scale = 4 / 2
     assert assault["ci"] == [
         round(scale * exact.low / (1 - exact.low), 4),
         round(scale * exact.high / (1 - exact.high), 4),
@@ -251,7 +267,9 @@ def test_crime_follow_up_counts_each_month_once(app):
         )
         db.session.add(promise)
         for month, source, place_id, count in [
-            (dt.date(2026, 2, 1), "csv", None, 10),
+            (dt.date(2025, 3, 1), "csv", None, 10),
+            (dt.date(2025, 3, 1), "events", None, 4),
+            (dt.date(2026, 2, 1), "csv", None, 99),  # just before: not the reference
             (dt.date(2026, 3, 1), "csv", None, 25),
             (dt.date(2026, 3, 1), "events", None, 5),
             (dt.date(2026, 3, 1), "csv", plan.id, 7),

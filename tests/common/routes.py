@@ -132,6 +132,7 @@ ROUTES = {
     "organizer.export_population": ("GET", {}, STAFF),
     "organizer.area_lagesbild": ("GET", {"area": "area", "fmt": "export_fmt"}, STAFF),
     "organizer.area_report": ("GET", {"area": "area"}, STAFF),
+    "organizer.area_crime": ("GET", {"area": "area", "fmt": "export_fmt"}, STAFF),
 }
 
 

@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.models import Area, Dialogue, DialogueIssue, Place, SurveyRound
 from survey.organizer.areas import charts as area_charts
 from survey.reports import charts, pictures
+from tests.common import factories
 from tests.common.picture_data import build
 from tests.common.survey_data import DAY, add_responses, columns
 from tests.common.web import VALID_ANSWER, Auth, submit
@@ -54,6 +55,10 @@ def test_overview_lists_every_area_with_its_figures(app, data, organizer):
     assert f">{bromma['n']}<" in row
     assert bromma["priorities"][0]["explanation"] in row
     assert f">{len(bromma['deviations'])}<" in row
+    # Named so it cannot be taken for the police's "Trygghetsindex" (issue 15).
+    assert "Safety score" in html
+    assert "Safety index" not in html
+    assert "Trygghetsindex" not in html
 
 
 def test_unknown_area_is_404(data, organizer):
@@ -414,3 +419,22 @@ def test_a_small_filtered_group_hides_every_figure_in_charts_and_exports(
     got = organizer.get(f"{DASHBOARD}/lagesbild.json?gender=woman").get_json()
     text = str(got)
     assert "'suppressed': False" not in text
+
+
+def test_the_dashboard_shows_the_change_since_the_previous_round(app, organizer):
+    with app.app_context():
+        before, after = (r.id for r in factories.rounds_before_and_after(areas=["bromma"]))
+        evening = ["4"] * 10 + ["avoid"] * 5 + ["1"] * 5
+        add_responses("brommaplan", columns(safety_evening=evening), round_id=before)
+        add_responses("brommaplan", columns(safety_evening=["3"] * 2 + ["2"] * 18), round_id=after)
+        add_responses("alvik", columns(safety_evening=["1"] * 12), round_id=before)
+        db.session.commit()
+    text = _text(organizer.get(DASHBOARD + f"?lang=en&round={after}").get_data(as_text=True))
+    section = text.split("Change since the previous round", 2)[2].split("Problems in the area")[0]
+    assert "Unsafe share in Hösten 2025 and in Våren 2026" in text
+    assert "75% → 10% −65 points" in section
+    assert "confirmed drop" in section
+    # Alvik has no answers in the later round: no change, whatever it had before.
+    alvik = section.split("Alvik", 1)[1].split("Brommaplan")[0]
+    assert "points" not in alvik
+    assert "too few answers" in alvik

@@ -149,6 +149,13 @@ def test_crime_categories_do_not_replace_the_survey_indicators(app, org, ref):
         ({"indicators": ["unsafe_share:noon"]}, "indicators", "Choose one of the options shown."),
         ({"baseline_round_id": "999999"}, "baseline_round_id", "Choose one of the options shown."),
         ({"crime_categories": "x" * 121}, "crime_categories", "at most 120 characters"),
+        ({"primary": "unsafe_share:day"}, "primary", "Choose an indicator the promise follows."),
+        (
+            {"primary": "crime", "crime_categories": ""},
+            "primary",
+            "List a crime category to make it the primary indicator.",
+        ),
+        ({"primary": "problem_share:weather"}, "primary", "Choose one of the options shown."),
         (
             {"crime_categories": "\n".join(f"c{i}" for i in range(21))},
             "crime_categories",
@@ -167,6 +174,25 @@ def test_bad_input_stores_nothing(app, org, ref, change, field, message):
     assert message in page
     assert stored(app) == []
     assert events(app) == []
+
+
+def test_a_primary_indicator_is_stored_with_its_indicator(app, org, ref):
+    promise = create(org, app, ref, primary="problem_share:alcohol")
+    assert [i for i in promise.indicators if i.get("primary")] == [
+        {"kind": "problem_share", "problem": "alcohol", "primary": True}
+    ]
+    page = org.get(f"/organizer/promises/{promise.id}").get_data(as_text=True)
+    assert "is its primary indicator's, chosen in advance" in page
+    edit = org.get(f"/organizer/promises/{promise.id}/edit").get_data(as_text=True)
+    assert '<option selected value="problem_share:alcohol">' in edit
+    crime = create(org, app, ref, primary="crime")
+    assert [i for i in crime.indicators if i.get("primary")] == [
+        {"kind": "crime", "category": "Misshandel", "primary": True}
+    ]
+    none = create(org, app, ref, primary="")
+    assert not any(i.get("primary") for i in none.indicators)
+    page = org.get(f"/organizer/promises/{none.id}").get_data(as_text=True)
+    assert "No primary indicator was chosen" in page
 
 
 def test_the_same_round_before_and_after_is_refused(app, org, ref):

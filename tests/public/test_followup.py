@@ -371,10 +371,10 @@ def test_only_the_next_open_dialogue_is_announced_without_details(app, client):
 def test_crime_indicators_show_counts_and_the_rate_ratio(app, client):
     rounds = _rounds(app)
     with app.app_context():
-        months = ((10, 30), (11, 30), (12, 30), (1, 10), (2, 10), (3, 10))
-        factories.crime_counts(
-            {dt.date(2025 if month > 6 else 2026, month, 1): count for month, count in months}
-        )
+        # The same months a year before, and the months just before (never the reference).
+        months = ((2025, 1, 30), (2025, 2, 30), (2025, 3, 30), (2025, 12, 99))
+        months += ((2026, 1, 10), (2026, 2, 10), (2026, 3, 10))
+        factories.crime_counts({dt.date(y, m, 1): count for y, m, count in months})
         db.session.commit()
     promise_id = _promise(
         app,
@@ -387,14 +387,18 @@ def test_crime_indicators_show_counts_and_the_rate_ratio(app, client):
     page = _main(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
     assert "<strong>90</strong> in 3 months" in page
     assert "<strong>30</strong> in 3 months" in page
-    assert "67% fewer crimes per month than before the promise: a confirmed decrease." in page
+    assert "The same months in earlier years" in page
+    assert (
+        "67% fewer crimes per month than in the same months of earlier years:"
+        " a confirmed decrease." in page
+    )
     assert "times as many" not in page
     assert "the whole area" in page
     description = Image.open(
         io.BytesIO(client.get(f"/uppfoljning/bromma/{promise_id}.png?lang=en").data)
     ).info["Description"]
     assert "Reported crimes: Misshandel" in description
-    assert "67% fewer crimes per month than before the promise" in description
+    assert "67% fewer crimes per month than in the same months of earlier years" in description
     assert "rate ratio" not in description
 
 

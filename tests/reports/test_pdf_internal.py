@@ -95,7 +95,7 @@ def test_a_hidden_place_shows_no_count_of_answers(report):
 def test_follow_up_says_the_size_and_no_confirmed_change_in_plain_words(report):
     text = _flat(report("en"))
     promise = text.split("Kvällarna vid Brommaplan")[1]
-    assert "From 50% to 35%: no confirmed change." in promise
+    assert "From 50% to 35%: the change is within the uncertainty." in promise
     assert "Follow-up: No confirmed change." in promise
     for jargon in ("Unchanged", "95% interval", "Change (95", "(-", "to 0)"):
         assert jargon not in text.split("How the figures are made")[0], jargon
@@ -147,3 +147,16 @@ def test_exports_page_calls_the_report_internal(client, auth):
     assert "internal working material" in page
     assert "not for handing out or showing at a meeting" in page
     assert "show at a dialogue meeting" not in page
+
+
+def test_the_change_since_the_previous_round_is_in_the_report(report):
+    text = _flat(report("en"))
+    section = text.split("Change since the previous round", 1)[1].split("Priorities", 1)[0]
+    # The picture of all answers compares the newest round with answers and the one before.
+    assert "Share who feel unsafe in Våren 2026 and in Ongoing safety survey." in section
+    assert "Brommaplan – – 35% → 73%, confirmed rise –" in section
+    # The whole area's evening moved less: shown, not called confirmed.
+    assert "Whole area – – 35% → 46% –" in section
+    # Places without answers in one of the rounds: dashes, never a share.
+    assert "Alvik – – – –" in section
+    assert "interval" not in section

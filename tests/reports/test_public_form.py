@@ -178,8 +178,10 @@ def test_follow_up_differences_are_whole_percent_too():
                 "after": {"n": 5, "suppressed": True},
                 "diff": -0.31234,
                 "ci": [-0.45678, -0.1],
+                "p_value": 0.012345,
+                "p_adjusted": 0.024691,
             },
-            {"kind": "crime", "rate_ratio": 0.33333, "ci": [0.2, None]},
+            {"kind": "crime", "rate_ratio": 0.33333, "ci": [0.2, None], "p_value": 0.5},
         ],
     }
     public = public_form({"followup": [result]})
@@ -188,6 +190,8 @@ def test_follow_up_differences_are_whole_percent_too():
     assert share["after"] == {"suppressed": True}
     assert (share["diff"], share["ci"]) == (-0.31, [-0.46, -0.1])
     assert (crime["rate_ratio"], crime["ci"]) == (0.33, [0.2, None])
+    # p-values to two decimals: exact ones could help work out the exact counts.
+    assert (share["p_value"], share["p_adjusted"], crime["p_value"]) == (0.01, 0.02, 0.5)
 
 
 def test_police_priority_options_are_held_and_lose_their_counts():

@@ -116,6 +116,7 @@ def area(area: str):
         problems=labels.problems(locale),
         groups=labels.GROUPS,
         statuses=labels.STATUSES,
+        round_directions=labels.ROUND_DIRECTIONS,
         ranking=place_ranking(picture),
         problem_rows=problem_rows(picture, locale),
         heat_level=heat_level,

@@ -67,7 +67,16 @@ def promise_data(promise: Promise) -> dict[str, Any]:
         "crime_categories": "\n".join(
             str(i.get("category")) for i in indicators if i.get("kind") == "crime"
         ),
+        "primary": next((_primary_key(i) for i in indicators if i.get("primary")), ""),
     }
+
+
+#: The primary choice that means "the first crime category listed".
+PRIMARY_CRIME = "crime"
+
+
+def _primary_key(indicator: dict[str, Any]) -> str:
+    return indicator_key(indicator) or PRIMARY_CRIME
 
 
 class PromiseForm(FlaskForm):
@@ -111,6 +120,14 @@ class PromiseForm(FlaskForm):
         MAX_CATEGORIES * (CATEGORY_LENGTH + 1),
         description=_l("One per line, spelled as in the imported crime statistics."),
     )
+    primary = fields.choice_field(
+        SelectField,
+        _l("Primary indicator"),
+        description=_l(
+            "Chosen before the follow-up: the promise's result is this indicator's. Without "
+            "one, the result corrects for comparing several indicators (Holm's method)."
+        ),
+    )
 
     def __init__(
         self,
@@ -143,6 +160,11 @@ class PromiseForm(FlaskForm):
         self.indicators.choices = [
             SelectChoice(k, label) for k, label in indicator_labels(locale).items()
         ]
+        self.primary.choices = [
+            SelectChoice("", _("None: correct for several indicators")),
+            *self.indicators.choices,
+            SelectChoice(PRIMARY_CRIME, _("The first crime category listed")),
+        ]
 
     def validate_period_end(self, field: Field) -> None:
         if field.data and self.period_start.data and field.data < self.period_start.data:
@@ -172,6 +194,16 @@ class PromiseForm(FlaskForm):
                 _("A category can be at most %(n)d characters long.", n=CATEGORY_LENGTH)
             )
 
+    def validate_primary(self, field: Field) -> None:
+        if field.data == PRIMARY_CRIME and not self.categories():
+            raise ValidationError(_("List a crime category to make it the primary indicator."))
+        if field.data and field.data != PRIMARY_CRIME:
+            problems = list(self.problems.data or ())
+            times = list(self.times.data or ())
+            followed = {indicator_key(i) for i in self._indicators(problems, times)}
+            if field.data not in followed:
+                raise ValidationError(_("Choose an indicator the promise follows."))
+
     def categories(self) -> list[str]:
         """The crime categories, one per non-empty line, each once."""
         lines = (line.strip() for line in (self.crime_categories.data or "").split("\n"))
@@ -183,8 +215,16 @@ class PromiseForm(FlaskForm):
         if not chosen:
             chosen = {f"unsafe_share:{t}" for t in times} | {f"problem_share:{p}" for p in problems}
         # In the form's order, whatever order they came in.
-        result = [_indicator(c.value) for c in self.indicators.choices if c.value in chosen]
-        return result + [{"kind": "crime", "category": c} for c in self.categories()]
+        result: list[dict[str, Any]] = [
+            _indicator(c.value) for c in self.indicators.choices if c.value in chosen
+        ]
+        result += [{"kind": "crime", "category": c} for c in self.categories()]
+        primary = self.primary.data
+        for indicator in result:
+            if primary and _primary_key(indicator) == primary:
+                indicator["primary"] = True  # stored with the indicator: no column needed
+                break
+        return result
 
     def values(self) -> dict[str, Any]:
         """The validated values, named as the model's columns (place ids as ``place_ids``)."""

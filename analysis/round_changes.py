@@ -1,0 +1,120 @@
+"""Change between two survey rounds, published beside the figures (issue 15).
+
+For the area as a whole and each place: the unsafe share per time of day (and, for the area,
+each problem's big-problem share) in the round before and in this round, with Newcombe's
+hybrid score interval for the difference (method 10, see stats.newcombe). Both sides are
+cells of the two rounds' situation pictures, after their suppression and disclosure
+protection: a side hidden in its round's picture never yields a change, and no new cell is
+made. A change is "drop" or "rise" only when its 95 % interval leaves 0 out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Date, column, func, select, table
+
+from .stats import newcombe
+from .tables import PROBLEMS, TIMES, area, place, response
+
+_round = table("survey_round", column("id"), column("name"), column("opens_on", Date))
+DROP, RISE, NO_CLEAR_CHANGE, NOT_ENOUGH = "drop", "rise", "no clear change", "not enough data"
+
+
+def rounds_to_compare(
+    conn: Connection, area_slug: str, round_id: int | None
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(earlier, later) rounds with answers in the area: ``round_id`` and the one before it.
+
+    Without a round, the newest round with answers and the one before it. None when there
+    is no earlier round with answers.
+    """
+    query = (
+        select(_round.c.id, _round.c.name, _round.c.opens_on)
+        .join(response, response.c.round_id == _round.c.id)
+        .join(place, place.c.id == response.c.place_id)
+        .join(area, area.c.id == place.c.area_id)
+        .where(area.c.slug == area_slug, response.c.held.is_(False))
+        .group_by(_round.c.id, _round.c.name, _round.c.opens_on)
+        .having(func.count() > 0)
+        .order_by(_round.c.opens_on, _round.c.id)
+    )
+    rounds = [{"id": r.id, "name": r.name} for r in conn.execute(query)]
+    ids = [r["id"] for r in rounds]
+    if round_id is not None:
+        if round_id not in ids:
+            return None
+        later = ids.index(round_id)
+    else:
+        later = len(rounds) - 1
+    if later < 1:
+        return None
+    return rounds[later - 1], rounds[later]
+
+
+def _share_key(cell: dict[str, Any]) -> str:
+    return "unsafe_share" if "unsafe_share" in cell else "share"
+
+
+def _side(cell: dict[str, Any] | None) -> dict[str, Any]:
+    """One round's side of a change: its n and share, or hidden (no share at all)."""
+    if not cell or cell.get("suppressed") or cell.get("n", 0) == 0:
+        return {"n": (cell or {}).get("n", 0), "suppressed": True}
+    side = {"n": cell["n"], "suppressed": False, "share": cell[_share_key(cell)]}
+    if "n_eff" in cell:
+        side["n_eff"] = cell["n_eff"]
+    return side
+
+
+def change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """The change between two cells: p_after - p_before with Newcombe's interval.
+
+    The counts are share x n (exact for an unweighted share of fewer than 10,000 answers,
+    as shares carry 4 decimals); with weights, share x Kish effective n, as the Wilson
+    intervals of the cells themselves.
+    """
+    result: dict[str, Any] = {"before": _side(before), "after": _side(after)}
+    if result["before"]["suppressed"] or result["after"]["suppressed"]:
+        result["direction"] = NOT_ENOUGH
+        return result
+    sides = []
+    for side in (result["before"], result["after"]):
+        n = side.get("n_eff", side["n"])
+        k = side["share"] * n if "n_eff" in side else round(side["share"] * n)
+        sides.append((k, n))
+    (k1, n1), (k2, n2) = sides
+    lo, hi = newcombe(k1, n1, k2, n2)
+    result["diff"] = round(k2 / n2 - k1 / n1, 4)
+    result["diff_ci"] = [round(lo, 4), round(hi, 4)]
+    result["direction"] = DROP if hi < 0 else RISE if lo > 0 else NO_CLEAR_CHANGE
+    return result
+
+
+def compare(
+    before: dict[str, Any], after: dict[str, Any], rounds: tuple[dict[str, Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """Changes from the ``before`` picture's cells to the ``after`` picture's (same area)."""
+    earlier = {p["place"]: p for p in before.get("places", [])}
+    total_before, total_after = before["area_total"], after["area_total"]
+    return {
+        "from_round": rounds[0],
+        "to_round": rounds[1],
+        "area_total": {
+            "times": {t: change(total_before["times"][t], total_after["times"][t]) for t in TIMES},
+            "problems": {
+                p: change(total_before["problems"].get(p), total_after["problems"].get(p))
+                for p in PROBLEMS
+            },
+        },
+        "places": [
+            {
+                "place": p["place"],
+                "name": p["name"],
+                "times": {
+                    t: change(earlier.get(p["place"], {}).get("times", {}).get(t), p["times"][t])
+                    for t in TIMES
+                },
+            }
+            for p in after.get("places", [])
+        ],
+    }

@@ -1,0 +1,143 @@
+"""Changes between survey rounds, as the situation picture and releases publish them."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+from flask import Flask
+from statsmodels.stats.proportion import confint_proportions_2indep
+
+from analysis.picture import situation_picture
+from analysis.round_changes import change
+from analysis.survey import Filters
+from survey.extensions import db
+from survey.models import Release
+from tests.common import factories
+from tests.common.releases import publish
+from tests.common.survey_data import add_responses, columns
+
+SCHEMA = json.loads(resources.files("analysis").joinpath("lagesbild.schema.json").read_text())
+
+
+@pytest.fixture
+def two_rounds(app: Flask) -> tuple[int, int]:
+    with app.app_context():
+        rounds = factories.rounds_before_and_after(areas=["bromma"])
+        db.session.commit()
+        before, after = (r.id for r in rounds)
+        evening = ["4"] * 10 + ["avoid"] * 5 + ["1"] * 5
+        add_responses("brommaplan", columns(safety_evening=evening), round_id=before)
+        add_responses("brommaplan", columns(safety_evening=["3"] * 2 + ["2"] * 18), round_id=after)
+        # Alvik: 12 answers before, 4 after (hidden): never a change.
+        add_responses("alvik", columns(safety_evening=["4"] * 12), round_id=before)
+        add_responses("alvik", columns(safety_evening=["1"] * 4), round_id=after)
+        # Abrahamsberg: unchanged, and big enough that hiding it protects Alvik's 4.
+        for round_id in (before, after):
+            add_responses("abrahamsberg", columns(safety_evening=["1"] * 9), round_id=round_id)
+        db.session.commit()
+    return before, after
+
+
+def _picture(app: Flask, round_id: int | None) -> dict:
+    with app.app_context(), db.engine.connect() as conn:
+        return situation_picture(conn, "bromma", Filters(round_id=round_id), 10)
+
+
+def test_the_picture_carries_the_change_from_the_round_before(app, two_rounds):
+    before, after = two_rounds
+    picture = _picture(app, after)
+    jsonschema.validate(picture, SCHEMA)
+    changes = picture["round_changes"]
+    assert (changes["from_round"]["id"], changes["to_round"]["id"]) == (before, after)
+    places = {p["place"]: p for p in changes["places"]}
+    drop = places["brommaplan"]["times"]["evening"]
+    lo, hi = confint_proportions_2indep(2, 20, 15, 20, compare="diff", method="newcomb")
+    assert drop["before"] == {"n": 20, "suppressed": False, "share": 0.75}
+    assert drop["after"] == {"n": 20, "suppressed": False, "share": 0.1}
+    assert drop["diff"] == -0.65
+    assert drop["diff_ci"] == [round(lo, 4), round(hi, 4)]
+    assert drop["direction"] == "drop"
+    # A side hidden in its round's picture never yields a change, whatever the shares.
+    hidden = places["alvik"]["times"]["evening"]
+    assert hidden["after"] == {"n": 4, "suppressed": True}
+    assert hidden["direction"] == "not enough data"
+    assert "diff" not in hidden
+    assert "diff_ci" not in hidden
+    # Abrahamsberg's 9 answers are hidden in each round: no change either.
+    assert places["abrahamsberg"]["times"]["evening"]["direction"] == "not enough data"
+    # Every change rests on two cells its rounds' pictures show, and only then.
+    after_cells = {p["place"]: p["times"] for p in picture["places"]}
+    for place in changes["places"]:
+        for time, found in place["times"].items():
+            if after_cells[place["place"]][time]["suppressed"]:
+                assert "diff" not in found
+    total = changes["area_total"]["times"]["evening"]
+    assert total["after"]["n"] == 33
+    assert total["before"]["n"] == 41
+    assert total["direction"] == "drop"
+    # The newest round without a filter: the same comparison.
+    assert _picture(app, None)["round_changes"]["to_round"]["id"] == after
+
+
+def test_no_earlier_round_no_change(app, two_rounds):
+    before, _after = two_rounds
+    assert _picture(app, before)["round_changes"] is None
+
+
+def test_a_change_needs_both_sides_shown():
+    shown = {"n": 30, "suppressed": False, "unsafe_share": 0.5}
+    assert change(None, shown)["direction"] == "not enough data"
+    assert change({"n": 8, "suppressed": True}, shown)["direction"] == "not enough data"
+    weighted = change(
+        {"n": 40, "n_eff": 31.5, "suppressed": False, "share": 0.5},
+        {"n": 40, "n_eff": 28.0, "suppressed": False, "share": 0.25},
+    )
+    lo, hi = confint_proportions_2indep(
+        0.25 * 28.0, 28.0, 0.5 * 31.5, 31.5, compare="diff", method="newcomb"
+    )
+    assert weighted["diff_ci"] == [round(lo, 4), round(hi, 4)]
+
+
+@pytest.fixture
+def one_place(app: Flask) -> tuple[int, int]:
+    """Only Brommaplan has answers: nothing to hide, so both releases show its cells."""
+    with app.app_context():
+        rounds = factories.rounds_before_and_after(areas=["bromma"])
+        db.session.commit()
+        before, after = (r.id for r in rounds)
+        evening = ["4"] * 10 + ["avoid"] * 5 + ["1"] * 5
+        add_responses("brommaplan", columns(safety_evening=evening), round_id=before)
+        add_responses("brommaplan", columns(safety_evening=["3"] * 2 + ["2"] * 18), round_id=after)
+        db.session.commit()
+    return before, after
+
+
+def test_a_release_publishes_changes_between_published_rounds_only(app, one_place):
+    before, after = one_place
+    first = publish(app, round_id=after)
+    with app.app_context():
+        release = db.session.get(Release, first)
+        assert release.data["round_changes"] is None  # the earlier round was never published
+    publish(app, round_id=before)
+    third = publish(app, round_id=after)
+    with app.app_context():
+        release = db.session.get(Release, third)
+        changes = release.data["round_changes"]
+        audited = release.audited_picture["round_changes"]
+    places = {p["place"]: p for p in changes["places"]}
+    drop = places["brommaplan"]["times"]["evening"]
+    # The public form: shares and intervals in whole percent, answers to the nearest 5.
+    assert drop["before"] == {"n": 20, "suppressed": False, "share": 0.75}
+    assert drop["diff"] == -0.65
+    [exact] = [p["times"]["evening"] for p in audited["places"] if p["place"] == "brommaplan"]
+    lo, hi = exact["diff_ci"]
+    assert drop["diff_ci"] == [round(lo, 2), round(hi, 2)]
+    assert drop["direction"] == "drop"
+    # A place without answers: hidden, with no count at all in public.
+    empty = places["alvik"]["times"]["evening"]
+    assert empty["after"] == {"suppressed": True}
+    assert empty["direction"] == "not enough data"
+    assert "diff" not in empty
