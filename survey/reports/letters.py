@@ -241,3 +241,31 @@ def write_reminders(
             doc.text(_("Thank you for your help!"), bold=True)
             doc.footer(sender, number)
         doc.output(stream)
+
+
+def sender_for(survey_round_name: str, area_name: str, languages: Sequence[str], locale: str):
+    """The sender block from the config (who asks, the contact) and the site's address.
+
+    Needs a request context (or TRYGGHET_BASE_URL) for the addresses.
+    """
+    from ..public.about import about
+    from ..web.urls import absolute_url
+
+    with force_locale(locale):
+        info = about()
+        short = absolute_url("public.invitation_code").split("://", 1)[-1]
+        return Sender(
+            asked_by=info.asked_by,
+            contact=info.contact,
+            area=area_name,
+            round_name=survey_round_name,
+            short_url=short,
+            languages=language_names(languages, locale),
+        )
+
+
+def code_url(code: str) -> str:
+    """The address in a letter's QR code: the survey with the code filled in."""
+    from ..web.urls import absolute_url
+
+    return absolute_url("public.invitation_link", typed=code)
