@@ -152,7 +152,7 @@ def create_codes(
         session,
         "invitations.create",
         survey_round,
-        {"area": area.slug, "count": count, "first": first, "last": first + count - 1},
+        {"area": area.slug, "letters": count, "first_letter": first, "last_letter": first + count - 1},
     )
     return letters
 

@@ -9,7 +9,14 @@ from flask import Request, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 #: The views whose forms have a file field.
-UPLOAD_ENDPOINTS = frozenset({"organizer.place_import", "organizer.questionnaire_upload"})
+UPLOAD_ENDPOINTS = frozenset(
+    {
+        "organizer.place_import",
+        "organizer.questionnaire_upload",
+        "organizer.invitation_letters",
+        "organizer.invitation_reminders",
+    }
+)
 
 
 class BoundedRequest(Request):
