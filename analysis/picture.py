@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Connection, DateTime, Integer, cast, column, fun
 from .deviations import coverage_rows, deviations, local_time, shift_month
 from .dialogues import dialogue_indicators
 from .followup import followup
+from .invitations import response_rates
 from .items import added_item_figures
 from .priorities import DEFAULT_WEIGHTS, rank_priorities
 from .survey import Filters, survey_indicators
@@ -78,6 +79,8 @@ def situation_picture(
         },
         "weighted": weighted,
         "n": survey["n"],
+        # Invitation rounds: answers / letters sent, per round (a random sample's reach).
+        "response_rates": response_rates(conn, area.id, filters.round_id, suppress_below),
         "area_total": survey["area_total"],
         "places": survey["places"],
         "by_group": survey["by_group"],
