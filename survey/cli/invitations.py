@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from .common import expected_errors, with_app
+from .common import expected_errors, output_file, with_app
 
 
 @click.group("invitations")
@@ -39,11 +39,17 @@ def _pdf_out(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 _round = click.option("--round", "round_id", type=int, required=True, help="Survey round id.")
 _area = click.option("--area", "area_slug", required=True, help="Area slug.")
 _lang = click.option(
-    "--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
     help="Language of the letters.",
 )
 _out = click.option(
-    "--out", required=True, type=click.Path(dir_okay=False), callback=_pdf_out,
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    callback=_pdf_out,
     help="The PDF file to write.",
 )
 _addresses = click.option(
@@ -212,12 +218,10 @@ def remind(round_id, area_slug, out, csv_out, address_file, lang) -> None:
         reseal(db.session, survey_round.id)
         _write_then(out, pdf.getvalue(), db.session.commit)
     if csv_out:
-        stream = sys.stdout if csv_out == "-" else open(csv_out, "w", newline="", encoding="utf-8")  # noqa: SIM115
-        try:
-            writer = csv.writer(stream)
-            writer.writerow(["round", "area", "number"])
-            writer.writerows([survey_round.id, area.slug, n] for n in numbers)
-        finally:
-            if stream is not sys.stdout:
-                stream.close()
+        rows = [["round", "area", "number"]] + [[survey_round.id, area.slug, n] for n in numbers]
+        if csv_out == "-":
+            csv.writer(sys.stdout).writerows(rows)
+        else:
+            with output_file(csv_out, binary=False) as stream:
+                csv.writer(stream).writerows(rows)
     click.echo(f"{len(numbers)} reminders for {area.slug} written to {out}", err=True)

@@ -102,7 +102,9 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
             else:
                 number = int(raw)
                 if number in numbers:
-                    problems.append(f"line {line}: number {number} is on line {numbers[number]} too")
+                    problems.append(
+                        f"line {line}: number {number} is on line {numbers[number]} too"
+                    )
                 numbers[number] = line
         elif need_numbers:
             problems.append(f"line {line}: number is empty")

@@ -19,7 +19,9 @@ class InvitationCode(Base):
 
     __tablename__ = "invitation_code"
     __table_args__ = (
-        UniqueConstraint("round_id", "area_id", "number", name="uq_invitation_code_round_area_number"),
+        UniqueConstraint(
+            "round_id", "area_id", "number", name="uq_invitation_code_round_area_number"
+        ),
         CheckConstraint("number >= 1", "number"),
     )
 

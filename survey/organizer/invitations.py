@@ -142,7 +142,11 @@ def invitation_letters(round_id: int):
         )
         out = io.BytesIO()
         write_letters(
-            _sender(survey_round, area, form.lang.data), letters, code_url, out, addresses,
+            _sender(survey_round, area, form.lang.data),
+            letters,
+            code_url,
+            out,
+            addresses,
             form.lang.data,
         )
     except AddressError as exc:
@@ -172,8 +176,10 @@ def invitation_reminders(round_id: int):
         by_number = {a.number: a for a in addresses if a.number} if addresses else None
         if by_number is not None and (missing := [n for n in numbers if n not in by_number]):
             raise AddressError(
-                [f"no address for {len(missing)} unused letter number(s): "
-                 + ", ".join(str(n) for n in missing[:10])]
+                [
+                    f"no address for {len(missing)} unused letter number(s): "
+                    + ", ".join(str(n) for n in missing[:10])
+                ]
             )
         out = io.BytesIO()
         write_reminders(

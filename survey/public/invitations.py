@@ -51,7 +51,9 @@ class CodeForm(FlaskForm):
     code = StringField(
         _l("Code from the letter"),
         validators=[InputRequired(_l("Type the code from your letter."))],
-        description=_l("10 letters and digits, like KM7QA-4XTP2. Case, spaces and dashes do not matter."),
+        description=_l(
+            "10 letters and digits, like KM7QA-4XTP2. Case, spaces and dashes do not matter."
+        ),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
@@ -90,7 +92,11 @@ def _count_miss() -> None:
 
 
 def _code_page(form: CodeForm, status: int = 200):
-    return render_template("public/code.html", form=form), (422 if form.errors else status), NO_STORE
+    return (
+        render_template("public/code.html", form=form),
+        (422 if form.errors else status),
+        NO_STORE,
+    )
 
 
 def _used_page(status: int = 409):
@@ -103,10 +109,7 @@ def _start(form: CodeForm, code: str):
     if found is None:
         _count_miss()
         form.code.errors = [
-            _(
-                "We cannot find this code. Check that you typed it as it is written in the"
-                " letter."
-            )
+            _("We cannot find this code. Check that you typed it as it is written in the letter.")
         ]
         return _code_page(form)
     if found.used:
@@ -250,4 +253,3 @@ def invited_survey():
         422 if form.errors else 200,
         NO_STORE,
     )
-

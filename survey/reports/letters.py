@@ -142,9 +142,7 @@ def write_letters(
         pdf = doc.pdf
         for index, letter in enumerate(letters):
             doc.top(sender, letter.number, addresses[index] if addresses else None)
-            doc.text(
-                _("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True
-            )
+            doc.text(_("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True)
             doc.text(
                 _(
                     "%(asked_by)s want to know how safe residents feel in %(area)s, and what"

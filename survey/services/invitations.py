@@ -71,9 +71,7 @@ def code_hash(secret: str, code: str) -> str:
 
 def invitation_only(session: Session, round_id: int) -> bool:
     """Whether a round takes answers only by invitation code (one primary-key lookup)."""
-    return bool(
-        session.scalar(select(SurveyRound.by_invitation).where(SurveyRound.id == round_id))
-    )
+    return bool(session.scalar(select(SurveyRound.by_invitation).where(SurveyRound.id == round_id)))
 
 
 def invitation_area(session: Session, survey_round: SurveyRound, area_slug: str) -> Area:
@@ -101,9 +99,7 @@ def invitation_area(session: Session, survey_round: SurveyRound, area_slug: str)
 
 def check_count(count: int) -> None:
     if not 1 <= count <= MAX_COUNT:
-        raise InvitationError(
-            _("The number of codes must be from 1 to %(max)d.", max=MAX_COUNT)
-        )
+        raise InvitationError(_("The number of codes must be from 1 to %(max)d.", max=MAX_COUNT))
 
 
 @dataclass(frozen=True)
@@ -152,7 +148,12 @@ def create_codes(
         session,
         "invitations.create",
         survey_round,
-        {"area": area.slug, "letters": count, "first_letter": first, "last_letter": first + count - 1},
+        {
+            "area": area.slug,
+            "letters": count,
+            "first_letter": first,
+            "last_letter": first + count - 1,
+        },
     )
     return letters
 
@@ -220,8 +221,8 @@ class AreaCodes:
 
 def code_counts(session: Session, survey_round: SurveyRound) -> list[AreaCodes]:
     """Per area of the round: the letters made and the codes used."""
-    rows = dict(
-        (area_id, (sent, used))
+    rows = {
+        area_id: (sent, used)
         for area_id, sent, used in session.execute(
             select(
                 InvitationCode.area_id,
@@ -231,11 +232,8 @@ def code_counts(session: Session, survey_round: SurveyRound) -> list[AreaCodes]:
             .where(InvitationCode.round_id == survey_round.id)
             .group_by(InvitationCode.area_id)
         )
-    )
-    return [
-        AreaCodes(area, *rows.get(area.id, (0, 0)))
-        for area in survey_round.areas
-    ]
+    }
+    return [AreaCodes(area, *rows.get(area.id, (0, 0))) for area in survey_round.areas]
 
 
 def reseal(session: Session, round_id: int) -> None:

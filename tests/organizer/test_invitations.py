@@ -35,8 +35,13 @@ def _letters(client, round_id: int, **data):
     page = f"/organizer/rounds/{round_id}/invitations"
     return client.post(
         f"{page}/letters",
-        data={"csrf_token": csrf_token(client, page), "area": "bromma", "count": "2",
-              "lang": "en", **data},
+        data={
+            "csrf_token": csrf_token(client, page),
+            "area": "bromma",
+            "count": "2",
+            "lang": "en",
+            **data,
+        },
         content_type="multipart/form-data",
     )
 
@@ -93,7 +98,9 @@ def test_admin_downloads_letters_with_addresses_that_are_not_kept(app, client, a
     _english(client)
     with caplog.at_level(logging.DEBUG):
         response = _letters(
-            client, round_id, count="1",
+            client,
+            round_id,
+            count="1",
             addresses=(io.BytesIO(ADDRESSES.encode()), "adresser.csv"),
         )
     assert response.status_code == 200, response.get_data(as_text=True)[:3000]
@@ -101,7 +108,8 @@ def test_admin_downloads_letters_with_addresses_that_are_not_kept(app, client, a
     assert response.headers["Cache-Control"] == "no-store"
     [page] = PdfReader(io.BytesIO(response.data)).pages
     words = " ".join(page.extract_text().split())
-    assert "Cecilia Exempelsdotter" in words and "Hallonvägen 7" in words
+    assert "Cecilia Exempelsdotter" in words
+    assert "Hallonvägen 7" in words
     assert "Letter number 2" in words  # after the letter made before
     printed = next(w for w in words.split() if len(w) == 11 and w[5] == "-")
     with app.app_context():
@@ -156,9 +164,7 @@ def test_an_organizer_cannot_make_letters_but_can_remind(app, client, auth):
     assert "Make letters" not in page
     assert _letters(client, round_id).status_code == 403
     with app.app_context():
-        code = db.session.scalars(
-            select(InvitationCode).where(InvitationCode.number == 1)
-        ).one()
+        code = db.session.scalars(select(InvitationCode).where(InvitationCode.number == 1)).one()
         code.used = True
         db.session.commit()
     response = client.post(
@@ -176,10 +182,13 @@ def test_an_organizer_cannot_make_letters_but_can_remind(app, client, auth):
     assert not any(code in p.extract_text() for p in pages for code in codes)
     numbers = client.get(f"/organizer/rounds/{round_id}/invitations/unused.csv?area=bromma")
     assert numbers.get_data(as_text=True).splitlines() == [
-        "round,area,number", f"{round_id},bromma,2", f"{round_id},bromma,3"
+        "round,area,number",
+        f"{round_id},bromma,2",
+        f"{round_id},bromma,3",
     ]
-    assert client.get(
-        f"/organizer/rounds/{round_id}/invitations/unused.csv?area=atlantis"
-    ).status_code == 400
+    assert (
+        client.get(f"/organizer/rounds/{round_id}/invitations/unused.csv?area=atlantis").status_code
+        == 400
+    )
     page = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
     assert "2 numbers (CSV)" in page

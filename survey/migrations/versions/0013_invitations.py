@@ -41,7 +41,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation_code")),
         sa.UniqueConstraint("code_hash", name=op.f("uq_invitation_code_code_hash")),
-        sa.UniqueConstraint("round_id", "area_id", "number", name="uq_invitation_code_round_area_number"),
+        sa.UniqueConstraint(
+            "round_id", "area_id", "number", name="uq_invitation_code_round_area_number"
+        ),
     )
     op.create_index(
         op.f("ix_invitation_code_area_id"), "invitation_code", ["area_id"], unique=False

@@ -16,9 +16,9 @@ from wtforms.validators import InputRequired, Optional
 from analysis.collation import swedish_sorted
 from survey import labels
 from survey.models import Area, SurveyRound
-from survey.services.invitations import find_code, normalize_code
 from survey.public.forms import item_fields
 from survey.questionnaire import Questionnaire
+from survey.services.invitations import find_code, normalize_code
 from survey.services.responses import area_choices, areas_with_places, find_place, open_round
 from survey.web.fields import (
     REQUIRED,
