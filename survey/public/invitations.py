@@ -87,6 +87,7 @@ def _count_miss() -> None:
         reset_at = limiter.limiter.get_window_stats(CODE_MISS_LIMIT, *key).reset_time
     except Exception:  # noqa: BLE001 (counters unreachable: a resident is never refused)
         return
+    g.erase_throttled = True  # the 429 page says "too many wrong codes" and the wait
     g.erase_wait = max(1, int(reset_at - time.time()))
     raise TooManyRequests(retry_after=g.erase_wait)
 

@@ -130,3 +130,34 @@ def test_two_answers_with_one_code_at_once_store_one(app):
         thread.join()
     assert sorted(statuses) == [303, 409]
     assert count_responses(app) == 1
+
+
+def test_guessing_codes_is_limited_and_no_address_is_kept(make_app, tmp_path):
+    import sqlite3
+
+    from survey.web import limits
+
+    counters = tmp_path / "counters.sqlite"
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        SURVEY_RATE_LIMIT="100 per minute",
+        RATELIMIT_STORAGE_URI=f"{limits.SCHEME}://{counters}",
+    )
+    _round_id, codes = invitation_round(app, count=1)
+    resident = _english(app.test_client())
+    for _ in range(3):  # a code in the wrong form is not a guess and is not counted
+        assert _enter(resident, "ABC").status_code == 422
+    for _ in range(20):
+        assert _enter(resident, "ABCDE-FGHJK").status_code == 422
+    refused = _enter(resident, "ABCDE-FGHJM")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "Too many wrong codes. Wait 15 minutes and try again." in refused.get_data(
+        as_text=True
+    )
+    assert resident.get("/k/ABCDE-FGHJN").status_code == 429  # the QR link counts too
+    # A real code is never refused by the wrong-code limit.
+    assert _enter(resident, codes[0]).status_code == 303
+    keys = [k for (k,) in sqlite3.connect(counters).execute("SELECT key FROM counter")]
+    assert any("invitation-code-miss" in k for k in keys)
+    assert not [k for k in keys if "127.0.0.1" in k]
