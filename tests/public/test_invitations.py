@@ -152,9 +152,7 @@ def test_guessing_codes_is_limited_and_no_address_is_kept(make_app, tmp_path):
     refused = _enter(resident, "ABCDE-FGHJM")
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
-    assert "Too many wrong codes. Wait 15 minutes and try again." in refused.get_data(
-        as_text=True
-    )
+    assert "Too many wrong codes. Wait 15 minutes and try again." in refused.get_data(as_text=True)
     assert resident.get("/k/ABCDE-FGHJN").status_code == 429  # the QR link counts too
     # A real code is never refused by the wrong-code limit.
     assert _enter(resident, codes[0]).status_code == 303
