@@ -90,3 +90,29 @@ def test_a_code_in_a_round_not_by_invitation_is_refused(app, organizer):
         as_text=True
     )
     assert count_responses(app) == 0
+
+
+def test_a_correction_cannot_move_an_answer_into_an_invitation_round(app, organizer):
+    # Keyed in without a round, from a day no round was open.
+    round_id, _codes = invitation_round(app, count=1)
+    response = post_form(
+        organizer, PATH, {**_paper(), "written_on": "2020-01-01", "survey_round": "none"}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    [answer] = stored_responses(app)
+    assert answer.round_id is None
+    path = f"/organizer/paper/answers/{answer.id}/edit"
+    moved = post_form(
+        organizer,
+        path,
+        {
+            "place": "brommaplan",
+            "written_on": local_today().isoformat(),
+            "survey_round": str(round_id),
+            "safety_evening": "3",
+        },
+    )
+    assert moved.status_code == 422
+    assert "an answer joins it only with its code" in moved.get_data(as_text=True)
+    [kept] = stored_responses(app)
+    assert kept.round_id is None
