@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Area, InvitationCode, SurveyRound
@@ -69,9 +69,13 @@ def code_hash(secret: str, code: str) -> str:
     return hmac.new(key, code.encode("ascii"), hashlib.sha256).hexdigest()
 
 
+#: Built once; run on the session's connection (a plain row, no ORM), as survey_target is.
+_BY_INVITATION = select(SurveyRound.by_invitation).where(SurveyRound.id == bindparam("round_id"))
+
+
 def invitation_only(session: Session, round_id: int) -> bool:
     """Whether a round takes answers only by invitation code (one primary-key lookup)."""
-    return bool(session.scalar(select(SurveyRound.by_invitation).where(SurveyRound.id == round_id)))
+    return bool(session.connection().scalar(_BY_INVITATION, {"round_id": round_id}))
 
 
 def invitation_area(session: Session, survey_round: SurveyRound, area_slug: str) -> Area:
@@ -167,13 +171,14 @@ class Invitation:
     used: bool
 
 
+_FIND_CODE = select(InvitationCode.round_id, InvitationCode.area_id, InvitationCode.used).where(
+    InvitationCode.code_hash == bindparam("code_hash")
+)
+
+
 def find_code(session: Session, secret: str, code: str) -> Invitation | None:
     """The invitation a normalized code belongs to, or None."""
-    row = session.execute(
-        select(InvitationCode.round_id, InvitationCode.area_id, InvitationCode.used).where(
-            InvitationCode.code_hash == code_hash(secret, code)
-        )
-    ).first()
+    row = session.connection().execute(_FIND_CODE, {"code_hash": code_hash(secret, code)}).first()
     return Invitation(*row) if row is not None else None
 
 
