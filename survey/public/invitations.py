@@ -21,6 +21,8 @@ from werkzeug.exceptions import TooManyRequests
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
+from analysis.collation import swedish_sorted
+
 from .. import clock
 from ..extensions import db, limiter
 from ..models import Area, Place, SurveyRound
@@ -218,12 +220,13 @@ def invited_survey():
         return render_template(
             "public/code_closed.html", survey_round=survey_round, area=area, today=today
         ), (409 if request.method == "POST" else 200)
-    places = list(
+    places = swedish_sorted(
         db.session.execute(
-            select(Place.id, Place.slug, Place.name)
-            .where(Place.area_id == area.id, Place.retired.is_(False))
-            .order_by(Place.name)
-        )
+            select(Place.id, Place.slug, Place.name).where(
+                Place.area_id == area.id, Place.retired.is_(False)
+            )
+        ),
+        lambda row: row[2],
     )
     questionnaire = live_questionnaire(db.session)
     form: Any = _invited_form_class(questionnaire)()
