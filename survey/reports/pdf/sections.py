@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
+from .invitations import response_rates
 from .layout import (
     Report,
     filters_text,
@@ -94,28 +95,9 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
     )
 
 
-def _response_rates(pdf: Report, p: dict[str, Any]) -> None:
-    """Invitation rounds: letters sent, answers and their ratio (hidden below the threshold)."""
-    rates = p.get("response_rates") or []
-    if not rates:
-        return
-    pdf.heading(_("Response rate of invitation rounds"), 11)
-    rows = [
-        [
-            labels.display_name(r["round_name"]),
-            str(r["invitations"]),
-            _("too few answers") if r["suppressed"] else str(r["answers"]),
-            "" if r["suppressed"] else percent(r["response_rate"]),
-        ]
-        for r in rates
-    ]
-    header = [_("Survey round"), _("Letters sent"), _("Answers"), _("Response rate")]
-    pdf.data_table(header, rows, (80, 35, 35, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
-
-
 def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
     total = p["area_total"]
-    _response_rates(pdf, p)
+    response_rates(pdf, p)
     pdf.heading(_("Key figures for the whole area"))
     rows = [
         [
