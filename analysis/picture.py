@@ -12,6 +12,7 @@ from . import coverage
 from .deviations import coverage_rows, deviations, local_time, shift_month
 from .dialogues import dialogue_indicators
 from .followup import followup
+from .invitations import response_rates
 from .items import added_item_figures
 from .priorities import DEFAULT_WEIGHTS, rank_priorities
 from .round_changes import compare, rounds_to_compare
@@ -105,6 +106,8 @@ def situation_picture(
         # Whether and how the figures are weighted: design effect, n_eff, convergence.
         "weighting": survey["weighting"],
         "n": survey["n"],
+        # Invitation rounds: answers / letters sent, per round (a random sample's reach).
+        "response_rates": response_rates(conn, area.id, filters.round_id, suppress_below),
         "area_total": survey["area_total"],
         "places": survey["places"],
         "by_group": survey["by_group"],

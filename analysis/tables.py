@@ -153,6 +153,15 @@ category_override = table(
     column("problems", String),
 )
 
+#: Invitation rounds' codes: only how many letters and whether used (the response rate).
+invitation_code = table(
+    "invitation_code",
+    column("id", Integer),
+    column("round_id", Integer),
+    column("area_id", Integer),
+    column("used", Boolean),
+)
+
 ALL = (
     area,
     place,
@@ -168,4 +177,5 @@ ALL = (
     category_override,
     item_answer,
     questionnaire_version,
+    invitation_code,
 )

@@ -81,7 +81,10 @@ def _load_user(user_id: str):
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .organizer.routes import register as register_organizer
-    from .public import followup  # noqa: F401  (adds the follow-up routes to public_bp)
+    from .public import (
+        followup,  # noqa: F401  (adds the follow-up routes to public_bp)
+        invitations,  # noqa: F401  (adds /k, answering by invitation code)
+    )
     from .public.views import bp as public_bp
     from .web.health import bp as health_bp
 

@@ -16,6 +16,7 @@ from .common import check_database, data_line, make_app
 from .crime import area_group, fetch_group
 from .data import backup, demo, export_group, import_group, retention
 from .db import db_group, prepare_database
+from .invitations import invitations_group
 from .lagesbild import lagesbild
 from .paper import paper
 from .releases import publish
@@ -75,5 +76,6 @@ for subcommand in (
     fetch_group,
     area_group,
     alerts_group,
+    invitations_group,
 ):
     main.add_command(subcommand)

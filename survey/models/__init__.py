@@ -6,6 +6,7 @@ from .base import Base
 from .categories import OVERRIDE_SOURCES, CategoryOverride
 from .crime import CRIME_SOURCES, CrimeCount
 from .dialogues import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Dialogue, DialogueIssue
+from .invitations import InvitationCode
 from .item_answers import ItemAnswer
 from .places import Area, Place, PoliceArea
 from .promises import ACTIVITY_KINDS, PopulationMargin, Promise, PromiseActivity, promise_place
@@ -37,6 +38,7 @@ __all__ = [
     "DeviationAlert",
     "DeviationMail",
     "ImportBatch",
+    "InvitationCode",
     "ItemAnswer",
     "Place",
     "PoliceArea",

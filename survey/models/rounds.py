@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import utcnow
@@ -30,6 +30,9 @@ class SurveyRound(Base):
     opens_on: Mapped[dt.date]
     #: The last day answers are accepted; empty means open until someone closes it.
     closes_on: Mapped[dt.date | None]
+    #: Answers only by the personal codes of invitation letters (a random sample), not by
+    #: the open link of a place.
+    by_invitation: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     areas: Mapped[list[Area]] = relationship(secondary=round_area, order_by="Area.name")
 

@@ -60,6 +60,7 @@ ACTIONS: dict[str, Any] = {
     "promise_activity.delete": _l("Activity in promise deleted"),
     "questionnaire.upload": _l("Questionnaire version uploaded"),
     "questionnaire.publish": _l("Questionnaire version put live"),
+    "invitations.create": _l("Invitation letters made"),
     "release.publish": _l("Situation picture published"),
     "response.create_paper": _l("Paper answer keyed in"),
     "response.correct_paper": _l("Paper answer corrected"),

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectChoice, StringField
+from wtforms import BooleanField, DateField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import clock
@@ -46,6 +46,13 @@ class RoundForm(FlaskForm):
         validators=[Optional()],
         description=_l("Leave empty to keep the round open until you close it."),
     )
+    by_invitation = BooleanField(
+        _l("By invitation: only residents with a code from a letter answer"),
+        description=_l(
+            "For a random sample. The places' open links and posters then say that the round"
+            " is by invitation."
+        ),
+    )
 
     def validate_closes_on(self, field: DateField) -> None:
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
@@ -80,10 +87,12 @@ def _edit(survey_round: SurveyRound | None):
                 areas,
                 form.opens_on.data,
                 form.closes_on.data,
+                by_invitation=form.by_invitation.data,
             )
         except RoundError as exc:
             db.session.rollback()
-            form.opens_on.errors.append(str(exc))
+            field = form.by_invitation if exc.field == "by_invitation" else form.opens_on
+            field.errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("The round %(name)s is saved.", name=saved.name), "success")

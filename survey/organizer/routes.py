@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     exports,
     held,
     home,
+    invitations,
     places,
     population,
     questionnaires,

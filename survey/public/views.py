@@ -35,6 +35,7 @@ from ..models import Place
 from ..models import Response as Answer
 from ..questionnaire import Questionnaire
 from ..services.erasure import erase_answer, find_by_receipt
+from ..services.invitations import invitation_only
 from ..services.receipts import format_code, new_code, normalize_code, receipt_hash
 from ..services.responses import (
     area_choices,
@@ -150,6 +151,12 @@ def survey(slug: str):
         place = _place_or_404(slug)
         upcoming = next_round(db.session, target.area_id, today)
         return render_template("public/closed.html", place=place, upcoming=upcoming), (
+            409 if request.method == "POST" else 200
+        )
+    if invitation_only(db.session, round_id):
+        # A random sample: only the personal codes of its letters answer (at /k).
+        place = _place_or_404(slug)
+        return render_template("public/closed.html", place=place, by_invitation=True), (
             409 if request.method == "POST" else 200
         )
     if request.method == "POST" and has_answered(target.place_id, round_id):

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Area, Response, SurveyRound
+from ..models import Area, InvitationCode, Response, SurveyRound
 from ..models.rounds import round_area
 from . import audit
 
@@ -16,7 +16,11 @@ FAR_FUTURE = dt.date(9999, 12, 31)
 
 
 class RoundError(ValueError):
-    """A refused change, with a message fit to show the user."""
+    """A refused change, with a message fit to show the user (and the field it is about)."""
+
+    def __init__(self, message: str, field: str = "opens_on") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def rounds_with_counts(session: Session) -> list[tuple[SurveyRound, int]]:
@@ -66,8 +70,13 @@ def save_round(
     areas: list[Area],
     opens_on: dt.date,
     closes_on: dt.date | None,
+    by_invitation: bool | None = None,
 ) -> SurveyRound:
-    """Create a round (survey_round None) or change one; flush."""
+    """Create a round (survey_round None) or change one; flush.
+
+    ``by_invitation`` None keeps the round's setting. A round with invitation codes stays by
+    invitation: its letters are out, and open answers would mix into the sample.
+    """
     clash = overlapping(
         session, areas, opens_on, closes_on, survey_round.id if survey_round else None
     )
@@ -76,7 +85,23 @@ def save_round(
             _("The dates overlap the round %(name)s in one of the same areas.", name=clash.name)
         )
     creating = survey_round is None
+    if (
+        by_invitation is False
+        and survey_round is not None
+        and survey_round.by_invitation
+        and session.scalar(
+            select(func.count())
+            .select_from(InvitationCode)
+            .where(InvitationCode.round_id == survey_round.id)
+        )
+    ):
+        raise RoundError(
+            _("Letters with codes have been made for this round: it stays by invitation."),
+            field="by_invitation",
+        )
     survey_round = survey_round or SurveyRound()
+    if by_invitation is not None:
+        survey_round.by_invitation = by_invitation
     survey_round.name = name.strip()
     survey_round.areas = areas
     survey_round.opens_on = opens_on
@@ -92,6 +117,7 @@ def save_round(
             "areas": [a.slug for a in areas],
             "opens_on": opens_on.isoformat(),
             "closes_on": closes_on.isoformat() if closes_on else None,
+            "by_invitation": survey_round.by_invitation,
         },
     )
     return survey_round

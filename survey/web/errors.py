@@ -153,7 +153,7 @@ def init_app(app: Flask) -> None:
                 message = LOGIN_THROTTLED
             elif request.path.startswith("/organizer/forgot-password"):
                 message = RESET_THROTTLED
-            elif request.path.startswith("/radera"):
+            elif request.path.startswith(("/radera", "/k")):  # codes: erasure, invitation
                 wait = str(g.get("erase_wait") or headers["Retry-After"])
                 message = erase_throttled(wait, wrong_codes=bool(g.get("erase_throttled")))
         return render_error(exc.code, message, headers)

@@ -10,7 +10,13 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 #: The views whose forms have a file field.
 UPLOAD_ENDPOINTS = frozenset(
-    {"organizer.place_import", "organizer.questionnaire_upload", "organizer.population_upload"}
+    {
+        "organizer.place_import",
+        "organizer.questionnaire_upload",
+        "organizer.population_upload",
+        "organizer.invitation_letters",
+        "organizer.invitation_reminders",
+    }
 )
 
 

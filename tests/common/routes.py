@@ -56,6 +56,10 @@ ROUTES = {
     "organizer.round_new": ("GET", {}, STAFF),
     "organizer.round_edit": ("GET", {"round_id": "round_id"}, STAFF),
     "organizer.round_delete": ("GET", {"round_id": "round_id"}, STAFF),
+    "organizer.invitations": ("GET", {"round_id": "round_id"}, STAFF),
+    "organizer.invitation_letters": ("POST", {"round_id": "round_id"}, ADMIN),
+    "organizer.invitation_reminders": ("POST", {"round_id": "round_id"}, STAFF),
+    "organizer.invitation_unused": ("GET", {"round_id": "round_id"}, STAFF),
     # -- dialogues --
     "organizer.dialogues": ("GET", {}, STAFF),
     "organizer.dialogue_new": ("GET", {}, STAFF),

@@ -32,7 +32,7 @@ from survey.services.responses import (
 )
 
 from .. import bp, organizer_required
-from .forms import PaperSearchForm, form_data, paper_form_class, round_fits
+from .forms import PaperSearchForm, chosen_round, form_data, paper_form_class, round_fits
 
 
 @bp.get("/paper/answers")
@@ -87,7 +87,11 @@ def paper_answer_edit(response_id: int):
         )
     )
     form.load_choices(db.session)
-    if form.validate_on_submit() and round_fits(form, db.session):
+    if (
+        form.validate_on_submit()
+        and round_fits(form, db.session)
+        and _stays_out_of_invitation_rounds(form, response)
+    ):
         place = find_place(db.session, form.place.data)
         round_id = form.round_id()
         kept = [code for code in questionnaire.codes if code not in form.codes]
@@ -117,6 +121,20 @@ def paper_answer_edit(response_id: int):
         ),
         422 if form.errors else 200,
     )
+
+
+def _stays_out_of_invitation_rounds(form, response) -> bool:
+    """An answer enters a round by invitation only with a code, when it is keyed in."""
+    new = chosen_round(form, db.session)
+    if new is not None and new.by_invitation and new.id != response.round_id:
+        form.survey_round.errors.append(
+            _(
+                "This round is by invitation: an answer joins it only with its code, when it"
+                " is keyed in. Delete this answer and key in the form again."
+            )
+        )
+        return False
+    return True
 
 
 @bp.route("/paper/answers/<int:response_id>/delete", methods=["GET", "POST"])

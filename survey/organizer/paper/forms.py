@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from analysis.collation import swedish_sorted
@@ -18,6 +18,7 @@ from survey import labels
 from survey.models import Area, SurveyRound
 from survey.public.forms import item_fields
 from survey.questionnaire import Questionnaire
+from survey.services.invitations import find_code, normalize_code
 from survey.services.responses import area_choices, areas_with_places, find_place, open_round
 from survey.web.fields import (
     REQUIRED,
@@ -66,6 +67,11 @@ class PaperForm(FlaskForm):
         validators=[optional_choice()],
         invalid_choice_message=_l("Choose one of the rounds in the list."),
         description=_l("Leave it to use the round open on that date for the place's area."),
+    )
+    invitation_code = StringField(
+        _l("Code from the invitation letter"),
+        description=_l("Only for a round by invitation: the code the resident wrote on the form."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
     def set_choices(self, areas: list[Area], rounds: list[SurveyRound]) -> None:
@@ -146,6 +152,51 @@ def round_fits(form: PaperForm, session: Session) -> bool:
             return True
     form.survey_round.errors.append(_("This round was not open for the place's area on that date."))
     return False
+
+
+def chosen_round(form: PaperForm, session: Session) -> SurveyRound | None:
+    """The round the answer goes to (after round_fits): the one chosen, or the one open."""
+    if form.round_id() is not None:
+        return session.get(SurveyRound, form.round_id())
+    if form.survey_round.data == NO_ROUND:
+        return None
+    place = find_place(session, form.place.data)
+    return open_round(session, place.area_id, form.written_on.data) if place else None
+
+
+def invitation_fits(form: PaperForm, session: Session, secret: str) -> str | None:
+    """For a round by invitation, the normalized code, usable for the place's area; else None.
+
+    Puts a per-field message on the code (or the round) when it does not fit; returns "" for
+    a round not by invitation (and no code typed).
+    """
+    survey_round = chosen_round(form, session)
+    field = form.invitation_code
+    typed = (field.data or "").strip()
+    if survey_round is None or not survey_round.by_invitation:
+        if typed:
+            field.errors = [_("This round is not by invitation: leave the code empty.")]
+            return None
+        return ""
+    if not typed:
+        field.errors = [_("This round is by invitation: type the code the resident wrote.")]
+        return None
+    code = normalize_code(typed)
+    if code is None:
+        field.errors = [_("A code has 10 letters and digits, like KM7QA-4XTP2 (no 0, O, 1, I, L).")]
+        return None
+    found = find_code(session, secret, code)
+    place = find_place(session, form.place.data)
+    if found is None or found.round_id != survey_round.id:
+        field.errors = [_("No letter of this round has this code. Check it for typing errors.")]
+        return None
+    if place is None or found.area_id != place.area_id:
+        field.errors = [_("This code is from a letter to another area than the place's.")]
+        return None
+    if found.used:
+        field.errors = [_("This code has already been used: each code answers once.")]
+        return None
+    return code
 
 
 def _round_label(survey_round: SurveyRound) -> str:

@@ -16,6 +16,7 @@ from survey import clock
 from survey.extensions import db
 from survey.public.about import about
 from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
+from survey.services.invitations import mark_used
 from survey.services.paper import paper_batch, record_paper_answer
 from survey.services.responses import (
     find_place,
@@ -25,7 +26,7 @@ from survey.web.errors import render_error
 
 from .. import bp, menu_item, organizer_required
 from . import answers, batches  # noqa: F401  (their routes)
-from .forms import paper_form_class, round_fits
+from .forms import invitation_fits, paper_form_class, round_fits
 
 menu_item("organizer.paper", _l("Paper answers"))
 
@@ -50,13 +51,30 @@ def paper():
     questionnaire = live_questionnaire(db.session)
     form = paper_form_class(questionnaire, str(get_locale()))(**_preselected(request.args))
     form.load_choices(db.session)
-    if form.validate_on_submit() and round_fits(form, db.session):
+    secret = current_app.config["SECRET_KEY"]
+    if (
+        form.validate_on_submit()
+        and round_fits(form, db.session)
+        and (code := invitation_fits(form, db.session, secret)) is not None
+    ):
         place = find_place(db.session, form.place.data)
         round_id = form.round_id()
         batch = paper_batch(db.session, form.batch_id(), current_user.email)
         response = record_paper_answer(
             db.session, batch, place, questionnaire, form.answers(), form.written_on.data, round_id
         )
+        # In the same transaction as the answer; refused if another answer took the code.
+        if code and not mark_used(db.session, secret, code, response.round_id or 0):
+            db.session.rollback()
+            form.invitation_code.errors = [
+                _("This code has already been used: each code answers once.")
+            ]
+            return (
+                render_template(
+                    "organizer/paper/form.html", form=form, questionnaire=questionnaire
+                ),
+                422,
+            )
         db.session.commit()
         flash(
             _(

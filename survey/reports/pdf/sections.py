@@ -12,6 +12,7 @@ from .. import charts
 from ..figures import TIMES, problem_rows
 from ..weighting import weighting_text
 from .crime_yearly import yearly_section
+from .invitations import response_rates
 from .items import item_sections
 from .layout import (
     Report,
@@ -105,6 +106,7 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
 
 def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
     total = p["area_total"]
+    response_rates(pdf, p)
     pdf.heading(_("Key figures for the whole area"))
     rows = [
         [

@@ -1,0 +1,124 @@
+"""Address files for invitation letters: read for printing, never stored and never logged.
+
+A CSV file (``,`` or ``;``, UTF-8, a header row) with the columns name, street, postcode and
+city (Swedish headers too: namn, gatuadress/adress, postnummer, ort/postort), an optional c/o
+line, and an optional number: the letter's running number, which reminder letters need to be
+matched to their address. A wrong file is refused as a whole, with line numbers; the messages
+name lines and columns, never what a cell holds (an address is personal data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+#: The longest cell accepted: an address line, not a text.
+MAX_CELL = 200
+#: Header names per column, folded to lower case.
+COLUMNS = {
+    "name": ("name", "namn"),
+    "co": ("co", "c/o"),
+    "street": ("street", "address", "adress", "gatuadress", "utdelningsadress"),
+    "postcode": ("postcode", "postal code", "zip", "postnummer"),
+    "city": ("city", "ort", "postort"),
+    "number": ("number", "nummer", "löpnummer", "code number"),
+}
+REQUIRED = ("name", "street", "postcode", "city")
+
+
+class AddressError(ValueError):
+    """A refused address file: every problem, each naming its line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Address:
+    """One letter's address, as printed in the envelope window."""
+
+    lines: tuple[str, ...]
+    #: The letter's running number, if the file gives one.
+    number: int | None = None
+
+
+def _header(names: list[str]) -> tuple[dict[str, int], list[str]]:
+    found: dict[str, int] = {}
+    problems = []
+    for index, raw in enumerate(names):
+        name = raw.strip().lower()
+        column = next((key for key, aliases in COLUMNS.items() if name in aliases), None)
+        if column is None:
+            problems.append(
+                f"line 1: column {index + 1} has an unknown name; the columns are name, co, street,"
+                " postcode, city and number"
+            )
+        elif column in found:
+            problems.append(f"line 1: the column {column} appears twice")
+        else:
+            found[column] = index
+    problems += [f"line 1: the column {c} is missing" for c in REQUIRED if c not in found]
+    return found, problems
+
+
+def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[Address]:
+    """Parse an address file; raise AddressError listing the problems (by line) if any."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AddressError(["the file is not UTF-8 text: save it as CSV (UTF-8)"]) from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise AddressError(["line 1: the file is empty; it needs a header row"])
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    columns, problems = _header(rows[0])
+    if need_numbers and "number" not in columns:
+        problems.append("line 1: the column number is missing (the letter's running number)")
+    if problems:
+        raise AddressError(problems)
+    addresses: list[Address] = []
+    numbers: dict[int, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if len(row) != len(rows[0]):
+            problems.append(f"line {line}: {len(row)} fields, the header has {len(rows[0])}")
+            continue
+        cells = {key: row[index].strip() for key, index in columns.items()}
+        for key in REQUIRED:
+            if not cells[key]:
+                problems.append(f"line {line}: {key} is empty")
+        for key, value in cells.items():
+            if len(value) > MAX_CELL or any(ord(c) < 32 for c in value):
+                problems.append(f"line {line}: {key} is too long or holds control characters")
+        number = None
+        if "number" in cells and cells["number"]:
+            raw = cells["number"]
+            if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**7):
+                problems.append(f"line {line}: number must be a whole number from 1")
+            else:
+                number = int(raw)
+                if number in numbers:
+                    problems.append(
+                        f"line {line}: number {number} is on line {numbers[number]} too"
+                    )
+                numbers[number] = line
+        elif need_numbers:
+            problems.append(f"line {line}: number is empty")
+        postal = f"{cells['postcode']} {cells['city']}".strip()
+        parts = [cells["name"], cells.get("co", ""), cells["street"], postal]
+        addresses.append(Address(tuple(p for p in parts if p), number))
+        if len(addresses) > limit:
+            problems.append(f"line {line}: more than {limit} addresses")
+            break
+        if len(problems) >= 20:
+            problems.append("more problems not listed")
+            break
+    if not addresses and not problems:
+        problems.append("line 2: the file has no addresses")
+    if problems:
+        raise AddressError(problems)
+    return addresses

@@ -1,0 +1,218 @@
+"""An invitation round's letters: make codes and download their letters, reminders, numbers.
+
+The letters PDF is the response to the form that makes the codes: the codes exist in clear only
+in it. An address file uploaded with it is read in memory for printing and kept nowhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, current_app, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import InputRequired
+
+from .. import labels
+from ..extensions import db
+from ..i18n import questionnaire_languages
+from ..imports.addresses import Address, AddressError, read_addresses
+from ..models import SurveyRound
+from ..reports.letters import code_url, sender_for, write_letters, write_reminders
+from ..services.invitations import (
+    MAX_COUNT,
+    InvitationError,
+    code_counts,
+    create_codes,
+    invitation_area,
+    reseal,
+    unused_numbers,
+)
+from ..services.responses import live_questionnaire
+from ..web.fields import INVALID_CHOICE, REQUIRED, WholeNumberField, in_range
+from . import admin_required, bp, organizer_required
+
+LANGUAGES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
+
+
+class LettersForm(FlaskForm):
+    area = SelectField(_l("Area"), validators=[InputRequired(REQUIRED)])
+    count = WholeNumberField(
+        _l("Number of letters"),
+        validators=[InputRequired(REQUIRED), in_range(1, MAX_COUNT)],
+        description=_l("One code per letter, numbered after the letters made before."),
+    )
+    lang = SelectField(_l("Language of the letters"), choices=LANGUAGES)
+    addresses = FileField(
+        _l("Address file (optional)"),
+        description=_l(
+            "CSV with the columns name, street, postcode and city, one row per letter. It is"
+            " only read to print the letters: it is not saved."
+        ),
+    )
+
+
+class RemindersForm(FlaskForm):
+    area = SelectField(_l("Area"), validators=[InputRequired(REQUIRED)])
+    lang = SelectField(_l("Language of the letters"), choices=LANGUAGES)
+    addresses = FileField(
+        _l("Address file with letter numbers (optional)"),
+        description=_l(
+            "CSV with the columns number, name, street, postcode and city. It is only read to"
+            " print the reminders: it is not saved."
+        ),
+    )
+
+
+def _with_areas(form, survey_round: SurveyRound):
+    form.area.choices = [SelectChoice(a.slug, a.name) for a in survey_round.areas]
+    form.area.invalid_choice_message = INVALID_CHOICE
+    return form
+
+
+def _page(survey_round: SurveyRound, letters=None, reminders=None, status: int = 200):
+    letters = letters or _with_areas(LettersForm(formdata=None), survey_round)
+    reminders = reminders or _with_areas(RemindersForm(formdata=None), survey_round)
+    if not letters.lang.data:
+        letters.lang.data = reminders.lang.data = "sv" if str(get_locale()) == "sv" else "en"
+    return render_template(
+        "organizer/invitations.html",
+        survey_round=survey_round,
+        counts=code_counts(db.session, survey_round),
+        letters=letters,
+        reminders=reminders,
+    ), status
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The letters hold codes in clear: no cache on the way may keep them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _addresses(form, limit: int, need_numbers: bool) -> list[Address] | None:
+    upload = form.addresses.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    try:
+        return read_addresses(upload.read(), limit, need_numbers=need_numbers)
+    finally:
+        upload.close()
+
+
+def _sender(survey_round: SurveyRound, area, lang: str):
+    languages = sorted(questionnaire_languages(live_questionnaire(db.session)))
+    return sender_for(labels.display_name(survey_round.name), area.name, languages, lang)
+
+
+@bp.get("/rounds/<int:round_id>/invitations")
+@organizer_required
+def invitations(round_id: int):
+    return _page(db.get_or_404(SurveyRound, round_id))
+
+
+@bp.post("/rounds/<int:round_id>/invitations/letters")
+@admin_required
+def invitation_letters(round_id: int):
+    survey_round = db.get_or_404(SurveyRound, round_id)
+    form = _with_areas(LettersForm(), survey_round)
+    if not form.validate_on_submit():
+        return _page(survey_round, letters=form, status=422)
+    try:
+        area = invitation_area(db.session, survey_round, form.area.data)
+        addresses = _addresses(form, form.count.data, need_numbers=False)
+        if addresses is not None and len(addresses) != form.count.data:
+            raise InvitationError(
+                _(
+                    "The address file has %(n)d addresses but you asked for %(count)d letters:"
+                    " one letter per address.",
+                    n=len(addresses),
+                    count=form.count.data,
+                )
+            )
+        letters = create_codes(
+            db.session, current_app.config["SECRET_KEY"], survey_round, area, form.count.data
+        )
+        out = io.BytesIO()
+        write_letters(
+            _sender(survey_round, area, form.lang.data),
+            letters,
+            code_url,
+            out,
+            addresses,
+            form.lang.data,
+        )
+    except AddressError as exc:
+        db.session.rollback()
+        form.addresses.errors = list(exc.problems)
+        return _page(survey_round, letters=form, status=422)
+    except InvitationError as exc:
+        db.session.rollback()
+        form.area.errors = [str(exc)]
+        return _page(survey_round, letters=form, status=422)
+    db.session.commit()
+    first, last = letters[0].number, letters[-1].number
+    return _pdf(out.getvalue(), f"inbjudningar-{area.slug}-{first}-{last}.pdf")
+
+
+@bp.post("/rounds/<int:round_id>/invitations/reminders")
+@organizer_required
+def invitation_reminders(round_id: int):
+    survey_round = db.get_or_404(SurveyRound, round_id)
+    form = _with_areas(RemindersForm(), survey_round)
+    if not form.validate_on_submit():
+        return _page(survey_round, reminders=form, status=422)
+    try:
+        area = invitation_area(db.session, survey_round, form.area.data)
+        numbers = unused_numbers(db.session, survey_round.id, area.id)
+        addresses = _addresses(form, MAX_COUNT, need_numbers=True)
+        by_number = {a.number: a for a in addresses if a.number} if addresses else None
+        if by_number is not None and (missing := [n for n in numbers if n not in by_number]):
+            raise AddressError(
+                [
+                    f"no address for {len(missing)} unused letter number(s): "
+                    + ", ".join(str(n) for n in missing[:10])
+                ]
+            )
+        out = io.BytesIO()
+        write_reminders(
+            _sender(survey_round, area, form.lang.data), numbers, out, by_number, form.lang.data
+        )
+    except AddressError as exc:
+        form.addresses.errors = list(exc.problems)
+        return _page(survey_round, reminders=form, status=422)
+    except InvitationError as exc:
+        form.area.errors = [str(exc)]
+        return _page(survey_round, reminders=form, status=422)
+    reseal(db.session, survey_round.id)
+    db.session.commit()
+    return _pdf(out.getvalue(), f"paminnelser-{area.slug}.pdf")
+
+
+@bp.get("/rounds/<int:round_id>/invitations/unused.csv")
+@organizer_required
+def invitation_unused(round_id: int):
+    survey_round = db.get_or_404(SurveyRound, round_id)
+    try:
+        area = invitation_area(db.session, survey_round, request.args.get("area", ""))
+    except InvitationError as exc:
+        return Response(str(exc) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["round", "area", "number"])
+    writer.writerows(
+        [survey_round.id, area.slug, n]
+        for n in unused_numbers(db.session, survey_round.id, area.id)
+    )
+    response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="ej-besvarade-{area.slug}-{survey_round.id}.csv"'
+    )
+    return response

@@ -1,0 +1,269 @@
+"""Invitation letters and reminders: A4 PDFs, one letter per code (or per unused number).
+
+Each letter says who asks and why, the personal code, the short web address and a QR code that
+opens the survey with the code filled in, the languages the survey is offered in, and the
+letter's running number for the mailing house. Addresses, when given, are printed in the
+envelope window and go nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+import segno
+from babel import Locale
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..imports.addresses import Address
+from ..services.invitations import Letter, format_code
+from .pdf.layout import FONTS, MUTED
+
+#: A C5/C4 window envelope: the address sits 20 mm from the left, 45 mm from the top.
+WINDOW_X, WINDOW_Y, WINDOW_W = 20, 45, 85
+QR_SIZE = 38
+LEFT = 20
+WIDTH = 170
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who asks, for where, in which round, and where to ask questions."""
+
+    asked_by: str
+    contact: str
+    area: str
+    round_name: str
+    #: The short address residents type, e.g. trygghet.example.se/k.
+    short_url: str
+    #: The survey's languages, each named in the letter's language.
+    languages: tuple[str, ...]
+
+
+def language_names(codes: Sequence[str], locale: str) -> tuple[str, ...]:
+    """Language codes named in the letter's language (Swedish first, then by name)."""
+    named = []
+    for code in codes:
+        try:
+            named.append((code != "sv", Locale.parse(code).get_display_name(locale) or code))
+        except ValueError:
+            named.append((True, code))
+    return tuple(name for _first, name in sorted(named))
+
+
+def _qr(url: str) -> io.BytesIO:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=8, border=2)
+    out.seek(0)
+    return out
+
+
+class LetterPdf:
+    """An fpdf document with the DejaVu fonts (å, ä, ö) and no running header."""
+
+    def __init__(self, title: str, locale: str) -> None:
+        from fpdf import FPDF
+
+        pdf = FPDF(format="A4")
+        pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        pdf.set_margins(LEFT, 15, 20)
+        pdf.set_auto_page_break(auto=False)
+        pdf.set_title(title)
+        pdf.set_lang(locale)
+        pdf.set_creator("Trygghet")
+        pdf.set_creation_date(dt.datetime.now(dt.UTC))
+        self.pdf = pdf
+
+    def text(self, words: str, size: float = 10.5, bold: bool = False, gap: float = 2) -> None:
+        self.pdf.set_font("DejaVu", "B" if bold else "", size)
+        self.pdf.multi_cell(WIDTH, size * 0.5, words, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(gap)
+
+    def top(self, sender: Sender, number: int, address: Address | None) -> None:
+        """The sender line, the letter's number and the address window."""
+        pdf = self.pdf
+        pdf.add_page()
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.set_xy(LEFT, 15)
+        pdf.multi_cell(110, 5, sender.asked_by, align="L")
+        pdf.set_font("DejaVu", "", 9)
+        pdf.set_xy(LEFT + WIDTH - 55, 15)
+        pdf.multi_cell(
+            55, 4.5, _("Letter number %(number)d", number=number), align="R", new_x="LMARGIN"
+        )
+        pdf.set_x(LEFT + WIDTH - 55)
+        pdf.multi_cell(55, 4.5, sender.area, align="R", new_x="LMARGIN")
+        if address is not None:
+            pdf.set_font("DejaVu", "", 10.5)
+            pdf.set_xy(WINDOW_X, WINDOW_Y)
+            pdf.multi_cell(WINDOW_W, 5, "\n".join(address.lines), align="L")
+        pdf.set_xy(LEFT, 90)
+
+    def footer(self, sender: Sender, number: int) -> None:
+        """For the mailing house: the round, the area and the letter's number."""
+        pdf = self.pdf
+        pdf.set_font("DejaVu", "", 8)
+        pdf.set_text_color(*MUTED)
+        pdf.set_xy(LEFT, 282)
+        line = f"{sender.round_name} · {sender.area} · " + _(
+            "letter number %(number)d", number=number
+        )
+        pdf.cell(WIDTH, 4, line, align="L")
+        pdf.set_text_color(0)
+
+    def output(self, stream: IO[bytes]) -> None:
+        stream.write(bytes(self.pdf.output()))
+        for font in self.pdf.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
+
+
+def _languages_line(sender: Sender) -> str:
+    return _("You can answer in: %(languages)s.", languages=", ".join(sender.languages))
+
+
+def write_letters(
+    sender: Sender,
+    letters: Sequence[Letter],
+    code_url: Callable[[str], str],
+    stream: IO[bytes],
+    addresses: Sequence[Address] | None = None,
+    locale: str = "sv",
+) -> None:
+    """One invitation letter per code; ``addresses`` (as many as codes) go in the window."""
+    with force_locale(locale):
+        doc = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
+        pdf = doc.pdf
+        for index, letter in enumerate(letters):
+            doc.top(sender, letter.number, addresses[index] if addresses else None)
+            doc.text(_("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True)
+            doc.text(
+                _(
+                    "%(asked_by)s want to know how safe residents feel in %(area)s, and what"
+                    " problems they see. You are one of the residents we chose at random and"
+                    " are writing to. Your answers help decide what we do in the area.",
+                    asked_by=sender.asked_by,
+                    area=sender.area,
+                )
+            )
+            doc.text(
+                _(
+                    "It takes about 5 minutes. Your answers are anonymous: the code below lets"
+                    " you answer once, and it is never linked to your answers."
+                )
+            )
+            top = pdf.get_y() + 2
+            url = code_url(letter.code)
+            pdf.image(_qr(url), x=LEFT + WIDTH - QR_SIZE, y=top, w=QR_SIZE, alt_text=url)
+            pdf.set_xy(LEFT, top)
+            pdf.set_font("DejaVu", "", 10.5)
+            pdf.multi_cell(WIDTH - QR_SIZE - 6, 5.5, _("Your personal code:"), new_x="LMARGIN")
+            pdf.set_font("DejaVu", "B", 22)
+            pdf.cell(WIDTH - QR_SIZE - 6, 13, format_code(letter.code), border=1, align="C")
+            pdf.set_xy(LEFT, top + 21)
+            pdf.set_font("DejaVu", "", 10.5)
+            pdf.multi_cell(
+                WIDTH - QR_SIZE - 6,
+                5.5,
+                _(
+                    "Go to %(url)s and type the code, or scan the QR code with your phone.",
+                    url=sender.short_url,
+                ),
+                align="L",
+                new_x="LMARGIN",
+            )
+            pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 5)
+            doc.text(_languages_line(sender))
+            doc.text(
+                _(
+                    "Would you rather answer on paper? Ask for a paper form: %(contact)s."
+                    " Write the code on it.",
+                    contact=sender.contact,
+                )
+            )
+            doc.text(_("Questions about the survey? Contact %(who)s.", who=sender.contact))
+            doc.text(_("Thank you for your help!"), bold=True)
+            doc.footer(sender, letter.number)
+        doc.output(stream)
+
+
+def write_reminders(
+    sender: Sender,
+    numbers: Sequence[int],
+    stream: IO[bytes],
+    addresses: dict[int, Address] | None = None,
+    locale: str = "sv",
+) -> None:
+    """One reminder per unused letter number: "use the code in the letter you got".
+
+    Codes are stored only as hashes, so a reminder cannot print the code again: it names the
+    first letter by its number, which is also printed on that letter.
+    """
+    with force_locale(locale):
+        doc = LetterPdf(_("Reminder: %(area)s", area=sender.area), locale)
+        for number in numbers:
+            doc.top(sender, number, addresses.get(number) if addresses else None)
+            doc.text(_("A reminder: how safe do you feel in %(area)s?", area=sender.area), 16, True)
+            doc.text(
+                _(
+                    "Some weeks ago we sent you a letter with a personal code, asking how safe"
+                    " you feel in %(area)s. If you have already answered: thank you, and"
+                    " please disregard this reminder.",
+                    area=sender.area,
+                )
+            )
+            doc.text(
+                _(
+                    "If not, there is still time. Use the code in the letter you got (letter"
+                    " number %(number)d): go to %(url)s and type the code, or scan the QR code"
+                    " on that letter.",
+                    number=number,
+                    url=sender.short_url,
+                )
+            )
+            doc.text(
+                _(
+                    "We cannot print your code again: we do not keep it, so that no one can"
+                    " link your answers to you. If you no longer have the letter, contact"
+                    " %(contact)s.",
+                    contact=sender.contact,
+                )
+            )
+            doc.text(_languages_line(sender))
+            doc.text(_("Thank you for your help!"), bold=True)
+            doc.footer(sender, number)
+        doc.output(stream)
+
+
+def sender_for(survey_round_name: str, area_name: str, languages: Sequence[str], locale: str):
+    """The sender block from the config (who asks, the contact) and the site's address.
+
+    Needs a request context (or TRYGGHET_BASE_URL) for the addresses.
+    """
+    from ..public.about import about
+    from ..web.urls import absolute_url
+
+    with force_locale(locale):
+        info = about()
+        short = absolute_url("public.invitation_code").split("://", 1)[-1]
+        return Sender(
+            asked_by=info.asked_by,
+            contact=info.contact,
+            area=area_name,
+            round_name=survey_round_name,
+            short_url=short,
+            languages=language_names(languages, locale),
+        )
+
+
+def code_url(code: str) -> str:
+    """The address in a letter's QR code: the survey with the code filled in."""
+    from ..web.urls import absolute_url
+
+    return absolute_url("public.invitation_link", typed=code)

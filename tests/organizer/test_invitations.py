@@ -1,0 +1,194 @@
+"""The organizer's invitation pages: the round's flag, letters, reminders, unused numbers."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Base, InvitationCode, SurveyRound
+from survey.services.invitations import code_hash, normalize_code
+from tests.common import factories
+from tests.common.apps import SECRET_KEY
+from tests.common.invitations import invitation_round
+from tests.common.web import csrf_token, post_form
+
+ADDRESSES = "name,street,postcode,city\nCecilia Exempelsdotter,Hallonvägen 7,168 40,Bromma\n"
+
+
+def _english(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def _round(app) -> SurveyRound:
+    with app.app_context():
+        survey_round = factories.default_round()
+        db.session.expunge(survey_round)
+        return survey_round
+
+
+def _letters(client, round_id: int, **data):
+    page = f"/organizer/rounds/{round_id}/invitations"
+    return client.post(
+        f"{page}/letters",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "area": "bromma",
+            "count": "2",
+            "lang": "en",
+            **data,
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_flag_is_set_on_the_round_page(app, client, auth):
+    auth.login("organizer")
+    survey_round = _round(app)
+    response = post_form(
+        client,
+        f"/organizer/rounds/{survey_round.id}/edit",
+        {
+            "name": survey_round.name,
+            "areas": [a.id for a in factories_areas(app, survey_round.id)],
+            "opens_on": survey_round.opens_on.isoformat(),
+            "by_invitation": "y",
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    with app.app_context():
+        assert db.session.get(SurveyRound, survey_round.id).by_invitation
+
+
+def factories_areas(app, round_id):
+    with app.app_context():
+        areas = db.session.get(SurveyRound, round_id).areas
+        for area in areas:
+            db.session.expunge(area)
+        return areas
+
+
+def test_a_round_with_letters_stays_by_invitation(app, client, auth):
+    round_id, _codes = invitation_round(app, count=1)
+    auth.login("organizer")
+    _english(client)
+    survey_round = _round(app)
+    response = post_form(
+        client,
+        f"/organizer/rounds/{round_id}/edit",
+        {
+            "name": survey_round.name,
+            "areas": [a.id for a in factories_areas(app, round_id)],
+            "opens_on": survey_round.opens_on.isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    assert "it stays by invitation" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(SurveyRound, round_id).by_invitation
+
+
+def test_admin_downloads_letters_with_addresses_that_are_not_kept(app, client, auth, caplog):
+    round_id, _codes = invitation_round(app, count=1)
+    auth.login("admin")
+    _english(client)
+    with caplog.at_level(logging.DEBUG):
+        response = _letters(
+            client,
+            round_id,
+            count="1",
+            addresses=(io.BytesIO(ADDRESSES.encode()), "adresser.csv"),
+        )
+    assert response.status_code == 200, response.get_data(as_text=True)[:3000]
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    [page] = PdfReader(io.BytesIO(response.data)).pages
+    words = " ".join(page.extract_text().split())
+    assert "Cecilia Exempelsdotter" in words
+    assert "Hallonvägen 7" in words
+    assert "Letter number 2" in words  # after the letter made before
+    printed = next(w for w in words.split() if len(w) == 11 and w[5] == "-")
+    with app.app_context():
+        stored = db.session.scalars(
+            select(InvitationCode.code_hash).where(InvitationCode.number == 2)
+        ).one()
+        dump = "\n".join(
+            str(row)
+            for table in Base.metadata.sorted_tables
+            for row in db.session.execute(select(table))
+        )
+    assert code_hash(SECRET_KEY, normalize_code(printed)) == stored
+    for secret in ("Cecilia", "Exempelsdotter", "Hallonvägen", "168 40", "adresser"):
+        assert secret not in dump
+        assert secret not in caplog.text
+
+
+def test_bad_letter_requests_store_nothing(app, client, auth):
+    auth.login("admin")
+    _english(client)
+    survey_round = _round(app)
+    # A round not by invitation.
+    response = _letters(client, survey_round.id)
+    assert response.status_code == 422
+    assert "is not by invitation" in response.get_data(as_text=True)
+    round_id, _codes = invitation_round(app, count=1)
+    for data, message in (
+        ({"count": "0"}, "Enter a number from 1 to 20000."),
+        ({"count": "50000"}, "Enter a number from 1 to 20000."),
+        ({"area": "atlantis"}, "Choose one of the options shown."),
+        (
+            {"addresses": (io.BytesIO(b"name,street\nA,B\n"), "a.csv")},
+            "line 1: the column postcode is missing",
+        ),
+        (
+            {"addresses": (io.BytesIO(ADDRESSES.encode()), "a.csv")},
+            "The address file has 1 addresses but you asked for 2 letters",
+        ),
+    ):
+        response = _letters(client, round_id, **data)
+        assert response.status_code == 422, data
+        assert message in response.get_data(as_text=True), data
+    with app.app_context():
+        assert len(list(db.session.scalars(select(InvitationCode)))) == 1
+
+
+def test_an_organizer_cannot_make_letters_but_can_remind(app, client, auth):
+    round_id, codes = invitation_round(app, count=3)
+    auth.login("organizer")
+    _english(client)
+    page = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
+    assert "Make letters" not in page
+    assert _letters(client, round_id).status_code == 403
+    with app.app_context():
+        code = db.session.scalars(select(InvitationCode).where(InvitationCode.number == 1)).one()
+        code.used = True
+        db.session.commit()
+    response = client.post(
+        f"/organizer/rounds/{round_id}/invitations/reminders",
+        data={
+            "csrf_token": csrf_token(client, f"/organizer/rounds/{round_id}/invitations"),
+            "area": "bromma",
+            "lang": "en",
+        },
+    )
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    assert len(pages) == 2
+    assert "letter number 2" in pages[0].extract_text()
+    assert not any(code in p.extract_text() for p in pages for code in codes)
+    numbers = client.get(f"/organizer/rounds/{round_id}/invitations/unused.csv?area=bromma")
+    assert numbers.get_data(as_text=True).splitlines() == [
+        "round,area,number",
+        f"{round_id},bromma,2",
+        f"{round_id},bromma,3",
+    ]
+    assert (
+        client.get(f"/organizer/rounds/{round_id}/invitations/unused.csv?area=atlantis").status_code
+        == 400
+    )
+    page = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
+    assert "2 numbers (CSV)" in page

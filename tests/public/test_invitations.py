@@ -1,0 +1,161 @@
+"""Answering by invitation code: the code page, the QR link, one answer per code."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import InvitationCode
+from survey.services.invitations import format_code
+from tests.common.invitations import invitation_round
+from tests.common.web import VALID_ANSWER, count_responses, csrf_token, stored_responses
+
+ANSWER = {**VALID_ANSWER, "at": "brommaplan"}
+
+
+def _english(client):
+    # The new texts are in English until the lead adds their Swedish to the catalogs.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def _enter(client, code: str):
+    _english(client)
+    return client.post("/k", data={"csrf_token": csrf_token(client, "/k"), "code": code})
+
+
+def _answer(client, data=ANSWER):
+    return client.post("/k/svar", data={"csrf_token": csrf_token(client, "/k/svar"), **data})
+
+
+def test_code_typed_opens_the_area_survey_and_answers_once(app, client):
+    round_id, codes = invitation_round(app)
+    # Typed as a person would: lower case, a space instead of the dash.
+    typed = format_code(codes[0]).lower().replace("-", " ")
+    response = _enter(client, typed)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/k/svar")
+    page = client.get("/k/svar").get_data(as_text=True)
+    assert "Bromma" in page
+    assert "Brommaplan" in page
+    assert "Alvik" in page
+    # Only the area's places: another area's place is not offered.
+    assert "Vällingby centrum" not in page
+    response = _answer(client)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    assert response.headers["Location"].endswith("/s/brommaplan/tack")
+    [stored] = stored_responses(app)
+    assert (stored.place.slug, stored.round_id, stored.source) == ("brommaplan", round_id, "web")
+    with app.app_context():
+        used = db.session.scalars(select(InvitationCode.used).order_by(InvitationCode.number))
+        assert list(used) == [True, False, False]
+    # The same code again, from another browser: a clear page, nothing stored.
+    other = app.test_client()
+    response = _enter(other, codes[0])
+    assert response.status_code == 409
+    assert "This code has already been used" in response.get_data(as_text=True)
+    assert count_responses(app) == 1
+
+
+def test_qr_link_puts_the_code_in_the_session_not_the_address(app, client):
+    _round_id, codes = invitation_round(app)
+    response = client.get(f"/k/{codes[1]}")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/k/svar")
+    page = client.get("/k/svar")
+    assert codes[1] not in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert _answer(client).status_code == 303
+    assert count_responses(app) == 1
+
+
+def test_unknown_and_malformed_codes_get_a_clear_message(app, client):
+    invitation_round(app)
+    response = _enter(client, "ABCDE-FGHJK")
+    assert response.status_code == 422
+    assert "We cannot find this code" in response.get_data(as_text=True)
+    response = _enter(client, "0000-1111")
+    assert response.status_code == 422
+    assert "10 letters and digits" in response.get_data(as_text=True)
+    assert client.get("/k/nonsense").status_code == 422
+    # Without a code the survey page sends the resident to the code page.
+    assert client.get("/k/svar").headers["Location"].endswith("/k")
+    assert count_responses(app) == 0
+
+
+def test_invitation_round_closes_the_open_link(app, client):
+    invitation_round(app)
+    page = _english(client).get("/s/brommaplan")
+    assert "by invitation" in page.get_data(as_text=True)
+    response = client.post(
+        "/s/brommaplan", data={"csrf_token": csrf_token(client, "/k"), **VALID_ANSWER}
+    )
+    assert response.status_code == 409
+    assert count_responses(app) == 0
+
+
+def test_a_wrong_answer_keeps_the_code_unused(app, client):
+    invitation_round(app)
+    _round_id, codes = invitation_round(app, count=1)
+    _enter(client, codes[0])
+    response = _answer(client, {**VALID_ANSWER, "at": ""})
+    assert response.status_code == 422
+    with app.app_context():
+        assert not any(db.session.scalars(select(InvitationCode.used)))
+
+
+def test_two_answers_with_one_code_at_once_store_one(app):
+    _round_id, codes = invitation_round(app, count=1)
+    clients = [app.test_client(), app.test_client()]
+    tokens = []
+    for client in clients:
+        assert _enter(client, codes[0]).status_code == 303
+        tokens.append(csrf_token(client, "/k/svar"))
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def post(client, token):
+        barrier.wait()
+        response = client.post("/k/svar", data={"csrf_token": token, **ANSWER})
+        statuses.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=post, args=pair) for pair in zip(clients, tokens, strict=False)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303, 409]
+    assert count_responses(app) == 1
+
+
+def test_guessing_codes_is_limited_and_no_address_is_kept(make_app, tmp_path):
+    import sqlite3
+
+    from survey.web import limits
+
+    counters = tmp_path / "counters.sqlite"
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        SURVEY_RATE_LIMIT="100 per minute",
+        RATELIMIT_STORAGE_URI=f"{limits.SCHEME}://{counters}",
+    )
+    _round_id, codes = invitation_round(app, count=1)
+    resident = _english(app.test_client())
+    for _ in range(3):  # a code in the wrong form is not a guess and is not counted
+        assert _enter(resident, "ABC").status_code == 422
+    for _ in range(20):
+        assert _enter(resident, "ABCDE-FGHJK").status_code == 422
+    refused = _enter(resident, "ABCDE-FGHJM")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "Too many wrong codes. Wait 15 minutes and try again." in refused.get_data(as_text=True)
+    assert resident.get("/k/ABCDE-FGHJN").status_code == 429  # the QR link counts too
+    # A real code is never refused by the wrong-code limit.
+    assert _enter(resident, codes[0]).status_code == 303
+    keys = [k for (k,) in sqlite3.connect(counters).execute("SELECT key FROM counter")]
+    assert any("invitation-code-miss" in k for k in keys)
+    assert not [k for k in keys if "127.0.0.1" in k]
