@@ -1,7 +1,7 @@
 """population margins by year: the year joins the key, so each year's margins stay apart
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-29 18:00:00.000000
 
 Margins stored before this revision had no year; they are given the previous calendar year
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
