@@ -273,14 +273,14 @@ def rebuild_sql() -> list[str]:
         statements.append(
             f"INSERT INTO answer_count ({_COLUMNS}) SELECT {cell}, '{code}', {value}, count(*)"
             f" FROM response r WHERE NOT r.held AND {value} IS NOT NULL"
-            f" GROUP BY {cell}, {value}"
+            " GROUP BY 1, 2, 3, 4, 5, 7"
         )
     joined = "FROM item_answer a JOIN response r ON r.id = a.response_id WHERE NOT r.held"
     value = "COALESCE(a.value, CAST(a.number AS VARCHAR(64)), '')"
     statements += [
         f"INSERT INTO answer_count ({_COLUMNS}) SELECT {cell}, a.code, {value}, count(*)"
-        f" {joined} GROUP BY {cell}, a.code, {value}",
+        f" {joined} GROUP BY 1, 2, 3, 4, 5, 6, 7",
         f"INSERT INTO answer_count ({_COLUMNS})"
-        f" SELECT {cell}, a.code, '*', count(DISTINCT r.id) {joined} GROUP BY {cell}, a.code",
+        f" SELECT {cell}, a.code, '*', count(DISTINCT r.id) {joined} GROUP BY 1, 2, 3, 4, 5, 6",
     ]
     return statements
