@@ -28,23 +28,34 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from load import ANSWER, CSRF_INPUT, FLOOR_SCHEMA, PLACE, floor_app  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 
-def survey_client(tmp: Path):
-    """A test client of the real app on a new SQLite file with defaults, and its POST body."""
+def survey_client(tmp: Path, counts: bool = True):
+    """A test client of the real app on a new SQLite file with defaults, and its POST body.
+
+    ``counts=False``: without the triggers that keep the answer counts, to measure their cost.
+    """
     os.environ.setdefault("TRYGGHET_INSTANCE", str(tmp / "instance"))
     from survey.app import create_app
     from survey.cli.db import prepare_database
 
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'survey.db'}",
+            "DATABASE_URL": f"sqlite:///{tmp / f'survey-{counts}.db'}",
             "RATELIMIT_ENABLED": False,
             "SECRET_KEY": "bench-post-cpu-secret-key-0123456789abcdef",
         }
     )
     with app.app_context():
         prepare_database()
+        if not counts:
+            from survey.extensions import db
+            from survey.models.aggregates import drop_ddl
+
+            for statement in drop_ddl("sqlite"):
+                db.session.execute(text(statement))
+            db.session.commit()
     # As bench/load.py's clients: the session cookie of one GET is sent with every POST,
     # and cookies the POST sets (the "answered" one) are not kept.
     client = app.test_client(use_cookies=False)
@@ -82,13 +93,16 @@ def measure(batches: int, size: int, profile: str | None = None) -> dict[str, fl
     with tempfile.TemporaryDirectory(prefix="trygghet-cpu-") as name:
         tmp = Path(name)
         app, client, body, cookie = survey_client(tmp)
+        _bare, bare, bare_body, bare_cookie = survey_client(tmp, counts=False)
         floor, floor_body = floor_client(tmp)
         post_batch(client, body, 20, cookie)  # warm: imports, caches, first connections
+        post_batch(bare, bare_body, 20, bare_cookie)
         post_batch(floor, floor_body, 20)
-        figures: dict[str, list[float]] = {"survey": [], "floor": []}
+        figures: dict[str, list[float]] = {"survey": [], "no counts": [], "floor": []}
         for _ in range(batches):
             figures["floor"].append(post_batch(floor, floor_body, size))
             figures["survey"].append(post_batch(client, body, size, cookie))
+            figures["no counts"].append(post_batch(bare, bare_body, size, bare_cookie))
         if profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -96,8 +110,6 @@ def measure(batches: int, size: int, profile: str | None = None) -> dict[str, fl
             profiler.disable()
             profiler.dump_stats(profile)
         with app.app_context():
-            from sqlalchemy import text
-
             from survey.extensions import db
 
             stored = db.session.execute(text("SELECT count(*) FROM response")).scalar_one()
@@ -119,6 +131,8 @@ def main() -> int:
     print(
         f"in-process CPU per POST ({args.batches} interleaved batches of {args.size}, median):"
         f" survey {figures['survey']:.2f} ms, floor {figures['floor']:.2f} ms"
+        f" (ratio {figures['survey'] / figures['floor']:.1f});"
+        f" the survey without the answer-count triggers {figures['no counts']:.2f} ms"
     )
     if args.profile:
         stats = pstats.Stats(args.profile)
