@@ -1,10 +1,12 @@
 """Survey indicators per area, place, time of day and group (DESIGN §4), with suppression.
 
-Every figure comes from ONE aggregate query per call: counters over the area's responses
-(packed several to a SQL sum, see ``packed``), grouped by place, gender and age band, a few
-hundred rows at most, which Python adds up per place, per group and for the whole area. Raking
-weights are constant within an (age band, gender) cell, so a weighted sum is the cell's counts
-times the cell's weight: exact, and no respondent row ever leaves the database.
+The area's figures come from ONE query over the answer counts the database keeps with every
+answer (``answer_count``: per place, round, day, gender, age band, item and value), summed per
+place, gender, age band, item and value: a few thousand rows whatever the number of answers,
+which Python turns into counters per place, per group and for the whole area. Raking weights
+are constant within an (age band, gender) cell, so a weighted sum is the cell's counts times
+the cell's weight: exact, and no respondent row ever leaves the database. (The comparison of
+two rounds still counts from the answers, packed several counters to a SQL sum: ``packed``.)
 
 Denominators (DESIGN §4): a time's unsafe share counts 1..4 and avoid (avoid as unsafe), not na
 or dk; a problem counts 0..4, not dk; victim counts yes and no, not dk; reported counts the
@@ -26,6 +28,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     case,
+    func,
     select,
 )
 
@@ -33,7 +36,7 @@ from . import packed
 from .collation import swedish_key
 from .disclosure import FOLLOWS, follow, protect_all
 from .stats import mean_sd, newcombe, t_interval, wilson
-from .tables import PROBLEMS, TIMES, area, place, response
+from .tables import PROBLEMS, TIMES, answer_count, area, place, response
 from .weights import area_margins, rake
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
@@ -66,6 +69,22 @@ class Filters:
             conditions.append(r.gender == self.gender)
         if self.age_band is not None:
             conditions.append(r.age_band == self.age_band)
+        return conditions
+
+    def count_conditions(self) -> list[ColumnElement[bool]]:
+        """The same conditions on the answer counts (which never hold a held answer)."""
+        c = answer_count.c
+        conditions: list[ColumnElement[bool]] = []
+        if self.round_id is not None:
+            conditions.append(c.round_key == self.round_id)
+        if self.date_from is not None:
+            conditions.append(c.day >= self.date_from)
+        if self.date_to is not None:
+            conditions.append(c.day <= self.date_to)
+        if self.gender is not None:
+            conditions.append(c.gender == self.gender)
+        if self.age_band is not None:
+            conditions.append(c.age_band == self.age_band)
         return conditions
 
 
@@ -115,6 +134,54 @@ def _survey_counts() -> list[packed.Counts]:
             | {f"priority.{o}": priority.like(f"%{o}%") for o in PRIORITY_OPTIONS}
         ),
     ]
+
+
+def _share_increments(
+    name: str, hit: Sequence[str], miss: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    return _named(name, {v: {"base": 1, "hit": 1} for v in hit} | {v: {"base": 1} for v in miss})
+
+
+#: Per item code of the answer counts: the counters each value adds, as ``_survey_counts``
+#: counts them from the answers (the counts hold ``reported`` for victims only, and
+#: ``police_priority`` per option ticked and as "*" for those who ticked any).
+COUNTERS: dict[str, dict[str, dict[str, int]]] = {
+    **{f"safety_{t}": _named(t, UNSAFE) for t in TIMES},
+    **{f"problem_{k}": _named(k, PROBLEM) for k in PROBLEMS},
+    "avoided": _share_increments("avoided", ("yes",), ("no",)),
+    "victim": _share_increments("victim", ("yes",), ("no",)),
+    "reported": _share_increments("reported", ("yes",), ("no",)),
+    "police_cares": _share_increments("police_cares", ("1", "2"), ("3", "4")),
+    "worry": _share_increments("worry_often", ("3", "4"), ("1", "2")),
+    "police_priority": {"*": {"priorities.base": 1}}
+    | {o: {f"priority.{o}": 1} for o in PRIORITY_OPTIONS},
+}
+
+
+def counted_cells(
+    conn: Connection, place_ids: Sequence[int], filters: Filters
+) -> list[tuple[tuple[int, str | None, str | None], int, dict[str, int]]]:
+    """(place, gender, age band), answers and counter totals per cell, from the answer counts."""
+    c = answer_count.c
+    rows = conn.execute(
+        select(c.place_id, c.gender, c.age_band, c.code, c.value, func.sum(c.count))
+        .where(
+            c.place_id.in_(list(place_ids)),
+            c.code.in_(["*", *COUNTERS]),
+            *filters.count_conditions(),
+        )
+        .group_by(c.place_id, c.gender, c.age_band, c.code, c.value)
+    )
+    cells: dict[tuple[int, str | None, str | None], tuple[list[int], dict[str, int]]] = {}
+    for place_id, gender, age_band, code, value, total in rows:
+        n, counts = cells.setdefault((place_id, gender or None, age_band or None), ([0], {}))
+        total = int(total)
+        if code == "*":
+            n[0] += total
+            continue
+        for name, amount in COUNTERS[code].get(value, {}).items():
+            counts[name] = counts.get(name, 0) + amount * total
+    return [(key, n[0], counts) for key, (n, counts) in cells.items()]
 
 
 class _Tally:
@@ -270,17 +337,7 @@ def survey_indicators(
 ) -> dict[str, Any]:
     """Survey figures per place, for the whole area and by gender and age band."""
     area_id, places = _area_places(conn, area_slug)
-    r = response.c
-    groups = (
-        packed.grouped(
-            conn,
-            [r.place_id, r.gender, r.age_band],
-            [r.place_id.in_([p.id for p in places]), *filters.conditions()],
-            _survey_counts(),
-        )
-        if places
-        else []
-    )
+    groups = counted_cells(conn, [p.id for p in places], filters) if places else []
     weights: dict[tuple[str | None, str | None], float] = {}
     if weighted:
         margins = area_margins(conn, area_id, area_slug, filters.age_band, filters.gender)
