@@ -1,9 +1,10 @@
 """Survey indicators per area, place, time of day and group (DESIGN §4), with suppression.
 
 The area's figures come from ONE query over the answer counts the database keeps with every
-answer (``answer_count``: per place, round, day, gender, age band, item and value), summed per
-place, gender, age band, item and value: a few thousand rows whatever the number of answers,
-which Python turns into counters per place, per group and for the whole area. Raking weights
+answer (``response_count``: a row per place, round, day, gender and age band, a column per
+item value), summed per place, gender and age band: at most one row per cell however many
+answers it holds, which Python turns into counters per place, per group and for the whole
+area. Raking weights
 are constant within an (age band, gender) cell, so a weighted sum is the cell's counts times
 the cell's weight: exact, and no respondent row ever leaves the database. (The comparison of
 two rounds still counts from the answers, packed several counters to a SQL sum: ``packed``.)
@@ -27,9 +28,14 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
+    Integer,
+    String,
     case,
+    column,
     func,
     select,
+    table,
 )
 
 from . import packed
@@ -71,9 +77,9 @@ class Filters:
             conditions.append(r.age_band == self.age_band)
         return conditions
 
-    def count_conditions(self) -> list[ColumnElement[bool]]:
-        """The same conditions on the answer counts (which never hold a held answer)."""
-        c = answer_count.c
+    def count_conditions(self, counts: Any = answer_count) -> list[ColumnElement[bool]]:
+        """The same conditions on a table of answer counts (which never hold a held answer)."""
+        c = counts.c
         conditions: list[ColumnElement[bool]] = []
         if self.round_id is not None:
             conditions.append(c.round_key == self.round_id)
@@ -158,30 +164,47 @@ COUNTERS: dict[str, dict[str, dict[str, int]]] = {
 }
 
 
+def _count_column(code: str, value: str) -> str:
+    """The column of ``response_count`` counting this value ("*": any option ticked)."""
+    return f"n_{code}_{'any' if value == '*' else value}"
+
+
+#: The answer counts per cell (survey.models.aggregates): only the columns read here.
+response_count = table(
+    "response_count",
+    *(column(name, Integer) for name in ("place_id", "round_key", "answers")),
+    column("day", Date),
+    *(column(name, String) for name in ("gender", "age_band")),
+    *(column(_count_column(code, v), Integer) for code, values in COUNTERS.items() for v in values),
+)
+
+
 def counted_cells(
     conn: Connection, place_ids: Sequence[int], filters: Filters
 ) -> list[tuple[tuple[int, str | None, str | None], int, dict[str, int]]]:
     """(place, gender, age band), answers and counter totals per cell, from the answer counts."""
-    c = answer_count.c
+    c = response_count.c
+    sources = [(code, value) for code, values in COUNTERS.items() for value in values]
     rows = conn.execute(
-        select(c.place_id, c.gender, c.age_band, c.code, c.value, func.sum(c.count))
-        .where(
-            c.place_id.in_(list(place_ids)),
-            c.code.in_(["*", *COUNTERS]),
-            *filters.count_conditions(),
+        select(
+            c.place_id,
+            c.gender,
+            c.age_band,
+            func.sum(c.answers),
+            *(func.sum(c[_count_column(code, value)]) for code, value in sources),
         )
-        .group_by(c.place_id, c.gender, c.age_band, c.code, c.value)
+        .where(c.place_id.in_(list(place_ids)), *filters.count_conditions(response_count))
+        .group_by(c.place_id, c.gender, c.age_band)
     )
-    cells: dict[tuple[int, str | None, str | None], tuple[list[int], dict[str, int]]] = {}
-    for place_id, gender, age_band, code, value, total in rows:
-        n, counts = cells.setdefault((place_id, gender or None, age_band or None), ([0], {}))
-        total = int(total)
-        if code == "*":
-            n[0] += total
-            continue
-        for name, amount in COUNTERS[code].get(value, {}).items():
-            counts[name] = counts.get(name, 0) + amount * total
-    return [(key, n[0], counts) for key, (n, counts) in cells.items()]
+    cells = []
+    for place_id, gender, age_band, answers, *sums in rows:
+        counts: dict[str, int] = {}
+        for (code, value), total in zip(sources, sums, strict=True):
+            if total:
+                for name, amount in COUNTERS[code][value].items():
+                    counts[name] = counts.get(name, 0) + amount * int(total)
+        cells.append(((place_id, gender or None, age_band or None), int(answers), counts))
+    return cells
 
 
 class _Tally:

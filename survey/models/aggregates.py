@@ -1,27 +1,31 @@
-"""Counts of answers per place, round, day, gender, age band, item and value.
+"""Counts of answers per place, round, day, gender and age band (a cell), by item and value.
 
-The situation picture reads these counts instead of the answers: a few thousand rows per area
-whatever the number of answers. They are kept by database triggers on ``response`` and
-``item_answer`` (created by migration 0015 from ``trigger_ddl``), so every write of answers,
-whichever code makes it (web, paper, import, erasure, retention, held and released bursts,
-corrections), changes the counts in the same statement and transaction: they cannot disagree
-with the answers. ``trygghet db rebuild-aggregates`` recomputes them from the answers anyway.
+The situation picture reads these counts instead of the answers. They are kept by database
+triggers on ``response`` and ``item_answer`` (created by migration 0015 from ``trigger_ddl``),
+so every write of answers, whichever code makes it (web, paper, import, erasure, retention,
+held and released bursts, corrections), changes the counts in the same statement and
+transaction: they cannot disagree with the answers. ``trygghet db rebuild-aggregates``
+recomputes them from the answers anyway. An answer held back from the figures counts nowhere.
 
-What one answer adds (nothing while it is held back from the figures):
+Two tables:
 
-- ``("*", "")``: the answer itself;
-- for each single-choice item of version 1: ``(code, value)``; ``reported`` only when
-  ``victim`` is ``yes`` (as its figure counts it);
-- for ``police_priority``: ``(police_priority, option)`` per option ticked and
-  ``(police_priority, "*")`` when any was;
-- for each added item (``item_answer``): ``(code, value)`` per option, ``(code, number)`` for a
-  number (as text), ``(code, "")`` for a text, and ``(code, "*")`` once per answer that has
-  any row of the code (for multiple choice, those who answered).
+- ``response_count``: one row per cell, with the number of answers and one column per value
+  of each of version 1's choice items (``COUNT_COLUMNS``): a single-row upsert per answer,
+  and at most one row per cell however many answers it holds, so that an area's figures sum a
+  few thousand rows at 1,000 answers or at 1,000,000. ``reported`` is counted only when
+  ``victim`` is ``yes`` (as its figure counts it); ``police_priority`` per option ticked, and
+  as ``any`` when any was.
+- ``answer_count``: for items added by later versions (``item_answer``), one row per cell,
+  item code and value: ``(code, value)`` per option, ``(code, number)`` for a number (as
+  text), ``(code, "")`` for a text, and ``(code, "*")`` once per answer that has any row of
+  the code (for multiple choice, those who answered).
 
-Free texts are not counted by value and never leave the answers. A missing round is stored as
-0, a missing gender or age band as "" (key columns are never NULL, so an upsert finds them).
+Free texts are never counted by value. A missing round is stored as 0, a missing gender or age
+band as "" (key columns are never NULL, so an upsert finds them).
 """
 
+# ruff: noqa: S608 (the SQL is built from item codes and values of the shipped questionnaire,
+# never from input)
 from __future__ import annotations
 
 from sqlalchemy import Column, Date, Integer, PrimaryKeyConstraint, String, Table
@@ -46,41 +50,86 @@ answer_count = Table(
     Column("count", Integer, nullable=False),
     # The picture selects by place, then round and days, and sums per cell: the key covers it.
     PrimaryKeyConstraint(
-        "place_id", "round_key", "day", "gender", "age_band", "code", "value",
+        "place_id",
+        "round_key",
+        "day",
+        "gender",
+        "age_band",
+        "code",
+        "value",
         name="pk_answer_count",
     ),
     sqlite_with_rowid=False,
 )
 
 KEY = ("place_id", "round_key", "day", "gender", "age_band", "code", "value")
+CELL = ("place_id", "round_key", "day", "gender", "age_band")
 
 
-def _pairs(row: str) -> list[tuple[str, str]]:
-    """(code literal, value expression) per entry one response row (NEW/OLD/r) adds."""
-    pairs = [("*", "''")]
+def _count_columns() -> list[tuple[str, str, str]]:
+    """(column, item code, value) of every counted value of version 1's choice items."""
+    found: list[tuple[str, str, str]] = []
     for item in builtin(1).items:
-        if item.type == "single":
-            value = f"{row}.{item.code}"
-            if item.code == "reported":
-                value = f"CASE WHEN {row}.victim = 'yes' THEN {row}.reported END"
-            pairs.append((item.code, value))
+        if item.type == "single" and item.code not in ("gender", "age_band"):
+            found += [(f"n_{item.code}_{v}", item.code, v) for v in item.values]
         elif item.type == "multi":
-            column = f"{row}.{item.code}"
-            pairs.append((item.code, f"CASE WHEN {column} <> '' THEN '*' END"))
-            pairs += [
-                (item.code, f"CASE WHEN ';' || {column} || ';' LIKE '%;{v};%' THEN '{v}' END")
-                for v in item.values
-            ]
-    return pairs
+            found.append((f"n_{item.code}_any", item.code, "*"))
+            found += [(f"n_{item.code}_{v}", item.code, v) for v in item.values]
+    return found
 
 
-def _entries(row: str) -> str:
-    """SQL rows (code, value) that one response row adds, NULL values too."""
-    first, *rest = _pairs(row)
-    return " UNION ALL ".join(
-        [f"SELECT '{first[0]}' AS code, {first[1]} AS value"]
-        + [f"SELECT '{code}', {value}" for code, value in rest]
+#: (column, item code, value) per counted value; value "*" of a multi-choice item: any ticked.
+COUNT_COLUMNS = _count_columns()
+
+response_count = Table(
+    "response_count",
+    Base.metadata,
+    Column("place_id", Integer, nullable=False),
+    Column("round_key", Integer, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("gender", String(16), nullable=False),
+    Column("age_band", String(16), nullable=False),
+    #: The answers in the cell.
+    Column("answers", Integer, nullable=False),
+    *(Column(name, Integer, nullable=False) for name, _code, _value in COUNT_COLUMNS),
+    PrimaryKeyConstraint(*CELL, name="pk_response_count"),
+    sqlite_with_rowid=False,
+)
+
+
+def _indicator(row: str, code: str, value: str) -> str:
+    """1 when the response row counts for this value, else 0."""
+    if value == "*":
+        return f"CASE WHEN {row}.{code} <> '' THEN 1 ELSE 0 END"
+    if code == "police_priority":
+        return f"CASE WHEN ';' || {row}.{code} || ';' LIKE '%;{value};%' THEN 1 ELSE 0 END"
+    if code == "reported":
+        return f"CASE WHEN {row}.victim = 'yes' AND {row}.reported = '{value}' THEN 1 ELSE 0 END"
+    return f"CASE WHEN {row}.{code} = '{value}' THEN 1 ELSE 0 END"
+
+
+_WIDE = ", ".join(["answers", *(name for name, _c, _v in COUNT_COLUMNS)])
+
+
+def _wide_add(row: str) -> str:
+    values = ", ".join(["1", *(_indicator(row, c, v) for _n, c, v in COUNT_COLUMNS)])
+    sets = ", ".join(f"{n} = response_count.{n} + excluded.{n}" for n in _WIDE.split(", "))
+    return (
+        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) VALUES ({_cell(row)}, {values})"
+        f" ON CONFLICT ({', '.join(CELL)}) DO UPDATE SET {sets}"
     )
+
+
+def _wide_subtract(row: str) -> list[str]:
+    sets = ", ".join(
+        ["answers = answers - 1"]
+        + [f"{n} = {n} - {_indicator(row, c, v)}" for n, c, v in COUNT_COLUMNS]
+    )
+    match = _cell_match(row)
+    return [
+        f"UPDATE response_count SET {sets} WHERE {match}",
+        f"DELETE FROM response_count WHERE {match} AND answers <= 0",
+    ]
 
 
 #: The (code, value) entries of one response's added items (bound as :id / a column).
@@ -190,8 +239,8 @@ TRIGGERS = (
 
 def trigger_ddl(dialect: str) -> list[str]:
     """The statements that create the triggers keeping ``answer_count`` (sqlite/postgresql)."""
-    add_new = [_add("NEW", _entries("NEW")), _add("NEW", _item_entries("NEW.id"))]
-    sub_old = [*_subtract("OLD", _entries("OLD")), *_subtract("OLD", _item_entries("OLD.id"))]
+    add_new = [_wide_add("NEW"), _add("NEW", _item_entries("NEW.id"))]
+    sub_old = [*_wide_subtract("OLD"), *_subtract("OLD", _item_entries("OLD.id"))]
     changed = _changed("OLD", "NEW", dialect)
     if dialect == "sqlite":
 
@@ -265,22 +314,19 @@ def drop_ddl(dialect: str) -> list[str]:
 
 
 def rebuild_sql() -> list[str]:
-    """Statements that recompute every count from the answers: delete, then one grouped
-    insert per kind of entry (a repair, not a hot path)."""
+    """Statements that recompute every count from the answers: delete, then grouped inserts
+    (a repair, not a hot path)."""
     cell = _cell("r")
-    statements = ["DELETE FROM answer_count"]
-    for code, value in _pairs("r"):
-        statements.append(
-            f"INSERT INTO answer_count ({_COLUMNS}) SELECT {cell}, '{code}', {value}, count(*)"
-            f" FROM response r WHERE NOT r.held AND {value} IS NOT NULL"
-            " GROUP BY 1, 2, 3, 4, 5, 7"
-        )
+    sums = ", ".join(["count(*)", *(f"SUM({_indicator('r', c, v)})" for _n, c, v in COUNT_COLUMNS)])
     joined = "FROM item_answer a JOIN response r ON r.id = a.response_id WHERE NOT r.held"
     value = "COALESCE(a.value, CAST(a.number AS VARCHAR(64)), '')"
-    statements += [
+    return [
+        "DELETE FROM response_count",
+        "DELETE FROM answer_count",
+        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) SELECT {cell}, {sums}"
+        " FROM response r WHERE NOT r.held GROUP BY 1, 2, 3, 4, 5",
         f"INSERT INTO answer_count ({_COLUMNS}) SELECT {cell}, a.code, {value}, count(*)"
         f" {joined} GROUP BY 1, 2, 3, 4, 5, 6, 7",
         f"INSERT INTO answer_count ({_COLUMNS})"
         f" SELECT {cell}, a.code, '*', count(DISTINCT r.id) {joined} GROUP BY 1, 2, 3, 4, 5, 6",
     ]
-    return statements
