@@ -237,6 +237,25 @@ TRIGGERS = (
 )
 
 
+#: A row of an imported file: the import counts its rows in one grouped statement at the end
+#: (``add_batch_sql``), in the same transaction, instead of one upsert per row.
+_FILE_ROW = (
+    "NEW.import_batch_id IS NOT NULL AND EXISTS (SELECT 1 FROM import_batch b"
+    " WHERE b.id = NEW.import_batch_id AND b.kind = 'file')"
+)
+
+
+def add_batch_sql() -> str:
+    """The statement that counts an imported file's answers (bound: ``:batch``)."""
+    sums = ", ".join(["count(*)", *(f"SUM({_indicator('r', c, v)})" for _n, c, v in COUNT_COLUMNS)])
+    sets = ", ".join(f"{n} = response_count.{n} + excluded.{n}" for n in _WIDE.split(", "))
+    return (
+        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) SELECT {_cell('r')}, {sums}"
+        " FROM response r WHERE r.import_batch_id = :batch AND NOT r.held"
+        f" GROUP BY 1, 2, 3, 4, 5 ON CONFLICT ({', '.join(CELL)}) DO UPDATE SET {sets}"
+    )
+
+
 def trigger_ddl(dialect: str) -> list[str]:
     """The statements that create the triggers keeping ``answer_count`` (sqlite/postgresql)."""
     add_new = [_wide_add("NEW"), _add("NEW", _item_entries("NEW.id"))]
@@ -250,7 +269,7 @@ def trigger_ddl(dialect: str) -> list[str]:
         # SQLite triggers have no IF: an update is two triggers, each with its condition.
         return [
             "CREATE TRIGGER answer_count_response_insert AFTER INSERT ON response"
-            f" WHEN NOT NEW.held {body([add_new[0]])}",
+            f" WHEN NOT NEW.held AND NOT ({_FILE_ROW}) {body([add_new[0]])}",
             "CREATE TRIGGER answer_count_response_update AFTER UPDATE ON response"
             f" WHEN NOT OLD.held AND ({changed}) {body(sub_old)}",
             "CREATE TRIGGER answer_count_response_update_add AFTER UPDATE ON response"
@@ -275,7 +294,11 @@ def trigger_ddl(dialect: str) -> list[str]:
         return [f"IF {condition} THEN " + " ".join(f"{s};" for s in statements) + " END IF"]
 
     return [
-        function("answer_count_response_insert", guarded("NOT NEW.held", [add_new[0]]), "NULL"),
+        function(
+            "answer_count_response_insert",
+            guarded(f"NOT NEW.held AND NOT ({_FILE_ROW})", [add_new[0]]),
+            "NULL",
+        ),
         "CREATE TRIGGER answer_count_response_insert AFTER INSERT ON response"
         " FOR EACH ROW EXECUTE FUNCTION answer_count_response_insert()",
         function(
