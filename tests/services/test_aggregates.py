@@ -155,7 +155,7 @@ def test_counts_equal_a_rebuild_after_random_operations(app, tmp_path, seed):
 
 
 def _random_operations(tmp_path, seed):
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (test data, not security)
     session = db.session
     places = list(session.scalars(select(Place).order_by(Place.id)))[:4]
     rounds = list(session.scalars(select(SurveyRound.id)))
