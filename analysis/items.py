@@ -8,23 +8,25 @@
 - number: ``mean`` with a t interval ``mean_ci``;
 - free text: only how many answered (the texts themselves are never figures).
 
-Per place, for the area and by gender and age band, from two aggregate queries (GROUP BY over
-the index of ``item_answer``); the same suppression and secondary suppression as every other
-figure. Added items are not weighted: ``weighted`` pictures show them unweighted.
+Per place, for the area and by gender and age band, from one query over the answer counts the
+database keeps with every answer (``answer_count``); the same suppression and secondary
+suppression as every other figure. Added items are not weighted: ``weighted`` pictures show
+them unweighted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, Float, cast, distinct, func, select
+from sqlalchemy import Connection, func, select
 
 from .disclosure import protect_all
 from .stats import mean_sd, t_interval, wilson
-from .tables import V1_CODES, item_answer, questionnaire_version, response
+from .survey import Filters
+from .tables import V1_CODES, answer_count, questionnaire_version
 
 #: Gender and age band values in questionnaire order (as analysis.survey orders groups).
 _GROUPS = {
@@ -156,7 +158,7 @@ def summarise(spec: ItemSpec, counts: _Counts, threshold: int) -> dict[str, Any]
 def added_item_figures(
     conn: Connection,
     places: Sequence[Any],
-    conditions: Iterable[Any],
+    filters: Filters,
     suppress_below: int,
     locale: str = "sv",
 ) -> list[dict[str, Any]]:
@@ -165,34 +167,34 @@ def added_item_figures(
     if not specs or not places:
         return []
     threshold = max(suppress_below, 1)
-    r, a = response.c, item_answer.c
-    where = [r.place_id.in_([p.id for p in places]), *conditions]
-    keys = (r.place_id, r.gender, r.age_band, a.code)
-    number = cast(a.number, Float)
-    rows = conn.execute(
-        select(
-            *keys,
-            a.value,
-            func.count(),
-            func.count(a.number),
-            func.sum(number),
-            func.sum(number * number),
+    kinds = {s.code: s.type for s in specs}
+    c = answer_count.c
+    keys = (c.place_id, c.gender, c.age_band, c.code, c.value)
+    counted = conn.execute(
+        select(*keys, func.sum(c.count))
+        .where(
+            c.place_id.in_([p.id for p in places]),
+            c.code.in_(list(kinds)),
+            *filters.count_conditions(),
         )
-        .select_from(item_answer.join(response, r.id == a.response_id))
-        .where(*where, a.code.in_([s.code for s in specs]))
-        .group_by(*keys, a.value)
+        .group_by(*keys)
     ).all()
-    multi = [s.code for s in specs if s.type == "multi"]
-    respondents = (
-        conn.execute(
-            select(*keys, func.count(distinct(a.response_id)))
-            .select_from(item_answer.join(response, r.id == a.response_id))
-            .where(*where, a.code.in_(multi))
-            .group_by(*keys)
-        ).all()
-        if multi
-        else []
-    )
+    # As the answers would give them: (place, gender, age band, code, value, rows, numbers,
+    # their sum, sum of squares); a number's or a text's value is None, as in item_answer.
+    rows: list[tuple[Any, ...]] = []
+    respondents: list[tuple[Any, ...]] = []
+    for place_id, gender, age_band, code, value, total in counted:
+        key, total = (place_id, gender or None, age_band or None, code), int(total)
+        if value == "*":
+            respondents.append((*key, total))
+        elif kinds[code] == "number":
+            x = int(value)
+            rows.append((*key, None, total, total, float(x * total), float(x * x * total)))
+        elif kinds[code] == "text":
+            rows.append((*key, None, total, 0, None, None))
+        else:
+            rows.append((*key, value, total, 0, None, None))
+    respondents = [r for r in respondents if kinds[r[3]] == "multi"]
 
     units: dict[tuple[str, Any], dict[str, _Counts]] = {}
 

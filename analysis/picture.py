@@ -68,7 +68,7 @@ def situation_picture(
     items = added_item_figures(
         conn,
         conn.execute(select(_place.c.id, _place.c.slug).where(_place.c.area_id == area.id)).all(),
-        filters.conditions(),
+        filters,
         suppress_below,
         locale,
     )

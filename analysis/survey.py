@@ -1,10 +1,13 @@
 """Survey indicators per area, place, time of day and group (DESIGN §4), with suppression.
 
-Every figure comes from ONE aggregate query per call: counters over the area's responses
-(packed several to a SQL sum, see ``packed``), grouped by place, gender and age band, a few
-hundred rows at most, which Python adds up per place, per group and for the whole area. Raking
-weights are constant within an (age band, gender) cell, so a weighted sum is the cell's counts
-times the cell's weight: exact, and no respondent row ever leaves the database.
+The area's figures come from ONE query over the answer counts the database keeps with every
+answer (``response_count``: a row per place, round, day, gender and age band, a column per
+item value), summed per place, gender and age band: at most one row per cell however many
+answers it holds, which Python turns into counters per place, per group and for the whole
+area. Raking weights
+are constant within an (age band, gender) cell, so a weighted sum is the cell's counts times
+the cell's weight: exact, and no respondent row ever leaves the database. (The comparison of
+two rounds still counts from the answers, packed several counters to a SQL sum: ``packed``.)
 
 Denominators (DESIGN §4): a time's unsafe share counts 1..4 and avoid (avoid as unsafe), not na
 or dk; a problem counts 0..4, not dk; victim counts yes and no, not dk; reported counts the
@@ -25,15 +28,21 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
+    Integer,
+    String,
     case,
+    column,
+    func,
     select,
+    table,
 )
 
 from . import packed
 from .collation import swedish_key
 from .disclosure import FOLLOWS, follow, protect_all
 from .stats import mean_sd, newcombe, score_interval, wilson
-from .tables import PROBLEMS, TIMES, area, place, response
+from .tables import PROBLEMS, TIMES, answer_count, area, place, response
 from .weights import Cells, weighting
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
@@ -66,6 +75,22 @@ class Filters:
             conditions.append(r.gender == self.gender)
         if self.age_band is not None:
             conditions.append(r.age_band == self.age_band)
+        return conditions
+
+    def count_conditions(self, counts: Any = answer_count) -> list[ColumnElement[bool]]:
+        """The same conditions on a table of answer counts (which never hold a held answer)."""
+        c = counts.c
+        conditions: list[ColumnElement[bool]] = []
+        if self.round_id is not None:
+            conditions.append(c.round_key == self.round_id)
+        if self.date_from is not None:
+            conditions.append(c.day >= self.date_from)
+        if self.date_to is not None:
+            conditions.append(c.day <= self.date_to)
+        if self.gender is not None:
+            conditions.append(c.gender == self.gender)
+        if self.age_band is not None:
+            conditions.append(c.age_band == self.age_band)
         return conditions
 
 
@@ -117,6 +142,71 @@ def _survey_counts() -> list[packed.Counts]:
             | {f"priority.{o}": priority.like(f"%{o}%") for o in PRIORITY_OPTIONS}
         ),
     ]
+
+
+def _share_increments(
+    name: str, hit: Sequence[str], miss: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    return _named(name, {v: {"base": 1, "hit": 1} for v in hit} | {v: {"base": 1} for v in miss})
+
+
+#: Per item code of the answer counts: the counters each value adds, as ``_survey_counts``
+#: counts them from the answers (the counts hold ``reported`` for victims only, and
+#: ``police_priority`` per option ticked and as "*" for those who ticked any).
+COUNTERS: dict[str, dict[str, dict[str, int]]] = {
+    **{f"safety_{t}": _named(t, UNSAFE) for t in TIMES},
+    **{f"problem_{k}": _named(k, PROBLEM) for k in PROBLEMS},
+    "avoided": _share_increments("avoided", ("yes",), ("no",)),
+    "victim": _share_increments("victim", ("yes",), ("no",)),
+    "reported": _share_increments("reported", ("yes",), ("no",)),
+    "police_cares": _share_increments("police_cares", ("1", "2"), ("3", "4")),
+    "worry": _share_increments("worry_often", ("3", "4"), ("1", "2")),
+    "police_priority": {"*": {"priorities.base": 1}}
+    | {o: {f"priority.{o}": 1} for o in PRIORITY_OPTIONS},
+}
+
+
+def _count_column(code: str, value: str) -> str:
+    """The column of ``response_count`` counting this value ("*": any option ticked)."""
+    return f"n_{code}_{'any' if value == '*' else value}"
+
+
+#: The answer counts per cell (survey.models.aggregates): only the columns read here.
+response_count = table(
+    "response_count",
+    *(column(name, Integer) for name in ("place_id", "round_key", "answers")),
+    column("day", Date),
+    *(column(name, String) for name in ("gender", "age_band")),
+    *(column(_count_column(code, v), Integer) for code, values in COUNTERS.items() for v in values),
+)
+
+
+def counted_cells(
+    conn: Connection, place_ids: Sequence[int], filters: Filters
+) -> list[tuple[tuple[int, str | None, str | None], int, dict[str, int]]]:
+    """(place, gender, age band), answers and counter totals per cell, from the answer counts."""
+    c = response_count.c
+    sources = [(code, value) for code, values in COUNTERS.items() for value in values]
+    rows = conn.execute(
+        select(
+            c.place_id,
+            c.gender,
+            c.age_band,
+            func.sum(c.answers),
+            *(func.sum(c[_count_column(code, value)]) for code, value in sources),
+        )
+        .where(c.place_id.in_(list(place_ids)), *filters.count_conditions(response_count))
+        .group_by(c.place_id, c.gender, c.age_band)
+    )
+    cells = []
+    for place_id, gender, age_band, answers, *sums in rows:
+        counts: dict[str, int] = {}
+        for (code, value), total in zip(sources, sums, strict=True):
+            if total:
+                for name, amount in COUNTERS[code][value].items():
+                    counts[name] = counts.get(name, 0) + amount * int(total)
+        cells.append(((place_id, gender or None, age_band or None), int(answers), counts))
+    return cells
 
 
 class _Tally:
@@ -283,17 +373,7 @@ def survey_indicators(
     default), True insists (ValueError without margins), False never weights.
     """
     area_id, places = _area_places(conn, area_slug)
-    r = response.c
-    groups = (
-        packed.grouped(
-            conn,
-            [r.place_id, r.gender, r.age_band],
-            [r.place_id.in_([p.id for p in places]), *filters.conditions()],
-            _survey_counts(),
-        )
-        if places
-        else []
-    )
+    groups = counted_cells(conn, [p.id for p in places], filters) if places else []
     cells: Cells = {}
     for (_, gender, age_band), n, _ in groups:
         cells[(age_band, gender)] = cells.get((age_band, gender), 0.0) + n

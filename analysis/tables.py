@@ -71,6 +71,20 @@ V1_CODES = (
     "age_band",
     "gender",
 )
+#: Counts of answers per place, round, day, gender, age band, item and value, kept by the
+#: database with every write of answers (survey.models.aggregates): "" for no gender or age
+#: band, round 0 for none; code "*" counts the answers themselves.
+answer_count = table(
+    "answer_count",
+    column("place_id", Integer),
+    column("round_key", Integer),
+    column("day", Date),
+    column("gender", String),
+    column("age_band", String),
+    column("code", String),
+    column("value", String),
+    column("count", Integer),
+)
 #: Answers to added items, one row each (one per option ticked for multi choice).
 item_answer = table(
     "item_answer",

@@ -1,21 +1,31 @@
-"""Time the situation picture on SYNTHETIC data, beside DuckDB computing the same shares.
+"""Time the situation picture on SYNTHETIC data at 10k, 100k and 1M answers, beside DuckDB.
 
     pip install duckdb      # only for this comparison; not a dependency of Trygghet
-    python bench/lagesbild.py [--rows 1000000] [--keep DIR]
+    python bench/lagesbild.py [--sizes 10000,100000,1000000] [--max 100000]
+                              [--import-without-counts]
 
-Builds a SQLite database of N made-up answers (random, clearly synthetic) over the default
-places through the real import service, then prints: import rows/s; the situation picture's
-time for one area and for all areas (analysis.picture, as `trygghet lagesbild` computes it);
-the peak memory of the process that computed them; and DuckDB's time for the same core
-figure (unsafe share per place and time of day) read from the same SQLite file, with a check
-that both give the same shares. Targets (issue 4): import of 1M rows <= 120 s; one area
-<= 1 s; all areas <= 3 s; peak memory <= 300 MB.
+For each size: builds a SQLite database of N made-up answers (random, clearly synthetic) over
+the default places through the real import service (`trygghet import responses`), then prints
+- the import's rows/s (with the answer-count triggers of migration 0015 on; with
+  --import-without-counts also into a copy of the schema without them, for their cost);
+- in a fresh process: the situation picture's time for one area (bromma) and for all areas
+  (analysis.picture, as `trygghet lagesbild` computes it), the peak memory of that process,
+  and, beside it, the time the survey counters of one area and of all areas take counted from
+  the answer rows (the way the picture read them before the answer counts: packed sums over
+  ``response``), so that the two ways are timed on the same data in the same process;
+- DuckDB's time for the core figure (unsafe share per place and time of day) computed from
+  the CSV file (scan included), with a check that both give the same shares.
+
+--max stops before the sizes above it (the 1M run takes minutes on a loaded 2-core machine).
+Targets (issue 16): import of 1M <= 120 s; one area <= 1 s and all areas <= 3 s at 1M, the
+time nearly flat from 10k to 1M; peak memory <= 300 MB.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -30,41 +40,72 @@ sys.path.insert(0, str(HERE))
 TIMES = ("day", "afternoon", "evening", "night")
 
 
-def build(directory: Path, rows: int) -> tuple[Path, Path, float]:
-    """Create and fill the database; return its path, the CSV's and the import's rows/s."""
-    from import_responses import write_synthetic  # the import benchmark's generator
-    from sqlalchemy import select
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def build(directory: Path, csv_path: Path, counts: bool = True) -> tuple[Path, float]:
+    """Create a database, import the CSV; return its path and the import's rows/s."""
+    from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     from survey.db import make_engine
     from survey.imports.responses import import_responses
     from survey.migrate import upgrade
+    from survey.models.aggregates import drop_ddl
+    from survey.seed import load_defaults
+
+    db_path = directory / f"bench-{counts}.db"
+    engine = make_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        upgrade(conn)
+        if not counts:
+            for statement in drop_ddl("sqlite"):
+                conn.execute(text(statement))
+    with Session(engine) as session:
+        load_defaults(session)
+        session.commit()
+    with Session(engine) as session:
+        started = time.perf_counter()
+        batch = import_responses(session, str(csv_path))
+        session.commit()
+        seconds = time.perf_counter() - started
+        rows = batch.rows
+    engine.dispose()
+    return db_path, rows / seconds
+
+
+def write_csv(directory: Path, rows: int) -> Path:
+    from import_responses import write_synthetic  # the import benchmark's generator
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from survey.db import make_engine
+    from survey.migrate import upgrade
     from survey.models import Place
     from survey.seed import load_defaults
 
-    db_path = directory / "bench.db"
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(f"sqlite:///{directory / 'places.db'}")
     with engine.begin() as conn:
         upgrade(conn)
     with Session(engine) as session:
         load_defaults(session)
         session.commit()
         places = list(session.scalars(select(Place.slug)))
+    engine.dispose()
     csv_path = directory / "synthetic.csv"
     write_synthetic(csv_path, rows, places)
-    with Session(engine) as session:
-        started = time.perf_counter()
-        import_responses(session, str(csv_path))
-        session.commit()
-        seconds = time.perf_counter() - started
-    engine.dispose()
-    return db_path, csv_path, rows / seconds
+    return csv_path
 
 
 def measure(db_path: Path) -> None:
-    """Run in a fresh process: time one area and all areas, print peak memory."""
+    """Run in a fresh process: time one area and all areas, both ways; print peak memory."""
+    from sqlalchemy import select
+
+    from analysis import packed
     from analysis.picture import area_slugs, situation_picture
-    from analysis.survey import Filters
+    from analysis.survey import Filters, _survey_counts, counted_cells
+    from analysis.tables import area, place, response
     from survey.db import make_engine
 
     engine = make_engine(f"sqlite:///{db_path}")
@@ -76,28 +117,63 @@ def measure(db_path: Path) -> None:
         started = time.perf_counter()
         pictures = [situation_picture(conn, slug, Filters(), 10) for slug in slugs]
         every = time.perf_counter() - started
+        ids = {
+            slug: list(
+                conn.scalars(
+                    select(place.c.id)
+                    .join(area, area.c.id == place.c.area_id)
+                    .where(area.c.slug == slug)
+                )
+            )
+            for slug in slugs
+        }
+
+        def from_answers(place_ids: list[int]) -> list:
+            r = response.c
+            return packed.grouped(
+                conn,
+                [r.place_id, r.gender, r.age_band],
+                [r.place_id.in_(place_ids), *Filters().conditions()],
+                _survey_counts(),
+            )
+
+        timings = {}
+        for way, count in (
+            ("answer counts", lambda p: counted_cells(conn, p, Filters())),
+            ("answer rows", from_answers),
+        ):
+            started = time.perf_counter()
+            count(ids["bromma"])
+            one_area = time.perf_counter() - started
+            started = time.perf_counter()
+            for slug in slugs:
+                count(ids[slug])
+            timings[way] = (one_area, time.perf_counter() - started)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"situation picture, one area (bromma): {one:.3f} s")
-    print(f"situation picture, all {len(slugs)} areas: {every:.3f} s")
-    print(f"peak memory of that process: {peak_mb:.0f} MB")
     shares = [
-        [place["place"], time_, place["times"][time_].get("unsafe_share")]
+        [p["place"], t, p["times"][t].get("unsafe_share")]
         for picture in pictures
-        for place in picture["places"]
-        for time_ in TIMES
+        for p in picture["places"]
+        for t in TIMES
     ]
-    print("SHARES", json.dumps(shares))
+    print(
+        json.dumps(
+            {
+                "one": one,
+                "all": every,
+                "areas": len(slugs),
+                "peak_mb": peak_mb,
+                "timings": timings,
+                "shares": shares,
+            }
+        )
+    )
 
 
 def duckdb_shares(csv_path: Path) -> tuple[dict, float]:
-    """DuckDB's unsafe shares from the same answers (the imported CSV, loaded untimed)."""
+    """DuckDB's unsafe shares per place and time from the CSV file, scan included."""
     import duckdb
 
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE response AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
-        [str(csv_path)],
-    )
     parts = []
     for t in TIMES:
         c = f"safety_{t}"
@@ -105,11 +181,14 @@ def duckdb_shares(csv_path: Path) -> tuple[dict, float]:
             f"SUM(CASE WHEN {c} IN ('3','4','avoid') THEN 1 ELSE 0 END) AS u_{t}, "
             f"SUM(CASE WHEN {c} IN ('1','2','3','4','avoid') THEN 1 ELSE 0 END) AS n_{t}"
         )
-    # Built from the constant names above only.
-    columns = ", ".join(parts)
-    sql = f"SELECT place, {columns} FROM response GROUP BY place"  # noqa: S608
+    columns = ", ".join(parts)  # built from the constant names above only
+    sql = (
+        f"SELECT place, {columns} FROM read_csv(?, header = true, all_varchar = true)"  # noqa: S608
+        " GROUP BY place"
+    )
+    con = duckdb.connect()
     started = time.perf_counter()
-    rows = con.execute(sql).fetchall()
+    rows = con.execute(sql, [str(csv_path)]).fetchall()
     seconds = time.perf_counter() - started
     shares = {}
     for row in rows:
@@ -119,36 +198,63 @@ def duckdb_shares(csv_path: Path) -> tuple[dict, float]:
     return shares, seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        measure(args.measure)
-        return
+def run_size(rows: int, without_counts: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"SYNTHETIC data: {args.rows:,} made-up answers over the default places")
-        db_path, csv_path, rate = build(Path(tmp), args.rows)
-        print(f"import: {rate:,.0f} rows/s ({args.rows / rate:.1f} s)")
-        result = subprocess.run(  # noqa: S603 (this very script)
+        directory = Path(tmp)
+        csv_path = write_csv(directory, rows)
+        print(f"\n{rows:,} SYNTHETIC answers (load average {_load()})")
+        db_path, rate = build(directory, csv_path)
+        print(f"  import: {rate:,.0f} rows/s ({rows / rate:.1f} s) with the answer counts")
+        if without_counts:
+            bare, bare_rate = build(directory, csv_path, counts=False)
+            bare.unlink()
+            print(f"  import: {bare_rate:,.0f} rows/s ({rows / bare_rate:.1f} s) without them")
+        done = subprocess.run(  # noqa: S603 (this very script)
             [sys.executable, __file__, "--measure", str(db_path)],
             capture_output=True,
             text=True,
             check=True,
         )
-        lines = result.stdout.splitlines()
-        print("\n".join(line for line in lines if not line.startswith("SHARES")))
-        found = json.loads(next(line for line in lines if line.startswith("SHARES"))[7:])
-        ours = {(place, time_): share for place, time_, share in found}
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"  situation picture, one area (bromma): {found['one']:.3f} s;"
+            f" all {found['areas']} areas: {found['all']:.3f} s;"
+            f" peak memory {found['peak_mb']:.0f} MB (load average {_load()})"
+        )
+        for way, (one, every) in found["timings"].items():
+            print(f"  survey counters from the {way}: one area {one:.3f} s, all {every:.3f} s")
+        ours = {(p, t): share for p, t, share in found["shares"]}
         try:
             theirs, seconds = duckdb_shares(csv_path)
         except ImportError:
-            print("duckdb is not installed: pip install duckdb for the comparison")
+            print("  duckdb is not installed: pip install duckdb for the comparison")
             return
-        print(f"DuckDB, unsafe share per place and time, all areas: {seconds:.3f} s")
         same = all(abs((ours[k] or 0) - (theirs.get(k) or 0)) < 1e-4 for k in ours)
-        print(f"same shares as DuckDB: {'yes' if same else 'NO'}")
+        print(
+            f"  DuckDB, unsafe share per place and time from the CSV (scan included):"
+            f" {seconds:.3f} s; same shares: {'yes' if same else 'NO'}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--max", type=int, help="skip the sizes above this")
+    parser.add_argument("--import-without-counts", action="store_true")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    ran = [n for n in sizes if args.max is None or n <= args.max]
+    skipped = [n for n in sizes if n not in ran]
+    print(
+        f"sizes: {', '.join(f'{n:,}' for n in ran)}"
+        + (f" (skipped: {', '.join(f'{n:,}' for n in skipped)})" if skipped else "")
+    )
+    for rows in ran:
+        run_size(rows, args.import_without_counts)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,7 +10,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
 T = TypeVar("T")
@@ -167,3 +168,59 @@ class Database:
     def ping(self) -> None:
         """Raise if the database does not answer."""
         self.session.execute(text("SELECT 1"))
+
+
+class RawStatement:
+    """A Core statement compiled once per dialect and run on the session connection's DB-API
+    cursor: for the few statements of a survey POST, where SQLAlchemy's per-execution work
+    (cache key, parameter processing, result object) cost more than the database.
+
+    Parameters are plain values: dates, booleans, strings, integers, None. Errors are raised
+    as SQLAlchemy's (an IntegrityError is an IntegrityError), with the parameters hidden.
+    """
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+
+    def _for(self, dialect: Any) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = tuple(compiled.positiontup) if compiled.positional else None
+            # The statement's own constants (a LIMIT, a status compared with).
+            fixed = {
+                compiled.bind_names[bind]: bind.effective_value
+                for bind in compiled.binds.values()
+                if not bind.required
+            }
+            found = self._compiled[dialect.name] = (compiled.string, names, fixed)
+        return found
+
+    def execute(self, session: Session, params: dict[str, Any]) -> Any:
+        """Run in the session's transaction; return the DB-API cursor (rows, lastrowid)."""
+        connection = session.connection()
+        dialect = connection.dialect
+        sql, names, fixed = self._for(dialect)
+        params = fixed | params
+        if dialect.name == "sqlite":
+            # As SQLAlchemy's SQLite types store them: ISO dates, booleans as 0/1.
+            params = {
+                k: v.isoformat() if isinstance(v, dt.date) else int(v) if isinstance(v, bool) else v
+                for k, v in params.items()
+            }
+        values: Any = [params[name] for name in names] if names is not None else params
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, values)
+        except dialect.loaded_dbapi.Error as exc:
+            cursor.close()
+            raise DBAPIError.instance(
+                sql,
+                values,
+                exc,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                dialect=dialect,
+            ) from exc
+        return cursor

@@ -51,6 +51,25 @@ def db_init() -> None:
     click.echo("database is up to date" + ("; default data loaded" if seeded else ""))
 
 
+@db_group.command("rebuild-aggregates")
+@with_app()
+def db_rebuild_aggregates() -> None:
+    """Recompute the answer counts the situation picture reads from the stored answers.
+
+    Triggers keep them with every write of answers; this repairs them should they ever be
+    changed by hand.
+    """
+    from ..extensions import db
+    from ..services.aggregates import counts, rebuild
+
+    before = counts(db.session)
+    rows = rebuild(db.session)
+    after = counts(db.session)
+    db.session.commit()
+    changed = sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    click.echo(f"answer counts rebuilt: {rows} rows, {changed} differed from the stored ones")
+
+
 @db_group.command("revision")
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 @with_app(creates=True)

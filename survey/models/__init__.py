@@ -1,6 +1,7 @@
 """The database models, split by feature."""
 
 from .accounts import ROLES, AuditEvent, User
+from .aggregates import answer_count, response_count
 from .alerts import DeviationAlert, DeviationMail
 from .base import Base
 from .categories import OVERRIDE_SOURCES, CategoryOverride
@@ -15,6 +16,8 @@ from .responses import SOURCES, CommentTag, ImportBatch, Response
 from .rounds import QuestionnaireVersion, SurveyRound, round_area
 
 __all__ = [
+    "answer_count",
+    "response_count",
     "ACTIVITY_KINDS",
     "CRIME_SOURCES",
     "CrimeCount",

@@ -38,6 +38,7 @@ from ..services.erasure import erase_answer, find_by_receipt
 from ..services.invitations import invitation_only
 from ..services.receipts import format_code, new_code, normalize_code, receipt_hash
 from ..services.responses import (
+    SurveyTarget,
     area_choices,
     areas_with_places,
     find_place,
@@ -58,6 +59,7 @@ from ..web.limits import (
 from ..web.urls import absolute_url
 from .about import about
 from .forms import EraseForm, blocks, survey_form_class
+from .quick import quick_answers
 
 bp = Blueprint("public", __name__)
 
@@ -129,6 +131,24 @@ def _store_answer(
                 raise
 
 
+def _answered(
+    target: SurveyTarget,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, str | None] | None,
+    round_id: int,
+) -> Response:
+    """Store a valid answer (None: a bot's, dropped) and redirect to the thank-you page."""
+    if answers is not None:
+        code = _store_answer(target.place_id, questionnaire, answers, round_id)
+        # Through the session, never the URL: a URL ends up in history, logs and referrers.
+        # The signed cookie holds it for RECEIPT_MINUTES, so a reload or a language
+        # switch of the thank-you page shows it again.
+        session[RECEIPT_KEY] = {"place": target.slug, "code": code, "at": _now()}
+    done = redirect(url_for("public.thanks", slug=target.slug), code=303)
+    remember_answer(done, target.place_id, round_id)
+    return done
+
+
 @bp.get("/")
 def index():
     return render_template("public/index.html", areas=areas_with_places(db.session))
@@ -164,19 +184,18 @@ def survey(slug: str):
         place = _place_or_404(slug)
         return render_template("public/answered.html", place=place), 409
     questionnaire = questionnaire_of(target.definition)
+    areas = area_choices(db.session) if questionnaire.asks("area") else []
+    if request.method == "POST":
+        # A plainly valid answer is stored without building the form (no field objects, no
+        # language or template work); anything else goes through the form for its messages.
+        answers = quick_answers(questionnaire, request.form, {slug for slug, _name in areas})
+        if answers is not None:
+            return _answered(target, questionnaire, answers, round_id)
     form = survey_form_class(questionnaire, str(get_locale()))()
-    if questionnaire.asks("area"):
-        form.set_areas(area_choices(db.session))
+    if areas:
+        form.set_areas(areas)
     if form.validate_on_submit():
-        if not form.is_bot:
-            code = _store_answer(target.place_id, questionnaire, form.answers(), round_id)
-            # Through the session, never the URL: a URL ends up in history, logs and referrers.
-            # The signed cookie holds it for RECEIPT_MINUTES, so a reload or a language
-            # switch of the thank-you page shows it again.
-            session[RECEIPT_KEY] = {"place": target.slug, "code": code, "at": _now()}
-        done = redirect(url_for("public.thanks", slug=target.slug), code=303)
-        remember_answer(done, target.place_id, round_id)
-        return done
+        return _answered(target, questionnaire, None if form.is_bot else form.answers(), round_id)
     status = 422 if form.errors else 200
     place = _place_or_404(slug)
     return (

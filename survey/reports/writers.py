@@ -9,27 +9,34 @@ from typing import IO, Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .files import write_csv, write_xlsx
-from .html import render_html
-from .pdf import write_pdf
-
 
 def write_pictures(
     pictures: list[dict[str, Any]], fmt: str, stream: IO[Any], locale: str, demo: bool = False
 ) -> None:
     """JSON: one object for one area, a list for several; the rest as their writers say.
 
-    ``demo``: the data are the demo's, and the PDF says so on every page."""
+    ``demo``: the data are the demo's, and the PDF says so on every page.
+
+    Each writer is imported when its format is asked for: a PDF needs neither openpyxl nor
+    the HTML templates, and a command that writes one starts that much sooner."""
     if fmt == "json":
         data: Any = pictures[0] if len(pictures) == 1 else pictures
         stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
+        from .files import write_csv
+
         write_csv(pictures, stream)
     elif fmt == "xlsx":
+        from .files import write_xlsx
+
         write_xlsx(pictures, stream)
     elif fmt == "html":
+        from .html import render_html
+
         stream.write(render_html(pictures, locale))
     elif fmt == "pdf":
+        from .pdf import write_pdf
+
         write_pdf(pictures, stream, locale, demo)
     else:
         raise ValueError(f"unknown format {fmt!r}")

@@ -17,7 +17,8 @@ from ..models.item_answers import ItemAnswer
 from ..questionnaire import Questionnaire, builtin
 
 #: Version 1's item codes: the answer columns of ``response``.
-CATALOGUE: frozenset[str] = frozenset(builtin(1).codes)
+CATALOGUE_CODES: tuple[str, ...] = tuple(builtin(1).codes)
+CATALOGUE: frozenset[str] = frozenset(CATALOGUE_CODES)
 
 Answers = Mapping[str, str | None]
 _table = cast(Table, ItemAnswer.__table__)

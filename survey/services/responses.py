@@ -11,6 +11,7 @@ from sqlalchemy import BindParameter, ColumnElement, bindparam, insert, or_, sel
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload, with_loader_criteria
 
 from .. import clock
+from ..db import RawStatement
 from ..models import Area, Place, PoliceArea, QuestionnaireVersion, Response, SurveyRound
 from ..models.responses import response_table
 from ..models.rounds import round_area
@@ -136,11 +137,16 @@ _SURVEY_TARGET = select(
 ).where(Place.slug == bindparam("slug"))
 
 
+_SURVEY_TARGET_RAW = RawStatement(_SURVEY_TARGET)
+
+
 def survey_target(session: Session, slug: str, day: dt.date) -> SurveyTarget | None:
     """The place with this slug, its area's open round on this day and the live questionnaire."""
-    # A plain row, no ORM objects: through the session's connection (same transaction) it
-    # skips the ORM's statement and result handling, half the cost of this query.
-    row = session.connection().execute(_SURVEY_TARGET, {"slug": slug, "day": day}).first()
+    # A plain row on the DB-API cursor of the session's connection (same transaction): the
+    # ORM's and Core's statement and result handling cost more than the query itself.
+    cursor = _SURVEY_TARGET_RAW.execute(session, {"slug": slug, "day": day})
+    row = cursor.fetchone()
+    cursor.close()
     return SurveyTarget(*row) if row is not None else None
 
 
@@ -190,6 +196,29 @@ def _of(questionnaire: Questionnaire | None) -> Questionnaire:
     return questionnaire
 
 
+#: A web answer's row: every answer column named (None when not given), so that one compiled
+#: statement serves every answer.
+_WEB_COLUMNS = (
+    "place_id",
+    "submitted_on",
+    "questionnaire_version",
+    "source",
+    "round_id",
+    "receipt_hash",
+    "held",
+    *item_answers.CATALOGUE_CODES,
+)
+_NO_ANSWERS: dict[str, None] = dict.fromkeys(item_answers.CATALOGUE_CODES)
+_INSERT_WEB = RawStatement(
+    insert(response_table).values({name: bindparam(name) for name in _WEB_COLUMNS})
+)
+_INSERT_WEB_RETURNING = RawStatement(
+    insert(response_table)
+    .values({name: bindparam(name) for name in _WEB_COLUMNS})
+    .returning(response_table.c.id)
+)
+
+
 def insert_web_response(
     session: Session,
     place_id: int,
@@ -211,12 +240,11 @@ def insert_web_response(
     ``questionnaire``) take a second INSERT, of their rows.
     """
     columns, added = item_answers.split(answers)
-    statement = insert(response_table)
-    if added:
-        statement = statement.returning(response_table.c.id)
-    result = session.execute(
-        statement,
+    statement = _INSERT_WEB_RETURNING if added else _INSERT_WEB
+    cursor = statement.execute(
+        session,
         {
+            **_NO_ANSWERS,
             "place_id": place_id,
             "submitted_on": clock.today(),
             "questionnaire_version": version,
@@ -228,8 +256,11 @@ def insert_web_response(
         },
     )
     if added:
-        response_id = result.scalar_one()
+        response_id: int = cursor.fetchone()[0]
+        cursor.close()
         item_answers.store(session, item_answers.item_rows(_of(questionnaire), response_id, added))
+    else:
+        cursor.close()
 
 
 def hold_latest(session: Session, place_id: int, count: int) -> int:

@@ -187,7 +187,12 @@ LEGACY_PATH = "/s/"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="trygghet-answered")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4)
+def _serializer_for(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="trygghet-answered")
 
 
 def _pairs_of(raw: str) -> list[tuple[int, int]]:

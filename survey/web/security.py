@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 #: No inline script or style anywhere (templates keep it so; a test scans them), nothing
 #: from other sites, no framing, forms only to this site.
@@ -36,14 +37,19 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+_HEADERS_LOWER = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+
 #: Two years, the usual value; without preload, which is a commitment for the whole domain.
 STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
 
 def add_security_headers(response: Response) -> Response:
     """Add the security headers a view has not set itself (e.g. the API's own)."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # One pass over the response's few headers, not one per header added.
+    present = {key.lower() for key in response.headers.keys()}  # noqa: SIM118 (a list of pairs)
+    response.headers.extend(
+        [(name, value) for lower, name, value in _HEADERS_LOWER if lower not in present]
+    )
     # Only over HTTPS: over plain HTTP the header is ignored, and it would pin a test or
     # intranet host name to HTTPS. Behind a proxy, is_secure honours X-Forwarded-Proto
     # when TRUSTED_PROXIES is set (ProxyFix).
@@ -58,6 +64,21 @@ def add_security_headers(response: Response) -> Response:
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, whose cookie is Secure whenever the request was."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[str | bytes, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        # Flask builds a new serializer to read and again to write the cookie of every
+        # request; one per set of keys does (the keys are read each time, so a change of
+        # SECRET_KEY or its fallbacks still takes effect).
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        cached = self._serializers.get(keys)
+        if cached is None:
+            cached = super().get_signing_serializer(app)
+            if cached is not None:
+                self._serializers = {keys: cached}
+        return cached
 
     def get_cookie_secure(self, app: Flask) -> bool:
         # SESSION_COOKIE_SECURE (set from an https:// TRYGGHET_BASE_URL) still forces it;
