@@ -1,7 +1,7 @@
 """answer counts: the situation picture's aggregate, kept by triggers on the answers
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-11-29 18:20:00.000000
 
 New tables ``response_count`` and ``answer_count`` (see survey.models.aggregates), the triggers on ``response`` and
@@ -17,7 +17,7 @@ from alembic import op
 from survey.models.aggregates import COUNT_COLUMNS, drop_ddl, rebuild_sql, trigger_ddl
 
 revision: str = "0015"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
