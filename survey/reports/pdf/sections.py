@@ -11,6 +11,7 @@ from ... import i18n, labels
 from .. import charts
 from ..figures import TIMES, problem_rows
 from ..weighting import weighting_text
+from .coverage import coverage_note
 from .crime_yearly import yearly_section
 from .invitations import response_rates
 from .items import item_sections
@@ -246,63 +247,10 @@ def _priorities(pdf: Report, p: dict[str, Any]) -> None:
     )
 
 
-def _coverage(pdf: Report, cov: dict[str, Any]) -> None:
-    """How far the crime data go, and where they are missing or old."""
-    if not cov.get("data_up_to"):
-        return
-    pdf.paragraph(_("Crime data up to %(date)s.", date=cov["data_up_to"]))
-    days = cov["stale_after_days"]
-    if cov["stale"]:
-        pdf.paragraph(
-            _(
-                "No police event for this area for more than %(days)d days, while the feed has"
-                " events elsewhere: check the area's names (the feed may have changed how it"
-                " names places).",
-                days=days,
-            )
-        )
-    elif cov["outdated"]:
-        pdf.paragraph(
-            _(
-                "The crime data are more than %(days)d days old: is the police event list"
-                " still fetched?",
-                days=days,
-            )
-        )
-    if cov["months_without_data"]:
-        pdf.paragraph(
-            _(
-                "Months without crime data (no deviation can be seen there): %(months)s.",
-                months=", ".join(cov["months_without_data"]),
-            ),
-            muted=True,
-        )
-    if cov.get("months_partial"):
-        pdf.paragraph(
-            _(
-                "Months with crime data for only some of their days (not compared, and not"
-                " used as earlier years): %(months)s.",
-                months=", ".join(cov["months_partial"]),
-            ),
-            muted=True,
-        )
-    if cov["events_matched_by_text"]:
-        pdf.paragraph(
-            ngettext(
-                "%(num)d police event was placed in this area by the place names in its text:"
-                " such counts are lower bounds.",
-                "%(num)d police events were placed in this area by the place names in their"
-                " text: such counts are lower bounds.",
-                cov["events_matched_by_text"],
-            ),
-            muted=True,
-        )
-
-
 def _deviations(pdf: Report, p: dict[str, Any]) -> None:
     pdf.heading(_("Deviations in crime"))
     cov = p.get("crime_coverage") or {}
-    _coverage(pdf, cov)
+    coverage_note(pdf, cov)
     if not p["deviations"]:
         # Pictures made before months were told full or partial have no months_full.
         if cov.get("data_up_to") and cov.get("months_full", True) == []:
