@@ -27,6 +27,7 @@ from ..questionnaire import builtin, text
 DETAILS: dict[str, Any] = {
     "activities": _l("activities"),
     "added": _l("added"),
+    "age_band": _l("age group"),
     "answers": _l("answers"),
     "area": _l("area"),
     "area_id": _l("area"),
@@ -54,6 +55,7 @@ DETAILS: dict[str, Any] = {
     "followup_round_id": _l("follow-up round"),
     "format": _l("format"),
     "from": _l("from"),
+    "gender": _l("gender"),
     "held_back": _l("figures held back"),
     "held_on": _l("held on"),
     "hours": _l("hours"),
