@@ -99,8 +99,7 @@ UNSAFE = {v: {"base": 1, "hit": int(v not in ("1", "2"))} for v in ("1", "2", "3
 #: A problem answer 0..4 adds to the answered count, the big-problem count (3, 4), the score sum
 #: and the sum of squares (for the score's standard deviation).
 PROBLEM = {str(x): {"base": 1, "hit": int(x >= 3), "sum": x, "squares": x * x} for x in range(5)}
-#: The top of the problem scale (0 none at all .. 4 very big): the score's range.
-PROBLEM_MAX = 4
+PROBLEM_MAX = 4  # the top of the problem scale (0 none at all .. 4 very big)
 
 
 def _named(prefix: str, increments: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
@@ -277,8 +276,7 @@ class _Cells:
         cell["score"] = _r(mean)
         cell["score_ci"] = None
         if n_eff >= 2:
-            # Half an answer at 0 and at 4: never [0, 0] or [4, 4] (stats.score_interval).
-            lo, hi = score_interval(
+            lo, hi = score_interval(  # never [0, 0] or [4, 4]: see stats.score_interval
                 n_eff,
                 tally.weighted(f"{key}.sum") * scale,
                 tally.weighted(f"{key}.squares") * scale,

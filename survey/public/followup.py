@@ -16,7 +16,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
-from analysis.followup import IMPROVED, NO_DATA, UNCHANGED, WORSE
+from analysis.verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from .. import clock, labels
 from ..db import or_404

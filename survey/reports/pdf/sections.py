@@ -28,6 +28,7 @@ from .layout import (
     share_text,
     weights,
 )
+from .round_changes import round_changes
 
 #: Rows of the tables that would make a report too long to hand out; the files have them all.
 #: Every problem is listed: as a table (not a chart) they fit on the first page.
@@ -53,7 +54,7 @@ def area_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
     _key_figures(pdf, p, locale)
     _places(pdf, p, locale)
     item_sections(pdf, p, locale)
-    _round_changes(pdf, p)
+    round_changes(pdf, p)
     _priorities(pdf, p)
     _deviations(pdf, p)
     yearly_section(pdf, p)  # Brå's yearly counts: year on year, never monthly deviations
@@ -168,48 +169,6 @@ def _places(pdf: Report, p: dict[str, Any], locale: str) -> None:
         ],
         (36, 16, 32, 32, 32, 32),
         ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
-        size=8.5,
-    )
-
-
-def _change_text(change: dict[str, Any]) -> str:
-    """'75 % → 10 %, confirmed drop'; a dash where either round has too few answers."""
-    if "diff" not in change:
-        return "–"
-    text = percent(change["before"]["share"]) + " → " + percent(change["after"]["share"])
-    if change["direction"] in ("drop", "rise"):
-        text += ", " + str(labels.ROUND_DIRECTIONS[change["direction"]])
-    return text
-
-
-def _round_changes(pdf: Report, p: dict[str, Any]) -> None:
-    """The unsafe share in the round before and in this one, per place and for the area."""
-    changes = p.get("round_changes")
-    if not changes:
-        return
-    pdf.heading(_("Change since the previous round"))
-    pdf.paragraph(
-        _(
-            "Share who feel unsafe in %(before)s and in %(after)s. A change is called confirmed"
-            " only when it is larger than the margin of error; a dash: too few answers in one"
-            " of the rounds.",
-            before=labels.display_name(changes["from_round"]["name"]),
-            after=labels.display_name(changes["to_round"]["name"]),
-        ),
-        muted=True,
-    )
-    rows = [
-        [place["name"], *[_change_text(place["times"][t]) for t in TIMES]]
-        for place in changes["places"]
-    ]
-    rows.append(
-        [_("Whole area"), *[_change_text(changes["area_total"]["times"][t]) for t in TIMES]]
-    )
-    pdf.data_table(
-        [_("Place"), *[labels.TIMES[t] for t in TIMES]],
-        rows,
-        (36, 38, 38, 38, 38),
-        ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
         size=8.5,
     )
 

@@ -1,0 +1,53 @@
+"""The PDF report's section on the change since the previous survey round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ... import labels
+from ..figures import TIMES
+from .layout import Report, percent
+
+
+def _change_text(change: dict[str, Any]) -> str:
+    """'75 % → 10 %, confirmed drop'; a dash where either round has too few answers."""
+    if "diff" not in change:
+        return "–"
+    text = percent(change["before"]["share"]) + " → " + percent(change["after"]["share"])
+    if change["direction"] in ("drop", "rise"):
+        text += ", " + str(labels.ROUND_DIRECTIONS[change["direction"]])
+    return text
+
+
+def round_changes(pdf: Report, p: dict[str, Any]) -> None:
+    """The unsafe share in the round before and in this one, per place and for the area."""
+    changes = p.get("round_changes")
+    if not changes:
+        return
+    pdf.heading(_("Change since the previous round"))
+    pdf.paragraph(
+        _(
+            "Share who feel unsafe in %(before)s and in %(after)s. A change is called confirmed"
+            " only when it is larger than the margin of error; a dash: too few answers in one"
+            " of the rounds.",
+            before=labels.display_name(changes["from_round"]["name"]),
+            after=labels.display_name(changes["to_round"]["name"]),
+        ),
+        muted=True,
+    )
+    rows = [
+        [place["name"], *[_change_text(place["times"][t]) for t in TIMES]]
+        for place in changes["places"]
+    ]
+    rows.append(
+        [_("Whole area"), *[_change_text(changes["area_total"]["times"][t]) for t in TIMES]]
+    )
+    pdf.data_table(
+        [_("Place"), *[labels.TIMES[t] for t in TIMES]],
+        rows,
+        (36, 38, 38, 38, 38),
+        ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+        size=8.5,
+    )
