@@ -150,11 +150,16 @@ def dispersion_dof(dof: int, phi: float, mean: float) -> float:
     return dof * 2 * phi * mean / (6 * phi * phi - 6 * phi + 1 + 2 * phi * mean)
 
 
+#: The widest level a limit is taken at: a count this unlikely alarms whatever the history.
+MAX_LEVEL = 1 - 1e-9
+
+
 def _level(level: float, phi: float, dof: float) -> float:
     """The level to take the limit at: widened by a Student t where phi was estimated."""
     if phi <= 1.0 or dof < 1:
         return level
-    return float(stats.norm.cdf(stats.t.ppf(level, dof)))
+    # Few degrees of freedom widen it to 1 in floating point, where every quantile is infinite.
+    return min(float(stats.norm.cdf(stats.t.ppf(level, dof))), MAX_LEVEL)
 
 
 def _distribution(mean: float, variance: float) -> tuple[stats.rv_discrete, tuple[float, ...]]:

@@ -6,8 +6,8 @@ item value), summed per place, gender and age band: at most one row per cell how
 answers it holds, which Python turns into counters per place, per group and for the whole
 area. Raking weights
 are constant within an (age band, gender) cell, so a weighted sum is the cell's counts times
-the cell's weight: exact, and no respondent row ever leaves the database. (The comparison of
-two rounds still counts from the answers, packed several counters to a SQL sum: ``packed``.)
+the cell's weight: exact, and no respondent row ever leaves the database. The counters
+themselves are defined in ``counted``.
 
 Denominators (DESIGN §4): a time's unsafe share counts 1..4 and avoid (avoid as unsafe), not na
 or dk; a problem counts 0..4, not dk; victim counts yes and no, not dk; reported counts the
@@ -28,24 +28,16 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Date,
-    Integer,
-    String,
-    case,
-    column,
-    func,
     select,
-    table,
 )
 
-from . import packed
 from .collation import swedish_key
+from .counted import PRIORITY_OPTIONS, PROBLEM_MAX, counted_cells
 from .disclosure import FOLLOWS, follow, protect_all
-from .stats import mean_sd, newcombe, score_interval, wilson
+from .stats import mean_sd, score_interval, wilson
 from .tables import PROBLEMS, TIMES, answer_count, area, place, response
 from .weights import Cells, weighting
 
-PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
 GENDERS = ("woman", "man", "other", "na")
 AGE_BANDS = ("16-24", "25-44", "45-64", "65+", "na")
 
@@ -92,120 +84,6 @@ class Filters:
         if self.age_band is not None:
             conditions.append(c.age_band == self.age_band)
         return conditions
-
-
-#: A safety answer 1..4 or avoid is an answer (base); 3, 4 and avoid count as unsafe (hit).
-UNSAFE = {v: {"base": 1, "hit": int(v not in ("1", "2"))} for v in ("1", "2", "3", "4", "avoid")}
-#: A problem answer 0..4 adds to the answered count, the big-problem count (3, 4), the score sum
-#: and the sum of squares (for the score's standard deviation).
-PROBLEM = {str(x): {"base": 1, "hit": int(x >= 3), "sum": x, "squares": x * x} for x in range(5)}
-PROBLEM_MAX = 4  # the top of the problem scale (0 none at all .. 4 very big)
-
-
-def _named(prefix: str, increments: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    """Counter names prefixed with their figure, e.g. evening.hit."""
-    return {
-        value: {f"{prefix}.{k}": a for k, a in amounts.items()}
-        for value, amounts in increments.items()
-    }
-
-
-def _share(column: str, name: str, hit: Sequence[str], miss: Sequence[str]) -> packed.Counts:
-    """Counters `name.hit` and `name.base` of a share hit / (hit + miss) of a column."""
-    increments = {v: {"base": 1, "hit": 1} for v in hit} | {v: {"base": 1} for v in miss}
-    return packed.by_value(response.c[column], _named(name, increments))
-
-
-def _time_counts() -> list[packed.Counts]:
-    """Unsafe (3, 4, avoid) and answered (1..4, avoid) per time; na and dk left out."""
-    return [packed.by_value(response.c[f"safety_{t}"], _named(t, UNSAFE)) for t in TIMES]
-
-
-def _survey_counts() -> list[packed.Counts]:
-    """Every counter the indicators need; 'base' is a figure's denominator."""
-    victims_report = case((response.c.victim == "yes", response.c.reported))
-    priority = response.c.police_priority
-    return [
-        *_time_counts(),
-        *(packed.by_value(response.c[f"problem_{k}"], _named(k, PROBLEM)) for k in PROBLEMS),
-        _share("avoided", "avoided", ("yes",), ("no",)),
-        _share("victim", "victim", ("yes",), ("no",)),
-        packed.by_value(
-            victims_report, _named("reported", {"yes": {"base": 1, "hit": 1}, "no": {"base": 1}})
-        ),
-        _share("police_cares", "police_cares", ("1", "2"), ("3", "4")),
-        _share("worry", "worry_sometimes_or_often", ("3", "4"), ("1", "2")),
-        # No option's name is inside another's (a test checks), so a plain LIKE is exact.
-        packed.when(
-            {"priorities.base": priority != ""}
-            | {f"priority.{o}": priority.like(f"%{o}%") for o in PRIORITY_OPTIONS}
-        ),
-    ]
-
-
-def _share_increments(
-    name: str, hit: Sequence[str], miss: Sequence[str]
-) -> dict[str, dict[str, int]]:
-    return _named(name, {v: {"base": 1, "hit": 1} for v in hit} | {v: {"base": 1} for v in miss})
-
-
-#: Per item code of the answer counts: the counters each value adds, as ``_survey_counts``
-#: counts them from the answers (the counts hold ``reported`` for victims only, and
-#: ``police_priority`` per option ticked and as "*" for those who ticked any).
-COUNTERS: dict[str, dict[str, dict[str, int]]] = {
-    **{f"safety_{t}": _named(t, UNSAFE) for t in TIMES},
-    **{f"problem_{k}": _named(k, PROBLEM) for k in PROBLEMS},
-    "avoided": _share_increments("avoided", ("yes",), ("no",)),
-    "victim": _share_increments("victim", ("yes",), ("no",)),
-    "reported": _share_increments("reported", ("yes",), ("no",)),
-    "police_cares": _share_increments("police_cares", ("1", "2"), ("3", "4")),
-    "worry": _share_increments("worry_often", ("3", "4"), ("1", "2")),
-    "police_priority": {"*": {"priorities.base": 1}}
-    | {o: {f"priority.{o}": 1} for o in PRIORITY_OPTIONS},
-}
-
-
-def _count_column(code: str, value: str) -> str:
-    """The column of ``response_count`` counting this value ("*": any option ticked)."""
-    return f"n_{code}_{'any' if value == '*' else value}"
-
-
-#: The answer counts per cell (survey.models.aggregates): only the columns read here.
-response_count = table(
-    "response_count",
-    *(column(name, Integer) for name in ("place_id", "round_key", "answers")),
-    column("day", Date),
-    *(column(name, String) for name in ("gender", "age_band")),
-    *(column(_count_column(code, v), Integer) for code, values in COUNTERS.items() for v in values),
-)
-
-
-def counted_cells(
-    conn: Connection, place_ids: Sequence[int], filters: Filters
-) -> list[tuple[tuple[int, str | None, str | None], int, dict[str, int]]]:
-    """(place, gender, age band), answers and counter totals per cell, from the answer counts."""
-    c = response_count.c
-    sources = [(code, value) for code, values in COUNTERS.items() for value in values]
-    rows = conn.execute(
-        select(
-            c.place_id,
-            c.gender,
-            c.age_band,
-            func.sum(c.answers),
-            *(func.sum(c[_count_column(code, value)]) for code, value in sources),
-        )
-        .where(c.place_id.in_(list(place_ids)), *filters.count_conditions(response_count))
-        .group_by(c.place_id, c.gender, c.age_band)
-    )
-    cells = []
-    for place_id, gender, age_band, answers, *sums in rows:
-        counts: dict[str, int] = {}
-        for (code, value), total in zip(sources, sums, strict=True):
-            if total:
-                for name, amount in COUNTERS[code][value].items():
-                    counts[name] = counts.get(name, 0) + amount * int(total)
-        cells.append(((place_id, gender or None, age_band or None), int(answers), counts))
-    return cells
 
 
 class _Tally:
@@ -432,53 +310,3 @@ def survey_indicators(
         "area_total": area_total,
         "by_group": by_group,
     }
-
-
-def unsafe_share_changes(
-    conn: Connection, area_slug: str, round_from: int, round_to: int, suppress_below: int
-) -> list[dict[str, Any]]:
-    """Change in each place's unsafe share per time between two rounds, Newcombe interval."""
-    _, places = _area_places(conn, area_slug)
-    r = response.c
-    groups = (
-        packed.grouped(
-            conn,
-            [r.place_id, r.round_id],
-            [r.place_id.in_([p.id for p in places]), r.round_id.in_([round_from, round_to])],
-            _time_counts(),
-        )
-        if places
-        else []
-    )
-    tallies = {(p.id, side): _Tally() for p in places for side in (0, 1)}
-    for (place_id, round_id), n, counts in groups:
-        # round_from == round_to compares a round with itself: both sides get its answers.
-        for side, side_round in enumerate((round_from, round_to)):
-            if round_id == side_round:
-                tallies[(place_id, side)].add(n, counts)
-    build = _Cells(suppress_below, weighted=False)
-    changes: list[dict[str, Any]] = []
-    for p in sorted(places, key=lambda p: (swedish_key(p.name), p.slug)):
-        before, after = tallies[(p.id, 0)], tallies[(p.id, 1)]
-        if p.retired and before.n == 0 and after.n == 0:
-            continue
-        for time in TIMES:
-            change: dict[str, Any] = {
-                "place": p.slug,
-                "name": p.name,
-                "time": time,
-                "before": build.proportion(before, time, "unsafe_share"),
-                "after": build.proportion(after, time, "unsafe_share"),
-            }
-            change["suppressed"] = change["before"]["suppressed"] or change["after"]["suppressed"]
-            if change["suppressed"]:
-                change["direction"] = "not enough data"
-            else:
-                k1, n1 = before.count(f"{time}.hit"), before.count(f"{time}.base")
-                k2, n2 = after.count(f"{time}.hit"), after.count(f"{time}.base")
-                lo, hi = newcombe(k1, n1, k2, n2)
-                change["diff"] = _r(k2 / n2 - k1 / n1)
-                change["ci"] = [_r(lo), _r(hi)]
-                change["direction"] = "drop" if hi < 0 else "rise" if lo > 0 else "no clear change"
-            changes.append(change)
-    return changes

@@ -164,25 +164,21 @@ def survey(slug: str):
     if target is None:
         abort(404)
     if target.retired:
-        place = _place_or_404(slug)
-        return render_template("public/closed.html", place=place, retired=True), 410
+        return render_template("public/closed.html", place=_place_or_404(slug), retired=True), 410
     round_id = target.round_id
-    if round_id is None:
-        place = _place_or_404(slug)
-        upcoming = next_round(db.session, target.area_id, today)
-        return render_template("public/closed.html", place=place, upcoming=upcoming), (
-            409 if request.method == "POST" else 200
+    # No open round, or a random sample whose letters' personal codes answer (at /k).
+    if round_id is None or invitation_only(db.session, round_id):
+        upcoming = next_round(db.session, target.area_id, today) if round_id is None else None
+        page = render_template(
+            "public/closed.html",
+            place=_place_or_404(slug),
+            upcoming=upcoming,
+            by_invitation=round_id is not None,
         )
-    if invitation_only(db.session, round_id):
-        # A random sample: only the personal codes of its letters answer (at /k).
-        place = _place_or_404(slug)
-        return render_template("public/closed.html", place=place, by_invitation=True), (
-            409 if request.method == "POST" else 200
-        )
+        return page, (409 if request.method == "POST" else 200)
     if request.method == "POST" and has_answered(target.place_id, round_id):
         # One answer per place and round from this browser (its signed cookie says so).
-        place = _place_or_404(slug)
-        return render_template("public/answered.html", place=place), 409
+        return render_template("public/answered.html", place=_place_or_404(slug)), 409
     questionnaire = questionnaire_of(target.definition)
     areas = area_choices(db.session) if questionnaire.asks("area") else []
     if request.method == "POST":

@@ -10,7 +10,9 @@ from flask import Flask
 from sqlalchemy import insert, select
 
 from analysis import packed
-from analysis.survey import Filters, _survey_counts, counted_cells, response
+from analysis.counted import counted_cells, survey_counts
+from analysis.survey import Filters
+from analysis.tables import response
 from survey.extensions import db
 from survey.models import Place, Response, SurveyRound
 from survey.questionnaire import builtin
@@ -48,7 +50,7 @@ def _from_answers(conn, place_ids, filters):
         conn,
         [r.place_id, r.gender, r.age_band],
         [r.place_id.in_(place_ids), *filters.conditions()],
-        _survey_counts(),
+        survey_counts(),
     )
     return {key: (n, {k: v for k, v in counts.items() if v}) for key, n, counts in groups}
 

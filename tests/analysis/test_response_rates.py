@@ -66,7 +66,7 @@ def test_the_picture_json_dashboard_and_pdf_show_it(app, client, auth):
     words = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(report.data)).pages
     )
-    assert "Response rate of invitation rounds" in words
+    assert "Svarsfrekvens i omgångar med inbjudan" in words  # the report is in Swedish
     assert "50 20 40" in words
 
 

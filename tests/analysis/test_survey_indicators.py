@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from scipy import stats as scipy_stats
 from sqlalchemy import update
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import proportion_confint
 
-from analysis.survey import PROBLEMS, Filters, survey_indicators, unsafe_share_changes
+from analysis.survey import PROBLEMS, Filters, survey_indicators
 from survey.extensions import db
 from survey.models import Place
 from tests.common.survey_data import add_responses, columns, default_round_id, new_round
@@ -276,61 +276,3 @@ def test_unknown_area_is_an_error(app: Flask) -> None:
     with app.app_context(), db.engine.connect() as conn:
         with pytest.raises(ValueError, match="unknown area"):
             survey_indicators(conn, "atlantis", Filters(), suppress_below=10)
-
-
-def test_unsafe_share_changes_finds_a_drop(app: Flask) -> None:
-    with app.app_context():
-        before = default_round_id()
-        after = new_round("Uppföljning", dt.date(2025, 9, 1))
-        db.session.commit()
-        evening = ["4"] * 10 + ["avoid"] * 5 + ["1"] * 5
-        add_responses("brommaplan", columns(safety_evening=evening), round_id=before)
-        add_responses("brommaplan", columns(safety_evening=["3"] * 2 + ["2"] * 18), round_id=after)
-        add_responses("alvik", columns(safety_evening=["4"] * 12), round_id=before)
-        add_responses("alvik", columns(safety_evening=["1"] * 4), round_id=after)
-        with db.engine.connect() as conn:
-            changes = unsafe_share_changes(conn, "bromma", before, after, suppress_below=10)
-    found = {(c["place"], c["time"]): c for c in changes}
-    assert len(changes) == 8 * 4  # every active Bromma place x time
-    drop = found[("brommaplan", "evening")]
-    lo, hi = confint_proportions_2indep(2, 20, 15, 20, compare="diff", method="newcomb")
-    assert drop["before"] == {
-        "n": 20,
-        "suppressed": False,
-        "unsafe_share": 0.75,
-        "ci": wilson_ci(15, 20),
-    }
-    assert drop["after"]["unsafe_share"] == 0.1
-    assert drop["diff"] == -0.65
-    assert drop["ci"] == [round(lo, 4), round(hi, 4)]
-    assert drop["direction"] == "drop"
-    # 4 answers after is too few: no difference or interval, whatever the shares.
-    small = found[("alvik", "evening")]
-    assert small["suppressed"] is True
-    assert small["after"] == {"n": 4, "suppressed": True}
-    assert small["direction"] == "not enough data"
-    assert "diff" not in small
-    assert "ci" not in small
-
-
-def test_unsafe_share_changes_rise_and_no_clear_change(app: Flask) -> None:
-    with app.app_context():
-        before = default_round_id()
-        after = new_round("Uppföljning", dt.date(2025, 9, 1))
-        db.session.commit()
-        add_responses(
-            "brommaplan",
-            columns(safety_evening=["1"] * 18 + ["3"] * 2, safety_day=["1"] * 15 + ["3"] * 5),
-            round_id=before,
-        )
-        add_responses(
-            "brommaplan",
-            columns(safety_evening=["4"] * 15 + ["1"] * 5, safety_day=["1"] * 14 + ["3"] * 6),
-            round_id=after,
-        )
-        with db.engine.connect() as conn:
-            changes = unsafe_share_changes(conn, "bromma", before, after, suppress_below=10)
-    found = {(c["place"], c["time"]): c for c in changes}
-    assert found[("brommaplan", "evening")]["direction"] == "rise"
-    assert found[("brommaplan", "day")]["direction"] == "no clear change"
-    assert found[("brommaplan", "day")]["diff"] == 0.05

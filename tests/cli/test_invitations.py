@@ -124,8 +124,8 @@ def test_letters_name_the_questionnaire_s_languages(app, cli, tmp_path):
         env=SITE,
     )
     [page] = _pages(out.read_bytes())
-    # Questionnaire version 1 is written in Swedish, English and Arabic.
-    assert "You can answer in: Swedish, Arabic, English." in page
+    # Questionnaire version 1 is written in Swedish, English, Arabic, Persian, Finnish and Somali.
+    assert "You can answer in: Swedish, Arabic, English, Finnish, Persian, Somali." in page
 
 
 def test_addresses_are_printed_and_never_stored_or_logged(app, cli, tmp_path, caplog):

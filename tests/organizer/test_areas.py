@@ -56,8 +56,8 @@ def test_overview_lists_every_area_with_its_figures(app, data, organizer):
     assert bromma["priorities"][0]["explanation"] in row
     assert f">{len(bromma['deviations'])}<" in row
     # Named so it cannot be taken for the police's "Trygghetsindex" (issue 15).
-    assert "Safety score" in html
-    assert "Safety index" not in html
+    assert "Trygghetspoäng" in html
+    assert "Trygghetsindex" not in html
     assert "Trygghetsindex" not in html
 
 
