@@ -9,15 +9,19 @@ compares the two.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Date, Integer, String, case, column, func, select, table
 
 from . import packed
 from .tables import PROBLEMS, TIMES, response
 
-if TYPE_CHECKING:
-    from .survey import Filters
+
+class Filters(Protocol):
+    """What the counts need of ``survey.Filters``: its conditions on a table of counts."""
+
+    def count_conditions(self, counts: Any) -> list[Any]: ...
+
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
 

@@ -21,12 +21,14 @@ def yearly_section(pdf: Report, p: dict[str, Any]) -> None:
     if not rows:
         return
     pdf.heading(_("Reported crimes per year (Brå)"), 11)
+    # The templates' messages, written with %% as every catalog has them; "% {}" undoes it.
     pdf.paragraph(
         _(
             "Brå's yearly figures are compared year with year, never month by month. The range"
-            " is a 95 % interval for the change: a change is clear only when the whole range"
+            " is a 95 %% interval for the change: a change is clear only when the whole range"
             " lies above, or below, no change."
-        ),
+        )
+        % {},
         muted=True,
     )
     pdf.data_table(
@@ -36,7 +38,7 @@ def yearly_section(pdf: Report, p: dict[str, Any]) -> None:
             _("Reported crimes"),
             _("The year before"),
             _("Change from the year before"),
-            _("95 % interval"),
+            _("95 %% interval") % {},
             _("Assessment"),
         ],
         [
