@@ -95,11 +95,17 @@ class NumberField(StringField):
         self.data = str(int(raw.replace("−", "-")))
 
 
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
 class AreaField(SelectField):
     """The respondent's home area: one of the areas of the database (set per request)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, choices=[SelectChoice("", _l("Choose an area"))], **kwargs)
+        # Stripped: Optional() lets a blank " " through, which must mean "not answered".
+        choices = [SelectChoice("", _l("Choose an area"))]
+        super().__init__(*args, choices=choices, coerce=_stripped, **kwargs)
         self.values: frozenset[str] = frozenset()
 
     def set_areas(self, areas: list[tuple[str, str]]) -> None:
