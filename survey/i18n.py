@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
@@ -30,19 +29,11 @@ from analysis.collation import swedish_sorted
 from analysis.verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from . import labels
+from .locales import SOURCE_LOCALE, TRANSLATIONS, available_locales
 from .questionnaire import text
 
-TRANSLATIONS = Path(__file__).parent / "translations"
-#: Message ids are English, so English needs no catalog of its own.
-SOURCE_LOCALE = "en"
 #: The language every message has a text in, shown where another catalog has none.
 FALLBACK_LOCALE = "sv"
-
-
-def available_locales() -> list[str]:
-    """Swedish, English, then every other language that has a catalog, in name order."""
-    found = sorted(p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES").is_dir())
-    return ["sv", SOURCE_LOCALE] + [code for code in found if code not in ("sv", SOURCE_LOCALE)]
 
 
 def select_locale() -> str:

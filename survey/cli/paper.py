@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..i18n import available_locales
+from ..locales import available_locales
 from .common import out_option, output_file, with_app
 
 
