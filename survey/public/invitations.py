@@ -7,17 +7,15 @@ The answer and the code's used mark are written in one transaction; nothing join
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from limits import parse as parse_limit
 from sqlalchemy import select
-from werkzeug.exceptions import TooManyRequests
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -36,9 +34,8 @@ from ..services.invitations import (
 from ..services.receipts import new_code, receipt_hash
 from ..services.responses import area_choices, insert_web_response, live_questionnaire
 from ..web.fields import INVALID_CHOICE, REQUIRED
-from ..web.limits import client_key
 from .forms import SurveyForm, blocks, survey_form_class
-from .views import NO_STORE, RECEIPT_KEY, _now, _survey_rate_limit, bp
+from .views import NO_STORE, RECEIPT_KEY, _now, _survey_rate_limit, bp, count_miss
 
 #: The session key holding the code being answered with (between /k and /k/svar).
 CODE_KEY = "invitation"
@@ -77,23 +74,6 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def _count_miss() -> None:
-    """Count a code that matched nothing; past the limit, refuse with 429."""
-    if not limiter.enabled:
-        return
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    key = (prefix, "invitation-code-miss", client_key())
-    try:
-        if limiter.limiter.hit(CODE_MISS_LIMIT, *key):
-            return
-        reset_at = limiter.limiter.get_window_stats(CODE_MISS_LIMIT, *key).reset_time
-    except Exception:  # noqa: BLE001 (counters unreachable: a resident is never refused)
-        return
-    g.erase_throttled = True  # the 429 page says "too many wrong codes" and the wait
-    g.erase_wait = max(1, int(reset_at - time.time()))
-    raise TooManyRequests(retry_after=g.erase_wait)
-
-
 def _code_page(form: CodeForm, status: int = 200):
     return (
         render_template("public/code.html", form=form),
@@ -110,7 +90,7 @@ def _start(form: CodeForm, code: str):
     """Check a code; go on to the survey with it, or say what is wrong with it."""
     found = find_code(db.session, _secret(), code)
     if found is None:
-        _count_miss()
+        count_miss(CODE_MISS_LIMIT, "invitation-code-miss")
         form.code.errors = [
             _("We cannot find this code. Check that you typed it as it is written in the letter.")
         ]
@@ -141,7 +121,7 @@ def invitation_link(typed: str):
     form = CodeForm(formdata=None)
     code = normalize_code(typed)
     if code is None:
-        _count_miss()
+        count_miss(CODE_MISS_LIMIT, "invitation-code-miss")
         form.code.errors = [_("This link holds no valid code. Type the code from the letter.")]
         return _code_page(form)
     return _start(form, code)

@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
+from limits import RateLimitItem
 from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import TooManyRequests
@@ -303,16 +304,16 @@ erase_post_limit = limiter.shared_limit(
 )
 
 
-def _count_miss() -> None:
-    """Count a code that matched nothing; past the limit, refuse with 429 and the wait."""
+def count_miss(limit: RateLimitItem, scope: str) -> None:
+    """Count a code that matched nothing (/radera, /k); past the limit, 429 with the wait."""
     if not limiter.enabled:
         return
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    key = (prefix, "receipt-erase-miss", client_key())
+    key = (prefix, scope, client_key())
     try:
-        if limiter.limiter.hit(ERASE_MISS_LIMIT, *key):
+        if limiter.limiter.hit(limit, *key):
             return
-        reset_at = limiter.limiter.get_window_stats(ERASE_MISS_LIMIT, *key).reset_time
+        reset_at = limiter.limiter.get_window_stats(limit, *key).reset_time
     except Exception:  # noqa: BLE001 (counters unreachable: a resident is never refused)
         return
     g.erase_throttled = True  # the 429 page says "too many wrong codes" and the wait
@@ -324,7 +325,7 @@ def _find(form: EraseForm) -> Answer | None:
     """The answer the valid form's code belongs to; one clear field error if none."""
     found = find_by_receipt(db.session, form.normalized)
     if found is None:
-        _count_miss()
+        count_miss(ERASE_MISS_LIMIT, "receipt-erase-miss")
         form.code.errors.append(
             _(
                 "No answer has this receipt code. Check it for typing errors; an answer"
