@@ -147,10 +147,14 @@ def import_responses(file: str) -> None:
     columns: submitted_on (YYYY-MM-DD) and place (slug). Optional: the questionnaire's item
     codes (';' or '|' between the choices of a multi-choice item) and the export's
     questionnaire_version, source, round, round_name, round_opens_on and round_closes_on
-    (another database's rounds are matched by name and dates). Every error is listed as
+    (another database's rounds are matched by name and dates). An answer to a round by
+    invitation needs invitation_code, the code from its letter (unused, of the place's area;
+    marked used by the import). Every error is listed as
     "line N, column NAME: ...", the same error on many rows once with its lines; the same
     file is imported only once ('trygghet import undo BATCH_ID' takes a batch out again).
     """
+    from flask import current_app
+
     from .. import clock
     from ..extensions import db
     from ..imports.responses import import_responses as import_file
@@ -158,7 +162,11 @@ def import_responses(file: str) -> None:
     big = Path(file).stat().st_size >= IMPORT_PROGRESS_FROM_BYTES
     with expected_errors(file=file):
         batch = import_file(
-            db.session, file, progress=_progressbar if big else None, today=clock.today()
+            db.session,
+            file,
+            progress=_progressbar if big else None,
+            today=clock.today(),
+            secret=current_app.config["SECRET_KEY"],
         )
     db.session.commit()
     click.echo(f"imported {batch.rows} responses from {file} (batch {batch.id})")

@@ -1,7 +1,8 @@
 """Reading one responses CSV row: its header's columns, each cell checked, stored values.
 
-Everything a row is checked against (places, rounds, questionnaire versions) is read once,
-up front, so checking a million rows makes no queries. An error is a (column, message) pair
+Everything a row is checked against (places, rounds, questionnaire versions, invitation
+codes) is read once, up front (``response_lookups``), so checking a million rows makes no
+queries. An error is a (column, message) pair
 without the line, so that the importer can group a message repeated on many rows.
 """
 
@@ -12,16 +13,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from ..models import SOURCES, Area, Place, QuestionnaireVersion, SurveyRound
-from ..models.rounds import round_area
-from ..questionnaire import Item, Questionnaire, builtin, load_text
+from ..models import SOURCES
+from ..questionnaire import Item, Questionnaire, builtin
 from ..reports.files import restore
 from ..reports.raw_data import TRAILING
-from ..services.item_answers import CATALOGUE, split
-from ..services.responses import live_questionnaire
+from ..services.item_answers import split
+from .response_lookups import CODE, CODE_COLUMN, Lookups, round_key_name
 
 REQUIRED = ("submitted_on", "place")
 #: The key of a converted row's answers to added items (not a column of response).
@@ -34,95 +31,6 @@ _CHOICES = re.compile(r"[;|]")
 
 #: One error of a row: the column (None: the whole row) and what is wrong.
 RowError = tuple[str | None, str]
-#: A round as another database knows it: name (case-folded), first and last day.
-RoundKey = tuple[str, dt.date, dt.date | None]
-
-
-class Lookups:
-    """Places, rounds and questionnaire versions, each read with one query before the rows."""
-
-    def __init__(self, session: Session, today: dt.date | None = None) -> None:
-        self.today = today or dt.date.today()
-        # Retired places too: an import may bring in their history.
-        self.places = {
-            slug: (place_id, area_id)
-            for place_id, slug, area_id in session.execute(
-                select(Place.id, Place.slug, Place.area_id)
-            )
-        }
-        self.round_ids: set[int] = set()
-        #: Round ids by name and dates, lowest id first, to match an export of another database.
-        self.rounds_by_key: dict[RoundKey, list[int]] = {}
-        self._rounds_by_area: dict[int, list[tuple[dt.date, int, dt.date | None]]] = {}
-        rounds = session.execute(
-            select(
-                SurveyRound.id,
-                SurveyRound.name,
-                SurveyRound.opens_on,
-                SurveyRound.closes_on,
-                round_area.c.area_id,
-            )
-            .outerjoin(round_area, round_area.c.round_id == SurveyRound.id)
-            .order_by(SurveyRound.id)
-        )
-        for round_id, name, opens_on, closes_on, area_id in rounds:
-            if round_id not in self.round_ids:
-                key = (round_key_name(name), opens_on, closes_on)
-                self.rounds_by_key.setdefault(key, []).append(round_id)
-            self.round_ids.add(round_id)
-            if area_id is not None:
-                self._rounds_by_area.setdefault(area_id, []).append((opens_on, round_id, closes_on))
-        for candidates in self._rounds_by_area.values():
-            # Latest opened first, as services.open_round orders them.
-            candidates.sort(reverse=True)
-        self._open: dict[tuple[int, dt.date], int | None] = {}
-        self.definitions: dict[int, str] = dict(
-            session.execute(
-                select(QuestionnaireVersion.version, QuestionnaireVersion.definition)
-            ).all()
-        )
-        self.live = live_questionnaire(session)
-        self._versions: dict[int, Questionnaire] = {self.live.version: self.live}
-        #: Area slugs: the answers of home-area items.
-        self.area_slugs = frozenset(session.scalars(select(Area.slug)))
-
-    def added_codes(self) -> list[str]:
-        """The codes of added items in any recorded version (a code means one thing in all)."""
-        codes: dict[str, None] = {}
-        for number in sorted(self.definitions):
-            questionnaire = self.version(number)
-            for code in questionnaire.codes if questionnaire else ():
-                if code not in CATALOGUE:
-                    codes[code] = None
-        return list(codes)
-
-    def version(self, number: int) -> Questionnaire | None:
-        """A recorded questionnaire version, parsed once."""
-        if number not in self._versions:
-            definition = self.definitions.get(number)
-            if definition is None:
-                return None
-            self._versions[number] = load_text(definition, catalogue=builtin(1))
-        return self._versions[number]
-
-    def open_round(self, area_id: int, day: dt.date) -> int | None:
-        """The id of the round open for this area on this day, as services.open_round finds it."""
-        key = (area_id, day)
-        if key not in self._open:
-            self._open[key] = next(
-                (
-                    round_id
-                    for opens_on, round_id, closes_on in self._rounds_by_area.get(area_id, ())
-                    if opens_on <= day and (closes_on is None or day <= closes_on)
-                ),
-                None,
-            )
-        return self._open[key]
-
-
-def round_key_name(name: str) -> str:
-    """A round's name as matched between databases: spaces and letter case do not count."""
-    return " ".join(name.split()).casefold()
 
 
 def _iso_date(raw: str) -> dt.date | None:
@@ -161,7 +69,7 @@ class ResponseColumns:
         added = [c for c in lookups.added_codes() if c not in catalogue]
         added += [c for c in lookups.live.codes if c not in catalogue and c not in added]
         allowed_items = set(catalogue + added if has_version else lookups.live.codes)
-        known = set(REQUIRED) | set(TRAILING) | allowed_items
+        known = set(REQUIRED) | set(TRAILING) | {CODE_COLUMN} | allowed_items
         for position, name in enumerate(self.names, start=1):
             if not name:
                 self._header_error(str(position), "the column has no name")
@@ -177,6 +85,8 @@ class ResponseColumns:
         self.items = [(self.index[code], code) for code in catalogue + added if code in self.index]
         self._plans: dict[int, list[tuple[int, str, Item | None, frozenset[str]]]] = {}
         self._dates: dict[str, dt.date | str] = {}
+        #: The invitation codes of the rows read so far (their hashes), with their lines.
+        self.claimed: dict[str, int] = {}
 
     def _header_error(self, name: str, message: str) -> None:
         self.errors.append((name, message))
@@ -264,10 +174,12 @@ class ResponseColumns:
             bad("source", f"{_shown(source)} is not a source; use {', '.join(SOURCES)}")
         raw_round = self._cell(cells, "round")
         round_name = self._cell(cells, "round_name")
+        before = len(errors)
         if round_name:
             round_id = self._named_round(round_name, raw_round, cells, bad)
         else:
             round_id = self._round(raw_round, bad)
+        round_known = len(errors) == before
         version = self._cell(cells, "questionnaire_version")
         if version:
             questionnaire = self.lookups.version(int(version)) if _is_number(version) else None
@@ -277,10 +189,16 @@ class ResponseColumns:
         else:
             questionnaire = self.lookups.live
         answers = self._answers(cells, questionnaire, bad)
-        if errors or not build or place is None or isinstance(day, str):
+        if place is None or isinstance(day, str) or not round_known:
             return None, errors
         if not raw_round and not round_name:
             round_id = self.lookups.open_round(place[1], day)
+        typed = self._cell(cells, CODE_COLUMN)
+        code, wrong = self.lookups.codes.check(typed, round_id, place[1], line, self.claimed)
+        if wrong:
+            bad(CODE_COLUMN, wrong)
+        if errors or not build:
+            return None, errors
         record = dict.fromkeys(self.catalogue)
         columns, added = split(questionnaire.clean(answers))
         record.update(columns)
@@ -293,6 +211,7 @@ class ResponseColumns:
             source=source,
             round_id=round_id,
         )
+        record[CODE] = code
         return record, errors
 
     def _round(self, raw: str, bad: Callable[[str, str], None]) -> int | None:

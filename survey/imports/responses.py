@@ -28,7 +28,8 @@ from ..models.aggregates import add_batch_sql
 from ..questionnaire import Questionnaire
 from ..services import audit, item_answers
 from . import MAX_ERRORS, ImportRefused, NotUtf8, decoded_lines, file_checksum
-from .response_rows import ADDED, Lookups, ResponseColumns, RowError
+from .response_lookups import CODE, Lookups, mark_codes_used
+from .response_rows import ADDED, ResponseColumns, RowError
 
 #: Rows per INSERT round trip.
 CHUNK_ROWS = 2000
@@ -172,12 +173,19 @@ def store_rows(
     batch_id: int,
     advance: Callable[[int], Any] | None = None,
 ) -> int:
-    """Insert the rows of a checked file in chunks, without ORM objects; return how many."""
+    """Insert the rows of a checked file in chunks, without ORM objects; return how many.
+
+    The invitation codes the rows carry are marked used after the rows, in the same
+    transaction; nothing records which row had which code.
+    """
     chunk: list[dict[str, Any]] = []
     stored = 0
+    codes: list[str] = []
     for _line, record, errors in parse_rows(path, lookups, advance):
         if errors or record is None:  # the file changed after it was checked
             raise ImportRefused(["the file changed while it was imported"])
+        if code := record.pop(CODE, None):
+            codes.append(code)
         record["import_batch_id"] = batch_id
         chunk.append(record)
         if len(chunk) == CHUNK_ROWS:
@@ -185,6 +193,7 @@ def store_rows(
             chunk = []
     if chunk:
         stored += _insert(session, chunk, lookups)
+    mark_codes_used(session, codes)
     return stored
 
 
@@ -224,12 +233,15 @@ def import_responses(
     imported_by: str = audit.CLI_ACTOR,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    secret: str | None = None,
 ) -> ImportBatch:
     """Check a whole responses CSV, then store it as one batch; the caller commits.
 
     Raises ImportRefused, having added nothing to the session, for a file already imported
-    or with any error; a file changed between the two passes is refused too, and then the
-    caller's rollback removes what was added.
+    or with any error; a file changed between the two passes (or one of its invitation
+    codes used meanwhile) is refused too, and then the caller's rollback removes what was
+    added. ``secret`` (the app's SECRET_KEY) checks the codes of answers to a round by
+    invitation; without it such answers are refused.
     """
     progress = progress or _no_progress
     checksum = file_checksum(path)
@@ -242,7 +254,7 @@ def import_responses(
                 f" ({earlier.filename}, {earlier.rows} {'row' if earlier.rows == 1 else 'rows'})"
             ]
         )
-    lookups = Lookups(session, today)
+    lookups = Lookups(session, today, secret)
     size = os.path.getsize(path)
     with progress("checking", size) as bar:
         checked = check_rows(path, lookups, bar.update)

@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import delete, func, select
 
 from survey.extensions import db
-from survey.imports.response_rows import Lookups
+from survey.imports.response_lookups import Lookups
 from survey.imports.responses import check_rows
 from survey.models import (
     AuditEvent,
