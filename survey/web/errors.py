@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..db import db_error_summary
 from ..extensions import db
+from .uploads import UPLOAD_LIMITS, size_text
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,19 @@ RESET_THROTTLED = (
         "Wait an hour and try again, or ask an admin for help."
     ),
 )
+
+
+def upload_too_large(limit: int) -> tuple:
+    """The 413 page of an upload page with a limit of its own (population margins)."""
+    return (
+        _l("The file is too large"),
+        _l(
+            "This page takes files of at most %(size)s. Export fewer years or regions at a"
+            " time, or import the file with the command trygghet import population, which has"
+            " no such limit. Nothing was imported.",
+            size=size_text(limit),
+        ),
+    )
 
 
 def erase_throttled(retry_after: str, wrong_codes: bool) -> tuple:
@@ -145,6 +159,8 @@ def init_app(app: Flask) -> None:
 
             return api_http_error(exc)
         message = MESSAGES.get(exc.code)
+        if exc.code == 413 and (limit := UPLOAD_LIMITS.get(request.endpoint or "")):
+            message = upload_too_large(limit)
         # Keep what HTTP requires (Allow on 405, Retry-After where set).
         headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
         if exc.code == 429:

@@ -18,15 +18,28 @@ UPLOAD_ENDPOINTS = frozenset(
         "organizer.invitation_reminders",
     }
 )
+#: Uploads allowed to be larger than MAX_CONTENT_LENGTH, in bytes. Statistics Sweden's export
+#: of a district's small regions (DeSO) by single year of age runs to a few hundred kB.
+UPLOAD_LIMITS = {"organizer.population_upload": 2 * 1024 * 1024}
+
+
+def size_text(size: int) -> str:
+    """A byte count as a limit is told: '2 MB', '64 kB'."""
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} kB"
 
 
 class BoundedRequest(Request):
     """A request that parses hostile multipart bodies safely.
 
-    Uploads are kept in memory (MAX_CONTENT_LENGTH keeps them small): Werkzeug's temporary
-    files warn when garbage collected unclosed, which happens when a malformed multipart body
-    (say a field name that is not UTF-8) aborts the parse.
+    Uploads are kept in memory (MAX_CONTENT_LENGTH, or UPLOAD_LIMITS, keeps them small):
+    Werkzeug's temporary files warn when garbage collected unclosed, which happens when a
+    malformed multipart body (say a field name that is not UTF-8) aborts the parse.
     """
+
+    @property  # type: ignore[override]
+    def max_content_length(self) -> int | None:
+        """MAX_CONTENT_LENGTH, or the larger limit of an upload page (UPLOAD_LIMITS)."""
+        return UPLOAD_LIMITS.get(self.endpoint or "") or super().max_content_length
 
     def _get_file_stream(self, *_args: Any, **_kwargs: Any) -> IO[bytes]:
         return io.BytesIO()

@@ -86,3 +86,58 @@ def test_margins_download_as_csv(app, admin):
 def test_organizers_may_not_change_margins(auth):
     auth.login("organizer")
     assert auth.client.get(PAGE).status_code == 403
+
+
+def _deso_export(regions: int) -> bytes:
+    """Statistics Sweden's table for a district's small regions (DeSO), by single year of age
+    and five years, tab separated: the shape and size of a real export, invented counts."""
+    years = range(2020, 2025)
+    lines = ["Folkmängden efter region, ålder, kön och år", ""]
+    lines.append("\t".join(["region", "ålder", "kön", *map(str, years)]))
+    for region in range(regions):
+        for age in [f"{a} år" for a in range(100)] + ["100+ år"]:
+            for gender in ("män", "kvinnor"):
+                counts = [str(5 + (region + len(age) + y) % 20) for y in years]
+                lines.append("\t".join([f"0180C{1010 + region} Bromma", age, gender, *counts]))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_real_sized_statistics_sweden_export_is_imported(app, admin):
+    content = _deso_export(60)
+    assert 400_000 < len(content) < 2 * 1024 * 1024  # far above the 64 kB of other forms
+    response = _upload(admin, content, "deso.txt", area="bromma")
+    assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
+    expected = 0
+    for line in content.decode().splitlines()[3:]:
+        region, age, _gender, *counts = line.split("\t")
+        if int(age.removesuffix(" år").removesuffix("+")) >= 16:
+            expected += int(counts[-1])
+    with app.app_context():
+        total = db.session.scalar(
+            select(func.sum(PopulationMargin.population)).where(PopulationMargin.year == 2024)
+        )
+    assert total == expected
+    assert _count(app) == 5 * 8  # five years of 4 age bands x 2 genders, all in Bromma
+
+
+def test_a_file_above_the_limit_gets_a_clear_message_and_stores_nothing(app, admin):
+    admin.get(PAGE + "?lang=en")
+    content = _deso_export(60) * 6
+    assert len(content) > 2 * 1024 * 1024
+    response = _upload(admin, content, "deso.txt", area="bromma")
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The file is too large" in page
+    assert "This page takes files of at most 2 MB." in page
+    assert _count(app) == 0
+    # The page says the limit before anyone tries.
+    assert "Files of at most 2 MB" in admin.get(PAGE).get_data(as_text=True)
+
+
+def test_other_upload_forms_keep_the_small_limit(admin):
+    content = _deso_export(10)
+    assert len(content) > 64 * 1024
+    data = {"csrf_token": csrf_token(admin, PAGE), "file": (io.BytesIO(content), "places.csv")}
+    response = admin.post("/organizer/places/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "The file is too large" not in response.get_data(as_text=True)
