@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..locales import available_locales
 from .common import expected_errors, output_file, with_app
 
 
@@ -40,10 +41,10 @@ _round = click.option("--round", "round_id", type=int, required=True, help="Surv
 _area = click.option("--area", "area_slug", required=True, help="Area slug.")
 _lang = click.option(
     "--lang",
-    type=click.Choice(["sv", "en"]),
+    type=click.Choice(available_locales()),
     default="sv",
     show_default=True,
-    help="Language of the letters.",
+    help="Language of the letters; ar and fa print right to left.",
 )
 _out = click.option(
     "--out",

@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired
 
 from .. import labels
 from ..extensions import db
-from ..i18n import questionnaire_languages
+from ..i18n import _language_links, questionnaire_languages
 from ..imports.addresses import Address, AddressError, read_addresses
 from ..models import SurveyRound
 from ..reports.letters import code_url, sender_for, write_letters, write_reminders
@@ -37,8 +37,6 @@ from ..services.responses import live_questionnaire
 from ..web.fields import INVALID_CHOICE, REQUIRED, WholeNumberField, in_range
 from . import admin_required, bp, organizer_required
 
-LANGUAGES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
-
 
 class LettersForm(FlaskForm):
     area = SelectField(_l("Area"), validators=[InputRequired(REQUIRED)])
@@ -47,7 +45,7 @@ class LettersForm(FlaskForm):
         validators=[InputRequired(REQUIRED), in_range(1, MAX_COUNT)],
         description=_l("One code per letter, numbered after the letters made before."),
     )
-    lang = SelectField(_l("Language of the letters"), choices=LANGUAGES)
+    lang = SelectField(_l("Language of the letters"))
     addresses = FileField(
         _l("Address file (optional)"),
         description=_l(
@@ -59,7 +57,7 @@ class LettersForm(FlaskForm):
 
 class RemindersForm(FlaskForm):
     area = SelectField(_l("Area"), validators=[InputRequired(REQUIRED)])
-    lang = SelectField(_l("Language of the letters"), choices=LANGUAGES)
+    lang = SelectField(_l("Language of the letters"))
     addresses = FileField(
         _l("Address file with letter numbers (optional)"),
         description=_l(
@@ -72,6 +70,9 @@ class RemindersForm(FlaskForm):
 def _with_areas(form, survey_round: SurveyRound):
     form.area.choices = [SelectChoice(a.slug, a.name) for a in survey_round.areas]
     form.area.invalid_choice_message = INVALID_CHOICE
+    # Every interface language, each in its own name; Arabic and Persian print right to left.
+    form.lang.choices = [SelectChoice(code, name) for code, name in _language_links()]
+    form.lang.invalid_choice_message = INVALID_CHOICE
     return form
 
 
@@ -79,7 +80,9 @@ def _page(survey_round: SurveyRound, letters=None, reminders=None, status: int =
     letters = letters or _with_areas(LettersForm(formdata=None), survey_round)
     reminders = reminders or _with_areas(RemindersForm(formdata=None), survey_round)
     if not letters.lang.data:
-        letters.lang.data = reminders.lang.data = "sv" if str(get_locale()) == "sv" else "en"
+        shown = str(get_locale())
+        offered = [choice.value for choice in letters.lang.choices]
+        letters.lang.data = reminders.lang.data = shown if shown in offered else "sv"
     return render_template(
         "organizer/invitations.html",
         survey_round=survey_round,

@@ -19,9 +19,10 @@ from babel import Locale
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..i18n import text_direction
 from ..imports.addresses import Address
 from ..services.invitations import Letter, format_code
-from .pdf.layout import FONTS, MUTED
+from .pdf.layout import MUTED, Report
 
 #: A C5/C4 window envelope: the address sits 20 mm from the left, 45 mm from the top.
 WINDOW_X, WINDOW_Y, WINDOW_W = 20, 45, 85
@@ -62,66 +63,61 @@ def _qr(url: str) -> io.BytesIO:
     return out
 
 
-class LetterPdf:
-    """An fpdf document with the DejaVu fonts (å, ä, ö) and no running header."""
+class LetterPdf(Report):
+    """The report's fonts and right-to-left shaping (Arabic, Persian), without its running
+    header and footer: a letter draws its own."""
 
     def __init__(self, title: str, locale: str) -> None:
-        from fpdf import FPDF
+        super().__init__(rtl=text_direction(locale) == "rtl")
+        self.set_margins(LEFT, 15, 20)
+        self.set_auto_page_break(auto=False)
+        self.set_title(title)
+        self.set_lang(locale)
+        self.set_creator("Trygghet")
+        self.set_creation_date(dt.datetime.now(dt.UTC))
 
-        pdf = FPDF(format="A4")
-        pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        pdf.set_margins(LEFT, 15, 20)
-        pdf.set_auto_page_break(auto=False)
-        pdf.set_title(title)
-        pdf.set_lang(locale)
-        pdf.set_creator("Trygghet")
-        pdf.set_creation_date(dt.datetime.now(dt.UTC))
-        self.pdf = pdf
+    def header(self) -> None:
+        pass
+
+    def footer(self) -> None:
+        pass
 
     def text(self, words: str, size: float = 10.5, bold: bool = False, gap: float = 2) -> None:
-        self.pdf.set_font("DejaVu", "B" if bold else "", size)
-        self.pdf.multi_cell(WIDTH, size * 0.5, words, align="L", new_x="LMARGIN", new_y="NEXT")
-        self.pdf.ln(gap)
+        self.set_font("DejaVu", "B" if bold else "", size)
+        self.set_x(self.mx(LEFT, WIDTH))
+        self.multi_cell(WIDTH, size * 0.5, words, align=self.start, new_x="LMARGIN", new_y="NEXT")
+        self.ln(gap)
 
     def top(self, sender: Sender, number: int, address: Address | None) -> None:
         """The sender line, the letter's number and the address window."""
-        pdf = self.pdf
-        pdf.add_page()
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.set_xy(LEFT, 15)
-        pdf.multi_cell(110, 5, sender.asked_by, align="L")
-        pdf.set_font("DejaVu", "", 9)
-        pdf.set_xy(LEFT + WIDTH - 55, 15)
-        pdf.multi_cell(
-            55, 4.5, _("Letter number %(number)d", number=number), align="R", new_x="LMARGIN"
-        )
-        pdf.set_x(LEFT + WIDTH - 55)
-        pdf.multi_cell(55, 4.5, sender.area, align="R", new_x="LMARGIN")
+        self.add_page()
+        self.set_font("DejaVu", "B", 10)
+        self.set_xy(self.mx(LEFT, 110), 15)
+        self.multi_cell(110, 5, sender.asked_by, align=self.start)
+        self.set_font("DejaVu", "", 9)
+        # The number and the area at the other end of the line from the sender.
+        end = "L" if self.rtl else "R"
+        self.set_xy(self.mx(LEFT + WIDTH - 55, 55), 15)
+        self.multi_cell(55, 4.5, _("Letter number %(number)d", number=number), align=end)
+        self.set_x(self.mx(LEFT + WIDTH - 55, 55))
+        self.multi_cell(55, 4.5, sender.area, align=end)
         if address is not None:
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.set_xy(WINDOW_X, WINDOW_Y)
-            pdf.multi_cell(WINDOW_W, 5, "\n".join(address.lines), align="L")
-        pdf.set_xy(LEFT, 90)
+            # Where the envelope's window is, whichever way the letter is written.
+            self.set_font("DejaVu", "", 10.5)
+            self.set_xy(WINDOW_X, WINDOW_Y)
+            self.multi_cell(WINDOW_W, 5, "\n".join(address.lines), align="L")
+        self.set_xy(self.mx(LEFT, WIDTH), 90)
 
-    def footer(self, sender: Sender, number: int) -> None:
+    def mailing_footer(self, sender: Sender, number: int) -> None:
         """For the mailing house: the round, the area and the letter's number."""
-        pdf = self.pdf
-        pdf.set_font("DejaVu", "", 8)
-        pdf.set_text_color(*MUTED)
-        pdf.set_xy(LEFT, 282)
+        self.set_font("DejaVu", "", 8)
+        self.set_text_color(*MUTED)
+        self.set_xy(self.mx(LEFT, WIDTH), 282)
         line = f"{sender.round_name} · {sender.area} · " + _(
             "letter number %(number)d", number=number
         )
-        pdf.cell(WIDTH, 4, line, align="L")
-        pdf.set_text_color(0)
-
-    def output(self, stream: IO[bytes]) -> None:
-        stream.write(bytes(self.pdf.output()))
-        for font in self.pdf.fonts.values():
-            ttfont = getattr(font, "ttfont", None)
-            if ttfont is not None:
-                ttfont.close()
+        self.cell(WIDTH, 4, line, align=self.start)
+        self.set_text_color(0)
 
 
 def _languages_line(sender: Sender) -> str:
@@ -138,12 +134,11 @@ def write_letters(
 ) -> None:
     """One invitation letter per code; ``addresses`` (as many as codes) go in the window."""
     with force_locale(locale):
-        doc = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
-        pdf = doc.pdf
+        pdf = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
         for index, letter in enumerate(letters):
-            doc.top(sender, letter.number, addresses[index] if addresses else None)
-            doc.text(_("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True)
-            doc.text(
+            pdf.top(sender, letter.number, addresses[index] if addresses else None)
+            pdf.text(_("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True)
+            pdf.text(
                 _(
                     "%(asked_by)s want to know how safe residents feel in %(area)s, and what"
                     " problems they see. You are one of the residents we chose at random and"
@@ -152,7 +147,7 @@ def write_letters(
                     area=sender.area,
                 )
             )
-            doc.text(
+            pdf.text(
                 _(
                     "It takes about 5 minutes. Your answers are anonymous: the code below lets"
                     " you answer once, and it is never linked to your answers."
@@ -160,37 +155,40 @@ def write_letters(
             )
             top = pdf.get_y() + 2
             url = code_url(letter.code)
-            pdf.image(_qr(url), x=LEFT + WIDTH - QR_SIZE, y=top, w=QR_SIZE, alt_text=url)
-            pdf.set_xy(LEFT, top)
+            qr_x = pdf.mx(LEFT + WIDTH - QR_SIZE, QR_SIZE)
+            pdf.image(_qr(url), x=qr_x, y=top, w=QR_SIZE, alt_text=url)
+            beside = WIDTH - QR_SIZE - 6
+            pdf.set_xy(pdf.mx(LEFT, beside), top)
             pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(WIDTH - QR_SIZE - 6, 5.5, _("Your personal code:"), new_x="LMARGIN")
+            pdf.multi_cell(beside, 5.5, _("Your personal code:"), align=pdf.start)
+            pdf.set_xy(pdf.mx(LEFT, beside), top + 5.5)
             pdf.set_font("DejaVu", "B", 22)
-            pdf.cell(WIDTH - QR_SIZE - 6, 13, format_code(letter.code), border=1, align="C")
-            pdf.set_xy(LEFT, top + 21)
+            pdf.cell(beside, 13, format_code(letter.code), border=1, align="C")
+            pdf.set_xy(pdf.mx(LEFT, beside), top + 21)
             pdf.set_font("DejaVu", "", 10.5)
             pdf.multi_cell(
-                WIDTH - QR_SIZE - 6,
+                beside,
                 5.5,
                 _(
                     "Go to %(url)s and type the code, or scan the QR code with your phone.",
                     url=sender.short_url,
                 ),
-                align="L",
+                align=pdf.start,
                 new_x="LMARGIN",
             )
             pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 5)
-            doc.text(_languages_line(sender))
-            doc.text(
+            pdf.text(_languages_line(sender))
+            pdf.text(
                 _(
                     "Would you rather answer on paper? Ask for a paper form: %(contact)s."
                     " Write the code on it.",
                     contact=sender.contact,
                 )
             )
-            doc.text(_("Questions about the survey? Contact %(who)s.", who=sender.contact))
-            doc.text(_("Thank you for your help!"), bold=True)
-            doc.footer(sender, letter.number)
-        doc.output(stream)
+            pdf.text(_("Questions about the survey? Contact %(who)s.", who=sender.contact))
+            pdf.text(_("Thank you for your help!"), bold=True)
+            pdf.mailing_footer(sender, letter.number)
+        stream.write(bytes(pdf.output()))
 
 
 def write_reminders(
@@ -206,11 +204,11 @@ def write_reminders(
     first letter by its number, which is also printed on that letter.
     """
     with force_locale(locale):
-        doc = LetterPdf(_("Reminder: %(area)s", area=sender.area), locale)
+        pdf = LetterPdf(_("Reminder: %(area)s", area=sender.area), locale)
         for number in numbers:
-            doc.top(sender, number, addresses.get(number) if addresses else None)
-            doc.text(_("A reminder: how safe do you feel in %(area)s?", area=sender.area), 16, True)
-            doc.text(
+            pdf.top(sender, number, addresses.get(number) if addresses else None)
+            pdf.text(_("A reminder: how safe do you feel in %(area)s?", area=sender.area), 16, True)
+            pdf.text(
                 _(
                     "Some weeks ago we sent you a letter with a personal code, asking how safe"
                     " you feel in %(area)s. If you have already answered: thank you, and"
@@ -218,7 +216,7 @@ def write_reminders(
                     area=sender.area,
                 )
             )
-            doc.text(
+            pdf.text(
                 _(
                     "If not, there is still time. Use the code in the letter you got (letter"
                     " number %(number)d): go to %(url)s and type the code, or scan the QR code"
@@ -227,7 +225,7 @@ def write_reminders(
                     url=sender.short_url,
                 )
             )
-            doc.text(
+            pdf.text(
                 _(
                     "We cannot print your code again: we do not keep it, so that no one can"
                     " link your answers to you. If you no longer have the letter, contact"
@@ -235,10 +233,10 @@ def write_reminders(
                     contact=sender.contact,
                 )
             )
-            doc.text(_languages_line(sender))
-            doc.text(_("Thank you for your help!"), bold=True)
-            doc.footer(sender, number)
-        doc.output(stream)
+            pdf.text(_languages_line(sender))
+            pdf.text(_("Thank you for your help!"), bold=True)
+            pdf.mailing_footer(sender, number)
+        stream.write(bytes(pdf.output()))
 
 
 def sender_for(survey_round_name: str, area_name: str, languages: Sequence[str], locale: str):

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 import zxingcpp
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -15,6 +16,8 @@ from survey.models import AuditEvent, Base, InvitationCode
 from survey.services.invitations import ALPHABET, code_hash, normalize_code
 from tests.common import factories
 from tests.common.apps import SECRET_KEY
+from tests.reports.test_letters_languages import _words
+from tests.reports.test_paper_rtl import _pdftotext
 
 SITE = {"TRYGGHET_BASE_URL": "https://trygghet.example.se"}
 ADDRESSES = (
@@ -394,3 +397,26 @@ def test_remind_with_the_mailing_house_s_numbered_addresses(app, cli, tmp_path):
     pages = _pages(out.read_bytes())
     assert "Astrid T" in pages[0]
     assert "Bertil P" in pages[1]
+
+
+@pytest.mark.parametrize(("lang", "exit_code"), [("ar", 0), ("so", 0), ("de", 2)])
+def test_letters_in_every_language_of_the_survey(app, cli, tmp_path, lang, exit_code):
+    round_id = _by_invitation(app)
+    out = tmp_path / "letters.pdf"
+    args = ["--round", str(round_id), "--area", "bromma", "--out", str(out), "--lang", lang]
+    result = cli("invitations", "create", "--count", "1", *args, env=SITE)
+    assert result.exit_code == exit_code, result.output
+    if exit_code:
+        assert "'de' is not one of" in result.output
+        assert _codes(app) == []
+        return
+    with app.test_request_context(), force_locale(lang):
+        thanks = gettext("Thank you for your help!")
+    assert thanks != "Thank you for your help!"
+    assert _words(thanks) <= _words(_pdftotext(out.read_bytes()))
+    reminders = tmp_path / "reminders.pdf"
+    result = cli(
+        "invitations", "remind", *args[:4], "--out", str(reminders), "--lang", lang, env=SITE
+    )
+    assert result.exit_code == 0, result.output
+    assert _words(thanks) <= _words(_pdftotext(reminders.read_bytes()))

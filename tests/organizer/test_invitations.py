@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -15,6 +16,8 @@ from tests.common import factories
 from tests.common.apps import SECRET_KEY
 from tests.common.invitations import invitation_round
 from tests.common.web import csrf_token, post_form
+from tests.reports.test_letters_languages import _line_of
+from tests.reports.test_paper_rtl import _pdftotext
 
 ADDRESSES = "name,street,postcode,city\nCecilia Exempelsdotter,Hallonvägen 7,168 40,Bromma\n"
 
@@ -192,3 +195,28 @@ def test_an_organizer_cannot_make_letters_but_can_remind(app, client, auth):
     )
     page = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
     assert "2 numbers (CSV)" in page
+
+
+def test_letters_are_offered_in_every_language_and_persian_runs_right_to_left(app, client, auth):
+    round_id, _codes = invitation_round(app, count=1)
+    auth.login("admin")
+    _english(client)
+    page = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
+    for code, name in [("ar", "العربية"), ("fa", "فارسی"), ("fi", "Suomi"), ("so", "Soomaali")]:
+        assert f'<option value="{code}">{name}</option>' in page
+    response = _letters(client, round_id, count="1", lang="fa")
+    assert response.status_code == 200, response.get_data(as_text=True)[:3000]
+    with app.test_request_context(), force_locale("fa"):
+        label = gettext("Your personal code:")
+    line = _line_of(_pdftotext(response.data, "-layout"), label)
+    assert len(line) - len(line.lstrip()) > 40, line  # at the right margin
+    # A language the app does not have is refused on the field, and no code is made.
+    before = _codes_made(app)
+    refused = _letters(client, round_id, count="1", lang="de")
+    assert refused.status_code == 422
+    assert _codes_made(app) == before
+
+
+def _codes_made(app) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(InvitationCode.id)).all())

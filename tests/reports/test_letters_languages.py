@@ -1,0 +1,91 @@
+"""Invitation letters and reminders in every language of the survey; Arabic and Persian are
+shaped and printed right to left, as the paper form is (read back with pdftotext)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from survey.reports.letters import Sender, language_names, write_letters, write_reminders
+from survey.services.invitations import Letter
+from tests.reports.test_paper_rtl import _no_lam_alef, _normal, _pdftotext
+
+CODE = "KM7QA4XTP2"
+TEXTS = ["Your personal code:", "Thank you for your help!"]
+
+
+def _sender(lang: str) -> Sender:
+    return Sender(
+        asked_by="Lokalpolisområde Vällingby",
+        contact="trygghet@example.se",
+        area="Bromma",
+        round_name="Våren 2026",
+        short_url="trygghet.example.se/k",
+        languages=language_names(["sv", "en", "ar", "fa", "fi", "so"], lang),
+    )
+
+
+def _letters(app, lang: str) -> bytes:
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_letters(
+            _sender(lang), [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, None, lang
+        )
+    return out.getvalue()
+
+
+def _translated(app, lang: str, msgid: str, **values: str) -> str:
+    with app.test_request_context(), force_locale(lang):
+        return _(msgid, **values)
+
+
+def _words(text: str) -> set[str]:
+    """The words, without the colon pdftotext may put at the other end of a right-to-left run."""
+    return set(_no_lam_alef(_normal(text)).replace(":", " ").split())
+
+
+def _line_of(layout: str, words: str) -> str:
+    return next(line for line in layout.splitlines() if _words(words) <= _words(line))
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "fi", "so"])
+def test_a_letter_prints_in_each_language_of_the_survey(app, lang):
+    found = _normal(_pdftotext(_letters(app, lang)))
+    assert "KM7QA-4XTP2" in found  # the code in Latin letters, whatever the script around it
+    for msgid in TEXTS:
+        words = _translated(app, lang, msgid)
+        assert words != msgid, (lang, msgid)  # the catalog has the letter's words
+        assert _words(words) <= _words(found), (lang, msgid)
+    title = _translated(app, lang, "How safe do you feel in %(area)s?", area="Bromma")
+    assert _words(title) <= _words(found)
+
+
+@pytest.mark.parametrize(("lang", "rtl"), [("ar", True), ("fa", True), ("fi", False)])
+def test_arabic_and_persian_letters_run_right_to_left(app, lang, rtl):
+    layout = _pdftotext(_letters(app, lang), "-layout")
+    raw = _line_of(layout, _translated(app, lang, "Your personal code:"))
+    # Right to left the label stands at the right margin, beside the QR code on the left.
+    assert (len(raw) - len(raw.lstrip()) > 40) is rtl, raw
+    raw = _line_of(layout, _translated(app, lang, "Thank you for your help!"))
+    assert (len(raw) - len(raw.lstrip()) > 40) is rtl, raw
+
+
+def test_a_persian_reminder_names_its_letter_by_number(app):
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_reminders(_sender("fa"), [17], out, None, "fa")
+    found = _normal(_pdftotext(out.getvalue()))
+    cannot = _translated(
+        app,
+        "fa",
+        "We cannot print your code again: we do not keep it, so that no one can link your"
+        " answers to you. If you no longer have the letter, contact %(contact)s.",
+        contact="trygghet@example.se",
+    )
+    assert "trygghet@example.se" in found
+    words = {w for w in _words(cannot) if not any(c.isascii() for c in w)}
+    assert words
+    assert words <= _words(found)
