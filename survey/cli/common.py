@@ -206,6 +206,8 @@ def expected_errors(*expected: type[Exception], file: str | None = None) -> Iter
     was imported from ``file``) and the ``expected`` errors (their message, as click prints
     any error). The session is rolled back first, so nothing half done is committed.
     """
+    from flask_babel import gettext as _
+
     from ..imports import ImportRefused
 
     try:
@@ -214,7 +216,8 @@ def expected_errors(*expected: type[Exception], file: str | None = None) -> Iter
         _rollback()
         for line in exc.lines():
             click.echo(line, err=True)
-        click.echo(f"nothing imported from {file}", err=True)
+        # In the command's language: English unless it has a --lang (import population).
+        click.echo(_("nothing imported from %(file)s", file=file), err=True)
         raise click.exceptions.Exit(1) from None
     except expected as exc:
         _rollback()

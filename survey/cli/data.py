@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..locales import available_locales
 from .common import (
     check_database,
     expected_errors,
@@ -186,8 +187,15 @@ def import_responses(file: str) -> None:
     default=None,
     help="Add every row into this area (e.g. the DeSO regions of a district), whatever its region.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(available_locales()),
+    default="sv",
+    show_default=True,
+    help="Language of the messages.",
+)
 @with_app
-def import_population(file: str, year: int | None, area_slug: str | None) -> None:
+def import_population(file: str, year: int | None, area_slug: str | None, lang: str) -> None:
     """Import population margins (age band x gender per area), all or nothing.
 
     Reads the simple CSV area,gender,age_band,count[,year] (',' or ';', UTF-8 with or
@@ -195,22 +203,32 @@ def import_population(file: str, year: int | None, area_slug: str | None) -> Non
     year; comma, semicolon or tab separated; UTF-8 or Latin-1). Ages are summed into the live
     questionnaire's age bands. The file replaces the margins of each area and year it holds.
     """
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
     from ..extensions import db
     from ..imports.population import import_population as import_file
     from ..services.responses import live_questionnaire
 
     raw = Path(file).read_bytes()
-    with expected_errors(file=file):
-        result = import_file(
-            db.session,
-            raw,
-            live_questionnaire(db.session),
-            year=year,
-            area_slug=area_slug,
-            filename=Path(file).name,
+    with force_locale(lang):
+        with expected_errors(file=file):
+            result = import_file(
+                db.session,
+                raw,
+                live_questionnaire(db.session),
+                year=year,
+                area_slug=area_slug,
+                filename=Path(file).name,
+            )
+        db.session.commit()
+        click.echo(
+            _(
+                "imported population margins from %(file)s: %(summary)s",
+                file=file,
+                summary=result.summary(),
+            )
         )
-    db.session.commit()
-    click.echo(f"imported population margins from {file}: {result.summary()}")
 
 
 @import_group.command("crime")

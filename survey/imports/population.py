@@ -14,7 +14,9 @@ Ages are summed into the live questionnaire's age bands; ages below the youngest
 left out (the survey does not ask them) and counted. Total rows (``totalt ålder``, ``totalt``
 for gender) are checked against their parts and not stored. Every error names its line; a
 file with any error stores nothing. An imported file replaces the margins of each (area,
-year) it holds, in the caller's transaction.
+year) it holds, in the caller's transaction. The checks across rows and the summing into bands
+are in ``population_rows``. Messages are in the current locale (gettext): the admin page's,
+or the command's ``--lang``.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
@@ -32,13 +34,11 @@ from ..questionnaire.model import Questionnaire
 from ..services import audit
 from . import ImportErrors, ImportRefused
 from .crime_rows import Names
+from .population_rows import PopulationImport, Row, check_totals, sum_into_bands
 from .population_values import (
-    TOTAL,
-    AgeRange,
     Band,
     age_text,
     band_of,
-    first_gap,
     parse_age,
     parse_count,
     parse_gender,
@@ -60,41 +60,6 @@ YEAR_COLUMN = re.compile(r"^(?:[^\d]*\s)?((?:19|20)\d\d)(?:\s[^\d]*)?$")
 REGION_CODE = re.compile(r"^[0-9]{2}[0-9A-Z]*\s+(.+)$")
 
 
-@dataclass
-class Row:
-    """One data row of the file, read."""
-
-    line: int
-    region: str
-    area: tuple[int, str, str]
-    year: int
-    age: AgeRange | str
-    gender: str
-    count: int
-
-
-@dataclass
-class PopulationImport:
-    """What a file held: the margins per (area id, year), and what was left out."""
-
-    margins: dict[tuple[int, int], dict[tuple[str, str], int]] = field(default_factory=dict)
-    names: dict[int, tuple[str, str]] = field(default_factory=dict)
-    #: People in ages below the youngest band, left out.
-    younger: int = 0
-    shape: str = "simple"
-
-    def summary(self) -> str:
-        """One line per (area, year): its total."""
-        parts = [
-            f"{self.names[area_id][1]} {year}: {sum(cells.values())} residents"
-            for (area_id, year), cells in sorted(self.margins.items())
-        ]
-        text = "; ".join(parts)
-        if self.younger:
-            text += f" ({self.younger} younger than the youngest age band left out)"
-        return text
-
-
 def _decode(raw: bytes) -> str:
     """The file as text: UTF-8 (with or without BOM), else Windows-1252 as SCB's older exports."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -108,7 +73,7 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportRefused(
-            [f"line {line}: the file is neither UTF-8 nor Latin-1 text; save it as UTF-8"]
+            [_("line %(n)d: the file is neither UTF-8 nor Latin-1 text; save it as UTF-8", n=line)]
         ) from exc
 
 
@@ -129,8 +94,10 @@ def _header(lines: Sequence[str]) -> tuple[int, str, list[str]]:
                 return index, delimiter, cells
     raise ImportRefused(
         [
-            "line 1: no header found: the first lines must name the columns, e.g."
-            " area,gender,age_band,count (or Statistics Sweden's region, ålder, kön, year)"
+            _(
+                "line 1: no header found: the first lines must name the columns, e.g."
+                " area,gender,age_band,count (or Statistics Sweden's region, ålder, kön, year)"
+            )
         ]
     )
 
@@ -154,27 +121,40 @@ def read_population(
         if role is None and (match := YEAR_COLUMN.match(name)):
             year_columns[position] = int(match[1])
         elif role is None or role in roles:
-            what = "repeated" if role else "unknown"
-            errors.add(
-                start + 1,
-                f"line {start + 1}: column {name!r} is {what}: the columns are area (region),"
-                " gender (kön), age_band (ålder), count or one column per year, and year",
-            )
+            if role:
+                message = _(
+                    "line %(n)d: column %(name)s is repeated: the columns are area (region),"
+                    " gender (kön), age_band (ålder), count or one column per year, and year",
+                    n=start + 1,
+                    name=repr(name),
+                )
+            else:
+                message = _(
+                    "line %(n)d: column %(name)s is unknown: the columns are area (region),"
+                    " gender (kön), age_band (ålder), count or one column per year, and year",
+                    n=start + 1,
+                    name=repr(name),
+                )
+            errors.add(start + 1, message)
         else:
             roles[role] = position
     for role in ("area", "age", "gender"):
         if role not in roles:
-            errors.add(start + 1, f"line {start + 1}: no {role} column")
+            errors.add(start + 1, _("line %(n)d: no %(role)s column", n=start + 1, role=role))
     if "count" not in roles and not year_columns:
-        errors.add(start + 1, f"line {start + 1}: no count column and no column per year")
+        errors.add(start + 1, _("line %(n)d: no count column and no column per year", n=start + 1))
     if "count" in roles and year_columns:
-        errors.add(start + 1, f"line {start + 1}: a count column and year columns: give one")
+        errors.add(
+            start + 1, _("line %(n)d: a count column and year columns: give one", n=start + 1)
+        )
     if "count" in roles and "year" not in roles and year is None:
-        errors.add(start + 1, f"line {start + 1}: no year column: give the year (--year)")
+        errors.add(start + 1, _("line %(n)d: no year column: give the year (--year)", n=start + 1))
     if year is not None and year_columns:
         year_columns = {p: y for p, y in year_columns.items() if y == year}
         if not year_columns:
-            errors.add(start + 1, f"line {start + 1}: no column for the year {year}")
+            errors.add(
+                start + 1, _("line %(n)d: no column for the year %(year)d", n=start + 1, year=year)
+            )
     errors.refuse()
     swedish = {"region", "ålder", "kön"} & set(header)
     result = PopulationImport(shape="scb" if year_columns or start > 0 or swedish else "simple")
@@ -182,7 +162,7 @@ def read_population(
     bands = questionnaire_bands(questionnaire)
     forced = names.area(area_slug) if area_slug else None
     if area_slug and forced is None:
-        raise ImportRefused([f"there is no area {area_slug!r}"])
+        raise ImportRefused([_("There is no area %(slug)s.", slug=area_slug)])
     rows: list[Row] = []
     ended_at: int | None = None
     for index in range(start + 1, len(lines)):
@@ -194,18 +174,29 @@ def read_population(
             continue
         if ended_at is not None:
             if len(cells) >= len(header):
-                errors.add(number, f"line {number}: data after the blank line {ended_at}")
+                errors.add(
+                    number,
+                    _("line %(n)d: data after the blank line %(blank)d", n=number, blank=ended_at),
+                )
             continue  # a footnote after the table
         if len(cells) != len(header):
-            errors.add(number, f"line {number}: {len(cells)} cells, the header has {len(header)}")
+            errors.add(
+                number,
+                _(
+                    "line %(n)d: %(cells)d cells, the header has %(columns)d",
+                    n=number,
+                    cells=len(cells),
+                    columns=len(header),
+                ),
+            )
             continue
         rows += _read_row(number, cells, roles, year_columns, year, names, forced, bands, errors)
     if not rows and not errors.found:
-        errors.add(start + 2, f"line {start + 2}: the file has no rows of counts")
+        errors.add(start + 2, _("line %(n)d: the file has no rows of counts", n=start + 2))
     errors.refuse()
-    _check_totals(rows, errors)
+    check_totals(rows, errors)
     errors.refuse()
-    _sum_into_bands(rows, bands, result, errors)
+    sum_into_bands(rows, bands, result, errors)
     errors.refuse()
     return result
 
@@ -229,28 +220,42 @@ def _read_row(
     if area is None:
         errors.add(
             number,
-            f"line {number}: unknown area {region!r}: known are {names.known}"
-            " (add it as another name of an area, or import with --area)",
+            _(
+                "line %(n)d: unknown area %(region)s: known are %(known)s (add it as another"
+                " name of an area, or import with --area)",
+                n=number,
+                region=repr(region),
+                known=names.known,
+            ),
         )
         failed = True
     age = parse_age(cells[roles["age"]])
     if age is None:
-        errors.add(number, f"line {number}: age {cells[roles['age']].strip()!r} is not an age")
+        written = repr(cells[roles["age"]].strip())
+        errors.add(number, _("line %(n)d: age %(age)s is not an age", n=number, age=written))
         failed = True
     elif isinstance(age, tuple) and band_of(age, bands) is None and age[1] >= bands[0].low:
         within = ", ".join(band.code for band in bands)
         errors.add(
             number,
-            f"line {number}: ages {age_text(age)} do not fit in one of the questionnaire's"
-            f" age bands ({within}): export single years of age",
+            _(
+                "line %(n)d: ages %(ages)s do not fit in one of the questionnaire's age bands"
+                " (%(bands)s): export single years of age",
+                n=number,
+                ages=age_text(age),
+                bands=within,
+            ),
         )
         failed = True
     gender = parse_gender(cells[roles["gender"]])
     if gender is None:
         errors.add(
             number,
-            f"line {number}: gender {cells[roles['gender']].strip()!r} is not woman/man"
-            " (kvinnor/män) or a total",
+            _(
+                "line %(n)d: gender %(gender)s is not woman/man (kvinnor/män) or a total",
+                n=number,
+                gender=repr(cells[roles["gender"]].strip()),
+            ),
         )
         failed = True
     counts: list[tuple[int, str]] = []
@@ -262,93 +267,31 @@ def _read_row(
             written = cells[roles["year"]].strip()
             row_year = int(written) if re.fullmatch(r"(19|20)\d\d", written) else None
             if row_year is None:
-                errors.add(number, f"line {number}: year {written!r} is not a year")
+                errors.add(
+                    number,
+                    _("line %(n)d: year %(year)s is not a year", n=number, year=repr(written)),
+                )
                 failed = True
         counts = [(row_year or 0, cells[roles["count"]])]
     read = []
     for row_year, written in counts:
         count = parse_count(written)
         if count is None:
-            errors.add(number, f"line {number}: count {written.strip()!r} is not a whole number")
+            errors.add(
+                number,
+                _(
+                    "line %(n)d: count %(count)s is not a whole number",
+                    n=number,
+                    count=repr(written.strip()),
+                ),
+            )
             failed = True
         elif count < 0:
-            errors.add(number, f"line {number}: count {count} is negative")
+            errors.add(number, _("line %(n)d: count %(count)d is negative", n=number, count=count))
             failed = True
         elif area is not None and age is not None and gender is not None:
             read.append(Row(number, region, area, row_year, age, gender, count))
     return [] if failed else read
-
-
-def _check_totals(rows: list[Row], errors: ImportErrors) -> None:
-    """Each total row must equal the sum of its parts; a part given twice is an error."""
-    parts: dict[tuple[str, int, AgeRange | str, str], Row] = {}
-    for row in rows:
-        key = (row.region, row.year, row.age, row.gender)
-        if key in parts:
-            errors.add(row.line, f"line {row.line}: repeats line {parts[key].line}")
-        parts[key] = row
-    details: dict[tuple[str, int], list[Row]] = {}
-    for row in rows:
-        if row.age != TOTAL and row.gender != TOTAL:
-            details.setdefault((row.region, row.year), []).append(row)
-    for row in rows:
-        if row.age != TOTAL and row.gender != TOTAL:
-            continue
-        same = [
-            r
-            for r in details.get((row.region, row.year), [])
-            if (row.age == TOTAL or r.age == row.age)
-            and (row.gender == TOTAL or r.gender == row.gender)
-        ]
-        if same and sum(r.count for r in same) != row.count:
-            errors.add(
-                row.line,
-                f"line {row.line}: the total {row.count} is not the sum of its parts"
-                f" ({sum(r.count for r in same)}, lines {same[0].line}-{same[-1].line})",
-            )
-
-
-def _sum_into_bands(
-    rows: list[Row], bands: list[Band], result: PopulationImport, errors: ImportErrors
-) -> None:
-    """Add the rows' ages into the questionnaire's bands; every band must be covered."""
-    youngest = bands[0].low
-    covered: dict[tuple[int, int, str], list[AgeRange]] = {}
-    first_line: dict[tuple[int, int], int] = {}
-    for row in rows:
-        if isinstance(row.age, str) or row.gender == TOTAL:
-            continue
-        low, high = row.age
-        area_id, slug, name = row.area
-        result.names[area_id] = (slug, name)
-        first_line.setdefault((area_id, row.year), row.line)
-        if high < youngest:
-            result.younger += row.count
-            continue
-        band = band_of(row.age, bands)
-        if band is None or (row.gender == "other" and row.count == 0):
-            # A range that fits no band was refused when read.
-            continue
-        cells = result.margins.setdefault((area_id, row.year), {})
-        cells[(band.code, row.gender)] = cells.get((band.code, row.gender), 0) + row.count
-        covered.setdefault((area_id, row.year, row.gender), []).append(row.age)
-    for (area_id, year), line in first_line.items():
-        name = result.names[area_id][1]
-        for gender in ("woman", "man"):
-            ages = sorted(covered.get((area_id, year, gender), []))
-            gap = first_gap(ages, youngest)
-            if gap is not None:
-                errors.add(
-                    line,
-                    f"line {line}: {name} {year}: no count for {gender} aged {gap}"
-                    " (every age from the youngest band up is needed)",
-                )
-        for band in bands:
-            for gender in ("woman", "man"):
-                if (band.code, gender) not in result.margins.get((area_id, year), {}):
-                    errors.add(
-                        line, f"line {line}: {name} {year}: no count for {gender} {band.code}"
-                    )
 
 
 def store_margins(

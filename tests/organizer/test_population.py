@@ -6,7 +6,10 @@ import io
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from survey.extensions import db
 from survey.models import AuditEvent, PopulationMargin
@@ -22,10 +25,21 @@ def admin(auth):
     return auth.client
 
 
+def _post_file(client, path: str, data: dict):
+    # Encoded in memory: the test client spools a body above 500 kB to a temporary file,
+    # which a request refused as too large leaves unclosed (a ResourceWarning).
+    fields = {
+        k: FileStorage(stream=v[0], filename=v[1]) if isinstance(v, tuple) else v
+        for k, v in data.items()
+    }
+    boundary, body = encode_multipart(fields)
+    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
 def _upload(client, content: bytes, name: str, **fields: str):
     data = {"csrf_token": csrf_token(client, PAGE), "year": "", "area": "", **fields}
     data["file"] = (io.BytesIO(content), name)
-    return client.post(PAGE, data=data, content_type="multipart/form-data")
+    return _post_file(client, PAGE, data)
 
 
 def _count(app) -> int:
@@ -57,6 +71,7 @@ def test_upload_lists_per_area_and_year_then_delete(app, admin):
 
 
 def test_a_bad_upload_lists_its_lines_and_stores_nothing(app, admin):
+    admin.get(PAGE + "?lang=en")
     bad = "area;gender;age_band;count\nAtlantis;man;16-24;10\nBromma;man;15-19;4\n"
     response = _upload(admin, bad.encode(), "bad.csv", year="2024")
     assert response.status_code == 422
@@ -138,6 +153,18 @@ def test_other_upload_forms_keep_the_small_limit(admin):
     content = _deso_export(10)
     assert len(content) > 64 * 1024
     data = {"csrf_token": csrf_token(admin, PAGE), "file": (io.BytesIO(content), "places.csv")}
-    response = admin.post("/organizer/places/import", data=data, content_type="multipart/form-data")
+    response = _post_file(admin, "/organizer/places/import", data)
     assert response.status_code == 413
     assert "The file is too large" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["sv", "fa"])
+def test_the_errors_are_in_the_page_s_language_with_their_lines(app, admin, lang):
+    admin.get(f"{PAGE}?lang={lang}")
+    bad = "area;gender;age_band;count\nBromma;man;16-24;-3\n"
+    response = _upload(admin, bad.encode(), "bad.csv", year="2024")
+    assert response.status_code == 422
+    with app.test_request_context(), force_locale(lang):
+        said = gettext("line %(n)d: count %(count)d is negative", n=2, count=-3)
+    assert f"<li>{said}</li>" in response.get_data(as_text=True)
+    assert _count(app) == 0
