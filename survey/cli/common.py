@@ -18,6 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from ..locales import available_locales
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -42,6 +44,17 @@ out_option = click.option(
     callback=_writable_out,
     help="File to write; '-' (the default) writes to standard output.",
 )
+
+
+def lang_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--lang`` of a command that writes in the interface languages; Swedish by default."""
+    return click.option(
+        "--lang",
+        type=click.Choice(available_locales()),
+        default="sv",
+        show_default=True,
+        help=help_text,
+    )
 
 
 @contextmanager

@@ -14,10 +14,10 @@ from typing import Any
 
 import click
 
-from ..locales import available_locales
 from .common import (
     check_database,
     expected_errors,
+    lang_option,
     make_app,
     out_option,
     output_file,
@@ -187,13 +187,7 @@ def import_responses(file: str) -> None:
     default=None,
     help="Add every row into this area (e.g. the DeSO regions of a district), whatever its region.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(available_locales()),
-    default="sv",
-    show_default=True,
-    help="Language of the messages.",
-)
+@lang_option("Language of the messages.")
 @with_app
 def import_population(file: str, year: int | None, area_slug: str | None, lang: str) -> None:
     """Import population margins (age band x gender per area), all or nothing.

@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..locales import available_locales
-from .common import expected_errors, output_file, with_app
+from .common import expected_errors, lang_option, output_file, with_app
 
 
 @click.group("invitations")
@@ -39,13 +38,7 @@ def _pdf_out(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 _round = click.option("--round", "round_id", type=int, required=True, help="Survey round id.")
 _area = click.option("--area", "area_slug", required=True, help="Area slug.")
-_lang = click.option(
-    "--lang",
-    type=click.Choice(available_locales()),
-    default="sv",
-    show_default=True,
-    help="Language of the letters; ar and fa print right to left.",
-)
+_lang = lang_option("Language of the letters; ar and fa print right to left.")
 _out = click.option(
     "--out",
     required=True,

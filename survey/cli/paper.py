@@ -7,18 +7,11 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..locales import available_locales
-from .common import out_option, output_file, with_app
+from .common import lang_option, out_option, output_file, with_app
 
 
 @click.command()
-@click.option(
-    "--lang",
-    type=click.Choice(available_locales()),
-    default="sv",
-    show_default=True,
-    help="Language of the form; ar and fa print right to left.",
-)
+@lang_option("Language of the form; ar and fa print right to left.")
 @click.option("--place", "place_slug", help="Place slug: the form for one place.")
 @click.option("--area", "area_slug", help="Area slug: one form for the area's places.")
 @click.option(

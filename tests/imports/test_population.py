@@ -37,6 +37,11 @@ def stored(app) -> dict[tuple[str, int, str, str], int]:
     return {(a, y, b, g): p for a, y, b, g, p in rows}
 
 
+def import_margins(cli, *args: str):
+    """`trygghet import population` with its messages in English."""
+    return cli("import", "population", "--lang", "en", *args)
+
+
 def write(tmp_path: Path, text: str, name: str = "margins.csv", encoding: str = "utf-8") -> str:
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
@@ -62,7 +67,7 @@ def expected_from_scb(path: Path, year_column: int) -> dict[tuple[str, str], int
 
 def test_statistics_sweden_single_years_latin1(app, cli):
     path = DATA / "scb_be0101_ekero_2023_2024.csv"
-    result = cli("import", "population", "--lang", "en", str(path))
+    result = import_margins(cli, str(path))
     assert result.exit_code == 0, result.output
     margins = stored(app)
     for year, column in ((2023, 3), (2024, 4)):
@@ -75,9 +80,7 @@ def test_statistics_sweden_single_years_latin1(app, cli):
 
 
 def test_statistics_sweden_districts_tab_separated_five_year_bands(app, cli):
-    result = cli(
-        "import", "population", "--lang", "en", str(DATA / "scb_stadsdelsomraden_2024.txt")
-    )
+    result = import_margins(cli, str(DATA / "scb_stadsdelsomraden_2024.txt"))
     assert result.exit_code == 0, result.output
     margins = stored(app)
     # Read from the fixture: Bromma's men 16-19 år 2 437 and 20-24 år 2 474.
@@ -110,7 +113,7 @@ def test_simple_file_with_bom_semicolons_and_year_column(app, cli, tmp_path):
         }.items()
     ]
     text = "\ufeffarea;gender;age_band;count;year\n" + "\n".join(r + ";2025" for r in rows)
-    result = cli("import", "population", "--lang", "en", write(tmp_path, text))
+    result = import_margins(cli, write(tmp_path, text))
     assert result.exit_code == 0, result.output
     margins = stored(app)
     assert margins[("bromma", 2025, "65+", "man")] == 7000
@@ -138,23 +141,11 @@ Bromma,man,65+,40
 
 
 def test_reimport_replaces_one_area_and_year_only(app, cli, tmp_path):
-    assert (
-        cli(
-            "import", "population", "--lang", "en", str(DATA / "scb_be0101_ekero_2023_2024.csv")
-        ).exit_code
-        == 0
-    )
-    assert (
-        cli(
-            "import", "population", "--lang", "en", "--year", "2024", write(tmp_path, SIMPLE)
-        ).exit_code
-        == 0
-    )
+    assert import_margins(cli, str(DATA / "scb_be0101_ekero_2023_2024.csv")).exit_code == 0
+    assert import_margins(cli, "--year", "2024", write(tmp_path, SIMPLE)).exit_code == 0
     before = stored(app)
     again = SIMPLE.replace("Bromma,man,65+,40", "Bromma,man,65+,45")
-    result = cli(
-        "import", "population", "--lang", "en", "--year", "2024", write(tmp_path, again, "b.csv")
-    )
+    result = import_margins(cli, "--year", "2024", write(tmp_path, again, "b.csv"))
     assert result.exit_code == 0, result.output
     after = stored(app)
     assert after[("bromma", 2024, "65+", "man")] == 45
@@ -166,7 +157,7 @@ def test_reimport_replaces_one_area_and_year_only(app, cli, tmp_path):
 
 def test_a_year_column_file_imports_one_year_when_asked(app, cli):
     path = str(DATA / "scb_be0101_ekero_2023_2024.csv")
-    assert cli("import", "population", "--lang", "en", "--year", "2023", path).exit_code == 0
+    assert import_margins(cli, "--year", "2023", path).exit_code == 0
     assert {y for _a, y, _b, _g in stored(app)} == {2023}
 
 
@@ -189,7 +180,7 @@ def test_a_bad_file_says_where_and_stores_nothing(app, cli, tmp_path, change, me
     old, new = change
     assert old in SIMPLE
     path = write(tmp_path, SIMPLE.replace(old, new))
-    result = cli("import", "population", "--lang", "en", "--year", "2024", path)
+    result = import_margins(cli, "--year", "2024", path)
     assert result.exit_code == 1
     assert message in result.output
     assert "nothing imported" in result.output
@@ -202,11 +193,8 @@ def test_the_total_of_a_statistics_sweden_file_is_checked(app, cli, tmp_path):
     number = next(i for i, line in enumerate(lines) if "totalt ålder" in line)
     cells = lines[number].split(",")
     lines[number] = ",".join([*cells[:3], str(int(cells[3]) + 1), cells[4]])
-    result = cli(
-        "import",
-        "population",
-        "--lang",
-        "en",
+    result = import_margins(
+        cli,
         write(tmp_path, "\r\n".join(lines), encoding="cp1252"),
     )
     assert result.exit_code == 1
@@ -221,11 +209,8 @@ def test_a_missing_single_year_of_age_is_an_error(app, cli, tmp_path):
     lines = [line for line in text.split("\r\n") if not line.startswith('"0125 Ekerö","30 år"')]
     # The total rows no longer add up either; keep them out of this test.
     lines = [line for line in lines if "totalt ålder" not in line]
-    result = cli(
-        "import",
-        "population",
-        "--lang",
-        "en",
+    result = import_margins(
+        cli,
         write(tmp_path, "\r\n".join(lines), encoding="cp1252"),
     )
     assert result.exit_code == 1
@@ -236,13 +221,13 @@ def test_a_missing_single_year_of_age_is_an_error(app, cli, tmp_path):
 
 def test_an_unmappable_five_year_band_is_an_error(app, cli, tmp_path):
     text = "region\tålder\tkön\t2024\nBromma\t15-19 år\tmän\t1 200\n"
-    result = cli("import", "population", "--lang", "en", write(tmp_path, text))
+    result = import_margins(cli, write(tmp_path, text))
     assert result.exit_code == 1
     assert "line 2: ages 15-19 do not fit in one of the questionnaire's age bands" in result.output
 
 
 def test_a_file_without_a_year_asks_for_one(app, cli, tmp_path):
-    result = cli("import", "population", "--lang", "en", write(tmp_path, SIMPLE))
+    result = import_margins(cli, write(tmp_path, SIMPLE))
     assert result.exit_code == 1
     assert "line 1: no year column: give the year (--year)" in result.output
 
@@ -255,21 +240,16 @@ def test_every_region_added_into_one_area(app, cli, tmp_path):
             for gender in ("män", "kvinnor"):
                 rows.append(f"{deso};{band} år;{gender};100")
     path = write(tmp_path, "\n".join(rows))
-    refused = cli("import", "population", "--lang", "en", path)
+    refused = import_margins(cli, path)
     assert refused.exit_code == 1
     assert "line 2: unknown area '0180C1010'" in refused.output
-    result = cli("import", "population", "--lang", "en", "--area", "bromma", path)
+    result = import_margins(cli, "--area", "bromma", path)
     assert result.exit_code == 0, result.output
     assert stored(app)[("bromma", 2024, "65+", "woman")] == 200
 
 
 def test_export_imports_back(app, cli, tmp_path):
-    assert (
-        cli(
-            "import", "population", "--lang", "en", str(DATA / "scb_stadsdelsomraden_2024.txt")
-        ).exit_code
-        == 0
-    )
+    assert import_margins(cli, str(DATA / "scb_stadsdelsomraden_2024.txt")).exit_code == 0
     before = stored(app)
     out = tmp_path / "margins.csv"
     result = cli("export", "population", "--out", str(out))
@@ -279,7 +259,7 @@ def test_export_imports_back(app, cli, tmp_path):
     with app.app_context():
         db.session.execute(PopulationMargin.__table__.delete())
         db.session.commit()
-    assert cli("import", "population", "--lang", "en", str(out)).exit_code == 0
+    assert import_margins(cli, str(out)).exit_code == 0
     assert stored(app) == before
 
 
@@ -295,7 +275,7 @@ def test_the_command_speaks_swedish_unless_told(app, cli, tmp_path):
     assert result.exit_code == 1
     # A message the Swedish catalog has already: the default is Swedish.
     assert "Det finns inget område atlantis." in result.output
-    result = cli("import", "population", "--lang", "en", "--year", "2024", "--area", "x", path)
+    result = import_margins(cli, "--year", "2024", "--area", "x", path)
     assert "There is no area x." in result.output
     assert stored(app) == {}
 
