@@ -82,7 +82,8 @@ class LetterPdf(Report):
     def footer(self) -> None:
         pass
 
-    def text(self, words: str, size: float = 10.5, bold: bool = False, gap: float = 2) -> None:
+    def passage(self, words: str, size: float = 10.5, bold: bool = False, gap: float = 2) -> None:
+        """A paragraph across the letter, from the side its language starts on."""
         self.set_font("DejaVu", "B" if bold else "", size)
         self.set_x(self.mx(LEFT, WIDTH))
         self.multi_cell(WIDTH, size * 0.5, words, align=self.start, new_x="LMARGIN", new_y="NEXT")
@@ -137,8 +138,10 @@ def write_letters(
         pdf = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
         for index, letter in enumerate(letters):
             pdf.top(sender, letter.number, addresses[index] if addresses else None)
-            pdf.text(_("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True)
-            pdf.text(
+            pdf.passage(
+                _("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True
+            )
+            pdf.passage(
                 _(
                     "%(asked_by)s want to know how safe residents feel in %(area)s, and what"
                     " problems they see. You are one of the residents we chose at random and"
@@ -147,7 +150,7 @@ def write_letters(
                     area=sender.area,
                 )
             )
-            pdf.text(
+            pdf.passage(
                 _(
                     "It takes about 5 minutes. Your answers are anonymous: the code below lets"
                     " you answer once, and it is never linked to your answers."
@@ -177,16 +180,16 @@ def write_letters(
                 new_x="LMARGIN",
             )
             pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 5)
-            pdf.text(_languages_line(sender))
-            pdf.text(
+            pdf.passage(_languages_line(sender))
+            pdf.passage(
                 _(
                     "Would you rather answer on paper? Ask for a paper form: %(contact)s."
                     " Write the code on it.",
                     contact=sender.contact,
                 )
             )
-            pdf.text(_("Questions about the survey? Contact %(who)s.", who=sender.contact))
-            pdf.text(_("Thank you for your help!"), bold=True)
+            pdf.passage(_("Questions about the survey? Contact %(who)s.", who=sender.contact))
+            pdf.passage(_("Thank you for your help!"), bold=True)
             pdf.mailing_footer(sender, letter.number)
         stream.write(bytes(pdf.output()))
 
@@ -207,8 +210,10 @@ def write_reminders(
         pdf = LetterPdf(_("Reminder: %(area)s", area=sender.area), locale)
         for number in numbers:
             pdf.top(sender, number, addresses.get(number) if addresses else None)
-            pdf.text(_("A reminder: how safe do you feel in %(area)s?", area=sender.area), 16, True)
-            pdf.text(
+            pdf.passage(
+                _("A reminder: how safe do you feel in %(area)s?", area=sender.area), 16, True
+            )
+            pdf.passage(
                 _(
                     "Some weeks ago we sent you a letter with a personal code, asking how safe"
                     " you feel in %(area)s. If you have already answered: thank you, and"
@@ -216,7 +221,7 @@ def write_reminders(
                     area=sender.area,
                 )
             )
-            pdf.text(
+            pdf.passage(
                 _(
                     "If not, there is still time. Use the code in the letter you got (letter"
                     " number %(number)d): go to %(url)s and type the code, or scan the QR code"
@@ -225,7 +230,7 @@ def write_reminders(
                     url=sender.short_url,
                 )
             )
-            pdf.text(
+            pdf.passage(
                 _(
                     "We cannot print your code again: we do not keep it, so that no one can"
                     " link your answers to you. If you no longer have the letter, contact"
@@ -233,8 +238,8 @@ def write_reminders(
                     contact=sender.contact,
                 )
             )
-            pdf.text(_languages_line(sender))
-            pdf.text(_("Thank you for your help!"), bold=True)
+            pdf.passage(_languages_line(sender))
+            pdf.passage(_("Thank you for your help!"), bold=True)
             pdf.mailing_footer(sender, number)
         stream.write(bytes(pdf.output()))
 

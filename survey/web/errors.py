@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..db import db_error_summary
 from ..extensions import db
-from .uploads import UPLOAD_LIMITS, size_text
+from .uploads import MARGINS_UPLOAD, UPLOAD_LIMITS, size_text
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,8 @@ RESET_THROTTLED = (
 )
 
 
-def upload_too_large(limit: int) -> tuple:
-    """The 413 page of an upload page with a limit of its own (population margins)."""
+def margins_too_large(limit: int) -> tuple:
+    """The 413 page of the population margins upload, which has a limit of its own."""
     return (
         _l("The file is too large"),
         _l(
@@ -159,8 +159,8 @@ def init_app(app: Flask) -> None:
 
             return api_http_error(exc)
         message = MESSAGES.get(exc.code)
-        if exc.code == 413 and (limit := UPLOAD_LIMITS.get(request.endpoint or "")):
-            message = upload_too_large(limit)
+        if exc.code == 413 and request.endpoint == MARGINS_UPLOAD:
+            message = margins_too_large(UPLOAD_LIMITS[MARGINS_UPLOAD])
         # Keep what HTTP requires (Allow on 405, Retry-After where set).
         headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
         if exc.code == 429:

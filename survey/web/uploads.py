@@ -20,7 +20,8 @@ UPLOAD_ENDPOINTS = frozenset(
 )
 #: Uploads allowed to be larger than MAX_CONTENT_LENGTH, in bytes. Statistics Sweden's export
 #: of a district's small regions (DeSO) by single year of age runs to a few hundred kB.
-UPLOAD_LIMITS = {"organizer.population_upload": 2 * 1024 * 1024}
+MARGINS_UPLOAD = "organizer.population_upload"
+UPLOAD_LIMITS = {MARGINS_UPLOAD: 2 * 1024 * 1024}
 
 
 def size_text(size: int) -> str:
