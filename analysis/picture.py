@@ -118,7 +118,9 @@ def situation_picture(
         # Brå's yearly counts: year-on-year change, never monthly deviations.
         "crime_yearly": crime_yearly(conn, area_slug),
         "dialogues": dialogues,
-        "followup": [followup(conn, pid, suppress_below) for pid in promise_ids],
+        "followup": [
+            followup(conn, pid, suppress_below, survey["weighted"]) for pid in promise_ids
+        ],
         "items": items,
         # Change from the round before, Newcombe intervals (None without an earlier round).
         "round_changes": changes,
