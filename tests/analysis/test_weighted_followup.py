@@ -40,7 +40,7 @@ def add_even_margins(area_slug: str = "bromma", year: int = 2025) -> None:
     )
 
 
-def _group(round_id: int, place: str, gender: str, count: int, unsafe: int) -> list[dict]:
+def evening_answers(round_id: int, place: str, gender: str, count: int, unsafe: int) -> list[dict]:
     """``count`` answers of one gender aged 16-24, the first ``unsafe`` unsafe in the evening."""
     rows = factories.answer_rows(place, round_id, unsafe, gender=gender, age_band="16-24")
     for row in rows:
@@ -58,10 +58,10 @@ def rounds(app: Flask) -> tuple[int, int]:
         before, after = factories.rounds_before_and_after()
         factories.insert_answers(
             [
-                *_group(before.id, "brommaplan", "woman", 80, 48),
-                *_group(before.id, "brommaplan", "man", 20, 4),
-                *_group(after.id, "brommaplan", "woman", 50, 15),
-                *_group(after.id, "brommaplan", "man", 50, 5),
+                *evening_answers(before.id, "brommaplan", "woman", 80, 48),
+                *evening_answers(before.id, "brommaplan", "man", 20, 4),
+                *evening_answers(after.id, "brommaplan", "woman", 50, 15),
+                *evening_answers(after.id, "brommaplan", "man", 50, 5),
             ]
         )
         db.session.commit()
@@ -133,7 +133,8 @@ def test_suppression_stays_on_the_raw_count_of_answers(app, rounds):
     before, after = rounds
     with app.app_context():
         factories.insert_answers(
-            _group(before, "alvik", "man", 9, 9) + _group(after, "alvik", "man", 9, 0)
+            evening_answers(before, "alvik", "man", 9, 9)
+            + evening_answers(after, "alvik", "man", 9, 0)
         )
         db.session.commit()
     alvik = _promise(app, rounds, places=("alvik",))
