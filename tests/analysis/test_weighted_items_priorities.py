@@ -7,10 +7,7 @@ women: women weigh 10/16 = 0.625, men 10/4 = 2.5, and n_eff = 20^2 / (16 x 0.625
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from sqlalchemy import insert
 from statsmodels.stats.weightstats import DescrStatsW
 
 from analysis.picture import situation_picture
@@ -18,43 +15,42 @@ from analysis.priorities import rank_priorities
 from analysis.stats import wilson
 from analysis.survey import Filters
 from survey.extensions import db
-from survey.models import ItemAnswer, QuestionnaireVersion
 from tests.analysis.test_priorities import cell, place, row, shrink, survey
 from tests.analysis.test_weighted_followup import add_even_margins
+from tests.common.item_data import answer_items, record_version_2
 from tests.common.survey_data import add_responses
 
-EXAMPLE = (Path(__file__).resolve().parents[1] / "common" / "questionnaire_v2.yaml").read_text()
 WOMEN, MEN = 10 / 16, 10 / 4
 N_EFF = 20**2 / (16 * WOMEN**2 + 4 * MEN**2)
-
-
-def _answer(gender: str, police_there: str, years: int, witnessed: str) -> None:
-    [response] = add_responses("brommaplan", [{"gender": gender, "age_band": "16-24"}])
-    base = {"response_id": response.id, "value": None, "number": None, "text": None}
-    rows = [
-        base | {"code": "police_there", "value": police_there},
-        base | {"code": "years_in_area", "number": years},
-        base | {"code": "witnessed", "value": witnessed},
-    ]
-    db.session.execute(insert(ItemAnswer.__table__), rows)
-    db.session.commit()
 
 
 @pytest.fixture
 def pictures(app):
     """(weighted, unweighted) pictures of the sample."""
     with app.app_context():
-        db.session.add(
-            QuestionnaireVersion(version=2, definition=EXAMPLE, status="live", uploaded_by="admin")
-        )
+        record_version_2()
         add_even_margins()
         db.session.commit()
         # Women: half answer 5 (top box), half 1; 10 years in the area; saw noise.
         for i in range(16):
-            _answer("woman", "5" if i < 8 else "1", 10, "noise")
+            answer_items(
+                "brommaplan",
+                "woman",
+                "16-24",
+                police_there="5" if i < 8 else "1",
+                years_in_area=10,
+                witnessed=["noise"],
+            )
         # Men: all answer 1; 30 years; saw fights.
         for _ in range(4):
-            _answer("man", "1", 30, "fights")
+            answer_items(
+                "brommaplan",
+                "man",
+                "16-24",
+                police_there="1",
+                years_in_area=30,
+                witnessed=["fights"],
+            )
         with db.engine.connect() as conn:
             return (
                 situation_picture(conn, "bromma", Filters(), 10, locale="en"),
