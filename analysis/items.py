@@ -156,7 +156,7 @@ def summarise(spec: ItemSpec, counts: _Counts, threshold: int, weighted: bool) -
         numbers = counts.numbers
         cell: dict[str, Any] = {"n": numbers.n, "suppressed": numbers.n < threshold}
         if not cell["suppressed"]:
-            # On the effective-n scale, as the problem scores (exact n, sums unweighted).
+            # On the effective-n scale, as the problem scores (unweighted: n, sum, squares).
             n_eff = numbers.n_eff()
             scale = n_eff / numbers.w1
             mean, sd = mean_sd(n_eff, counts.sums[0] * scale, counts.sums[1] * scale)
