@@ -214,28 +214,12 @@ SCHEMAS: dict[str, Any] = {
     "ReleaseInfo": {
         "type": "object",
         "description": "A published release: an immutable snapshot, readable at links.self.",
-        "required": [
-            "id",
-            "round_id",
-            "sequence",
-            "published_at",
-            "data_cutoff",
-            "weighted",
-            "n_eff",
-            "links",
-        ],
+        "required": ["id", "round_id", "sequence", "published_at", "data_cutoff", "links"]
+        + ["weighted", "n_eff"],
         "properties": {
             "id": {"type": "integer"},
-            "weighted": {
-                "type": "boolean",
-                "description": "Whether the survey figures are weighted (raked by age and gender"
-                " to the area's population): the picture's weighting says how.",
-            },
-            "n_eff": {
-                "type": ["integer", "null"],
-                "description": "Kish's effective number of answers of the whole area, rounded"
-                " to the nearest 5; null when not weighted.",
-            },
+            "weighted": {"type": "boolean", "description": "Survey figures raked to population."},
+            "n_eff": {"type": ["integer", "null"], "description": "Kish's n, rounded to 5."},
             "round_id": {"type": ["integer", "null"]},
             "sequence": {"type": "integer", "description": "1, 2, ... within its round."},
             "published_at": {"type": "string", "format": "date-time"},
