@@ -34,6 +34,7 @@ from .verdict_rules import (  # noqa: F401 (re-exported for callers of the follo
     share_test,
 )
 from .verdicts import NO_DATA
+from .weights import Cell, Cells, WeightedShare, area_weights
 
 #: Answers that count toward the unsafe share (DESIGN §4): 3, 4 and staying away.
 UNSAFE = ("3", "4", "avoid")
@@ -99,10 +100,14 @@ def _share_columns(
     return None
 
 
+#: Per round, per indicator index, per place: (answered, bad) per respondent cell.
+Counts = dict[int, dict[int, dict[int, dict[Cell, tuple[int, int]]]]]
+
+
 def _round_counts(
     conn: Connection, promise: Any, place_ids: list[int], indicators: list[dict[str, Any]]
-) -> dict[int, dict[int, dict[int, tuple[int, int]]]]:
-    """Per round, per indicator index, per place: (answered, bad), from one GROUP BY query."""
+) -> Counts:
+    """Answered and bad per round, indicator, place and (age band, gender): one GROUP BY."""
     round_ids = [r for r in (promise.baseline_round_id, promise.followup_round_id) if r]
     wanted = {
         i: cols
@@ -116,18 +121,21 @@ def _round_counts(
         aggregates.append(func.sum(case((col.in_(answered), 1), else_=0)).label(f"n{i}"))
         aggregates.append(func.sum(case((col.in_(bad), 1), else_=0)).label(f"k{i}"))
     r = _response.c
+    keys = (r.round_id, r.place_id, r.age_band, r.gender)
     rows = conn.execute(
-        select(r.round_id, r.place_id, *aggregates)
+        select(*keys, *aggregates)
         # Held answers (a burst under review) count nowhere, as in the survey figures.
         .where(r.round_id.in_(round_ids), r.place_id.in_(place_ids), r.held.is_(False))
-        .group_by(r.round_id, r.place_id)
+        .group_by(*keys)
     )
-    counts: dict[int, dict[int, dict[int, tuple[int, int]]]] = {}
+    counts: Counts = {}
     for row in rows:
         mapping = row._mapping
+        cell = (row.age_band or None, row.gender or None)
         for i in wanted:
             by_place = counts.setdefault(row.round_id, {}).setdefault(i, {})
-            by_place[row.place_id] = (int(mapping[f"n{i}"] or 0), int(mapping[f"k{i}"] or 0))
+            found = (int(mapping[f"n{i}"] or 0), int(mapping[f"k{i}"] or 0))
+            by_place.setdefault(row.place_id, {})[cell] = found
     return counts
 
 
@@ -144,17 +152,36 @@ class _RoundFigures:
     A follow-up share sums the promise's places. Were one of them hidden in the round's
     picture, the sum minus the places shown would give it away, so a side is published only
     when every place with answers in it is shown on its own (or the sum is the area total).
+    Each side is weighted as its round's picture is: the same raking weights per (age band,
+    gender) cell, or none where the area has no margins (or ``weighted`` is False).
     """
 
-    def __init__(self, conn: Connection, area_slug: str, suppress_below: int) -> None:
+    def __init__(
+        self, conn: Connection, area_slug: str, suppress_below: int, weighted: bool | None
+    ) -> None:
         self.conn, self.area_slug, self.suppress_below = conn, area_slug, suppress_below
+        self.weighted = weighted
         self._pictures: dict[int, dict[str, Any]] = {}
+        self._weights: dict[int, Cells] = {}
+
+    def weights(self, round_id: int) -> Cells:
+        """The round's picture's weights per respondent cell ({} when it is not weighted)."""
+        if round_id not in self._weights:
+            filters = Filters(round_id=round_id)
+            self._weights[round_id] = area_weights(
+                self.conn, self.area_slug, filters, self.weighted
+            )[0]
+        return self._weights[round_id]
 
     def shown(self, round_id: int, indicator: dict[str, Any], place_slugs: set[str]) -> bool:
         """Whether the round's picture shows the figure of each of these places (or their sum)."""
         if round_id not in self._pictures:
             self._pictures[round_id] = survey_indicators(
-                self.conn, self.area_slug, Filters(round_id=round_id), self.suppress_below
+                self.conn,
+                self.area_slug,
+                Filters(round_id=round_id),
+                self.suppress_below,
+                self.weighted,
             )
         picture = self._pictures[round_id]
         group, key = _figure_path(indicator)
@@ -165,23 +192,17 @@ class _RoundFigures:
         )
 
 
-def _cell(n: int, k: int, suppress_below: int) -> dict[str, Any]:
-    if n < suppress_below or n == 0:
-        return {"n": n, "suppressed": True}
-    return {"n": n, "share": round(k / n, 4)}
-
-
 def _share_indicator(
     indicator: dict[str, Any],
     index: int,
     promise: Any,
-    counts: dict[int, dict[int, dict[int, tuple[int, int]]]],
+    counts: Counts,
     suppress_below: int,
     round_figures: _RoundFigures,
     slugs: dict[int, str],
 ) -> dict[str, Any]:
     result: dict[str, Any] = dict(indicator)
-    sides: dict[str, tuple[int, int] | None] = {}
+    sides: dict[str, WeightedShare | None] = {}
     for name, round_id in (
         ("before", promise.baseline_round_id),
         ("after", promise.followup_round_id),
@@ -191,14 +212,18 @@ def _share_indicator(
             result[name] = None
             continue
         by_place = counts.get(round_id, {}).get(index, {})
-        n = sum(answered for answered, _ in by_place.values())
-        k = sum(bad for _, bad in by_place.values())
-        sides[name] = (n, k)
-        answered_at = {slugs[pid] for pid, (answered, _) in by_place.items() if answered}
-        if n and not round_figures.shown(round_id, indicator, answered_at):
-            result[name] = {"n": n, "suppressed": True}
+        side = WeightedShare(
+            [(cell, n, k) for cells in by_place.values() for cell, (n, k) in cells.items()],
+            round_figures.weights(round_id),
+        )
+        sides[name] = side
+        answered_at = {
+            slugs[pid] for pid, cells in by_place.items() if any(n for n, _ in cells.values())
+        }
+        if side.n and not round_figures.shown(round_id, indicator, answered_at):
+            result[name] = {"n": side.n, "suppressed": True}
         else:
-            result[name] = _cell(n, k, suppress_below)
+            result[name] = side.cell(suppress_below)
     usable = all(
         result[side] is not None and not result[side].get("suppressed")
         for side in ("before", "after")
@@ -207,8 +232,7 @@ def _share_indicator(
     if not usable or before is None or after is None:
         result["status"] = NO_DATA
         return result
-    (n1, k1), (n2, k2) = before, after
-    result.update(share_test(k1, n1, k2, n2))
+    result.update(share_test(*before.counts(), *after.counts()))
     return result
 
 
@@ -317,13 +341,19 @@ def _activities(conn: Connection, promise_id: int) -> dict[str, Any]:
     }
 
 
-def followup(conn: Connection, promise_id: int, suppress_below: int) -> dict[str, Any]:
-    """Compare a promise's indicators before and after, and sum its activities."""
+def followup(
+    conn: Connection, promise_id: int, suppress_below: int, weighted: bool | None = None
+) -> dict[str, Any]:
+    """Compare a promise's indicators before and after, and sum its activities.
+
+    ``weighted`` as in the situation picture: None weights each round's shares as that
+    round's picture does where the area has margins, False never weights.
+    """
     promise, described, place_ids = _load_promise(conn, promise_id)
     indicators = [i for i in (promise.indicators or []) if isinstance(i, dict)]
     shares = _round_counts(conn, promise, place_ids, indicators)
     slugs = dict(conn.execute(select(_place.c.id, _place.c.slug)).all())
-    round_figures = _RoundFigures(conn, described["area"], suppress_below)
+    round_figures = _RoundFigures(conn, described["area"], suppress_below, weighted)
     categories = [
         str(i["category"]) for i in indicators if i.get("kind") == "crime" and i.get("category")
     ]

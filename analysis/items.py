@@ -10,13 +10,15 @@
 
 Per place, for the area and by gender and age band, from one query over the answer counts the
 database keeps with every answer (``answer_count``); the same suppression and secondary
-suppression as every other figure. Added items are not weighted: ``weighted`` pictures show
-them unweighted.
+suppression as every other figure. Where the picture is weighted, so are the items, with the
+survey figures' raking weights per (age band, gender) cell: shares are sum(w hit) / sum(w base)
+with Wilson intervals on Kish's n_eff of the base, a number's mean and t interval are taken on
+the n_eff scale (as the problem scores), and suppression still looks at the raw n.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,7 @@ from .disclosure import protect_all
 from .stats import mean_sd, t_interval, wilson
 from .survey import Filters
 from .tables import V1_CODES, answer_count, questionnaire_version
+from .weights import Cell
 
 #: Gender and age band values in questionnaire order (as analysis.survey orders groups).
 _GROUPS = {
@@ -91,67 +94,103 @@ def item_specs(conn: Connection, locale: str = "sv") -> list[ItemSpec]:
     return list(specs.values())
 
 
+class _Sum:
+    """A count of answers: raw, weighted and weighted by squares (all equal when unweighted)."""
+
+    def __init__(self) -> None:
+        self.n, self.w1, self.w2 = 0, 0.0, 0.0
+
+    def add(self, n: int, weight: float) -> None:
+        self.n += n
+        self.w1 += weight * n
+        self.w2 += weight * weight * n
+
+    def n_eff(self) -> float:
+        """Kish's (sum w)^2 / sum w^2 (n when every weight is 1)."""
+        return self.w1 * self.w1 / self.w2 if self.w2 else 0.0
+
+
 class _Counts:
     """One unit's (place, group, area) counts of one item."""
 
     def __init__(self) -> None:
-        self.values: dict[str | None, int] = {}
-        self.respondents = 0
-        self.numbers = [0, 0.0, 0.0]  # n, sum, sum of squares
+        self.values: dict[str | None, _Sum] = {}
+        self.respondents = _Sum()
+        self.numbers = _Sum()
+        self.sums = [0.0, 0.0]  # weighted sum and sum of squares of a number's answers
 
-    def add_value(self, value: str | None, n: int, count: int, total: float, squares: float):
-        self.values[value] = self.values.get(value, 0) + n
-        self.numbers[0] += count
-        self.numbers[1] += total
-        self.numbers[2] += squares
+    def add_value(self, value: str | None, n: int, count: int, x: float | None, weight: float):
+        self.values.setdefault(value, _Sum()).add(n, weight)
+        if x is not None:
+            self.numbers.add(count, weight)
+            self.sums[0] += weight * x * count
+            self.sums[1] += weight * x * x * count
+
+    def total(self, values: Iterable[str | None]) -> _Sum:
+        found = _Sum()
+        for value in values:
+            if value in self.values:
+                found.n += self.values[value].n
+                found.w1 += self.values[value].w1
+                found.w2 += self.values[value].w2
+        return found
 
 
 def _r(value: float) -> float:
     return round(value, 4)
 
 
-def _share(k: float, n: float) -> dict[str, Any]:
-    lo, hi = wilson(k, n)
-    return {"share": _r(k / n), "ci": [_r(lo), _r(hi)]}
+def _share(hit: float, base: _Sum) -> dict[str, Any]:
+    """A share hit / base (both weighted) with a Wilson interval on the base's Kish n."""
+    share, n_eff = hit / base.w1, base.n_eff()
+    lo, hi = wilson(share * n_eff, n_eff)
+    return {"share": _r(share), "ci": [_r(lo), _r(hi)]}
 
 
-def summarise(spec: ItemSpec, counts: _Counts, threshold: int) -> dict[str, Any]:
-    """An item's cell for one unit: its n, and its figures unless suppressed."""
+def summarise(spec: ItemSpec, counts: _Counts, threshold: int, weighted: bool) -> dict[str, Any]:
+    """An item's cell for one unit: its n, and its figures unless suppressed.
+
+    Suppression looks at the raw n; weighted, the figures use the weights and ``n_eff``.
+    """
     if spec.type == "number":
-        n, total, squares = counts.numbers
-        cell: dict[str, Any] = {"n": int(n), "suppressed": n < threshold}
+        numbers = counts.numbers
+        cell: dict[str, Any] = {"n": numbers.n, "suppressed": numbers.n < threshold}
         if not cell["suppressed"]:
-            mean, sd = mean_sd(n, total, squares)
+            # On the effective-n scale, as the problem scores (unweighted: n, sum, squares).
+            n_eff = numbers.n_eff()
+            scale = n_eff / numbers.w1
+            mean, sd = mean_sd(n_eff, counts.sums[0] * scale, counts.sums[1] * scale)
             cell["mean"] = _r(mean)
-            cell["mean_ci"] = [_r(x) for x in t_interval(mean, sd, n)] if n >= 2 else None
+            cell["mean_ci"] = [_r(x) for x in t_interval(mean, sd, n_eff)] if n_eff >= 2 else None
+            if weighted:
+                cell["n_eff"] = _r(n_eff)
         return cell
     if spec.type == "text":
-        n = sum(counts.values.values())
+        n = sum(s.n for s in counts.values.values())
         return {"n": n, "suppressed": n < threshold}
     substantive = {value for value, _label, keep in spec.options if keep}
     known = [value for value, _label, _keep in spec.options]
     if spec.type == "area":
         substantive = {v for v in counts.values if v is not None}
         known = sorted(substantive)
-    if spec.type == "multi":
-        n = counts.respondents
-    else:
-        n = sum(k for value, k in counts.values.items() if value in substantive)
-    cell = {"n": n, "suppressed": n < max(threshold, 1)}
+    base = counts.respondents if spec.type == "multi" else counts.total(substantive)
+    cell = {"n": base.n, "suppressed": base.n < max(threshold, 1)}
     if cell["suppressed"]:
         return cell
     if spec.type != "multi":
         cell["not_substantive"] = sum(
-            k for value, k in counts.values.items() if value not in substantive
+            s.n for value, s in counts.values.items() if value not in substantive
         )
     # The headline share of an ordered scale is its top box (as "share", like every share).
     if spec.top_box:
-        cell.update(_share(sum(counts.values.get(v, 0) for v in spec.top_box), n))
+        cell.update(_share(counts.total(spec.top_box).w1, base))
     cell["options"] = [
-        {"value": value, **_share(counts.values.get(value, 0), n)}
+        {"value": value, **_share(counts.total([value]).w1, base)}
         for value in known
         if value in substantive
     ]
+    if weighted:
+        cell["n_eff"] = _r(base.n_eff())
     return cell
 
 
@@ -161,8 +200,13 @@ def added_item_figures(
     filters: Filters,
     suppress_below: int,
     locale: str = "sv",
+    weights: Mapping[Cell, float] | None = None,
 ) -> list[dict[str, Any]]:
-    """The figures of every added item answered in these places (id, slug rows)."""
+    """The figures of every added item answered in these places (id, slug rows).
+
+    ``weights``: the survey figures' raking weights per (age band, gender) cell; none (or
+    empty) leaves the items unweighted.
+    """
     specs = item_specs(conn, locale)
     if not specs or not places:
         return []
@@ -180,7 +224,7 @@ def added_item_figures(
         .group_by(*keys)
     ).all()
     # As the answers would give them: (place, gender, age band, code, value, rows, numbers,
-    # their sum, sum of squares); a number's or a text's value is None, as in item_answer.
+    # the number); a number's or a text's value is None, as in item_answer.
     rows: list[tuple[Any, ...]] = []
     respondents: list[tuple[Any, ...]] = []
     for place_id, gender, age_band, code, value, total in counted:
@@ -188,13 +232,13 @@ def added_item_figures(
         if value == "*":
             respondents.append((*key, total))
         elif kinds[code] == "number":
-            x = int(value)
-            rows.append((*key, None, total, total, float(x * total), float(x * x * total)))
+            rows.append((*key, None, total, total, float(int(value))))
         elif kinds[code] == "text":
-            rows.append((*key, None, total, 0, None, None))
+            rows.append((*key, None, total, 0, None))
         else:
-            rows.append((*key, value, total, 0, None, None))
+            rows.append((*key, value, total, 0, None))
     respondents = [r for r in respondents if kinds[r[3]] == "multi"]
+    weights = weights or {}
 
     units: dict[tuple[str, Any], dict[str, _Counts]] = {}
 
@@ -206,12 +250,14 @@ def added_item_figures(
             found.append(("age_band", age_band))
         return [units.setdefault(unit, {}).setdefault(code, _Counts()) for unit in found]
 
-    for place_id, gender, age_band, code, value, n, count, total, squares in rows:
+    for place_id, gender, age_band, code, value, n, count, x in rows:
+        weight = weights.get((age_band, gender), 1.0)
         for counts in targets(place_id, gender, age_band, code):
-            counts.add_value(value, n, count, total or 0.0, squares or 0.0)
+            counts.add_value(value, n, count, x, weight)
     for place_id, gender, age_band, code, n in respondents:
+        weight = weights.get((age_band, gender), 1.0)
         for counts in targets(place_id, gender, age_band, code):
-            counts.respondents += n
+            counts.respondents.add(n, weight)
 
     answered = {code for unit in units.values() for code in unit}
     figures = []
@@ -220,7 +266,8 @@ def added_item_figures(
             continue
 
         def cell(unit: tuple[str, Any], spec: ItemSpec = spec) -> dict[str, Any]:
-            return summarise(spec, units.get(unit, {}).get(spec.code, _Counts()), threshold)
+            found = units.get(unit, {}).get(spec.code, _Counts())
+            return summarise(spec, found, threshold, bool(weights))
 
         total = cell(("area", None))
         by_place = {p.slug: cell(("place", p.id)) for p in places}

@@ -20,6 +20,7 @@ from .survey import Filters, survey_indicators
 from .tables import area as _area
 from .tables import place as _place
 from .tables import promise as _promise
+from .weights import area_weights
 from .yearly import crime_yearly
 
 _event = table("crime_event", column("id", Integer), column("occurred_at", DateTime))
@@ -64,13 +65,15 @@ def situation_picture(
     survey = survey_indicators(conn, area_slug, filters, suppress_below, weighted=weighted)
     dialogues = dialogue_indicators(conn, area_slug, filters.date_from, filters.date_to)
     alarms = deviations(conn, area_slug, today=today)
-    # Items added by later questionnaire versions, each summarised by its type.
+    # Items added by later questionnaire versions, each summarised by its type, weighted
+    # as the survey figures are (the same raking weights).
     items = added_item_figures(
         conn,
         conn.execute(select(_place.c.id, _place.c.slug).where(_place.c.area_id == area.id)).all(),
         filters,
         suppress_below,
         locale,
+        area_weights(conn, area_slug, filters, survey["weighted"])[0],
     )
     priorities = rank_priorities(
         survey, dialogues, alarms, locale=locale, area_name=area.name, items=items
@@ -118,7 +121,9 @@ def situation_picture(
         # Brå's yearly counts: year-on-year change, never monthly deviations.
         "crime_yearly": crime_yearly(conn, area_slug),
         "dialogues": dialogues,
-        "followup": [followup(conn, pid, suppress_below) for pid in promise_ids],
+        "followup": [
+            followup(conn, pid, suppress_below, survey["weighted"]) for pid in promise_ids
+        ],
         "items": items,
         # Change from the round before, Newcombe intervals (None without an earlier round).
         "round_changes": changes,

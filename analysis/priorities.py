@@ -8,7 +8,8 @@ the published JSON alone. Components, each 0..1:
   where an added item declared to feed the problem (``priority_problem``) joins the problem
   share: the problem part is the mean of the problem share and each such item's top-box (or
   "yes") share, each shrunk the same way;
-  ``(n * p + M0 * p_area) / (n + M0)``; a suppressed cell has no own weight (n = 0) and so
+  ``(n * p + M0 * p_area) / (n + M0)``, n the cell's Kish ``n_eff`` where the figures are
+  weighted (their shares are the weighted ones); a suppressed cell has no own weight (n = 0) and so
   contributes the area's value, and a share that not even the area can show counts as 0;
 - dialogue: distinct dialogues that raised it (at that time or without a time), divided by the
   largest such count among the rows;
@@ -119,13 +120,17 @@ def _own(cell: Cell | None) -> tuple[int, float] | None:
 
 
 def _shrunk(cell: Cell | None, area_cell: Cell | None) -> float | None:
-    """The cell's share shrunk toward the area's; the area's alone when the cell is hidden."""
+    """The cell's share shrunk toward the area's; the area's alone when the cell is hidden.
+
+    A weighted cell's own weight is its Kish ``n_eff``: unequal weights carry less information
+    than as many answers of equal weight, so it is shrunk more than its raw n would say.
+    """
     own, area = _own(cell), _own(area_cell)
     if area is None:
         return own[1] if own else None
-    if own is None:
+    if own is None or cell is None:
         return area[1]
-    n, p = own
+    n, p = float(cell.get("n_eff", own[0])), own[1]
     return (n * p + M0 * area[1]) / (n + M0)
 
 
@@ -147,7 +152,12 @@ def item_share_cell(item: Mapping[str, Any], cell: Cell | None) -> Cell | None:
         share = cell.get("share")
     else:
         share = next((o["share"] for o in cell.get("options") or [] if o["value"] == "yes"), None)
-    return None if share is None else {"n": cell["n"], "suppressed": False, "share": share}
+    if share is None:
+        return None
+    found = {"n": cell["n"], "suppressed": False, "share": share}
+    if "n_eff" in cell:
+        found["n_eff"] = cell["n_eff"]
+    return found
 
 
 def _feeding(items: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:

@@ -23,8 +23,11 @@ ALPHA = 0.05
 PRIMARY, HOLM = "primary", "holm"
 
 
-def share_test(k1: int, n1: int, k2: int, n2: int) -> dict[str, Any]:
-    """Change of a share k1/n1 -> k2/n2: Newcombe interval, matching p-value and status."""
+def share_test(k1: float, n1: float, k2: float, n2: float) -> dict[str, Any]:
+    """Change of a share k1/n1 -> k2/n2: Newcombe interval, matching p-value and status.
+
+    Weighted, k = share x n_eff and n = n_eff (Kish), as the shares' own Wilson intervals.
+    """
     lo, hi = newcombe(k1, n1, k2, n2)
     return {
         "diff": round(k2 / n2 - k1 / n1, 4),

@@ -25,9 +25,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from .tables import population_margin, survey_round
+from .counted import response_count
+from .tables import area, place, population_margin, survey_round
 
 #: A respondent cell: (age_band, gender), either may be None (not answered).
 Cell = tuple[str | None, str | None]
@@ -48,6 +49,7 @@ class Filters(Protocol):
     def gender(self) -> str | None: ...
     @property
     def age_band(self) -> str | None: ...
+    def count_conditions(self, counts: Any) -> list[Any]: ...
 
 
 #: Raking stops when every age total is this close to its target, relative to the sample size.
@@ -67,6 +69,37 @@ class Raking:
     max_gap: float = 0.0
     #: The cells inside the margins (raked); every other cell weighs 1.
     inside: frozenset[Cell] = frozenset()
+
+
+class WeightedShare:
+    """A share hit / base summed over respondent cells, weighted or not, with Kish's n_eff.
+
+    ``by_cell``: (cell, answers in the base, hits) per respondent cell; ``weights`` per cell
+    ({} when unweighted, every weight 1). share = sum(w hit) / sum(w base) and n_eff =
+    (sum w base)^2 / sum(w^2 base); the raw n stays for suppression.
+    """
+
+    def __init__(self, by_cell: list[tuple[Cell, int, int]], weights: Mapping[Cell, float]):
+        self.weighted = bool(weights)
+        self.n = sum(n for _, n, _ in by_cell)
+        base = sum(weights.get(cell, 1.0) * n for cell, n, _ in by_cell)
+        hit = sum(weights.get(cell, 1.0) * k for cell, _, k in by_cell)
+        squares = sum(weights.get(cell, 1.0) ** 2 * n for cell, n, _ in by_cell)
+        self.share = hit / base if base else 0.0
+        self.n_eff = base * base / squares if squares else 0.0
+
+    def counts(self) -> tuple[float, float]:
+        """(k, n) for an interval or a test: the share on n_eff answers (k, n unweighted)."""
+        return self.share * self.n_eff, self.n_eff
+
+    def cell(self, suppress_below: int) -> dict[str, Any]:
+        """{n, share} (and n_eff when weighted), or hidden below the threshold of raw answers."""
+        if self.n < suppress_below or self.n == 0:
+            return {"n": self.n, "suppressed": True}
+        cell: dict[str, Any] = {"n": self.n, "share": round(self.share, 4)}
+        if self.weighted:
+            cell["n_eff"] = round(self.n_eff, 4)
+        return cell
 
 
 def margin_years(conn: Connection, area_id: int) -> list[int]:
@@ -250,3 +283,37 @@ def weighting(
         ),
     }
     return raked.weights, info
+
+
+def respondent_cells(conn: Connection, place_ids: list[int], filters: Filters) -> Cells:
+    """Answers per (age band, gender) cell over these places, as the survey figures count them."""
+    if not place_ids:
+        return {}
+    c = response_count.c
+    rows = conn.execute(
+        select(c.age_band, c.gender, func.sum(c.answers))
+        .where(c.place_id.in_(place_ids), *filters.count_conditions(response_count))
+        .group_by(c.age_band, c.gender)
+    )
+    cells: Cells = {}
+    for age_band, gender, answers in rows:
+        cell = (age_band or None, gender or None)
+        cells[cell] = cells.get(cell, 0.0) + float(answers or 0)
+    return cells
+
+
+def area_weights(
+    conn: Connection, area_slug: str, filters: Filters, weighted: bool | None
+) -> tuple[Cells, dict[str, Any]]:
+    """The situation picture's weights per (age band, gender) cell for these filters.
+
+    The same raking as ``survey.survey_indicators`` (over every answer in the area's places),
+    for figures computed elsewhere (the promise follow-up, added items): one set of weights
+    per picture. ``weighted`` as in ``weighting``; ({}, info) when not weighted.
+    """
+    area_id = conn.execute(select(area.c.id).where(area.c.slug == area_slug)).scalar()
+    if area_id is None:
+        raise ValueError(f"unknown area {area_slug!r}")
+    place_ids = list(conn.scalars(select(place.c.id).where(place.c.area_id == area_id)))
+    cells = respondent_cells(conn, place_ids, filters)
+    return weighting(conn, area_id, area_slug, filters, cells, weighted)

@@ -214,9 +214,12 @@ SCHEMAS: dict[str, Any] = {
     "ReleaseInfo": {
         "type": "object",
         "description": "A published release: an immutable snapshot, readable at links.self.",
-        "required": ["id", "round_id", "sequence", "published_at", "data_cutoff", "links"],
+        "required": ["id", "round_id", "sequence", "published_at", "data_cutoff", "links"]
+        + ["weighted", "n_eff"],
         "properties": {
             "id": {"type": "integer"},
+            "weighted": {"type": "boolean", "description": "Survey figures raked to population."},
+            "n_eff": {"type": ["integer", "null"], "description": "Kish's n, rounded to 5."},
             "round_id": {"type": ["integer", "null"]},
             "sequence": {"type": "integer", "description": "1, 2, ... within its round."},
             "published_at": {"type": "string", "format": "date-time"},

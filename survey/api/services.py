@@ -44,5 +44,8 @@ def release_info(release: Release, picture_link: str) -> dict[str, Any]:
         "data_cutoff": (
             release.data_cutoff.isoformat(timespec="seconds") if release.data_cutoff else None
         ),
+        # Whether its survey figures are weighted, and their effective n (rounded as counts).
+        "weighted": bool(release.data.get("weighted")),
+        "n_eff": (release.data.get("weighting") or {}).get("n_eff"),
         "links": {"self": f"{picture_link}?release={release.id}"},
     }

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from analysis.stats import kish_effective_n, wilson
 from analysis.survey import Filters, survey_indicators
-from analysis.weights import rake
+from analysis.weights import WeightedShare, rake
 from survey.extensions import db
 from survey.models import Area, PopulationMargin
 from tests.common.survey_data import add_responses
@@ -180,3 +180,17 @@ def test_weighted_without_margins_is_a_clear_error(app: Flask) -> None:
     with app.app_context(), db.engine.connect() as conn:
         with pytest.raises(ValueError, match="no population margins"):
             survey_indicators(conn, "bromma", Filters(), suppress_below=10, weighted=True)
+
+
+def test_a_weighted_share_over_cells_by_hand() -> None:
+    """80 women (48 unsafe) at 0.625 and 20 men (4 unsafe) at 2.5: 40 % on n_eff 64."""
+    by_cell = [(("16-24", "woman"), 80, 48), (("16-24", "man"), 20, 4)]
+    weights = {("16-24", "woman"): 0.625, ("16-24", "man"): 2.5}
+    share = WeightedShare(by_cell, weights)
+    assert (share.n, share.share, share.n_eff) == (100, pytest.approx(0.4), pytest.approx(64))
+    assert share.counts() == (pytest.approx(25.6), pytest.approx(64))
+    assert share.cell(10) == {"n": 100, "share": 0.4, "n_eff": 64.0}
+    assert share.cell(101) == {"n": 100, "suppressed": True}  # on the raw n, not the weights
+    plain = WeightedShare(by_cell, {})
+    assert plain.counts() == (52, 100)
+    assert plain.cell(10) == {"n": 100, "share": 0.52}

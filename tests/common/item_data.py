@@ -23,9 +23,11 @@ def record_version_2(definition: str = EXAMPLE, status: str = "live") -> None:
     db.session.commit()
 
 
-def answer_items(slug: str, gender: str | None = None, **items: Any) -> int:
+def answer_items(
+    slug: str, gender: str | None = None, age_band: str | None = None, **items: Any
+) -> int:
     """One response at a place with answers to added items (a multi answer as a list)."""
-    [response] = add_responses(slug, [{"gender": gender}])
+    [response] = add_responses(slug, [{"gender": gender, "age_band": age_band}])
     rows = []
     for code, value in items.items():
         base = {"response_id": response.id, "code": code, "value": None, "number": None}
