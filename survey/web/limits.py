@@ -30,6 +30,8 @@ from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits.storage import Storage
 
+from .security import KeyKeepingSigner
+
 log = logging.getLogger(__name__)
 
 SCHEME = "trygghet-sqlite"
@@ -192,7 +194,7 @@ def _serializer() -> URLSafeSerializer:
 
 @functools.lru_cache(maxsize=4)
 def _serializer_for(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt="trygghet-answered")
+    return URLSafeSerializer(secret_key, salt="trygghet-answered", signer=KeyKeepingSigner)
 
 
 def _pairs_of(raw: str) -> list[tuple[int, int]]:
