@@ -1,12 +1,17 @@
 """In-process CPU per survey POST, beside a bare Flask insert (the floor), interleaved.
 
     python bench/post_cpu.py [--batches 30] [--size 150] [--profile FILE]
+    python bench/post_cpu.py --against ../main [--batches 30] [--size 150]
 
 Both apps run in this process through Werkzeug's test client (no sockets, no gunicorn), so
 the figure is the CPU one answer costs the app: routing, session cookie, CSRF check, form
 validation, insert, commit, redirect. Batches of the survey and the floor alternate, so the
 machine's noise hits both alike; the median batch of each is reported. bench/load.py prints
 these figures before its HTTP run.
+
+``--against TREE``: before and after in one run. The survey of another checkout (say the
+main branch's) and of this one run in two worker processes, which take batches in turn
+(alternating which goes first), so both see the same machine load.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pstats
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -123,13 +129,94 @@ def measure(batches: int, size: int, profile: str | None = None) -> dict[str, fl
     return {name: statistics.median(values) * 1000 for name, values in figures.items()}
 
 
+def worker(tree: str) -> None:
+    """Serve batches of this checkout's survey over stdin/stdout: "survey N" or "floor N"."""
+    # Nothing of survey is imported yet: the checkout's own package comes first on the path.
+    sys.path.insert(0, tree)
+    with tempfile.TemporaryDirectory(prefix="trygghet-cpu-") as name:
+        tmp = Path(name)
+        _app, client, body, cookie = survey_client(tmp)
+        floor, floor_body = floor_client(tmp)
+        post_batch(client, body, 20, cookie)
+        post_batch(floor, floor_body, 20)
+        import survey
+
+        print(f"ready {Path(survey.__file__).parent.parent}", flush=True)
+        for line in sys.stdin:
+            what, size = line.split()
+            if what == "survey":
+                cpu = post_batch(client, body, int(size), cookie)
+            else:
+                cpu = post_batch(floor, floor_body, int(size))
+            print(f"{cpu * 1000:.6f}", flush=True)
+
+
+def _ask(proc: subprocess.Popen[str], request: str = "") -> str:
+    """Send a worker one line (none: just read) and return its answer."""
+    if proc.stdin is None or proc.stdout is None:
+        raise RuntimeError("a worker without pipes")
+    if request:
+        proc.stdin.write(request + "\n")
+        proc.stdin.flush()
+    return proc.stdout.readline().strip()
+
+
+def against(tree: Path, batches: int, size: int) -> dict[str, float]:
+    """Median CPU ms per POST of another checkout's survey and this one's, interleaved."""
+    trees = {"before": tree.resolve(), "after": HERE.parent}
+    workers = {}
+    for label, root in trees.items():
+        # Each worker with its own instance folder.
+        env = {k: v for k, v in os.environ.items() if k != "TRYGGHET_INSTANCE"}
+        workers[label] = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+            [sys.executable, __file__, "--worker", str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+    try:
+        for label, proc in workers.items():
+            if _ask(proc) != f"ready {trees[label]}":
+                sys.exit(f"the {label} worker did not start with {trees[label]}/survey")
+        figures: dict[str, list[float]] = {"before": [], "after": [], "floor": []}
+        order = ["before", "after"]
+        for _ in range(batches):
+            jobs = [(label, "survey") for label in order] + [("after", "floor")]
+            for label, what in jobs:
+                cpu = _ask(workers[label], f"{what} {size}")
+                figures[label if what == "survey" else "floor"].append(float(cpu))
+            order.reverse()
+    finally:
+        for proc in workers.values():
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait()
+    return {label: statistics.median(values) for label, values in figures.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batches", type=int, default=30)
     parser.add_argument("--size", type=int, default=150)
     parser.add_argument("--profile", help="write a cProfile of extra survey POSTs here")
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
+    parser.add_argument("--against", type=Path, help="another checkout, measured beside this one")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        worker(args.worker)
+        return 0
+    if args.against:
+        paired = against(args.against, args.batches, args.size)
+        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(
+            f"in-process CPU per POST ({args.batches} interleaved batches of {args.size},"
+            f" median): {args.against} {paired['before']:.2f} ms, this checkout"
+            f" {paired['after']:.2f} ms ({paired['after'] / paired['before'] - 1:+.0%});"
+            f" floor {paired['floor']:.2f} ms"
+        )
+        return 0
     figures = measure(args.batches, args.size, args.profile)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(

@@ -36,7 +36,6 @@ from ..models import Place
 from ..models import Response as Answer
 from ..questionnaire import Questionnaire
 from ..services.erasure import erase_answer, find_by_receipt
-from ..services.invitations import invitation_only
 from ..services.receipts import format_code, new_code, normalize_code, receipt_hash
 from ..services.responses import (
     SurveyTarget,
@@ -168,7 +167,7 @@ def survey(slug: str):
         return render_template("public/closed.html", place=_place_or_404(slug), retired=True), 410
     round_id = target.round_id
     # No open round, or a random sample whose letters' personal codes answer (at /k).
-    if round_id is None or invitation_only(db.session, round_id):
+    if round_id is None or target.by_invitation:
         upcoming = next_round(db.session, target.area_id, today) if round_id is None else None
         page = render_template(
             "public/closed.html",

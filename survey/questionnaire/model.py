@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -118,17 +119,27 @@ class Questionnaire:
         """Whether any item is of this type."""
         return any(item.type == kind for item in self.items)
 
+    @functools.cached_property
+    def _skip_plan(self) -> tuple[tuple[str, Condition | None, bool], ...]:
+        # Per item in order: its code, its condition, and whether any condition reads it
+        # (only those answers need to be seen as sets; every answer is checked on each POST).
+        read: set[str] = set()
+        for item in self.items:
+            if item.condition is not None:
+                read |= item.condition.codes()
+        return tuple((item.code, item.condition, item.code in read) for item in self.items)
+
     def skipped(self, answers: Mapping[str, Any]) -> set[str]:
         """The codes not asked, given these answers (an item skipped counts as unanswered)."""
         skipped: set[str] = set()
+        # An item skipped or never read stays out: conditions see it as unanswered.
         seen: dict[str, frozenset[str]] = {}
-        for item in self.items:
+        for code, condition, read in self._skip_plan:
             # Conditions refer to earlier items only (checked on upload), so one pass does.
-            if item.condition is not None and not item.condition.holds(seen):
-                skipped.add(item.code)
-                seen[item.code] = frozenset()
-            else:
-                seen[item.code] = _chosen(answers.get(item.code))
+            if condition is not None and not condition.holds(seen):
+                skipped.add(code)
+            elif read:
+                seen[code] = _chosen(answers.get(code))
         return skipped
 
     def clean(self, answers: Mapping[str, Any]) -> dict[str, str | None]:

@@ -69,15 +69,6 @@ def code_hash(secret: str, code: str) -> str:
     return hmac.new(key, code.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-#: Built once; run on the session's connection (a plain row, no ORM), as survey_target is.
-_BY_INVITATION = select(SurveyRound.by_invitation).where(SurveyRound.id == bindparam("round_id"))
-
-
-def invitation_only(session: Session, round_id: int) -> bool:
-    """Whether a round takes answers only by invitation code (one primary-key lookup)."""
-    return bool(session.connection().scalar(_BY_INVITATION, {"round_id": round_id}))
-
-
 def invitation_area(session: Session, survey_round: SurveyRound, area_slug: str) -> Area:
     """The area with this slug, which must be one of the invitation round's areas."""
     area = session.scalar(select(Area).where(Area.slug == area_slug))

@@ -23,7 +23,10 @@ _SEPARATORS = str.maketrans("", "", " -_.\t")
 
 def new_code() -> str:
     """Return a new random code, without separators."""
-    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    # One draw of 50 random bits, 5 per character (the alphabet has 32): as ten choices of a
+    # character each, at a tenth of the calls to the system's random source.
+    bits = secrets.randbits(5 * LENGTH)
+    return "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(LENGTH))
 
 
 def format_code(code: str) -> str:

@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload, with_loader_criteria
 
 from .. import clock
@@ -116,8 +125,22 @@ class SurveyTarget(NamedTuple):
     area_id: int
     #: The round open for the place's area today (as open_round finds it), or None.
     round_id: int | None
+    #: Whether that round takes answers only by invitation code (None: no open round).
+    by_invitation: bool | None
     #: The text of the newest live questionnaire version (None: the shipped version 1).
     definition: str | None
+
+
+def _open_round_column(column: InstrumentedAttribute[Any]) -> ScalarSelect[Any]:
+    """A column of the round open for the place's area on the bound day (as open_round)."""
+    return (
+        _rounds_of(Place.area_id)
+        .with_only_columns(column)
+        .where(*_open_on(bindparam("day")))
+        .order_by(*_LATEST_OPENED)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 #: Built once: place, open round and live questionnaire in one round trip. Places and rounds
@@ -127,12 +150,8 @@ _SURVEY_TARGET = select(
     Place.slug,
     Place.retired,
     Place.area_id,
-    _rounds_of(Place.area_id)
-    .with_only_columns(SurveyRound.id)
-    .where(*_open_on(bindparam("day")))
-    .order_by(*_LATEST_OPENED)
-    .limit(1)
-    .scalar_subquery(),
+    _open_round_column(SurveyRound.id),
+    _open_round_column(SurveyRound.by_invitation),
     _LIVE_DEFINITION.scalar_subquery(),
 ).where(Place.slug == bindparam("slug"))
 

@@ -30,6 +30,8 @@ from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits.storage import Storage
 
+from .security import KeyKeepingSigner
+
 log = logging.getLogger(__name__)
 
 SCHEME = "trygghet-sqlite"
@@ -192,7 +194,7 @@ def _serializer() -> URLSafeSerializer:
 
 @functools.lru_cache(maxsize=4)
 def _serializer_for(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt="trygghet-answered")
+    return URLSafeSerializer(secret_key, salt="trygghet-answered", signer=KeyKeepingSigner)
 
 
 def _pairs_of(raw: str) -> list[tuple[int, int]]:
@@ -222,7 +224,8 @@ def has_answered(place_id: int, round_id: int) -> bool:
     return (place_id, round_id) in answered_pairs()
 
 
-def _write(response: Response, pairs: list[tuple[int, int]]) -> None:
+def _write(response: Response, pairs: list[tuple[int, int]], legacy: bool = True) -> None:
+    """Set the list on the response; ``legacy``: also remove the cookie under LEGACY_PATH."""
     secure = current_app.config.get("SESSION_COOKIE_SECURE", False)
     if pairs:
         response.set_cookie(
@@ -236,13 +239,17 @@ def _write(response: Response, pairs: list[tuple[int, int]]) -> None:
         )
     else:
         response.delete_cookie(ANSWERED_COOKIE, path=ANSWERED_PATH, secure=secure, httponly=True)
-    response.delete_cookie(ANSWERED_COOKIE, path=LEGACY_PATH, secure=secure, httponly=True)
+    if legacy:
+        response.delete_cookie(ANSWERED_COOKIE, path=LEGACY_PATH, secure=secure, httponly=True)
 
 
 def remember_answer(response: Response, place_id: int, round_id: int) -> None:
     """Add the pair to the browser's signed cookie on this response."""
     pairs = [p for p in answered_pairs() if p != (place_id, round_id)]
-    _write(response, [*pairs, (place_id, round_id)][-ANSWERED_MAX:])
+    # Answers are sent to /s/..., where a legacy cookie would be sent too: without any
+    # answered cookie in the request there is none to remove (a first answer, the usual one).
+    legacy = ANSWERED_COOKIE in request.cookies
+    _write(response, [*pairs, (place_id, round_id)][-ANSWERED_MAX:], legacy)
 
 
 def forget_answer(response: Response, place_id: int, round_id: int) -> None:

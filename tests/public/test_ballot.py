@@ -9,7 +9,14 @@ from survey.extensions import db
 from survey.models import AuditEvent, Response
 from survey.reports import pictures
 from survey.web.limits import ANSWERED_COOKIE
-from tests.common.web import VALID_ANSWER, Auth, count_responses, post_form, submit
+from tests.common.web import (
+    VALID_ANSWER,
+    Auth,
+    count_responses,
+    forget_answers,
+    post_form,
+    submit,
+)
 
 
 def test_a_second_answer_from_the_same_browser_is_refused_kindly(app, client):
@@ -36,6 +43,27 @@ def test_the_cookie_holds_only_signed_place_and_round(app, client):
     client.set_cookie(ANSWERED_COOKIE, "W1sxLDFdXQ.forged", path="/s/")
     assert submit(client, "brommaplan", VALID_ANSWER, same_browser=True).status_code == 303
     assert count_responses(app) == 2
+
+
+def _answered_cookies(response) -> list[str]:
+    return [c for c in response.headers.getlist("Set-Cookie") if c.startswith(ANSWERED_COOKIE)]
+
+
+def test_a_cookie_under_the_old_path_is_removed_when_one_was_sent(app, client):
+    first = _answered_cookies(submit(client, "alvik", VALID_ANSWER))
+    # A first answer: no cookie came in, so there is none under the old path to remove.
+    assert len(first) == 1
+    assert "Path=/;" in first[0]
+    forget_answers(client)
+    legacy = first[0].split(";", 1)[0].split("=", 1)[1]
+    client.set_cookie(ANSWERED_COOKIE, legacy, domain=app.config["SERVER_NAME"], path="/s/")
+    # The old cookie still counts, and the next answer moves its list to the path "/".
+    assert submit(client, "alvik", VALID_ANSWER, same_browser=True).status_code == 409
+    moved = _answered_cookies(submit(client, "brommaplan", VALID_ANSWER, same_browser=True))
+    assert len(moved) == 2
+    assert "Path=/;" in moved[0]
+    assert "Path=/s/" in moved[1]
+    assert "Expires=Thu, 01 Jan 1970" in moved[1]
 
 
 def _burst_app(make_app, answers=3):

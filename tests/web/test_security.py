@@ -4,9 +4,12 @@ import stat
 
 import pytest
 from click.testing import CliRunner
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from survey import create_app
 from survey.cli import main
+from survey.web import limits
 from survey.web.security import CONTENT_SECURITY_POLICY, HEADERS, STRICT_TRANSPORT_SECURITY
 from tests.common.web import ACCOUNTS, VALID_ANSWER, count_responses, csrf_token, post_form, submit
 
@@ -219,6 +222,29 @@ def test_first_start_writes_a_private_key_that_the_next_start_reuses(bare_enviro
     # So a session signed before a restart is still valid after it.
     signed = first.session_interface.get_signing_serializer(first).dumps({"lang": "en"})
     assert second.session_interface.get_signing_serializer(second).loads(signed) == {"lang": "en"}
+
+
+OLD_KEY = "an-earlier-secret-key-that-is-long-enough"
+
+
+def test_cookies_are_signed_exactly_as_itsdangerous_signs_them(make_app):
+    # The app's signers keep their derived keys: what they sign must verify with the stock
+    # signers and the other way round, under the key and under a fallback key.
+    app = make_app(SECRET_KEY_FALLBACKS=[OLD_KEY])
+    ours = app.session_interface.get_signing_serializer(app)
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert stock.loads(ours.dumps({"receipt": "K7QM4XTP2B"})) == {"receipt": "K7QM4XTP2B"}
+    assert ours.loads(stock.dumps({"lang": "en"})) == {"lang": "en"}
+    earlier = make_app(SECRET_KEY=OLD_KEY)
+    signed_before = SecureCookieSessionInterface().get_signing_serializer(earlier).dumps({"a": 1})
+    assert ours.loads(signed_before) == {"a": 1}
+    with pytest.raises(BadSignature):
+        ours.loads(signed_before[:-2] + "xx")
+    with app.test_request_context():
+        answered = limits._serializer()
+        plain = URLSafeSerializer(app.config["SECRET_KEY"], salt="trygghet-answered")
+        assert answered.dumps([[1, 2]]) == plain.dumps([[1, 2]])
+        assert answered.loads(plain.dumps([[3, 4]])) == [[3, 4]]
 
 
 @pytest.mark.parametrize("key", [None, ""])
