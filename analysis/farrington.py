@@ -45,7 +45,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 #: Anscombe residuals above this are down-weighted as past outbreaks (Noufaily et al. 2013).
 REWEIGHT_ABOVE = 2.58
@@ -159,35 +159,43 @@ def _level(level: float, phi: float, dof: float) -> float:
     if phi <= 1.0 or dof < 1:
         return level
     # Few degrees of freedom widen it to 1 in floating point, where every quantile is infinite.
-    return min(float(stats.norm.cdf(stats.t.ppf(level, dof))), MAX_LEVEL)
+    return min(float(special.ndtr(special.stdtrit(dof, level))), MAX_LEVEL)
 
 
-def _distribution(mean: float, variance: float) -> tuple[stats.rv_discrete, tuple[float, ...]]:
-    """A negative binomial of this mean and variance (a Poisson when the variance does not
-    exceed the mean), as scipy's distribution and its parameters."""
+def _sf(x: int | np.ndarray, mean: float, variance: float) -> np.ndarray:
+    """P(X > x) for the negative binomial of this mean and variance (a Poisson when the
+    variance does not exceed the mean): scipy.special's regularised incomplete beta and gamma
+    functions, which scipy.stats' nbinom and poisson evaluate too."""
+    x = np.asarray(x, dtype=float)
     if variance <= mean * (1 + 1e-12):
-        return stats.poisson, (mean,)
-    size = mean * mean / (variance - mean)
-    return stats.nbinom, (size, size / (size + mean))
+        tail = special.pdtrc(np.maximum(x, 0), mean)
+    else:
+        size = mean * mean / (variance - mean)
+        tail = special.betainc(np.maximum(x, 0) + 1, size, mean / (size + mean))
+    return np.where(x < 0, 1.0, tail)
 
 
 def mid_p(x: int, mean: float, variance: float) -> float:
     """P(X > x) + P(X = x) / 2 for the negative binomial of this mean and variance."""
-    family, parameters = _distribution(mean, variance)
-    return float(0.5 * (family.sf(x, *parameters) + family.sf(x - 1, *parameters)))
+    return float(0.5 * (_sf(x, mean, variance) + _sf(x - 1, mean, variance)))
 
 
 def _upper(mean: float, variance: float, level: float) -> float:
     """The largest count whose mid-p value is at least 1 - level: a count above it alarms.
 
     The mid-p value falls as the count rises, so the limit is one below the smallest count
-    whose mid-p value is under 1 - level; that count lies at or below the plain quantile."""
-    family, parameters = _distribution(mean, variance)
-    quantile = int(family.ppf(level, *parameters))
-    counts = np.arange(max(0, quantile - 10), quantile + 2)
-    mid = 0.5 * (family.sf(counts, *parameters) + family.sf(counts - 1, *parameters))
-    alarming = counts[mid < 1 - level]
-    return float(alarming.min() - 1) if len(alarming) else float(quantile)
+    whose mid-p value is under 1 - level, found by bisection."""
+    alpha = 1 - level
+    low, high = -1, max(1, int(mean + 10 * math.sqrt(variance)))  # mid_p(low) >= alpha
+    while mid_p(high, mean, variance) >= alpha:
+        low, high = high, 2 * high
+    while high - low > 1:  # mid_p(low) >= alpha > mid_p(high)
+        middle = (low + high) // 2
+        if mid_p(middle, mean, variance) >= alpha:
+            low = middle
+        else:
+            high = middle
+    return float(high - 1)
 
 
 #: Months on each side of the month evaluated that count as "the same time of year".
