@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +20,8 @@ from analysis.farrington import (
     reference_months,
     upper_limit,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _series(mean_of, rng: np.random.Generator | None = None) -> list[tuple[int, int]]:
@@ -225,3 +230,12 @@ def test_over_dispersed_counts_estimate_the_dispersion():
     assert found.expected == pytest.approx(y.mean(), rel=1e-9)
     assert found.dispersion == pytest.approx(phi, rel=1e-9)
     assert found.variance == pytest.approx(phi * y.mean() * (1 + 1 / 51), rel=1e-9)
+
+
+def test_importing_the_limits_does_not_load_scipy_stats():
+    # scipy.stats takes most of a second to import; the limits need only scipy.special.
+    code = "import sys, analysis.farrington; print('scipy.stats' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "False"
