@@ -4,8 +4,9 @@ For a count x of one area, category and month, the reference is every month from
 months back (NULL, suppressed, counts skipped): the same month and its neighbours (±1) in each
 earlier year set the expected count, the other months of those years enter with a level of
 their own per time of year, so that they sharpen the dispersion and the trend without shifting
-it. At least three of the same-time-of-year months, in three distinct years, are needed. With
-less history the previous 12 months are the reference instead (a rolling baseline, at least 6
+it (when those levels are not significant, all months set it). At least three of the
+same-time-of-year months, in three distinct years, are needed. With less history the
+previous 12 months are the reference instead (a rolling baseline, at least 6
 months with a count, no time of year, no trend). analysis.farrington fits the quasi-Poisson
 log-linear model (a trend when significant at 20 % and three years are there; past outbreaks
 down-weighted) and gives the upper limit: the largest count whose mid-p value under a negative

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from analysis.farrington import dispersion_dof, mid_p, reference_months, upper_limit
+from analysis.farrington import (
+    SEASON_P,
+    TREND_Z,
+    dispersion_dof,
+    mid_p,
+    reference_months,
+    upper_limit,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _series(mean_of, rng: np.random.Generator | None = None) -> list[tuple[int, int]]:
@@ -31,8 +43,24 @@ def _design(back: np.ndarray, trend: bool) -> np.ndarray:
     return np.column_stack(columns)
 
 
+def _glm(y: np.ndarray, design: np.ndarray) -> sm.GLM:
+    return sm.GLM(y, design, family=sm.families.Poisson()).fit(scale="X2")
+
+
+def _season_p(y: np.ndarray, back: np.ndarray) -> float:
+    """The p-value of the levels per time of year: deviance difference against a chi-square
+    when phi = 1, an F with the seasonal model's dispersion otherwise."""
+    full, pooled = _glm(y, _design(back, trend=False)), _glm(y, np.ones((len(y), 1)))
+    extra, change = pooled.df_resid - full.df_resid, pooled.deviance - full.deviance
+    if full.pearson_chi2 <= full.df_resid:
+        return float(stats.chi2.sf(change, extra))
+    phi = full.pearson_chi2 / full.df_resid
+    return float(stats.f.sf(change / extra / phi, extra, full.df_resid))
+
+
 def test_the_fit_is_statsmodels_quasi_poisson_glm():
-    # Seasonal counts without outbreaks, 5 years: no trend, nothing down-weighted.
+    # Seasonal counts without outbreaks, 5 years: no trend, nothing down-weighted, the
+    # season clearly significant, so each time of year keeps its level.
     rng = np.random.default_rng(7)
     pairs = _series(lambda back: 12 + 6 * math.cos(2 * math.pi * back / 12), rng)
     found = upper_limit(pairs)
@@ -40,7 +68,8 @@ def test_the_fit_is_statsmodels_quasi_poisson_glm():
     assert found.trend is None
     back = np.array([b for b, _ in pairs], dtype=float)
     y = np.array([c for _, c in pairs], dtype=float)
-    glm = sm.GLM(y, _design(back, trend=False), family=sm.families.Poisson()).fit(scale="X2")
+    assert _season_p(y, back) < 1e-6
+    glm = _glm(y, _design(back, trend=False))
     mean = math.exp(glm.params[0])
     phi = max(1.0, glm.pearson_chi2 / glm.df_resid)
     assert found.expected == pytest.approx(mean, rel=1e-8)
@@ -131,10 +160,10 @@ def test_the_limit_is_the_largest_count_with_a_mid_p_value_of_one_percent():
     pairs = [(back, 10) for back in reference_months()]
     found = upper_limit(pairs)
     assert found is not None
-    # Flat tens: phi = 1, no trend; 15 values at the same time of year, so Var(log mu) = 1/150.
+    # Flat tens: phi = 1, no trend, no season (all 51 months pooled), so Var(log mu) = 1/510.
     assert (found.expected, found.dispersion, found.trend) == (pytest.approx(10), 1.0, None)
-    assert found.variance == pytest.approx(10 + 100 / 150)
-    size = 100 / (100 / 150)
+    assert found.variance == pytest.approx(10 + 100 / 510)
+    size = 100 / (100 / 510)
     p = size / (size + 10)
     mid = [stats.nbinom.sf(x, size, p) + stats.nbinom.pmf(x, size, p) / 2 for x in range(30)]
     assert found.upper == min(x for x in range(30) if mid[x] < 0.01) - 1 == 18
@@ -147,3 +176,66 @@ def test_a_poisson_limit_when_the_variance_is_the_mean():
         stats.poisson.sf(18, 10) + stats.poisson.pmf(18, 10) / 2, rel=1e-12
     )
     assert mid_p(18, 10.0, 10.0) > 0.01 > mid_p(19, 10.0, 10.0)
+
+
+def _flat(seed: int, mean: float, dispersion: float) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Counts without season or trend: Poisson, or negative binomial of that dispersion."""
+    rng = np.random.default_rng(seed)
+    back = np.array(list(reference_months()), dtype=float)
+    if dispersion > 1:
+        size = mean / (dispersion - 1)
+        y = rng.negative_binomial(size, size / (size + mean), len(back))
+    else:
+        y = rng.poisson(mean, len(back))
+    return [(int(b), int(c)) for b, c in zip(back, y, strict=True)], back
+
+
+def test_without_a_season_every_reference_month_sets_the_expected_count():
+    # Flat Poisson counts, mean 10: the levels per time of year are far from significant, so
+    # the expected count is the mean of all 51 reference months (the Poisson MLE of an
+    # intercept-only model) instead of the 15 at the same time of year, and
+    # Var(log mu) = phi / (k * mu): V = phi * mu * (1 + 1 / k).
+    pairs, back = _flat(0, 10, 1)
+    y = np.array([c for _, c in pairs], dtype=float)
+    assert _season_p(y, back) > SEASON_P
+    assert abs(_glm(y, _design(back, trend=True)[:, :2]).tvalues[1]) < TREND_Z
+    pooled = _glm(y, np.ones((len(y), 1)))
+    phi = max(1.0, pooled.pearson_chi2 / pooled.df_resid)
+    found = upper_limit(pairs)
+    assert found is not None
+    assert (found.trend, found.k) == (None, 51)
+    assert found.expected == pytest.approx(y.mean(), rel=1e-9)
+    assert y.mean() != pytest.approx(np.mean([c for b, c in pairs if abs((b + 6) % 12 - 6) <= 1]))
+    assert found.dispersion == pytest.approx(phi, rel=1e-9)
+    assert found.variance == pytest.approx(phi * y.mean() * (1 + 1 / 51), rel=1e-9)
+
+
+def test_over_dispersed_counts_estimate_the_dispersion():
+    # Flat negative binomial counts (mean 8, dispersion 3): the season is not significant by
+    # the F test with the estimated phi (a chi-square would take the over-dispersion for a
+    # season), so the expected count is again the mean of all months, nothing down-weighted.
+    pairs, back = _flat(4, 8, 3)
+    y = np.array([c for _, c in pairs], dtype=float)
+    pooled = _glm(y, np.ones((len(y), 1)))
+    phi = pooled.pearson_chi2 / pooled.df_resid
+    assert _season_p(y, back) > SEASON_P
+    full = _glm(y, _design(back, trend=False))
+    chi2_p = stats.chi2.sf(pooled.deviance - full.deviance, pooled.df_resid - full.df_resid)
+    assert chi2_p < SEASON_P
+    anscombe = 1.5 * (y ** (2 / 3) - y.mean() ** (2 / 3)) / (math.sqrt(phi) * y.mean() ** (1 / 6))
+    assert anscombe.max() < 2.58
+    found = upper_limit(pairs)
+    assert found is not None
+    assert found.trend is None
+    assert found.expected == pytest.approx(y.mean(), rel=1e-9)
+    assert found.dispersion == pytest.approx(phi, rel=1e-9)
+    assert found.variance == pytest.approx(phi * y.mean() * (1 + 1 / 51), rel=1e-9)
+
+
+def test_importing_the_limits_does_not_load_scipy_stats():
+    # scipy.stats takes most of a second to import; the limits need only scipy.special.
+    code = "import sys, analysis.farrington; print('scipy.stats' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "False"
