@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 # scipy.special's distribution functions, not scipy.stats: importing scipy.stats costs more
 # than the whole situation picture (its distributions call these same functions).
-from scipy import optimize
 from scipy.special import betainc, betaincc, betaincinv, ndtr, stdtrit
 
 Z95 = 1.959963984540054
@@ -121,7 +120,10 @@ def newcombe_p(k1: float, n1: float, k2: float, n2: float) -> float:
 
     if bound(40.0) > 0:  # still leaves 0 out at z = 40: p is below any level of interest
         return 0.0
-    z = float(optimize.brentq(bound, 1e-9, 40.0, xtol=1e-10))
+    # Only a promise's follow-up needs it: a report without one does not load scipy.optimize.
+    from scipy.optimize import brentq
+
+    z = float(brentq(bound, 1e-9, 40.0, xtol=1e-10))
     return float(2 * ndtr(-z))
 
 
