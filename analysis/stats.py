@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from scipy import optimize, stats
+# scipy.special's distribution functions, not scipy.stats: importing scipy.stats costs more
+# than the whole situation picture (its distributions call these same functions).
+from scipy.special import betainc, betaincc, betaincinv, ndtr, stdtrit
 
 Z95 = 1.959963984540054
 
@@ -36,7 +38,7 @@ def t_interval(mean: float, sd: float, n: float, level: float = 0.95) -> tuple[f
     """Student t interval for a mean from its sample standard deviation (n may be a Kish n)."""
     if n < 2:
         raise ValueError("a t interval needs at least two values")
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * sd / math.sqrt(n)
     return mean - half, mean + half
 
 
@@ -60,12 +62,8 @@ def rate_ratio(
     total = x_after + x_before
     alpha = 1 - level
     # Clopper-Pearson for the share of events that fall in the 'after' period.
-    lo = float(stats.beta.ppf(alpha / 2, x_after, total - x_after + 1)) if x_after > 0 else 0.0
-    hi = (
-        float(stats.beta.ppf(1 - alpha / 2, x_after + 1, total - x_after))
-        if x_after < total
-        else 1.0
-    )
+    lo = float(betaincinv(x_after, total - x_after + 1, alpha / 2)) if x_after > 0 else 0.0
+    hi = float(betaincinv(x_after + 1, total - x_after, 1 - alpha / 2)) if x_after < total else 1.0
     scale = t_before / t_after
     ratio = (x_after / t_after) / (x_before / t_before)
     lower = scale * lo / (1 - lo)
@@ -102,7 +100,7 @@ def score_interval(
     n = count + 2 * a
     mean = (total + a * maximum) / n
     variance = max(0.0, (total_squares + a * maximum * maximum - n * mean * mean) / (n - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, count - 1)) * math.sqrt(variance / n)
+    half = float(stdtrit(count - 1, 0.5 + level / 2)) * math.sqrt(variance / n)
     return max(0.0, mean - half), min(float(maximum), mean + half)
 
 
@@ -122,8 +120,11 @@ def newcombe_p(k1: float, n1: float, k2: float, n2: float) -> float:
 
     if bound(40.0) > 0:  # still leaves 0 out at z = 40: p is below any level of interest
         return 0.0
-    z = float(optimize.brentq(bound, 1e-9, 40.0, xtol=1e-10))
-    return float(2 * stats.norm.sf(z))
+    # Only a promise's follow-up needs it: a report without one does not load scipy.optimize.
+    from scipy.optimize import brentq
+
+    z = float(brentq(bound, 1e-9, 40.0, xtol=1e-10))
+    return float(2 * ndtr(-z))
 
 
 def rate_ratio_p(x_after: float, t_after: float, x_before: float, t_before: float) -> float:
@@ -139,8 +140,8 @@ def rate_ratio_p(x_after: float, t_after: float, x_before: float, t_before: floa
         return 1.0
     share = t_after / (t_after + t_before)
     # P(X >= x) and P(X <= x) for X ~ Bin(total, share), continuous in x and total.
-    upper = float(stats.beta.cdf(share, x_after, total - x_after + 1)) if x_after > 0 else 1.0
-    lower = float(stats.beta.sf(share, x_after + 1, total - x_after)) if x_after < total else 1.0
+    upper = float(betainc(x_after, total - x_after + 1, share)) if x_after > 0 else 1.0
+    lower = float(betaincc(x_after + 1, total - x_after, share)) if x_after < total else 1.0
     return min(1.0, 2 * min(upper, lower))
 
 

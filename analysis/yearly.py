@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from scipy import stats
+from scipy.special import betainc, betaincinv
 from sqlalchemy import Connection, Integer, String, column, select, table
 
 from .crime_categories import problems_for, read
@@ -51,15 +51,28 @@ def rate_ratio(current: int, previous: int, level: float = LEVEL) -> RateRatio |
     if n == 0:
         return None
     alpha = 1 - level
-    p_low = stats.beta.ppf(alpha / 2, current, previous + 1) if current > 0 else 0.0
-    p_high = stats.beta.ppf(1 - alpha / 2, current + 1, previous) if previous > 0 else 1.0
-    p_value = stats.binomtest(current, n, 0.5).pvalue
+    p_low = betaincinv(current, previous + 1, alpha / 2) if current > 0 else 0.0
+    p_high = betaincinv(current + 1, previous, 1 - alpha / 2) if previous > 0 else 1.0
     return RateRatio(
         ratio=current / previous if previous else None,
         low=float(p_low / (1 - p_low)),
         high=float(p_high / (1 - p_high)) if p_high < 1 else None,
-        p_value=float(min(1.0, p_value)),
+        p_value=_binomial_p(current, n),
     )
+
+
+def _binomial_p(k: int, n: int) -> float:
+    """Two-sided exact binomial test of p = 1/2 (scipy's binomtest): twice the smaller tail.
+
+    The distribution is symmetric, so the tail beyond the other side's mirror of ``k`` is as
+    large as ``k``'s own: 2 P(X >= n - lo) with lo = min(k, n - k), as a regularized incomplete
+    beta function, I_1/2(n - lo, lo + 1). It agrees with binomtest to a few units in the last
+    place (binomtest adds the two tails, each computed on its own).
+    """
+    if 2 * k == n:
+        return 1.0
+    lo = min(k, n - k)
+    return min(1.0, 2 * float(betainc(n - lo, lo + 1, 0.5)))
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import os
-import urllib.error
-import urllib.request
 
 import click
 
@@ -24,6 +22,10 @@ def fetch_group() -> None:
 
 
 def _download(url: str) -> bytes:
+    # urllib.request (http.client, email, ssl) is for this command only: not for --help.
+    import urllib.error
+    import urllib.request
+
     if not url.startswith(("https://", "http://")):
         raise click.UsageError(f"the events URL must start with https:// or http://: {url}")
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from analysis.stats import mean_sd, newcombe, score_interval, t_interval, wilson
+from analysis.stats import (
+    mean_sd,
+    newcombe,
+    newcombe_p,
+    rate_ratio,
+    rate_ratio_p,
+    score_interval,
+    t_interval,
+    wilson,
+)
 
 PROPORTIONS = [(0, 10), (1, 10), (5, 8), (10, 10), (37, 120), (999, 1000)]
 
@@ -114,3 +127,69 @@ def test_the_score_interval_covers_skewed_items(n: int, shares: list[float]) -> 
         lo, hi = score_interval(n, sample.sum(), (sample**2).sum(), 4)
         covered += lo <= true_mean <= hi
     assert covered / len(samples) >= 0.93
+
+
+# scipy.special instead of scipy.stats (whose import costs ~0.5 s of every report): the
+# distributions of scipy.stats call these same functions, so the figures are bit for bit
+# those scipy.stats gives.
+COUNTS = [(0, 4), (1, 1), (3, 11), (7, 0), (12.5, 3.25), (98, 120), (2590, 2483)]
+
+
+@pytest.mark.parametrize(("x_after", "x_before"), COUNTS)
+def test_the_rate_ratio_is_the_one_scipy_stats_gives(x_after: float, x_before: float) -> None:
+    total = x_after + x_before
+    found = rate_ratio(x_after, 3, x_before, 5)
+    p = rate_ratio_p(x_after, 3, x_before, 5)
+    share = 3 / 8
+    upper = scipy_stats.beta.cdf(share, x_after, total - x_after + 1) if x_after > 0 else 1.0
+    lower = scipy_stats.beta.sf(share, x_after + 1, total - x_after) if x_after < total else 1.0
+    assert p == min(1.0, 2 * min(float(upper), float(lower)))
+    if x_before == 0:
+        assert found is None
+        return
+    assert found is not None
+    alpha = 1 - 0.95  # as rate_ratio computes it (not exactly 0.05)
+    lo = scipy_stats.beta.ppf(alpha / 2, x_after, total - x_after + 1) if x_after > 0 else 0.0
+    hi = scipy_stats.beta.ppf(1 - alpha / 2, x_after + 1, total - x_after)
+    assert found[1] == (5 / 3 * float(lo) / (1 - lo), 5 / 3 * float(hi) / (1 - hi))
+
+
+@pytest.mark.parametrize("n", [2, 3, 7.4, 30, 1000.5])
+def test_t_quantiles_are_the_ones_scipy_stats_gives(n: float) -> None:
+    q = float(scipy_stats.t.ppf(0.975, n - 1))
+    assert t_interval(10.0, 2.0, n) == (10.0 - q * 2.0 / np.sqrt(n), 10.0 + q * 2.0 / np.sqrt(n))
+    lo, hi = score_interval(n, 1.5 * n, 3.0 * n, 4)
+    m = n + 1
+    mean = (1.5 * n + 2) / m
+    variance = (3.0 * n + 8 - m * mean * mean) / (m - 1)
+    half = q * float(np.sqrt(variance / m))
+    assert (lo, hi) == (max(0.0, mean - half), min(4.0, mean + half))
+
+
+@pytest.mark.parametrize(("k1", "n1", "k2", "n2"), [(10, 100, 30, 100), (5, 40, 6, 41)])
+def test_the_newcombe_p_value_is_the_two_normal_tails(k1, n1, k2, n2) -> None:
+    p = newcombe_p(k1, n1, k2, n2)
+    z = float(scipy_stats.norm.isf(p / 2))
+    # The p-value's z is where the interval touches 0.
+    lo, hi = newcombe(k1, n1, k2, n2, z)
+    assert min(abs(lo), abs(hi)) < 1e-8
+
+
+SCIPY_STATS_PROBE = """
+import sys
+import analysis.stats, analysis.verdict_rules, analysis.yearly
+print(sorted({"scipy.stats", "scipy.optimize"} & set(sys.modules)))
+"""
+
+
+def test_the_statistics_do_not_import_scipy_stats_or_optimize() -> None:
+    # Each costs more CPU than the picture of an area; newcombe_p loads optimize when called.
+    done = subprocess.run(
+        [sys.executable, "-c", SCIPY_STATS_PROBE],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -112,3 +112,17 @@ def test_the_picture_carries_crime_yearly_and_keeps_it_out_of_deviations(bra_yea
     assert len(picture["crime_yearly"]) == 10
     assert alarms == []  # yearly counts are never monthly counts
     assert picture["crime_coverage"]["sources"] == {}
+
+
+def test_the_p_value_is_the_one_scipy_binomtest_gives():
+    """Twice one tail, as an incomplete beta function: binomtest's value to a few last bits."""
+    from scipy import stats
+
+    cases = [(k, n) for n in range(1, 120) for k in range(n + 1)]
+    cases += [(2590, 5073), (98, 218), (4000, 12000), (10, 30000)]
+    for current, n in cases:
+        expected = min(1.0, stats.binomtest(current, n, 0.5).pvalue)
+        found = rate_ratio(current, n - current)
+        assert found is not None
+        assert found.p_value == pytest.approx(expected, rel=1e-14, abs=1e-300), (current, n)
+        assert round(found.p_value, 4) == round(expected, 4), (current, n)

@@ -12,6 +12,7 @@ import matplotlib
 from flask import current_app, has_app_context, has_request_context
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace
+from fpdf.enums import MethodReturnValue
 from PIL import Image
 
 from ... import i18n, labels
@@ -162,7 +163,7 @@ class Report(FPDF):
 
     def heading(self, text: str, size: float = 13, space: float = 3) -> None:
         """A heading kept together with at least a few lines of what follows it."""
-        if self.get_y() > self.h - 55:
+        if self.heading_breaks():
             self.add_page()
         self.ln(space)
         self.set_font("DejaVu", "B", size)
@@ -170,6 +171,14 @@ class Report(FPDF):
         self.multi_cell(0, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
         self.ln(1.5)
         self.set_font("DejaVu", size=10)
+
+    def heading_breaks(self) -> bool:
+        """Whether a heading here starts a new page (too little room left after it)."""
+        return self.get_y() > self.h - 55
+
+    def heading_height(self, text: str, size: float = 13, space: float = 3) -> float:
+        """How far (mm) ``heading`` moves down on this page; it draws nothing."""
+        return space + self.text_height(text, size, "B", size * 0.5) + 1.5
 
     def paragraph(self, text: str, size: float = 10, muted: bool = False) -> None:
         self.set_font("DejaVu", size=size)
@@ -180,6 +189,17 @@ class Report(FPDF):
         self.set_text_color(0)
         self.set_font("DejaVu", size=10)
         self.ln(1.5)
+
+    def paragraph_height(self, text: str, size: float = 10) -> float:
+        """How far (mm) ``paragraph`` moves down; it draws nothing."""
+        return self.text_height(text, size, "", size * 0.5) + 1.5
+
+    def text_height(self, text: str, size: float, style: str, line: float) -> float:
+        """The height (mm) of ``text`` wrapped at the full width, measured, not drawn."""
+        self.set_font("DejaVu", style, size)
+        height = self.multi_cell(0, line, text, dry_run=True, output=MethodReturnValue.HEIGHT)
+        self.set_font("DejaVu", size=10)
+        return float(height)
 
     def data_table(
         self,

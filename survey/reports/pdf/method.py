@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import has_app_context
 from flask_babel import gettext as _
-from fpdf.recorder import FPDFRecorder
 
 from analysis import crime_categories
 
@@ -14,10 +13,22 @@ from ... import i18n
 from ...extensions import db
 from .layout import Report, filters_text, generated_on, weights
 
+if TYPE_CHECKING:
+    from fpdf.recorder import FPDFRecorder
+
 
 def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
     """Explain the figures, their intervals, the suppression rule and what was counted."""
-    parts = [
+    parts = method_parts(p, locale)
+    # After the last section when it fits whole on that page, else on a page of its own.
+    if not fits(pdf, parts):
+        pdf.add_page()
+    write_parts(pdf, parts)
+
+
+def method_parts(p: dict[str, Any], locale: str) -> list[tuple[str, str]]:
+    """The section's parts: (title, text)."""
+    return [
         (
             _("Where the figures come from"),
             _(
@@ -104,12 +115,6 @@ def method_section(pdf: Report, p: dict[str, Any], locale: str) -> None:
             ),
         ),
     ]
-    # After the last section when it fits whole on that page, else on a page of its own.
-    with pdf.offset_rendering() as trial:
-        _write(trial, parts)
-    if trial.page_break_triggered:
-        pdf.add_page()
-    _write(pdf, parts)
 
 
 def _categories_title() -> str:
@@ -145,11 +150,30 @@ def _categories_text() -> str:
     return text
 
 
-def _write(pdf: Report | FPDFRecorder, parts: list[tuple[str, str]]) -> None:
-    """The section's heading and parts (on the report, or on a trial copy to measure it)."""
-    pdf.heading(_("How the figures are made"), 15, space=0 if pdf.get_y() <= pdf.t_margin else 8)
+def _space(pdf: Report) -> float:
+    return 0 if pdf.get_y() <= pdf.t_margin else 8
+
+
+def _size(title: str) -> float:
+    # The mapping is a long list: smaller, so that the section keeps to one page.
+    return 8 if title == _categories_title() else 9.5
+
+
+def fits(pdf: Report, parts: list[tuple[str, str]]) -> bool:
+    """Whether the section fits whole below what the page holds (measured, not drawn: a
+    trial rendering copies the whole document twice)."""
+    if pdf.heading_breaks():
+        return False
+    height = pdf.heading_height(_("How the figures are made"), 15, space=_space(pdf))
+    for title, body in parts:
+        height += pdf.text_height(title, 9.5, "B", 4.75) + pdf.paragraph_height(body, _size(title))
+    return pdf.get_y() + height <= pdf.page_break_trigger
+
+
+def write_parts(pdf: Report | FPDFRecorder, parts: list[tuple[str, str]]) -> None:
+    """The section's heading and parts (tests measure them on a trial copy too)."""
+    pdf.heading(_("How the figures are made"), 15, space=_space(pdf))
     for title, body in parts:
         pdf.set_font("DejaVu", "B", 9.5)
         pdf.multi_cell(0, 4.75, title, new_x="LMARGIN", new_y="NEXT")
-        # The mapping is a long list: smaller, so that the section keeps to one page.
-        pdf.paragraph(body, size=8 if title == _categories_title() else 9.5)
+        pdf.paragraph(body, size=_size(title))

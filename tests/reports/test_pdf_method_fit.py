@@ -1,0 +1,44 @@
+"""The method section starts a new page exactly when a trial rendering says it must.
+
+It is measured (the heights of its lines) instead of rendered on a copy of the document;
+both must agree wherever on the page the section would start.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from analysis.survey import Filters
+from survey.extensions import db
+from survey.reports.pdf.layout import Report
+from survey.reports.pdf.method import fits, method_parts, write_parts
+from survey.reports.pictures import build_pictures
+from tests.common.picture_data import build
+
+
+def test_the_measured_fit_agrees_with_a_trial_rendering(app: Flask) -> None:
+    with app.app_context():
+        build()
+        db.session.commit()
+    with app.test_request_context("/?lang=sv"):
+        with db.engine.connect() as conn:
+            picture = build_pictures(conn, ["bromma"], Filters(), 10, locale="sv")[0]
+        parts = method_parts(picture, "sv")
+        pdf = Report()
+        pdf.add_page()
+
+        def agree(y: float) -> bool:
+            pdf.set_y(y)
+            with pdf.offset_rendering() as trial:  # what the section did before: a copy
+                write_parts(trial, parts)
+            measured = fits(pdf, parts)
+            assert measured is not trial.page_break_triggered, y
+            return measured
+
+        # Every 10 mm down the page, then every 0.25 mm where the answer turns.
+        top, bottom = pdf.t_margin, pdf.page_break_trigger
+        coarse = [(y, agree(y)) for y in range(int(top), int(bottom), 10)]
+        turns = [y for (y, a), (_, b) in zip(coarse, coarse[1:], strict=False) if a != b]
+        assert len(turns) == 1  # fits at the top of a page, not at its bottom
+        for step in range(41):
+            agree(turns[0] + step / 4)
