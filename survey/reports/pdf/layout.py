@@ -146,10 +146,14 @@ class Report(FPDF):
         try:
             return super().output(*args, **kwargs)
         finally:
-            for font in self.fonts.values():
-                ttfont = getattr(font, "ttfont", None)
-                if ttfont is not None:
-                    ttfont.close()
+            self.close_fonts()
+
+    def close_fonts(self) -> None:
+        """Close the font files fontTools keeps open (lazily read) for this document."""
+        for font in self.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
 
     def footer(self) -> None:
         self.set_y(-12)
