@@ -13,6 +13,8 @@ a test that needs other settings builds its own with ``make_app(**overrides)``.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,31 @@ from survey.migrate import upgrade
 from tests.common import factories
 from tests.common.apps import SECRET_KEY, SharedApp, build_app, build_shared_app, dispose
 from tests.common.database import dispose_engines, empty_database, reset_database
+from tests.common.redis_keys import (
+    RUN_VARIABLE,
+    TEST_REDIS_URL,
+    keys_with,
+    limiter_settings,
+    run_prefix,
+    worker_prefix,
+)
 from tests.common.web import ACCOUNTS, Auth
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Made by the controlling process; its xdist workers inherit it (tests/common/redis_keys.py).
+    os.environ.setdefault(RUN_VARIABLE, uuid.uuid4().hex[:12])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when it left rate limit counters in the test Redis (and delete them)."""
+    if TEST_REDIS_URL and not hasattr(session.config, "workerinput"):
+        left = keys_with(run_prefix(), delete=True)
+        if left:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(f"the run left {len(left)} keys in Redis: {left[:3]}", red=True)
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +116,23 @@ def app(shared_app: SharedApp, fresh_database: str) -> Iterator[Flask]:
             + "; ".join(problems),
             pytrace=False,
         )
+
+
+@pytest.fixture
+def redis_limits() -> Iterator[dict[str, Any]]:
+    """Settings for an app that counts its limits in the test Redis (TEST_REDIS_URL).
+
+    Afterwards the test's keys are deleted, and the test fails when its worker still has any
+    (counters written under another test's prefix, or after that test had cleaned up).
+    """
+    if not TEST_REDIS_URL:
+        pytest.skip("needs TEST_REDIS_URL")
+    settings = limiter_settings()
+    yield settings
+    keys_with(settings["RATELIMIT_KEY_PREFIX"], delete=True)
+    left = keys_with(worker_prefix(), delete=True)
+    if left:
+        pytest.fail(f"rate limit counters left in Redis (deleted now): {left}", pytrace=False)
 
 
 @pytest.fixture

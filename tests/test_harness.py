@@ -96,3 +96,13 @@ def test_a_replaced_wsgi_app_is_reported_and_put_back(shared_app, fresh_database
     assert shared_app.end() == ["app.wsgi_app was replaced"]
     assert app.wsgi_app == original
     assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_each_app_counts_under_its_own_key_prefix(make_app):
+    # Flask-Limiter keeps the first app's prefix unless the harness unsets it between apps.
+    for prefix in ("first-prefix", "second-prefix"):
+        app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX=prefix)
+        assert submit(app.test_client(), "alvik", VALID_ANSWER).status_code == 303
+        survey_keys = [k for k in limiter.storage.storage if "public.survey" in k]
+        assert survey_keys
+        assert all(f"/{prefix}/" in k for k in survey_keys), survey_keys

@@ -10,7 +10,9 @@ is put back before the next one borrows it (``SharedApp.begin``/``end``):
   that a database emptied and re-seeded between tests repeats) are dropped or emptied;
 - the rate limiter is one object for every app in the process, and building an app with
   ``RATELIMIT_ENABLED=True`` switches it on for all of them: it is bound to the shared app's
-  settings again;
+  settings again. Flask-Limiter also keeps some settings of the first app that had limits on
+  (``self._key_prefix or config[...]``), so a later app with another RATELIMIT_KEY_PREFIX
+  counted under the first one's: they are put back to the limiter's own before every app;
 - a test that changes the shared app's config, adds a route, wraps its WSGI app or leaves an
   engine listener behind fails, and the config and WSGI app are put back, so no test can leak
   into the next. (Flask itself refuses new routes and hooks once an app has served a request.)
@@ -52,6 +54,27 @@ def dispose(app: Flask) -> None:
         db.engine.dispose()
 
 
+#: Limiter settings that ``Limiter.init_app`` takes from the config only while they are unset.
+_LIMITER_SETTINGS = (
+    "_key_prefix",
+    "_strategy",
+    "_storage_options",
+    "_swallow_errors",
+    "_fail_on_first_breach",
+    "_headers_enabled",
+    "_header_mapping",
+    "_retry_after",
+    "_request_identifier",
+)
+_limiter_defaults = {name: copy.copy(getattr(limiter, name)) for name in _LIMITER_SETTINGS}
+
+
+def unset_limiter_settings() -> None:
+    """Let the next ``limiter.init_app`` read every setting from its app's config."""
+    for name, value in _limiter_defaults.items():
+        setattr(limiter, name, copy.copy(value))
+
+
 _ENGINE_EVENTS = ("before_cursor_execute", "after_cursor_execute", "begin", "commit", "rollback")
 
 
@@ -73,6 +96,7 @@ class SharedApp:
     def begin(self) -> Flask:
         """Bind the process-wide extensions to this app's settings again; lend it out."""
         # With RATELIMIT_ENABLED false, init_app only records that (no hooks are added).
+        unset_limiter_settings()
         limiter.init_app(self.app)
         return self.app
 
@@ -110,9 +134,11 @@ class SharedApp:
 
 
 def build_shared_app(database_url: str) -> SharedApp:
+    unset_limiter_settings()
     return SharedApp(create_app(app_config(database_url)))
 
 
 def build_app(database_url: str, **overrides: Any) -> Flask:
     """A new app of its own, for a test that changes the configuration."""
+    unset_limiter_settings()
     return create_app(app_config(database_url, **overrides))

@@ -3,13 +3,13 @@
 import datetime as dt
 import io
 import os
-import uuid
 
 import pytest
 from sqlalchemy import inspect
 
 from survey.extensions import db
 from survey.models import Response
+from tests.common.redis_keys import keys_with
 from tests.common.web import (
     VALID_ANSWER,
     count_responses,
@@ -216,39 +216,23 @@ def _limit_storages() -> list[str]:
 
 
 @pytest.mark.parametrize("storage", _limit_storages())
-def test_rate_limit_counts_per_address_across_sessions_and_servers(make_app, storage):
+def test_rate_limit_counts_per_address_across_sessions_and_servers(make_app, storage, request):
     """A new cookie session does not reset the limit; two servers on one Redis share it."""
     if storage == "memory":
         app = make_app(RATELIMIT_ENABLED=True, SURVEY_RATE_LIMIT="2 per minute")
         apps = [app, app]
     else:
-        prefix = f"trygghet-test-{uuid.uuid4().hex}"
-        config = {
-            "RATELIMIT_ENABLED": True,
-            "SURVEY_RATE_LIMIT": "2 per minute",
-            "RATELIMIT_STORAGE_URI": os.environ["TEST_REDIS_URL"],
-            "RATELIMIT_KEY_PREFIX": prefix,
-        }
+        # Redis is left as it was found: the fixture deletes the keys and checks.
+        config = request.getfixturevalue("redis_limits") | {"SURVEY_RATE_LIMIT": "2 per minute"}
         apps = [make_app(**config), make_app(**config)]
     clients = [app.test_client() for app in apps]
-    try:
-        statuses = [
-            submit(clients[i % len(clients)], "alvik", VALID_ANSWER).status_code for i in range(3)
-        ]
-        assert statuses == [303, 303, 429]
-        assert count_responses(apps[0]) == 2
-    finally:
-        if storage == "redis":
-            # Redis is left as it was found, whatever happened above.
-            import redis
-
-            server = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
-            keys = list(server.scan_iter(f"*{prefix}*"))
-            if keys:
-                server.delete(*keys)
-            server.close()
+    statuses = [
+        submit(clients[i % len(clients)], "alvik", VALID_ANSWER).status_code for i in range(3)
+    ]
+    assert statuses == [303, 303, 429]
+    assert count_responses(apps[0]) == 2
     if storage == "redis":
-        assert keys, "the limiter stored nothing in Redis"
+        assert keys_with(config["RATELIMIT_KEY_PREFIX"]), "the limiter stored nothing in Redis"
 
 
 def test_answers_record_the_open_round_of_their_area(app, client):

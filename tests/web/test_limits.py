@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -18,6 +16,7 @@ from survey.models.responses import response_table
 from survey.web import limits
 from survey.web.limits import SQLiteStorage
 from tests.common.database import empty_database
+from tests.common.redis_keys import keys_with
 from tests.common.serve import (
     CSRF_INPUT,
     SESSION_COOKIE,
@@ -63,31 +62,16 @@ def test_the_limiter_keys_hold_a_daily_hash_not_the_address(make_app, monkeypatc
         assert limits.client_key() != today  # another day, another key
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")
-def test_redis_keys_hold_no_address(make_app):
-    import redis
-
-    prefix = f"trygghet-test-{uuid.uuid4().hex}"
-    app = make_app(
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI=os.environ["TEST_REDIS_URL"],
-        RATELIMIT_KEY_PREFIX=prefix,
-    )
+def test_redis_keys_hold_no_address(make_app, redis_limits):
+    app = make_app(**redis_limits)
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = ADDRESS
     assert submit(client, "alvik", VALID_ANSWER).status_code == 303
-    server = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
-    try:
-        keys = [k.decode() for k in server.scan_iter(f"*{prefix}*")]
-        assert keys
-        assert not [k for k in keys if ADDRESS in k]
-        assert any("burst:place" in k for k in keys)
-    finally:
-        # Scanned again: Redis is left as it was found, keys written late included.
-        left = list(server.scan_iter(f"*{prefix}*"))
-        if left:
-            server.delete(*left)
-        server.close()
+    # Redis is left as it was found: the fixture deletes the keys and checks.
+    keys = keys_with(redis_limits["RATELIMIT_KEY_PREFIX"])
+    assert keys
+    assert not [k for k in keys if ADDRESS in k]
+    assert any("burst:place" in k for k in keys)
 
 
 @pytest.fixture
