@@ -103,8 +103,9 @@ def measure(db_path: Path) -> None:
     from sqlalchemy import select
 
     from analysis import packed
+    from analysis.counted import counted_cells, survey_counts
     from analysis.picture import area_slugs, situation_picture
-    from analysis.survey import Filters, _survey_counts, counted_cells
+    from analysis.survey import Filters
     from analysis.tables import area, place, response
     from survey.db import make_engine
 
@@ -134,7 +135,7 @@ def measure(db_path: Path) -> None:
                 conn,
                 [r.place_id, r.gender, r.age_band],
                 [r.place_id.in_(place_ids), *Filters().conditions()],
-                _survey_counts(),
+                survey_counts(),
             )
 
         timings = {}
