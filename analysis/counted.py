@@ -134,11 +134,11 @@ def _count_column(code: str, value: str) -> str:
     return f"n_{code}_{'any' if value == '*' else value}"
 
 
-def _wide(name: str, period: str) -> TableClause:
+def _wide(table_name: str, period: str) -> TableClause:
     """The answer counts per cell of one grain (survey.models.count_tables): the columns read
     here."""
     return table(
-        name,
+        table_name,
         *(column(name, Integer) for name in ("place_id", "round_key", "answers")),
         column(period, Date),
         *(column(name, String) for name in ("gender", "age_band")),
