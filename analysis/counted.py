@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -40,21 +40,8 @@ from sqlalchemy import (
 from . import packed
 from .tables import PROBLEMS, TIMES, response
 
-
-class Filters(Protocol):
-    """What the counts need of ``survey.Filters``."""
-
-    @property
-    def round_id(self) -> int | None: ...
-    @property
-    def date_from(self) -> dt.date | None: ...
-    @property
-    def date_to(self) -> dt.date | None: ...
-    @property
-    def gender(self) -> str | None: ...
-    @property
-    def age_band(self) -> str | None: ...
-
+# What the counts read of ``survey.Filters``: the same fields as weighting does.
+from .weights import Filters
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
 
