@@ -4,24 +4,44 @@
 counters a value adds; ``counted_cells`` sums them per (place, gender, age band) in one query.
 ``survey_counts`` counts the same counters from the answer rows (packed SQL sums): a test
 compares the two.
+
+The counts are kept per day and per month (survey.models.count_tables). ``counted_rows``
+reads the month counts for the whole months of the filters' date range and the day counts for
+the days of its partial first and last month only, so what a picture reads grows with the
+places, months and groups, not with the answers.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Connection, Date, Integer, String, case, column, func, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    FromClause,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    TableClause,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    table,
+    union_all,
+)
 
 from . import packed
 from .tables import PROBLEMS, TIMES, response
 
-
-class Filters(Protocol):
-    """What the counts need of ``survey.Filters``: its conditions on a table of counts."""
-
-    def count_conditions(self, counts: Any) -> list[Any]: ...
-
+# What the counts read of ``survey.Filters``: the same fields as weighting does.
+from .weights import Filters
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
 
@@ -101,32 +121,105 @@ def _count_column(code: str, value: str) -> str:
     return f"n_{code}_{'any' if value == '*' else value}"
 
 
-#: The answer counts per cell (survey.models.aggregates): only the columns read here.
-response_count = table(
-    "response_count",
-    *(column(name, Integer) for name in ("place_id", "round_key", "answers")),
-    column("day", Date),
-    *(column(name, String) for name in ("gender", "age_band")),
-    *(column(_count_column(code, v), Integer) for code, values in COUNTERS.items() for v in values),
-)
+def _wide(table_name: str, period: str) -> TableClause:
+    """The answer counts per cell of one grain (survey.models.count_tables): the columns read
+    here."""
+    return table(
+        table_name,
+        *(column(name, Integer) for name in ("place_id", "round_key", "answers")),
+        column(period, Date),
+        *(column(name, String) for name in ("gender", "age_band")),
+        *(
+            column(_count_column(code, v), Integer)
+            for code, values in COUNTERS.items()
+            for v in values
+        ),
+    )
+
+
+response_count = _wide("response_count", "day")
+response_count_month = _wide("response_count_month", "month")
+
+
+def _month_after(day: dt.date) -> dt.date:
+    """The first day of the next month (``date.max`` past the calendar's end)."""
+    if (day.year, day.month) == (dt.MAXYEAR, 12):
+        return dt.date.max
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def whole_months(
+    date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The whole months inside a date range (both ends included) as [first, end) of month
+    starts; None where the range is open. No month when first >= end."""
+    first = end = None
+    if date_from is not None:
+        first = date_from if date_from.day == 1 else _month_after(date_from)
+    if date_to is not None:
+        month_ends = calendar.monthrange(date_to.year, date_to.month)[1] == date_to.day
+        end = _month_after(date_to) if month_ends else date_to.replace(day=1)
+    return first, end
+
+
+def counted_rows(
+    days: FromClause,
+    months: FromClause,
+    place_ids: Sequence[int],
+    filters: Filters,
+    columns: Sequence[str],
+) -> Subquery:
+    """The count rows (of these columns, with place_id, gender and age_band) that together
+    hold the filters' answers in these places once: the months of ``months`` wholly inside
+    the date range, and the days of ``days`` in it outside those months."""
+    keys = ("place_id", "gender", "age_band", *columns)
+
+    def part(counts: FromClause, *conditions: ColumnElement[bool]) -> Select[Any]:
+        c = counts.c
+        where = [c.place_id.in_(list(place_ids)), *conditions]
+        if filters.round_id is not None:
+            where.append(c.round_key == filters.round_id)
+        if filters.gender is not None:
+            where.append(c.gender == filters.gender)
+        if filters.age_band is not None:
+            where.append(c.age_band == filters.age_band)
+        return select(*(c[key] for key in keys)).where(*where)
+
+    first, end = whole_months(filters.date_from, filters.date_to)
+    parts = []
+    any_month = first is None or end is None or first < end
+    if any_month:
+        m = months.c.month
+        parts.append(part(months, *([m >= first] if first else []), *([m < end] if end else [])))
+    if filters.date_from is not None or filters.date_to is not None:
+        d = days.c.day
+        in_range = [
+            *([d >= filters.date_from] if filters.date_from else []),
+            *([d <= filters.date_to] if filters.date_to else []),
+        ]
+        if any_month:
+            outside = [*([d < first] if first else []), *([d >= end] if end else [])]
+            in_range.append(or_(*outside))
+        parts.append(part(days, *in_range))
+    if len(parts) == 1:
+        return parts[0].subquery()
+    return union_all(*parts).subquery()
 
 
 def counted_cells(
     conn: Connection, place_ids: Sequence[int], filters: Filters
 ) -> list[tuple[tuple[int, str | None, str | None], int, dict[str, int]]]:
     """(place, gender, age band), answers and counter totals per cell, from the answer counts."""
-    c = response_count.c
     sources = [(code, value) for code, values in COUNTERS.items() for value in values]
+    names = ["answers", *(_count_column(code, value) for code, value in sources)]
+    c = counted_rows(response_count, response_count_month, place_ids, filters, names).c
     rows = conn.execute(
         select(
             c.place_id,
             c.gender,
             c.age_band,
-            func.sum(c.answers),
-            *(func.sum(c[_count_column(code, value)]) for code, value in sources),
-        )
-        .where(c.place_id.in_(list(place_ids)), *filters.count_conditions(response_count))
-        .group_by(c.place_id, c.gender, c.age_band)
+            *(func.sum(c[name]) for name in names),
+        ).group_by(c.place_id, c.gender, c.age_band)
     )
     cells = []
     for place_id, gender, age_band, answers, *sums in rows:

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from .tables import invitation_code, place, response, survey_round
+from .counted import response_count_month
+from .tables import invitation_code, place, survey_round
 
 
 def response_rates(
@@ -28,16 +29,13 @@ def response_rates(
     if round_id is not None:
         sent = sent.where(invitation_code.c.round_id == round_id)
     sent_q = sent.subquery()
+    # From the month counts (never a held answer), not the answers: flat in their number.
+    counts = response_count_month.c
     answers = (
-        select(response.c.round_id, func.count().label("answers"))
-        .select_from(response)
-        .join(place, place.c.id == response.c.place_id)
-        .where(
-            place.c.area_id == area_id,
-            response.c.held.is_(False),
-            response.c.round_id.in_(select(sent_q.c.round_id)),
-        )
-        .group_by(response.c.round_id)
+        select(counts.round_key.label("round_id"), func.sum(counts.answers).label("answers"))
+        .join(place, place.c.id == counts.place_id)
+        .where(place.c.area_id == area_id, counts.round_key.in_(select(sent_q.c.round_id)))
+        .group_by(counts.round_key)
         .subquery()
     )
     rows = conn.execute(

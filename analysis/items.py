@@ -25,10 +25,11 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection, func, select
 
+from .counted import counted_rows
 from .disclosure import protect_all
 from .stats import mean_sd, t_interval, wilson
 from .survey import Filters
-from .tables import V1_CODES, answer_count, questionnaire_version
+from .tables import V1_CODES, answer_count, answer_count_month, questionnaire_version
 from .weights import Cell
 
 #: Gender and age band values in questionnaire order (as analysis.survey orders groups).
@@ -212,16 +213,11 @@ def added_item_figures(
         return []
     threshold = max(suppress_below, 1)
     kinds = {s.code: s.type for s in specs}
-    c = answer_count.c
+    ids = [p.id for p in places]
+    c = counted_rows(answer_count, answer_count_month, ids, filters, ("code", "value", "count")).c
     keys = (c.place_id, c.gender, c.age_band, c.code, c.value)
     counted = conn.execute(
-        select(*keys, func.sum(c.count))
-        .where(
-            c.place_id.in_([p.id for p in places]),
-            c.code.in_(list(kinds)),
-            *filters.count_conditions(),
-        )
-        .group_by(*keys)
+        select(*keys, func.sum(c.count)).where(c.code.in_(list(kinds))).group_by(*keys)
     ).all()
     # As the answers would give them: (place, gender, age band, code, value, rows, numbers,
     # the number); a number's or a text's value is None, as in item_answer.

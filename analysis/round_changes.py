@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, column, func, select, table
 
+from .counted import response_count_month
 from .stats import newcombe
-from .tables import PROBLEMS, TIMES, area, place, response
+from .tables import PROBLEMS, TIMES, area, place
 
 _round = table("survey_round", column("id"), column("name"), column("opens_on", Date))
 DROP, RISE, NO_CLEAR_CHANGE, NOT_ENOUGH = "drop", "rise", "no clear change", "not enough data"
@@ -29,14 +30,16 @@ def rounds_to_compare(
     Without a round, the newest round with answers and the one before it. None when there
     is no earlier round with answers.
     """
+    # From the month counts (never a held answer), not the answers: flat in their number.
+    counts = response_count_month
     query = (
         select(_round.c.id, _round.c.name, _round.c.opens_on)
-        .join(response, response.c.round_id == _round.c.id)
-        .join(place, place.c.id == response.c.place_id)
+        .join(counts, counts.c.round_key == _round.c.id)
+        .join(place, place.c.id == counts.c.place_id)
         .join(area, area.c.id == place.c.area_id)
-        .where(area.c.slug == area_slug, response.c.held.is_(False))
+        .where(area.c.slug == area_slug)
         .group_by(_round.c.id, _round.c.name, _round.c.opens_on)
-        .having(func.count() > 0)
+        .having(func.sum(counts.c.answers) > 0)
         .order_by(_round.c.opens_on, _round.c.id)
     )
     rounds = [{"id": r.id, "name": r.name} for r in conn.execute(query)]

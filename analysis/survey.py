@@ -1,8 +1,9 @@
 """Survey indicators per area, place, time of day and group (DESIGN §4), with suppression.
 
 The area's figures come from ONE query over the answer counts the database keeps with every
-answer (``response_count``: a row per place, round, day, gender and age band, a column per
-item value), summed per place, gender and age band: at most one row per cell however many
+answer (``response_count_month`` and, for a date range's partial months, ``response_count``:
+a row per place, round, month or day, gender and age band, a column per item value), summed
+per place, gender and age band (analysis.counted): at most one row per cell however many
 answers it holds, which Python turns into counters per place, per group and for the whole
 area. Raking weights
 are constant within an (age band, gender) cell, so a weighted sum is the cell's counts times
@@ -35,7 +36,7 @@ from .collation import swedish_key
 from .counted import PRIORITY_OPTIONS, PROBLEM_MAX, counted_cells
 from .disclosure import FOLLOWS, follow, protect_all
 from .stats import mean_sd, score_interval, wilson
-from .tables import PROBLEMS, TIMES, answer_count, area, place, response
+from .tables import PROBLEMS, TIMES, area, place, response
 from .weights import Cells, weighting
 
 GENDERS = ("woman", "man", "other", "na")
@@ -67,22 +68,6 @@ class Filters:
             conditions.append(r.gender == self.gender)
         if self.age_band is not None:
             conditions.append(r.age_band == self.age_band)
-        return conditions
-
-    def count_conditions(self, counts: Any = answer_count) -> list[ColumnElement[bool]]:
-        """The same conditions on a table of answer counts (which never hold a held answer)."""
-        c = counts.c
-        conditions: list[ColumnElement[bool]] = []
-        if self.round_id is not None:
-            conditions.append(c.round_key == self.round_id)
-        if self.date_from is not None:
-            conditions.append(c.day >= self.date_from)
-        if self.date_to is not None:
-            conditions.append(c.day <= self.date_to)
-        if self.gender is not None:
-            conditions.append(c.gender == self.gender)
-        if self.age_band is not None:
-            conditions.append(c.age_band == self.age_band)
         return conditions
 
 

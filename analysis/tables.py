@@ -85,6 +85,12 @@ answer_count = table(
     column("value", String),
     column("count", Integer),
 )
+#: The same counts per month (the month's first day), for the whole months of a date range.
+answer_count_month = table(
+    "answer_count_month",
+    *(column(c.name, c.type) for c in answer_count.columns if c.name != "day"),
+    column("month", Date),
+)
 #: Answers to added items, one row each (one per option ticked for multi choice).
 item_answer = table(
     "item_answer",
@@ -192,4 +198,6 @@ ALL = (
     item_answer,
     questionnaire_version,
     invitation_code,
+    answer_count,
+    answer_count_month,
 )

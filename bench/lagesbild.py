@@ -2,20 +2,25 @@
 
     pip install duckdb      # only for this comparison; not a dependency of Trygghet
     python bench/lagesbild.py [--sizes 10000,100000,1000000] [--max 100000]
-                              [--import-without-counts]
+                              [--import-without-counts] [--postgres URL]
 
-For each size: builds a SQLite database of N made-up answers (random, clearly synthetic) over
-the default places through the real import service (`trygghet import responses`), then prints
-- the import's rows/s (with the answer-count triggers of migration 0015 on; with
-  --import-without-counts also into a copy of the schema without them, for their cost);
-- in a fresh process: the situation picture's time for one area (bromma) and for all areas
-  (analysis.picture, as `trygghet lagesbild` computes it), the peak memory of that process,
-  and, beside it, the time the survey counters of one area and of all areas take counted from
-  the answer rows (the way the picture read them before the answer counts: packed sums over
-  ``response``), so that the two ways are timed on the same data in the same process;
+For each size: builds a SQLite database (or, with --postgres, an EMPTY PostgreSQL database
+whose tables it drops and makes anew) of N made-up answers (random, clearly synthetic) over
+the default places through the real import service (`trygghet import responses`), with
+made-up population margins for every area, then prints
+- the import's rows/s, wall time and CPU time of this process (with the answer-count triggers
+  of migrations 0015-0016 on; with --import-without-counts also into a copy of the schema
+  without them, for their cost);
+- in a fresh process: the situation picture's CPU and wall time for one area (bromma) and for
+  all areas (analysis.picture, as `trygghet lagesbild` computes it), unweighted and weighted
+  to the margins, over all answers and over a date range with partial first and last months,
+  the peak memory of that process, and, beside it, the time the survey counters of one area
+  and of all areas take counted from the answer rows (the way the picture read them before the
+  answer counts: packed sums over ``response``), on the same data in the same process;
 - DuckDB's time for the core figure (unsafe share per place and time of day) computed from
   the CSV file (scan included), with a check that both give the same shares.
 
+Every line carries the load average: the machine is shared, compare CPU times.
 --max stops before the sizes above it (the 1M run takes minutes on a loaded 2-core machine).
 Targets (issue 16): import of 1M <= 120 s; one area <= 1 s and all areas <= 3 s at 1M, the
 time nearly flat from 10k to 1M; peak memory <= 300 MB.
@@ -24,6 +29,7 @@ time nearly flat from 10k to 1M; peak memory <= 300 MB.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import resource
@@ -31,48 +37,89 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 TIMES = ("day", "afternoon", "evening", "night")
+#: Made-up residents per age band and gender of every area (for the weighted pictures).
+MARGINS = {"16-24": (900, 950), "25-44": (2600, 2500), "45-64": (2300, 2250), "65+": (1700, 1400)}
 
 
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def build(directory: Path, csv_path: Path, counts: bool = True) -> tuple[Path, float]:
-    """Create a database, import the CSV; return its path and the import's rows/s."""
-    from sqlalchemy import text
+def _timed(work: Callable[[], Any]) -> tuple[float, float]:
+    """(CPU seconds of this process, wall seconds) of a call."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    work()
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def _fresh(url: str, counts: bool) -> Any:
+    """An engine on a newly migrated database holding the default data."""
+    from sqlalchemy import MetaData, text
     from sqlalchemy.orm import Session
 
     from survey.db import make_engine
-    from survey.imports.responses import import_responses
     from survey.migrate import upgrade
     from survey.models.aggregates import drop_ddl
     from survey.seed import load_defaults
 
-    db_path = directory / f"bench-{counts}.db"
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(url)
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # the bench's own database: made anew
+            for statement in drop_ddl("postgresql"):
+                conn.execute(text(statement))
+            found = MetaData()
+            found.reflect(conn)
+            found.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade(conn)
         if not counts:
-            for statement in drop_ddl("sqlite"):
+            for statement in drop_ddl(engine.dialect.name):
                 conn.execute(text(statement))
     with Session(engine) as session:
         load_defaults(session)
         session.commit()
+    return engine
+
+
+def build(url: str, csv_path: Path, counts: bool = True) -> tuple[float, float, float]:
+    """Import the CSV into a fresh database; (rows/s, wall s, CPU s of this process)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from survey.imports.responses import import_responses
+    from survey.models import Area, PopulationMargin
+
+    engine = _fresh(url, counts)
     with Session(engine) as session:
-        started = time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()
         batch = import_responses(session, str(csv_path))
         session.commit()
-        seconds = time.perf_counter() - started
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         rows = batch.rows
+        for area_id in session.scalars(select(Area.id)):
+            for age_band, (women, men) in MARGINS.items():
+                for gender, population in (("woman", women), ("man", men)):
+                    session.add(
+                        PopulationMargin(
+                            area_id=area_id,
+                            year=dt.date.today().year - 1,
+                            age_band=age_band,
+                            gender=gender,
+                            population=population,
+                        )
+                    )
+        session.commit()
     engine.dispose()
-    return db_path, rows / seconds
+    return rows / wall, wall, cpu
 
 
 def write_csv(directory: Path, rows: int) -> Path:
@@ -80,17 +127,10 @@ def write_csv(directory: Path, rows: int) -> Path:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from survey.db import make_engine
-    from survey.migrate import upgrade
     from survey.models import Place
-    from survey.seed import load_defaults
 
-    engine = make_engine(f"sqlite:///{directory / 'places.db'}")
-    with engine.begin() as conn:
-        upgrade(conn)
+    engine = _fresh(f"sqlite:///{directory / 'places.db'}", True)
     with Session(engine) as session:
-        load_defaults(session)
-        session.commit()
         places = list(session.scalars(select(Place.slug)))
     engine.dispose()
     csv_path = directory / "synthetic.csv"
@@ -98,25 +138,40 @@ def write_csv(directory: Path, rows: int) -> Path:
     return csv_path
 
 
-def measure(db_path: Path) -> None:
+def measure(url: str) -> None:
     """Run in a fresh process: time one area and all areas, both ways; print peak memory."""
     from sqlalchemy import select
 
     from analysis import packed
+    from analysis.counted import counted_cells, survey_counts
     from analysis.picture import area_slugs, situation_picture
-    from analysis.survey import Filters, _survey_counts, counted_cells
+    from analysis.survey import Filters
     from analysis.tables import area, place, response
     from survey.db import make_engine
 
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(url)
+    today = dt.date.today()
+    # Ten months up to the middle of this month, from the middle of a month: partial ends.
+    ranged = Filters(date_from=today.replace(day=15) - dt.timedelta(days=300), date_to=today)
+    pictures: dict[str, list[dict[str, Any]]] = {}
+    figures: dict[str, list[float]] = {}
     with engine.connect() as conn:
         slugs = area_slugs(conn)
-        started = time.perf_counter()
-        situation_picture(conn, "bromma", Filters(), 10)
-        one = time.perf_counter() - started
-        started = time.perf_counter()
-        pictures = [situation_picture(conn, slug, Filters(), 10) for slug in slugs]
-        every = time.perf_counter() - started
+        situation_picture(conn, "bromma", Filters(), 10, weighted=False)  # warm the caches
+        for name, filters, weighted in (
+            ("all answers, unweighted", Filters(), False),
+            ("all answers, weighted", Filters(), True),
+            ("10 months, unweighted", ranged, False),
+        ):
+            one = _timed(lambda f=filters, w=weighted: situation_picture(conn, "bromma", f, 10, w))
+            found: list[dict[str, Any]] = []
+            every = _timed(
+                lambda f=filters, w=weighted, found=found: found.extend(
+                    situation_picture(conn, slug, f, 10, w) for slug in slugs
+                )
+            )
+            pictures[name] = found
+            figures[name] = [*one, *every]
         ids = {
             slug: list(
                 conn.scalars(
@@ -134,37 +189,34 @@ def measure(db_path: Path) -> None:
                 conn,
                 [r.place_id, r.gender, r.age_band],
                 [r.place_id.in_(place_ids), *Filters().conditions()],
-                _survey_counts(),
+                survey_counts(),
             )
 
-        timings = {}
+        counters = {}
         for way, count in (
             ("answer counts", lambda p: counted_cells(conn, p, Filters())),
             ("answer rows", from_answers),
         ):
-            started = time.perf_counter()
-            count(ids["bromma"])
-            one_area = time.perf_counter() - started
-            started = time.perf_counter()
-            for slug in slugs:
-                count(ids[slug])
-            timings[way] = (one_area, time.perf_counter() - started)
+            one = _timed(lambda count=count: count(ids["bromma"]))
+            every = _timed(lambda count=count: [count(ids[slug]) for slug in slugs])
+            counters[way] = [*one, *every]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     shares = [
         [p["place"], t, p["times"][t].get("unsafe_share")]
-        for picture in pictures
+        for picture in pictures["all answers, unweighted"]
         for p in picture["places"]
         for t in TIMES
     ]
+    weighted = all(p["weighted"] for p in pictures["all answers, weighted"])
     print(
         json.dumps(
             {
-                "one": one,
-                "all": every,
+                "figures": figures,
+                "counters": counters,
                 "areas": len(slugs),
                 "peak_mb": peak_mb,
-                "timings": timings,
                 "shares": shares,
+                "weighted": weighted,
             }
         )
     )
@@ -198,31 +250,45 @@ def duckdb_shares(csv_path: Path) -> tuple[dict, float]:
     return shares, seconds
 
 
-def run_size(rows: int, without_counts: bool) -> None:
+def run_size(rows: int, without_counts: bool, postgres: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         csv_path = write_csv(directory, rows)
-        print(f"\n{rows:,} SYNTHETIC answers (load average {_load()})")
-        db_path, rate = build(directory, csv_path)
-        print(f"  import: {rate:,.0f} rows/s ({rows / rate:.1f} s) with the answer counts")
+        url = postgres or f"sqlite:///{directory / 'bench.db'}"
+        kind = "PostgreSQL" if postgres else "SQLite"
+        print(f"\n{rows:,} SYNTHETIC answers on {kind} (load average {_load()})")
         if without_counts:
-            bare, bare_rate = build(directory, csv_path, counts=False)
-            bare.unlink()
-            print(f"  import: {bare_rate:,.0f} rows/s ({rows / bare_rate:.1f} s) without them")
+            rate, wall, cpu = build(url, csv_path, counts=False)
+            print(
+                f"  import without the answer counts: {rate:,.0f} rows/s ({wall:.1f} s wall,"
+                f" {cpu:.1f} s CPU of this process; load {_load()})"
+            )
+        rate, wall, cpu = build(url, csv_path)
+        print(
+            f"  import with the answer counts: {rate:,.0f} rows/s ({wall:.1f} s wall,"
+            f" {cpu:.1f} s CPU of this process; load {_load()})"
+        )
         done = subprocess.run(  # noqa: S603 (this very script)
-            [sys.executable, __file__, "--measure", str(db_path)],
+            [sys.executable, __file__, "--measure", url],
             capture_output=True,
             text=True,
             check=True,
         )
         found = json.loads(done.stdout.strip().splitlines()[-1])
-        print(
-            f"  situation picture, one area (bromma): {found['one']:.3f} s;"
-            f" all {found['areas']} areas: {found['all']:.3f} s;"
-            f" peak memory {found['peak_mb']:.0f} MB (load average {_load()})"
-        )
-        for way, (one, every) in found["timings"].items():
-            print(f"  survey counters from the {way}: one area {one:.3f} s, all {every:.3f} s")
+        print(f"  situation picture (CPU / wall s; load {_load()}):")
+        for name, (one_cpu, one, every_cpu, every) in found["figures"].items():
+            print(
+                f"    {name}: one area (bromma) {one_cpu:.3f} / {one:.3f};"
+                f" all {found['areas']} areas {every_cpu:.3f} / {every:.3f}"
+            )
+        if not found["weighted"]:
+            print("    NOTE: the weighted pictures were not weighted")
+        print(f"  peak memory of the measuring process: {found['peak_mb']:.0f} MB")
+        for way, (one_cpu, one, every_cpu, every) in found["counters"].items():
+            print(
+                f"  survey counters from the {way} (CPU / wall s): one area"
+                f" {one_cpu:.3f} / {one:.3f}, all {every_cpu:.3f} / {every:.3f}"
+            )
         ours = {(p, t): share for p, t, share in found["shares"]}
         try:
             theirs, seconds = duckdb_shares(csv_path)
@@ -232,7 +298,7 @@ def run_size(rows: int, without_counts: bool) -> None:
         same = all(abs((ours[k] or 0) - (theirs.get(k) or 0)) < 1e-4 for k in ours)
         print(
             f"  DuckDB, unsafe share per place and time from the CSV (scan included):"
-            f" {seconds:.3f} s; same shares: {'yes' if same else 'NO'}"
+            f" {seconds:.3f} s wall; same shares: {'yes' if same else 'NO'}"
         )
 
 
@@ -241,7 +307,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--max", type=int, help="skip the sizes above this")
     parser.add_argument("--import-without-counts", action="store_true")
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--postgres", help="an EMPTY PostgreSQL database's URL (it is reset)")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         measure(args.measure)
@@ -254,7 +321,7 @@ def main() -> None:
         + (f" (skipped: {', '.join(f'{n:,}' for n in skipped)})" if skipped else "")
     )
     for rows in ran:
-        run_size(rows, args.import_without_counts)
+        run_size(rows, args.import_without_counts, args.postgres)
 
 
 if __name__ == "__main__":

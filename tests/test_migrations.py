@@ -1,13 +1,14 @@
 """Migrations: upgrade head on an empty database gives exactly the models' schema."""
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.db import db_error_summary, make_engine
-from survey.migrate import upgrade
+from survey.migrate import alembic_config, upgrade
 from survey.models import Base
 from tests.common.database import empty_database
 
@@ -57,3 +58,47 @@ def test_database_refuses_an_impossible_answer(tmp_path):
             assert "terrible" not in summary
         finally:
             engine.dispose()
+
+
+def test_month_counts_come_and_go_with_0016_and_match_the_days(tmp_path):
+    """Down to 0015 (day counts only) and up again: the month counts are the days' sums."""
+    with empty_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                upgrade(conn)
+                conn.execute(text("INSERT INTO police_area (id, slug, name) VALUES (1, 'p', 'P')"))
+                conn.execute(
+                    text(
+                        "INSERT INTO area (id, police_area_id, slug, name) VALUES (1, 1, 'a', 'A')"
+                    )
+                )
+                conn.execute(
+                    text("INSERT INTO place (id, area_id, slug, name) VALUES (1, 1, 'x', 'X')")
+                )
+            insert = text(
+                "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
+                "held, safety_evening) VALUES (1, :day, 1, 'web', false, '4')"
+            )
+            with engine.begin() as conn:
+                conn.execute(insert, {"day": "2026-01-01"})
+                command.downgrade(alembic_config(conn), "0015")
+                assert "response_count_month" not in inspect(conn).get_table_names()
+                # The day triggers of 0015 alone still count.
+                conn.execute(insert, {"day": "2026-01-31"})
+                conn.execute(insert, {"day": "2026-02-01"})
+                upgrade(conn)
+                months = conn.execute(
+                    text(
+                        "SELECT month, answers, n_safety_evening_4 FROM response_count_month"
+                        " ORDER BY month"
+                    )
+                ).all()
+                conn.execute(insert, {"day": "2026-02-10"})
+                february = conn.execute(
+                    text("SELECT answers FROM response_count_month WHERE month = '2026-02-01'")
+                ).scalar()
+        finally:
+            engine.dispose()
+    assert [(str(m), a, n) for m, a, n in months] == [("2026-01-01", 2, 2), ("2026-02-01", 1, 1)]
+    assert february == 2

@@ -60,11 +60,11 @@ def db_rebuild_aggregates() -> None:
     changed by hand.
     """
     from ..extensions import db
-    from ..services.aggregates import counts, rebuild
+    from ..services.aggregates import all_counts, rebuild
 
-    before = counts(db.session)
+    before = all_counts(db.session)
     rows = rebuild(db.session)
-    after = counts(db.session)
+    after = all_counts(db.session)
     db.session.commit()
     changed = sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
     click.echo(f"answer counts rebuilt: {rows} rows, {changed} differed from the stored ones")

@@ -268,7 +268,8 @@ def import_responses(
     session.flush()
     with progress("importing", size) as bar:
         store_rows(session, path, lookups, batch.id, bar.update)
-    # The answer counts of a file's rows, in one statement (their insert trigger skips them).
-    session.execute(text(add_batch_sql()), {"batch": batch.id})
+    # The answer counts of a file's rows, one statement a grain (their insert trigger skips them).
+    for statement in add_batch_sql(session.get_bind().dialect.name):
+        session.execute(text(statement), {"batch": batch.id})
     audit.record(session, "responses.import", batch, {"filename": filename, "rows": checked.rows})
     return batch

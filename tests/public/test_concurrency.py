@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import pytest
 
 from survey.extensions import db
+from survey.models.aggregates import MONTH
 from survey.services.aggregates import counts, rebuild
 from tests.common.web import VALID_ANSWER, count_responses
 
@@ -138,9 +139,12 @@ def test_every_acknowledged_answer_is_stored_exactly_once(app, server):
     # the same time (an upsert on PostgreSQL), and none was lost.
     with app.app_context():
         kept = counts(db.session)
-        per_place = [n for key, n in kept.items() if key[5:] == ("*", "")]
-        assert sorted(per_place) == [THREADS // len(slugs) * ANSWERS_EACH] * len(slugs)
+        months = counts(db.session, MONTH)
+        for found in (kept, months):
+            per_place = [n for key, n in found.items() if key[5:] == ("*", "")]
+            assert sorted(per_place) == [THREADS // len(slugs) * ANSWERS_EACH] * len(slugs)
         rebuild(db.session)
         assert counts(db.session) == kept
+        assert counts(db.session, MONTH) == months
         db.session.rollback()
     print(f"{THREADS * ANSWERS_EACH} answers from {THREADS} threads in {elapsed:.1f} s")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from survey.models.aggregates import COUNT_COLUMNS, drop_ddl, rebuild_sql, trigger_ddl
+from survey.models.aggregates import COUNT_COLUMNS, DAY, drop_ddl, rebuild_sql, trigger_ddl
 
 revision: str = "0015"
 down_revision: str | None = "0014"
@@ -60,7 +60,8 @@ def upgrade() -> None:
         ),
         sqlite_with_rowid=False,
     )
-    for statement in [*rebuild_sql(), *trigger_ddl(dialect)]:
+    # The day counts only: migration 0016 adds the month counts to the same triggers.
+    for statement in [*rebuild_sql(dialect, [DAY]), *trigger_ddl(dialect, [DAY])]:
         op.execute(statement)
 
 
