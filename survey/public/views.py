@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import segno
@@ -70,6 +71,21 @@ def _place_or_404(slug: str) -> Place:
 
 def _survey_rate_limit() -> str:
     return current_app.config["SURVEY_RATE_LIMIT"]
+
+
+def _limit_posts(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The survey rate limit on POSTs; with the limiter off, the view without its wrapper.
+
+    Flask-Limiter's wrapper looks up the request's limits even when it is disabled (in
+    tests, or behind a proxy that limits), which cost ~4 % of a survey POST.
+    """
+    limited = limiter.limit(_survey_rate_limit, methods=["POST"])(view)
+
+    @functools.wraps(view)  # the same name: the limiter finds its limit by it
+    def either(*args: Any, **kwargs: Any) -> Any:
+        return (limited if limiter.enabled else view)(*args, **kwargs)
+
+    return either
 
 
 #: The session key that carries a new receipt code from the answer to the thank-you page.
@@ -174,7 +190,7 @@ def index():
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
-@limiter.limit(_survey_rate_limit, methods=["POST"])
+@_limit_posts
 def survey(slug: str):
     if request.method == "POST" and (stored := _quick_post(slug)) is not None:
         return stored
