@@ -221,6 +221,7 @@ def survey(slug: str):
     if request.method == "POST":
         # A plainly valid answer is stored without building the form (no field objects, no
         # language or template work); anything else goes through the form for its messages.
+        # (Most such answers were stored by _quick_post; here: those with added items.)
         answers = quick_answers(questionnaire, request.form, {slug for slug, _name in areas})
         if answers is not None:
             code = _store_answer(db.session, target.place_id, questionnaire, answers, round_id)
