@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .organizer.routes import register as register_organizer
     from .public import (
+        erase,  # noqa: F401  (adds /radera, erasure by receipt code, to public_bp)
         followup,  # noqa: F401  (adds the follow-up routes to public_bp)
         invitations,  # noqa: F401  (adds /k, answering by invitation code)
     )

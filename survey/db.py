@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from flask import Flask, abort, current_app
 from sqlalchemy import Engine, create_engine, event, text
@@ -170,6 +172,41 @@ class Database:
         self.session.execute(text("SELECT 1"))
 
 
+class PooledConnection(NamedTuple):
+    """A DB-API connection lent by the engine's pool, with its dialect (see ``pooled``)."""
+
+    dialect: Any
+    dbapi: Any
+
+    def commit(self) -> None:
+        self.dbapi.commit()
+
+    def rollback(self) -> None:
+        self.dbapi.rollback()
+
+
+@contextmanager
+def pooled(engine: Engine) -> Iterator[PooledConnection]:
+    """A connection from the pool for RawStatements alone, outside any ORM session.
+
+    For a survey POST: a Session, its transaction and a Connection cost more than the
+    statements. The caller commits; whatever it did not commit is rolled back when the
+    connection goes back to the pool. Errors are raised as SQLAlchemy's (a server that is
+    down: an OperationalError, a 503).
+    """
+    dialect = engine.dialect
+    try:
+        fairy = engine.raw_connection()
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            None, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+        ) from exc
+    try:
+        yield PooledConnection(dialect, fairy.driver_connection)
+    finally:
+        fairy.close()
+
+
 class RawStatement:
     """A Core statement compiled once per dialect and run on the session connection's DB-API
     cursor: for the few statements of a survey POST, where SQLAlchemy's per-execution work
@@ -197,10 +234,15 @@ class RawStatement:
             found = self._compiled[dialect.name] = (compiled.string, names, fixed)
         return found
 
-    def execute(self, session: Session, params: dict[str, Any]) -> Any:
-        """Run in the session's transaction; return the DB-API cursor (rows, lastrowid)."""
-        connection = session.connection()
-        dialect = connection.dialect
+    def execute(self, session: Session | PooledConnection, params: dict[str, Any]) -> Any:
+        """Run in the session's (or pooled connection's) transaction; return the DB-API
+        cursor (rows, lastrowid)."""
+        if isinstance(session, PooledConnection):
+            dialect, dbapi = session
+        else:
+            connection = session.connection()
+            dialect = connection.dialect
+            dbapi = connection.connection.driver_connection
         sql, names, fixed = self._for(dialect)
         params = fixed | params
         if dialect.name == "sqlite":
@@ -210,7 +252,7 @@ class RawStatement:
                 for k, v in params.items()
             }
         values: Any = [params[name] for name in names] if names is not None else params
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = dbapi.cursor()
         try:
             cursor.execute(sql, values)
         except dialect.loaded_dbapi.Error as exc:

@@ -34,8 +34,9 @@ from ..services.invitations import (
 from ..services.receipts import new_code, receipt_hash
 from ..services.responses import area_choices, insert_web_response, live_questionnaire
 from ..web.fields import INVALID_CHOICE, REQUIRED
+from .erase import NO_STORE, count_miss
 from .forms import SurveyForm, blocks, survey_form_class
-from .views import NO_STORE, RECEIPT_KEY, _now, _survey_rate_limit, bp, count_miss
+from .views import RECEIPT_KEY, _now, _survey_rate_limit, bp
 
 #: The session key holding the code being answered with (between /k and /k/svar).
 CODE_KEY = "invitation"

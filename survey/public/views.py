@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import segno
@@ -13,8 +14,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
-    g,
     redirect,
     render_template,
     request,
@@ -22,21 +21,15 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_limiter import RequestLimit
-from limits import RateLimitItem
-from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import TooManyRequests
 
 from .. import clock
-from ..db import checkpoint, or_404
+from ..db import or_404, pooled
 from ..extensions import db, limiter
 from ..models import Place
-from ..models import Response as Answer
 from ..questionnaire import Questionnaire
-from ..services.erasure import erase_answer, find_by_receipt
-from ..services.receipts import format_code, new_code, normalize_code, receipt_hash
+from ..services import item_answers
+from ..services.receipts import format_code, new_code, receipt_hash
 from ..services.responses import (
     SurveyTarget,
     area_choices,
@@ -51,14 +44,12 @@ from ..services.responses import (
 from ..web.limits import (
     ANSWERED_DAYS,
     burst,
-    client_key,
-    forget_answer,
     has_answered,
     remember_answer,
 )
 from ..web.urls import absolute_url
 from .about import about
-from .forms import EraseForm, blocks, survey_form_class
+from .forms import blocks, survey_form_class
 from .quick import quick_answers
 
 bp = Blueprint("public", __name__)
@@ -82,6 +73,21 @@ def _survey_rate_limit() -> str:
     return current_app.config["SURVEY_RATE_LIMIT"]
 
 
+def _limit_posts(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The survey rate limit on POSTs; with the limiter off, the view without its wrapper.
+
+    Flask-Limiter's wrapper looks up the request's limits even when it is disabled (in
+    tests, or behind a proxy that limits), which cost ~4 % of a survey POST.
+    """
+    limited = limiter.limit(_survey_rate_limit, methods=["POST"])(view)
+
+    @functools.wraps(view)  # the same name: the limiter finds its limit by it
+    def either(*args: Any, **kwargs: Any) -> Any:
+        return (limited if limiter.enabled else view)(*args, **kwargs)
+
+    return either
+
+
 #: The session key that carries a new receipt code from the answer to the thank-you page.
 RECEIPT_KEY = "receipt"
 #: How long the thank-you page (reloaded, or in another language) still shows the code.
@@ -101,18 +107,25 @@ def _burst_hold(place_id: int) -> tuple[bool, int]:
 
 
 def _store_answer(
-    place_id: int, questionnaire: Questionnaire, answers: Mapping[str, str | None], round_id: int
+    conn: Any,
+    place_id: int,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, str | None],
+    round_id: int,
 ) -> str:
-    """Store a web answer with a new receipt code and commit; return the code."""
+    """Store a web answer with a new receipt code and commit; return the code.
+
+    ``conn``: the request's session, or a pooled connection (a quick answer).
+    """
     held, earlier = _burst_hold(place_id)
     attempts_left = RECEIPT_ATTEMPTS
     while True:
         code = new_code()
         try:
             if earlier:
-                hold_latest(db.session, place_id, earlier)
+                hold_latest(conn, place_id, earlier)
             insert_web_response(
-                db.session,
+                conn,
                 place_id,
                 questionnaire.version,
                 answers,
@@ -121,25 +134,20 @@ def _store_answer(
                 held=held,
                 questionnaire=questionnaire,
             )
-            db.session.commit()
+            conn.commit()
             return code
         except IntegrityError:
             # The unique index refused a code another answer has: draw a new one.
-            db.session.rollback()
+            conn.rollback()
             attempts_left -= 1
             if not attempts_left:
                 raise
 
 
-def _answered(
-    target: SurveyTarget,
-    questionnaire: Questionnaire,
-    answers: Mapping[str, str | None] | None,
-    round_id: int,
-) -> Response:
-    """Store a valid answer (None: a bot's, dropped) and redirect to the thank-you page."""
-    if answers is not None:
-        code = _store_answer(target.place_id, questionnaire, answers, round_id)
+def _answered(target: SurveyTarget, code: str | None, round_id: int) -> Response:
+    """Redirect to the thank-you page after an answer stored with this code (None: a bot's,
+    dropped)."""
+    if code is not None:
         # Through the session, never the URL: a URL ends up in history, logs and referrers.
         # The signed cookie holds it for RECEIPT_MINUTES, so a reload or a language
         # switch of the thank-you page shows it again.
@@ -149,14 +157,43 @@ def _answered(
     return done
 
 
+def _quick_post(slug: str) -> Response | None:
+    """Store a plainly valid answer on a pooled connection and redirect; None: anything else
+    (a closed or unknown place, a second answer, an answer the form must check), which the
+    view then handles through the session as a GET would be.
+
+    Most posts are such answers, and the ORM session's set-up and commit cost more than
+    their two statements.
+    """
+    with pooled(db.engine) as conn:
+        target = survey_target(conn, slug, clock.today())
+        if (
+            target is None
+            or target.retired
+            or target.round_id is None
+            or target.by_invitation
+            or has_answered(target.place_id, target.round_id)
+        ):
+            return None
+        questionnaire = questionnaire_of(target.definition)
+        areas = area_choices(db.session) if questionnaire.asks("area") else []
+        answers = quick_answers(questionnaire, request.form, {slug for slug, _name in areas})
+        if answers is None or item_answers.split(answers)[1]:
+            return None  # added items' answers are stored through the session
+        code = _store_answer(conn, target.place_id, questionnaire, answers, target.round_id)
+    return _answered(target, code, target.round_id)
+
+
 @bp.get("/")
 def index():
     return render_template("public/index.html", areas=areas_with_places(db.session))
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
-@limiter.limit(_survey_rate_limit, methods=["POST"])
+@_limit_posts
 def survey(slug: str):
+    if request.method == "POST" and (stored := _quick_post(slug)) is not None:
+        return stored
     today = clock.today()
     # One query for what an answer needs; the Place object (with its area, for the page) is
     # loaded only when a page is rendered, not for an answer that is stored and redirected.
@@ -184,14 +221,21 @@ def survey(slug: str):
     if request.method == "POST":
         # A plainly valid answer is stored without building the form (no field objects, no
         # language or template work); anything else goes through the form for its messages.
+        # (Most such answers were stored by _quick_post; here: those with added items.)
         answers = quick_answers(questionnaire, request.form, {slug for slug, _name in areas})
         if answers is not None:
-            return _answered(target, questionnaire, answers, round_id)
+            code = _store_answer(db.session, target.place_id, questionnaire, answers, round_id)
+            return _answered(target, code, round_id)
     form = survey_form_class(questionnaire, str(get_locale()))()
     if areas:
         form.set_areas(areas)
     if form.validate_on_submit():
-        return _answered(target, questionnaire, None if form.is_bot else form.answers(), round_id)
+        code = None
+        if not form.is_bot:
+            code = _store_answer(
+                db.session, target.place_id, questionnaire, form.answers(), round_id
+            )
+        return _answered(target, code, round_id)
     status = 422 if form.errors else 200
     place = _place_or_404(slug)
     return (
@@ -269,106 +313,6 @@ def privacy():
 @bp.get("/tillganglighet")
 def accessibility():
     return render_template("public/accessibility.html")
-
-
-# -- erasure by the resident ---------------------------------------------------------------
-
-#: Codes that match no answer, per client, before /radera answers 429: typos are fine,
-#: guessing is not (the two steps share the count). Only misses count, and only a miss is
-#: checked against it: a code that matches an answer always passes, so no one can lock a
-#: resident out by trying wrong codes from the same address.
-ERASE_MISS_LIMIT = parse_limit("20 per 15 minutes")
-#: A page that holds a receipt code, even in a form field, is not kept in any cache.
-NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _code_matches() -> bool:
-    """Whether the posted code belongs to an answer: such a post is never refused."""
-    code = normalize_code(request.form.get("code", ""))
-    return code is not None and find_by_receipt(db.session, code) is not None
-
-
-def _post_limit_breached(limit: RequestLimit) -> None:
-    # The Retry-After header is added after the error page is made; the page needs the wait.
-    g.erase_wait = max(1, int(limit.reset_at - time.time()))
-
-
-#: Against floods, as on the survey; a code that matches an answer is exempt from it too.
-erase_post_limit = limiter.shared_limit(
-    _survey_rate_limit,
-    scope="receipt-erase-posts",
-    methods=["POST"],
-    exempt_when=_code_matches,
-    on_breach=_post_limit_breached,
-)
-
-
-def count_miss(limit: RateLimitItem, scope: str) -> None:
-    """Count a code that matched nothing (/radera, /k); past the limit, 429 with the wait."""
-    if not limiter.enabled:
-        return
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    key = (prefix, scope, client_key())
-    try:
-        if limiter.limiter.hit(limit, *key):
-            return
-        reset_at = limiter.limiter.get_window_stats(limit, *key).reset_time
-    except Exception:  # noqa: BLE001 (counters unreachable: a resident is never refused)
-        return
-    g.erase_throttled = True  # the 429 page says "too many wrong codes" and the wait
-    g.erase_wait = max(1, int(reset_at - time.time()))
-    raise TooManyRequests(retry_after=g.erase_wait)
-
-
-def _find(form: EraseForm) -> Answer | None:
-    """The answer the valid form's code belongs to; one clear field error if none."""
-    found = find_by_receipt(db.session, form.normalized)
-    if found is None:
-        count_miss(ERASE_MISS_LIMIT, "receipt-erase-miss")
-        form.code.errors.append(
-            _(
-                "No answer has this receipt code. Check it for typing errors; an answer"
-                " that has already been deleted cannot be found either."
-            )
-        )
-    return found
-
-
-def _erase_page(form: EraseForm, template: str = "public/erase.html"):
-    status = 422 if form.errors else 200
-    return render_template(template, form=form), status, NO_STORE
-
-
-@bp.route("/radera", methods=["GET", "POST"])
-@erase_post_limit
-def erase():
-    # Never filled in from the session: on a shared device the next person could delete
-    # the previous resident's answer. The resident types or pastes the code.
-    form = EraseForm()
-    if form.validate_on_submit() and _find(form) is not None:
-        return _erase_page(form, "public/erase_confirm.html")
-    return _erase_page(form)
-
-
-@bp.post("/radera/bekrafta")
-@erase_post_limit
-def erase_confirm():
-    form = EraseForm()
-    # The code again, not the answer's id: only whoever holds the code can have it erased.
-    if not form.validate_on_submit() or (found := _find(form)) is None:
-        return _erase_page(form)
-    place_id, round_id = found.place_id, found.round_id
-    erase_answer(db.session, found, by_resident=True)
-    db.session.commit()
-    checkpoint(db.engine)  # the erased text leaves the -wal file too
-    if _receipt_code() == form.normalized:
-        session.pop(RECEIPT_KEY, None)
-    flash(_("Your answer is deleted for good."), "success")
-    done = redirect(url_for("public.erase"), code=303)
-    if round_id is not None:
-        # This browser may answer about the place again in this round (if it sent the answer).
-        forget_answer(done, place_id, round_id)
-    return done
 
 
 def survey_url(place: Place) -> str:

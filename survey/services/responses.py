@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload, with_loader_criteria
 
 from .. import clock
-from ..db import RawStatement
+from ..db import PooledConnection, RawStatement
 from ..models import Area, Place, PoliceArea, QuestionnaireVersion, Response, SurveyRound
 from ..models.responses import response_table
 from ..models.rounds import round_area
@@ -159,7 +159,9 @@ _SURVEY_TARGET = select(
 _SURVEY_TARGET_RAW = RawStatement(_SURVEY_TARGET)
 
 
-def survey_target(session: Session, slug: str, day: dt.date) -> SurveyTarget | None:
+def survey_target(
+    session: Session | PooledConnection, slug: str, day: dt.date
+) -> SurveyTarget | None:
     """The place with this slug, its area's open round on this day and the live questionnaire."""
     # A plain row on the DB-API cursor of the session's connection (same transaction): the
     # ORM's and Core's statement and result handling cost more than the query itself.
@@ -239,7 +241,7 @@ _INSERT_WEB_RETURNING = RawStatement(
 
 
 def insert_web_response(
-    session: Session,
+    session: Session | PooledConnection,
     place_id: int,
     version: int,
     answers: Mapping[str, str | None],
@@ -256,7 +258,7 @@ def insert_web_response(
     One Core INSERT: a resident's answer needs no ORM object afterwards, and the unit of
     work costs more than the rest of the write. The table's CHECK constraints still guard
     every value, as for record_response. Answers to added items (which need their
-    ``questionnaire``) take a second INSERT, of their rows.
+    ``questionnaire``) take a second INSERT, of their rows, through a session.
     """
     columns, added = item_answers.split(answers)
     statement = _INSERT_WEB_RETURNING if added else _INSERT_WEB
@@ -277,31 +279,41 @@ def insert_web_response(
     if added:
         response_id: int = cursor.fetchone()[0]
         cursor.close()
+        if isinstance(session, PooledConnection):
+            raise TypeError("answers to added items are stored through a session")
         item_answers.store(session, item_answers.item_rows(_of(questionnaire), response_id, added))
     else:
         cursor.close()
 
 
-def hold_latest(session: Session, place_id: int, count: int) -> int:
+#: A burst's latest web answers of a place since a day, held (see hold_latest).
+_HOLD_LATEST = RawStatement(
+    update(response_table)
+    .where(
+        response_table.c.id.in_(
+            select(response_table.c.id)
+            .where(
+                response_table.c.place_id == bindparam("place_id"),
+                response_table.c.source == "web",
+                response_table.c.submitted_on >= bindparam("since"),
+                response_table.c.held.is_(False),
+            )
+            .order_by(response_table.c.id.desc())
+            .limit(bindparam("count"))
+        )
+    )
+    .values(held=True)
+)
+
+
+def hold_latest(session: Session | PooledConnection, place_id: int, count: int) -> int:
     """Hold the place's latest ``count`` web answers of today and yesterday; the caller commits.
 
     Called once, when a burst passes its limit: the answers that opened the burst were
     stored before anyone could tell, and they are its newest ones (ids grow with inserts).
     """
     since = clock.today() - dt.timedelta(days=1)  # a burst may span midnight
-    latest = (
-        select(response_table.c.id)
-        .where(
-            response_table.c.place_id == place_id,
-            response_table.c.source == "web",
-            response_table.c.submitted_on >= since,
-            response_table.c.held.is_(False),
-        )
-        .order_by(response_table.c.id.desc())
-        .limit(count)
-    )
-    ids = list(session.scalars(latest))
-    if not ids:
-        return 0
-    session.execute(update(response_table).where(response_table.c.id.in_(ids)).values(held=True))
-    return len(ids)
+    cursor = _HOLD_LATEST.execute(session, {"place_id": place_id, "since": since, "count": count})
+    held: int = cursor.rowcount
+    cursor.close()
+    return held

@@ -27,10 +27,10 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from flask_limiter.util import get_remote_address
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from limits.storage import Storage
 
-from .security import KeyKeepingSigner
+from .security import CookieSerializer, KeyKeepingSigner
 
 log = logging.getLogger(__name__)
 
@@ -188,13 +188,13 @@ ANSWERED_PATH = "/"
 LEGACY_PATH = "/s/"
 
 
-def _serializer() -> URLSafeSerializer:
+def _serializer() -> CookieSerializer:
     return _serializer_for(current_app.config["SECRET_KEY"])
 
 
 @functools.lru_cache(maxsize=4)
-def _serializer_for(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt="trygghet-answered", signer=KeyKeepingSigner)
+def _serializer_for(secret_key: str) -> CookieSerializer:
+    return CookieSerializer(secret_key, salt="trygghet-answered", signer=KeyKeepingSigner)
 
 
 def _pairs_of(raw: str) -> list[tuple[int, int]]:

@@ -23,10 +23,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError
 
 from survey.db import make_engine
+from survey.extensions import db
 from survey.models.responses import response_table
 from tests.common.database import TEST_DATABASE_URL, empty_database
 from tests.common.serve import Proxy, Server, SlowAnswer, Visitor, acknowledged, request
-from tests.common.web import VALID_ANSWER
+from tests.common.web import VALID_ANSWER, count_responses, csrf_token
 
 MARK = "SYNTHETIC fault test"
 #: The busy timeout / connect timeout are a few seconds; the 503 must come well within this.
@@ -267,3 +268,24 @@ def test_other_database_errors_stay_500(client, monkeypatch: pytest.MonkeyPatch)
     response = client.get("/s/brommaplan", headers={"Accept-Language": "en"})
     assert response.status_code == 500
     assert "Retry-After" not in response.headers
+
+
+def test_an_answer_the_database_cannot_take_is_503_and_leaves_no_connection_out(
+    app, client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A plainly valid answer goes through a connection of its own from the pool, not the
+    # session: a server that refuses it is still a 503, and every connection goes back.
+    engine = db.state(app).engine
+    token = csrf_token(client, "/s/brommaplan")
+    answer = {"csrf_token": token, **VALID_ANSWER}
+    refused = engine.dialect.loaded_dbapi.OperationalError("connection refused")
+    with monkeypatch.context() as down:
+        down.setattr(engine, "raw_connection", _failing(refused))
+        response = client.post("/s/brommaplan", data=answer, headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert count_responses(app) == 0
+    response = client.post("/s/brommaplan", data=answer)
+    assert response.status_code == 303
+    assert count_responses(app) == 1
+    assert engine.pool.checkedout() == 0

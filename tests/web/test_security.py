@@ -247,6 +247,31 @@ def test_cookies_are_signed_exactly_as_itsdangerous_signs_them(make_app):
         assert answered.loads(plain.dumps([[3, 4]])) == [[3, 4]]
 
 
+#: A session that compresses well (a flashed message, repeated), and a list that does not.
+LONG_SESSION = {"_flashes": [["info", "Ditt svar är raderat för alltid."]] * 6}
+
+
+def test_compressed_cookies_read_both_ways_and_as_short_as_stock_ones(make_app):
+    # The app compresses with a window sized to the cookie: still a zlib stream that the
+    # stock serializers read, compressed only when that makes it shorter, as they do.
+    app = make_app()
+    ours = app.session_interface.get_signing_serializer(app)
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    signed, stock_signed = ours.dumps(LONG_SESSION), stock.dumps(LONG_SESSION)
+    assert signed.startswith(".")  # compressed
+    assert stock_signed.startswith(".")
+    assert len(signed) <= len(stock_signed)
+    assert stock.loads(signed) == LONG_SESSION
+    assert ours.loads(stock_signed) == LONG_SESSION
+    pairs = [[place, 7] for place in range(1, 41)]
+    with app.test_request_context():
+        answered = limits._serializer()
+        plain = URLSafeSerializer(app.config["SECRET_KEY"], salt="trygghet-answered")
+        assert plain.loads(answered.dumps(pairs)) == pairs
+        assert answered.loads(plain.dumps(pairs)) == pairs
+        assert not answered.dumps([[1, 2]]).startswith(".")  # too short to gain from it
+
+
 @pytest.mark.parametrize("key", [None, ""])
 def test_a_database_server_without_a_secret_key_refuses_to_start(
     bare_environment, monkeypatch, key
