@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -40,8 +40,22 @@ from sqlalchemy import (
 from . import packed
 from .tables import PROBLEMS, TIMES, response
 
-# What the counts read of ``survey.Filters``: the same fields as weighting does.
-from .weights import Filters
+
+class Filters(Protocol):
+    """What the counts and weighting read of ``survey.Filters`` (named here, where nothing
+    imports ``survey``, so that no import goes in a circle)."""
+
+    @property
+    def round_id(self) -> int | None: ...
+    @property
+    def date_from(self) -> dt.date | None: ...
+    @property
+    def date_to(self) -> dt.date | None: ...
+    @property
+    def gender(self) -> str | None: ...
+    @property
+    def age_band(self) -> str | None: ...
+
 
 PRIORITY_OPTIONS = ("presence", "alcohol", "drugs", "youth", "violence", "traffic", "other")
 

@@ -20,36 +20,19 @@ present such weights as matching the population.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from .counted import response_count
+from .counted import Filters, counted_rows, response_count, response_count_month
 from .tables import area, place, population_margin, survey_round
 
 #: A respondent cell: (age_band, gender), either may be None (not answered).
 Cell = tuple[str | None, str | None]
 #: Answers (or weights) per respondent cell.
 Cells = dict[Cell, float]
-
-
-class Filters(Protocol):
-    """What weighting reads of ``survey.Filters`` (named here so no import goes in a circle)."""
-
-    @property
-    def round_id(self) -> int | None: ...
-    @property
-    def date_from(self) -> dt.date | None: ...
-    @property
-    def date_to(self) -> dt.date | None: ...
-    @property
-    def gender(self) -> str | None: ...
-    @property
-    def age_band(self) -> str | None: ...
-    def count_conditions(self, counts: Any) -> list[Any]: ...
 
 
 #: Raking stops when every age total is this close to its target, relative to the sample size.
@@ -289,11 +272,9 @@ def respondent_cells(conn: Connection, place_ids: list[int], filters: Filters) -
     """Answers per (age band, gender) cell over these places, as the survey figures count them."""
     if not place_ids:
         return {}
-    c = response_count.c
+    c = counted_rows(response_count, response_count_month, place_ids, filters, ("answers",)).c
     rows = conn.execute(
-        select(c.age_band, c.gender, func.sum(c.answers))
-        .where(c.place_id.in_(place_ids), *filters.count_conditions(response_count))
-        .group_by(c.age_band, c.gender)
+        select(c.age_band, c.gender, func.sum(c.answers)).group_by(c.age_band, c.gender)
     )
     cells: Cells = {}
     for age_band, gender, answers in rows:
