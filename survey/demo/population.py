@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from ..imports.population import import_population
@@ -40,4 +41,6 @@ def invent_population(session: Session, today: dt.date, summary: DemoSummary) ->
         year=year,
         filename="demo-population.csv",
     )
-    summary.population = f"invented population margins of {year} ({imported.summary()})"
+    with force_locale("en"):  # the demo's summary is English, as the CLI's other output
+        counted = imported.summary()
+    summary.population = f"invented population margins of {year} ({counted})"
