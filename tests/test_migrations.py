@@ -34,15 +34,7 @@ def test_database_refuses_an_impossible_answer(tmp_path):
         try:
             with engine.begin() as conn:
                 upgrade(conn)
-                conn.execute(text("INSERT INTO police_area (id, slug, name) VALUES (1, 'p', 'P')"))
-                conn.execute(
-                    text(
-                        "INSERT INTO area (id, police_area_id, slug, name) VALUES (1, 1, 'a', 'A')"
-                    )
-                )
-                conn.execute(
-                    text("INSERT INTO place (id, area_id, slug, name) VALUES (1, 1, 'x', 'X')")
-                )
+                _one_place(conn)
             insert = text(
                 "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
                 "safety_evening) VALUES (1, '2026-01-01', 1, 'web', :value)"
@@ -67,15 +59,7 @@ def test_month_counts_come_and_go_with_0016_and_match_the_days(tmp_path):
         try:
             with engine.begin() as conn:
                 upgrade(conn)
-                conn.execute(text("INSERT INTO police_area (id, slug, name) VALUES (1, 'p', 'P')"))
-                conn.execute(
-                    text(
-                        "INSERT INTO area (id, police_area_id, slug, name) VALUES (1, 1, 'a', 'A')"
-                    )
-                )
-                conn.execute(
-                    text("INSERT INTO place (id, area_id, slug, name) VALUES (1, 1, 'x', 'X')")
-                )
+                _one_place(conn)
             insert = text(
                 "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
                 "held, safety_evening) VALUES (1, :day, 1, 'web', false, '4')"
@@ -102,3 +86,10 @@ def test_month_counts_come_and_go_with_0016_and_match_the_days(tmp_path):
             engine.dispose()
     assert [(str(m), a, n) for m, a, n in months] == [("2026-01-01", 2, 2), ("2026-02-01", 1, 1)]
     assert february == 2
+
+
+def _one_place(conn) -> None:
+    """A police area, an area and its one place (id 1), written as plain SQL."""
+    conn.execute(text("INSERT INTO police_area (id, slug, name) VALUES (1, 'p', 'P')"))
+    conn.execute(text("INSERT INTO area (id, police_area_id, slug, name) VALUES (1, 1, 'a', 'A')"))
+    conn.execute(text("INSERT INTO place (id, area_id, slug, name) VALUES (1, 1, 'x', 'X')"))
