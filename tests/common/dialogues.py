@@ -12,7 +12,8 @@ from tests.common import factories
 from tests.common.web import local_today
 
 DAY = dt.date(2026, 3, 10)
-TOMORROW = (local_today() + dt.timedelta(days=1)).isoformat()
+# A week ahead, not tomorrow: still in the future when a run passes midnight in Stockholm.
+NEXT_WEEK = (local_today() + dt.timedelta(days=7)).isoformat()
 
 
 @pytest.fixture(name="org")

@@ -24,7 +24,8 @@ from survey.models import (
 from survey.reports.raw_data import response_columns
 from tests.common.web import VALID_ANSWER, count_responses, local_today, stored_responses, submit
 
-TOMORROW = (local_today() + dt.timedelta(days=1)).isoformat()
+# A week ahead, not tomorrow: still in the future when a run passes midnight in Stockholm.
+NEXT_WEEK = (local_today() + dt.timedelta(days=7)).isoformat()
 
 
 def write(tmp_path, content, name="answers.csv"):
@@ -234,8 +235,8 @@ BAD_FILES = {
         'line 2, column submitted_on: "2025-02-30" is not a real date',
     ),
     "future date": (
-        HEAD + f"{TOMORROW},alvik,live\n",
-        f'line 2, column submitted_on: "{TOMORROW}" is in the future',
+        HEAD + f"{NEXT_WEEK},alvik,live\n",
+        f'line 2, column submitted_on: "{NEXT_WEEK}" is in the future',
     ),
     "missing date": (
         HEAD + ",alvik,live\n",

@@ -6,7 +6,7 @@ from survey.extensions import db
 from survey.models import Dialogue, DialogueIssue, Place
 from tests.common.dialogues import (  # noqa: F401 (fixtures)
     DAY,
-    TOMORROW,
+    NEXT_WEEK,
     VALID,
     count,
     dialogues,
@@ -66,7 +66,7 @@ def test_blank_counts_and_place_are_zero_and_none(app, org, ref):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"held_on": TOMORROW}, "held_on", "The date cannot be in the future."),
+        ({"held_on": NEXT_WEEK}, "held_on", "The date cannot be in the future."),
         ({"held_on": "10/3/2026"}, "held_on", "Enter a date as YYYY-MM-DD"),
         ({"held_on": "2026-02-30"}, "held_on", "Enter a date as YYYY-MM-DD"),
         ({"held_on": ""}, "held_on", "Fill in this field."),
@@ -202,7 +202,7 @@ def test_edit_a_dialogue(app, org, ref):
 @pytest.mark.parametrize(
     "change",
     [
-        {"held_on": TOMORROW},
+        {"held_on": NEXT_WEEK},
         {"residents": "-3"},
         {"organizer": ""},
         {"kind": "party"},
