@@ -14,6 +14,7 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import Area, InvitationCode, Place, QuestionnaireVersion, SurveyRound
 from ..models.rounds import round_area
 from ..questionnaire import Questionnaire, builtin, load_text
@@ -131,7 +132,8 @@ class Lookups:
     def __init__(
         self, session: Session, today: dt.date | None = None, secret: str | None = None
     ) -> None:
-        self.today = today or dt.date.today()
+        # Today where the residents are (TRYGGHET_TIMEZONE), not on the server's clock.
+        self.today = today or clock.today()
         #: The codes of the rounds by invitation, which their answers must carry.
         self.codes = InvitationCodes(session, secret)
         # Retired places too: an import may bring in their history.
