@@ -1,10 +1,13 @@
 """Migrations: upgrade head on an empty database gives exactly the models' schema."""
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.db import db_error_summary, make_engine
@@ -29,63 +32,63 @@ def test_upgrade_head_on_an_empty_database_matches_the_models(tmp_path):
 
 
 def test_database_refuses_an_impossible_answer(tmp_path):
-    with empty_database(tmp_path) as url:
-        engine = make_engine(url)
-        try:
-            with engine.begin() as conn:
-                upgrade(conn)
-                _one_place(conn)
-            insert = text(
-                "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
-                "safety_evening) VALUES (1, '2026-01-01', 1, 'web', :value)"
-            )
-            with engine.begin() as conn:
-                conn.execute(insert, {"value": "4"})
-            with pytest.raises(IntegrityError) as info, engine.begin() as conn:
-                conn.execute(insert, {"value": "terrible"})
-            # What is logged of a database error holds no answer.
-            summary = db_error_summary(info.value)
-            assert summary.split()[0] in ("IntegrityError", "CheckViolation")
-            assert "INSERT INTO response" in summary
-            assert "terrible" not in summary
-        finally:
-            engine.dispose()
+    with _one_place_database(tmp_path) as engine:
+        insert = text(
+            "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
+            "safety_evening) VALUES (1, '2026-01-01', 1, 'web', :value)"
+        )
+        with engine.begin() as conn:
+            conn.execute(insert, {"value": "4"})
+        with pytest.raises(IntegrityError) as info, engine.begin() as conn:
+            conn.execute(insert, {"value": "terrible"})
+        # What is logged of a database error holds no answer.
+        summary = db_error_summary(info.value)
+        assert summary.split()[0] in ("IntegrityError", "CheckViolation")
+        assert "INSERT INTO response" in summary
+        assert "terrible" not in summary
 
 
 def test_month_counts_come_and_go_with_0016_and_match_the_days(tmp_path):
     """Down to 0015 (day counts only) and up again: the month counts are the days' sums."""
+    with _one_place_database(tmp_path) as engine:
+        insert = text(
+            "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
+            "held, safety_evening) VALUES (1, :day, 1, 'web', false, '4')"
+        )
+        with engine.begin() as conn:
+            conn.execute(insert, {"day": "2026-01-01"})
+            command.downgrade(alembic_config(conn), "0015")
+            assert "response_count_month" not in inspect(conn).get_table_names()
+            # The day triggers of 0015 alone still count.
+            conn.execute(insert, {"day": "2026-01-31"})
+            conn.execute(insert, {"day": "2026-02-01"})
+            upgrade(conn)
+            months = conn.execute(
+                text(
+                    "SELECT month, answers, n_safety_evening_4 FROM response_count_month"
+                    " ORDER BY month"
+                )
+            ).all()
+            conn.execute(insert, {"day": "2026-02-10"})
+            february = conn.execute(
+                text("SELECT answers FROM response_count_month WHERE month = '2026-02-01'")
+            ).scalar()
+    assert [(str(m), a, n) for m, a, n in months] == [("2026-01-01", 2, 2), ("2026-02-01", 1, 1)]
+    assert february == 2
+
+
+@contextlib.contextmanager
+def _one_place_database(tmp_path) -> Iterator[Engine]:
+    """An empty database migrated to head with one place (id 1); its engine."""
     with empty_database(tmp_path) as url:
         engine = make_engine(url)
         try:
             with engine.begin() as conn:
                 upgrade(conn)
                 _one_place(conn)
-            insert = text(
-                "INSERT INTO response (place_id, submitted_on, questionnaire_version, source, "
-                "held, safety_evening) VALUES (1, :day, 1, 'web', false, '4')"
-            )
-            with engine.begin() as conn:
-                conn.execute(insert, {"day": "2026-01-01"})
-                command.downgrade(alembic_config(conn), "0015")
-                assert "response_count_month" not in inspect(conn).get_table_names()
-                # The day triggers of 0015 alone still count.
-                conn.execute(insert, {"day": "2026-01-31"})
-                conn.execute(insert, {"day": "2026-02-01"})
-                upgrade(conn)
-                months = conn.execute(
-                    text(
-                        "SELECT month, answers, n_safety_evening_4 FROM response_count_month"
-                        " ORDER BY month"
-                    )
-                ).all()
-                conn.execute(insert, {"day": "2026-02-10"})
-                february = conn.execute(
-                    text("SELECT answers FROM response_count_month WHERE month = '2026-02-01'")
-                ).scalar()
+            yield engine
         finally:
             engine.dispose()
-    assert [(str(m), a, n) for m, a, n in months] == [("2026-01-01", 2, 2), ("2026-02-01", 1, 1)]
-    assert february == 2
 
 
 def _one_place(conn) -> None:
