@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
 import sys
 
@@ -100,6 +101,20 @@ def test_user_list_loads_neither_the_pages_nor_the_analysis(fresh_database, tmp_
     assert _imported_after(["user", "list"], env) == ["survey.app"]
 
 
+def _read_all(leader: int) -> str:
+    """Everything written to the terminal: one read may return only the first chunk."""
+    drawn = b""
+    while select.select([leader], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(leader, 10_000)
+        except OSError:  # EIO: the follower is closed and all is read
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    return drawn.decode()
+
+
 def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch):
     leader, follower = pty.openpty()
     with open(follower, "w", encoding="utf-8", closefd=True) as terminal:
@@ -108,7 +123,7 @@ def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch):
             for _ in range(3):
                 update(1)
         terminal.flush()
-    drawn = os.read(leader, 10_000).decode()
+    drawn = _read_all(leader)
     os.close(leader)
     assert "Working" in drawn
     assert "100%" in drawn
