@@ -26,6 +26,15 @@ from tests.analysis.test_weighted_followup import add_even_margins
 from tests.common import factories
 
 SUPPRESS = 10
+#: (round, gender, age band, answers, unsafe in the evening)
+SAMPLE = (
+    ("before", "woman", "16-24", 60, 36),
+    ("before", "woman", "65+", 20, 4),
+    ("before", "man", "16-24", 20, 20),
+    ("after", "woman", "16-24", 25, 5),
+    ("after", "woman", "65+", 25, 5),
+    ("after", "man", "16-24", 20, 20),
+)
 
 
 def _answers(round_id: int, gender: str, age_band: str, count: int, unsafe: int) -> list[dict]:
@@ -40,15 +49,9 @@ def promise(app: Flask) -> dict[str, int]:
     with app.app_context():
         add_even_margins()
         before, after = factories.rounds_before_and_after()
+        rounds = {"before": before.id, "after": after.id}
         factories.insert_answers(
-            [
-                *_answers(before.id, "woman", "16-24", 60, 36),
-                *_answers(before.id, "woman", "65+", 20, 4),
-                *_answers(before.id, "man", "16-24", 20, 20),
-                *_answers(after.id, "woman", "16-24", 25, 5),
-                *_answers(after.id, "woman", "65+", 25, 5),
-                *_answers(after.id, "man", "16-24", 20, 20),
-            ]
+            [row for side, *group in SAMPLE for row in _answers(rounds[side], *group)]
         )
         made = factories.promise(rounds=(before, after), period_end=dt.date(2026, 3, 31))
         db.session.commit()

@@ -51,19 +51,24 @@ def evening_answers(round_id: int, place: str, gender: str, count: int, unsafe: 
     return rows + safe
 
 
+def insert_sample(before: int, after: int) -> None:
+    """This module's answers at Brommaplan: 80 women and 20 men before, 50 and 50 after."""
+    factories.insert_answers(
+        [
+            *evening_answers(before, "brommaplan", "woman", 80, 48),
+            *evening_answers(before, "brommaplan", "man", 20, 4),
+            *evening_answers(after, "brommaplan", "woman", 50, 15),
+            *evening_answers(after, "brommaplan", "man", 50, 5),
+        ]
+    )
+
+
 @pytest.fixture
 def rounds(app: Flask) -> tuple[int, int]:
     with app.app_context():
         add_even_margins()
         before, after = factories.rounds_before_and_after()
-        factories.insert_answers(
-            [
-                *evening_answers(before.id, "brommaplan", "woman", 80, 48),
-                *evening_answers(before.id, "brommaplan", "man", 20, 4),
-                *evening_answers(after.id, "brommaplan", "woman", 50, 15),
-                *evening_answers(after.id, "brommaplan", "man", 50, 5),
-            ]
-        )
+        insert_sample(before.id, after.id)
         db.session.commit()
         return before.id, after.id
 
@@ -179,14 +184,7 @@ def test_an_older_round_is_weighted_with_the_margins_present(app: Flask):
     with app.app_context():
         add_even_margins(year=2026)
         before, after = factories.rounds_before_and_after()
-        factories.insert_answers(
-            [
-                *evening_answers(before.id, "brommaplan", "woman", 80, 48),
-                *evening_answers(before.id, "brommaplan", "man", 20, 4),
-                *evening_answers(after.id, "brommaplan", "woman", 50, 15),
-                *evening_answers(after.id, "brommaplan", "man", 50, 5),
-            ]
-        )
+        insert_sample(before.id, after.id)
         db.session.commit()
         after_id = after.id
     with app.app_context(), db.engine.connect() as conn:

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from survey.extensions import db
-from tests.analysis.test_weighted_followup import add_even_margins, evening_answers
+from tests.analysis.test_weighted_followup import add_even_margins, insert_sample
 from tests.common import factories
 
 
@@ -18,14 +18,7 @@ def after_id(app: Flask) -> int:
     with app.app_context():
         add_even_margins(year=2026)
         before, after = factories.rounds_before_and_after()
-        factories.insert_answers(
-            [
-                *evening_answers(before.id, "brommaplan", "woman", 80, 48),
-                *evening_answers(before.id, "brommaplan", "man", 20, 4),
-                *evening_answers(after.id, "brommaplan", "woman", 50, 15),
-                *evening_answers(after.id, "brommaplan", "man", 50, 5),
-            ]
-        )
+        insert_sample(before.id, after.id)
         factories.promise(rounds=(before, after), period_end=dt.date(2026, 3, 31))
         db.session.commit()
         return after.id

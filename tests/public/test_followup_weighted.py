@@ -14,7 +14,11 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import Release
-from tests.analysis.test_weighted_followup import add_even_margins, evening_answers
+from tests.analysis.test_weighted_followup import (
+    add_even_margins,
+    evening_answers,
+    insert_sample,
+)
 from tests.common import factories
 from tests.common.releases import publish
 
@@ -89,14 +93,7 @@ def test_a_weighted_release_beside_an_unweighted_one_is_not_compared(app, client
     """The baseline round was published before the margins came: no silent mix with it."""
     with app.app_context():
         before, after = factories.rounds_before_and_after(areas="all")
-        factories.insert_answers(
-            [
-                *evening_answers(before.id, "brommaplan", "woman", 80, 48),
-                *evening_answers(before.id, "brommaplan", "man", 20, 4),
-                *evening_answers(after.id, "brommaplan", "woman", 50, 15),
-                *evening_answers(after.id, "brommaplan", "man", 50, 5),
-            ]
-        )
+        insert_sample(before.id, after.id)
         db.session.commit()
         before_id, after_id = before.id, after.id
     publish(app, "bromma", before_id)  # no margins yet: unweighted, 52 % in the evening
