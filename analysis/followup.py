@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -105,9 +106,16 @@ Counts = dict[int, dict[int, dict[int, dict[Cell, tuple[int, int]]]]]
 
 
 def _round_counts(
-    conn: Connection, promise: Any, place_ids: list[int], indicators: list[dict[str, Any]]
+    conn: Connection,
+    promise: Any,
+    place_ids: list[int],
+    indicators: list[dict[str, Any]],
+    group: Filters,
 ) -> Counts:
-    """Answered and bad per round, indicator, place and (age band, gender): one GROUP BY."""
+    """Answered and bad per round, indicator, place and (age band, gender): one GROUP BY.
+
+    Only the answers of ``group`` (a gender, an age band, or everyone).
+    """
     round_ids = [r for r in (promise.baseline_round_id, promise.followup_round_id) if r]
     wanted = {
         i: cols
@@ -125,7 +133,7 @@ def _round_counts(
     rows = conn.execute(
         select(*keys, *aggregates)
         # Held answers (a burst under review) count nowhere, as in the survey figures.
-        .where(r.round_id.in_(round_ids), r.place_id.in_(place_ids), r.held.is_(False))
+        .where(*group.conditions(), r.round_id.in_(round_ids), r.place_id.in_(place_ids))
         .group_by(*keys)
     )
     counts: Counts = {}
@@ -153,21 +161,28 @@ class _RoundFigures:
     picture, the sum minus the places shown would give it away, so a side is published only
     when every place with answers in it is shown on its own (or the sum is the area total).
     Each side is weighted as its round's picture is: the same raking weights per (age band,
-    gender) cell, or none where the area has no margins (or ``weighted`` is False).
+    gender) cell, or none where the area has no margins (or ``weighted`` is False). With a
+    group (a gender, an age band), the round's picture of that group: its answers raked to
+    the group's own margins, and its own suppression.
     """
 
     def __init__(
-        self, conn: Connection, area_slug: str, suppress_below: int, weighted: bool | None
+        self,
+        conn: Connection,
+        area_slug: str,
+        suppress_below: int,
+        weighted: bool | None,
+        group: Filters,
     ) -> None:
         self.conn, self.area_slug, self.suppress_below = conn, area_slug, suppress_below
-        self.weighted = weighted
+        self.weighted, self.group = weighted, group
         self._pictures: dict[int, dict[str, Any]] = {}
         self._weights: dict[int, Cells] = {}
 
     def weights(self, round_id: int) -> Cells:
         """The round's picture's weights per respondent cell ({} when it is not weighted)."""
         if round_id not in self._weights:
-            filters = Filters(round_id=round_id)
+            filters = replace(self.group, round_id=round_id)
             self._weights[round_id] = area_weights(
                 self.conn, self.area_slug, filters, self.weighted
             )[0]
@@ -179,7 +194,7 @@ class _RoundFigures:
             self._pictures[round_id] = survey_indicators(
                 self.conn,
                 self.area_slug,
-                Filters(round_id=round_id),
+                replace(self.group, round_id=round_id),
                 self.suppress_below,
                 self.weighted,
             )
@@ -342,18 +357,25 @@ def _activities(conn: Connection, promise_id: int) -> dict[str, Any]:
 
 
 def followup(
-    conn: Connection, promise_id: int, suppress_below: int, weighted: bool | None = None
+    conn: Connection,
+    promise_id: int,
+    suppress_below: int,
+    weighted: bool | None = None,
+    group: Filters | None = None,
 ) -> dict[str, Any]:
     """Compare a promise's indicators before and after, and sum its activities.
 
     ``weighted`` as in the situation picture: None weights each round's shares as that
-    round's picture does where the area has margins, False never weights.
+    round's picture does where the area has margins, False never weights. ``group``: only
+    its gender and age band are read (the rounds are the promise's and whole: a date range
+    would cut them), and both rounds are that group's, raked to the group's margins.
     """
+    group = Filters(gender=group.gender, age_band=group.age_band) if group else Filters()
     promise, described, place_ids = _load_promise(conn, promise_id)
     indicators = [i for i in (promise.indicators or []) if isinstance(i, dict)]
-    shares = _round_counts(conn, promise, place_ids, indicators)
+    shares = _round_counts(conn, promise, place_ids, indicators, group)
     slugs = dict(conn.execute(select(_place.c.id, _place.c.slug)).all())
-    round_figures = _RoundFigures(conn, described["area"], suppress_below, weighted)
+    round_figures = _RoundFigures(conn, described["area"], suppress_below, weighted, group)
     categories = [
         str(i["category"]) for i in indicators if i.get("kind") == "crime" and i.get("category")
     ]
@@ -371,4 +393,6 @@ def followup(
         "activities": _activities(conn, promise_id),
         "status": status,
         "verdict_rule": rule,
+        # Whose answers the survey indicators count: everyone, or one gender or age band.
+        "group": {"gender": group.gender, "age_band": group.age_band},
     }

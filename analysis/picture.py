@@ -122,7 +122,9 @@ def situation_picture(
         "crime_yearly": crime_yearly(conn, area_slug),
         "dialogues": dialogues,
         "followup": [
-            followup(conn, pid, suppress_below, survey["weighted"]) for pid in promise_ids
+            # The filter's group, not its months: a promise compares its two whole rounds.
+            followup(conn, pid, suppress_below, survey["weighted"], filters)
+            for pid in promise_ids
         ],
         "items": items,
         # Change from the round before, Newcombe intervals (None without an earlier round).

@@ -6,6 +6,15 @@ hybrid score interval for the difference (method 10, see stats.newcombe). Both s
 cells of the two rounds' situation pictures, after their suppression and disclosure
 protection: a side hidden in its round's picture never yields a change, and no new cell is
 made. A change is "drop" or "rise" only when its 95 % interval leaves 0 out.
+
+Both sides must be weighted alike. Built live, both rounds' pictures are weighted with the
+same rule (each round raked to its area's margins of the year ``weights.choose_year`` picks,
+the oldest year for a round older than every margin), and ``weighting`` says which year each
+side used. A release's earlier side is the earlier round's newest release, which may have been
+published before the area had margins: a weighted share beside an unweighted one is no
+change at all (it moves with the weighting, not with the residents), so such a comparison is
+``comparable: False`` with every direction "not comparable" and no difference, never a
+silent mix. Publishing the earlier round again (now weighted) makes it comparable.
 """
 
 from __future__ import annotations
@@ -20,6 +29,9 @@ from .tables import PROBLEMS, TIMES, area, place
 
 _round = table("survey_round", column("id"), column("name"), column("opens_on", Date))
 DROP, RISE, NO_CLEAR_CHANGE, NOT_ENOUGH = "drop", "rise", "no clear change", "not enough data"
+NOT_COMPARABLE = "not comparable"
+#: Why a comparison is not made: one round's figures are weighted, the other's are not.
+ONE_SIDE_WEIGHTED = "one side weighted"
 
 
 def rounds_to_compare(
@@ -93,19 +105,44 @@ def change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[
     return result
 
 
+def not_comparable(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """Two cells weighted differently: each side as shown, no difference and no direction."""
+    return {"before": _side(before), "after": _side(after), "direction": NOT_COMPARABLE}
+
+
+def side_weighting(picture: dict[str, Any]) -> dict[str, Any]:
+    """Whether a picture's figures are weighted, and the year of the margins they are raked to.
+
+    A picture without the key (a release made before weighting existed) is unweighted.
+    """
+    weighted = bool(picture.get("weighted"))
+    year = (picture.get("weighting") or {}).get("year") if weighted else None
+    return {"weighted": weighted, "margins_year": year}
+
+
 def compare(
     before: dict[str, Any], after: dict[str, Any], rounds: tuple[dict[str, Any], dict[str, Any]]
 ) -> dict[str, Any]:
-    """Changes from the ``before`` picture's cells to the ``after`` picture's (same area)."""
+    """Changes from the ``before`` picture's cells to the ``after`` picture's (same area).
+
+    Only between two pictures weighted alike (both or neither); else each change is
+    "not comparable" and ``not_comparable`` says why.
+    """
     earlier = {p["place"]: p for p in before.get("places", [])}
     total_before, total_after = before["area_total"], after["area_total"]
+    weighting = {"before": side_weighting(before), "after": side_weighting(after)}
+    comparable = weighting["before"]["weighted"] == weighting["after"]["weighted"]
+    pair = change if comparable else not_comparable
     return {
         "from_round": rounds[0],
         "to_round": rounds[1],
+        "comparable": comparable,
+        "not_comparable": None if comparable else ONE_SIDE_WEIGHTED,
+        "weighting": weighting,
         "area_total": {
-            "times": {t: change(total_before["times"][t], total_after["times"][t]) for t in TIMES},
+            "times": {t: pair(total_before["times"][t], total_after["times"][t]) for t in TIMES},
             "problems": {
-                p: change(total_before["problems"].get(p), total_after["problems"].get(p))
+                p: pair(total_before["problems"].get(p), total_after["problems"].get(p))
                 for p in PROBLEMS
             },
         },
@@ -114,7 +151,7 @@ def compare(
                 "place": p["place"],
                 "name": p["name"],
                 "times": {
-                    t: change(earlier.get(p["place"], {}).get("times", {}).get(t), p["times"][t])
+                    t: pair(earlier.get(p["place"], {}).get("times", {}).get(t), p["times"][t])
                     for t in TIMES
                 },
             }

@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from ..services.batches import BatchSummary
 
 
+#: Why undoing an import into a round by invitation frees no code (services.batches).
+_CODES_KEPT = (
+    "{kept} invitation codes stay used: these answers were to a round by invitation, each"
+    " with a code, but nothing records which code an answer used (so that no code leads to an"
+    " answer), so no code can be freed; those letters cannot answer again"
+)
+
+
 def _describe(batch: BatchSummary) -> str:
     what = "paper forms" if batch.kind == "paper" else batch.filename
     when = batch.imported_at.strftime("%Y-%m-%d %H:%M")
@@ -45,16 +53,21 @@ def list_batches() -> None:
 def undo(batch_id: int, yes: bool) -> None:
     """Delete an import batch and all its answers, in one transaction (audited)."""
     from ..extensions import db
-    from ..services.batches import batch_summary, undo_batch
+    from ..services.batches import batch_summary, codes_kept, undo_batch
 
     batch = batch_summary(db.session, batch_id)
     if batch is None:
         raise click.ClickException(
             f"there is no import batch {batch_id}; 'trygghet import batches' lists them"
         )
+    kept = codes_kept(db.session, batch_id)
     click.echo(_describe(batch), err=True)
+    if kept:
+        click.echo(_CODES_KEPT.format(kept=kept), err=True)
     if not yes:
         click.confirm(f"Delete these {batch.answers} answers?", abort=True, err=True)
     undo_batch(db.session, batch_id)
     db.session.commit()
     click.echo(f"undone batch {batch_id}: {batch.answers} answers deleted")
+    if kept:
+        click.echo(_CODES_KEPT.format(kept=kept))

@@ -4,6 +4,11 @@ Undoing deletes the batch's answers (with their comments' topic tags) and the ba
 caller's transaction, so a mistaken import goes as a whole or not at all. The situation
 pictures follow by themselves: their data version counts answers and audit events, and both
 change. Releases are snapshots and stay as they were published.
+
+Undoing never frees an invitation code. An answer imported (or keyed in from paper) into a
+round by invitation used one code, but by design nothing records which: the code's row holds
+only "used" and its round. So the codes stay used, one per such answer; ``codes_kept`` counts
+them, and the undo says so.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..models import CommentTag, ImportBatch, Response
+from ..models import CommentTag, ImportBatch, Response, SurveyRound
 from ..models.responses import response_table
 from . import audit
 from .erasure import forget_tags
@@ -80,6 +85,18 @@ def _summary(batch: ImportBatch, answers: int) -> BatchSummary:
     )
 
 
+def codes_kept(session: Session, batch_id: int) -> int:
+    """How many invitation codes stay used when the batch is undone: one per answer of the
+    batch in a round by invitation (each used a code, and nothing records which)."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .join(SurveyRound, SurveyRound.id == Response.round_id)
+        .where(Response.import_batch_id == batch_id, SurveyRound.by_invitation.is_(True))
+    )
+    return count or 0
+
+
 def undo_batch(session: Session, batch_id: int) -> BatchSummary | None:
     """Delete a batch and all its answers, audited, and flush; None if there is no such batch.
 
@@ -89,6 +106,7 @@ def undo_batch(session: Session, batch_id: int) -> BatchSummary | None:
     summary = batch_summary(session, batch_id)
     if summary is None:
         return None
+    kept = codes_kept(session, batch_id)
     answer_ids = select(response_table.c.id).where(response_table.c.import_batch_id == batch_id)
     forget_tags(session, answer_ids)
     session.execute(delete(CommentTag).where(CommentTag.response_id.in_(answer_ids)))
@@ -105,6 +123,7 @@ def undo_batch(session: Session, batch_id: int) -> BatchSummary | None:
             "imported_at": summary.imported_at.isoformat(timespec="minutes"),
             "imported_by": summary.imported_by,
             "deleted": summary.answers,
+            "codes_kept_used": kept,
         },
     )
     session.delete(batch)

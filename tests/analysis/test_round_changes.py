@@ -11,7 +11,7 @@ from flask import Flask
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.picture import situation_picture
-from analysis.round_changes import change
+from analysis.round_changes import change, compare
 from analysis.survey import Filters
 from survey.extensions import db
 from survey.models import Release
@@ -141,3 +141,52 @@ def test_a_release_publishes_changes_between_published_rounds_only(app, one_plac
     assert empty["after"] == {"suppressed": True}
     assert empty["direction"] == "not enough data"
     assert "diff" not in empty
+
+
+def _weighted_picture(share: float, year: int | None) -> dict:
+    """A picture with one shown cell per time, weighted to ``year``'s margins (None: not)."""
+    cell = {"n": 40, "suppressed": False, "unsafe_share": share}
+    if year is not None:
+        cell["n_eff"] = 30.0
+    times = {t: dict(cell) for t in ("day", "afternoon", "evening", "night")}
+    picture = {"area_total": {"times": times, "problems": {}}, "places": []}
+    picture["weighted"] = year is not None
+    picture["weighting"] = {"applied": True, "year": year} if year else {"applied": False}
+    return picture
+
+
+ROUNDS = ({"id": 1, "name": "Hösten 2025"}, {"id": 2, "name": "Våren 2026"})
+
+
+def test_a_weighted_round_beside_an_unweighted_one_is_not_compared():
+    for before, after in ((None, 2025), (2025, None)):
+        found = compare(_weighted_picture(0.5, before), _weighted_picture(0.2, after), ROUNDS)
+        assert found["comparable"] is False
+        assert found["not_comparable"] == "one side weighted"
+        assert found["weighting"]["before"]["weighted"] is (before is not None)
+        assert found["weighting"]["after"]["weighted"] is (after is not None)
+        for cell in found["area_total"]["times"].values():
+            assert cell["direction"] == "not comparable"
+            assert "diff" not in cell
+            assert "diff_ci" not in cell
+            # Each side stays as its own picture shows it.
+            assert (cell["before"]["share"], cell["after"]["share"]) == (0.5, 0.2)
+
+
+def test_rounds_weighted_alike_are_compared_and_say_which_margins():
+    both = compare(_weighted_picture(0.5, 2024), _weighted_picture(0.2, 2025), ROUNDS)
+    assert both["comparable"] is True
+    assert both["not_comparable"] is None
+    assert both["weighting"] == {
+        "before": {"weighted": True, "margins_year": 2024},
+        "after": {"weighted": True, "margins_year": 2025},
+    }
+    assert both["area_total"]["times"]["evening"]["direction"] == "drop"
+    neither = compare(_weighted_picture(0.5, None), _weighted_picture(0.2, None), ROUNDS)
+    assert neither["comparable"] is True
+    assert neither["weighting"]["before"] == {"weighted": False, "margins_year": None}
+    # A release made before weighting existed has no such key: it was unweighted.
+    old = _weighted_picture(0.5, None)
+    del old["weighted"], old["weighting"]
+    assert compare(old, _weighted_picture(0.2, None), ROUNDS)["comparable"] is True
+    assert compare(old, _weighted_picture(0.2, 2025), ROUNDS)["comparable"] is False

@@ -51,19 +51,24 @@ def evening_answers(round_id: int, place: str, gender: str, count: int, unsafe: 
     return rows + safe
 
 
+def insert_sample(before: int, after: int) -> None:
+    """This module's answers at Brommaplan: 80 women and 20 men before, 50 and 50 after."""
+    factories.insert_answers(
+        [
+            *evening_answers(before, "brommaplan", "woman", 80, 48),
+            *evening_answers(before, "brommaplan", "man", 20, 4),
+            *evening_answers(after, "brommaplan", "woman", 50, 15),
+            *evening_answers(after, "brommaplan", "man", 50, 5),
+        ]
+    )
+
+
 @pytest.fixture
 def rounds(app: Flask) -> tuple[int, int]:
     with app.app_context():
         add_even_margins()
         before, after = factories.rounds_before_and_after()
-        factories.insert_answers(
-            [
-                *evening_answers(before.id, "brommaplan", "woman", 80, 48),
-                *evening_answers(before.id, "brommaplan", "man", 20, 4),
-                *evening_answers(after.id, "brommaplan", "woman", 50, 15),
-                *evening_answers(after.id, "brommaplan", "man", 50, 5),
-            ]
-        )
+        insert_sample(before.id, after.id)
         db.session.commit()
         return before.id, after.id
 
@@ -172,3 +177,24 @@ def test_a_weighted_change_never_rests_on_a_side_with_too_few_raw_answers():
     found = change(heavy, after)
     assert found["direction"] == "not enough data"
     assert "diff" not in found
+
+
+def test_an_older_round_is_weighted_with_the_margins_present(app: Flask):
+    """Margins only for 2026: the 2025 round is raked to them too, and the change says so."""
+    with app.app_context():
+        add_even_margins(year=2026)
+        before, after = factories.rounds_before_and_after()
+        insert_sample(before.id, after.id)
+        db.session.commit()
+        after_id = after.id
+    with app.app_context(), db.engine.connect() as conn:
+        picture = situation_picture(conn, "bromma", Filters(round_id=after_id), SUPPRESS)
+    changes = picture["round_changes"]
+    assert changes["comparable"] is True
+    assert changes["weighting"] == {
+        "before": {"weighted": True, "margins_year": 2026},
+        "after": {"weighted": True, "margins_year": 2026},
+    }
+    evening = changes["area_total"]["times"]["evening"]
+    assert evening["before"]["share"] == 0.4  # weighted, not the raw 0.52
+    assert evening["diff"] == -0.2

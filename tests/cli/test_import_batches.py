@@ -5,7 +5,9 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import AuditEvent, CommentTag, ImportBatch
 from tests.common import factories
+from tests.common.invitations import invitation_round
 from tests.common.web import count_responses, stored_responses
+from tests.imports.test_responses_codes import HEADER, TODAY, _used
 
 
 def imported(cli, tmp_path, name, rows):
@@ -71,3 +73,29 @@ def test_undo_of_an_unknown_batch_is_an_error(app, cli):
         "Error: there is no import batch 999; 'trygghet import batches' lists them\n"
     )
     assert cli("import", "undo", "x").exit_code == 2
+
+
+def test_undoing_answers_by_invitation_says_their_codes_stay_used(app, cli, tmp_path):
+    _round_id, codes = invitation_round(app, count=3)
+    path = tmp_path / "letters.csv"
+    path.write_text(
+        HEADER + f"{TODAY},brommaplan,3,{codes[0]}\n{TODAY},alvik,2,{codes[2]}\n", encoding="utf-8"
+    )
+    assert cli("import", "responses", str(path)).exit_code == 0
+    [batch] = batch_ids(app)
+    assert _used(app) == [True, False, True]
+    result = cli("import", "undo", str(batch), "--yes")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"undone batch {batch}: 2 answers deleted"
+    assert lines[1].startswith("2 invitation codes stay used: ")
+    assert "nothing records which code an answer used" in lines[1]
+    assert "2 invitation codes stay used" in result.stderr  # said before, too
+    assert count_responses(app) == 0
+    # The answers are gone, the codes are not freed: neither letter can answer again.
+    assert _used(app) == [True, False, True]
+    with app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "responses.undo_import")
+        )
+    assert event.details["codes_kept_used"] == 2

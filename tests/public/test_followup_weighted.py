@@ -14,7 +14,11 @@ from flask import Flask
 
 from survey.extensions import db
 from survey.models import Release
-from tests.analysis.test_weighted_followup import add_even_margins, evening_answers
+from tests.analysis.test_weighted_followup import (
+    add_even_margins,
+    evening_answers,
+    insert_sample,
+)
 from tests.common import factories
 from tests.common.releases import publish
 
@@ -83,3 +87,44 @@ def test_an_unweighted_release_says_so_too(app, client, sample):
     area = client.get("/api/v1/areas/ekero").get_json()
     info = next(r for r in area["releases"] if r["id"] == release_id)
     assert (info["weighted"], info["n_eff"]) == (False, None)
+
+
+def test_a_weighted_release_beside_an_unweighted_one_is_not_compared(app, client):
+    """The baseline round was published before the margins came: no silent mix with it."""
+    with app.app_context():
+        before, after = factories.rounds_before_and_after(areas="all")
+        insert_sample(before.id, after.id)
+        db.session.commit()
+        before_id, after_id = before.id, after.id
+    publish(app, "bromma", before_id)  # no margins yet: unweighted, 52 % in the evening
+    with app.app_context():
+        add_even_margins()
+        db.session.commit()
+    mixed = publish(app, "bromma", after_id)
+    with app.app_context():
+        changes = db.session.get_one(Release, mixed).data["round_changes"]
+    assert changes["comparable"] is False
+    assert changes["weighting"]["before"] == {"weighted": False, "margins_year": None}
+    assert changes["weighting"]["after"] == {"weighted": True, "margins_year": 2025}
+    evening = changes["area_total"]["times"]["evening"]
+    assert evening["direction"] == "not comparable"
+    assert "diff" not in evening
+    page = client.get(f"/uppfoljning/bromma?lang=en&release={mixed}").get_data(as_text=True)
+    assert "cannot be compared: in one survey the answers are weighted" in page
+    assert "From 52%" not in page
+    api = client.get(f"/api/v1/areas/bromma/lagesbild?release={mixed}").get_json()
+    assert api["round_changes"]["comparable"] is False
+    assert api["round_changes"]["not_comparable"] == "one side weighted"
+
+    # Publishing the baseline round again weights it: the next release compares them.
+    publish(app, "bromma", before_id)
+    fixed = publish(app, "bromma", after_id)
+    with app.app_context():
+        changes = db.session.get_one(Release, fixed).data["round_changes"]
+    assert changes["comparable"] is True
+    assert changes["weighting"]["before"] == {"weighted": True, "margins_year": 2025}
+    evening = changes["area_total"]["times"]["evening"]
+    assert (evening["before"]["share"], evening["diff"]) == (0.4, -0.2)
+    page = client.get(f"/uppfoljning/bromma?lang=en&release={fixed}").get_data(as_text=True)
+    assert "Since the previous survey" in page
+    assert "cannot be compared" not in page
