@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
 from .config import configure, data_dir
-from .extensions import babel, csrf, db, limiter, login_manager
+from .extensions import babel, db
 from .web import security
 from .web.uploads import BoundedRequest, drop_stray_files
 
@@ -29,8 +29,9 @@ def _templates_dir() -> str:
 def create_app(config: Mapping[str, Any] | None = None, *, web: bool = True) -> Flask:
     """Build the app: configuration, extensions, blueprints, error handlers.
 
-    ``web=False`` leaves out the pages (blueprints and error pages) for commands that only
-    need the database and the templates: loading every view costs over a second.
+    ``web=False`` leaves out the pages (blueprints, error pages and the extensions only pages
+    use: CSRF, login, rate limits) for commands that only need the database and the
+    templates: loading every view costs over a second.
     """
     app = Flask(
         __name__,
@@ -41,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, web: bool = True) -> 
         instance_relative_config=True,
     )
     configure(app, config)
-    register_extensions(app)
+    register_extensions(app, web=web)
     security.init_app(app)
     if web:
         register_blueprints(app)
@@ -55,11 +56,22 @@ def create_app(config: Mapping[str, Any] | None = None, *, web: bool = True) -> 
     return app
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, *, web: bool = True) -> None:
+    """Bind the extensions; those only pages use (CSRF, rate limits, login) when ``web``."""
     db.init_app(app)
-    csrf.init_app(app)
+    if web:
+        from .extensions import csrf
+
+        csrf.init_app(app)
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    if web:
+        _register_page_extensions(app)
+
+
+def _register_page_extensions(app: Flask) -> None:
+    from .extensions import limiter, login_manager
+
     limiter.init_app(app)
     # Flask-Limiter logs the client address of every exceeded limit at INFO.
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)

@@ -155,10 +155,14 @@ def make_app(web: bool = False) -> Flask:
 
     Commands get the app without its pages (``web=False``), which load far more code.
     """
-    from limits.errors import ConfigurationError
-
     from ..app import create_app
 
+    # Only the pages' rate limiter checks its storage; its library loads with the pages.
+    storage_errors: tuple[type[Exception], ...] = ()
+    if web:
+        from limits.errors import ConfigurationError
+
+        storage_errors = (ConfigurationError,)
     try:
         return create_app(web=web)
     except RuntimeError as exc:
@@ -167,7 +171,7 @@ def make_app(web: bool = False) -> Flask:
         extra = {"psycopg": "postgresql", "redis": "redis"}.get((exc.name or "").split(".")[0])
         hint = f"; install it with: pip install 'trygghet[{extra}]'" if extra else ""
         raise click.ClickException(f"missing Python package {exc.name!r}{hint}") from exc
-    except ConfigurationError as exc:
+    except storage_errors as exc:
         raise click.ClickException(f"rate limit storage: {exc}") from exc
 
 

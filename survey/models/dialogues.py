@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..questionnaire import builtin
 from .accounts import utcnow
 from .base import Base
+from .count_tables import CHOICES
 from .places import Area, Place
 
 DIALOGUE_KINDS = (
@@ -23,7 +23,7 @@ DIALOGUE_KINDS = (
 TIMES_OF_DAY = ("day", "afternoon", "evening", "night")
 #: The questionnaire's problem keys, plus ``other``.
 ISSUE_PROBLEMS = tuple(
-    code.removeprefix("problem_") for code in builtin(1).codes if code.startswith("problem_")
+    code.removeprefix("problem_") for code, _values in CHOICES if code.startswith("problem_")
 ) + ("other",)
 
 

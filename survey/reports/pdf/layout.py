@@ -18,6 +18,7 @@ from PIL import Image
 from ... import i18n, labels
 from ...questionnaire import builtin, text
 from ...web.urls import absolute_url
+from .fonts import add_parsed_font
 
 # matplotlib ships DejaVu Sans, which has å, ä, ö and the other Nordic letters.
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -82,11 +83,11 @@ class Report(FPDF):
         super().__init__(format="A4")
         #: Right to left (Arabic, Persian): text shaped by HarfBuzz, lines start at the right.
         self.rtl = rtl
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        add_parsed_font(self, "DejaVu", "", FONTS / "DejaVuSans.ttf")
+        add_parsed_font(self, "DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
         # DejaVu Sans Oblique has no Arabic letters: right to left, "italic" is upright.
         italic = "DejaVuSans.ttf" if rtl else "DejaVuSans-Oblique.ttf"
-        self.add_font("DejaVu", "I", str(FONTS / italic))
+        add_parsed_font(self, "DejaVu", "I", FONTS / italic)
         if rtl:
             # Joined letter forms and the Unicode bidirectional algorithm (digits and Latin
             # words inside Arabic text keep their own order); needs uharfbuzz.
