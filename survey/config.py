@@ -17,6 +17,10 @@ SECRET_KEY_FILE = "secret_key"  # noqa: S105  # nosec B105
 MIN_SECRET_KEY_LENGTH = 32
 #: The SQLite database in the data folder (unless DATABASE_URL names another).
 DATABASE_FILE = "trygghet.db"
+#: The rate limiter's storage scheme (survey.web.limits registers it) and its counters' file
+#: in the instance folder when RATELIMIT_STORAGE_URI is not set.
+LIMITER_SCHEME = "trygghet-sqlite"
+LIMITER_FILE = "ratelimit.sqlite"
 #: The data folder (database, secret key, rate-limit counters); TRYGGHET_INSTANCE is its
 #: older name, still read.
 DATA_DIR_VARIABLES = ("TRYGGHET_DATA_DIR", "TRYGGHET_INSTANCE")
@@ -200,12 +204,10 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{folder / DATABASE_FILE}"
     if not app.config.get("RATELIMIT_STORAGE_URI"):
-        from .web.limits import default_storage_uri
-
         # Tests get fresh counters per app; a server shares its file among its workers.
-        app.config["RATELIMIT_STORAGE_URI"] = (
-            "memory://" if app.testing else default_storage_uri(app)
-        )
+        # (Named here, not by importing the limiter: a command without pages never loads it.)
+        shared = f"{LIMITER_SCHEME}://{Path(app.instance_path) / LIMITER_FILE}"
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://" if app.testing else shared
     if not app.config.get("SECRET_KEY"):
         if not app.config["DATABASE_URL"].startswith("sqlite"):
             # Several servers share one PostgreSQL; each generating its own key would make

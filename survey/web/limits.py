@@ -25,18 +25,18 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request
+from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature
 from limits.storage import Storage
 
+from ..config import LIMITER_FILE, LIMITER_SCHEME
 from .security import CookieSerializer, KeyKeepingSigner
 
 log = logging.getLogger(__name__)
 
-SCHEME = "trygghet-sqlite"
-#: The counters' file in the instance folder when RATELIMIT_STORAGE_URI is not set.
-STORAGE_FILE = "ratelimit.sqlite"
+SCHEME = LIMITER_SCHEME
+STORAGE_FILE = LIMITER_FILE
 
 
 def _now() -> float:
@@ -132,11 +132,6 @@ class SQLiteStorage(Storage):
 
     def clear(self, key: str) -> None:
         self._conn().execute("DELETE FROM counter WHERE key = ?", (key,))
-
-
-def default_storage_uri(app: Flask) -> str:
-    """The shared file in the instance folder (config: RATELIMIT_STORAGE_URI unset)."""
-    return f"{SCHEME}://{Path(app.instance_path) / STORAGE_FILE}"
 
 
 @functools.lru_cache(maxsize=4)

@@ -15,8 +15,8 @@ from tests.common.apps import SECRET_KEY
 
 HEAVY = (
     *("numpy", "scipy", "matplotlib", "openpyxl", "fpdf", "alembic", "survey.app"),
-    # Only the pages use these (CSRF and forms, login).
-    *("flask_wtf", "wtforms", "flask_login"),
+    # Only the pages use these (CSRF and forms, login, rate limits).
+    *("flask_wtf", "wtforms", "flask_login", "flask_limiter", "limits"),
 )
 
 WRITERS = [
