@@ -30,7 +30,6 @@ from analysis.verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from . import labels
 from .locales import SOURCE_LOCALE, TRANSLATIONS, available_locales
-from .questionnaire import text
 
 #: The language every message has a text in, shown where another catalog has none.
 FALLBACK_LOCALE = "sv"
@@ -274,6 +273,14 @@ def language_url(code: str) -> str:
     return local_path(request.path) + "?" + urlencode(args)
 
 
+def _text(texts: Mapping[str, str] | None, locale: str) -> str:
+    """survey.questionnaire.text, imported on first use (it parses YAML, which commands without
+    pages never need)."""
+    from .questionnaire import text
+
+    return text(texts, locale)
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict:
@@ -283,7 +290,7 @@ def register_template_helpers(app: Flask) -> None:
             "text_direction": text_direction,
             "translation_missing": translation_missing,
             "language_url": language_url,
-            "text": text,
+            "text": _text,
             "indicator_name": lambda indicator: labels.indicator_name(indicator, str(get_locale())),
             "format_date": format_date,
             "format_datetime": format_datetime,

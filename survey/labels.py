@@ -16,8 +16,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .questionnaire import builtin, text
-
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's name for "mark for extraction only")
     """Mark a message for the catalog without translating it here."""
@@ -120,6 +118,8 @@ def display_name(name: str | None) -> str:
 
 def survey_problems(locale: str) -> dict[str, str]:
     """Each problem the survey asks about, with the questionnaire's label in this language."""
+    from .questionnaire import builtin, text  # parses YAML: not for commands that never ask
+
     return {
         item.code.removeprefix(_PROBLEM): text(item.label, locale)
         for item in builtin(1).items

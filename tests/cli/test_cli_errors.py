@@ -15,6 +15,8 @@ from tests.common.apps import SECRET_KEY
 
 HEAVY = (
     *("numpy", "scipy", "matplotlib", "openpyxl", "fpdf", "alembic", "survey.app"),
+    # The questionnaire's YAML is parsed where a questionnaire is used.
+    *("yaml", "survey.questionnaire"),
     # Only the pages use these (CSRF and forms, login, rate limits).
     *("flask_wtf", "wtforms", "flask_login", "flask_limiter", "limits"),
 )
