@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis import disclosure_release
 from analysis.disclosure_audit import audit_release
 
 PLACES = ("a", "b", "c", "d")
@@ -130,3 +131,21 @@ def test_pruning_solves_fewer_programs_on_a_larger_area(monkeypatch):
         audit_release(copy.deepcopy(picture), [], 10, prune=prune)
         counts.append(len(solved))
     assert counts[1] < counts[0]
+
+
+def test_the_same_figures_audited_again_get_the_same_result_back():
+    disclosure_release._DONE.clear()
+    answers = [(PLACES[i % 3], i % 4 == 0, i % 3 == 0, None) for i in range(40)]
+    picture = _picture(answers, 10, {"a.victim"})
+    first = copy.deepcopy(picture)
+    summary = disclosure_release.audit_with_items(first, [], 10, 0.1)
+    again = copy.deepcopy(picture)
+    reused = disclosure_release.audit_with_items(again, [], 10, 0.1)
+    assert again == first
+    assert reused.pop("reused") is True
+    assert "reused" not in summary
+    assert reused == summary
+    # One answer more is other figures: audited anew, not taken from the first audit.
+    other = _picture([*answers, ("a", True, True, None)], 10, {"a.victim"})
+    assert "reused" not in disclosure_release.audit_with_items(other, [], 10, 0.1)
+    assert "reused" not in disclosure_release.audit_with_items(copy.deepcopy(picture), [], 9, 0.1)
