@@ -22,8 +22,9 @@ one model per connected part of the relations, re-solved warm from its last basi
 objective; ``linprog`` where that is unavailable); bounds are then rounded inwards to
 whole answers. A share's bounds are the exact extremes of k / n over the same polytope, by the
 Charnes-Cooper transformation. A program is solved only where the solutions found so far,
-possible truths all, cannot decide the verdict (``disclosure_points``). The relaxation can only widen an interval, so a cell it finds
-pinned is pinned, while a cell found safe could in rare cases be narrower in whole numbers.
+possible truths all, cannot decide the verdict (``disclosure_points``). The relaxation can
+only widen an interval, so a cell it finds pinned is pinned, while a cell found safe could
+in rare cases be narrower in whole numbers.
 
 A hidden cell fails when its k, or an n under the threshold, is pinned to one value, or its
 share interval is narrower than ``min_width`` (0 % or 100 % forced is width 0); the same for
