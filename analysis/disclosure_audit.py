@@ -21,8 +21,10 @@ Each bound is a linear program over integer-relaxed unknowns (HiGHS, as bundled 
 one model per connected part of the relations, re-solved warm from its last basis for each
 objective; ``linprog`` where that is unavailable); bounds are then rounded inwards to
 whole answers. A share's bounds are the exact extremes of k / n over the same polytope, by the
-Charnes-Cooper transformation. The relaxation can only widen an interval, so a cell it finds
-pinned is pinned, while a cell found safe could in rare cases be narrower in whole numbers.
+Charnes-Cooper transformation. A program is solved only where the solutions found so far,
+possible truths all, cannot decide the verdict (``disclosure_points``). The relaxation can
+only widen an interval, so a cell it finds pinned is pinned, while a cell found safe could
+in rare cases be narrower in whole numbers.
 
 A hidden cell fails when its k, or an n under the threshold, is pinned to one value, or its
 share interval is narrower than ``min_width`` (0 % or 100 % forced is width 0); the same for
@@ -44,18 +46,15 @@ second sums not modelled; answers taken back between releases lose the growth re
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .disclosure import hide
 from .disclosure_bounds import (
-    EPS,
     FOLLOWS,
     OUTSIDE,
     Bounds,
-    Expr,
     Infeasible,
     Key,
     Model,
@@ -65,6 +64,7 @@ from .disclosure_bounds import (
     units,
 )
 from .disclosure_items import ITEMS
+from .disclosure_points import Points, check, seed
 from .followup import NO_DATA, overall_status
 
 #: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
@@ -84,75 +84,6 @@ def _path(unit: Key, figure: tuple[str, ...]) -> str:
     if figure and figure[0] == ITEMS:  # as the picture has it: items[code].places[alvik]
         return f"items[{figure[1]}].{where}"
     return ".".join([where, *figure])
-
-
-def _whole(interval: tuple[float, float]) -> tuple[float, float]:
-    """An interval of counts rounded inwards to whole answers."""
-    lo, hi = interval
-    return (math.ceil(lo - EPS) if lo > -math.inf else lo), (
-        math.floor(hi + EPS) if hi < math.inf else hi
-    )
-
-
-def _check(
-    bounds: Bounds,
-    n: Expr,
-    counts: list[Expr],
-    threshold: int,
-    width: float,
-    whole: Sequence[float | None] = (),
-    everyone: float | None = None,
-    gain: bool = False,
-) -> Any:
-    """Bounds of one hidden cell (or of what it gained); None when it holds no answer.
-
-    Programs are solved only as far as the decision needs: n's least value only when its
-    greatest is under the threshold, and a share's exact bounds only when the points found for
-    the count's bounds do not already show shares ``width`` apart. ``whole`` holds, per count,
-    the area's share where it is shown as 0 or 1: a part pinned there says nothing the area's
-    figure does not already say of every answer. A gain (``gain``) that cannot rest on fewer
-    than ``threshold`` answers is as publishable as a cell of that many and is not checked.
-    """
-    if len(n) == 1 and bounds.upper.get(next(iter(n)), 1.0) < 1 - EPS:
-        return None  # no answer can be in it: nothing to find out
-    points: list[dict[Key, float]] = []
-    found: dict[str, Any] = {"fails": False}
-    n_lo = None
-    if gain or everyone is not None:
-        n_lo, point = bounds.extreme(n, greatest=False)
-        points += [point] if point is not None else []
-        if gain and _whole((n_lo, math.inf))[0] >= threshold:
-            return None  # as publishable as a cell of that many answers
-        if everyone is not None and n_lo >= everyone - EPS:
-            return None
-    n_hi, point = bounds.extreme(n, greatest=True)
-    n_hi = _whole((0, n_hi))[1]
-    if n_hi <= 0:
-        return None
-    points += [point] if point is not None else []
-    found["n_max"] = n_hi
-    if n_hi < threshold:
-        if n_lo is None:
-            n_lo, point = bounds.extreme(n, greatest=False)
-            points += [point] if point is not None else []
-        found["fails"] = _whole((n_lo, n_hi))[0] == n_hi
-    narrowest = math.inf
-    for k, area_share in zip(counts, [*whole, *[None] * len(counts)], strict=False):
-        (k_lo, low), (k_hi, high) = bounds.extreme(k, False), bounds.extreme(k, True)
-        points += [p for p in (low, high) if p is not None]
-        k_lo, k_hi = _whole((k_lo, k_hi))
-        seen = [bounds.value(k, p) / bounds.value(n, p) for p in points if bounds.value(n, p) > EPS]
-        if seen and max(seen) - min(seen) >= width:
-            share, exact = (min(seen), max(seen)), False
-        else:
-            share, exact = bounds.ratio(k, n) or (0.0, 1.0), True
-        said = area_share is not None and share[0] == share[1] == area_share
-        found["fails"] |= not said and (k_lo == k_hi or share[1] - share[0] < width - EPS)
-        if not said and share[1] - share[0] < narrowest:
-            narrowest = share[1] - share[0]
-            found |= {"k": [k_lo, k_hi], "share": [round(share[0], 4), round(share[1], 4)]}
-            found["share_exact"] = exact
-    return found
 
 
 def _hidden(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...], dict[str, Any]]]:
@@ -185,6 +116,7 @@ def _targets(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...]]]:
 
 def _checks(
     bounds: Bounds,
+    points: Points,
     r: int,
     picture: dict[str, Any],
     linked: bool,
@@ -205,7 +137,7 @@ def _checks(
         linked_earlier = linked and r and (r - 1, unit, figure, "n") in bounds.keys
         # Shown before, a cell's value is public up to what it gained since: check that alone.
         if not (linked_earlier and (r - 1, unit, figure, "n") in bounds.known):
-            found = _check(bounds, n, counts, threshold, width, whole, everyone)
+            found = check(bounds, points, n, counts, threshold, width, whole, everyone)
             if found is not None:
                 yield unit, figure, found
         if linked_earlier:
@@ -214,7 +146,7 @@ def _checks(
             gained = [
                 k | {(r - 1, unit, figure, q): -1.0} for k, q in zip(counts, names, strict=True)
             ]
-            found = _check(bounds, gained_n, gained, threshold, width, gain=True)
+            found = check(bounds, points, gained_n, gained, threshold, width, gain=True)
             if found is not None:
                 yield unit, (*figure, "(gained)"), found
 
@@ -297,7 +229,11 @@ def _hide_followups(picture: dict[str, Any]) -> int:
 
 
 def _bounds(
-    picture: dict[str, Any], earlier: Sequence[dict[str, Any]], linked: bool, cache: Any
+    picture: dict[str, Any],
+    earlier: Sequence[dict[str, Any]],
+    linked: bool,
+    cache: Any,
+    points: Points,
 ) -> Bounds:
     model = Model()
     for r, release in enumerate([*earlier, picture]):
@@ -305,7 +241,7 @@ def _bounds(
     if linked:
         for r in range(1, len(earlier) + 1):
             model.link(r - 1, r)
-    return Bounds(model, linked, cache)
+    return Bounds(model, linked, cache, points)
 
 
 def _all_checks(
@@ -315,12 +251,16 @@ def _all_checks(
     width: float,
     cache: dict[Any, Any],
     only: set[tuple[Key, tuple[str, ...]]] | None,
+    points: dict[bool, Points],
 ) -> tuple[list[Any], bool]:
     """Every hidden cell's bounds; the releases linked unless their figures contradict that."""
     for linked in (True, False) if earlier else (False,):
         try:
-            bounds = _bounds(picture, earlier, linked, cache)
-            checks = _checks(bounds, len(earlier), picture, linked, threshold, width, only)
+            bounds = _bounds(picture, earlier, linked, cache, points[linked])
+            seed(bounds, points[linked], len(earlier))
+            checks = _checks(
+                bounds, points[linked], len(earlier), picture, linked, threshold, width, only
+            )
             return list(checks), linked
         except Infeasible:
             if not linked:
@@ -333,16 +273,20 @@ def audit_release(
     earlier: Sequence[dict[str, Any]],
     threshold: int,
     min_width: float = DEFAULT_MIN_WIDTH,
+    prune: bool = True,
 ) -> dict[str, Any]:
     """Hide cells until no hidden one can be pinned down; return what was checked and done.
 
     ``earlier`` are the pictures of the same area and round as published before, oldest first.
     Added items count only as ``disclosure_release.audit_with_items`` prepares them.
+    ``prune=False`` solves every program each check needs, without the points found on the way
+    (``disclosure_points``): the reference the pruned audit must agree with, verdict by verdict.
     """
     started = time.perf_counter()
     hidden_before = sum(1 for _ in _hidden(picture))
     added: list[str] = []
     cache: dict[Any, Any] = {}
+    points = {linked: Points(enabled=prune) for linked in (True, False)}
     passes = 0
     results: dict[tuple[Key, tuple[str, ...]], dict[str, Any]] = {}
     only: set[tuple[Key, tuple[str, ...]]] | None = None
@@ -350,7 +294,7 @@ def audit_release(
         passes += 1
         # Hiding a cell only takes knowledge away, so a cell that held still holds: after the
         # first pass only the cells that failed and the ones just hidden are checked again.
-        checks, linked = _all_checks(picture, earlier, threshold, min_width, cache, only)
+        checks, linked = _all_checks(picture, earlier, threshold, min_width, cache, only, points)
         for unit, figure, found in checks:
             results[(unit, figure)] = found
         failing = [(u, f) for u, f, found in checks if found["fails"]]

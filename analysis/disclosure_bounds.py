@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - a scipy without it: linprog, cold, eac
     _highs = None
 
 from . import disclosure
-from .disclosure_items import ITEMS, item_counts, item_quantities, item_rows, item_spec
+from .disclosure_items import ITEMS, item_quantities, item_rows, item_spec, shown_counts
 from .survey import PRIORITY_OPTIONS
 
 Key = tuple[Any, ...]  # (release, unit, figure, quantity)
@@ -65,16 +65,6 @@ def quantities(figure: tuple[str, ...], picture: dict[str, Any] | None = None) -
     return PRIORITY_OPTIONS if figure[0] == "police_priorities" else ("k",)
 
 
-def _shown_counts(cell: dict[str, Any], weighted: bool, item: Any = None) -> dict[str, float]:
-    if item is not None:  # an added item is never weighted: its shares are counts over n
-        return item_counts(cell, item)
-    if "options" in cell:
-        return {o["option"]: float(o["count"]) for o in cell["options"]}
-    share = cell.get("share", cell.get("unsafe_share"))
-    # A weighted share is no count over n: it says nothing linear about the counts.
-    return {} if share is None or weighted else {"k": float(round(share * cell["n"]))}
-
-
 class Model:
     """The public's linear relations over some releases: known values, rows lo <= expr <= hi."""
 
@@ -103,7 +93,7 @@ class Model:
                 if not cell.get("suppressed"):
                     self.known[(r, unit_key, figure, "n")] = float(cell["n"])
                     spec = item_spec(picture, figure) if figure[0] == ITEMS else None
-                    for q, value in _shown_counts(cell, weighted, spec).items():
+                    for q, value in shown_counts(cell, weighted, spec).items():
                         self.known[(r, unit_key, figure, q)] = value
                 self._cell(r, unit_key, figure, picture)
             for follower, leader in FOLLOWS.items():
@@ -155,9 +145,13 @@ class Infeasible(Exception):
 class Bounds:
     """Exact LP bounds of linear and linear-fractional expressions over a model's unknowns."""
 
-    def __init__(self, model: Model, linked: bool, cache: dict[Any, Any] | None = None) -> None:
+    def __init__(
+        self, model: Model, linked: bool, cache: dict[Any, Any] | None = None, points: Any = None
+    ) -> None:
         #: Solutions by component and objective, kept over passes: most parts never change.
         self.cache = {} if cache is None else cache
+        #: Where each solution is kept as a possible truth (``disclosure_points.Points``).
+        self.points = points
         self.known = model.known
         self.keys = {key for expr, _, _ in model.rows for key in expr}
         self.rows: list[tuple[Expr, float, float]] = []
@@ -182,7 +176,7 @@ class Bounds:
         for i, (expr, _, _) in enumerate(self.rows):
             self.by_root.setdefault(self.find(next(iter(expr))), []).append(i)
         self._programs: dict[tuple[frozenset[Key], bool], Any] = {}
-        self._signatures: dict[frozenset[Key], Any] = {}
+        self._signatures: dict[frozenset[Key], Any] = {}  # rows' signature, keys
         self._models: dict[tuple[frozenset[Key], bool], Any] = {}
 
     def find(self, key: Key) -> Key:
@@ -237,16 +231,19 @@ class Bounds:
         """Status (0 found, 2 infeasible, 3 unbounded), least value and where it is taken."""
         if roots not in self._signatures:
             rows = [self.rows[i] for root in roots for i in self.by_root.get(root, [])]
-            self._signatures[roots] = frozenset(
-                (tuple(sorted(e.items())), a, b) for e, a, b in rows
+            self._signatures[roots] = (
+                frozenset((tuple(sorted(e.items())), a, b) for e, a, b in rows),
+                frozenset(k for e, _, _ in rows for k in e),  # the component's keys
             )
         key = (
-            self._signatures[roots],
+            self._signatures[roots][0],
             tuple(sorted(objective.items())),
             None if ratio_of is None else tuple(sorted(ratio_of.items())),
         )
         if key not in self.cache:
             self.cache[key] = self._solve(roots, objective, ratio_of)
+            if self.points is not None and ratio_of is None and self.cache[key][0] == 0:
+                self.points.add(self._signatures[roots][1], self.cache[key][2], self.known)
         return self.cache[key]
 
     def _solve(
@@ -329,8 +326,7 @@ class Bounds:
                 )
             if homogeneous:  # the scale row of a ratio, its coefficients set by each one
                 model.addRows(1, np.ones(1), np.ones(1), 0, np.zeros(1, np.int32), [], [])
-            scale = np.zeros(size)
-            self._models[(roots, homogeneous)] = (model, index, size, len(lower), scale)
+            self._models[(roots, homogeneous)] = (model, index, size, len(lower), np.zeros(size))
         return self._models[(roots, homogeneous)]
 
     def _solve_warm(
@@ -345,8 +341,7 @@ class Bounds:
                 out[size - 1 if k == _T else index[k]] = c
             return out
 
-        every = np.arange(size, dtype=np.int32)
-        model.changeColsCost(size, every, line(objective))
+        model.changeColsCost(size, np.arange(size, dtype=np.int32), line(objective))
         if ratio_of is not None:  # den.y + d0 t = 1: the model's last row, changed in place
             scale = line(ratio_of)
             for j in set(np.flatnonzero(scale)) | set(np.flatnonzero(previous)):

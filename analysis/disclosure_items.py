@@ -84,6 +84,17 @@ def item_counts(cell: dict[str, Any], spec: dict[str, Any]) -> dict[str, float]:
     return found
 
 
+def shown_counts(cell: dict[str, Any], weighted: bool, item: Any = None) -> dict[str, float]:
+    """A shown cell's counts: k, one per option, or an added item's (``item`` its spec)."""
+    if item is not None:  # an added item is never weighted: its shares are counts over n
+        return item_counts(cell, item)
+    if "options" in cell:
+        return {o["option"]: float(o["count"]) for o in cell["options"]}
+    share = cell.get("share", cell.get("unsafe_share"))
+    # A weighted share is no count over n: it says nothing linear about the counts.
+    return {} if share is None or weighted else {"k": float(round(share * cell["n"]))}
+
+
 def item_rows(r: int, unit: Any, figure: tuple[str, ...], spec: dict[str, Any]) -> list[Row]:
     """A single choice's options add up to its n; a top box is the sum of its options."""
     rows: list[Row] = []
