@@ -25,8 +25,6 @@ from . import ImportRefused
 
 #: The column with the code from the invitation letter.
 CODE_COLUMN = "invitation_code"
-#: The key of a converted row's code hash (not a column of response): marked used when stored.
-CODE = "_code"
 #: Code hashes per UPDATE when they are marked used.
 MARK_CHUNK = 500
 

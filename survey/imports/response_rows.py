@@ -17,12 +17,10 @@ from ..models import SOURCES
 from ..questionnaire import Item, Questionnaire, builtin
 from ..reports.files import restore
 from ..reports.raw_data import TRAILING
-from ..services.item_answers import split
-from .response_lookups import CODE, CODE_COLUMN, Lookups, round_key_name
+from ..services.item_answers import CATALOGUE_CODES, split
+from .response_lookups import CODE_COLUMN, Lookups, round_key_name
 
 REQUIRED = ("submitted_on", "place")
-#: The key of a converted row's answers to added items (not a column of response).
-ADDED = "_added"
 DEFAULT_SOURCE = "import"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -31,6 +29,10 @@ _CHOICES = re.compile(r"[;|]")
 
 #: One error of a row: the column (None: the whole row) and what is wrong.
 RowError = tuple[str | None, str]
+#: A checked row: its values in response_store.COLUMNS order, its answers to added items
+#: (stored as item_answer rows once the response has its id), and the hash of its
+#: invitation code (marked used when stored; the row keeps nothing of it).
+Stored = tuple[list[Any], dict[str, str], str | None]
 
 
 def _iso_date(raw: str) -> dt.date | None:
@@ -143,7 +145,7 @@ class ResponseColumns:
 
     def convert(
         self, line: int, cells: list[str], build: bool = True
-    ) -> tuple[dict[str, Any] | None, list[RowError]]:
+    ) -> tuple[Stored | None, list[RowError]]:
         """The row's stored values (if build), or None and every error found in it."""
         if len(cells) > self.width:
             return None, [
@@ -199,20 +201,11 @@ class ResponseColumns:
             bad(CODE_COLUMN, wrong)
         if errors or not build:
             return None, errors
-        record = dict.fromkeys(self.catalogue)
         columns, added = split(questionnaire.clean(answers))
-        record.update(columns)
-        #: Answers to added items, stored as item_answer rows once the response has its id.
-        record[ADDED] = added
-        record.update(
-            place_id=place[0],
-            submitted_on=day,
-            questionnaire_version=questionnaire.version,
-            source=source,
-            round_id=round_id,
-        )
-        record[CODE] = code
-        return record, errors
+        # In response_store.COLUMNS order; the batch id is filled in when the row is stored.
+        row = [place[0], day, questionnaire.version, source, round_id, None]
+        row.extend([columns.get(code) for code in CATALOGUE_CODES])
+        return (row, added, code), errors
 
     def _round(self, raw: str, bad: Callable[[str, str], None]) -> int | None:
         if not raw:

@@ -18,18 +18,18 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..models import ImportBatch, Response
+from ..models import ImportBatch
 from ..models.aggregates import add_batch_sql
-from ..questionnaire import Questionnaire
-from ..services import audit, item_answers
+from ..services import audit
 from . import MAX_ERRORS, ImportRefused, NotUtf8, decoded_lines, file_checksum
-from .response_lookups import CODE, Lookups, mark_codes_used
-from .response_rows import ADDED, ResponseColumns, RowError
+from .response_lookups import Lookups, mark_codes_used
+from .response_rows import ResponseColumns, RowError, Stored
+from .response_store import BATCH, RowWriter
 
 #: Rows per INSERT round trip.
 CHUNK_ROWS = 2000
@@ -114,7 +114,7 @@ def parse_rows(
     lookups: Lookups,
     advance: Callable[[int], Any] | None = None,
     build: bool = True,
-) -> Iterator[tuple[int, dict[str, Any] | None, list[RowError]]]:
+) -> Iterator[tuple[int, Stored | None, list[RowError]]]:
     """Yield (line, stored values or None, errors) per row; file-level problems come as errors.
 
     The line is the file's line where the row starts (a quoted cell may span lines). Without
@@ -178,44 +178,38 @@ def store_rows(
     The invitation codes the rows carry are marked used after the rows, in the same
     transaction; nothing records which row had which code.
     """
-    chunk: list[dict[str, Any]] = []
+    writer = RowWriter(session)
+    rows: list[list[Any]] = []
+    added: list[dict[str, str]] = []
     stored = 0
     codes: list[str] = []
     for _line, record, errors in parse_rows(path, lookups, advance):
         if errors or record is None:  # the file changed after it was checked
             raise ImportRefused(["the file changed while it was imported"])
-        if code := record.pop(CODE, None):
+        row, answers, code = record
+        if code:
             codes.append(code)
-        record["import_batch_id"] = batch_id
-        chunk.append(record)
-        if len(chunk) == CHUNK_ROWS:
-            stored += _insert(session, chunk, lookups)
-            chunk = []
-    if chunk:
-        stored += _insert(session, chunk, lookups)
+        row[BATCH] = batch_id
+        rows.append(row)
+        added.append(answers)
+        if len(rows) == CHUNK_ROWS:
+            stored += _insert(writer, rows, added, lookups)
+            rows, added = [], []
+    if rows:
+        stored += _insert(writer, rows, added, lookups)
     mark_codes_used(session, codes)
     return stored
 
 
-def _insert(session: Session, chunk: list[dict[str, Any]], lookups: Lookups) -> int:
+def _insert(
+    writer: RowWriter, rows: list[list[Any]], added: list[dict[str, str]], lookups: Lookups
+) -> int:
     """Insert a chunk of responses, then their answers to added items (if any) by their ids."""
-    table = Response.__table__
-    added = [record.pop(ADDED, None) or {} for record in chunk]
-    if not any(added):
-        session.execute(insert(table), chunk)
-        return len(chunk)
-    # The new ids, in the order of the rows (one statement, as many rows as the chunk).
-    ids = session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk
-    ).all()
-    rows = []
-    for record, response_id, answers in zip(chunk, ids, added, strict=True):
-        if answers:
-            # Every row was checked against its (recorded) version.
-            questionnaire = cast(Questionnaire, lookups.version(record["questionnaire_version"]))
-            rows.extend(item_answers.item_rows(questionnaire, response_id, answers))
-    item_answers.store(session, rows)
-    return len(chunk)
+    if any(added):
+        writer.insert_with_items(rows, added, lookups)
+    else:
+        writer.insert(rows)
+    return len(rows)
 
 
 class _NoBar:
