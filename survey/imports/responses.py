@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -80,13 +82,20 @@ class GroupedErrors:
         column, message = error
         count = self.counts[error]
         if count == 1:
-            where = f"line {runs[0][0]}"
+            where = _("line %(line)d", line=runs[0][0])
         else:
             shown = [f"{a}–{b}" if a != b else str(a) for a, b, _row in runs[:SHOWN_RANGES]]
             if len(runs) > SHOWN_RANGES:
                 shown.append("…")
-            where = f"lines {', '.join(shown)} ({count} rows)"
-        return f"{where}, column {column}: {message}" if column else f"{where}: {message}"
+            where = _("lines %(lines)s (%(count)d rows)", lines=", ".join(shown), count=count)
+        if column:
+            return _(
+                "%(where)s, column %(column)s: %(message)s",
+                where=where,
+                column=column,
+                message=message,
+            )
+        return _("%(where)s: %(message)s", where=where, message=message)
 
 
 @dataclass
@@ -127,7 +136,7 @@ def parse_rows(
         try:
             header = next(reader, None)
             if header is None:
-                yield 1, None, [(None, "the file is empty; it needs a header row and answers")]
+                yield 1, None, [(None, _("the file is empty; it needs a header row and answers"))]
                 return
             rows = ResponseColumns(header, lookups)
             if rows.errors:
@@ -143,7 +152,7 @@ def parse_rows(
         except NotUtf8 as exc:
             yield exc.line, None, [(None, exc.message)]
         except csv.Error as exc:
-            yield line, None, [(None, f"the CSV cannot be read: {exc}")]
+            yield line, None, [(None, _("the CSV cannot be read: %(problem)s", problem=exc))]
 
 
 def check_rows(
@@ -159,7 +168,7 @@ def check_rows(
         else:
             result.rows += 1
     if not found.total and not result.rows:
-        found.add(2, 0, (None, "there are no answers below the header row"))
+        found.add(2, 0, (None, _("there are no answers below the header row")))
     result.errors = found.lines()
     result.error_count = found.total
     result.more = found.dropped
@@ -185,7 +194,7 @@ def store_rows(
     codes: list[str] = []
     for _line, record, errors in parse_rows(path, lookups, advance):
         if errors or record is None:  # the file changed after it was checked
-            raise ImportRefused(["the file changed while it was imported"])
+            raise ImportRefused([_("the file changed while it was imported")])
         row, answers, code = record
         if code:
             codes.append(code)
@@ -244,8 +253,16 @@ def import_responses(
         when = earlier.imported_at.strftime("%Y-%m-%d %H:%M")
         raise ImportRefused(
             [
-                f"this file was already imported on {when} UTC as batch {earlier.id}"
-                f" ({earlier.filename}, {earlier.rows} {'row' if earlier.rows == 1 else 'rows'})"
+                ngettext(
+                    "this file was already imported on %(when)s UTC as batch %(batch)d"
+                    " (%(file)s, %(num)d row)",
+                    "this file was already imported on %(when)s UTC as batch %(batch)d"
+                    " (%(file)s, %(num)d rows)",
+                    earlier.rows,
+                    when=when,
+                    batch=earlier.id,
+                    file=earlier.filename,
+                )
             ]
         )
     lookups = Lookups(session, today, secret)
