@@ -47,10 +47,11 @@ class NotUtf8(ImportRefused):
 
     def __init__(self, line: int, byte: int) -> None:
         self.line = line
+        shown = f"{byte:#04x}"
         self.message = _(
             "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8 (in"
             " Excel: CSV UTF-8) and import it again",
-            byte=f"{byte:#04x}",
+            byte=shown,
         )
         super().__init__([_("line %(line)d: %(message)s", line=line, message=self.message)])
 
