@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 #: How many errors a refused file lists; the rest are only counted.
@@ -33,7 +32,8 @@ class ImportRefused(Exception):
         self.count = max(count or 0, len(errors))
 
     def lines(self) -> list[str]:
-        """The messages to show, ending with how many more were left out."""
+        """The messages to show, ending with how many more were left out (in the language
+        of the request or command: call it where one is chosen)."""
         more = self.count - len(self.errors)
         return self.errors + (
             [ngettext("... and %(num)d more error", "... and %(num)d more errors", more)]
@@ -47,13 +47,14 @@ class NotUtf8(ImportRefused):
 
     def __init__(self, line: int, byte: int) -> None:
         self.line = line
-        shown = f"{byte:#04x}"
-        self.message = _(
-            "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8 (in"
-            " Excel: CSV UTF-8) and import it again",
-            byte=shown,
+        self.byte = f"{byte:#04x}"
+        # English: raised wherever a file is read, with or without a language chosen (the
+        # responses importer, which always has one, words it from ``byte`` in its language).
+        self.message = (
+            f"the file is not UTF-8 text (byte {self.byte} cannot be read);"
+            " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
         )
-        super().__init__([_("line %(line)d: %(message)s", line=line, message=self.message)])
+        super().__init__([f"line {line}: {self.message}"])
 
 
 @dataclass

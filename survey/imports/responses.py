@@ -150,7 +150,12 @@ def parse_rows(
                     yield (line, *rows.convert(line, cells, build))
                 line = reader.line_num + 1
         except NotUtf8 as exc:
-            yield exc.line, None, [(None, exc.message)]
+            message = _(
+                "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8"
+                " (in Excel: CSV UTF-8) and import it again",
+                byte=exc.byte,
+            )
+            yield exc.line, None, [(None, message)]
         except csv.Error as exc:
             yield line, None, [(None, _("the CSV cannot be read: %(problem)s", problem=exc))]
 
