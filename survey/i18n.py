@@ -35,8 +35,11 @@ from .locales import SOURCE_LOCALE, TRANSLATIONS, available_locales
 FALLBACK_LOCALE = "sv"
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     """Pick the language: ?lang= (remembered in the session), then the browser's, then sv."""
+    if not has_request_context():
+        # No browser to ask (a script or a test in an app context): the default, Swedish.
+        return None
     locales = current_app.config["LANGUAGES"]
     asked = (request.args.get("lang") or "").strip().lower().replace("_", "-").split("-")[0]
     if asked in locales:

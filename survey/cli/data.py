@@ -140,8 +140,9 @@ def _progressbar(label: str, length: int) -> Any:
 
 @import_group.command("responses")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@lang_option("Language of the messages.")
 @with_app
-def import_responses(file: str) -> None:
+def import_responses(file: str, lang: str) -> None:
     """Import answers from a responses CSV, all or nothing.
 
     Separated by ',' or ';' (Swedish Excel) or tabs, found from the header. Required
@@ -155,22 +156,32 @@ def import_responses(file: str) -> None:
     file is imported only once ('trygghet import undo BATCH_ID' takes a batch out again).
     """
     from flask import current_app
+    from flask_babel import force_locale, ngettext
 
     from .. import clock
     from ..extensions import db
     from ..imports.responses import import_responses as import_file
 
     big = Path(file).stat().st_size >= IMPORT_PROGRESS_FROM_BYTES
-    with expected_errors(file=file):
-        batch = import_file(
-            db.session,
-            file,
-            progress=_progressbar if big else None,
-            today=clock.today(),
-            secret=current_app.config["SECRET_KEY"],
+    with force_locale(lang):
+        with expected_errors(file=file):
+            batch = import_file(
+                db.session,
+                file,
+                progress=_progressbar if big else None,
+                today=clock.today(),
+                secret=current_app.config["SECRET_KEY"],
+            )
+        db.session.commit()
+        click.echo(
+            ngettext(
+                "imported %(num)d response from %(file)s (batch %(batch)d)",
+                "imported %(num)d responses from %(file)s (batch %(batch)d)",
+                batch.rows,
+                file=file,
+                batch=batch.id,
+            )
         )
-    db.session.commit()
-    click.echo(f"imported {batch.rows} responses from {file} (batch {batch.id})")
 
 
 @import_group.command("population")

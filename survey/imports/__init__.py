@@ -2,8 +2,9 @@
 
 What every importer shares lives here: the refusal that lists a file's errors, the list that
 collects them in file order, the one way a file's lines are decoded as UTF-8, and the
-checksum that recognises a file imported before. Plain Python: the CLI imports this module
-to catch a refusal without loading any importer.
+checksum that recognises a file imported before. Plain Python (and Flask-Babel for the
+messages, in the language of the request or of the command's ``--lang``): the CLI imports
+this module to catch a refusal without loading any importer.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from flask_babel import ngettext
 
 #: How many errors a refused file lists; the rest are only counted.
 MAX_ERRORS = 100
@@ -29,9 +32,14 @@ class ImportRefused(Exception):
         self.count = max(count or 0, len(errors))
 
     def lines(self) -> list[str]:
-        """The messages to show, ending with how many more were left out."""
+        """The messages to show, ending with how many more were left out (in the language
+        of the request or command: call it where one is chosen)."""
         more = self.count - len(self.errors)
-        return self.errors + ([f"... and {more} more errors"] if more else [])
+        return self.errors + (
+            [ngettext("... and %(num)d more error", "... and %(num)d more errors", more)]
+            if more
+            else []
+        )
 
 
 class NotUtf8(ImportRefused):
@@ -39,8 +47,11 @@ class NotUtf8(ImportRefused):
 
     def __init__(self, line: int, byte: int) -> None:
         self.line = line
+        self.byte = f"{byte:#04x}"
+        # English: raised wherever a file is read, with or without a language chosen (the
+        # responses importer, which always has one, words it from ``byte`` in its language).
         self.message = (
-            f"the file is not UTF-8 text (byte {byte:#04x} cannot be read);"
+            f"the file is not UTF-8 text (byte {self.byte} cannot be read);"
             " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
         )
         super().__init__([f"line {line}: {self.message}"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -25,8 +26,6 @@ from . import ImportRefused
 
 #: The column with the code from the invitation letter.
 CODE_COLUMN = "invitation_code"
-#: The key of a converted row's code hash (not a column of response): marked used when stored.
-CODE = "_code"
 #: Code hashes per UPDATE when they are marked used.
 MARK_CHUNK = 500
 
@@ -67,28 +66,31 @@ class InvitationCodes:
         name = self.rounds.get(round_id) if round_id is not None else None
         if name is None:
             if typed:
-                return None, "the answer's round is not by invitation: leave the code empty"
+                return None, _("the answer's round is not by invitation: leave the code empty")
             return None, None
         if not typed:
-            return None, (
-                f"missing: the round {name!r} is by invitation, so every answer needs the"
-                " code from its letter"
+            return None, _(
+                "missing: the round %(name)s is by invitation, so every answer needs the code"
+                " from its letter",
+                name=repr(name),
             )
         code = normalize_code(typed)
         if code is None:
-            return None, "not a code: 10 letters and digits, like KM7QA-4XTP2 (no 0, O, 1, I, L)"
+            return None, _("not a code: 10 letters and digits, like KM7QA-4XTP2 (no 0, O, 1, I, L)")
         if not self.secret:
-            return None, "codes cannot be checked without the app's SECRET_KEY"
+            return None, _("codes cannot be checked without the app's SECRET_KEY")
         hashed = code_hash(self.secret, code)
         found = self._code(hashed)
         if found is None or found[0] != round_id:
-            return None, f"no letter of the round {name!r} has this code"
+            return None, _("no letter of the round %(name)s has this code", name=repr(name))
         if found[1] != area_id:
-            return None, "the code is from a letter to another area than the place's"
+            return None, _("the code is from a letter to another area than the place's")
         if found[2]:
-            return None, "the code has already been used: each code answers once"
+            return None, _("the code has already been used: each code answers once")
         if hashed in claimed:
-            return None, f"the same code as line {claimed[hashed]}: each code answers once"
+            return None, _(
+                "the same code as line %(line)d: each code answers once", line=claimed[hashed]
+            )
         claimed[hashed] = line
         return hashed, None
 
@@ -115,9 +117,12 @@ def mark_codes_used(session: Session, hashes: list[str]) -> None:
     if marked != len(hashes):
         raise ImportRefused(
             [
-                f"{len(hashes) - marked} of the file's invitation codes were used while it was"
-                " imported (on the web or on paper): nothing was imported; import it again to"
-                " see which"
+                _(
+                    "%(count)d of the file's invitation codes were used while it was imported"
+                    " (on the web or on paper): nothing was imported; import it again to see"
+                    " which",
+                    count=len(hashes) - marked,
+                )
             ]
         )
 

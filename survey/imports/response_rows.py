@@ -13,16 +13,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..models import SOURCES
 from ..questionnaire import Item, Questionnaire, builtin
 from ..reports.files import restore
 from ..reports.raw_data import TRAILING
-from ..services.item_answers import split
-from .response_lookups import CODE, CODE_COLUMN, Lookups, round_key_name
+from ..services.item_answers import CATALOGUE_CODES, split
+from .response_lookups import CODE_COLUMN, Lookups, round_key_name
 
 REQUIRED = ("submitted_on", "place")
-#: The key of a converted row's answers to added items (not a column of response).
-ADDED = "_added"
 DEFAULT_SOURCE = "import"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -31,6 +31,10 @@ _CHOICES = re.compile(r"[;|]")
 
 #: One error of a row: the column (None: the whole row) and what is wrong.
 RowError = tuple[str | None, str]
+#: A checked row: its values in response_store.COLUMNS order, its answers to added items
+#: (stored as item_answer rows once the response has its id), and the hash of its
+#: invitation code (marked used when stored; the row keeps nothing of it).
+Stored = tuple[list[Any], dict[str, str], str | None]
 
 
 def _iso_date(raw: str) -> dt.date | None:
@@ -50,6 +54,18 @@ def _is_number(raw: str) -> bool:
 def _shown(value: str, limit: int = 40) -> str:
     value = value if len(value) <= limit else value[: limit - 1] + "…"
     return '"' + value.replace("\n", " ") + '"'
+
+
+def _not_a_date(raw: str) -> str:
+    return _("%(value)s is not a date of the form YYYY-MM-DD", value=_shown(raw))
+
+
+def _not_an_option(value: str, item: Item) -> str:
+    return _(
+        "%(value)s is not an option; use %(options)s",
+        value=_shown(value),
+        options=", ".join(item.values),
+    )
 
 
 class ResponseColumns:
@@ -72,16 +88,16 @@ class ResponseColumns:
         known = set(REQUIRED) | set(TRAILING) | {CODE_COLUMN} | allowed_items
         for position, name in enumerate(self.names, start=1):
             if not name:
-                self._header_error(str(position), "the column has no name")
+                self._header_error(str(position), _("the column has no name"))
             elif name in self.index:
-                self._header_error(name, "the column appears more than once")
+                self._header_error(name, _("the column appears more than once"))
             elif name not in known:
                 self._header_error(name, self._unknown_column(name, has_version))
             else:
                 self.index[name] = position - 1
         for name in REQUIRED:
             if name not in self.index:
-                self._header_error(name, "this required column is missing")
+                self._header_error(name, _("this required column is missing"))
         self.items = [(self.index[code], code) for code in catalogue + added if code in self.index]
         self._plans: dict[int, list[tuple[int, str, Item | None, frozenset[str]]]] = {}
         self._dates: dict[str, dt.date | str] = {}
@@ -94,11 +110,12 @@ class ResponseColumns:
     def _unknown_column(self, name: str, has_version: bool) -> str:
         known = set(self.catalogue) | set(self.lookups.added_codes())
         if name in known and not has_version:
-            return (
-                f"not a question of the live questionnaire (version {self.lookups.live.version});"
-                " add a questionnaire_version column for answers to another version"
+            return _(
+                "not a question of the live questionnaire (version %(version)d); add a"
+                " questionnaire_version column for answers to another version",
+                version=self.lookups.live.version,
             )
-        return (
+        return _(
             "not a known column: use submitted_on, place, the questionnaire's item codes,"
             " questionnaire_version, source, round, round_name, round_opens_on and"
             " round_closes_on"
@@ -122,17 +139,17 @@ class ResponseColumns:
         found = self._dates.get(raw)
         if found is None:
             if not raw:
-                found = "missing: every row needs the date the answer was given (YYYY-MM-DD)"
+                found = _("missing: every row needs the date the answer was given (YYYY-MM-DD)")
             elif not _ISO_DATE.fullmatch(raw):
-                found = f"{_shown(raw)} is not a date of the form YYYY-MM-DD"
+                found = _not_a_date(raw)
             else:
                 try:
                     found = dt.date.fromisoformat(raw)
                 except ValueError:
-                    found = f"{_shown(raw)} is not a real date"
+                    found = _("%(value)s is not a real date", value=_shown(raw))
                 else:
                     if found > self.lookups.today:
-                        found = f"{_shown(raw)} is in the future"
+                        found = _("%(value)s is in the future", value=_shown(raw))
             if len(self._dates) < 100_000:
                 self._dates[raw] = found
         return found
@@ -143,11 +160,18 @@ class ResponseColumns:
 
     def convert(
         self, line: int, cells: list[str], build: bool = True
-    ) -> tuple[dict[str, Any] | None, list[RowError]]:
+    ) -> tuple[Stored | None, list[RowError]]:
         """The row's stored values (if build), or None and every error found in it."""
         if len(cells) > self.width:
             return None, [
-                (None, f"the row has {len(cells)} cells but the header has {self.width} columns")
+                (
+                    None,
+                    _(
+                        "the row has %(cells)d cells but the header has %(columns)d columns",
+                        cells=len(cells),
+                        columns=self.width,
+                    ),
+                )
             ]
         if len(cells) < self.width:  # trailing empty cells left out: not answered
             cells = cells + [""] * (self.width - len(cells))
@@ -164,14 +188,24 @@ class ResponseColumns:
         if place is None:
             bad(
                 "place",
-                f"{_shown(slug)} is not a known place; use the slug of a place of this"
-                " database (see Places)"
+                _(
+                    "%(value)s is not a known place; use the slug of a place of this database"
+                    " (see Places)",
+                    value=_shown(slug),
+                )
                 if slug
-                else "missing",
+                else _("missing"),
             )
         source = self._cell(cells, "source") or DEFAULT_SOURCE
         if source not in SOURCES:
-            bad("source", f"{_shown(source)} is not a source; use {', '.join(SOURCES)}")
+            bad(
+                "source",
+                _(
+                    "%(value)s is not a source; use %(sources)s",
+                    value=_shown(source),
+                    sources=", ".join(SOURCES),
+                ),
+            )
         raw_round = self._cell(cells, "round")
         round_name = self._cell(cells, "round_name")
         before = len(errors)
@@ -184,7 +218,10 @@ class ResponseColumns:
         if version:
             questionnaire = self.lookups.version(int(version)) if _is_number(version) else None
             if questionnaire is None:
-                bad("questionnaire_version", f"{_shown(version)} is not a recorded version")
+                bad(
+                    "questionnaire_version",
+                    _("%(value)s is not a recorded version", value=_shown(version)),
+                )
                 return None, errors  # the items cannot be checked without their version
         else:
             questionnaire = self.lookups.live
@@ -199,20 +236,11 @@ class ResponseColumns:
             bad(CODE_COLUMN, wrong)
         if errors or not build:
             return None, errors
-        record = dict.fromkeys(self.catalogue)
         columns, added = split(questionnaire.clean(answers))
-        record.update(columns)
-        #: Answers to added items, stored as item_answer rows once the response has its id.
-        record[ADDED] = added
-        record.update(
-            place_id=place[0],
-            submitted_on=day,
-            questionnaire_version=questionnaire.version,
-            source=source,
-            round_id=round_id,
-        )
-        record[CODE] = code
-        return record, errors
+        # In response_store.COLUMNS order; the batch id is filled in when the row is stored.
+        row = [place[0], day, questionnaire.version, source, round_id, None]
+        row.extend([columns.get(code) for code in CATALOGUE_CODES])
+        return (row, added, code), errors
 
     def _round(self, raw: str, bad: Callable[[str, str], None]) -> int | None:
         if not raw:
@@ -221,10 +249,13 @@ class ResponseColumns:
             return int(raw)
         bad(
             "round",
-            f"{_shown(raw)} is not the id of a survey round of this database; ids differ"
-            " between databases, so give the round's name and dates in round_name,"
-            " round_opens_on and round_closes_on (as the export does), or leave round empty"
-            " for the round open on each date",
+            _(
+                "%(value)s is not the id of a survey round of this database; ids differ"
+                " between databases, so give the round's name and dates in round_name,"
+                " round_opens_on and round_closes_on (as the export does), or leave round"
+                " empty for the round open on each date",
+                value=_shown(raw),
+            ),
         )
         return None
 
@@ -240,22 +271,27 @@ class ResponseColumns:
         if opens_on is None:
             bad(
                 "round_opens_on",
-                f"{_shown(raw_opens)} is not a date of the form YYYY-MM-DD"
+                _not_a_date(raw_opens)
                 if raw_opens
-                else "missing: a round_name needs the round's first day (YYYY-MM-DD)",
+                else _("missing: a round_name needs the round's first day (YYYY-MM-DD)"),
             )
             return None
         if raw_closes and closes_on is None:
-            bad("round_closes_on", f"{_shown(raw_closes)} is not a date of the form YYYY-MM-DD")
+            bad("round_closes_on", _not_a_date(raw_closes))
             return None
         found = self.lookups.rounds_by_key.get((round_key_name(name), opens_on, closes_on))
         if not found:
-            until = closes_on.isoformat() if closes_on else "no last day"
+            until = closes_on.isoformat() if closes_on else _("no last day")
             bad(
                 "round_name",
-                f"there is no survey round {_shown(name, 80)} from {opens_on.isoformat()} to"
-                f" {until} in this database; create it under Survey rounds with that name"
-                " and those dates, then import the file again",
+                _(
+                    "there is no survey round %(name)s from %(opens)s to %(closes)s in this"
+                    " database; create it under Survey rounds with that name and those dates,"
+                    " then import the file again",
+                    name=_shown(name, 80),
+                    opens=opens_on.isoformat(),
+                    closes=until,
+                ),
             )
             return None
         # The same name and dates twice: the file's id decides if it is one of them.
@@ -272,22 +308,33 @@ class ResponseColumns:
             if not raw or raw.isspace():
                 continue
             if item is None:
-                bad(code, f"not a question of questionnaire version {questionnaire.version}")
+                bad(
+                    code,
+                    _(
+                        "not a question of questionnaire version %(version)d",
+                        version=questionnaire.version,
+                    ),
+                )
             elif item.type == "single":
                 value = raw.strip()
                 if value in values:
                     answers[code] = value
                 else:
-                    bad(code, f"{_shown(value)} is not an option; use {', '.join(item.values)}")
+                    bad(code, _not_an_option(value, item))
             elif item.type == "multi":
                 chosen = [part.strip() for part in _CHOICES.split(raw) if part.strip()]
                 unknown = [value for value in chosen if value not in values]
                 if unknown:
-                    bad(
-                        code, f"{_shown(unknown[0])} is not an option; use {', '.join(item.values)}"
-                    )
+                    bad(code, _not_an_option(unknown[0], item))
                 elif item.max_choices and len(set(chosen)) > item.max_choices:
-                    bad(code, f"at most {item.max_choices} options, not {len(set(chosen))}")
+                    bad(
+                        code,
+                        _(
+                            "at most %(most)d options, not %(count)d",
+                            most=item.max_choices,
+                            count=len(set(chosen)),
+                        ),
+                    )
                 else:
                     answers[code] = chosen
             elif item.type == "number":
@@ -295,7 +342,15 @@ class ResponseColumns:
                 digits = value[1:] if value.startswith("-") else value
                 low, high = item.min_value or 0, item.max_value or 0
                 if not (digits.isascii() and digits.isdigit()) or not low <= int(value) <= high:
-                    bad(code, f"{_shown(value)} is not a whole number from {low} to {high}")
+                    bad(
+                        code,
+                        _(
+                            "%(value)s is not a whole number from %(low)d to %(high)d",
+                            value=_shown(value),
+                            low=low,
+                            high=high,
+                        ),
+                    )
                 else:
                     answers[code] = value
             elif item.type == "area":
@@ -303,16 +358,29 @@ class ResponseColumns:
                 if value in self.lookups.area_slugs:
                     answers[code] = value
                 else:
-                    bad(code, f"{_shown(value)} is not a known area; use the slug of an area")
+                    bad(
+                        code,
+                        _(
+                            "%(value)s is not a known area; use the slug of an area",
+                            value=_shown(value),
+                        ),
+                    )
             else:
                 # An export neutralises formula-like text with an apostrophe: take it off
                 # first, so that what follows treats the text as it was before export.
                 value = restore(raw.strip()).replace("\r\n", "\n").replace("\r", "\n").strip()
                 limit = item.max_length or 1000
                 if len(value) > limit:
-                    bad(code, f"at most {limit} characters, not {len(value)}")
+                    bad(
+                        code,
+                        _(
+                            "at most %(most)d characters, not %(count)d",
+                            most=limit,
+                            count=len(value),
+                        ),
+                    )
                 elif _CONTROL.search(value):
-                    bad(code, "contains control characters, which cannot be stored")
+                    bad(code, _("contains control characters, which cannot be stored"))
                 else:
                     answers[code] = value
         return answers

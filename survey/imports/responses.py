@@ -18,18 +18,20 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import insert, select, text
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..models import ImportBatch, Response
+from ..models import ImportBatch
 from ..models.aggregates import add_batch_sql
-from ..questionnaire import Questionnaire
-from ..services import audit, item_answers
+from ..services import audit
 from . import MAX_ERRORS, ImportRefused, NotUtf8, decoded_lines, file_checksum
-from .response_lookups import CODE, Lookups, mark_codes_used
-from .response_rows import ADDED, ResponseColumns, RowError
+from .response_lookups import Lookups, mark_codes_used
+from .response_rows import ResponseColumns, RowError, Stored
+from .response_store import BATCH, RowWriter
 
 #: Rows per INSERT round trip.
 CHUNK_ROWS = 2000
@@ -80,13 +82,20 @@ class GroupedErrors:
         column, message = error
         count = self.counts[error]
         if count == 1:
-            where = f"line {runs[0][0]}"
+            where = _("line %(line)d", line=runs[0][0])
         else:
             shown = [f"{a}–{b}" if a != b else str(a) for a, b, _row in runs[:SHOWN_RANGES]]
             if len(runs) > SHOWN_RANGES:
                 shown.append("…")
-            where = f"lines {', '.join(shown)} ({count} rows)"
-        return f"{where}, column {column}: {message}" if column else f"{where}: {message}"
+            where = _("lines %(lines)s (%(count)d rows)", lines=", ".join(shown), count=count)
+        if column:
+            return _(
+                "%(where)s, column %(column)s: %(message)s",
+                where=where,
+                column=column,
+                message=message,
+            )
+        return _("%(where)s: %(message)s", where=where, message=message)
 
 
 @dataclass
@@ -114,7 +123,7 @@ def parse_rows(
     lookups: Lookups,
     advance: Callable[[int], Any] | None = None,
     build: bool = True,
-) -> Iterator[tuple[int, dict[str, Any] | None, list[RowError]]]:
+) -> Iterator[tuple[int, Stored | None, list[RowError]]]:
     """Yield (line, stored values or None, errors) per row; file-level problems come as errors.
 
     The line is the file's line where the row starts (a quoted cell may span lines). Without
@@ -127,7 +136,7 @@ def parse_rows(
         try:
             header = next(reader, None)
             if header is None:
-                yield 1, None, [(None, "the file is empty; it needs a header row and answers")]
+                yield 1, None, [(None, _("the file is empty; it needs a header row and answers"))]
                 return
             rows = ResponseColumns(header, lookups)
             if rows.errors:
@@ -141,9 +150,14 @@ def parse_rows(
                     yield (line, *rows.convert(line, cells, build))
                 line = reader.line_num + 1
         except NotUtf8 as exc:
-            yield exc.line, None, [(None, exc.message)]
+            message = _(
+                "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8"
+                " (in Excel: CSV UTF-8) and import it again",
+                byte=exc.byte,
+            )
+            yield exc.line, None, [(None, message)]
         except csv.Error as exc:
-            yield line, None, [(None, f"the CSV cannot be read: {exc}")]
+            yield line, None, [(None, _("the CSV cannot be read: %(problem)s", problem=exc))]
 
 
 def check_rows(
@@ -159,7 +173,7 @@ def check_rows(
         else:
             result.rows += 1
     if not found.total and not result.rows:
-        found.add(2, 0, (None, "there are no answers below the header row"))
+        found.add(2, 0, (None, _("there are no answers below the header row")))
     result.errors = found.lines()
     result.error_count = found.total
     result.more = found.dropped
@@ -178,44 +192,38 @@ def store_rows(
     The invitation codes the rows carry are marked used after the rows, in the same
     transaction; nothing records which row had which code.
     """
-    chunk: list[dict[str, Any]] = []
+    writer = RowWriter(session)
+    rows: list[list[Any]] = []
+    added: list[dict[str, str]] = []
     stored = 0
     codes: list[str] = []
     for _line, record, errors in parse_rows(path, lookups, advance):
         if errors or record is None:  # the file changed after it was checked
-            raise ImportRefused(["the file changed while it was imported"])
-        if code := record.pop(CODE, None):
+            raise ImportRefused([_("the file changed while it was imported")])
+        row, answers, code = record
+        if code:
             codes.append(code)
-        record["import_batch_id"] = batch_id
-        chunk.append(record)
-        if len(chunk) == CHUNK_ROWS:
-            stored += _insert(session, chunk, lookups)
-            chunk = []
-    if chunk:
-        stored += _insert(session, chunk, lookups)
+        row[BATCH] = batch_id
+        rows.append(row)
+        added.append(answers)
+        if len(rows) == CHUNK_ROWS:
+            stored += _insert(writer, rows, added, lookups)
+            rows, added = [], []
+    if rows:
+        stored += _insert(writer, rows, added, lookups)
     mark_codes_used(session, codes)
     return stored
 
 
-def _insert(session: Session, chunk: list[dict[str, Any]], lookups: Lookups) -> int:
+def _insert(
+    writer: RowWriter, rows: list[list[Any]], added: list[dict[str, str]], lookups: Lookups
+) -> int:
     """Insert a chunk of responses, then their answers to added items (if any) by their ids."""
-    table = Response.__table__
-    added = [record.pop(ADDED, None) or {} for record in chunk]
-    if not any(added):
-        session.execute(insert(table), chunk)
-        return len(chunk)
-    # The new ids, in the order of the rows (one statement, as many rows as the chunk).
-    ids = session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk
-    ).all()
-    rows = []
-    for record, response_id, answers in zip(chunk, ids, added, strict=True):
-        if answers:
-            # Every row was checked against its (recorded) version.
-            questionnaire = cast(Questionnaire, lookups.version(record["questionnaire_version"]))
-            rows.extend(item_answers.item_rows(questionnaire, response_id, answers))
-    item_answers.store(session, rows)
-    return len(chunk)
+    if any(added):
+        writer.insert_with_items(rows, added, lookups)
+    else:
+        writer.insert(rows)
+    return len(rows)
 
 
 class _NoBar:
@@ -250,8 +258,16 @@ def import_responses(
         when = earlier.imported_at.strftime("%Y-%m-%d %H:%M")
         raise ImportRefused(
             [
-                f"this file was already imported on {when} UTC as batch {earlier.id}"
-                f" ({earlier.filename}, {earlier.rows} {'row' if earlier.rows == 1 else 'rows'})"
+                ngettext(
+                    "this file was already imported on %(when)s UTC as batch %(batch)d"
+                    " (%(file)s, %(num)d row)",
+                    "this file was already imported on %(when)s UTC as batch %(batch)d"
+                    " (%(file)s, %(num)d rows)",
+                    earlier.rows,
+                    when=when,
+                    batch=earlier.id,
+                    file=earlier.filename,
+                )
             ]
         )
     lookups = Lookups(session, today, secret)

@@ -8,6 +8,7 @@ from importlib import resources
 
 import pytest
 import yaml
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
 from survey.extensions import db
@@ -37,8 +38,9 @@ def write(tmp_path, content, name="answers.csv"):
     return path
 
 
-def import_file(cli, path):
-    return cli("import", "responses", str(path))
+def import_file(cli, path, lang="en"):
+    """Import in English (the command's default is Swedish) unless told."""
+    return cli("import", "responses", "--lang", lang, str(path))
 
 
 def batches(app):
@@ -409,7 +411,8 @@ def test_long_files_show_progress_on_stderr(app, cli, tmp_path, monkeypatch):
 
 def test_the_check_is_usable_without_the_cli(app, tmp_path):
     path = write(tmp_path, HEAD + GOOD + "2025-03-01,alvik,x\n" + GOOD)
-    with app.app_context():
+    # Outside a request the messages' language is the caller's to choose.
+    with app.app_context(), force_locale("en"):
         checked = check_rows(path, Lookups(db.session))
         stored = db.session.scalar(select(func.count()).select_from(Response))
     assert checked.rows == 2

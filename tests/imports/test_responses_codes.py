@@ -6,6 +6,7 @@ from contextlib import nullcontext
 from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from survey.extensions import db
@@ -131,7 +132,7 @@ def test_a_code_used_on_the_web_while_the_file_is_imported_refuses_it(app, tmp_p
             )
         return nullcontext(SimpleNamespace(update=lambda _n: None))
 
-    with app.app_context():
+    with app.app_context(), force_locale("en"):
         with pytest.raises(ImportRefused) as refused:
             import_responses(db.session, path, progress=progress, secret=SECRET_KEY)
         db.session.rollback()
@@ -143,7 +144,7 @@ def test_a_code_used_on_the_web_while_the_file_is_imported_refuses_it(app, tmp_p
 def test_without_the_secret_codes_cannot_be_checked(app, tmp_path):
     _round_id, codes = invitation_round(app, count=1)
     path = write(tmp_path, HEADER + f"{TODAY},alvik,3,{codes[0]}\n")
-    with app.app_context(), pytest.raises(ImportRefused) as refused:
+    with app.app_context(), force_locale("en"), pytest.raises(ImportRefused) as refused:
         import_responses(db.session, path)
     assert "codes cannot be checked without the app's SECRET_KEY" in str(refused.value)
     assert count_responses(app) == 0

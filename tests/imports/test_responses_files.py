@@ -97,7 +97,7 @@ def test_an_export_imports_into_a_new_database_matching_rounds_by_name_and_dates
         )
         session.commit()
         ids = {(r.name, r.opens_on): r.id for r in session.scalars(select(SurveyRound)).all()}
-    result = other.cli("import", "responses", str(exported))
+    result = other.cli("import", "responses", "--lang", "en", str(exported))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("imported 6 responses from ")
     stored = {(r.submitted_on, r.round_id) for r in other.responses()}
@@ -129,7 +129,7 @@ def _header(path) -> list[str]:
 
 def test_rounds_missing_in_the_new_database_are_listed_once_each(app, cli, tmp_path, other):
     exported = _exported_answers(app, cli, tmp_path)
-    result = other.cli("import", "responses", str(exported))
+    result = other.cli("import", "responses", "--lang", "en", str(exported))
     assert result.exit_code == 1
     errors = result.stderr.splitlines()
     assert errors[:-1] == [
@@ -148,7 +148,7 @@ def test_round_ids_of_another_database_are_one_error_with_a_hint(app, cli, tmp_p
     rows = "".join(f"2025-03-0{1 + n % 5},alvik,live,42\n" for n in range(1500))
     path = tmp_path / "old-export.csv"
     path.write_text("submitted_on,place,relation,round\n" + rows, encoding="utf-8")
-    result = other.cli("import", "responses", str(path))
+    result = other.cli("import", "responses", "--lang", "en", str(path))
     assert result.exit_code == 1
     first, last = result.stderr.splitlines()
     assert first.startswith(
@@ -176,7 +176,7 @@ SWEDISH_EXCEL = (
 def test_a_semicolon_file_from_excel_imports(app, cli, tmp_path, name, content):
     path = tmp_path / "excel.csv"
     path.write_bytes(content.encode("utf-8"))
-    result = cli("import", "responses", str(path))
+    result = cli("import", "responses", "--lang", "en", str(path))
     assert result.exit_code == 0, (name, result.stderr)
     first, second = stored_responses(app)
     assert (first.place.slug, first.relation, first.police_priority) == (
@@ -195,7 +195,7 @@ def test_a_semicolon_file_from_excel_imports(app, cli, tmp_path, name, content):
 def test_a_semicolon_file_with_errors_names_lines_and_columns(app, cli, tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(("\ufeffsubmitted_on;place;relation\r\n2025-03-01;alvik;granne\r\n").encode())
-    result = cli("import", "responses", str(path))
+    result = cli("import", "responses", "--lang", "en", str(path))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith(
         'line 2, column relation: "granne" is not an option'

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from survey.extensions import db
@@ -244,7 +245,7 @@ def test_a_bad_cell_of_an_added_item_is_refused(app, live_v2, tmp_path):
         "submitted_on;place;years_in_area;home_district\n2025-05-05;alvik;200;mars\n",
         encoding="utf-8",
     )
-    with app.app_context(), pytest.raises(ImportRefused) as info:
+    with app.app_context(), force_locale("en"), pytest.raises(ImportRefused) as info:
         import_responses(db.session, path)
     text = str(info.value)
     assert "not a whole number from 0 to 99" in text
