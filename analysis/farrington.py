@@ -11,7 +11,9 @@ before the month evaluated. The expected count comes from a quasi-Poisson log-li
 1. fit ``log mu = a + b * t + season`` (t in years; a level for each month outside the same
    time of year, Noufaily et al.'s seasonal factor) by iteratively reweighted least squares;
    the trend term is tried only when the reference spans at least three years; a time of year
-   without any event is left out (its level would be log 0); dispersion
+   without any event has no level of its own (it would be log 0) and its months are left out
+   of this model only, never of the model without levels (step 2), where they count as zeros;
+   dispersion
    ``phi = max(1, sum(w * (y - mu)^2 / mu) / (k - p))`` (k values, p parameters);
 2. the levels per time of year are kept only when they are significant at 5 % (SEASON_P): the
    deviance difference of the unweighted fits without and with them (q more parameters)
@@ -154,10 +156,11 @@ def _fit(x: np.ndarray, y: np.ndarray) -> _Fit | None:
     return second
 
 
-def _seasonal(full: _Fit, pooled: _Fit) -> bool:
-    """Whether the levels per time of year are significant at SEASON_P: a likelihood-ratio
-    (deviance) test, chi-square when phi = 1, F with the full model's dispersion otherwise."""
-    extra = pooled.dof - full.dof
+def _seasonal(full: _Fit, pooled: _Fit, extra: int) -> bool:
+    """Whether the ``extra`` levels per time of year are significant at SEASON_P: a
+    likelihood-ratio (deviance) test, chi-square when phi = 1, F with the full model's
+    dispersion otherwise. A level of a time of year without events fits its zeros exactly
+    (deviance 0), so the full model's deviance over the other months is its whole deviance."""
     change = max(0.0, pooled.deviance - full.deviance)
     if full.phi <= 1.0:
         return bool(special.chdtrc(extra, change) < SEASON_P)
@@ -274,23 +277,25 @@ def upper_limit(
         mean = ZERO_PRIOR / n
         variance = mean * (1 + 1 / n)
         return Limit(mean, variance, _upper(mean, variance, level), 1.0, None, n)
-    # A time of year without a single event has no finite level (log 0): it says nothing of
-    # the expected count, so it is left out of the fit.
+    # A time of year without a single event has no finite level of its own (log 0), so the
+    # model with a level per time of year leaves those months out; the model without levels
+    # keeps them, as the zeros they are (missing is not zero: a sparse category's expected
+    # count is its mean over every reference month, not over its busy ones).
     empty = {float(o) for o in set(offset[~inside]) if y[offset == o].sum() == 0}
-    keep = ~np.isin(offset, list(empty))
-    back, y = back[keep], y[keep]
+    busy = ~np.isin(offset, list(empty))
     k = len(y)
     t = -back / 12.0  # years relative to the month evaluated (0)
-    season = _season(back, window)
+    season = _season(back[busy], window)
+    levels = season.shape[1] + len(empty)
     years = {int(round(m / 12)) for m in back}
     for trended in [True, False] if len(years) >= TREND_MIN_YEARS else [False]:
         base = np.column_stack([np.ones(k), t] if trended else [np.ones(k)])
-        fit = _fit(np.column_stack([base, season]), y)
+        fit = _fit(np.column_stack([base[busy], season]), y[busy])
         if fit is None:
             continue
-        if season.shape[1]:
+        if levels:
             pooled = _fit(base, y)
-            if pooled is not None and not _seasonal(fit, pooled):
+            if pooled is not None and not _seasonal(fit, pooled, levels):
                 fit = pooled
         mean = float(math.exp(fit.beta[0]))  # t = 0, the base time of year
         trend = None
@@ -303,5 +308,5 @@ def upper_limit(
         variance = fit.phi * mean + mean * mean * eta_variance
         dof = dispersion_dof(fit.dof, fit.phi, float(np.average(fit.mu)))
         upper = _upper(mean, variance, _level(level, fit.phi, dof))
-        return Limit(mean, variance, upper, fit.phi, trend, k)
+        return Limit(mean, variance, upper, fit.phi, trend, len(fit.mu))
     return None

@@ -3,10 +3,11 @@
     python bench/deviations.py [--series 1000] [--months 6] [--seed 1]
 
 For each scenario, SERIES simulated monthly series of 5 years of history plus the months
-evaluated (SIMULATED: Poisson or negative binomial counts, no real data): flat, over-dispersed
-(dispersion 1.5-4), with a yearly trend, with past outbreaks, or with a yearly sinusoid of
-+-30 % or +-50 % around the mean at a random phase (one of 24) per series. Each evaluated month
-is judged against its reference (the same month and its neighbours in the previous years) by:
+evaluated (SIMULATED: Poisson or negative binomial counts, no real data): flat (sparse ones of
+a mean of 0.5 and 1 too), over-dispersed (dispersion 1.5-4), with a yearly trend, with past
+outbreaks, or with a yearly sinusoid of +-30 % or +-50 % around the mean at a random phase (one
+of 24) per series. Each evaluated month is judged against its reference (the same month and
+its neighbours in the previous years) by:
 
 - "before": the historical-limits rule the app used until issue 13 (kept here, as
   ``limit_before``, only to compare: mean and dispersion of the same month ±1 in earlier years,
@@ -77,6 +78,9 @@ SCENARIOS = [
     Scenario("trend +10 %/year, mean 10", 10, trend=0.10),
     Scenario("trend -10 %/year, mean 10", 10, trend=-0.10),
     Scenario("past outbreaks (5 %), mean 10", 10, outbreaks=0.05),
+    # Sparse categories, whose times of year often have no event at all (last, so that the
+    # scenarios above draw the same series as before they were added).
+    *(Scenario(f"Poisson, mean {m}", m) for m in (0.5, 1)),
 ]
 
 

@@ -232,6 +232,32 @@ def test_over_dispersed_counts_estimate_the_dispersion():
     assert found.variance == pytest.approx(phi * y.mean() * (1 + 1 / 51), rel=1e-9)
 
 
+def test_a_time_of_year_without_events_counts_its_zeros_when_the_season_is_pooled():
+    # A sparse category (Poisson, mean 0.5) that by chance had no event in any reference year
+    # at three times of year. Those months have no level of their own (log 0), but their zeros
+    # are counts: with the season not significant, the expected count is the mean of all 51
+    # months, zeros included, not of the busy months only.
+    rng = np.random.default_rng(17)
+    back = np.array(list(reference_months()), dtype=float)
+    y = rng.poisson(0.5, len(back)).astype(float)
+    offset = (back + 6) % 12 - 6
+    empty = [o for o in sorted(set(offset)) if abs(o) > 1 and y[offset == o].sum() == 0]
+    assert empty == [-5, -4, 2]
+    busy = ~np.isin(offset, empty)
+    # The season is not significant on every month: the empty levels would fit their zeros
+    # exactly, so the seasonal model's deviance is that of the busy months, with 9 levels.
+    full, pooled = _glm(y[busy], _design(back[busy], trend=False)), _glm(y, np.ones((len(y), 1)))
+    assert full.pearson_chi2 <= full.df_resid  # phi = 1: a chi-square test
+    assert stats.chi2.sf(pooled.deviance - full.deviance, 9) > SEASON_P
+    assert abs(_glm(y, _design(back, trend=True)[:, :2]).tvalues[1]) < TREND_Z
+    found = upper_limit([(int(b), int(c)) for b, c in zip(back, y, strict=True)])
+    assert found is not None
+    assert (found.trend, found.k, found.dispersion) == (None, 51, 1.0)
+    assert found.expected == pytest.approx(y.mean(), rel=1e-9)
+    assert found.expected < y[busy].mean() - 0.1  # leaving the zeros out pushes it up
+    assert found.variance == pytest.approx(y.mean() * (1 + 1 / 51), rel=1e-9)
+
+
 def test_importing_the_limits_does_not_load_scipy_stats():
     # scipy.stats takes most of a second to import; the limits need only scipy.special.
     code = "import sys, analysis.farrington; print('scipy.stats' in sys.modules)"
