@@ -2,6 +2,7 @@
 
     python bench/load.py [--clients 16] [--seconds 10] [--rounds 2] [--workers N] [--threads T]
                          [--no-wrk] [--no-cpu] [--cpu-batches 30] [--cpu-size 150]
+                         [--against ../main]
 
 First the in-process CPU per POST (bench/post_cpu.py: the survey, the survey without the
 answer-count triggers and the floor, in interleaved batches through the test client), then the
@@ -9,8 +10,8 @@ HTTP figures below. The HTTP load comes from wrk when it is installed (2 threads
 connection per client, a Lua script that counts every reply other than a 303 as an error),
 otherwise from the asyncio clients described below.
 
-Starts two servers on free localhost ports, each in its own temporary folder and each with
-the gunicorn settings of `trygghet serve` (survey.cli.serve.gunicorn_options):
+Starts two servers (three with --against) on free localhost ports, each in its own temporary
+folder and each with the gunicorn settings of `trygghet serve` (survey.cli.serve.gunicorn_options):
 - the survey: `trygghet serve` on a new SQLite file (default places and the default open
   round), rate limits off (RATELIMIT_ENABLED=false);
 - the floor: a tiny Flask app defined below, taking the same form POST and doing one INSERT
@@ -21,6 +22,11 @@ in turn for --rounds rounds of --seconds (alternating, so machine noise hits bot
 survey client GETs the form once (session cookie + CSRF token; Flask-WTF accepts the same
 token for every POST of the session) and then POSTs a valid answer again and again. Only
 POSTs are timed. An answer is acknowledged by a 303 redirect; anything else is an error.
+
+``--against TREE``: before and after in one run. The survey of another checkout (say the main
+branch's, served by this interpreter with TREE first on its path) runs as a third server,
+on its own SQLite file, in the same alternation; the in-process figures compare the two
+checkouts as ``bench/post_cpu.py --against`` does.
 
 Prints requests/s, p50/p99 latency and errors of both, the survey's share of the floor, and
 the CPU the load generator itself used (it shares the machine with the servers). At the end
@@ -425,6 +431,7 @@ def main() -> int:
     parser.add_argument("--no-cpu", action="store_true", help="skip the in-process CPU figures")
     parser.add_argument("--cpu-batches", type=int, default=30)
     parser.add_argument("--cpu-size", type=int, default=150)
+    parser.add_argument("--against", type=Path, help="another checkout, served beside this one")
     parser.add_argument("--floor-server", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -436,7 +443,17 @@ def main() -> int:
         serve_floor(args.floor_server[0], int(args.floor_server[1]), workers, threads)
         return 0
 
-    if not args.no_cpu:
+    if not args.no_cpu and args.against:
+        from post_cpu import against
+
+        paired = against(args.against, args.cpu_batches, args.cpu_size)
+        print(
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; in-process CPU per"
+            f" POST ({args.cpu_batches} interleaved batches of {args.cpu_size}, median):"
+            f" {args.against} {paired['before']:.2f} ms, this checkout {paired['after']:.2f} ms,"
+            f" floor {paired['floor']:.2f} ms"
+        )
+    elif not args.no_cpu:
         from post_cpu import measure
 
         cpu = measure(args.cpu_batches, args.cpu_size)
@@ -454,21 +471,35 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory(prefix="trygghet-load-") as tmp_name:
         tmp = Path(tmp_name)
-        survey_db, floor_db = tmp / "survey.db", tmp / "floor.db"
+        floor_db = tmp / "floor.db"
+        surveys = {"survey": HERE.parent}
+        if args.against:
+            surveys["before"] = args.against.resolve()
+        names = ("floor", *surveys)
+        dbs = {name: tmp / f"{name}.db" for name in names}
         env = os.environ | {
-            "DATABASE_URL": f"sqlite:///{survey_db}",
-            "TRYGGHET_INSTANCE": str(tmp / "instance"),
             "RATELIMIT_ENABLED": "false",
             "SECRET_KEY": "bench-load-secret-key-0123456789abcdef",
         }
-        ports = dict(zip(("survey", "floor"), free_ports(2), strict=True))
+        ports = dict(zip(names, free_ports(len(names)), strict=True))
         scale = ["--workers", str(workers), "--threads", str(threads)]
         trygghet = [sys.executable, "-c", "from survey.cli import main; main()"]
         logs = {name: tmp / f"{name}.log" for name in ports}
         procs = {
-            "survey": start(
-                [*trygghet, "serve", "--port", str(ports["survey"]), *scale], env, logs["survey"]
-            ),
+            name: start(
+                [*trygghet, "serve", "--port", str(ports[name]), *scale],
+                env
+                | {
+                    "DATABASE_URL": f"sqlite:///{dbs[name]}",
+                    "TRYGGHET_INSTANCE": str(tmp / f"instance-{name}"),
+                    # The checkout's own package first (this one's is installed).
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")])),
+                },
+                logs[name],
+            )
+            for name, root in surveys.items()
+        }
+        procs |= {
             "floor": start(
                 [sys.executable, __file__, "--floor-server", str(floor_db), str(ports["floor"])]
                 + scale,
@@ -482,30 +513,30 @@ def main() -> int:
             totals = {name: Tally() for name in ports}
             cpu_used = wall = 0.0
             for name in ports:  # warm up: imports, first connections, page caches
-                warm = asyncio.run(drive(ports[name], name == "survey", 4, args.warmup, False))
+                warm = asyncio.run(drive(ports[name], name != "floor", 4, args.warmup, False))
                 warm.seconds = 0.0  # counted for rows and errors, not for speed
                 totals[name].add(warm, " (warm-up)")
+            order = list(names)
             for _ in range(args.rounds):
-                for name in ("floor", "survey"):
+                for name in order:
                     cpu0, server0 = driver_cpu(), server_cpu(procs[name])
                     if use_wrk:
                         tally = drive_wrk(
-                            ports[name], name == "survey", args.clients, args.seconds, tmp
+                            ports[name], name != "floor", args.clients, args.seconds, tmp
                         )
                     else:
                         tally = asyncio.run(
-                            drive(ports[name], name == "survey", args.clients, args.seconds, True)
+                            drive(ports[name], name != "floor", args.clients, args.seconds, True)
                         )
                     cpu_used += driver_cpu() - cpu0
                     wall += tally.seconds
                     tally.server_cpu = server_cpu(procs[name]) - server0
                     totals[name].add(tally)
+                order.reverse()  # neither server always follows the other
         finally:
             exits = {name: stop(proc) for name, proc in procs.items()}
-        stored = {
-            "survey": count_rows(survey_db, "response"),
-            "floor": count_rows(floor_db, "answer"),
-        }
+        stored = {name: count_rows(dbs[name], "response") for name in surveys}
+        stored["floor"] = count_rows(floor_db, "answer")
         return report(args, workers, threads, totals, stored, exits, cpu_used / wall, logs, use_wrk)
 
 
@@ -521,7 +552,10 @@ def report(args, workers, threads, totals, stored, exits, driver_share, logs, wr
     columns = ("req/s", "cpu ms", "p50 ms", "p99 ms", "errors", "acked", "stored")
     print(f"{'':14} " + " ".join(f"{c:>8}" for c in columns))
     rate = {}
-    for name, label in (("floor", "floor insert"), ("survey", "survey POST")):
+    labels = {"floor": "floor insert", "before": "survey before", "survey": "survey POST"}
+    for name, label in labels.items():
+        if name not in totals:
+            continue
         t = totals[name]
         rate[name] = t.count() / t.seconds if t.seconds else 0.0
         cpu_ms = t.server_cpu / t.count() * 1000 if t.count() else float("nan")
