@@ -277,8 +277,7 @@ def language_url(code: str) -> str:
 
 
 def _text(texts: Mapping[str, str] | None, locale: str) -> str:
-    """survey.questionnaire.text, imported on first use (it parses YAML, which commands without
-    pages never need)."""
+    """survey.questionnaire.text, imported on first use (not by commands without pages)."""
     from .questionnaire import text
 
     return text(texts, locale)

@@ -40,6 +40,7 @@ DETAILS: dict[str, Any] = {
     "changes": _l("changes"),
     "checksum": _l("checksum"),
     "closes_on": _l("closes"),
+    "codes_kept_used": _l("invitation codes that stay used"),
     "comments": _l("comments"),
     "count": _l("interventions or people reached"),
     "cutoff": _l("before"),
