@@ -62,7 +62,7 @@ class RowWriter:
         if statement is None:
             one = "(" + ", ".join([self.mark] * len(COLUMNS)) + ")"
             statement = (
-                f"INSERT INTO response ({', '.join(COLUMNS)}) VALUES "  # noqa: S608 (column names of the model, no input)
+                f"INSERT INTO response ({', '.join(COLUMNS)}) VALUES "  # noqa: S608  # nosec B608 (column names of the model, no input)
                 + ", ".join([one] * rows)
             )
             self._statements[rows] = statement
