@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +17,8 @@ from .disclosure_items import embed_items, strip_items
 #: after it audit the same figures, and the audit gives the same answer for the same figures.
 _DONE: OrderedDict[str, tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
 _KEEP = 8
+#: A server's threads share the cache: one at a time reads or changes it.
+_DONE_LOCK = threading.Lock()
 
 
 def fingerprint(
@@ -36,7 +39,8 @@ def audit_with_items(
     then publishing it) get that audit's result again, marked ``reused``.
     """
     key = fingerprint(picture, earlier, threshold, min_width)
-    done = _DONE.get(key)
+    with _DONE_LOCK:
+        done = _DONE.get(key)
     if done is not None:
         audited, summary = copy.deepcopy(done)
         picture.clear()
@@ -49,7 +53,9 @@ def audit_with_items(
         summary = audit_release(picture, earlier, threshold, min_width)
     finally:
         strip_items(picture)
-    _DONE[key] = copy.deepcopy((picture, summary))
-    while len(_DONE) > _KEEP:  # the oldest first
-        _DONE.pop(next(iter(_DONE)), None)
+    kept = copy.deepcopy((picture, summary))
+    with _DONE_LOCK:
+        _DONE[key] = kept
+        while len(_DONE) > _KEEP:  # the oldest first
+            _DONE.popitem(last=False)
     return summary
