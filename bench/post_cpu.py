@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -44,7 +45,11 @@ def survey_client(tmp: Path, counts: bool = True):
     """
     os.environ.setdefault("TRYGGHET_INSTANCE", str(tmp / "instance"))
     from survey.app import create_app
-    from survey.cli.db import prepare_database
+
+    try:
+        from survey.cli.db import prepare_database
+    except ModuleNotFoundError:  # a tree from before the CLI was split into modules
+        from survey.cli import prepare_database  # type: ignore[attr-defined,no-redef]
 
     app = create_app(
         {
@@ -94,61 +99,98 @@ def post_batch(client, body: str, size: int, cookie: str = "") -> float:
     return (time.process_time() - started) / size
 
 
-def measure(batches: int, size: int, profile: str | None = None) -> dict[str, float]:
-    """Median CPU ms per POST of the survey and the floor, interleaved batches."""
+def profile_posts(size: int, path: str) -> None:
+    """A cProfile of ``size`` survey POSTs, after a warm-up, written to ``path``."""
     with tempfile.TemporaryDirectory(prefix="trygghet-cpu-") as name:
-        tmp = Path(name)
-        app, client, body, cookie = survey_client(tmp)
-        try:
-            _bare, bare, bare_body, bare_cookie = survey_client(tmp, counts=False)
-        except ImportError:  # a tree from before the answer counts (a before/after run)
-            bare, bare_body, bare_cookie = client, body, cookie
-        floor, floor_body = floor_client(tmp)
-        post_batch(client, body, 20, cookie)  # warm: imports, caches, first connections
-        post_batch(bare, bare_body, 20, bare_cookie)
-        post_batch(floor, floor_body, 20)
-        figures: dict[str, list[float]] = {"survey": [], "no counts": [], "floor": []}
+        _app, client, body, cookie = survey_client(Path(name))
+        post_batch(client, body, 20, cookie)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        post_batch(client, body, size, cookie)
+        profiler.disable()
+        profiler.dump_stats(path)
+
+
+def measure(batches: int, size: int) -> dict[str, float]:
+    """Median CPU ms per POST of the survey, the survey without the answer-count triggers and
+    the floor, in interleaved batches.
+
+    Each survey runs in a worker process of its own: a second app in the same process (with
+    its own database file) made the first one's POSTs up to twice as slow here, which no
+    server, one app per process, ever sees.
+    """
+    workers = {
+        "survey": _start(HERE.parent),
+        "no counts": _start(HERE.parent, counts=False),
+    }
+    figures: dict[str, list[float]] = {"survey": [], "no counts": [], "floor": []}
+    try:
+        for label, proc in workers.items():
+            if not _ask(proc).startswith("ready "):
+                sys.exit(f"the {label} worker did not start")
         for _ in range(batches):
-            figures["floor"].append(post_batch(floor, floor_body, size))
-            figures["survey"].append(post_batch(client, body, size, cookie))
-            figures["no counts"].append(post_batch(bare, bare_body, size, bare_cookie))
-        if profile:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            post_batch(client, body, size * 4, cookie)
-            profiler.disable()
-            profiler.dump_stats(profile)
-        with app.app_context():
-            from survey.extensions import db
-
-            stored = db.session.execute(text("SELECT count(*) FROM response")).scalar_one()
-        shared = 2 if bare is client else 1  # the posts "without counts" went here too
-        expected = 20 * shared + batches * size * shared + (size * 4 if profile else 0)
-        if stored != expected:
-            sys.exit(f"{stored} answers stored, {expected} acknowledged")
-    return {name: statistics.median(values) * 1000 for name, values in figures.items()}
+            figures["floor"].append(float(_ask(workers["survey"], f"floor {size}")))
+            for label, proc in workers.items():
+                figures[label].append(float(_ask(proc, f"survey {size}")))
+    finally:
+        _stop(workers.values())
+    return {name: statistics.median(values) for name, values in figures.items()}
 
 
-def worker(tree: str) -> None:
-    """Serve batches of this checkout's survey over stdin/stdout: "survey N" or "floor N"."""
+def worker(tree: str, counts: bool = True) -> None:
+    """Serve batches of this checkout's survey over stdin/stdout: "survey N" or "floor N".
+
+    At the end (stdin closed), every acknowledged answer must be stored.
+    """
     # Nothing of survey is imported yet: the checkout's own package comes first on the path.
     sys.path.insert(0, tree)
     with tempfile.TemporaryDirectory(prefix="trygghet-cpu-") as name:
         tmp = Path(name)
-        _app, client, body, cookie = survey_client(tmp)
+        app, client, body, cookie = survey_client(tmp, counts=counts)
         floor, floor_body = floor_client(tmp)
         post_batch(client, body, 20, cookie)
         post_batch(floor, floor_body, 20)
         import survey
 
         print(f"ready {Path(survey.__file__).parent.parent}", flush=True)
+        acknowledged = 20
         for line in sys.stdin:
             what, size = line.split()
             if what == "survey":
                 cpu = post_batch(client, body, int(size), cookie)
+                acknowledged += int(size)
             else:
                 cpu = post_batch(floor, floor_body, int(size))
             print(f"{cpu * 1000:.6f}", flush=True)
+        with app.app_context():
+            from survey.extensions import db
+
+            stored = db.session.execute(text("SELECT count(*) FROM response")).scalar_one()
+        if stored != acknowledged:
+            sys.exit(f"{stored} answers stored, {acknowledged} acknowledged")
+
+
+def _start(tree: Path, counts: bool = True) -> subprocess.Popen[str]:
+    """A worker process serving batches of this checkout's (or ``tree``'s) survey."""
+    # Each worker with its own instance folder.
+    env = {k: v for k, v in os.environ.items() if k != "TRYGGHET_INSTANCE"}
+    command = [sys.executable, __file__, "--worker", str(tree)]
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+        command if counts else [*command, "--no-counts"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _stop(workers: Iterable[subprocess.Popen[str]]) -> None:
+    """Close the workers' input and wait; a worker that found a missing row fails the run."""
+    for proc in workers:
+        if proc.stdin is not None:
+            proc.stdin.close()
+    if any(proc.wait() for proc in workers):
+        sys.exit("a worker failed")
 
 
 def _ask(proc: subprocess.Popen[str], request: str = "") -> str:
@@ -164,17 +206,7 @@ def _ask(proc: subprocess.Popen[str], request: str = "") -> str:
 def against(tree: Path, batches: int, size: int) -> dict[str, float]:
     """Median CPU ms per POST of another checkout's survey and this one's, interleaved."""
     trees = {"before": tree.resolve(), "after": HERE.parent}
-    workers = {}
-    for label, root in trees.items():
-        # Each worker with its own instance folder.
-        env = {k: v for k, v in os.environ.items() if k != "TRYGGHET_INSTANCE"}
-        workers[label] = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
-            [sys.executable, __file__, "--worker", str(root)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+    workers = {label: _start(root) for label, root in trees.items()}
     try:
         for label, proc in workers.items():
             if _ask(proc) != f"ready {trees[label]}":
@@ -188,10 +220,7 @@ def against(tree: Path, batches: int, size: int) -> dict[str, float]:
                 figures[label if what == "survey" else "floor"].append(float(cpu))
             order.reverse()
     finally:
-        for proc in workers.values():
-            if proc.stdin is not None:
-                proc.stdin.close()
-            proc.wait()
+        _stop(workers.values())
     return {label: statistics.median(values) for label, values in figures.items()}
 
 
@@ -203,9 +232,10 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
     parser.add_argument("--against", type=Path, help="another checkout, measured beside this one")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--no-counts", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker)
+        worker(args.worker, counts=not args.no_counts)
         return 0
     if args.against:
         paired = against(args.against, args.batches, args.size)
@@ -217,7 +247,7 @@ def main() -> int:
             f" floor {paired['floor']:.2f} ms"
         )
         return 0
-    figures = measure(args.batches, args.size, args.profile)
+    figures = measure(args.batches, args.size)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"in-process CPU per POST ({args.batches} interleaved batches of {args.size}, median):"
@@ -226,6 +256,7 @@ def main() -> int:
         f" the survey without the answer-count triggers {figures['no counts']:.2f} ms"
     )
     if args.profile:
+        profile_posts(args.size * 4, args.profile)
         stats = pstats.Stats(args.profile)
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
