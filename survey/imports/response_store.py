@@ -4,8 +4,10 @@ A row per statement costs SQLite dearly here: each execution of the statement bu
 the lookup tables of the ``response`` table's CHECK constraints (``gender IN (...)`` and the
 like, one per answer column), which made a row about 25 times dearer than the row itself.
 One statement with many rows builds them once for all its rows (bench/import_responses.py
-measures it). PostgreSQL takes the same statements. The statements run on the session's
-connection, in the import's one transaction.
+measures it). On PostgreSQL the rows go through COPY instead: psycopg parses a statement's
+placeholders again at every execution when it has more than 50 of them, which took half the
+import's CPU (bench/lagesbild.py: 4,300 rows/s). Either way the rows go over the session's
+connection, in the import's one transaction, and the answer-count triggers fire for each row.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..models import Response
@@ -53,6 +56,7 @@ class RowWriter:
         self.connection = session.connection()
         dialect = self.connection.dialect
         self.sqlite = dialect.name == "sqlite"
+        self.copy = dialect.name == "postgresql"
         self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
         self.per_statement = min(ROWS_PER_STATEMENT, _MAX_VALUES // len(COLUMNS))
         self._statements: dict[int, str] = {}
@@ -69,7 +73,10 @@ class RowWriter:
         return statement
 
     def insert(self, rows: Sequence[Row]) -> None:
-        """Insert the rows, as many per statement as allowed."""
+        """Insert the rows, as many per statement as allowed (PostgreSQL: by COPY)."""
+        if self.copy:
+            self._copy(rows)
+            return
         if self.sqlite:
             for row in rows:
                 row[DATE] = row[DATE].isoformat()
@@ -78,6 +85,24 @@ class RowWriter:
             part = rows[start : start + step]
             values = tuple(value for row in part for value in row)
             self.connection.exec_driver_sql(self._statement(len(part)), values)
+
+    def _copy(self, rows: Sequence[Row]) -> None:
+        statement = f"COPY response ({', '.join(COLUMNS)}) FROM STDIN"
+        dialect = self.connection.dialect
+        driver = self.connection.connection.driver_connection
+        try:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy's, as other statements'
+            raise DBAPIError.instance(
+                statement,
+                None,
+                exc,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                dialect=dialect,
+            ) from exc
 
     def insert_with_items(
         self, rows: Sequence[Row], added: Sequence[dict[str, str]], lookups: Lookups
