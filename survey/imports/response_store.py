@@ -89,7 +89,8 @@ class RowWriter:
     def _copy(self, rows: Sequence[Row]) -> None:
         statement = f"COPY response ({', '.join(COLUMNS)}) FROM STDIN"
         dialect = self.connection.dialect
-        driver = self.connection.connection.driver_connection
+        # psycopg's own connection (the pool's proxy has no COPY), in the session's transaction.
+        driver = cast(Any, self.connection.connection.driver_connection)
         try:
             with driver.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in rows:
