@@ -15,12 +15,14 @@ from ..extensions import db
 
 #: Threads per worker (the CLI's default too): a request spends part of its time waiting on
 #: the database (the SQLite write lock, round trips to PostgreSQL) or on a slow client, and
-#: other threads of the worker run meanwhile. Measured with bench/load.py on 2 cores: the
-#: survey POST is CPU-bound (~4 ms CPU each), so 2x4, 4x2, 4x1, 2x1 and 3x4 workers x threads
-#: gave the same answers/s within the noise; fewer threads saved ~5-10 % CPU per request
-#: (less GIL contention) but leave fewer slots for slow clients and database waits.
-#: Each thread holds at most one pooled connection: SQLAlchemy's pool (5 + 10 overflow per
-#: worker) serves up to 15 threads; more would wait for a connection.
+#: other threads of the worker run meanwhile. Measured with bench/load.py on 2 cores, 16
+#: clients, SQLite (2026-11-30): 2 x 4 workers x threads 897 answers/s, p99 733 ms, 1.66 ms
+#: server CPU each; 2 x 1 679/s, p99 56 ms, 2.32 ms; 1 x 1 999/s, p99 25 ms, 1.04 ms. One
+#: connection alone keeps SQLite's page cache; with several, each commit of one empties the
+#: others' caches, and writers that find the lock taken sleep in SQLite's busy handler. One
+#: worker with one thread would leave every answer waiting behind a PDF, so the default
+#: stays. Each thread holds at most one pooled connection: SQLAlchemy's pool (5 + 10 overflow
+#: per worker) serves up to 15 threads; more would wait for a connection.
 DEFAULT_THREADS = 4
 
 
