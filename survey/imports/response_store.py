@@ -57,7 +57,8 @@ class RowWriter:
         self.connection = session.connection()
         dialect = self.connection.dialect
         self.sqlite = dialect.name == "sqlite"
-        self.copy = dialect.name == "postgresql"
+        # COPY as psycopg (3) offers it; another driver gets the INSERT statements.
+        self.copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
         self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
         self.per_statement = min(ROWS_PER_STATEMENT, _MAX_VALUES // len(COLUMNS))
         self._statements: dict[int, str] = {}
