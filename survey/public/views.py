@@ -24,7 +24,7 @@ from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..db import or_404, pooled
+from ..db import or_404, pooled, write_turn
 from ..extensions import db, limiter
 from ..models import Place
 from ..questionnaire import Questionnaire
@@ -122,19 +122,20 @@ def _store_answer(
     while True:
         code = new_code()
         try:
-            if earlier:
-                hold_latest(conn, place_id, earlier)
-            insert_web_response(
-                conn,
-                place_id,
-                questionnaire.version,
-                answers,
-                round_id=round_id,
-                receipt_hash=receipt_hash(code),
-                held=held,
-                questionnaire=questionnaire,
-            )
-            conn.commit()
+            with write_turn(db.engine):
+                if earlier:
+                    hold_latest(conn, place_id, earlier)
+                insert_web_response(
+                    conn,
+                    place_id,
+                    questionnaire.version,
+                    answers,
+                    round_id=round_id,
+                    receipt_hash=receipt_hash(code),
+                    held=held,
+                    questionnaire=questionnaire,
+                )
+                conn.commit()
             return code
         except IntegrityError:
             # The unique index refused a code another answer has: draw a new one.

@@ -1,0 +1,84 @@
+"""Survey answers take turns writing to a SQLite file: across processes (the server's workers)
+and across the threads of one process, a writer waits until the one before it is done, and
+goes on as soon as it is."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+from survey.db import make_engine, write_turn
+
+#: How long a writer that should wait is watched: if the turns did not hold, it would be
+#: through in a few milliseconds.
+WATCH_SECONDS = 0.5
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    from survey.db import make_engine, write_turn
+
+    engine = make_engine(sys.argv[1])
+    with write_turn(engine):
+        print("held", flush=True)
+        sys.stdin.readline()
+    print("released", flush=True)
+    """
+)
+
+
+def _waiter(engine):
+    """A thread that takes a turn; its event is set once it has one."""
+    through = threading.Event()
+
+    def take() -> None:
+        with write_turn(engine):
+            through.set()
+
+    thread = threading.Thread(target=take, daemon=True)
+    thread.start()
+    return thread, through
+
+
+def test_a_writer_waits_for_another_process_and_goes_on_when_it_is_done(tmp_path):
+    url = f"sqlite:///{tmp_path / 'survey.db'}"
+    engine = make_engine(url)
+    with subprocess.Popen(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", HOLDER, url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            thread, through = _waiter(engine)
+            assert not through.wait(WATCH_SECONDS), "a writer did not wait for another process"
+            holder.stdin.write("go\n")
+            holder.stdin.flush()
+            assert holder.stdout.readline().strip() == "released"
+            assert through.wait(10)
+            thread.join(10)
+        finally:
+            holder.kill()
+    # The turns' file sits beside the database, readable by its owner only, as the database.
+    assert (tmp_path / "survey.db-writer").stat().st_mode & 0o777 == 0o600
+
+
+def test_threads_of_one_process_take_turns(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'survey.db'}")
+    with write_turn(engine):
+        thread, through = _waiter(engine)
+        assert not through.wait(WATCH_SECONDS), "a thread did not wait for the other"
+    assert through.wait(10)
+    thread.join(10)
+
+
+def test_a_database_in_memory_takes_no_turns():
+    """One connection in one process: nothing to order, and no file to lock."""
+    engine = make_engine("sqlite://")
+    with write_turn(engine):
+        thread, through = _waiter(engine)
+        assert through.wait(10)
+    thread.join(10)
