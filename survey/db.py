@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ T = TypeVar("T")
 
 #: How long a SQLite writer waits for a lock before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: How often a writer waiting for its turn (see _WriteTurns) tries the other processes' lock.
+TURN_POLL_S = 0.0002
 #: How long a checkpoint after an erasure waits for readers to finish (ms).
 CHECKPOINT_WAIT_MS = 1000
 
@@ -186,10 +189,13 @@ class _WriteTurns:
     SQLite lets one connection write at a time. Another that finds the lock taken sleeps in
     its busy handler (1, 2, 5, 10, ... 100 ms) and tries again, and whoever comes first
     meanwhile takes the lock: under load an answer could lose a dozen times and wait a third
-    of a second while the lock stood free between others' answers. Here a writer waits on a
-    kernel lock instead (flock on a file beside the database, opened once per process, after
-    the fork) and a thread lock (one process's flock does not order its own threads), and is
-    woken as soon as the answer before it is committed.
+    of a second while the lock stood free between others' answers. Here a writer first waits
+    for its turn: a thread lock (one process's threads), then an flock on a file beside the
+    database (the processes; opened once per process, after the fork), tried every
+    TURN_POLL_S. No writer waits for its turn longer than the busy timeout: when another
+    writer (an import, say) holds SQLite's lock that long, the answers behind it go on
+    without a turn, each to its own busy timeout, instead of queueing one timeout after
+    another.
     """
 
     def __init__(self) -> None:
@@ -204,8 +210,21 @@ class _WriteTurns:
             self._files[key] = fd
         return fd
 
+    @staticmethod
+    def _flock(fd: int, deadline: float) -> bool:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(TURN_POLL_S)
+
     @contextmanager
-    def __call__(self, engine: Engine) -> Iterator[None]:
+    def __call__(
+        self, engine: Engine, wait: float = SQLITE_BUSY_TIMEOUT_MS / 1000
+    ) -> Iterator[None]:
         database = engine.url.database
         if (
             fcntl is None
@@ -216,13 +235,20 @@ class _WriteTurns:
         ):
             yield
             return
-        with self._lock:
+        deadline = time.monotonic() + wait
+        if not self._lock.acquire(timeout=wait):
+            yield  # no turn: SQLite's busy handler orders this one
+            return
+        try:
             fd = self._file(database)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            locked = self._flock(fd, deadline)
             try:
                 yield
             finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                if locked:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            self._lock.release()
 
 
 #: ``with write_turn(engine):`` around a survey answer's INSERT and COMMIT.

@@ -29,12 +29,12 @@ HOLDER = textwrap.dedent(
 )
 
 
-def _waiter(engine):
+def _waiter(engine, **wait):
     """A thread that takes a turn; its event is set once it has one."""
     through = threading.Event()
 
     def take() -> None:
-        with write_turn(engine):
+        with write_turn(engine, **wait):
             through.set()
 
     thread = threading.Thread(target=take, daemon=True)
@@ -64,6 +64,36 @@ def test_a_writer_waits_for_another_process_and_goes_on_when_it_is_done(tmp_path
             holder.kill()
     # The turns' file sits beside the database, readable by its owner only, as the database.
     assert (tmp_path / "survey.db-writer").stat().st_mode & 0o777 == 0o600
+
+
+def test_no_writer_waits_for_its_turn_longer_than_the_busy_timeout(tmp_path):
+    """A turn held too long (a writer stuck behind an import's lock, say): the next writer
+    goes on without one, and SQLite's own busy timeout decides, rather than a queue of them."""
+    url = f"sqlite:///{tmp_path / 'survey.db'}"
+    engine = make_engine(url)
+    with subprocess.Popen(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", HOLDER, url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            thread, through = _waiter(engine, wait=0.2)
+            assert through.wait(10), "a writer waited on past its limit"
+            thread.join(10)
+            assert holder.poll() is None  # the other process still holds its turn
+        finally:
+            holder.kill()
+    # Nothing was left taken: the next writer has its turn at once (not after 5 s).
+    thread, through = _waiter(engine)
+    assert through.wait(1)
+    thread.join(10)
+    # A thread's wait for another thread of its process is bounded the same way.
+    with write_turn(engine):
+        thread, through = _waiter(engine, wait=0.2)
+        assert through.wait(10)
+        thread.join(10)
 
 
 def test_threads_of_one_process_take_turns(tmp_path):

@@ -20,7 +20,7 @@ from ..extensions import db
 #: server CPU each; 2 x 1 679/s, p99 56 ms, 2.32 ms; 1 x 1 999/s, p99 25 ms, 1.04 ms. One
 #: connection alone keeps SQLite's page cache; with several, each commit of one empties the
 #: others' caches. (Answers take turns on SQLite, survey.db.write_turn, so that a writer
-#: never sleeps in SQLite's busy handler: p99 49-59 ms with it, 226-515 ms without, 2 x 4.)
+#: never sleeps in SQLite's busy handler: p99 42-59 ms with it, 226-515 ms without, 2 x 4.)
 #: One worker with one thread would leave every answer waiting behind a PDF, so the default
 #: stays. Each thread holds at most one pooled connection: SQLAlchemy's pool (5 + 10 overflow
 #: per worker) serves up to 15 threads; more would wait for a connection.
