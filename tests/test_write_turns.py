@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from contextlib import contextmanager
 
 from survey.db import make_engine, write_turn
 
@@ -29,6 +30,22 @@ HOLDER = textwrap.dedent(
 )
 
 
+@contextmanager
+def _holding(url: str):
+    """Another process that holds its turn until told to go ("go" on its input)."""
+    with subprocess.Popen(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", HOLDER, url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            yield holder
+        finally:
+            holder.kill()
+
+
 def _waiter(engine, **wait):
     """A thread that takes a turn; its event is set once it has one."""
     through = threading.Event()
@@ -45,23 +62,14 @@ def _waiter(engine, **wait):
 def test_a_writer_waits_for_another_process_and_goes_on_when_it_is_done(tmp_path):
     url = f"sqlite:///{tmp_path / 'survey.db'}"
     engine = make_engine(url)
-    with subprocess.Popen(  # noqa: S603 (our own interpreter)
-        [sys.executable, "-c", HOLDER, url],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as holder:
-        try:
-            assert holder.stdout.readline().strip() == "held"
-            thread, through = _waiter(engine)
-            assert not through.wait(WATCH_SECONDS), "a writer did not wait for another process"
-            holder.stdin.write("go\n")
-            holder.stdin.flush()
-            assert holder.stdout.readline().strip() == "released"
-            assert through.wait(10)
-            thread.join(10)
-        finally:
-            holder.kill()
+    with _holding(url) as holder:
+        thread, through = _waiter(engine)
+        assert not through.wait(WATCH_SECONDS), "a writer did not wait for another process"
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "released"
+        assert through.wait(10)
+        thread.join(10)
     # The turns' file sits beside the database, readable by its owner only, as the database.
     assert (tmp_path / "survey.db-writer").stat().st_mode & 0o777 == 0o600
 
@@ -71,20 +79,11 @@ def test_no_writer_waits_for_its_turn_longer_than_the_busy_timeout(tmp_path):
     goes on without one, and SQLite's own busy timeout decides, rather than a queue of them."""
     url = f"sqlite:///{tmp_path / 'survey.db'}"
     engine = make_engine(url)
-    with subprocess.Popen(  # noqa: S603 (our own interpreter)
-        [sys.executable, "-c", HOLDER, url],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as holder:
-        try:
-            assert holder.stdout.readline().strip() == "held"
-            thread, through = _waiter(engine, wait=0.2)
-            assert through.wait(10), "a writer waited on past its limit"
-            thread.join(10)
-            assert holder.poll() is None  # the other process still holds its turn
-        finally:
-            holder.kill()
+    with _holding(url) as holder:
+        thread, through = _waiter(engine, wait=0.2)
+        assert through.wait(10), "a writer waited on past its limit"
+        thread.join(10)
+        assert holder.poll() is None  # the other process still holds its turn
     # Nothing was left taken: the next writer has its turn at once (not after 5 s).
     thread, through = _waiter(engine)
     assert through.wait(1)
