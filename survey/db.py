@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeGuard, TypeVar
 
 from flask import Flask, abort, current_app
 from sqlalchemy import Engine, create_engine, event, text
@@ -67,9 +67,22 @@ SQLITE_PRAGMAS = (
 FILE_MODE = 0o600
 
 
+def _on_disk(database: str | None) -> TypeGuard[str]:
+    """Whether a SQLite URL's database is a plain file path (not memory, not a file: URI)."""
+    return bool(database) and database != ":memory:" and not database.startswith("file:")
+
+
+def driver_error(dialect: Any, exc: Exception, statement: str | None = None) -> DBAPIError:
+    """A DB-API error of a statement run outside SQLAlchemy, as SQLAlchemy would raise it
+    (an IntegrityError as an IntegrityError), with the parameters hidden."""
+    return DBAPIError.instance(
+        statement, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+    )
+
+
 def _owner_only(database: str | None) -> None:
     """Create the SQLite file owner-only before SQLite does, or make an existing one so."""
-    if not database or database == ":memory:" or database.startswith("file:"):
+    if not _on_disk(database):
         return
     path = Path(database)
     if not path.parent.is_dir():
@@ -226,13 +239,7 @@ class _WriteTurns:
         self, engine: Engine, wait: float = SQLITE_BUSY_TIMEOUT_MS / 1000
     ) -> Iterator[None]:
         database = engine.url.database
-        if (
-            fcntl is None
-            or engine.dialect.name != "sqlite"
-            or not database
-            or database == ":memory:"
-            or database.startswith("file:")
-        ):
+        if fcntl is None or engine.dialect.name != "sqlite" or not _on_disk(database):
             yield
             return
         deadline = time.monotonic() + wait
@@ -281,9 +288,7 @@ def pooled(engine: Engine) -> Iterator[PooledConnection]:
     try:
         fairy = engine.raw_connection()
     except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(
-            None, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
-        ) from exc
+        raise driver_error(dialect, exc) from exc
     try:
         yield PooledConnection(dialect, fairy.driver_connection)
     finally:
@@ -340,12 +345,5 @@ class RawStatement:
             cursor.execute(sql, values)
         except dialect.loaded_dbapi.Error as exc:
             cursor.close()
-            raise DBAPIError.instance(
-                sql,
-                values,
-                exc,
-                dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                dialect=dialect,
-            ) from exc
+            raise driver_error(dialect, exc, sql) from exc
         return cursor

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import insert
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ..db import driver_error
 from ..models import Response
 from ..questionnaire import Questionnaire
 from ..services import item_answers
@@ -98,14 +98,7 @@ class RowWriter:
                 for row in rows:
                     copy.write_row(row)
         except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy's, as other statements'
-            raise DBAPIError.instance(
-                statement,
-                None,
-                exc,
-                dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                dialect=dialect,
-            ) from exc
+            raise driver_error(dialect, exc, statement) from exc
 
     def insert_with_items(
         self, rows: Sequence[Row], added: Sequence[dict[str, str]], lookups: Lookups
