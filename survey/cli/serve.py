@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import re
@@ -15,15 +16,11 @@ from ..extensions import db
 
 #: Threads per worker (the CLI's default too): a request spends part of its time waiting on
 #: the database (the SQLite write lock, round trips to PostgreSQL) or on a slow client, and
-#: other threads of the worker run meanwhile. Measured with bench/load.py on 2 cores, 16
-#: clients, SQLite (2026-11-30): 2 x 4 workers x threads 897 answers/s, p99 733 ms, 1.66 ms
-#: server CPU each; 2 x 1 679/s, p99 56 ms, 2.32 ms; 1 x 1 999/s, p99 25 ms, 1.04 ms. One
-#: connection alone keeps SQLite's page cache; with several, each commit of one empties the
-#: others' caches. (Answers take turns on SQLite, survey.db.write_turn, so that a writer
-#: never sleeps in SQLite's busy handler: p99 42-59 ms with it, 226-515 ms without, 2 x 4.)
-#: One worker with one thread would leave every answer waiting behind a PDF, so the default
-#: stays. Each thread holds at most one pooled connection: SQLAlchemy's pool (5 + 10 overflow
-#: per worker) serves up to 15 threads; more would wait for a connection.
+#: other threads of the worker run meanwhile. One worker with one thread would leave every
+#: answer waiting behind a PDF. Each thread holds at most one pooled connection: SQLAlchemy's
+#: pool (5 + 10 overflow per worker) serves up to 15 threads; more would wait for a
+#: connection. (Answers take turns on SQLite, survey.db.write_turn, so that a writer never
+#: sleeps in SQLite's busy handler: p99 42-59 ms with it, 226-515 ms without, 2 x 4.)
 DEFAULT_THREADS = 4
 
 
@@ -105,8 +102,36 @@ def gunicorn_options(host: str, port: int, workers: int | None, threads: int) ->
     }
 
 
+#: Freed memory that glibc's malloc keeps for reuse before it gives any back to the kernel.
+#: Its default (128 kB, raised only by large blocks) is less than the 2 MB page cache of a
+#: SQLite connection, which SQLite empties whenever another connection has committed: with
+#: several workers or threads writing, every answer then returned its connection's cache to
+#: the kernel and had it faulted back in, zeroed, page by page. bench/load.py, 2 workers x 4
+#: threads, 16 clients, 2 cores (2026-11-30): 1.3 ms of the 2.9-3.4 ms of server CPU per
+#: answer was the kernel's; at 32 MB 0.24-0.29 ms of 1.6-1.7 ms, and 486-668 answers/s
+#: became 1,003-1,111. The workers' resident memory (160-175 MB each) did not change.
+MALLOC_TRIM_THRESHOLD = 32 * 1024 * 1024
+_M_TRIM_THRESHOLD = -1  # glibc's malloc.h
+
+
+def keep_freed_memory() -> bool:
+    """Set glibc's malloc trim threshold to MALLOC_TRIM_THRESHOLD for this process and the
+    workers it forks; False where the C library is not glibc, or where the administrator has
+    set the threshold (glibc's MALLOC_TRIM_THRESHOLD_ environment variable, which wins)."""
+    if "MALLOC_TRIM_THRESHOLD_" in os.environ:
+        return False
+    try:
+        if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+            return False
+    except (AttributeError, ValueError, OSError):  # not Linux, or no glibc
+        return False
+    return bool(ctypes.CDLL(None).mallopt(_M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD))
+
+
 def serve_wsgi(app: Any, options: dict[str, Any]) -> None:
-    """Run any WSGI app under gunicorn with these options until stopped."""
+    """Run any WSGI app under gunicorn with these options until stopped (bench/load.py's
+    floor too, so that it is measured under the same process settings)."""
+    keep_freed_memory()
     _Server(app, options).run()
 
 
