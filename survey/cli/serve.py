@@ -103,13 +103,14 @@ def gunicorn_options(host: str, port: int, workers: int | None, threads: int) ->
 
 
 #: Freed memory that glibc's malloc keeps for reuse before it gives any back to the kernel.
-#: Its default (128 kB, raised only by large blocks) is less than the 2 MB page cache of a
-#: SQLite connection, which SQLite empties whenever another connection has committed: with
-#: several workers or threads writing, every answer then returned its connection's cache to
-#: the kernel and had it faulted back in, zeroed, page by page. bench/load.py, 2 workers x 4
-#: threads, 16 clients, 2 cores (2026-11-30): 1.3 ms of the 2.9-3.4 ms of server CPU per
-#: answer was the kernel's; at 32 MB 0.24-0.29 ms of 1.6-1.7 ms, and 486-668 answers/s
-#: became 1,003-1,111. The workers' resident memory (160-175 MB each) did not change.
+#: Its default (128 kB, raised on the fly only after a large block is freed, so it depends on
+#: the process's history) is less than the 2 MB page cache of a SQLite connection, which
+#: SQLite empties whenever another connection has committed: with several workers or threads
+#: writing, every answer then returned its connection's cache to the kernel and had it
+#: faulted back in, zeroed, page by page. 2 workers x 4 threads, 16 clients, 2 cores
+#: (2026-11-30), paired runs: 1.1-1.5 ms of the 2.5-4.7 ms of server CPU per answer was the
+#: kernel's; at 32 MB 0.24-0.30 ms of 1.6-2.1 ms, and 353-668 answers/s became 864-1,111.
+#: The workers' resident memory (160-175 MB each) did not change.
 MALLOC_TRIM_THRESHOLD = 32 * 1024 * 1024
 _M_TRIM_THRESHOLD = -1  # glibc's malloc.h
 
