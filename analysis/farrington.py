@@ -2,7 +2,7 @@
 et al. 2013), in numpy and scipy.special (not scipy.stats, whose import takes most of a
 second). The model and the reweighting are those of R's ``surveillance::farringtonFlexible``;
 where this differs from it (the time of year pooled in step 2, the dispersion kept in step 4,
-the trend at 20 % in step 5, the predictive variance, the widened level and the mid-p limit in
+the trend at 30 % in step 5, the predictive variance, the widened level and the mid-p limit in
 steps 6-8), bench/deviations.py shows why on simulated series.
 
 The reference values are earlier counts of the same series, each with its distance in months
@@ -10,7 +10,8 @@ before the month evaluated. The expected count comes from a quasi-Poisson log-li
 
 1. fit ``log mu = a + b * t + season`` (t in years; a level for each month outside the same
    time of year, Noufaily et al.'s seasonal factor) by iteratively reweighted least squares;
-   the trend term is tried only when the reference spans at least three years; a time of year
+   the trend term is tried only when the reference spans at least three years and each half
+   of its period holds at least five events (TREND_MIN_EVENTS); a time of year
    without any event has no level of its own (it would be log 0) and its months are left out
    of this model only, never of the model without levels (step 2), where they count as zeros;
    dispersion
@@ -24,7 +25,7 @@ before the month evaluated. The expected count comes from a quasi-Poisson log-li
    ``r^-2`` (the weights scaled to add up to k), and the model is fitted again;
 4. the dispersion kept is the larger of the two fits' (high values belong to the spread of
    over-dispersed counts even when they are taken out of the expected count);
-5. the trend is kept only when it is significant at 20 % (|b / se(b)| > 1.28 with the
+5. the trend is kept only when it is significant at 30 % (|b / se(b)| > 1.04 with the
    dispersion-scaled covariance) and does not predict more than the largest reference value
    (Farrington's guard against extrapolating too far); otherwise the model without it is used
    (again with step 2's choice of the time of year);
@@ -58,18 +59,22 @@ from scipy import special
 
 #: Anscombe residuals above this are down-weighted as past outbreaks (Noufaily et al. 2013).
 REWEIGHT_ABOVE = 2.58
-#: The trend is kept when significant at 20 % (two-sided): a real trend left out biases every
-#: limit (a +10 % a year trend gave 2-3 % false alarms at the 5 % level, 0.9 % at 20 %), while a
-#: spurious one only widens the limit through its own uncertainty. (With the time of year pooled
-#: in step 2, 10 % and 5 % still gave 1.67-1.89 % and 2.11 % false alarms with such trends, 300
-#: simulated series.)
-TREND_Z = 1.28
+#: The trend is kept when significant at 30 % (two-sided): a real trend left out biases every
+#: limit (a +10 % a year trend gave 2-3 % false alarms at the 5 % level, 1.47-1.53 % at 20 %
+#: with 5,000-20,000 simulated series), while a spurious one only widens the limit through its
+#: own uncertainty; series too sparse for the test are kept out by TREND_MIN_EVENTS.
+TREND_Z = 1.04
 #: The levels per time of year are kept only when significant at this level; otherwise every
 #: reference month estimates the expected count. On simulated series of a mean of 10 the levels
 #: were kept in 3 % of flat Poisson series, 86 % with a season of +-30 %, 99.7 % with +-50 %.
 SEASON_P = 0.05
 #: Years the reference must span before a trend is tried.
 TREND_MIN_YEARS = 3
+#: Events each half of the reference period must hold before a trend is tried: the trend
+#: compares the later months with the earlier ones, and its Wald test, a normal
+#: approximation, fails with fewer (Cochran's rule of five expected counts per cell). Two
+#: robberies in 28 months, both in the later half, would otherwise make a trend of a few.
+TREND_MIN_EVENTS = 5
 #: A reference of only zeros: the mean taken as half an event over the reference values.
 ZERO_PRIOR = 0.5
 
@@ -254,6 +259,15 @@ def _season(back: np.ndarray, window: int) -> np.ndarray:
     )
 
 
+def _trend_estimable(back: np.ndarray, y: np.ndarray) -> bool:
+    """Whether the reference spans TREND_MIN_YEARS and each half of its period holds
+    TREND_MIN_EVENTS events."""
+    if len({int(round(m / 12)) for m in back}) < TREND_MIN_YEARS:
+        return False
+    later = back <= (back.min() + back.max()) / 2
+    return min(float(y[later].sum()), float(y[~later].sum())) >= TREND_MIN_EVENTS
+
+
 def upper_limit(
     reference: Sequence[tuple[int, int]], level: float = 0.99, window: int = WINDOW
 ) -> Limit | None:
@@ -287,8 +301,7 @@ def upper_limit(
     t = -back / 12.0  # years relative to the month evaluated (0)
     season = _season(back[busy], window)
     levels = season.shape[1] + len(empty)
-    years = {int(round(m / 12)) for m in back}
-    for trended in [True, False] if len(years) >= TREND_MIN_YEARS else [False]:
+    for trended in [True, False] if _trend_estimable(back, y) else [False]:
         base = np.column_stack([np.ones(k), t] if trended else [np.ones(k)])
         fit = _fit(np.column_stack([base[busy], season]), y[busy])
         if fit is None:

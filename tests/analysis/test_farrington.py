@@ -12,6 +12,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
+from analysis import farrington
 from analysis.farrington import (
     SEASON_P,
     TREND_Z,
@@ -98,6 +99,23 @@ def test_a_trend_never_predicts_above_every_reference_value():
     assert found is not None
     assert found.trend is None
     assert found.expected < max(c for _, c in pairs)
+
+
+def test_a_sparse_series_gets_no_trend(monkeypatch):
+    # Four events in five years, three of them in the later half of the reference period:
+    # too few for the trend's test, so every month sets the expected count (4 / 51).
+    events = {13, 20, 27, 50}
+    pairs = [(back, int(back in events)) for back in reference_months()]
+    found = upper_limit(pairs)
+    assert found is not None
+    assert found.trend is None
+    assert found.expected == pytest.approx(4 / 51)
+    # Without the rule the test keeps a trend of +66 % a year and quadruples the baseline.
+    monkeypatch.setattr(farrington, "TREND_MIN_EVENTS", 0)
+    spurious = upper_limit(pairs)
+    assert spurious is not None
+    assert spurious.trend is not None
+    assert spurious.expected > 3 * found.expected
 
 
 def test_a_past_outbreak_is_down_weighted():
