@@ -102,31 +102,47 @@ def gunicorn_options(host: str, port: int, workers: int | None, threads: int) ->
     }
 
 
-#: Freed memory that glibc's malloc keeps for reuse before it gives any back to the kernel.
-#: Its default (128 kB, raised on the fly only after a large block is freed, so it depends on
-#: the process's history) is less than the 2 MB page cache of a SQLite connection, which
-#: SQLite empties whenever another connection has committed: with several workers or threads
-#: writing, every answer then returned its connection's cache to the kernel and had it
-#: faulted back in, zeroed, page by page. 2 workers x 4 threads, 16 clients, 2 cores
-#: (2026-11-30), paired runs: 1.1-1.5 ms of the 2.5-4.7 ms of server CPU per answer was the
-#: kernel's; at 32 MB 0.24-0.30 ms of 1.6-2.1 ms, and 353-668 answers/s became 864-1,111.
+#: Freed memory that glibc's malloc keeps for reuse, at the top of each of its arenas (the
+#: main one and one per thread in use), before it gives any back to the kernel. Its default,
+#: 128 kB, is less than the 2 MB page cache of a SQLite connection, which SQLite empties
+#: whenever another connection has committed: with several workers or threads writing,
+#: every answer returned its connection's cache to the kernel and had it faulted back in,
+#: zeroed, page by page. 2 workers x 4 threads, 16 clients, 2 cores (2026-11-30), paired
+#: runs: 1.1-1.5 ms of the 2.5-4.7 ms of server CPU per answer was the kernel's; with the
+#: threshold raised, 0.24-0.30 ms of 1.6-2.1 ms, and 353-668 answers/s became 864-1,111.
 #: The workers' resident memory (160-175 MB each) did not change.
 MALLOC_TRIM_THRESHOLD = 32 * 1024 * 1024
-_M_TRIM_THRESHOLD = -1  # glibc's malloc.h
+#: Blocks larger than this are mapped from the kernel for themselves and unmapped when freed.
+#: glibc raises it on the fly (and the trim threshold to twice it) after such a block is
+#: freed, but not once the trim threshold is set, so it is set too, at half, as glibc pairs
+#: them: otherwise every block over 128 kB (a PDF's, an export's) would be faulted in anew.
+MALLOC_MMAP_THRESHOLD = MALLOC_TRIM_THRESHOLD // 2
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 
 def keep_freed_memory() -> bool:
-    """Set glibc's malloc trim threshold to MALLOC_TRIM_THRESHOLD for this process and the
-    workers it forks; False where the C library is not glibc, or where the administrator has
-    set the threshold (glibc's MALLOC_TRIM_THRESHOLD_ environment variable, which wins)."""
-    if "MALLOC_TRIM_THRESHOLD_" in os.environ:
+    """Set glibc's malloc trim and mmap thresholds (above) for this process and the workers it
+    forks; False where the C library is not glibc, or where the administrator has set either
+    (glibc's MALLOC_TRIM_THRESHOLD_ and MALLOC_MMAP_THRESHOLD_ variables or its
+    GLIBC_TUNABLES, which win)."""
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    if (
+        "MALLOC_TRIM_THRESHOLD_" in os.environ
+        or "MALLOC_MMAP_THRESHOLD_" in os.environ
+        or "glibc.malloc.trim_threshold" in tunables
+        or "glibc.malloc.mmap_threshold" in tunables
+    ):
         return False
     try:
         if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
             return False
     except (AttributeError, ValueError, OSError):  # not Linux, or no glibc
         return False
-    return bool(ctypes.CDLL(None).mallopt(_M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD))
+    libc = ctypes.CDLL(None)
+    return bool(
+        libc.mallopt(_M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD)
+        and libc.mallopt(_M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD)
+    )
 
 
 def serve_wsgi(app: Any, options: dict[str, Any]) -> None:
