@@ -147,19 +147,25 @@ def free_ports(n: int) -> list[int]:
             sock.close()
 
 
-def checkout_path(root: Path, env: dict[str, str]) -> dict[str, str]:
-    """PYTHONPATH for serving another checkout (its package first); none for the installed
-    one, which is served as `trygghet serve` runs in production. Before
-    survey.cli.serve.keep_freed_memory, the same code served with a PYTHONPATH took 1.7-1.9 ms
-    of server CPU per answer and without one 2.7-3.3 ms (2 x 4, 2026-11-30): glibc raises its
-    trim threshold on the fly after freeing a large block, so whether each answer's SQLite
-    page cache went back to the kernel depended on the process's history, which the path
-    changed (how, not traced)."""
-    import survey
-
-    if Path(survey.__file__).resolve().parent.parent == root.resolve():
-        return {}
-    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))}
+def checkout_env(root: Path, env: dict[str, str]) -> dict[str, str]:
+    """What to add to ``env`` so that ``python -P`` imports the survey package from ``root``:
+    nothing for the installed checkout (served as `trygghet serve` runs in production), its
+    PYTHONPATH for another. Checked in a fresh interpreter (this one has its own checkout
+    first on its path); exits when neither gives ``root``'s package."""
+    for extra in (
+        {},
+        {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))},
+    ):
+        done = subprocess.run(  # noqa: S603 (our own interpreter and code)
+            [sys.executable, "-P", "-c", "import survey; print(survey.__file__)"],
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode == 0 and Path(done.stdout.strip()).parent.parent == root.resolve():
+            return extra
+    sys.exit(f"cannot serve the survey package of {root}")
 
 
 def start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -498,7 +504,8 @@ def main() -> int:
         }
         ports = dict(zip(names, free_ports(len(names)), strict=True))
         scale = ["--workers", str(workers), "--threads", str(threads)]
-        trygghet = [sys.executable, "-c", "from survey.cli import main; main()"]
+        # -P: no current directory first on the path, which would serve this checkout for any.
+        trygghet = [sys.executable, "-P", "-c", "from survey.cli import main; main()"]
         logs = {name: tmp / f"{name}.log" for name in ports}
         procs = {
             name: start(
@@ -508,7 +515,7 @@ def main() -> int:
                     "DATABASE_URL": f"sqlite:///{dbs[name]}",
                     "TRYGGHET_INSTANCE": str(tmp / f"instance-{name}"),
                 }
-                | checkout_path(root, env),
+                | checkout_env(root, env),
                 logs[name],
             )
             for name, root in surveys.items()
