@@ -9,11 +9,11 @@ same-time-of-year months, in three distinct years, are needed. With less history
 previous 12 months are the reference instead (a rolling baseline, at least 6
 months with a count, no time of year, no trend). analysis.farrington fits the quasi-Poisson
 log-linear model (a trend when significant at 30 %, three years are there and each half of
-them holds five events; past outbreaks down-weighted) and gives the upper limit: the
-largest count whose mid-p value under a negative binomial with the model's mean and the
-variance of a new month (dispersion plus the fitted mean's own uncertainty) is at least
-1 - level, the level being the one-sided level of z (0.99 for z = 2.326), widened by a
-Student t when the dispersion was estimated. An alarm when
+the reference period holds five events; past outbreaks down-weighted) and gives the upper
+limit: the largest count whose mid-p value under a negative binomial with the model's mean
+and the variance of a new month (dispersion plus the fitted mean's own uncertainty) is at
+least 1 - level, the level being the one-sided level of z (0.99 for z = 2.326), widened by
+a Student t when the dispersion was estimated. An alarm when
 ``x > upper`` and ``x >= 5`` (a few events are never a deviation); the score is
 ``(x - expected) / sqrt(variance)``.
 

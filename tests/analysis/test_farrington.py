@@ -118,6 +118,23 @@ def test_a_sparse_series_gets_no_trend(monkeypatch):
     assert spurious.expected > 3 * found.expected
 
 
+@pytest.mark.parametrize(
+    ("later", "earlier", "estimable"),
+    [
+        ({11: 5}, {61: 5}, True),
+        ({11: 5}, {61: 4}, False),
+        ({11: 4}, {61: 5}, False),
+        ({36: 5}, {37: 5}, True),  # 36, midway from 11 to 61, counts with the later half
+        ({37: 5}, {61: 5}, False),
+    ],
+)
+def test_a_trend_needs_five_events_in_each_half(later, earlier, estimable):
+    events = later | earlier
+    back = np.array([float(b) for b in reference_months()])
+    y = np.array([float(events.get(int(b), 0)) for b in back])
+    assert farrington._trend_estimable(back, y) is estimable
+
+
 def test_a_past_outbreak_is_down_weighted():
     flat = _series(lambda back: 10)
     # The same month two years back held an outbreak of 60.
