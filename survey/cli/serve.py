@@ -108,9 +108,9 @@ def gunicorn_options(host: str, port: int, workers: int | None, threads: int) ->
 #: whenever another connection has committed: with several workers or threads writing,
 #: every answer returned its connection's cache to the kernel and had it faulted back in,
 #: zeroed, page by page. 2 workers x 4 threads, 16 clients, 2 cores (2026-11-30), paired
-#: runs: 1.1-1.5 ms of the 2.5-4.7 ms of server CPU per answer was the kernel's; with the
-#: threshold raised, 0.24-0.30 ms of 1.6-2.1 ms, and 353-668 answers/s became 864-1,111.
-#: The workers' resident memory (160-175 MB each) did not change.
+#: runs: 0.9-1.6 ms of the 2.5-4.7 ms of server CPU per answer was the kernel's; with the
+#: threshold raised, 0.23-0.37 ms of 1.6-2.1 ms, and 353-668 answers/s became 864-1,111.
+#: The workers' resident memory (158-175 MB each) did not change.
 MALLOC_TRIM_THRESHOLD = 32 * 1024 * 1024
 #: Blocks larger than this are mapped from the kernel for themselves and unmapped when freed.
 #: glibc raises it on the fly (and the trim threshold to twice it) after such a block is
