@@ -82,7 +82,8 @@ class NumberField(StringField):
         if not raw:
             return
         digits = raw[1:] if raw[0] in "-−" else raw
-        if not (digits.isascii() and digits.isdigit()) or not (
+        # Decimal digits of any script: a phone set to Persian or Arabic types ۱۲ or ١٢.
+        if not digits.isdecimal() or not (
             self.minimum <= int(raw.replace("−", "-")) <= self.maximum
         ):
             raise ValidationError(

@@ -53,6 +53,7 @@ def _checks(questionnaire: Questionnaire) -> tuple[_Check, ...]:
 
 
 def _plain_number(raw: str) -> bool:
+    """ASCII digits; other scripts' digits and the minus sign "−" are left to the form."""
     digits = raw[1:] if raw[:1] == "-" else raw
     return digits.isascii() and digits.isdigit()
 

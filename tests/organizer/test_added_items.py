@@ -89,6 +89,31 @@ def test_residents_answer_added_items_in_swedish(app, live_v2):
     ]
 
 
+@pytest.mark.parametrize("typed", ["۱۲", "١٢", " 12 "])
+def test_numbers_typed_in_persian_or_arabic_digits_are_stored(app, live_v2, typed):
+    # A phone keyboard set to Persian or Arabic types its own digits.
+    response = submit(
+        live_v2,
+        "alvik?lang=fa",
+        {"relation": "live", "years_in_area": typed, "safety_evening": "3"},
+    )
+    assert response.status_code == 303
+    [stored] = stored_responses(app)
+    assert ("years_in_area", None, 12, None) in _item_answers(app, stored.id)
+
+
+@pytest.mark.parametrize("typed", ["12²", "1.5", "½", "۱۲۰"])
+def test_what_is_not_a_whole_number_in_range_is_refused_in_any_script(app, live_v2, typed):
+    response = submit(
+        live_v2,
+        "alvik?lang=en",
+        {"relation": "live", "years_in_area": typed, "safety_evening": "3"},
+    )
+    assert response.status_code == 422
+    assert "Write a whole number from 0 to 99." in response.get_data(as_text=True)
+    assert stored_responses(app) == []
+
+
 def test_skip_logic_is_applied_on_the_server(app, live_v2):
     # A visitor who feels safe in the evening: home area, years and "why unsafe" are not
     # asked, so what came anyway (a page without JavaScript shows them all) is not kept,
