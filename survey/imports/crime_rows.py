@@ -19,6 +19,9 @@ from . import ImportErrors
 
 #: The category column's width in the database.
 CATEGORY_MAX = 120
+#: The largest count a file may give: Sweden reports about 1.5 million crimes a year, so a
+#: larger figure is a mistake (and the database's integers end at 2^63).
+MAX_COUNT = 1_000_000_000
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 #: Digits, optionally grouped by thousands with a space (Brå writes "1 234").
@@ -97,7 +100,10 @@ def parse_count(value: str) -> tuple[int | None, str | None]:
     if text in NOTHING:
         return 0, None
     if _COUNT.fullmatch(text):
-        return int(_THOUSANDS.sub("", text)), None
+        count = int(_THOUSANDS.sub("", text))
+        if count > MAX_COUNT:
+            return None, f"count '{text}' is too large (at most {MAX_COUNT:,})".replace(",", " ")
+        return count, None
     if not text:
         return None, "the count is empty (write '..' for a suppressed figure, '-' for none)"
     if _NEGATIVE.fullmatch(text):

@@ -66,13 +66,19 @@ def parse_gender(value: str) -> str | None:
     return next((code for code, words in GENDERS.items() if text in words), None)
 
 
+#: The largest count a cell may give (Sweden has about 10.6 million residents; the
+#: database's integers end at 2^63).
+MAX_COUNT = 1_000_000_000
+
+
 def parse_count(value: str) -> int | None:
-    """A count cell as a whole number ('1 234', '1234.0'), or None if it is none."""
+    """A count cell as a whole number ('1 234', '1234.0'), or None if it is none (or larger
+    than MAX_COUNT)."""
     text = _THOUSANDS.sub("", value.strip())
-    if re.fullmatch(r"-?[0-9]+", text):
-        return int(text)
     if re.fullmatch(r"-?[0-9]+[.,]0+", text):  # a whole count written as a decimal
-        return int(re.split(r"[.,]", text)[0])
+        text = re.split(r"[.,]", text)[0]
+    if re.fullmatch(r"-?[0-9]+", text) and abs(count := int(text)) <= MAX_COUNT:
+        return count
     return None
 
 

@@ -188,15 +188,17 @@ def test_a_bad_count_stores_nothing_from_the_file(app, cli, tmp_path):
     path = tmp_path / "anmalda_brott_kommuner_2023.csv"
     path.write_text(
         "\ufeffKommun;Antal;Per 100 000 inv.\r\nEkerö;12;1,0\r\nBromma;12.5;2,0\r\n"
-        "Hässelby-Vällingby;7;x\r\n",
+        "Hässelby-Vällingby;7;x\r\nEkerö;99999999999999999999;1,0\r\n",
         encoding="utf-8",
         newline="",
     )
     result = import_file(cli, path)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[:2] == [
+    assert result.stderr.splitlines()[:3] == [
         "line 3: count '12.5' is not a whole number",
         "line 4: rate 'x' is not a number (a decimal comma or point is fine)",
+        # Larger than the database's integers: a message, not a traceback.
+        "line 5: count '99999999999999999999' is too large (at most 1 000 000 000)",
     ]
     assert yearly(app) == []
 
