@@ -224,7 +224,7 @@ def _rows(lines: list[str]) -> tuple[list[tuple[int, list[str]]], str]:
 
 def _header(rows: list[tuple[int, list[str]]]) -> int:
     """Where the header row is: title lines (one filled cell) before it are skipped."""
-    for i, (_line, cells) in enumerate(rows[:TITLE_LINES]):
+    for i, (_line, cells) in enumerate(rows[: TITLE_LINES + 1]):  # the header comes after
         if sum(1 for cell in cells if cell.strip()) > 1:
             return i
     return 0

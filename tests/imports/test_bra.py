@@ -239,3 +239,15 @@ def test_months_in_columns_without_any_year_are_refused(app, cli, tmp_path):
     )
     assert import_file(cli, path, "--year", "2024").exit_code == 0
     assert [(m, n) for _a, _p, m, _c, n, _s in stored(app)] == [("2024-01", 3), ("2024-02", 4)]
+
+
+@pytest.mark.parametrize(("titles", "imports"), [(10, True), (11, False)])
+def test_up_to_ten_title_lines_before_the_header(app, cli, tmp_path, titles, imports):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Anmälda brott;;;\n" * titles + "Region;Brott;År;Antal\nBromma;Rån;2022;5\n",
+        encoding="utf-8",
+    )
+    result = import_file(cli, path)
+    assert (result.exit_code == 0) is imports, result.stderr
+    assert yearly(app) == ([("bromma", 2022, "Rån", 5)] if imports else [])
