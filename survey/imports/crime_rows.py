@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from sqlalchemy import select
@@ -38,8 +39,9 @@ _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", " ": None, "-": None, "\
 
 
 def normalise(name: str) -> str:
-    """Fold a name for matching: case, å/ä/ö as a/a/o, no spaces or hyphens."""
-    return re.sub(r"\s+", "", name.casefold().translate(_FOLD))
+    """Fold a name for matching: Unicode's compatibility form (a letter and its combining
+    mark as one), case, å/ä/ö as a/a/o, no spaces or hyphens."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name).casefold().translate(_FOLD))
 
 
 def plural(n: int, word: str) -> str:

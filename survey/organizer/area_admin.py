@@ -99,7 +99,8 @@ def area_names_add():
             )
         except AreaError as exc:
             db.session.rollback()
-            form.slug.errors = [*form.slug.errors, str(exc)]
+            field = getattr(form, exc.field)
+            field.errors = [*field.errors, str(exc)]
         else:
             db.session.commit()
             flash(_("%(name)s is added.", name=area.name), "success")

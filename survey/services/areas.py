@@ -7,6 +7,7 @@ monthly counts always follow the names as they are now.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -22,11 +23,23 @@ from ..models.places import AreaAlias
 from . import audit
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 64
 NAME_MAX = 200
 
 
 class AreaError(ValueError):
-    """A refused change, with a message fit to show the user."""
+    """A refused change, with a message fit to show the user and the field it is about
+    (``slug``, ``name`` or ``municipality``; a form shows it there)."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+#: Unicode categories a name may not hold: control characters, invisible format characters
+#: (among them the direction overrides that turn the rest of a line around), surrogates and
+#: private-use characters.
+_UNSAVABLE = frozenset({"Cc", "Cf", "Cs", "Co"})
 
 
 @dataclass(frozen=True)
@@ -57,12 +70,16 @@ def find_area(session: Session, slug: str) -> Area:
     return area
 
 
-def _clean(name: str) -> str:
-    text = " ".join(name.split())
+def _clean(name: str, field: str = "name") -> str:
+    """The name trimmed and in Unicode's composed form (NFC), so that a name typed with
+    combining marks ("o" + "¨") is the same name as one typed with "ö"."""
+    text = unicodedata.normalize("NFC", " ".join(name.split()))
     if not text:
-        raise AreaError(_("Write a name."))
+        raise AreaError(_("Write a name."), field)
     if len(text) > NAME_MAX:
-        raise AreaError(_("A name can be at most 200 characters long."))
+        raise AreaError(_("A name can be at most 200 characters long."), field)
+    if any(unicodedata.category(c) in _UNSAVABLE for c in text):
+        raise AreaError(_("The text contains characters that cannot be saved."), field)
     return text
 
 
@@ -90,17 +107,23 @@ def _check_free(session: Session, name: str, area_id: int | None) -> None:
 def add_area(session: Session, slug: str, name: str, municipality: str | None = None) -> Area:
     """Add an area to the (first) police area; flush and rematch events."""
     slug = slug.strip()
-    if not SLUG.match(slug) or len(slug) > 64:
-        raise AreaError(_("Use lower-case letters a–z, digits and single hyphens, e.g. bromma."))
+    if len(slug) > SLUG_MAX:
+        raise AreaError(_("An address name can be at most 64 characters long."), "slug")
+    if not SLUG.match(slug):
+        raise AreaError(
+            _("Use lower-case letters a–z, digits and single hyphens, e.g. bromma."), "slug"
+        )
     if session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
-        raise AreaError(_("There is already an area with the address name %(slug)s.", slug=slug))
+        raise AreaError(
+            _("There is already an area with the address name %(slug)s.", slug=slug), "slug"
+        )
     name = _clean(name)
     _check_free(session, name, None)
     police_area = session.scalar(select(PoliceArea).order_by(PoliceArea.id).limit(1))
     if police_area is None:
         raise AreaError(_("There is no police area yet: run trygghet db upgrade first."))
     area = Area(slug=slug, name=name, police_area=police_area)
-    area.municipality = _clean(municipality) if municipality else None
+    area.municipality = _clean(municipality, "municipality") if municipality else None
     session.add(area)
     session.flush()
     audit.record(
@@ -121,8 +144,9 @@ def rename_area(session: Session, area: Area, name: str) -> None:
 
 
 def set_municipality(session: Session, area: Area, municipality: str | None) -> None:
-    """Mark an area as a district of a municipality (events there match by text), or not."""
-    value = _clean(municipality) if municipality else None
+    """Mark an area as a district of a municipality (events there match by text), or not
+    (None; an empty name is refused, not taken for None)."""
+    value = _clean(municipality, "municipality") if municipality is not None else None
     old, area.municipality = area.municipality, value
     session.flush()
     audit.record(session, "area.municipality", area, {"from": old, "to": value})

@@ -158,6 +158,14 @@ def test_areas_are_added_renamed_aliased_and_listed(app, cli):
         (("alias", "ekero", "BROMMA"), "The name BROMMA already means the area Bromma"),
         (("alias", "ekero", "x" * 201), "at most 200 characters"),
         (("unalias", "ekero", "Solna"), "Ekerö has no alias Solna"),
+        (("add", "b" * 65, "X"), "An address name can be at most 64 characters long."),
+        # "Ekerö" with a combining diaeresis: the same name as the area's.
+        (("add", "b4", "Eker\u006f\u0308"), "already means the area Ekerö"),
+        # A right-to-left override would turn the rest of every line that shows the name.
+        (("add", "b5", "Tyresö \u202eRTL"), "characters that cannot be saved"),
+        (("alias", "ekero", "x\u200by"), "characters that cannot be saved"),
+        # Leaving the municipality out ends a district; an empty one is a mistake.
+        (("district", "bromma", ""), "Write a name."),
     ],
 )
 def test_bad_area_changes_say_why_and_change_nothing(app, cli, args, error):

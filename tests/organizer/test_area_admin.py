@@ -1,6 +1,7 @@
 """Admin: areas are added and renamed, given aliases and marked as districts on a page."""
 
 import json
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -60,6 +61,11 @@ def test_bad_input_says_why_and_stores_nothing(app, client, auth):
         response = post_form(client, "/organizer/area-names", data)
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
+    # A taken name is the name field's error, not the address name's.
+    response = post_form(client, "/organizer/area-names", {"slug": "b4", "name": "ekerö"})
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in re.search(r'<input[^>]* id="name"[^>]*>', page).group(0)
+    assert "aria-invalid" not in re.search(r'<input[^>]* id="slug"[^>]*>', page).group(0)
     with app.app_context():
         assert len(db.session.scalars(select(Area)).all()) == 3
 
