@@ -19,7 +19,7 @@ from typing import Any
 from scipy.special import betainc, betaincinv
 from sqlalchemy import Connection, Integer, String, column, select, table
 
-from .crime_categories import problems_for, read
+from .crime_categories import is_context, problems_for, read
 from .tables import area as _area
 
 crime_year_count = table(
@@ -109,7 +109,9 @@ def _change(years: dict[int, int | None]) -> dict[str, Any] | None:
 def crime_yearly(conn: Connection, area_slug: str) -> list[dict[str, Any]]:
     """Per category of an area's yearly counts: every year's count and the latest change.
 
-    '..' (suppressed) years stay missing (None), never zero, and give no change.
+    '..' (suppressed) years stay missing (None), never zero, and give no change. Categories
+    the mapping keeps out of crime figures (an admin's "not a crime") are left out, as they
+    are of the monthly deviations.
     """
     rows = conn.execute(
         select(crime_year_count.c.category, crime_year_count.c.year, crime_year_count.c.count)
@@ -131,4 +133,5 @@ def crime_yearly(conn: Connection, area_slug: str) -> list[dict[str, Any]]:
             "method": METHOD,
         }
         for category, years in by_category.items()
+        if not is_context(category, known)
     ]

@@ -128,10 +128,13 @@ def crime_categories_set():
             form.name.errors = [*form.name.errors, str(exc)]
         else:
             db.session.commit()
-            flash(
-                _("%(name)s is saved. Police events are counted again.", name=override.name),
-                "success",
+            done = (
+                _("%(name)s is saved. Police events are counted again.", name=override.name)
+                if override.source == "police"
+                # Brå's counts are stored as published; the rule applies when they are read.
+                else _("%(name)s is saved.", name=override.name)
             )
+            flash(done, "success")
             return redirect(url_for("organizer.crime_categories"), code=303)
     return _page(form, 422)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 # the test app is built (the import is idempotent once routes.py imports it).
 import survey.organizer.crime_categories  # noqa: F401
 from analysis import crime_categories
+from analysis.yearly import crime_yearly
 from survey.extensions import db
 from survey.imports.crime import import_crime_data
 from survey.models import AuditEvent, CategoryOverride, CrimeCount
@@ -63,6 +64,8 @@ def test_organizers_see_every_mapping_but_cannot_change_it(app, client, auth):
     # A category with its types, a type that is not a crime, an unknown type seen in events.
     assert "Rån väpnat" in page
     assert "Sammanfattning natt" in page
+    # Types have commas of their own ("Misshandel, grov"): a list separates them with ";".
+    assert "Misshandel; Misshandel, grov" in page
     unreviewed = page.split('id="unreviewed"')[1].split("</ul>")[0]
     assert "Vattenläcka (2 events)" in unreviewed
     assert "Brand" not in unreviewed
@@ -169,3 +172,36 @@ def test_a_bra_rule_on_a_parent_path_is_shown_for_each_category_under_it(app, cl
         # Out of crime figures: no deviations for the leaf, whatever its counts.
         assert crime_categories.is_context("Stöldbrott › Inbrottsstöld › i bostad", known)
         assert not crime_categories.is_context("Stöldbrott", known)
+
+
+def test_a_bra_category_marked_not_a_crime_leaves_the_yearly_figures(app, client, auth):
+    auth.login("admin")
+    yearly = BRA_EXPORT.with_name("statistikdatabas_brottskategori_region_2022_2023.csv")
+    with app.app_context():
+        import_crime_data(db.session, yearly.read_bytes(), yearly.name, None)
+        db.session.commit()
+        conn = db.session.connection()
+        before = {row["category"] for row in crime_yearly(conn, "bromma")}
+    assert "Stöldbrott" in before
+    data = {"source": "bra", "name": "Stöldbrott", "not_crime": "y"}
+    response = post_form(client, PAGE, data)
+    assert response.status_code == 303
+    # A Brå rule changes how the yearly figures are read; no police event is counted again.
+    page = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    assert "Stöldbrott är sparad." in page  # the message in the language of the POST
+    assert "Polisens händelser" not in page
+    with app.app_context():
+        after = {row["category"] for row in crime_yearly(db.session.connection(), "bromma")}
+    # The category has no yearly change of its own any more; one under it with a more
+    # specific (shipped) rule of its own keeps it: the most specific rule wins.
+    assert before - after == {
+        "Stöldbrott",
+        "Stöldbrott › Stöld utan inbrott",
+        "Stöldbrott › Stöld utan inbrott › butiksstöld",
+        "Stöldbrott › Stöld utan inbrott › i bostad",
+    }
+    assert "Stöldbrott › Inbrottsstöld" in after
+    dashboard = client.get("/organizer/areas/bromma?lang=en").get_data(as_text=True)
+    yearly_table = dashboard.split('class="data crime-yearly"')[1].split("</table>")[0]
+    assert '<th scope="row">Stöldbrott</th>' not in yearly_table
+    assert '<th scope="row">Stöldbrott › Inbrottsstöld</th>' in yearly_table
