@@ -86,7 +86,7 @@ class Delivery:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        mail = f"{self.digests} digests sent, {self.mail_failed} failed"
+        mail = f"e-mail digests sent {self.digests}, failed {self.mail_failed}"
         return (
             f"deviations: {self.new} new; {mail if self.mail else 'mail not configured'};"
             f" webhook {self.webhook_state}; {self.pending} still pending"
@@ -267,7 +267,8 @@ def as_json(alert: DeviationAlert, base_url: str) -> dict[str, Any]:
         "upper_limit": alert.upper_limit,
         "score": alert.score,
         "matched_by_text": alert.matched_by_text,
-        "first_seen_at": alert.first_seen_at.isoformat(),
+        # Stored in UTC; SQLite gives it back without its zone, so the zone is said here.
+        "first_seen_at": alert.first_seen_at.replace(tzinfo=dt.UTC).isoformat(),
         "url": base_url.rstrip("/") + DASHBOARD_PATH % alert.area.slug if base_url else None,
     }
 

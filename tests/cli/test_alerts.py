@@ -38,13 +38,13 @@ def test_alerts_send_mails_each_deviation_once(app, cli, deviation, smtp_server)
     result = cli("alerts", "send", env=env)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "deviations: 1 new; 1 digests sent, 0 failed; webhook off; 0 still pending\n"
+        "deviations: 1 new; e-mail digests sent 1, failed 0; webhook off; 0 still pending\n"
     )
     [mail] = smtp_server.wait_for(1)
     assert mail.rcpt_tos == ["ann@kommun.test"]
     again = cli("alerts", "send", env=env)
     assert again.stdout == (
-        "deviations: 0 new; 0 digests sent, 0 failed; webhook off; 0 still pending\n"
+        "deviations: 0 new; e-mail digests sent 0, failed 0; webhook off; 0 still pending\n"
     )
     assert len(smtp_server.received) == 1
 
@@ -53,14 +53,14 @@ def test_a_failed_send_exits_1_and_the_next_run_sends(app, cli, deviation, smtp_
     down = smtp_env(smtp_server) | {"TRYGGHET_SMTP_PORT": str(free_port())}
     failed = cli("alerts", "send", env=down)
     assert failed.exit_code == 1
-    assert "1 failed" in failed.stdout
+    assert "failed 1" in failed.stdout
     assert "1 still pending" in failed.stdout
     assert failed.stderr.startswith("mail: ConnectionRefusedError")
     assert "ann@" not in failed.stderr
     assert "Traceback" not in failed.stderr
     retried = cli("alerts", "send", env=smtp_env(smtp_server))
     assert retried.exit_code == 0
-    assert retried.stdout.startswith("deviations: 0 new; 1 digests sent, 0 failed")
+    assert retried.stdout.startswith("deviations: 0 new; e-mail digests sent 1, failed 0")
     smtp_server.wait_for(1)
 
 
@@ -78,7 +78,7 @@ def test_importing_crime_data_sends_the_new_deviations(app, cli, tmp_path, smtp_
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("imported 13 monthly counts")
-    assert lines[-1].startswith("deviations: 1 new; 1 digests sent")
+    assert lines[-1].startswith("deviations: 1 new; e-mail digests sent 1")
     [mail] = smtp_server.wait_for(1)
     assert "misshandel" in mail.body
     assert "/organizer/areas/bromma#deviations" in mail.body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import http.server
@@ -105,6 +106,10 @@ def test_new_deviations_are_posted_once_as_signed_json(hook_app, hook):
     assert first["expected"] == 2
     assert first["upper_limit"] > 2
     assert first["score"] > 0
+    # A moment with its time zone (UTC), on SQLite too.
+    seen = dt.datetime.fromisoformat(first["first_seen_at"])
+    assert seen.utcoffset() == dt.timedelta(0)
+    assert abs(dt.datetime.now(dt.UTC) - seen) < dt.timedelta(minutes=5)
     assert [row[:3] for row in webhook_state(hook_app)] == [
         ("Misshandel", True, 0),
         ("Rån", True, 0),
