@@ -126,7 +126,17 @@ DETAILS: dict[str, Any] = {
 _PLAIN_NUMBERS = {"batch", "dialogue_id", "number", "position", "promise_id", "response_id"}
 _PLAIN_NUMBERS |= {"questionnaire_version", "seed", "sequence", "version", "year", "years"}
 _BATCH_KINDS = {"file": _l("file"), "paper": _l("paper forms")}
-_SOURCES = {"police": _l("Police event type"), "bra": _l("Brå category, code or path")}
+_SOURCES = {
+    # A category change: what the rule is on.
+    "police": _l("Police event type"),
+    "bra": _l("Brå category, code or path"),
+    # A crime import: the file's shape.
+    "events": _l("police events (JSON)"),
+    "csv": _l("CSV file"),
+    "bra-open": _l("Brå's open file per municipality"),
+    "bra-db": _l("export from Brå's statistics database"),
+    "bra-months": _l("Brå table with the months in columns"),
+}
 
 
 def detail_key(key: str) -> str:

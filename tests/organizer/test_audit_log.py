@@ -172,7 +172,9 @@ def test_detail_values_are_names_local_times_and_local_numbers(app, client, auth
     for code in ("drug_intervention", "traffic", "evening;night", "promise id", ">resident<"):
         assert code not in text, code
     _event(app, "promise_activity.update", {"hours": 2.5})
+    _event(app, "crime.import", {"source": "bra-db"})
     swedish = client.get("/organizer/audit?lang=sv").get_data(as_text=True)
+    assert "källa: export från Brås statistikdatabas" in swedish  # not the code bra-db
     assert "2,5" in swedish
     assert "2.5" not in "".join(_rows(swedish))
 
