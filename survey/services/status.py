@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session, selectinload
 from analysis.collation import swedish_sorted
 from analysis.deviations import deviations, shift_month
 
-from ..models import Area, AuditEvent, Dialogue, Place, Release, Response, SurveyRound
+from ..models import (
+    Area,
+    AuditEvent,
+    DeviationAlert,
+    Dialogue,
+    Place,
+    Release,
+    Response,
+    SurveyRound,
+)
 
 #: Answers "this week": today and the six days before it.
 RECENT_DAYS = 7
@@ -176,7 +185,19 @@ def status(session: Session, today: dt.date) -> Status:
     )
     this_month = today.replace(day=1)
     months = (shift_month(this_month, 1 - NEW_DEVIATION_MONTHS), this_month)
-    found = deviations(session.connection(), None, months=months, today=today)
+    handled = {
+        (slug, category, month.strftime("%Y-%m"))
+        for slug, category, month in session.execute(
+            select(Area.slug, DeviationAlert.category, DeviationAlert.month)
+            .join(Area, Area.id == DeviationAlert.area_id)
+            .where(DeviationAlert.handled_at.is_not(None), DeviationAlert.month >= months[0])
+        )
+    }
+    found = [
+        d
+        for d in deviations(session.connection(), None, months=months, today=today)
+        if (d["area"], d["category"], d["month"]) not in handled  # done: no longer new
+    ]
     return Status(
         today=today,
         open_rounds=_open_rounds(session, today),

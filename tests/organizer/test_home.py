@@ -2,7 +2,11 @@
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from survey.extensions import db
+from survey.models import Area
+from survey.services.alerts import mark_handled
 from survey.services.status import has_demo_data, status
 from tests.common import factories
 from tests.common.picture_data import build
@@ -38,6 +42,16 @@ def test_status_counts_rounds_answers_deviations_held_and_unpublished(app):
     assert bromma.new_answers == 25 + 3 + 2
     assert bromma.new_dialogues == 1
     assert [a.slug for a in s.to_do] == ["bromma"]
+
+    # Marked as handled on the dashboard, it is no longer new.
+    with app.app_context():
+        [deviation] = s.new_deviations
+        month = dt.date.fromisoformat(deviation["month"] + "-01")
+        area = db.session.scalar(select(Area).where(Area.slug == "bromma"))
+        user = factories.user("organizer")
+        mark_handled(db.session, area, "Misshandel", month, "Patrull vid Brommaplan", user)
+        db.session.commit()
+    assert _status(app).new_deviations == []
 
     publish(app, "bromma")
     s = _status(app)
