@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -129,3 +130,21 @@ def test_the_csv_and_xlsx_exports_have_the_yearly_counts(bra_years):
     assert [r[3] for r in cellar] == ["", ""]  # suppressed by Brå: missing, never 0
     sheet = load_workbook(io.BytesIO(binary.getvalue()))["crime_yearly"]
     assert sheet.max_row == len(body) + 1
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "fi", "so"])
+def test_the_pdf_table_breaks_its_headers_between_words(bra_years, lang):
+    with bra_years.test_request_context(f"/?lang={lang}"):
+        with db.engine.connect() as conn:
+            pictures = build_pictures(conn, ["bromma"], Filters(), 10, locale=lang)
+        out = io.BytesIO()
+        write_pictures(pictures, "pdf", out, lang)
+        with force_locale(lang):
+            header = gettext("Change from the year before")
+    words = set(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(out.getvalue())).pages)
+        .replace("-", " ")
+        .split()
+    )
+    # Each word of the header whole on some line ("Förändr" / "ing" before).
+    assert set(header.replace("-", " ").split()) <= words

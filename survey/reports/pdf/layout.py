@@ -25,6 +25,8 @@ FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 #: Usable width of the page in mm (A4 minus the margins).
 WIDTH = 180
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
+#: A table cell's padding on its left and right, mm.
+TABLE_PADDING = 1.2
 MUTED = (80, 80, 80)
 #: The Unicode directional isolates (LRI, RLI, FSI, PDI), dropped from right-to-left text.
 ISOLATES = dict.fromkeys(range(0x2066, 0x206A))
@@ -214,7 +216,10 @@ class Report(FPDF):
         align: Sequence[str] | None = None,
         size: float = 9,
     ) -> None:
-        """A table whose header repeats on a new page; text wraps inside its cell."""
+        """A table whose header repeats on a new page; text wraps inside its cell, between
+        words: a column narrower than its heading's longest word (in some language) is
+        widened, at the cost of the columns with room to spare."""
+        widths = self._fitted(header, widths, size)
         self.set_font("DejaVu", size=size)
         with self.table(
             col_widths=tuple(widths),
@@ -223,13 +228,30 @@ class Report(FPDF):
             line_height=size * 0.5,
             headings_style=HEADINGS,
             borders_layout="HORIZONTAL_LINES",
-            padding=(0.8, 1.2),
+            padding=(0.8, TABLE_PADDING),
         ) as table:
             table.row([str(value) for value in header])
             for row in rows:
                 table.row([str(value) for value in row])
         self.set_font("DejaVu", size=10)
         self.ln(2)
+
+    def _fitted(self, header: Sequence[str], widths: Sequence[float], size: float) -> list[float]:
+        """The widths (mm, scaled to the page) with room for each heading's longest word."""
+        scale = WIDTH / sum(widths)
+        self.set_font("DejaVu", "B", size)
+        padding = 2 * TABLE_PADDING + 0.5
+        needed = [
+            max((self.get_string_width(word) for word in str(text).split()), default=0) + padding
+            for text in header
+        ]
+        fitted = [width * scale for width in widths]
+        short = sum(max(0.0, n - w) for n, w in zip(needed, fitted, strict=True))
+        spare = [max(0.0, w - n) for n, w in zip(needed, fitted, strict=True)]
+        if not short or sum(spare) < short:
+            return fitted  # nothing to do, or no room: fpdf2 breaks the word
+        share = short / sum(spare)
+        return [max(n, w - s * share) for n, w, s in zip(needed, fitted, spare, strict=True)]
 
     def room(self, height: float) -> None:
         """Start a new page unless this much height (mm) is left on the current one."""
