@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import ImportErrors, ImportRefused
 from .crime_rows import CATEGORY_MAX, Names, first_of_month, parse_count, rate_error
@@ -106,12 +106,21 @@ def detect_shape(header: list[str]) -> str | None:
     return None
 
 
-def year_from(origin: str, year: int | None) -> int | None:
-    """The year given, else the one in the file name (anmalda_brott_kommuner_2023.csv)."""
-    if year is not None:
-        return year
+class GivenYear(NamedTuple):
+    year: int
+    said_by: str  # "--year" or "the file name"
+
+
+def year_from(origin: str, year: int | None) -> GivenYear | None:
+    """The year given with --year, else the one in the file name
+    (anmalda_brott_kommuner_2023.csv); refused when the two disagree."""
     found = _YEAR_IN_NAME.findall(origin)
-    return int(found[-1]) if found else None
+    named = int(found[-1]) if found else None
+    if year is not None and named is not None and year != named:
+        raise ImportRefused([f"--year says {year}, but the file name says {named}"])
+    if year is not None:
+        return GivenYear(year, "--year")
+    return GivenYear(named, "the file name") if named is not None else None
 
 
 class _Reader:
@@ -150,6 +159,10 @@ class _Reader:
             indent = len(_INDENT.match(cell).group(0))  # type: ignore[union-attr]
             while self.stack and self.stack[-1][0] >= indent:
                 self.stack.pop()
+            if indent and not self.stack:
+                label = cell.strip()
+                self.errors.add(line, f"line {line}: '{label}' is indented with no parent above")
+                return None
             self.stack.append((indent, " ".join(cell.split())))
         path = PATH_SEPARATOR.join(label for _indent, label in self.stack)
         if len(path) > CATEGORY_MAX:
@@ -276,8 +289,8 @@ def read_bra(
     return data
 
 
-def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, year: int | None) -> None:
-    if year is None:
+def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None) -> None:
+    if given is None:
         raise ImportRefused(
             [
                 "the year is not in the file name (as in anmalda_brott_kommuner_2023.csv):"
@@ -294,7 +307,7 @@ def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, year: int | N
         ok, count = reader.count(line, cells[1], "")
         area_id = reader.area(line, cells[0])
         if ok and area_id is not None and not problem:
-            reader.add_year(line, area_id, year, "Samtliga brott", count)
+            reader.add_year(line, area_id, given.year, "Samtliga brott", count)
 
 
 def _columns(header: list[str]) -> tuple[int, int]:
@@ -337,7 +350,9 @@ def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
             reader.add_month(line, area_id, dt.date(month[0], month[1], 1), category, count)
 
 
-def _read_months(rows: list[tuple[int, list[str]]], reader: _Reader, year: int | None) -> None:
+def _read_months(
+    rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None
+) -> None:
     header = rows[0][1]
     folded = [_fold(c) for c in header]
     region, crime = _columns(header)
@@ -347,16 +362,31 @@ def _read_months(rows: list[tuple[int, list[str]]], reader: _Reader, year: int |
         cells = cells + [""] * (len(header) - len(cells))
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
-        row_year = year
+        row_year = given.year if given else None
         if year_column is not None:
             text = cells[year_column].strip()
             row_year = int(text) if _YEAR.fullmatch(text) else None
             if row_year is None:
                 reader.errors.add(line, f"line {line}: the year '{text}' is not a year")
                 continue
+            if given is not None and row_year != given.year:
+                reader.errors.add(
+                    line,
+                    f"line {line}: the year column says {row_year},"
+                    f" but {given.said_by} says {given.year}",
+                )
+                continue
         for i, (month_year, month) in months.items():
             if not cells[i].strip():
                 continue  # a month not published yet
+            # A name may span years (manadstabell_2024_2025.csv): only --year is checked.
+            if month_year and given and given.said_by == "--year" and month_year != given.year:
+                reader.errors.add(
+                    line,
+                    f"line {line}: the column {header[i].strip()} is of {month_year},"
+                    f" but {given.said_by} says {given.year}",
+                )
+                continue
             ok, count = reader.count(line, cells[i], f", {header[i].strip()}")
             in_year = month_year or row_year
             if in_year is None:

@@ -251,3 +251,44 @@ def test_up_to_ten_title_lines_before_the_header(app, cli, tmp_path, titles, imp
     result = import_file(cli, path)
     assert (result.exit_code == 0) is imports, result.stderr
     assert yearly(app) == ([("bromma", 2022, "Rån", 5)] if imports else [])
+
+
+def test_a_year_that_disagrees_with_the_file_is_refused(app, cli, tmp_path):
+    named = DATA / "anmalda_brott_kommuner_2023.csv"
+    result = import_file(cli, named, "--year", "2020")
+    assert result.exit_code == 1
+    assert "--year says 2020, but the file name says 2023" in result.stderr
+    assert import_file(cli, named, "--year", "2023").exit_code == 0
+    # A table whose rows or month columns say their year.
+    path = tmp_path / "manadstabell.csv"
+    path.write_text("Region;Brott;År;Januari\nBromma;Rån;2024;3\n", encoding="utf-8")
+    result = import_file(cli, path, "--year", "2023")
+    assert result.exit_code == 1
+    assert "line 2: the year column says 2024, but --year says 2023" in result.stderr
+    path.write_text("Region;Brott;2024M01;2024M02\nBromma;Rån;3;4\n", encoding="utf-8")
+    result = import_file(cli, path, "--year", "2023")
+    assert result.exit_code == 1
+    assert "line 2: the column 2024M01 is of 2024, but --year says 2023" in result.stderr
+    assert stored(app) == []
+    assert yearly(app) == [("ekero", 2023, "Samtliga brott", 1234)]
+
+
+def test_month_codes_may_span_the_years_of_the_file_name(app, cli, tmp_path):
+    path = tmp_path / "manadstabell_2024_2025.csv"
+    shutil.copy(DATA / "manadstabell_kolumner_kodade.csv", path)
+    assert import_file(cli, path).exit_code == 0
+    assert {m for _a, _p, m, _c, _n, _s in stored(app)} == {
+        "2024-10",
+        "2024-11",
+        "2024-12",
+        "2025-01",
+    }
+
+
+def test_an_indented_category_needs_a_parent_above(app, cli, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Brottskategori;Region;2019\n  i bostad;Bromma;12\n", encoding="utf-8")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert "line 2: 'i bostad' is indented with no parent above" in result.stderr
+    assert yearly(app) == []
