@@ -2,7 +2,7 @@
 et al. 2013), in numpy and scipy.special (not scipy.stats, whose import takes most of a
 second). The model and the reweighting are those of R's ``surveillance::farringtonFlexible``;
 where this differs from it (the time of year pooled in step 2, the dispersion kept in step 4,
-the trend at 30 % in step 5, the predictive variance, the widened level and the mid-p limit in
+the trend at 30 % and its cap in step 5, the predictive variance, the widened level and the mid-p limit in
 steps 6-8), bench/deviations.py shows why on simulated series.
 
 The reference values are earlier counts of the same series, each with its distance in months
@@ -26,9 +26,9 @@ before the month evaluated. The expected count comes from a quasi-Poisson log-li
 4. the dispersion kept is the larger of the two fits' (high values belong to the spread of
    over-dispersed counts even when they are taken out of the expected count);
 5. the trend is kept only when it is significant at 30 % (|b / se(b)| > 1.04 with the
-   dispersion-scaled covariance) and does not predict more than the largest reference value
-   (Farrington's guard against extrapolating too far); otherwise the model without it is used
-   (again with step 2's choice of the time of year);
+   dispersion-scaled covariance), else the model without it is used (again with step 2's
+   choice of the time of year); a kept trend predicts at most the largest reference value
+   (Farrington's guard against extrapolating too far, as a cap, where R drops the trend);
 6. the count is compared with its predictive distribution: a negative binomial with the model's
    mean ``mu0`` and variance ``V = phi * mu0 + Var(mu0_hat)`` (the month's own dispersion plus
    the uncertainty of the fitted mean, by the delta method). Without a trend and without
@@ -317,8 +317,12 @@ def upper_limit(
         trend = None
         if trended:
             se = math.sqrt(fit.phi * fit.cov[1, 1])
-            if abs(fit.beta[1]) <= TREND_Z * se or mean > y.max():
+            if abs(fit.beta[1]) <= TREND_Z * se:
                 continue
+            # Farrington's guard against extrapolating too far, as a cap: R drops the trend
+            # instead, which takes a category rising tenfold in five years back to its
+            # five-year mean (2.9 % false alarms in bench/deviations.py; 1.2 % capped).
+            mean = min(mean, float(y.max()))
             trend = math.expm1(float(fit.beta[1]))
         eta_variance = fit.phi * float(fit.cov[0, 0])
         variance = fit.phi * mean + mean * mean * eta_variance

@@ -5,8 +5,8 @@
 For each scenario, SERIES simulated monthly series of 5 years of history plus the months
 evaluated (SIMULATED: Poisson or negative binomial counts, no real data): flat (sparse ones of
 a mean of 0.5 and 1 too), over-dispersed (dispersion 1.5-4), with a yearly trend, with past
-outbreaks, or with a yearly sinusoid of +-30 % or +-50 % around the mean at a random phase (one
-of 24) per series. Each evaluated month is judged against its reference (the same month and
+outbreaks, with a yearly sinusoid of +-30 % or +-50 % around the mean at a random phase (one
+of 24) per series, or emerging (+60 % a year: tenfold in five years, to a mean of 1 or 3). Each evaluated month is judged against its reference (the same month and
 its neighbours in the previous years) by:
 
 - "before": the historical-limits rule the app used until issue 13 (kept here, as
@@ -81,6 +81,9 @@ SCENARIOS = [
     # Sparse categories, whose times of year often have no event at all (last, so that the
     # scenarios above draw the same series as before they were added).
     *(Scenario(f"Poisson, mean {m}", m) for m in (0.5, 1)),
+    # Emerging categories: tenfold in five years, so that the early reference holds only a
+    # few events and the trend is often not tried (TREND_MIN_EVENTS).
+    *(Scenario(f"emerging +60 %/year, to mean {m}", m, trend=0.6) for m in (1, 3)),
 ]
 
 

@@ -92,13 +92,14 @@ def test_a_clear_trend_is_fitted_and_kept():
 
 
 def test_a_trend_never_predicts_above_every_reference_value():
-    # Farrington's rule: a trend whose prediction exceeds the largest reference count is an
-    # extrapolation too far, and the model without it is used.
+    # Farrington's guard: a prediction above the largest reference count is an extrapolation
+    # too far. It is capped there, not dropped: without the trend the expected count of a
+    # series rising 15 % a year would fall back to its five-year mean (about 29 here).
     pairs = _series(lambda back: 40 * 1.15 ** (-back / 12))  # exact, so the newest is largest
     found = upper_limit(pairs)
     assert found is not None
-    assert found.trend is None
-    assert found.expected < max(c for _, c in pairs)
+    assert found.trend == pytest.approx(0.15, abs=0.01)
+    assert found.expected == max(c for _, c in pairs)
 
 
 def test_a_sparse_series_gets_no_trend(monkeypatch):
