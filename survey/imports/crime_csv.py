@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from . import ImportErrors, ImportRefused
@@ -33,7 +34,7 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
             errors.add(
                 1, f"line 1: the column '{column}' is missing (needed: {', '.join(REQUIRED)})"
             )
-    for column in sorted({c for c in header if c and header.count(c) > 1}):
+    for column in sorted(c for c, n in Counter(header).items() if c and n > 1):
         errors.add(1, f"line 1: the column '{column}' appears more than once")
     errors.refuse()
     # Other columns (a rate per 100,000 inhabitants, a region code) are allowed and ignored.

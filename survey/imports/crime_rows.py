@@ -16,10 +16,20 @@ from sqlalchemy.orm import Session
 
 from ..models import Area, Place
 from ..models.places import AreaAlias
+from ..reports.formulas import restore
 from . import ImportErrors
 
 #: The category column's width in the database.
 CATEGORY_MAX = 120
+#: The first year a month may be of (earlier ones are typing mistakes, and would make a
+#: covered stretch of a century).
+FIRST_YEAR = 1900
+#: Unicode categories a stored name may not hold: control characters, invisible format
+#: characters (among them the direction overrides that turn the rest of a line around),
+#: surrogates and private-use characters.
+UNSAVABLE = frozenset({"Cc", "Cf", "Cs", "Co"})
+#: How much of a value a message quotes.
+QUOTED_MAX = 80
 #: The largest count a file may give: Sweden reports about 1.5 million crimes a year, so a
 #: larger figure is a mistake (and the database's integers end at 2^63).
 MAX_COUNT = 1_000_000_000
@@ -82,6 +92,20 @@ class Names:
         return self.places.get((area_id, normalise(value)))
 
 
+#: The message for a name with characters ``unsavable`` finds ("%s": what holds them).
+CONTROL_CHARACTERS = "%s holds control or invisible characters that cannot be stored"
+
+
+def unsavable(text: str) -> bool:
+    """Whether a name holds a character of the UNSAVABLE categories."""
+    return any(unicodedata.category(c) in UNSAVABLE for c in text)
+
+
+def quoted(text: str) -> str:
+    """A value as a message quotes it: at most QUOTED_MAX characters."""
+    return text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"
+
+
 def first_of_month(day: dt.date) -> dt.date:
     """The month a day is in, as its first day (how months are stored)."""
     return day.replace(day=1)
@@ -130,6 +154,8 @@ def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]
     match = _MONTH.fullmatch(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         return None, f"month '{text}' is not a month written YYYY-MM"
+    if int(match.group(1)) < FIRST_YEAR:
+        return None, f"month {text} is before {FIRST_YEAR}"
     month = dt.date(int(match.group(1)), int(match.group(2)), 1)
     if month > first_of_month(today):
         return None, f"month {text} is in the future"
@@ -160,27 +186,30 @@ def check_row(
     problems: list[str] = []
     month, problem = parse_month(value["month"], today)
     problems += [problem] if problem else []
-    area_text = value["area"].strip()
+    # A file exported by Trygghet has an apostrophe before formula-like text: taken off.
+    area_text = restore(value["area"].strip())
     area = names.area(area_text) if area_text else None
     if not area_text:
         problems.append("the area is empty")
     elif area is None:
-        problems.append(f"unknown area '{area_text}' (the areas are {names.known})")
-    category = value["category"].strip()
+        problems.append(f"unknown area '{quoted(area_text)}' (the areas are {names.known})")
+    category = restore(value["category"].strip())
     if not category:
         problems.append("the category is empty")
     elif len(category) > CATEGORY_MAX:
         problems.append(f"the category is longer than {CATEGORY_MAX} characters")
+    elif unsavable(category):
+        problems.append(CONTROL_CHARACTERS % "the category")
     count, problem = parse_count(value["count"])
     problems += [problem] if problem else []
     problem = rate_error(value["rate"]) if "rate" in value else None
     problems += [problem] if problem else []
-    place_text = value.get("place", "").strip()
+    place_text = restore(value.get("place", "").strip())
     place = None
     if place_text and area is not None:
         place = names.place(area[0], place_text)
         if place is None:
-            problems.append(f"unknown place '{place_text}' in {area[2]}")
+            problems.append(f"unknown place '{quoted(place_text)}' in {area[2]}")
     for problem in problems:
         errors.add(line, f"line {line}: {problem}")
     if problems or month is None or area is None:

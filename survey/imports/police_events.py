@@ -9,15 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import ImportErrors, ImportRefused
-from .crime_rows import CATEGORY_MAX, first_of_month, month_text
+from .crime_rows import (
+    CATEGORY_MAX,
+    CONTROL_CHARACTERS,
+    UNSAVABLE,
+    first_of_month,
+    month_text,
+    quoted,
+    unsavable,
+)
 
 #: Column widths of the stored event (longer texts are cut, never refused).
-NAME_MAX, LOCATION_MAX, URL_MAX, ID_MAX = 300, 200, 300, 40
+NAME_MAX, LOCATION_MAX, URL_MAX, ID_MAX, SUMMARY_MAX = 300, 200, 300, 40, 2000
+#: Events one file may hold: the police's list has about 500; a month of the whole country's
+#: events is about 20,000.
+EVENTS_MAX = 100_000
+#: Events before this year are typing mistakes: one would make every month since then look
+#: covered, with zero events.
+FIRST_EVENT_YEAR = 2000
 
 
 @dataclass(frozen=True)
@@ -52,12 +67,22 @@ def parse_datetime(value: Any, zone: ZoneInfo) -> dt.datetime | None:
             moment = dt.datetime.fromisoformat(text)
         except ValueError:
             return None
+    if not FIRST_EVENT_YEAR <= moment.year < dt.MAXYEAR:
+        return None  # also keeps a time zone from moving it out of the calendar
     # The month as it was where it happened: a time in UTC is moved to local time first.
     return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def _text(value: Any) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    """A text field on one line, without control or invisible characters (the feed's free
+    text is kept, not refused, for its sake)."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join("".join(c for c in value if not _unsavable_char(c)).split())
+
+
+def _unsavable_char(c: str) -> bool:
+    return not c.isspace() and unicodedata.category(c) in UNSAVABLE
 
 
 def is_county(name: str) -> bool:
@@ -81,10 +106,18 @@ def load_events(lines: list[str]) -> list[Any]:
         raise ImportRefused(
             [f"line {exc.lineno}: the file is not valid JSON: {exc.msg} (column {exc.colno})"]
         ) from exc
+    except RecursionError as exc:
+        raise ImportRefused(["the file is not an event list: nested too deeply"]) from exc
+    except ValueError as exc:  # a number of thousands of digits
+        raise ImportRefused([f"the file is not an event list: {exc}"]) from exc
     if not isinstance(events, list):
         raise ImportRefused(["line 1: the file must hold a JSON array of events"])
     if not events:
         raise ImportRefused(["line 1: the event list is empty"])
+    if len(events) > EVENTS_MAX:
+        raise ImportRefused(
+            [f"the file holds {len(events)} events; one file may hold at most {EVENTS_MAX}"]
+        )
     return events
 
 
@@ -99,10 +132,13 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
             errors.add(position, f"event {position}: not an object with id, datetime and type")
             continue
         raw_id = event.get("id")
-        event_id = str(raw_id).strip() if raw_id is not None else ""
-        label = f"event {position} (id {raw_id})" if event_id else f"event {position}"
+        plain = isinstance(raw_id, int | str) and not isinstance(raw_id, bool)
+        event_id = str(raw_id).strip() if plain else ""
+        label = f"event {position} (id {quoted(event_id)})" if event_id else f"event {position}"
         problems: list[str] = []
-        if not event_id:
+        if raw_id is not None and not plain:
+            problems.append("the id is not a number or a text")
+        elif not event_id:
             problems.append("the id is missing")
         elif len(event_id) > ID_MAX:
             problems.append(f"the id is longer than {ID_MAX} characters")
@@ -115,21 +151,28 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
         if event.get("datetime") in (None, ""):
             problems.append("the datetime is missing")
         elif month is None:
+            given = quoted(json.dumps(event.get("datetime"), ensure_ascii=False))
             problems.append(
-                f"datetime {json.dumps(event.get('datetime'), ensure_ascii=False)} is not a date"
-                " and time like 2026-05-04 21:35:00 +02:00"
+                f"datetime {given} is not a date and time like 2026-05-04 21:35:00 +02:00"
+                f" (from {FIRST_EVENT_YEAR} on)"
             )
         elif month > first_of_month(today):
             problems.append(f"month {month_text(month)} is in the future")
-        event_type = _text(event.get("type"))
+        raw_type = event.get("type")
+        event_type = " ".join(raw_type.split()) if isinstance(raw_type, str) else ""
         if not event_type:
             problems.append("the type is missing")
         elif len(event_type) > CATEGORY_MAX:
             problems.append(f"the type is longer than {CATEGORY_MAX} characters")
+        elif unsavable(event_type):
+            problems.append(CONTROL_CHARACTERS % "the type")
         location = event.get("location")
-        location_name = _text(location.get("name")) if isinstance(location, dict) else ""
+        raw_location = location.get("name") if isinstance(location, dict) else None
+        location_name = " ".join(raw_location.split()) if isinstance(raw_location, str) else ""
         if not location_name:
             problems.append("the location name is missing")
+        elif unsavable(location_name):
+            problems.append(CONTROL_CHARACTERS % "the location name")
         for problem in problems:
             errors.add(position, f"{label}: {problem}")
         if problems or moment is None or month is None:
@@ -143,7 +186,7 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
                 month=month,
                 type=event_type,
                 name=name[:NAME_MAX],
-                summary=_text(event.get("summary")),
+                summary=_text(event.get("summary"))[:SUMMARY_MAX],
                 location=location_name[:LOCATION_MAX],
                 municipality=municipality_of(location_name, name)[:LOCATION_MAX],
                 url=_text(event.get("url"))[:URL_MAX],

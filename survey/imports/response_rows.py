@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..models import SOURCES
 from ..questionnaire import Item, Questionnaire, builtin
-from ..reports.files import restore
+from ..reports.formulas import restore
 from ..reports.raw_data import TRAILING
 from ..services.item_answers import CATALOGUE_CODES, split
 from .response_lookups import CODE_COLUMN, Lookups, round_key_name

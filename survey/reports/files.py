@@ -1,8 +1,9 @@
 """CSV and XLSX writing shared by every export: situation pictures, answers and dialogues.
 
 Two rules hold for every file a spreadsheet may open (OWASP "CSV injection"):
-- CSV text starting with ``= + - @``, tab or CR gets a leading apostrophe (``neutralise``),
-  and ``restore`` undoes exactly that, so an exported answers file imports back unchanged.
+- CSV text starting with ``= + - @``, tab or CR gets a leading apostrophe (``neutralise``,
+  survey/reports/formulas.py), and ``restore`` undoes exactly that, so an exported file
+  imports back unchanged.
 - XLSX text is always a string cell (data type ``s``), never a formula, whatever it starts
   with; the value itself is kept as it is.
 CSV files start with a UTF-8 byte-order mark, which Excel needs to read å, ä and ö right.
@@ -21,34 +22,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from .formulas import neutralise
 from .tables import tables
 
-#: Text cells starting with these would run as formulas in a spreadsheet (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The UTF-8 byte-order mark, as text: the first character of every CSV file we write.
 BOM = "\ufeff"
 #: Rows per sheet in Excel (the header included); longer tables go on to another sheet.
 XLSX_MAX_ROWS = 1_048_576
 #: CSV rows written per chunk when streaming (a chunk is a few hundred kB at most).
 CSV_CHUNK_ROWS = 500
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe.
-
-    Text that already starts with apostrophes before such a character gets one more, so
-    that ``restore`` can tell the two apart and every value survives a round trip.
-    """
-    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def restore(value: str) -> str:
-    """Undo ``neutralise``: the text as it was before export."""
-    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def _csv_cells(row: Sequence[Any]) -> list[Any]:

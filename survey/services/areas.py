@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from analysis.collation import swedish_sorted
 
 from ..imports.crime_events import rematch_events
-from ..imports.crime_rows import normalise
+from ..imports.crime_rows import normalise, unsavable
 from ..models import Area, PoliceArea
 from ..models.places import AreaAlias
 from . import audit
@@ -34,12 +34,6 @@ class AreaError(ValueError):
     def __init__(self, message: str, field: str = "name") -> None:
         super().__init__(message)
         self.field = field
-
-
-#: Unicode categories a name may not hold: control characters, invisible format characters
-#: (among them the direction overrides that turn the rest of a line around), surrogates and
-#: private-use characters.
-_UNSAVABLE = frozenset({"Cc", "Cf", "Cs", "Co"})
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,7 @@ def _clean(name: str, field: str = "name") -> str:
         raise AreaError(_("Write a name."), field)
     if len(text) > NAME_MAX:
         raise AreaError(_("A name can be at most 200 characters long."), field)
-    if any(unicodedata.category(c) in _UNSAVABLE for c in text):
+    if unsavable(text):
         raise AreaError(_("The text contains characters that cannot be saved."), field)
     return text
 

@@ -147,6 +147,16 @@ NEXT_MONTH = (_TODAY.replace(day=28) + dt.timedelta(days=10)).strftime("%Y-%m")
             [f"line 2: month {NEXT_MONTH} is in the future"],
         ),
         (HEADER + "2025-01;Bromma;Rån;-3;;\n", ["line 2: count '-3' is negative"]),
+        (HEADER + "0000-01;Bromma;Rån;3;;\n", ["line 2: month 0000-01 is before 1900"]),
+        (HEADER + "1850-01;Bromma;Rån;3;;\n", ["line 2: month 1850-01 is before 1900"]),
+        (
+            HEADER + '2025-01;Bromma;"Rån\x1b[31m";3;;\n',
+            ["line 2: the category holds control or invisible characters that cannot be stored"],
+        ),
+        (
+            HEADER + "2025-01;Bromma;Rån \u202eexe.txt;3;;\n",
+            ["line 2: the category holds control or invisible characters that cannot be stored"],
+        ),
         (HEADER + "2025-01;Bromma;Rån;2,5;;\n", ["line 2: count '2,5' is not a whole number"]),
         (HEADER + "2025-01;Bromma;Rån;många;;\n", ["line 2: count 'många' is not a number"]),
         (
@@ -345,7 +355,7 @@ def test_bad_events_are_each_named_by_position_and_id(app, cli, tmp_path):
         result,
         "event 2 (id 1): the same id as event 1",
         'event 3 (id 3): datetime "igår kväll" is not a date and time like'
-        " 2026-05-04 21:35:00 +02:00",
+        " 2026-05-04 21:35:00 +02:00 (from 2000 on)",
         "event 4 (id 4): month 2999-01 is in the future",
         "event 4 (id 4): the type is missing",
         "event 5: the id is missing",

@@ -189,11 +189,73 @@ def test_a_malformed_event_in_a_real_response_stores_nothing(app, cli, tmp_path,
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f'event 250 (id {events[249]["id"]}): datetime "25 mars" is not a date and time like'
-        " 2026-05-04 21:35:00 +02:00",
+        " 2026-05-04 21:35:00 +02:00 (from 2000 on)",
         f"event 411 (id {events[410]['id']}): the type is missing",
         f"nothing imported from {path}",
     ]
     assert stored_ids(app, "stockholm") == set()
+
+
+def _one(**changes):
+    """A real event of the 2023 response with some fields changed."""
+    return [{**real(MARCH_2023)[0], **changes}]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        # Dates a time zone would move out of the calendar, and one that would make every
+        # month since 1900 look covered.
+        ({"datetime": "0001-01-01 00:30:00 +02:00"}, 'datetime "0001-01-01 00:30:00 +02:00"'),
+        ({"datetime": "9999-12-31 23:59:59 -05:00"}, 'datetime "9999-12-31 23:59:59 -05:00"'),
+        ({"datetime": "0001-01-01 00:30:00"}, "is not a date and time"),
+        ({"datetime": "1900-01-01 12:00:00 +01:00"}, "(from 2000 on)"),
+        ({"id": "9" * 5000}, "the id is longer than 40 characters"),
+        ({"id": True}, "the id is not a number or a text"),
+        ({"id": [1, 2]}, "the id is not a number or a text"),
+        ({"type": "Stöld\u202e\u0000x"}, "the type holds control or invisible characters"),
+        ({"location": {"name": "Malmö\x1b]0;pwned\x07"}}, "the location name holds control"),
+    ],
+)
+def test_a_hostile_event_is_a_message_and_stores_nothing(app, cli, tmp_path, changes, message):
+    path = write(tmp_path, _one(**changes), "e.json")
+    result = cli("import", "crime", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr) < 1000  # a 5,000-digit id is not repeated in full
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CrimeEvent)) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('[{"id": ' + "9" * 5000 + "}]", "the file is not an event list"),
+    ],
+)
+def test_a_file_that_breaks_the_json_reader_is_a_message(app, cli, tmp_path, text, message):
+    path = tmp_path / "e.json"
+    path.write_text(text, encoding="utf-8")
+    result = cli("import", "crime", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_control_characters_in_the_free_text_are_dropped(app, cli, tmp_path, stockholm):
+    event = _one(
+        name="5 mars, Misshandel,\x1b[31m Stockholm",
+        summary="Larm\x00 om bråk.\nFalsk rad" + "x" * 5000,
+    )
+    event[0]["location"] = {"name": "Stockholm"}
+    ok(cli("import", "crime", str(write(tmp_path, event, "e.json"))))
+    with app.app_context():
+        name, summary = db.session.execute(select(CrimeEvent.name, CrimeEvent.summary)).one()
+    assert name == "5 mars, Misshandel,[31m Stockholm"
+    assert summary.startswith("Larm om bråk. Falsk rad")
+    assert len(summary) == 2000
 
 
 def test_renaming_an_area_matches_the_stored_events_again(app, cli):

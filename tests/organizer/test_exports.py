@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from analysis.survey import Filters
 from survey.extensions import db
 from survey.models import Area, AuditEvent, Dialogue, DialogueIssue, Place, Response
-from survey.reports.files import FORMULA_STARTS
+from survey.reports.formulas import FORMULA_STARTS
 from survey.reports.pictures import build_pictures
 from tests.common.picture_data import build
 from tests.common.survey_data import add_responses, columns, new_round

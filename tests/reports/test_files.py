@@ -6,18 +6,18 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from survey.reports import files
+from survey.reports import files, formulas
 
 TEXTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=x", "''-x", "'plain", "a=b", "", "ok"]
 
 
 @pytest.mark.parametrize("value", TEXTS)
 def test_restore_undoes_neutralise(value):
-    assert files.restore(files.neutralise(value)) == value
+    assert formulas.restore(formulas.neutralise(value)) == value
 
 
 def test_neutralise_marks_only_formula_like_text():
-    assert [files.neutralise(v) for v in TEXTS] == [
+    assert [formulas.neutralise(v) for v in TEXTS] == [
         "'=1+1",
         "'+1",
         "'-1",
@@ -31,7 +31,7 @@ def test_neutralise_marks_only_formula_like_text():
         "",
         "ok",
     ]
-    assert files.neutralise(-1) == -1  # numbers are numbers, not text
+    assert formulas.neutralise(-1) == -1  # numbers are numbers, not text
 
 
 def test_csv_chunks_stream_the_rows(monkeypatch):
