@@ -13,7 +13,8 @@ from .common import expected_errors, with_app
 DEFAULT_EVENTS_URL = "https://polisen.se/api/events"
 #: A response larger than this is not an event list (the real ones are about 200 kB).
 MAX_DOWNLOAD_BYTES = 20_000_000
-DOWNLOAD_TIMEOUT_SECONDS = 60
+#: The longest wait for one read, and for the whole download.
+DOWNLOAD_TIMEOUT_SECONDS, DOWNLOAD_DEADLINE_SECONDS = 60, 180
 
 
 @click.group("fetch")
@@ -23,8 +24,9 @@ def fetch_group() -> None:
 
 def _download(url: str) -> bytes:
     # urllib.request (http.client, email, ssl) is for this command only: not for --help.
-    import urllib.error
     import urllib.request
+
+    from ..services.outbound import OutboundError, exchange
 
     if not url.startswith(("https://", "http://")):
         raise click.UsageError(f"the events URL must start with https:// or http://: {url}")
@@ -32,19 +34,16 @@ def _download(url: str) -> bytes:
         url, headers={"User-Agent": "trygghet", "Accept": "application/json"}
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310  # nosec B310 - the scheme is checked above
-            request, timeout=DOWNLOAD_TIMEOUT_SECONDS
-        ) as response:
-            data: bytes = response.read(MAX_DOWNLOAD_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        exc.close()  # the error holds the open response
-        raise click.ClickException(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise click.ClickException(f"cannot download {url}: {reason}") from exc
-    if len(data) > MAX_DOWNLOAD_BYTES:
+        answer = exchange(
+            request, DOWNLOAD_TIMEOUT_SECONDS, DOWNLOAD_DEADLINE_SECONDS, MAX_DOWNLOAD_BYTES
+        )
+    except OutboundError as exc:
+        raise click.ClickException(f"cannot download {url}: {exc}") from exc
+    if not 200 <= answer.status < 300:
+        raise click.ClickException(f"cannot download {url}: HTTP {answer.status} {answer.reason}")
+    if len(answer.body) > MAX_DOWNLOAD_BYTES:
         raise click.ClickException(f"cannot download {url}: more than 20 MB, not an event list")
-    return data
+    return answer.body
 
 
 @fetch_group.command("events")

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from ..models.accounts import utcnow
 from ..models.alerts import NOTE_MAX, DeviationAlert, DeviationMail
 from . import audit
 from .mail import MailError, SmtpSettings, compose, send, smtp_settings
+from .outbound import OutboundError, exchange
 
 #: Deviations are looked for in this month and the months before it, this many in all.
 RECENT_MONTHS = 3
@@ -242,15 +242,10 @@ def post_json(hook: WebhookSettings, body: bytes) -> str | None:
         signature = hmac.new(hook.secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
         headers[SIGNATURE_HEADER] = f"sha256={signature}"
     request = urllib.request.Request(hook.url, body, headers, method="POST")  # noqa: S310
-    try:  # the scheme is checked in webhook_settings
-        with urllib.request.urlopen(request, timeout=hook.timeout) as response:  # noqa: S310  # nosec B310
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        exc.close()  # the error holds the open response
-        status = exc.code
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return f"webhook: {type(reason).__name__}: {getattr(reason, 'strerror', None) or reason}"
+    try:  # the scheme is checked in webhook_settings; a redirect is no acceptance
+        status = exchange(request, hook.timeout, 3 * hook.timeout).status
+    except OutboundError as exc:
+        return f"webhook: {exc}"
     return None if 200 <= status < 300 else f"webhook: HTTP {status}"
 
 

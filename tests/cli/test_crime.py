@@ -21,6 +21,17 @@ AUGUST_2026 = "police-events-2026-08-22.json"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/moved":  # to another host: the same server by another name
+            self.send_response(302)
+            self.send_header(
+                "Location", f"http://localhost:{self.server.server_address[1]}/real.json"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
     def log_message(self, *args):
         pass
 
@@ -109,6 +120,15 @@ def test_a_broken_feed_is_refused(app, cli, feed):
         "line 1: the file is not valid JSON: Expecting ',' delimiter (column 25)",
         f"nothing imported from {url}",
     ]
+    assert stored_events(app) == 0
+
+
+def test_a_redirect_to_another_host_is_not_followed(app, cli, feed):
+    # The feed's server answers /moved with a redirect to the same files under another name.
+    url = f"{feed}/moved"
+    result = cli("fetch", "events", "--url", url)
+    assert result.exit_code == 1
+    assert f"cannot download {url}: HTTP 302: a redirect to http://localhost:" in result.stderr
     assert stored_events(app) == 0
 
 
