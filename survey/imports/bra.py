@@ -23,10 +23,19 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from . import ImportErrors, ImportRefused
-from .crime_rows import CATEGORY_MAX, Names, first_of_month, parse_count, rate_error
+from .crime_rows import (
+    CATEGORY_MAX,
+    GivenYear,
+    Names,
+    first_of_month,
+    parse_count,
+    quoted,
+    rate_error,
+    year_from,
+)
 
 SHAPES = ("bra-open", "bra-db", "bra-months")
 #: What the refusal of an unknown file lists.
@@ -47,7 +56,6 @@ MONTH_NAMES = (
 _REGION = {"region", "kommun", "stadsdel", "stadsdelsområde", "område", "län", "lokalpolisområde"}
 _CRIME = {"brott", "brottskategori", "brottstyp", "brottsområde", "kategori"}
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-_YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _MONTH_CODE = re.compile(r"((?:19|20)[0-9]{2})\s*(?:M|-)\s*([0-9]{1,2})", re.IGNORECASE)
 _MONTH_WORDS = re.compile(r"([a-zåäö]+)\s+((?:19|20)[0-9]{2})|((?:19|20)[0-9]{2})\s+([a-zåäö]+)")
 _REGION_CODE = re.compile(r"^[0-9]{2,4}\s+")
@@ -104,23 +112,6 @@ def detect_shape(header: list[str]) -> str | None:
         if not any(ch.isdigit() for ch in folded[0]):
             return "bra-open"
     return None
-
-
-class GivenYear(NamedTuple):
-    year: int
-    said_by: str  # "--year" or "the file name"
-
-
-def year_from(origin: str, year: int | None) -> GivenYear | None:
-    """The year given with --year, else the one in the file name
-    (anmalda_brott_kommuner_2023.csv); refused when the two disagree."""
-    found = _YEAR_IN_NAME.findall(origin)
-    named = int(found[-1]) if found else None
-    if year is not None and named is not None and year != named:
-        raise ImportRefused([f"--year says {year}, but the file name says {named}"])
-    if year is not None:
-        return GivenYear(year, "--year")
-    return GivenYear(named, "the file name") if named is not None else None
 
 
 class _Reader:
@@ -358,6 +349,10 @@ def _read_months(
     region, crime = _columns(header)
     year_column = folded.index("år") if "år" in folded else None
     months = {i: m for i, c in enumerate(folded) if (m := _month_of(c)) is not None}
+    known = {*months, region, crime, year_column}
+    # A column with a year that is no month (2024M13, "Marz 2024") would lose its counts.
+    if wrong := [c.strip() for i, c in enumerate(header) if i not in known and _YEAR.search(c)]:
+        raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
     for line, cells in rows[1:]:
         cells = cells + [""] * (len(header) - len(cells))
         area_id = reader.area(line, cells[region])

@@ -41,6 +41,9 @@ from .crime_rows import Names, month_text, plural
 from .police_events import parse_events
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
+#: The largest crime file read (a police download is about 200 kB, Brå's largest exports a
+#: few MB; 100,000 events, the most one file may hold, are about 40 MB).
+MAX_FILE_BYTES = 50_000_000
 #: How many municipalities the skip summary names; the rest are counted together.
 SKIPPED_SHOWN = 8
 
@@ -180,9 +183,11 @@ def import_crime(
     Raises ImportRefused, having changed nothing, for a file with any error.
     """
     source = fmt or ("events" if Path(path).suffix.casefold() == ".json" else None)
-    return import_crime_data(
-        session, Path(path).read_bytes(), Path(path).name, source, today, timezone, year
-    )
+    with Path(path).open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)  # a device such as /dev/zero has no size
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRefused([f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB"])
+    return import_crime_data(session, data, Path(path).name, source, today, timezone, year)
 
 
 def _shape(lines: list[str]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..models import Area, Place
 from ..models.places import AreaAlias
 from ..reports.formulas import restore
-from . import ImportErrors
+from . import ImportErrors, ImportRefused
 
 #: The category column's width in the database.
 CATEGORY_MAX = 120
@@ -28,6 +28,8 @@ FIRST_YEAR = 1900
 #: characters (among them the direction overrides that turn the rest of a line around),
 #: surrogates and private-use characters.
 UNSAVABLE = frozenset({"Cc", "Cf", "Cs", "Co"})
+#: A year in a file name (anmalda_brott_kommuner_2023.csv).
+YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 #: How much of a value a message quotes.
 QUOTED_MAX = 80
 #: The largest count a file may give: Sweden reports about 1.5 million crimes a year, so a
@@ -235,3 +237,20 @@ def check_row(
             "source": "csv",
         }
     )
+
+
+class GivenYear(NamedTuple):
+    year: int
+    said_by: str  # "--year" or "the file name"
+
+
+def year_from(origin: str, year: int | None) -> GivenYear | None:
+    """The year given with --year, else the one in the file name
+    (anmalda_brott_kommuner_2023.csv); refused when the two disagree."""
+    found = YEAR_IN_NAME.findall(origin)
+    named = int(found[-1]) if found else None
+    if year is not None and named is not None and year != named:
+        raise ImportRefused([f"--year says {year}, but the file name says {named}"])
+    if year is not None:
+        return GivenYear(year, "--year")
+    return GivenYear(named, "the file name") if named is not None else None

@@ -292,3 +292,13 @@ def test_an_indented_category_needs_a_parent_above(app, cli, tmp_path):
     assert result.exit_code == 1
     assert "line 2: 'i bostad' is indented with no parent above" in result.stderr
     assert yearly(app) == []
+
+
+@pytest.mark.parametrize("column", ["2024M13", "Marz 2024"])
+def test_a_column_with_a_year_that_is_no_month_is_refused(app, cli, tmp_path, column):
+    path = tmp_path / "manadstabell.csv"
+    path.write_text(f"Region;Brott;2024M01;{column}\nBromma;Rån;1;99\n", encoding="utf-8")
+    result = import_file(cli, path, "--format", "bra-months")
+    assert result.exit_code == 1
+    assert f"line 1: the column '{column}' is not a month" in result.stderr
+    assert stored(app) == []

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -407,3 +408,11 @@ def test_names_are_folded_for_matching(name, folded):
 )
 def test_counts_in_bra_notation(text, value):
     assert parse_count(text) == (value, None)
+
+
+def test_a_file_without_end_is_refused_at_50_mb(app, cli):
+    # /dev/zero has no size: it is read up to the limit, never to the end.
+    result = import_file(cli, Path("/dev/zero"), "--format", "csv")
+    assert result.exit_code == 1
+    assert "the file is larger than 50 MB" in result.stderr
+    assert "Traceback" not in result.stderr
