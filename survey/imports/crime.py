@@ -60,6 +60,7 @@ class CrimeImport:
     events: int | None = None
     new: int = 0
     updated: int = 0
+    unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     #: Brå's yearly counts stored, and their years.
     yearly: int = 0
@@ -81,9 +82,14 @@ class CrimeImport:
             counts = f"{yearly} and {counts}" if self.rows else yearly
         if self.events is None:
             return counts
+        # The monthly counts of every month the events touch are derived again (in every
+        # area), also where this file's events count for none.
         return (
             f"{plural(self.events, 'event')} ({self.new} new, {self.updated} updated,"
-            f" {sum(self.skipped.values())} outside every area); {counts}"
+            f" {self.unchanged} unchanged, {sum(self.skipped.values())} outside every area);"
+            f" counted in {plural(len(self.months), 'month')} for"
+            f" {plural(len(self.areas), 'area')}; {self.rows} monthly"
+            f" {'count' if self.rows == 1 else 'counts'} derived again"
         )
 
     def skipped_summary(self) -> str | None:
@@ -287,6 +293,7 @@ def _import_events(
         events=len(events),
         new=stored.new,
         updated=stored.updated,
+        unchanged=stored.unchanged,
         skipped=stored.skipped,
     )
 

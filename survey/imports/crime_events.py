@@ -97,6 +97,8 @@ class StoredEvents:
 
     new: int = 0
     updated: int = 0
+    #: Stored before with the same content (a download that overlaps an earlier one).
+    unchanged: int = 0
     #: Municipality -> events stored there that no area counts (yet).
     skipped: Counter[str] = field(default_factory=Counter)
     #: The months whose counts must be derived again.
@@ -133,7 +135,10 @@ def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
         else:
             # The month it was in before, too: its old count must be rebuilt.
             result.months.add(row.month)
-            result.updated += 1
+            if _content(row) == _content(event):
+                result.unchanged += 1
+            else:
+                result.updated += 1
         row.occurred_at = event.occurred_at.astimezone(dt.UTC)
         row.month, row.type, row.name = event.month, event.type, event.name
         row.summary, row.location, row.url = event.summary, event.location, event.url
@@ -146,6 +151,22 @@ def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
     session.flush()
     _replace_matches(session, rows)
     return result
+
+
+def _content(event: CrimeEvent | PoliceEvent) -> tuple[object, ...]:
+    """What a download may change of an event (the moment in UTC, as stored)."""
+    moment = event.occurred_at
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    return (
+        moment.astimezone(dt.UTC),
+        event.month,
+        event.type,
+        event.name,
+        event.summary,
+        event.location,
+        event.url,
+        event.municipality,
+    )
 
 
 def _replace_matches(session: Session, rows: list[tuple[CrimeEvent, dict[int, bool]]]) -> None:

@@ -63,7 +63,9 @@ def test_fetch_events_downloads_and_stores_the_feed(app, cli, feed):
     result = cli("fetch", "events", "--url", url)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("imported 500 events (500 new, 0 updated, 485 outside every area);")
+    assert lines[0].startswith(
+        "imported 500 events (500 new, 0 updated, 0 unchanged, 485 outside every area);"
+    )
     assert lines[0].endswith(f" from {url}")
     assert lines[1].startswith(
         "485 events outside every area, stored and counted once an area or alias names the"
@@ -72,7 +74,7 @@ def test_fetch_events_downloads_and_stores_the_feed(app, cli, feed):
     assert stored_events(app) == 500  # the whole country's: an area added later counts them
     # Run again (as a timer does): the same events are updated, never counted twice.
     again = cli("fetch", "events", "--url", url)
-    assert "(0 new, 500 updated, 485 outside every area)" in again.stdout
+    assert "(0 new, 0 updated, 500 unchanged, 485 outside every area)" in again.stdout
     assert stored_events(app) == 500
     with app.app_context():
         coverage = db.session.scalars(select(CrimeCoverage)).all()
@@ -86,7 +88,9 @@ def test_the_url_comes_from_the_environment(app, cli, feed):
         assert cli("area", "district", district).exit_code == 0
     result = cli("fetch", "events", env={"TRYGGHET_EVENTS_URL": f"{feed}/real.json"})
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("imported 500 events (500 new, 0 updated, 500 outside")
+    assert result.stdout.startswith(
+        "imported 500 events (500 new, 0 updated, 0 unchanged, 500 outside"
+    )
 
 
 def free_port():

@@ -285,8 +285,8 @@ def test_a_police_event_list_is_counted_per_month_type_and_area(app, cli, tmp_pa
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "imported 7 events (7 new, 0 updated, 0 outside every area);"
-        f" 5 monthly counts (2 months, 3 areas) from {path}\n"
+        "imported 7 events (7 new, 0 updated, 0 unchanged, 0 outside every area);"
+        f" counted in 2 months for 3 areas; 5 monthly counts derived again from {path}\n"
     )
     assert stored(app) == [
         ("bromma", None, "2025-09", "Misshandel", 2, "events"),
@@ -328,8 +328,8 @@ def test_events_outside_every_area_are_skipped_and_summarised(app, cli, tmp_path
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "imported 25 events (25 new, 0 updated, 24 outside every area);"
-        f" 1 monthly count (1 month, 1 area) from {path}",
+        "imported 25 events (25 new, 0 updated, 0 unchanged, 24 outside every area);"
+        f" counted in 1 month for 1 area; 1 monthly count derived again from {path}",
         "24 events outside every area, stored and counted once an area or alias names the"
         " place (by municipality): Solna 23, Stockholms län 1",
     ]
