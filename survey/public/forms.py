@@ -9,10 +9,13 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..i18n import text_direction
 from ..questionnaire import Item, Questionnaire, text
+from ..questionnaire.model import Texts
 from ..services.receipts import normalize_code
 from ..web.fields import (
     INVALID_CHOICE,
@@ -168,10 +171,21 @@ def _one_line_breaks(value: str | None) -> str | None:
     return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
+def _shown(texts: Texts | None, locale: str) -> str:
+    """The text in the page's language; one shown in another language (a question added
+    without this language) says which, so that a right-to-left page sets it left to right
+    and a screen reader reads it in its own language."""
+    shown = text(texts, locale)
+    if not texts or locale in texts or not shown:
+        return shown
+    lang = next(code for code, value in texts.items() if value == shown)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), shown)
+
+
 def _field(item: Item, locale: str, required: bool) -> Field:
-    label = text(item.label, locale)
-    description = text(item.hint, locale)
-    choices = [SelectChoice(o.value, text(o.label, locale)) for o in item.options]
+    label = _shown(item.label, locale)
+    description = _shown(item.hint, locale)
+    choices = [SelectChoice(o.value, _shown(o.label, locale)) for o in item.options]
     if item.type == "single":
         validators = [InputRequired(REQUIRED)] if required else [optional_choice()]
         return OptionRadioField(

@@ -89,6 +89,23 @@ def test_residents_answer_added_items_in_swedish(app, live_v2):
     ]
 
 
+def test_a_question_shown_in_swedish_on_an_arabic_page_says_so(app, live_v2):
+    # The added questions have Swedish and English texts only: Arabic pages show the
+    # Swedish, marked, so that it runs left to right inside the right-to-left page.
+    page = live_v2.get("/s/alvik?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert '<span lang="sv" dir="ltr">Hur många år har du bott i området?</span>' in page
+    # In Swedish nothing is marked.
+    swedish = live_v2.get("/s/alvik?lang=sv").get_data(as_text=True)
+    assert 'lang="sv" dir="ltr"' not in swedish
+
+
+def test_the_built_in_questions_have_arabic_texts_of_their_own(client):
+    page = client.get("/s/alvik?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert 'lang="sv" dir="ltr"' not in page
+
+
 @pytest.mark.parametrize("typed", ["۱۲", "١٢", " 12 "])
 def test_numbers_typed_in_persian_or_arabic_digits_are_stored(app, live_v2, typed):
     # A phone keyboard set to Persian or Arabic types its own digits.
