@@ -214,9 +214,11 @@ def survey(slug: str):
             by_invitation=round_id is not None,
         )
         return page, (409 if request.method == "POST" else 200)
-    if request.method == "POST" and has_answered(target.place_id, round_id):
-        # One answer per place and round from this browser (its signed cookie says so).
-        return render_template("public/answered.html", place=_place_or_404(slug)), 409
+    if has_answered(target.place_id, round_id):
+        # One answer per place and round from this browser (its signed cookie says so): said
+        # before the form is filled in, not after.
+        page = render_template("public/answered.html", place=_place_or_404(slug))
+        return page, (409 if request.method == "POST" else 200)
     questionnaire = questionnaire_of(target.definition)
     areas = area_choices(db.session) if questionnaire.asks("area") else []
     if request.method == "POST":

@@ -23,6 +23,11 @@ def test_a_second_answer_from_the_same_browser_is_refused_kindly(app, client):
     assert submit(client, "alvik", VALID_ANSWER).status_code == 303
     thanks = client.get("/s/alvik/tack")
     assert thanks.status_code == 200
+    # Coming back to the survey, the browser is told at once, not after filling it in.
+    back = client.get("/s/alvik")
+    assert back.status_code == 200
+    assert "Du har redan svarat" in back.get_data(as_text=True)
+    assert 'name="safety_day"' not in back.get_data(as_text=True)
     again = submit(client, "alvik", VALID_ANSWER, same_browser=True)
     assert again.status_code == 409
     text = again.get_data(as_text=True)
