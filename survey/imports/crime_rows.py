@@ -135,17 +135,17 @@ def parse_count(value: str) -> tuple[int | None, str | None]:
     if not text:
         return None, "the count is empty (write '..' for a suppressed figure, '-' for none)"
     if _NEGATIVE.fullmatch(text):
-        return None, f"count '{text}' is negative"
+        return None, f"count '{quoted(text)}' is negative"
     if _DECIMAL.fullmatch(text):
-        return None, f"count '{text}' is not a whole number"
-    return None, f"count '{text}' is not a number"
+        return None, f"count '{quoted(text)}' is not a whole number"
+    return None, f"count '{quoted(text)}' is not a number"
 
 
 def rate_error(value: str) -> str | None:
     text = _THOUSANDS.sub("", value.strip())
     if text in ("", SUPPRESSED, *NOTHING) or _RATE.fullmatch(text):
         return None
-    return f"rate '{value.strip()}' is not a number (a decimal comma or point is fine)"
+    return f"rate '{quoted(value.strip())}' is not a number (a decimal comma or point is fine)"
 
 
 def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]:
@@ -155,7 +155,7 @@ def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]
         return None, "the month is empty"
     match = _MONTH.fullmatch(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        return None, f"month '{text}' is not a month written YYYY-MM"
+        return None, f"month '{quoted(text)}' is not a month written YYYY-MM"
     if int(match.group(1)) < FIRST_YEAR:
         return None, f"month {text} is before {FIRST_YEAR}"
     month = dt.date(int(match.group(1)), int(match.group(2)), 1)

@@ -21,6 +21,7 @@ from ..models import CategoryOverride
 from ..services.categories import (
     CategoryError,
     current_mapping,
+    known_police_type,
     list_overrides,
     remove_override,
     seen_bra_categories,
@@ -135,6 +136,15 @@ def crime_categories_set():
                 else _("%(name)s is saved.", name=override.name)
             )
             flash(done, "success")
+            if override.source == "police" and not known_police_type(db.session, override.name):
+                flash(
+                    _(
+                        "No stored police event has the type %(name)s, and the shipped file"
+                        " does not name it: check the spelling.",
+                        name=override.name,
+                    ),
+                    "info",
+                )
             return redirect(url_for("organizer.crime_categories"), code=303)
     return _page(form, 422)
 

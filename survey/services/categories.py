@@ -87,6 +87,17 @@ def unreviewed_types(session: Session) -> list[SeenType]:
     return [SeenType(name, n) for name, n in sorted(found.items(), key=lambda i: (-i[1], i[0]))]
 
 
+def known_police_type(session: Session, name: str) -> bool:
+    """Whether a police event type is in the shipped file or among the stored events: a
+    rule for any other type is likely a typing mistake (or a type not seen yet)."""
+    key = crime_categories.fold(name)
+    shipped = crime_categories.mapping()
+    if key in shipped.police_types or key in shipped.context_types:
+        return True
+    types = session.scalars(select(CrimeEvent.type).distinct())
+    return any(crime_categories.fold(seen) == key for seen in types)
+
+
 def set_override(
     session: Session, source: str, name: str, category: str | None, problems: list[str]
 ) -> CategoryOverride:

@@ -149,6 +149,11 @@ NEXT_MONTH = (_TODAY.replace(day=28) + dt.timedelta(days=10)).strftime("%Y-%m")
         ),
         (HEADER + "2025-01;Bromma;Rån;-3;;\n", ["line 2: count '-3' is negative"]),
         (HEADER + "0000-01;Bromma;Rån;3;;\n", ["line 2: month 0000-01 is before 1900"]),
+        # A message quotes at most 80 characters of what was written.
+        (
+            HEADER + "2025-01;Bromma;Rån;" + "x" * 5000 + ";;\n",
+            ["line 2: count '" + "x" * 79 + "…' is not a number"],
+        ),
         (HEADER + "1850-01;Bromma;Rån;3;;\n", ["line 2: month 1850-01 is before 1900"]),
         (
             HEADER + '2025-01;Bromma;"Rån\x1b[31m";3;;\n',

@@ -205,3 +205,17 @@ def test_a_bra_category_marked_not_a_crime_leaves_the_yearly_figures(app, client
     yearly_table = dashboard.split('class="data crime-yearly"')[1].split("</table>")[0]
     assert '<th scope="row">Stöldbrott</th>' not in yearly_table
     assert '<th scope="row">Stöldbrott › Inbrottsstöld</th>' in yearly_table
+
+
+def test_a_rule_for_a_type_nobody_has_seen_asks_to_check_the_spelling(app, client, auth):
+    auth.login("admin")
+    _import(app)
+    typo = {"source": "police", "name": "Olag hot", "category": "Rån"}
+    assert post_form(client, f"{PAGE}?lang=en", typo).status_code == 303
+    page = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    assert "No stored police event has the type Olag hot" in page
+    # A type the shipped file names, or one in the stored events, is not questioned.
+    for known in ("Olaga hot", "Vattenläcka"):
+        data = {"source": "police", "name": known, "category": "Rån"}
+        assert post_form(client, f"{PAGE}?lang=en", data).status_code == 303
+        assert "check the spelling" not in client.get(f"{PAGE}?lang=en").get_data(as_text=True)
