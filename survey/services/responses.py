@@ -77,6 +77,18 @@ def questionnaire_of(definition: str | None) -> Questionnaire:
     return _parse(definition) if definition else builtin(1)
 
 
+def published_questionnaire(session: Session, version: int) -> Questionnaire | None:
+    """A version that has been live (the shipped version 1 too), or None."""
+    definition = session.scalar(
+        select(QuestionnaireVersion.definition).where(
+            QuestionnaireVersion.version == version, QuestionnaireVersion.status == "live"
+        )
+    )
+    if definition is None:
+        return builtin(1) if version == 1 else None
+    return _parse(definition)
+
+
 def live_questionnaire(session: Session) -> Questionnaire:
     """The newest live questionnaire version (the shipped version 1 if none is recorded)."""
     return questionnaire_of(session.scalar(_LIVE_DEFINITION))

@@ -13,7 +13,7 @@ from survey.extensions import db
 from survey.imports.responses import import_responses
 from survey.models import ItemAnswer, Response
 from survey.reports.raw_data import write_responses
-from tests.common.web import local_today, post_form, stored_responses, submit
+from tests.common.web import VALID_ANSWER, local_today, post_form, stored_responses, submit
 
 EXAMPLE = (Path(__file__).resolve().parents[1] / "common" / "questionnaire_v2.yaml").read_text()
 
@@ -98,6 +98,19 @@ def test_a_question_shown_in_swedish_on_an_arabic_page_says_so(app, live_v2):
     # In Swedish nothing is marked.
     swedish = live_v2.get("/s/alvik?lang=sv").get_data(as_text=True)
     assert 'lang="sv" dir="ltr"' not in swedish
+
+
+@pytest.mark.parametrize(("shown", "stored"), [("1", 1), ("2", 2), ("7", 2), ("x", 2), ("0", 2)])
+def test_an_answer_is_stored_as_the_version_its_form_showed(app, live_v2, shown, stored):
+    # A page opened while version 1 was live and sent after version 2 went live: its answers
+    # are to version 1's questions. A version that never was live counts as the live one.
+    response = submit(live_v2, "alvik", VALID_ANSWER | {"_version": shown})
+    assert response.status_code == 303
+    [answer] = stored_responses(app)
+    assert answer.questionnaire_version == stored
+    assert answer.safety_evening == VALID_ANSWER["safety_evening"]
+    # Version 1's own items are kept as version 1 asked them.
+    assert (answer.safety_day is not None) is (stored == 1)
 
 
 def test_the_built_in_questions_have_arabic_texts_of_their_own(client):
