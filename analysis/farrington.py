@@ -2,8 +2,8 @@
 et al. 2013), in numpy and scipy.special (not scipy.stats, whose import takes most of a
 second). The model and the reweighting are those of R's ``surveillance::farringtonFlexible``;
 where this differs from it (the time of year pooled in step 2, the dispersion kept in step 4,
-the trend at 30 % and its cap in step 5, the predictive variance, the widened level and the mid-p limit in
-steps 6-8), bench/deviations.py shows why on simulated series.
+the trend at 30 % and its cap in step 5, the predictive variance, the widened level and the
+mid-p limit in steps 6-8), bench/deviations.py shows why on simulated series.
 
 The reference values are earlier counts of the same series, each with its distance in months
 before the month evaluated. The expected count comes from a quasi-Poisson log-linear model:

@@ -6,8 +6,9 @@ For each scenario, SERIES simulated monthly series of 5 years of history plus th
 evaluated (SIMULATED: Poisson or negative binomial counts, no real data): flat (sparse ones of
 a mean of 0.5 and 1 too), over-dispersed (dispersion 1.5-4), with a yearly trend, with past
 outbreaks, with a yearly sinusoid of +-30 % or +-50 % around the mean at a random phase (one
-of 24) per series, or emerging (+60 % a year: tenfold in five years, to a mean of 1 or 3). Each evaluated month is judged against its reference (the same month and
-its neighbours in the previous years) by:
+of 24) per series, or emerging (+60 % a year: tenfold in five years, to a mean of 1 or 3).
+Each evaluated month is judged against its reference (the same month and its neighbours in
+the previous years) by:
 
 - "before": the historical-limits rule the app used until issue 13 (kept here, as
   ``limit_before``, only to compare: mean and dispersion of the same month ±1 in earlier years,

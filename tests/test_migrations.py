@@ -11,6 +11,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.db import db_error_summary, make_engine
+from survey.imports.crime_rows import normalise
 from survey.migrate import alembic_config, upgrade
 from survey.models import Base
 from tests.common.database import empty_database
@@ -75,6 +76,22 @@ def test_month_counts_come_and_go_with_0016_and_match_the_days(tmp_path):
             ).scalar()
     assert [(str(m), a, n) for m, a, n in months] == [("2026-01-01", 2, 2), ("2026-02-01", 1, 1)]
     assert february == 2
+
+
+def test_0017_computes_alias_keys_again_as_names_are_matched_now(tmp_path):
+    nfd, nfc = "Ro\u0308nninge", "Rönninge"
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0016")
+        insert = text("INSERT INTO area_alias (area_id, name, key) VALUES (1, :name, :key)")
+        # As the code before 0017 stored them: the key of a name typed with a combining mark
+        # kept the mark; the same name typed with "ö" and an unrelated alias.
+        conn.execute(insert, {"name": nfd, "key": "ro\u0308nninge"})
+        conn.execute(insert, {"name": nfc, "key": "ronninge"})
+        conn.execute(insert, {"name": "Ulvsunda", "key": "ulvsunda"})
+        upgrade(conn)
+        rows = conn.execute(text("SELECT name, key FROM area_alias ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(nfd, "ronninge"), ("Ulvsunda", "ulvsunda")]
+    assert normalise(nfd) == normalise(nfc) == "ronninge"
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ from .crime_rows import (
     quoted,
     rate_error,
     year_from,
+    year_needed,
 )
 
 SHAPES = ("bra-open", "bra-db", "bra-months")
@@ -77,6 +78,14 @@ class BraData:
 
 def _fold(cell: str) -> str:
     return " ".join(cell.split()).casefold()
+
+
+def _month_like(cell: str) -> bool:
+    """Whether a heading is written like a month: a code, or a year and a month-like word."""
+    text = _fold(cell)
+    words = _MONTH_WORDS.fullmatch(text)
+    word = (words.group(1) or words.group(4) or "") if words else ""
+    return bool(_MONTH_CODE.search(text)) or word[:3] in {m[:3] for m in MONTH_NAMES}
 
 
 def _month_of(cell: str) -> tuple[int | None, int] | None:
@@ -281,13 +290,7 @@ def read_bra(
 
 
 def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None) -> None:
-    if given is None:
-        raise ImportRefused(
-            [
-                "the year is not in the file name (as in anmalda_brott_kommuner_2023.csv):"
-                " give it with --year"
-            ]
-        )
+    year = year_needed(given)
     if _fold(rows[0][1][0]) == "kommun":
         rows = rows[1:]
     for line, cells in rows:
@@ -298,7 +301,7 @@ def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenY
         ok, count = reader.count(line, cells[1], "")
         area_id = reader.area(line, cells[0])
         if ok and area_id is not None and not problem:
-            reader.add_year(line, area_id, given.year, "Samtliga brott", count)
+            reader.add_year(line, area_id, year, "Samtliga brott", count)
 
 
 def _columns(header: list[str]) -> tuple[int, int]:
@@ -350,8 +353,8 @@ def _read_months(
     year_column = folded.index("år") if "år" in folded else None
     months = {i: m for i, c in enumerate(folded) if (m := _month_of(c)) is not None}
     known = {*months, region, crime, year_column}
-    # A column with a year that is no month (2024M13, "Marz 2024") would lose its counts.
-    if wrong := [c.strip() for i, c in enumerate(header) if i not in known and _YEAR.search(c)]:
+    # Written like a month but none (2024M13, "Marz 2024"): its counts would be lost.
+    if wrong := [c.strip() for i, c in enumerate(header) if i not in known and _month_like(c)]:
         raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
     for line, cells in rows[1:]:
         cells = cells + [""] * (len(header) - len(cells))
@@ -374,8 +377,7 @@ def _read_months(
         for i, (month_year, month) in months.items():
             if not cells[i].strip():
                 continue  # a month not published yet
-            # A name may span years (manadstabell_2024_2025.csv): only --year is checked.
-            if month_year and given and given.said_by == "--year" and month_year != given.year:
+            if month_year and given and month_year != given.year:
                 reader.errors.add(
                     line,
                     f"line {line}: the column {header[i].strip()} is of {month_year},"

@@ -261,6 +261,7 @@ def import_crime_data(
             "events": result.events,
             "new": result.new,
             "updated": result.updated,
+            "unchanged": result.unchanged,
             "skipped": sum(result.skipped.values()),
         }
     audit.record(session, "crime.import", None, details)

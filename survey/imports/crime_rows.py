@@ -21,8 +21,8 @@ from . import ImportErrors, ImportRefused
 
 #: The category column's width in the database.
 CATEGORY_MAX = 120
-#: The first year a month may be of (earlier ones are typing mistakes, and would make a
-#: covered stretch of a century).
+#: The first year a month may be of: earlier ones are typing mistakes (the year 0 is no
+#: date at all). Police events have a later one (police_events.FIRST_EVENT_YEAR).
 FIRST_YEAR = 1900
 #: Unicode categories a stored name may not hold: control characters, invisible format
 #: characters (among them the direction overrides that turn the rest of a line around),
@@ -128,9 +128,13 @@ def parse_count(value: str) -> tuple[int | None, str | None]:
     if text in NOTHING:
         return 0, None
     if _COUNT.fullmatch(text):
-        count = int(_THOUSANDS.sub("", text))
+        digits = _THOUSANDS.sub("", text)
+        # Checked before int(): Python refuses to read more than 4,300 digits.
+        count = int(digits) if len(digits) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
         if count > MAX_COUNT:
-            return None, f"count '{text}' is too large (at most {MAX_COUNT:,})".replace(",", " ")
+            return None, f"count '{quoted(text)}' is too large (at most {MAX_COUNT:,})".replace(
+                ",", " "
+            )
         return count, None
     if not text:
         return None, "the count is empty (write '..' for a suppressed figure, '-' for none)"
@@ -247,10 +251,23 @@ class GivenYear(NamedTuple):
 def year_from(origin: str, year: int | None) -> GivenYear | None:
     """The year given with --year, else the one in the file name
     (anmalda_brott_kommuner_2023.csv); refused when the two disagree."""
-    found = YEAR_IN_NAME.findall(origin)
-    named = int(found[-1]) if found else None
+    found = set(YEAR_IN_NAME.findall(origin))
+    # A name with two years (manadstabell_2023_2024.csv) spans them: it gives no year.
+    named = int(found.pop()) if len(found) == 1 else None
     if year is not None and named is not None and year != named:
         raise ImportRefused([f"--year says {year}, but the file name says {named}"])
     if year is not None:
         return GivenYear(year, "--year")
     return GivenYear(named, "the file name") if named is not None else None
+
+
+def year_needed(given: GivenYear | None) -> int:
+    """The year of a file that gives no year of its own, or ImportRefused asking for it."""
+    if given is None:
+        raise ImportRefused(
+            [
+                "the year is not in the file name (as in anmalda_brott_kommuner_2023.csv):"
+                " give it with --year"
+            ]
+        )
+    return given.year

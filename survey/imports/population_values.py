@@ -77,7 +77,7 @@ def parse_count(value: str) -> int | None:
     text = _THOUSANDS.sub("", value.strip())
     if re.fullmatch(r"-?[0-9]+[.,]0+", text):  # a whole count written as a decimal
         text = re.split(r"[.,]", text)[0]
-    if re.fullmatch(r"-?[0-9]+", text) and abs(count := int(text)) <= MAX_COUNT:
+    if re.fullmatch(r"-?[0-9]{1,10}", text) and abs(count := int(text)) <= MAX_COUNT:
         return count
     return None
 

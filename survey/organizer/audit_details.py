@@ -114,6 +114,7 @@ DETAILS: dict[str, Any] = {
     "times": _l("times of day"),
     "title": _l("title"),
     "to": _l("to"),
+    "unchanged": _l("unchanged"),
     "updated": _l("updated"),
     "version": _l("version"),
     "weight": _l("weight"),

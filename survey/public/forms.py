@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
+from babel.core import UnknownLocaleError
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..i18n import text_direction
 from ..questionnaire import Item, Questionnaire, text
-from ..questionnaire.model import Texts
+from ..questionnaire.model import DEFAULT_LOCALE, Texts
 from ..services.receipts import normalize_code
 from ..web.fields import (
     INVALID_CHOICE,
@@ -86,8 +87,11 @@ class NumberField(StringField):
             return
         digits = raw[1:] if raw[0] in "-−" else raw
         # Decimal digits of any script: a phone set to Persian or Arabic types ۱۲ or ١٢.
-        if not digits.isdecimal() or not (
-            self.minimum <= int(raw.replace("−", "-")) <= self.maximum
+        # At most 9 of them: Python refuses to read more than 4,300.
+        if (
+            not digits.isdecimal()
+            or len(digits) > 9
+            or not (self.minimum <= int(raw.replace("−", "-")) <= self.maximum)
         ):
             raise ValidationError(
                 _l(
@@ -171,15 +175,33 @@ def _one_line_breaks(value: str | None) -> str | None:
     return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
+#: The hidden field with the questionnaire version a survey page showed.
+VERSION_FIELD = "_version"
+
+
+def version_posted(formdata: Any, live: Questionnaire) -> int | None:
+    """An earlier version than the live one that the posted form was given with, or None:
+    the page was opened before a newer version went live."""
+    posted = formdata.get(VERSION_FIELD, "")
+    if posted.isascii() and posted.isdigit() and len(posted) < 6 and int(posted) < live.version:
+        return int(posted)
+    return None
+
+
 def _shown(texts: Texts | None, locale: str) -> str:
     """The text in the page's language; one shown in another language (a question added
     without this language) says which, so that a right-to-left page sets it left to right
     and a screen reader reads it in its own language."""
     shown = text(texts, locale)
-    if not texts or locale in texts or not shown:
+    if not texts or texts.get(locale) or not shown:
         return shown
-    lang = next(code for code, value in texts.items() if value == shown)
-    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), shown)
+    # As text() falls back: Swedish, else the first language given.
+    lang = DEFAULT_LOCALE if texts.get(DEFAULT_LOCALE) else next(iter(texts))
+    try:
+        direction = text_direction(lang)
+    except (ValueError, UnknownLocaleError):  # a key no locale has ("english"): the browser's
+        direction = "auto"
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, direction, shown)
 
 
 def _field(item: Item, locale: str, required: bool) -> Field:

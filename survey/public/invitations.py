@@ -32,10 +32,15 @@ from ..services.invitations import (
     normalize_code,
 )
 from ..services.receipts import new_code, receipt_hash
-from ..services.responses import area_choices, insert_web_response, live_questionnaire
+from ..services.responses import (
+    area_choices,
+    insert_web_response,
+    live_questionnaire,
+    published_questionnaire,
+)
 from ..web.fields import INVALID_CHOICE, REQUIRED
 from .erase import NO_STORE, count_miss
-from .forms import SurveyForm, blocks, survey_form_class
+from .forms import SurveyForm, blocks, survey_form_class, version_posted
 from .views import RECEIPT_KEY, _now, _survey_rate_limit, bp
 
 #: The session key holding the code being answered with (between /k and /k/svar).
@@ -210,6 +215,9 @@ def invited_survey():
         lambda row: row[2],
     )
     questionnaire = live_questionnaire(db.session)
+    if request.method == "POST" and (earlier := version_posted(request.form, questionnaire)):
+        # A page opened before a newer version went live: checked and stored as it showed.
+        questionnaire = published_questionnaire(db.session, earlier) or questionnaire
     form: Any = _invited_form_class(questionnaire)()
     form.at.choices = [SelectChoice("", _("Choose a place"))] + [
         SelectChoice(slug, name) for _id, slug, name in places

@@ -55,7 +55,7 @@ def _checks(questionnaire: Questionnaire) -> tuple[_Check, ...]:
 def _plain_number(raw: str) -> bool:
     """ASCII digits; other scripts' digits and the minus sign "−" are left to the form."""
     digits = raw[1:] if raw[:1] == "-" else raw
-    return digits.isascii() and digits.isdigit()
+    return digits.isascii() and digits.isdigit() and len(digits) <= 9
 
 
 def _plain_text(value: str) -> bool:

@@ -50,7 +50,7 @@ from ..web.limits import (
 )
 from ..web.urls import absolute_url
 from .about import about
-from .forms import blocks, survey_form_class
+from .forms import blocks, survey_form_class, version_posted
 from .quick import quick_answers
 
 bp = Blueprint("public", __name__)
@@ -87,19 +87,6 @@ def _limit_posts(view: Callable[..., Any]) -> Callable[..., Any]:
         return (limited if limiter.enabled else view)(*args, **kwargs)
 
     return either
-
-
-#: The hidden field with the questionnaire version the form showed.
-VERSION_FIELD = "_version"
-
-
-def _version_posted(live: Questionnaire) -> int | None:
-    """An earlier version than the live one that the form was given with, or None: the
-    page was opened before a newer version went live."""
-    posted = request.form.get(VERSION_FIELD, "")
-    if posted.isascii() and posted.isdigit() and int(posted) < live.version:
-        return int(posted)
-    return None
 
 
 #: The session key that carries a new receipt code from the answer to the thank-you page.
@@ -191,7 +178,7 @@ def _quick_post(slug: str) -> Response | None:
         ):
             return None
         questionnaire = questionnaire_of(target.definition)
-        if _version_posted(questionnaire) is not None:
+        if version_posted(request.form, questionnaire) is not None:
             return None  # a form of an earlier version: through the session, as that version
         areas = area_choices(db.session) if questionnaire.asks("area") else []
         answers = quick_answers(questionnaire, request.form, {slug for slug, _name in areas})
@@ -236,7 +223,10 @@ def survey(slug: str):
         page = render_template("public/answered.html", place=_place_or_404(slug))
         return page, (409 if request.method == "POST" else 200)
     questionnaire = questionnaire_of(target.definition)
-    if request.method == "POST" and (earlier := _version_posted(questionnaire)) is not None:
+    if (
+        request.method == "POST"
+        and (earlier := version_posted(request.form, questionnaire)) is not None
+    ):
         # Its answers are to the questions it showed: checked and stored as that version.
         questionnaire = published_questionnaire(db.session, earlier) or questionnaire
     areas = area_choices(db.session) if questionnaire.asks("area") else []

@@ -249,6 +249,12 @@ def post_json(hook: WebhookSettings, body: bytes) -> str | None:
     return None if 200 <= status < 300 else f"webhook: HTTP {status}"
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment in UTC: SQLite gives it back without its zone (it was stored in UTC),
+    PostgreSQL in the session's zone."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
 def as_json(alert: DeviationAlert, base_url: str) -> dict[str, Any]:
     """A deviation as the webhook gets it."""
     return {
@@ -262,8 +268,7 @@ def as_json(alert: DeviationAlert, base_url: str) -> dict[str, Any]:
         "upper_limit": alert.upper_limit,
         "score": alert.score,
         "matched_by_text": alert.matched_by_text,
-        # Stored in UTC; SQLite gives it back without its zone, so the zone is said here.
-        "first_seen_at": alert.first_seen_at.replace(tzinfo=dt.UTC).isoformat(),
+        "first_seen_at": _utc(alert.first_seen_at).isoformat(),
         "url": base_url.rstrip("/") + DASHBOARD_PATH % alert.area.slug if base_url else None,
     }
 

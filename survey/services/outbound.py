@@ -9,14 +9,16 @@ as a GET without the body.
 
 from __future__ import annotations
 
+import http.client
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-#: Bytes read at a time, between the deadline's checks.
+#: Bytes read at a time; the deadline is checked between reads.
 CHUNK = 65_536
 
 
@@ -49,16 +51,20 @@ _OPENER = urllib.request.build_opener(_SameHost)
 def exchange(
     request: urllib.request.Request, timeout: float, deadline: float, limit: int = 0
 ) -> Answer:
-    """Send the request and read the answer (at most ``limit`` + 1 bytes of its body; none
-    when 0) within ``deadline`` seconds; ``timeout`` bounds each read. An HTTP error status
-    is an Answer, not an exception; anything else that goes wrong is an OutboundError."""
+    """Send the request and read the answer (its body up to a chunk past ``limit`` bytes;
+    none when 0) within ``deadline`` seconds; ``timeout`` bounds each read. An HTTP error
+    status is an Answer, not an exception; anything else that goes wrong is an
+    OutboundError."""
     found: dict[str, Any] = {}
+    ends = time.monotonic() + deadline
 
     def run() -> None:
         try:
             with _OPENER.open(request, timeout=timeout) as response:
                 body = bytearray()
                 while limit and len(body) <= limit and (chunk := response.read(CHUNK)):
+                    if time.monotonic() > ends:
+                        return  # the caller has stopped waiting: stop reading, and close
                     body += chunk
                 found["answer"] = Answer(response.status, response.reason, bytes(body))
         except urllib.error.HTTPError as exc:
@@ -70,14 +76,18 @@ def exchange(
             reason = getattr(exc, "reason", exc)
             text = getattr(reason, "strerror", None) or reason
             found["error"] = OutboundError(f"{type(reason).__name__}: {text}")
+        except (http.client.HTTPException, ValueError) as exc:
+            # A broken answer: a garbled status line, a cut or malformed chunked body, an
+            # address with a port that is no number.
+            found["error"] = OutboundError(f"{type(exc).__name__}: {exc}")
 
     # A daemon thread: one that a server holds past the deadline ends with the process.
     worker = threading.Thread(target=run, name="trygghet-outbound", daemon=True)
     worker.start()
     worker.join(deadline)
-    if worker.is_alive():
-        raise OutboundError(f"no complete answer within {deadline:g} seconds")
     if "error" in found:
         raise found["error"]
+    if "answer" not in found:  # still reading, or it stopped at the deadline
+        raise OutboundError(f"no complete answer within {deadline:g} seconds")
     answer: Answer = found["answer"]
     return answer

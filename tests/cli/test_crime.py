@@ -58,7 +58,8 @@ def stored_events(app):
 
 
 def test_fetch_events_downloads_and_stores_the_feed(app, cli, feed):
-    assert cli("area", "add", "stockholm", "Stockholm").exit_code == 0
+    added = cli("area", "add", "stockholm", "Stockholm")
+    assert added.exit_code == 0, added.stderr
     url = f"{feed}/real.json"
     result = cli("fetch", "events", "--url", url)
     assert result.exit_code == 0, result.stderr

@@ -294,6 +294,13 @@ def test_an_indented_category_needs_a_parent_above(app, cli, tmp_path):
     assert yearly(app) == []
 
 
+def test_another_column_with_a_year_is_left_out(app, cli, tmp_path):
+    path = tmp_path / "manadstabell.csv"
+    path.write_text("Region;Brott;2024M01;Totalt 2024\nBromma;Rån;1;99\n", encoding="utf-8")
+    assert import_file(cli, path, "--format", "bra-months").exit_code == 0
+    assert [(m, n) for _a, _p, m, _c, n, _s in stored(app)] == [("2024-01", 1)]
+
+
 @pytest.mark.parametrize("column", ["2024M13", "Marz 2024"])
 def test_a_column_with_a_year_that_is_no_month_is_refused(app, cli, tmp_path, column):
     path = tmp_path / "manadstabell.csv"
@@ -302,3 +309,13 @@ def test_a_column_with_a_year_that_is_no_month_is_refused(app, cli, tmp_path, co
     assert result.exit_code == 1
     assert f"line 1: the column '{column}' is not a month" in result.stderr
     assert stored(app) == []
+
+
+def test_a_year_column_may_span_the_years_of_the_file_name(app, cli, tmp_path):
+    path = tmp_path / "manadstabell_2023_2024.csv"
+    path.write_text(
+        "Region;Brott;År;Januari\nBromma;Rån;2023;3\nBromma;Rån;2024;4\n", encoding="utf-8"
+    )
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert {m for _a, _p, m, _c, _n, _s in stored(app)} == {"2023-01", "2024-01"}

@@ -169,6 +169,10 @@ NEXT_MONTH = (_TODAY.replace(day=28) + dt.timedelta(days=10)).strftime("%Y-%m")
             HEADER + "2025-01;Bromma;Rån;99999999999999999999;;\n",
             ["line 2: count '99999999999999999999' is too large (at most 1 000 000 000)"],
         ),
+        (  # more digits than Python reads
+            HEADER + "2025-01;Bromma;Rån;" + "9" * 5000 + ";;\n",
+            ["line 2: count '" + "9" * 79 + "…' is too large (at most 1 000 000 000)"],
+        ),
         (
             HEADER + "2025-01;Bromma;Rån;;;\n",
             ["line 2: the count is empty (write '..' for a suppressed figure, '-' for none)"],

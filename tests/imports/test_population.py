@@ -168,6 +168,7 @@ def test_a_year_column_file_imports_one_year_when_asked(app, cli):
         (("Bromma,man,25-44,20", "Bromma,man,25-44,-20"), "line 5: count -20 is negative"),
         (("Bromma,man,25-44,20", "Bromma,man,25-44,tjugo"), "line 5: count 'tjugo' is not"),
         (("Bromma,man,25-44,20", "Bromma,man,25-44,9" + "9" * 19), "line 5: count '99999"),
+        (("Bromma,man,25-44,20", "Bromma,man,25-44," + "9" * 5000), "line 5: count '99999"),
         (("Bromma,woman,45-64,30", "Bromma,woman,40-49,30"), "line 6: ages 40-49 do not fit"),
         (("Bromma,woman,45-64,30", "Bromma,woman,gammal,30"), "line 6: age 'gammal' is not"),
         (("Bromma,woman,45-64,30", "Bromma,okänt,45-64,30"), "line 6: gender 'okänt' is not"),

@@ -100,7 +100,9 @@ def test_a_question_shown_in_swedish_on_an_arabic_page_says_so(app, live_v2):
     assert 'lang="sv" dir="ltr"' not in swedish
 
 
-@pytest.mark.parametrize(("shown", "stored"), [("1", 1), ("2", 2), ("7", 2), ("x", 2), ("0", 2)])
+@pytest.mark.parametrize(
+    ("shown", "stored"), [("1", 1), ("2", 2), ("7", 2), ("x", 2), ("0", 2), ("1" * 5000, 2)]
+)
 def test_an_answer_is_stored_as_the_version_its_form_showed(app, live_v2, shown, stored):
     # A page opened while version 1 was live and sent after version 2 went live: its answers
     # are to version 1's questions. A version that never was live counts as the live one.
@@ -111,6 +113,16 @@ def test_an_answer_is_stored_as_the_version_its_form_showed(app, live_v2, shown,
     assert answer.safety_evening == VALID_ANSWER["safety_evening"]
     # Version 1's own items are kept as version 1 asked them.
     assert (answer.safety_day is not None) is (stored == 1)
+
+
+def test_a_text_in_a_language_babel_does_not_know_is_marked_without_a_direction(app):
+    from survey.public.forms import _shown
+
+    with app.test_request_context("/?lang=fi"):
+        # The questionnaire's keys are free text: a 500 on the survey page before.
+        assert _shown({"en-GB": "Hello"}, "fi") == '<span lang="en-GB" dir="auto">Hello</span>'
+        # The language shown is the one text() falls back to, even where texts agree.
+        assert _shown({"en": "Hej", "sv": "Hej"}, "ar") == '<span lang="sv" dir="ltr">Hej</span>'
 
 
 def test_the_built_in_questions_have_arabic_texts_of_their_own(client):
@@ -127,6 +139,7 @@ def test_the_built_in_questions_have_arabic_texts_of_their_own(client):
         ("۱۲", 12),
         ("١٢", 12),
         (" 12 ", 12),
+        ("9" * 5000, None),  # more digits than Python reads: a message, not a 500
         ("12²", None),
         ("1.5", None),
         ("½", None),

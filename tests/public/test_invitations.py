@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import InvitationCode
+from survey.models import InvitationCode, QuestionnaireVersion
 from survey.services.invitations import format_code
 from tests.common.invitations import invitation_round
 from tests.common.web import VALID_ANSWER, count_responses, csrf_token, stored_responses
@@ -159,3 +160,21 @@ def test_guessing_codes_is_limited_and_no_address_is_kept(make_app, tmp_path):
     keys = [k for (k,) in sqlite3.connect(counters).execute("SELECT key FROM counter")]
     assert any("invitation-code-miss" in k for k in keys)
     assert not [k for k in keys if "127.0.0.1" in k]
+
+
+def test_an_invited_answer_is_stored_as_the_version_its_page_showed(app, client):
+    _round_id, codes = invitation_round(app)
+    assert _enter(client, codes[0]).status_code == 303
+    assert 'name="_version" value="1"' in client.get("/k/svar").get_data(as_text=True)
+    # Version 2 goes live while the resident fills in version 1's page.
+    with app.app_context():
+        definition = (Path(__file__).parents[1] / "common" / "questionnaire_v2.yaml").read_text()
+        db.session.add(
+            QuestionnaireVersion(version=2, definition=definition, status="live", uploaded_by="t")
+        )
+        db.session.commit()
+    response = _answer(client, {**ANSWER, "_version": "1"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    [stored] = stored_responses(app)
+    assert stored.questionnaire_version == 1
+    assert stored.safety_day == VALID_ANSWER["safety_day"]  # a question version 2 does not ask

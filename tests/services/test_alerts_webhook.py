@@ -156,3 +156,11 @@ def test_a_webhook_address_that_is_no_web_address_is_refused():
     with pytest.raises(alerts.AlertConfigError, match="https://"):
         alerts.webhook_settings({"TRYGGHET_ALERT_WEBHOOK_URL": "file:///etc/passwd"})
     assert alerts.webhook_settings({"TRYGGHET_ALERT_WEBHOOK_URL": " "}) is None
+
+
+def test_a_stored_moment_is_said_in_utc_whatever_zone_the_database_gives():
+    stockholm = dt.timezone(dt.timedelta(hours=1))
+    noon_utc = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+    # PostgreSQL: in the session's zone; SQLite: without a zone, stored in UTC.
+    for given in (noon_utc.astimezone(stockholm), noon_utc.replace(tzinfo=None)):
+        assert alerts._utc(given).isoformat() == "2026-11-30T12:00:00+00:00"

@@ -4,6 +4,7 @@ exchange, redirects only to the same host and only for a GET."""
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 import time
 import urllib.request
@@ -95,3 +96,29 @@ def test_a_server_that_drips_its_answer_meets_the_deadline(server):
         exchange(_get(f"{server}/drip"), 5, 1, limit=10_000)
     # Each read came within the 5-second timeout; the whole exchange still ended at 1 s.
     assert time.monotonic() - started < 3
+
+
+def test_a_broken_answer_is_an_error_not_a_traceback():
+    # A server that answers with a garbled status line, then one that cuts a chunked body.
+    for reply in (
+        b"NONSENSE\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ):
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(1)
+            port = listener.getsockname()[1]
+
+            def answer(reply=reply, listener=listener):
+                conn, _ = listener.accept()
+                with conn:
+                    conn.recv(4096)
+                    conn.sendall(reply)
+
+            thread = threading.Thread(target=answer, daemon=True)
+            thread.start()
+            with pytest.raises(OutboundError):
+                exchange(_get(f"http://127.0.0.1:{port}/"), 5, 10, limit=100)
+            thread.join()
+    with pytest.raises(OutboundError, match="InvalidURL|nonnumeric port"):
+        exchange(_get("http://127.0.0.1:notaport/"), 5, 10, limit=100)
