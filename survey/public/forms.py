@@ -188,7 +188,7 @@ def version_posted(formdata: Any, live: Questionnaire) -> int | None:
     return None
 
 
-def _shown(texts: Texts | None, locale: str) -> str:
+def shown_text(texts: Texts | None, locale: str) -> str:
     """The text in the page's language; one shown in another language (a question added
     without this language) says which, so that a right-to-left page sets it left to right
     and a screen reader reads it in its own language."""
@@ -205,9 +205,9 @@ def _shown(texts: Texts | None, locale: str) -> str:
 
 
 def _field(item: Item, locale: str, required: bool) -> Field:
-    label = _shown(item.label, locale)
-    description = _shown(item.hint, locale)
-    choices = [SelectChoice(o.value, _shown(o.label, locale)) for o in item.options]
+    label = shown_text(item.label, locale)
+    description = shown_text(item.hint, locale)
+    choices = [SelectChoice(o.value, shown_text(o.label, locale)) for o in item.options]
     if item.type == "single":
         validators = [InputRequired(REQUIRED)] if required else [optional_choice()]
         return OptionRadioField(

@@ -50,7 +50,7 @@ from ..web.limits import (
 )
 from ..web.urls import absolute_url
 from .about import about
-from .forms import blocks, survey_form_class, version_posted
+from .forms import blocks, shown_text, survey_form_class, version_posted
 from .quick import quick_answers
 
 bp = Blueprint("public", __name__)
@@ -186,6 +186,13 @@ def _quick_post(slug: str) -> Response | None:
             return None  # added items' answers are stored through the session
         code = _store_answer(conn, target.place_id, questionnaire, answers, target.round_id)
     return _answered(target, code, target.round_id)
+
+
+@bp.context_processor
+def _questionnaire_texts() -> dict[str, Any]:
+    # The questionnaire's own texts (intro, section titles) marked where they fall back to
+    # another language, as the form's labels are.
+    return {"shown_text": shown_text}
 
 
 @bp.get("/")

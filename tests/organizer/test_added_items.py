@@ -95,6 +95,9 @@ def test_a_question_shown_in_swedish_on_an_arabic_page_says_so(app, live_v2):
     page = live_v2.get("/s/alvik?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in page
     assert '<span lang="sv" dir="ltr">Hur många år har du bott i området?</span>' in page
+    # The questionnaire's own texts too: its introduction and the titles of its parts.
+    assert '<p class="lead"><span lang="sv" dir="ltr">Det tar ungefär fem minuter.' in page
+    assert '<span lang="sv" dir="ltr">Du och platsen</span></h2>' in page
     # In Swedish nothing is marked.
     swedish = live_v2.get("/s/alvik?lang=sv").get_data(as_text=True)
     assert 'lang="sv" dir="ltr"' not in swedish
@@ -116,13 +119,15 @@ def test_an_answer_is_stored_as_the_version_its_form_showed(app, live_v2, shown,
 
 
 def test_a_text_in_a_language_babel_does_not_know_is_marked_without_a_direction(app):
-    from survey.public.forms import _shown
+    from survey.public.forms import shown_text
 
     with app.test_request_context("/?lang=fi"):
         # The questionnaire's keys are free text: a 500 on the survey page before.
-        assert _shown({"en-GB": "Hello"}, "fi") == '<span lang="en-GB" dir="auto">Hello</span>'
+        assert shown_text({"en-GB": "Hello"}, "fi") == '<span lang="en-GB" dir="auto">Hello</span>'
         # The language shown is the one text() falls back to, even where texts agree.
-        assert _shown({"en": "Hej", "sv": "Hej"}, "ar") == '<span lang="sv" dir="ltr">Hej</span>'
+        assert (
+            shown_text({"en": "Hej", "sv": "Hej"}, "ar") == '<span lang="sv" dir="ltr">Hej</span>'
+        )
 
 
 def test_the_built_in_questions_have_arabic_texts_of_their_own(client):
