@@ -31,6 +31,15 @@ def test_login_and_logout(client, users):
     assert client.get("/organizer/").status_code == 302
 
 
+def test_an_address_with_a_nul_is_a_message_not_a_database_error(client, users):
+    # PostgreSQL cannot compare a text holding NUL: the lookup was a 500 there.
+    _email, password = ACCOUNTS["organizer"]
+    response = _login(client, "\x00", password)
+    assert response.status_code in (401, 422)
+    assert "Texten innehåller tecken som inte kan sparas." in response.get_data(as_text=True)
+    assert client.get("/organizer/").status_code == 302
+
+
 def test_wrong_password_is_refused_with_a_message(client, users):
     response = _login(client, ACCOUNTS["admin"][0], "wrong-password-123")
     assert response.status_code == 401

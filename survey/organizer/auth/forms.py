@@ -8,16 +8,20 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from survey.services.accounts import MIN_PASSWORD_LENGTH
-from survey.web.fields import REQUIRED
+from survey.web.fields import REQUIRED, one_line_text
+
+
+#: An address is looked up as typed: a NUL in it is a database error on PostgreSQL.
+EMAIL_CHECKS = [InputRequired(REQUIRED), Length(max=254), one_line_text]
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[InputRequired(REQUIRED), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=EMAIL_CHECKS)
     password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[InputRequired(REQUIRED), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=EMAIL_CHECKS)
 
 
 class PasswordForm(FlaskForm):
