@@ -10,7 +10,6 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from survey.services.accounts import MIN_PASSWORD_LENGTH
 from survey.web.fields import REQUIRED, one_line_text
 
-
 #: An address is looked up as typed: a NUL in it is a database error on PostgreSQL.
 EMAIL_CHECKS = [InputRequired(REQUIRED), Length(max=254), one_line_text]
 
