@@ -178,6 +178,8 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "TRYGGHET_DATA_DIR": str(folder), "PYTHONPATH": str(HERE.parent)}
         env.pop("DATABASE_URL", None)
+        # As an installed copy runs: from its compiled modules, not from source every time.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if not (folder / "trygghet.db").is_file():
             build(folder, args.answers, args.area, env)
         out = folder / "lagesbild.pdf"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from ..loading import one_command
 from . import batches  # noqa: F401  (adds import batches and import undo)
 from .alerts import alerts_group
 from .common import check_database, data_line, make_app
@@ -79,3 +80,9 @@ for subcommand in (
     invitations_group,
 ):
     main.add_command(subcommand)
+
+
+def console() -> None:
+    """The ``trygghet`` console script: one command, in a process of its own."""
+    one_command()
+    main()

@@ -1,5 +1,5 @@
 """``python -m survey.cli``: the same as the ``trygghet`` command."""
 
-from survey.cli import main
+from survey.cli import console
 
-main()
+console()

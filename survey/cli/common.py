@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from ..loading import loading
 from ..locales import available_locales
 
 if TYPE_CHECKING:
@@ -155,8 +156,6 @@ def make_app(web: bool = False) -> Flask:
 
     Commands get the app without its pages (``web=False``), which load far more code.
     """
-    from ..app import create_app
-
     # Only the pages' rate limiter checks its storage; its library loads with the pages.
     storage_errors: tuple[type[Exception], ...] = ()
     if web:
@@ -164,7 +163,10 @@ def make_app(web: bool = False) -> Flask:
 
         storage_errors = (ConfigurationError,)
     try:
-        return create_app(web=web)
+        with loading():  # flask, sqlalchemy, the models: for the whole command
+            from ..app import create_app
+
+            return create_app(web=web)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     except ModuleNotFoundError as exc:
@@ -189,13 +191,14 @@ def with_app(
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from flask_babel import force_locale
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from ..extensions import db
-
         existed = check_database(creates)
-        app = make_app(web=web)
+        with loading():
+            from flask_babel import force_locale
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from ..extensions import db
+
+            app = make_app(web=web)
         if creates:
             click.echo(data_line(app, new=not existed), err=True)
         with app.app_context(), force_locale("en"):

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..loading import loading
 from .common import IsoDate, out_option, output_file, progress, with_app
 
 LAGESBILD_FORMATS = ("json", "csv", "xlsx", "html", "pdf")
@@ -39,14 +40,17 @@ def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out)
     # The analysis (numpy, scipy) and the writers (matplotlib, openpyxl, fpdf) load only here.
     from flask import current_app
 
-    from analysis.picture import area_slugs
-    from analysis.survey import Filters
+    with loading():
+        from analysis.picture import area_slugs
+        from analysis.survey import Filters
 
-    from ..extensions import db
-    from ..models import SurveyRound
-    from ..reports.pictures import build_pictures
-    from ..reports.writers import write_pictures
-    from ..services.status import has_demo_data
+        from ..extensions import db
+        from ..models import SurveyRound
+        from ..reports.pictures import build_pictures
+        from ..reports.writers import load_writer, write_pictures
+        from ..services.status import has_demo_data
+
+        load_writer(fmt)
 
     if out == "-" and fmt in ("xlsx", "pdf") and sys.stdout.isatty():
         raise click.UsageError(f"{fmt} is a binary format: give --out FILE")

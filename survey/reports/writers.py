@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from typing import IO, Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+
+#: The module that writes each format but JSON, imported when that format is asked for.
+WRITERS = {"csv": ".files", "xlsx": ".files", "html": ".html", "pdf": ".pdf"}
+
+
+def load_writer(fmt: str) -> None:
+    """Import the writer of ``fmt`` now (a command loads it with its other modules)."""
+    if fmt in WRITERS:
+        importlib.import_module(WRITERS[fmt], __package__)
 
 
 def write_pictures(
