@@ -7,8 +7,9 @@ though none of them is garbage. ``loading`` pauses the collector while a command
 and then freezes what exists (``gc.freeze``: those objects stay alive and are left out of every
 later collection; garbage made afterwards is collected as before). On 2 cores (2026-11-30,
 10 runs each, before and after in one run): a cold ``trygghet lagesbild --format pdf`` of one
-area of 25,000 answers 5.5 s -> 4.3 s, ``trygghet user list`` 1.65 s -> 1.18 s. In the server (``trygghet serve``) the app is loaded this way
-before gunicorn forks its workers, as Python's documentation advises for copy-on-write.
+area of 25,000 answers 5.5 s -> 4.3 s, ``trygghet user list`` 1.65 s -> 1.18 s. In the
+server (``trygghet serve``) the app is loaded this way before gunicorn forks its workers, as
+Python's documentation advises for copy-on-write.
 
 Freezing is right only where what exists now lives as long as the process: in the process of
 one command, which ``one_command`` marks (the ``trygghet`` console script does). Elsewhere (a

@@ -42,17 +42,34 @@ class ImportRefused(Exception):
         )
 
 
-class NotUtf8(ImportRefused):
-    """A line that is not UTF-8 text; the message names the line and the byte."""
+#: The first bytes of files that are packed, not text: a download saved compressed, a workbook
+#: or an archive given for its CSV. Their bytes are "not UTF-8" too, which says nothing useful.
+PACKED = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "zip"}
+#: What to do with each (English; the responses importer words them in its language).
+UNPACK = {
+    "gzip": "the file is compressed (gzip), not text: unpack it (gunzip) and import the text",
+    "zip": "the file is a ZIP archive or an Excel workbook, not text: save the workbook as"
+    " CSV UTF-8, or unpack the archive, and import the text",
+}
 
-    def __init__(self, line: int, byte: int) -> None:
+
+class NotUtf8(ImportRefused):
+    """A line that is not UTF-8 text; the message names the line and the byte (or, for a
+    packed file, what it is: ``packed``)."""
+
+    def __init__(self, line: int, byte: int, packed: str | None = None) -> None:
         self.line = line
         self.byte = f"{byte:#04x}"
+        self.packed = packed
         # English: raised wherever a file is read, with or without a language chosen (the
         # responses importer, which always has one, words it from ``byte`` in its language).
         self.message = (
-            f"the file is not UTF-8 text (byte {self.byte} cannot be read);"
-            " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
+            UNPACK[packed]
+            if packed
+            else (
+                f"the file is not UTF-8 text (byte {self.byte} cannot be read);"
+                " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
+            )
         )
         super().__init__([f"line {line}: {self.message}"])
 
@@ -92,7 +109,8 @@ def decoded_lines(
             # A byte-order mark is allowed only where it belongs, at the very start.
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            raise NotUtf8(number, raw[exc.start]) from exc
+            packed = next((kind for head, kind in PACKED.items() if raw.startswith(head)), None)
+            raise NotUtf8(number, raw[exc.start], packed if number == 1 else None) from exc
         pending += len(raw)
         if number % PROGRESS_EVERY == 0:
             advance(pending)

@@ -30,6 +30,8 @@ NAME_MAX, LOCATION_MAX, URL_MAX, ID_MAX, SUMMARY_MAX = 300, 200, 300, 40, 2000
 #: Events one file may hold: the police's list has about 500; a month of the whole country's
 #: events is about 20,000.
 EVENTS_MAX = 100_000
+#: Whole numbers up to this are exact as floats (2^53): an id beyond it may have been changed.
+WHOLE_FLOATS = 2**53
 #: Events before this year are typing mistakes: one would make every month since then look
 #: covered, with zero events.
 FIRST_EVENT_YEAR = 2000
@@ -132,11 +134,16 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
             errors.add(position, f"event {position}: not an object with id, datetime and type")
             continue
         raw_id = event.get("id")
+        if isinstance(raw_id, float) and raw_id.is_integer() and abs(raw_id) < WHOLE_FLOATS:
+            raw_id = int(raw_id)  # 123456.0: a file saved again by a tool that reads numbers
         plain = isinstance(raw_id, int | str) and not isinstance(raw_id, bool)
         event_id = str(raw_id).strip() if plain else ""
         label = f"event {position} (id {quoted(event_id)})" if event_id else f"event {position}"
         problems: list[str] = []
-        if raw_id is not None and not plain:
+        if isinstance(raw_id, float):
+            given = quoted(json.dumps(raw_id))
+            problems.append(f"the id {given} is not a whole number (the police's ids are)")
+        elif raw_id is not None and not plain:
             problems.append("the id is not a number or a text")
         elif not event_id:
             problems.append("the id is missing")

@@ -150,11 +150,22 @@ def parse_rows(
                     yield (line, *rows.convert(line, cells, build))
                 line = reader.line_num + 1
         except NotUtf8 as exc:
-            message = _(
-                "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8"
-                " (in Excel: CSV UTF-8) and import it again",
-                byte=exc.byte,
-            )
+            if exc.packed == "gzip":
+                message = _(
+                    "the file is compressed (gzip), not text: unpack it (gunzip) and import"
+                    " the text"
+                )
+            elif exc.packed == "zip":
+                message = _(
+                    "the file is a ZIP archive or an Excel workbook, not text: save the workbook"
+                    " as CSV UTF-8, or unpack the archive, and import the text"
+                )
+            else:
+                message = _(
+                    "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8"
+                    " (in Excel: CSV UTF-8) and import it again",
+                    byte=exc.byte,
+                )
             yield exc.line, None, [(None, message)]
         except csv.Error as exc:
             yield line, None, [(None, _("the CSV cannot be read: %(problem)s", problem=exc))]

@@ -162,6 +162,13 @@ def deliver(session: Session, config: Mapping[str, Any]) -> Delivery:
         if configured is not None:
             waiting.update(alert.id for alert in _pending(session, column))
     result.pending = len(waiting)
+    # Sent at last: its earlier failure is history (attempts keeps the count).
+    for alert in session.scalars(
+        select(DeviationAlert).where(
+            DeviationAlert.last_error.is_not(None), DeviationAlert.id.not_in(waiting)
+        )
+    ):
+        alert.last_error = None
     session.flush()
     return result
 

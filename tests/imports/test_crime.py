@@ -396,6 +396,54 @@ def test_an_event_list_that_is_not_utf8(app, cli, tmp_path):
     assert_refused(app, import_file(cli, write(tmp_path, content, "e.json")), f"line 2: {NOT_UTF8}")
 
 
+@pytest.mark.parametrize(
+    ("packed", "error"),
+    [
+        (
+            "gzip",
+            "line 1: the file is compressed (gzip), not text: unpack it (gunzip) and import the"
+            " text",
+        ),
+        (
+            "zip",
+            "line 1: the file is a ZIP archive or an Excel workbook, not text: save the workbook"
+            " as CSV UTF-8, or unpack the archive, and import the text",
+        ),
+    ],
+)
+def test_a_packed_file_is_named_as_such(app, cli, tmp_path, packed, error):
+    import gzip
+    import io
+    import zipfile
+
+    text = json.dumps([event(1, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma")])
+    if packed == "gzip":
+        content = gzip.compress(text.encode())
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("events.json", text * 20)
+        content = buffer.getvalue()
+    assert_refused(app, import_file(cli, write(tmp_path, content, "e.json")), error)
+
+
+def test_whole_number_ids_saved_as_floats_are_the_same_ids(app, cli, tmp_path):
+    # A tool that reads every number as a float writes the police's ids back as 123456.0.
+    events = [event(123456, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma") | {"id": 123456.0}]
+    assert import_file(cli, write(tmp_path, json.dumps(events), "e.json")).exit_code == 0
+    again = [event(123456, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma")]
+    result = import_file(cli, write(tmp_path, json.dumps(again), "again.json"))
+    assert result.exit_code == 0, result.stderr
+    assert "(0 new, 0 updated, 1 unchanged, 0 outside every area)" in result.stdout
+    assert stored(app) == [("bromma", None, "2025-09", "Rån", 1, "events")]
+
+
+def test_an_id_that_is_not_a_whole_number_is_named(app, cli, tmp_path):
+    events = [event(12.5, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma")]
+    result = import_file(cli, write(tmp_path, json.dumps(events), "e.json"))
+    assert_refused(app, result, "event 1: the id 12.5 is not a whole number (the police's ids are)")
+
+
 def test_the_format_can_be_forced(app, cli, tmp_path):
     path = write(tmp_path, HEADER + "2025-01;Bromma;Rån;3;;\n", "counts.json")
     result = import_file(cli, path, "--format", "csv")

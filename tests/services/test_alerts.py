@@ -143,6 +143,7 @@ def test_a_failed_send_stays_pending_and_goes_out_on_the_next_run(mail_app, smtp
     assert (later.new, later.digests, later.pending) == (0, 1, 0)
     [mail] = smtp_server.wait_for(1)
     assert "2 new deviations" in mail.body
+    assert [(a.attempts, a.last_error) for a in stored(mail_app)] == [(2, None), (2, None)]
     assert run(mail_app).digests == 0
 
 
