@@ -68,6 +68,9 @@ def test_retire_keeps_history_and_can_be_undone(app, client, auth):
     post_form(client, f"/organizer/places/{place.id}/retire", {}, token_from="/organizer/places")
     assert _place(app, "nockeby").retired is True
     assert client.get("/s/nockeby").status_code == 410
+    listing = client.get("/organizer/places").get_data(as_text=True)
+    assert 'href="/qr/nockeby"' not in listing  # no poster for a retired place
+    assert 'href="/qr/alvik"' in listing
     from tests.common.web import count_responses
 
     assert count_responses(app) == 1

@@ -5,9 +5,10 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from survey.extensions import db
+from survey.models import Place
 
 
 def test_home_lists_every_area_and_its_places(client):
@@ -103,6 +104,19 @@ def test_poster_page_shows_code_and_address(client):
 @pytest.mark.parametrize("path", ["/qr/atlantis.svg", "/qr/atlantis.png", "/qr/atlantis"])
 def test_qr_for_unknown_place_is_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_retired_place_gets_no_new_posters(app, client):
+    with app.app_context():
+        db.session.scalars(select(Place).where(Place.slug == "nockeby")).one().retired = True
+        db.session.commit()
+    page = client.get("/qr/nockeby")
+    assert page.status_code == 410
+    assert "Vi frågar inte längre om den här platsen." in page.get_data(as_text=True)
+    assert "/qr/nockeby.svg" not in page.get_data(as_text=True)
+    assert client.get("/qr/nockeby.svg").status_code == 410
+    assert client.get("/qr/nockeby.png").status_code == 410
+    assert client.get("/qr/alvik.png").status_code == 200
 
 
 def test_healthz_is_ok_when_the_database_answers(client):
