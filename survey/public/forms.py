@@ -188,6 +188,17 @@ def version_posted(formdata: Any, live: Questionnaire) -> int | None:
     return None
 
 
+#: The language switch's button on a survey page: it posts what was filled in to the same
+#: page in the language chosen (?lang=), which shows it again there and stores nothing. A link
+#: would lose the answers, with or without JavaScript.
+LANGUAGE_FIELD = "_language"
+
+
+def switching_language(formdata: Any) -> bool:
+    """Whether a posted survey form was sent by the language switch, not to be stored."""
+    return LANGUAGE_FIELD in formdata
+
+
 def shown_text(texts: Texts | None, locale: str) -> str:
     """The text in the page's language; one shown in another language (a question added
     without this language) says which, so that a right-to-left page sets it left to right

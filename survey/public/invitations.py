@@ -40,8 +40,14 @@ from ..services.responses import (
 )
 from ..web.fields import INVALID_CHOICE, REQUIRED
 from .erase import NO_STORE, count_miss
-from .forms import SurveyForm, blocks, survey_form_class, version_posted
-from .views import RECEIPT_KEY, _now, _survey_rate_limit, bp
+from .forms import (
+    SurveyForm,
+    blocks,
+    survey_form_class,
+    switching_language,
+    version_posted,
+)
+from .views import RECEIPT_KEY, _now, _survey_rate_limit, _switching, bp
 
 #: The session key holding the code being answered with (between /k and /k/svar).
 CODE_KEY = "invitation"
@@ -188,7 +194,7 @@ def _store(code: str, found: Invitation, place_id: int, questionnaire: Questionn
 
 
 @bp.route("/k/svar", methods=["GET", "POST"])
-@limiter.limit(_survey_rate_limit, methods=["POST"])
+@limiter.limit(_survey_rate_limit, methods=["POST"], exempt_when=_switching)
 def invited_survey():
     pending = _pending()
     if pending is None:
@@ -224,7 +230,7 @@ def invited_survey():
     ]
     if questionnaire.asks("area"):
         form.set_areas(area_choices(db.session))
-    if form.validate_on_submit():
+    if not switching_language(request.form) and form.validate_on_submit():
         place_id = next(pid for pid, slug, _name in places if slug == form.at.data)
         if form.is_bot:
             return redirect(url_for("public.invitation_code"), code=303)

@@ -50,7 +50,7 @@ from ..web.limits import (
 )
 from ..web.urls import absolute_url
 from .about import about
-from .forms import blocks, shown_text, survey_form_class, version_posted
+from .forms import blocks, shown_text, survey_form_class, switching_language, version_posted
 from .quick import quick_answers
 
 bp = Blueprint("public", __name__)
@@ -74,13 +74,19 @@ def _survey_rate_limit() -> str:
     return current_app.config["SURVEY_RATE_LIMIT"]
 
 
+def _switching() -> bool:
+    """A language switch stores nothing: it costs no answer of the rate limit (a library PC's
+    residents share one)."""
+    return switching_language(request.form)
+
+
 def _limit_posts(view: Callable[..., Any]) -> Callable[..., Any]:
     """The survey rate limit on POSTs; with the limiter off, the view without its wrapper.
 
     Flask-Limiter's wrapper looks up the request's limits even when it is disabled (in
     tests, or behind a proxy that limits), which cost ~4 % of a survey POST.
     """
-    limited = limiter.limit(_survey_rate_limit, methods=["POST"])(view)
+    limited = limiter.limit(_survey_rate_limit, methods=["POST"], exempt_when=_switching)(view)
 
     @functools.wraps(view)  # the same name: the limiter finds its limit by it
     def either(*args: Any, **kwargs: Any) -> Any:
@@ -203,7 +209,8 @@ def index():
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @_limit_posts
 def survey(slug: str):
-    if request.method == "POST" and (stored := _quick_post(slug)) is not None:
+    switching = request.method == "POST" and switching_language(request.form)
+    if request.method == "POST" and not switching and (stored := _quick_post(slug)) is not None:
         return stored
     today = clock.today()
     # One query for what an answer needs; the Place object (with its area, for the page) is
@@ -237,7 +244,7 @@ def survey(slug: str):
         # Its answers are to the questions it showed: checked and stored as that version.
         questionnaire = published_questionnaire(db.session, earlier) or questionnaire
     areas = area_choices(db.session) if questionnaire.asks("area") else []
-    if request.method == "POST":
+    if request.method == "POST" and not switching:
         # A plainly valid answer is stored without building the form (no field objects, no
         # language or template work); anything else goes through the form for its messages.
         # (Most such answers were stored by _quick_post; here: those with added items.)
@@ -248,7 +255,7 @@ def survey(slug: str):
     form = survey_form_class(questionnaire, str(get_locale()))()
     if areas:
         form.set_areas(areas)
-    if form.validate_on_submit():
+    if not switching and form.validate_on_submit():
         code = None
         if not form.is_bot:
             code = _store_answer(

@@ -178,3 +178,24 @@ def test_an_invited_answer_is_stored_as_the_version_its_page_showed(app, client)
     [stored] = stored_responses(app)
     assert stored.questionnaire_version == 1
     assert stored.safety_day == VALID_ANSWER["safety_day"]  # a question version 2 does not ask
+
+
+def test_the_language_switch_on_the_invited_survey_keeps_the_code_unused(app, client):
+    _round_id, codes = invitation_round(app)
+    assert _enter(client, codes[0]).status_code == 303
+    assert 'form="survey" formaction="/k/svar?lang=sv"' in client.get("/k/svar").get_data(
+        as_text=True
+    )
+    token = csrf_token(client, "/k/svar")
+    response = client.post(
+        "/k/svar?lang=sv", data={"csrf_token": token, **ANSWER, "_language": "sv"}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="sv"' in page
+    assert '<option selected value="brommaplan">' in page
+    assert count_responses(app) == 0
+    with app.app_context():
+        assert not any(db.session.scalars(select(InvitationCode.used)))
+    assert _answer(client).status_code == 303
+    assert count_responses(app) == 1

@@ -38,8 +38,8 @@ def test_english_by_accept_language(client):
 
 
 def test_language_switch_is_visible_and_remembered(client):
-    page = client.get("/s/alvik").get_data(as_text=True)
-    assert '<a href="/s/alvik?lang=en" lang="en" hreflang="en">English</a>' in page
+    page = client.get("/integritet").get_data(as_text=True)
+    assert '<a href="/integritet?lang=en" lang="en" hreflang="en">English</a>' in page
     english = client.get("/s/alvik?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in english
     assert "How safe do you feel here in the evening" in english

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import os
+import re
 
 import pytest
 from sqlalchemy import inspect
@@ -205,8 +206,11 @@ def test_rate_limit_answers_429_with_a_page(make_app):
     assert "För många svar härifrån" in response.get_data(as_text=True)
     assert response.headers["Retry-After"]
     assert count_responses(app) == 2
-    # Reading the form is never limited.
+    # Reading the form is never limited, nor is switching its language.
     assert client.get("/s/alvik").status_code == 200
+    token = csrf_token(client, "/s/alvik")
+    switched = client.post("/s/alvik?lang=en", data={"csrf_token": token, "_language": "en"})
+    assert switched.status_code == 200
 
 
 def _limit_storages() -> list[str]:
@@ -339,4 +343,33 @@ def test_a_body_of_unknown_length_is_411(app, client):
 def test_a_failing_rate_limit_store_does_not_stop_answers(make_app):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1")
     assert submit(app.test_client(), "alvik", VALID_ANSWER).status_code == 303
+    assert count_responses(app) == 1
+
+
+def test_the_language_switch_keeps_what_was_filled_in_and_stores_nothing(app, client):
+    page = client.get("/s/alvik").get_data(as_text=True)
+    # Buttons of the survey form, so the answers go along with or without JavaScript.
+    assert 'form="survey" formaction="/s/alvik?lang=en"' in page
+    assert '<form id="survey"' in page
+    token = csrf_token(client, "/s/alvik")
+    # A whole valid answer: the switch must not store it either.
+    filled = {**VALID_ANSWER, "comment": "Mörkt vid busshållplatsen", "police_priority": "drugs"}
+    response = client.post(
+        "/s/alvik?lang=en", data={"csrf_token": token, **filled, "_language": "en"}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert "How safe" in page
+    assert "error-summary" not in page
+    for name, value in (
+        ("relation", "live"),
+        ("safety_night", "avoid"),
+        ("police_priority", "drugs"),
+    ):
+        assert re.search(rf'<input checked[^>]*name="{name}"[^>]*value="{value}"', page), name
+    assert "Mörkt vid busshållplatsen</textarea>" in page
+    assert count_responses(app) == 0
+    # Sent from the English page, the answer is stored once.
+    assert client.post("/s/alvik", data={"csrf_token": token, **filled}).status_code == 303
     assert count_responses(app) == 1
