@@ -1,14 +1,15 @@
 """Loading a command's modules without Python's cyclic garbage collector in the way.
 
-Importing Flask, SQLAlchemy, the models, numpy, scipy, matplotlib and fpdf2 makes about a
-million objects that live as long as the process. While they are made, the collector runs
-full collections that scan every one of them, and each later full collection scans them again,
-though none of them is garbage. ``loading`` pauses the collector while a command's modules load
-and then freezes what exists (``gc.freeze``: those objects stay alive and are left out of every
-later collection; garbage made afterwards is collected as before). On 2 cores (2026-11-30,
-10 runs each, before and after in one run): a cold ``trygghet lagesbild --format pdf`` of one
-area of 25,000 answers 5.5 s -> 4.3 s, ``trygghet user list`` 1.65 s -> 1.18 s. In the
-server (``trygghet serve``) the app is loaded this way before gunicorn forks its workers, as
+Importing Flask, SQLAlchemy, the models, numpy, scipy, matplotlib and fpdf2 makes hundreds of
+thousands of objects (about 340,000 for a PDF) that live as long as the process. While they are
+made, the collector runs full collections that scan every one of them, and each later full
+collection scans them again, though none of them is garbage. ``loading`` pauses the collector
+while a command's modules load and then freezes what exists (``gc.freeze``: those objects stay
+alive and are left out of every later collection; garbage made afterwards is collected as
+before). On 2 cores (2026-11-30, 10 runs each, before and after in one run): a cold
+``trygghet lagesbild --format pdf`` of one area of 25,000 answers 5.5 s -> 4.3 s,
+``trygghet user list`` 1.65 s -> 1.18 s. The server (``trygghet serve``) loads its app this
+way too, and freezes again right before gunicorn forks each worker (survey.cli.serve), as
 Python's documentation advises for copy-on-write.
 
 Freezing is right only where what exists now lives as long as the process: in the process of

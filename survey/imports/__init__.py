@@ -104,13 +104,17 @@ def decoded_lines(
     """
     advance = advance or _ignore
     pending = 0
+    start = b""
     for number, raw in enumerate(raw_lines, start=1):
+        if number == 1:
+            start = raw[:4]
         try:
             # A byte-order mark is allowed only where it belongs, at the very start.
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            packed = next((kind for head, kind in PACKED.items() if raw.startswith(head)), None)
-            raise NotUtf8(number, raw[exc.start], packed if number == 1 else None) from exc
+            # A packed file's first line may decode (a ZIP's often does): its start tells.
+            packed = next((kind for head, kind in PACKED.items() if start.startswith(head)), None)
+            raise NotUtf8(1 if packed else number, raw[exc.start], packed) from exc
         pending += len(raw)
         if number % PROGRESS_EVERY == 0:
             advance(pending)

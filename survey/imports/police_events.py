@@ -142,7 +142,11 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
         problems: list[str] = []
         if isinstance(raw_id, float):
             given = quoted(json.dumps(raw_id))
-            problems.append(f"the id {given} is not a whole number (the police's ids are)")
+            problems.append(
+                f"the id {given} is too large to be exact as a number: give it as a text"
+                if raw_id.is_integer()
+                else f"the id {given} is not a whole number (the police's ids are)"
+            )
         elif raw_id is not None and not plain:
             problems.append("the id is not a number or a text")
         elif not event_id:

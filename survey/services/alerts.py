@@ -22,7 +22,7 @@ from typing import Any
 
 from babel.dates import format_date
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from analysis.deviations import deviations, shift_month
@@ -143,6 +143,7 @@ def deliver(session: Session, config: Mapping[str, Any]) -> Delivery:
     """Mail and post the pending deviations; mark sent only what was accepted."""
     result = Delivery()
     failed: dict[int, str] = {}
+    started = utcnow()
     smtp = smtp_settings(config)
     if smtp is not None:
         result.mail = True
@@ -162,10 +163,17 @@ def deliver(session: Session, config: Mapping[str, Any]) -> Delivery:
         if configured is not None:
             waiting.update(alert.id for alert in _pending(session, column))
     result.pending = len(waiting)
-    # Sent at last: its earlier failure is history (attempts keeps the count).
+    # Sent by this run on every channel it still waited for: its earlier failure is history
+    # (attempts keeps the count). One never sent (no channel set, or handled meanwhile) keeps
+    # the error that says why.
+    sent_now = or_(
+        DeviationAlert.mail_sent_at >= started, DeviationAlert.webhook_sent_at >= started
+    )
     for alert in session.scalars(
         select(DeviationAlert).where(
-            DeviationAlert.last_error.is_not(None), DeviationAlert.id.not_in(waiting)
+            DeviationAlert.last_error.is_not(None),
+            sent_now,
+            DeviationAlert.id.not_in(waiting | set(failed)),
         )
     ):
         alert.last_error = None

@@ -49,7 +49,7 @@ class Server:
             }
             | (env or {})
         )
-        argv = [sys.executable, "-c", "from survey.cli import main; main()", "serve"]
+        argv = [sys.executable, "-m", "survey.cli", "serve"]  # as the console script runs it
         argv += ["--port", str(self.port), "--workers", str(workers), "--threads", str(threads)]
         with self.log.open("wb") as log:  # the child keeps its own copy of the handle
             self.proc = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)

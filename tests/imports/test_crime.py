@@ -404,10 +404,13 @@ def test_an_event_list_that_is_not_utf8(app, cli, tmp_path):
             "line 1: the file is compressed (gzip), not text: unpack it (gunzip) and import the"
             " text",
         ),
-        (
-            "zip",
-            "line 1: the file is a ZIP archive or an Excel workbook, not text: save the workbook"
-            " as CSV UTF-8, or unpack the archive, and import the text",
+        *(
+            (
+                kind,
+                "line 1: the file is a ZIP archive or an Excel workbook, not text: save the"
+                " workbook as CSV UTF-8, or unpack the archive, and import the text",
+            )
+            for kind in ("zip", "zip, first line plain")
         ),
     ],
 )
@@ -424,6 +427,10 @@ def test_a_packed_file_is_named_as_such(app, cli, tmp_path, packed, error):
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("events.json", text * 20)
         content = buffer.getvalue()
+        if packed == "zip, first line plain":
+            # A ZIP whose header's bytes happen to hold a line break before any byte that is
+            # not UTF-8 (12 of 200 stored archives of a CSV did): the start still tells.
+            content = b"PK\x03\x04\x14\x00\n" + content[6:]
     assert_refused(app, import_file(cli, write(tmp_path, content, "e.json")), error)
 
 
@@ -439,9 +446,17 @@ def test_whole_number_ids_saved_as_floats_are_the_same_ids(app, cli, tmp_path):
 
 
 def test_an_id_that_is_not_a_whole_number_is_named(app, cli, tmp_path):
-    events = [event(12.5, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma")]
+    events = [
+        event(12.5, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma"),
+        event(1e17, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma"),
+    ]
     result = import_file(cli, write(tmp_path, json.dumps(events), "e.json"))
-    assert_refused(app, result, "event 1: the id 12.5 is not a whole number (the police's ids are)")
+    assert_refused(
+        app,
+        result,
+        "event 1: the id 12.5 is not a whole number (the police's ids are)",
+        "event 2: the id 1e+17 is too large to be exact as a number: give it as a text",
+    )
 
 
 def test_the_format_can_be_forced(app, cli, tmp_path):

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
 from importlib import resources
@@ -281,6 +282,16 @@ BAD_FILES = {
         ),
         "line 3: the file is not UTF-8 text (byte 0xc5 cannot be read); save it as UTF-8"
         " (in Excel: CSV UTF-8) and import it again",
+    ),
+    "gzip": (
+        gzip.compress(b"submitted_on,place\n2025-03-01,alvik\n"),
+        "line 1: the file is compressed (gzip), not text: unpack it (gunzip) and import the text",
+    ),
+    "a workbook": (
+        # The start of every XLSX file: a ZIP archive's first entry.
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb4\x1f\x8e\x9c[Content_Types].xml",
+        "line 1: the file is a ZIP archive or an Excel workbook, not text: save the workbook as"
+        " CSV UTF-8, or unpack the archive, and import the text",
     ),
     "too many cells": (
         HEAD + "2025-03-01,alvik,live,extra\n",

@@ -147,6 +147,15 @@ def test_a_failed_send_stays_pending_and_goes_out_on_the_next_run(mail_app, smtp
     assert run(mail_app).digests == 0
 
 
+def test_a_run_without_mail_keeps_the_error_of_what_was_never_sent(mail_app, smtp_server):  # noqa: F811
+    down = dict(mail_app.config) | {"TRYGGHET_SMTP_PORT": free_port()}
+    run(mail_app, down)
+    unset = {k: v for k, v in mail_app.config.items() if not k.startswith("TRYGGHET_SMTP")}
+    assert run(mail_app, unset).mail is False
+    assert all(a.last_error.startswith("mail: ") for a in stored(mail_app))
+    assert all(a.mail_sent_at is None for a in stored(mail_app))
+
+
 def test_a_retry_never_mails_someone_twice(mail_app, smtp_server):  # noqa: F811
     # Ann's digest went out in a run whose send to Bo failed: the retry mails Bo only.
     down = dict(mail_app.config) | {"TRYGGHET_SMTP_PORT": free_port()}
