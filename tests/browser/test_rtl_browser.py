@@ -57,8 +57,8 @@ def test_a_resident_answers_in_arabic_right_to_left(
     page.goto(live_server + "/s/brommaplan?lang=ar")
     _mirrored(page, viewport["width"])
     expect(page.locator(".notice-language")).to_have_count(0)
-    # The language switch offers the questionnaire's languages only.
-    expect(page.locator("nav.languages a")).to_have_count(2)
+    # The language switch offers the questionnaire's languages only (buttons of the form).
+    expect(page.locator("nav.languages button")).to_have_count(2)
     # Mirrored: the heading starts at the right, a radio sits right of its label, and the
     # "asked by" bar has its rule on the right.
     main = page.locator("main").bounding_box()
