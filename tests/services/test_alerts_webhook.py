@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import DeviationAlert
-from survey.services import alerts
+from survey.services import alert_texts, alerts
 from tests.common.smtp import free_port
 from tests.services.test_alerts import BASE_URL, TODAY, rising
 
@@ -160,4 +160,4 @@ def test_a_stored_moment_is_said_in_utc_whatever_zone_the_database_gives():
     noon_utc = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
     # PostgreSQL: in the session's zone; SQLite: without a zone, stored in UTC.
     for given in (noon_utc.astimezone(stockholm), noon_utc.replace(tzinfo=None)):
-        assert alerts._utc(given).isoformat() == "2026-11-30T12:00:00+00:00"
+        assert alert_texts._utc(given).isoformat() == "2026-11-30T12:00:00+00:00"
