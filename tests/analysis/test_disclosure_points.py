@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis import disclosure_release
@@ -89,6 +89,21 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
     threshold=st.integers(2, 8),
     hide=HIDE | st.just(set()),
     groups_hidden=st.sets(st.sampled_from(GENDERS)),
+)
+# Found by a run: the area's 100 % came out of a program as 0.9999999999 for a hidden place,
+# which was then taken as pinned (the pruned audit hid the area's victim share, the full did
+# not).
+@example(
+    answers=[
+        ("a", True, False, "woman"),
+        ("a", True, True, "woman"),
+        ("a", True, True, "woman"),
+        ("b", True, True, "woman"),
+        ("c", True, False, "woman"),
+    ],
+    threshold=6,
+    hide=set(),
+    groups_hidden=set(),
 )
 def test_the_pruned_audit_hides_what_the_full_audit_hides(answers, threshold, hide, groups_hidden):
     picture = _picture(answers, threshold, hide | groups_hidden)
