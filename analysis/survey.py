@@ -256,7 +256,12 @@ def survey_indicators(
 
     build = _Cells(suppress_below, weighted)
     result_places = [
-        {"place": p.slug, "name": p.name, **build.figures(by_place[p.id])}
+        {
+            "place": p.slug,
+            "name": p.name,
+            **({"retired": True} if p.retired else {}),
+            **build.figures(by_place[p.id]),
+        }
         for p in sorted(places, key=lambda p: (swedish_key(p.name), p.slug))
         if not p.retired or by_place[p.id].n > 0
     ]

@@ -4,9 +4,10 @@ Both are pure functions over the situation picture's JSON (analysis.picture), us
 publish service (survey/services/releases.py) before a release is stored:
 
 1. ``hold_back`` — no differencing between releases of one area and round. A shown cell may
-   change from the previous release only if its n changed by at least the threshold, or not
-   at all; otherwise it keeps the previous release's figures (and n). So two releases around
-   one new answer (or one erasure) show the same figures, and subtracting them gives nothing.
+   change from the previous release only if its n changed by at least the threshold;
+   otherwise it keeps the previous release's figures (and n), also when its n is unchanged.
+   So two releases around one new answer (or one erasure, or both) show the same figures,
+   and subtracting them gives nothing.
 2. ``public_form`` — what residents and the API see: a hidden cell keeps no n (the page says
    "fewer than 10 answers"), counts of answers are rounded to the nearest ``ROUND_TO``, shares
    are whole percent, scores one decimal, and nothing that is not an aggregate (quotes, the
@@ -73,12 +74,34 @@ def _children(value: Any) -> Iterator[tuple[Any, Any]]:
             yield _item_key(i, item), item
 
 
-def _held(cell: Cell, previous: Cell | None, threshold: int) -> bool:
-    """Whether a shown cell must keep its previous figures (the rule of this module)."""
+def _figures(cell: Cell) -> dict[str, Any]:
+    """A cell's own figures: its numbers and intervals, not its sub-cells nor its texts (a
+    name, the time the picture was made) nor an empty part (no change from an earlier round)."""
+    return {
+        k: v
+        for k, v in cell.items()
+        if k in FIGURE_KEYS or (_own(v) and v is not None and not isinstance(v, str))
+    }
+
+
+def _held(cell: Cell, previous: Cell | None, threshold: int, reweighted: bool) -> bool:
+    """Whether a shown cell must keep its previous figures (the rule of this module).
+
+    An unchanged n is no proof that the same answers stand behind it: one erased and one new
+    (or a corrected paper answer) leave n as it was and move the share by one answer. So a
+    shown cell whose n is unchanged keeps its previous figures too, unless those were hidden
+    or the figures are weighted otherwise now (margins came, or another year's).
+    """
     if cell.get("suppressed") or previous is None:
         return False
     change = abs(cell["n"] - previous["n"])
-    return 0 < change < threshold
+    if change == 0:
+        return (
+            not reweighted
+            and not previous.get("suppressed")
+            and _figures(cell) != _figures(previous)
+        )
+    return change < threshold
 
 
 def _own(value: Any) -> bool:
@@ -90,24 +113,27 @@ def _own(value: Any) -> bool:
 
 def _keep_previous(cell: Cell, previous: Cell) -> None:
     """Put the previous cell's own figures (not its sub-cells) back into this cell."""
-    for key in [k for k, v in cell.items() if _own(v) or k in FIGURE_KEYS]:
+    for key in _figures(cell):
         del cell[key]
-    for key, value in previous.items():
-        if _own(value) or key in FIGURE_KEYS:
-            cell[key] = copy.deepcopy(value)
+    cell.update(copy.deepcopy(_figures(previous)))
 
 
-def _walk(value: Any, previous: Any, threshold: int) -> int:
+def _walk(value: Any, previous: Any, threshold: int, reweighted: bool) -> int:
     held = 0
-    if _is_cell(value) and _is_cell(previous) and _held(value, previous, threshold):
+    if _is_cell(value) and _is_cell(previous) and _held(value, previous, threshold, reweighted):
         _keep_previous(value, previous)
         held += 1
     if isinstance(previous, dict | list):
         earlier = dict(_children(previous))
         for key, child in _children(value):
             if key in earlier:
-                held += _walk(child, earlier[key], threshold)
+                held += _walk(child, earlier[key], threshold, reweighted)
     return held
+
+
+def _weighting_basis(picture: dict[str, Any]) -> tuple[Any, Any]:
+    weighting = picture.get("weighting") or {}
+    return bool(weighting.get("applied")), weighting.get("year")
 
 
 def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshold: int) -> int:
@@ -117,15 +143,14 @@ def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshol
     (before its public form), or None for the first release. A cell that is hidden now stays
     hidden (hiding never gives anything away). A cell hidden before and shown now with an n
     less than the threshold away keeps being hidden, with the previous n, so the next
-    release still compares against what was last published. When any cell is held, the
-    priorities (computed from the live cells) are the previous release's too.
+    release still compares against what was last published. The priorities, computed from
+    the live cells, are computed again from the released ones after the disclosure audit
+    (``survey.services.releases.prepare``).
     """
     if previous is None:
         return 0
-    held = _walk(picture, previous, threshold)
-    if held and "priorities" in previous:
-        picture["priorities"] = copy.deepcopy(previous["priorities"])
-    return held
+    reweighted = _weighting_basis(picture) != _weighting_basis(previous)
+    return _walk(picture, previous, threshold, reweighted)
 
 
 # -- 2. the public form ---------------------------------------------------------------------
@@ -209,6 +234,12 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
     """A copy of an (audited) situation picture in the form the public side may show."""
     public = copy.deepcopy(picture)
     _drop_hidden_groups(public.get("by_group") or {})
+    # A place no longer asked about is listed only where someone answered there: hidden, its
+    # mere presence would say so.
+    if "places" in public:
+        public["places"] = [
+            p for p in public["places"] if not (p.get("retired") and p.get("suppressed"))
+        ]
     for item in public.get("items") or []:
         # An added item lists only the places and groups someone answered it in: a hidden
         # one left in would say that someone there answered.

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from analysis.priorities import rank_priorities
 from analysis.survey import Filters
 
 from ..models import Area, Place, Release, Response, SurveyRound, User
@@ -119,6 +120,21 @@ def _audit(
         raise PublishRefused(f"the disclosure audit refused this release: {exc}") from exc
 
 
+def _ranked_again(picture: dict[str, Any]) -> list[dict[str, Any]]:
+    """The priorities from the release's own cells, after holding back and the audit.
+
+    The picture's priorities were ranked from its live cells; ranked again here, a cell the
+    release hides weighs as the area's value (n = 0), so no score carries a hidden figure.
+    """
+    return rank_priorities(
+        picture,
+        picture.get("dialogues") or {},
+        picture.get("deviations") or [],
+        area_name=picture.get("area_name", ""),
+        items=picture.get("items") or [],
+    )
+
+
 def _published_changes(
     session: Session, area: Area, picture: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -172,6 +188,7 @@ def prepare(
         "held_back": held,
         "threshold": threshold,
     }
+    picture["priorities"] = _ranked_again(picture)
     picture["round_changes"] = _published_changes(session, area, picture)
     return Prepared(
         area=area,

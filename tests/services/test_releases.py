@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from survey.extensions import db
-from survey.models import AuditEvent, Release
+from survey.models import AuditEvent, Place, Release, Response
+from survey.services.erasure import erase_answer
+from survey.services.places import set_retired
 from tests.common import factories
 from tests.common.picture_data import build
 from tests.common.releases import publish
@@ -88,6 +90,45 @@ def test_two_releases_around_one_answer_recover_nothing(app, client, data):
     for key in ("release", "generated_at"):
         before.pop(key), after.pop(key)
     assert after == before  # every figure, count and group exactly as before
+
+
+def test_an_erased_answer_and_a_new_one_recover_nothing(app, client):
+    """Someone answers, waits for a release, then erases their own answer after another
+    resident's: n is the same in both releases, and the new answer must not show."""
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "4"}] * 10 + [{"safety_evening": "1"}] * 20)
+        (own,) = add_responses("brommaplan", [{"safety_evening": "2"}])
+    publish(app)
+    before = client.get(PICTURE).get_json()
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "4"}])  # the other resident's
+        erase_answer(db.session, db.session.get(Response, own.id), by_resident=True)
+        db.session.commit()
+    publish(app)
+    after = client.get(PICTURE).get_json()
+    for key in ("release", "generated_at"):
+        before.pop(key), after.pop(key)
+    assert after == before
+
+
+def test_a_retired_place_is_in_a_release_only_where_its_figures_show(app, client):
+    # Listing a place no longer asked about says that someone answered there.
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "1"}] * 30)
+        add_responses("akeshov", [{"safety_evening": "4"}])
+        add_responses("nockeby", [{"safety_evening": "2"}] * 12)
+        for slug in ("akeshov", "nockeby", "alvik"):
+            place = db.session.scalar(select(Place).where(Place.slug == slug))
+            set_retired(db.session, place, True)
+        db.session.commit()
+    publish(app)
+    listed = {p["place"]: p for p in client.get(PICTURE).get_json()["places"]}
+    assert "akeshov" not in listed  # one answer: hidden, so left out
+    assert "alvik" not in listed  # no answer
+    assert listed["nockeby"]["retired"] is True
+    assert listed["nockeby"]["n"] == 10
+    assert "brommaplan" in listed
+    assert "retired" not in listed["brommaplan"]
 
 
 def test_enough_new_answers_do_show(app, client):
@@ -255,3 +296,31 @@ def test_publish_without_a_round_takes_the_newest_round_with_answers(app, cli, d
         (release,) = db.session.scalars(select(Release)).all()
         # The round opened today has no answers yet: the one with the answers is published.
         assert release.round_id == data != newer_id
+
+
+def test_a_priority_carries_no_figure_the_audit_hid(app, client):
+    """The priorities are ranked from the released cells: a score built on a cell the
+    disclosure audit hid would give that cell away (shrinkage is public arithmetic)."""
+    same = {"relation": "live", "safety_day": "1", "safety_afternoon": "1", "safety_night": "1"}
+    with app.app_context():
+        now = default_round_id()
+        factories.answers("brommaplan", now, 10, safety_evening="4", problem_alcohol="3", **same)
+        factories.answers("brommaplan", now, 10, safety_evening="1", problem_alcohol="0", **same)
+        factories.answers("alvik", now, 15, safety_evening="4", **same)
+        factories.answers("akeshov", now, 4, safety_evening="4", **same)
+        db.session.commit()
+    publish(app)
+    body = client.get(PICTURE).get_json()
+    place = {p["place"]: p for p in body["places"]}["brommaplan"]
+    assert place["times"]["evening"] == {"suppressed": True}  # hidden by the audit
+    alcohol, area = place["problems"]["alcohol"], body["area_total"]
+    row = next(
+        r
+        for r in body["priorities"]
+        if (r["place"], r["problem"], r["time"]) == ("brommaplan", "alcohol", "evening")
+    )
+    # The hidden cell weighs as the area's value: the mean of the place's alcohol share
+    # (shrunk toward the area's, equal here) and the area's evening share, both shown.
+    assert alcohol["share"] == area["problems"]["alcohol"]["share"] == 0.5
+    expected = (0.5 + area["times"]["evening"]["unsafe_share"]) / 2
+    assert abs(row["components"]["survey"] - expected) <= 0.01
