@@ -65,7 +65,7 @@ from .disclosure_bounds import (
 )
 from .disclosure_items import ITEMS
 from .disclosure_points import Points, check, seed
-from .followup import NO_DATA, overall_status
+from .verdicts import hide_side, overall_status
 
 #: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
 DEFAULT_MIN_WIDTH = 0.1
@@ -219,10 +219,7 @@ def _hide_followups(picture: dict[str, Any]) -> int:
             for side, key in (("before", "baseline_round"), ("after", "followup_round")):
                 cell, ref = indicator.get(side), result["promise"].get(key) or {}
                 if cell and not cell.get("suppressed") and round_id in (None, ref.get("id")):
-                    indicator[side] = {"n": cell["n"], "suppressed": True}
-                    for figure in ("diff", "ci"):
-                        indicator.pop(figure, None)
-                    indicator["status"] = NO_DATA
+                    hide_side(indicator, side)
                     hidden += 1
         result["status"] = overall_status([i["status"] for i in result.get("indicators", [])])
     return hidden

@@ -13,7 +13,7 @@ from typing import Any
 from scipy.special import stdtr, stdtrit
 
 from .stats import holm, newcombe, newcombe_p, rate_ratio, rate_ratio_p
-from .verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
+from .verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE, overall_status
 
 #: Earlier years whose same calendar months a crime indicator is compared with (season).
 SEASON_YEARS = 3
@@ -147,14 +147,3 @@ def decide(indicators: list[dict[str, Any]]) -> tuple[str, str]:
     if primary is not None:
         return indicators[primary]["status"], PRIMARY
     return overall_status([ind["status"] for ind in indicators]), HOLM
-
-
-def overall_status(statuses: list[str]) -> str:
-    """Improved or worse only when the indicators agree; not enough data when none has any."""
-    if not statuses or all(s == NO_DATA for s in statuses):
-        return NO_DATA
-    if IMPROVED in statuses and WORSE not in statuses:
-        return IMPROVED
-    if WORSE in statuses and IMPROVED not in statuses:
-        return WORSE
-    return UNCHANGED

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.priorities import rank_priorities
 from analysis.survey import Filters
+from analysis.verdicts import hide_side, overall_status
 
 from ..models import Area, Place, Release, Response, SurveyRound, User
 from ..reports import pictures
@@ -135,6 +136,57 @@ def _ranked_again(picture: dict[str, Any]) -> list[dict[str, Any]]:
     )
 
 
+def _indicators_released(session: Session, area: Area, round_id: int) -> dict[Any, Any]:
+    """The promise indicators of a round's newest release, by (promise id, position)."""
+    release = session.scalars(
+        select(Release)
+        .where(Release.area_id == area.id, Release.round_key == round_id)
+        .order_by(Release.sequence.desc())
+        .limit(1)
+    ).first()
+    if release is None:
+        return {}
+    return {
+        (result["promise"]["id"], i): indicator
+        for result in release.audited_picture.get("followup") or []
+        for i, indicator in enumerate(result.get("indicators") or [])
+    }
+
+
+def _other_rounds_as_released(session: Session, area: Area, picture: dict[str, Any]) -> int:
+    """Hide a promise's side from another round unless that round's newest release showed the
+    same figure; return how many sides were hidden.
+
+    A side from another round is that round's live figure. Unchecked, it showed a figure
+    that round's own release (its audit) hid, or a figure a few answers away from the one
+    that round's next release shows: the difference gave those answers away.
+    """
+    round_id = (picture.get("filters") or {}).get("round_id")
+    released: dict[int, dict[Any, Any]] = {}
+    hidden = 0
+    for result in picture.get("followup") or []:
+        promise = result["promise"]
+        for i, indicator in enumerate(result.get("indicators") or []):
+            if indicator.get("kind") == "crime":  # police data, public as it is
+                continue
+            for side, key in (("before", "baseline_round"), ("after", "followup_round")):
+                other = (promise.get(key) or {}).get("id")
+                cell = indicator.get(side)
+                if other in (None, round_id) or not cell or cell.get("suppressed"):
+                    continue
+                if other not in released:
+                    released[other] = _indicators_released(session, area, other)
+                there = (released[other].get((promise["id"], i)) or {}).get(side) or {}
+                if there.get("suppressed") or (there.get("n"), there.get("share")) != (
+                    cell["n"],
+                    cell.get("share"),
+                ):
+                    hide_side(indicator, side)
+                    hidden += 1
+        result["status"] = overall_status([i["status"] for i in result.get("indicators", [])])
+    return hidden
+
+
 def _published_changes(
     session: Session, area: Area, picture: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -188,6 +240,7 @@ def prepare(
         "held_back": held,
         "threshold": threshold,
     }
+    summary["other_rounds_hidden"] = _other_rounds_as_released(session, area, picture)
     picture["priorities"] = _ranked_again(picture)
     picture["round_changes"] = _published_changes(session, area, picture)
     return Prepared(

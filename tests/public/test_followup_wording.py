@@ -40,7 +40,9 @@ def _world(app, before: tuple[int, int], after: tuple[int, int]) -> tuple[int, i
         db.session.execute(insert(Response), rows)
         promise = factories.promise(places=["brommaplan"], rounds=(first, second))
         db.session.commit()
-        return promise.id, second.id
+        ids = promise.id, first.id, second.id
+    publish(app, round_id=ids[1])  # a promise's baseline shows as its round's release shows it
+    return ids[0], ids[2]
 
 
 def test_a_change_that_may_be_chance_shows_its_size_and_says_so(app, client):
