@@ -16,6 +16,7 @@ from ..models import QuestionnaireVersion, Response
 from ..models.accounts import utcnow
 from ..public.forms import survey_form_class
 from ..questionnaire import (
+    MAX_DEPTH,
     MAX_SOURCE,
     Problem,
     Questionnaire,
@@ -96,6 +97,15 @@ def _unsafe(form: UploadForm, exc: UnsafeSource) -> None:
     if exc.reason == "size":
         field.errors.append(_too_long())
         form.definition.data = ""
+    elif exc.reason == "depth":
+        field.errors.append(
+            _(
+                "Too many levels inside one another (line %(line)d): a questionnaire has at"
+                " most %(n)d.",
+                line=exc.line,
+                n=MAX_DEPTH,
+            )
+        )
     else:
         field.errors.append(
             _(

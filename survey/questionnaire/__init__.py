@@ -66,11 +66,16 @@ class QuestionnaireError(ValueError):
 
 
 class UnsafeSource(QuestionnaireError):
-    """Text refused before it is parsed: ``reason`` is "size" or "alias" (at ``line``)."""
+    """Text refused before it is parsed: ``reason`` is "size", "alias" or "depth" (at
+    ``line``)."""
 
     def __init__(self, reason: str, problem: Problem, line: int = 0) -> None:
         super().__init__([problem])
         self.reason, self.line = reason, line
+
+
+#: How deep lists and mappings may nest in a questionnaire's YAML.
+MAX_DEPTH = 20
 
 
 class _PlainLoader(yaml.SafeLoader):
@@ -80,14 +85,25 @@ class _PlainLoader(yaml.SafeLoader):
     ("billion laughs"): a 4 KB file became 84 MB of page and 50 s of work.
     """
 
+    depth = 0
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
+        line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            line = event.start_mark.line + 1
             raise UnsafeSource(
                 "alias", Problem(N_("anchors and aliases (& and *) are refused"), line), line
             )
-        return super().compose_node(parent, index)
+        # Nodes inside nodes are composed by recursion: [[[[...]]]] a few hundred deep ran
+        # out of Python's stack (a 500 page). A questionnaire is five levels deep.
+        if self.depth >= MAX_DEPTH:
+            problem = Problem(N_("nested more than %(n)d levels deep"), line, n=MAX_DEPTH)
+            raise UnsafeSource("depth", problem, line)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_map(loader: _PlainLoader, node: yaml.MappingNode) -> Any:

@@ -1,13 +1,15 @@
 """Admin: a new questionnaire version is validated, previewed as a draft, then put live."""
 
 import io
+from pathlib import Path
 
 import yaml
 from sqlalchemy import select
 
+from survey import questionnaire
 from survey.extensions import db
 from survey.models import QuestionnaireVersion
-from survey.questionnaire import builtin
+from survey.questionnaire import builtin, load_text
 from tests.common.web import VALID_ANSWER, csrf_token, post_form, stored_responses, submit
 
 
@@ -136,6 +138,26 @@ def test_yaml_aliases_are_refused_at_once_with_a_small_page(app, client, auth):
         assert "in a questionnaire (line 1)" in page
         assert 'class="field-error"' in page
     assert _versions(app) == {1: "live"}
+
+
+def test_yaml_nested_hundreds_deep_is_refused_beside_its_field(app, client, auth):
+    # It ran out of Python's stack: a 500 page.
+    from survey.questionnaire import MAX_DEPTH
+
+    auth.login("admin")
+    client.get("/?lang=sv")
+    lists = "a: " + "[" * 500 + "]" * 500
+    mappings = "a:\n" + "".join(f"{' ' * i}b{i}:\n" for i in range(1, 60))
+    for deep, line in ((lists, 1), (mappings, MAX_DEPTH)):
+        response = post_form(client, "/organizer/questionnaires", {"definition": deep})
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        expected = f"För många nivåer inuti varandra (rad {line}): en enkät har högst {MAX_DEPTH}."
+        assert expected in page
+    assert _versions(app) == {1: "live"}
+    # The shipped questionnaire is well within the limit.
+    source = (Path(questionnaire.__file__).parent / "v1.yaml").read_text(encoding="utf-8")
+    assert load_text(source).version == 1
 
 
 def test_a_questionnaire_over_the_size_limit_is_refused_beside_its_field(app, client, auth):
