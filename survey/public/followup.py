@@ -158,7 +158,9 @@ def round_change_rows(release: Release | None) -> list[dict[str, str]]:
     """
     changes = (release.data.get("round_changes") if release else None) or {}
     rows = []
-    for time, cell in (changes.get("area_total", {}).get("times") or {}).items():
+    times = changes.get("area_total", {}).get("times") or {}
+    # In the day's order: a stored release has its keys sorted (afternoon, day, ...).
+    for time, cell in sorted(times.items(), key=lambda item: list(labels.TIMES).index(item[0])):
         if "diff" not in cell or cell.get("direction") not in _ROUND_VERDICTS:
             continue
         said = change(

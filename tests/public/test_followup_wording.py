@@ -252,10 +252,12 @@ def test_the_change_since_the_previous_survey_is_said_plainly(app, client):
     with app.app_context():
         first, second = factories.rounds_before_and_after(areas=["bromma"])
         place = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
-        rows = factories.answer_rows(place.id, first.id, 15, safety_evening="4")
-        rows += factories.answer_rows(place.id, first.id, 5, safety_evening="1")
-        rows += factories.answer_rows(place.id, second.id, 2, safety_evening="4")
-        rows += factories.answer_rows(place.id, second.id, 18, safety_evening="1")
+        unsafe = {"safety_evening": "4", "safety_day": "4", "safety_afternoon": "4"}
+        safe = {"safety_evening": "1", "safety_day": "1", "safety_afternoon": "1"}
+        rows = factories.answer_rows(place.id, first.id, 15, **unsafe)
+        rows += factories.answer_rows(place.id, first.id, 5, **safe)
+        rows += factories.answer_rows(place.id, second.id, 2, **unsafe)
+        rows += factories.answer_rows(place.id, second.id, 18, **safe)
         db.session.execute(insert(Response), rows)
         db.session.commit()
         first_id, second_id = first.id, second.id
@@ -268,6 +270,9 @@ def test_the_change_since_the_previous_survey_is_said_plainly(app, client):
     section = text.split("Since the previous survey", 1)[1].split("How we count", 1)[0]
     assert "How many in the whole area feel unsafe, in Hösten 2025 and in Våren 2026." in section
     assert "Evening (18–22): From 75% to 10%: a confirmed decrease." in section
+    # In the day's order, not the stored release's (alphabetical) order of keys.
+    order = [section.index(t) for t in ("Daytime", "Afternoon", "Evening")]
+    assert order == sorted(order)
     # Times without answers in both rounds are left out, with no count.
     assert "Night" not in section
     for word in JARGON:
