@@ -91,8 +91,7 @@ def _edit(survey_round: SurveyRound | None):
             )
         except RoundError as exc:
             db.session.rollback()
-            field = form.by_invitation if exc.field == "by_invitation" else form.opens_on
-            field.errors.append(str(exc))
+            getattr(form, exc.field).errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("The round %(name)s is saved.", name=saved.name), "success")

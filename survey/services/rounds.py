@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Area, InvitationCode, Response, SurveyRound
+from ..models import Area, InvitationCode, Place, Response, SurveyRound
 from ..models.rounds import round_area
 from . import audit
 
@@ -82,9 +82,15 @@ def save_round(
     )
     if clash is not None:
         raise RoundError(
-            _("The dates overlap the round %(name)s in one of the same areas.", name=clash.name)
+            _(
+                "The dates overlap the round %(name)s in one of the same areas: give that round"
+                " a last day first, or take the area out of it.",
+                name=clash.name,
+            )
         )
     creating = survey_round is None
+    if survey_round is not None:
+        _keeps_its_answers(session, survey_round, areas, opens_on, closes_on)
     if (
         by_invitation is False
         and survey_round is not None
@@ -121,6 +127,49 @@ def save_round(
         },
     )
     return survey_round
+
+
+def _keeps_its_answers(
+    session: Session,
+    survey_round: SurveyRound,
+    areas: list[Area],
+    opens_on: dt.date,
+    closes_on: dt.date | None,
+) -> None:
+    """Refuse a change that would leave answers outside their round: an area left out, or
+    dates that no longer cover them (they could no longer be corrected, and the area's
+    picture would compare with a round that is not its own)."""
+    in_round = Response.round_id == survey_round.id
+    outside = session.execute(
+        select(Area.name, func.count())
+        .select_from(Response)
+        .join(Place, Place.id == Response.place_id)
+        .join(Area, Area.id == Place.area_id)
+        .where(in_round, Area.id.not_in([a.id for a in areas]))
+        .group_by(Area.name)
+        .order_by(Area.name)
+    ).first()
+    if outside is not None:
+        raise RoundError(
+            _(
+                "This round has %(n)d answers from %(area)s: the area stays in the round.",
+                n=outside[1],
+                area=outside[0],
+            ),
+            field="areas",
+        )
+    first, last = session.execute(
+        select(func.min(Response.submitted_on), func.max(Response.submitted_on)).where(in_round)
+    ).one()
+    if first is not None and (first < opens_on or (closes_on is not None and last > closes_on)):
+        raise RoundError(
+            _(
+                "This round has answers from %(first)s to %(last)s: its dates must cover them.",
+                first=first.isoformat(),
+                last=last.isoformat(),
+            ),
+            field="closes_on" if first >= opens_on else "opens_on",
+        )
 
 
 def delete_round(session: Session, survey_round: SurveyRound) -> None:

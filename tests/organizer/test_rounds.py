@@ -61,7 +61,10 @@ def test_overlapping_rounds_in_one_area_are_refused(app, client, auth):
         },
     )
     assert response.status_code == 422
-    assert "overlap the round Löpande trygghetsmätning" in response.get_data(as_text=True)
+    assert (
+        "overlap the round Löpande trygghetsmätning in one of the same areas: give that round"
+        " a last day first, or take the area out of it." in response.get_data(as_text=True)
+    )
     assert "Dubbel" not in _rounds(app)
 
 
@@ -120,6 +123,48 @@ def test_a_round_with_answers_cannot_be_deleted(app, client, auth):
     assert client.get(f"/organizer/rounds/{default.id}/delete").status_code == 200
     post_form(client, f"/organizer/rounds/{default.id}/delete", {})
     assert "Löpande trygghetsmätning" in _rounds(app)
+
+
+def test_a_round_keeps_the_areas_and_days_of_its_answers(app, client, auth):
+    # An area left out, or dates moved past its answers, left them outside every round:
+    # they could no longer be corrected, and the area compared with a round not its own.
+    submit(client, "alvik", VALID_ANSWER)  # Bromma, today
+    auth.login("organizer")
+    client.get("/?lang=sv")
+    default = _rounds(app)["Löpande trygghetsmätning"]
+    today = local_today()
+    every = {
+        "name": default.name,
+        "areas": _area_ids(app, "bromma", "ekero", "hasselby-vallingby"),
+        "opens_on": (today - dt.timedelta(days=30)).isoformat(),
+        "closes_on": "",
+    }
+    for change, message in [
+        (
+            {"areas": _area_ids(app, "ekero", "hasselby-vallingby")},
+            "Omgången har 1 svar från Bromma: området måste vara kvar i omgången.",
+        ),
+        (
+            {"opens_on": (today + dt.timedelta(days=1)).isoformat()},
+            f"Omgången har svar från {today} till {today}: datumen måste täcka dem.",
+        ),
+        (
+            {"closes_on": (today - dt.timedelta(days=1)).isoformat()},
+            f"Omgången har svar från {today} till {today}: datumen måste täcka dem.",
+        ),
+    ]:
+        response = post_form(client, f"/organizer/rounds/{default.id}/edit", every | change)
+        assert response.status_code == 422, change
+        assert message in response.get_data(as_text=True), change
+    kept = _rounds(app)["Löpande trygghetsmätning"]
+    assert (kept.opens_on, kept.closes_on) == (default.opens_on, None)  # nothing saved
+    with app.app_context():
+        assert len(db.session.get(SurveyRound, default.id).areas) == 3
+    # Closing it after its last answer is fine.
+    closed = post_form(
+        client, f"/organizer/rounds/{default.id}/edit", every | {"closes_on": today.isoformat()}
+    )
+    assert closed.status_code == 303
 
 
 def test_an_empty_round_can_be_deleted(app, client, auth):
