@@ -11,7 +11,7 @@ from tests.common.releases import publish
 
 def _promise_with_figures(app) -> int:
     with app.app_context():
-        before, after = factories.rounds_before_and_after()
+        before, after = factories.rounds_before_and_after(areas=["bromma"])
         factories.answers("brommaplan", before, 20, safety_evening="3", safety_night="4")
         factories.answers("brommaplan", before, 30, safety_evening="1")
         factories.answers("brommaplan", after, 45, safety_evening="1")
@@ -38,8 +38,10 @@ def _promise_with_figures(app) -> int:
             notes="Inte offentligt",
         )
         db.session.commit()
-        promise_id = promise.id
-    publish(app)  # the public page shows releases only
+        promise_id, before_id = promise.id, before.id
+    # The public page shows releases only; a promise's baseline as its round's release did.
+    publish(app, round_id=before_id)
+    publish(app)
     return promise_id
 
 
