@@ -14,6 +14,8 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -76,8 +78,25 @@ def _survey_rate_limit() -> str:
 
 def _switching() -> bool:
     """A language switch stores nothing: it costs no answer of the rate limit (a library PC's
-    residents share one)."""
-    return switching_language(request.form)
+    residents share one). Nor does showing again a form whose token had expired."""
+    return switching_language(request.form) or bool(g.get(EXPIRED_FORM))
+
+
+#: Set on ``g`` when a survey form came back with an expired (or no) CSRF token: the page is
+#: shown again with what was filled in and a new token, and nothing is stored.
+EXPIRED_FORM = "expired_form"
+
+
+def show_expired_form(slug: str) -> Response:
+    """The survey page again after a refused token, with the answers as they were sent.
+
+    A phone that kept the tab but lost the session cookie (restarted, or hours later) sent a
+    token that no longer matches: reloading, as a plain error page said, emptied the form.
+    """
+    g.setdefault(EXPIRED_FORM, True)
+    page = make_response(survey(slug))
+    page.status_code = 400
+    return page
 
 
 def _limit_posts(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -209,7 +228,7 @@ def index():
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @_limit_posts
 def survey(slug: str):
-    switching = request.method == "POST" and switching_language(request.form)
+    switching = request.method == "POST" and _switching()
     if request.method == "POST" and not switching and (stored := _quick_post(slug)) is not None:
         return stored
     today = clock.today()
@@ -271,6 +290,7 @@ def survey(slug: str):
             form=form,
             questionnaire=questionnaire,
             blocks=blocks,
+            expired=bool(g.get(EXPIRED_FORM)),
         ),
         status,
     )

@@ -139,6 +139,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):
+        if request.method == "POST" and request.endpoint == "public.survey":
+            # A resident's answers are not thrown away: the form again, as it was filled in.
+            from ..public.views import show_expired_form
+
+            return show_expired_form(**(request.view_args or {}))
         return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(SecurityError)

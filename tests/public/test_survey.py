@@ -12,6 +12,7 @@ from survey.extensions import db
 from survey.models import Response
 from tests.common.redis_keys import keys_with
 from tests.common.web import (
+    CSRF_INPUT,
     VALID_ANSWER,
     count_responses,
     csrf_token,
@@ -157,13 +158,26 @@ def test_english_messages(client):
     assert "Answer this question." in page
 
 
-def test_missing_csrf_token_is_a_400_page_in_the_users_language(app, client):
-    response = client.post("/s/brommaplan", data=VALID_ANSWER)
+def test_an_expired_token_shows_the_answers_again_and_stores_nothing(app, client):
+    # A phone restarted with the tab open lost its session: a plain error page, then a
+    # reload as it advised, emptied the form.
+    sent = VALID_ANSWER | {"comment": "Mörkt vid <busshållplatsen>"}
+    response = client.post("/s/brommaplan", data=sent)
     assert response.status_code == 400
-    assert "Formuläret har gått ut" in response.get_data(as_text=True)
-    response = client.post("/s/brommaplan", data=VALID_ANSWER, headers={"Accept-Language": "en"})
-    assert "The form has expired" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Sidan hade hunnit gå ut, så dina svar är inte skickade än." in page
+    assert "Mörkt vid &lt;busshållplatsen&gt;</textarea>" in page
+    assert re.search(r'value="live"[^>]*checked|checked[^>]*value="live"', page)
     assert count_responses(app) == 0
+    # The page carries a new token: sent again, the answer is stored.
+    token = CSRF_INPUT.search(page).group(1)
+    again = client.post("/s/brommaplan", data=sent | {"csrf_token": token})
+    assert again.status_code == 303
+    assert count_responses(app) == 1
+    # Elsewhere a refused token is the plain page, in the user's language.
+    english = client.post("/organizer/login", data={}, headers={"Accept-Language": "en"})
+    assert english.status_code == 400
+    assert "The form has expired" in english.get_data(as_text=True)
 
 
 def test_wrong_csrf_token_is_refused(app, client):
@@ -211,6 +225,11 @@ def test_rate_limit_answers_429_with_a_page(make_app):
     token = csrf_token(client, "/s/alvik")
     switched = client.post("/s/alvik?lang=en", data={"csrf_token": token, "_language": "en"})
     assert switched.status_code == 200
+    # Nor is a form shown again after an expired token.
+    expired = client.post("/s/alvik?lang=en", data=VALID_ANSWER | {"csrf_token": "old"})
+    assert expired.status_code == 400
+    assert "They are still here" in expired.get_data(as_text=True)
+    assert count_responses(app) == 2
 
 
 def _limit_storages() -> list[str]:
