@@ -18,6 +18,7 @@ from analysis.collation import swedish_sorted
 
 from ..imports.crime_events import rematch_events
 from ..imports.crime_rows import normalise, unsavable
+from ..imports.police_events import is_county
 from ..models import Area, PoliceArea
 from ..models.places import AreaAlias
 from . import audit
@@ -151,6 +152,24 @@ def add_alias(session: Session, area: Area, name: str) -> AreaAlias:
     """Let an area answer to another name feeds use (a municipality, a district, a place)."""
     name = _clean(name)
     _check_free(session, name, area.id)
+    if is_county(name):
+        raise AreaError(
+            _(
+                "%(name)s is a county: every police event there would count for %(area)s. Add"
+                " the name of the municipality or district instead.",
+                name=name,
+                area=area.name,
+            )
+        )
+    if area.municipality and normalise(name) == normalise(area.municipality):
+        raise AreaError(
+            _(
+                "%(area)s is a district of %(name)s: with that name every police event in"
+                " %(name)s would count for it. Its events are found by its name and its places.",
+                name=name,
+                area=area.name,
+            )
+        )
     if normalise(name) in {normalise(a.name) for a in area.aliases}:
         raise AreaError(_("%(area)s already has the alias %(name)s.", area=area.name, name=name))
     alias = AreaAlias(area=area, name=name, key=normalise(name))

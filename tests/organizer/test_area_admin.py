@@ -118,6 +118,34 @@ def test_rename_district_and_aliases_rematch_the_stored_events(app, client, auth
         )
 
 
+def test_a_district_never_takes_its_municipality_or_a_county_as_alias(app, client, auth):
+    # Since February 2026 every event's location is its county: "Stockholms län" as an alias
+    # counted every event of the county for one district.
+    auth.login("admin")
+    client.get("/?lang=sv")
+    area_id = _area(app, "bromma")[0]
+    base = f"/organizer/area-names/{area_id}"
+    district = {"municipality": "Stockholm"}
+    assert post_form(client, f"{base}/district", district, token_from=base).status_code == 303
+    for alias, message in [
+        (
+            "Stockholms län",
+            "Stockholms län är ett län: alla polisens händelser där skulle räknas för Bromma.",
+        ),
+        (
+            "stockholm",
+            "Bromma är en stadsdel i stockholm: med det namnet skulle alla polisens händelser i"
+            " stockholm räknas för den.",
+        ),
+    ]:
+        response = post_form(client, f"{base}/aliases", {"alias": alias}, token_from=base)
+        assert response.status_code == 422, alias
+        assert message in response.get_data(as_text=True), alias
+    assert _area(app, "bromma")[3] == []
+    accepted = post_form(client, f"{base}/aliases", {"alias": "Beckomberga"}, token_from=base)
+    assert accepted.status_code == 303
+
+
 def test_an_unknown_area_or_alias_is_not_found(client, auth):
     auth.login("admin")
     assert client.get("/organizer/area-names/99999").status_code == 404
