@@ -89,7 +89,17 @@ def _page(survey_round: SurveyRound, letters=None, reminders=None, status: int =
         counts=code_counts(db.session, survey_round),
         letters=letters,
         reminders=reminders,
+        base_url=current_app.config.get("TRYGGHET_BASE_URL"),
     ), status
+
+
+def _no_base_url(survey_round: SurveyRound):
+    """The page saying why, where letters would print the address this page is browsed by
+    (a test server's 127.0.0.1:8000, an internal name): mailed, they would lead nowhere.
+    ``trygghet invitations letters`` refuses the same way."""
+    if current_app.config.get("TRYGGHET_BASE_URL"):
+        return None
+    return _page(survey_round, status=409)
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -125,6 +135,8 @@ def invitations(round_id: int):
 @admin_required
 def invitation_letters(round_id: int):
     survey_round = db.get_or_404(SurveyRound, round_id)
+    if (refused := _no_base_url(survey_round)) is not None:
+        return refused
     form = _with_areas(LettersForm(), survey_round)
     if not form.validate_on_submit():
         return _page(survey_round, letters=form, status=422)
@@ -169,6 +181,8 @@ def invitation_letters(round_id: int):
 @organizer_required
 def invitation_reminders(round_id: int):
     survey_round = db.get_or_404(SurveyRound, round_id)
+    if (refused := _no_base_url(survey_round)) is not None:
+        return refused
     form = _with_areas(RemindersForm(), survey_round)
     if not form.validate_on_submit():
         return _page(survey_round, reminders=form, status=422)

@@ -158,8 +158,12 @@ def _keeps_its_answers(
             ),
             field="areas",
         )
+    # The answers the round's dates cover now (an import may have dated some outside them).
+    covered = [in_round, Response.submitted_on >= survey_round.opens_on]
+    if survey_round.closes_on is not None:
+        covered.append(Response.submitted_on <= survey_round.closes_on)
     first, last = session.execute(
-        select(func.min(Response.submitted_on), func.max(Response.submitted_on)).where(in_round)
+        select(func.min(Response.submitted_on), func.max(Response.submitted_on)).where(*covered)
     ).one()
     if first is not None and (first < opens_on or (closes_on is not None and last > closes_on)):
         raise RoundError(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import logging
 
+import pytest
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import Base, InvitationCode, SurveyRound
@@ -20,6 +21,40 @@ from tests.reports.test_letters_languages import _line_of
 from tests.reports.test_paper_rtl import _pdftotext
 
 ADDRESSES = "name,street,postcode,city\nCecilia Exempelsdotter,Hallonvägen 7,168 40,Bromma\n"
+
+
+BASE_URL = "http://trygghet.test"
+
+
+@pytest.fixture
+def app(make_app, request):
+    # Letters print the survey's address: without TRYGGHET_BASE_URL none are made.
+    return make_app(TRYGGHET_BASE_URL=getattr(request, "param", BASE_URL))
+
+
+@pytest.mark.parametrize("app", [None], indirect=True)
+def test_without_a_public_address_no_letters_nor_reminders_are_made(app, client, auth):
+    survey_round = _round(app)
+    auth.login("admin")
+    _english(client)
+    page = client.get(f"/organizer/rounds/{survey_round.id}/invitations").get_data(as_text=True)
+    assert "Set TRYGGHET_BASE_URL to the site's public address" in page
+    assert "browsed by, trygghet.test, which residents may not reach" in page
+    assert "Make codes and download the letters" not in page
+    refused = _letters(client, survey_round.id)
+    assert refused.status_code == 409
+    assert refused.mimetype == "text/html"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(InvitationCode)) == 0
+    reminders = client.post(
+        f"/organizer/rounds/{survey_round.id}/invitations/reminders",
+        data={
+            "csrf_token": csrf_token(client, "/organizer/rounds"),
+            "area": "bromma",
+            "lang": "en",
+        },
+    )
+    assert reminders.status_code == 409
 
 
 def _english(client):
