@@ -397,4 +397,10 @@ def poster(slug: str):
     place = _place_or_404(slug)
     if place.retired:
         return render_template("public/closed.html", place=place, retired=True), 410
-    return render_template("public/poster.html", place=place, url=survey_url(place))
+    target = survey_target(db.session, slug, clock.today())
+    return render_template(
+        "public/poster.html",
+        place=place,
+        url=survey_url(place),
+        by_invitation=bool(target and target.round_id is not None and target.by_invitation),
+    )

@@ -9,6 +9,8 @@ from sqlalchemy import select, text
 
 from survey.extensions import db
 from survey.models import Place
+from tests.common import factories
+from tests.common.releases import publish
 
 
 def test_home_lists_every_area_and_its_places(client):
@@ -104,6 +106,22 @@ def test_poster_page_shows_code_and_address(client):
 @pytest.mark.parametrize("path", ["/qr/atlantis.svg", "/qr/atlantis.png", "/qr/atlantis"])
 def test_qr_for_unknown_place_is_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_in_a_round_by_invitation_the_poster_and_follow_up_say_so(app, client):
+    # They invited everyone to answer, and the open link then said "by invitation".
+    with app.app_context():
+        factories.default_round().by_invitation = True
+        db.session.commit()
+    poster = client.get("/qr/alvik").get_data(as_text=True)
+    assert "Den här omgången sker genom inbjudan" in poster
+    assert "Skanna koden" not in poster
+    publish(app)
+    page = client.get("/uppfoljning/bromma").get_data(as_text=True)
+    take_part = page.split('id="take-part"', 1)[1].split("</section>", 1)[0]
+    assert 'href="/k"' in take_part
+    assert 'href="/s/alvik"' not in take_part
+    assert "Den här omgången sker genom inbjudan" in take_part
 
 
 def test_a_retired_place_gets_no_new_posters(app, client):
