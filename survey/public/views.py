@@ -323,6 +323,13 @@ def _receipt_place() -> str | None:
     return receipt.get("place") if isinstance(receipt, dict) else None
 
 
+@bp.post("/s/<slug>/tack/dolj")
+def forget_receipt(slug: str):
+    """Take the receipt code out of this browser's session before its minutes are up."""
+    session.pop(RECEIPT_KEY, None)
+    return redirect(url_for("public.thanks", slug=_place_or_404(slug).slug), code=303)
+
+
 @bp.get("/s/<slug>/tack")
 def thanks(slug: str):
     place = _place_or_404(slug)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from survey.public import views
-from tests.common.web import VALID_ANSWER, forget_answers, submit
+from tests.common.web import VALID_ANSWER, forget_answers, post_form, submit
 
 CODE_ON_PAGE = re.compile(r'class="receipt-code">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2})<')
 
@@ -133,3 +133,18 @@ def test_the_answered_cookie_lasts_120_days_at_most(client):
     max_age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))
     assert 0 < max_age <= 120 * 86400
     assert "Path=/;" in cookie
+
+
+def test_on_a_shared_computer_the_code_can_be_hidden_at_once(client, monkeypatch):
+    # The next person at a library PC opened /tack and saw the code, enough to erase.
+    code = _answer(client, monkeypatch)
+    page = client.get("/s/brommaplan/tack").get_data(as_text=True)
+    assert "On a shared computer" in page
+    hidden = post_form(client, "/s/brommaplan/tack/dolj", {}, token_from="/s/brommaplan/tack")
+    assert hidden.status_code == 303
+    after = client.get("/s/brommaplan/tack").get_data(as_text=True)
+    assert _code(after) is None
+    assert code not in after
+    assert "Your answers about Brommaplan have been saved." in after  # still thanked
+    assert client.post("/s/brommaplan/tack/dolj", data={}).status_code == 400  # CSRF
+    assert post_form(client, "/s/atlantis/tack/dolj", {}, token_from="/s/alvik").status_code == 404
