@@ -135,6 +135,14 @@ def test_crime_categories_do_not_replace_the_survey_indicators(app, org, ref):
     ]
 
 
+def test_a_crime_indicator_without_crime_data_says_so(app, org, ref):
+    # It read "0 in 0 months (None – None)".
+    promise = create(org, app, ref, indicators=[], times=[], problems=[], crime_categories="Rån")
+    page = org.get(f"/organizer/promises/{promise.id}").get_data(as_text=True)
+    assert "None" not in page
+    assert "No crime data yet." in page
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
