@@ -90,7 +90,7 @@ def place_add():
             place = add_place(db.session, area, form.slug.data.strip(), form.name.data)
         except PlaceError as exc:
             db.session.rollback()
-            form.slug.errors.append(str(exc))
+            getattr(form, exc.field).errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("%(name)s is added.", name=place.name), "success")
@@ -104,10 +104,15 @@ def place_edit(place_id: int):
     place = db.get_or_404(Place, place_id)
     form = RenameForm(obj=place)
     if form.validate_on_submit():
-        rename_place(db.session, place, form.name.data)
-        db.session.commit()
-        flash(_("The name is saved."), "success")
-        return redirect(url_for("organizer.places"), code=303)
+        try:
+            rename_place(db.session, place, form.name.data)
+        except PlaceError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The name is saved."), "success")
+            return redirect(url_for("organizer.places"), code=303)
     return render_template("organizer/place_edit.html", place=place, form=form), (
         422 if form.errors else 200
     )

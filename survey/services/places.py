@@ -21,7 +21,22 @@ PLACE_COLUMNS = ("area", "slug", "name")
 
 
 class PlaceError(ValueError):
-    """A refused change, with a message fit to show the user."""
+    """A refused change, with a message fit to show the user (and the field it is about)."""
+
+    def __init__(self, message: str, field: str = "slug") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _check_name(session: Session, area_id: int, name: str, place_id: int | None) -> None:
+    """Refuse a name another place of the area has: residents pick places by name (the start
+    page, every place list), and two alike cannot be told apart."""
+    key = name.strip().casefold()
+    for other in session.scalars(select(Place).where(Place.area_id == area_id)):
+        if other.id != place_id and other.name.strip().casefold() == key:
+            raise PlaceError(
+                _("The area already has a place called %(name)s.", name=other.name), "name"
+            )
 
 
 def slug_problem(slug: str) -> str | None:
@@ -42,6 +57,7 @@ def add_place(session: Session, area: Area, slug: str, name: str) -> Place:
         raise PlaceError(problem)
     if session.scalar(select(Place.id).where(Place.slug == slug)) is not None:
         raise PlaceError(_("There is already a place with the address name %(slug)s.", slug=slug))
+    _check_name(session, area.id, name, None)
     place = Place(area=area, slug=slug, name=name.strip())
     session.add(place)
     session.flush()
@@ -50,6 +66,7 @@ def add_place(session: Session, area: Area, slug: str, name: str) -> Place:
 
 
 def rename_place(session: Session, place: Place, name: str) -> None:
+    _check_name(session, place.area_id, name, place.id)
     old, place.name = place.name, name.strip()
     audit.record(session, "place.rename", place, {"from": old, "to": place.name})
 
@@ -57,6 +74,26 @@ def rename_place(session: Session, place: Place, name: str) -> None:
 def set_retired(session: Session, place: Place, retired: bool) -> None:
     place.retired = retired
     audit.record(session, "place.retire" if retired else "place.reinstate", place)
+
+
+def _same_names(places: dict[str, Place], named: list[tuple[int, int, str, str]]) -> list[str]:
+    """Lines whose name another place of the area has, once the file is in (its names over
+    the database's)."""
+    in_file = {slug for _line, _area, slug, _name in named}
+    taken = {(p.area_id, p.name.casefold()) for p in places.values() if p.slug not in in_file}
+    errors = []
+    for line, area_id, _slug, name in named:
+        key = (area_id, name.casefold())
+        if key in taken:
+            errors.append(
+                _(
+                    "line %(n)d, column name: another place of the area is called %(v)s",
+                    n=line,
+                    v=name,
+                )
+            )
+        taken.add(key)
+    return errors
 
 
 @dataclass
@@ -85,6 +122,7 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
     places = {p.slug: p for p in session.scalars(select(Place))}
     errors: list[str] = []
     seen: set[str] = set()
+    named: list[tuple[int, int, str, str]] = []  # line, area, slug, name
     rows: list[tuple[Area, str, str]] = []
     for row in reader:
         line = reader.line_num
@@ -116,9 +154,12 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
             )
         if not record["name"] or len(record["name"]) > 200:
             errors.append(_("line %(n)d, column name: give a name of 1–200 characters", n=line))
+        elif area is not None:
+            named.append((line, area.id, record["slug"], record["name"]))
         seen.add(record["slug"])
         if area is not None:
             rows.append((area, record["slug"], record["name"]))
+    errors += _same_names(places, named)
     if errors:
         raise PlaceError("\n".join(errors))
     if not rows:

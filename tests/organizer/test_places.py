@@ -45,6 +45,11 @@ def test_bad_place_input_stores_nothing(app, client, auth):
         ({"area": _bromma_id(app), "slug": "alvik", "name": "Alvik 2"}, "already a place"),
         ({"area": 99999, "slug": "x", "name": "X"}, "Choose one of the options"),
         ({"area": _bromma_id(app), "slug": "ok-slug", "name": ""}, "Fill in this field."),
+        # Two alike could not be told apart in any list residents pick from.
+        (
+            {"area": _bromma_id(app), "slug": "brommaplan-2", "name": "brommaplan "},
+            "The area already has a place called Brommaplan.",
+        ),
     ]:
         response = post_form(client, "/organizer/places", data)
         assert response.status_code == 422
@@ -55,6 +60,11 @@ def test_bad_place_input_stores_nothing(app, client, auth):
 def test_rename_keeps_the_address(app, client, auth):
     auth.login("admin")
     place = _place(app, "alvik")
+    client.get("/?lang=en")
+    taken = post_form(client, f"/organizer/places/{place.id}/edit", {"name": "Brommaplan"})
+    assert taken.status_code == 422
+    assert "The area already has a place called Brommaplan." in taken.get_data(as_text=True)
+    assert _place(app, "alvik").name == "Alvik"
     response = post_form(client, f"/organizer/places/{place.id}/edit", {"name": "Alviks torg"})
     assert response.status_code == 303
     assert _place(app, "alvik").name == "Alviks torg"
@@ -114,9 +124,17 @@ def test_import_lists_every_error_with_its_line(app, client, auth):
     auth.login("admin")
     client.get("/?lang=en")
     before = _count(app)
-    content = b"area,slug,name\nmars,ok,Ok\nbromma,Bad Slug,X\nbromma,new-one,\n"
+    content = (
+        b"area,slug,name\nmars,ok,Ok\nbromma,Bad Slug,X\nbromma,new-one,\n"
+        b"bromma,new-two,Brommaplan\nbromma,alvik,Ulvsunda\nbromma,new-three,Ulvsunda\n"
+        b"bromma,brommaplan,Brommaplan C\nbromma,new-four,Brommaplan\n"
+    )
     page = _upload(client, content).get_data(as_text=True)
     assert "line 2, column area: unknown area mars" in page
+    # A name the area has, or one the file gives twice; a name the file frees is free.
+    assert "line 5, column name: another place of the area is called Brommaplan" not in page
+    assert "line 7, column name: another place of the area is called Ulvsunda" in page
+    assert "line 9, column name: another place of the area is called Brommaplan" in page
     assert "line 3, column slug:" in page
     assert "line 4, column name:" in page
     for content, message in [
