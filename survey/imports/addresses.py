@@ -13,6 +13,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 #: The longest cell accepted: an address line, not a text.
 MAX_CELL = 200
 #: Header names per column, folded to lower case.
@@ -52,14 +54,17 @@ def _header(names: list[str]) -> tuple[dict[str, int], list[str]]:
         column = next((key for key, aliases in COLUMNS.items() if name in aliases), None)
         if column is None:
             problems.append(
-                f"line 1: column {index + 1} has an unknown name; the columns are name, co, street,"
-                " postcode, city and number"
+                _(
+                    "line 1: column %(k)d has an unknown name; the columns are name, co, street,"
+                    " postcode, city and number",
+                    k=index + 1,
+                )
             )
         elif column in found:
-            problems.append(f"line 1: the column {column} appears twice")
+            problems.append(_("line 1: the column %(c)s appears twice", c=column))
         else:
             found[column] = index
-    problems += [f"line 1: the column {c} is missing" for c in REQUIRED if c not in found]
+    problems += [_("line 1: the column %(c)s is missing", c=c) for c in REQUIRED if c not in found]
     return found, problems
 
 
@@ -68,15 +73,15 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise AddressError(["the file is not UTF-8 text: save it as CSV (UTF-8)"]) from None
+        raise AddressError([_("the file is not UTF-8 text: save it as CSV (UTF-8)")]) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise AddressError(["line 1: the file is empty; it needs a header row"])
+        raise AddressError([_("line 1: the file is empty; it needs a header row")])
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     columns, problems = _header(rows[0])
     if need_numbers and "number" not in columns:
-        problems.append("line 1: the column number is missing (the letter's running number)")
+        problems.append(_("line 1: the column number is missing (the letter's running number)"))
     if problems:
         raise AddressError(problems)
     addresses: list[Address] = []
@@ -85,40 +90,54 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
         if not any(cell.strip() for cell in row):
             continue  # a blank line
         if len(row) != len(rows[0]):
-            problems.append(f"line {line}: {len(row)} fields, the header has {len(rows[0])}")
+            problems.append(
+                _(
+                    "line %(n)d: %(k)d fields, the header has %(h)d",
+                    n=line,
+                    k=len(row),
+                    h=len(rows[0]),
+                )
+            )
             continue
         cells = {key: row[index].strip() for key, index in columns.items()}
         for key in REQUIRED:
             if not cells[key]:
-                problems.append(f"line {line}: {key} is empty")
+                problems.append(_("line %(n)d: %(c)s is empty", n=line, c=key))
         for key, value in cells.items():
             if len(value) > MAX_CELL or any(ord(c) < 32 for c in value):
-                problems.append(f"line {line}: {key} is too long or holds control characters")
+                problems.append(
+                    _("line %(n)d: %(c)s is too long or holds control characters", n=line, c=key)
+                )
         number = None
         if "number" in cells and cells["number"]:
             raw = cells["number"]
             if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**7):
-                problems.append(f"line {line}: number must be a whole number from 1")
+                problems.append(_("line %(n)d: number must be a whole number from 1", n=line))
             else:
                 number = int(raw)
                 if number in numbers:
                     problems.append(
-                        f"line {line}: number {number} is on line {numbers[number]} too"
+                        _(
+                            "line %(n)d: number %(k)d is on line %(m)d too",
+                            n=line,
+                            k=number,
+                            m=numbers[number],
+                        )
                     )
                 numbers[number] = line
         elif need_numbers:
-            problems.append(f"line {line}: number is empty")
+            problems.append(_("line %(n)d: number is empty", n=line))
         postal = f"{cells['postcode']} {cells['city']}".strip()
         parts = [cells["name"], cells.get("co", ""), cells["street"], postal]
         addresses.append(Address(tuple(p for p in parts if p), number))
         if len(addresses) > limit:
-            problems.append(f"line {line}: more than {limit} addresses")
+            problems.append(_("line %(n)d: more than %(k)d addresses", n=line, k=limit))
             break
         if len(problems) >= 20:
-            problems.append("more problems not listed")
+            problems.append(_("more problems not listed"))
             break
     if not addresses and not problems:
-        problems.append("line 2: the file has no addresses")
+        problems.append(_("line 2: the file has no addresses"))
     if problems:
         raise AddressError(problems)
     return addresses

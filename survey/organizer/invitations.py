@@ -144,13 +144,15 @@ def invitation_letters(round_id: int):
         area = invitation_area(db.session, survey_round, form.area.data)
         addresses = _addresses(form, form.count.data, need_numbers=False)
         if addresses is not None and len(addresses) != form.count.data:
-            raise InvitationError(
-                _(
-                    "The address file has %(n)d addresses but you asked for %(count)d letters:"
-                    " one letter per address.",
-                    n=len(addresses),
-                    count=form.count.data,
-                )
+            raise AddressError(
+                [
+                    _(
+                        "The address file has %(n)d addresses but you asked for %(count)d"
+                        " letters: one letter per address.",
+                        n=len(addresses),
+                        count=form.count.data,
+                    )
+                ]
             )
         letters = create_codes(
             db.session, current_app.config["SECRET_KEY"], survey_round, area, form.count.data
@@ -194,8 +196,11 @@ def invitation_reminders(round_id: int):
         if by_number is not None and (missing := [n for n in numbers if n not in by_number]):
             raise AddressError(
                 [
-                    f"no address for {len(missing)} unused letter number(s): "
-                    + ", ".join(str(n) for n in missing[:10])
+                    _(
+                        "no address for %(k)d unused letter numbers: %(numbers)s",
+                        k=len(missing),
+                        numbers=", ".join(str(n) for n in missing[:10]),
+                    )
                 ]
             )
         out = io.BytesIO()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -192,6 +193,24 @@ def test_bad_letter_requests_store_nothing(app, client, auth):
         assert message in response.get_data(as_text=True), data
     with app.app_context():
         assert len(list(db.session.scalars(select(InvitationCode)))) == 1
+
+
+def test_address_file_problems_are_in_swedish_beside_the_file(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=sv")
+    round_id, _codes = invitation_round(app, count=1)
+    for content, message in (
+        (b"namn;gata\nA;B\n", "rad 1: kolumn 2 har ett okänt namn"),
+        (b"namn;ort\nA;B\n", "rad 1: kolumnen street saknas"),
+        ("namn,ort\nÅ,B\n".encode("latin-1"), "filen är inte text i UTF-8"),
+        (ADDRESSES.encode(), "Adressfilen har 1 adresser men du bad om 2 brev"),
+    ):
+        response = _letters(client, round_id, lang="sv", addresses=(io.BytesIO(content), "a.csv"))
+        assert response.status_code == 422, message
+        page = response.get_data(as_text=True)
+        error = re.search(r'id="addresses-error-1"><span[^>]*>[^<]*</span> ([^<]*)<', page)
+        assert error, message
+        assert message in error.group(1), (message, error.group(1))
 
 
 def test_an_organizer_cannot_make_letters_but_can_remind(app, client, auth):
