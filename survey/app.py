@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         erase,  # noqa: F401  (adds /radera, erasure by receipt code, to public_bp)
         followup,  # noqa: F401  (adds the follow-up routes to public_bp)
         invitations,  # noqa: F401  (adds /k, answering by invitation code)
+        posters,  # noqa: F401  (adds /qr, the places' QR posters)
     )
     from .public.views import bp as public_bp
     from .web.health import bp as health_bp

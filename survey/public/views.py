@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-import io
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import segno
 from flask import (
     Blueprint,
     Response,
@@ -366,48 +364,3 @@ def privacy():
 @bp.get("/tillganglighet")
 def accessibility():
     return render_template("public/accessibility.html")
-
-
-def survey_url(place: Place) -> str:
-    """The absolute address a poster for this place points at."""
-    return absolute_url("public.survey", slug=place.slug)
-
-
-def _poster_place(slug: str) -> Place:
-    """The place a poster or its code is for; 410 for a retired one: no new posters for a
-    survey that takes no answers (those already up lead to the page that says so)."""
-    place = _place_or_404(slug)
-    if place.retired:
-        abort(410)
-    return place
-
-
-@bp.get("/qr/<slug>.svg")
-def qr_svg(slug: str):
-    place = _poster_place(slug)
-    out = io.BytesIO()
-    qr = segno.make(survey_url(place), error="m")
-    qr.save(out, kind="svg", scale=10, border=4, title=place.name, xmldecl=False)
-    return Response(out.getvalue(), mimetype="image/svg+xml")
-
-
-@bp.get("/qr/<slug>.png")
-def qr_png(slug: str):
-    place = _poster_place(slug)
-    out = io.BytesIO()
-    segno.make(survey_url(place), error="m").save(out, kind="png", scale=10, border=4)
-    return Response(out.getvalue(), mimetype="image/png")
-
-
-@bp.get("/qr/<slug>")
-def poster(slug: str):
-    place = _place_or_404(slug)
-    if place.retired:
-        return render_template("public/closed.html", place=place, retired=True), 410
-    target = survey_target(db.session, slug, clock.today())
-    return render_template(
-        "public/poster.html",
-        place=place,
-        url=survey_url(place),
-        by_invitation=bool(target and target.round_id is not None and target.by_invitation),
-    )
