@@ -8,6 +8,7 @@ from typing import Any
 
 from babel.core import UnknownLocaleError
 from flask import request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -197,6 +198,22 @@ LANGUAGE_FIELD = "_language"
 def switching_language(formdata: Any) -> bool:
     """Whether a posted survey form was sent by the language switch, not to be stored."""
     return LANGUAGE_FIELD in formdata
+
+
+def in_swedish(value: str) -> Markup:
+    """Text organizers wrote (promise titles, round names) on a page in another language,
+    marked as Swedish: a screen reader reads it with a Swedish voice, and a right-to-left page
+    sets it left to right (WCAG 3.1.2, language of parts)."""
+    if str(get_locale()) == DEFAULT_LOCALE:
+        return Markup.escape(value)
+    return Markup('<span lang="{}" dir="ltr">{}</span>').format(DEFAULT_LOCALE, value)
+
+
+def swedish_attrs() -> Markup:
+    """The same for a whole element: `` lang="sv" dir="ltr"`` on a page in another language."""
+    if str(get_locale()) == DEFAULT_LOCALE:
+        return Markup("")
+    return Markup(' lang="{}" dir="ltr"').format(DEFAULT_LOCALE)
 
 
 def shown_text(texts: Texts | None, locale: str) -> str:

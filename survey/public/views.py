@@ -50,7 +50,15 @@ from ..web.limits import (
 )
 from ..web.urls import absolute_url
 from .about import about
-from .forms import blocks, shown_text, survey_form_class, switching_language, version_posted
+from .forms import (
+    blocks,
+    in_swedish,
+    shown_text,
+    survey_form_class,
+    swedish_attrs,
+    switching_language,
+    version_posted,
+)
 from .quick import quick_answers
 
 bp = Blueprint("public", __name__)
@@ -215,7 +223,7 @@ def _quick_post(slug: str) -> Response | None:
 def _questionnaire_texts() -> dict[str, Any]:
     # The questionnaire's own texts (intro, section titles) marked where they fall back to
     # another language, as the form's labels are.
-    return {"shown_text": shown_text}
+    return {"shown_text": shown_text, "in_swedish": in_swedish, "swedish_attrs": swedish_attrs}
 
 
 @bp.get("/")

@@ -509,3 +509,19 @@ def test_no_share_of_a_small_cell_is_ever_shown(app, client):
                 assert any(abs(value - s) < WHOLE for s in shown), (value, shown)
 
     check()
+
+
+def test_swedish_texts_on_a_page_in_another_language_are_marked_swedish(app, client):
+    # WCAG 3.1.2: in Arabic a screen reader read "Tryggare Brommaplan" with an Arabic voice,
+    # and the right-to-left page moved its full stop to the front.
+    world = _world(app)
+    arabic = client.get("/uppfoljning/bromma?lang=ar").get_data(as_text=True)
+    promise = world["promise"]
+    assert (
+        f'<h2 id="promise-{promise}-title" lang="sv" dir="ltr">Tryggare Brommaplan</h2>' in arabic
+    )
+    assert '<p class="long-text" lang="sv" dir="ltr">' in arabic
+    assert '<span lang="sv" dir="ltr">Hösten 2025</span>' in arabic
+    swedish = client.get("/uppfoljning/bromma?lang=sv").get_data(as_text=True)
+    assert f'<h2 id="promise-{promise}-title">Tryggare Brommaplan</h2>' in swedish
+    assert 'lang="sv" dir="ltr"' not in _articles(swedish)
