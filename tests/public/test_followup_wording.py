@@ -21,8 +21,9 @@ JARGON = ("percentage points", "interval", "n =", "(n", "times as many", "rate r
 
 
 def _text(html: str) -> str:
-    """The visible text of a page's main part, tags dropped."""
+    """The visible text of a page's main part, tags dropped (inline spans without a space)."""
     main = html.split('<main id="main"', 1)[1].split(">", 1)[1].split("</main>", 1)[0]
+    main = re.sub(r"</?span[^>]*>", "", main)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
