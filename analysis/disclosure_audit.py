@@ -65,7 +65,8 @@ from .disclosure_bounds import (
 )
 from .disclosure_items import ITEMS
 from .disclosure_points import Points, check, seed
-from .verdicts import hide_side, overall_status
+from .verdict_rules import decide
+from .verdicts import hide_side
 
 #: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
 DEFAULT_MIN_WIDTH = 0.1
@@ -221,7 +222,8 @@ def _hide_followups(picture: dict[str, Any]) -> int:
                 if cell and not cell.get("suppressed") and round_id in (None, ref.get("id")):
                     hide_side(indicator, side)
                     hidden += 1
-        result["status"] = overall_status([i["status"] for i in result.get("indicators", [])])
+        # The other indicators' corrected p-values and verdicts without the hidden ones.
+        result["status"], result["verdict_rule"] = decide(result.get("indicators") or [])
     return hidden
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.priorities import rank_priorities
 from analysis.survey import Filters
-from analysis.verdicts import hide_side, overall_status
+from analysis.verdicts import NO_DATA, hide_side
 
 from ..models import Area, Place, Release, Response, SurveyRound, User
 from ..reports import pictures
@@ -154,13 +154,17 @@ def _indicators_released(session: Session, area: Area, round_id: int) -> dict[An
 
 
 def _other_rounds_as_released(session: Session, area: Area, picture: dict[str, Any]) -> int:
-    """Hide a promise's side from another round unless that round's newest release showed the
-    same figure; return how many sides were hidden.
+    """A promise's side from another round, as that round's newest release showed it; hidden
+    where that release hid it or there is none. Return how many sides were hidden.
 
-    A side from another round is that round's live figure. Unchecked, it showed a figure
-    that round's own release (its audit) hid, or a figure a few answers away from the one
-    that round's next release shows: the difference gave those answers away.
+    A side from another round was that round's live figure: it showed a figure that round's
+    own release (its audit) hid, or a figure a few answers away from the one that round's
+    next release showed, and the difference gave those answers away. The change between the
+    sides is computed again from the sides as shown, and the verdicts with it (a corrected
+    p-value of one indicator carried a hidden one's).
     """
+    from analysis.verdict_rules import decide  # loads scipy: only when publishing
+
     round_id = (picture.get("filters") or {}).get("round_id")
     released: dict[int, dict[Any, Any]] = {}
     hidden = 0
@@ -177,14 +181,28 @@ def _other_rounds_as_released(session: Session, area: Area, picture: dict[str, A
                 if other not in released:
                     released[other] = _indicators_released(session, area, other)
                 there = (released[other].get((promise["id"], i)) or {}).get(side) or {}
-                if there.get("suppressed") or (there.get("n"), there.get("share")) != (
-                    cell["n"],
-                    cell.get("share"),
-                ):
+                if there.get("suppressed") or there.get("share") is None:
                     hide_side(indicator, side)
                     hidden += 1
-        result["status"] = overall_status([i["status"] for i in result.get("indicators", [])])
+                else:
+                    indicator[side] = dict(there)
+            _compare_shown(indicator)
+        result["status"], result["verdict_rule"] = decide(result.get("indicators") or [])
     return hidden
+
+
+def _compare_shown(indicator: dict[str, Any]) -> None:
+    """An indicator's change between its two sides as shown (share x n_eff or n), or none."""
+    from analysis.verdict_rules import share_test
+
+    for figure in ("diff", "ci", "p_value", "p_adjusted"):
+        indicator.pop(figure, None)
+    sides = [indicator.get(side) or {} for side in ("before", "after")]
+    if any(side.get("suppressed") or side.get("share") is None for side in sides):
+        indicator["status"] = NO_DATA
+        return
+    counts = [(s["share"] * s.get("n_eff", s["n"]), s.get("n_eff", s["n"])) for s in sides]
+    indicator.update(share_test(*counts[0], *counts[1]))
 
 
 def _published_changes(

@@ -24,8 +24,8 @@ def a_and_ae(app):
     """Two places whose SQL (code point) order is the wrong way round: Ä (U+00C4) < Å (U+00C5)."""
     with app.app_context():
         area = factories.find_area("bromma")
-        add_place(db.session, area, "angbyplan-test", "Ängbyplan")
-        add_place(db.session, area, "akeshov-test", "Åkeshov")
+        add_place(db.session, area, "angbyplan-test", "Ängbyplan test")
+        add_place(db.session, area, "akeshov-test", "Åkeshov test")
         db.session.commit()
 
 
@@ -47,4 +47,4 @@ def test_held_answers_in_swedish_order_within_a_day(app, a_and_ae):
             factories.answer(factories.find_place(slug), submitted_on=day, held=True)
         db.session.flush()
         names = [g.place_name for g in held_groups(db.session, factories.find_area("bromma"))]
-        assert names == ["Åkeshov", "Ängbyplan"]
+        assert names == ["Åkeshov test", "Ängbyplan test"]

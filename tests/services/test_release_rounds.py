@@ -4,8 +4,11 @@ it: never a figure its audit hid, never one a few answers away from its next rel
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from survey.extensions import db
+from survey.models import Promise, Release, Response
+from survey.services.erasure import erase_answer
 from tests.common import factories
 from tests.common.releases import publish
 
@@ -84,3 +87,68 @@ def test_a_later_round_s_new_answers_show_only_in_its_own_next_release(app, clie
     _answer(app, ("brommaplan", after, 3, "4"))
     again = _evening(client, publish(app, round_id=before))
     assert again["after"] == own["after"]
+
+
+def test_a_late_erasure_in_the_baseline_shows_the_baseline_as_released(app, client, rounds):
+    # It hid the baseline for good: the round's next release held its figure at 40 answers,
+    # never again equal to the 39 left.
+    before, after = rounds
+    _answer(
+        app,
+        ("brommaplan", before, 12, "3"),
+        ("brommaplan", before, 28, "1"),
+        ("brommaplan", after, 30, "1"),
+    )
+    baseline = _evening(client, publish(app, round_id=before))["before"]
+    assert baseline == {"n": 40, "share": 0.3}
+    with app.app_context():
+        one = db.session.scalars(select(Response).where(Response.round_id == before)).first()
+        erase_answer(db.session, one)
+        db.session.commit()
+    assert _evening(client, publish(app, round_id=before))["before"] == baseline  # held
+    followup = _evening(client, publish(app, round_id=after))
+    assert followup["before"] == baseline
+    assert followup["after"] == {"n": 30, "share": 0.0}
+    assert followup["diff"] == -0.3
+    assert followup["status"] == "improved"
+
+
+def test_a_hidden_side_leaves_the_other_indicators_corrected_without_it(app, client, rounds):
+    # Holm's correction of the night's p-value took the evening's in: published after the
+    # evening's side was hidden, it told how the hidden answers were.
+    before, after = rounds
+    with app.app_context():
+        promise = db.session.scalars(select(Promise)).one()
+        promise.indicators = [
+            {"kind": "unsafe_share", "time": "evening"},
+            {"kind": "unsafe_share", "time": "night"},
+        ]
+        db.session.commit()
+    # As in the first test, the baseline release hides Brommaplan's evening; its night (half
+    # unsafe, the other places' near half) it shows.
+    day = {"relation": "live", "safety_day": "1", "safety_afternoon": "1"}
+    with app.app_context():
+        for slug, count, evening, night in (
+            ("brommaplan", 10, "4", "4"),
+            ("brommaplan", 10, "1", "1"),
+            ("alvik", 8, "4", "4"),
+            ("alvik", 7, "4", "1"),
+            ("akeshov", 2, "4", "4"),
+            ("akeshov", 2, "4", "1"),
+        ):
+            factories.answers(
+                slug, before, count, safety_evening=evening, safety_night=night, **day
+            )
+        db.session.commit()
+    _answer(app, ("brommaplan", after, 30, "1"))
+    publish(app, round_id=before)
+    release_id = publish(app, round_id=after)
+    with app.app_context():  # the exact p-values (public ones have two decimals)
+        stored = db.session.get_one(Release, release_id).audited_picture
+    evening, night = stored["followup"][0]["indicators"]
+    assert evening["before"]["suppressed"]
+    assert "p_value" not in evening
+    assert night["before"] == {"n": 20, "share": 0.5}
+    # A family of one: its corrected p-value is its own (with the evening's: twice it).
+    assert 0 < night["p_value"] < 0.05
+    assert night["p_adjusted"] == night["p_value"]
