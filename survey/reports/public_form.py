@@ -90,7 +90,7 @@ def _held(cell: Cell, previous: Cell | None, threshold: int, reweighted: bool) -
     An unchanged n is no proof that the same answers stand behind it: one erased and one new
     (or a corrected paper answer) leave n as it was and move the share by one answer. So a
     shown cell whose n is unchanged keeps its previous figures too, unless those were hidden
-    or the figures are weighted otherwise now (margins came, or another year's).
+    or the figures are weighted otherwise now on the same answers (see ``hold_back``).
     """
     if cell.get("suppressed") or previous is None:
         return False
@@ -131,6 +131,12 @@ def _walk(value: Any, previous: Any, threshold: int, reweighted: bool) -> int:
     return held
 
 
+#: The root key of an audited picture holding a digest of the answer counts behind it
+#: (``survey.services.releases``): equal digests, the same answers as the figures count them.
+#: Never public: with every other answer known, it would confirm a guess at the last one.
+COUNTS_DIGEST = "counts_digest"
+
+
 def _weighting_basis(picture: dict[str, Any]) -> tuple[Any, Any]:
     weighting = picture.get("weighting") or {}
     return bool(weighting.get("applied")), weighting.get("year")
@@ -149,7 +155,14 @@ def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshol
     """
     if previous is None:
         return 0
-    reweighted = _weighting_basis(picture) != _weighting_basis(previous)
+    # New weights (margins came, or another year's) move figures on the same answers; they are
+    # shown only where no answer changed, or an erasure and a new answer would ride along.
+    digest = picture.get(COUNTS_DIGEST)
+    reweighted = (
+        _weighting_basis(picture) != _weighting_basis(previous)
+        and digest is not None
+        and digest == previous.get(COUNTS_DIGEST)
+    )
     return _walk(picture, previous, threshold, reweighted)
 
 
@@ -233,6 +246,7 @@ def _drop_hidden_groups(by_group: dict[str, Any]) -> None:
 def public_form(picture: dict[str, Any]) -> dict[str, Any]:
     """A copy of an (audited) situation picture in the form the public side may show."""
     public = copy.deepcopy(picture)
+    public.pop(COUNTS_DIGEST, None)
     _drop_hidden_groups(public.get("by_group") or {})
     # A place no longer asked about is listed only where someone answered there: hidden, its
     # mere presence would say so.

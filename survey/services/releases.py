@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import math
 from typing import Any
@@ -25,7 +26,7 @@ from analysis.verdicts import NO_DATA, hide_side
 
 from ..models import Area, Place, Release, Response, SurveyRound, User
 from ..reports import pictures
-from ..reports.public_form import hold_back, public_form
+from ..reports.public_form import COUNTS_DIGEST, hold_back, public_form
 from . import audit
 from .rounds import area_rounds
 
@@ -134,6 +135,23 @@ def _ranked_again(picture: dict[str, Any]) -> list[dict[str, Any]]:
         area_name=picture.get("area_name", ""),
         items=picture.get("items") or [],
     )
+
+
+def _counts_digest(session: Session, area: Area, round_key: int) -> str:
+    """A digest of the answer counts behind the area's figures in one round (0: none)."""
+    from ..models.aggregates import answer_count, response_count
+
+    places = select(Place.id).where(Place.area_id == area.id)
+    digest = hashlib.sha256()
+    for table in (response_count, answer_count):
+        rows = session.execute(
+            select(table)
+            .where(table.c.place_id.in_(places), table.c.round_key == round_key)
+            .order_by(*table.primary_key.columns)
+        )
+        for row in rows:
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
 
 
 def _indicators_released(session: Session, area: Area, round_id: int) -> dict[Any, Any]:
@@ -251,6 +269,7 @@ def prepare(
     version = pictures.data_version(conn)
     filters = Filters(round_id=survey_round.id if survey_round else None)
     picture = pictures.situation(conn, area.slug, filters, threshold, today=today)
+    picture[COUNTS_DIGEST] = _counts_digest(session, area, round_key)
     earlier_pictures = [release.audited_picture for release in earlier]
     held = hold_back(picture, earlier_pictures[-1] if earlier_pictures else None, threshold)
     summary = {

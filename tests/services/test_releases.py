@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.models import AuditEvent, Place, Release, Response
 from survey.services.erasure import erase_answer
 from survey.services.places import set_retired
+from tests.analysis.test_weighted_followup import add_even_margins
 from tests.common import factories
 from tests.common.picture_data import build
 from tests.common.releases import publish
@@ -129,6 +130,31 @@ def test_a_retired_place_is_in_a_release_only_where_its_figures_show(app, client
     assert listed["nockeby"]["n"] == 10
     assert "brommaplan" in listed
     assert "retired" not in listed["brommaplan"]
+
+
+def test_new_weights_carry_no_erased_and_new_answer_along(app, client):
+    """New weights move figures on the same answers: shown then, but not when an answer was
+    erased and another given since (10 of 30 became 11 of 30 under the new weights)."""
+    woman = {"gender": "woman", "age_band": "25-44"}
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "4"}] * 10, **woman)
+        add_responses("brommaplan", [{"safety_evening": "1"}] * 19, **woman)
+        (own,) = add_responses("brommaplan", [{"safety_evening": "2"}], **woman)
+    publish(app)
+    before = client.get(PICTURE).get_json()
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "4"}], **woman)
+        erase_answer(db.session, db.session.get(Response, own.id), by_resident=True)
+        add_even_margins()
+        db.session.commit()
+    publish(app)
+    after = client.get(PICTURE).get_json()
+    evening = [
+        {p["place"]: p for p in body["places"]}["brommaplan"]["times"]["evening"]
+        for body in (before, after)
+    ]
+    assert evening[1] == evening[0]
+    assert "counts_digest" not in after
 
 
 def test_enough_new_answers_do_show(app, client):
