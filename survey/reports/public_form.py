@@ -84,7 +84,7 @@ def _figures(cell: Cell) -> dict[str, Any]:
     }
 
 
-def _held(cell: Cell, previous: Cell | None, threshold: int, reweighted: bool) -> bool:
+def _held(cell: Cell, previous: Cell | None, threshold: int, same_n_free: bool) -> bool:
     """Whether a shown cell must keep its previous figures (the rule of this module).
 
     An unchanged n is no proof that the same answers stand behind it: one erased and one new
@@ -97,7 +97,7 @@ def _held(cell: Cell, previous: Cell | None, threshold: int, reweighted: bool) -
     change = abs(cell["n"] - previous["n"])
     if change == 0:
         return (
-            not reweighted
+            not same_n_free
             and not previous.get("suppressed")
             and _figures(cell) != _figures(previous)
         )
@@ -118,16 +118,16 @@ def _keep_previous(cell: Cell, previous: Cell) -> None:
     cell.update(copy.deepcopy(_figures(previous)))
 
 
-def _walk(value: Any, previous: Any, threshold: int, reweighted: bool) -> int:
+def _walk(value: Any, previous: Any, threshold: int, same_n_free: bool) -> int:
     held = 0
-    if _is_cell(value) and _is_cell(previous) and _held(value, previous, threshold, reweighted):
+    if _is_cell(value) and _is_cell(previous) and _held(value, previous, threshold, same_n_free):
         _keep_previous(value, previous)
         held += 1
     if isinstance(previous, dict | list):
         earlier = dict(_children(previous))
         for key, child in _children(value):
             if key in earlier:
-                held += _walk(child, earlier[key], threshold, reweighted)
+                held += _walk(child, earlier[key], threshold, same_n_free)
     return held
 
 
@@ -142,7 +142,12 @@ def _weighting_basis(picture: dict[str, Any]) -> tuple[Any, Any]:
     return bool(weighting.get("applied")), weighting.get("year")
 
 
-def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshold: int) -> int:
+def hold_back(
+    picture: dict[str, Any],
+    previous: dict[str, Any] | None,
+    threshold: int,
+    same_n_held: bool = True,
+) -> int:
     """Apply the no-differencing rule to ``picture`` in place; return how many cells were held.
 
     ``previous`` is the picture stored with the previous release of the same area and round
@@ -163,7 +168,7 @@ def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshol
         and digest is not None
         and digest == previous.get(COUNTS_DIGEST)
     )
-    return _walk(picture, previous, threshold, reweighted)
+    return _walk(picture, previous, threshold, reweighted or not same_n_held)
 
 
 # -- 2. the public form ---------------------------------------------------------------------

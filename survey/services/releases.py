@@ -10,6 +10,7 @@ changes between two releases, whatever is answered, erased or imported in betwee
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -271,12 +272,21 @@ def prepare(
     picture = pictures.situation(conn, area.slug, filters, threshold, today=today)
     picture[COUNTS_DIGEST] = _counts_digest(session, area, round_key)
     earlier_pictures = [release.audited_picture for release in earlier]
-    held = hold_back(picture, earlier_pictures[-1] if earlier_pictures else None, threshold)
-    summary = {
-        "audit": _finite(_audit(picture, earlier_pictures, threshold)),
-        "held_back": held,
-        "threshold": threshold,
-    }
+    previous = earlier_pictures[-1] if earlier_pictures else None
+    live = copy.deepcopy(picture)
+    held = hold_back(picture, previous, threshold)
+    try:
+        audit_done = _audit(picture, earlier_pictures, threshold)
+    except PublishRefused:
+        if not held:
+            raise
+        # A figure kept though its n is unchanged (an erasure and a new answer could stand
+        # behind it), beside parts that changed by the threshold and more, no longer adds
+        # up with them: then it changes with them, as it would be worked out from them.
+        picture = live
+        held = hold_back(picture, previous, threshold, same_n_held=False)
+        audit_done = _audit(picture, earlier_pictures, threshold)
+    summary = {"audit": _finite(audit_done), "held_back": held, "threshold": threshold}
     summary["other_rounds_hidden"] = _other_rounds_as_released(session, area, picture)
     picture["priorities"] = _ranked_again(picture)
     picture["round_changes"] = _published_changes(session, area, picture)

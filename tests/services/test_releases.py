@@ -350,3 +350,27 @@ def test_a_priority_carries_no_figure_the_audit_hid(app, client):
     assert alcohol["share"] == area["problems"]["alcohol"]["share"] == 0.5
     expected = (0.5 + area["times"]["evening"]["unsafe_share"]) / 2
     assert abs(row["components"]["survey"] - expected) <= 0.01
+
+
+def test_ten_erased_at_one_place_and_ten_new_at_another_publish(app, client):
+    # The area's n is unchanged, its figures not: kept as they were, they no longer added up
+    # with the places that changed by ten, and publishing was refused.
+    same = {"relation": "live", "safety_day": "1", "safety_afternoon": "1", "safety_night": "1"}
+    with app.app_context():
+        now = default_round_id()
+        factories.answers("brommaplan", now, 20, safety_evening="1", **same)
+        factories.answers("alvik", now, 20, safety_evening="1", **same)
+        db.session.commit()
+    publish(app)
+    with app.app_context():
+        erased = db.session.scalars(
+            select(Response).join(Place).where(Place.slug == "brommaplan").limit(10)
+        ).all()
+        for response in erased:
+            erase_answer(db.session, response)
+        factories.answers("alvik", now, 10, safety_evening="4", **same)
+        db.session.commit()
+    publish(app)
+    body = client.get(PICTURE).get_json()
+    assert body["area_total"]["times"]["evening"]["n"] == 40
+    assert body["area_total"]["times"]["evening"]["unsafe_share"] == 0.25
