@@ -95,6 +95,8 @@ def test_a_mark_that_cannot_be_stored_says_why_and_changes_nothing(
         client, HANDLED + "?lang=en", {"month": deviation} | data, token_from=DASHBOARD
     )
     assert response.status_code == 302
+    # To the top of the page, where the message is: not down at the deviations.
+    assert response.headers["Location"].endswith("/organizer/areas/bromma")
     assert message in page(client)
     assert handled(app) == []
 

@@ -67,12 +67,15 @@ def _month(value: str) -> dt.date | None:
 def deviation_handled(area: str):
     found = or_404(db.session.scalar(select(Area).where(Area.slug == area)))
     back = url_for("organizer.area", area=area, _anchor="deviations")
+    # A refusal is said at the top of the page, where the messages are: at the deviations
+    # further down it was out of sight.
+    refused = url_for("organizer.area", area=area)
     form = HandledForm()
     month = _month(form.month.data or "")
     if not form.validate_on_submit() or month is None:
         errors = form.note.errors or [_("The form had expired or was changed: try again.")]
         flash(str(errors[0]), "error")
-        return redirect(back)
+        return redirect(refused)
     try:
         alerts.mark_handled(
             db.session,
@@ -85,7 +88,7 @@ def deviation_handled(area: str):
     except alerts.AlertError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(back)
+        return redirect(refused)
     db.session.commit()
     flash(_("Marked as handled, with your note."), "success")
     return redirect(back)
