@@ -84,24 +84,26 @@ def _survey_rate_limit() -> str:
 
 def _switching() -> bool:
     """A language switch stores nothing: it costs no answer of the rate limit (a library PC's
-    residents share one). Nor does showing again a form whose token had expired."""
-    return switching_language(request.form) or bool(g.get(EXPIRED_FORM))
+    residents share one). Nor does showing a form again (``show_form_again``)."""
+    return switching_language(request.form) or bool(g.get(FORM_AGAIN))
 
 
-#: Set on ``g`` when a survey form came back with an expired (or no) CSRF token: the page is
-#: shown again with what was filled in and a new token, and nothing is stored.
-EXPIRED_FORM = "expired_form"
+#: Set on ``g`` when a survey form is shown again as it was sent, with a new token, and
+#: nothing stored: "expired" (its token had expired, or there was none) or "too_many" (the
+#: rate limit refused it).
+FORM_AGAIN = "form_again"
 
 
-def show_expired_form(slug: str) -> Response:
-    """The survey page again after a refused token, with the answers as they were sent.
+def show_form_again(slug: str, why: str, status: int) -> Response:
+    """The survey page again after a refused answer, with the answers as they were sent.
 
     A phone that kept the tab but lost the session cookie (restarted, or hours later) sent a
-    token that no longer matches: reloading, as a plain error page said, emptied the form.
+    token that no longer matches, and a library's residents share one rate limit: a plain
+    error page lost the answers (reloading it, as it said, emptied the form).
     """
-    g.setdefault(EXPIRED_FORM, True)
+    g.setdefault(FORM_AGAIN, why)
     page = make_response(survey(slug))
-    page.status_code = 400
+    page.status_code = status
     return page
 
 
@@ -296,7 +298,7 @@ def survey(slug: str):
             form=form,
             questionnaire=questionnaire,
             blocks=blocks,
-            expired=bool(g.get(EXPIRED_FORM)),
+            again=g.get(FORM_AGAIN),
         ),
         status,
     )

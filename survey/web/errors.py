@@ -141,9 +141,9 @@ def init_app(app: Flask) -> None:
     def csrf_error(_exc: CSRFError):
         if request.method == "POST" and request.endpoint == "public.survey":
             # A resident's answers are not thrown away: the form again, as it was filled in.
-            from ..public.views import show_expired_form
+            from ..public.views import show_form_again
 
-            return show_expired_form(**(request.view_args or {}))
+            return show_form_again(request.view_args["slug"], "expired", 400)
         return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(SecurityError)
@@ -170,6 +170,12 @@ def init_app(app: Flask) -> None:
         headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
         if exc.code == 429:
             headers.setdefault("Retry-After", "60")
+            if request.method == "POST" and request.endpoint == "public.survey":
+                from ..public.views import show_form_again
+
+                page = show_form_again(request.view_args["slug"], "too_many", 429)
+                page.headers["Retry-After"] = headers["Retry-After"]
+                return page
             if request.path.startswith("/organizer/login"):
                 message = LOGIN_THROTTLED
             elif request.path.startswith("/organizer/forgot-password"):

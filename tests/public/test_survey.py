@@ -215,9 +215,12 @@ def test_rate_limit_answers_429_with_a_page(make_app):
     client = app.test_client()
     assert submit(client, "alvik", VALID_ANSWER).status_code == 303
     assert submit(client, "alvik", VALID_ANSWER).status_code == 303
-    response = submit(client, "alvik", VALID_ANSWER)
+    response = submit(client, "alvik", VALID_ANSWER | {"comment": "Mörkt vid stationen"})
     assert response.status_code == 429
-    assert "För många svar härifrån" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # The form again, as it was filled in: a plain error page lost the answers.
+    assert "Vi har fått många svar från din uppkoppling på kort tid" in page
+    assert "Mörkt vid stationen</textarea>" in page
     assert response.headers["Retry-After"]
     assert count_responses(app) == 2
     # Reading the form is never limited, nor is switching its language.
