@@ -22,7 +22,7 @@ from survey import clock
 from survey.api import views
 from survey.extensions import db
 from survey.models import Area, Place, PoliceArea, Release, Response
-from survey.reports.public_form import public_form, round_count
+from survey.reports.public_form import COUNTS_DIGEST, public_form, round_count
 from tests.common import factories
 from tests.common.picture_data import build
 from tests.common.releases import publish
@@ -126,12 +126,13 @@ def analysis_picture(app, round_id: int, lang: str = "sv") -> dict[str, Any]:
 
 
 def own_figures(cell: dict[str, Any]) -> dict[str, Any]:
-    """A cell's own figures, without the cells inside it (nor the picture's time stamp)."""
+    """A cell's own figures, without the cells inside it (nor the picture's time stamp, nor
+    the digest of the answer counts a release keeps)."""
     return {
         key: value
         for key, value in cell.items()
         if not isinstance(value, dict)
-        and key != "generated_at"
+        and key not in ("generated_at", COUNTS_DIGEST)
         and not (key != "options" and isinstance(value, list) and value)
     }
 
