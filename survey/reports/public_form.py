@@ -90,7 +90,7 @@ def _held(cell: Cell, previous: Cell | None, threshold: int, same_n_free: bool) 
     An unchanged n is no proof that the same answers stand behind it: one erased and one new
     (or a corrected paper answer) leave n as it was and move the share by one answer. So a
     shown cell whose n is unchanged keeps its previous figures too, unless those were hidden
-    or the figures are weighted otherwise now on the same answers (see ``hold_back``).
+    or no answer changed at all (new weights on the same answers; see ``hold_back``).
     """
     if cell.get("suppressed") or previous is None:
         return False
@@ -137,17 +137,7 @@ def _walk(value: Any, previous: Any, threshold: int, same_n_free: bool) -> int:
 COUNTS_DIGEST = "counts_digest"
 
 
-def _weighting_basis(picture: dict[str, Any]) -> tuple[Any, Any]:
-    weighting = picture.get("weighting") or {}
-    return bool(weighting.get("applied")), weighting.get("year")
-
-
-def hold_back(
-    picture: dict[str, Any],
-    previous: dict[str, Any] | None,
-    threshold: int,
-    same_n_held: bool = True,
-) -> int:
+def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshold: int) -> int:
     """Apply the no-differencing rule to ``picture`` in place; return how many cells were held.
 
     ``previous`` is the picture stored with the previous release of the same area and round
@@ -160,15 +150,12 @@ def hold_back(
     """
     if previous is None:
         return 0
-    # New weights (margins came, or another year's) move figures on the same answers; they are
-    # shown only where no answer changed, or an erasure and a new answer would ride along.
+    # New weights (margins came, corrected, or another year's) move figures on the same
+    # answers; they are shown only where no answer changed, or an erasure and a new answer
+    # would ride along.
     digest = picture.get(COUNTS_DIGEST)
-    reweighted = (
-        _weighting_basis(picture) != _weighting_basis(previous)
-        and digest is not None
-        and digest == previous.get(COUNTS_DIGEST)
-    )
-    return _walk(picture, previous, threshold, reweighted or not same_n_held)
+    reweighted = digest is not None and digest == previous.get(COUNTS_DIGEST)
+    return _walk(picture, previous, threshold, reweighted)
 
 
 # -- 2. the public form ---------------------------------------------------------------------

@@ -138,25 +138,29 @@ def _ranked_again(picture: dict[str, Any]) -> list[dict[str, Any]]:
     )
 
 
+#: A hold-back threshold no change reaches: every figure stays as last published.
+FROZEN = 2**62
+
+
 def _counts_digest(session: Session, area: Area, round_key: int) -> str:
-    """A digest of the answer counts behind the area's figures in one round (0: none)."""
+    """A digest of the answer counts behind the area's figures in one round (0: all)."""
     from ..models.aggregates import answer_count, response_count
 
     places = select(Place.id).where(Place.area_id == area.id)
     digest = hashlib.sha256()
     for table in (response_count, answer_count):
-        rows = session.execute(
-            select(table)
-            .where(table.c.place_id.in_(places), table.c.round_key == round_key)
-            .order_by(*table.primary_key.columns)
-        )
+        query = select(table).where(table.c.place_id.in_(places))
+        if round_key:  # a release without a round counts the answers of every round
+            query = query.where(table.c.round_key == round_key)
+        rows = session.execute(query.order_by(*table.primary_key.columns))
         for row in rows:
             digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
 
 
 def _indicators_released(session: Session, area: Area, round_id: int) -> dict[Any, Any]:
-    """The promise indicators of a round's newest release, by (promise id, position)."""
+    """The promise indicators of a round's newest release, by promise and what they follow,
+    each with the places the promise covered then."""
     release = session.scalars(
         select(Release)
         .where(Release.area_id == area.id, Release.round_key == round_id)
@@ -166,10 +170,14 @@ def _indicators_released(session: Session, area: Area, round_id: int) -> dict[An
     if release is None:
         return {}
     return {
-        (result["promise"]["id"], i): indicator
+        _followed(result["promise"], indicator): (result["promise"].get("places"), indicator)
         for result in release.audited_picture.get("followup") or []
-        for i, indicator in enumerate(result.get("indicators") or [])
+        for indicator in result.get("indicators") or []
     }
+
+
+def _followed(promise: dict[str, Any], indicator: dict[str, Any]) -> tuple[Any, ...]:
+    return (promise["id"], indicator.get("kind"), indicator.get("time"), indicator.get("problem"))
 
 
 def _other_rounds_as_released(session: Session, area: Area, picture: dict[str, Any]) -> int:
@@ -189,7 +197,7 @@ def _other_rounds_as_released(session: Session, area: Area, picture: dict[str, A
     hidden = 0
     for result in picture.get("followup") or []:
         promise = result["promise"]
-        for i, indicator in enumerate(result.get("indicators") or []):
+        for indicator in result.get("indicators") or []:
             if indicator.get("kind") == "crime":  # police data, public as it is
                 continue
             for side, key in (("before", "baseline_round"), ("after", "followup_round")):
@@ -199,8 +207,14 @@ def _other_rounds_as_released(session: Session, area: Area, picture: dict[str, A
                     continue
                 if other not in released:
                     released[other] = _indicators_released(session, area, other)
-                there = (released[other].get((promise["id"], i)) or {}).get(side) or {}
-                if there.get("suppressed") or there.get("share") is None:
+                places, then = released[other].get(_followed(promise, indicator), (None, {}))
+                there = then.get(side) or {}
+                # A promise edited since (other places) summed other answers then.
+                if (
+                    there.get("suppressed")
+                    or there.get("share") is None
+                    or places != promise.get("places")
+                ):
                     hide_side(indicator, side)
                     hidden += 1
                 else:
@@ -269,8 +283,11 @@ def prepare(
     cutoff = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = pictures.data_version(conn)
     filters = Filters(round_id=survey_round.id if survey_round else None)
+    # Read first: an answer committed after it is in the figures but not in the digest, so
+    # the digests differ and nothing is let through on the strength of them.
+    digest = _counts_digest(session, area, round_key)
     picture = pictures.situation(conn, area.slug, filters, threshold, today=today)
-    picture[COUNTS_DIGEST] = _counts_digest(session, area, round_key)
+    picture[COUNTS_DIGEST] = digest
     earlier_pictures = [release.audited_picture for release in earlier]
     previous = earlier_pictures[-1] if earlier_pictures else None
     live = copy.deepcopy(picture)
@@ -281,10 +298,12 @@ def prepare(
         if not held:
             raise
         # A figure kept though its n is unchanged (an erasure and a new answer could stand
-        # behind it), beside parts that changed by the threshold and more, no longer adds
-        # up with them: then it changes with them, as it would be worked out from them.
+        # behind it) no longer adds up with parts that changed by the threshold and more:
+        # then every figure stays as last published, until the total changes by as much.
+        # (Letting the kept ones change instead gave an erasure and a new answer elsewhere
+        # away.)
         picture = live
-        held = hold_back(picture, previous, threshold, same_n_held=False)
+        held = hold_back(picture, previous, FROZEN)
         audit_done = _audit(picture, earlier_pictures, threshold)
     summary = {"audit": _finite(audit_done), "held_back": held, "threshold": threshold}
     summary["other_rounds_hidden"] = _other_rounds_as_released(session, area, picture)
