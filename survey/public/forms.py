@@ -16,6 +16,7 @@ from wtforms import Field, RadioField, SelectChoice, SelectField, StringField, T
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..i18n import text_direction
+from ..labels import display_name
 from ..questionnaire import Item, Questionnaire, text
 from ..questionnaire.model import DEFAULT_LOCALE, Texts
 from ..services.receipts import normalize_code
@@ -207,6 +208,13 @@ def in_swedish(value: str) -> Markup:
     if str(get_locale()) == DEFAULT_LOCALE:
         return Markup.escape(value)
     return Markup('<span lang="{}" dir="ltr">{}</span>').format(DEFAULT_LOCALE, value)
+
+
+def round_name(name: str) -> Markup:
+    """A survey round's name as shown: the default round's translated, others as written
+    (in Swedish, and marked so)."""
+    shown = display_name(name)
+    return in_swedish(shown) if shown == name else Markup.escape(shown)
 
 
 def swedish_attrs() -> Markup:

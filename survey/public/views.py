@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
 
 from .. import clock
 from ..db import or_404, pooled, write_turn
@@ -53,6 +54,7 @@ from .about import about
 from .forms import (
     blocks,
     in_swedish,
+    round_name,
     shown_text,
     survey_form_class,
     swedish_attrs,
@@ -94,16 +96,21 @@ def _switching() -> bool:
 FORM_AGAIN = "form_again"
 
 
-def show_form_again(slug: str, why: str, status: int) -> Response:
+def show_form_again(slug: str, why: str, status: int) -> Response | None:
     """The survey page again after a refused answer, with the answers as they were sent.
 
     A phone that kept the tab but lost the session cookie (restarted, or hours later) sent a
     token that no longer matches, and a library's residents share one rate limit: a plain
-    error page lost the answers (reloading it, as it said, emptied the form).
+    error page lost the answers (reloading it, as it said, emptied the form). None where
+    there is no form to show (an unknown place).
     """
     g.setdefault(FORM_AGAIN, why)
-    page = make_response(survey(slug))
-    page.status_code = status
+    try:
+        page = make_response(survey(slug))
+    except HTTPException:
+        return None  # no form to show again (an unknown place): the plain error page
+    if page.status_code in (200, 422):  # a closed or answered place keeps its own status
+        page.status_code = status
     return page
 
 
@@ -225,7 +232,12 @@ def _quick_post(slug: str) -> Response | None:
 def _questionnaire_texts() -> dict[str, Any]:
     # The questionnaire's own texts (intro, section titles) marked where they fall back to
     # another language, as the form's labels are.
-    return {"shown_text": shown_text, "in_swedish": in_swedish, "swedish_attrs": swedish_attrs}
+    return {
+        "shown_text": shown_text,
+        "in_swedish": in_swedish,
+        "round_name": round_name,
+        "swedish_attrs": swedish_attrs,
+    }
 
 
 @bp.get("/")

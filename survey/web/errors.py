@@ -143,7 +143,8 @@ def init_app(app: Flask) -> None:
             # A resident's answers are not thrown away: the form again, as it was filled in.
             from ..public.views import show_form_again
 
-            return show_form_again(request.view_args["slug"], "expired", 400)
+            if (again := show_form_again(request.view_args["slug"], "expired", 400)) is not None:
+                return again
         return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(SecurityError)
@@ -174,8 +175,9 @@ def init_app(app: Flask) -> None:
                 from ..public.views import show_form_again
 
                 page = show_form_again(request.view_args["slug"], "too_many", 429)
-                page.headers["Retry-After"] = headers["Retry-After"]
-                return page
+                if page is not None:
+                    page.headers["Retry-After"] = headers["Retry-After"]
+                    return page
             if request.path.startswith("/organizer/login"):
                 message = LOGIN_THROTTLED
             elif request.path.startswith("/organizer/forgot-password"):

@@ -135,6 +135,10 @@ def test_import_lists_every_error_with_its_line(app, client, auth):
     assert "line 5, column name: another place of the area is called Brommaplan" not in page
     assert "line 7, column name: another place of the area is called Ulvsunda" in page
     assert "line 9, column name: another place of the area is called Brommaplan" in page
+    # Two places swap names: free once the file is in, whatever the order of its lines.
+    swapped = b"area,slug,name\nbromma,alvik,Brommaplan\nbromma,brommaplan,Alvik\n"
+    assert _upload(client, swapped).status_code == 303
+    assert (_place(app, "alvik").name, _place(app, "brommaplan").name) == ("Brommaplan", "Alvik")
     assert "line 3, column slug:" in page
     assert "line 4, column name:" in page
     for content, message in [

@@ -525,3 +525,13 @@ def test_swedish_texts_on_a_page_in_another_language_are_marked_swedish(app, cli
     swedish = client.get("/uppfoljning/bromma?lang=sv").get_data(as_text=True)
     assert f'<h2 id="promise-{promise}-title">Tryggare Brommaplan</h2>' in swedish
     assert 'lang="sv" dir="ltr"' not in _articles(swedish)
+
+
+def test_a_round_name_is_marked_swedish_only_where_it_is_not_translated(app):
+    from survey.public.forms import round_name
+
+    with app.test_request_context("/uppfoljning/bromma?lang=ar"):
+        assert round_name("Hösten 2025") == '<span lang="sv" dir="ltr">Hösten 2025</span>'
+        translated = round_name("Löpande trygghetsmätning")
+        assert "lang=" not in translated
+        assert "Löpande" not in translated

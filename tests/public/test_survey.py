@@ -180,6 +180,21 @@ def test_an_expired_token_shows_the_answers_again_and_stores_nothing(app, client
     assert "The form has expired" in english.get_data(as_text=True)
 
 
+def test_an_unknown_place_without_a_token_is_a_page_not_a_500(app, make_app):
+    # The form shown again looked the place up inside the error handler: a 500 for any bot.
+    client = app.test_client()
+    response = client.post("/s/atlantis", data=VALID_ANSWER)
+    assert response.status_code == 400
+    assert "Formuläret har gått ut" in response.get_data(as_text=True)
+    limited = make_app(RATELIMIT_ENABLED=True, SURVEY_RATE_LIMIT="1 per minute").test_client()
+    token = csrf_token(limited, "/s/alvik")
+    statuses = [
+        limited.post("/s/atlantis", data=VALID_ANSWER | {"csrf_token": token}).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [404, 429, 429]
+
+
 def test_wrong_csrf_token_is_refused(app, client):
     csrf_token(client, "/s/brommaplan")
     response = client.post("/s/brommaplan", data=VALID_ANSWER | {"csrf_token": "forged"})
