@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -44,10 +44,9 @@ from .forms import (
     SurveyForm,
     blocks,
     survey_form_class,
-    switching_language,
     version_posted,
 )
-from .views import RECEIPT_KEY, _now, _survey_rate_limit, _switching, bp
+from .views import FORM_AGAIN, RECEIPT_KEY, _now, _survey_rate_limit, _switching, bp
 
 #: The session key holding the code being answered with (between /k and /k/svar).
 CODE_KEY = "invitation"
@@ -230,7 +229,7 @@ def invited_survey():
     ]
     if questionnaire.asks("area"):
         form.set_areas(area_choices(db.session))
-    if not switching_language(request.form) and form.validate_on_submit():
+    if not _switching() and form.validate_on_submit():
         place_id = next(pid for pid, slug, _name in places if slug == form.at.data)
         if form.is_bot:
             return redirect(url_for("public.invitation_code"), code=303)
@@ -248,6 +247,7 @@ def invited_survey():
             form=form,
             questionnaire=questionnaire,
             blocks=blocks,
+            again=g.get(FORM_AGAIN),
         ),
         422 if form.errors else 200,
         NO_STORE,

@@ -96,21 +96,27 @@ def _switching() -> bool:
 FORM_AGAIN = "form_again"
 
 
-def show_form_again(slug: str, why: str, status: int) -> Response | None:
-    """The survey page again after a refused answer, with the answers as they were sent.
+#: The survey pages shown again after a refused answer (``show_form_again``).
+FORMS_SHOWN_AGAIN = ("public.survey", "public.invited_survey")
+
+
+def show_form_again(why: str, status: int) -> Response | None:
+    """The survey page of this request again after a refused answer, as it was filled in.
 
     A phone that kept the tab but lost the session cookie (restarted, or hours later) sent a
     token that no longer matches, and a library's residents share one rate limit: a plain
     error page lost the answers (reloading it, as it said, emptied the form). None where
-    there is no form to show (an unknown place).
+    there is no form to show (an unknown or closed place, an invitation code gone).
     """
     g.setdefault(FORM_AGAIN, why)
+    view = current_app.view_functions[str(request.endpoint)]
     try:
-        page = make_response(survey(slug))
+        page = make_response(view(**(request.view_args or {})))
     except HTTPException:
-        return None  # no form to show again (an unknown place): the plain error page
-    if page.status_code in (200, 422):  # a closed or answered place keeps its own status
-        page.status_code = status
+        return None  # an unknown place: the plain error page
+    if page.status_code not in (200, 422):
+        return None  # no form to show again (a closed place, no code): the plain error page
+    page.status_code = status
     return page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -133,18 +133,24 @@ def refuse_unexpected_bodies() -> None:
         abort(415)
 
 
+def _form_again(why: str, status: int) -> Response | None:
+    """A resident's survey answers are not thrown away: the form again, as it was filled in
+    (survey.public.views.show_form_again); None for any other request."""
+    from ..public.views import FORMS_SHOWN_AGAIN, show_form_again
+
+    if request.method != "POST" or request.endpoint not in FORMS_SHOWN_AGAIN:
+        return None
+    return show_form_again(why, status)
+
+
 def init_app(app: Flask) -> None:
     # First of all before-request functions, so it runs before the CSRF check reads the body.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unexpected_bodies)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):
-        if request.method == "POST" and request.endpoint == "public.survey":
-            # A resident's answers are not thrown away: the form again, as it was filled in.
-            from ..public.views import show_form_again
-
-            if (again := show_form_again(request.view_args["slug"], "expired", 400)) is not None:
-                return again
+        if (again := _form_again("expired", 400)) is not None:
+            return again
         return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(SecurityError)
@@ -171,13 +177,9 @@ def init_app(app: Flask) -> None:
         headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
         if exc.code == 429:
             headers.setdefault("Retry-After", "60")
-            if request.method == "POST" and request.endpoint == "public.survey":
-                from ..public.views import show_form_again
-
-                page = show_form_again(request.view_args["slug"], "too_many", 429)
-                if page is not None:
-                    page.headers["Retry-After"] = headers["Retry-After"]
-                    return page
+            if (page := _form_again("too_many", 429)) is not None:
+                page.headers["Retry-After"] = headers["Retry-After"]
+                return page
             if request.path.startswith("/organizer/login"):
                 message = LOGIN_THROTTLED
             elif request.path.startswith("/organizer/forgot-password"):

@@ -194,8 +194,31 @@ def test_the_language_switch_on_the_invited_survey_keeps_the_code_unused(app, cl
     page = response.get_data(as_text=True)
     assert '<html lang="sv"' in page
     assert '<option selected value="brommaplan">' in page
+    _nothing_stored(app)
+    assert _answer(client).status_code == 303
+    assert count_responses(app) == 1
+
+
+def test_an_invited_answer_over_the_rate_limit_comes_back_as_it_was_filled_in(make_app):
+    # A library's residents share one limit: the plain 429 page lost the answers.
+    app = make_app(RATELIMIT_ENABLED=True, SURVEY_RATE_LIMIT="1 per minute")
+    _round_id, codes = invitation_round(app)
+    client = app.test_client()
+    assert _enter(client, codes[0]).status_code == 303
+    token = csrf_token(client, "/k/svar")
+    # The one answer of the minute, sent with a question left out: the form says which.
+    assert client.post("/k/svar", data={"csrf_token": token}).status_code == 422
+    sent = {"csrf_token": token, **ANSWER, "comment": "Mörkt vid stationen"}
+    refused = client.post("/k/svar", data=sent)
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    assert "We have received many answers from your connection in a short time" in page
+    assert "Mörkt vid stationen</textarea>" in page
+    _nothing_stored(app)
+
+
+def _nothing_stored(app) -> None:
+    """No answer stored, and every code still unused."""
     assert count_responses(app) == 0
     with app.app_context():
         assert not any(db.session.scalars(select(InvitationCode.used)))
-    assert _answer(client).status_code == 303
-    assert count_responses(app) == 1
