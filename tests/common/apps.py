@@ -12,7 +12,9 @@ is put back before the next one borrows it (``SharedApp.begin``/``end``):
   ``RATELIMIT_ENABLED=True`` switches it on for all of them: it is bound to the shared app's
   settings again. Flask-Limiter also keeps some settings of the first app that had limits on
   (``self._key_prefix or config[...]``), so a later app with another RATELIMIT_KEY_PREFIX
-  counted under the first one's: they are put back to the limiter's own before every app;
+  counted under the first one's: they are put back to the limiter's own before every app, and
+  so is its mark that the storage failed (an app after one with a dead store would count in
+  memory);
 - a test that changes the shared app's config, adds a route, wraps its WSGI app or leaves an
   engine listener behind fails, and the config and WSGI app are put back, so no test can leak
   into the next. (Flask itself refuses new routes and hooks once an app has served a request.)
@@ -65,6 +67,9 @@ _LIMITER_SETTINGS = (
     "_header_mapping",
     "_retry_after",
     "_request_identifier",
+    # State, not a setting: after an app whose storage failed, the next would count in the
+    # in-memory fallback until Flask-Limiter's backed-off check found a storage alive again.
+    "_storage_dead",
 )
 _limiter_defaults = {name: copy.copy(getattr(limiter, name)) for name in _LIMITER_SETTINGS}
 
