@@ -4,8 +4,11 @@
   the limits of one `trygghet serve` hold across all its workers without Redis
   (RATELIMIT_STORAGE_URI unset). Several servers share Redis through RATELIMIT_STORAGE_URI.
 - ``client_key``: what the limiter counts by. Never the client address itself: an HMAC of it
-  under a key derived from SECRET_KEY and today's date, so the key changes every day and a
-  copy of the storage links no address to anything.
+  under the day's key, drawn at random the first time it is needed each UTC day and kept only
+  in the limiter's own storage (shared by the workers and servers), which forgets it when the
+  day ends. A key derived from SECRET_KEY alone would let whoever holds the secret key hash
+  every IPv4 address and read any day's counters back; with the day's random part gone, a copy
+  of the storage or of a backup links no address to anything.
 - ``burst``: the shared count of answers to one place in the last minutes (the burst hold).
 - The "already answered" cookie: the (place, round) pairs this browser has answered, signed
   with the app's secret key; nothing about it is stored on the server.
@@ -20,6 +23,7 @@ import hmac
 import logging
 import os
 import random
+import secrets
 import sqlite3
 import threading
 import time
@@ -73,6 +77,9 @@ class SQLiteStorage(Storage):
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA busy_timeout=10000")
                 conn.execute("PRAGMA synchronous=NORMAL")
+                # A deleted row (the day's key part among them) is overwritten, not left in
+                # free pages of the file.
+                conn.execute("PRAGMA secure_delete=ON")
                 conn.execute(
                     "CREATE TABLE IF NOT EXISTS counter ("
                     "key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires REAL NOT NULL)"
@@ -134,18 +141,74 @@ class SQLiteStorage(Storage):
         self._conn().execute("DELETE FROM counter WHERE key = ?", (key,))
 
 
-@functools.lru_cache(maxsize=4)
-def _day_key(secret: str, day: str) -> bytes:
-    return hmac.new(secret.encode(), b"trygghet-limiter:" + day.encode(), hashlib.sha256).digest()
+#: How long a worker uses the day's random part it read before reading it again: two workers
+#: that drew one at the same moment (their draws add up in the storage) agree within this.
+DAY_PART_SECONDS = 60
+#: The day's random part outlives its day by this much (a request begun just before midnight).
+DAY_PART_GRACE = 120
+#: day -> (random part, monotonic time it was read); only this process's copy.
+_day_parts: dict[str, tuple[int, float]] = {}
+_day_parts_lock = threading.Lock()
 
 
 def _utc_day() -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
 
 
+def _seconds_left(day: str) -> int:
+    ends = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC) + dt.timedelta(1)
+    return max(1, int((ends - dt.datetime.now(dt.UTC)).total_seconds())) + DAY_PART_GRACE
+
+
+def _stored_day_part(day: str) -> int | None:
+    """The day's random part from the limiter's storage, drawn there if it has none yet.
+
+    None when the limiter is off or its storage fails: the caller keeps a part of its own.
+    """
+    # The app's limiter (Flask-Limiter registers itself there when it is on); importing
+    # survey.extensions here would make an import circle.
+    limiter = next(iter(current_app.extensions.get("limiter") or ()), None)
+    if limiter is None or not limiter.enabled:
+        return None
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    name = f"{prefix}day-key:{day}"
+    try:
+        storage = limiter.storage
+        if not storage.get(name):
+            # The storage interface counts; it has no "set". A counter started at a random
+            # value is the day's part; two first draws at once add up and both read the sum.
+            storage.incr(name, _seconds_left(day), amount=secrets.randbits(62) | 1)
+            yesterday = dt.date.fromisoformat(day) - dt.timedelta(days=1)
+            storage.clear(f"{prefix}day-key:{yesterday.isoformat()}")
+        return int(storage.get(name)) or None
+    except Exception:  # noqa: BLE001 (Redis down: requests go on, counted per process)
+        log.warning("rate-limit storage unavailable; the day's key is this process's own")
+        return None
+
+
+def _day_part(day: str) -> int:
+    now = time.monotonic()
+    with _day_parts_lock:
+        cached = _day_parts.get(day)
+    if cached and now - cached[1] < DAY_PART_SECONDS:
+        return cached[0]
+    part = _stored_day_part(day) or (cached[0] if cached else secrets.randbits(62) | 1)
+    with _day_parts_lock:
+        for old in [d for d in _day_parts if d != day]:
+            del _day_parts[old]
+        _day_parts[day] = (part, now)
+    return part
+
+
 def keyed_hash(value: str) -> str:
-    """An HMAC of the value under today's key (UTC date): unlinkable from one day to the next."""
-    key = _day_key(current_app.config["SECRET_KEY"], _utc_day())
+    """An HMAC of the value under today's key (UTC date): unlinkable from one day to the next,
+    and by anyone, SECRET_KEY in hand, once the day's random part is gone."""
+    day = _utc_day()
+    key = hmac.new(
+        current_app.config["SECRET_KEY"].encode(),
+        b"trygghet-limiter:%s:%d" % (day.encode(), _day_part(day)),
+        hashlib.sha256,
+    ).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 

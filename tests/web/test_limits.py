@@ -62,6 +62,41 @@ def test_the_limiter_keys_hold_a_daily_hash_not_the_address(make_app, monkeypatc
         assert limits.client_key() != today  # another day, another key
 
 
+def test_the_days_key_needs_a_random_part_the_storage_forgets(make_app, tmp_path: Path):
+    """SECRET_KEY and the date are not enough to hash an address as the limiter did: the day's
+    random part lives in the limiter's storage only, shared by every app on it, and expires
+    with the day (then nobody can link that day's counters to addresses)."""
+    counters = tmp_path / "counters.sqlite"
+    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": f"{limits.SCHEME}://{counters}"}
+    keys = []
+    for _server in range(2):  # two servers (or workers) on one storage agree on the key
+        limits._day_parts.clear()
+        with make_app(**settings).test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
+            keys.append(limits.client_key())
+    assert keys[0] == keys[1]
+    day = limits._utc_day()
+    db = sqlite3.connect(counters)
+    [(name, expires)] = db.execute("SELECT key, expires FROM counter WHERE key LIKE '%day-key%'")
+    assert name.endswith(f"day-key:{day}")
+    end_of_day = limits.dt.datetime.fromisoformat(f"{day}T00:00:00+00:00") + limits.dt.timedelta(1)
+    assert 0 < expires - end_of_day.timestamp() <= limits.DAY_PART_GRACE + 1
+    # The day ends: its part is gone; the same address, secret key and date hash otherwise.
+    db.execute("DELETE FROM counter WHERE key = ?", (name,))
+    db.commit()
+    limits._day_parts.clear()
+    with make_app(**settings).test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
+        assert limits.client_key() not in keys
+
+
+def test_a_failing_storage_keeps_a_days_key_of_the_process(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1")
+    limits._day_parts.clear()
+    with app.test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
+        first = limits.client_key()
+        assert first == limits.client_key()  # the same while the process lives
+        assert ADDRESS not in first
+
+
 def test_redis_keys_hold_no_address(make_app, redis_limits):
     app = make_app(**redis_limits)
     client = app.test_client()
