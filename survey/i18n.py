@@ -60,11 +60,11 @@ MINUS = "\u2212"
 
 
 def _signed(formatted: str) -> str:
-    """The locale's own minus sign, U+2212 where it is a hyphen; none on a number that is 0."""
+    """The locale's own minus sign, U+2212 where it is a hyphen; no sign (+ or -) on a 0."""
+    if formatted[:1] in ("-", "+") and _ZERO.match(formatted):
+        return formatted[1:]
     if not formatted.startswith("-"):
         return formatted
-    if _ZERO.match(formatted):
-        return formatted[1:]
     sign = get_minus_sign_symbol(str(get_locale()))
     return (MINUS if sign == "-" else sign) + formatted[1:]
 

@@ -38,6 +38,11 @@ def test_percent(app: Flask, lang: str, share: float, decimals: int, expected: s
         ("en", -1.25, "0.00", f"{MINUS}1.25"),
         ("sv", -0.04, "0.0", "0,0"),
         ("sv", 2.0, "0.##", "2"),
+        # A signed change: a plus on a rise, the minus sign on a fall, no sign on a 0.
+        ("sv", 4.6, "+0;-0", "+5"),
+        ("sv", -4.2, "+0;-0", f"{MINUS}4"),
+        ("sv", -0.4, "+0;-0", "0"),
+        ("en", 0.3, "+0;-0", "0"),
     ],
 )
 def test_format_decimal(app: Flask, lang: str, value: float, pattern: str, expected: str) -> None:

@@ -90,6 +90,13 @@ def test_dashboard_shows_the_figures_of_the_analysis(app, data, organizer):
     assert f"{picture['n']} answers counted" in text
 
 
+def test_the_priority_weights_are_written_as_swedish_numbers(app, data, organizer):
+    weights = _picture(app, locale="sv")["priority_weights"]
+    text = _text(organizer.get(DASHBOARD + "?lang=sv").get_data(as_text=True))
+    survey = f"{weights['survey']:.2f}".rstrip("0").replace(".", ",")
+    assert f"Poäng = {survey} × enkät" in text
+
+
 def test_english_percentages_have_one_style_and_no_n(app, data, organizer):
     text = _text(organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True))
     rest = text.replace("95 % interval", "")
