@@ -28,7 +28,7 @@ def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool) ->
 
     from .. import clock
     from ..extensions import db
-    from ..services.releases import PublishRefused, publish_closed_rounds
+    from ..services.releases import PublishRefused, Unchanged, publish_closed_rounds
     from ..services.releases import publish as publish_release
 
     if closed_rounds == bool(area_slug):
@@ -49,13 +49,18 @@ def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool) ->
         click.echo(f"{len(made)} closed round release(s) published")
         return
     with expected_errors(PublishRefused):
-        release = publish_release(
-            db.session,
-            area_slug,
-            round_id,
-            current_app.config["TRYGGHET_SUPPRESS_BELOW"],
-            clock.today(),
-        )
+        try:
+            release = publish_release(
+                db.session,
+                area_slug,
+                round_id,
+                current_app.config["TRYGGHET_SUPPRESS_BELOW"],
+                clock.today(),
+            )
+        except Unchanged as unchanged:  # not an error: a daily timer may find nothing new
+            db.session.rollback()
+            click.echo(f"{unchanged}; no new release made")
+            return
         db.session.commit()
     round_text = f"round {release.round_id}" if release.round_id else "all answers"
     click.echo(

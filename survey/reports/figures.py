@@ -63,3 +63,10 @@ def heat_level(cell: dict[str, Any]) -> int:
     if cell["suppressed"]:
         return -1
     return sum(cell["unsafe_share"] >= bound for bound in HEAT_BOUNDS)
+
+
+def any_time_compared(changes: dict[str, Any]) -> bool:
+    """Whether at least one place (or the area) has a change by time of day on both sides;
+    with none (a round with a handful of answers so far) a table would be all dashes."""
+    cells = [changes["area_total"]["times"], *(p["times"] for p in changes["places"])]
+    return any("diff" in cell[t] for cell in cells for t in TIMES)

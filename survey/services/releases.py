@@ -40,6 +40,18 @@ class StalePreview(PublishRefused):
     """The data changed after the preview, so the release would not be what was previewed."""
 
 
+class Unchanged(PublishRefused):
+    """Nothing changed since the round's last release, whose figures it would show: none is
+    made."""
+
+    def __init__(self, previous: Release) -> None:
+        super().__init__(
+            f"nothing to publish: the public figures would be those of release {previous.id}"
+            f" (number {previous.sequence} of its round)"
+        )
+        self.previous = previous
+
+
 @dataclasses.dataclass
 class Prepared:
     """A release ready to store (or to preview): everything but its id and publisher."""
@@ -53,6 +65,8 @@ class Prepared:
     public: dict[str, Any]
     audit_summary: dict[str, Any]
     held: int
+    #: The round's last release when this one would publish exactly its figures, else None.
+    same_as: Release | None = None
 
 
 def _json(data: Any) -> str:
@@ -68,6 +82,11 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(inner) for inner in value]
     return value
+
+
+def _timeless(public: dict[str, Any]) -> dict[str, Any]:
+    """A release's public form without the moment it was built."""
+    return {key: value for key, value in public.items() if key != "generated_at"}
 
 
 def find_area(session: Session, slug: str) -> Area:
@@ -229,6 +248,14 @@ def prepare(
     summary["other_rounds_hidden"] = other_rounds_as_released(session, area, picture)
     picture["priorities"] = _ranked_again(picture)
     picture["round_changes"] = _published_changes(session, area, picture)
+    public = public_form(picture)
+    # Nothing answered, erased or imported since, and nothing else public changed either. (New
+    # answers whose figures are all held back still make a release: it says they came.)
+    same = (
+        previous is not None
+        and previous.get(COUNTS_DIGEST) == digest
+        and _timeless(json.loads(earlier[-1].payload)) == _timeless(json.loads(_json(public)))
+    )
     return Prepared(
         area=area,
         round=survey_round,
@@ -236,9 +263,10 @@ def prepare(
         data_cutoff=cutoff,
         version=version,
         audited=picture,
-        public=public_form(picture),
+        public=public,
         audit_summary=summary,
         held=held,
+        same_as=earlier[-1] if same else None,
     )
 
 
@@ -251,16 +279,21 @@ def publish(
     *,
     user: User | None = None,
     expect_version: str | None = None,
+    final: bool = False,
 ) -> Release:
     """Make, audit and store a new release of an area (and round); flush, never commit.
 
     ``user`` is the organizer pressing the button (None from the CLI, recorded by name).
     ``expect_version`` is the data version the preview showed: publishing refuses when the
-    data changed since, so what is stored is exactly what was previewed.
+    data changed since, so what is stored is exactly what was previewed. A release that would
+    show exactly what the round's last one shows is refused (Unchanged), unless it is the
+    ``final`` release of a closed round, which says the figures are final.
     """
     area = find_area(session, area_slug)
     survey_round = choose_round(session, area, round_id, today)
     prepared = prepare(session, area, survey_round, threshold, today)
+    if prepared.same_as is not None and not final:  # also a preview sent twice
+        raise Unchanged(prepared.same_as)
     if expect_version is not None and expect_version != prepared.version:
         raise StalePreview("the data changed after the preview: look at the preview again")
     release = Release(
@@ -325,6 +358,8 @@ def publish_closed_rounds(
             )
             if final is None:
                 made.append(
-                    publish(session, area.slug, survey_round.id, threshold, today, user=user)
+                    publish(
+                        session, area.slug, survey_round.id, threshold, today, user=user, final=True
+                    )
                 )
     return made

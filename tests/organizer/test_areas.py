@@ -428,6 +428,19 @@ def test_a_small_filtered_group_hides_every_figure_in_charts_and_exports(
     assert "'suppressed': False" not in text
 
 
+def test_one_answer_in_a_new_round_shows_a_sentence_not_a_table(app, organizer):
+    with app.app_context():
+        before, after = (r.id for r in factories.rounds_before_and_after(areas=["bromma"]))
+        add_responses("brommaplan", columns(safety_evening=["1"] * 20), round_id=before)
+        add_responses("brommaplan", columns(safety_evening=["4"]), round_id=after)
+        db.session.commit()
+    # All answers: the newest round with answers beside the one before.
+    text = _text(organizer.get(DASHBOARD + "?lang=en").get_data(as_text=True))
+    section = text.split("Change since the previous round")[-1].split("Problems in the area")[0]
+    assert "Too few answers so far in one of the rounds to compare any figure." in section
+    assert "Whole area" not in section
+
+
 def test_the_dashboard_shows_the_change_since_the_previous_round(app, organizer):
     with app.app_context():
         before, after = (r.id for r in factories.rounds_before_and_after(areas=["bromma"]))

@@ -72,6 +72,25 @@ def _flat(pages: list[str]) -> str:
     return " ".join(" ".join(pages).split())
 
 
+def test_one_answer_in_a_new_round_gives_a_sentence_not_a_table_of_dashes(app: Flask):
+    with app.app_context():
+        before, after = factories.rounds_before_and_after(areas=["bromma"])
+        factories.answers("brommaplan", before, 20, safety_evening="1")
+        factories.answers("alvik", before, 20, safety_evening="4")
+        factories.answers("brommaplan", after, 1, safety_evening="4")
+        db.session.commit()
+        with app.test_request_context("/?lang=en"), db.engine.connect() as conn:
+            pictures = build_pictures(conn, ["bromma"], Filters(), 10, locale="en")
+            out = io.BytesIO()
+            write_pictures(pictures, "pdf", out, "en")
+    pages = PdfReader(io.BytesIO(out.getvalue())).pages
+    text = _flat([page.extract_text().replace(NBSP, " ") for page in pages])
+    section = text.split("Change since the previous round", 1)[1].split("Priorities", 1)[0]
+    assert "Too few answers so far in one of the rounds to compare any figure." in section
+    assert "Brommaplan" not in section
+    assert "– – – –" not in section
+
+
 def test_every_page_says_it_is_internal_and_the_intro_names_the_public_page(report):
     pages = report("en")
     assert len(pages) > 1

@@ -193,6 +193,7 @@ def test_publishing_is_audited_and_stored_immutable(app, data):
         with pytest.raises(ValueError, match="immutable"):
             db.session.flush()
         db.session.rollback()
+        add_responses("alvik", [{"safety_evening": "1"}])  # something new to publish
     second = publish(app)
     with app.app_context():
         assert db.session.get(Release, second).sequence == 2
@@ -251,6 +252,31 @@ def test_the_dashboard_previews_then_publishes(app, client, auth, data):
         assert db.session.scalar(select(func.count()).select_from(Release)) == 1
     assert client.get("/organizer/areas/atlantis/publish").status_code == 404
     assert client.get("/organizer/areas/bromma/publish?round=abc").status_code == 404
+
+
+def test_nothing_changed_makes_no_second_release(app, client, cli, auth, data):
+    auth.login("organizer")
+    path = f"/organizer/areas/bromma/publish?round={data}&lang=en"
+    page = client.get(path).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
+    assert post_form(client, path, {"version": version}).status_code == 302
+    # The same form sent again (the back button, a double click): nothing new to publish.
+    again = post_form(client, path, {"version": version}, token_from="/organizer/?lang=en")
+    assert again.status_code == 302
+    assert "/publish" in again.headers["Location"]
+    page = client.get(path).get_data(as_text=True)
+    assert "publishing now would show exactly the same figures" in html.unescape(page)
+    assert ">Publish</button>" not in page
+    assert "New data arrived" not in page
+    timer = cli("publish", "--area", "bromma")  # a daily timer finding nothing new: no error
+    assert timer.exit_code == 0, timer.output
+    assert "no new release made" in timer.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 1
+    # One new answer: a release again (its figures held back, it tells that answers came).
+    with app.app_context():
+        add_responses("alvik", [{"safety_evening": "4"}])
+    assert ">Publish</button>" in client.get(path).get_data(as_text=True)
 
 
 def test_closed_rounds_get_one_final_release_each(app, cli, data):

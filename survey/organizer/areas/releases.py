@@ -13,6 +13,7 @@ from wtforms import HiddenField
 
 from survey import clock, labels
 from survey.extensions import db
+from survey.i18n import local_datetime
 from survey.reports.weighting import weighting_text
 from survey.services import releases
 
@@ -57,6 +58,14 @@ def _shown(public: dict[str, Any]) -> list[dict[str, Any]]:
     return [area, *public.get("places", [])]
 
 
+def _unchanged_text(previous: Any) -> str:
+    return _(
+        "Nothing has changed on the public side since the release of %(date)s: publishing now"
+        " would show exactly the same figures, so no new release is made.",
+        date=local_datetime(previous.created_at),
+    )
+
+
 @bp.get("/areas/<area>/publish")
 @organizer_required
 def publish_preview(area: str):
@@ -73,6 +82,7 @@ def publish_preview(area: str):
         payload=json.dumps(prepared.public, ensure_ascii=False, indent=2, sort_keys=True),
         earlier=releases.releases_of(db.session, prepared.area),
         time_labels=labels.TIMES,
+        unchanged=_unchanged_text(prepared.same_as) if prepared.same_as else None,
     )
 
 
@@ -95,6 +105,9 @@ def publish(area: str):
             user=current_user._get_current_object(),
             expect_version=form.version.data or "",
         )
+    except releases.Unchanged:
+        db.session.rollback()  # the preview says so, in place of the button
+        return redirect(url_for("organizer.publish_preview", area=area, round=round_id))
     except releases.StalePreview:
         db.session.rollback()
         flash(

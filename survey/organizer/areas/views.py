@@ -16,7 +16,7 @@ from survey import labels
 from survey.extensions import db
 from survey.models.alerts import NOTE_MAX
 from survey.reports import pictures
-from survey.reports.figures import TIMES, heat_level, place_ranking
+from survey.reports.figures import TIMES, any_time_compared, heat_level, place_ranking
 from survey.reports.weighting import weighting_text
 from survey.reports.yearly import yearly_rows
 
@@ -117,6 +117,8 @@ def area(area: str):
         groups=labels.GROUPS,
         statuses=labels.STATUSES,
         round_directions=labels.ROUND_DIRECTIONS,
+        round_compared=bool(picture.get("round_changes"))
+        and any_time_compared(picture["round_changes"]),
         ranking=place_ranking(picture),
         problem_rows=problem_rows(picture, locale),
         heat_level=heat_level,

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ... import labels
-from ..figures import TIMES
+from ..figures import TIMES, any_time_compared
 from .layout import Report, percent
 
 
@@ -37,6 +37,9 @@ def round_changes(pdf: Report, p: dict[str, Any]) -> None:
         ),
         muted=True,
     )
+    if not any_time_compared(changes):
+        pdf.paragraph(_("Too few answers so far in one of the rounds to compare any figure."))
+        return
     rows = [
         [place["name"], *[_change_text(place["times"][t]) for t in TIMES]]
         for place in changes["places"]
