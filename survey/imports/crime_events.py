@@ -30,7 +30,7 @@ from ..models.accounts import utcnow
 from ..models.crime import CrimeCount, CrimeEvent, CrimeEventArea
 from ..models.places import AreaAlias
 from .crime_rows import normalise
-from .police_events import PoliceEvent
+from .police_events import PoliceEvent, is_county
 
 #: Events are written and read in chunks of this many ids (SQL parameter limits).
 CHUNK = 500
@@ -42,6 +42,21 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
         return None
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in reversed(alternatives))
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+#: Why an alias is not used to match events: it names a whole county, or the municipality
+#: the area is a district of (every event there would count for the district). add_alias
+#: refuses such names; one stored by an earlier version is kept but ignored.
+COUNTY, OWN_MUNICIPALITY = "county", "own municipality"
+
+
+def unusable_alias(name: str, municipality: str | None) -> str | None:
+    """COUNTY or OWN_MUNICIPALITY when an alias must not match events, else None."""
+    if is_county(name):
+        return COUNTY
+    if municipality and normalise(name) == normalise(municipality):
+        return OWN_MUNICIPALITY
+    return None
 
 
 @dataclass
@@ -65,7 +80,8 @@ class AreaMatcher:
         for area_id, name in session.execute(select(Place.area_id, Place.name)):
             places.setdefault(area_id, []).append(name)
         for area_id, slug, name, municipality in areas:
-            names = [name, *aliases.get(area_id, [])]
+            usable = [a for a in aliases.get(area_id, []) if not unusable_alias(a, municipality)]
+            names = [name, *usable]
             for key in {normalise(n) for n in (*names, slug)}:
                 matcher.direct.setdefault(key, set()).add(area_id)
             if municipality:

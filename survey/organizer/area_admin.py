@@ -12,6 +12,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..extensions import db
+from ..imports.crime_events import COUNTY, unusable_alias
 from ..models import Area
 from ..services.areas import (
     AreaError,
@@ -108,6 +109,16 @@ def area_names_add():
     return _list_page(form, 422)
 
 
+def _unusable_text(reason: str) -> str:
+    """Why an alias stored by an earlier version is ignored (add_alias refuses it now)."""
+    if reason == COUNTY:
+        return _("Not used: a county (every police event there would count for this area).")
+    return _(
+        "Not used: the municipality this area is a district of (every police event there would"
+        " count for it)."
+    )
+
+
 def _edit_page(area: Area, status: int = 200, **forms: FlaskForm):
     return render_template(
         "organizer/area_admin_edit.html",
@@ -117,6 +128,11 @@ def _edit_page(area: Area, status: int = 200, **forms: FlaskForm):
         or DistrictForm(formdata=None, municipality=area.municipality or ""),
         alias=forms.get("alias") or AliasForm(formdata=None),
         remove=FlaskForm(),
+        unusable={
+            a.id: _unusable_text(reason)
+            for a in area.aliases
+            if (reason := unusable_alias(a.name, area.municipality))
+        },
     ), status
 
 

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.collation import swedish_sorted
 
-from ..imports.crime_events import rematch_events
+from ..imports.crime_events import COUNTY, OWN_MUNICIPALITY, rematch_events, unusable_alias
 from ..imports.crime_rows import normalise, unsavable
-from ..imports.police_events import is_county
 from ..models import Area, PoliceArea
 from ..models.places import AreaAlias
 from . import audit
@@ -152,7 +151,8 @@ def add_alias(session: Session, area: Area, name: str) -> AreaAlias:
     """Let an area answer to another name feeds use (a municipality, a district, a place)."""
     name = _clean(name)
     _check_free(session, name, area.id)
-    if is_county(name):
+    unusable = unusable_alias(name, area.municipality)
+    if unusable == COUNTY:
         raise AreaError(
             _(
                 "%(name)s is a county: every police event there would count for %(area)s. Add"
@@ -161,7 +161,7 @@ def add_alias(session: Session, area: Area, name: str) -> AreaAlias:
                 area=area.name,
             )
         )
-    if area.municipality and normalise(name) == normalise(area.municipality):
+    if unusable == OWN_MUNICIPALITY:
         raise AreaError(
             _(
                 "%(area)s is a district of %(name)s: with that name every police event in"

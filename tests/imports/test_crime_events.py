@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 
 from analysis.crime_categories import police_category
 from survey.extensions import db
+from survey.imports.crime_rows import normalise
 from survey.models import Area, AuditEvent, CrimeCount
 from survey.models.crime import CrimeEvent, CrimeEventArea
+from survey.models.places import AreaAlias
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The real responses live beside the repository; a machine without them must fail, not skip.
@@ -161,6 +163,26 @@ def test_2026_county_located_events_land_in_their_municipality(app, cli, tmp_pat
     assert counts(app, "stockholm") == expected(events, "Stockholm")
     # No event's county became an area's count.
     assert counts(app, "stockholm")[("2026-08", "Misshandel")] == (2, False)
+
+
+def test_aliases_an_earlier_version_stored_for_a_county_or_own_municipality_are_ignored(
+    app, cli, client, auth, stockholm
+):
+    # Stored as an earlier version could (add_alias refuses both now): every event of
+    # Stockholm, and every county-wide one, counted for Bromma.
+    with app.app_context():
+        bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
+        for name in ("Stockholm", "Stockholms län"):
+            db.session.add(AreaAlias(area=bromma, name=name, key=normalise(name)))
+        db.session.commit()
+        bromma_id = bromma.id
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))
+    assert counts(app, "bromma") == {}  # as without them: no event's text names Bromma
+    assert counts(app, "stockholm") != {}
+    auth.login("admin")
+    page = client.get(f"/organizer/area-names/{bromma_id}?lang=en").get_data(as_text=True)
+    assert "Not used: a county" in page
+    assert "Not used: the municipality this area is a district of" in page
 
 
 def test_districts_match_by_place_names_in_the_text(app, cli, tmp_path, stockholm):
