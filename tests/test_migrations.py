@@ -94,6 +94,30 @@ def test_0017_computes_alias_keys_again_as_names_are_matched_now(tmp_path):
     assert normalise(nfd) == normalise(nfc) == "ronninge"
 
 
+def test_0018_matches_events_again_without_an_alias_now_ignored(tmp_path):
+    event = text(
+        "INSERT INTO crime_event (id, event_id, occurred_at, month, type, name, summary,"
+        " municipality, location, url, updated_at) VALUES (1, '9', '2025-05-01 10:00:00',"
+        " '2025-05-01', 'Misshandel',"
+        " '1 maj 10.00, Misshandel, Stockholm', '', 'Stockholm', 'Stockholm', '',"
+        " '2025-05-01 10:00:00')"
+    )
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0017")
+        conn.execute(text("UPDATE area SET municipality = 'Stockholm' WHERE id = 1"))
+        conn.execute(
+            text("INSERT INTO area_alias (area_id, name, key) VALUES (1, 'Stockholm', 'stockholm')")
+        )
+        conn.execute(event)
+        # As an earlier version matched it: the alias put every Stockholm event in the area.
+        conn.execute(
+            text("INSERT INTO crime_event_area (event_id, area_id, by_text) VALUES (1, 1, false)")
+        )
+        upgrade(conn)
+        links = conn.execute(text("SELECT count(*) FROM crime_event_area")).scalar()
+    assert links == 0  # the event names no place of the district: it is not the area's
+
+
 @contextlib.contextmanager
 def _one_place_database(tmp_path) -> Iterator[Engine]:
     """An empty database migrated to head with one place (id 1); its engine."""

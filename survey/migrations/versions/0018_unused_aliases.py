@@ -1,0 +1,43 @@
+"""police events matched again where an area has an alias that is now ignored
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-11-30 18:30:00.000000
+
+An alias naming a county ("Stockholms län") or the municipality its area is a district of
+was accepted by earlier versions and counted every police event there for the one area. The
+matching now ignores such an alias (survey.imports.crime_events.unusable_alias); the events
+it linked stay linked until they are matched again, so where one exists every stored event is
+matched again and the event counts derived anew. Without such an alias nothing is done.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.orm import Session
+
+revision: str = "0018"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    from survey.imports.crime_events import rematch_events, unusable_alias
+
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            "SELECT area_alias.name, area.municipality FROM area_alias"
+            " JOIN area ON area.id = area_alias.area_id"
+        )
+    ).all()
+    if any(unusable_alias(name, municipality) for name, municipality in rows):
+        with Session(bind=bind) as session:
+            rematch_events(session)
+            session.flush()
+
+
+def downgrade() -> None:
+    """Nothing to undo: the matches made again are those the ignored aliases did not make."""
