@@ -174,21 +174,23 @@ def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: st
     beside_qr(9, text(questionnaire.title, locale))
     pdf.ln(1)
     pdf.set_font("DejaVu", "B", 13)
+    # Names, addresses and numbers set into a sentence keep their own direction right to left.
+    own = pdf.isolated
     if cover.place:
-        where = _("Place: %(place)s (%(area)s)", place=cover.place, area=cover.area)
+        where = _("Place: %(place)s (%(area)s)", place=own(cover.place), area=own(cover.area))
     else:
-        where = _("Area: %(area)s", area=cover.area)
+        where = _("Area: %(area)s", area=own(cover.area))
     beside_qr(6.5, where)
     pdf.set_font("DejaVu", size=11)
     if cover.round_name:
-        beside_qr(5.5, _("Survey round: %(name)s", name=cover.round_name))
+        beside_qr(5.5, _("Survey round: %(name)s", name=own(cover.round_name)))
     if cover.asked_by:
-        beside_qr(5.5, _("The questions are asked by %(who)s.", who=cover.asked_by))
+        beside_qr(5.5, _("The questions are asked by %(who)s.", who=own(cover.asked_by)))
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 4)
     pdf.paragraph(
         _(
             "Would you rather answer on the web? Scan the QR code or go to %(url)s",
-            url=cover.url,
+            url=own(cover.url),
         )
     )
     if questionnaire.intro:
@@ -225,9 +227,9 @@ def write_paper(
         where = cover.place or cover.area
         title = text(questionnaire.title, locale)
         version = _("version %(n)d", n=questionnaire.version)
-        pdf = PaperPdf(
-            f"{title} – {where} – {version}", f"{title} – {where}", rtl=locale in RTL_LANGUAGES
-        )
+        pdf = PaperPdf("", "", rtl=locale in RTL_LANGUAGES)
+        pdf.running_title = f"{title} – {pdf.isolated(where)}"
+        pdf.footer_text = f"{pdf.running_title} – {version}"
         pdf.set_title(f"{title}: {where}")
         pdf.set_lang(locale)
         pdf.set_creator("Trygghet")
@@ -244,5 +246,6 @@ def write_paper(
         pdf.ln(4)
         pdf.paragraph(_("Thank you for your answers!"), size=12)
         if cover.contact:
-            pdf.paragraph(_("Questions about the survey? Contact %(who)s.", who=cover.contact))
+            contact = pdf.isolated(cover.contact)
+            pdf.paragraph(_("Questions about the survey? Contact %(who)s.", who=contact))
         stream.write(bytes(pdf.output()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,15 @@ HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
 #: A table cell's padding on its left and right, mm.
 TABLE_PADDING = 1.2
 MUTED = (80, 80, 80)
-#: The Unicode directional isolates (LRI, RLI, FSI, PDI), dropped from right-to-left text.
-ISOLATES = dict.fromkeys(range(0x2066, 0x206A))
+#: A number range in Latin digits ("16–24", "06:00–15:00") not already isolated. Its dash is
+#: a neutral character: inside right-to-left text the bidirectional algorithm sets the two
+#: numbers as separate runs in right-to-left order, "24–16".
+NUMBER_RANGE = re.compile(
+    r"(?<![0-9\u2066])[0-9]+(?:[:.,][0-9]+)*(?:\s?[-‐‑‒–—−]\s?[0-9]+(?:[:.,][0-9]+)*)+(?![0-9])"
+)
+#: Left-to-right isolate (LRI), first strong isolate (FSI: the direction of its first letter)
+#: and pop directional isolate (PDI).
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 
 
 def percent(share: float) -> str:
@@ -101,15 +109,25 @@ class Report(FPDF):
         self.demo = demo
 
     def normalize_text(self, text: str) -> str:
-        """Right to left, without the isolate marks the texts put around numbers ("06–15").
+        """Right to left, every number range in Latin digits as one left-to-right run.
 
-        fpdf2 (2.8) reverses an isolated run: "(LRI 06–15 PDI)" printed as "(15–06)". Without the
-        marks its bidirectional algorithm keeps a number range in reading order, as a browser
-        does with them.
+        The texts isolate the ranges they know of (LRI "06–15" PDI, as on the web), and fpdf2's
+        bidirectional algorithm keeps an isolated run in reading order; a range typed without
+        the marks (a round's name, a new questionnaire version) is isolated here. Ranges in
+        Arabic-Indic digits are left alone: those read right to left.
         """
         if self.rtl:
-            text = text.translate(ISOLATES)
+            text = NUMBER_RANGE.sub(lambda found: LRI + found.group() + PDI, text)
         return super().normalize_text(text)
+
+    def isolated(self, value: str) -> str:
+        """A name, address or number set into a sentence, kept in its own direction.
+
+        Right to left, "Contact 114 14." would print the digit groups in the sentence's order,
+        "14 114", and a round "2026 höst" as "höst 2026"; isolated (FSI ... PDI, as an HTML
+        <bdi> element), each value reads as typed.
+        """
+        return FSI + value + PDI if self.rtl and value else value
 
     @property
     def start(self) -> str:
