@@ -174,11 +174,12 @@ def test_residents_read_the_default_questionnaire_in_persian_somali_and_finnish(
 
 def test_every_default_text_is_in_six_languages_and_the_drafts_are_marked_unreviewed():
     questionnaire = builtin(1)
-    texts = [questionnaire.title, questionnaire.intro]
+    texts = [questionnaire.title, questionnaire.intro, questionnaire.paper_intro]
     for section in questionnaire.sections:
-        texts += [section.title, section.hint]
+        texts += [section.title, section.hint, section.paper_hint]
         for item in section.items:
-            texts += [item.label, item.hint, *(option.label for option in item.options)]
+            options = (option.label for option in item.options)
+            texts += [item.label, item.hint, item.paper_hint, *options]
     texts = [t for t in texts if t]
     assert len(texts) > 80
     for found in texts:
@@ -187,7 +188,7 @@ def test_every_default_text_is_in_six_languages_and_the_drafts_are_marked_unrevi
     # A draft is marked "# unreviewed" (its language's line) or "# unreviewed: fa, so" (a line
     # of several languages); a mark names only languages the line has.
     source = (Path(survey.__file__).parent / "questionnaire" / "v1.yaml").read_text("utf-8")
-    left = dict.fromkeys(("fa", "so", "fi"), 0)
+    left = dict.fromkeys(("ar", "fa", "so", "fi"), 0)
     for number, line in enumerate(source.splitlines(), start=1):
         mark = re.search(r"# unreviewed(?::\s*([a-z, ]+))?$", line)
         if not mark:

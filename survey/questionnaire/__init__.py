@@ -196,6 +196,7 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
         report(Problem(N_("version: must be a whole number from 1 up"), line_of(data)))
     title = texts(data.get("title"), "title", line=line_of(data)) or {}
     intro = texts(data.get("intro"), "intro", required=False, line=line_of(data))
+    paper_intro = texts(data.get("paper_intro"), "paper_intro", required=False, line=line_of(data))
     option_sets = data.get("option_sets") or {}
     if not isinstance(option_sets, dict):
         report(
@@ -233,6 +234,9 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
                 title=texts(raw_section.get("title"), "title", line=line) or {},
                 hint=texts(raw_section.get("hint"), "hint", required=False, line=line),
                 items=tuple(items),
+                paper_hint=texts(
+                    raw_section.get("paper_hint"), "paper_hint", required=False, line=line
+                ),
             )
         )
 
@@ -242,7 +246,11 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
     if problems:
         raise QuestionnaireError(sorted(problems, key=lambda p: p.line))
     return Questionnaire(
-        version=cast(int, version), title=title, intro=intro, sections=tuple(sections)
+        version=cast(int, version),
+        title=title,
+        intro=intro,
+        sections=tuple(sections),
+        paper_intro=paper_intro,
     )
 
 

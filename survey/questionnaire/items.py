@@ -127,6 +127,7 @@ def parse_item(raw: Any, where_line: int, texts: TextsOf, options, report: Repor
         type=kind,
         label=texts(raw.get("label"), f"{code}.label", line=line) or {},
         hint=texts(raw.get("hint"), f"{code}.hint", required=False, line=line),
+        paper_hint=texts(raw.get("paper_hint"), f"{code}.paper_hint", required=False, line=line),
         required=required is True,
         options=item_options,
         max_choices=max_choices,

@@ -39,6 +39,9 @@ class Item:
     type: ItemType
     label: Texts
     hint: Texts | None = None
+    #: The hint as printed on the paper form, where the web's does not fit ("Choose at most
+    #: three" is "Tick at most three" on paper); None: the hint is printed.
+    paper_hint: Texts | None = None
     required: bool = False
     options: tuple[Option, ...] = ()
     #: For ``multi`` items: how many options one may tick at most.
@@ -77,6 +80,8 @@ class Section:
     title: Texts
     hint: Texts | None
     items: tuple[Item, ...]
+    #: The hint as printed on the paper form; None: the hint is printed.
+    paper_hint: Texts | None = None
 
 
 def _chosen(value: Any) -> frozenset[str]:
@@ -98,6 +103,9 @@ class Questionnaire:
     title: Texts
     intro: Texts | None
     sections: tuple[Section, ...]
+    #: The introduction as printed on the paper form (the web's speaks of a browser and of
+    #: answers it will not take without the required ones); None: the intro is printed.
+    paper_intro: Texts | None = None
     _by_code: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

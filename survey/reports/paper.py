@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import i18n, labels
 from ..models import Area, Place, SurveyRound
-from ..questionnaire import Questionnaire, text
+from ..questionnaire import Questionnaire, Section, builtin, text
 from ..services.responses import find_place, next_round, open_round
 from ..web.urls import absolute_url
-from .paper_items import LEFT, LINE, RENDERERS, Writer, print_runs, tick_boxes
+from .paper_items import LEFT, LINE, RENDERERS, Writer, on_paper, print_runs, tick_boxes
 from .pdf.layout import MUTED, WIDTH, Report
 
 __all__ = ["RENDERERS", "Cover", "PaperError", "Target", "find_target", "form_url", "write_paper"]
@@ -193,8 +193,16 @@ def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: st
             url=own(cover.url),
         )
     )
-    if questionnaire.intro:
-        pdf.paragraph(text(questionnaire.intro, locale), size=11)
+    # The web's introduction may speak of a browser or of answers it requires: the paper's own.
+    shipped = builtin(1)
+    intro = on_paper(
+        locale,
+        questionnaire.intro,
+        questionnaire.paper_intro,
+        (shipped.intro, shipped.paper_intro),
+    )
+    if intro:
+        pdf.paragraph(intro, size=11)
     pdf.paragraph(
         _(
             "Tick one box per question unless the question says otherwise. Do not write your"
@@ -219,6 +227,13 @@ def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: st
         tick_boxes(pdf, list(cover.places))
 
 
+def _section_hint(section: Section, locale: str) -> str:
+    """A section's hint as printed (its paper wording, or version 1's of the same hint)."""
+    twin = next((s for s in builtin(1).sections if s.key == section.key), None)
+    shipped = (twin.hint, twin.paper_hint) if twin else (None, None)
+    return on_paper(locale, section.hint, section.paper_hint, shipped)
+
+
 def write_paper(
     questionnaire: Questionnaire, cover: Cover, stream: IO[bytes], locale: str = "sv"
 ) -> None:
@@ -239,8 +254,8 @@ def write_paper(
         for section in questionnaire.sections:
             pdf.room(40)
             pdf.heading(text(section.title, locale), size=14, space=4)
-            if section.hint:
-                pdf.paragraph(text(section.hint, locale), muted=True)
+            if hint := _section_hint(section, locale):
+                pdf.paragraph(hint, muted=True)
             for run in print_runs(section.items):
                 writer.run(pdf, run)
         pdf.ln(4)

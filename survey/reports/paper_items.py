@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..questionnaire import Item, Questionnaire, text
+from ..questionnaire import Item, Questionnaire, Texts, builtin, text
 from .pdf.layout import MUTED, WIDTH, quoted
 
 LEFT = 15
@@ -27,9 +27,31 @@ LINE = 6
 GRID_FROM = 3
 
 
+def on_paper(
+    locale: str,
+    web: Texts | None,
+    paper: Texts | None = None,
+    shipped: tuple[Texts | None, Texts | None] = (None, None),
+) -> str:
+    """A text as printed: its paper wording (``paper_intro``, ``paper_hint``) if given, else
+    the shipped version 1's paper wording of the same web text, else the web text.
+
+    A database keeps the version 1 it recorded, which may be older than the paper wordings;
+    a later version that keeps version 1's wording of a hint keeps its paper wording too.
+    ``shipped`` is version 1's (web, paper) pair of the same text.
+    """
+    if paper:
+        return text(paper, locale)
+    words = text(web, locale)
+    shipped_web, shipped_paper = shipped
+    if words and shipped_paper and words == text(shipped_web, locale):
+        return text(shipped_paper, locale)
+    return words
+
+
 def _scale(item: Item) -> Any:
     """What items must share to stand in one grid (None: this item prints on its own)."""
-    if item.type != "single" or not item.options or item.only_if or item.hint:
+    if item.type != "single" or not item.options or item.only_if or item.hint or item.paper_hint:
         return None
     return tuple((o.value, tuple(sorted(o.label.items()))) for o in item.options)
 
@@ -63,6 +85,14 @@ class Writer:
 
     def label(self, texts: Mapping[str, str] | None) -> str:
         return text(texts, self.locale)
+
+    def hint(self, item: Item) -> str:
+        """The item's hint as printed (its paper wording, if there is one)."""
+        shipped = builtin(1)
+        if item.code in shipped.codes:
+            twin = shipped.item(item.code)
+            return on_paper(self.locale, item.hint, item.paper_hint, (twin.hint, twin.paper_hint))
+        return on_paper(self.locale, item.hint, item.paper_hint)
 
     def question(self, item: Item) -> str:
         return self.label(item.label) + (" *" if item.required else "")
@@ -117,8 +147,8 @@ class Writer:
         pdf.multi_cell(
             TEXT_WIDTH, LINE, self.question(item), align=start, new_x="LMARGIN", new_y="NEXT"
         )
-        if item.hint:
-            small(pdf, self.label(item.hint))
+        if hint := self.hint(item):
+            small(pdf, hint)
         pdf.ln(1.5)
         RENDERERS.get(item.type, unknown_item)(self, pdf, item)
         pdf.ln(2)
@@ -225,7 +255,7 @@ def write_box(pdf: Any, lines: int, width: float = TEXT_WIDTH) -> None:
 
 
 def choice_item(writer: Writer, pdf: Any, item: Item) -> None:
-    if item.type == "multi" and not item.hint:
+    if item.type == "multi" and not writer.hint(item):
         if item.max_choices:
             hint = _("Tick at most %(n)d.", n=item.max_choices)
         else:

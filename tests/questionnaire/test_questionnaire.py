@@ -133,6 +133,24 @@ def _minimal(**changes):
     return yaml.safe_dump(data, allow_unicode=True)
 
 
+def test_paper_wordings_are_read_beside_the_web_s():
+    data = yaml.safe_load(_minimal(paper_intro={"sv": "Fyll i med penna."}))
+    data["sections"][0]["paper_hint"] = {"sv": "Kryssa i en ruta."}
+    item = data["sections"][0]["items"][0]
+    item["hint"], item["paper_hint"] = {"sv": "Välj en."}, {"sv": "Kryssa i en."}
+    q = load_text(yaml.safe_dump(data, allow_unicode=True), catalogue=builtin(1))
+    assert q.paper_intro == {"sv": "Fyll i med penna."}
+    assert q.sections[0].paper_hint == {"sv": "Kryssa i en ruta."}
+    assert (q.item("relation").hint, q.item("relation").paper_hint) == (
+        {"sv": "Välj en."},
+        {"sv": "Kryssa i en."},
+    )
+    item["paper_hint"] = {"sv": " "}
+    blank = yaml.safe_dump(data, allow_unicode=True)
+    with pytest.raises(QuestionnaireError, match="relation.paper_hint: must map language"):
+        load_text(blank, catalogue=builtin(1))
+
+
 def test_a_valid_later_version_may_narrow_the_catalogue():
     q = load_text(_minimal(), catalogue=builtin(1))
     assert q.version == 2
@@ -147,6 +165,7 @@ def test_a_valid_later_version_may_narrow_the_catalogue():
         (_minimal(version="two"), "version: must be a whole number"),
         (_minimal(title={}), "title: must map language codes to non-empty texts"),
         (_minimal(sections=[]), "sections: must be a non-empty list"),
+        (_minimal(paper_intro="Kryssa i rutorna"), "paper_intro: must map language codes"),
         (
             _minimal(
                 sections=[
