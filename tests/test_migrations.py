@@ -94,7 +94,7 @@ def test_0017_computes_alias_keys_again_as_names_are_matched_now(tmp_path):
     assert normalise(nfd) == normalise(nfc) == "ronninge"
 
 
-def test_0018_matches_events_again_without_an_alias_now_ignored(tmp_path):
+def test_0019_matches_events_again_without_an_alias_now_ignored(tmp_path):
     event = text(
         "INSERT INTO crime_event (id, event_id, occurred_at, month, type, name, summary,"
         " municipality, location, url, updated_at) VALUES (1, '9', '2025-05-01 10:00:00',"
@@ -103,7 +103,7 @@ def test_0018_matches_events_again_without_an_alias_now_ignored(tmp_path):
         " '2025-05-01 10:00:00')"
     )
     with _one_place_database(tmp_path) as engine, engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0017")
+        command.downgrade(alembic_config(conn), "0018")
         conn.execute(text("UPDATE area SET municipality = 'Stockholm' WHERE id = 1"))
         conn.execute(
             text("INSERT INTO area_alias (area_id, name, key) VALUES (1, 'Stockholm', 'stockholm')")

@@ -33,6 +33,9 @@ class SurveyRound(Base):
     #: Answers only by the personal codes of invitation letters (a random sample), not by
     #: the open link of a place.
     by_invitation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Where residents hand in a paper questionnaire of this round, as the organizer wrote it
+    #: ("Lägg enkäten i lådan vid bibliotekets entré"); printed on the form, in every language.
+    paper_return: Mapped[str | None] = mapped_column(String(300))
 
     areas: Mapped[list[Area]] = relationship(secondary=round_area, order_by="Area.name")
 

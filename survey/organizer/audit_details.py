@@ -79,6 +79,7 @@ DETAILS: dict[str, Any] = {
     "on": _l("on"),
     "opens_on": _l("opens"),
     "organizer": _l("organizer"),
+    "paper_return": _l("where paper questionnaires are handed in"),
     "partners": _l("partners"),
     "period_end": _l("period ends"),
     "period_start": _l("period starts"),

@@ -20,6 +20,7 @@ from ..web.fields import (
     CheckboxGroupField,
     DateInputField,
     one_line_text,
+    text_area,
 )
 from . import bp, menu_item, organizer_required
 
@@ -45,6 +46,15 @@ class RoundForm(FlaskForm):
         _l("Last day"),
         validators=[Optional()],
         description=_l("Leave empty to keep the round open until you close it."),
+    )
+    paper_return = text_area(
+        _l("Where residents hand in paper questionnaires"),
+        300,
+        description=_l(
+            "Printed on the paper questionnaire under the last day, as you write it here, in"
+            " every language of the form. E.g. “Put the form in the yellow box at the entrance"
+            " of Brommaplan library.” Empty: “Give it to the person who gave you the form.”"
+        ),
     )
     by_invitation = BooleanField(
         _l("By invitation: only residents with a code from a letter answer"),
@@ -88,6 +98,7 @@ def _edit(survey_round: SurveyRound | None):
                 form.opens_on.data,
                 form.closes_on.data,
                 by_invitation=form.by_invitation.data,
+                paper_return=form.paper_return.data or "",
             )
         except RoundError as exc:
             db.session.rollback()

@@ -65,10 +65,15 @@ class Cover:
     #: An area's form: the places the resident chooses from.
     places: tuple[str, ...] = ()
     round_name: str = ""
+    #: The round's last day: the form is handed in by then (None: the round has no last day).
+    returns_by: dt.date | None = None
+    #: Where the form is handed in, as the organizer wrote it on the round ("": not written).
+    return_to: str = ""
 
     @classmethod
     def of(cls, target: Target, asked_by: str, contact: str, url: str) -> Cover:
         current = [p for p in target.area.places if not p.retired]
+        survey_round = target.survey_round
         return cls(
             asked_by=asked_by,
             contact=contact,
@@ -76,7 +81,9 @@ class Cover:
             area=target.area.name,
             place=target.place.name if target.place else "",
             places=() if target.place else tuple(p.name for p in i18n.by_name(current)),
-            round_name=labels.display_name(target.survey_round.name) if target.survey_round else "",
+            round_name=labels.display_name(survey_round.name) if survey_round else "",
+            returns_by=survey_round.closes_on if survey_round else None,
+            return_to=(survey_round.paper_return or "") if survey_round else "",
         )
 
 
@@ -158,6 +165,34 @@ def _qr_png(url: str) -> io.BytesIO:
     return out
 
 
+def _hand_in(pdf: PaperPdf, cover: Cover, framed: bool = False) -> None:
+    """How to give the form back: by the round's last day, where the organizer wrote (else
+    to whoever handed it out), framed on the cover as paper surveys do."""
+    if cover.returns_by:
+        day = pdf.isolated(i18n.long_date(cover.returns_by))
+        when = _("Hand in the form by %(date)s at the latest.", date=day)
+    else:
+        when = _("How to hand in the form:")
+    lines = [when, cover.return_to or _("Give it to the person who gave you the form.")]
+    if framed and not cover.return_to and cover.contact:
+        lines.append(
+            _("Not sure where to hand it in? Contact %(who)s.", who=pdf.isolated(cover.contact))
+        )
+    pad = 3 if framed else 0
+    top = pdf.get_y()
+    pdf.set_y(top + pad)
+    for i, words in enumerate(lines):
+        pdf.set_font("DejaVu", "B" if i == 0 else "", 11)
+        pdf.set_x(LEFT + pad)  # as wide on both sides: the same right to left
+        pdf.multi_cell(WIDTH - 2 * pad, 5.5, words, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
+    if framed:
+        pdf.set_line_width(0.5)
+        pdf.rect(LEFT, top, WIDTH, pdf.get_y() + pad - top)
+        pdf.set_line_width(0.2)
+    pdf.set_font("DejaVu", size=10)
+    pdf.set_y(pdf.get_y() + pad + 3)
+
+
 def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: str) -> None:
     pdf.add_page()
     top = pdf.get_y()
@@ -210,6 +245,7 @@ def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: st
         ),
         size=11,
     )
+    _hand_in(pdf, cover, framed=True)
     pdf.set_font("DejaVu", "B", 11.5)
     label = _("Today's date:")
     label_width = pdf.get_string_width(label) + 4
@@ -260,6 +296,7 @@ def write_paper(
                 writer.run(pdf, run)
         pdf.ln(4)
         pdf.paragraph(_("Thank you for your answers!"), size=12)
+        _hand_in(pdf, cover)
         if cover.contact:
             contact = pdf.isolated(cover.contact)
             pdf.paragraph(_("Questions about the survey? Contact %(who)s.", who=contact))

@@ -71,11 +71,13 @@ def save_round(
     opens_on: dt.date,
     closes_on: dt.date | None,
     by_invitation: bool | None = None,
+    paper_return: str | None = None,
 ) -> SurveyRound:
     """Create a round (survey_round None) or change one; flush.
 
     ``by_invitation`` None keeps the round's setting. A round with invitation codes stays by
     invitation: its letters are out, and open answers would mix into the sample.
+    ``paper_return`` (where paper forms are handed in) None keeps the round's text, "" clears it.
     """
     clash = overlapping(
         session, areas, opens_on, closes_on, survey_round.id if survey_round else None
@@ -108,6 +110,8 @@ def save_round(
     survey_round = survey_round or SurveyRound()
     if by_invitation is not None:
         survey_round.by_invitation = by_invitation
+    if paper_return is not None:
+        survey_round.paper_return = paper_return.strip() or None
     survey_round.name = name.strip()
     survey_round.areas = areas
     survey_round.opens_on = opens_on
@@ -124,6 +128,7 @@ def save_round(
             "opens_on": opens_on.isoformat(),
             "closes_on": closes_on.isoformat() if closes_on else None,
             "by_invitation": survey_round.by_invitation,
+            "paper_return": survey_round.paper_return,
         },
     )
     return survey_round

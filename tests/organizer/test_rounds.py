@@ -217,3 +217,28 @@ def test_a_blank_or_control_character_name_is_refused(app, client, auth):
         )
         assert response.status_code == 422, name
     assert set(_rounds(app)) == {"Löpande trygghetsmätning"}
+
+
+def test_a_round_says_where_residents_hand_in_paper_forms(app, client, auth):
+    auth.login("organizer")
+    client.get("/?lang=en")
+    default = _rounds(app)["Löpande trygghetsmätning"]
+    edit = f"/organizer/rounds/{default.id}/edit"
+    fields = {
+        "name": default.name,
+        "areas": _area_ids(app, "bromma", "ekero", "hasselby-vallingby"),
+        "opens_on": default.opens_on.isoformat(),
+        "closes_on": "",
+    }
+    where = "Lägg enkäten i lådan vid\r\nbibliotekets entré."
+    assert post_form(client, edit, {**fields, "paper_return": where}).status_code == 303
+    stored = _rounds(app)[default.name].paper_return
+    assert stored == "Lägg enkäten i lådan vid\nbibliotekets entré."  # one kind of line break
+    page = client.get(edit).get_data(as_text=True)
+    assert "Where residents hand in paper questionnaires" in page
+    assert "bibliotekets entré." in page
+    too_long = post_form(client, edit, {**fields, "paper_return": "x" * 301})
+    assert too_long.status_code == 422
+    assert "Write at most 300 characters." in too_long.get_data(as_text=True)
+    assert post_form(client, edit, {**fields, "paper_return": "  "}).status_code == 303
+    assert _rounds(app)[default.name].paper_return is None
