@@ -29,8 +29,8 @@ from ..models import Area, Place
 from ..models.accounts import utcnow
 from ..models.crime import CrimeCount, CrimeEvent, CrimeEventArea
 from ..models.places import AreaAlias
-from .crime_rows import normalise
-from .police_events import PoliceEvent, is_county
+from .crime_rows import normalise, unusable_alias
+from .police_events import PoliceEvent
 
 #: Events are written and read in chunks of this many ids (SQL parameter limits).
 CHUNK = 500
@@ -42,21 +42,6 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
         return None
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in reversed(alternatives))
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
-
-
-#: Why an alias is not used to match events: it names a whole county, or the municipality
-#: the area is a district of (every event there would count for the district). add_alias
-#: refuses such names; one stored by an earlier version is kept but ignored.
-COUNTY, OWN_MUNICIPALITY = "county", "own municipality"
-
-
-def unusable_alias(name: str, municipality: str | None) -> str | None:
-    """COUNTY or OWN_MUNICIPALITY when an alias must not match events, else None."""
-    if is_county(name):
-        return COUNTY
-    if municipality and normalise(name) == normalise(municipality):
-        return OWN_MUNICIPALITY
-    return None
 
 
 @dataclass

@@ -61,6 +61,27 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def is_county(name: str) -> bool:
+    """Whether a location name is a county ('Stockholms län', 'Gotlands län')."""
+    return name.casefold().endswith(" län")
+
+
+#: Why an alias is not used to match events: it names a whole county, or the municipality
+#: the area is a district of (every event there would count for the district). add_alias
+#: refuses such names; one stored by an earlier version is kept but ignored, by the police
+#: events' matching and by every import that finds areas by name (Names).
+COUNTY, OWN_MUNICIPALITY = "county", "own municipality"
+
+
+def unusable_alias(name: str, municipality: str | None) -> str | None:
+    """COUNTY or OWN_MUNICIPALITY when an alias must not match events, else None."""
+    if is_county(name):
+        return COUNTY
+    if municipality and normalise(name) == normalise(municipality):
+        return OWN_MUNICIPALITY
+    return None
+
+
 class Names:
     """Areas (by folded name, slug or alias) and places (by name, slug), read up front."""
 
@@ -71,11 +92,13 @@ class Names:
         ):
             for key in (normalise(name), normalise(slug)):
                 self.areas.setdefault(key, (area_id, slug, name))
-        # The other names admins gave an area (trygghet area alias) mean it too.
-        for area_id, slug, name, alias in session.execute(
-            select(Area.id, Area.slug, Area.name, AreaAlias.name).join(AreaAlias)
+        # The other names admins gave an area (trygghet area alias) mean it too, but for a
+        # county or a district's own municipality (unusable_alias).
+        for area_id, slug, name, alias, municipality in session.execute(
+            select(Area.id, Area.slug, Area.name, AreaAlias.name, Area.municipality).join(AreaAlias)
         ):
-            self.areas.setdefault(normalise(alias), (area_id, slug, name))
+            if not unusable_alias(alias, municipality):
+                self.areas.setdefault(normalise(alias), (area_id, slug, name))
         self.known = ", ".join(sorted({name for _id, _slug, name in self.areas.values()}))
         # Retired places too: a file may bring in their history.
         self.places: dict[tuple[int, str], tuple[int, str]] = {}

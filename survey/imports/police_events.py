@@ -20,6 +20,7 @@ from .crime_rows import (
     CONTROL_CHARACTERS,
     UNSAVABLE,
     first_of_month,
+    is_county,
     month_text,
     quoted,
     unsavable,
@@ -85,11 +86,6 @@ def _text(value: Any) -> str:
 
 def _unsavable_char(c: str) -> bool:
     return not c.isspace() and unicodedata.category(c) in UNSAVABLE
-
-
-def is_county(name: str) -> bool:
-    """Whether a location name is a county ('Stockholms län', 'Gotlands län')."""
-    return name.casefold().endswith(" län")
 
 
 def municipality_of(location: str, name: str) -> str:

@@ -12,7 +12,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..extensions import db
-from ..imports.crime_events import COUNTY, unusable_alias
+from ..imports.crime_rows import COUNTY, unusable_alias
 from ..models import Area
 from ..services.areas import (
     AreaError,

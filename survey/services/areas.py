@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.collation import swedish_sorted
 
-from ..imports.crime_events import COUNTY, OWN_MUNICIPALITY, rematch_events, unusable_alias
-from ..imports.crime_rows import normalise, unsavable
+from ..imports.crime_events import rematch_events
+from ..imports.crime_rows import COUNTY, OWN_MUNICIPALITY, normalise, unsavable, unusable_alias
 from ..models import Area, PoliceArea
 from ..models.places import AreaAlias
 from . import audit

@@ -140,6 +140,13 @@ class SQLiteStorage(Storage):
     def clear(self, key: str) -> None:
         self._conn().execute("DELETE FROM counter WHERE key = ?", (key,))
 
+    def purge(self) -> None:
+        """Delete every expired counter and empty the write-ahead log, where deleted rows
+        would otherwise stay until a checkpoint (secure_delete clears the main file only)."""
+        conn = self._conn()
+        conn.execute("DELETE FROM counter WHERE expires <= ?", (_now(),))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
 
 #: How long a worker uses the day's random part it read before reading it again: two workers
 #: that drew one at the same moment (their draws add up in the storage) agree within this.
@@ -180,6 +187,8 @@ def _stored_day_part(day: str) -> int | None:
             storage.incr(name, _seconds_left(day), amount=secrets.randbits(62) | 1)
             yesterday = dt.date.fromisoformat(day) - dt.timedelta(days=1)
             storage.clear(f"{prefix}day-key:{yesterday.isoformat()}")
+            if isinstance(storage, SQLiteStorage):  # Redis and memory expire keys themselves
+                storage.purge()
         return int(storage.get(name)) or None
     except Exception:  # noqa: BLE001 (Redis down: requests go on, counted per process)
         log.warning("rate-limit storage unavailable; the day's key is this process's own")

@@ -24,7 +24,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    from survey.imports.crime_events import rematch_events, unusable_alias
+    from survey.imports.crime_events import rematch_events
+    from survey.imports.crime_rows import unusable_alias
 
     bind = op.get_bind()
     rows = bind.execute(
