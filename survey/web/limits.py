@@ -183,8 +183,9 @@ def _stored_day_part(day: str) -> int | None:
         storage = limiter.storage
         if not storage.get(name):
             # The storage interface counts; it has no "set". A counter started at a random
-            # value is the day's part; two first draws at once add up and both read the sum.
-            storage.incr(name, _seconds_left(day), amount=secrets.randbits(62) | 1)
+            # value is the day's part; first draws at once add up (60 bits: eight of them stay
+            # within Redis' 64-bit counters), and each worker reads the sum within a minute.
+            storage.incr(name, _seconds_left(day), amount=secrets.randbits(60) | 1)
             yesterday = dt.date.fromisoformat(day) - dt.timedelta(days=1)
             storage.clear(f"{prefix}day-key:{yesterday.isoformat()}")
             if isinstance(storage, SQLiteStorage):  # Redis and memory expire keys themselves
@@ -201,7 +202,7 @@ def _day_part(day: str) -> int:
         cached = _day_parts.get(day)
     if cached and now - cached[1] < DAY_PART_SECONDS:
         return cached[0]
-    part = _stored_day_part(day) or (cached[0] if cached else secrets.randbits(62) | 1)
+    part = _stored_day_part(day) or (cached[0] if cached else secrets.randbits(60) | 1)
     with _day_parts_lock:
         for old in [d for d in _day_parts if d != day]:
             del _day_parts[old]

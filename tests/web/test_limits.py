@@ -100,7 +100,7 @@ def test_the_next_day_leaves_no_copy_of_the_days_key_on_disk(make_app, tmp_path,
         with app.test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
             limits.client_key()
         parts.append(limits._day_parts[day][0])
-    # SQLite keeps an integer of 62 bits as 8 big-endian bytes.
+    # SQLite keeps an integer of 60 bits as 8 big-endian bytes.
     first, second = (part.to_bytes(8, "big") for part in parts)
     files = [counters, counters.with_name(counters.name + "-wal")]
     on_disk = b"".join(path.read_bytes() for path in files if path.exists())

@@ -9,6 +9,10 @@ was accepted by earlier versions and counted every police event there for the on
 matching now ignores such an alias (survey.imports.crime_events.unusable_alias); the events
 it linked stay linked until they are matched again, so where one exists every stored event is
 matched again and the event counts derived anew. Without such an alias nothing is done.
+
+This calls the application's own rematch_events (the matching is too much to write out here),
+so it runs against today's models: a later migration that changes crime_event,
+crime_event_area or crime_count must replace the call by a copy frozen as of this revision.
 """
 
 from collections.abc import Sequence
