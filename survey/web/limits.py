@@ -32,7 +32,7 @@ from pathlib import Path
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature
-from limits.storage import Storage
+from limits.storage import RedisStorage, Storage
 
 from ..config import LIMITER_FILE, LIMITER_SCHEME
 from .security import CookieSerializer, KeyKeepingSigner
@@ -140,6 +140,23 @@ class SQLiteStorage(Storage):
     def clear(self, key: str) -> None:
         self._conn().execute("DELETE FROM counter WHERE key = ?", (key,))
 
+    def add(self, key: str, value: int, expiry: float) -> None:
+        """Set a counter to a value unless it is there (and alive): the first writer wins."""
+        now = _now()
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM counter WHERE key = ? AND expires <= ?", (key, now))
+            conn.execute(
+                "INSERT INTO counter (key, value, expires) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO NOTHING",
+                (key, value, now + expiry),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
     def purge(self) -> None:
         """Delete every expired counter and empty the write-ahead log, where deleted rows
         would otherwise stay until a checkpoint (secure_delete clears the main file only)."""
@@ -148,8 +165,8 @@ class SQLiteStorage(Storage):
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-#: How long a worker uses the day's random part it read before reading it again: two workers
-#: that drew one at the same moment (their draws add up in the storage) agree within this.
+#: How long a worker uses the day's random part it read before reading it again (after a
+#: storage failure, when each process had its own, they agree again within this).
 DAY_PART_SECONDS = 60
 #: The day's random part outlives its day by this much (a request begun just before midnight).
 DAY_PART_GRACE = 120
@@ -182,10 +199,8 @@ def _stored_day_part(day: str) -> int | None:
     try:
         storage = limiter.storage
         if not storage.get(name):
-            # The storage interface counts; it has no "set". A counter started at a random
-            # value is the day's part; first draws at once add up (60 bits: eight of them stay
-            # within Redis' 64-bit counters), and each worker reads the sum within a minute.
-            storage.incr(name, _seconds_left(day), amount=secrets.randbits(60) | 1)
+            # Two workers may draw at once: the first one stored wins, and both read it back.
+            _add(storage, name, secrets.randbits(62) | 1, _seconds_left(day))
             yesterday = dt.date.fromisoformat(day) - dt.timedelta(days=1)
             storage.clear(f"{prefix}day-key:{yesterday.isoformat()}")
             if isinstance(storage, SQLiteStorage):  # Redis and memory expire keys themselves
@@ -196,13 +211,23 @@ def _stored_day_part(day: str) -> int | None:
         return None
 
 
+def _add(storage: Storage, key: str, value: int, expiry: int) -> None:
+    """Store a value under a key unless it is there: SQLite's and Redis' own set-if-absent."""
+    if isinstance(storage, SQLiteStorage):
+        storage.add(key, value, expiry)
+    elif isinstance(storage, RedisStorage):
+        storage.get_connection().set(storage.prefixed_key(key), value, nx=True, ex=expiry)
+    else:  # the memory storage: one process, whose counters only it sees
+        storage.incr(key, expiry, amount=value)
+
+
 def _day_part(day: str) -> int:
     now = time.monotonic()
     with _day_parts_lock:
         cached = _day_parts.get(day)
     if cached and now - cached[1] < DAY_PART_SECONDS:
         return cached[0]
-    part = _stored_day_part(day) or (cached[0] if cached else secrets.randbits(60) | 1)
+    part = _stored_day_part(day) or (cached[0] if cached else secrets.randbits(62) | 1)
     with _day_parts_lock:
         for old in [d for d in _day_parts if d != day]:
             del _day_parts[old]

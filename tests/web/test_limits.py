@@ -16,7 +16,7 @@ from survey.models.responses import response_table
 from survey.web import limits
 from survey.web.limits import SQLiteStorage
 from tests.common.database import empty_database
-from tests.common.redis_keys import keys_with
+from tests.common.redis_keys import TEST_REDIS_URL, keys_with
 from tests.common.serve import (
     CSRF_INPUT,
     SESSION_COOKIE,
@@ -106,6 +106,25 @@ def test_the_next_day_leaves_no_copy_of_the_days_key_on_disk(make_app, tmp_path,
     on_disk = b"".join(path.read_bytes() for path in files if path.exists())
     assert second in on_disk  # the check can see a part where it is
     assert first not in on_disk
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_two_workers_drawing_the_days_key_at_once_keep_the_first(kind, tmp_path, request):
+    """At midnight two workers may both find no key and draw one: the first stored stays, so
+    both read the same (adding the draws up, as a counter would, gave each its own for a
+    while)."""
+    from limits.storage import storage_from_string
+
+    if kind == "redis":
+        prefix = request.getfixturevalue("redis_limits")["RATELIMIT_KEY_PREFIX"]
+        storage = storage_from_string(TEST_REDIS_URL)
+    else:
+        prefix, storage = "", SQLiteStorage(f"{limits.SCHEME}://{tmp_path / 'c.sqlite'}")
+    key = f"{prefix}day-key:2031-01-01"
+    limits._add(storage, key, 5, 60)
+    limits._add(storage, key, 7, 60)
+    assert storage.get(key) == 5
+    assert 0 < storage.get_expiry(key) - limits._now() <= 60
 
 
 def test_a_failing_storage_keeps_a_days_key_of_the_process(make_app):
