@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO
 
 import segno
@@ -76,6 +76,19 @@ class LetterPdf(Report):
         self.set_creator("Trygghet")
         self.set_creation_date(dt.datetime.now(dt.UTC))
 
+    def in_text(self, sender: Sender) -> Sender:
+        """The sender's names, contact and address as set into sentences: right to left each
+        is isolated (Report.isolated), so "114 14" or "2026 höst" keep their order."""
+        own = self.isolated
+        return replace(
+            sender,
+            asked_by=own(sender.asked_by),
+            contact=own(sender.contact),
+            area=own(sender.area),
+            round_name=own(sender.round_name),
+            short_url=own(sender.short_url),
+        )
+
     def header(self) -> None:
         pass
 
@@ -136,6 +149,7 @@ def write_letters(
     """One invitation letter per code; ``addresses`` (as many as codes) go in the window."""
     with force_locale(locale):
         pdf = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
+        sender = pdf.in_text(sender)
         for index, letter in enumerate(letters):
             pdf.top(sender, letter.number, addresses[index] if addresses else None)
             pdf.passage(
@@ -208,6 +222,7 @@ def write_reminders(
     """
     with force_locale(locale):
         pdf = LetterPdf(_("Reminder: %(area)s", area=sender.area), locale)
+        sender = pdf.in_text(sender)
         for number in numbers:
             pdf.top(sender, number, addresses.get(number) if addresses else None)
             pdf.passage(

@@ -3,6 +3,7 @@ shaped and printed right to left, as the paper form is (read back with pdftotext
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 
 from survey.reports.letters import Sender, language_names, write_letters, write_reminders
 from survey.services.invitations import Letter
-from tests.reports.test_paper_rtl import _no_lam_alef, _normal, _pdftotext
+from tests.reports.test_paper_rtl import _drawn_lines, _no_lam_alef, _normal, _pdftotext
 
 CODE = "KM7QA4XTP2"
 TEXTS = ["Your personal code:", "Thank you for your help!"]
@@ -89,3 +90,20 @@ def test_a_persian_reminder_names_its_letter_by_number(app):
     words = {w for w in _words(cannot) if not any(c.isascii() for c in w)}
     assert words
     assert words <= _words(found)
+
+
+@pytest.mark.parametrize("write", [write_letters, write_reminders])
+def test_names_and_numbers_in_a_right_to_left_letter_keep_their_order(app, write):
+    # A telephone number as the contact and a round named with its year first, set into
+    # Arabic sentences: without isolation they printed "14 114" and "höst 2026".
+    sender = dataclasses.replace(_sender("ar"), contact="114 14", area="Bromma 2026 höst")
+    out = io.BytesIO()
+    with app.test_request_context():
+        if write is write_letters:
+            write(sender, [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, None, "ar")
+        else:
+            write(sender, [7], out, None, "ar")
+    lines = _drawn_lines(out.getvalue())
+    assert any("11414" in line for line in lines)
+    assert any("Bromma2026höst" in line for line in lines)
+    assert not any("14114" in line or "höst2026" in line for line in lines)
