@@ -268,6 +268,8 @@ def test_nothing_changed_makes_no_second_release(app, client, cli, auth, data):
     assert "publishing now would show exactly the same figures" in html.unescape(page)
     assert ">Publish</button>" not in page
     assert "New data arrived" not in page
+    assert "<h2>Figures that will be shown</h2>" in page  # what it would show, still there
+    assert "0 figures keep" not in page
     timer = cli("publish", "--area", "bromma")  # a daily timer finding nothing new: no error
     assert timer.exit_code == 0, timer.output
     assert "no new release made" in timer.output
