@@ -240,5 +240,6 @@ def test_a_round_says_where_residents_hand_in_paper_forms(app, client, auth):
     too_long = post_form(client, edit, {**fields, "paper_return": "x" * 301})
     assert too_long.status_code == 422
     assert "Write at most 300 characters." in too_long.get_data(as_text=True)
+    assert _rounds(app)[default.name].paper_return == stored  # refused: nothing changed
     assert post_form(client, edit, {**fields, "paper_return": "  "}).status_code == 303
     assert _rounds(app)[default.name].paper_return is None
