@@ -95,3 +95,24 @@ def test_a_resident_reads_the_follow_up_on_a_phone(app, live_server, new_page, s
     picture = desktop.goto(live_server + f"/uppfoljning/bromma/{promise_id}.png")
     assert picture is not None
     assert picture.headers["content-type"] == "image/png"
+
+
+def test_a_printed_follow_up_gives_the_survey_addresses(app, live_server, new_page, screenshot):
+    # A page printed for a notice board: a link to tap is no use on paper, its address is.
+    _promise_with_figures(app)
+    page = new_page(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    page.goto(live_server + "/uppfoljning/bromma")
+    take_part = page.locator("#take-part")
+    host = live_server.split("://", 1)[1]
+    address = f"{host}/s/brommaplan"
+    expect(take_part.get_by_text(address)).to_be_hidden()  # on screen the name is the link
+    expect(page.get_by_role("link", name="Bild att dela").first).to_be_visible()
+    page.emulate_media(media="print")
+    expect(take_part.get_by_text(address)).to_be_visible()
+    expect(take_part).to_contain_text(f"Brommaplan: {address}")
+    for on_screen_only in ("Bild att dela", "Hur vi räknar", "Alla områden"):
+        links = page.get_by_role("link", name=on_screen_only, include_hidden=True).all()
+        assert links, on_screen_only
+        for link in links:
+            expect(link).to_be_hidden()
+    screenshot(page, "followup-bromma-sv-print")
