@@ -103,6 +103,14 @@ def test_every_organizer_page_passes_axe(live_server, new_page, demo, viewport):
         # Nothing sticks out sideways: wide tables scroll inside their own region.
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], (path, width)
+        # A table's caption is not cut off by its scroll region: it stays on the screen.
+        captions = page.locator(".table-wrap caption").evaluate_all(
+            "cs => cs.map(c => [c.getBoundingClientRect().left, c.getBoundingClientRect().right])"
+        )
+        assert all(0 <= left and right <= viewport["width"] for left, right in captions), (
+            path,
+            captions,
+        )
     assert found == {}
 
 
