@@ -221,7 +221,6 @@ def followup_area(slug: str):
         survey_round=survey_round,
         upcoming=None if survey_round else next_round(db.session, area.id, today),
         places=current_places(db.session, area.id),
-        survey_address=lambda slug: absolute_url("public.survey", slug=slug).split("://", 1)[-1],
         dialogue=next_open_dialogue(db.session, area.id, today),
         image_url=lambda pid: absolute_url(
             "public.followup_share", slug=area.slug, promise_id=pid, lang=_locale(), **pinned

@@ -49,7 +49,7 @@ from ..web.limits import (
     has_answered,
     remember_answer,
 )
-from ..web.urls import absolute_url
+from ..web.urls import absolute_url, survey_address
 from .about import about
 from .forms import (
     blocks,
@@ -243,6 +243,7 @@ def _questionnaire_texts() -> dict[str, Any]:
         "in_swedish": in_swedish,
         "round_name": round_name,
         "swedish_attrs": swedish_attrs,
+        "survey_address": survey_address,
     }
 
 

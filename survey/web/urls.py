@@ -25,6 +25,11 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def survey_address(slug: str) -> str:
+    """A place's survey address to type from paper (a printed page): host and path, no scheme."""
+    return absolute_url("public.survey", slug=slug).split("://", 1)[-1]
+
+
 def shown_address(endpoint: str, **values: Any) -> str:
     """An address to print in a picture: host and path under TRYGGHET_BASE_URL, else the path.
 

@@ -24,7 +24,9 @@ def test_home_lists_every_area_and_its_places(client):
         ("drottningholm", "Drottningholm"),
         ("vallingby-centrum", "Vällingby centrum"),
     ]:
-        assert f'<a href="/s/{slug}">{name}</a>' in page
+        # On paper (print.css) the address to type follows the name.
+        address = f'<span class="print-only">: trygghet.test/s/{slug}</span>'
+        assert f'<a href="/s/{slug}">{name}{address}</a>' in page
 
 
 def test_swedish_is_the_default_language(client):
