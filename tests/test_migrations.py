@@ -95,27 +95,92 @@ def test_0017_computes_alias_keys_again_as_names_are_matched_now(tmp_path):
 
 
 def test_0019_matches_events_again_without_an_alias_now_ignored(tmp_path):
+    """The links and event counts an ignored alias made are gone; a place's name still counts."""
     event = text(
         "INSERT INTO crime_event (id, event_id, occurred_at, month, type, name, summary,"
-        " municipality, location, url, updated_at) VALUES (1, '9', '2025-05-01 10:00:00',"
-        " '2025-05-01', 'Misshandel',"
-        " '1 maj 10.00, Misshandel, Stockholm', '', 'Stockholm', 'Stockholm', '',"
-        " '2025-05-01 10:00:00')"
+        " municipality, location, url, updated_at) VALUES (:id, :id, '2025-05-01 10:00:00',"
+        " '2025-05-01', :type, :name, '', 'Stockholm', 'Stockholm', '', '2025-05-01 10:00:00')"
     )
     with _one_place_database(tmp_path) as engine, engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0018")
         conn.execute(text("UPDATE area SET municipality = 'Stockholm' WHERE id = 1"))
+        conn.execute(text("UPDATE place SET name = 'Alvik' WHERE id = 1"))
         conn.execute(
             text("INSERT INTO area_alias (area_id, name, key) VALUES (1, 'Stockholm', 'stockholm')")
         )
-        conn.execute(event)
-        # As an earlier version matched it: the alias put every Stockholm event in the area.
+        # An admin counts 'Rån' events as 'Väskryckning' (their override is honoured).
+        conn.execute(
+            text(
+                "INSERT INTO category_override (source, name, key, category, problems,"
+                " changed_at) VALUES ('police', 'Rån', 'rån', 'Väskryckning', '',"
+                " '2025-06-01 00:00:00')"
+            )
+        )
+        for number, event_type, name in [
+            (1, "Misshandel", "1 maj 10.00, Misshandel, Stockholm"),
+            (2, "Misshandel", "1 maj 11.00, Misshandel, Alvik, Stockholm"),
+            (3, "Rån", "1 maj 12.00, Rån, Alvik, Stockholm"),
+            (4, "Brand", "1 maj 13.00, Brand, Alvik, Stockholm"),
+        ]:
+            conn.execute(event, {"id": number, "type": event_type, "name": name})
+            # As an earlier version matched them: the alias put every Stockholm event in the
+            # area, not by text.
+            conn.execute(
+                text(
+                    "INSERT INTO crime_event_area (event_id, area_id, by_text)"
+                    " VALUES (:id, 1, false)"
+                ),
+                {"id": number},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO crime_count (area_id, month, category, count, source, by_text,"
+                " imported_at) VALUES (1, '2025-05-01', :category, :n, 'events', false,"
+                " '2025-06-01 00:00:00')"
+            ),
+            [{"category": "Misshandel", "n": 2}, {"category": "Väskryckning", "n": 1}],
+        )
+        upgrade(conn)
+        links = conn.execute(
+            text("SELECT event_id, area_id, by_text FROM crime_event_area ORDER BY event_id")
+        ).all()
+        counts = conn.execute(
+            text(
+                "SELECT area_id, month, category, count, by_text FROM crime_count"
+                " WHERE source = 'events' ORDER BY category"
+            )
+        ).all()
+    # Event 1 names no place of the district: it is not the area's. The others name Alvik.
+    assert [tuple(row) for row in links] == [(2, 1, True), (3, 1, True), (4, 1, True)]
+    # A fire is no crime: not counted.
+    assert [(a, str(m), c, n, bool(t)) for a, m, c, n, t in counts] == [
+        (1, "2025-05-01", "Misshandel", 1, True),
+        (1, "2025-05-01", "Väskryckning", 1, True),
+    ]
+
+
+def test_0019_leaves_the_events_alone_without_an_alias_now_ignored(tmp_path):
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0018")
+        conn.execute(text("UPDATE area SET municipality = 'Stockholm' WHERE id = 1"))
+        conn.execute(
+            text("INSERT INTO area_alias (area_id, name, key) VALUES (1, 'Ulvsunda', 'ulvsunda')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO crime_event (id, event_id, occurred_at, month, type, name, summary,"
+                " municipality, location, url, updated_at) VALUES (1, '9', '2025-05-01 10:00:00',"
+                " '2025-05-01', 'Misshandel', 'Misshandel, Stockholm', '', 'Stockholm',"
+                " 'Stockholm', '', '2025-05-01 10:00:00')"
+            )
+        )
+        # A link today's matching would not make: kept, since nothing needs matching again.
         conn.execute(
             text("INSERT INTO crime_event_area (event_id, area_id, by_text) VALUES (1, 1, false)")
         )
         upgrade(conn)
         links = conn.execute(text("SELECT count(*) FROM crime_event_area")).scalar()
-    assert links == 0  # the event names no place of the district: it is not the area's
+    assert links == 1
 
 
 @contextlib.contextmanager
