@@ -183,6 +183,38 @@ def test_0019_leaves_the_events_alone_without_an_alias_now_ignored(tmp_path):
     assert links == 1
 
 
+def test_crime_import_runs_come_and_go_with_0020(tmp_path):
+    """Down to 0019 (no runs recorded) and up again: the tables are back and take a run."""
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0019")
+        tables = set(inspect(conn).get_table_names())
+        assert not {"crime_import", "crime_import_row"} & tables
+        upgrade(conn)
+        assert {"crime_import", "crime_import_row"} <= set(inspect(conn).get_table_names())
+        conn.execute(
+            text(
+                "INSERT INTO crime_import (id, source, origin, imported_at, imported_by, added,"
+                " changed, unchanged, skipped, scope) VALUES (1, 'csv', 'a.csv',"
+                " '2026-12-01 10:00:00', 'cli', 1, 0, 0, 0, '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO crime_import_row (import_id, kind, data)"
+                " VALUES (1, 'count', '{\"count\": 3}')"
+            )
+        )
+        undoable = conn.execute(text("SELECT undoable FROM crime_import")).scalar()
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(
+                text(
+                    "INSERT INTO crime_import_row (import_id, kind, data)"
+                    " VALUES (1, 'answer', '{}')"
+                )
+            )
+    assert undoable in (True, 1)
+
+
 @contextlib.contextmanager
 def _one_place_database(tmp_path) -> Iterator[Engine]:
     """An empty database migrated to head with one place (id 1); its engine."""

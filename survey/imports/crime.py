@@ -37,6 +37,7 @@ from . import ImportRefused, decoded_lines
 from .bra import KNOWN_SHAPES, SHAPES, BraData, guess_shape, read_bra
 from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
+from .crime_journal import Journal
 from .crime_rows import Names, month_text, plural
 from .police_events import parse_events
 
@@ -126,13 +127,15 @@ def _replace(
     source: str,
     records: Iterable[dict[str, Any]],
     zone: ZoneInfo,
-    origin: str = "",
+    origin: str,
+    journal: Journal,
 ) -> None:
     """Delete the source's counts for every (area, month) the rows cover, then insert them."""
     rows = list(records)
     months: dict[int, set[dt.date]] = {}
     for row in rows:
         months.setdefault(row["area_id"], set()).add(row["month"])
+    journal.counts_before(session, source, months, rows)
     table = _table(CrimeCount)
     session.execute(
         table.delete().where(
@@ -146,11 +149,15 @@ def _replace(
         )
     )
     session.execute(insert(table), rows)
-    _cover_months(session, months, zone, origin)
+    _cover_months(session, months, zone, origin, journal)
 
 
 def _cover_months(
-    session: Session, months: dict[int, set[dt.date]], zone: ZoneInfo, origin: str
+    session: Session,
+    months: dict[int, set[dt.date]],
+    zone: ZoneInfo,
+    origin: str,
+    journal: Journal,
 ) -> None:
     """Record each (area, month) of a CSV as covered, from local midnight to midnight, once."""
     table = _table(CrimeCoverage)
@@ -161,6 +168,7 @@ def _cover_months(
             starts = dt.datetime.combine(month, dt.time(), zone).astimezone(dt.UTC)
             ends = dt.datetime.combine(following, dt.time(), zone).astimezone(dt.UTC)
             rows.append({"area_id": area_id, "starts": starts, "ends": ends})
+    journal.coverage_before(session, rows)
     for row in rows:
         session.execute(
             table.delete().where(
@@ -231,21 +239,22 @@ def import_crime_data(
     lines = list(decoded_lines(data.splitlines(keepends=True)))
     origin = origin[:255]
     source = source or _shape(lines)
+    journal = Journal()
     if source in SHAPES:
         names = Names(session)
         bra = read_bra(lines, names, today, origin, source, year)
-        result = _store_bra(session, bra, names, origin, ZoneInfo(timezone))
+        result = _store_bra(session, bra, names, origin, ZoneInfo(timezone), journal)
     elif source == "csv":
         names = Names(session)
         records = parse_csv(lines, names, today)
-        _replace(session, source, records, ZoneInfo(timezone), origin)
+        _replace(session, source, records, ZoneInfo(timezone), origin, journal)
         months = sorted({month_text(r["month"]) for r in records})
         slugs = {area_id: slug for area_id, slug, _name in names.areas.values()}
         result = CrimeImport(
             source, origin, len(records), months, sorted({slugs[r["area_id"]] for r in records})
         )
     else:
-        result = _import_events(session, lines, origin, today, ZoneInfo(timezone))
+        result = _import_events(session, lines, origin, today, ZoneInfo(timezone), journal)
     details: dict[str, Any] = {
         "source": source,
         "filename": origin,
@@ -264,26 +273,32 @@ def import_crime_data(
             "unchanged": result.unchanged,
             "skipped": sum(result.skipped.values()),
         }
-    audit.record(session, "crime.import", None, details)
+    run = journal.save(session, source, origin, sum(result.skipped.values()))
+    audit.record(session, "crime.import", run, details)
     return result
 
 
 def _import_events(
-    session: Session, lines: list[str], origin: str, today: dt.date, zone: ZoneInfo
+    session: Session,
+    lines: list[str],
+    origin: str,
+    today: dt.date,
+    zone: ZoneInfo,
+    journal: Journal,
 ) -> CrimeImport:
     events = parse_events(lines, today, zone)
-    stored = store_events(session, events)
+    stored = store_events(session, events, journal)
     rows = rebuild_counts(session, stored.months)
-    session.add(
-        CrimeCoverage(
-            source="events",
-            area_id=None,
-            starts=min(e.occurred_at for e in events).astimezone(dt.UTC),
-            ends=max(e.occurred_at for e in events).astimezone(dt.UTC),
-            origin=origin,
-        )
+    coverage = CrimeCoverage(
+        source="events",
+        area_id=None,
+        starts=min(e.occurred_at for e in events).astimezone(dt.UTC),
+        ends=max(e.occurred_at for e in events).astimezone(dt.UTC),
+        origin=origin,
     )
+    session.add(coverage)
     session.flush()
+    journal.events_stored(stored.new, stored.updated, stored.unchanged, stored.months, coverage.id)
     slugs = sorted(session.scalars(select(Area.slug).where(Area.id.in_(stored.area_ids))))
     return CrimeImport(
         source="events",
@@ -300,15 +315,16 @@ def _import_events(
 
 
 def _store_bra(
-    session: Session, bra: BraData, names: Names, origin: str, zone: ZoneInfo
+    session: Session, bra: BraData, names: Names, origin: str, zone: ZoneInfo, journal: Journal
 ) -> CrimeImport:
     """Store a Brå file's monthly counts as a CSV's and its yearly counts, replacing."""
     if bra.monthly:
-        _replace(session, "csv", bra.monthly, zone, origin)
+        _replace(session, "csv", bra.monthly, zone, origin, journal)
     table = _table(CrimeYearCount)
     cells: dict[tuple[int, int], list[str]] = {}
     for row in bra.yearly:
         cells.setdefault((row["area_id"], row["year"]), []).append(row["category"])
+    journal.years_before(session, cells, bra.yearly)
     for (area_id, year), categories in cells.items():
         session.execute(
             table.delete().where(

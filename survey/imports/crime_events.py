@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, Table, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,9 @@ from ..models.crime import CrimeCount, CrimeEvent, CrimeEventArea
 from ..models.places import AreaAlias
 from .crime_rows import normalise, unusable_alias
 from .police_events import PoliceEvent
+
+if TYPE_CHECKING:
+    from .crime_journal import Journal
 
 #: Events are written and read in chunks of this many ids (SQL parameter limits).
 CHUNK = 500
@@ -109,11 +113,14 @@ class StoredEvents:
     area_ids: set[int] = field(default_factory=set)
 
 
-def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
+def store_events(
+    session: Session, events: list[PoliceEvent], journal: Journal | None = None
+) -> StoredEvents:
     """Store every event once by its id (a later download updates it), matched to areas; flush.
 
     Events outside every area are stored too, with their municipality: an area or alias added
-    later counts them without a new download (rematch_events).
+    later counts them without a new download (rematch_events). ``journal`` keeps the stored
+    events as they were, and the new ones' ids, so that the import can be undone.
     """
     matcher = AreaMatcher.read(session)
     result = StoredEvents()
@@ -123,6 +130,7 @@ def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
         query = select(CrimeEvent).where(CrimeEvent.event_id.in_(ids[start : start + CHUNK]))
         existing |= {row.event_id: row for row in session.scalars(query)}
     rows: list[tuple[CrimeEvent, dict[int, bool]]] = []
+    new: list[CrimeEvent] = []
     now = utcnow()
     for event in events:
         areas = matcher.match(event.municipality, f"{event.name}\n{event.summary}")
@@ -132,11 +140,15 @@ def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
         if row is None:
             row = CrimeEvent(event_id=event.event_id)
             session.add(row)
+            new.append(row)
             result.new += 1
         else:
             # The month it was in before, too: its old count must be rebuilt.
             result.months.add(row.month)
-            if _content(row) == _content(event):
+            same = _content(row) == _content(event)
+            if journal is not None:
+                journal.event_before(row, changed=not same)
+            if same:
                 result.unchanged += 1
             else:
                 result.updated += 1
@@ -150,6 +162,8 @@ def store_events(session: Session, events: list[PoliceEvent]) -> StoredEvents:
             result.counted.add(event.month)
         result.area_ids |= set(areas)
     session.flush()
+    if journal is not None:
+        journal.new_events(row.id for row in new)
     _replace_matches(session, rows)
     return result
 
@@ -187,6 +201,22 @@ def _link(session: Session, matches: list[tuple[int, dict[int, bool]]]) -> None:
     ]
     for start in range(0, len(links), CHUNK):
         session.execute(insert(CrimeEventArea), links[start : start + CHUNK])
+
+
+def match_again(session: Session, ids: list[int]) -> None:
+    """Match these stored events to the areas again (their values were put back)."""
+    matcher = AreaMatcher.read(session)
+    matches: list[tuple[int, dict[int, bool]]] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        session.execute(delete(CrimeEventArea).where(CrimeEventArea.event_id.in_(chunk)))
+        query = select(
+            CrimeEvent.id, CrimeEvent.municipality, CrimeEvent.name, CrimeEvent.summary
+        ).where(CrimeEvent.id.in_(chunk))
+        for event_id, municipality, name, summary in session.execute(query):
+            if areas := matcher.match(municipality, f"{name}\n{summary}"):
+                matches.append((event_id, areas))
+    _link(session, matches)
 
 
 def rematch_events(session: Session) -> int:

@@ -6,6 +6,7 @@ from .alerts import DeviationAlert, DeviationMail
 from .base import Base
 from .categories import OVERRIDE_SOURCES, CategoryOverride
 from .crime import CRIME_SOURCES, CrimeCount
+from .crime_imports import CrimeImportRow, CrimeImportRun
 from .dialogues import DIALOGUE_KINDS, ISSUE_PROBLEMS, TIMES_OF_DAY, Dialogue, DialogueIssue
 from .invitations import InvitationCode
 from .item_answers import ItemAnswer
@@ -21,6 +22,8 @@ __all__ = [
     "ACTIVITY_KINDS",
     "CRIME_SOURCES",
     "CrimeCount",
+    "CrimeImportRow",
+    "CrimeImportRun",
     "PopulationMargin",
     "Promise",
     "PromiseActivity",
