@@ -11,7 +11,10 @@ from __future__ import annotations
 import click
 
 from ..loading import one_command
-from . import batches  # noqa: F401  (adds import batches and import undo)
+from . import (
+    batches,  # noqa: F401  (adds import batches and import undo)
+    crime_undo,  # noqa: F401  (adds import crime-runs and import undo-crime)
+)
 from .alerts import alerts_group
 from .common import check_database, data_line, make_app
 from .crime import area_group, fetch_group

@@ -30,6 +30,7 @@ MENU_ORDER = [
     "organizer.rounds",
     "organizer.places",
     "organizer.crime_categories",
+    "organizer.crime_imports",
     "organizer.questionnaires",
     "organizer.population",
     "organizer.users",

@@ -28,6 +28,7 @@ DETAILS: dict[str, Any] = {
     "activities": _l("activities"),
     "added": _l("added"),
     "age_band": _l("age group"),
+    "alerts_forgotten": _l("deviations forgotten before anyone was told"),
     "answers": _l("answers"),
     "area": _l("area"),
     "area_id": _l("area"),

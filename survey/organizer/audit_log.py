@@ -36,6 +36,7 @@ ACTIONS: dict[str, Any] = {
     "user.notify_deviations": _l("E-mails about deviations turned on or off"),
     "comment_tag.remove": _l("Topic removed from a comment"),
     "crime.import": _l("Crime figures imported"),
+    "crime.undo_import": _l("Crime import undone"),
     "demo.load": _l("Demo data loaded"),
     "dialogue.create": _l("Dialogue logged"),
     "dialogue.update": _l("Dialogue changed"),

@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     audit_log,
     bp,
     crime_categories,
+    crime_imports,
     erasure,
     exports,
     held,
