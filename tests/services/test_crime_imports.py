@@ -78,14 +78,15 @@ def test_undo_the_later_real_response_then_the_earlier_one(app, cli, stockholm):
     assert after_b["events_counts"] != after_a["events_counts"]
     assert 0 < outside_a < 500
     assert 0 < outside_b < 500
+    a, b = (run[0] for run in runs(app))
     assert runs(app) == [
-        (1, MARCH_2023.name, 500, 0, 0, outside_a, False),
-        (2, AUGUST_2026.name, 500, 0, 0, outside_b, False),
+        (a, MARCH_2023.name, 500, 0, 0, outside_a, False),
+        (b, AUGUST_2026.name, 500, 0, 0, outside_b, False),
     ]
     lines = ok(cli("import", "undo-crime", "--yes"))
-    assert lines[0] == f"ångrade import 2 från {AUGUST_2026.name}"
+    assert lines[0] == f"ångrade import {b} från {AUGUST_2026.name}"
     assert state(app) == after_a
-    ok(cli("import", "undo-crime", "1", "--yes"))
+    ok(cli("import", "undo-crime", str(a), "--yes"))
     assert state(app) == before
     with app.app_context():
         # What undo needed is let go once used; the runs stay listed, marked undone.
@@ -134,7 +135,7 @@ def test_undo_an_overlapping_download_gives_the_updated_events_their_values_back
         row for row in after_b["crime_event"] if row[0] in earlier and row != earlier[row[0]]
     ]
     assert [row[1] for row in changed] == [str(events[shared]["id"])]
-    ok(cli("import", "undo-crime", "2", "--yes"))
+    ok(cli("import", "undo-crime", str(runs(app)[1][0]), "--yes"))
     # The summary, month, moment and last download of the shared event are as after A, and
     # so are its areas and the counts of February and March.
     assert state(app) == after_a
@@ -188,29 +189,30 @@ def test_an_older_import_is_refused_while_a_later_one_stands(app, cli, tmp_path,
     ok(cli("import", "crime", str(MARCH_2023)))
     ok(cli("import", "crime", str(AUGUST_2026)))
     after_b = state(app)
-    result = cli("import", "undo-crime", "1", "--yes")
+    a, b = (run[0] for run in runs(app))
+    result = cli("import", "undo-crime", str(a), "--yes")
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     message = result.stderr.splitlines()[-1]
     assert message.startswith(
-        f"Error: Import 1 kan inte ångras än: den senare importen 2 ({AUGUST_2026.name}, "
+        f"Error: Import {a} kan inte ångras än: den senare importen {b} ({AUGUST_2026.name}, "
     )
-    assert message.endswith("Ångra import 2 först.")
+    assert message.endswith(f"Ångra import {b} först.")
     assert state(app) == after_b
     assert [r[-1] for r in runs(app)] == [False, False]
-    for wrong, says in [("3", "Det finns ingen brottsimport 3."), ("0", "0")]:
+    for wrong, says in [(str(b + 1), f"Det finns ingen brottsimport {b + 1}."), ("0", "0")]:
         result = cli("import", "undo-crime", wrong, "--yes")
         assert result.exit_code != 0
         assert says in result.stderr
-    ok(cli("import", "undo-crime", "2", "--yes"))
-    result = cli("import", "undo-crime", "2", "--yes")
+    ok(cli("import", "undo-crime", str(b), "--yes"))
+    result = cli("import", "undo-crime", str(b), "--yes")
     assert result.exit_code == 1
-    assert "Import 2 är redan ångrad" in result.stderr
+    assert f"Import {b} är redan ångrad" in result.stderr
     listed = ok(cli("import", "crime-runs"))
-    assert listed[0].startswith(f"import 2: {AUGUST_2026.name} (events), ")
+    assert listed[0].startswith(f"import {b}: {AUGUST_2026.name} (events), ")
     assert ": 500 tillagda, 0 ändrade, 0 oförändrade, " in listed[0]
     assert "; ångrad " in listed[0]
-    assert listed[1].startswith(f"import 1: {MARCH_2023.name} (events), ")
+    assert listed[1].startswith(f"import {a}: {MARCH_2023.name} (events), ")
     assert "ångrad" not in listed[1]
 
 
@@ -220,7 +222,7 @@ def test_undo_forgets_unsent_deviations_and_keeps_those_mailed(app, cli, stockho
     with app.app_context():
         bromma = db.session.scalar(select(Area).where(Area.slug == "bromma"))
         figures = {"count": 9, "expected": 1.0, "upper_limit": 4.0, "score": 3.0, "attempts": 0}
-        # As the alert run after import 2 would store them: one not yet told, one mailed.
+        # As the alert run after the second import would store them: one not yet told, one mailed.
         pending = DeviationAlert(area=bromma, category="Rån", month=dt.date(2026, 8, 1), **figures)
         mailed = DeviationAlert(area=bromma, category="Stöld", month=dt.date(2026, 8, 1), **figures)
         mailed.mail_sent_at = dt.datetime.now(dt.UTC)
