@@ -11,6 +11,7 @@ from typing import Any
 
 from survey.extensions import db
 from survey.models import CategoryOverride, ImportBatch, PopulationMargin, QuestionnaireVersion
+from survey.models.crime_imports import CrimeImportRun
 from survey.models.places import AreaAlias
 from survey.services.comments import comment_ref
 from tests.common import factories
@@ -98,6 +99,8 @@ ROUTES = {
     ),
     "organizer.import_batch_undo": ("POST", {"batch_id": "batch_id"}, ADMIN),
     # -- crime categories (organizers read, admins edit) --
+    "organizer.crime_imports": ("GET", {}, ADMIN),
+    "organizer.crime_import_undo": ("POST", {"run_id": "run_id"}, ADMIN),
     "organizer.crime_categories": ("GET", {}, STAFF),
     "organizer.crime_categories_set": ("POST", {}, ADMIN),
     "organizer.crime_categories_remove": ("POST", {"override_id": "override_id"}, ADMIN),
@@ -178,7 +181,11 @@ def sample_objects(organizer_id: int) -> dict[str, Any]:
     margin = PopulationMargin(
         area_id=place.area_id, year=2025, age_band="65+", gender="woman", population=900
     )
-    db.session.add_all([draft, batch, alias, override, margin])
+    # A run with nothing to put back: undoing it changes no crime data.
+    run = CrimeImportRun(
+        source="csv", origin="a.csv", imported_by="cli", skipped=0, scope={}, undoable=True
+    )
+    db.session.add_all([draft, batch, alias, override, margin, run])
     db.session.flush()
     paper = factories.answer(
         place, source="paper", import_batch_id=batch.id, key_number=1, round_id=survey_round.id
@@ -195,6 +202,7 @@ def sample_objects(organizer_id: int) -> dict[str, Any]:
         "area_id": place.area_id,
         "alias_id": alias.id,
         "override_id": override.id,
+        "run_id": run.id,
         "dialogue_id": dialogue.id,
         "issue_id": dialogue.issues[0].id,
         "version": draft.version,
