@@ -71,6 +71,7 @@ class LetterPdf(Report):
         super().__init__(rtl=text_direction(locale) == "rtl")
         self.set_margins(LEFT, 15, 20)
         self.set_auto_page_break(auto=False)
+        self.numbered = False  # one letter a page: no "page 57 of 300"
         self.set_title(title)
         self.set_lang(locale)
         self.set_creator("Trygghet")

@@ -107,3 +107,10 @@ def test_names_and_numbers_in_a_right_to_left_letter_keep_their_order(app, write
     assert any("11414" in line for line in lines)
     assert any("Bromma2026höst" in line for line in lines)
     assert not any("14114" in line or "höst2026" in line for line in lines)
+
+
+def test_a_letter_has_no_page_numbers(app):
+    # One letter a page: the report's "Page n of N" would count the whole print run.
+    with app.test_request_context(), force_locale("sv"):
+        page = _("Page %(n)d of %(total)s", n=1, total="1")
+    assert page.split()[0] not in _pdftotext(_letters(app, "sv"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -139,3 +140,42 @@ def test_ranges_typed_without_marks_and_names_in_a_sentence_keep_their_order(app
     assert any("2026höst" in line for line in lines)
     assert any(".11414" in line for line in lines)  # the full stop ends the sentence, at the left
     assert not any("höst2026" in line or "14114" in line for line in lines)
+
+
+def _footer_words(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """Per page, the words of the line at the foot of the page: (left, right, word), in points."""
+    pages = _pdftotext(pdf, "-bbox").split("<page ")[1:]
+    found = []
+    for page in pages:
+        words = re.findall(
+            r'<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)"[^>]*>([^<]*)</word>', page
+        )
+        bottom = max(float(top) for _, top, _, _ in words)
+        found.append(
+            sorted(
+                (float(left), float(right), BIDI_MARKS.sub("", html.unescape(word)))
+                for left, top, right, word in words
+                if float(top) == bottom
+            )
+        )
+    return found
+
+
+@pytest.mark.parametrize(("lang", "rtl"), [("ar", True), ("fa", True), ("sv", False)])
+def test_the_page_total_stands_a_space_from_its_words_at_the_margin(app, lang, rtl):
+    # fpdf2's "{nb}" alias laid the line out with the width of "000": "Page 1 of 4" had a gap
+    # before the 4 right to left (after it left to right, short of the margin).
+    pages = _footer_words(_paper(app, lang))
+    assert len(pages) >= 3
+    margin = 15 * 72 / 25.4 + 72 / 25.4  # the page's margin and a cell's inner margin (1 mm)
+    for n, words in enumerate(pages, start=1):
+        half = [w for w in words if (w[0] < 595 / 2) is rtl]  # the page number's half
+        total = half[0] if rtl else half[-1]
+        assert total[2] == str(len(pages)), words
+        if rtl:
+            assert total[0] == pytest.approx(margin, abs=0.5)
+        else:
+            assert total[1] == pytest.approx(595.28 - margin, abs=0.5)
+        assert str(n) in [w[2] for w in half]
+        gaps = [right[0] - left[1] for left, right in itertools.pairwise(half)]
+        assert max(gaps) < 3.5, (n, half)  # a space at 8 pt is 2.5 pt wide

@@ -107,6 +107,12 @@ class Report(FPDF):
         self.set_auto_page_break(auto=True, margin=16)
         self.footer_text = footer_text
         self.demo = demo
+        #: Whether output() writes "Page n of N" at the foot of every page.
+        self.numbered = True
+        # No "{nb}" alias: fpdf2 lays a line out with the width of "000" in its place, so a
+        # shorter total left a gap (before it right to left, after it left to right). The
+        # total is written when it is known (number_pages); "{nb}" typed in a name stays.
+        self.alias_nb_pages("")
 
     def normalize_text(self, text: str) -> str:
         """Right to left, every number range in Latin digits as one left-to-right run.
@@ -165,6 +171,11 @@ class Report(FPDF):
     def output(self, *args: Any, **kwargs: Any) -> Any:
         """Write the document, then close the font files fontTools keeps open for it."""
         try:
+            if not self.buffer:
+                if self.page == 0:
+                    self.add_page()
+                if self.numbered:
+                    self.number_pages()
             return super().output(*args, **kwargs)
         finally:
             self.close_fonts()
@@ -181,10 +192,25 @@ class Report(FPDF):
         self.set_font("DejaVu", size=8)
         self.set_text_color(*MUTED)
         self.cell(0, 6, self.footer_text, align=self.start)
-        self.set_x(self.l_margin)
-        page = _("Page %(n)d of %(total)s", n=self.page_no(), total="{nb}")
-        self.cell(0, 6, page, align="L" if self.rtl else "R")
         self.set_text_color(0)
+
+    def number_pages(self) -> None:
+        """Write "Page n of N" at the foot of each page, now that N is known."""
+        last, total = self.page, self.pages_count
+        self.in_footer = True  # at the foot, below the page break: no new page
+        for n in range(1, total + 1):
+            self.page = n
+            # Each page's own graphics state (q ... Q), with the font and colour set again:
+            # its stream ends in whatever state the page was left in.
+            with self.local_context(fill_color=self.fill_color):
+                self.current_font_is_set_on_page = False
+                self.set_font("DejaVu", size=8)
+                self.set_text_color(*MUTED)
+                self.set_xy(self.l_margin, self.h - 12)
+                page = _("Page %(n)d of %(total)s", n=n, total=str(total))
+                self.cell(0, 6, page, align="L" if self.rtl else "R")
+        self.in_footer = False
+        self.page = last
 
     def heading(self, text: str, size: float = 13, space: float = 3) -> None:
         """A heading kept together with at least a few lines of what follows it."""
