@@ -87,12 +87,26 @@ class Writer:
         return text(texts, self.locale)
 
     def hint(self, item: Item) -> str:
-        """The item's hint as printed (its paper wording, if there is one)."""
+        """The item's hint as printed (its paper wording, if there is one).
+
+        A web hint of an item whose skip rule prints in words is left out: on the web it tells
+        when to answer ("Answer only if you answered yes to the previous question."), which the
+        rule above the question says on paper, naming the question. A paper wording prints.
+        """
         shipped = builtin(1)
         if item.code in shipped.codes:
             twin = shipped.item(item.code)
-            return on_paper(self.locale, item.hint, item.paper_hint, (twin.hint, twin.paper_hint))
-        return on_paper(self.locale, item.hint, item.paper_hint)
+            words = on_paper(self.locale, item.hint, item.paper_hint, (twin.hint, twin.paper_hint))
+        else:
+            words = on_paper(self.locale, item.hint, item.paper_hint)
+        if self.states_rule(item) and not item.paper_hint and words == self.label(item.hint):
+            return ""
+        return words
+
+    def states_rule(self, item: Item) -> bool:
+        """Whether the item's skip rule prints with the answers and questions it names."""
+        rule = getattr(item, "only_if", None)
+        return isinstance(rule, Mapping) and bool(rule) and all(c in self.numbers for c in rule)
 
     def question(self, item: Item) -> str:
         return self.label(item.label) + (" *" if item.required else "")
@@ -106,7 +120,7 @@ class Writer:
         rule = getattr(item, "only_if", None)
         if not rule:
             return ""
-        if not isinstance(rule, Mapping) or any(code not in self.numbers for code in rule):
+        if not self.states_rule(item):
             return _("Answer this question only if it applies to you.")
         parts = []
         for code, wanted in rule.items():

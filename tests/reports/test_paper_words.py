@@ -16,11 +16,14 @@ from typing import Any
 import pytest
 import yaml
 from flask import Flask
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from survey.questionnaire import Item, Option, Questionnaire, Section, builtin, load_text, text
 from survey.reports.paper import write_paper
+from survey.reports.paper_items import Writer
 from tests.reports.test_paper import COVER
+from tests.reports.test_paper_rtl import BIDI_MARKS, _no_lam_alef
 
 #: Words that only make sense on a screen, as the web's texts of version 1 use them.
 SCREEN_WORDS = {
@@ -135,3 +138,52 @@ def test_a_new_version_prints_its_own_paper_wording_and_else_its_hint(app):
     assert "Något mer? Högst 500 tecken." in found
     assert "Klicka i listan." in found
     assert "Tryck på Skicka." in found
+
+
+def _plain(words: str, lang: str) -> str:
+    """Words to compare: right to left without the letters and marks pdftotext may move."""
+    words = " ".join(BIDI_MARKS.sub(" ", unicodedata.normalize("NFKC", words)).split())
+    if lang in ("ar", "fa"):
+        words = _no_lam_alef(words)
+    return " ".join(words.replace(":", " ").split())
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "fi", "so", "ar", "fa"])
+def test_a_skip_rule_printed_above_a_question_is_not_repeated_by_its_hint(app, lang):
+    # Question 20 printed "If you answered “Yes” to question 19:" and, under it, "Answer only
+    # if you answered yes to the previous question.": on paper the rule, naming the question.
+    found = _plain(_words(_paper(app, builtin(1), lang), lang), lang)
+    reported = builtin(1).item("reported")
+    with app.test_request_context(), force_locale(lang):
+        rule = Writer(builtin(1), lang).condition(reported)
+    assert "19" in rule
+    assert _plain(rule, lang) in found
+    assert _plain(text(reported.hint, lang), lang) not in found
+
+
+def test_the_web_keeps_the_hint_of_a_question_asked_only_if(client):
+    page = client.get("/s/brommaplan?lang=sv").get_data(as_text=True)
+    assert "Svara bara om du svarade ja på förra frågan." in page
+
+
+def test_a_paper_wording_or_an_unstated_rule_keeps_the_hint(app):
+    items = (
+        _item("seen", "single"),
+        _item("told", "single", only_if={"seen": "a"}, hint={"sv": "Svara om du såg det."}),
+        _item(
+            "kept",
+            "single",
+            only_if={"seen": "a"},
+            hint={"sv": "Webbens ord."},
+            paper_hint={"sv": "Kryssa om du såg det."},
+        ),
+        _item("lost", "single", only_if={"gone": "a"}, hint={"sv": "Svara om du hörde det."}),
+    )
+    section = Section("new", {"sv": "Nya frågor"}, None, items)
+    questionnaire = Questionnaire(version=7, title={"sv": "Prov"}, intro=None, sections=(section,))
+    found = _words(_paper(app, questionnaire, "sv"), "sv")
+    assert "Om du svarade ”Svar A” på fråga 1: 2. Fråga told Svar A" in found
+    assert "Svara om du såg det." not in found
+    assert "3. Fråga kept Kryssa om du såg det." in found
+    # A rule on a question the form does not ask: its hint says more than the general words.
+    assert "4. Fråga lost Svara om du hörde det." in found
