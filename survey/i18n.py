@@ -7,18 +7,16 @@ right to left (``text_direction``).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import get_minus_sign_symbol
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Domain, format_date, format_datetime, get_locale
+from flask_babel import Domain, get_locale
 from flask_babel import format_decimal as _babel_decimal
 from flask_babel import format_percent as _babel_percent
 from flask_babel import gettext as _
@@ -29,6 +27,7 @@ from analysis.collation import swedish_sorted
 from analysis.verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from . import labels
+from .dates import format_date, format_datetime, local_datetime, long_date
 from .locales import SOURCE_LOCALE, TRANSLATIONS, available_locales
 
 #: The language every message has a text in, shown where another catalog has none.
@@ -96,25 +95,6 @@ def percent(share: float, decimals: int = 0) -> str:
 def points(diff: float, decimals: int = 0) -> str:
     """A difference of two shares in percentage points, without the unit: 0.156 -> "16"."""
     return format_decimal(diff * 100, "0." + "#" * decimals if decimals else "0")
-
-
-def long_date(day: dt.date | str) -> str:
-    """A day as a sentence writes it: "29 november 2026", "November 29, 2026" (ISO text too)."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day[:10])
-    return format_date(day, "long")
-
-
-def local_datetime(value: dt.datetime | None) -> str:
-    """A stored moment in TRYGGHET_TIMEZONE, on one line: "2026-11-29 16:49" (none: a dash).
-
-    Stored times are UTC (SQLite hands them back naive); every page and the CLI show local time.
-    """
-    if value is None:
-        return "–"
-    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    zone = ZoneInfo(current_app.config["TRYGGHET_TIMEZONE"])
-    return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def by_name(items: Iterable[Any], attribute: str = "name") -> list[Any]:

@@ -13,12 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, render_template, request
-from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
 from analysis.verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE
 
 from .. import clock, labels
+from ..dates import format_date, format_time
 from ..db import or_404
 from ..extensions import db
 from ..i18n import change, format_decimal, format_number, result_said

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from babel.dates import format_date
 from flask_babel import force_locale, gettext, ngettext
 
+from ..dates import month_year
 from ..i18n import format_decimal
 from ..models.alerts import DeviationAlert
 
@@ -96,7 +96,7 @@ def _line(alert: DeviationAlert, locale: str) -> str:
         " %(count)d, expected about %(expected)s.",
         category=alert.category.lower(),
         area=alert.area.name,
-        month=format_date(alert.month, "LLLL y", locale=locale),
+        month=month_year(alert.month, locale),
         count=alert.count,
         expected=format_decimal(expected, "0" if expected >= 1 else "0.#"),
     )

@@ -59,7 +59,7 @@ def test_a_resident_reads_the_follow_up_on_a_phone(app, live_server, new_page, s
     expect(promise).to_contain_text("10% (about 50 answers)")
     expect(promise).to_contain_text("hidden to protect the anonymity of those who answered")
     expect(promise).to_contain_text("Presence patrol: 1 occasion, 3.5 hours")
-    expect(page.get_by_text("Next: Safety walk on March 2, 2099, Alvik.")).to_be_visible()
+    expect(page.get_by_text("Next: Safety walk on 2 March 2099, Alvik.")).to_be_visible()
     expect(page.get_by_text("Inte offentligt")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # The bars are drawn to scale: 10 % of the track after, 40 % before.

@@ -100,3 +100,13 @@ def test_html_report_uses_the_number_filters_and_quotes(app, pictures):
     assert f"“{QUOTE}”" in english
     assert f"73{NBSP}%" in swedish
     assert "0,5" in swedish or "0,50" in swedish
+
+
+def test_english_reports_say_when_they_were_made_day_first(app, pictures):
+    with app.app_context():
+        english = pictures("en")
+    day = dt.date.fromisoformat(english[0]["generated_at"][:10])
+    made = f"{day.day} {day:%B} {day.year}"  # "29 November 2026", not "November 29, 2026"
+    assert f"Compiled {made} from" in " ".join("\n".join(_pdf(app, pictures, "en")).split())
+    with app.test_request_context("/?lang=en"):
+        assert f"Made {made} from" in render_html(english, "en")
