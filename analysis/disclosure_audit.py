@@ -31,12 +31,15 @@ share interval is narrower than ``min_width`` (0 % or 100 % forced is width 0); 
 the answers outside every group, and for what a hidden cell gained since the previous
 release (the answers added, which differencing would otherwise reveal) where that gain can
 rest on 1 to threshold - 1 answers: a gain of at least the threshold is as publishable as a
-cell of that many answers. Not counted: a part
-pinned to the 0 % or 100 % its shown area total has (the total says it of every answer), the
-outside answers when they are all the answers, and a cell shown before whose gain is checked
-instead. While one fails, the smallest shown part of one of its relations is hidden (the area
-total when no part is left), one per relation per pass, and the audit runs again; hiding only
-takes knowledge away, so later passes check only the cells that failed or were just hidden.
+cell of that many answers. Not counted: a part pinned to the 0 % or 100 % its shown area
+total has (the total says it of every answer); a part's gain, or a part the public can tell
+was empty before, pinned to the 0 % or 100 % of the area's own gain where that gain rests on
+at least the threshold of answers (it says it of every answer added; ``disclosure_said``);
+the outside answers when they are all the answers; and a cell shown before whose gain is
+checked instead. While one fails, the smallest shown part of one of its relations is hidden
+(the area total when no part is left), one per relation per pass, and the audit runs again;
+hiding only takes knowledge away, so later passes check only the cells that failed, were just
+hidden, or held by the area's gain alone (hiding the area's figure can take that away).
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
 Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
@@ -65,6 +68,7 @@ from .disclosure_bounds import (
 )
 from .disclosure_items import ITEMS
 from .disclosure_points import Points, check, seed
+from .disclosure_said import Said, by_gain, fails
 from .verdict_rules import decide
 from .verdicts import hide_side
 
@@ -96,13 +100,6 @@ def _hidden(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...], dic
                 yield unit_key, figure, cell
 
 
-def _degenerate(bounds: Bounds, count: Key) -> float | None:
-    """The area's share of a count where it is shown as 0 or 1, else None."""
-    n = bounds.known.get((*count[:3], "n"))
-    k = bounds.known.get(count)
-    return None if not n or k is None or 0 < k < n else k / n
-
-
 def _targets(picture: dict[str, Any]) -> Iterator[tuple[Key, tuple[str, ...]]]:
     """Every hidden cell, place and group, and the answers outside each kind of group."""
     for unit, figure, _ in _hidden(picture):
@@ -125,6 +122,7 @@ def _checks(
     width: float,
     only: set[tuple[Key, tuple[str, ...]]] | None,
 ) -> Iterator[tuple[Key, tuple[str, ...], dict[str, Any]]]:
+    said = Said(bounds, r, threshold)
     for unit, figure in _targets(picture):
         if only is not None and (unit, figure) not in only:
             continue
@@ -134,20 +132,36 @@ def _checks(
         everyone = bounds.known.get((r, ("area",), figure, "n")) if unit[-1] == OUTSIDE else None
         n = {(r, unit, figure, "n"): 1.0}
         counts = [{(r, unit, figure, q): 1.0} for q in names]
-        whole = [_degenerate(bounds, (r, ("area",), figure, q)) for q in names]
+        shown = said.shown(figure, names)
         linked_earlier = linked and r and (r - 1, unit, figure, "n") in bounds.keys
         # Shown before, a cell's value is public up to what it gained since: check that alone.
         if not (linked_earlier and (r - 1, unit, figure, "n") in bounds.known):
-            found = check(bounds, points, n, counts, threshold, width, whole, everyone)
+            found = check(bounds, points, n, counts, threshold, width, shown, everyone)
+            # Empty before (a place no one answered about, say), all its answers are added
+            # ones: pinned where every added answer is, it says nothing the area's gain does not.
+            if fails(found) and linked_earlier and said.empty_before(unit, figure):
+                gained = said.gained(figure, names)
+                either = [s if s is not None else g for s, g in zip(shown, gained, strict=True)]
+                if either != shown:
+                    found = by_gain(
+                        check(bounds, points, n, counts, threshold, width, either, everyone)
+                    )
             if found is not None:
                 yield unit, figure, found
         if linked_earlier:
             # What the cell gained since the previous release: the answers added to it.
             gained_n = n | {(r - 1, unit, figure, "n"): -1.0}
-            gained = [
+            gained_k = [
                 k | {(r - 1, unit, figure, q): -1.0} for k, q in zip(counts, names, strict=True)
             ]
-            found = check(bounds, points, gained_n, gained, threshold, width, gain=True)
+            found = check(bounds, points, gained_n, gained_k, threshold, width, gain=True)
+            if fails(found) and any(s is not None for s in said.gained(figure, names)):
+                area_gain = said.gained(figure, names)
+                found = by_gain(
+                    check(
+                        bounds, points, gained_n, gained_k, threshold, width, area_gain, gain=True
+                    )
+                )
             if found is not None:
                 yield unit, (*figure, "(gained)"), found
 
@@ -318,6 +332,9 @@ def audit_release(
             break
         only = {(u, f) for u, f, _ in _hidden(picture)} - before
         only |= {(u, tuple(p for p in f if p != "(gained)")) for u, f in failing}
+        # Hiding the area's figure can take away the gain that said what such a cell shows.
+        said = [(u, f) for (u, f), found in results.items() if found.get("said_by_gain")]
+        only |= {(u, tuple(p for p in f if p != "(gained)")) for u, f in said}
     followups_hidden = _hide_followups(picture)
     checks = [(u, f, found) for (u, f), found in results.items()]
     unresolved = sorted({_path(u, f) for u, f, found in checks if found["fails"]})

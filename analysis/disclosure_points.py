@@ -95,8 +95,9 @@ def check(
     Programs are solved only as far as the decision needs: none where the points already
     decide, n's least value only when its greatest is under the threshold, and a share's
     exact bounds only when the points do not show shares ``width`` apart. ``whole_shares``
-    holds, per count, the area's share where it is shown as 0 or 1: a part pinned there says
-    nothing the area's figure does not already say of every answer. A gain (``gain``) that
+    holds, per count, a share of 0 or 1 the public reads of every answer the cell can hold
+    (the area's shown figure, or its gain: ``disclosure_said``): a part pinned there says
+    nothing that figure does not already say of every answer. A gain (``gain``) that
     cannot rest on fewer than ``threshold`` answers is as publishable as a cell of that many
     and is not checked. Where the points decide, ``n_max``, ``k`` and ``share`` are the values
     taken at them (inside the exact bounds) and ``exact`` is false.

@@ -121,6 +121,38 @@ def test_a_gain_of_at_least_the_threshold_may_be_pinned():
     assert summary["unresolved"] == []
 
 
+def test_places_without_answers_add_nothing_to_a_gain_the_area_shows():
+    # Ten new answers, none a victim, five each at A and B: held at their first figures (a
+    # change under the threshold), so they seem to sit at E and F, which have no answers. E
+    # and F pinned at 0 % say only that every new answer is no victim: the area's two totals
+    # say that of all ten, a gain as publishable as a cell of ten answers.
+    places = {"a": (10, shown(10, 5)), "b": (10, shown(10, 0))}
+    places |= {"e": (0, hidden(0)), "f": (0, hidden(0))}
+    first = picture(shown(20, 5), 20, places)
+    second = picture(shown(30, 5), 30, copy.deepcopy(places))
+    before = copy.deepcopy(second)
+    summary = audit_release(second, [first], threshold=10)
+    assert summary["releases_linked"] is True
+    assert summary["hidden_added"] == []  # was a, b and the area total
+    assert summary["unresolved"] == []  # was e and f, and their gains
+    assert second == before
+
+
+def test_a_cell_with_answers_before_is_not_excused_by_the_areas_gain():
+    # The area gains ten answers, no victim; C (hidden before) shows now, so B holds 20
+    # answers and no victim. Ten of them B held before: that they are no victims is not
+    # said by the gain, so more is hidden.
+    first = picture(
+        shown(40, 7), 40, {"a": (20, shown(20, 5)), "b": (10, hidden(10)), "c": (10, hidden(10))}
+    )
+    second = picture(
+        shown(50, 7), 50, {"a": (20, shown(20, 5)), "b": (20, hidden(20)), "c": (10, shown(10, 2))}
+    )
+    summary = audit_release(second, [first], threshold=10)
+    assert summary["hidden_added"] == ["places[c].victim"]
+    assert summary["unresolved"] == []
+
+
 def test_the_warm_models_agree_with_linprog(monkeypatch):
     # The audit re-solves one HiGHS model per component; scipy's linprog is its fallback.
     first = picture(
