@@ -44,7 +44,9 @@ Last, a promise's figure for this round is hidden where it would show a cell now
 
 Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
 (the model ignores them); a problem's score (mean answer) and an added number item's mean are
-second sums not modelled; answers taken back between releases lose the growth relation.
+second sums not modelled; answers taken back between releases lose the growth relation; a
+figure the no-differencing rule holds back is read as current, so the answers added behind it
+seem to sit at hidden places (often ones no one answered about), which are checked for them.
 """
 
 from __future__ import annotations
