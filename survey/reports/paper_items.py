@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..questionnaire import Item, Questionnaire, Texts, builtin, text
+from ..questionnaire.conditions import All, AnyOf, Condition, Is
 from .pdf.layout import MUTED, WIDTH, quoted
 
 LEFT = 15
@@ -49,9 +50,42 @@ def on_paper(
     return words
 
 
+def _rule(item: Item) -> Condition | None:
+    """When the item is asked: its condition (``show_if``), or version 1's ``only_if``."""
+    if item.condition is not None:
+        return item.condition
+    rule = getattr(item, "only_if", None)
+    if not isinstance(rule, Mapping) or not rule:
+        return None
+    return All(
+        tuple(
+            Is(code, frozenset(wanted if isinstance(wanted, list | tuple) else [wanted]))
+            for code, wanted in rule.items()
+        )
+    )
+
+
+def _clauses(rule: Condition | None) -> tuple[bool, tuple[Is, ...]] | None:
+    """A rule the paper form can say in one sentence: one answer, all of several (True: "and")
+    or any of several (False: "or"); None for anything else ("not", "and" inside "or")."""
+    if isinstance(rule, Is):
+        return True, (rule,)
+    if isinstance(rule, All | AnyOf) and rule.conditions:
+        parts = tuple(c for c in rule.conditions if isinstance(c, Is))
+        if len(parts) == len(rule.conditions):
+            return isinstance(rule, All), parts
+    return None
+
+
 def _scale(item: Item) -> Any:
     """What items must share to stand in one grid (None: this item prints on its own)."""
-    if item.type != "single" or not item.options or item.only_if or item.hint or item.paper_hint:
+    if (
+        item.type != "single"
+        or not item.options
+        or _rule(item) is not None
+        or item.hint
+        or item.paper_hint
+    ):
         return None
     return tuple((o.value, tuple(sorted(o.label.items()))) for o in item.options)
 
@@ -105,8 +139,8 @@ class Writer:
 
     def states_rule(self, item: Item) -> bool:
         """Whether the item's skip rule prints with the answers and questions it names."""
-        rule = getattr(item, "only_if", None)
-        return isinstance(rule, Mapping) and bool(rule) and all(c in self.numbers for c in rule)
+        clauses = _clauses(_rule(item))
+        return clauses is not None and all(clause.code in self.numbers for clause in clauses[1])
 
     def question(self, item: Item) -> str:
         return self.label(item.label) + (" *" if item.required else "")
@@ -117,23 +151,31 @@ class Writer:
 
     def condition(self, item: Item) -> str:
         """The skip rule in words, e.g. "If you answered “Yes” to question 14:"."""
-        rule = getattr(item, "only_if", None)
-        if not rule:
+        rule = _rule(item)
+        if rule is None:
             return ""
-        if not self.states_rule(item):
+        clauses = _clauses(rule)
+        if clauses is None or not self.states_rule(item):
             return _("Answer this question only if it applies to you.")
-        parts = []
-        for code, wanted in rule.items():
-            values = wanted if isinstance(wanted, list | tuple) else [wanted]
-            answers = f" {_('or')} ".join(self.answer(code, v) for v in values)
-            parts.append(
+        every, parts = clauses
+        said = []
+        for clause in parts:
+            # The answers in the order the question lists them.
+            values = [o.value for o in self._options(clause.code) if o.value in clause.values]
+            values += sorted(clause.values - set(values))
+            answers = f" {_('or')} ".join(self.answer(clause.code, v) for v in values)
+            said.append(
                 _(
                     "you answered %(answer)s to question %(number)d",
                     answer=answers,
-                    number=self.numbers[code],
+                    number=self.numbers[clause.code],
                 )
             )
-        return _("If %(conditions)s:", conditions=f" {_('and')} ".join(parts))
+        joint = _("and") if every else _("or")
+        return _("If %(conditions)s:", conditions=f" {joint} ".join(said))
+
+    def _options(self, code: str) -> tuple[Any, ...]:
+        return self.questionnaire.item(code).options
 
     def run(self, pdf: Any, items: list[Item]) -> None:
         """Print items from ``print_runs``: a grid, or one item kept on one page."""

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from survey.extensions import db
 from survey.questionnaire import Item, Option, Questionnaire, Section, builtin, text
+from survey.questionnaire.conditions import AnyOf, Is, Not
 from survey.reports import paper_items
 from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
 from survey.reports.paper_items import print_runs
@@ -248,3 +249,32 @@ def test_a_retired_place_gets_no_form(app):
         target = find_target(db.session, dt.date.today(), area="bromma")
         assert "Alvik" not in Cover.of(target, "", "", "x").places
         db.session.rollback()
+
+
+def test_a_show_if_rule_prints_in_words_and_keeps_its_item_out_of_a_grid(app):
+    # show_if (later versions' skip syntax) reads as only_if does, where one sentence can say it.
+    scale = _options("Yes", "No")
+    either = AnyOf((Is("seen", frozenset({"yes"})), Is("where", frozenset({"park", "street"}))))
+    questionnaire = _questionnaire(
+        _item("seen", "single", scale),
+        _item("where", "single", _options("Street", "Park", "Shop")),
+        _item("told", "single", scale, condition=either),
+        _item("asked", "single", scale),
+        _item("other", "single", scale),
+        _item("hidden", "text", max_length=300, condition=Not(Is("seen", frozenset({"no"})))),
+    )
+    assert [[item.code for item in run] for run in print_runs(questionnaire.items)] == [
+        ["seen"],
+        ["where"],
+        ["told"],  # on the scale of the two after it, but asked only sometimes
+        ["asked"],
+        ["other"],
+        ["hidden"],
+    ]
+    with app.app_context():
+        found = _text(_pages(app, questionnaire, "en"))
+    assert (
+        "If you answered “Yes” to question 1 or you answered “Street” or “Park” to question 2:"
+        " 3. Question told"
+    ) in found
+    assert "Answer this question only if it applies to you. 6. Question hidden" in found
