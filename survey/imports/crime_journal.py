@@ -11,11 +11,11 @@ a feed fetched every few hours would otherwise keep every event many times over.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models.crime import CrimeCount, CrimeCoverage, CrimeEvent, CrimeYearCount
@@ -53,6 +53,24 @@ def decode(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
             value = dt.date.fromisoformat(value)
         row[key] = value
     return row
+
+
+def grouped_in(columns: Sequence[Any], cells: Iterable[Sequence[Any]]) -> ColumnElement[bool]:
+    """``(a = x AND b IN (...)) OR ...``: the cells grouped by all but their last value.
+
+    One term per cell would pass SQLite's limit of 1000 nested terms (a file of some years
+    of months for a few areas).
+    """
+    *keys, last = columns
+    grouped: dict[tuple[Any, ...], set[Any]] = {}
+    for cell in cells:
+        grouped.setdefault(tuple(cell[:-1]), set()).add(cell[-1])
+    return or_(
+        *(
+            and_(*(c == v for c, v in zip(keys, key, strict=True)), last.in_(sorted(values)))
+            for key, values in grouped.items()
+        )
+    )
 
 
 @dataclass
@@ -103,8 +121,7 @@ class Journal:
             "count",
             session.execute(
                 select(table).where(
-                    table.c.source == source,
-                    or_(*(and_(table.c.area_id == a, table.c.month == m) for a, m in cells)),
+                    table.c.source == source, grouped_in((table.c.area_id, table.c.month), cells)
                 )
             ).mappings(),
         )
@@ -128,11 +145,9 @@ class Journal:
             session.execute(
                 select(table).where(
                     table.c.source == "csv",
-                    or_(
-                        *(
-                            and_(table.c.area_id == r["area_id"], table.c.starts == r["starts"])
-                            for r in rows
-                        )
+                    grouped_in(
+                        (table.c.area_id, table.c.starts),
+                        [(r["area_id"], r["starts"]) for r in rows],
                     ),
                 )
             ).mappings(),

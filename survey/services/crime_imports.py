@@ -20,13 +20,13 @@ from collections import defaultdict
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from analysis.deviations import deviations
 
 from ..imports.crime_events import CHUNK, match_again, rebuild_counts
-from ..imports.crime_journal import decode, table_of
+from ..imports.crime_journal import decode, grouped_in, table_of
 from ..models import Area
 from ..models.accounts import utcnow
 from ..models.alerts import DeviationAlert, DeviationMail
@@ -164,16 +164,13 @@ def _events_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any
 
 def _counts_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any]]) -> None:
     table = table_of(CrimeCount)
-    cells = run.scope.get("count_cells", [])
-    if cells:
+    if cells := run.scope.get("count_cells", []):
         session.execute(
             table.delete().where(
                 table.c.source == run.scope["count_source"],
-                or_(
-                    *(
-                        and_(table.c.area_id == area, table.c.month == dt.date.fromisoformat(m))
-                        for area, m in cells
-                    )
+                grouped_in(
+                    (table.c.area_id, table.c.month),
+                    [(area, dt.date.fromisoformat(month)) for area, month in cells],
                 ),
             )
         )
@@ -182,16 +179,7 @@ def _counts_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any
     if cells := run.scope.get("year_cells", []):
         session.execute(
             years.delete().where(
-                or_(
-                    *(
-                        and_(
-                            years.c.area_id == area,
-                            years.c.year == year,
-                            years.c.category == category,
-                        )
-                        for area, year, category in cells
-                    )
-                )
+                grouped_in((years.c.area_id, years.c.year, years.c.category), cells)
             )
         )
     _insert(session, years, kept["year_count"])
@@ -205,14 +193,9 @@ def _coverage_back(session: Session, run: CrimeImportRun, kept: dict[str, list[A
         session.execute(
             table.delete().where(
                 table.c.source == "csv",
-                or_(
-                    *(
-                        and_(
-                            table.c.area_id == area,
-                            table.c.starts == dt.datetime.fromisoformat(starts),
-                        )
-                        for area, starts in cells
-                    )
+                grouped_in(
+                    (table.c.area_id, table.c.starts),
+                    [(area, dt.datetime.fromisoformat(starts)) for area, starts in cells],
                 ),
             )
         )
