@@ -22,13 +22,15 @@ def describe(run: CrimeImportRun) -> str:
     """One line: the run, where from, when and by whom, what it did, whether undone."""
     from flask_babel import gettext as _
 
+    from ..i18n import local_datetime
+
     line = _(
-        "import %(id)d: %(origin)s (%(source)s), %(when)s UTC by %(who)s: %(added)d added,"
+        "import %(id)d: %(origin)s (%(source)s), %(when)s by %(who)s: %(added)d added,"
         " %(changed)d changed, %(unchanged)d unchanged, %(skipped)d outside every area",
         id=run.id,
         origin=run.origin,
         source=run.source,
-        when=run.imported_at.strftime("%Y-%m-%d %H:%M"),
+        when=local_datetime(run.imported_at),
         who=run.imported_by,
         added=run.added,
         changed=run.changed,
@@ -36,7 +38,7 @@ def describe(run: CrimeImportRun) -> str:
         skipped=run.skipped,
     )
     if run.undone_at is not None:
-        return line + "; " + _("undone %(when)s", when=run.undone_at.strftime("%Y-%m-%d %H:%M"))
+        return line + "; " + _("undone %(when)s", when=local_datetime(run.undone_at))
     return line
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from analysis.deviations import deviations
 
+from ..i18n import local_datetime
 from ..imports.crime_events import CHUNK, match_again, rebuild_counts
 from ..imports.crime_journal import decode, grouped_in, table_of
 from ..models import Area
@@ -51,10 +52,6 @@ def latest_open(session: Session) -> CrimeImportRun | None:
     return session.scalar(query.order_by(CrimeImportRun.id.desc()).limit(1))
 
 
-def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
 def undoable_run(session: Session, run_id: int | None) -> CrimeImportRun:
     """The run to undo (None: the latest not undone); UndoRefused saying why it cannot be."""
     latest = latest_open(session)
@@ -69,7 +66,11 @@ def undoable_run(session: Session, run_id: int | None) -> CrimeImportRun:
         run = found
     if run.undone_at is not None:
         raise UndoRefused(
-            _("Import %(id)d is already undone (%(when)s).", id=run.id, when=_when(run.undone_at))
+            _(
+                "Import %(id)d is already undone (%(when)s).",
+                id=run.id,
+                when=local_datetime(run.undone_at),
+            )
         )
     if latest is not None and latest.id != run.id:
         raise UndoRefused(
@@ -79,7 +80,7 @@ def undoable_run(session: Session, run_id: int | None) -> CrimeImportRun:
                 id=run.id,
                 later=latest.id,
                 origin=latest.origin,
-                when=_when(latest.imported_at),
+                when=local_datetime(latest.imported_at),
             )
         )
     if not run.undoable:

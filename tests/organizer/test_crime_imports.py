@@ -1,8 +1,9 @@
 """The admin page of crime imports: who imported what, and 'Ångra' for the newest one."""
 
+import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from survey.extensions import db
 from survey.models.crime import CrimeEvent
@@ -14,6 +15,8 @@ REAL = ROOT.parent / "shared" / "data" / "real"
 MARCH_2023 = REAL / "police-events-2023-03-25.json"
 AUGUST_2026 = REAL / "police-events-2026-08-22.json"
 PAGE = "/organizer/crime-imports"
+STORED = dt.datetime(2026, 11, 29, 15, 49, tzinfo=dt.UTC)
+SHOWN = "2026-11-29 16:49"
 
 
 def _runs(app):
@@ -73,3 +76,35 @@ def test_a_post_without_its_token_undoes_nothing(app, cli, client, auth, users):
     auth.login("admin")
     client.post(f"/organizer/crime-imports/{run}/undo", data={})
     assert _events(app) == 500
+
+
+def test_times_on_the_page_in_messages_and_in_the_list_are_local(app, cli, client, auth, users):
+    # 15:49 UTC on 29 November is 16:49 in Stockholm: the page, its messages and the command
+    # line show the moment as every other organizer page does, never UTC.
+    for path in (MARCH_2023, AUGUST_2026):
+        result = cli("import", "crime", str(path))
+        assert result.exit_code == 0, result.stderr
+    a, b = _runs(app)
+    with app.app_context():
+        db.session.execute(update(CrimeImportRun).values(imported_at=STORED))
+        db.session.commit()
+    auth.login("admin")
+    page = client.get(PAGE).get_data(as_text=True)
+    assert page.count(SHOWN) == 2
+    post_form(client, f"/organizer/crime-imports/{a}/undo", {}, token_from=PAGE)
+    page = client.get(PAGE).get_data(as_text=True)
+    assert f"den senare importen {b} ({AUGUST_2026.name}, {SHOWN}) ändrade" in page
+    assert "15:49" not in page
+    listed = cli("import", "crime-runs").stdout
+    assert f"(events), {SHOWN} av cli: 500 tillagda" in listed
+    assert "UTC" not in listed
+    assert "15:49" not in listed
+    assert cli("import", "undo-crime", "--yes").exit_code == 0
+    with app.app_context():
+        db.session.execute(
+            update(CrimeImportRun).where(CrimeImportRun.id == b).values(undone_at=STORED)
+        )
+        db.session.commit()
+    result = cli("import", "undo-crime", str(b), "--yes")
+    assert f"Import {b} är redan ångrad ({SHOWN})." in result.stderr
+    assert f"; ångrad {SHOWN}" in cli("import", "crime-runs").stdout
