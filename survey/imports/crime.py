@@ -37,7 +37,7 @@ from . import ImportRefused, decoded_lines
 from .bra import KNOWN_SHAPES, SHAPES, BraData, guess_shape, read_bra
 from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
-from .crime_journal import Journal
+from .crime_journal import Journal, lock_crime_data
 from .crime_rows import Names, month_text, plural
 from .police_events import parse_events
 
@@ -239,6 +239,7 @@ def import_crime_data(
     lines = list(decoded_lines(data.splitlines(keepends=True)))
     origin = origin[:255]
     source = source or _shape(lines)
+    lock_crime_data(session)  # what the journal keeps must be what the import replaces
     journal = Journal()
     if source in SHAPES:
         names = Names(session)

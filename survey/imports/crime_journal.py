@@ -15,7 +15,18 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ..models.crime import CrimeCount, CrimeCoverage, CrimeEvent, CrimeYearCount
@@ -26,6 +37,27 @@ from ..services import audit
 KEEP_UNDOABLE = 20
 #: Rows written in chunks of this many (SQL parameter limits).
 CHUNK = 500
+#: PostgreSQL's advisory lock that every crime import and undo takes (any fixed number).
+LOCK_KEY = 4_470_020
+
+
+def lock_crime_data(session: Session) -> None:
+    """Wait for any other crime import or undo to end, and keep others waiting until commit.
+
+    What an import keeps for undo, and the checks an undo makes (is this the newest run?),
+    are only right if no other import or undo writes in between. PostgreSQL takes an advisory
+    lock for the transaction; SQLite its write lock, by a write that changes nothing, before
+    anything is read.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY)))
+    else:
+        session.execute(
+            update(CrimeImportRun)
+            .where(false())
+            .values(undoable=False)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def table_of(model: Any) -> Table:

@@ -27,7 +27,7 @@ from analysis.deviations import deviations
 
 from ..i18n import local_datetime
 from ..imports.crime_events import CHUNK, match_again, rebuild_counts
-from ..imports.crime_journal import decode, grouped_in, table_of
+from ..imports.crime_journal import decode, grouped_in, lock_crime_data, table_of
 from ..models import Area
 from ..models.accounts import utcnow
 from ..models.alerts import DeviationAlert, DeviationMail
@@ -96,8 +96,10 @@ def undoable_run(session: Session, run_id: int | None) -> CrimeImportRun:
 def undo_run(session: Session, run_id: int | None, today: dt.date) -> CrimeImportRun:
     """Undo a run (None: the latest not undone), audited, and flush; UndoRefused if it can't be.
 
-    Nothing is written before every check has passed.
+    Nothing is written before every check has passed; the checks wait for any import or
+    undo under way.
     """
+    lock_crime_data(session)
     run = undoable_run(session, run_id)
     # Marked first, only if still not undone: of two admins undoing it at once, the second
     # waits for the first (PostgreSQL locks the row) and then finds it undone.

@@ -1,6 +1,15 @@
 """Undo of crime imports at the edges: long files, names changed between, retention, time."""
 
-from tests.services.test_crime_imports import ok, state
+import datetime as dt
+import threading
+import time
+
+from sqlalchemy.orm import Session
+
+from survey.extensions import db
+from survey.imports.crime import import_crime_data
+from survey.services.crime_imports import UndoRefused, undo_run
+from tests.services.test_crime_imports import MARCH_2023, ok, runs, state
 
 
 def _monthly_csv(path, years, count):
@@ -23,3 +32,33 @@ def test_a_long_history_imports_again_and_its_undo_gives_the_first_back(app, cli
     assert state(app) != after_a
     ok(cli("import", "undo-crime", "--yes"))
     assert state(app) == after_a
+
+
+def test_an_undo_waits_for_an_import_under_way_and_is_then_refused(app, cli):
+    # An admin undoes import A while the next download (B, the same events) is being stored.
+    # The undo must wait for B and then refuse (B is the newest); checked before B stood,
+    # it would take away A's events under B, which then stands with none of them.
+    ok(cli("import", "crime", str(MARCH_2023)))
+    [(a, *_rest)] = runs(app)
+    outcome = []
+
+    def undo() -> None:
+        with app.app_context(), Session(db.engine) as other:
+            try:
+                undo_run(other, a, dt.date(2026, 12, 1))
+                other.commit()
+                outcome.append("undone")
+            except UndoRefused:
+                outcome.append("refused")
+
+    with app.app_context(), Session(db.engine) as importing:
+        data = MARCH_2023.read_bytes()
+        import_crime_data(importing, data, "again.json", "events", dt.date(2026, 12, 1))
+        waiting = threading.Thread(target=undo)
+        waiting.start()
+        time.sleep(1)
+        importing.commit()
+    waiting.join(10)
+    assert outcome == ["refused"]
+    assert [(r[1], r[-1]) for r in runs(app)] == [(MARCH_2023.name, False), ("again.json", False)]
+    assert len(state(app)["crime_event"]) == 500
