@@ -129,7 +129,8 @@ DETAILS: dict[str, Any] = {
 _PLAIN_NUMBERS = {"batch", "dialogue_id", "number", "position", "promise_id", "response_id"}
 _PLAIN_NUMBERS |= {"questionnaire_version", "seed", "sequence", "version", "year", "years"}
 _BATCH_KINDS = {"file": _l("file"), "paper": _l("paper forms")}
-_SOURCES = {
+#: The sources of a category rule, and the formats of a crime import (also on its page).
+SOURCES = {
     # A category change: what the rule is on.
     "police": _l("Police event type"),
     "bra": _l("Brå category, code or path"),
@@ -197,7 +198,7 @@ def _by_key(names: Names) -> dict[str, Callable[[Any], str | None]]:
         "role": _lookup(labels.ROLES),
         "from": _lookup(labels.ROLES),
         "to": _lookup(labels.ROLES),
-        "source": _lookup(_SOURCES),
+        "source": _lookup(SOURCES),
         "changed": _lookup({**names.items, **DETAILS}),
         "imported_at": _moment,
         "indicators": _indicator,

@@ -11,6 +11,8 @@ from .. import clock
 from ..extensions import db
 from ..services.crime_imports import UndoRefused, latest_open, recent_runs, undo_run
 from . import admin_required, bp, menu_item
+from .audit_details import SOURCES
+from .audit_log import ACTORS
 
 menu_item("organizer.crime_imports", _l("Crime imports"), admin_only=True)
 
@@ -24,6 +26,8 @@ def crime_imports():
         runs=recent_runs(db.session),
         latest=latest.id if latest is not None else None,
         form=FlaskForm(),
+        formats=SOURCES,
+        actors=ACTORS,
     )
 
 
