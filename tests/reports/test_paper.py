@@ -278,3 +278,15 @@ def test_a_show_if_rule_prints_in_words_and_keeps_its_item_out_of_a_grid(app):
         " 3. Question told"
     ) in found
     assert "Answer this question only if it applies to you. 6. Question hidden" in found
+
+
+def test_the_words_joining_a_rule_are_in_the_readers_language(app):
+    # "and" and "or" were left in English on the Swedish form.
+    questionnaire = _questionnaire(
+        _item("seen", "single", _options("Ja", "Nej")),
+        _item("where", "single", _options("Gata", "Park", "Butik")),
+        _item("more", "text", max_length=300, only_if={"seen": "ja", "where": ["gata", "park"]}),
+    )
+    with app.app_context():
+        found = _text(_pages(app, questionnaire, "sv"))
+    assert "Om du svarade ”Ja” på fråga 1 och du svarade ”Gata” eller ”Park” på fråga 2:" in found
