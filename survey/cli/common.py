@@ -207,15 +207,29 @@ def with_app(
             except SQLAlchemyError as exc:
                 text = str(exc).lower()
                 if "no such table" in text or "undefinedtable" in text or "does not exist" in text:
-                    raise click.ClickException(
-                        "the database is not set up yet: run 'trygghet db init' first"
-                    ) from exc
+                    raise click.ClickException(_missing_table(db.engine)) from exc
                 raise click.ClickException(f"database error: {exc}") from exc
             finally:
                 db.session.remove()
                 db.engine.dispose()
 
     return wrapper
+
+
+def _missing_table(engine: Any) -> str:
+    """Why a table is missing: no schema at all, or the schema of an earlier version."""
+    from sqlalchemy import inspect
+
+    try:
+        migrated = "alembic_version" in inspect(engine).get_table_names()
+    except Exception:  # noqa: BLE001 (only the wording of the message depends on it)
+        migrated = False
+    if migrated:
+        return (
+            "the database was set up by an earlier version of Trygghet: run"
+            " 'trygghet db upgrade' first (trygghet serve does it when it starts)"
+        )
+    return "the database is not set up yet: run 'trygghet db init' first"
 
 
 @contextmanager

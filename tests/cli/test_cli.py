@@ -118,3 +118,23 @@ def test_an_empty_database_file_says_to_run_db_init(runner, tmp_path):
     assert result.exit_code == 1
     assert "the database is not set up yet: run 'trygghet db init' first" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_database_of_an_earlier_version_says_to_upgrade(runner, tmp_path):
+    # Not "not set up yet": the answers are there, only the newest tables are not.
+    from sqlalchemy import create_engine
+
+    from survey.cli import main
+    from survey.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        upgrade(conn, "0019")
+    engine.dispose()
+    result = runner.invoke(main, ["import", "crime-runs"], env={"DATABASE_URL": url})
+    assert result.exit_code == 1
+    assert "set up by an earlier version of Trygghet: run 'trygghet db upgrade' first" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
