@@ -252,7 +252,8 @@ class Journal:
 
 
 def _let_go(session: Session) -> None:
-    """Past the latest KEEP_UNDOABLE runs not undone, a run keeps no rows and is not undoable."""
+    """Past the latest KEEP_UNDOABLE runs not undone, a run keeps no rows and no scope and is
+    not undoable."""
     older = list(
         session.scalars(
             select(CrimeImportRun.id)
@@ -264,5 +265,7 @@ def _let_go(session: Session) -> None:
     if older:
         session.execute(delete(CrimeImportRow).where(CrimeImportRow.import_id.in_(older)))
         session.execute(
-            update(CrimeImportRun).where(CrimeImportRun.id.in_(older)).values(undoable=False)
+            update(CrimeImportRun)
+            .where(CrimeImportRun.id.in_(older))
+            .values(undoable=False, scope={})  # what undo would have read: no longer needed
         )

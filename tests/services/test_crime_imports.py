@@ -236,3 +236,37 @@ def test_undo_forgets_unsent_deviations_and_keeps_those_mailed(app, cli, stockho
     assert left == ["Stöld"]
     with app.app_context():
         assert db.session.get(DeviationAlert, mailed_id).mail_sent_at is not None
+
+
+def test_past_the_kept_imports_an_import_keeps_nothing_and_is_too_old(
+    app, cli, tmp_path, stockholm, monkeypatch
+):
+    from survey.imports import crime_journal
+
+    monkeypatch.setattr(crime_journal, "KEEP_UNDOABLE", 2)
+    events = json.loads(MARCH_2023.read_text(encoding="utf-8"))
+    for n in range(3):
+        ok(
+            cli(
+                "import",
+                "crime",
+                str(_write(tmp_path, events[n * 100 : n * 100 + 100], f"{n}.json")),
+            )
+        )
+    first, second, third = (run[0] for run in runs(app))
+    with app.app_context():
+        kept = {
+            run.id: (run.undoable, run.scope) for run in db.session.scalars(select(CrimeImportRun))
+        }
+        rows = set(db.session.scalars(select(CrimeImportRow.import_id)))
+    # The oldest keeps neither its rows nor what they covered (a Brå file's can be thousands).
+    assert kept[first] == (False, {})
+    assert kept[second][0]
+    assert kept[second][1]
+    assert rows == {second, third}
+    ok(cli("import", "undo-crime", "--yes"))
+    ok(cli("import", "undo-crime", "--yes"))
+    result = cli("import", "undo-crime", "--yes")
+    assert result.exit_code == 1
+    assert f"Import {first}" in result.stderr
+    assert "för gammal" in result.stderr
