@@ -55,24 +55,20 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .disclosure import hide
 from .disclosure_bounds import (
-    FOLLOWS,
     OUTSIDE,
     Bounds,
     Infeasible,
     Key,
     Model,
     figures,
-    is_cell,
     quantities,
     units,
 )
+from .disclosure_hiding import candidates, cell_at, hide_at, hide_followups, relations_of
 from .disclosure_items import ITEMS
 from .disclosure_points import Points, check, seed
 from .disclosure_said import Said, by_gain, fails
-from .verdict_rules import decide
-from .verdicts import hide_side
 
 #: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
 DEFAULT_MIN_WIDTH = 0.1
@@ -168,81 +164,6 @@ def _checks(
                 yield unit, (*figure, "(gained)"), found
 
 
-def _relations(picture: dict[str, Any], unit: Key, figure: tuple[str, ...]) -> list[Key]:
-    if unit[0] == "place":
-        return [("place", figure)]
-    kinds = [(kind, figure) for kind in picture.get("by_group") or {}]
-    if unit[0] == "area":
-        return [("place", figure), *(kinds if not figure or figure[0] in ("times", ITEMS) else [])]
-    return [(unit[0], figure)]
-
-
-def _candidates(picture: dict[str, Any], relation: Key) -> list[tuple[int, Key, Any]]:
-    """The shown parts of a relation as (n, unit, cell), smallest first."""
-    kind, figure = relation
-    found = []
-    for unit_key, unit in units(picture):
-        if unit_key[0] == kind:
-            cell = unit if not figure else _cell_at(unit, figure)
-            # An empty part (a place no one answered an added item at) hides nothing.
-            if cell is not None and not cell.get("suppressed") and cell["n"] > 0:
-                found.append((cell["n"], unit_key, unit))
-    return sorted(found, key=lambda c: (c[0], c[1]))
-
-
-def _cell_at(unit: dict[str, Any], figure: tuple[str, ...]) -> dict[str, Any] | None:
-    cell: Any = unit
-    for key in figure:
-        cell = cell.get(key) if isinstance(cell, dict) else None
-    return cell if is_cell(cell) else None
-
-
-def _hide_at(unit: dict[str, Any], figure: tuple[str, ...]) -> None:
-    """Hide a figure (or a whole place or group), with what follows it."""
-    if not figure:
-        unit["suppressed"] = True
-        for _, cell in figures(unit):
-            if not cell.get("suppressed"):
-                hide(cell)
-    else:
-        hide(_cell_at(unit, figure))  # type: ignore[arg-type]
-        for follower, leader in FOLLOWS.items():
-            if figure == leader and _cell_at(unit, follower) is not None:
-                hide(_cell_at(unit, follower))  # type: ignore[arg-type]
-    if "safety_index" in unit and any(c.get("suppressed") for c in unit["times"].values()):
-        unit["safety_index"] = None
-
-
-def _hide_followups(picture: dict[str, Any]) -> int:
-    """Hide a promise's figure for this round where it would show a cell the audit hid.
-
-    A follow-up share sums the promise's places (all of them: the area total) in one round;
-    it is shown only where those figures are, so a figure hidden here hides it too.
-    """
-    round_id = (picture.get("filters") or {}).get("round_id")
-    places = {p["place"]: p for p in picture.get("places", [])}
-    hidden = 0
-    for result in picture.get("followup") or []:
-        covered = [places[s] for s in result["promise"].get("places") or places if s in places]
-        if len(covered) == len(places):
-            covered = [picture["area_total"]]
-        for indicator in result.get("indicators", []):
-            kind = indicator.get("kind")
-            path = ("times", indicator.get("time")) if kind == "unsafe_share" else None
-            path = ("problems", indicator.get("problem")) if kind == "problem_share" else path
-            cells = [_cell_at(unit, path) for unit in covered] if path else []
-            if not any(cell is not None and cell.get("suppressed") for cell in cells):
-                continue
-            for side, key in (("before", "baseline_round"), ("after", "followup_round")):
-                cell, ref = indicator.get(side), result["promise"].get(key) or {}
-                if cell and not cell.get("suppressed") and round_id in (None, ref.get("id")):
-                    hide_side(indicator, side)
-                    hidden += 1
-        # The other indicators' corrected p-values and verdicts without the hidden ones.
-        result["status"], result["verdict_rule"] = decide(result.get("indicators") or [])
-    return hidden
-
-
 def _bounds(
     picture: dict[str, Any],
     earlier: Sequence[dict[str, Any]],
@@ -317,18 +238,18 @@ def audit_release(
         used: set[Key] = set()
         for unit, figure in failing:
             figure = tuple(part for part in figure if part != "(gained)")
-            relations = _relations(picture, unit, figure)
+            relations = relations_of(picture, unit, figure)
             if any(rel in used for rel in [*relations, ("area", figure)]):
                 continue  # a cell of its relation was just hidden: see first whether it holds
-            options = [(c, rel) for rel in relations for c in _candidates(picture, rel)]
+            options = [(c, rel) for rel in relations for c in candidates(picture, rel)]
             if not options and unit[0] != "area":
-                total = _cell_at(picture["area_total"], figure) if figure else None
+                total = cell_at(picture["area_total"], figure) if figure else None
                 if total is not None and not total.get("suppressed"):
                     options = [((total["n"], ("area",), picture["area_total"]), ("area", figure))]
             if options:
                 (_, part_key, part), relation = min(options, key=lambda o: (o[0][0], o[0][1]))
                 used.update([relation, *relations])
-                _hide_at(part, relation[1])
+                hide_at(part, relation[1])
                 added.append(_path(part_key, relation[1]))
         if not used:
             break
@@ -337,7 +258,7 @@ def audit_release(
         # Hiding the area's figure can take away the gain that said what such a cell shows.
         said = [(u, f) for (u, f), found in results.items() if found.get("said_by_gain")]
         only |= {(u, tuple(p for p in f if p != "(gained)")) for u, f in said}
-    followups_hidden = _hide_followups(picture)
+    followups_hidden = hide_followups(picture)
     checks = [(u, f, found) for (u, f), found in results.items()]
     unresolved = sorted({_path(u, f) for u, f, found in checks if found["fails"]})
     remaining = [(found, _path(u, f)) for u, f, found in checks if "share" in found]
