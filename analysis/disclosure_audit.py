@@ -35,11 +35,14 @@ cell of that many answers. Not counted: a part pinned to the 0 % or 100 % its sh
 total has (the total says it of every answer); a part's gain, or a part the public can tell
 was empty before, pinned to the 0 % or 100 % of the area's own gain where that gain rests on
 at least the threshold of answers (it says it of every answer added; ``disclosure_said``);
-the outside answers when they are all the answers; and a cell shown before whose gain is
-checked instead. While one fails, the smallest shown part of one of its relations is hidden
+a part the public can tell gained no answer since an earlier release, pinned to the 0 % or
+100 % that release's area total showed (it said it of every answer the part holds); the
+outside answers when they are all the answers; and a cell shown before whose gain is checked
+instead. While one fails, the smallest shown part of one of its relations is hidden
 (the area total when no part is left), one per relation per pass, and the audit runs again;
 hiding only takes knowledge away, so later passes check only the cells that failed, were just
-hidden, or held by the area's gain alone (hiding the area's figure can take that away).
+hidden, or held by the area's gain or a part's unchanged answers alone (hiding can take
+that away).
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
 Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
@@ -140,6 +143,15 @@ def _checks(
             if fails(found) and linked_earlier and said.empty_before(unit, figure):
                 gained = said.gained(figure, names)
                 either = [s if s is not None else g for s, g in zip(shown, gained, strict=True)]
+                if either != shown:
+                    found = by_gain(
+                        check(bounds, points, n, counts, threshold, width, either, everyone)
+                    )
+            # Unchanged since a release whose area figure showed 0 % or 100 %: that figure
+            # said it of every answer the cell holds.
+            if fails(found) and linked_earlier:
+                then = said.before(unit, figure, names)
+                either = [s if s is not None else t for s, t in zip(shown, then, strict=True)]
                 if either != shown:
                     found = by_gain(
                         check(bounds, points, n, counts, threshold, width, either, everyone)

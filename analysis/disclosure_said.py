@@ -7,6 +7,11 @@ threshold of answers (as publishable as a cell of that many) and is all 0 or all
 that of every answer added. That covers what a part gained, and a part the public can tell
 held no answer before (all its answers are added ones), but not a part with older answers:
 what it held before is not in the gain.
+
+An area figure of an earlier release of the round said its 0 % or 100 % of every answer it
+had then, and that stays public. A part the public can tell has gained no answer since holds
+only answers that figure covered: pinned there, it says only what that figure said. Only an
+unchanged part: one that gained answers holds some the earlier figure says nothing of.
 """
 
 from __future__ import annotations
@@ -62,6 +67,24 @@ class Said:
                 return value
         return None
 
+    def before(self, unit: Key, figure: tuple[str, ...], names: Sequence[str]) -> Shares:
+        """Per count, the 0 or 1 an earlier release's area figure shows, where the public can
+        tell the cell has gained no answer since that release."""
+        bounds, r = self.bounds, self.r
+        shares: Shares = [None] * len(names)
+        for e in range(r - 1, -1, -1):
+            key = (e, unit, figure, "n")
+            if key not in bounds.keys:
+                break
+            # Answers are only added: the greatest gain under one answer means none came.
+            gain = {(r, unit, figure, "n"): 1.0, key: -1.0}
+            if bounds.extreme(gain, greatest=True)[0] >= 1 - EPS:
+                break
+            for i, q in enumerate(names):
+                if shares[i] is None:
+                    shares[i] = shown_share(bounds, (e, AREA, figure, q))
+        return shares
+
     def empty_before(self, unit: Key, figure: tuple[str, ...]) -> bool:
         """Whether the public can tell a cell held no answer in the previous release."""
         key = (self.r - 1, unit, figure, "n")
@@ -77,6 +100,6 @@ def fails(found: dict[str, Any] | None) -> bool:
 
 
 def by_gain(found: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Mark a check that holds by the area's gain alone: it is checked again after more is
-    hidden, as hiding the area's figure can take that gain away."""
+    """Mark a check that holds by the area's gain (or by a part's gaining nothing) alone: it
+    is checked again after more is hidden, as hiding can take that away."""
     return found if found is None or found["fails"] else found | {"said_by_gain": True}
