@@ -42,7 +42,9 @@ instead. While one fails, the smallest shown part of one of its relations is hid
 (the area total when no part is left), one per relation per pass, and the audit runs again;
 hiding only takes knowledge away, so later passes check only the cells that failed, were just
 hidden, or held by the area's gain or a part's unchanged answers alone (hiding can take
-that away).
+that away). Where a cell still fails with nothing left to hide in its relations, its figure
+(that time of day, that problem) is hidden in every place, group and the area total, once,
+and the audit runs again; what still fails then is ``unresolved``, and the release is refused.
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
 Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
@@ -68,7 +70,14 @@ from .disclosure_bounds import (
     quantities,
     units,
 )
-from .disclosure_hiding import candidates, cell_at, hide_at, hide_followups, relations_of
+from .disclosure_hiding import (
+    candidates,
+    cell_at,
+    hide_at,
+    hide_everywhere,
+    hide_followups,
+    relations_of,
+)
 from .disclosure_items import ITEMS
 from .disclosure_points import Points, check, seed
 from .disclosure_said import Said, by_gain, fails
@@ -238,6 +247,7 @@ def audit_release(
     passes = 0
     results: dict[tuple[Key, tuple[str, ...]], dict[str, Any]] = {}
     only: set[tuple[Key, tuple[str, ...]]] | None = None
+    escalated: list[tuple[str, ...]] = []
     while True:
         passes += 1
         # Hiding a cell only takes knowledge away, so a cell that held still holds: after the
@@ -264,7 +274,15 @@ def audit_release(
                 hide_at(part, relation[1])
                 added.append(_path(part_key, relation[1]))
         if not used:
-            break
+            # Nothing is left to hide in their relations: each figure still failing is hidden
+            # everywhere (places, groups, the area), once, and checked again. Any cell still
+            # failing after that is left unresolved, for the release to be refused.
+            spread = {tuple(p for p in f if p != "(gained)") for _, f in failing} - {()}
+            for figure in sorted(spread - set(escalated)):
+                escalated.append(figure)
+                added += [_path(unit, figure) for unit in hide_everywhere(picture, figure)]
+            if not {(u, f) for u, f, _ in _hidden(picture)} - before:
+                break
         only = {(u, f) for u, f, _ in _hidden(picture)} - before
         only |= {(u, tuple(p for p in f if p != "(gained)")) for u, f in failing}
         # Hiding the area's figure can take away the gain that said what such a cell shows.
@@ -287,6 +305,7 @@ def audit_release(
         "hidden_checked": len(checks),
         "hidden_before": hidden_before,
         "hidden_added": added,
+        "escalated": [f"items[{f[1]}]" if f[0] == ITEMS else ".".join(f) for f in escalated],
         "unresolved": unresolved,
         "followup_sides_hidden": followups_hidden,
         "narrowest": None if narrowest is None else {"cell": narrowest[1], **narrowest[0]},

@@ -59,6 +59,17 @@ def hide_at(unit: dict[str, Any], figure: tuple[str, ...]) -> None:
         unit["safety_index"] = None
 
 
+def hide_everywhere(picture: dict[str, Any], figure: tuple[str, ...]) -> list[Key]:
+    """Hide a figure in the area total and every place and group; where it was shown."""
+    hidden = []
+    for unit_key, unit in units(picture):
+        cell = cell_at(unit, figure)
+        if cell is not None and not cell.get("suppressed"):
+            hide_at(unit, figure)
+            hidden.append(unit_key)
+    return hidden
+
+
 def hide_followups(picture: dict[str, Any]) -> int:
     """Hide a promise's figure for this round where it would show a cell the audit hid.
 
