@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import expected_errors, with_app
+from .common import expected_errors, lang_option, with_app
 
 
 @click.command("publish")
@@ -21,13 +21,20 @@ from .common import expected_errors, with_app
     help="Publish the final release of every round that has closed and has none yet "
     "(for a daily timer).",
 )
+@lang_option("Language of a refusal by the disclosure audit.")
 @with_app
-def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool) -> None:
-    """Publish the area's situation picture and promise follow-ups as a new release."""
+def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool, lang: str) -> None:
+    """Publish the area's situation picture and promise follow-ups as a new release.
+
+    Refused, with a message and exit code 1, where the disclosure audit finds a hidden figure
+    that could still be worked out.
+    """
     from flask import current_app
+    from flask_babel import force_locale
 
     from .. import clock
     from ..extensions import db
+    from ..services.release_refusals import Unresolved, unresolved_text
     from ..services.releases import PublishRefused, Unchanged, publish_closed_rounds
     from ..services.releases import publish as publish_release
 
@@ -36,9 +43,13 @@ def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool) ->
     if closed_rounds:
         if round_id is not None:
             raise click.UsageError("--round goes with --area")
+        refused: list[tuple[str, int, Unresolved]] = []
         with expected_errors(PublishRefused):
             made = publish_closed_rounds(
-                db.session, current_app.config["TRYGGHET_SUPPRESS_BELOW"], clock.today()
+                db.session,
+                current_app.config["TRYGGHET_SUPPRESS_BELOW"],
+                clock.today(),
+                refused=refused,
             )
             db.session.commit()
         for release in made:
@@ -47,6 +58,12 @@ def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool) ->
                 f"(final release of round {release.round_id})"
             )
         click.echo(f"{len(made)} closed round release(s) published")
+        for slug, refused_round, refusal in refused:
+            with force_locale(lang):  # only the message: the releases are made as in English
+                text = unresolved_text(refusal.cells)
+            click.echo(f"{slug} (round {refused_round}): {text}", err=True)
+        if refused:
+            raise click.exceptions.Exit(1)
         return
     with expected_errors(PublishRefused):
         try:
@@ -61,6 +78,9 @@ def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool) ->
             db.session.rollback()
             click.echo(f"{unchanged}; no new release made")
             return
+        except Unresolved as refusal:
+            with force_locale(lang):
+                raise PublishRefused(unresolved_text(refusal.cells)) from None
         db.session.commit()
     round_text = f"round {release.round_id}" if release.round_id else "all answers"
     click.echo(

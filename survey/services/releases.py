@@ -29,27 +29,8 @@ from ..reports import pictures
 from ..reports.public_form import COUNTS_DIGEST, hold_back, public_form
 from . import audit
 from .release_followups import other_rounds_as_released
+from .release_refusals import PublishRefused, StalePreview, Unchanged, Unresolved
 from .rounds import area_rounds
-
-
-class PublishRefused(ValueError):
-    """A release that cannot be made: an unknown area or round."""
-
-
-class StalePreview(PublishRefused):
-    """The data changed after the preview, so the release would not be what was previewed."""
-
-
-class Unchanged(PublishRefused):
-    """Nothing changed since the round's last release, whose figures it would show: none is
-    made."""
-
-    def __init__(self, previous: Release) -> None:
-        super().__init__(
-            f"nothing to publish: the public figures would be those of release {previous.id}"
-            f" (number {previous.sequence} of its round)"
-        )
-        self.previous = previous
 
 
 @dataclasses.dataclass
@@ -67,6 +48,11 @@ class Prepared:
     held: int
     #: The round's last release when this one would publish exactly its figures, else None.
     same_as: Release | None = None
+
+    @property
+    def unresolved(self) -> list[str]:
+        """Hidden cells the audit found could still be worked out: then it is not published."""
+        return list(self.audit_summary["audit"].get("unresolved") or [])
 
 
 def _json(data: Any) -> str:
@@ -287,13 +273,16 @@ def publish(
     ``expect_version`` is the data version the preview showed: publishing refuses when the
     data changed since, so what is stored is exactly what was previewed. A release that would
     show exactly what the round's last one shows is refused (Unchanged), unless it is the
-    ``final`` release of a closed round, which says the figures are final.
+    ``final`` release of a closed round, which says the figures are final; one where the
+    audit leaves a hidden cell that can be worked out is refused (Unresolved).
     """
     area = find_area(session, area_slug)
     survey_round = choose_round(session, area, round_id, today)
     prepared = prepare(session, area, survey_round, threshold, today)
     if prepared.same_as is not None and not final:  # also a preview sent twice
         raise Unchanged(prepared.same_as)
+    if prepared.unresolved:  # never published as if nothing could be worked out
+        raise Unresolved(prepared.unresolved)
     if expect_version is not None and expect_version != prepared.version:
         raise StalePreview("the data changed after the preview: look at the preview again")
     release = Release(
@@ -327,13 +316,20 @@ def publish(
 
 
 def publish_closed_rounds(
-    session: Session, threshold: int, today: dt.date, *, user: User | None = None
+    session: Session,
+    threshold: int,
+    today: dt.date,
+    *,
+    user: User | None = None,
+    refused: list[tuple[str, int, Unresolved]] | None = None,
 ) -> list[Release]:
     """Publish the final release of every round that has closed and has none yet; flush.
 
     A round's final release is one made after its last day, so it holds every answer of the
     round. Meant for a daily timer (``trygghet publish --closed-rounds``): running it again
-    the same day, or the next, publishes nothing more.
+    the same day, or the next, publishes nothing more. ``refused`` collects (area, round,
+    refusal) where the audit refuses one, and the others are still made; without it the
+    refusal is raised.
     """
     closed = session.scalars(
         select(SurveyRound)
@@ -356,10 +352,21 @@ def publish_closed_rounds(
                     Release.data_cutoff >= after_close,
                 )
             )
-            if final is None:
-                made.append(
-                    publish(
-                        session, area.slug, survey_round.id, threshold, today, user=user, final=True
+            try:
+                if final is None:
+                    made.append(
+                        publish(
+                            session,
+                            area.slug,
+                            survey_round.id,
+                            threshold,
+                            today,
+                            user=user,
+                            final=True,
+                        )
                     )
-                )
+            except Unresolved as exc:
+                if refused is None:
+                    raise
+                refused.append((area.slug, survey_round.id, exc))
     return made

@@ -16,6 +16,7 @@ from survey.extensions import db
 from survey.i18n import local_datetime
 from survey.reports.weighting import weighting_text
 from survey.services import releases
+from survey.services.release_refusals import unresolved_text
 
 from .. import bp, organizer_required
 
@@ -83,6 +84,7 @@ def publish_preview(area: str):
         earlier=releases.releases_of(db.session, prepared.area),
         time_labels=labels.TIMES,
         unchanged=_unchanged_text(prepared.same_as) if prepared.same_as else None,
+        refused=unresolved_text(prepared.unresolved) if prepared.unresolved else None,
     )
 
 
@@ -105,7 +107,7 @@ def publish(area: str):
             user=current_user._get_current_object(),
             expect_version=form.version.data or "",
         )
-    except releases.Unchanged:
+    except (releases.Unchanged, releases.Unresolved):
         db.session.rollback()  # the preview says so, in place of the button
         return redirect(url_for("organizer.publish_preview", area=area, round=round_id))
     except releases.StalePreview:

@@ -1,0 +1,110 @@
+"""A release the disclosure audit cannot make safe is refused, never published silently.
+
+Bromma's first release here is as a version of the audit that let a place's figure be worked
+out would have stored it: the area's night (5 unsafe of 20) and Brommaplan's (5 of 10) shown,
+Alvik's hidden, though it can only be 0 of 10. Alvik keeps its answers (its n, 10, shown
+both times), so in the next release its night is still pinned, whatever that release hides:
+the audit hides the night everywhere, still finds Alvik pinned, and the release is refused,
+on the preview, on "Publicera" and in ``trygghet publish``, which exits with the message.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+from sqlalchemy import func, select, update
+
+from survey import clock
+from survey.extensions import db
+from survey.models import Release
+from survey.services import releases
+from tests.common.releases import publish
+from tests.common.survey_data import add_responses
+from tests.common.web import post_form
+
+PATH = "/organizer/areas/bromma/publish"
+REFUSED = "Publiceringen stoppas."
+CELL = "places[alvik].times.night"
+
+
+def _night(answers: str) -> list[dict[str, str]]:
+    return [{"safety_night": value} for value in answers]
+
+
+@pytest.fixture
+def leaky(app):
+    with app.app_context():
+        add_responses("brommaplan", _night("4444411111"))
+        add_responses("alvik", _night("1111111111"))
+    first = publish(app)
+    with app.app_context():
+        picture = db.session.get(Release, first).audited_picture
+        alvik = next(place for place in picture["places"] if place["place"] == "alvik")
+        alvik["times"]["night"] = {"n": 10, "suppressed": True}
+        table = Release.__table__  # stored as that version left it (the model refuses updates)
+        db.session.execute(
+            update(table).where(table.c.id == first).values(audited=json.dumps(picture))
+        )
+        db.session.commit()
+        add_responses("abrahamsberg", _night("44441"))
+
+
+def _releases(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Release))
+
+
+def test_the_service_refuses_what_the_audit_leaves_unresolved(app, leaky):
+    with app.app_context():
+        area = releases.find_area(db.session, "bromma")
+        survey_round = releases.choose_round(db.session, area, None, clock.today())
+        threshold = app.config["TRYGGHET_SUPPRESS_BELOW"]
+        prepared = releases.prepare(db.session, area, survey_round, threshold, clock.today())
+        audit = prepared.audit_summary["audit"]
+        assert audit["escalated"] == ["times.night"]
+        assert prepared.unresolved == [CELL]
+        db.session.rollback()
+        with pytest.raises(releases.Unresolved) as refused:
+            releases.publish(db.session, "bromma", None, threshold, clock.today())
+        assert refused.value.cells == [CELL]
+        db.session.rollback()
+    assert _releases(app) == 1
+
+
+def test_the_preview_says_so_and_publish_stores_nothing(app, client, auth, leaky):
+    auth.login("organizer")
+    page = html.unescape(client.get(f"{PATH}?lang=sv").get_data(as_text=True))
+    assert REFUSED in page
+    assert CELL in page
+    assert 'role="alert"' in page
+    assert "Publicera</button>" not in page
+    with app.app_context():
+        version = releases.prepare(
+            db.session,
+            releases.find_area(db.session, "bromma"),
+            None,
+            app.config["TRYGGHET_SUPPRESS_BELOW"],
+            clock.today(),
+        ).version
+        db.session.rollback()
+    sent = post_form(client, f"{PATH}?lang=sv", {"version": version})
+    assert sent.status_code == 302
+    assert PATH in sent.headers["Location"]
+    assert _releases(app) == 1
+    english = html.unescape(client.get(f"{PATH}?lang=en").get_data(as_text=True))
+    assert "Publishing is stopped." in english
+
+
+def test_the_cli_exits_with_the_message(app, cli, leaky):
+    refused = cli("publish", "--area", "bromma")
+    assert refused.exit_code == 1
+    assert REFUSED in refused.output
+    assert CELL in refused.output
+    assert "Inget publiceras." in refused.output
+    assert "published release" not in refused.output
+    english = cli("publish", "--area", "bromma", "--lang", "en")
+    assert english.exit_code == 1
+    assert "Publishing is stopped." in english.output
+    assert _releases(app) == 1
