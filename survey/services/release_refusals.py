@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
+
+from .. import labels
+from ..imports.population_rows import GENDER_NAMES
 
 if TYPE_CHECKING:
     from ..models import Release
@@ -34,16 +40,44 @@ class Unresolved(PublishRefused):
     """The disclosure audit leaves hidden figures that can still be worked out (its
     ``unresolved``), even with their figures hidden everywhere: none is made."""
 
-    def __init__(self, cells: list[str]) -> None:
-        super().__init__(unresolved_text(cells))
+    def __init__(self, cells: list[str], place_names: Mapping[str, str]) -> None:
+        super().__init__(unresolved_text(cells, place_names))
         self.cells = cells
+        self.place_names = place_names
 
 
-def unresolved_text(cells: list[str]) -> str:
+def unresolved_text(cells: list[str], place_names: Mapping[str, str]) -> str:
     return _(
         "Publishing is stopped. Even with more figures hidden, some hidden figures can be worked"
         " out from this release together with the earlier ones (%(cells)s), which could give"
         " away what individual people answered. Nothing is published. Try again when more"
         " answers have come in.",
-        cells=", ".join(cells),
+        cells="; ".join(cell_words(cell, place_names) for cell in cells),
     )
+
+
+_PLACE = re.compile(r"places\[([^\]]+)\]")
+
+
+def cell_words(path: str, place_names: Mapping[str, str]) -> str:
+    """An audit cell as an organizer reads it ("Alvik, Kväll (18–22)", not
+    ``places[alvik].times.evening``); a path of another shape stays as written."""
+    head, *rest = path.split(".")
+    if head == "area_total":
+        where = _("the whole area")
+    elif (found := _PLACE.fullmatch(head)) is not None:
+        where = place_names.get(found.group(1), found.group(1))
+    elif head == "by_group" and len(rest) >= 2:
+        kind, value, *rest = rest
+        where = str(GENDER_NAMES.get(value, value)) if kind == "gender" else value
+    else:
+        return path
+    gained = "(gained)" in rest
+    rest = [part for part in rest if part != "(gained)"]
+    what = ".".join(rest)
+    if len(rest) == 2 and rest[0] == "times":
+        what = str(labels.TIMES.get(rest[1], rest[1]))
+    elif len(rest) == 2 and rest[0] == "problems":
+        what = labels.problems(str(get_locale())).get(rest[1], rest[1])
+    words = f"{where}, {what}" if what else where
+    return _("%(cell)s (the answers added since)", cell=words) if gained else words

@@ -54,6 +54,11 @@ class Prepared:
         """Hidden cells the audit found could still be worked out: then it is not published."""
         return list(self.audit_summary["audit"].get("unresolved") or [])
 
+    @property
+    def place_names(self) -> dict[str, str]:
+        """The places' names by address name (slug), for the audit's cells in words."""
+        return {p["place"]: p["name"] for p in self.audited.get("places", []) if "place" in p}
+
 
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True)
@@ -282,7 +287,7 @@ def publish(
     if prepared.same_as is not None and not final:  # also a preview sent twice
         raise Unchanged(prepared.same_as)
     if prepared.unresolved:  # never published as if nothing could be worked out
-        raise Unresolved(prepared.unresolved)
+        raise Unresolved(prepared.unresolved, prepared.place_names)
     if expect_version is not None and expect_version != prepared.version:
         raise StalePreview("the data changed after the preview: look at the preview again")
     release = Release(

@@ -27,6 +27,8 @@ from tests.common.web import post_form
 PATH = "/organizer/areas/bromma/publish"
 REFUSED = "Publiceringen stoppas."
 CELL = "places[alvik].times.night"
+#: The same cell as organizers read it.
+CELL_WORDS = "Alvik, Natt (22–06)"
 
 
 def _night(answers: str) -> list[dict[str, str]]:
@@ -77,7 +79,8 @@ def test_the_preview_says_so_and_publish_stores_nothing(app, client, auth, leaky
     auth.login("organizer")
     page = html.unescape(client.get(f"{PATH}?lang=sv").get_data(as_text=True))
     assert REFUSED in page
-    assert CELL in page
+    assert CELL_WORDS in page
+    assert CELL not in page
     assert 'role="alert"' in page
     assert "Publicera</button>" not in page
     with app.app_context():
@@ -101,10 +104,32 @@ def test_the_cli_exits_with_the_message(app, cli, leaky):
     refused = cli("publish", "--area", "bromma")
     assert refused.exit_code == 1
     assert REFUSED in refused.output
-    assert CELL in refused.output
+    assert CELL_WORDS in refused.output
     assert "Inget publiceras." in refused.output
     assert "published release" not in refused.output
     english = cli("publish", "--area", "bromma", "--lang", "en")
     assert english.exit_code == 1
     assert "Publishing is stopped." in english.output
     assert _releases(app) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("area_total.times.evening", "hela området, Kväll (18–22)"),
+        ("places[alvik].problems.litter", "Alvik, Nedskräpning"),
+        ("by_group.gender.woman.times.day", "kvinnor, Dagtid (06–15)"),
+        (
+            "by_group.age_band.16-24.times.night.(gained)",
+            "16-24, Natt (22–06) (svaren som kommit till sedan dess)",
+        ),
+        ("items[q7].places[alvik]", "items[q7].places[alvik]"),  # another shape: as written
+    ],
+)
+def test_the_audits_cells_read_as_places_and_times(app, path, words):
+    from flask_babel import force_locale
+
+    from survey.services.release_refusals import cell_words
+
+    with app.test_request_context(), force_locale("sv"):
+        assert cell_words(path, {"alvik": "Alvik"}) == words

@@ -84,7 +84,11 @@ def publish_preview(area: str):
         earlier=releases.releases_of(db.session, prepared.area),
         time_labels=labels.TIMES,
         unchanged=_unchanged_text(prepared.same_as) if prepared.same_as else None,
-        refused=unresolved_text(prepared.unresolved) if prepared.unresolved else None,
+        refused=(
+            unresolved_text(prepared.unresolved, prepared.place_names)
+            if prepared.unresolved
+            else None
+        ),
     )
 
 
