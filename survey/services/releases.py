@@ -55,6 +55,11 @@ class Prepared:
         return list(self.audit_summary["audit"].get("unresolved") or [])
 
     @property
+    def counted(self) -> int:
+        """The answers the release counts (0: it would show nothing)."""
+        return int(self.audited.get("area_total", {}).get("n") or 0)
+
+    @property
     def place_names(self) -> dict[str, str]:
         """The places' names by address name (slug), for the audit's cells in words."""
         return {p["place"]: p["name"] for p in self.audited.get("places", []) if "place" in p}
@@ -90,9 +95,9 @@ def find_area(session: Session, slug: str) -> Area:
 def choose_round(
     session: Session, area: Area, round_id: int | None, today: dt.date
 ) -> SurveyRound | None:
-    """The round asked for (which must cover the area), else the newest opened one with answers
-    from the area (an empty round just opened would publish only hidden cells), else the newest
-    opened one, else None."""
+    """The round asked for (which must cover the area), else the newest opened one with counted
+    answers from the area (an empty round just opened, or one with only answers held for
+    review, would publish only hidden cells), else the newest opened one, else None."""
     rounds = area_rounds(session, area)
     if round_id is None:
         opened = [r for r in rounds if r.opens_on <= today]
@@ -100,7 +105,11 @@ def choose_round(
             session.scalars(
                 select(Response.round_id)
                 .join(Place, Place.id == Response.place_id)
-                .where(Place.area_id == area.id, Response.round_id.in_([r.id for r in opened]))
+                .where(
+                    Place.area_id == area.id,
+                    Response.round_id.in_([r.id for r in opened]),
+                    Response.held.is_(False),  # held for review: not in the picture
+                )
                 .distinct()
             )
         )

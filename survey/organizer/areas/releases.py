@@ -89,6 +89,7 @@ def publish_preview(area: str):
             if prepared.unresolved
             else None
         ),
+        empty=not prepared.counted,
     )
 
 
