@@ -15,7 +15,7 @@ from ..db import checkpoint
 from ..extensions import db, limiter
 from ..models import Response as Answer
 from ..services.erasure import erase_answer, find_by_receipt
-from ..services.receipts import normalize_code
+from ..services.receipts import format_code, normalize_code
 from ..web.limits import client_key, forget_answer
 from .forms import EraseForm
 from .views import RECEIPT_KEY, _receipt_code, _survey_rate_limit, bp
@@ -83,7 +83,9 @@ def _find(form: EraseForm) -> Answer | None:
 
 def _erase_page(form: EraseForm, template: str = "public/erase.html"):
     status = 422 if form.errors else 200
-    return render_template(template, form=form), status, NO_STORE
+    # The code as the thank-you page showed it ("22H4-QC41-93"), however it was typed.
+    shown = format_code(form.normalized) if getattr(form, "normalized", None) else None
+    return render_template(template, form=form, shown_code=shown), status, NO_STORE
 
 
 @bp.route("/radera", methods=["GET", "POST"])
