@@ -49,7 +49,7 @@ from ..web.limits import (
     has_answered,
     remember_answer,
 )
-from ..web.urls import absolute_url, survey_address
+from ..web.urls import absolute_url, survey_address, typed_address
 from .about import about
 from .forms import (
     blocks,
@@ -244,6 +244,7 @@ def _questionnaire_texts() -> dict[str, Any]:
         "round_name": round_name,
         "swedish_attrs": swedish_attrs,
         "survey_address": survey_address,
+        "typed_address": typed_address,
     }
 
 

@@ -25,9 +25,14 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def typed_address(endpoint: str, **values: Any) -> str:
+    """An address to type from paper (a printed page): host and path, no scheme."""
+    return absolute_url(endpoint, **values).split("://", 1)[-1]
+
+
 def survey_address(slug: str) -> str:
-    """A place's survey address to type from paper (a printed page): host and path, no scheme."""
-    return absolute_url("public.survey", slug=slug).split("://", 1)[-1]
+    """A place's survey address to type from paper."""
+    return typed_address("public.survey", slug=slug)
 
 
 def shown_address(endpoint: str, **values: Any) -> str:

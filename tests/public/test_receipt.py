@@ -148,3 +148,10 @@ def test_on_a_shared_computer_the_code_can_be_hidden_at_once(client, monkeypatch
     assert "Your answers about Brommaplan have been saved." in after  # still thanked
     assert client.post("/s/brommaplan/tack/dolj", data={}).status_code == 400  # CSRF
     assert post_form(client, "/s/atlantis/tack/dolj", {}, token_from="/s/alvik").status_code == 404
+
+
+def test_a_printed_thank_you_page_gives_the_follow_up_address(client, monkeypatch):
+    # A receipt is often printed: the link to the follow-up must say where it leads.
+    _answer(client, monkeypatch)
+    page = client.get("/s/brommaplan/tack?lang=sv").get_data(as_text=True)
+    assert '<span class="print-only">: trygghet.test/uppfoljning/bromma</span>' in page
