@@ -216,6 +216,21 @@ def with_app(
     return wrapper
 
 
+#: Answers that say yes to confirm(), whatever the language of its question.
+YES = {"y", "yes", "j", "ja"}
+
+
+def confirm(question: str, swedish: bool) -> None:
+    """Ask a yes/no question on stderr; anything but yes (j/ja or y/yes) aborts.
+
+    click.confirm takes only y/yes and shows [y/N], even under a Swedish question."""
+    answer = click.prompt(
+        f"{question} [{'j' if swedish else 'y'}/N]", default="", show_default=False, err=True
+    )
+    if answer.strip().lower() not in YES:
+        raise click.Abort
+
+
 def _missing_table(engine: Any) -> str:
     """Why a table is missing: no schema at all, or the schema of an earlier version."""
     from sqlalchemy import inspect

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import expected_errors, lang_option, with_app
+from .common import confirm, expected_errors, lang_option, with_app
 from .data import import_group
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def undo_crime(run_id: int | None, yes: bool, lang: str) -> None:
             run = undoable_run(db.session, run_id)
             click.echo(describe(run), err=True)
             if not yes:
-                click.confirm(_("Undo this import?"), abort=True, err=True)
+                confirm(_("Undo this import?"), swedish=lang == "sv")
             undo_run(db.session, run.id, clock.today())
         db.session.commit()
         click.echo(_("undone import %(id)d from %(origin)s", id=run.id, origin=run.origin))

@@ -270,3 +270,16 @@ def test_past_the_kept_imports_an_import_keeps_nothing_and_is_too_old(
     assert result.exit_code == 1
     assert f"Import {first}" in result.stderr
     assert "för gammal" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "undone"),
+    [("j\n", True), ("ja\n", True), ("y\n", True), ("\n", False), ("nej\n", False)],
+)
+def test_the_swedish_question_takes_a_swedish_yes(app, cli, tmp_path, stockholm, typed, undone):
+    events = json.loads(MARCH_2023.read_text(encoding="utf-8"))[:50]
+    ok(cli("import", "crime", str(_write(tmp_path, events, "a.json"))))
+    result = cli("import", "undo-crime", input=typed)
+    assert "Ångra den här importen? [j/N]" in result.stderr
+    assert (result.exit_code == 0) is undone
+    assert [r[-1] for r in runs(app)] == [undone]
