@@ -96,6 +96,7 @@ TARGETS: dict[str, Any] = {
     "Area": _l("Area"),
     "CategoryOverride": _l("Crime category mapping"),
     "CommentTag": _l("Comment topic"),
+    "CrimeImportRun": _l("Crime import"),
     "DeviationAlert": _l("Deviation"),
     "Dialogue": _l("Dialogue"),
     "DialogueIssue": _l("Issue"),

@@ -57,6 +57,9 @@ def test_the_page_lists_the_imports_and_undoes_only_the_newest(app, cli, client,
     assert "av admin@trygghet.test" in page
     assert _events(app) == 500
     assert f"/organizer/crime-imports/{a}/undo" in page
+    audit = client.get("/organizer/audit?lang=sv").get_data(as_text=True)
+    assert f"Brottsimport {b}" in audit  # not the class name, CrimeImportRun
+    assert "CrimeImportRun" not in audit
 
 
 def test_only_admins_see_the_page_or_undo(app, cli, client, auth, users):
