@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import segno
 from flask_babel import force_locale
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import i18n, labels
 from ..models import Area, Place, SurveyRound
-from ..questionnaire import Questionnaire, Section, builtin, text
+from ..questionnaire import Item, Questionnaire, Section, builtin, text
 from ..services.responses import find_place, next_round, open_round
 from ..web.urls import absolute_url
 from .paper_items import LEFT, LINE, RENDERERS, Writer, on_paper, print_runs, tick_boxes
@@ -270,6 +270,15 @@ def _section_hint(section: Section, locale: str) -> str:
     return on_paper(locale, section.hint, section.paper_hint, shipped)
 
 
+def _section_start(pdf: Any, writer: Writer, section: Section, runs: list[list[Item]]) -> None:
+    """A section's heading and hint, and the start of its first run (trial rendering)."""
+    pdf.heading(text(section.title, writer.locale), size=14, space=4)
+    if hint := _section_hint(section, writer.locale):
+        pdf.paragraph(hint, muted=True)
+    if runs:
+        writer.opening(pdf, runs[0])
+
+
 def write_paper(
     questionnaire: Questionnaire, cover: Cover, stream: IO[bytes], locale: str = "sv"
 ) -> None:
@@ -288,11 +297,16 @@ def write_paper(
         _cover(pdf, questionnaire, cover, locale)
         writer = Writer(questionnaire, locale)
         for section in questionnaire.sections:
+            runs = list(print_runs(section.items))
             pdf.room(40)
-            pdf.heading(text(section.title, locale), size=14, space=4)
-            if hint := _section_hint(section, locale):
-                pdf.paragraph(hint, muted=True)
-            for run in print_runs(section.items):
+            # Trial first: a heading left alone at the foot of a page goes with its first
+            # question (or the start of its grid) to the next.
+            with pdf.offset_rendering() as trial:
+                _section_start(trial, writer, section, runs)
+            if trial.page_break_triggered and pdf.get_y() > pdf.t_margin:
+                pdf.add_page()
+            _section_start(pdf, writer, section, [])
+            for run in runs:
                 writer.run(pdf, run)
         pdf.ln(4)
         pdf.paragraph(_("Thank you for your answers!"), size=12)

@@ -188,6 +188,13 @@ class Writer:
             pdf.add_page()
         self._item(pdf, items[0])
 
+    def opening(self, pdf: Any, items: list[Item]) -> None:
+        """What a heading is kept with: the whole item, or a grid's heads and first row."""
+        if len(items) > 1:
+            self.grid(pdf, items[:1])
+        else:
+            self._item(pdf, items[0])
+
     def _item(self, pdf: Any, item: Item) -> None:
         pdf.ln(2)
         start = _start(pdf)
