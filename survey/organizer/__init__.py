@@ -10,6 +10,7 @@ from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..reports.figures import protects_others
 from ..services.status import has_demo_data
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
@@ -72,6 +73,8 @@ def _menu() -> dict[str, Any]:
         "organizer_menu": lambda: MENU,
         "organizer_menu_for": menu_for,
         "organizer_demo_data": lambda: has_demo_data(db.session),
+        # Why a figure is hidden: too few answers, or to protect other cells.
+        "protects_others": protects_others,
     }
 
 

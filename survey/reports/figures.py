@@ -7,13 +7,21 @@ Tables and charts of places list them as the picture does (by name); the ranking
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from analysis.collation import swedish_key
 from analysis.tables import TIMES
 
-__all__ = ["HEAT_BOUNDS", "TIMES", "heat_level", "place_ranking", "problem_rows", "worst_time"]
+__all__ = [
+    "HEAT_BOUNDS",
+    "TIMES",
+    "heat_level",
+    "place_ranking",
+    "problem_rows",
+    "protects_others",
+    "worst_time",
+]
 
 #: Unsafe shares at or above these bounds get a darker shade in the heat table.
 HEAT_BOUNDS = (0.1, 0.25, 0.4, 0.6)
@@ -70,3 +78,17 @@ def any_time_compared(changes: dict[str, Any]) -> bool:
     with none (a round with a handful of answers so far) a table would be all dashes."""
     cells = [changes["area_total"]["times"], *(p["times"] for p in changes["places"])]
     return any("diff" in cell[t] for cell in cells for t in TIMES)
+
+
+def protects_others(cells: Iterable[Mapping[str, Any] | None], threshold: int | None) -> bool:
+    """Whether hidden figures are hidden only to protect others: each rests on enough answers.
+
+    A cell under the threshold is "too few answers". One at or above it was hidden by
+    secondary suppression (a hidden neighbour must not be worked out by subtraction), and
+    "too few answers" next to its count would contradict it. Organizers only: the public
+    pages show no count of a hidden figure.
+    """
+    if threshold is None:
+        return False
+    hidden = [cell for cell in cells if cell and cell.get("suppressed")]
+    return bool(hidden) and all(cell.get("n", 0) >= max(threshold, 1) for cell in hidden)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from .. import labels
 from . import charts
-from .figures import TIMES
+from .figures import TIMES, protects_others
 from .weighting import weighting_text
 
 
@@ -35,4 +35,5 @@ def render_html(pictures: list[dict[str, Any]], locale: str = "sv") -> str:
             time_names=labels.TIMES,
             status_names=labels.STATUSES,
             times=TIMES,
+            protects_others=protects_others,
         )

@@ -33,6 +33,8 @@ from tests.common.survey_data import add_responses
 FIGURE_COLUMNS = {"unsafe_share", "share", "ci_low", "ci_high", "score", "score_ci_low"}
 FIGURE_COLUMNS |= {"score_ci_high"}
 TOO_FEW = {"sv": "för få svar", "en": "too few answers"}
+#: A cell hidden although it rests on enough answers (secondary suppression).
+PROTECTS = {"sv": "dold (skyddar andra rutor)", "en": "hidden (protects other cells)"}
 
 EXAMPLES = settings(
     max_examples=12,
@@ -130,12 +132,15 @@ def place_rows(rows: list[list[str]], picture: dict[str, Any]) -> dict[str, list
     return found
 
 
-def assert_time_cells(row: list[str], place: dict[str, Any], locale: str) -> None:
-    """Each time of a place's row: "too few answers" and no digit when suppressed."""
+def assert_time_cells(row: list[str], place: dict[str, Any], locale: str, threshold: int) -> None:
+    """Each time of a place's row: "too few answers" (under the threshold) or "hidden (protects
+    other cells)", and no digit, when suppressed."""
     assert row[1] == str(place["n"]), row
     for time, text in zip(TIMES, row[2:], strict=True):
-        if place["times"][time]["suppressed"]:
-            assert text == TOO_FEW[locale], (time, row)
+        cell = place["times"][time]
+        if cell["suppressed"]:
+            said = TOO_FEW if cell["n"] < threshold else PROTECTS
+            assert text == said[locale], (time, row)
         else:
             share = round(place["times"][time]["unsafe_share"] * 100)
             # Swedish writes "67 %" (a no-break space), English "67%".
@@ -181,7 +186,7 @@ def test_html_shows_too_few_answers_and_no_share(
     rows = place_rows(parser.rows, picture)
     assert set(rows) == {place["name"] for place in picture["places"]}
     for place in picture["places"]:
-        assert_time_cells(rows[place["name"]], place, locale)
+        assert_time_cells(rows[place["name"]], place, locale, threshold)
 
 
 #: A whole percentage as the PDF writes every share: "40 %".
@@ -216,4 +221,4 @@ def test_pdf_prints_no_share_the_picture_does_not_show(
     printed = {int(number) for number in PERCENT.findall(text)}
     assert printed <= allowed, (printed - allowed, text)
     hidden = any(c["suppressed"] for p in picture["places"] for c in p["times"].values())
-    assert TOO_FEW["sv"] in text or not hidden
+    assert TOO_FEW["sv"] in text or PROTECTS["sv"] in text or not hidden

@@ -19,6 +19,7 @@ from PIL import Image
 from ... import i18n, labels
 from ...questionnaire import builtin, text
 from ...web.urls import absolute_url
+from ..figures import protects_others
 from .fonts import add_parsed_font
 
 # matplotlib ships DejaVu Sans, which has å, ä, ö and the other Nordic letters.
@@ -50,8 +51,13 @@ def hidden(cell: dict[str, Any] | None) -> bool:
     return bool(cell and cell.get("suppressed"))
 
 
-def share_text(cell: dict[str, Any] | None, key: str = "share") -> str:
-    """ "40 % (36–44)" with the 95 % interval, or "too few answers" for a hidden figure."""
+def share_text(
+    cell: dict[str, Any] | None, key: str = "share", threshold: int | None = None
+) -> str:
+    """ "40 % (36–44)" with the 95 % interval, or "too few answers" for a hidden figure (given
+    the ``threshold``, one hidden although it rests on enough answers says so)."""
+    if cell and cell.get("suppressed") and protects_others([cell], threshold):
+        return _("hidden (protects other cells)")
     if not cell or cell.get("suppressed") or cell.get(key) is None:
         return _("too few answers")
     text = percent(cell[key])

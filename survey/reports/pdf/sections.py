@@ -107,18 +107,21 @@ def _title(pdf: Report, p: dict[str, Any], locale: str) -> None:
 
 
 def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
-    total = p["area_total"]
+    total, k = p["area_total"], p.get("suppress_below")
     response_rates(pdf, p)
     pdf.heading(_("Key figures for the whole area"))
     rows = [
         [
             labels.indicator_name({"kind": "unsafe_share", "time": t}, locale),
-            share_text(total["times"][t], "unsafe_share"),
+            share_text(total["times"][t], "unsafe_share", k),
             _n(total["times"][t]),
         ]
         for t in TIMES
     ]
-    rows += [[name, share_text(total[key]), _n(total[key])] for key, name in labels.SHARES.items()]
+    rows += [
+        [name, share_text(total[key], threshold=k), _n(total[key])]
+        for key, name in labels.SHARES.items()
+    ]
     header = [_("Figure"), _("Share (margin of error)"), _("Answers")]
     pdf.data_table(header, rows, (105, 55, 20), ("LEFT", "RIGHT", "RIGHT"))
 
@@ -126,7 +129,7 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
     pdf.heading(_("The biggest problems"), 11)
     pdf.data_table(
         [_("Problem"), _("A big problem for (margin of error)"), _("Answers")],
-        [[row["label"], share_text(row), _n(row)] for row in problems],
+        [[row["label"], share_text(row, threshold=k), _n(row)] for row in problems],
         (105, 55, 20),
         ("LEFT", "RIGHT", "RIGHT"),
     )
@@ -151,7 +154,7 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
 
 def _places(pdf: Report, p: dict[str, Any], locale: str) -> None:
     heading = _("Feeling unsafe, by place and time of day")
-    alt = charts.alt_text(p, locale)
+    alt, k = charts.alt_text(p, locale), p.get("suppress_below")
     if any(not place["suppressed"] for place in p["places"]):
         pdf.picture(charts.unsafe_by_time(p, locale, fmt="png"), alt, heading=heading)
     else:
@@ -163,7 +166,7 @@ def _places(pdf: Report, p: dict[str, Any], locale: str) -> None:
             [
                 place["name"],
                 _n(place),
-                *[share_text(place["times"][t], "unsafe_share") for t in TIMES],
+                *[share_text(place["times"][t], "unsafe_share", k) for t in TIMES],
             ]
             for place in p["places"]
         ],
