@@ -45,6 +45,15 @@ def _promise_with_figures(app) -> int:
     return promise_id
 
 
+def _track_and_fill(promise, side: str) -> tuple[dict, dict]:
+    """The first bar's track and fill on one side, as bounding boxes."""
+    track = promise.locator(f".bar-{side} .bar-track").first.bounding_box()
+    fill = promise.locator(f".bar-{side} .bar-fill").first.bounding_box()
+    assert track is not None
+    assert fill is not None
+    return track, fill
+
+
 def test_a_resident_reads_the_follow_up_on_a_phone(app, live_server, new_page, screenshot):
     promise_id = _promise_with_figures(app)
     page = new_page(locale="en-GB")
@@ -64,11 +73,9 @@ def test_a_resident_reads_the_follow_up_on_a_phone(app, live_server, new_page, s
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # The bars are drawn to scale: 10 % of the track after, 40 % before.
     for side, share in (("after", 0.10), ("before", 0.40)):
-        track = promise.locator(f".bar-{side} .bar-track").first.bounding_box()
-        fill = promise.locator(f".bar-{side} .bar-fill").first.bounding_box()
-        assert track is not None
-        assert fill is not None
+        track, fill = _track_and_fill(promise, side)
         assert abs(fill["width"] / track["width"] - share) < 0.02
+        assert abs(fill["x"] - track["x"]) < 1  # filled from the left
     # Every bar on one scale at 360 px, however long the figure beside it ("100%" before
     # at night, "40%" before in the evening, "10%" after): the same track width.
     widths = [
@@ -116,3 +123,18 @@ def test_a_printed_follow_up_gives_the_survey_addresses(app, live_server, new_pa
         for link in links:
             expect(link).to_be_hidden()
     screenshot(page, "followup-bromma-sv-print")
+
+
+def test_bars_fill_from_the_right_in_arabic(app, live_server, new_page, screenshot):
+    # Right to left the text starts on the right, so a bar fills from its right end too.
+    promise_id = _promise_with_figures(app)
+    page = new_page(locale="ar")
+    page.goto(live_server + "/uppfoljning/bromma?lang=ar")
+    promise = page.locator(f"#promise-{promise_id}")
+    for side, share in (("after", 0.10), ("before", 0.40)):
+        track, fill = _track_and_fill(promise, side)
+        assert abs(fill["width"] / track["width"] - share) < 0.02
+        track_right = track["x"] + track["width"]
+        assert abs(fill["x"] + fill["width"] - track_right) < 1, (side, fill, track)
+        assert fill["x"] - track["x"] > track["width"] * 0.5
+    screenshot(page, "followup-bromma-ar-phone")
