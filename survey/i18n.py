@@ -204,6 +204,15 @@ def text_direction(code: str | None = None) -> str:
     return "rtl" if locale.character_order == "right-to-left" else "ltr"
 
 
+def forward_arrow(code: str | None = None) -> str:
+    """An arrow from one figure to the next in reading order: "→", or "←" right to left.
+
+    Right to left "15 % → 14 %" is set with 15 % on the right, so "→" would point from the
+    later figure back to the earlier one.
+    """
+    return "←" if text_direction(code) == "rtl" else "→"
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("LANGUAGES", available_locales())
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -281,6 +290,8 @@ def register_template_helpers(app: Flask) -> None:
 
     for name, function in display_helpers().items():
         app.add_template_filter(_per_request(function), name)
+    # A global, not from the context processor: macro files imported without context use it.
+    app.add_template_global(forward_arrow)
 
 
 def _per_request(function: Any) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import labels
-from ..i18n import format_decimal, format_number, local_datetime
+from ..i18n import format_decimal, format_number, forward_arrow, local_datetime
 from ..models import Area, Place, SurveyRound
 from ..questionnaire import builtin, text
 
@@ -254,5 +254,6 @@ def _change(key: str, value: Any, names: Names) -> str:
     if value == "changed":
         return _("changed")
     if isinstance(value, list) and len(value) == 2:
-        return f"{value_text(value[0], key, names)} → {value_text(value[1], key, names)}"
+        old, new = value_text(value[0], key, names), value_text(value[1], key, names)
+        return f"{old} {forward_arrow()} {new}"
     return value_text(value, key, names)

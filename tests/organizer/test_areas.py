@@ -454,6 +454,10 @@ def test_the_dashboard_shows_the_change_since_the_previous_round(app, organizer)
     assert "Unsafe share in Hösten 2025 and in Våren 2026" in text
     assert "75% → 10% −65 points" in section
     assert "confirmed drop" in section
+    # Right to left 75 % is set on the right: the arrow points on, to the left, to 10 %.
+    arabic = organizer.get(DASHBOARD + f"?lang=ar&round={after}").get_data(as_text=True)
+    assert "75% ← 10%" in _text(arabic)
+    assert "→" not in arabic
     # Alvik has no answers in the later round: no change, whatever it had before.
     alvik = section.split("Alvik", 1)[1].split("Brommaplan")[0]
     assert "points" not in alvik

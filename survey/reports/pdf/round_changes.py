@@ -11,11 +11,11 @@ from ..figures import TIMES, any_time_compared
 from .layout import Report, percent
 
 
-def _change_text(change: dict[str, Any]) -> str:
-    """'75 % → 10 %, confirmed drop'; a dash where either round has too few answers."""
+def _change_text(change: dict[str, Any], arrow: str) -> str:
+    """'75 % → 10 %, confirmed drop' (← right to left); a dash where a round has too few answers."""
     if "diff" not in change:
         return "–"
-    text = percent(change["before"]["share"]) + " → " + percent(change["after"]["share"])
+    text = percent(change["before"]["share"]) + f" {arrow} " + percent(change["after"]["share"])
     if change["direction"] in ("drop", "rise"):
         text += ", " + str(labels.ROUND_DIRECTIONS[change["direction"]])
     return text
@@ -40,12 +40,13 @@ def round_changes(pdf: Report, p: dict[str, Any]) -> None:
     if not any_time_compared(changes):
         pdf.paragraph(_("Too few answers so far in one of the rounds to compare any figure."))
         return
+    arrow = "←" if pdf.rtl else "→"  # from the earlier figure to the later, in reading order
     rows = [
-        [place["name"], *[_change_text(place["times"][t]) for t in TIMES]]
+        [place["name"], *[_change_text(place["times"][t], arrow) for t in TIMES]]
         for place in changes["places"]
     ]
     rows.append(
-        [_("Whole area"), *[_change_text(changes["area_total"]["times"][t]) for t in TIMES]]
+        [_("Whole area"), *[_change_text(changes["area_total"]["times"][t], arrow) for t in TIMES]]
     )
     pdf.data_table(
         [_("Place"), *[labels.TIMES[t] for t in TIMES]],
