@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import i18n
 from .config import configure, data_dir
 from .extensions import babel, db
-from .web import security
+from .web import language_parts, security
 from .web.uploads import BoundedRequest, drop_stray_files
 
 PACKAGE_DIR = Path(__file__).parent  # survey/
@@ -65,6 +65,7 @@ def register_extensions(app: Flask, *, web: bool = True) -> None:
         csrf.init_app(app)
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    language_parts.init_app(app)  # after Flask-Babel: replaces its template gettext
     if web:
         _register_page_extensions(app)
 

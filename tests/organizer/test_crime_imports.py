@@ -111,3 +111,15 @@ def test_times_on_the_page_in_messages_and_in_the_list_are_local(app, cli, clien
     result = cli("import", "undo-crime", str(b), "--yes")
     assert f"Import {b} är redan ångrad ({SHOWN})." in result.stderr
     assert f"; ångrad {SHOWN}" in cli("import", "crime-runs").stdout
+
+
+def test_untranslated_organizer_text_is_marked_swedish_on_an_arabic_page(client, auth, users):
+    # Organizer texts without an Arabic translation are shown in Swedish: marked so, a
+    # right-to-left page sets them left to right ("ångrade." ends on the right).
+    auth.login("admin")
+    page = client.get(PAGE + "?lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<p><span lang="sv" dir="ltr">Inga brottsimporter än.</span></p>' in page
+    assert '<span lang="sv" dir="ltr">Varje importerad brottsfil' in page
+    # A translated text is not marked; in Swedish nothing is.
+    assert '<span lang="sv" dir="ltr">' not in client.get(PAGE + "?lang=sv").get_data(as_text=True)
