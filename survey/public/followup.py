@@ -9,6 +9,7 @@ at all. Residents' comments and dialogue notes or quotes are never read here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,7 @@ from .followup_services import (
     next_open_dialogue,
     release_followups,
     releases_of,
+    rounds_published_later,
 )
 from .views import bp
 
@@ -92,9 +94,20 @@ def hidden() -> str:
     return _("hidden to protect the anonymity of those who answered")
 
 
-def _share_side(cell: dict[str, Any], label: str) -> dict[str, Any]:
+def not_in_release() -> str:
+    """What a side reads whose round had no published figures yet when the release was made."""
+    return _("not part of this publication")
+
+
+def outside_release(later: Collection[int], promise: dict[str, Any], key: str) -> bool:
+    """Whether a promise's round (key: baseline_round, followup_round) came after a release."""
+    return (promise.get(key) or {}).get("id") in later
+
+
+def _share_side(cell: dict[str, Any], label: str, outside: bool = False) -> dict[str, Any]:
     if cell.get("suppressed"):  # a hidden cell has no count and no share in a release
-        return {"label": label, "value": "", "share": None, "n": "", "hidden": hidden()}
+        why = not_in_release() if outside else hidden()
+        return {"label": label, "value": "", "share": None, "n": "", "hidden": why}
     value = percent(cell["share"])
     return {"label": label, "value": value, "share": cell["share"], "n": answers(cell)}
 
@@ -111,8 +124,13 @@ def _round_name(promise: dict[str, Any], key: str) -> str:
     return (promise.get(key) or {}).get("name") or ""
 
 
-def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str, Any]:
-    """Everything the share picture of a promise draws, as translated text and figures."""
+def share_card(
+    result: dict[str, Any], area_name: str, footer: str, later: Collection[int] = ()
+) -> dict[str, Any]:
+    """Everything the share picture of a promise draws, as translated text and figures.
+
+    ``later``: the rounds published only after the release (rounds_published_later).
+    """
     promise = result["promise"]
     indicator = _key_indicator(result)
     sides: list[tuple[str, dict[str, Any]]] = []
@@ -121,7 +139,8 @@ def share_card(result: dict[str, Any], area_name: str, footer: str) -> dict[str,
             if indicator.get(side) is not None:
                 word = _("Before") if side == "before" else _("After")
                 label = word + " · " + _round_name(promise, key)
-                sides.append((side, _share_side(indicator[side], label)))
+                outside = outside_release(later, promise, key)
+                sides.append((side, _share_side(indicator[side], label, outside)))
     elif indicator is not None and indicator.get("kind") == "crime":
         sides = [
             ("before", _crime_side(indicator["before"], _("The same months in earlier years"))),
@@ -210,13 +229,16 @@ def followup_area(slug: str):
     survey_round = open_round(db.session, area.id, today)
     footer = _footer(area)
     pinned = {"release": release.id} if release and "release" in request.args else {}
+    later = rounds_published_later(db.session, release)
     return render_template(
         "public/followup/area.html",
         area=area,
         release=release,
         releases=releases_of(db.session, area),
         results=results,
-        cards={r["promise"]["id"]: share_card(r, area.name, footer) for r in results},
+        cards={r["promise"]["id"]: share_card(r, area.name, footer, later) for r in results},
+        outside=lambda promise, key: outside_release(later, promise, key),
+        not_in_release=not_in_release,
         threshold=threshold,
         place_names={place.slug: place.name for place in area.places},
         survey_round=survey_round,
@@ -261,7 +283,8 @@ def followup_share(slug: str, promise_id: int):
         found = [r for r in release_followups(release) if r["promise"]["id"] == promise_id]
         if not found:
             abort(404)
-        card = share_card(found[0], area.name, _footer(area))
+        later = rounds_published_later(db.session, release)
+        card = share_card(found[0], area.name, _footer(area), later)
     etag = card_etag(card)
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)

@@ -57,6 +57,7 @@ def releases_of(session: Session, area: Area) -> list[Release]:
         session.scalars(
             select(Release)
             .where(Release.area_id == area.id)
+            .options(selectinload(Release.round))  # each entry names its round
             .order_by(Release.created_at.desc(), Release.id.desc())
         )
     )
@@ -118,3 +119,19 @@ def audit_facts(release: Release | None) -> dict[str, Any] | None:
         "earlier": int(audit.get("earlier_releases") or 0),
         "held_back": int(summary.get("held_back") or 0),
     }
+
+
+def rounds_published_later(session: Session, release: Release | None) -> set[int]:
+    """The survey rounds first published after this release: not part of it.
+
+    A release of one round shows another round's side of a promise as that round's own
+    release showed it (release_followups.other_rounds_as_released), hidden where there was
+    none yet; on an older release a later round was simply not in it, not hidden. (A round
+    never published stays "hidden": the page must not tell why a figure is missing.)
+    """
+    if release is None or release.round_id is None:
+        return set()
+    rounds = select(Release.round_key).where(Release.area_id == release.area_id)
+    earlier = set(session.scalars(rounds.where(Release.id <= release.id).distinct()))
+    later = set(session.scalars(rounds.where(Release.id > release.id).distinct()))
+    return later - earlier - {release.round_id}
