@@ -122,6 +122,12 @@ def test_a_printed_follow_up_gives_the_survey_addresses(app, live_server, new_pa
         assert links, on_screen_only
         for link in links:
             expect(link).to_be_hidden()
+    # Each indicator's name, bars and change stay on one page.
+    styles = page.locator("figure.indicator").evaluate_all(
+        "figures => figures.map(f => getComputedStyle(f).breakInside)"
+    )
+    assert styles
+    assert set(styles) == {"avoid"}, styles
     screenshot(page, "followup-bromma-sv-print")
 
 
