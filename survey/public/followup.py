@@ -23,10 +23,10 @@ from .. import clock, labels
 from ..dates import format_date, format_time
 from ..db import or_404
 from ..extensions import db
-from ..i18n import change, format_decimal, format_number, result_said
+from ..i18n import change, format_decimal, format_number, result_said, text_direction
 from ..i18n import percent as _percent
 from ..models import Area, Release
-from ..reports.share import HEIGHT, WIDTH, card_etag, render_png
+from ..reports.share import HEIGHT, WIDTH, card_etag, isolated, render_png
 from ..services.places import current_places
 from ..services.responses import next_round, open_round
 from ..web.urls import absolute_url, shown_address
@@ -132,13 +132,14 @@ def share_card(
     ``later``: the rounds published only after the release (rounds_published_later).
     """
     promise = result["promise"]
+    rtl = text_direction() == "rtl"
     indicator = _key_indicator(result)
     sides: list[tuple[str, dict[str, Any]]] = []
     if indicator is not None and indicator.get("kind") in SHARE_KINDS:
         for side, key in (("before", "baseline_round"), ("after", "followup_round")):
             if indicator.get(side) is not None:
                 word = _("Before") if side == "before" else _("After")
-                label = word + " · " + _round_name(promise, key)
+                label = word + " · " + isolated(_round_name(promise, key), rtl)
                 outside = outside_release(later, promise, key)
                 sides.append((side, _share_side(indicator[side], label, outside)))
     elif indicator is not None and indicator.get("kind") == "crime":
@@ -150,7 +151,7 @@ def share_card(
     # The picture shows one indicator: its change, with its size, not the promise's verdict.
     status = change(indicator)["sentence"] if indicator is not None else ""
     card = {
-        "eyebrow": _("Citizen promise · %(area)s", area=area_name),
+        "eyebrow": _("Citizen promise · %(area)s", area=isolated(area_name, rtl)),
         "period": period(promise),
         "title": promise["title"],
         "label": label,
@@ -158,6 +159,7 @@ def share_card(
         "empty": _("No figures to follow yet."),
         "status": status,
         "footer": footer,
+        "rtl": rtl,
     }
     figures = "; ".join(
         f"{s['label']}: {s.get('hidden') or s['value']}" + (f" ({s['n']})" if s["n"] else "")

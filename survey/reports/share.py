@@ -27,7 +27,31 @@ WIDTH, HEIGHT, DPI = 1200, 630, 100
 INK, MUTED, LINE, SOFT = "#1b1f24", "#4a5560", "#b9c2cb", "#f2f5f8"
 #: Before light with hatching, after dark: the two bars differ in print without colour.
 BAR_STYLES = {"before": ("#bfbfbf", "///"), "after": ("#1b1f24", "")}
-DRAWING_VERSION = 4  # bump when the layout changes, so cached pictures are replaced
+DRAWING_VERSION = 5  # bump when the layout changes, so cached pictures are replaced
+
+
+#: First strong isolate and pop directional isolate, as in the PDF (pdf.layout.Report.isolated).
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolated(value: str, rtl: bool) -> str:
+    """A name set into right-to-left words, kept in its own order ("[DEMO] Trygghetsmätning")."""
+    return FSI + value + PDI if rtl and value else value
+
+
+class _Side:
+    """Where things go across the picture: as given left to right, mirrored right to left."""
+
+    def __init__(self, rtl: bool) -> None:
+        self.rtl = rtl
+
+    def x(self, x: float, width: float = 0.0) -> float:
+        """The left edge of something ``width`` wide whose left edge is at ``x`` left to right."""
+        return 1 - x - width if self.rtl else x
+
+    def ha(self, ha: str = "left") -> str:
+        """A text's horizontal alignment, mirrored right to left."""
+        return {"left": "right", "right": "left"}.get(ha, ha) if self.rtl else ha
 
 
 def card_etag(card: dict[str, Any]) -> str:
@@ -62,34 +86,36 @@ def _fit(figure: Figure, artist: Any, text: str, lines: int, max_px: float, smal
             return
 
 
-def _bar(figure: Figure, y: float, side: dict[str, Any], style: str) -> None:
+def _bar(figure: Figure, y: float, side: dict[str, Any], style: str, at: _Side) -> None:
     """One row: its label, a bar for a shown share, and the figure with its n."""
-    figure.text(0.06, y + 0.035, side["label"], fontsize=19, color=MUTED, va="bottom")
+    figure.text(at.x(0.06), y + 0.035, side["label"], fontsize=19, color=MUTED, va="bottom",
+                ha=at.ha())  # fmt: skip
     # The scale leaves room on its right for "100 %" and "about 130 answers" side by side.
     left, width, height = 0.06, 0.52, 0.075
     share = side.get("share")
     if not side.get("number"):  # a share's scale; an empty one where too few answered
         figure.add_artist(
-            Rectangle((left, y - height), width, height, transform=figure.transFigure,
-                      facecolor=SOFT, edgecolor=LINE, linewidth=1)
+            Rectangle((at.x(left, width), y - height), width, height,
+                      transform=figure.transFigure, facecolor=SOFT, edgecolor=LINE, linewidth=1)
         )  # fmt: skip
     if share is not None:
         colour, hatch = BAR_STYLES[style]
+        filled = width * max(0.0, min(1.0, share))  # from the side the text starts on
         figure.add_artist(
-            Rectangle((left, y - height), width * max(0.0, min(1.0, share)), height,
+            Rectangle((at.x(left, filled), y - height), filled, height,
                       transform=figure.transFigure, facecolor=colour, edgecolor=INK,
                       hatch=hatch, linewidth=1.2)
         )  # fmt: skip
     if side.get("hidden"):  # said inside the empty scale: why there is no figure
-        note = figure.text(left + 0.015, y - height / 2, "", fontsize=20, fontstyle="italic",
-                           color=INK, va="center")  # fmt: skip
+        note = figure.text(at.x(left + 0.015), y - height / 2, "", fontsize=20,
+                           fontstyle="italic", color=INK, va="center", ha=at.ha())  # fmt: skip
         _fit(figure, note, side["hidden"], 1, (width - 0.03) * WIDTH, 14)
     shown = share is not None or side.get("number", False)
-    figure.text(0.61, y - height / 2, side["value"], fontsize=34 if shown else 22,
+    figure.text(at.x(0.61), y - height / 2, side["value"], fontsize=34 if shown else 22,
                 fontweight="bold", fontstyle="normal" if shown else "italic", color=INK,
-                va="center")  # fmt: skip
-    figure.text(0.94, y - height / 2, side["n"], fontsize=20, color=MUTED, va="center",
-                ha="right")  # fmt: skip
+                va="center", ha=at.ha())  # fmt: skip
+    figure.text(at.x(0.94), y - height / 2, side["n"], fontsize=20, color=MUTED, va="center",
+                ha=at.ha("right"))  # fmt: skip
 
 
 def render_png(card: dict[str, Any]) -> bytes:
@@ -98,27 +124,34 @@ def render_png(card: dict[str, Any]) -> bytes:
     FigureCanvasAgg(figure)
     # A dark band on top carries the address, so the picture says where to read more.
     figure.add_artist(Rectangle((0, 0.94), 1, 0.06, transform=figure.transFigure, facecolor=INK))
-    footer = figure.text(0.94, 0.97, "", fontsize=16, color="white", ha="right", va="center")
+    at = _Side(bool(card.get("rtl")))
+    footer = figure.text(at.x(0.94), 0.97, "", fontsize=16, color="white", ha=at.ha("right"),
+                         va="center")  # fmt: skip
     _fit(figure, footer, card["footer"], 1, 0.88 * WIDTH, 10)
     full = 0.88 * WIDTH
-    eyebrow = figure.text(0.06, 0.88, "", fontsize=20, color=MUTED, va="top")
+    eyebrow = figure.text(at.x(0.06), 0.88, "", fontsize=20, color=MUTED, va="top", ha=at.ha())
     _fit(figure, eyebrow, card["eyebrow"], 1, 0.48 * WIDTH, 14)
-    period = figure.text(0.94, 0.88, "", fontsize=20, color=MUTED, va="top", ha="right")
+    period = figure.text(at.x(0.94), 0.88, "", fontsize=20, color=MUTED, va="top",
+                         ha=at.ha("right"))  # fmt: skip
     _fit(figure, period, card["period"], 1, 0.38 * WIDTH, 14)
-    title = figure.text(0.06, 0.82, "", fontsize=36, fontweight="bold", color=INK, va="top",
-                        linespacing=1.15)  # fmt: skip
+    title = figure.text(at.x(0.06), 0.82, "", fontsize=36, fontweight="bold", color=INK,
+                        va="top", ha=at.ha(), linespacing=1.15,
+                        multialignment=at.ha())  # fmt: skip
     _fit(figure, title, card["title"], 2, full, 28)
-    label = figure.text(0.06, 0.58, "", fontsize=24, color=INK, va="top", fontweight="bold")
+    label = figure.text(at.x(0.06), 0.58, "", fontsize=24, color=INK, va="top",
+                        fontweight="bold", ha=at.ha())  # fmt: skip
     _fit(figure, label, card["label"], 1, full, 18)
     sides = card.get("sides") or []
     for index, (style, side) in enumerate(sides):
-        _bar(figure, 0.44 - index * 0.17, side, style)
+        _bar(figure, 0.44 - index * 0.17, side, style, at)
     if not sides:
-        empty = figure.text(0.06, 0.40, "", fontsize=28, color=MUTED, va="center")
+        empty = figure.text(at.x(0.06), 0.40, "", fontsize=28, color=MUTED, va="center",
+                            ha=at.ha(), multialignment=at.ha())  # fmt: skip
         _fit(figure, empty, card["empty"], 2, full, 20)
     # The change with its size, in up to two lines below the bars.
-    status = figure.text(0.06, 0.04, "", fontsize=22, fontweight="bold", color=INK, va="bottom",
-                         linespacing=1.1)  # fmt: skip
+    status = figure.text(at.x(0.06), 0.04, "", fontsize=22, fontweight="bold", color=INK,
+                         va="bottom", ha=at.ha(), linespacing=1.1,
+                         multialignment=at.ha())  # fmt: skip
     _fit(figure, status, card["status"], 2, full, 16)
     out = io.BytesIO()
     # No bbox_inches: the saved size is exactly the figure's, 1200 x 630.

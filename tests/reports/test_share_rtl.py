@@ -1,0 +1,62 @@
+"""The share picture right to left: laid out from the right, Latin names in their own order."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from survey.reports import share
+
+BEFORE = (0xBF, 0xBF, 0xBF)  # the before bar's fill (BAR_STYLES), between its hatching
+
+
+def _card(rtl: bool) -> dict:
+    name = share.isolated("[DEMO] Trygghetsmätning november 2025", rtl)
+    side = {"label": "قبل · " + name, "value": "40%", "n": "نحو 20 إجابة", "share": 0.4}
+    return {
+        "footer": "/uppfoljning/bromma",
+        "eyebrow": "وعد المواطنين · " + share.isolated("Bromma", rtl),
+        "period": "2026",
+        "title": "[DEMO] Mer närvaro på Brommaplan",
+        "label": "يشعر بعدم الأمان",
+        "sides": [("before", side)],
+        "empty": "",
+        "status": "",
+        "alt": "",
+        "rtl": rtl,
+    }
+
+
+def _before_columns(card: dict) -> list[int]:
+    """The columns of the bar row holding the before bar's grey fill."""
+    image = Image.open(io.BytesIO(share.render_png(card))).convert("RGB")
+    y = round(share.HEIGHT * (1 - (0.44 - 0.075 / 2)))  # the middle of the first bar
+    return [x for x in range(share.WIDTH) if image.getpixel((x, y)) == BEFORE]
+
+
+def test_a_bar_fills_from_the_right_in_arabic():
+    left_to_right = _before_columns(_card(rtl=False))
+    right_to_left = _before_columns(_card(rtl=True))
+    assert left_to_right
+    assert right_to_left
+    # 40 % of the scale (0.06-0.58 of the width): from its left end, or from its right end.
+    assert min(left_to_right) < 0.10 * share.WIDTH < max(left_to_right) < 0.30 * share.WIDTH
+    assert 0.70 * share.WIDTH < min(right_to_left) < 0.90 * share.WIDTH < max(right_to_left)
+
+
+def test_latin_names_are_isolated_only_right_to_left():
+    assert share.isolated("[DEMO] Höst", rtl=True) == "\u2068[DEMO] Höst\u2069"
+    assert share.isolated("[DEMO] Höst", rtl=False) == "[DEMO] Höst"
+    assert share.isolated("", rtl=True) == ""
+
+
+def test_the_arabic_picture_of_a_promise_isolates_its_round_and_area(app, client):
+    from tests.public.test_followup import _world
+
+    _world(app)
+    page = client.get("/uppfoljning/bromma?lang=ar").get_data(as_text=True)
+    alt = page.split('property="og:image:alt" content="', 1)[1].split('"', 1)[0]
+    assert "\u2068Hösten 2025\u2069" in alt or "\u2068Våren 2026\u2069" in alt
+    swedish = client.get("/uppfoljning/bromma?lang=sv").get_data(as_text=True)
+    assert "\u2068" not in swedish
