@@ -147,7 +147,10 @@ def share_card(
             ("before", _crime_side(indicator["before"], _("The same months in earlier years"))),
             ("after", _crime_side(indicator["after"], _("During the promise"))),
         ]
-    label = labels.indicator_name(indicator, _locale()) if indicator is not None else ""
+    label = ""
+    if indicator is not None:  # a crime category as written ("[DEMO] Misshandel"), isolated
+        category = isolated(indicator.get("category") or "", rtl)
+        label = labels.indicator_name(dict(indicator, category=category), _locale())
     # The picture shows one indicator: its change, with its size, not the promise's verdict.
     status = change(indicator)["sentence"] if indicator is not None else ""
     card = {

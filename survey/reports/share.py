@@ -138,7 +138,7 @@ def render_png(card: dict[str, Any]) -> bytes:
                         va="top", ha=at.ha(), linespacing=1.15,
                         multialignment=at.ha())  # fmt: skip
     _fit(figure, title, card["title"], 2, full, 28)
-    label = figure.text(at.x(0.06), 0.58, "", fontsize=24, color=INK, va="top",
+    label = figure.text(at.x(0.06), 0.595, "", fontsize=24, color=INK, va="top",
                         fontweight="bold", ha=at.ha())  # fmt: skip
     _fit(figure, label, card["label"], 1, full, 18)
     sides = card.get("sides") or []

@@ -60,3 +60,19 @@ def test_the_arabic_picture_of_a_promise_isolates_its_round_and_area(app, client
     assert "\u2068Hösten 2025\u2069" in alt or "\u2068Våren 2026\u2069" in alt
     swedish = client.get("/uppfoljning/bromma?lang=sv").get_data(as_text=True)
     assert "\u2068" not in swedish
+
+
+def test_a_crime_category_is_isolated_in_the_arabic_picture(app):
+    from flask_babel import force_locale
+
+    from survey.public.followup import share_card
+
+    indicator = {"kind": "crime", "category": "[DEMO] Misshandel", "before": {}, "after": {}}
+    side = {"months": 0, "count": 0}
+    indicator |= {"before": side, "after": side, "status": "not enough data"}
+    promise = {"title": "Löfte", "period_start": "2026-01-01", "period_end": "2026-07-31"}
+    result = {"promise": promise, "indicators": [indicator]}
+    with app.test_request_context("/"), force_locale("ar"):
+        card = share_card(result, "Bromma", "/uppfoljning/bromma")
+    assert "\u2068[DEMO] Misshandel\u2069" in card["label"]
+    assert card["rtl"] is True
