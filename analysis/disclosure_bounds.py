@@ -124,7 +124,8 @@ class Model:
             self.rows += item_rows(r, unit, figure, item_spec(picture, figure))
 
     def link(self, before: int, after: int) -> None:
-        """Answers are only added between releases: n, k and n - k of every cell grow."""
+        """Answers are only added between releases: n, k and n - k of every cell grow, and so do
+        a unit's answers outside each figure (a blank or "don't know" stays one)."""
         keys = {key for expr, _, _ in self.rows for key in expr}
         for r, unit, figure, q in keys:
             if r != after or (before, unit, figure, q) not in keys:
@@ -136,6 +137,10 @@ class Model:
                 grows = {(r, unit, figure, "n"): 1.0, (before, unit, figure, "n"): -1.0}
                 grows |= {(r, unit, figure, q): -1.0, (before, unit, figure, q): 1.0}
                 self.links.append((grows, 0, math.inf))
+            elif figure and (before, unit, (), "n") in keys and (r, unit, (), "n") in keys:
+                outside = {(r, unit, (), "n"): 1.0, (before, unit, (), "n"): -1.0}
+                outside |= {(r, unit, figure, "n"): -1.0, (before, unit, figure, "n"): 1.0}
+                self.links.append((outside, 0, math.inf))
 
 
 class Infeasible(Exception):

@@ -361,3 +361,34 @@ def test_a_promise_figure_does_not_show_a_cell_the_audit_hid():
     [result] = release["followup"]
     assert result["indicators"][0]["before"] == hidden(15)
     assert result["status"] == "not enough data"
+
+
+def test_a_place_with_the_same_n_has_the_same_answers_in_every_figure():
+    # C's n is 10 both times, 8 of them answered this question: its 2 blanks cannot have turned
+    # into answers, so C gained nothing. Then B's 3 new answers are D's and A's gains taken
+    # from the total's: 1 victim of 3, a group under the threshold. Read as "C may have
+    # gained 2", B's gain looked anywhere from 0 % to 100 %, and nothing was hidden.
+    first = picture(
+        shown(48, 15),
+        50,
+        {
+            "a": (20, shown(20, 7)),
+            "b": (10, hidden(10)),
+            "c": (10, hidden(8)),
+            "d": (10, shown(10, 2)),
+        },
+    )
+    second = picture(
+        shown(61, 16),
+        63,
+        {
+            "a": (20, shown(20, 7)),
+            "b": (13, hidden(13)),
+            "c": (10, hidden(8)),
+            "d": (20, shown(20, 2)),
+        },
+    )
+    summary = audit_release(second, [first], threshold=10)
+    assert summary["releases_linked"] is True
+    assert summary["hidden_added"] != []
+    assert summary["unresolved"] == []
