@@ -187,3 +187,23 @@ def test_405_says_which_methods_are_allowed(client):
 @pytest.mark.parametrize("asked", ["EN", "en_US", "en-GB"])
 def test_language_codes_are_understood_loosely(client, asked):
     assert '<html lang="en">' in client.get(f"/?lang={asked}").get_data(as_text=True)
+
+
+#: Words of the trade that residents should not meet (klarspråk): what they stand for is said.
+JARGON = ("lägesbild", "procentenhet")
+
+
+def test_resident_pages_speak_plain_swedish(client):
+    from tests.common.web import VALID_ANSWER, submit
+
+    assert submit(client, "brommaplan", VALID_ANSWER).status_code == 303
+    for path in (
+        "/",
+        "/s/alvik",
+        "/s/brommaplan/tack",
+        "/integritet",
+        "/tillganglighet",
+        "/radera",
+    ):
+        page = client.get(path, headers={"Accept-Language": "sv"}).get_data(as_text=True).lower()
+        assert not [word for word in JARGON if word in page], path
