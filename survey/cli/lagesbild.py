@@ -13,7 +13,8 @@ LAGESBILD_FORMATS = ("json", "csv", "xlsx", "html", "pdf")
 
 
 @click.command()
-@click.option("--area", "area_slug", help="Area slug; every area if left out.")
+@click.argument("area", required=False, metavar="[AREA]")
+@click.option("--area", "area_slug", help="Area slug (or AREA); every area if left out.")
 @click.option("--round", "round_id", type=int, help="Only answers from this survey round.")
 @click.option("--from", "date_from", type=IsoDate(), help="First answer date (YYYY-MM-DD).")
 @click.option("--to", "date_to", type=IsoDate(), help="Last answer date (YYYY-MM-DD).")
@@ -35,8 +36,11 @@ LAGESBILD_FORMATS = ("json", "csv", "xlsx", "html", "pdf")
 )
 @out_option
 @with_app
-def lagesbild(area_slug, round_id, date_from, date_to, weighted, fmt, lang, out) -> None:
+def lagesbild(area, area_slug, round_id, date_from, date_to, weighted, fmt, lang, out) -> None:
     """Compute the local situation picture and write it as JSON, CSV, XLSX, HTML or PDF."""
+    if area and area_slug and area != area_slug:
+        raise click.UsageError(f"two areas given ({area} and --area {area_slug}): give one")
+    area_slug = area_slug or area
     # The analysis (numpy, scipy) and the writers (matplotlib, openpyxl, fpdf) load only here.
     from flask import current_app
 

@@ -26,6 +26,18 @@ def test_json_for_one_area(data, cli):
     assert picture["suppress_below"] == 10
 
 
+def test_the_area_may_be_given_without_its_option(data, cli):
+    # "trygghet lagesbild bromma" is what an organizer types first.
+    given, named = (
+        json.loads(cli("lagesbild", *args).output) for args in (["bromma"], ["--area", "bromma"])
+    )
+    assert given["area"] == "bromma"
+    assert given | {"generated_at": None} == named | {"generated_at": None}
+    both = cli("lagesbild", "bromma", "--area", "ekero")
+    assert both.exit_code == 2
+    assert "two areas given" in both.output
+
+
 def test_json_for_every_area_is_a_list(data, cli):
     pictures = json.loads(cli("lagesbild", "--format", "json").output)
     assert [p["area"] for p in pictures] == ["bromma", "ekero", "hasselby-vallingby"]
