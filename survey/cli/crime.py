@@ -76,9 +76,8 @@ def fetch_events(url: str | None) -> None:
             timezone=current_app.config["TRYGGHET_TIMEZONE"],
         )
     _session().commit()
-    click.echo(f"imported {result.summary()} from {url}")
-    if skipped := result.skipped_summary():
-        click.echo(skipped)
+    for line in result.report(url):
+        click.echo(line)
     from .alerts import run_alerts
 
     run_alerts()  # tell organizers of new deviations (a failed send waits for the next run)

@@ -280,9 +280,8 @@ def import_crime(file: str, fmt: str | None, year: int | None) -> None:
             year=year,
         )
     db.session.commit()
-    click.echo(f"imported {result.summary()} from {file}")
-    if skipped := result.skipped_summary():
-        click.echo(skipped)
+    for line in result.report(file):
+        click.echo(line)
     from .alerts import run_alerts
 
     run_alerts()  # tell organizers of new deviations (a failed send waits for the next run)

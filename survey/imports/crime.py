@@ -68,6 +68,10 @@ class CrimeImport:
     years: list[str] = field(default_factory=list)
     #: What was skipped outside every area: police events (by municipality) or Brå's rows.
     skipped_noun: tuple[str, str] = ("event", "municipality")
+    #: For an event list: its events that count for some area, and the types of those that
+    #: are not crimes.
+    in_areas: int = 0
+    context: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         """One line for the person who imported, e.g. '240 monthly counts (12 months, 2 areas)'."""
@@ -83,15 +87,39 @@ class CrimeImport:
             counts = f"{yearly} and {counts}" if self.rows else yearly
         if self.events is None:
             return counts
+        return (
+            f"{plural(self.events, 'event')} ({self.new} new, {self.updated} updated,"
+            f" {self.unchanged} unchanged, {sum(self.skipped.values())} outside every area)"
+        )
+
+    def counted_summary(self) -> str | None:
+        """For an event list: how many of its events count for an area, how many of those are
+        not crimes (kept for context, never counted), and the monthly counts derived again."""
+        if self.events is None:
+            return None
+        if self.in_areas:
+            where = (
+                f"{plural(self.in_areas, 'event')} in {plural(len(self.areas), 'area')}"
+                f" ({', '.join(self.areas)}) over {plural(len(self.months), 'month')}"
+            )
+        else:
+            where = "no event in any area"
+        if context := sum(self.context.values()):
+            ranked = sorted(self.context.items(), key=lambda item: (-item[1], item[0]))
+            types = ", ".join(f"{name} {n}" for name, n in ranked)
+            share = "none of them a crime" if context == self.in_areas else f"{context} of them"
+            where += f", {share} ({types}): not crimes, kept for context and never counted"
         # The monthly counts of every month the events touch are derived again (in every
         # area), also where this file's events count for none.
         return (
-            f"{plural(self.events, 'event')} ({self.new} new, {self.updated} updated,"
-            f" {self.unchanged} unchanged, {sum(self.skipped.values())} outside every area);"
-            f" counted in {plural(len(self.months), 'month')} for"
-            f" {plural(len(self.areas), 'area')}; {self.rows} monthly"
-            f" {'count' if self.rows == 1 else 'counts'} derived again"
+            f"{where}; {self.rows} monthly {'count' if self.rows == 1 else 'counts'} derived"
+            " again in the months these events fall in"
         )
+
+    def report(self, origin: str) -> list[str]:
+        """The lines the import commands print."""
+        lines = [f"imported {self.summary()} from {origin}"]
+        return lines + [line for line in (self.counted_summary(), self.skipped_summary()) if line]
 
     def skipped_summary(self) -> str | None:
         """'skipped 46 rows outside every area: ...' (Brå), '460 events ... stored' or None."""
@@ -312,6 +340,8 @@ def _import_events(
         updated=stored.updated,
         unchanged=stored.unchanged,
         skipped=stored.skipped,
+        in_areas=stored.in_areas,
+        context=stored.context,
     )
 
 

@@ -111,6 +111,9 @@ class StoredEvents:
     #: The months of the events that count for some area.
     counted: set[dt.date] = field(default_factory=set)
     area_ids: set[int] = field(default_factory=set)
+    #: The events that count for some area, and the types of those that are not crimes.
+    in_areas: int = 0
+    context: Counter[str] = field(default_factory=Counter)
 
 
 def store_events(
@@ -123,6 +126,7 @@ def store_events(
     events as they were, and the new ones' ids, so that the import can be undone.
     """
     matcher = AreaMatcher.read(session)
+    known = read_mapping(session.connection())  # the shipped mapping with the admins' edits
     result = StoredEvents()
     existing: dict[str, CrimeEvent] = {}
     ids = [event.event_id for event in events]
@@ -160,6 +164,9 @@ def store_events(
         result.months.add(event.month)
         if areas:
             result.counted.add(event.month)
+            result.in_areas += 1
+            if police_category(event.type, known) is None:
+                result.context[event.type] += 1
         result.area_ids |= set(areas)
     session.flush()
     if journal is not None:

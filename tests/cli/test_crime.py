@@ -65,10 +65,13 @@ def test_fetch_events_downloads_and_stores_the_feed(app, cli, feed):
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(
-        "imported 500 events (500 new, 0 updated, 0 unchanged, 485 outside every area);"
+        "imported 500 events (500 new, 0 updated, 0 unchanged, 485 outside every area) from"
     )
     assert lines[0].endswith(f" from {url}")
-    assert lines[1].startswith(
+    # Bromma, a district of Stockholm, counts the events that name it (matched by text).
+    assert lines[1].startswith("15 events in 2 areas (bromma, stockholm) over 1 month, ")
+    assert "): not crimes, kept for context and never counted; " in lines[1]
+    assert lines[2].startswith(
         "485 events outside every area, stored and counted once an area or alias names the"
         " place (by municipality): "
     )

@@ -293,10 +293,11 @@ def test_a_police_event_list_is_counted_per_month_type_and_area(app, cli, tmp_pa
     path = write(tmp_path, json.dumps(EVENTS, ensure_ascii=False, indent=1), "handelser.json")
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == (
-        "imported 7 events (7 new, 0 updated, 0 unchanged, 0 outside every area);"
-        f" counted in 2 months for 3 areas; 5 monthly counts derived again from {path}\n"
-    )
+    assert result.stdout.splitlines() == [
+        f"imported 7 events (7 new, 0 updated, 0 unchanged, 0 outside every area) from {path}",
+        "7 events in 3 areas (bromma, ekero, hasselby-vallingby) over 2 months; 5 monthly"
+        " counts derived again in the months these events fall in",
+    ]
     assert stored(app) == [
         ("bromma", None, "2025-09", "Misshandel", 2, "events"),
         ("bromma", None, "2025-09", "Stöld", 1, "events"),
@@ -329,6 +330,33 @@ def test_reimporting_events_replaces_them_and_leaves_the_csv_counts(app, cli, tm
     ]
 
 
+def test_the_summary_says_which_events_in_an_area_are_not_crimes(app, cli, tmp_path):
+    # A tester's file: only a fire and a traffic check in Ekerö. Both are stored and kept for
+    # context, but no crime is counted: the summary must say why no count was derived.
+    only_context = [
+        event(2, "2025-09-01 10:00:00 +02:00", "Brand", "Ekerö"),
+        event(3, "2025-09-02 10:00:00 +02:00", "Brand", "Ekerö"),
+        event(4, "2025-09-03 10:00:00 +02:00", "Trafikkontroll", "Ekerö"),
+    ]
+    path = write(tmp_path, json.dumps(only_context), "e.json")
+    assert import_file(cli, path).stdout.splitlines()[1] == (
+        "3 events in 1 area (ekero) over 1 month, none of them a crime (Brand 2,"
+        " Trafikkontroll 1): not crimes, kept for context and never counted; 0 monthly counts"
+        " derived again in the months these events fall in"
+    )
+    more = [*only_context, event(5, "2025-09-04 10:00:00 +02:00", "Rån", "Ekerö")]
+    path = write(tmp_path, json.dumps(more), "f.json")
+    assert (
+        import_file(cli, path)
+        .stdout.splitlines()[1]
+        .startswith(
+            "4 events in 1 area (ekero) over 1 month, 3 of them (Brand 2, Trafikkontroll 1): not"
+            " crimes, kept for context and never counted; 1 monthly count derived again"
+        )
+    )
+    assert stored(app) == [("ekero", None, "2025-09", "Rån", 1, "events")]
+
+
 def test_events_outside_every_area_are_skipped_and_summarised(app, cli, tmp_path):
     events = [event(1, "2025-09-01 10:00:00 +02:00", "Rån", "Bromma")]
     events += [event(100 + i, "2025-09-02 10:00:00 +02:00", "Rån", "Solna") for i in range(23)]
@@ -337,8 +365,9 @@ def test_events_outside_every_area_are_skipped_and_summarised(app, cli, tmp_path
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "imported 25 events (25 new, 0 updated, 0 unchanged, 24 outside every area);"
-        f" counted in 1 month for 1 area; 1 monthly count derived again from {path}",
+        f"imported 25 events (25 new, 0 updated, 0 unchanged, 24 outside every area) from {path}",
+        "1 event in 1 area (bromma) over 1 month; 1 monthly count derived again in the months"
+        " these events fall in",
         "24 events outside every area, stored and counted once an area or alias names the"
         " place (by municipality): Solna 23, Stockholms län 1",
     ]
