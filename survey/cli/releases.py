@@ -60,7 +60,7 @@ def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool, la
         click.echo(f"{len(made)} closed round release(s) published")
         for slug, refused_round, refusal in refused:
             with force_locale(lang):  # only the message: the releases are made as in English
-                text = unresolved_text(refusal.cells, refusal.place_names)
+                text = unresolved_text(refusal.cells, refusal.place_names, refusal.closed)
             click.echo(f"{slug} (round {refused_round}): {text}", err=True)
         if refused:
             raise click.exceptions.Exit(1)
@@ -80,7 +80,9 @@ def publish(area_slug: str | None, round_id: int | None, closed_rounds: bool, la
             return
         except Unresolved as refusal:
             with force_locale(lang):
-                raise PublishRefused(unresolved_text(refusal.cells, refusal.place_names)) from None
+                raise PublishRefused(
+                    unresolved_text(refusal.cells, refusal.place_names, refusal.closed)
+                ) from None
         db.session.commit()
     round_text = f"round {release.round_id}" if release.round_id else "all answers"
     click.echo(

@@ -13,7 +13,9 @@ from .. import labels
 from ..imports.population_rows import GENDER_NAMES
 
 if TYPE_CHECKING:
-    from ..models import Release
+    import datetime as dt
+
+    from ..models import Release, SurveyRound
 
 
 class PublishRefused(ValueError):
@@ -38,21 +40,40 @@ class Unchanged(PublishRefused):
 
 class Unresolved(PublishRefused):
     """The disclosure audit leaves hidden figures that can still be worked out (its
-    ``unresolved``), even with their figures hidden everywhere: none is made."""
+    ``unresolved``), even with their figures hidden everywhere: none is made. ``closed``: the
+    round has closed, so only paper answers written while it was open can still come in."""
 
-    def __init__(self, cells: list[str], place_names: Mapping[str, str]) -> None:
-        super().__init__(unresolved_text(cells, place_names))
+    def __init__(
+        self, cells: list[str], place_names: Mapping[str, str], closed: bool = False
+    ) -> None:
+        super().__init__(unresolved_text(cells, place_names, closed))
         self.cells = cells
         self.place_names = place_names
+        self.closed = closed
 
 
-def unresolved_text(cells: list[str], place_names: Mapping[str, str]) -> str:
+def round_closed(survey_round: SurveyRound | None, today: dt.date) -> bool:
+    """Whether a release's round has closed (a release of all answers never closes)."""
+    return bool(survey_round and survey_round.closes_on and survey_round.closes_on < today)
+
+
+def unresolved_text(cells: list[str], place_names: Mapping[str, str], closed: bool = False) -> str:
+    words = "; ".join(cell_words(cell, place_names) for cell in cells)
+    if closed:  # "try again when more answers have come in" would wait for ever
+        return _(
+            "Publishing is stopped. Even with more figures hidden, some hidden figures can be"
+            " worked out from this release together with the earlier ones (%(cells)s), which"
+            " could give away what individual people answered. Nothing is published. The round"
+            " is closed: only paper questionnaires filled in while it was open can still add"
+            " answers. Until then, its public figures stay as in its earlier releases.",
+            cells=words,
+        )
     return _(
         "Publishing is stopped. Even with more figures hidden, some hidden figures can be worked"
         " out from this release together with the earlier ones (%(cells)s), which could give"
         " away what individual people answered. Nothing is published. Try again when more"
         " answers have come in.",
-        cells="; ".join(cell_words(cell, place_names) for cell in cells),
+        cells=words,
     )
 
 

@@ -29,7 +29,7 @@ from ..reports import pictures
 from ..reports.public_form import COUNTS_DIGEST, hold_back, public_form
 from . import audit
 from .release_followups import other_rounds_as_released
-from .release_refusals import PublishRefused, StalePreview, Unchanged, Unresolved
+from .release_refusals import PublishRefused, StalePreview, Unchanged, Unresolved, round_closed
 from .rounds import area_rounds
 
 
@@ -296,7 +296,9 @@ def publish(
     if prepared.same_as is not None and not final:  # also a preview sent twice
         raise Unchanged(prepared.same_as)
     if prepared.unresolved:  # never published as if nothing could be worked out
-        raise Unresolved(prepared.unresolved, prepared.place_names)
+        raise Unresolved(
+            prepared.unresolved, prepared.place_names, round_closed(survey_round, today)
+        )
     if expect_version is not None and expect_version != prepared.version:
         raise StalePreview("the data changed after the preview: look at the preview again")
     release = Release(

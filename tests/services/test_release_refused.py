@@ -10,6 +10,7 @@ on the preview, on "Publicera" and in ``trygghet publish``, which exits with the
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 
@@ -18,10 +19,10 @@ from sqlalchemy import func, select, update
 
 from survey import clock
 from survey.extensions import db
-from survey.models import Release
+from survey.models import Release, SurveyRound
 from survey.services import releases
 from tests.common.releases import publish
-from tests.common.survey_data import add_responses
+from tests.common.survey_data import add_responses, default_round_id
 from tests.common.web import post_form
 
 PATH = "/organizer/areas/bromma/publish"
@@ -133,3 +134,26 @@ def test_the_audits_cells_read_as_places_and_times(app, path, words):
 
     with app.test_request_context(), force_locale("sv"):
         assert cell_words(path, {"alvik": "Alvik"}) == words
+
+
+def test_a_closed_round_is_not_told_to_wait_for_more_answers(app, cli, leaky):
+    # Only paper answers written while the round was open can still come in: "try again when
+    # more answers have come in" would have the organizer wait for ever.
+    with app.app_context():
+        survey_round = db.session.get(SurveyRound, default_round_id())
+        survey_round.closes_on = clock.today() - dt.timedelta(days=1)
+        round_id = survey_round.id
+        db.session.commit()
+    refused = cli("publish", "--area", "bromma", "--round", str(round_id))
+    assert refused.exit_code == 1
+    assert CELL_WORDS in refused.output
+    assert "Omgången är stängd: bara pappersenkäter" in refused.output
+    assert "Försök igen när fler svar" not in refused.output
+    # The daily timer's final release of the closed round says the same.
+    timer = cli("publish", "--closed-rounds", "--lang", "en")
+    assert timer.exit_code == 1
+    assert "The round is closed: only paper questionnaires" in timer.output
+    with app.app_context():  # the round's other areas got theirs; Bromma none
+        bromma = releases.find_area(db.session, "bromma")
+        made = select(func.count()).where(Release.area_id == bromma.id)
+        assert db.session.scalar(made) == 1

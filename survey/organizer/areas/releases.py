@@ -16,7 +16,7 @@ from survey.extensions import db
 from survey.i18n import local_datetime
 from survey.reports.weighting import weighting_text
 from survey.services import releases
-from survey.services.release_refusals import unresolved_text
+from survey.services.release_refusals import round_closed, unresolved_text
 
 from .. import bp, organizer_required
 
@@ -85,7 +85,11 @@ def publish_preview(area: str):
         time_labels=labels.TIMES,
         unchanged=_unchanged_text(prepared.same_as) if prepared.same_as else None,
         refused=(
-            unresolved_text(prepared.unresolved, prepared.place_names)
+            unresolved_text(
+                prepared.unresolved,
+                prepared.place_names,
+                round_closed(prepared.round, clock.today()),
+            )
             if prepared.unresolved
             else None
         ),
