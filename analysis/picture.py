@@ -208,6 +208,10 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
     recent = [
         shift_month(today.replace(day=1), -back).strftime("%Y-%m") for back in range(11, -1, -1)
     ]
+    # The month in progress lacks nothing while the data reach the day before it began (on
+    # its first day, data up to yesterday): it is no gap, and "crime data up to" says the rest.
+    begun = up_to is not None and up_to >= today.replace(day=1) - dt.timedelta(days=1)
+    gaps = [m for m in recent if m not in status and not (begun and m == recent[-1])]
     return {
         "data_up_to": up_to.isoformat() if up_to else None,
         "stale": stale,
@@ -216,7 +220,7 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
         "last_event": last.date().isoformat() if last else None,
         "events_matched_by_text": int(by_text or 0),
         # Deviations are looked for in the last 12 months: these had no crime data at all,
-        "months_without_data": [m for m in recent if m not in status],
+        "months_without_data": gaps,
         # and these only part of the month (a few days of police events): not evaluated either.
         "months_partial": [m for m in recent if status.get(m) == coverage.PARTIAL],
         # The months deviations were looked for in: "no deviation" speaks of these only.

@@ -341,7 +341,12 @@ def test_coverage_months_gaps_and_stale_areas(app, cli, stockholm):
     assert coverage(app, "hasselby-vallingby", today)["events_matched_by_text"] == 1
     assert city["events_matched_by_text"] == 0
     # Weeks without a download: every area's data is outdated.
-    assert coverage(app, "stockholm", dt.date(2026, 10, 1))["outdated"] is True
+    later = coverage(app, "stockholm", dt.date(2026, 10, 1))
+    assert later["outdated"] is True
+    # ... and the months since are without data, the one begun today too: a gap.
+    assert later["months_without_data"][-2:] == ["2026-09", "2026-10"]
+    # The data end on 22 August: on 1 September, September is begun without data, a gap.
+    assert coverage(app, "stockholm", dt.date(2026, 9, 1))["months_without_data"][-1] == "2026-09"
 
 
 def test_a_csv_covers_its_months_for_its_areas(app, cli, tmp_path):

@@ -84,6 +84,19 @@ def test_covered_months_without_a_deviation_say_so(app, organizer):
     )
 
 
+@pytest.mark.parametrize("up_to", [dt.date(2026, 11, 30), dt.date(2026, 11, 29)])
+def test_the_month_begun_today_is_no_gap_when_the_data_reach_yesterday(app, up_to):
+    # On 1 December with data up to 30 November nothing is missing; a day less is a gap.
+    from analysis.picture import crime_coverage
+
+    with app.app_context():
+        _cover("csv", dt.date(2022, 1, 1), up_to)
+        with db.engine.connect() as conn:
+            found = crime_coverage(conn, "bromma", dt.date(2026, 12, 1))
+    assert found["data_up_to"] == up_to.isoformat()
+    assert found["months_without_data"] == ([] if up_to.day == 30 else ["2026-12"])
+
+
 def test_only_partial_months_are_never_no_deviations(app, organizer):
     with app.app_context():
         factories.crime_counts({month_back(back): 10 for back in range(0, 49)}, source="events")
