@@ -40,6 +40,8 @@ a part the public can tell gained no answer since an earlier release, pinned to 
 outside answers when they are all the answers; and a cell shown before whose gain is checked
 instead. While one fails, the smallest shown part of one of its relations is hidden
 (the area total when no part is left), one per relation per pass, and the audit runs again;
+where the hidden parts of a relation are together 0 % or 100 % of a count, first the smallest
+part that is not (a part at 0 % hidden with them leaves them at 0 %: ``disclosure_hiding``);
 hiding only takes knowledge away, so later passes check only the cells that failed, were just
 hidden, or held by the area's gain or a part's unchanged answers alone (hiding can take
 that away). Where a cell still fails with nothing left to hide in its relations, its figure
@@ -267,7 +269,8 @@ def audit_release(
             if not options and unit[0] != "area":
                 total = cell_at(picture["area_total"], figure) if figure else None
                 if total is not None and not total.get("suppressed"):
-                    options = [((total["n"], ("area",), picture["area_total"]), ("area", figure))]
+                    area = ((1, total["n"]), ("area",), picture["area_total"])
+                    options = [(area, ("area", figure))]
             if options:
                 (_, part_key, part), relation = min(options, key=lambda o: (o[0][0], o[0][1]))
                 used.update([relation, *relations])

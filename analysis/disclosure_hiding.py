@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from .disclosure import hide
-from .disclosure_bounds import FOLLOWS, Key, figures, is_cell, units
-from .disclosure_items import ITEMS
+from .disclosure_bounds import FOLLOWS, Key, figures, is_cell, quantities, units
+from .disclosure_items import ITEMS, item_spec, shown_counts
 from .verdict_rules import decide
 from .verdicts import hide_side
 
@@ -23,17 +23,57 @@ def relations_of(picture: dict[str, Any], unit: Key, figure: tuple[str, ...]) ->
     return [(unit[0], figure)]
 
 
-def candidates(picture: dict[str, Any], relation: Key) -> list[tuple[int, Key, Any]]:
-    """The shown parts of a relation as (n, unit, cell), smallest first."""
+def candidates(picture: dict[str, Any], relation: Key) -> list[tuple[tuple[int, int], Key, Any]]:
+    """The shown parts of a relation as ((order, n), unit, cell), the one to hide first first.
+
+    First come the parts that can change what the hidden parts together show at 0 % or
+    100 % (``pinning``), smallest first, then the rest, smallest first: hiding a part at
+    0 % with hidden parts all at 0 % leaves them so, and would hide its figure for nothing.
+    """
     kind, figure = relation
+    pins = pinning(picture, relation)
     found = []
     for unit_key, unit in units(picture):
         if unit_key[0] == kind:
             cell = unit if not figure else cell_at(unit, figure)
             # An empty part (a place no one answered an added item at) hides nothing.
             if cell is not None and not cell.get("suppressed") and cell["n"] > 0:
-                found.append((cell["n"], unit_key, unit))
+                counts = _counts(picture, figure, cell)
+                moves = any(q in counts and counts[q] != v * cell["n"] for q, v in pins.items())
+                found.append(((0 if moves else 1, cell["n"]), unit_key, unit))
     return sorted(found, key=lambda c: (c[0], c[1]))
+
+
+def _counts(picture: dict[str, Any], figure: tuple[str, ...], cell: dict[str, Any]) -> Any:
+    if not figure:  # a whole place or group: its answers, no counts
+        return {}
+    spec = item_spec(picture, figure) if figure[0] == ITEMS else None
+    return shown_counts(cell, bool(picture.get("weighted")), spec)
+
+
+def pinning(picture: dict[str, Any], relation: Key) -> dict[str, float]:
+    """The counts at which a relation's hidden parts together are all 0 % or all 100 %.
+
+    Read as the public reads it: the area's figure minus the shown parts. Where the area's
+    own figure is 0 % or 100 % that says it of every part already, and is left out.
+    """
+    kind, figure = relation
+    total = cell_at(picture["area_total"], figure) if figure else None
+    if total is None or total.get("suppressed"):
+        return {}
+    shown = _counts(picture, figure, total)
+    left = {"n": float(total["n"]), **shown}
+    for unit_key, unit in units(picture):
+        cell = cell_at(unit, figure) if unit_key[0] == kind else None
+        if cell is not None and not cell.get("suppressed"):
+            counts = {"n": float(cell["n"]), **_counts(picture, figure, cell)}
+            left = {q: value - counts[q] for q, value in left.items() if q in counts}
+    pins: dict[str, float] = {}
+    for q in quantities(figure, picture):
+        if q in left and left["n"] > 0 and 0 < shown[q] < total["n"]:
+            if left[q] in (0, left["n"]):
+                pins[q] = left[q] / left["n"]
+    return pins
 
 
 def cell_at(unit: dict[str, Any], figure: tuple[str, ...]) -> dict[str, Any] | None:

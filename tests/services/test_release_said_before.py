@@ -59,5 +59,8 @@ def test_a_place_unchanged_since_an_area_figure_of_0_percent_is_not_unresolved(a
     assert audit["releases_linked"] is True
     assert audit["unresolved"] == []
     assert places["abrahamsberg"]["n"] == 2
-    assert places["abrahamsberg"]["times"]["evening"]["suppressed"] is True
-    assert "places[abrahamsberg].times.evening" in audit["hidden_added"]
+    # Hiding Abrahamsberg's evening (0 %, as the hidden parts) would change nothing: the
+    # audit hides Brommaplan's, and Abrahamsberg's shows the 0 % the first release said.
+    assert places["abrahamsberg"]["times"]["evening"]["unsafe_share"] == 0.0
+    assert places["brommaplan"]["times"]["evening"]["suppressed"] is True
+    assert "places[brommaplan].times.evening" in audit["hidden_added"]
