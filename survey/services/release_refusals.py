@@ -94,11 +94,20 @@ def cell_words(path: str, place_names: Mapping[str, str]) -> str:
     else:
         return path
     gained = "(gained)" in rest
-    rest = [part for part in rest if part != "(gained)"]
-    what = ".".join(rest)
-    if len(rest) == 2 and rest[0] == "times":
-        what = str(labels.TIMES.get(rest[1], rest[1]))
-    elif len(rest) == 2 and rest[0] == "problems":
-        what = labels.problems(str(get_locale())).get(rest[1], rest[1])
+    what = figure_words([part for part in rest if part != "(gained)"])
     words = f"{where}, {what}" if what else where
     return _("%(cell)s (the answers added since)", cell=words) if gained else words
+
+
+def figure_words(path: list[str]) -> str:
+    """A figure of the picture as organizers read it ("Kväll (18–22)", not ``times.evening``);
+    another path stays as written."""
+    if len(path) == 2 and path[0] == "times":
+        return str(labels.TIMES.get(path[1], path[1]))
+    if len(path) == 2 and path[0] == "problems":
+        return labels.problems(str(get_locale())).get(path[1], path[1])
+    if path == ["police_priorities"]:
+        return _("What residents want the police to prioritise")
+    if len(path) == 1 and path[0] in labels.SHARES:
+        return str(labels.SHARES[path[0]])
+    return ".".join(path)

@@ -124,6 +124,8 @@ def test_the_cli_exits_with_the_message(app, cli, leaky):
             "by_group.age_band.16-24.times.night.(gained)",
             "16-24, Natt (22–06) (svaren som kommit till sedan dess)",
         ),
+        ("places[alvik].police_priorities", "Alvik, Vad invånarna vill att polisen prioriterar"),
+        ("area_total.victim", "hela området, Utsatta för brott här (senaste 12 månaderna)"),
         ("items[q7].places[alvik]", "items[q7].places[alvik]"),  # another shape: as written
     ],
 )

@@ -16,6 +16,7 @@ from survey.extensions import db
 from survey.i18n import local_datetime
 from survey.reports.weighting import weighting_text
 from survey.services import releases
+from survey.services.release_hidden import escalated, hidden_too
 from survey.services.release_refusals import round_closed, unresolved_text
 
 from .. import bp, organizer_required
@@ -94,6 +95,8 @@ def publish_preview(area: str):
             else None
         ),
         empty=not prepared.counted,
+        hidden_too=hidden_too(prepared.audited, prepared.audit_summary["threshold"]),
+        escalated=escalated(prepared.audit_summary["audit"]),
     )
 
 
