@@ -37,7 +37,16 @@ QR_SIZE = 34
 
 
 class PaperError(ValueError):
-    """A place, area or round no paper form can be made for; the message says why."""
+    """A place, area or round no paper form can be made for; the message says why.
+
+    ``wrong`` is what to choose again: "where" (the place or area) or "round"; ``status`` is
+    404 when the place, area or round asked for does not exist, else 400.
+    """
+
+    def __init__(self, message: str, wrong: str = "where", status: int = 400) -> None:
+        super().__init__(message)
+        self.wrong = wrong
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ def find_target(
     if place:
         found = find_place(session, place)
         if found is None:
-            raise PaperError(_("There is no place %(slug)s.", slug=place))
+            raise PaperError(_("There is no place %(slug)s.", slug=place), status=404)
         if found.retired:
             raise PaperError(_("%(name)s is retired: its survey is closed.", name=found.name))
         the_area = found.area
@@ -109,7 +118,7 @@ def find_target(
         query = select(Area).where(Area.slug == area).options(selectinload(Area.places))
         in_area = session.scalar(query)
         if in_area is None:
-            raise PaperError(_("There is no area %(slug)s.", slug=area))
+            raise PaperError(_("There is no area %(slug)s.", slug=area), status=404)
         the_area = in_area
     if round_id is not None:
         chosen = session.get(SurveyRound, round_id)
@@ -119,7 +128,9 @@ def find_target(
                     "Survey round %(id)d is not a round of %(area)s.",
                     id=round_id,
                     area=the_area.name,
-                )
+                ),
+                wrong="round",
+                status=404 if chosen is None else 400,
             )
     else:
         chosen = open_round(session, the_area.id, day) or next_round(session, the_area.id, day)

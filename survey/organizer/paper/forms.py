@@ -84,7 +84,7 @@ class PaperForm(FlaskForm):
         self.survey_round.choices = [
             SelectChoice("", _("The round open on that date")),
             SelectChoice(NO_ROUND, _("No round: save without a round")),
-        ] + [SelectChoice(str(r.id), _round_label(r)) for r in rounds]
+        ] + [SelectChoice(str(r.id), round_label(r)) for r in rounds]
 
     def load_choices(self, session: Session) -> None:
         """Offer the places, every round (newest first) and, where asked, the home areas."""
@@ -199,7 +199,7 @@ def invitation_fits(form: PaperForm, session: Session, secret: str) -> str | Non
     return code
 
 
-def _round_label(survey_round: SurveyRound) -> str:
+def round_label(survey_round: SurveyRound) -> str:
     closes = survey_round.closes_on.isoformat() if survey_round.closes_on else "…"
     return (
         f"{labels.display_name(survey_round.name)} ({survey_round.opens_on.isoformat()} – {closes})"

@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from survey import clock
 from survey.extensions import db
-from survey.public.about import about
-from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
 from survey.services.invitations import mark_used
 from survey.services.paper import paper_batch, record_paper_answer
 from survey.services.responses import (
     find_place,
     live_questionnaire,
 )
-from survey.web.errors import render_error
 
 from .. import bp, menu_item, organizer_required
-from . import answers, batches  # noqa: F401  (their routes)
+from . import answers, batches, printing  # noqa: F401  (their routes)
 from .forms import invitation_fits, paper_form_class, round_fits
 
 menu_item("organizer.paper", _l("Paper answers"))
@@ -98,37 +93,3 @@ def paper():
         render_template("organizer/paper/form.html", form=form, questionnaire=questionnaire),
         422 if form.errors else 200,
     )
-
-
-@bp.get("/paper/questionnaire.pdf")
-@organizer_required
-def paper_questionnaire():
-    """The printable questionnaire of a place or an area (?place= or ?area=, &lang=, &round=)."""
-    shown = str(get_locale())
-    # Every language of the interface prints, Arabic and Persian right to left.
-    languages = current_app.config["LANGUAGES"]
-    lang = request.args.get("lang") or (shown if shown in languages else "sv")
-    raw_round = request.args.get("round", "")
-    try:
-        if lang not in languages:
-            raise PaperError(_("lang must be one of %(codes)s.", codes=", ".join(languages)))
-        if raw_round and not (raw_round.isascii() and raw_round.isdigit() and len(raw_round) < 10):
-            raise PaperError(_("round must be the number of a survey round."))
-        target = find_target(
-            db.session,
-            clock.today(),
-            place=request.args.get("place"),
-            area=request.args.get("area"),
-            round_id=int(raw_round) if raw_round else None,
-        )
-    except PaperError as exc:
-        return render_error(400, (_("The paper questionnaire cannot be made"), str(exc)))
-    with force_locale(lang):
-        info = about()
-        cover = Cover.of(target, info.asked_by, info.contact, form_url(target))
-    out = io.BytesIO()
-    write_paper(live_questionnaire(db.session), cover, out, lang)
-    response = Response(out.getvalue(), content_type="application/pdf")
-    filename = f"trygghet-enkat-{target.slug}-{lang}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
