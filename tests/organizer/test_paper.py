@@ -190,8 +190,9 @@ def test_a_blank_paper_form_is_refused(app, organizer):
         (
             _paper(police_priority=["presence", "drugs", "youth", "traffic"]),
             "police_priority",
-            "Choose at most 3 options.",
+            "Did the resident tick more than 3?",
         ),
+        (_paper(police_priority=["presence", "bribes"]), "police_priority", "Choose one of"),
         (_paper(comment="x" * 1001), "comment", "Write at most 1000 characters."),
         (_paper(comment="a\x00b"), "comment", "The text contains characters that cannot be saved."),
     ],

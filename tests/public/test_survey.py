@@ -123,6 +123,12 @@ def _errors(page: str) -> str:
             "police_priority",
             "Välj ett av alternativen",
         ),
+        # The key-in form's "invalid" choice is not one of the web survey's.
+        (
+            VALID_ANSWER | {"police_priority": ["presence", "-invalid"]},
+            "police_priority",
+            "Välj ett av alternativen",
+        ),
     ],
 )
 def test_bad_answers_get_a_message_and_store_nothing(app, client, data, field, message):

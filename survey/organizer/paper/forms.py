@@ -29,6 +29,7 @@ from survey.web.fields import (
 )
 
 from ..dialogues.forms import not_in_future
+from .overticked import limited_codes, with_invalid_choice, without_invalid
 
 #: The round choice for a form saved without a round, on purpose.
 NO_ROUND = "none"
@@ -102,8 +103,10 @@ class PaperForm(FlaskForm):
                 self[code].set_areas(areas)
 
     def answers(self) -> dict[str, str | None]:
-        """The stored values for a validated form (only of the items it has)."""
-        cleaned = self.questionnaire.clean({code: self[code].data for code in self.codes})
+        """The stored values for a validated form (only of the items it has); a question
+        keyed in as invalid (too many ticks) is not answered."""
+        raw = without_invalid({code: self[code].data for code in self.codes})
+        cleaned = self.questionnaire.clean(raw)
         return {code: cleaned[code] for code in self.codes}
 
     def round_id(self) -> int | None:
@@ -220,6 +223,8 @@ def paper_form_class(
         for code, field in item_fields(questionnaire, locale, enforce_required=False).items()
         if with_text or questionnaire.item(code).type != "text"
     }
+    for code, limit in limited_codes(questionnaire).items():
+        fields[code] = with_invalid_choice(fields[code], limit)
     fields["questionnaire"] = questionnaire
     fields["codes"] = tuple(code for code in questionnaire.codes if code in fields)
     name = f"PaperFormV{questionnaire.version}{'' if with_text else 'NoText'}"
