@@ -283,6 +283,7 @@ def register_template_helpers(app: Flask) -> None:
             "language_url": language_url,
             "text": _text,
             "indicator_name": lambda indicator: labels.indicator_name(indicator, str(get_locale())),
+            "crime_category": labels.crime_category,
             "format_date": format_date,
             "format_datetime": format_datetime,
             **display_helpers(),

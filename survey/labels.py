@@ -97,6 +97,33 @@ DEFAULT_NAMES = {
         "The Swedish Police in Vällingby local police area and the City of Stockholm"
     ),
 }
+#: Trygghet's own crime categories (analysis/crime_categories.yaml), the stored key in
+#: Swedish, with their message ids: shown in the reader's language. A category an admin or a
+#: crime import added is shown as written.
+CRIME_CATEGORIES = {
+    "Misshandel": N_("Assault"),
+    "Dödligt våld och försök": N_("Lethal violence and attempts"),
+    "Skottlossning och sprängning": N_("Shootings and explosions"),
+    "Bråk": N_("Fights and disturbances"),
+    "Våld eller hot mot tjänsteman": N_("Violence or threats against a public official"),
+    "Sexualbrott": N_("Sexual offences"),
+    "Olaga hot och ofredande": N_("Unlawful threats and harassment"),
+    "Rån": N_("Robbery"),
+    "Stöld": N_("Theft"),
+    "Inbrott": N_("Burglary"),
+    "Fordonsstöld": N_("Vehicle theft"),
+    "Skadegörelse": N_("Vandalism and criminal damage"),
+    "Mordbrand": N_("Arson"),
+    "Narkotikabrott": N_("Drug offences"),
+    "Fylleri": N_("Public drunkenness"),
+    "Alkohollagen": N_("Alcohol Act offences"),
+    "Rattfylleri": N_("Drink-driving"),
+    "Trafikbrott": N_("Traffic offences"),
+    "Vapen och knivar": N_("Weapons and knives"),
+    "Olaga intrång och hemfridsbrott": N_("Trespassing"),
+    "Bedrägeri": N_("Fraud"),
+    "Övriga brott": N_("Other offences"),
+}
 _PROBLEM = "problem_"
 
 
@@ -107,13 +134,28 @@ def display_name(name: str | None) -> str:
     """
     if not name:
         return ""
-    msgid = DEFAULT_NAMES.get(name.strip())
+    return _translated(name, DEFAULT_NAMES.get(name.strip()))
+
+
+def _translated(name: str, msgid: str | None) -> str:
+    """The message in the reader's language; the stored name where the catalog lacks it."""
     if msgid is None:
         return name
     shown = _(msgid)
     if shown == msgid and str(get_locale()) != "en":
         return name
     return shown
+
+
+def crime_category(name: str | None) -> str:
+    """A crime category to show: Trygghet's own in the reader's language, any other as
+    stored. A tag in front stays ("[DEMO] Misshandel": "[DEMO] Assault")."""
+    if not name:
+        return ""
+    tag, space, rest = name.partition("] ")
+    if name.startswith("[") and space and rest in CRIME_CATEGORIES:
+        return tag + space + _translated(rest, CRIME_CATEGORIES[rest])
+    return _translated(name, CRIME_CATEGORIES.get(name))
 
 
 def survey_problems(locale: str) -> dict[str, str]:
@@ -142,5 +184,6 @@ def indicator_name(indicator: Mapping[str, Any], locale: str) -> str:
         key = str(indicator.get("problem"))
         return _("See a big problem: %(problem)s", problem=problems(locale).get(key, key))
     if kind == "crime":
-        return _("Reported crimes: %(category)s", category=indicator.get("category"))
+        category = crime_category(str(indicator.get("category") or ""))
+        return _("Reported crimes: %(category)s", category=category)
     return str(kind)

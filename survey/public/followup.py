@@ -148,8 +148,8 @@ def share_card(
             ("after", _crime_side(indicator["after"], _("During the promise"))),
         ]
     label = ""
-    if indicator is not None:  # a crime category as written ("[DEMO] Misshandel"), isolated
-        category = isolated(indicator.get("category") or "", rtl)
+    if indicator is not None:  # a crime category ("[DEMO] Misshandel"), shown and isolated
+        category = isolated(labels.crime_category(indicator.get("category")), rtl)
         label = labels.indicator_name(dict(indicator, category=category), _locale())
     # The picture shows one indicator: its change, with its size, not the promise's verdict.
     status = change(indicator)["sentence"] if indicator is not None else ""

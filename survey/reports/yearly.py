@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from .. import i18n
+from .. import i18n, labels
 
 
 def _signed(ratio: float) -> str:
@@ -50,7 +50,7 @@ def yearly_rows(picture: dict[str, Any]) -> list[dict[str, Any]]:
         newest = item["years"][-1] if item["years"] else {"year": None, "count": None}
         rows.append(
             {
-                "category": item["category"],
+                "category": labels.crime_category(item["category"]),
                 "year": change["year"] if change else newest["year"],
                 "count": change["count"] if change else newest["count"],
                 "previous_count": change["previous_count"] if change else None,

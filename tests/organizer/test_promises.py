@@ -107,7 +107,7 @@ def test_create_a_promise(app, org, ref):
     assert "The promise is saved." in page
     # The indicators are named as on the public follow-up and in the PDF (survey.labels).
     assert "Feel unsafe: Evening (18–22)" in page
-    assert "Reported crimes: Rån" in page
+    assert "Reported crimes: Robbery" in page  # the category Rån in the page's language
     assert "Not enough data" in page
     listing = org.get("/organizer/promises").get_data(as_text=True)
     assert "Tryggare Brommaplan" in listing

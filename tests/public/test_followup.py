@@ -400,7 +400,9 @@ def test_crime_indicators_show_counts_and_the_rate_ratio(app, client):
     description = Image.open(
         io.BytesIO(client.get(f"/uppfoljning/bromma/{promise_id}.png?lang=en").data)
     ).info["Description"]
-    assert "Reported crimes: Misshandel" in description
+    assert "Reported crimes: Assault" in description
+    assert "Reported crimes: Assault" in page  # the category in the page's language
+    assert "Misshandel" not in page
     assert "67% fewer crimes per month than in the same months of earlier years" in description
     assert "rate ratio" not in description
 

@@ -111,8 +111,9 @@ def test_method_page_lists_the_mapping_with_the_admins_changes(app):
         db.session.commit()
     text = _pdf_text(app)
     method = text.split("How the figures are made")[1]
-    assert "Rån (Rån, Rån väpnat, Rån övrigt, Rån, försök)" in method
-    assert "Mordbrand (Brand, Mordbrand)" in method
+    # The category in the report's language, the police's event types as they publish them.
+    assert "Robbery (Rån, Rån väpnat, Rån övrigt, Rån, försök)" in method
+    assert "Arson (Brand, Mordbrand)" in method
     assert "kept with the events for context only" in method
 
 

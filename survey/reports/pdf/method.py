@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from analysis import crime_categories
 
-from ... import i18n
+from ... import i18n, labels
 from ...extensions import db
 from .layout import Report, filters_text, generated_on, weights
 
@@ -126,7 +126,7 @@ def _categories_text() -> str:
     # The shipped file with the admins' changes; the shipped file alone outside the app.
     known = crime_categories.read(db.session.connection()) if has_app_context() else None
     listed = "; ".join(
-        f"{category} ({', '.join(types)})"
+        f"{labels.crime_category(category)} ({', '.join(types)})"
         for category, types in crime_categories.category_types(known)
         if types
     )

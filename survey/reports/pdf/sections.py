@@ -241,7 +241,7 @@ def _deviations(pdf: Report, p: dict[str, Any]) -> None:
         [
             [
                 d["month"],
-                d["category"]
+                labels.crime_category(d["category"])
                 + (" (" + _("matched by text") + ")" if d.get("matched_by_text") else ""),
                 d["count"],
                 number(d["expected"], "0.0"),
