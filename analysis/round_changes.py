@@ -98,9 +98,11 @@ def change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[
         k = side["share"] * n if "n_eff" in side else round(side["share"] * n)
         sides.append((k, n))
     (k1, n1), (k2, n2) = sides
-    lo, hi = newcombe(k1, n1, k2, n2)
+    lo, hi = (round(bound, 4) for bound in newcombe(k1, n1, k2, n2))
     result["diff"] = round(k2 / n2 - k1 / n1, 4)
-    result["diff_ci"] = [round(lo, 4), round(hi, 4)]
+    result["diff_ci"] = [lo, hi]
+    # From the bounds as published: a bound within 0.00005 of 0 is stored as 0, and a change
+    # whose published interval touches 0 is no confirmed one (anyone recomputing agrees).
     result["direction"] = DROP if hi < 0 else RISE if lo > 0 else NO_CLEAR_CHANGE
     return result
 

@@ -13,12 +13,10 @@ from typing import Any
 from scipy.special import stdtr, stdtrit
 
 from .stats import holm, newcombe, newcombe_p, rate_ratio, rate_ratio_p
-from .verdicts import IMPROVED, NO_DATA, UNCHANGED, WORSE, overall_status
+from .verdicts import ALPHA, IMPROVED, NO_DATA, UNCHANGED, WORSE, overall_status
 
 #: Earlier years whose same calendar months a crime indicator is compared with (season).
 SEASON_YEARS = 3
-#: Two-sided level of every verdict: the primary indicator's, or the family's under Holm.
-ALPHA = 0.05
 #: How a promise's verdict was reached (stored in its follow-up as ``verdict_rule``).
 PRIMARY, HOLM = "primary", "holm"
 
@@ -28,10 +26,11 @@ def share_test(k1: float, n1: float, k2: float, n2: float) -> dict[str, Any]:
 
     Weighted, k = share x n_eff and n = n_eff (Kish), as the shares' own Wilson intervals.
     """
-    lo, hi = newcombe(k1, n1, k2, n2)
+    # The status from the bounds as published (4 decimals), so the interval never contradicts it.
+    lo, hi = (round(bound, 4) for bound in newcombe(k1, n1, k2, n2))
     return {
         "diff": round(k2 / n2 - k1 / n1, 4),
-        "ci": [round(lo, 4), round(hi, 4)],
+        "ci": [lo, hi],
         "p_value": round(newcombe_p(k1, n1, k2, n2), 6),
         "status": IMPROVED if hi < 0 else WORSE if lo > 0 else UNCHANGED,
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 IMPROVED, UNCHANGED, WORSE, NO_DATA = "improved", "unchanged", "worse", "not enough data"
+#: Two-sided level of every verdict: the primary indicator's, or the family's under Holm.
+ALPHA = 0.05
 
 
 def overall_status(statuses: list[str]) -> str:

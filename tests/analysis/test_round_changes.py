@@ -13,6 +13,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from analysis.picture import situation_picture
 from analysis.round_changes import change, compare
 from analysis.survey import Filters
+from analysis.verdict_rules import share_test
 from survey.extensions import db
 from survey.models import Release
 from tests.common import factories
@@ -190,3 +191,15 @@ def test_rounds_weighted_alike_are_compared_and_say_which_margins():
     del old["weighted"], old["weighting"]
     assert compare(old, _weighted_picture(0.2, None), ROUNDS)["comparable"] is True
     assert compare(old, _weighted_picture(0.2, 2025), ROUNDS)["comparable"] is False
+
+
+def test_the_direction_follows_the_bounds_as_published():
+    # 5 of 20, then 2 of 34: Newcombe's upper bound is -0.00003, published (4 decimals) as 0.
+    # A "drop" beside an interval that reaches 0 is what no one recomputing it would find.
+    found = change(
+        {"n": 20, "suppressed": False, "share": 0.25},
+        {"n": 34, "suppressed": False, "share": 0.0588},
+    )
+    assert found["diff_ci"][1] == 0
+    assert found["direction"] == "no clear change"
+    assert share_test(5, 20, 2, 34)["status"] == "unchanged"
