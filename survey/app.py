@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import i18n
 from .config import configure, data_dir
 from .extensions import babel, db
+from .reports import differences
 from .web import language_parts, security
 from .web.uploads import BoundedRequest, drop_stray_files
 
@@ -66,6 +67,8 @@ def register_extensions(app: Flask, *, web: bool = True) -> None:
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     language_parts.init_app(app)  # after Flask-Babel: replaces its template gettext
+    for name, helper in differences.display_helpers().items():
+        app.add_template_global(helper, name)
     if web:
         _register_page_extensions(app)
 

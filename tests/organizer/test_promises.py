@@ -363,4 +363,8 @@ def test_the_follow_up_shows_figures_and_hides_small_cells(app, org, ref):
     assert "67% <span" in page  # 20 of 30 nights before
     assert "100%" not in page  # 5 of 5 nights after: too few to show
     assert " %" not in page.split("<main", 1)[1].replace("95 %", "")  # one style in English
-    assert "−50 points" in page  # U+2212, the minus sign in every language
+    # U+2212, the minus sign in every language; one decimal, for the size and both bounds.
+    assert re.search(r"−50\.0 points \(−\d+\.\d – −\d+\.\d\)", page)
+    # 30 of 50, then 5 of 50: p is far below 0.001, and says so rather than "0.000".
+    assert "&lt;\u00a00.001" in page
+    assert "0.000" not in page
