@@ -249,6 +249,11 @@ def weighting(
     n = sum(cells.values())
     total = sum(raked.weights[cell] * count for cell, count in cells.items())
     squares = sum(raked.weights[cell] ** 2 * count for cell, count in cells.items())
+    genders = {gender for (_age, gender), people in margins.items() if people > 0}
+    outside = {"gender": 0.0, "age": 0.0}
+    for cell, count in cells.items():
+        if cell not in raked.inside:
+            outside["gender" if cell[1] not in genders else "age"] += count
     design_effect = n * squares / total**2 if total else 1.0
     info: dict[str, Any] = {
         "applied": True,
@@ -261,9 +266,10 @@ def weighting(
         "tolerance": TOLERANCE,
         "max_gap": raked.max_gap,
         # Answers whose age band or gender the margins do not hold: weight 1.
-        "outside_margins": int(
-            sum(count for cell, count in cells.items() if cell not in raked.inside)
-        ),
+        "outside_margins": int(sum(outside.values())),
+        # The same answers by why: a gender the margins lack (whatever the age band), or else
+        # an age band they lack. Under a gender filter the margins are that gender's alone.
+        "outside_by": {key: int(count) for key, count in outside.items()},
     }
     return raked.weights, info
 

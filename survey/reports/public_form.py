@@ -293,6 +293,7 @@ def _weighting(weighting: Any) -> None:
     if not isinstance(weighting, dict):
         return
     weighting.pop("outside_margins", None)
+    weighting.pop("outside_by", None)
     if isinstance(weighting.get("n_eff"), int | float):
         weighting["n_eff"] = round_count(round(weighting["n_eff"]))
     if isinstance(weighting.get("design_effect"), float):

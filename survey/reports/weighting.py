@@ -26,15 +26,7 @@ def weighting_text(picture: dict[str, Any]) -> tuple[str, str | None]:
             n_eff=i18n.format_number(round(weighting["n_eff"])),
         ),
     ]
-    outside = weighting.get("outside_margins") or 0
-    if outside:
-        parts.append(
-            ngettext(
-                "%(num)d answer without age or gender counts with weight 1.",
-                "%(num)d answers without age or gender count with weight 1.",
-                outside,
-            )
-        )
+    parts += _outside(weighting)
     warning = None
     if not weighting.get("converged", True):
         warning = _(
@@ -46,3 +38,45 @@ def weighting_text(picture: dict[str, Any]) -> tuple[str, str | None]:
             gap=i18n.percent(weighting["max_gap"], 1),
         )
     return " ".join(parts), warning
+
+
+def _outside(weighting: dict[str, Any]) -> list[str]:
+    """What the answers outside the margins (weight 1) lack, counted among the answers shown.
+
+    Under a gender filter every answer has that gender, so none lacks one: the sentence names
+    only what its answers do lack, and is left out when none does.
+    """
+    by = weighting.get("outside_by")
+    if by is None:  # a picture stored before the reasons were counted
+        outside = weighting.get("outside_margins") or 0
+        if not outside:
+            return []
+        return [
+            ngettext(
+                "%(num)d answer without age or gender counts with weight 1.",
+                "%(num)d answers without age or gender count with weight 1.",
+                outside,
+            )
+        ]
+    sentences = []
+    if by.get("gender"):
+        sentences.append(
+            ngettext(
+                "%(num)d answer without a gender found in the population figures counts"
+                " with weight 1.",
+                "%(num)d answers without a gender found in the population figures count"
+                " with weight 1.",
+                by["gender"],
+            )
+        )
+    if by.get("age"):
+        sentences.append(
+            ngettext(
+                "%(num)d answer without an age band found in the population figures counts"
+                " with weight 1.",
+                "%(num)d answers without an age band found in the population figures count"
+                " with weight 1.",
+                by["age"],
+            )
+        )
+    return sentences

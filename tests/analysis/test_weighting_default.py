@@ -131,6 +131,7 @@ def test_a_release_is_weighted_as_the_dashboard_and_suppresses_on_raw_counts(ske
     assert audited["weighting"]["applied"] is True
     assert public["weighting"]["n_eff"] == 65  # 64 rounded to the public 5
     assert "outside_margins" not in public["weighting"]
+    assert "outside_by" not in public["weighting"]
     # A place with 3 answers stays hidden although its weighted count would be larger.
     with app.app_context():
         add_responses("alvik", [{"gender": "man", "age_band": "65+", "safety_evening": "4"}] * 3)

@@ -1,14 +1,17 @@
 """The dashboard's words beside its figures: a change's interval never contradicts its verdict,
-and the unit agrees with its number."""
+the unit agrees with its number, and the weighting note counts only what is in the filtered set.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from survey.extensions import db
+from tests.analysis.test_weighting_default import EVEN_MARGINS
 from tests.common import factories
 from tests.common.survey_data import add_responses, columns
 
@@ -58,3 +61,42 @@ def test_one_point_is_singular(app: Flask, organizer):
     english = _text(organizer.get(DASHBOARD + f"?lang=en&round={after}").get_data(as_text=True))
     assert f"{MINUS}1 point (" in english
     assert "1 points" not in english
+
+
+@pytest.fixture
+def margins(app: Flask, cli, tmp_path: Path) -> None:
+    path = tmp_path / "margins.csv"
+    path.write_text(EVEN_MARGINS, "utf-8")
+    assert cli("import", "population", "--year", "2025", str(path)).exit_code == 0
+    with app.app_context():
+        answers = (
+            [{"age_band": "25-44", "gender": "woman", "safety_evening": "1"}] * 12
+            + [{"gender": "woman", "safety_evening": "4"}] * 3  # no age band
+            + [{"age_band": "25-44", "gender": "other", "safety_evening": "1"}] * 2
+            + [{"age_band": "25-44", "gender": "man", "safety_evening": "1"}] * 12
+            + [{"safety_evening": "1"}] * 4  # neither
+        )
+        add_responses("brommaplan", answers)
+
+
+def _note(organizer, query: str) -> str:
+    page = organizer.get(DASHBOARD + "?lang=en" + query).get_data(as_text=True)
+    return _text(page.split('class="area-weighting">', 1)[1].split("</p>", 1)[0])
+
+
+def test_the_weight_1_note_counts_only_what_the_filtered_answers_lack(margins, organizer):
+    everyone = _note(organizer, "")
+    # "Other" and no gender: 6 lack a gender the population figures have; 3 more an age band.
+    assert "6 answers without a gender found in the population figures count with weight 1." in (
+        everyone
+    )
+    assert "3 answers without an age band found in the population figures count" in everyone
+    women = _note(organizer, "&gender=woman")
+    assert "gender found" not in women  # every answer in the set is a woman's
+    assert "3 answers without an age band found in the population figures count" in women
+    assert "without age or gender" not in women
+    # Men of 25-44: none lacks anything, so no note at all.
+    assert "weight 1" not in _note(organizer, "&gender=man&age_band=25-44")
+    ages = _note(organizer, "&age_band=25-44")
+    assert "age band found" not in ages
+    assert "2 answers without a gender found in the population figures count" in ages
