@@ -36,12 +36,14 @@ def load_default_places(session: Session) -> bool:
     return True
 
 
-def load_default_round(session: Session) -> bool:
-    """Open one round for every area, without an end date, if there are no rounds at all."""
+def load_default_round(session: Session, today: dt.date | None = None) -> bool:
+    """Open one round for every area from ``today`` (the configured time zone's date; the
+    server's when not given), without an end date, if there are no rounds at all."""
     if session.scalar(select(SurveyRound.id).limit(1)) is not None:
         return False
     areas = list(session.scalars(select(Area)))
-    session.add(SurveyRound(name=DEFAULT_ROUND_NAME, opens_on=dt.date.today(), areas=areas))
+    opens_on = today or dt.date.today()
+    session.add(SurveyRound(name=DEFAULT_ROUND_NAME, opens_on=opens_on, areas=areas))
     session.flush()
     return True
 
@@ -64,11 +66,12 @@ def load_builtin_questionnaire(session: Session) -> bool:
     return True
 
 
-def load_defaults(session: Session) -> bool:
-    """Load whatever default data is missing; True if anything was added."""
+def load_defaults(session: Session, today: dt.date | None = None) -> bool:
+    """Load whatever default data is missing; True if anything was added. ``today`` is the
+    default round's first day (the server's date when not given)."""
     added = [
         load_default_places(session),
-        load_default_round(session),
+        load_default_round(session, today),
         load_builtin_questionnaire(session),
     ]
     return any(added)

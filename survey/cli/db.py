@@ -26,11 +26,14 @@ def upgrade_database() -> None:
 
 def prepare_database() -> bool:
     """Upgrade the schema to the newest migration and load default data if empty."""
+    from .. import clock
     from ..extensions import db
     from ..seed import load_defaults
 
     upgrade_database()
-    seeded = load_defaults(db.session)
+    # The round opens on the configured time zone's date: on a server in UTC, between
+    # midnight in Stockholm and midnight in UTC, the server's date is still yesterday.
+    seeded = load_defaults(db.session, clock.today())
     db.session.commit()
     return seeded
 

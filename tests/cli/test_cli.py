@@ -138,3 +138,37 @@ def test_a_database_of_an_earlier_version_says_to_upgrade(runner, tmp_path):
         result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_the_default_round_opens_on_the_configured_time_zones_date(tmp_path):
+    # A server in UTC is still on yesterday's date for the first hours of a Swedish day; the
+    # round a new installation opens must not start the day before (or after) the local one.
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from click.testing import CliRunner
+    from sqlalchemy import select
+
+    from survey.cli import main
+    from survey.db import make_engine
+    from survey.models import SurveyRound
+    from tests.common.apps import SECRET_KEY
+    from tests.common.database import empty_database
+
+    opened = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11
+        folder = tmp_path / zone.replace("/", "-")
+        folder.mkdir()
+        with empty_database(folder) as url:
+            env = {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "TRYGGHET_TIMEZONE": zone}
+            env["TRYGGHET_INSTANCE"] = str(tmp_path / f"instance-{len(opened)}")
+            before = dt.datetime.now(ZoneInfo(zone)).date()
+            result = CliRunner(env=env).invoke(main, ["db", "init"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            after = dt.datetime.now(ZoneInfo(zone)).date()
+            engine = make_engine(url)
+            with engine.connect() as conn:
+                opened[zone] = conn.scalar(select(SurveyRound.opens_on))
+            engine.dispose()
+            assert opened[zone] in (before, after)
+    assert opened["Pacific/Kiritimati"] > opened["Pacific/Pago_Pago"]  # 25 hours apart

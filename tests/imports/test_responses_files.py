@@ -40,7 +40,9 @@ class OtherDatabase:
 
 
 @pytest.fixture
-def other(tmp_path) -> Iterator[OtherDatabase]:
+def other(app, tmp_path) -> Iterator[OtherDatabase]:
+    with app.app_context():  # the test database's default data, stored when the run began
+        opened = factories.default_round().opens_on
     with empty_database(tmp_path) as url:
         runner = CliRunner(
             env={
@@ -51,6 +53,9 @@ def other(tmp_path) -> Iterator[OtherDatabase]:
         )
         database = OtherDatabase(url, runner)
         assert database.cli("db", "init").exit_code == 0
+        with database.session() as session:  # both installed the same day, past midnight too
+            factories.default_round(session=session).opens_on = opened
+            session.commit()
         yield database
         database.engine.dispose()
 
