@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, column, func, select, table
 
 from .counted import response_count_month
-from .stats import newcombe
+from .stats import newcombe, published
 from .tables import PROBLEMS, TIMES, area, place
 
 _round = table("survey_round", column("id"), column("name"), column("opens_on", Date))
@@ -98,11 +98,10 @@ def change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[
         k = side["share"] * n if "n_eff" in side else round(side["share"] * n)
         sides.append((k, n))
     (k1, n1), (k2, n2) = sides
-    lo, hi = (round(bound, 4) for bound in newcombe(k1, n1, k2, n2))
-    result["diff"] = round(k2 / n2 - k1 / n1, 4)
-    result["diff_ci"] = [lo, hi]
-    # From the bounds as published: a bound within 0.00005 of 0 is stored as 0, and a change
-    # whose published interval touches 0 is no confirmed one (anyone recomputing agrees).
+    lo, hi = newcombe(k1, n1, k2, n2)
+    result["diff"] = round(k2 / n2 - k1 / n1, 4) + 0.0
+    # Stored on the side of 0 the exact bound is on, so the interval agrees with the direction.
+    result["diff_ci"] = published(lo, hi)
     result["direction"] = DROP if hi < 0 else RISE if lo > 0 else NO_CLEAR_CHANGE
     return result
 

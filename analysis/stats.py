@@ -34,6 +34,20 @@ def newcombe(k1: float, n1: float, k2: float, n2: float, z: float = Z95) -> tupl
     return lower, upper
 
 
+def published(lo: float, hi: float, null: float = 0.0, decimals: int = 4) -> list[float]:
+    """An interval's bounds rounded to ``decimals`` as they are published, kept on their side
+    of ``null``: a bound that leaves it out is never written onto it (an upper bound of
+    -0.00003 is stored as -0.0001, not 0), so the stored interval says what the verdict and
+    its p-value, both from the exact bounds, say. No negative zero."""
+    step = 10.0**-decimals
+    low, high = round(lo, decimals) + 0.0, round(hi, decimals) + 0.0
+    if lo > null >= low:
+        low = round(null + step, decimals)
+    if hi < null <= high:
+        high = round(null - step, decimals)
+    return [low, high]
+
+
 def t_interval(mean: float, sd: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Student t interval for a mean from its sample standard deviation (n may be a Kish n)."""
     if n < 2:

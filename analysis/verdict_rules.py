@@ -12,7 +12,7 @@ from typing import Any
 
 from scipy.special import stdtr, stdtrit
 
-from .stats import holm, newcombe, newcombe_p, rate_ratio, rate_ratio_p
+from .stats import holm, newcombe, newcombe_p, published, rate_ratio, rate_ratio_p
 from .verdicts import ALPHA, IMPROVED, NO_DATA, UNCHANGED, WORSE, overall_status
 
 #: Earlier years whose same calendar months a crime indicator is compared with (season).
@@ -26,11 +26,12 @@ def share_test(k1: float, n1: float, k2: float, n2: float) -> dict[str, Any]:
 
     Weighted, k = share x n_eff and n = n_eff (Kish), as the shares' own Wilson intervals.
     """
-    # The status from the bounds as published (4 decimals), so the interval never contradicts it.
-    lo, hi = (round(bound, 4) for bound in newcombe(k1, n1, k2, n2))
+    lo, hi = newcombe(k1, n1, k2, n2)
     return {
-        "diff": round(k2 / n2 - k1 / n1, 4),
-        "ci": [lo, hi],
+        "diff": round(k2 / n2 - k1 / n1, 4) + 0.0,
+        # Stored on the side of 0 the exact bound is on: the status and the p-value (both
+        # from the exact bounds) and the published interval always agree.
+        "ci": published(lo, hi),
         "p_value": round(newcombe_p(k1, n1, k2, n2), 6),
         "status": IMPROVED if hi < 0 else WORSE if lo > 0 else UNCHANGED,
     }

@@ -12,8 +12,10 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.picture import situation_picture
 from analysis.round_changes import change, compare
+from analysis.stats import published
 from analysis.survey import Filters
 from analysis.verdict_rules import share_test
+from analysis.verdicts import ALPHA
 from survey.extensions import db
 from survey.models import Release
 from tests.common import factories
@@ -193,13 +195,30 @@ def test_rounds_weighted_alike_are_compared_and_say_which_margins():
     assert compare(old, _weighted_picture(0.2, 2025), ROUNDS)["comparable"] is False
 
 
-def test_the_direction_follows_the_bounds_as_published():
-    # 5 of 20, then 2 of 34: Newcombe's upper bound is -0.00003, published (4 decimals) as 0.
-    # A "drop" beside an interval that reaches 0 is what no one recomputing it would find.
+def test_a_bound_that_leaves_0_out_is_never_published_as_0():
+    # 5 of 20, then 2 of 34: Newcombe's upper bound is -0.00003 and the p-value just under 5 %.
+    # Rounded to 4 decimals the bound would be 0: a "drop" beside an interval that reaches 0,
+    # which no one recomputing from the stored interval could find. It is stored as -0.0001.
     found = change(
         {"n": 20, "suppressed": False, "share": 0.25},
         {"n": 34, "suppressed": False, "share": 0.0588},
     )
-    assert found["diff_ci"][1] == 0
-    assert found["direction"] == "no clear change"
-    assert share_test(5, 20, 2, 34)["status"] == "unchanged"
+    assert found["diff_ci"][1] == -0.0001
+    assert found["direction"] == "drop"
+    tested = share_test(5, 20, 2, 34)
+    assert (tested["status"], tested["ci"][1]) == ("improved", -0.0001)
+    assert tested["p_value"] < ALPHA  # the p-value agrees with the stored interval
+    # The reviewer's case: 10 of 20, then 29 of 104 (upper bound -0.00002, p 0.049997).
+    tested = share_test(10, 20, 29, 104)
+    assert tested["ci"][1] < 0
+    assert tested["p_value"] < ALPHA
+    assert tested["status"] == "improved"
+
+
+def test_published_bounds_keep_their_side_of_the_null_value():
+    assert published(-0.00003, 0.2) == [0.0, 0.2]  # holds 0: rounding keeps it inside
+    assert published(-0.4, -0.00003) == [-0.4, -0.0001]
+    assert published(0.00004, 0.3) == [0.0001, 0.3]
+    assert published(0.99996, 1.5, null=1.0) == [1.0, 1.5]
+    assert published(1.00002, 1.5, null=1.0) == [1.0001, 1.5]
+    assert str(published(-0.00001, 0.00001)[0]) == "0.0"  # no negative zero
