@@ -72,3 +72,15 @@ def test_the_message_is_plain_swedish_on_a_swedish_page(organizer):
     page = html.unescape(post_form(organizer, PATH, _paper(police_priority=FOUR)).get_data(True))
     assert "Har svarspersonen kryssat i fler än 3? Kryssa då i ”Ogiltigt ifyllt”" in page
     assert "Ogiltigt ifyllt: fler än 3 kryss (sparas som obesvarad)" in page
+
+
+def test_only_questions_that_offer_the_invalid_choice_are_cleared_by_it():
+    from survey.organizer.paper.overticked import without_invalid
+
+    # An added item whose real option is literally "-invalid" offers no such choice: kept.
+    data = {"police_priority": ["presence", "-invalid"], "q7": ["-invalid"], "relation": "live"}
+    assert without_invalid(data, {"police_priority": 3}) == {
+        "police_priority": None,
+        "q7": ["-invalid"],
+        "relation": "live",
+    }

@@ -105,7 +105,9 @@ class PaperForm(FlaskForm):
     def answers(self) -> dict[str, str | None]:
         """The stored values for a validated form (only of the items it has); a question
         keyed in as invalid (too many ticks) is not answered."""
-        raw = without_invalid({code: self[code].data for code in self.codes})
+        raw = without_invalid(
+            {code: self[code].data for code in self.codes}, limited_codes(self.questionnaire)
+        )
         cleaned = self.questionnaire.clean(raw)
         return {code: cleaned[code] for code in self.codes}
 

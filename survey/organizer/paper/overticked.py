@@ -64,9 +64,10 @@ def limited_codes(questionnaire: Questionnaire) -> dict[str, int]:
     }
 
 
-def without_invalid(data: dict[str, Any]) -> dict[str, Any]:
-    """The key-in form's answers with every question keyed in as invalid left unanswered."""
+def without_invalid(data: dict[str, Any], limited: dict[str, int]) -> dict[str, Any]:
+    """The key-in form's answers with every question keyed in as invalid left unanswered
+    (only the ``limited`` ones offer that choice: elsewhere the value is a real option)."""
     return {
-        code: None if isinstance(value, list) and INVALID in value else value
+        code: None if code in limited and INVALID in (value or ()) else value
         for code, value in data.items()
     }

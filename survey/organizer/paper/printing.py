@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from survey import clock
 from survey.extensions import db
-from survey.i18n import _language_links
+from survey.i18n import language_links
 from survey.public.about import about
 from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
 from survey.services.responses import areas_with_places, live_questionnaire
@@ -74,9 +74,7 @@ def _refused(exc: PaperError, lang: str):
     groups: list[tuple[str, str, list[tuple[str, str]]]] = []  # area: link, name, places
     if exc.wrong == "lang":
         kept = {k: v for k, v in wanted.items() if v}
-        choices = [
-            (url_for(pdf, **kept, lang=code), name, code) for code, name in _language_links()
-        ]
+        choices = [(url_for(pdf, **kept, lang=code), name, code) for code, name in language_links()]
     elif exc.wrong == "round":
         where = {k: v for k, v in wanted.items() if k != "round" and v}
         the_area = find_target(db.session, clock.today(), **where).area
