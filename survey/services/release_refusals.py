@@ -65,7 +65,7 @@ def unresolved_text(cells: list[str], place_names: Mapping[str, str], closed: bo
             " worked out from this release together with the earlier ones (%(cells)s), which"
             " could give away what individual people answered. Nothing is published. The round"
             " is closed: only paper questionnaires filled in while it was open can still add"
-            " answers. Until then, its public figures stay as in its earlier releases.",
+            " answers. What is already published stays as it is.",
             cells=words,
         )
     return _(
