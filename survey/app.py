@@ -67,8 +67,7 @@ def register_extensions(app: Flask, *, web: bool = True) -> None:
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     language_parts.init_app(app)  # after Flask-Babel: replaces its template gettext
-    for name, helper in differences.display_helpers().items():
-        app.add_template_global(helper, name)
+    differences.init_app(app)
     if web:
         _register_page_extensions(app)
 

@@ -221,7 +221,7 @@ def init_app(app: Flask) -> None:
     register_template_helpers(app)
 
 
-def _language_links(questionnaire: Any = None) -> list[tuple[str, str]]:
+def language_links(questionnaire: Any = None) -> list[tuple[str, str]]:
     """Each language with its own name, for the language switch.
 
     On a page with a questionnaire, only the languages it is written in (and the current one).
@@ -277,7 +277,7 @@ def register_template_helpers(app: Flask) -> None:
     def helpers() -> dict:
         return {
             "current_locale": lambda: str(get_locale()),
-            "language_links": _language_links,
+            "language_links": language_links,
             "text_direction": text_direction,
             "translation_missing": translation_missing,
             "language_url": language_url,

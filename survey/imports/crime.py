@@ -317,7 +317,7 @@ def _import_events(
 ) -> CrimeImport:
     events = parse_events(lines, today, zone)
     stored = store_events(session, events, journal)
-    rows = rebuild_counts(session, stored.months)
+    rows = rebuild_counts(session, stored.months, stored.known)
     coverage = CrimeCoverage(
         source="events",
         area_id=None,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Integer, Table, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from analysis.crime_categories import police_category
+from analysis.crime_categories import Mapping, police_category
 from analysis.crime_categories import read as read_mapping
 
 from ..models import Area, Place
@@ -114,6 +114,8 @@ class StoredEvents:
     #: The events that count for some area, and the types of those that are not crimes.
     in_areas: int = 0
     context: Counter[str] = field(default_factory=Counter)
+    #: The category mapping read for them (the shipped file with the admins' edits).
+    known: Mapping | None = None
 
 
 def store_events(
@@ -127,7 +129,7 @@ def store_events(
     """
     matcher = AreaMatcher.read(session)
     known = read_mapping(session.connection())  # the shipped mapping with the admins' edits
-    result = StoredEvents()
+    result = StoredEvents(known=known)
     existing: dict[str, CrimeEvent] = {}
     ids = [event.event_id for event in events]
     for start in range(0, len(ids), CHUNK):
@@ -254,7 +256,9 @@ def rematch_events(session: Session) -> int:
     return len(matches)
 
 
-def rebuild_counts(session: Session, months: set[dt.date] | None) -> int:
+def rebuild_counts(
+    session: Session, months: set[dt.date] | None, known: Mapping | None = None
+) -> int:
     """Derive the 'events' counts of the given months (None: all) from the stored events.
 
     Context types (not crimes) are not counted; several police types may share a category.
@@ -279,7 +283,8 @@ def rebuild_counts(session: Session, months: set[dt.date] | None) -> int:
         query = query.where(CrimeEvent.month.in_(sorted(months)))
     session.execute(wipe)
     totals: dict[tuple[int, dt.date, str], list[int]] = {}
-    known = read_mapping(session.connection())  # the shipped mapping with the admins' edits
+    if known is None:  # the shipped file with the admins' edits
+        known = read_mapping(session.connection())
     for area_id, month, event_type, n, by_text in session.execute(query):
         category = police_category(event_type, known)
         if category is None:

@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired
 
 from .. import labels
 from ..extensions import db
-from ..i18n import _language_links, questionnaire_languages
+from ..i18n import language_links, questionnaire_languages
 from ..imports.addresses import Address, AddressError, read_addresses
 from ..models import SurveyRound
 from ..reports.letters import code_url, sender_for, write_letters, write_reminders
@@ -71,7 +71,7 @@ def _with_areas(form, survey_round: SurveyRound):
     form.area.choices = [SelectChoice(a.slug, a.name) for a in survey_round.areas]
     form.area.invalid_choice_message = INVALID_CHOICE
     # Every interface language, each in its own name; Arabic and Persian print right to left.
-    form.lang.choices = [SelectChoice(code, name) for code, name in _language_links()]
+    form.lang.choices = [SelectChoice(code, name) for code, name in language_links()]
     form.lang.invalid_choice_message = INVALID_CHOICE
     return form
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel import Locale
+from flask import Flask
 from flask_babel import get_locale, ngettext
 
 from analysis.verdicts import ALPHA
@@ -112,6 +113,7 @@ def p_value(p: float) -> str:
     return format_decimal(p, _pattern(places))
 
 
-def display_helpers() -> dict[str, Any]:
-    """The helpers as template globals."""
-    return {"point_change": point_change, "ratio_change": ratio_change, "p_value": p_value}
+def init_app(app: Flask) -> None:
+    """Make the helpers template globals (organizer pages and reports write changes)."""
+    for helper in (point_change, ratio_change, p_value):
+        app.add_template_global(helper)
