@@ -53,6 +53,9 @@ __all__ = [
 #: The longest questionnaire text accepted, in characters: five times the built-in one
 #: (v1.yaml, about 10,000), and small enough to parse in milliseconds.
 MAX_SOURCE = 50_000
+#: Option values the disclosure audit's model uses for a figure's own counts (its answers and
+#: its top box): an option of that value would be taken for them (analysis.disclosure_items).
+RESERVED_VALUES = frozenset({"n", "k"})
 #: The longest option value: the ``value`` column of ``item_answer``.
 MAX_VALUE = 64
 
@@ -189,6 +192,15 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
         values = [o.value for o in result]
         if len(set(values)) != len(values):
             report(Problem(N_("%(where)s: option values must be unique"), line, where=where))
+        if reserved := sorted(RESERVED_VALUES.intersection(values)):
+            report(
+                Problem(
+                    N_("%(where)s: %(values)s cannot be option values (the counts use them)"),
+                    line,
+                    where=where,
+                    values=", ".join(reserved),
+                )
+            )
         return tuple(result)
 
     version = data.get("version")

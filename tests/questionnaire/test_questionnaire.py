@@ -272,6 +272,30 @@ def test_a_valid_later_version_may_narrow_the_catalogue():
             ),
             "code must be lower-case letters",
         ),
+        (
+            # The audit's model names a figure's answers n and its top box k: an option "n"
+            # would be counted as the answers, and the hidden counts worked out wrongly.
+            _minimal(
+                sections=[
+                    {
+                        "key": "s",
+                        "title": {"sv": "S"},
+                        "items": [
+                            {
+                                "code": "relation",
+                                "type": "single",
+                                "label": {"sv": "X"},
+                                "options": [
+                                    {"value": "n", "label": {"sv": "Nej"}},
+                                    {"value": "k", "label": {"sv": "Kanske"}},
+                                ],
+                            }
+                        ],
+                    }
+                ]
+            ),
+            "relation.options: k, n cannot be option values (the counts use them)",
+        ),
     ],
 )
 def test_invalid_definitions_are_refused_with_a_specific_problem(source, expected):
