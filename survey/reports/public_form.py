@@ -17,8 +17,11 @@ publish service (survey/services/releases.py) before a release is stored:
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterator
 from typing import Any
+
+from analysis.stats import published
 
 #: Counts of answers on the public side are rounded to the nearest multiple of this.
 ROUND_TO = 5
@@ -270,20 +273,23 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(indicator.get(key), float):
                     indicator[key] = round(indicator[key], 2)
             if indicator.get("kind") == "crime":
-                for key in ("rate_ratio", "ci"):
-                    if key in indicator:
-                        indicator[key] = _two_decimals(indicator[key])
+                if "rate_ratio" in indicator:
+                    indicator["rate_ratio"] = _two_decimals(indicator["rate_ratio"])
+                if "ci" in indicator:
+                    indicator["ci"] = _change_interval(indicator["ci"], 1.0)
             else:
-                for key in ("diff", "ci"):
-                    if key in indicator:
-                        indicator[key] = _percent(indicator[key])
+                if "diff" in indicator:
+                    indicator["diff"] = _percent(indicator["diff"])
+                if "ci" in indicator:
+                    indicator["ci"] = _change_interval(indicator["ci"], 0.0)
     _weighting(public.get("weighting"))
 
     for unit in _change_units(public.get("round_changes")):
         for cell in unit.values():
-            for key in ("diff", "diff_ci"):
-                if key in cell:
-                    cell[key] = _percent(cell[key])
+            if "diff" in cell:
+                cell["diff"] = _percent(cell["diff"])
+            if "diff_ci" in cell:
+                cell["diff_ci"] = _change_interval(cell["diff_ci"], 0.0)
     _public(public)
     return public
 
@@ -306,6 +312,21 @@ def _change_units(changes: dict[str, Any] | None) -> list[dict[str, Any]]:
         return []
     total = changes["area_total"]
     return [total["times"], total["problems"], *(p["times"] for p in changes["places"])]
+
+
+def _change_interval(interval: Any, null: float) -> Any:
+    """A change's interval to 2 decimals (whole percent), each bound kept on its side of no
+    change (0, or 1 for a rate ratio): a confirmed drop's upper bound of -0.004 is published
+    as -0.01, not 0, so the interval says what the verdict beside it says. That tells nothing
+    the verdict does not: only that the bound is below no change."""
+    if not isinstance(interval, list) or len(interval) != 2:
+        return interval
+    low, high = interval
+    if not isinstance(low, float | int) or isinstance(low, bool):
+        return interval
+    if high is None:  # a rate ratio without an upper bound
+        return [published(low, math.inf, null, 2)[0], None]
+    return published(low, high, null, 2)
 
 
 def _two_decimals(value: Any) -> Any:

@@ -220,6 +220,32 @@ def test_follow_up_differences_are_whole_percent_too():
     assert (share["p_value"], share["p_adjusted"], crime["p_value"]) == (0.01, 0.02, 0.5)
 
 
+@pytest.mark.parametrize(
+    ("kind", "interval", "published"),
+    [
+        ("unsafe_share", [-0.2, -0.004], [-0.2, -0.01]),  # a confirmed drop: never "to 0"
+        ("unsafe_share", [0.003, 0.2], [0.01, 0.2]),
+        ("unsafe_share", [-0.2, 0.004], [-0.2, 0.0]),  # holds 0: rounding keeps it inside
+        ("crime", [0.5, 0.997], [0.5, 0.99]),  # a confirmed fall in crime: never "to 1"
+        ("crime", [1.002, None], [1.01, None]),
+        ("crime", [0.95, 1.3], [0.95, 1.3]),
+    ],
+)
+def test_a_change_interval_that_leaves_no_change_out_is_published_so(kind, interval, published):
+    # Whole percent (two decimals) would write a confirmed drop's upper bound of -0.4 points
+    # as 0, beside the verdict "lower": the bound stays on its side, which tells nothing the
+    # verdict does not.
+    indicator = {"kind": kind, "ci": interval}
+    changes = {
+        "area_total": {"times": {"night": {"diff": -0.1, "diff_ci": interval}}, "problems": {}},
+        "places": [],
+    }
+    public = public_form({"followup": [{"indicators": [indicator]}], "round_changes": changes})
+    assert public["followup"][0]["indicators"][0]["ci"] == published
+    if kind != "crime":
+        assert public["round_changes"]["area_total"]["times"]["night"]["diff_ci"] == published
+
+
 def test_police_priority_options_are_held_and_lose_their_counts():
     options = [{"option": "presence", "count": 7, "share": 0.5833}]
     before = {"n": 12, "suppressed": False, "options": options}
