@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 
+from survey.services.release_hidden import escalated
+from tests.common.item_data import record_version_2, three_places
 from tests.common.survey_data import add_responses
 
 PATH = "/organizer/areas/bromma/publish"
@@ -54,3 +56,24 @@ def test_the_preview_says_it_in_english_too(app, client, auth):
     assert "Also hidden, so that no hidden figure can be worked out" in page
     assert "These figures rest on 10 answers or more, but are hidden too." in page
     assert _item(page, "Night (22–06): ")
+
+
+def test_the_preview_names_hidden_added_items_by_their_question(app, client, auth):
+    # Abrahamsberg's 3 answers to the added items are hidden; Alvik's 11 go with them, so
+    # that the area's figure minus Brommaplan's does not give Abrahamsberg's away.
+    with app.app_context():
+        record_version_2()
+        three_places()
+    auth.login("organizer")
+    page = html.unescape(client.get(f"{PATH}?lang=sv").get_data(as_text=True))
+    where = _item(page, "Polisen finns här när det behövs.: ").split(": ")[1].split(", ")
+    assert "Alvik" in where
+    assert "Abrahamsberg" not in where  # hidden for its few answers, not to protect others
+    assert "items[" not in page
+
+
+def test_figures_hidden_everywhere_name_an_added_item_by_its_question(app):
+    picture = {"items": [{"code": "police_there", "label": "Polisen finns här när det behövs."}]}
+    audit = {"escalated": ["items[police_there]", "times.evening"]}
+    with app.test_request_context("/?lang=sv"):
+        assert escalated(audit, picture) == ["Polisen finns här när det behövs.", "Kväll (18–22)"]

@@ -96,7 +96,7 @@ def publish_preview(area: str):
         ),
         empty=not prepared.counted,
         hidden_too=hidden_too(prepared.audited, prepared.audit_summary["threshold"]),
-        escalated=escalated(prepared.audit_summary["audit"]),
+        escalated=escalated(prepared.audit_summary["audit"], prepared.audited),
     )
 
 
