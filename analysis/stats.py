@@ -48,6 +48,16 @@ def published(lo: float, hi: float, null: float = 0.0, decimals: int = 4) -> lis
     return [low, high]
 
 
+def published_p(p: float, alpha: float, decimals: int = 2, most: int = 4) -> float:
+    """A p-value rounded to ``decimals``, with as many more (up to ``most``) as keep it off the
+    level ``alpha`` it is judged at: 0.0499 beside a confirmed change is 0.0499, not 0.05, and
+    0.046 is not written 0.05 either."""
+    places = decimals
+    while places < most and p != alpha and round(p, places) == alpha:
+        places += 1
+    return round(p, places)
+
+
 def t_interval(mean: float, sd: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Student t interval for a mean from its sample standard deviation (n may be a Kish n)."""
     if n < 2:

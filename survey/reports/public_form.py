@@ -21,7 +21,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from analysis.stats import published
+from analysis.stats import published, published_p
+from analysis.verdicts import ALPHA
 
 #: Counts of answers on the public side are rounded to the nearest multiple of this.
 ROUND_TO = 5
@@ -268,10 +269,11 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 components[key] = round(value, 2)
     for result in public.get("followup") or []:
         for indicator in result.get("indicators") or []:
-            # Exact p-values could help work out exact counts, which are rounded here.
+            # Exact p-values could help work out exact counts, which are rounded here; near
+            # the 5 % level with the decimals that keep them on their side of it.
             for key in ("p_value", "p_adjusted"):
                 if isinstance(indicator.get(key), float):
-                    indicator[key] = round(indicator[key], 2)
+                    indicator[key] = published_p(indicator[key], ALPHA)
             if indicator.get("kind") == "crime":
                 if "rate_ratio" in indicator:
                     indicator["rate_ratio"] = _two_decimals(indicator["rate_ratio"])

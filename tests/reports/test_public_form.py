@@ -221,6 +221,17 @@ def test_follow_up_differences_are_whole_percent_too():
 
 
 @pytest.mark.parametrize(
+    ("p", "published"),
+    [(0.0499, 0.0499), (0.046, 0.046), (0.0504, 0.0504), (0.05, 0.05), (0.0549, 0.055), (0.2, 0.2)],
+)
+def test_a_follow_up_p_value_near_five_percent_stays_on_its_side(p, published):
+    # Beside "confirmed" (p below 5 %), 0.0499 written as 0.05 would contradict it.
+    result = {"indicators": [{"kind": "unsafe_share", "p_value": p, "p_adjusted": p}]}
+    [indicator] = public_form({"followup": [result]})["followup"][0]["indicators"]
+    assert indicator["p_value"] == indicator["p_adjusted"] == published
+
+
+@pytest.mark.parametrize(
     ("kind", "interval", "published"),
     [
         ("unsafe_share", [-0.2, -0.004], [-0.2, -0.01]),  # a confirmed drop: never "to 0"
