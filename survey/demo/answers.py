@@ -66,6 +66,29 @@ def invented_answer(rng: random.Random, profile: Profile) -> dict[str, Any]:
     answers["reported"] = _pick(rng, {"yes": 0.45, "no": 0.55})
     answers["police_cares"] = _pick(rng, {"1": 0.2, "2": 0.4, "3": 0.2, "4": 0.08, "dk": 0.12})
     if rng.random() < 0.9:
-        wanted = list(profile.priorities) + ["presence", "violence", "other"]
-        answers["police_priority"] = wanted[: rng.randint(1, 3)]
+        answers["police_priority"] = _priorities(rng, profile, rng.randint(1, 3))
     return answers
+
+
+#: How often residents anywhere choose each police priority, before a place's own.
+PRIORITY_WEIGHTS = {
+    "presence": 3.0,
+    "violence": 2.0,
+    "drugs": 1.5,
+    "alcohol": 1.5,
+    "youth": 1.5,
+    "traffic": 1.0,
+    "other": 0.5,
+}
+
+
+def _priorities(rng: random.Random, profile: Profile, k: int) -> list[str]:
+    """k different priorities, a place's own the likeliest (the first most), drawn one at a
+    time: residents of one place differ, so that no choice is everyone's."""
+    weights = dict(PRIORITY_WEIGHTS)
+    for rank, priority in enumerate(profile.priorities):
+        weights[priority] = weights.get(priority, 0.0) + 6.0 / (rank + 1)
+    chosen: list[str] = []
+    while len(chosen) < k:
+        chosen.append(_pick(rng, {p: w for p, w in weights.items() if p not in chosen}))
+    return chosen

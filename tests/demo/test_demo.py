@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,8 @@ from analysis.picture import situation_picture
 from analysis.survey import Filters
 from survey import clock
 from survey.demo import shift_month
+from survey.demo.answers import invented_answer
+from survey.demo.scenario import PROFILES
 from survey.extensions import db
 from survey.models import (
     Area,
@@ -252,3 +256,16 @@ def test_publishes_the_demo_so_the_public_follow_up_shows_it(app, client, cli):
     page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
     assert "[DEMO]" in page  # the demo's promise, with its figures, not an empty page
     assert "These figures were published on" in page
+
+
+def test_invented_residents_of_one_place_choose_different_police_priorities():
+    # Everyone at a place used to tick its first priority: the area minus the shown places
+    # then gave the hidden ones away at 100 %, and the audit hid the figure nearly everywhere.
+    rng = random.Random(3)  # noqa: S311  # nosec B311
+    chosen = [invented_answer(rng, PROFILES["islandstorget"]) for _ in range(400)]
+    ticked = [answer["police_priority"] for answer in chosen if "police_priority" in answer]
+    counts = Counter(priority for answer in ticked for priority in answer)
+    assert [p for p, _n in counts.most_common(2)] == ["youth", "presence"]  # the place's own
+    assert counts["youth"] < len(ticked)
+    assert len(counts) == 7
+    assert all(1 <= len(set(answer)) == len(answer) <= 3 for answer in ticked)
