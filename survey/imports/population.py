@@ -162,7 +162,7 @@ def read_population(
     bands = questionnaire_bands(questionnaire)
     forced = names.area(area_slug) if area_slug else None
     if area_slug and forced is None:
-        raise ImportRefused([_("There is no area %(slug)s.", slug=area_slug)])
+        raise ImportRefused([_("There is no area “%(slug)s”.", slug=area_slug)])
     rows: list[Row] = []
     ended_at: int | None = None
     for index in range(start + 1, len(lines)):

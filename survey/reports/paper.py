@@ -110,7 +110,7 @@ def find_target(
     if place:
         found = find_place(session, place)
         if found is None:
-            raise PaperError(_("There is no place %(slug)s.", slug=place), status=404)
+            raise PaperError(_("There is no place “%(slug)s”.", slug=place), status=404)
         if found.retired:
             raise PaperError(_("%(name)s is retired: its survey is closed.", name=found.name))
         the_area = found.area
@@ -118,7 +118,7 @@ def find_target(
         query = select(Area).where(Area.slug == area).options(selectinload(Area.places))
         in_area = session.scalar(query)
         if in_area is None:
-            raise PaperError(_("There is no area %(slug)s.", slug=area), status=404)
+            raise PaperError(_("There is no area “%(slug)s”.", slug=area), status=404)
         the_area = in_area
     if round_id is not None:
         chosen = session.get(SurveyRound, round_id)

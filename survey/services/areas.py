@@ -60,7 +60,7 @@ def find_area(session: Session, slug: str) -> Area:
     """The area with this slug, or AreaError."""
     area = session.scalar(select(Area).where(Area.slug == slug))
     if area is None:
-        raise AreaError(_("There is no area with the address name %(slug)s.", slug=slug))
+        raise AreaError(_("There is no area with the address name “%(slug)s”.", slug=slug))
     return area
 
 
@@ -109,7 +109,7 @@ def add_area(session: Session, slug: str, name: str, municipality: str | None = 
         )
     if session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
         raise AreaError(
-            _("There is already an area with the address name %(slug)s.", slug=slug), "slug"
+            _("There is already an area with the address name “%(slug)s”.", slug=slug), "slug"
         )
     name = _clean(name)
     _check_free(session, name, None)

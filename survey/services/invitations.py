@@ -73,7 +73,7 @@ def invitation_area(session: Session, survey_round: SurveyRound, area_slug: str)
     """The area with this slug, which must be one of the invitation round's areas."""
     area = session.scalar(select(Area).where(Area.slug == area_slug))
     if area is None:
-        raise InvitationError(_("There is no area %(slug)s.", slug=area_slug))
+        raise InvitationError(_("There is no area “%(slug)s”.", slug=area_slug))
     if not survey_round.by_invitation:
         raise InvitationError(
             _(

@@ -56,7 +56,7 @@ def add_place(session: Session, area: Area, slug: str, name: str, check_name: bo
     if problem := slug_problem(slug):
         raise PlaceError(problem)
     if session.scalar(select(Place.id).where(Place.slug == slug)) is not None:
-        raise PlaceError(_("There is already a place with the address name %(slug)s.", slug=slug))
+        raise PlaceError(_("There is already a place with the address name “%(slug)s”.", slug=slug))
     if check_name:  # an import checks its names as they will be, all lines at once
         _check_name(session, area.id, name, None)
     place = Place(area=area, slug=slug, name=name.strip())

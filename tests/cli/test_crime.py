@@ -178,10 +178,10 @@ def test_areas_are_added_renamed_aliased_and_listed(app, cli):
     ("args", "error"),
     [
         (("add", "Bad Slug", "X"), "Use lower-case letters"),
-        (("add", "bromma", "Bromma 2"), "There is already an area with the address name bromma"),
+        (("add", "bromma", "Bromma 2"), "There is already an area with the address name “bromma”"),
         (("add", "b2", "bromma"), "The name bromma already means the area Bromma"),
         (("add", "b3", "  "), "Write a name."),
-        (("rename", "nowhere", "X"), "There is no area with the address name nowhere"),
+        (("rename", "nowhere", "X"), "There is no area with the address name “nowhere”"),
         (("rename", "ekero", "Hässelby Vällingby"), "already means the area Hässelby-Vällingby"),
         (("alias", "ekero", "BROMMA"), "The name BROMMA already means the area Bromma"),
         (("alias", "ekero", "x" * 201), "at most 200 characters"),

@@ -175,7 +175,7 @@ def test_addresses_are_printed_and_never_stored_or_logged(app, cli, tmp_path, ca
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--area", "atlantis", "--count", "3"], "There is no area atlantis"),
+        (["--area", "atlantis", "--count", "3"], "There is no area “atlantis”"),
         (["--area", "bromma", "--count", "0"], "The number of codes must be from 1 to 20000"),
         (["--area", "bromma", "--count", "-5"], "The number of codes must be from 1 to 20000"),
         (["--area", "bromma", "--count", "1000000"], "must be from 1 to 20000"),

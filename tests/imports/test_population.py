@@ -276,9 +276,9 @@ def test_the_command_speaks_swedish_unless_told(app, cli, tmp_path):
     result = cli("import", "population", "--year", "2024", "--area", "atlantis", path)
     assert result.exit_code == 1
     # A message the Swedish catalog has already: the default is Swedish.
-    assert "Det finns inget område atlantis." in result.output
+    assert "Det finns inget område ”atlantis”." in result.output
     result = import_margins(cli, "--year", "2024", "--area", "x", path)
-    assert "There is no area x." in result.output
+    assert "There is no area “x”." in result.output
     assert stored(app) == {}
 
 

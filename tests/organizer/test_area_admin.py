@@ -54,7 +54,7 @@ def test_bad_input_says_why_and_stores_nothing(app, client, auth):
     client.get("/?lang=en")
     for data, message in [
         ({"slug": "Kista X", "name": "Kista"}, "lower-case"),
-        ({"slug": "bromma", "name": "Bromma 2"}, "already an area with the address name bromma"),
+        ({"slug": "bromma", "name": "Bromma 2"}, "already an area with the address name “bromma”"),
         ({"slug": "b2", "name": "Ekerö"}, "The name Ekerö already means the area Ekerö"),
         ({"slug": "b3", "name": ""}, "Fill in this field."),
     ]:

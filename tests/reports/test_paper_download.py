@@ -62,8 +62,8 @@ def test_the_language_defaults_to_the_organizer_s(organizer):
     [
         ("", 400, "Choose either a place or an area."),
         ("place=alvik&area=bromma", 400, "Choose either a place or an area."),
-        ("place=nowhere", 404, "There is no place nowhere."),
-        ("area=nowhere", 404, "There is no area nowhere."),
+        ("place=nowhere", 404, "There is no place “nowhere”."),
+        ("area=nowhere", 404, "There is no area “nowhere”."),
         ("place=alvik&lang=de", 400, "There is no paper questionnaire in the language “de”."),
         ("place=alvik&round=abc", 404, "There is no survey round “abc”."),
         ("place=alvik&round=999", 404, "Survey round 999 is not a round of Bromma."),
