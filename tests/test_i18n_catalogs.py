@@ -7,6 +7,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask_babel import force_locale, ngettext
 
 from survey.i18n import TRANSLATIONS, available_locales, text_direction
 from tests.common.web import csrf_token
@@ -200,3 +201,15 @@ def test_every_entry_has_its_msgstr(catalog):
     entries = catalog.read_text(encoding="utf-8").split("\n\n")
     missing = [e for e in entries if "\nmsgid " in f"\n{e}" and "\nmsgstr" not in f"\n{e}"]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("num", "word"),
+    [(1, "إجابة"), (2, "إجابتان"), (5, "إجابات"), (11, "إجابةً"), (100, "إجابة")],
+)
+def test_arabic_counts_take_the_noun_form_of_their_number(app, num, word):
+    # Arabic has six plural forms: two takes the dual, 3-10 the plural, 11-99 the singular
+    # accusative, 100 the singular; the draft wrote the singular for two.
+    with app.test_request_context(), force_locale("ar"):
+        said = ngettext("%(num)d answer", "%(num)d answers", num)
+    assert said == f"{num} {word}"
