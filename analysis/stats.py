@@ -48,14 +48,18 @@ def published(lo: float, hi: float, null: float = 0.0, decimals: int = 4) -> lis
     return [low, high]
 
 
-def published_p(p: float, alpha: float, decimals: int = 2, most: int = 4) -> float:
-    """A p-value rounded to ``decimals``, with as many more (up to ``most``) as keep it off the
-    level ``alpha`` it is judged at: 0.0499 beside a confirmed change is 0.0499, not 0.05, and
-    0.046 is not written 0.05 either."""
-    places = decimals
-    while places < most and p != alpha and round(p, places) == alpha:
-        places += 1
-    return round(p, places)
+def published_p(p: float, alpha: float, decimals: int = 2) -> float:
+    """A p-value rounded to ``decimals`` as it is published, kept on its side of the level
+    ``alpha`` it is judged at: one that would round onto the level is written one step away
+    from it on its own side (0.0499 beside a confirmed change is 0.04, not 0.05; 0.0503
+    beside none is 0.06), as ``published`` keeps an interval's bounds: that tells only
+    which side of the level it is on. More decimals would keep the side too, but near 5 %
+    they fit the exact counts behind the figure, which the public side rounds."""
+    shown = round(p, decimals) + 0.0
+    if p != alpha and shown == round(alpha, decimals):
+        step = 10.0**-decimals
+        shown = round(alpha - step if p < alpha else alpha + step, decimals)
+    return shown
 
 
 def t_interval(mean: float, sd: float, n: float, level: float = 0.95) -> tuple[float, float]:

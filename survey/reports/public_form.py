@@ -269,8 +269,9 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 components[key] = round(value, 2)
     for result in public.get("followup") or []:
         for indicator in result.get("indicators") or []:
-            # Exact p-values could help work out exact counts, which are rounded here; near
-            # the 5 % level with the decimals that keep them on their side of it.
+            # Exact p-values could help work out exact counts, which are rounded here: two
+            # decimals, near the 5 % level the two on its side of it (more would fit the
+            # exact counts again).
             for key in ("p_value", "p_adjusted"):
                 if isinstance(indicator.get(key), float):
                     indicator[key] = published_p(indicator[key], ALPHA)

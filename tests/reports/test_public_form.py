@@ -6,9 +6,11 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from analysis.verdict_rules import share_test
+from analysis.verdicts import ALPHA
 from survey.reports.public_form import hold_back, public_form, round_count
 
 T = 10
@@ -222,13 +224,70 @@ def test_follow_up_differences_are_whole_percent_too():
 
 @pytest.mark.parametrize(
     ("p", "published"),
-    [(0.0499, 0.0499), (0.046, 0.046), (0.0504, 0.0504), (0.05, 0.05), (0.0549, 0.055), (0.2, 0.2)],
+    [
+        (0.0499, 0.04),
+        (0.049951, 0.04),  # stored to 6 decimals: 4 decimals still made it 0.05
+        (0.046, 0.04),
+        (0.0450000001, 0.04),  # round(p, 2) is 0.05
+        (0.045, 0.04),  # the float below 0.045
+        (0.05, 0.05),
+        (0.050001, 0.06),  # the verdict's level is p <= 0.05: 0.05 would say "confirmed"
+        (0.0504, 0.06),
+        (0.0549, 0.06),
+        (0.055, 0.06),
+        (0.012345, 0.01),
+        (0.2, 0.2),
+    ],
 )
 def test_a_follow_up_p_value_near_five_percent_stays_on_its_side(p, published):
-    # Beside "confirmed" (p below 5 %), 0.0499 written as 0.05 would contradict it.
+    # Beside "confirmed", 0.0499 written as 0.05 would contradict it; beside "no confirmed
+    # change", 0.0500x written as 0.05 would too. Two decimals still, as a change's interval
+    # bounds: the one nearer the p-value on its side of 5 %.
     result = {"indicators": [{"kind": "unsafe_share", "p_value": p, "p_adjusted": p}]}
     [indicator] = public_form({"followup": [result]})["followup"][0]["indicators"]
     assert indicator["p_value"] == indicator["p_adjusted"] == published
+
+
+@given(st.floats(min_value=0.0, max_value=1.0))
+@example(0.0499)
+@example(0.049951)
+@example(0.050001)
+def test_a_published_p_value_has_two_decimals_and_keeps_its_side(p):
+    result = {"indicators": [{"kind": "unsafe_share", "p_value": p}]}
+    [indicator] = public_form({"followup": [result]})["followup"][0]["indicators"]
+    shown = indicator["p_value"]
+    assert shown == round(shown, 2)
+    assert abs(shown - p) <= 0.01 + 1e-12
+    assert (shown < ALPHA, shown == ALPHA, shown > ALPHA) == (p < ALPHA, p == ALPHA, p > ALPHA)
+
+
+def _published_indicator(k1: int, n1: int, k2: int, n2: int) -> dict[str, Any]:
+    """A follow-up share from k1 of n1 answers to k2 of n2, as the public form shows it."""
+    sides = {"before": {"n": n1, "share": round(k1 / n1, 4)}}
+    sides["after"] = {"n": n2, "share": round(k2 / n2, 4)}
+    tested = share_test(k1, n1, k2, n2)
+    indicator = {"kind": "unsafe_share", **sides, **tested, "p_adjusted": tested["p_value"]}
+    return public_form({"followup": [{"indicators": [indicator]}]})["followup"][0]["indicators"][0]
+
+
+def test_a_follow_up_p_value_near_five_percent_does_not_give_the_exact_counts_back():
+    # 26 of 51 answers felt unsafe before, 17 of 53 after (p = 0.0497): the public side shows
+    # 50 and 55 answers, 51 % and 32 %. Trying every count those could stand for, the
+    # p-value to 4 decimals (0.0497) fitted 26 of 51 and 17 of 53 alone: the exact counts,
+    # which the public side rounds.
+    shown = _published_indicator(26, 51, 17, 53)
+
+    def candidates(side: dict[str, Any]) -> list[tuple[int, int]]:
+        ns = [n for n in range(side["n"] - 2, side["n"] + 3) if round_count(n) == side["n"]]
+        return [(k, n) for n in ns for k in range(n + 1) if round(k / n, 2) == side["share"]]
+
+    fitting = [
+        (before, after)
+        for before in candidates(shown["before"])
+        for after in candidates(shown["after"])
+        if _published_indicator(*before, *after) == shown
+    ]
+    assert len(fitting) > 1
 
 
 @pytest.mark.parametrize(
