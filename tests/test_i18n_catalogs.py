@@ -213,3 +213,22 @@ def test_arabic_counts_take_the_noun_form_of_their_number(app, num, word):
     with app.test_request_context(), force_locale("ar"):
         said = ngettext("%(num)d answer", "%(num)d answers", num)
     assert said == f"{num} {word}"
+
+
+#: Each catalog's quotation marks around a quoted name (Swedish and Finnish ”…”).
+QUOTES = {"sv": "”{}”", "fi": "”{}”", "ar": "«{}»", "fa": "«{}»", "so": "“{}”"}
+
+
+@pytest.mark.parametrize("code", sorted(QUOTES))
+def test_an_address_name_the_message_quotes_is_quoted_in_every_catalog(code):
+    # "There is no place “nowhere”." read as a sentence only with its quotation marks.
+    catalog = _catalog(code)
+    quoted = "“%(slug)s”"
+    unquoted = [
+        (_key(message), message.string)
+        for message in catalog
+        if quoted in _key(message)
+        and message.string
+        and QUOTES[code].format("%(slug)s") not in message.string
+    ]
+    assert unquoted == []
