@@ -137,19 +137,19 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
         area = areas.get(record["area"])
         if area is None:
             errors.append(
-                _("line %(n)d, column area: unknown area %(v)s", n=line, v=record["area"])
+                _("line %(n)d, column area: unknown area “%(v)s”", n=line, v=record["area"])
             )
         if problem := slug_problem(record["slug"]):
             errors.append(_("line %(n)d, column slug: %(p)s", n=line, p=problem))
         elif record["slug"] in seen:
             errors.append(
-                _("line %(n)d, column slug: %(v)s appears twice", n=line, v=record["slug"])
+                _("line %(n)d, column slug: “%(v)s” appears twice", n=line, v=record["slug"])
             )
         existing = places.get(record["slug"])
         if existing is not None and area is not None and existing.area_id != area.id:
             errors.append(
                 _(
-                    "line %(n)d, column area: %(v)s already belongs to another area",
+                    "line %(n)d, column area: “%(v)s” already belongs to another area",
                     n=line,
                     v=record["slug"],
                 )

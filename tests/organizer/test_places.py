@@ -106,7 +106,7 @@ def test_import_adds_and_renames(app, client, auth):
     response = _upload(client, csv_bytes)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "line 3, column area: alvik already belongs to another area" in page
+    assert "line 3, column area: “alvik” already belongs to another area" in page
     assert _place(app, "ulvsunda") is None
 
     csv_bytes = b"area,slug,name\nbromma,ulvsunda,Ulvsunda\nbromma,alvik,Alvik C\n"
@@ -127,10 +127,11 @@ def test_import_lists_every_error_with_its_line(app, client, auth):
     content = (
         b"area,slug,name\nmars,ok,Ok\nbromma,Bad Slug,X\nbromma,new-one,\n"
         b"bromma,new-two,Brommaplan\nbromma,alvik,Ulvsunda\nbromma,new-three,Ulvsunda\n"
-        b"bromma,brommaplan,Brommaplan C\nbromma,new-four,Brommaplan\n"
+        b"bromma,brommaplan,Brommaplan C\nbromma,new-four,Brommaplan\nbromma,ok,Okay\n"
     )
     page = _upload(client, content).get_data(as_text=True)
-    assert "line 2, column area: unknown area mars" in page
+    assert "line 2, column area: unknown area “mars”" in page
+    assert "line 10, column slug: “ok” appears twice" in page
     # A name the area has, or one the file gives twice; a name the file frees is free.
     assert "line 5, column name: another place of the area is called Brommaplan" not in page
     assert "line 7, column name: another place of the area is called Ulvsunda" in page
