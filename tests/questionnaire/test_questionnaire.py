@@ -157,6 +157,15 @@ def test_a_valid_later_version_may_narrow_the_catalogue():
     assert q.codes == ["relation"]
 
 
+def _items(*items):
+    """A minimal definition whose one section holds these items."""
+    return _minimal(sections=[{"key": "s", "title": {"sv": "S"}, "items": list(items)}])
+
+
+def _single(code, options):
+    return {"code": code, "type": "single", "label": {"sv": "X"}, "options": options}
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
@@ -167,132 +176,39 @@ def test_a_valid_later_version_may_narrow_the_catalogue():
         (_minimal(sections=[]), "sections: must be a non-empty list"),
         (_minimal(paper_intro="Kryssa i rutorna"), "paper_intro: must map language codes"),
         (
-            _minimal(
-                sections=[
-                    {
-                        "key": "s",
-                        "title": {"sv": "S"},
-                        "items": [
-                            {
-                                "code": "place",
-                                "type": "single",
-                                "label": {"sv": "X"},
-                                "options": [{"value": "a", "label": {"sv": "A"}}],
-                            }
-                        ],
-                    }
-                ]
-            ),
+            _items(_single("place", [{"value": "a", "label": {"sv": "A"}}])),
             "place: this name is a column of its own",
         ),
         (
-            _minimal(
-                sections=[
-                    {
-                        "key": "s",
-                        "title": {"sv": "S"},
-                        "items": [
-                            {
-                                "code": "relation",
-                                "type": "single",
-                                "label": {"sv": "X"},
-                                "options": [{"value": "moon", "label": {"sv": "Månen"}}],
-                            }
-                        ],
-                    }
-                ]
-            ),
+            _items(_single("relation", [{"value": "moon", "label": {"sv": "Månen"}}])),
             "relation: unknown option values moon",
         ),
+        (_items(_single("relation", "nope")), "relation.options: unknown option set 'nope'"),
         (
-            _minimal(
-                sections=[
-                    {
-                        "key": "s",
-                        "title": {"sv": "S"},
-                        "items": [
-                            {
-                                "code": "relation",
-                                "type": "single",
-                                "label": {"sv": "X"},
-                                "options": "nope",
-                            },
-                        ],
-                    }
-                ]
-            ),
-            "relation.options: unknown option set 'nope'",
-        ),
-        (
-            _minimal(
-                sections=[
-                    {
-                        "key": "s",
-                        "title": {"sv": "S"},
-                        "items": [
-                            {
-                                "code": "relation",
-                                "type": "single",
-                                "label": {"sv": "X"},
-                                "options": [{"value": "live", "label": {"sv": "A"}}],
-                            },
-                            {
-                                "code": "relation",
-                                "type": "single",
-                                "label": {"sv": "X"},
-                                "options": [{"value": "live", "label": {"sv": "A"}}],
-                            },
-                        ],
-                    }
-                ]
+            _items(
+                *(_single("relation", [{"value": "live", "label": {"sv": "A"}}]) for _ in range(2))
             ),
             "item code 'relation' is used twice",
         ),
         (
-            _minimal(
-                sections=[
-                    {
-                        "key": "s",
-                        "title": {"sv": "S"},
-                        "items": [{"code": "comment", "type": "text", "label": {"sv": "X"}}],
-                    }
-                ]
-            ),
+            _items({"code": "comment", "type": "text", "label": {"sv": "X"}}),
             "comment: a text item needs max_length",
         ),
         (
-            _minimal(
-                sections=[
-                    {
-                        "key": "s",
-                        "title": {"sv": "S"},
-                        "items": [{"code": "Bad Code", "type": "single", "label": {"sv": "X"}}],
-                    }
-                ]
-            ),
+            _items({"code": "Bad Code", "type": "single", "label": {"sv": "X"}}),
             "code must be lower-case letters",
         ),
         (
             # The audit's model names a figure's answers n and its top box k: an option "n"
             # would be counted as the answers, and the hidden counts worked out wrongly.
-            _minimal(
-                sections=[
-                    {
-                        "key": "s",
-                        "title": {"sv": "S"},
-                        "items": [
-                            {
-                                "code": "relation",
-                                "type": "single",
-                                "label": {"sv": "X"},
-                                "options": [
-                                    {"value": "n", "label": {"sv": "Nej"}},
-                                    {"value": "k", "label": {"sv": "Kanske"}},
-                                ],
-                            }
-                        ],
-                    }
-                ]
+            _items(
+                _single(
+                    "relation",
+                    [
+                        {"value": "n", "label": {"sv": "Nej"}},
+                        {"value": "k", "label": {"sv": "Kanske"}},
+                    ],
+                )
             ),
             "relation.options: k, n cannot be option values (the counts use them)",
         ),
