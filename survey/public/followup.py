@@ -26,7 +26,7 @@ from ..extensions import db
 from ..i18n import change, format_decimal, format_number, result_said, text_direction
 from ..i18n import percent as _percent
 from ..models import Area, Release
-from ..reports.share import HEIGHT, WIDTH, card_etag, isolated, render_png
+from ..reports.share import HEIGHT, WIDTH, card_etag, card_png, isolated
 from ..services.places import current_places
 from ..services.responses import next_round, open_round
 from ..web.urls import absolute_url, shown_address
@@ -294,7 +294,7 @@ def followup_share(slug: str, promise_id: int):
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
-        response = Response(render_png(card), mimetype="image/png")
+        response = Response(card_png(card), mimetype="image/png")
     response.set_etag(etag)
     response.cache_control.public = True
     response.cache_control.max_age = SHARE_MAX_AGE

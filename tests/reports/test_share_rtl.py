@@ -77,3 +77,18 @@ def test_a_crime_category_is_isolated_in_the_arabic_picture(app):
     # The category in Arabic (a draft translation), its demo tag kept, as one isolated run.
     assert "\u2068[DEMO] الاعتداء بالضرب\u2069" in card["label"]
     assert card["rtl"] is True
+
+
+def test_a_picture_is_drawn_once_and_kept_as_drawn(monkeypatch):
+    # A shared link is fetched by every reader and crawler; each drawing costs 0.1-0.2 s.
+    share._png_of.cache_clear()
+    drawn = []
+    render = share.render_png
+    monkeypatch.setattr(share, "render_png", lambda card: drawn.append(card) or render(card))
+    card = _card(rtl=True)
+    first = share.card_png(card)
+    assert share.card_png(_card(rtl=True)) == first
+    assert len(drawn) == 1
+    assert first == render(card)  # the kept picture is the card's own (tuples and all)
+    assert share.card_png(_card(rtl=False)) != first
+    assert len(drawn) == 2
