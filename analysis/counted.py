@@ -244,3 +244,24 @@ def counted_cells(
                     counts[name] = counts.get(name, 0) + amount * int(total)
         cells.append(((place_id, gender or None, age_band or None), int(answers), counts))
     return cells
+
+
+def month_atoms(
+    conn: Connection, place_ids: Sequence[int]
+) -> dict[tuple[int, int, dt.date, str | None, str | None], int]:
+    """Answers per place, round, month, gender and age band (held ones left out): what
+    ``disclosure_filters`` checks a filtered view against."""
+    c = response_count_month.c
+    rows = conn.execute(
+        select(c.place_id, c.round_key, c.month, c.gender, c.age_band, func.sum(c.answers))
+        .where(c.place_id.in_(list(place_ids)))
+        .group_by(c.place_id, c.round_key, c.month, c.gender, c.age_band)
+    )
+    return {
+        (place, round_key, _as_date(month), gender, age_band): int(count)
+        for place, round_key, month, gender, age_band, count in rows
+    }
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

@@ -66,10 +66,10 @@ def protect_all(
     """Apply protect() to every figure named by a path, e.g. ("times", "evening")."""
     parts = list(parts)
     for path in paths:
-        protect(_at(total, path), [_at(part, path) for part in parts], threshold)
+        protect(cell_at(total, path), [cell_at(part, path) for part in parts], threshold)
 
 
-def _at(figures: dict[str, Any], path: tuple[str, ...]) -> Cell:
+def cell_at(figures: dict[str, Any], path: tuple[str, ...]) -> Cell:
     cell = figures
     for key in path:
         cell = cell[key]

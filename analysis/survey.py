@@ -33,8 +33,9 @@ from sqlalchemy import (
 )
 
 from .collation import swedish_key
-from .counted import PRIORITY_OPTIONS, PROBLEM_MAX, counted_cells
-from .disclosure import FOLLOWS, follow, protect_all
+from .counted import PRIORITY_OPTIONS, PROBLEM_MAX, counted_cells, month_atoms, whole_months
+from .disclosure import FOLLOWS, cell_at, follow, hide, protect_all
+from .disclosure_filters import Unit, View, differencing_hidden
 from .stats import mean_sd, score_interval, wilson
 from .tables import PROBLEMS, TIMES, area, place, response
 from .weights import Cells, weighting
@@ -255,6 +256,7 @@ def survey_indicators(
             target.add(n, counts, weights.get((age_band, gender), 1.0))
 
     build = _Cells(suppress_below, weighted)
+    guarded = _guarded(conn, places, filters, build.threshold)
     result_places = [
         {
             "place": p.slug,
@@ -278,6 +280,7 @@ def survey_indicators(
 
     area_total = build.figures(total)
     by_group = {"gender": group(by_gender, GENDERS), "age_band": group(by_age, AGE_BANDS)}
+    _hide_guarded(guarded, places, result_places, area_total, by_group)
     # The area total is shown beside its places and its groups: protect against subtraction.
     protect_all(area_total, result_places, FIGURE_PATHS, build.threshold)
     for groups_of_one_kind in by_group.values():
@@ -300,3 +303,42 @@ def survey_indicators(
         "area_total": area_total,
         "by_group": by_group,
     }
+
+
+def _guarded(
+    conn: Connection, places: Sequence[Any], filters: Filters, threshold: int
+) -> set[Unit]:
+    """What a filtered view must hide against differencing with another view
+    (``disclosure_filters``); nothing for one round's whole picture, as a release shows it."""
+    first, end = whole_months(filters.date_from, filters.date_to)
+    view = View(filters.round_id, first, end, filters.gender, filters.age_band)
+    if not places or (filters.round_id is not None and view == View(filters.round_id)):
+        return set()
+    return differencing_hidden(month_atoms(conn, [p.id for p in places]), view, threshold)
+
+
+def _hide_guarded(
+    guarded: set[Unit],
+    places: Sequence[Any],
+    result_places: list[dict[str, Any]],
+    area_total: dict[str, Any],
+    by_group: dict[str, dict[str, Any]],
+) -> None:
+    """Hide every figure of the units the differencing check named."""
+    slugs = {p.slug for p in places if ("place", p.id) in guarded}
+    hidden = [f for f in result_places if f["place"] in slugs]
+    if ("area", None) in guarded:
+        hidden.append(area_total)
+    for figures in hidden:
+        for path in FIGURE_PATHS:
+            cell = cell_at(figures, path)
+            if not cell.get("suppressed"):
+                hide(cell)
+    for kind, groups in by_group.items():
+        for value, cell in groups.items():
+            # The answers without a gender (age band) are the total minus the groups.
+            if ((kind, value) in guarded or (kind, None) in guarded) and not cell["suppressed"]:
+                cell["suppressed"] = True
+                for time_cell in cell["times"].values():
+                    if not time_cell.get("suppressed"):
+                        hide(time_cell)

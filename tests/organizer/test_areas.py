@@ -464,3 +464,21 @@ def test_the_dashboard_shows_the_change_since_the_previous_round(app, organizer)
     alvik = section.split("Alvik", 1)[1].split("Brommaplan")[0]
     assert "points" not in alvik
     assert "too few answers" in alvik
+
+
+def test_a_month_filter_does_not_give_away_the_answer_of_the_next_month(app, data, organizer):
+    # A tester keyed in one answer in a later month and read it off as "all answers" minus
+    # "up to the month before": the place is hidden in the filtered view instead.
+    all_months = _picture(app)
+    evening = {p["place"]: p for p in all_months["places"]}["brommaplan"]["times"]["evening"]
+    assert not evening["suppressed"]
+    with app.app_context():
+        add_responses("brommaplan", columns(safety_evening=["4"]), submitted_on=dt.date(2025, 6, 2))
+    shown = {p["place"]: p for p in _picture(app)["places"]}["brommaplan"]["times"]["evening"]
+    assert shown["n"] == evening["n"] + 1  # all months: shown with the new answer
+    up_to_may = _picture(app, date_to=dt.date(2025, 5, 31))
+    cut = {p["place"]: p for p in up_to_may["places"]}["brommaplan"]["times"]["evening"]
+    assert cut == {"n": evening["n"], "suppressed": True}
+    assert up_to_may["area_total"]["times"]["evening"]["suppressed"]
+    page = _text(organizer.get(DASHBOARD + "?month_to=2025-05&lang=en").get_data(as_text=True))
+    assert "hidden (protects other cells)" in page
