@@ -18,7 +18,7 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.priorities import rank_priorities
@@ -93,27 +93,31 @@ def find_area(session: Session, slug: str) -> Area:
 
 
 def choose_round(
-    session: Session, area: Area, round_id: int | None, today: dt.date
+    session: Session, area: Area, round_id: int | None, today: dt.date, threshold: int
 ) -> SurveyRound | None:
-    """The round asked for (which must cover the area), else the newest opened one with counted
-    answers from the area (an empty round just opened, or one with only answers held for
-    review, would publish only hidden cells), else the newest opened one, else None."""
+    """The round asked for (which must cover the area), else the newest opened one with at
+    least ``threshold`` counted answers from the area, else the newest with any, else the
+    newest opened one, else None. A round just opened (with one answer, or only answers held
+    for review) would publish only hidden cells in place of the release with figures."""
     rounds = area_rounds(session, area)
     if round_id is None:
         opened = [r for r in rounds if r.opens_on <= today]
-        answered = set(
-            session.scalars(
-                select(Response.round_id)
+        counted = dict(
+            session.execute(
+                select(Response.round_id, func.count())
                 .join(Place, Place.id == Response.place_id)
                 .where(
                     Place.area_id == area.id,
                     Response.round_id.in_([r.id for r in opened]),
                     Response.held.is_(False),  # held for review: not in the picture
                 )
-                .distinct()
-            )
+                .group_by(Response.round_id)
+            ).all()
         )
-        return next((r for r in opened if r.id in answered), opened[0] if opened else None)
+        return next(
+            (r for r in opened if counted.get(r.id, 0) >= threshold),
+            next((r for r in opened if r.id in counted), opened[0] if opened else None),
+        )
     for survey_round in rounds:
         if survey_round.id == round_id:
             return survey_round
@@ -291,7 +295,7 @@ def publish(
     audit leaves a hidden cell that can be worked out is refused (Unresolved).
     """
     area = find_area(session, area_slug)
-    survey_round = choose_round(session, area, round_id, today)
+    survey_round = choose_round(session, area, round_id, today, threshold)
     prepared = prepare(session, area, survey_round, threshold, today)
     if prepared.same_as is not None and not final:  # also a preview sent twice
         raise Unchanged(prepared.same_as)

@@ -128,3 +128,20 @@ def test_a_weighted_release_beside_an_unweighted_one_is_not_compared(app, client
     page = client.get(f"/uppfoljning/bromma?lang=en&release={fixed}").get_data(as_text=True)
     assert "Since the previous survey" in page
     assert "cannot be compared" not in page
+
+
+def test_a_weighted_release_of_too_few_answers_says_no_count_of_them(app, client):
+    # One answer in a new round: its n_eff, rounded to 5, read "about 0 answers".
+    with app.app_context():
+        add_even_margins()
+        survey_round = factories.survey_round("Löpande", dt.date(2026, 1, 1), areas="all")
+        factories.insert_answers(evening_answers(survey_round.id, "brommaplan", "woman", 1, 1))
+        db.session.commit()
+        round_id = survey_round.id
+    publish(app, "bromma", round_id)
+    page = client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True)
+    assert "The answers are weighted by age and gender" in page
+    assert "count as much as about" not in page
+    swedish = client.get("/uppfoljning/bromma?lang=sv").get_data(as_text=True)
+    assert "Svaren är viktade efter ålder och kön" in swedish
+    assert "ungefär 0 svar" not in swedish

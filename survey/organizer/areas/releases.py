@@ -43,7 +43,8 @@ def _prepare_checks(area_slug: str, round_id: int | None) -> tuple[Any, Any]:
     """The area and round asked for; 404 when either is unknown."""
     try:
         area = releases.find_area(db.session, area_slug)
-        return area, releases.choose_round(db.session, area, round_id, clock.today())
+        threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+        return area, releases.choose_round(db.session, area, round_id, clock.today(), threshold)
     except releases.PublishRefused:
         abort(404)
 
@@ -95,6 +96,12 @@ def publish_preview(area: str):
             else None
         ),
         empty=not prepared.counted,
+        too_few=0 < prepared.counted < prepared.audit_summary["threshold"],
+        other_rounds=[
+            r
+            for r in releases.area_rounds(db.session, prepared.area)
+            if r.opens_on <= clock.today() and (prepared.round is None or r.id != prepared.round.id)
+        ],
         hidden_too=hidden_too(prepared.audited, prepared.audit_summary["threshold"]),
         escalated=escalated(prepared.audit_summary["audit"], prepared.audited),
     )
