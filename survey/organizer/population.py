@@ -21,7 +21,7 @@ from ..services import audit
 from ..services.population import MARGIN_COLUMNS, delete_margins, margin_rows, margins_by_area
 from ..services.responses import live_questionnaire
 from ..web.fields import WholeNumberField, in_range
-from ..web.uploads import MARGINS_UPLOAD, UPLOAD_LIMITS, size_text
+from ..web.uploads import MARGINS_UPLOAD, UPLOADS, size_text
 from . import admin_required, bp, menu_item, organizer_required
 from .exports import _filename, _stream_csv
 
@@ -72,7 +72,7 @@ def _page(form: PopulationUploadForm, errors: list[str] | None = None, status: i
         form=form,
         delete_form=FlaskForm(),
         import_errors=errors or [],
-        max_size=size_text(UPLOAD_LIMITS[MARGINS_UPLOAD]),
+        max_size=size_text(UPLOADS[MARGINS_UPLOAD].limit),
         gender_labels=_option_labels("gender"),
         age_labels=_option_labels("age_band"),
     ), status

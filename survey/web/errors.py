@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 
-from flask import Flask, Response, abort, g, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..db import db_error_summary
 from ..extensions import db
-from .uploads import MARGINS_UPLOAD, UPLOAD_LIMITS, size_text
+from .uploads import MARGINS_UPLOAD, UPLOADS, size_text
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,40 @@ def margins_too_large(limit: int) -> tuple:
     )
 
 
+def too_large() -> tuple:
+    """The 413 page's words: the limit of an organizer's upload or form, else a survey's."""
+    upload = UPLOADS.get(request.endpoint or "")
+    if upload is None:
+        if not request.path.startswith("/organizer/"):
+            return MESSAGES[413]
+        return (
+            _l("Too much data"),
+            _l(
+                "What you sent is larger than this form takes: at most %(size)s. Shorten the"
+                " text and try again. Nothing was saved.",
+                size=size_text(current_app.config["MAX_CONTENT_LENGTH"]),
+            ),
+        )
+    if request.endpoint == MARGINS_UPLOAD:
+        return margins_too_large(upload.limit)
+    return (
+        _l("The file is too large"),
+        _l(
+            "This page takes files of at most %(size)s. The file was not read and nothing was"
+            " changed.",
+            size=size_text(upload.limit),
+        ),
+    )
+
+
+def back_to_form() -> str | None:
+    """The page of the upload form a request was refused on, to go back to; None elsewhere."""
+    upload = UPLOADS.get(request.endpoint or "")
+    if upload is None:
+        return None
+    return url_for(upload.form_page, **(request.view_args or {}))
+
+
 def erase_throttled(retry_after: str, wrong_codes: bool) -> tuple:
     """The 429 page of /radera: why, and the wait in whole minutes."""
     try:
@@ -112,9 +146,11 @@ CSRF_MESSAGE = (
 )
 
 
-def render_error(status: int, message: tuple | None = None, headers: dict | None = None):
+def render_error(
+    status: int, message: tuple | None = None, headers: dict | None = None, back: str | None = None
+):
     title, body = message or MESSAGES.get(status, MESSAGES[500])
-    page = render_template("errors/error.html", status=status, title=title, body=body)
+    page = render_template("errors/error.html", status=status, title=title, body=body, back=back)
     return page, status, headers or {}
 
 
@@ -171,8 +207,8 @@ def init_app(app: Flask) -> None:
 
             return api_http_error(exc)
         message = MESSAGES.get(exc.code)
-        if exc.code == 413 and request.endpoint == MARGINS_UPLOAD:
-            message = margins_too_large(UPLOAD_LIMITS[MARGINS_UPLOAD])
+        if exc.code == 413:
+            return render_error(413, too_large(), back=back_to_form())
         # Keep what HTTP requires (Allow on 405, Retry-After where set).
         headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
         if exc.code == 429:

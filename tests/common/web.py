@@ -11,6 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from survey.extensions import db
 from survey.models import Response
@@ -72,6 +74,20 @@ def stored_responses(app: Flask) -> list[Response]:
     with app.app_context():
         query = select(Response).options(joinedload(Response.place)).order_by(Response.id)
         return list(db.session.scalars(query))
+
+
+def post_files(client: FlaskClient, path: str, data: dict[str, Any]):
+    """POST a multipart form; a value (stream, filename) is a file.
+
+    Encoded in memory: the test client spools a body above 500 kB to a temporary file,
+    which a request refused as too large leaves unclosed (a ResourceWarning).
+    """
+    fields = {
+        k: FileStorage(stream=v[0], filename=v[1]) if isinstance(v, tuple) else v
+        for k, v in data.items()
+    }
+    boundary, body = encode_multipart(fields)
+    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def post_form(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any):
