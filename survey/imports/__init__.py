@@ -1,8 +1,9 @@
 """Files and feeds in (responses, crime CSVs, police events), all or nothing.
 
 What every importer shares lives here: the refusal that lists a file's errors, the list that
-collects them in file order, the one way a file's lines are decoded as UTF-8, and the
-checksum that recognises a file imported before. Plain Python (and Flask-Babel for the
+collects them in file order, the one way a file's lines are decoded as UTF-8 (and a small
+file's text, UTF-8 or Windows-1252), the one guess at a CSV's separator, and the checksum that
+recognises a file imported before. Plain Python (and Flask-Babel for the
 messages, in the language of the request or of the command's ``--lang``): the CLI imports
 this module to catch a refusal without loading any importer.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import ngettext
 
 #: How many errors a refused file lists; the rest are only counted.
@@ -88,6 +90,49 @@ class ImportErrors:
         if self.found:
             messages = [message for _position, message in sorted(self.found, key=lambda f: f[0])]
             raise ImportRefused(messages[:MAX_ERRORS], len(messages))
+
+
+def packed_advice(packed: str) -> str:
+    """What to do with a packed file (PACKED's kind), in the language of the request or
+    command."""
+    if packed == "gzip":
+        return _("the file is compressed (gzip), not text: unpack it (gunzip) and import the text")
+    return _(
+        "the file is a ZIP archive or an Excel workbook, not text: save the workbook"
+        " as CSV UTF-8, or unpack the archive, and import the text"
+    )
+
+
+def decode_text(raw: bytes) -> str:
+    """A small file's text: UTF-8 (with or without BOM), else Windows-1252, which Swedish
+    Excel's "CSV (semicolon separated)" and Statistics Sweden's older exports are written in.
+
+    Raises ImportRefused for a packed file (what it is) and for bytes neither can read (the
+    line).
+    """
+    if packed := next((kind for head, kind in PACKED.items() if raw.startswith(head)), None):
+        raise ImportRefused([packed_advice(packed)])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            [_("line %(n)d: the file is neither UTF-8 nor Latin-1 text; save it as UTF-8", n=line)]
+        ) from exc
+
+
+def sniff_separator(header: str) -> str:
+    """A CSV's separator, from its header line: the most frequent of ';', ',' and tab (',' if
+    none: a file of one column)."""
+    counts = {mark: header.count(mark) for mark in (";", ",", "\t")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
 
 
 def _ignore(_bytes: int) -> None:

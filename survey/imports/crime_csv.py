@@ -7,16 +7,10 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from . import ImportErrors, ImportRefused
+from . import ImportErrors, ImportRefused, sniff_separator
 from .crime_rows import Names, check_row
 
 REQUIRED = ("month", "area", "category", "count")
-
-
-def _sniff_separator(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
 
 
 def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, Any]]:
@@ -24,7 +18,7 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
     if not any(line.strip() for line in lines):
         raise ImportRefused(["line 1: the file is empty; it needs a header row and counts"])
     errors = ImportErrors()
-    reader = csv.reader(iter(lines), delimiter=_sniff_separator(lines[0]), strict=True)
+    reader = csv.reader(iter(lines), delimiter=sniff_separator(lines[0]), strict=True)
     try:
         header = [cell.strip().casefold() for cell in next(reader)]
     except csv.Error as exc:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ..models import PopulationMargin
 from ..questionnaire.model import Questionnaire
 from ..services import audit
-from . import ImportErrors, ImportRefused
+from . import ImportErrors, ImportRefused, decode_text
 from .crime_rows import Names
 from .population_rows import PopulationImport, Row, check_totals, sum_into_bands
 from .population_values import (
@@ -58,23 +58,6 @@ COLUMNS = {
 YEAR_COLUMN = re.compile(r"^(?:[^\d]*\s)?((?:19|20)\d\d)(?:\s[^\d]*)?$")
 #: A region written with its code first: '0180 Stockholm', '0180C1010 Bromma', '01 Stockholms län'.
 REGION_CODE = re.compile(r"^[0-9]{2}[0-9A-Z]*\s+(.+)$")
-
-
-def _decode(raw: bytes) -> str:
-    """The file as text: UTF-8 (with or without BOM), else Windows-1252 as SCB's older exports."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportRefused(
-            [_("line %(n)d: the file is neither UTF-8 nor Latin-1 text; save it as UTF-8", n=line)]
-        ) from exc
 
 
 def _split(line: str, delimiter: str) -> list[str]:
@@ -110,7 +93,7 @@ def read_population(
     area_slug: str | None = None,
 ) -> PopulationImport:
     """Read a margins file; ImportRefused lists every error (with its line) if any."""
-    text = _decode(raw)
+    text = decode_text(raw)
     lines = text.splitlines()
     start, delimiter, header = _header(lines)
     errors = ImportErrors()

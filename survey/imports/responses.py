@@ -28,7 +28,15 @@ from sqlalchemy.orm import Session
 from ..models import ImportBatch
 from ..models.aggregates import add_batch_sql
 from ..services import audit
-from . import MAX_ERRORS, ImportRefused, NotUtf8, decoded_lines, file_checksum
+from . import (
+    MAX_ERRORS,
+    ImportRefused,
+    NotUtf8,
+    decoded_lines,
+    file_checksum,
+    packed_advice,
+    sniff_separator,
+)
 from .response_lookups import Lookups, mark_codes_used
 from .response_rows import ResponseColumns, RowError, Stored
 from .response_store import BATCH, RowWriter
@@ -113,9 +121,8 @@ def separator(path: str | os.PathLike[str]) -> str:
     """The file's separator, from its header: the most frequent of ',', ';' and tab."""
     with open(path, "rb") as stream:
         header = stream.readline()
-    counts = {mark: header.count(mark.encode()) for mark in (",", ";", "\t")}
-    best = max(counts, key=lambda mark: counts[mark])
-    return best if counts[best] else ","
+    # Latin-1 reads any byte: only the separators, all ASCII, are counted.
+    return sniff_separator(header.decode("latin-1"))
 
 
 def parse_rows(
@@ -150,16 +157,8 @@ def parse_rows(
                     yield (line, *rows.convert(line, cells, build))
                 line = reader.line_num + 1
         except NotUtf8 as exc:
-            if exc.packed == "gzip":
-                message = _(
-                    "the file is compressed (gzip), not text: unpack it (gunzip) and import"
-                    " the text"
-                )
-            elif exc.packed == "zip":
-                message = _(
-                    "the file is a ZIP archive or an Excel workbook, not text: save the workbook"
-                    " as CSV UTF-8, or unpack the archive, and import the text"
-                )
+            if exc.packed:
+                message = packed_advice(exc.packed)
             else:
                 message = _(
                     "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8"

@@ -48,7 +48,10 @@ class PlaceImportForm(FlaskForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(_l("Choose a file."))],
-        description=_l("Columns area, slug, name (UTF-8). New places are added, names updated."),
+        description=_l(
+            "Columns area, slug and name, separated by commas or semicolons (UTF-8 or"
+            " Windows-1252, as Excel saves CSV). New places are added, names updated."
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from analysis.collation import swedish_sorted
 
+from ..imports import ImportRefused, decode_text, sniff_separator
 from ..models import Area, Place
 from . import audit
 
@@ -98,6 +99,36 @@ def _same_names(places: dict[str, Place], named: list[tuple[int, int, str, str]]
     return errors
 
 
+def _header_problems(header: list[str]) -> list[str]:
+    """What is wrong with a place list's header row: no separator, or which columns."""
+    if sorted(header) == sorted(PLACE_COLUMNS):
+        return []
+    columns = ", ".join(PLACE_COLUMNS)
+    if len(header) == 1:
+        return [
+            _(
+                "line 1: the columns %(columns)s must be separated by commas or semicolons",
+                columns=columns,
+            )
+        ]
+    problems = [
+        _("line 1: unknown column “%(v)s”; the columns are %(columns)s", v=name, columns=columns)
+        for name in header
+        if name not in PLACE_COLUMNS
+    ]
+    problems += [
+        _("line 1: the column %(c)s appears twice", c=name)
+        for name in PLACE_COLUMNS
+        if header.count(name) > 1
+    ]
+    problems += [
+        _("line 1: the column %(c)s is missing", c=name)
+        for name in PLACE_COLUMNS
+        if name not in header
+    ]
+    return problems
+
+
 @dataclass
 class PlaceImport:
     added: int = 0
@@ -105,21 +136,20 @@ class PlaceImport:
 
 
 def import_places(session: Session, data: bytes) -> PlaceImport:
-    """Add or rename places from CSV (area,slug,name); all or nothing, every error listed."""
+    """Add or rename places from CSV (area,slug,name; separated by , or ;, in UTF-8 or
+    Windows-1252); all or nothing, every error listed."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PlaceError(_("line %(n)d: the file is not UTF-8 text", n=line)) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+        text = decode_text(data)
+    except ImportRefused as exc:
+        raise PlaceError("\n".join(exc.errors)) from exc
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first))
     header = next(reader, None)
-    if header is None:
+    if header is None or not any(cell.strip() for cell in header):
         raise PlaceError(_("The file is empty."))
     header = [h.strip() for h in header]
-    if sorted(header) != sorted(PLACE_COLUMNS):
-        raise PlaceError(
-            _("line 1: the columns must be %(columns)s", columns=", ".join(PLACE_COLUMNS))
-        )
+    if problems := _header_problems(header):
+        raise PlaceError("\n".join(problems))
     areas = {a.slug: a for a in session.scalars(select(Area))}
     places = {p.slug: p for p in session.scalars(select(Place))}
     errors: list[str] = []

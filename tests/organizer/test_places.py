@@ -144,12 +144,55 @@ def test_import_lists_every_error_with_its_line(app, client, auth):
     assert "line 4, column name:" in page
     for content, message in [
         (b"", "The file is empty."),
-        (b"slug,name\n", "line 1: the columns must be area, slug, name"),
-        (
-            "area,slug,name\nbromma,akeshov2,\xc5keshov\n".encode("latin-1"),
-            "line 2: the file is not UTF-8",
-        ),
+        (b"slug,name\n", "line 1: the column area is missing"),
+        # 0x81 is a byte neither UTF-8 nor Windows-1252 reads.
+        (b"area,slug,name\nbromma,akeshov2,\x81keshov\n", "line 2: the file is neither UTF-8"),
     ]:
         page = _upload(client, content).get_data(as_text=True)
         assert message in page
+    assert _count(app) == before
+
+
+def test_import_reads_semicolons_and_windows_1252_as_swedish_excel_saves_them(app, client, auth):
+    auth.login("admin")
+    for content in (
+        "area;slug;name\r\nbromma;akeshov;Åkeshov slott\r\n".encode("cp1252"),
+        "\ufeffarea;slug;name\nbromma;ulvsunda;Ulvsunda “Industriområdet”\n".encode(),
+    ):
+        response = _upload(client, content)
+        assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
+    assert _place(app, "akeshov").name == "Åkeshov slott"
+    assert _place(app, "ulvsunda").name == "Ulvsunda “Industriområdet”"
+
+
+def test_a_header_that_cannot_be_used_names_the_real_problem_and_changes_nothing(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=sv")
+    before = _count(app)
+    for content, messages in [
+        (
+            b"area|slug|name\nbromma|ulvsunda|Ulvsunda\n",
+            ["rad 1: kolumnerna area, slug, name ska skiljas åt med komma eller semikolon"],
+        ),
+        (
+            "område;slug;namn\nbromma;ulvsunda;Ulvsunda\n".encode("cp1252"),
+            [
+                "rad 1: okänd kolumn ”område”; kolumnerna är area, slug, name",
+                "rad 1: okänd kolumn ”namn”; kolumnerna är area, slug, name",
+                "rad 1: kolumnen area saknas",
+                "rad 1: kolumnen name saknas",
+            ],
+        ),
+        (b"area;slug;slug\n", ["rad 1: kolumnen slug finns två gånger"]),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml",
+            ["filen är ett ZIP-arkiv eller en Excel-arbetsbok, inte text"],
+        ),
+    ]:
+        response = _upload(client, content)
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        for message in messages:
+            assert message in page, (message, content)
+        assert "kolumnerna måste vara" not in page
     assert _count(app) == before
