@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -149,13 +150,8 @@ def place_import():
             import_form.file.errors.extend(str(exc).split("\n"))
         else:
             db.session.commit()
-            flash(
-                _(
-                    "%(added)d places added, %(renamed)d renamed.",
-                    added=result.added,
-                    renamed=result.renamed,
-                ),
-                "success",
-            )
+            added = ngettext("%(num)d place added", "%(num)d places added", result.added)
+            renamed = ngettext("%(num)d renamed", "%(num)d renamed", result.renamed)
+            flash(_("%(added)s, %(renamed)s.", added=added, renamed=renamed), "success")
             return redirect(url_for("organizer.places"), code=303)
     return _page(import_form=import_form, status=422)

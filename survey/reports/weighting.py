@@ -19,9 +19,12 @@ def weighting_text(picture: dict[str, Any]) -> tuple[str, str | None]:
         return _("Not weighted: there are no population figures for this area."), None
     parts = [
         _("Weighted by age and gender to the population of %(year)s.", year=weighting["year"]),
-        _(
+        ngettext(
+            "Design effect %(deff)s: the answers count as much as %(n_eff)s answer without"
+            " weighting.",
             "Design effect %(deff)s: the answers count as much as %(n_eff)s answers without"
             " weighting.",
+            round(weighting["n_eff"]),
             deff=i18n.format_decimal(weighting["design_effect"], "0.00"),
             n_eff=i18n.format_number(round(weighting["n_eff"])),
         ),

@@ -196,3 +196,25 @@ def test_a_header_that_cannot_be_used_names_the_real_problem_and_changes_nothing
             assert message in page, (message, content)
         assert "kolumnerna måste vara" not in page
     assert _count(app) == before
+
+
+def test_the_import_counts_places_in_the_singular_and_plural(app, client, auth):
+    auth.login("admin")
+    for lang, content, said in [
+        ("sv", b"area,slug,name\nbromma,ulvsunda,Ulvsunda\n", "1 plats tillagd, 0 nya namn."),
+        (
+            "sv",
+            b"area,slug,name\nbromma,riksby-gard,Riksby g\xc3\xa5rd\nbromma,riksby,Riksby\n"
+            b"bromma,ulvsunda,Ulvsunda industriomr\xc3\xa5de\n",
+            "2 platser tillagda, 1 nytt namn.",
+        ),
+        (
+            "en",
+            b"area,slug,name\nbromma,ulvsunda,Ulvsunda\nbromma,smedslatten,Smedslatten\n",
+            "1 place added, 1 renamed.",
+        ),
+    ]:
+        client.get(f"/?lang={lang}")
+        response = _upload(client, content)
+        assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
+        assert said in client.get("/organizer/places").get_data(as_text=True)
