@@ -123,10 +123,14 @@ def _uploaded_text(form: UploadForm) -> str | None:
             form.file.errors.append(_too_long())
             return None
         try:
-            return raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             form.file.errors.append(_("The file is not UTF-8 text."))
             return None
+        if not text.strip():
+            form.file.errors.append(_("The file is empty."))
+            return None
+        return text
     if form.definition.data and form.definition.data.strip():
         return form.definition.data
     form.definition.errors.append(_("Choose a file or paste the questionnaire."))

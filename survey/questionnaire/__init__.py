@@ -273,12 +273,27 @@ def load_text(source: str, catalogue: Questionnaire | None = None) -> Questionna
     try:
         data = yaml.load(source, Loader=_PlainLoader)  # noqa: S506  # nosec B506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
+        # The parser's own words ("expected ',' or ']', but got ':'") are English and name its
+        # grammar: the admin gets the place (1-based, as editors count) and what to look at.
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        reason = getattr(exc, "problem", None) or "syntax error"
+        if mark is None:
+            problem = Problem(
+                N_("not valid YAML: check the indentation, colons, quotes and brackets")
+            )
+        else:
+            problem = Problem(
+                N_(
+                    "not valid YAML at column %(column)d: check the indentation, colons, quotes"
+                    " and brackets there and just before"
+                ),
+                mark.line + 1,
+                column=mark.column + 1,
+            )
+        raise QuestionnaireError([problem]) from exc
+    if data is None:
         raise QuestionnaireError(
-            [Problem(N_("not valid YAML: %(reason)s"), line, reason=reason)]
-        ) from exc
+            [Problem(N_("there is nothing but comments and blank lines: no questionnaire"))]
+        )
     return parse(data, catalogue)
 
 

@@ -181,3 +181,30 @@ def test_aliases_are_refused_even_in_the_command_line_loader():
 
     with pytest.raises(UnsafeSource, match="line 2: anchors and aliases"):
         load_text("version: 2\nsections: &s []\nagain: *s\n")
+
+
+def test_an_empty_file_is_said_to_be_empty(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=sv")
+    for content in ("", " \n\n", "\ufeff"):
+        response = _upload(client, content)
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        assert "Filen är tom." in page
+        assert "filen måste innehålla version" not in page
+    page = _upload(client, "# version 2, to come\n\n").get_data(as_text=True)
+    assert "det finns bara kommentarer och tomma rader: ingen enkät" in page
+    assert _versions(app) == {1: "live"}
+
+
+def test_a_yaml_syntax_error_is_told_in_swedish_with_its_line_and_column(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=sv")
+    source = "version: 2\ntitle: {sv: [Trygghet: 2026}\nsections: []\n"
+    page = _upload(client, source).get_data(as_text=True)
+    assert (
+        "Rad 2: inte giltig YAML vid tecken 28: kontrollera indrag, kolon, citattecken och"
+        " klamrar där och strax före"
+    ) in page
+    assert "expected" not in page
+    assert _versions(app) == {1: "live"}
