@@ -1,6 +1,7 @@
 """A resident answers by clicking labels, on a phone-sized screen, with JavaScript off."""
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.common.web import stored_responses
 
@@ -102,3 +103,23 @@ def test_desktop_layout(live_server, new_page, screenshot):
     assert box is not None
     assert box["width"] <= 44 * 17 + 40  # the reading column stays narrow on wide screens
     screenshot(page, "survey-en-desktop")
+
+
+def test_a_printed_survey_has_no_buttons_to_press(live_server, new_page, screenshot, tmp_path):
+    # Printed, the send button was a box that cannot be pressed, alone on a last page.
+    page = new_page(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    page.goto(live_server + "/s/brommaplan")
+    send = page.get_by_role("button", name="Skicka mina svar")
+    expect(send).to_be_visible()
+    page.emulate_media(media="print")
+    expect(send).to_be_hidden()
+    for control in page.locator("button, input[type=submit], a.button").all():
+        expect(control).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Brommaplan")
+    screenshot(page, "survey-sv-print")
+    pdf = tmp_path / "survey.pdf"
+    page.pdf(path=str(pdf))
+    printed = PdfReader(pdf)
+    assert "Skicka mina svar" not in "".join(p.extract_text() for p in printed.pages)
+    # The last sheet holds the last question, not only what is left of the form.
+    assert "Kön" in printed.pages[-1].extract_text()
