@@ -1,5 +1,6 @@
 """An organizer reads an area's situation picture on a phone, with JavaScript off."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.common.picture_data import build
@@ -71,3 +72,58 @@ def test_dashboard_on_a_desktop_screen(app, users, live_server, new_page, screen
         " return w.scrollWidth <= w.clientWidth; })()"
     )
     screenshot(page, "area-dashboard-sv-desktop")
+
+
+#: Per filter: its name, whether the closed select is as wide as its longest option needs (its
+#: width at max-content), the tops of its label and widget, and its box.
+FILTERS = """form => [...form.querySelectorAll('.field')].map(field => {
+    const widget = field.querySelector('select, input');
+    const shown = widget.getBoundingClientRect().width;
+    const style = widget.style.cssText;
+    widget.style.width = 'max-content';
+    widget.style.alignSelf = 'flex-start';
+    const needed = widget.getBoundingClientRect().width;
+    widget.style.cssText = style;
+    const box = field.getBoundingClientRect();
+    return {
+        name: widget.name, fits: shown + 0.5 >= needed, top: box.top, bottom: box.bottom,
+        label: Math.round(field.querySelector('label').getBoundingClientRect().top),
+        widget: Math.round(widget.getBoundingClientRect().top), width: shown,
+    };
+})"""
+
+
+def _lines(fields: list[dict]) -> list[list[dict]]:
+    """The filters in rows: fields whose boxes overlap from top to bottom share a row."""
+    lines: list[list[dict]] = []
+    for field in sorted(fields, key=lambda f: f["top"]):
+        if lines and field["top"] < max(f["bottom"] for f in lines[-1]):
+            lines[-1].append(field)
+        else:
+            lines.append([field])
+    return lines
+
+
+@pytest.mark.parametrize("locale", ["sv-SE", "en-GB"])
+def test_the_filters_show_their_whole_options_with_their_labels_in_line(
+    app, users, live_server, new_page, screenshot, locale
+):
+    with app.app_context():
+        build()
+    page = new_page(locale=locale, viewport={"width": 1280, "height": 900})
+    _log_in(page, live_server)
+    page.goto(live_server + "/organizer/areas/bromma")
+    form = page.locator("form.area-filters")
+    fields = form.evaluate(FILTERS)
+    assert len(fields) == 6
+    assert [f["name"] for f in fields if not f["fits"]] == []
+    for line in _lines(fields):
+        assert len({f["label"] for f in line}) == 1, line
+        assert len({f["widget"] for f in line}) == 1, line
+    screenshot(page, f"area-filters-{locale}-desktop")
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # On a phone each filter takes the whole line.
+    assert all(f["width"] > 300 for f in form.evaluate(FILTERS))
+    screenshot(page, f"area-filters-{locale}-phone")
