@@ -15,12 +15,13 @@ one filter moved, differs from it by 1 to threshold - 1 answers of that unit:
 - all rounds together: where the unit's answers fall in more than one round, each must hold at
   least the threshold, or all rounds minus one round gives the rest away.
 
-Each check holds for the unit's answers as a whole and split by each round, gender and age
-band, and again with any other of the view's filters taken off too, so that a view and one
-with two or three filters widened or taken off at once, or four views (two filters, each on
-and off), cannot give away one month's answers of one gender either. Not covered: two views
-with filters moved in opposite directions (a wider month range and a narrower gender) whose
-answers happen to be nested, and combinations of more than four views; the README says so.
+Each check holds for the unit's answers, and again with any other of the view's filters taken
+off too, split by each of those (so that a view and one with two or three filters widened at
+once, or four views, two filters each on and off, cannot give away one month's answers of one
+gender either): the views that select carry the checks, and the unfiltered view is cut only
+where a round is small. Not covered: two views with filters moved in opposite directions (a
+wider month range and a narrower gender) whose answers happen to nest, and combinations of
+more than four views; the README says so.
 
 The counts are of answers (held ones left out), per place, round, month, gender and age band.
 """
@@ -63,11 +64,6 @@ class View:
             and ("age_band" in off or self.age_band is None or age_band == self.age_band)
         )
 
-    def open_splits(self) -> list[str]:
-        """The dimensions the view does not filter, by which each check is also split."""
-        taken = {"round": self.round_id, "gender": self.gender, "age_band": self.age_band}
-        return [name for name, value in taken.items() if value is None]
-
 
 def _units(atom: Atom) -> list[Unit]:
     return [("place", atom[0]), ("area", None), ("gender", atom[3]), ("age_band", atom[4])]
@@ -104,21 +100,22 @@ def differencing_hidden(atoms: Mapping[Atom, int], view: View, threshold: int) -
         if on
     ]
     # Each filter checked with itself and any other filters taken off too (a view with two
-    # filters moved at once differs by both), and all rounds against one round.
+    # filters moved at once differs by both), split by the other filters taken off (four
+    # views, two filters each on and off, differ by one group's part of a month or round);
+    # all rounds against one round, likewise. Nothing is split by a filter the view leaves
+    # open: the unfiltered view would hide nearly everything, and the views that select
+    # carry the check.
+    round_check = ["round"] if view.round_id is None else []
     checks = [
         (dimension, frozenset(off))
-        for size in range(1, len(selected) + 1)
+        for size in range(len(selected) + 1)
         for off in itertools.combinations(selected, size)
-        for dimension in off
+        for dimension in (*off, *round_check)
     ]
-    if view.round_id is None:
-        checks.append(("round", frozenset()))
     hidden: set[Unit] = set()
     for dimension, off in checks:
         splits = [None] + [
-            _SPLITS[name]
-            for name in ("round", "gender", "age_band")
-            if name != dimension and (name in off or name in view.open_splits())
+            _SPLITS[name] for name in sorted(off) if name in _SPLITS and name != dimension
         ]
         # (unit, split index, split value) -> the counts along the dimension checked.
         along: dict[tuple[Unit, int | None, object], dict[object, int]] = defaultdict(

@@ -335,9 +335,11 @@ def _hide_guarded(
             if not cell.get("suppressed"):
                 hide(cell)
     for kind, groups in by_group.items():
+        named = {value for unit, value in guarded if unit == kind}
+        # A group not shown (no gender given) is the total minus the groups shown: hide them all.
+        every = bool(named - groups.keys())
         for value, cell in groups.items():
-            # The answers without a gender (age band) are the total minus the groups.
-            if ((kind, value) in guarded or (kind, None) in guarded) and not cell["suppressed"]:
+            if (every or value in named) and not cell["suppressed"]:
                 cell["suppressed"] = True
                 for time_cell in cell["times"].values():
                     if not time_cell.get("suppressed"):

@@ -62,8 +62,8 @@ def _releases(app) -> int:
 def test_the_service_refuses_what_the_audit_leaves_unresolved(app, leaky):
     with app.app_context():
         area = releases.find_area(db.session, "bromma")
-        survey_round = releases.choose_round(db.session, area, None, clock.today())
         threshold = app.config["TRYGGHET_SUPPRESS_BELOW"]
+        survey_round = releases.choose_round(db.session, area, None, clock.today(), threshold)
         prepared = releases.prepare(db.session, area, survey_round, threshold, clock.today())
         audit = prepared.audit_summary["audit"]
         assert audit["escalated"] == ["times.night"]
