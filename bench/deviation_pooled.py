@@ -1,8 +1,8 @@
 """Whether a dispersion pooled over an area's crime categories buys back the detection the
 deviation rule loses at flat Poisson means, without breaking its false alarms.
 
-    python bench/deviation_pooled.py [--series 1000] [--seed 7] [--areas 8] [--only TEXT]
-        [--skip TEXT] [--candidates NAME,NAME]
+    python bench/deviation_pooled.py [--series 1000] [--seed 7] [--areas 8] [--only TEXT]...
+        [--skip TEXT]... [--candidates NAME,NAME]
 
 An area holds K series (--areas), each drawn by bench/deviations.py's generator (SIMULATED
 counts, no real data): all K of one scenario, or MIXED (one or half of them over-dispersed
@@ -356,7 +356,7 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=1000, help="series per group at least")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--areas", type=int, default=8, help="K, series per area")
-    parser.add_argument("--only", help="only the area scenarios whose name has this text")
+    parser.add_argument("--only", action="append", help="only areas whose name has this text")
     parser.add_argument("--skip", action="append", default=[], help="not those with this text")
     parser.add_argument("--candidates", help="comma-separated: " + ", ".join(CANDIDATES))
     args = parser.parse_args()
@@ -370,7 +370,8 @@ def main() -> None:
     print(f"{'group':36} {'n':>5} " + " ".join(f"{r:>11}" for r in rules))
     worst, gains = dict.fromkeys(rules, (0.0, 0.0, "")), []
     for index, area in enumerate(AREAS):
-        if args.only and args.only not in area.name or any(t in area.name for t in args.skip):
+        chosen = not args.only or any(text in area.name for text in args.only)
+        if not chosen or any(text in area.name for text in args.skip):
             continue
         rng = np.random.default_rng([args.seed, index, args.areas])
         tally = run(area, args.areas, args.series, rng, names)
