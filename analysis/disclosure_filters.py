@@ -19,9 +19,13 @@ Each check holds for the unit's answers, and again with any other of the view's 
 off too, split by each of those (so that a view and one with two or three filters widened at
 once, or four views, two filters each on and off, cannot give away one month's answers of one
 gender either): the views that select carry the checks, and the unfiltered view is cut only
-where a round is small. Not covered: two views with filters moved in opposite directions (a
-wider month range and a narrower gender) whose answers happen to nest, and combinations of
-more than four views; the README says so.
+where a round is small. A month range over all rounds is checked per round too (a round ends
+and the next begins in a month, and a round's own range before it opened is known to be
+empty). ``analysis.survey`` hides what would give a unit away within its view as well.
+
+Not covered: two views with filters moved in opposite directions (a wider month range and a
+narrower gender) whose answers happen to nest, and combinations of more than four views; the
+README says so.
 
 The counts are of answers (held ones left out), per place, round, month, gender and age band.
 """
@@ -114,9 +118,13 @@ def differencing_hidden(atoms: Mapping[Atom, int], view: View, threshold: int) -
     ]
     hidden: set[Unit] = set()
     for dimension, off in checks:
-        splits = [None] + [
-            _SPLITS[name] for name in sorted(off) if name in _SPLITS and name != dimension
-        ]
+        split_by = {name for name in off if name in _SPLITS and name != dimension}
+        if dimension == "months" and view.round_id is None:
+            # A round ends and the next begins in a month: one round's answers of the month
+            # past the range are all rounds' minus the other round's (whose own range may be
+            # known to hold none).
+            split_by.add("round")
+        splits = [None] + [_SPLITS[name] for name in sorted(split_by)]
         # (unit, split index, split value) -> the counts along the dimension checked.
         along: dict[tuple[Unit, int | None, object], dict[object, int]] = defaultdict(
             lambda: defaultdict(int)

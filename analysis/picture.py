@@ -16,7 +16,7 @@ from .invitations import response_rates
 from .items import added_item_figures
 from .priorities import DEFAULT_WEIGHTS, rank_priorities
 from .round_changes import compare, rounds_to_compare
-from .survey import Filters, survey_indicators
+from .survey import Filters, hide_guarded_items, survey_indicators
 from .tables import area as _area
 from .tables import place as _place
 from .tables import promise as _promise
@@ -67,14 +67,18 @@ def situation_picture(
     alarms = deviations(conn, area_slug, today=today)
     # Items added by later questionnaire versions, each summarised by its type, weighted
     # as the survey figures are (the same raking weights).
+    place_rows = conn.execute(
+        select(_place.c.id, _place.c.slug).where(_place.c.area_id == area.id)
+    ).all()
     items = added_item_figures(
         conn,
-        conn.execute(select(_place.c.id, _place.c.slug).where(_place.c.area_id == area.id)).all(),
+        place_rows,
         filters,
         suppress_below,
         locale,
         area_weights(conn, area_slug, filters, survey["weighted"])[0],
     )
+    hide_guarded_items(items, survey["guarded"], dict(place_rows))
     priorities = rank_priorities(
         survey, dialogues, alarms, locale=locale, area_name=area.name, items=items
     )

@@ -296,6 +296,8 @@ def survey_indicators(
             figures["safety_index"] = None
     return {
         "area": area_slug,
+        # The units hidden against differencing, as [kind, value] (for the added items).
+        "guarded": [[kind, value] for kind, value in sorted(guarded, key=repr)],
         "n": total.n,
         "weighted": weighted,
         "weighting": weighting_info,
@@ -324,23 +326,47 @@ def _hide_guarded(
     area_total: dict[str, Any],
     by_group: dict[str, dict[str, Any]],
 ) -> None:
-    """Hide every figure of the units the differencing check named."""
+    """Hide every figure of the units the differencing check named, and what would give them
+    away within the view: a place is the area total minus the other places, and the total is
+    the sum of a kind's groups, so a place at risk hides the total and every group; a group at
+    risk (one never shown, as the answers without a gender, too) takes its kind's groups out of
+    the view, since the total less the others, or the groups' own n, would give it away. The
+    hidden cells of a unit at risk carry its number of answers as their n: their own n (the
+    victims asked whether they reported, those who answered for the evening) would differ
+    between the two views by what the few answers said."""
     slugs = {p.slug for p in places if ("place", p.id) in guarded}
     hidden = [f for f in result_places if f["place"] in slugs]
-    if ("area", None) in guarded:
+    if hidden or ("area", None) in guarded:
         hidden.append(area_total)
     for figures in hidden:
         for path in FIGURE_PATHS:
             cell = cell_at(figures, path)
             if not cell.get("suppressed"):
                 hide(cell)
+            cell["n"] = figures["n"]
     for kind, groups in by_group.items():
         named = {value for unit, value in guarded if unit == kind}
-        # A group not shown (no gender given) is the total minus the groups shown: hide them all.
-        every = bool(named - groups.keys())
-        for value, cell in groups.items():
-            if (every or value in named) and not cell["suppressed"]:
-                cell["suppressed"] = True
-                for time_cell in cell["times"].values():
-                    if not time_cell.get("suppressed"):
-                        hide(time_cell)
+        if area_total in hidden or named:
+            # Each group's n, hidden or not, would tell which group the few answers were in.
+            groups.clear()
+
+
+def hide_guarded_items(
+    items: list[dict[str, Any]], guarded: Sequence[Sequence[Any]], places: Mapping[int, str]
+) -> None:
+    """Hide the added items' figures of the units the survey figures hid against differencing
+    (``survey_indicators``' "guarded"), by the same rule."""
+    units = {(kind, value) for kind, value in guarded}
+    slugs = {places[value] for kind, value in units if kind == "place" and value in places}
+    if not units:
+        return
+    for item in items:
+        cells = [c for slug, c in item["places"].items() if slug in slugs]
+        if slugs or ("area", None) in units:
+            cells.append(item["area_total"])
+        for kind, groups in item.get("by_group", {}).items():
+            if slugs or ("area", None) in units or any(unit == kind for unit, _ in units):
+                groups.clear()
+        for cell in cells:
+            if not cell.get("suppressed"):
+                hide(cell)
