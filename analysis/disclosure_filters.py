@@ -43,7 +43,7 @@ Atom = tuple[int, int, dt.date, str | None, str | None]
 #: A unit: ("place", place id), ("area", None), ("gender", value) or ("age_band", value).
 Unit = tuple[str, object]
 
-#: Where each open dimension sits in an atom, to split a check by it.
+#: Where round, gender and age band sit in an atom, to count along them or split by them.
 _SPLITS = {"round": 1, "gender": 3, "age_band": 4}
 
 
