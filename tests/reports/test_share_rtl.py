@@ -80,7 +80,7 @@ def test_a_crime_category_is_isolated_in_the_arabic_picture(app):
 
 
 def test_a_picture_is_drawn_once_and_kept_as_drawn(monkeypatch):
-    # A shared link is fetched by every reader and crawler; each drawing costs 0.1-0.2 s.
+    # A shared link is fetched by every reader and crawler; each drawing costs ~0.06 s of CPU.
     share._png_of.cache_clear()
     drawn = []
     render = share.render_png
