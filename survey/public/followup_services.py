@@ -117,7 +117,11 @@ def audit_facts(release: Release | None) -> dict[str, Any] | None:
         + int(audit.get("followup_sides_hidden") or 0),
         "min_width": float(audit.get("min_width") or 0),
         "earlier": int(audit.get("earlier_releases") or 0),
-        "held_back": int(summary.get("held_back") or 0),
+        # Only whether any figure kept its earlier value, never how many: the number is the
+        # count of shown figures whose n the new answers moved by 1 to threshold - 1, which
+        # says which questions they answered (a victim's answer moves "did you report it"
+        # too, a night never there leaves the night's figure as it was).
+        "kept": bool(summary.get("held_back")),
     }
 
 
