@@ -111,7 +111,10 @@ def audit_facts(release: Release | None) -> dict[str, Any] | None:
     summary = release.audit
     audit = summary.get("audit") or {}
     return {
-        "checked": int(audit.get("cells_checked") or 0),
+        # Whether the audit ran, not over how many figures: a gender or age group enters the
+        # picture with its first answer (hidden and left out of the page while small), so the
+        # number would say that someone of a group not shown answered.
+        "checked": bool(audit.get("cells_checked")),
         # Cells of the picture, then promise figures that would have shown one of them.
         "added": len(audit.get("hidden_added") or [])
         + int(audit.get("followup_sides_hidden") or 0),

@@ -1,4 +1,4 @@
-"""The public page's count of figures kept as last published says nothing of new answers."""
+"""What the public page's "How we count" says of a release says nothing of new answers."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ BASE = (
 )
 
 
-def _kept_after_one_answer(app, client, **answer) -> tuple[int, str]:
+def _kept_after_one_answer(app, client, base=BASE, **answer) -> tuple[int, str]:
     """Publish forty answers of a fresh round, add one answer, publish again: what is said."""
     with app.app_context():
         survey_round = factories.survey_round("Runda", areas=["bromma"])
         rows = []
-        for values in BASE:
+        for values in base:
             rows += factories.answer_rows("brommaplan", survey_round.id, 20, **values)
         db.session.execute(insert(Response), rows)
         db.session.commit()
@@ -50,3 +50,15 @@ def test_what_one_new_answer_said_is_not_told_by_how_many_figures_were_kept(app,
     assert victim[0] != not_victim[0]  # what the stored audit counts (never public)
     assert victim[1] == not_victim[1]  # what the page says
     assert "kept" in victim[1]  # and it says that figures were kept
+
+
+def test_that_someone_of_a_new_group_answered_is_not_told_by_how_many_figures_were_checked(
+    app, client
+):
+    """A gender or age group appears in the picture with its first answer, hidden while small
+    and left out of the page: the number of figures the audit checked counted its figures."""
+    base = ({"gender": "woman", "age_band": "25-44"}, {"gender": "man", "age_band": "25-44"})
+    woman = _kept_after_one_answer(app, client, base, gender="woman", age_band="25-44")
+    other = _kept_after_one_answer(app, client, base, gender="other", age_band="16-24")
+    assert woman[1] == other[1]
+    assert "a check went through every figure about the area" in woman[1]
