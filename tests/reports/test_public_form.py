@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from analysis.verdict_rules import share_test
 from analysis.verdicts import ALPHA
+from analysis.weights import raking
+from survey.demo.population import DEMO_POPULATION, DEMO_SHARES
 from survey.reports.public_form import hold_back, public_form, round_count
 
 T = 10
@@ -325,3 +327,49 @@ def test_police_priority_options_are_held_and_lose_their_counts():
     assert public_form({"places": [after]})["places"][0]["options"] == [
         {"option": "presence", "share": 0.58}
     ]
+
+
+#: An area's population by age band and gender: the demo's Ekerö.
+MARGINS = {cell: round(DEMO_POPULATION["ekero"] * share) for cell, share in DEMO_SHARES.items()}
+
+
+def _weighted_picture(cells: dict[tuple[str, str], int]) -> dict[str, Any]:
+    """A picture weighted as analysis.weights.weighting describes the raking of these answers."""
+    raked = raking(cells, MARGINS)
+    n = sum(cells.values())
+    total = sum(raked.weights[c] * k for c, k in cells.items())
+    squares = sum(raked.weights[c] ** 2 * k for c, k in cells.items())
+    deff = n * squares / total**2
+    new = picture(cell(n, 0.4), cell(n, 0.4), n=n)
+    new["weighting"] = {
+        "applied": True,
+        "year": 2025,
+        "design_effect": round(deff, 4),
+        "n_eff": round(n / deff, 4),
+        "converged": raked.converged,
+        "iterations": raked.iterations,
+        "max_iterations": 100,
+        "tolerance": 1e-9,
+        "max_gap": raked.max_gap,
+        "outside_margins": 0,
+        "outside_by": {"gender": 0, "age": 0},
+    }
+    return new
+
+
+def test_the_weighting_says_nothing_finer_than_its_rounded_design_effect():
+    """Raking's remaining gap is an exact function of the answers per age band and gender:
+    with the margins (public population figures) it told the one man's age band."""
+    young = _weighted_picture({("45-64", "woman"): 19, ("16-24", "man"): 1})
+    old = _weighted_picture({("45-64", "woman"): 19, ("65+", "man"): 1})
+    assert young["weighting"]["max_gap"] != pytest.approx(old["weighting"]["max_gap"], abs=0.1)
+    assert public_form(young)["weighting"] == public_form(old)["weighting"]
+    assert public_form(young)["weighting"] == {
+        "applied": True,
+        "year": 2025,
+        "design_effect": 5.2,
+        "n_eff": 5,
+        "converged": False,
+        "max_iterations": 100,
+        "tolerance": 1e-9,
+    }
