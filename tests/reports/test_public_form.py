@@ -13,7 +13,7 @@ from analysis.verdict_rules import share_test
 from analysis.verdicts import ALPHA
 from analysis.weights import raking
 from survey.demo.population import DEMO_POPULATION, DEMO_SHARES
-from survey.reports.public_form import hold_back, public_form, round_count
+from survey.reports.public_form import COUNTS_DIGEST, hold_back, public_form, round_count
 
 T = 10
 
@@ -373,3 +373,24 @@ def test_the_weighting_says_nothing_finer_than_its_rounded_design_effect():
         "max_iterations": 100,
         "tolerance": 1e-9,
     }
+
+
+@pytest.mark.parametrize(("added", "kept"), [(1, True), (9, True), (10, False)])
+def test_the_weighting_is_held_with_the_figures(added, kept):
+    """A few new answers in other age and gender groups move the design effect and n_eff:
+    while the figures stay as last published, so does what is said of their weighting."""
+    before = _weighted_picture({("45-64", "woman"): 19, ("65+", "man"): 1})
+    after = _weighted_picture({("45-64", "woman"): 19, ("65+", "man"): 1, ("16-24", "man"): added})
+    assert after["weighting"] != before["weighting"]
+    live = copy.deepcopy(after["weighting"])
+    hold_back(after, before, T)
+    assert after["weighting"] == (before["weighting"] if kept else live)
+
+
+def test_new_weights_on_the_same_answers_are_shown():
+    before = _weighted_picture({("45-64", "woman"): 19, ("65+", "man"): 1})
+    after = _weighted_picture({("45-64", "woman"): 19, ("65+", "man"): 1})
+    after["weighting"]["year"] = 2026
+    before[COUNTS_DIGEST] = after[COUNTS_DIGEST] = "the same answers"
+    hold_back(after, before, T)
+    assert after["weighting"]["year"] == 2026
