@@ -1,6 +1,7 @@
 """Migrations: upgrade head on an empty database gives exactly the models' schema."""
 
 import contextlib
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -213,6 +214,36 @@ def test_crime_import_runs_come_and_go_with_0020(tmp_path):
                 )
             )
     assert undoable in (True, 1)
+
+
+def test_0021_takes_raking_s_gap_and_rounds_out_of_published_releases(tmp_path):
+    """A release stored with max_gap and iterations (they gave exact counts per age and gender
+    away) loses both keys and nothing else; a release without them is left byte for byte."""
+    weighting = {"applied": True, "design_effect": 2.7, "iterations": 100, "max_gap": 0.0776}
+    old = {"n": 10, "weighting": weighting, "note": "Ekerö"}
+    plain = '{"n": 12, "weighting": {"applied": false}}'
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0020")
+        for key, payload in ((1, json.dumps(old, ensure_ascii=False)), (2, plain)):
+            conn.execute(
+                text(
+                    "INSERT INTO public_release (area_id, round_key, sequence, created_at,"
+                    " published_by_name, payload, audited, audit_summary)"
+                    " VALUES (1, 0, :seq, '2026-11-30 10:00:00', 'cli', :payload, :payload, '{}')"
+                ),
+                {"seq": key, "payload": payload},
+            )
+        upgrade(conn)
+        stored = dict(conn.execute(text("SELECT sequence, payload FROM public_release")).all())
+        audited = conn.execute(text("SELECT audited FROM public_release WHERE sequence = 1"))
+        audited_weighting = json.loads(audited.scalar())["weighting"]
+    assert json.loads(stored[1]) == {
+        "n": 10,
+        "weighting": {"applied": True, "design_effect": 2.7},
+        "note": "Ekerö",
+    }
+    assert stored[2] == plain
+    assert audited_weighting == weighting  # organizers' audited copy keeps them
 
 
 @contextlib.contextmanager
