@@ -77,7 +77,14 @@ class AreaFilterForm(FlaskForm):
     )
     gender = SelectField(_l("Gender"), coerce=_optional_str, validate_choice=False)
     age_band = SelectField(_l("Age"), coerce=_optional_str, validate_choice=False)
-    weighting = SelectField(_l("Weighting"), coerce=_optional_str, validate_choice=False)
+    # The option stays short enough for a phone's closed drop-down in every language (the
+    # longer "... where population figures exist" was cut off at 360 px); the hint says where.
+    weighting = SelectField(
+        _l("Weighting"),
+        coerce=_optional_str,
+        validate_choice=False,
+        description=_l("Where population figures exist."),
+    )
 
     def __init__(self, formdata: Any, rounds: list[tuple[int, str]], locale: str) -> None:
         super().__init__(formdata=formdata)
@@ -86,7 +93,7 @@ class AreaFilterForm(FlaskForm):
         self.gender.choices = [("", _l("Everyone")), *_options("gender", locale)]
         self.age_band.choices = [("", _l("All ages")), *_options("age_band", locale)]
         self.weighting.choices = [
-            ("", _l("Weighted by age and gender where population figures exist")),
+            ("", _l("Weighted by age and gender")),
             (UNWEIGHTED, _l("Unweighted")),
         ]
         for field in (self.round, self.gender, self.age_band, self.weighting):
