@@ -1,10 +1,11 @@
 """Address files for invitation letters: read for printing, never stored and never logged.
 
-A CSV file (``,`` or ``;``, UTF-8, a header row) with the columns name, street, postcode and
-city (Swedish headers too: namn, gatuadress/adress, postnummer, ort/postort), an optional c/o
-line, and an optional number: the letter's running number, which reminder letters need to be
-matched to their address. A wrong file is refused as a whole, with line numbers; the messages
-name lines and columns, never what a cell holds (an address is personal data).
+A CSV file (``,`` or ``;``, UTF-8 or Windows-1252, a header row) with the columns name,
+street, postcode and city (Swedish headers too: namn, gatuadress/adress, postnummer,
+ort/postort), an optional c/o line, and an optional number: the letter's running number,
+which reminder letters need to be matched to their address. A wrong file is refused as a
+whole, with line numbers; the messages name lines and columns, never what a cell holds (an
+address is personal data).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+
+from . import ImportRefused, decode_text
 
 #: The longest cell accepted: an address line, not a text.
 MAX_CELL = 200
@@ -70,10 +73,12 @@ def _header(names: list[str]) -> tuple[dict[str, int], list[str]]:
 
 def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[Address]:
     """Parse an address file; raise AddressError listing the problems (by line) if any."""
+    # Swedish Excel's "CSV (semicolon separated)" writes Windows-1252: read it as the
+    # population and response imports do, rather than refuse the file a municipality has.
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise AddressError([_("the file is not UTF-8 text: save it as CSV (UTF-8)")]) from None
+        text = decode_text(data)
+    except ImportRefused as exc:
+        raise AddressError(exc.lines()) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise AddressError([_("line 1: the file is empty; it needs a header row")])

@@ -202,7 +202,8 @@ def test_address_file_problems_are_in_swedish_beside_the_file(app, client, auth)
     for content, message in (
         (b"namn;gata\nA;B\n", "rad 1: kolumn 2 har ett okänt namn"),
         (b"namn;ort\nA;B\n", "rad 1: kolumnen street saknas"),
-        ("namn,ort\nÅ,B\n".encode("latin-1"), "filen är inte text i UTF-8"),
+        # 0x81 is no character in UTF-8 nor in Windows-1252: the line is named.
+        (b"namn;ort\nA;B\n\x81;C\n", "rad 3: filen är varken UTF-8- eller Latin-1-text"),
         (ADDRESSES.encode(), "Adressfilen har 1 adresser men du bad om 2 brev"),
     ):
         response = _letters(client, round_id, lang="sv", addresses=(io.BytesIO(content), "a.csv"))
@@ -211,6 +212,27 @@ def test_address_file_problems_are_in_swedish_beside_the_file(app, client, auth)
         error = re.search(r'id="addresses-error-1"><span[^>]*>[^<]*</span> ([^<]*)<', page)
         assert error, message
         assert message in error.group(1), (message, error.group(1))
+
+
+def test_an_address_file_from_swedish_excel_in_windows_1252_prints(app, client, auth):
+    # Excel's "CSV (semikolonavgränsad)" on a Swedish Windows writes Windows-1252: the file
+    # was refused as "not UTF-8 text", and no letters were made.
+    round_id, _codes = invitation_round(app, count=1)
+    auth.login("admin")
+    _english(client)
+    excel = "namn;gatuadress;postnummer;ort\r\nÖrjan Åström;Ölstavägen 3;178 32;EKERÖ\r\n"
+    response = _letters(
+        client,
+        round_id,
+        count="1",
+        addresses=(io.BytesIO(excel.encode("cp1252")), "urval.csv"),
+    )
+    assert response.status_code == 200, re.findall(r"error[^>]*>([^<]+)<", response.text)
+    [page] = PdfReader(io.BytesIO(response.data)).pages
+    words = " ".join(page.extract_text().split())
+    assert "Örjan Åström" in words
+    assert "Ölstavägen 3" in words
+    assert "178 32 EKERÖ" in words
 
 
 def test_an_organizer_cannot_make_letters_but_can_remind(app, client, auth):
