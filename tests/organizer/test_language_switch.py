@@ -4,6 +4,8 @@ import html
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.common.item_data import record_version_2
+
 LINK = re.compile(r'<a href="([^"]+)" lang="(\w+)" hreflang')
 
 
@@ -51,3 +53,18 @@ def test_a_page_without_query_gets_only_lang(client):
     assert links["sv"] == "/integritet?lang=sv"
     assert len(links) == 5
     assert all(link == f"/integritet?lang={code}" for code, link in links.items())
+
+
+def test_organizer_pages_with_a_questionnaire_offer_every_interface_language(app, client, auth):
+    # A live version written in Swedish and English only narrowed the switch of the paper
+    # key-in page and the preview to sv/en: an organizer working in Finnish or Arabic could not
+    # switch to it there.
+    with app.app_context():
+        record_version_2()
+    auth.login("admin")
+    for path in ("/organizer/paper?lang=en", "/organizer/questionnaires/2?lang=en"):
+        page = client.get(path).get_data(as_text=True)
+        assert set(_switch_links(page)) == {"sv", "ar", "fa", "fi", "so"}, path
+    # The resident's survey page still offers the questionnaire's languages only.
+    survey = client.get("/s/brommaplan?lang=en").get_data(as_text=True)
+    assert re.findall(r'name="_language" value="(\w+)"', survey) == ["sv"]
