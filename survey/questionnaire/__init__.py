@@ -266,6 +266,13 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
     )
 
 
+def _character_at(source: str, line: int, column: int) -> str:
+    """The character at a 0-based line and column of the text ("" past its end)."""
+    lines = source.splitlines()
+    text = lines[line] if line < len(lines) else ""
+    return text[column] if column < len(text) else ""
+
+
 def load_text(source: str, catalogue: Questionnaire | None = None) -> Questionnaire:
     """Parse a questionnaire from YAML text (UnsafeSource if too long or with aliases)."""
     if len(source) > MAX_SOURCE:
@@ -279,6 +286,13 @@ def load_text(source: str, catalogue: Questionnaire | None = None) -> Questionna
         if mark is None:
             problem = Problem(
                 N_("not valid YAML: check the indentation, colons, quotes and brackets")
+            )
+        elif _character_at(source, mark.line, mark.column) == "\t":
+            # An editor's tab is the commonest cause, and "check the indentation" hid it.
+            problem = Problem(
+                N_("a tab at column %(column)d: YAML indents with spaces, not tabs"),
+                mark.line + 1,
+                column=mark.column + 1,
             )
         else:
             problem = Problem(

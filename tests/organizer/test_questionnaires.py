@@ -207,4 +207,11 @@ def test_a_yaml_syntax_error_is_told_in_swedish_with_its_line_and_column(app, cl
         " klamrar där och strax före"
     ) in page
     assert "expected" not in page
+    # An editor's tab got the same words, which did not say what was wrong: it is named.
+    page = _upload(client, "version: 2\ntitle:\n\tsv: Trygghet\nsections: []\n").get_data(
+        as_text=True
+    )
+    assert (
+        "Rad 3: ett tabbtecken vid tecken 1: YAML gör indrag med mellanslag, inte med tabbar"
+    ) in page
     assert _versions(app) == {1: "live"}

@@ -115,6 +115,20 @@ def test_yaml_syntax_errors_name_their_line():
     assert "not valid YAML" in problem
 
 
+def test_a_tab_is_named_with_its_line_and_column_wherever_it_stands():
+    text = EXAMPLE.read_text("utf-8")
+    for old, new, column in (
+        ("\n      - code: idea\n", "\n\t    - code: idea\n", 1),
+        ("        max_length: 2000", "        max_length:\t2000", 20),
+    ):
+        assert old in text
+        changed = text.replace(old, new, 1)
+        where = changed.splitlines().index(next(s for s in changed.splitlines() if "\t" in s))
+        (problem,) = _problems(changed)
+        assert problem.msgid.startswith("a tab at column"), problem
+        assert (problem.line, problem.params["column"]) == (where + 1, column)
+
+
 def test_a_code_keeps_its_meaning_across_versions():
     earlier = _example()
     same = _example(EXAMPLE.read_text("utf-8").replace("version: 2", "version: 3"))
