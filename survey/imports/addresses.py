@@ -89,6 +89,8 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
         problems.append(_("line 1: the column number is missing (the letter's running number)"))
     if problems:
         raise AddressError(problems)
+    # A cell's problem names its column as the file's header does ("namn", not "name").
+    named = {key: rows[0][index].strip() for key, index in columns.items()}
     addresses: list[Address] = []
     numbers: dict[int, int] = {}
     for line, row in enumerate(rows[1:], start=2):
@@ -107,11 +109,15 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
         cells = {key: row[index].strip() for key, index in columns.items()}
         for key in REQUIRED:
             if not cells[key]:
-                problems.append(_("line %(n)d: %(c)s is empty", n=line, c=key))
+                problems.append(_("line %(n)d: %(c)s is empty", n=line, c=named[key]))
         for key, value in cells.items():
             if len(value) > MAX_CELL or any(ord(c) < 32 for c in value):
                 problems.append(
-                    _("line %(n)d: %(c)s is too long or holds control characters", n=line, c=key)
+                    _(
+                        "line %(n)d: %(c)s is too long or holds control characters",
+                        n=line,
+                        c=named[key],
+                    )
                 )
         number = None
         if "number" in cells and cells["number"]:

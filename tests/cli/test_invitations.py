@@ -225,7 +225,8 @@ def test_a_round_not_by_invitation_is_refused(app, cli, tmp_path):
         ),
         (
             "namn;gatuadress;postnummer;ort\nA;Gatan 1;123 45;Ort\n;Gatan 2;123 45;Ort\n",
-            "line 3: name is empty",
+            # The column as the file names it, not as the code does ("name").
+            "line 3: namn is empty",
         ),
         (
             "namn;gatuadress;postnummer;ort;telefon\nA;G;1;O\n",

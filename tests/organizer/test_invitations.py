@@ -202,6 +202,8 @@ def test_address_file_problems_are_in_swedish_beside_the_file(app, client, auth)
     for content, message in (
         (b"namn;gata\nA;B\n", "rad 1: kolumn 2 har ett okänt namn"),
         (b"namn;ort\nA;B\n", "rad 1: kolumnen street saknas"),
+        # The file's own name of the column ("namn", not "name"), in a Swedish sentence.
+        (b"namn;gatuadress;postnummer;ort\n;G 1;123 45;O\n", "rad 2: kolumnen namn är tom"),
         # 0x81 is no character in UTF-8 nor in Windows-1252: the line is named.
         (b"namn;ort\nA;B\n\x81;C\n", "rad 3: filen är varken UTF-8- eller Latin-1-text"),
         (ADDRESSES.encode(), "Adressfilen har 1 adresser men du bad om 2 brev"),
