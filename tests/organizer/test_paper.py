@@ -2,6 +2,7 @@
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from sqlalchemy import select
@@ -234,3 +235,22 @@ def test_a_round_must_be_open_for_the_area_on_the_date(app, organizer, old_round
     assert response.status_code == 303
     [stored] = stored_responses(app)
     assert stored.round_id == old_round
+
+
+def test_the_same_page_sent_again_after_going_back_is_not_saved_twice(app, organizer):
+    # Save, Back, Save: the browser sends the same blank form's page again. It was stored a
+    # second time, as form 1 of a new batch, and counted twice.
+    page = organizer.get(PATH).get_data(as_text=True)
+    sheet = re.findall(r'name="sheet" type="hidden" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token, "batch": "", "sheet": sheet, **_paper(worry="3")}
+    assert organizer.post(PATH, data=data).status_code == 303
+    again = organizer.post(PATH, data=data, follow_redirects=True)
+    assert count_responses(app) == 1
+    assert "It was not saved again." in again.get_data(as_text=True)
+    # The next blank form is a new one, and saves.
+    fresh = re.findall(r'name="sheet" type="hidden" value="([^"]+)"', again.get_data(as_text=True))
+    assert len(sheet) == len(fresh) == 1
+    assert fresh != sheet
+    assert post_form(organizer, PATH, _paper(worry="2")).status_code == 303
+    assert count_responses(app) == 2

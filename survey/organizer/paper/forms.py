@@ -52,6 +52,8 @@ class PaperForm(FlaskForm):
 
     #: The key-in batch to go on with (the user's own, from the form saved just before).
     batch = HiddenField()
+    #: A random name of this blank form, so that the same page sent again is recognised.
+    sheet = HiddenField()
     place = SelectField(
         _l("Place"),
         validators=[InputRequired(REQUIRED)],

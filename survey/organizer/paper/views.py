@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,12 @@ from . import answers, batches, printing  # noqa: F401  (their routes)
 from .forms import invitation_fits, paper_form_class, round_fits
 
 menu_item("organizer.paper", _l("Paper answers"))
+
+#: The session's names of the forms saved last: a page sent again (Back, then Save) stored
+#: the same paper form twice, as a new batch.
+SAVED_SHEETS = "paper_saved_sheets"
+#: How many saved forms are remembered (a sitting's Back goes one or a few pages back).
+KEEP_SHEETS = 20
 
 
 def _preselected(args: Any) -> dict[str, Any]:
@@ -46,6 +53,16 @@ def paper():
     questionnaire = live_questionnaire(db.session)
     form = paper_form_class(questionnaire, str(get_locale()))(**_preselected(request.args))
     form.load_choices(db.session)
+    if request.method == "POST" and form.sheet.data in session.get(SAVED_SHEETS, []):
+        flash(
+            _(
+                "This paper form was saved already: the page was sent a second time (for"
+                " example after going back). It was not saved again."
+            ),
+            "warning",
+        )
+        return redirect(url_for("organizer.paper"), 303)
+    form.sheet.data = form.sheet.data or secrets.token_urlsafe(12)
     secret = current_app.config["SECRET_KEY"]
     if (
         form.validate_on_submit()
@@ -71,6 +88,7 @@ def paper():
                 422,
             )
         db.session.commit()
+        session[SAVED_SHEETS] = [*session.get(SAVED_SHEETS, []), form.sheet.data][-KEEP_SHEETS:]
         flash(
             _(
                 "Saved paper form number %(number)d of batch %(batch)d (%(place)s): write"
