@@ -140,7 +140,7 @@ def test_on_a_phone_every_closed_filter_shows_its_whole_option(
     page.goto(f"{live_server}/organizer/areas/bromma?lang={lang}")
     fields = page.locator("form.area-filters").evaluate(FILTERS)
     # The weighting's "Weighted by age and gender where population figures exist" needed
-    # 430 px in Swedish and was cut off at the phone's 324: the option is short, the hint says
-    # where.
+    # 430 px in Swedish and was cut off at the phone's 324: the option is short now.
     assert [(f["name"], f["width"]) for f in fields if not f["fits"]] == []
-    expect(page.locator("#weighting-hint")).to_be_visible()
+    # Whether the figures are weighted (or the area has no margins) is said under the filters.
+    expect(page.locator(".area-weighting")).to_be_visible()

@@ -78,13 +78,9 @@ class AreaFilterForm(FlaskForm):
     gender = SelectField(_l("Gender"), coerce=_optional_str, validate_choice=False)
     age_band = SelectField(_l("Age"), coerce=_optional_str, validate_choice=False)
     # The option stays short enough for a phone's closed drop-down in every language (the
-    # longer "... where population figures exist" was cut off at 360 px); the hint says where.
-    weighting = SelectField(
-        _l("Weighting"),
-        coerce=_optional_str,
-        validate_choice=False,
-        description=_l("Where population figures exist."),
-    )
+    # longer "... where population figures exist" was cut off at 360 px); the line under the
+    # filters says whether the area's figures are weighted, or that it has no margins.
+    weighting = SelectField(_l("Weighting"), coerce=_optional_str, validate_choice=False)
 
     def __init__(self, formdata: Any, rounds: list[tuple[int, str]], locale: str) -> None:
         super().__init__(formdata=formdata)
