@@ -31,6 +31,7 @@ from .crime_rows import (
     GivenYear,
     Names,
     first_of_month,
+    fitted,
     parse_count,
     quoted,
     rate_error,
@@ -294,7 +295,7 @@ def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenY
     if _fold(rows[0][1][0]) == "kommun":
         rows = rows[1:]
     for line, cells in rows:
-        cells = cells + ["", ""]
+        cells = fitted(reader.errors, line, cells, 3)
         problem = rate_error(cells[2])
         if problem:
             reader.errors.add(line, f"line {line}: {problem}")
@@ -318,7 +319,7 @@ def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
     years = {i: int(c) for i, c in enumerate(folded) if _YEAR.fullmatch(c)}
     long_by = "år" if "år" in folded else "månad" if "månad" in folded else None
     for line, cells in rows[1:]:
-        cells = cells + [""] * (len(header) - len(cells))
+        cells = fitted(reader.errors, line, cells, len(header))
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
         if long_by is None:
@@ -357,7 +358,7 @@ def _read_months(
     if wrong := [c.strip() for i, c in enumerate(header) if i not in known and _month_like(c)]:
         raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
     for line, cells in rows[1:]:
-        cells = cells + [""] * (len(header) - len(cells))
+        cells = fitted(reader.errors, line, cells, len(header))
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
         row_year = given.year if given else None

@@ -175,6 +175,19 @@ def rate_error(value: str) -> str | None:
     return f"rate '{quoted(value.strip())}' is not a number (a decimal comma or point is fine)"
 
 
+def fitted(errors: ImportErrors, line: int, cells: list[str], width: int) -> list[str]:
+    """A row's cells padded to the file's width, with an error for a filled cell beyond it:
+    "Ekerö;1;300.0" (1 300 split by the separator) would otherwise store a count of 1."""
+    filled = [i for i, cell in enumerate(cells) if cell.strip()]
+    if filled and filled[-1] >= width:
+        errors.add(
+            line,
+            f"line {line}: {filled[-1] + 1} cells, but the file has {width} columns;"
+            f" is a figure or a name split in two by the separator?",
+        )
+    return cells + [""] * (width - len(cells))
+
+
 def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]:
     """Read a month written YYYY-MM, not after this month: (first day, None) or an error."""
     text = value.strip()

@@ -334,3 +334,32 @@ def test_a_year_column_may_span_the_years_of_the_file_name(app, cli, tmp_path):
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
     assert {m for _a, _p, m, _c, _n, _s in stored(app)} == {"2023-01", "2024-01"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "cells", "width"),
+    [
+        # 1 310 split by the separator: the count would have been stored as 1.
+        ("anmalda_brott_kommuner_2021.csv", "Solna;1502.0;3,0\r\nEkerö;1;310.0;4 270,2\r\n", 4, 3),
+        ("anmalda_brott_kommuner_2023.csv", "Kommun;Antal;Per 100 000 inv.\nEkerö;1;234;5\n", 4, 3),
+        ("export.csv", "Brottskategori;Region;2022;2023\nMisshandel;Bromma;1;2;99\n", 5, 4),
+        ("export.csv", "Region;Brott;Månad;Antal\nBromma;Rån;2024M01;1;300\n", 5, 4),
+        ("manadstabell_2024.csv", "Region;Brott;Januari;Februari\nBromma;Rån;1;2;3\n", 5, 4),
+    ],
+)
+def test_a_row_longer_than_the_file_is_refused(app, cli, tmp_path, name, text, cells, width):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8-sig")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    line = text.count("\n")
+    assert f"line {line}: {cells} cells, but the file has {width} columns" in result.stderr
+    assert yearly(app) == []
+    assert stored(app) == []
+
+
+def test_empty_cells_after_the_last_column_are_no_error(app, cli, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Brottskategori;Region;2022\nMisshandel;Bromma;12;;\n", encoding="utf-8")
+    assert import_file(cli, path).exit_code == 0
+    assert yearly(app) == [("bromma", 2022, "Misshandel", 12)]
