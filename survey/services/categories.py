@@ -117,6 +117,8 @@ def set_override(
         raise CategoryError(_("Unknown problem: %(name)s.", name=", ".join(unknown)))
     category = " ".join((category or "").split()) or None
     key = crime_categories.fold(clean)
+    if category is not None:
+        category = _spelled_as_known(session, source, key, category)
     override = session.scalar(
         select(CategoryOverride).where(
             CategoryOverride.source == source, CategoryOverride.key == key
@@ -138,6 +140,19 @@ def set_override(
     )
     _recount(session, source)
     return override
+
+
+def _spelled_as_known(session: Session, source: str, key: str, category: str) -> str:
+    """A category as the shipped file or another rule spells it: "misshandel" is the category
+    Misshandel, not a new one beside it that splits its counts. The rule's own earlier
+    spelling does not count, so that it can be corrected."""
+    others = select(CategoryOverride.category).where(
+        CategoryOverride.category.is_not(None),
+        (CategoryOverride.source != source) | (CategoryOverride.key != key),
+    )
+    known = [*crime_categories.mapping().categories, *session.scalars(others)]
+    folded = crime_categories.fold(category)
+    return next((n for n in known if crime_categories.fold(n) == folded), category)
 
 
 def remove_override(session: Session, override: CategoryOverride) -> None:
