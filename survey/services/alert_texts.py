@@ -10,6 +10,7 @@ from flask_babel import force_locale, gettext, ngettext
 
 from ..dates import month_year
 from ..i18n import format_decimal
+from ..labels import CRIME_CATEGORIES, crime_category
 from ..models.alerts import DeviationAlert
 
 #: The organizer pages the digest links to (plain paths: the CLI app has no pages).
@@ -94,7 +95,7 @@ def _line(alert: DeviationAlert, locale: str) -> str:
     text = gettext(
         "More reported cases of %(category)s than expected in %(area)s in %(month)s:"
         " %(count)d, expected about %(expected)s.",
-        category=alert.category.lower(),
+        category=_in_sentence(alert.category),
         area=alert.area.name,
         month=month_year(alert.month, locale),
         count=alert.count,
@@ -105,3 +106,15 @@ def _line(alert: DeviationAlert, locale: str) -> str:
             "Some events count here only because their text names a place in the area."
         )
     return text
+
+
+def _in_sentence(category: str) -> str:
+    """A category inside a sentence: Trygghet's own in the reader's language ("misshandel",
+    "assault"), any other as stored, in lower case; a tag in front stays ("[DEMO] assault")."""
+    tag, space, rest = category.partition("] ")
+    if not (category.startswith("[") and space):
+        tag, space, rest = "", "", category
+    if rest in CRIME_CATEGORIES:
+        shown = crime_category(rest)
+        return tag + space + shown[:1].lower() + shown[1:]
+    return tag + space + rest.lower()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from analysis.deviations import shift_month
 from survey.extensions import db
 from survey.models import AuditEvent, DeviationAlert, DeviationMail, User
-from survey.services import alerts
+from survey.services import alert_texts, alerts
 from tests.common import factories
 from tests.common.smtp import BASE_URL, free_port, smtp_server  # noqa: F401 (fixture)
 
@@ -70,11 +70,14 @@ def test_a_digest_of_two_new_deviations_arrives_once(mail_app, smtp_server):  # 
     assert swedish.strip()
     assert "ann@" not in mail.body
     assert "Trygghet has found 2 new deviations in crime:" in english
+    # Trygghet's own categories in the reader's language: English below, Swedish above.
     assert (
-        "- More reported cases of misshandel than expected in Bromma in October 2026: 14,"
+        "- More reported cases of assault than expected in Bromma in October 2026: 14,"
         " expected about 2." in english
     )
-    assert "- More reported cases of rån than expected in Hässelby-Vällingby" in english
+    assert "- More reported cases of robbery than expected in Hässelby-Vällingby" in english
+    assert "misshandel" not in english
+    assert "av misshandel än väntat i Bromma" in swedish
     assert f"{BASE_URL}/organizer/areas/bromma#deviations" in english
     assert f"{BASE_URL}/organizer/areas/hasselby-vallingby#deviations" in english
     assert f"{BASE_URL}/organizer/alerts" in english
@@ -255,3 +258,15 @@ def test_the_opt_in_is_audited(app):
             select(AuditEvent).where(AuditEvent.action == "user.notify_deviations")
         ).all()
         assert [e.details for e in events] == [{"on": True}]
+
+
+def test_a_category_in_the_digest_reads_in_the_sections_language(app):
+    in_sentence = alert_texts._in_sentence
+    with app.test_request_context():
+        with force_locale("en"):
+            assert in_sentence("[DEMO] Narkotikabrott") == "[DEMO] drug offences"
+            assert in_sentence("Alkohollagen") == "alcohol Act offences"
+            # A category an admin or a Brå file added has no translation: as stored, lowered.
+            assert in_sentence("Brott mot ordningsföreskrift") == "brott mot ordningsföreskrift"
+        with force_locale("sv"):
+            assert in_sentence("[DEMO] Narkotikabrott") == "[DEMO] narkotikabrott"
