@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from analysis.deviations import deviations, shift_month
 
+from .. import clock
+from ..imports.crime_rows import FIRST_YEAR
 from ..models import Area, User
 from ..models.accounts import utcnow
 from ..models.alerts import NOTE_MAX, DeviationAlert, DeviationMail
@@ -283,6 +285,13 @@ def mark_handled(
         raise AlertError(gettext("Write what was done, and with which partners."))
     if len(note) > NOTE_MAX:
         raise AlertError(gettext("Write at most %(max)d characters.", max=NOTE_MAX))
+    # NUL and other control characters (PostgreSQL refuses NUL); lines and tabs are text.
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in note):
+        raise AlertError(gettext("The text contains characters that cannot be saved."))
+    # A month outside the years crime data may have (0001-01, 9999-12) has no reference
+    # months to compute; a month to come is no deviation yet.
+    if not dt.date(FIRST_YEAR, 1, 1) <= month <= clock.today().replace(day=1):
+        raise AlertError(gettext("That month is not a deviation (any more)."))
     alert = session.scalar(
         select(DeviationAlert).where(
             DeviationAlert.area_id == area.id,

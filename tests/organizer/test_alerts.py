@@ -77,6 +77,9 @@ def test_an_organizer_marks_a_deviation_handled_with_a_note(app, client, auth, d
         assert event.details["note"] == note
 
 
+NOT_ONE = "That month is not a deviation (any more)."
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -85,6 +88,10 @@ def test_an_organizer_marks_a_deviation_handled_with_a_note(app, client, auth, d
         ({"category": "Rån", "note": "Patrull."}, "That month is not a deviation (any more)."),
         ({"category": "Misshandel", "note": "Patrull.", "month": "2026-13"}, "try again"),
         ({"category": "Misshandel", "note": "Patrull.", "month": "oktober"}, "try again"),
+        # Months without the years of reference before them gave a 500 (year 0, year 10000).
+        ({"category": "Misshandel", "note": "Patrull.", "month": "0001-01"}, NOT_ONE),
+        ({"category": "Misshandel", "note": "Patrull.", "month": "9999-12"}, NOT_ONE),
+        ({"category": "Misshandel", "note": "Pat\x00rull."}, "characters that cannot be saved"),
     ],
 )
 def test_a_mark_that_cannot_be_stored_says_why_and_changes_nothing(

@@ -14,6 +14,7 @@ from survey.models import AuditEvent, DeviationAlert, DeviationMail, User
 from survey.services import alert_texts, alerts
 from tests.common import factories
 from tests.common.smtp import BASE_URL, free_port, smtp_server  # noqa: F401 (fixture)
+from tests.common.web import local_today
 
 TODAY = dt.date(2026, 10, 20)
 OCTOBER = dt.date(2026, 10, 1)
@@ -219,6 +220,8 @@ def test_a_handled_deviation_is_stored_audited_and_not_mailed(mail_app, smtp_ser
         ("Misshandel", OCTOBER, "x" * 2001, "at most 2000 characters"),
         ("Misshandel", dt.date(2026, 9, 1), "Patrull.", "not a deviation"),
         ("Bedrägeri", OCTOBER, "Patrull.", "not a deviation"),
+        ("Misshandel", shift_month(local_today().replace(day=1), 1), "Patrull.", "not a deviation"),
+        ("Misshandel", OCTOBER, "Patrull.\x00", "cannot be saved"),
     ],
 )
 def test_a_handled_mark_that_cannot_be_stored_changes_nothing(
