@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 from analysis.collation import swedish_sorted
 
 from ..imports.crime_events import rematch_events
-from ..imports.crime_rows import COUNTY, OWN_MUNICIPALITY, normalise, unsavable, unusable_alias
+from ..imports.crime_rows import (
+    COUNTY,
+    OWN_MUNICIPALITY,
+    is_county,
+    normalise,
+    unsavable,
+    unusable_alias,
+)
 from ..models import Area, PoliceArea
 from ..models.places import AreaAlias
 from . import audit
@@ -77,6 +84,22 @@ def _clean(name: str, field: str = "name") -> str:
     return text
 
 
+def _municipality(value: str, area_name: str) -> str:
+    """The municipality a district is part of: a name, neither a county (the feed's
+    location.name since February 2026) nor the area's own name."""
+    text = _clean(value, "municipality")
+    if is_county(text):
+        message = _(
+            "%(name)s is a county: write the municipality the district is part of, e.g. Stockholm.",
+            name=text,
+        )
+        raise AreaError(message, "municipality")
+    if normalise(text) == normalise(area_name):
+        message = _("An area cannot be a district of itself: write the municipality it is in.")
+        raise AreaError(message, "municipality")
+    return text
+
+
 def _name_taken(session: Session, name: str, area_id: int | None) -> str | None:
     """The name of another area that already answers to this name, or None."""
     key = normalise(name)
@@ -117,7 +140,7 @@ def add_area(session: Session, slug: str, name: str, municipality: str | None = 
     if police_area is None:
         raise AreaError(_("There is no police area yet: run trygghet db upgrade first."))
     area = Area(slug=slug, name=name, police_area=police_area)
-    area.municipality = _clean(municipality, "municipality") if municipality else None
+    area.municipality = _municipality(municipality, name) if municipality else None
     session.add(area)
     session.flush()
     audit.record(
@@ -140,7 +163,7 @@ def rename_area(session: Session, area: Area, name: str) -> None:
 def set_municipality(session: Session, area: Area, municipality: str | None) -> None:
     """Mark an area as a district of a municipality (events there match by text), or not
     (None; an empty name is refused, not taken for None)."""
-    value = _clean(municipality, "municipality") if municipality is not None else None
+    value = _municipality(municipality, area.name) if municipality is not None else None
     old, area.municipality = area.municipality, value
     session.flush()
     audit.record(session, "area.municipality", area, {"from": old, "to": value})

@@ -156,3 +156,28 @@ def test_an_unknown_area_or_alias_is_not_found(client, auth):
         token_from="/organizer/area-names",
     )
     assert response.status_code == 404
+
+
+def test_a_district_is_part_of_a_municipality_not_a_county_or_itself(app, client, auth):
+    # The feed's location.name is the county since February 2026: "a district of Stockholms
+    # län" matched only the county's own summaries, and the district's events in Stockholm
+    # were missed without a word.
+    auth.login("admin")
+    client.get("/?lang=sv")
+    area_id = _area(app, "ekero")[0]
+    base = f"/organizer/area-names/{area_id}"
+    county = "Stockholms län är ett län: skriv kommunen som stadsdelen ligger i"
+    itself = "Ett område kan inte vara en stadsdel av sig självt"
+    for name, message in [("Stockholms län", county), ("ekerö", itself)]:
+        data = {"municipality": name}
+        response = post_form(client, f"{base}/district", data, token_from=base)
+        assert response.status_code == 422, name
+        assert message in response.get_data(as_text=True), name
+    data = {"slug": "spanga", "name": "Spånga", "municipality": "Stockholms län"}
+    response = post_form(client, "/organizer/area-names", data)
+    assert response.status_code == 422
+    assert county in response.get_data(as_text=True)
+    assert _area(app, "ekero")[2] is None
+    assert _area(app, "spanga") is None
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("area.%"))) is None
