@@ -99,6 +99,9 @@ def test_pdf_has_searchable_text(data, cli, tmp_path):
     assert "Brommaplan" in text
     assert "för få svar" in text
     assert "Misshandel" in text
+    # One dialogue is "1 dialog", not "1 dialoger".
+    assert re.search(r"\b1 dialog med \d+ invånare", text)
+    assert "1 dialoger" not in text
 
 
 def test_bad_arguments(data, cli):

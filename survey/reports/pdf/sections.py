@@ -263,10 +263,12 @@ def _dialogues(pdf: Report, p: dict[str, Any], locale: str) -> None:
         return
     people = d["participants"]
     pdf.paragraph(
-        _(
-            "%(n)d dialogues with %(residents)d residents, %(partners)d partners and "
+        ngettext(
+            "%(num)d dialogue with %(residents)d residents, %(partners)d partners and "
             "%(staff)d police staff.",
-            n=d["dialogues"],
+            "%(num)d dialogues with %(residents)d residents, %(partners)d partners and "
+            "%(staff)d police staff.",
+            d["dialogues"],
             residents=people["residents"],
             partners=people["partners"],
             staff=people["staff"],
