@@ -448,8 +448,10 @@ def two_rounds(app):
         return [first, second.id]
 
 
+# Each example publishes two releases, whose audit (~1 s each, HiGHS LPs) is the cost; the
+# audit's own properties are tested in tests/analysis/test_disclosure_*.
 @settings(
-    max_examples=25,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
