@@ -30,11 +30,11 @@ from .crime_rows import (
     CATEGORY_MAX,
     GivenYear,
     Names,
-    first_of_month,
     fitted,
     parse_count,
     quoted,
     rate_error,
+    unended_month,
     year_from,
     year_needed,
 )
@@ -190,8 +190,8 @@ class _Reader:
         self.data.yearly.append(record)
 
     def add_month(self, line: int, area_id: int, month: dt.date, category: str, count: Any) -> None:
-        if month > first_of_month(self.today):
-            self.errors.add(line, f"line {line}: month {month:%Y-%m} is in the future")
+        if problem := unended_month(month, self.today):
+            self.errors.add(line, f"line {line}: {problem}")
             return
         if self._repeated(line, ("m", area_id, month, category.casefold()), f"{month:%Y-%m}"):
             return

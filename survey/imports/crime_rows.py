@@ -199,9 +199,17 @@ def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]
     if int(match.group(1)) < FIRST_YEAR:
         return None, f"month {text} is before {FIRST_YEAR}"
     month = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return (None, problem) if (problem := unended_month(month, today)) else (month, None)
+
+
+def unended_month(month: dt.date, today: dt.date) -> str | None:
+    """Why a monthly count of ``month`` cannot be imported yet, or None: the month must be
+    over, or its count would stand for a whole month (covered, judged) that is still going on."""
     if month > first_of_month(today):
-        return None, f"month {text} is in the future"
-    return month, None
+        return f"month {month:%Y-%m} is in the future"
+    if month == first_of_month(today):
+        return f"month {month:%Y-%m} has not ended yet: import its count once the month is over"
+    return None
 
 
 def check_row(

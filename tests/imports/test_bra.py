@@ -3,8 +3,10 @@
 The files under data/bra/ are shaped like Brå's; their figures are invented (see its README).
 """
 
+import datetime as dt
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -216,6 +218,20 @@ def test_a_bad_count_stores_nothing_from_the_file(app, cli, tmp_path):
         "line 5: count '99999999999999999999' is too large (at most 1 000 000 000)",
     ]
     assert yearly(app) == []
+
+
+def test_a_month_still_going_on_is_refused_in_a_monthly_table(app, cli, tmp_path):
+    today = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    path = tmp_path / "export.csv"
+    path.write_text(f"Region;Brott;Månad;Antal\nEkerö;Rån;{today:%Y}M{today:%m};-\n")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"line 2: month {today:%Y-%m} has not ended yet: import its count once the month is over"
+    )
+    assert stored(app) == []
+    with app.app_context():
+        assert db.session.scalars(select(CrimeCoverage)).all() == []
 
 
 def test_a_year_in_the_future_is_refused(app, cli, tmp_path):

@@ -125,6 +125,7 @@ HEADER = "month;area;category;count;place;rate\n"
 #: The CLI's today is Stockholm's, which may already be in the next month.
 _TODAY = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
 NEXT_MONTH = (_TODAY.replace(day=28) + dt.timedelta(days=10)).strftime("%Y-%m")
+THIS_MONTH = _TODAY.strftime("%Y-%m")
 
 
 @pytest.mark.parametrize(
@@ -146,6 +147,14 @@ NEXT_MONTH = (_TODAY.replace(day=28) + dt.timedelta(days=10)).strftime("%Y-%m")
         (
             HEADER + f"{NEXT_MONTH};Bromma;Rån;3;;\n",
             [f"line 2: month {NEXT_MONTH} is in the future"],
+        ),
+        # A month still going on: its count would be judged, and cover days not yet come.
+        (
+            HEADER + f"{THIS_MONTH};Bromma;Rån;3;;\n",
+            [
+                f"line 2: month {THIS_MONTH} has not ended yet:"
+                " import its count once the month is over"
+            ],
         ),
         (HEADER + "2025-01;Bromma;Rån;-3;;\n", ["line 2: count '-3' is negative"]),
         (HEADER + "0000-01;Bromma;Rån;3;;\n", ["line 2: month 0000-01 is before 1900"]),
