@@ -39,7 +39,7 @@ from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
 from .crime_journal import Journal, lock_crime_data
 from .crime_rows import Names, month_text, plural
-from .police_events import parse_events
+from .police_events import event_stretches, parse_events
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 #: The largest crime file read (a police download is about 200 kB, Brå's largest exports a
@@ -318,16 +318,14 @@ def _import_events(
     events = parse_events(lines, today, zone)
     stored = store_events(session, events, journal)
     rows = rebuild_counts(session, stored.months, stored.known)
-    coverage = CrimeCoverage(
-        source="events",
-        area_id=None,
-        starts=min(e.occurred_at for e in events).astimezone(dt.UTC),
-        ends=max(e.occurred_at for e in events).astimezone(dt.UTC),
-        origin=origin,
-    )
-    session.add(coverage)
+    coverage = [
+        CrimeCoverage(source="events", area_id=None, starts=starts, ends=ends, origin=origin)
+        for starts, ends in event_stretches([e.occurred_at for e in events])
+    ]
+    session.add_all(coverage)
     session.flush()
-    journal.events_stored(stored.new, stored.updated, stored.unchanged, stored.months, coverage.id)
+    ids = [c.id for c in coverage]
+    journal.events_stored(stored.new, stored.updated, stored.unchanged, stored.months, ids)
     slugs = sorted(session.scalars(select(Area.slug).where(Area.id.in_(stored.area_ids))))
     return CrimeImport(
         source="events",

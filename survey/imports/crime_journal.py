@@ -223,12 +223,12 @@ class Journal:
         self._keep("new_event", ({"id": event_id} for event_id in ids))
 
     def events_stored(
-        self, new: int, updated: int, unchanged: int, months: set[dt.date], coverage_id: int
+        self, new: int, updated: int, unchanged: int, months: set[dt.date], coverage: list[int]
     ) -> None:
         """What storing a download did: the months whose counts it derived, its coverage."""
         self.added, self.changed, self.unchanged = new, updated, unchanged
         self.scope["months"] = sorted(month.isoformat() for month in months)
-        self.scope["coverage_id"] = coverage_id
+        self.scope["coverage_ids"] = coverage
 
     def save(self, session: Session, source: str, origin: str, skipped: int) -> CrimeImportRun:
         """Record the run with the rows kept; let go of those of runs past KEEP_UNDOABLE."""

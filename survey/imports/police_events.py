@@ -33,6 +33,10 @@ NAME_MAX, LOCATION_MAX, URL_MAX, ID_MAX, SUMMARY_MAX = 300, 200, 300, 40, 2000
 EVENTS_MAX = 100_000
 #: Whole numbers up to this are exact as floats (2^53): an id beyond it may have been changed.
 WHOLE_FLOATS = 2**53
+#: A gap between two events of a file longer than this is no part of one download: the police's
+#: list of the whole country has events every few hours (at most 9.5 hours apart in the real
+#: responses), while saved downloads put in one file leave the days between them unseen.
+COVERAGE_GAP = dt.timedelta(days=2)
 #: Events before this year are typing mistakes: one would make every month since then look
 #: covered, with zero events.
 FIRST_EVENT_YEAR = 2000
@@ -201,3 +205,16 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
         )
     errors.refuse()
     return checked
+
+
+def event_stretches(moments: list[dt.datetime]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The stretches (in UTC) an event list covers: from its oldest to its newest event, split
+    where two events are more than COVERAGE_GAP apart, so that a file of several downloads
+    does not make the time between them look covered, with no events."""
+    times = sorted(moment.astimezone(dt.UTC) for moment in moments)
+    stretches = [[times[0], times[0]]]
+    for moment in times[1:]:
+        if moment - stretches[-1][1] > COVERAGE_GAP:
+            stretches.append([moment, moment])
+        stretches[-1][1] = moment
+    return [(starts, ends) for starts, ends in stretches]

@@ -190,8 +190,10 @@ def _counts_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any
 
 def _coverage_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any]]) -> None:
     table = table_of(CrimeCoverage)
-    if (coverage_id := run.scope.get("coverage_id")) is not None:
-        session.execute(table.delete().where(table.c.id == coverage_id))
+    # One stretch of coverage per run before a file's events could be split at their gaps.
+    single = run.scope.get("coverage_id")
+    if ids := run.scope.get("coverage_ids", [] if single is None else [single]):
+        session.execute(table.delete().where(table.c.id.in_(ids)))
     if cells := run.scope.get("coverage_cells", []):
         session.execute(
             table.delete().where(

@@ -17,7 +17,7 @@ from analysis.crime_categories import police_category
 from survey.extensions import db
 from survey.imports.crime_rows import normalise
 from survey.models import Area, AuditEvent, CrimeCount
-from survey.models.crime import CrimeEvent, CrimeEventArea
+from survey.models.crime import CrimeCoverage, CrimeEvent, CrimeEventArea
 from survey.models.places import AreaAlias
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -388,3 +388,23 @@ def test_areas_added_after_the_downloads_count_and_get_the_stale_flag(app, cli):
     # A few days of August: partial, never "no deviations" for it.
     assert uppsala["months_partial"] == ["2026-08"]
     assert uppsala["months_full"] == []
+
+
+def test_a_file_of_two_downloads_covers_only_their_own_days(app, cli, stockholm, tmp_path):
+    # Both real responses saved in one file: before, its coverage ran from March 2023 to
+    # August 2026, so 40 months without a single event counted as full, with zeros.
+    both = write(tmp_path, real(MARCH_2023) + real(AUGUST_2026), "archive.json")
+    ok(cli("import", "crime", str(both)))
+    city = coverage(app, "stockholm", dt.date(2026, 8, 25))
+    events = city["sources"]["events"]
+    assert events["months"] == [
+        {"month": "2023-03", "days_covered": 4, "days": 31, "status": "partial"},
+        {"month": "2026-08", "days_covered": 7, "days": 31, "status": "partial"},
+    ]
+    assert len(events["gaps"]) == 40
+    assert city["months_full"] == []
+    assert city["months_partial"] == ["2026-08"]
+    # Undo takes every stretch of the file away.
+    ok(cli("import", "undo-crime", "--yes"))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CrimeCoverage)) == 0
