@@ -2,9 +2,15 @@
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from analysis.deviations import shift_month
+from survey.extensions import db
+from survey.models import Area, User
+from survey.services.alerts import NOTE_MAX, mark_handled
+from tests.common import factories
 from tests.common.picture_data import build
-from tests.common.web import ACCOUNTS
+from tests.common.web import ACCOUNTS, local_today
 
 
 def _log_in(page: Page, base: str) -> None:
@@ -144,3 +150,25 @@ def test_on_a_phone_every_closed_filter_shows_its_whole_option(
     assert [(f["name"], f["width"]) for f in fields if not f["fits"]] == []
     # Whether the figures are weighted (or the area has no margins) is said under the filters.
     expect(page.locator(".area-weighting")).to_be_visible()
+
+
+def test_a_long_handled_note_wraps_inside_the_deviation_table(
+    app, users, live_server, new_page, screenshot
+):
+    """A note of the longest allowed word (no space to break at) stays in its column: the
+    table fits its wrapper at 1280 px instead of pushing the other columns out of sight."""
+    month = local_today().replace(day=1)
+    counts = {shift_month(month, -back): 2 for back in range(1, 13)} | {month: 14}
+    with app.app_context():
+        factories.crime_counts(counts, "bromma", "Misshandel")
+        area = db.session.scalar(select(Area).where(Area.slug == "bromma"))
+        user = db.session.get(User, users["organizer"])
+        mark_handled(db.session, area, "Misshandel", month, "x" * NOTE_MAX, user)
+        db.session.commit()
+    page = new_page(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    _log_in(page, live_server)
+    page.goto(live_server + "/organizer/areas/bromma#deviations")
+    table = page.locator("#deviations ~ * table.data").first
+    expect(table).to_contain_text("Hanterad")
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    screenshot(page, "area-dashboard-long-handled-note")
