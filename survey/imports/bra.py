@@ -13,8 +13,7 @@ leaf label may repeat under different parents ("i bostad"), so the stored catego
 parent path: "Stöldbrott › Inbrottsstöld › i bostad". An empty region or category cell repeats
 the one above (as a spreadsheet export leaves them). Rows for places that are no area are
 skipped and counted, never errors. Counts may be ``2483.0``, ``1 234``, ``..`` (suppressed:
-missing) or ``-`` (0).
-"""
+missing; for a month or year not over, not published yet) or ``-`` (0)."""
 
 from __future__ import annotations
 
@@ -35,6 +34,7 @@ from .crime_rows import (
     quoted,
     rate_error,
     unended_month,
+    unended_year,
     year_from,
     year_needed,
 )
@@ -181,8 +181,9 @@ class _Reader:
         return True, count
 
     def add_year(self, line: int, area_id: int, year: int, category: str, count: Any) -> None:
-        if year > self.today.year:
-            self.errors.add(line, f"line {line}: the year {year} is in the future")
+        if year >= self.today.year:
+            if count is not None:  # '..': not published yet, nothing to store
+                self.errors.add(line, f"line {line}: {unended_year(year, self.today)}")
             return
         if self._repeated(line, ("y", area_id, year, category.casefold()), f"year {year}"):
             return
@@ -191,7 +192,8 @@ class _Reader:
 
     def add_month(self, line: int, area_id: int, month: dt.date, category: str, count: Any) -> None:
         if problem := unended_month(month, self.today):
-            self.errors.add(line, f"line {line}: {problem}")
+            if count is not None:  # '..': a month not published yet, nothing to store
+                self.errors.add(line, f"line {line}: {problem}")
             return
         if self._repeated(line, ("m", area_id, month, category.casefold()), f"{month:%Y-%m}"):
             return

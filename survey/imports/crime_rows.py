@@ -212,6 +212,13 @@ def unended_month(month: dt.date, today: dt.date) -> str | None:
     return None
 
 
+def unended_year(year: int, today: dt.date) -> str:
+    """Why a yearly count of ``year`` (this year or later) cannot be imported yet."""
+    if year > today.year:
+        return f"the year {year} is in the future"
+    return f"the year {year} has not ended yet: import its count once the year is over"
+
+
 def check_row(
     line: int,
     cells: list[str],

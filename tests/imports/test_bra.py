@@ -234,6 +234,45 @@ def test_a_month_still_going_on_is_refused_in_a_monthly_table(app, cli, tmp_path
         assert db.session.scalars(select(CrimeCoverage)).all() == []
 
 
+def test_a_month_not_over_with_no_figure_yet_is_skipped(app, cli, tmp_path):
+    """'..' for this month and the next (Brå's table of a year going on): not published yet,
+    so the months before import and nothing is stored or covered for those."""
+    today = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date().replace(day=1)
+    before = (today - dt.timedelta(days=1)).replace(day=1)
+    after = (today + dt.timedelta(days=32)).replace(day=1)
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Region;Brott;Månad;Antal\n"
+        + "".join(
+            f"Ekerö;Rån;{m:%Y}M{m:%m};{c}\n" for m, c in [(before, 7), (today, ".."), (after, "..")]
+        )
+    )
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert [(row[2], row[4]) for row in stored(app)] == [(f"{before:%Y-%m}", 7)]
+    with app.app_context():
+        ends = db.session.scalars(select(CrimeCoverage.ends)).all()
+    assert ends
+    assert max(ends).date() <= today  # covered up to this month, not into it
+
+
+def test_a_year_going_on_is_refused_with_a_count_and_skipped_without(app, cli, tmp_path):
+    year = dt.datetime.now(ZoneInfo("Europe/Stockholm")).year
+    path = tmp_path / f"anmalda_brott_kommuner_{year}.csv"
+    path.write_text("Kommun;Antal;Per 100 000 inv.\nEkerö;12;1,0\n", encoding="utf-8")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"line 2: the year {year} has not ended yet: import its count once the year is over"
+    )
+    assert yearly(app) == []
+    export = tmp_path / "export.csv"
+    export.write_text(f"Brottskategori;Region;{year - 1};{year}\nRån;Ekerö;5;..\n")
+    result = import_file(cli, export)
+    assert result.exit_code == 0, result.stderr
+    assert yearly(app) == [("ekero", year - 1, "Rån", 5)]
+
+
 def test_a_year_in_the_future_is_refused(app, cli, tmp_path):
     path = tmp_path / "anmalda_brott_kommuner_2099.csv"
     path.write_text("Kommun;Antal;Per 100 000 inv.\nEkerö;12;1,0\n", encoding="utf-8")
