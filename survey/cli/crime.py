@@ -43,6 +43,11 @@ def _download(url: str) -> bytes:
         raise click.ClickException(f"cannot download {url}: HTTP {answer.status} {answer.reason}")
     if len(answer.body) > MAX_DOWNLOAD_BYTES:
         raise click.ClickException(f"cannot download {url}: more than 20 MB, not an event list")
+    if answer.content_type == "text/html":
+        raise click.ClickException(
+            f"cannot use {url}: the server answered with a web page (text/html), not the"
+            " police's list of events (JSON)"
+        )
     return answer.body
 
 

@@ -31,6 +31,7 @@ class Answer:
     status: int
     reason: str
     body: bytes
+    content_type: str = ""
 
 
 class _SameHost(urllib.request.HTTPRedirectHandler):
@@ -66,7 +67,18 @@ def exchange(
                     if time.monotonic() > ends:
                         return  # the caller has stopped waiting: stop reading, and close
                     body += chunk
-                found["answer"] = Answer(response.status, response.reason, bytes(body))
+                promised = response.headers.get("Content-Length", "")
+                if limit and promised.isdigit() and len(body) < min(int(promised), limit + 1):
+                    # http.client's reads end quietly when the connection closes early.
+                    raise OutboundError(
+                        f"the answer was cut short: {len(body)} of {promised} bytes arrived"
+                    )
+                found["answer"] = Answer(
+                    response.status,
+                    response.reason,
+                    bytes(body),
+                    response.headers.get_content_type(),
+                )
         except urllib.error.HTTPError as exc:
             exc.close()  # the error holds the open response
             found["answer"] = Answer(exc.code, str(exc.reason), b"")

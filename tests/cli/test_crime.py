@@ -30,6 +30,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.path == "/cut":  # a download that ends early: 100 of a promised 2,000 bytes
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2000")
+            self.end_headers()
+            self.wfile.write(b'[{"id": 1, "name": "' + b"x" * 80)
+            self.close_connection = True
+            return
         super().do_GET()
 
     def log_message(self, *args):
@@ -42,6 +50,7 @@ def feed(tmp_path):
     assert (REAL / AUGUST_2026).is_file(), f"the real police response in {REAL} is missing"
     (tmp_path / "real.json").write_bytes((REAL / AUGUST_2026).read_bytes())
     (tmp_path / "broken.json").write_text('[{"id": 1, "type": "Rån"', encoding="utf-8")
+    (tmp_path / "login.html").write_text("<!doctype html><p>Logga in</p>", encoding="utf-8")
     handler = functools.partial(QuietHandler, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -128,6 +137,26 @@ def test_a_broken_feed_is_refused(app, cli, feed):
         "line 1: the file is not valid JSON: Expecting ',' delimiter (column 25)",
         f"nothing imported from {url}",
     ]
+    assert stored_events(app) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/cut", "cannot download {url}: the answer was cut short: 100 of 2000 bytes arrived"),
+        (
+            "/login.html",
+            "cannot use {url}: the server answered with a web page (text/html), not the police's"
+            " list of events (JSON)",
+        ),
+    ],
+)
+def test_a_cut_download_or_a_web_page_is_named_as_such(app, cli, feed, path, error):
+    """Not "line 1: the file is not valid JSON": the server's answer was the trouble."""
+    url = f"{feed}{path}"
+    result = cli("fetch", "events", "--url", url)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["Error: " + error.format(url=url)]
     assert stored_events(app) == 0
 
 
