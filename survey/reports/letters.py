@@ -167,7 +167,7 @@ def write_letters(
             )
             pdf.passage(
                 _(
-                    "It takes about 5 minutes. Your answers are anonymous: the code below lets"
+                    "It takes a few minutes. Your answers are anonymous: the code below lets"
                     " you answer once, and it is never linked to your answers."
                 )
             )
