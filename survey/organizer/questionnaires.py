@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from wtforms import TextAreaField
 
 from ..extensions import db
+from ..i18n import format_number
 from ..models import QuestionnaireVersion, Response
 from ..models.accounts import utcnow
 from ..public.forms import survey_form_class
@@ -88,7 +89,8 @@ def _earlier_versions() -> list[Questionnaire]:
 
 
 def _too_long() -> str:
-    return _("Too long for a questionnaire: at most %(n)d characters.", n=MAX_SOURCE)
+    # The count grouped as the page's language writes it ("50 000" in Swedish).
+    return _("Too long for a questionnaire: at most %(n)s characters.", n=format_number(MAX_SOURCE))
 
 
 def _unsafe(form: UploadForm, exc: UnsafeSource) -> None:

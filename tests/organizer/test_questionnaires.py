@@ -169,9 +169,14 @@ def test_a_questionnaire_over_the_size_limit_is_refused_beside_its_field(app, cl
     page = _upload(client, long)
     assert page.status_code == 422
     body = page.get_data(as_text=True)
-    assert f"Too long for a questionnaire: at most {MAX_SOURCE} characters." in body
+    assert f"Too long for a questionnaire: at most {MAX_SOURCE:,} characters." in body
     assert long not in body
     assert _versions(app) == {1: "live"}
+    client.get("/?lang=sv")
+    grouped = f"{MAX_SOURCE:,}".replace(",", "\u00a0")  # "50 000", as Swedish groups digits
+    assert f"För lång för en enkät: högst {grouped} tecken." in _upload(client, long).get_data(
+        as_text=True
+    )
 
 
 def test_aliases_are_refused_even_in_the_command_line_loader():
