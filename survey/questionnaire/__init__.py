@@ -217,7 +217,7 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
         option_sets = {}
 
     sections: list[Section] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # an item's code: the line it was first given on (0: unknown)
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         report(Problem(N_("sections: must be a non-empty list"), line_of(data)))
@@ -233,10 +233,20 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
             if item is None:
                 continue
             if item.code in seen:
+                first = seen[item.code]
                 report(
-                    Problem(N_("item code %(code)s is used twice"), item.line, code=repr(item.code))
+                    Problem(
+                        N_("item code %(code)s is used twice: first on line %(first)d"),
+                        item.line,
+                        code=repr(item.code),
+                        first=first,
+                    )
+                    if first
+                    else Problem(
+                        N_("item code %(code)s is used twice"), item.line, code=repr(item.code)
+                    )
                 )
-            seen.add(item.code)
+            seen.setdefault(item.code, item.line)
             items.append(item)
         if not items:
             report(Problem(N_("a section needs at least one item"), line))

@@ -218,3 +218,11 @@ def test_invalid_definitions_are_refused_with_a_specific_problem(source, expecte
     with pytest.raises(QuestionnaireError) as info:
         load_text(source, catalogue=builtin(1))
     assert any(expected in problem for problem in info.value.problems), info.value.problems
+
+
+def test_a_code_given_twice_names_both_lines():
+    """An author with 29 items looks for the first use too, not only the second's line."""
+    twice = _items(*(_single("relation", [{"value": "live", "label": {"sv": "A"}}]) for _ in "ab"))
+    with pytest.raises(QuestionnaireError) as info:
+        load_text(twice, catalogue=builtin(1))
+    assert info.value.problems == ["line 11: item code 'relation' is used twice: first on line 3"]
