@@ -25,6 +25,7 @@ import csv
 import re
 from collections.abc import Sequence
 
+from flask import has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
@@ -201,16 +202,25 @@ def _read_row(
         area = names.area(match[1])
     failed = False
     if area is None:
-        errors.add(
-            number,
+        # The way to name the file's one area: the command line's --area, the page's field.
+        unknown = (
             _(
+                "line %(n)d: unknown area %(region)s: known are %(known)s (add it as another"
+                " name of an area, or choose the area the whole file is for under Area)",
+                n=number,
+                region=repr(region),
+                known=names.known,
+            )
+            if has_request_context()
+            else _(
                 "line %(n)d: unknown area %(region)s: known are %(known)s (add it as another"
                 " name of an area, or import with --area)",
                 n=number,
                 region=repr(region),
                 known=names.known,
-            ),
+            )
         )
+        errors.add(number, unknown)
         failed = True
     age = parse_age(cells[roles["age"]])
     if age is None:

@@ -64,6 +64,9 @@ def test_a_bad_upload_lists_its_lines_and_stores_nothing(app, admin):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "line 2: unknown area &#39;Atlantis&#39;" in page
+    # The page's own way to name the file's one area, not the command line's --area.
+    assert "or choose the area the whole file is for under Area)" in page
+    assert "--area" not in page
     assert "line 3: ages 15-19 do not fit" in page
     assert _count(app) == 0
 
