@@ -153,6 +153,8 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
             problems.append("the id is missing")
         elif len(event_id) > ID_MAX:
             problems.append(f"the id is longer than {ID_MAX} characters")
+        elif any(_unsavable_char(c) for c in event_id):  # NUL, which PostgreSQL refuses
+            problems.append("the id holds control or invisible characters")
         elif event_id in ids:
             problems.append(f"the same id as event {ids[event_id]}")
         else:

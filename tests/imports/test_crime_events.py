@@ -239,6 +239,8 @@ def _one(**changes):
         ({"id": "9" * 5000}, "the id is longer than 40 characters"),
         ({"id": True}, "the id is not a number or a text"),
         ({"id": [1, 2]}, "the id is not a number or a text"),
+        # Found by the fuzzer on PostgreSQL: a NUL reached the id lookup, which it refuses.
+        ({"id": "\u0000"}, "the id holds control or invisible characters"),
         ({"type": "Stöld\u202e\u0000x"}, "the type holds control or invisible characters"),
         ({"location": {"name": "Malmö\x1b]0;pwned\x07"}}, "the location name holds control"),
     ],
