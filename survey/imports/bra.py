@@ -297,7 +297,7 @@ def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenY
     if _fold(rows[0][1][0]) == "kommun":
         rows = rows[1:]
     for line, cells in rows:
-        cells = fitted(reader.errors, line, cells, 3)
+        cells = fitted(reader.errors, line, cells, 3)[0]
         problem = rate_error(cells[2])
         if problem:
             reader.errors.add(line, f"line {line}: {problem}")
@@ -321,7 +321,7 @@ def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
     years = {i: int(c) for i, c in enumerate(folded) if _YEAR.fullmatch(c)}
     long_by = "år" if "år" in folded else "månad" if "månad" in folded else None
     for line, cells in rows[1:]:
-        cells = fitted(reader.errors, line, cells, len(header))
+        cells = fitted(reader.errors, line, cells, len(header))[0]
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
         if long_by is None:
@@ -360,7 +360,7 @@ def _read_months(
     if wrong := [c.strip() for i, c in enumerate(header) if i not in known and _month_like(c)]:
         raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
     for line, cells in rows[1:]:
-        cells = fitted(reader.errors, line, cells, len(header))
+        cells = fitted(reader.errors, line, cells, len(header))[0]
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
         row_year = given.year if given else None

@@ -175,9 +175,9 @@ def rate_error(value: str) -> str | None:
     return f"rate '{quoted(value.strip())}' is not a number (a decimal comma or point is fine)"
 
 
-def fitted(errors: ImportErrors, line: int, cells: list[str], width: int) -> list[str]:
-    """A row's cells padded to the file's width, with an error for a filled cell beyond it:
-    "Ekerö;1;300.0" (1 300 split by the separator) would otherwise store a count of 1."""
+def fitted(errors: ImportErrors, line: int, cells: list[str], width: int) -> tuple[list[str], bool]:
+    """A row's cells padded to the file's width, and whether they fit: a filled cell beyond it
+    is an error ("Ekerö;1;300.0", 1 300 split by the separator, would store a count of 1)."""
     filled = [i for i, cell in enumerate(cells) if cell.strip()]
     if filled and filled[-1] >= width:
         errors.add(
@@ -185,7 +185,8 @@ def fitted(errors: ImportErrors, line: int, cells: list[str], width: int) -> lis
             f"line {line}: {filled[-1] + 1} cells, but the file has {width} columns;"
             f" is a figure or a name split in two by the separator?",
         )
-    return cells + [""] * (width - len(cells))
+        return cells, False
+    return cells + [""] * (width - len(cells)), True
 
 
 def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]:
@@ -235,11 +236,10 @@ def check_row(
     ``seen`` remembers the line of each (month, area, category, place) so that a count
     given twice is named with the line it repeats.
     """
-    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-        errors.add(line, f"line {line}: {len(cells)} cells, but the header has {width} columns")
+    row, fits = fitted(errors, line, cells, width)
+    if not fits:
         return
-    cells = cells + [""] * (width - len(cells))
-    value = {column: cells[i] for column, i in index.items()}
+    value = {column: row[i] for column, i in index.items()}
     problems: list[str] = []
     month, problem = parse_month(value["month"], today)
     problems += [problem] if problem else []

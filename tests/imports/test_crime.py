@@ -194,7 +194,10 @@ THIS_MONTH = _TODAY.strftime("%Y-%m")
         (HEADER + "2025-01;Bromma;;3;;\n", ["line 2: the category is empty"]),
         (
             HEADER + "2025-01;Bromma;Rån;3;;;extra\n",
-            ["line 2: 7 cells, but the header has 6 columns"],
+            [
+                "line 2: 7 cells, but the file has 6 columns; is a figure or a name split in two"
+                " by the separator?"
+            ],
         ),
         (
             HEADER + "2025-01;Bromma;Rån;3;;\n\n2025-01;bromma;rån;4;;\n",
