@@ -13,7 +13,9 @@ analysis.farrington are replaced in this process, never in the app):
 - "pretest 5 %" / "pretest 20 %": the dispersion estimated only when Pearson's X^2 says the
   counts vary more than Poisson at that level, else 1;
 - "reweighted phi": the dispersion of the down-weighted fit alone (as R's farringtonFlexible),
-  not the larger of the two fits'.
+  not the larger of the two fits';
+- "phi unfloored": the dispersion as estimated, below 1 too (Farrington's rule and the app's
+  take at least 1); a limit on a dispersion below 1 is a Poisson one, not widened.
 
 Every variant sees the same simulated series (SIMULATED counts, no real data): per scenario,
 SERIES series, 6 months evaluated each for false alarms, the last month doubled for detection.
@@ -108,21 +110,33 @@ def _both() -> Iterator[None]:
         yield
 
 
-@contextlib.contextmanager
-def _reweighted_phi() -> Iterator[None]:
-    """``_fit`` without its last guard: the down-weighted fit's own dispersion."""
-    original = rule._fit
-    source = inspect.getsource(original)
-    kept = "second.phi = max(second.phi, first.phi)"
-    if kept not in source:
-        raise SystemExit(f"analysis.farrington._fit no longer has {kept!r}: update this variant")
-    namespace = dict(vars(rule))
-    exec(source.replace(kept, "pass"), namespace)  # noqa: S102  # nosec B102
-    rule._fit = namespace["_fit"]
-    try:
-        yield
-    finally:
-        rule._fit = original
+def _rewritten(
+    name: str, kept: str, instead: str
+) -> Callable[[], contextlib.AbstractContextManager[None]]:
+    """A variant that replaces one line of the function ``name`` of analysis.farrington."""
+
+    @contextlib.contextmanager
+    def variant() -> Iterator[None]:
+        original = getattr(rule, name)
+        source = inspect.getsource(original)
+        if kept not in source:
+            raise SystemExit(f"analysis.farrington.{name} no longer has {kept!r}: update this")
+        namespace = dict(vars(rule))
+        exec(source.replace(kept, instead), namespace)  # noqa: S102  # nosec B102
+        setattr(rule, name, namespace[name])
+        try:
+            yield
+        finally:
+            setattr(rule, name, original)
+
+    return variant
+
+
+#: ``_fit`` without its last guard: the down-weighted fit's own dispersion.
+_reweighted_phi = _rewritten("_fit", "second.phi = max(second.phi, first.phi)", "pass")
+_unfloored_phi = _rewritten(
+    "_irls", "phi = max(1.0, pearson / dof) if dof > 0", "phi = pearson / dof if dof > 0"
+)
 
 
 VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
@@ -133,6 +147,7 @@ VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
     "pretest 5 %": _with_phi(_pretest(0.05)),
     "pretest 20 %": _with_phi(_pretest(0.20)),
     "reweighted phi": _reweighted_phi,
+    "phi unfloored": _unfloored_phi,
 }
 
 
@@ -141,6 +156,9 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", help="only the scenarios whose name has this text")
+    parser.add_argument(
+        "--variants", nargs="+", choices=list(VARIANTS), help="these variants only (default: all)"
+    )
     args = parser.parse_args()
     scenarios = [s for s in bench.SCENARIOS if s.name in DEFAULT_SCENARIOS]
     if args.only:
@@ -153,6 +171,8 @@ def main() -> None:
     print(f"{'scenario':32} {'variant':20} {'false alarms':>12} {'found':>7}   before")
     for scenario in scenarios:
         for name, variant in VARIANTS.items():
+            if args.variants and name not in args.variants:
+                continue
             # The same series for every variant: each starts from the same seed.
             rng = np.random.default_rng([args.seed, bench.SCENARIOS.index(scenario)])
             with variant():
