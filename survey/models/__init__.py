@@ -13,7 +13,7 @@ from .item_answers import ItemAnswer
 from .places import Area, Place, PoliceArea
 from .promises import ACTIVITY_KINDS, PopulationMargin, Promise, PromiseActivity, promise_place
 from .releases import Release
-from .responses import SOURCES, CommentTag, ImportBatch, Response
+from .responses import SOURCES, CommentTag, ImportBatch, PaperSheet, Response
 from .rounds import QuestionnaireVersion, SurveyRound, round_area
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "ImportBatch",
     "InvitationCode",
     "ItemAnswer",
+    "PaperSheet",
     "Place",
     "PoliceArea",
     "QuestionnaireVersion",

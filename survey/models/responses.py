@@ -134,6 +134,20 @@ class ImportBatch(Base):
     imported_by: Mapped[str] = mapped_column(String(254))
 
 
+class PaperSheet(Base):
+    """One blank paper key-in form that was saved, by the random name its page carried.
+
+    Its primary key refuses the same page saved twice: sent again after Back, or twice at
+    once by a double click (two requests in flight, which no session cookie can order). The
+    name is random and nothing joins it to the answer; rows older than SHEET_DAYS go.
+    """
+
+    __tablename__ = "paper_sheet"
+
+    name: Mapped[str] = mapped_column(String(43), primary_key=True)
+    saved_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
 class Response(Base):
     __table__ = response_table
 

@@ -11,14 +11,17 @@ its writer).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import ImportBatch, Place, Response, SurveyRound
+from ..models import ImportBatch, PaperSheet, Place, Response, SurveyRound
 from ..models.responses import PAPER_CHECKSUM
 from ..questionnaire import Questionnaire, builtin
 from . import audit, item_answers
@@ -28,6 +31,41 @@ from .responses import open_round, record_response
 PAPER = "paper"
 #: Rows a list of paper answers shows at most; narrower filters find the rest.
 LIST_LIMIT = 200
+#: Days a saved blank form's name is kept: its page sent again later is saved anew.
+SHEET_DAYS = 30
+#: A blank form's name as ``new_sheet`` makes it (secrets.token_urlsafe).
+_SHEET = re.compile(r"[A-Za-z0-9_-]{16,43}")
+
+
+def new_sheet() -> str:
+    """A random name for a blank key-in form."""
+    return secrets.token_urlsafe(12)
+
+
+def usable_sheet(name: str | None) -> str:
+    """The name a posted form carries, or a new one when it is missing or not one of ours."""
+    return name if name and _SHEET.fullmatch(name) else new_sheet()
+
+
+def sheet_saved(session: Session, name: str) -> bool:
+    return session.get(PaperSheet, name) is not None
+
+
+def claim_sheet(session: Session, name: str, today: dt.date) -> bool:
+    """Record that the blank form of this name is saved, as the transaction's first write;
+    False (the transaction rolled back) when it was saved already, by this request's twin
+    in flight too: the primary key refuses the second, which waits for the first's commit.
+    Names older than SHEET_DAYS go in the same transaction."""
+    session.execute(
+        delete(PaperSheet).where(PaperSheet.saved_on < today - dt.timedelta(days=SHEET_DAYS))
+    )
+    session.add(PaperSheet(name=name, saved_on=today))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
 
 
 def paper_batch(session: Session, batch_id: int | None, keyed_by: str) -> ImportBatch:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from survey import clock
 from survey.extensions import db
 from survey.services.invitations import mark_used
-from survey.services.paper import paper_batch, record_paper_answer
+from survey.services.paper import (
+    claim_sheet,
+    paper_batch,
+    record_paper_answer,
+    sheet_saved,
+    usable_sheet,
+)
 from survey.services.responses import (
     find_place,
     live_questionnaire,
@@ -25,12 +31,6 @@ from . import answers, batches, printing  # noqa: F401  (their routes)
 from .forms import invitation_fits, paper_form_class, round_fits
 
 menu_item("organizer.paper", _l("Paper answers"))
-
-#: The session's names of the forms saved last: a page sent again (Back, then Save) stored
-#: the same paper form twice, as a new batch.
-SAVED_SHEETS = "paper_saved_sheets"
-#: How many saved forms are remembered (a sitting's Back goes one or a few pages back).
-KEEP_SHEETS = 20
 
 
 def _preselected(args: Any) -> dict[str, Any]:
@@ -47,28 +47,35 @@ def _preselected(args: Any) -> dict[str, Any]:
     return kept
 
 
+def _saved_already() -> Any:
+    # Save, Back, Save sends the same page again; a double click sends it twice at once.
+    flash(
+        _(
+            "This paper form was saved already: the page was sent a second time (for"
+            " example after going back). It was not saved again."
+        ),
+        "warning",
+    )
+    return redirect(url_for("organizer.paper"), 303)
+
+
 @bp.route("/paper", methods=["GET", "POST"])
 @organizer_required
 def paper():
     questionnaire = live_questionnaire(db.session)
     form = paper_form_class(questionnaire, str(get_locale()))(**_preselected(request.args))
     form.load_choices(db.session)
-    if request.method == "POST" and form.sheet.data in session.get(SAVED_SHEETS, []):
-        flash(
-            _(
-                "This paper form was saved already: the page was sent a second time (for"
-                " example after going back). It was not saved again."
-            ),
-            "warning",
-        )
-        return redirect(url_for("organizer.paper"), 303)
-    form.sheet.data = form.sheet.data or secrets.token_urlsafe(12)
+    form.sheet.data = usable_sheet(form.sheet.data)
+    if request.method == "POST" and sheet_saved(db.session, form.sheet.data):
+        return _saved_already()
     secret = current_app.config["SECRET_KEY"]
     if (
         form.validate_on_submit()
         and round_fits(form, db.session)
         and (code := invitation_fits(form, db.session, secret)) is not None
     ):
+        if not claim_sheet(db.session, form.sheet.data, clock.today()):
+            return _saved_already()  # its twin, sent at the same moment, was saved
         place = find_place(db.session, form.place.data)
         round_id = form.round_id()
         batch = paper_batch(db.session, form.batch_id(), current_user.email)
@@ -88,7 +95,6 @@ def paper():
                 422,
             )
         db.session.commit()
-        session[SAVED_SHEETS] = [*session.get(SAVED_SHEETS, []), form.sheet.data][-KEEP_SHEETS:]
         flash(
             _(
                 "Saved paper form number %(number)d of batch %(batch)d (%(place)s): write"
