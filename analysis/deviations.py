@@ -20,12 +20,12 @@ a Student t when the dispersion was estimated. An alarm when
 A month's count is the sum over an area's places unless the area's own total is stored; where
 both a Brå CSV and a police event list gave the same category and month, the CSV counts.
 
-Missing is not zero: a month a source covered fully (a CSV's month for that area; for police
-event lists, every day of it inside the union of the downloads, each covering the whole
-country from its oldest to its newest event) and in which a category the source counts for
-the area had no row is a 0; a month no source covered stays missing; a month a source covered
-only partly (a few days of a download) is missing for that source, its count too, so that it
-is neither evaluated nor part of a baseline (analysis.coverage).
+Missing is not zero: a month a source covered fully (a CSV's month for that area and
+category; for police event lists, every day of it inside the union of the downloads, each
+covering the whole country from its oldest to its newest event) and in which a category the
+source counts for the area had no row is a 0; a month no source covered stays missing; a month
+a source covered only partly (a few days of a download) is missing for that source, its count
+too, so that it is neither evaluated nor part of a baseline (analysis.coverage).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Integer,
+    Select,
     String,
     column,
     func,
@@ -75,6 +76,7 @@ crime_coverage = table(
     column("area_id", Integer),
     column("starts", DateTime),
     column("ends", DateTime),
+    column("category", String),
 )
 
 
@@ -105,15 +107,13 @@ def local_time(value: dt.datetime | str) -> dt.datetime:
     return moment.astimezone(ZONE)
 
 
-def coverage_rows(
-    conn: Connection, area_slug: str | None, start: dt.date, end: dt.date
-) -> list[tuple[str, str, dt.datetime, dt.datetime]]:
-    """(area slug, source, start, end) of every covered stretch touching the months, local."""
+def _coverage_query(
+    columns: tuple[Any, ...], area_slug: str | None, start: dt.date, end: dt.date
+) -> Select[Any]:
+    """The covered stretches touching the months, of one area or all."""
     following = shift_month(end.replace(day=1), 1)
     query = (
-        select(
-            _area.c.slug, crime_coverage.c.source, crime_coverage.c.starts, crime_coverage.c.ends
-        )
+        select(*columns)
         .join(
             _area,
             or_(crime_coverage.c.area_id == _area.c.id, crime_coverage.c.area_id.is_(None)),
@@ -124,8 +124,18 @@ def coverage_rows(
             < dt.datetime.combine(following, dt.time()) + dt.timedelta(days=1),
         )
     )
-    if area_slug is not None:
-        query = query.where(_area.c.slug == area_slug)
+    return query if area_slug is None else query.where(_area.c.slug == area_slug)
+
+
+_STRETCH = (_area.c.slug, crime_coverage.c.source, crime_coverage.c.starts, crime_coverage.c.ends)
+
+
+def coverage_rows(
+    conn: Connection, area_slug: str | None, start: dt.date, end: dt.date
+) -> list[tuple[str, str, dt.datetime, dt.datetime]]:
+    """(area slug, source, start, end) of every covered stretch touching the months, local;
+    a CSV month covered for several categories once."""
+    query = _coverage_query(_STRETCH, area_slug, start, end).distinct()
     return [
         (row.slug, row.source, local_time(row.starts), local_time(row.ends))
         for row in conn.execute(query)
@@ -134,15 +144,24 @@ def coverage_rows(
 
 def covered_months(
     conn: Connection, area_slug: str | None, start: dt.date, end: dt.date
-) -> dict[tuple[str, str], dict[dt.date, str]]:
-    """Month -> 'full' or 'partial' between start and end, per (area slug, source).
+) -> dict[tuple[str, str, str | None], dict[dt.date, str]]:
+    """Month -> 'full' or 'partial' between start and end, per (area slug, source, category).
 
+    The category (case folded) is that of a CSV month, which covers only the categories its
+    file carried; None is every category of the source (an event list; a CSV month imported
+    before files were replaced per category), and a category's months include those.
     The union of a source's stretches decides (analysis.coverage): overlapping downloads
     together may cover a month fully; a month no stretch touched is left out (missing).
     """
-    stretches: dict[tuple[str, str], list[tuple[dt.datetime, dt.datetime]]] = {}
-    for slug, source, starts, ends in coverage_rows(conn, area_slug, start, end):
-        stretches.setdefault((slug, source), []).append((starts, ends))
+    stretches: dict[tuple[str, str, str | None], list[tuple[dt.datetime, dt.datetime]]] = {}
+    query = _coverage_query((*_STRETCH, crime_coverage.c.category), area_slug, start, end)
+    for row in conn.execute(query):
+        category = None if row.category is None else row.category.casefold()
+        span = (local_time(row.starts), local_time(row.ends))
+        stretches.setdefault((row.slug, row.source, category), []).append(span)
+    for (slug, source, category), spans in stretches.items():
+        if category is not None:
+            spans.extend(stretches.get((slug, source, None), []))
     first, last = start.replace(day=1), end.replace(day=1)
     return {
         key: {
@@ -217,17 +236,21 @@ def read_series(
 
 def _fill_zeros(
     parts: dict[tuple[str, str, dt.date], list[tuple[str, int | None, int | None, int]]],
-    covered: dict[tuple[str, str], dict[dt.date, str]],
+    covered: dict[tuple[str, str, str | None], dict[dt.date, str]],
 ) -> None:
-    """A 0 for each full month of a source that counts the category in the area; a partial
-    month's rows of that source are dropped (a few days' count is no month's count)."""
+    """A 0 for each full month of a source that counts the category in the area (of a CSV,
+    a month covered for that category); a partial month's rows of that source are dropped
+    (a few days' count is no month's count)."""
     sources: dict[tuple[str, str], set[str]] = {}
     for slug, category, _month in parts:
         cell_sources = {part[0] for part in parts[(slug, category, _month)]}
         sources.setdefault((slug, category), set()).update(cell_sources)
     for (slug, category), cell_sources in sources.items():
         for source in cell_sources:
-            for month, status in covered.get((slug, source), {}).items():
+            months = covered.get((slug, source, category.casefold()))
+            if months is None:
+                months = covered.get((slug, source, None), {})
+            for month, status in months.items():
                 cell = parts.setdefault((slug, category, month), [])
                 if status != coverage.FULL:
                     cell[:] = [part for part in cell if part[0] != source]

@@ -3,9 +3,10 @@
 Plain Python and SQLAlchemy (no Flask request). A file is checked completely before anything
 is stored, and a file with any error stores nothing.
 
-- A CSV replaces: for every (area, month) in the file, the CSV counts for that area and month
-  are deleted first, so the same months imported twice are never counted twice. Each (area,
-  month) in the file is recorded as covered.
+- A CSV replaces what it covers: for every area in the file, the CSV counts of the file's
+  categories in the file's months are deleted first (survey/imports/crime_replace.py), so the
+  same months imported twice are never counted twice, and a file of one category leaves the
+  others as they were. Each (area, month, category) of the file is recorded as covered.
 - An event list adds events: each police event is stored once by its id (a later download
   updates it), and the monthly counts of the months it touches are derived again from all
   stored events, never from one download's window. Events outside every area are stored too
@@ -21,16 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, insert, or_, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Area, CrimeCount
+from ..models import Area
 from ..models.crime import CrimeCoverage, CrimeYearCount
 from ..services import audit
 from . import ImportRefused, decoded_lines
@@ -38,6 +38,7 @@ from .bra import KNOWN_SHAPES, SHAPES, BraData, guess_shape, read_bra
 from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
 from .crime_journal import Journal, lock_crime_data
+from .crime_replace import replace_counts
 from .crime_rows import Names, month_text, plural
 from .police_events import event_stretches, parse_events
 
@@ -150,65 +151,6 @@ def _table(model: Any) -> Table:
     return table
 
 
-def _replace(
-    session: Session,
-    source: str,
-    records: Iterable[dict[str, Any]],
-    zone: ZoneInfo,
-    origin: str,
-    journal: Journal,
-) -> None:
-    """Delete the source's counts for every (area, month) the rows cover, then insert them."""
-    rows = list(records)
-    months: dict[int, set[dt.date]] = {}
-    for row in rows:
-        months.setdefault(row["area_id"], set()).add(row["month"])
-    journal.counts_before(session, source, months, rows)
-    table = _table(CrimeCount)
-    session.execute(
-        table.delete().where(
-            table.c.source == source,
-            or_(
-                *(
-                    and_(table.c.area_id == area_id, table.c.month.in_(sorted(area_months)))
-                    for area_id, area_months in months.items()
-                )
-            ),
-        )
-    )
-    session.execute(insert(table), rows)
-    _cover_months(session, months, zone, origin, journal)
-
-
-def _cover_months(
-    session: Session,
-    months: dict[int, set[dt.date]],
-    zone: ZoneInfo,
-    origin: str,
-    journal: Journal,
-) -> None:
-    """Record each (area, month) of a CSV as covered, from local midnight to midnight, once."""
-    table = _table(CrimeCoverage)
-    rows = []
-    for area_id, area_months in months.items():
-        for month in area_months:
-            following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            starts = dt.datetime.combine(month, dt.time(), zone).astimezone(dt.UTC)
-            ends = dt.datetime.combine(following, dt.time(), zone).astimezone(dt.UTC)
-            rows.append({"area_id": area_id, "starts": starts, "ends": ends})
-    journal.coverage_before(session, rows)
-    for row in rows:
-        session.execute(
-            table.delete().where(
-                table.c.source == "csv",
-                table.c.area_id == row["area_id"],
-                table.c.starts == row["starts"],
-            )
-        )
-    if rows:
-        session.execute(insert(table), [{**row, "source": "csv", "origin": origin} for row in rows])
-
-
 def import_crime(
     session: Session,
     path: str | os.PathLike[str],
@@ -276,7 +218,7 @@ def import_crime_data(
     elif source == "csv":
         names = Names(session)
         records = parse_csv(lines, names, today)
-        _replace(session, source, records, ZoneInfo(timezone), origin, journal)
+        replace_counts(session, source, records, ZoneInfo(timezone), origin, journal)
         months = sorted({month_text(r["month"]) for r in records})
         slugs = {area_id: slug for area_id, slug, _name in names.areas.values()}
         result = CrimeImport(
@@ -348,7 +290,7 @@ def _store_bra(
 ) -> CrimeImport:
     """Store a Brå file's monthly counts as a CSV's and its yearly counts, replacing."""
     if bra.monthly:
-        _replace(session, "csv", bra.monthly, zone, origin, journal)
+        replace_counts(session, "csv", bra.monthly, zone, origin, journal)
     table = _table(CrimeYearCount)
     cells: dict[tuple[int, int], list[str]] = {}
     for row in bra.yearly:

@@ -105,6 +105,26 @@ def grouped_in(columns: Sequence[Any], cells: Iterable[Sequence[Any]]) -> Column
     )
 
 
+#: Per area: the months (or the moments they start) and the categories a file covers.
+Block = tuple[int, list[Any], list[str]]
+
+
+def in_block(table: Table, when: ColumnElement[Any], block: Block) -> ColumnElement[bool]:
+    """The rows of ``table`` in one area's block: its months (by ``when``) and categories."""
+    area_id, moments, categories = block
+    return and_(table.c.area_id == area_id, when.in_(moments), table.c.category.in_(categories))
+
+
+def encode_blocks(blocks: Iterable[Block]) -> list[list[Any]]:
+    """Blocks as a run's scope keeps them: [area id, [ISO months or moments], [categories]]."""
+    return [[a, [m.isoformat() for m in moments], list(c)] for a, moments, c in blocks]
+
+
+def decode_blocks(kept: Iterable[Sequence[Any]], kind: type[dt.date]) -> list[Block]:
+    """Blocks kept by ``encode_blocks``, their months (dt.date) or moments (dt.datetime) read."""
+    return [(a, [kind.fromisoformat(m) for m in moments], list(c)) for a, moments, c in kept]
+
+
 @dataclass
 class Journal:
     """The rows an import replaces, gathered as it writes; ``save`` records the run."""
@@ -141,25 +161,23 @@ class Journal:
         self,
         session: Session,
         source: str,
-        months: Mapping[int, set[dt.date]],
+        blocks: list[Block],
         records: list[dict[str, Any]],
     ) -> None:
-        """Keep the monthly counts of ``source`` in the (area, month) cells a file replaces."""
+        """Keep the monthly counts of ``source`` in the blocks a file replaces."""
         table = table_of(CrimeCount)
-        cells = [(area_id, month) for area_id, found in months.items() for month in found]
-        if not cells:
+        if not blocks:
             return
         before = self._keep(
             "count",
             session.execute(
                 select(table).where(
-                    table.c.source == source, grouped_in((table.c.area_id, table.c.month), cells)
+                    table.c.source == source,
+                    or_(*(in_block(table, table.c.month, block) for block in blocks)),
                 )
             ).mappings(),
         )
-        self.scope.setdefault("count_cells", []).extend(
-            [area_id, month.isoformat()] for area_id, month in cells
-        )
+        self.scope["count_blocks"] = encode_blocks(blocks)
         self.scope["count_source"] = source
 
         def key(row: Mapping[str, Any]) -> Hashable:
@@ -167,24 +185,21 @@ class Journal:
 
         self._compare(before, records, key)
 
-    def coverage_before(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        """Keep the CSV coverage of the (area, start) cells about to be replaced."""
+    def coverage_before(self, session: Session, blocks: list[Block]) -> None:
+        """Keep the CSV coverage in the blocks (months by their start) about to be replaced."""
         table = table_of(CrimeCoverage)
-        if not rows:
+        if not blocks:
             return
         self._keep(
             "coverage",
             session.execute(
                 select(table).where(
                     table.c.source == "csv",
-                    grouped_in(
-                        (table.c.area_id, table.c.starts),
-                        [(r["area_id"], r["starts"]) for r in rows],
-                    ),
+                    or_(*(in_block(table, table.c.starts, block) for block in blocks)),
                 )
             ).mappings(),
         )
-        self.scope["coverage_cells"] = [[r["area_id"], r["starts"].isoformat()] for r in rows]
+        self.scope["coverage_blocks"] = encode_blocks(blocks)
 
     def years_before(
         self,

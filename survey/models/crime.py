@@ -88,7 +88,8 @@ class CrimeEventArea(Base):
 
 
 class CrimeCoverage(Base):
-    """A stretch of time a source covered: a download's oldest to newest event, a CSV month."""
+    """A stretch of time a source covered: a download's oldest to newest event, a CSV month
+    of one category."""
 
     __tablename__ = "crime_coverage"
     __table_args__ = (CheckConstraint("source IN ('csv', 'events')", "source"),)
@@ -97,6 +98,10 @@ class CrimeCoverage(Base):
     source: Mapped[str] = mapped_column(String(8))
     #: Empty for a feed of the whole country (the police's event list covers every area).
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    #: The one category a CSV or Brå month covers (a file covers only the categories it
+    #: carries); empty for every category of the source: an event list, or a CSV month
+    #: imported before files were replaced per category.
+    category: Mapped[str | None] = mapped_column(String(120))
     starts: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     ends: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     #: The file name or URL it came from.

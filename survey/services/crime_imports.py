@@ -27,7 +27,14 @@ from analysis.deviations import deviations
 
 from ..i18n import local_datetime
 from ..imports.crime_events import CHUNK, match_again, rebuild_counts
-from ..imports.crime_journal import decode, grouped_in, lock_crime_data, table_of
+from ..imports.crime_journal import (
+    decode,
+    decode_blocks,
+    grouped_in,
+    in_block,
+    lock_crime_data,
+    table_of,
+)
 from ..models import Area
 from ..models.accounts import utcnow
 from ..models.alerts import DeviationAlert, DeviationMail
@@ -167,6 +174,13 @@ def _events_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any
 
 def _counts_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any]]) -> None:
     table = table_of(CrimeCount)
+    for block in decode_blocks(run.scope.get("count_blocks", []), dt.date):
+        session.execute(
+            table.delete().where(
+                table.c.source == run.scope["count_source"], in_block(table, table.c.month, block)
+            )
+        )
+    # A run recorded before files were replaced per category replaced whole months.
     if cells := run.scope.get("count_cells", []):
         session.execute(
             table.delete().where(
@@ -194,6 +208,10 @@ def _coverage_back(session: Session, run: CrimeImportRun, kept: dict[str, list[A
     single = run.scope.get("coverage_id")
     if ids := run.scope.get("coverage_ids", [] if single is None else [single]):
         session.execute(table.delete().where(table.c.id.in_(ids)))
+    for block in decode_blocks(run.scope.get("coverage_blocks", []), dt.datetime):
+        session.execute(
+            table.delete().where(table.c.source == "csv", in_block(table, table.c.starts, block))
+        )
     if cells := run.scope.get("coverage_cells", []):
         session.execute(
             table.delete().where(

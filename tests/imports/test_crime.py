@@ -259,7 +259,7 @@ def test_reimporting_the_same_file_replaces_it(app, cli, tmp_path):
     assert len(audit_events(app)) == 2
 
 
-def test_overlapping_months_are_replaced_per_area_and_month(app, cli, tmp_path):
+def test_overlapping_months_are_replaced_per_area_month_and_category(app, cli, tmp_path):
     first = HEADER + (
         "2025-01;Bromma;Rån;1;;\n"
         "2025-02;Bromma;Rån;2;;\n"
@@ -271,8 +271,9 @@ def test_overlapping_months_are_replaced_per_area_and_month(app, cli, tmp_path):
     assert import_file(cli, write(tmp_path, second, "b.csv")).exit_code == 0
     assert stored(app) == [
         ("bromma", None, "2025-01", "Rån", 1, "csv"),  # not in the second file: kept
-        ("bromma", None, "2025-02", "Rån", 3, "csv"),  # Bromma's February: replaced whole,
-        ("bromma", None, "2025-03", "Rån", 4, "csv"),  # Misshandel with it
+        ("bromma", None, "2025-02", "Misshandel", 20, "csv"),  # not its category: kept
+        ("bromma", None, "2025-02", "Rån", 3, "csv"),  # Bromma's February Rån: replaced
+        ("bromma", None, "2025-03", "Rån", 4, "csv"),
         ("ekero", None, "2025-02", "Rån", 5, "csv"),  # another area's February: kept
     ]
 
