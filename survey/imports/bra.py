@@ -17,7 +17,6 @@ missing; for a month or year not over, not published yet) or ``-`` (0)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections import Counter
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ImportErrors, ImportRefused
+from .bra_rows import header_at, rows_of
 from .crime_rows import (
     CATEGORY_MAX,
     GivenYear,
@@ -49,8 +49,6 @@ KNOWN_SHAPES = (
 )
 #: Between the levels of a category path.
 PATH_SEPARATOR = " › "
-#: How many title lines may come before the header row.
-TITLE_LINES = 10
 
 MONTH_NAMES = (
     "januari februari mars april maj juni juli augusti september oktober november december"
@@ -105,6 +103,9 @@ def _month_of(cell: str) -> tuple[int | None, int] | None:
 
 def detect_shape(header: list[str]) -> str | None:
     """The Brå shape a header row (or first row) has, or None."""
+    # Empty cells at the end are no columns: a ';' ending every row (Excel) adds one.
+    while header and not header[-1].strip():
+        header = header[:-1]
     folded = [_fold(c) for c in header]
     if folded[:2] == ["kommun", "antal"]:
         return "bra-open"
@@ -220,39 +221,13 @@ class _Reader:
         return False
 
 
-def _rows(lines: list[str]) -> tuple[list[tuple[int, list[str]]], str]:
-    # Sniffed from the first line with a separator: a title line above the header has none.
-    first = next((line for line in lines if any(sep in line for sep in ";\t,")), "")
-    counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
-    separator = max(counts, key=lambda sep: counts[sep]) if first else ";"
-    reader = csv.reader(iter(lines), delimiter=separator, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportRefused([f"line {line}: the file cannot be read: {exc}"]) from exc
-    return rows, separator
-
-
-def _header(rows: list[tuple[int, list[str]]]) -> int:
-    """Where the header row is: title lines (one filled cell) before it are skipped."""
-    for i, (_line, cells) in enumerate(rows[: TITLE_LINES + 1]):  # the header comes after
-        if sum(1 for cell in cells if cell.strip()) > 1:
-            return i
-    return 0
-
-
 def guess_shape(lines: list[str]) -> str | None:
     """The Brå shape of a file from its header (title lines skipped), or None."""
     try:
-        rows, _separator = _rows(lines)
+        rows, _separator = rows_of(lines)
     except ImportRefused:
         return None
-    return detect_shape(rows[_header(rows)][1]) if rows else None
+    return detect_shape(rows[header_at(rows)][1]) if rows else None
 
 
 def read_bra(
@@ -264,10 +239,10 @@ def read_bra(
     year: int | None = None,
 ) -> BraData:
     """Check a whole Brå file; return its counts or raise ImportRefused listing its errors."""
-    rows, _separator = _rows(lines) if any(line.strip() for line in lines) else ([], ";")
+    rows, _separator = rows_of(lines) if any(line.strip() for line in lines) else ([], ";")
     if not rows:
         raise ImportRefused(["line 1: the file is empty"])
-    start = _header(rows)
+    start = header_at(rows)
     rows = rows[start:]
     found = detect_shape(rows[0][1])
     if found is None or (shape is not None and found != shape):

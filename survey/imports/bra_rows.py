@@ -1,0 +1,37 @@
+"""A Brå file's rows: the separator sniffed, lines numbered, the header found."""
+
+from __future__ import annotations
+
+import csv
+
+from . import ImportRefused
+
+#: How many title lines may come before the header row.
+TITLE_LINES = 10
+
+
+def rows_of(lines: list[str]) -> tuple[list[tuple[int, list[str]]], str]:
+    """The rows with a filled cell, each with its line, and the separator."""
+    # Sniffed from the first line with a separator: a title line above the header has none.
+    first = next((line for line in lines if any(sep in line for sep in ";\t,")), "")
+    counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
+    separator = max(counts, key=lambda sep: counts[sep]) if first else ";"
+    reader = csv.reader(iter(lines), delimiter=separator, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportRefused([f"line {line}: the file cannot be read: {exc}"]) from exc
+    return rows, separator
+
+
+def header_at(rows: list[tuple[int, list[str]]]) -> int:
+    """Where the header row is: title lines (one filled cell) before it are skipped."""
+    for i, (_line, cells) in enumerate(rows[: TITLE_LINES + 1]):  # the header comes after
+        if sum(1 for cell in cells if cell.strip()) > 1:
+            return i
+    return 0
