@@ -27,6 +27,7 @@ from . import ImportErrors, ImportRefused
 from .bra_rows import header_at, rows_of
 from .crime_rows import (
     CATEGORY_MAX,
+    CONTROL_CHARACTERS,
     GivenYear,
     Names,
     fitted,
@@ -35,6 +36,7 @@ from .crime_rows import (
     rate_error,
     unended_month,
     unended_year,
+    unsavable,
     year_from,
     year_needed,
 )
@@ -171,6 +173,9 @@ class _Reader:
             self.errors.add(
                 line, f"line {line}: the category is longer than {CATEGORY_MAX} characters"
             )
+            return None
+        if unsavable(path):
+            self.errors.add(line, f"line {line}: {CONTROL_CHARACTERS % 'the crime category'}")
             return None
         return path
 

@@ -37,14 +37,17 @@ QUOTED_MAX = 80
 MAX_COUNT = 1_000_000_000
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-#: Digits, optionally grouped by thousands with a space (Brå writes "1 234").
-_COUNT = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+")
-_NEGATIVE = re.compile(r"-\s*[0-9][0-9 \u00a0\u202f]*(?:[.,][0-9]+)?")
-_DECIMAL = re.compile(r"[0-9][0-9 \u00a0\u202f]*[.,][0-9]+")
+#: Digits, optionally grouped by thousands with a space (Brå writes "1 234"; a spreadsheet
+#: may group with a no-break or thin space).
+_COUNT = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{3})+|[0-9]+")
+_NEGATIVE = re.compile(r"-\s*[0-9][0-9 \u00a0\u2009\u202f]*(?:[.,][0-9]+)?")
+_DECIMAL = re.compile(r"[0-9][0-9 \u00a0\u2009\u202f]*[.,][0-9]+")
 _RATE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
-_THOUSANDS = re.compile(r"[ \u00a0\u202f]")
+_THOUSANDS = re.compile(r"[ \u00a0\u2009\u202f]")
 #: Brå's exports write whole counts as decimals: '2483.0' (a point or comma, zeros only).
-_WHOLE_DECIMAL = re.compile(r"([0-9]+(?:[ \u00a0\u202f][0-9]{3})*)[.,]0+")
+_WHOLE_DECIMAL = re.compile(r"([0-9]+(?:[ \u00a0\u2009\u202f][0-9]{3})*)[.,]0+")
+#: '1.000' or '12,000': a thousands separator (English, German) as much as decimals.
+_AMBIGUOUS = re.compile(r"[1-9][0-9]{0,2}[.,]000")
 #: Brå's marks: '..' is a suppressed figure (missing, not zero), '-' is nothing (zero).
 SUPPRESSED, NOTHING = "..", ("-", "\u2013")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", " ": None, "-": None, "\u2013": None})
@@ -145,6 +148,9 @@ def parse_count(value: str) -> tuple[int | None, str | None]:
     """Read a Brå count: '..' is None (suppressed), '-' is 0, '1 234' and '1234.0' are 1234."""
     text = value.strip()
     if whole := _WHOLE_DECIMAL.fullmatch(text):
+        if _AMBIGUOUS.fullmatch(text):
+            n = whole.group(1)
+            return None, f"count '{text}' may be {n} or {n} 000: write {n}, or {n} 000"
         text = whole.group(1)
     if text == SUPPRESSED:
         return None, None

@@ -2,8 +2,10 @@
 
 import pytest
 
+from survey.imports.crime_rows import parse_count
+
 from .test_bra import DATA, yearly
-from .test_crime import import_file, write
+from .test_crime import import_file, stored, write
 
 OPEN_2021 = (DATA / "anmalda_brott_kommuner_2021.csv").read_bytes().decode("utf-8-sig")
 
@@ -24,3 +26,51 @@ def test_the_headerless_open_csv_with_a_separator_ending_each_row(app, cli, tmp_
     assert result.exit_code == 0, result.stderr
     assert "skipped 3 rows outside every area" in result.stdout
     assert yearly(app) == expected
+
+
+CSV_HEADER = "month;area;category;count\r\n"
+
+
+@pytest.mark.parametrize(
+    ("count", "problem"),
+    [
+        ("1.000", "count '1.000' may be 1 or 1 000: write 1, or 1 000"),
+        ("12,000", "count '12,000' may be 12 or 12 000: write 12, or 12 000"),
+    ],
+)
+def test_a_count_with_three_zero_decimals_is_refused_as_ambiguous(
+    app, cli, tmp_path, count, problem
+):
+    """'1.000' was stored as 1: English and German spreadsheets group thousands that way."""
+    first = write(tmp_path, CSV_HEADER + "2025-01;Ekerö;Rån;3\r\n", "a.csv")
+    assert import_file(cli, first).exit_code == 0
+    before = stored(app)
+    content = CSV_HEADER + f"2025-01;Ekerö;Rån;4\r\n2025-02;Ekerö;Rån;{count}\r\n"
+    result = import_file(cli, write(tmp_path, content, "b.csv"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"line 3: {problem}"
+    assert stored(app) == before
+
+
+@pytest.mark.parametrize("text", ["2483.0", "2 483,00", "0.000", "2483.000"])
+def test_whole_counts_written_with_decimals_are_still_read(text):
+    assert parse_count(text) == (int(text.replace(" ", "").replace(",", ".").split(".")[0]), None)
+
+
+def test_a_thin_space_groups_thousands_like_a_space(app, cli, tmp_path):
+    content = CSV_HEADER + "2025-01;Ekerö;Rån;1\u2009234\r\n2025-02;Ekerö;Rån;1\u202f234\r\n"
+    result = import_file(cli, write(tmp_path, content))
+    assert result.exit_code == 0, result.stderr
+    assert [row[4] for row in stored(app)] == [1234, 1234]
+
+
+@pytest.mark.parametrize("label", ["R\u202ean", "R\x01n", "Stöld\u200b"])
+def test_a_bra_category_with_control_characters_is_refused(app, cli, tmp_path, label):
+    """As in a CSV: a direction override would turn the rest of the page's line around."""
+    content = f"Region;Brott;2022;2023\r\nEkerö;Stöld;3;4\r\nEkerö;{label};3;4\r\n"
+    result = import_file(cli, write(tmp_path, content))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "line 3: the crime category holds control or invisible characters that cannot be stored"
+    )
+    assert yearly(app) == []
