@@ -163,12 +163,14 @@ def covered_months(
         if category is not None:
             spans.extend(stretches.get((slug, source, None), []))
     first, last = start.replace(day=1), end.replace(day=1)
-    return {
-        key: {
-            m: status for m, status in coverage.statuses(spans, ZONE).items() if first <= m <= last
-        }
-        for key, spans in stretches.items()
-    }
+    # The categories of one file share its months: each set of stretches is judged once.
+    judged: dict[tuple[tuple[dt.datetime, dt.datetime], ...], dict[dt.date, str]] = {}
+    for spans in stretches.values():
+        key = tuple(sorted(set(spans)))
+        if key not in judged:
+            found = coverage.statuses(key, ZONE).items()
+            judged[key] = {m: status for m, status in found if first <= m <= last}
+    return {key: judged[tuple(sorted(set(spans)))] for key, spans in stretches.items()}
 
 
 def _month_range(

@@ -136,6 +136,7 @@ class _Reader:
         self.region = ""
         self.stack: list[tuple[int, str]] = []
         self.seen: dict[tuple[Any, ...], int] = {}
+        self.found: dict[str, int | None] = {}
 
     def area(self, line: int, region: str) -> int | None:
         """The area id a region names; None (and counted as skipped) for any other place."""
@@ -144,11 +145,17 @@ class _Reader:
         if not region:
             self.errors.add(line, f"line {line}: the region is empty")
             return None
+        if region not in self.found:  # a long file names each region on many rows
+            self.found[region] = self._match(region)
+        if self.found[region] is None:
+            self.data.skipped[region] += 1
+        return self.found[region]
+
+    def _match(self, region: str) -> int | None:
         for name in (region, _REGION_CODE.sub("", region)):
             for candidate in (name, _REGION_SUFFIX.sub("", name)):
                 if (area := self.names.area(candidate)) is not None:
                     return area[0]
-        self.data.skipped[region] += 1
         return None
 
     def category(self, line: int, cell: str) -> str | None:
