@@ -198,7 +198,7 @@ class _Reader:
             if count is not None:  # '..': not published yet, nothing to store
                 self.errors.add(line, f"line {line}: {unended_year(year, self.today)}")
             return
-        if self._repeated(line, ("y", area_id, year, category.casefold()), f"year {year}"):
+        if self._repeated(line, ("y", area_id, year, category), f"year {year}"):
             return
         record = {"area_id": area_id, "year": year, "category": category, "count": count}
         self.data.yearly.append(record)
@@ -208,7 +208,7 @@ class _Reader:
             if count is not None:  # '..': a month not published yet, nothing to store
                 self.errors.add(line, f"line {line}: {problem}")
             return
-        if self._repeated(line, ("m", area_id, month, category.casefold()), f"{month:%Y-%m}"):
+        if self._repeated(line, ("m", area_id, month, category), f"{month:%Y-%m}"):
             return
         self.data.monthly.append(
             {
@@ -221,11 +221,13 @@ class _Reader:
             }
         )
 
-    def _repeated(self, line: int, key: tuple[Any, ...], when: str) -> bool:
+    def _repeated(self, line: int, cell: tuple[Any, ...], when: str) -> bool:
+        """Whether the cell (kind, area, when, category) came before, in any case."""
+        key = (*cell[:3], cell[3].casefold())
         if key in self.seen:
             self.errors.add(
                 line,
-                f"line {line}: {when}, category '{key[3]}' for this area is already on line"
+                f"line {line}: {when}, category '{cell[3]}' for this area is already on line"
                 f" {self.seen[key]}",
             )
             return True

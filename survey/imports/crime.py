@@ -38,7 +38,7 @@ from .bra import KNOWN_SHAPES, SHAPES, BraData, guess_shape, read_bra
 from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
 from .crime_journal import Journal, lock_crime_data
-from .crime_replace import replace_counts
+from .crime_replace import replace_counts, spellings
 from .crime_rows import Names, month_text, plural
 from .police_events import event_stretches, parse_events
 
@@ -295,6 +295,14 @@ def _store_bra(
     cells: dict[tuple[int, int], list[str]] = {}
     for row in bra.yearly:
         cells.setdefault((row["area_id"], row["year"]), []).append(row["category"])
+    # A category stored in another case is the same one: the file's spelling replaces it.
+    written: dict[int, set[str]] = {}
+    for (area_id, _year), categories in cells.items():
+        written.setdefault(area_id, set()).update(categories)
+    known = spellings(session, table, None, written)
+    for (area_id, _year), categories in cells.items():
+        folded = {c.casefold() for c in categories}
+        categories += [c for c in known[area_id] if c.casefold() in folded and c not in categories]
     journal.years_before(session, cells, bra.yearly)
     for (area_id, year), categories in cells.items():
         session.execute(

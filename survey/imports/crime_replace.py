@@ -24,16 +24,17 @@ from .crime_journal import Journal, in_block, table_of
 
 
 def spellings(
-    session: Session, table: Table, source: str, written: Mapping[int, Iterable[str]]
+    session: Session, table: Table, source: str | None, written: Mapping[int, Iterable[str]]
 ) -> dict[int, list[str]]:
-    """Per area the categories written, with every stored spelling that differs only in case."""
+    """Per area the categories written, with every stored spelling that differs only in case
+    (of ``source``; None for a table of one source, Brå's yearly counts)."""
     folded = {area_id: {c.casefold() for c in found} for area_id, found in written.items()}
     found = {area_id: set(categories) for area_id, categories in written.items()}
-    for area_id, category in session.execute(
-        select(table.c.area_id, table.c.category)
-        .distinct()
-        .where(table.c.source == source, table.c.area_id.in_(sorted(written)))
-    ):
+    query = select(table.c.area_id, table.c.category).distinct()
+    query = query.where(table.c.area_id.in_(sorted(written)))
+    if source is not None:
+        query = query.where(table.c.source == source)
+    for area_id, category in session.execute(query):
         if category is not None and category.casefold() in folded[area_id]:
             found[area_id].add(category)
     return {area_id: sorted(categories) for area_id, categories in found.items()}

@@ -74,3 +74,30 @@ def test_a_bra_category_with_control_characters_is_refused(app, cli, tmp_path, l
         "line 3: the crime category holds control or invisible characters that cannot be stored"
     )
     assert yearly(app) == []
+
+
+def test_a_yearly_category_in_another_case_replaces_the_earlier_spelling(app, cli, tmp_path):
+    header = "Region;Brott;2022;2023\r\n"
+    first = write(tmp_path, header + "Ekerö;stöldbrott;3;4\r\n", "a.csv")
+    assert import_file(cli, first).exit_code == 0
+    result = import_file(cli, write(tmp_path, header + "Ekerö;Stöldbrott;5;..\r\n", "b.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert yearly(app) == [
+        ("ekero", 2022, "Stöldbrott", 5),
+        ("ekero", 2023, "Stöldbrott", None),
+    ]
+    assert cli("import", "undo-crime", "--yes").exit_code == 0
+    assert yearly(app) == [("ekero", 2022, "stöldbrott", 3), ("ekero", 2023, "stöldbrott", 4)]
+
+
+def test_a_region_given_twice_names_the_category_as_written(app, cli, tmp_path):
+    content = (
+        "\ufeffKommun;Antal;Per 100 000 inv.\r\nEkerö;1 310.0;4 270,2\r\n"
+        "0125 Ekerö kommun;7;1,0\r\n"
+    )
+    result = import_file(cli, write(tmp_path, content, "anmalda_brott_kommuner_2023.csv"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "line 3: year 2023, category 'Samtliga brott' for this area is already on line 2"
+    )
+    assert yearly(app) == []
