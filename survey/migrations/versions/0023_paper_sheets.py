@@ -1,7 +1,7 @@
 """paper sheets: the names of saved blank key-in forms, so that none is saved twice
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-01 11:40:00.000000
 
 New table ``paper_sheet`` (see survey.models.responses.PaperSheet): its primary key refuses
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0022"
-down_revision: str | None = "0021"
+revision: str = "0023"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
