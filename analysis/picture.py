@@ -136,8 +136,8 @@ def situation_picture(
     }
 
 
-#: An area with no police event for this many days, while the feed has events elsewhere
-#: after that, is flagged stale: its feed name may have changed (as in February 2026).
+#: An area with no police event in this many days of downloaded feed, while the feed has
+#: events elsewhere, is flagged stale: its feed name may have changed (as in February 2026).
 STALE_AFTER_DAYS = 14
 
 
@@ -173,11 +173,30 @@ def _source_coverage(stretches: list[tuple[dt.datetime, dt.datetime]]) -> dict[s
     }
 
 
+def _silent_coverage(
+    events: list[tuple[dt.datetime, dt.datetime]], last: dt.datetime | None
+) -> dt.timedelta | None:
+    """The covered time after the area's last event (None: no police download at all).
+
+    Only time a download covered counts: a gap between downloads is no silence of the area,
+    since the feed's events of those days were never seen. An area without events is judged
+    from the first download.
+    """
+    if not events:
+        return None
+    since = last or min(starts for starts, _ends in events)
+    return sum(
+        (ends - max(starts, since) for starts, ends in coverage.merge(events) if ends > since),
+        dt.timedelta(),
+    )
+
+
 def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str, Any]:
     """What crime data the area has: per source the months covered and the gaps; how fresh.
 
     ``data_up_to`` is the newest day any source covers; ``stale`` says that the area has had no
-    police event for STALE_AFTER_DAYS days while the feed had events elsewhere after that;
+    police event for STALE_AFTER_DAYS days of downloads covering the feed (days between
+    downloads do not count), while the feed had events elsewhere;
     ``outdated`` that the newest data is older than that (the feed stopped being fetched);
     ``months_without_data`` are the months deviations are looked for in that no source covered
     and ``months_partial`` those no source covered fully (no deviation there means no data,
@@ -195,12 +214,7 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
         .where(_area.c.slug == area_slug)
     ).one()
     last = local_time(newest) if newest is not None else None
-    events = stretches.get("events", [])
-    stale = False
-    if events:
-        feed_end = max(ends for _starts, ends in events)
-        since = last or min(starts for starts, _ends in events)
-        stale = feed_end - since > dt.timedelta(days=STALE_AFTER_DAYS)
+    silent = _silent_coverage(stretches.get("events", []), last)
     sources = {source: _source_coverage(s) for source, s in sorted(stretches.items())}
     up_to = max((dt.date.fromisoformat(c["up_to"]) for c in sources.values()), default=None)
     # A month is full when some source covered all of it, partial when sources touched it only.
@@ -218,7 +232,9 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
     gaps = [m for m in recent if m not in status and not (begun and m == recent[-1])]
     return {
         "data_up_to": up_to.isoformat() if up_to else None,
-        "stale": stale,
+        "stale": silent is not None and silent > dt.timedelta(days=STALE_AFTER_DAYS),
+        # Whole days the feed was downloaded since the area's last event (or the first download).
+        "silent_days": silent.days if silent is not None else None,
         "outdated": up_to is None or (today - up_to).days > STALE_AFTER_DAYS,
         "stale_after_days": STALE_AFTER_DAYS,
         "last_event": last.date().isoformat() if last else None,
