@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,10 @@ WHOLE_FLOATS = 2**53
 #: list of the whole country has events every few hours (at most 9.5 hours apart in the real
 #: responses), while saved downloads put in one file leave the days between them unseen.
 COVERAGE_GAP = dt.timedelta(days=2)
+#: A negative whole number, also one given as a text ("-5"): no police id is one, so it is a
+#: mistake (a minus typed or a tool's placeholder), refused as such. Other texts stay ids: an id
+#: too large to be exact as a JSON number must be given as a text.
+_NEGATIVE_ID = re.compile(r"-\s*[0-9]+")
 #: Events before this year are typing mistakes: one would make every month since then look
 #: covered, with zero events.
 FIRST_EVENT_YEAR = 2000
@@ -143,7 +148,9 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
         if isinstance(raw_id, float):
             given = quoted(json.dumps(raw_id))
             problems.append(
-                f"the id {given} is too large to be exact as a number: give it as a text"
+                f"the id {given} is negative: the police's ids are positive numbers"
+                if raw_id < 0 and raw_id.is_integer()
+                else f"the id {given} is too large to be exact as a number: give it as a text"
                 if raw_id.is_integer()
                 else f"the id {given} is not a whole number (the police's ids are)"
             )
@@ -155,6 +162,10 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
             problems.append(f"the id is longer than {ID_MAX} characters")
         elif any(_unsavable_char(c) for c in event_id):  # NUL, which PostgreSQL refuses
             problems.append("the id holds control or invisible characters")
+        elif _NEGATIVE_ID.fullmatch(event_id):  # a number, or a whole number saved as text
+            problems.append(
+                f"the id {quoted(event_id)} is negative: the police's ids are positive numbers"
+            )
         elif event_id in ids:
             problems.append(f"the same id as event {ids[event_id]}")
         else:
