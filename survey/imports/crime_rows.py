@@ -28,6 +28,14 @@ FIRST_YEAR = 1900
 #: characters (among them the direction overrides that turn the rest of a line around),
 #: surrogates and private-use characters.
 UNSAVABLE = frozenset({"Cc", "Cf", "Cs", "Co"})
+#: Characters that show nothing though they are letters or marks to Unicode (its
+#: Default_Ignorable_Code_Point set beyond the format characters, and the blank Braille
+#: pattern): Hangul fillers, the combining grapheme joiner, variation selectors. A name that
+#: looks like "Stöld" but is not would be a second category or area no reader can tell apart.
+INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 #: A year in a file name (anmalda_brott_kommuner_2023.csv).
 YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 #: How much of a value a message quotes.
@@ -125,13 +133,30 @@ CONTROL_CHARACTERS = "%s holds control or invisible characters that cannot be st
 
 
 def unsavable(text: str) -> bool:
-    """Whether a name holds a character of the UNSAVABLE categories."""
-    return any(unicodedata.category(c) in UNSAVABLE for c in text)
+    """Whether a name holds a character of the UNSAVABLE categories, or an INVISIBLE one."""
+    return any(unicodedata.category(c) in UNSAVABLE for c in text) or bool(INVISIBLE.search(text))
+
+
+def unsavable_raw(text: str) -> bool:
+    """Whether a name as given, before its white space is collapsed, holds characters
+    ``unsavable`` finds: every control character but tab, line feed and carriage return
+    (str.split() takes \x1c-\x1f and \x85 for white space, and would hide them)."""
+    return unsavable(text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
 
 
 def quoted(text: str) -> str:
-    """A value as a message quotes it: at most QUOTED_MAX characters."""
-    return text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"
+    """A value as a message quotes it: at most QUOTED_MAX characters, a control or invisible
+    character or white space but the plain space written as its code (\\u202e, \\u2028), so
+    that it neither turns the message around, breaks its line nor goes unseen."""
+    text = text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"
+    return "".join(
+        c
+        if c == " " or not (unsavable(c) or c.isspace())
+        else f"\\u{ord(c):04x}"
+        if ord(c) < 0x10000
+        else f"\\U{ord(c):08x}"
+        for c in text
+    )
 
 
 def first_of_month(day: dt.date) -> dt.date:

@@ -24,7 +24,7 @@ from .crime_rows import (
     is_county,
     month_text,
     quoted,
-    unsavable,
+    unsavable_raw,
 )
 
 #: Column widths of the stored event (longer texts are cut, never refused).
@@ -91,6 +91,11 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     return " ".join("".join(c for c in value if not _unsavable_char(c)).split())
+
+
+def _given(value: Any) -> str:
+    """A text field as given (anything else: empty, so that it is named as missing)."""
+    return value if isinstance(value, str) else ""
 
 
 def _unsavable_char(c: str) -> bool:
@@ -160,7 +165,7 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
             problems.append("the id is missing")
         elif len(event_id) > ID_MAX:
             problems.append(f"the id is longer than {ID_MAX} characters")
-        elif any(_unsavable_char(c) for c in event_id):  # NUL, which PostgreSQL refuses
+        elif unsavable_raw(event_id):  # NUL, which PostgreSQL refuses; a direction override
             problems.append("the id holds control or invisible characters")
         elif _NEGATIVE_ID.fullmatch(event_id):  # a number, or a whole number saved as text
             problems.append(
@@ -182,21 +187,22 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
             )
         elif month > first_of_month(today):
             problems.append(f"month {month_text(month)} is in the future")
-        raw_type = event.get("type")
-        event_type = " ".join(raw_type.split()) if isinstance(raw_type, str) else ""
-        if not event_type:
+        raw_type = _given(event.get("type"))
+        event_type = " ".join(raw_type.split())
+        # Checked as given: split() would turn \x1c-\x1f or \x85 into spaces.
+        if unsavable_raw(raw_type):
+            problems.append(CONTROL_CHARACTERS % "the type")
+        elif not event_type:
             problems.append("the type is missing")
         elif len(event_type) > CATEGORY_MAX:
             problems.append(f"the type is longer than {CATEGORY_MAX} characters")
-        elif unsavable(event_type):
-            problems.append(CONTROL_CHARACTERS % "the type")
         location = event.get("location")
-        raw_location = location.get("name") if isinstance(location, dict) else None
-        location_name = " ".join(raw_location.split()) if isinstance(raw_location, str) else ""
-        if not location_name:
-            problems.append("the location name is missing")
-        elif unsavable(location_name):
+        raw_location = _given(location.get("name") if isinstance(location, dict) else None)
+        location_name = " ".join(raw_location.split())
+        if unsavable_raw(raw_location):
             problems.append(CONTROL_CHARACTERS % "the location name")
+        elif not location_name:
+            problems.append("the location name is missing")
         for problem in problems:
             errors.add(position, f"{label}: {problem}")
         if problems or moment is None or month is None:

@@ -126,7 +126,8 @@ def crime_categories_set():
             )
         except CategoryError as exc:
             db.session.rollback()
-            form.name.errors = [*form.name.errors, str(exc)]
+            field = getattr(form, exc.field)
+            field.errors = [*field.errors, str(exc)]
         else:
             db.session.commit()
             done = (

@@ -13,6 +13,7 @@ from analysis import crime_categories
 from analysis.tables import PROBLEMS
 
 from ..imports.crime_events import rebuild_counts
+from ..imports.crime_rows import unsavable_raw
 from ..models import OVERRIDE_SOURCES, CategoryOverride
 from ..models.accounts import utcnow
 from ..models.crime import CrimeCount, CrimeEvent, CrimeYearCount
@@ -20,7 +21,12 @@ from . import audit
 
 
 class CategoryError(ValueError):
-    """A change to the mapping that cannot be made; the message says why."""
+    """A change to the mapping that cannot be made; the message says why, about ``field``
+    (``name``, ``category`` or ``problems``; a form shows it there)."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,11 @@ def set_override(
     if unknown:
         raise CategoryError(_("Unknown problem: %(name)s.", name=", ".join(unknown)))
     category = " ".join((category or "").split()) or None
+    # A direction override or an invisible character makes a type or category that looks
+    # like another but is not (the police event files refuse them too).
+    for text, field in ((name or "", "name"), (category or "", "category")):
+        if unsavable_raw(text):
+            raise CategoryError(_("The text contains characters that cannot be saved."), field)
     key = crime_categories.fold(clean)
     if category is not None:
         category = _spelled_as_known(session, source, key, category)

@@ -58,3 +58,63 @@ def test_text_and_positive_ids_are_still_ids(app, cli, tmp_path):
     with app.app_context():
         ids = set(db.session.scalars(select(CrimeEvent.event_id)))
     assert ids == {"9007199254740993", "a-1", str(events[2]["id"])}
+
+
+#: Characters that turn text around or show nothing, and control characters that str.split()
+#: takes for white space (they became spaces, unseen, before).
+HIDDEN = [
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u200b",  # zero-width space
+    "\u3164",  # Hangul filler (a letter to Unicode)
+    "\u034f",  # combining grapheme joiner (a mark)
+    "\u2800",  # blank Braille pattern
+    "\x1f",  # unit separator: white space to str.split()
+    "\x85",  # next line: white space to str.split()
+]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize(
+    ("field", "what"),
+    [("type", "the type"), ("location", "the location name"), ("id", "the id")],
+)
+def test_hidden_characters_are_refused_with_the_position(app, cli, tmp_path, hidden, field, what):
+    events = real(MARCH_2023)
+    event = events[41]
+    if field == "type":
+        event["type"] = f"Stöld{hidden}"
+    elif field == "location":
+        event["location"] = {**event["location"], "name": f"{hidden}Stockholm"}
+    else:
+        event["id"] = f"{event['id']}{hidden}1"
+    [message] = _refused(app, cli, tmp_path, events)
+    assert message.startswith("event 42")
+    if field == "id":
+        # Quoted by its code: it neither turns the message around nor breaks its line.
+        assert message.startswith(f"event 42 (id {str(event['id'])[:6]}\\u{ord(hidden):04x}1):")
+    assert message.endswith(
+        f"{what} holds control or invisible characters"
+        + ("" if field == "id" else " that cannot be stored")
+    )
+
+
+def test_a_type_of_hidden_characters_only_is_named_as_such(app, cli, tmp_path):
+    events = real(MARCH_2023)[:2]
+    events[1]["type"] = "\x1c\x1d"  # nothing but white space to str.split()
+    [message] = _refused(app, cli, tmp_path, events)
+    assert message == (
+        f"event 2 (id {events[1]['id']}): the type holds control or invisible characters that"
+        " cannot be stored"
+    )
+
+
+def test_ordinary_white_space_in_a_type_is_still_collapsed(app, cli, tmp_path):
+    events = real(MARCH_2023)[:1]
+    events[0]["type"] = " Rån,\tförsök\n"
+    events[0]["location"] = {**events[0]["location"], "name": "Malmö\u00a0 "}
+    result = cli("import", "crime", str(write(tmp_path, events, "events.json")))
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        stored = db.session.execute(select(CrimeEvent.type, CrimeEvent.location)).one()
+    assert tuple(stored) == ("Rån, försök", "Malmö")

@@ -238,3 +238,22 @@ def test_a_category_written_in_other_case_is_the_existing_one(app, client, auth)
     data["category"] = "Vattenskada"
     assert post_form(client, PAGE, data).status_code == 303
     assert _counts(app) == {"Rån": 4, "Vattenskada": 1}
+
+
+def test_a_direction_override_or_invisible_character_is_refused(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    for data, field in [
+        ({"source": "police", "name": "Stöld\u202e", "category": "Rån"}, "name"),
+        ({"source": "bra", "name": "0300\u200b", "not_crime": "y"}, "name"),
+        ({"source": "police", "name": "Stöld", "category": "Rån\u3164"}, "category"),
+        ({"source": "police", "name": "Stöld", "category": "\u2066Rån\u2069"}, "category"),
+    ]:
+        response = post_form(client, PAGE, data)
+        assert response.status_code == 422, data
+        summary = response.get_data(as_text=True).split('class="error-summary"')[1]
+        # Said of the field that holds them.
+        link = summary.split(f'<a href="#{field}">')[1].split("</a>")[0]
+        assert link.endswith("– The text contains characters that cannot be saved.")
+    with app.app_context():
+        assert db.session.scalars(select(CategoryOverride)).all() == []
