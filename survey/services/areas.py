@@ -173,6 +173,17 @@ def set_municipality(session: Session, area: Area, municipality: str | None) -> 
 def add_alias(session: Session, area: Area, name: str) -> AreaAlias:
     """Let an area answer to another name feeds use (a municipality, a district, a place)."""
     name = _clean(name)
+    if normalise(name) in (normalise(area.name), normalise(area.slug)):
+        # Its own name or address name: it answers to it already. (To keep an old name after
+        # a rename, it is added as an alias once the area has its new name.)
+        raise AreaError(
+            _(
+                "%(area)s already answers to %(name)s (its own name or address name): no alias"
+                " is needed.",
+                area=area.name,
+                name=name,
+            )
+        )
     _check_free(session, name, area.id)
     unusable = unusable_alias(name, area.municipality)
     if unusable == COUNTY:

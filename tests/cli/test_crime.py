@@ -213,6 +213,13 @@ def test_areas_are_added_renamed_aliased_and_listed(app, cli):
         (("rename", "nowhere", "X"), "There is no area with the address name “nowhere”"),
         (("rename", "ekero", "Hässelby Vällingby"), "already means the area Hässelby-Vällingby"),
         (("alias", "ekero", "BROMMA"), "The name BROMMA already means the area Bromma"),
+        (("alias", "ekero", "hasselby-vallingby"), "already means the area Hässelby-Vällingby"),
+        # The area's own name or address name: it answers to it already.
+        (("alias", "ekero", "Ekerö"), "Ekerö already answers to Ekerö (its own name or address"),
+        (("alias", "ekero", "EKERO"), "Ekerö already answers to EKERO"),
+        (("alias", "hasselby-vallingby", "Hässelby-Vällingby"), "no alias is needed"),
+        (("alias", "hasselby-vallingby", "hasselby-vallingby"), "no alias is needed"),
+        (("alias", "ekero", "x\u3164y"), "characters that cannot be saved"),
         (("alias", "ekero", "x" * 201), "at most 200 characters"),
         (("unalias", "ekero", "Solna"), "Ekerö has no alias Solna"),
         (("add", "b" * 65, "X"), "An address name can be at most 64 characters long."),

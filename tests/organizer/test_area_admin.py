@@ -146,6 +146,32 @@ def test_a_district_never_takes_its_municipality_or_a_county_as_alias(app, clien
     assert accepted.status_code == 303
 
 
+def test_an_alias_of_the_areas_own_name_or_another_areas_name_is_refused(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=sv")
+    area_id = _area(app, "ekero")[0]
+    base = f"/organizer/area-names/{area_id}"
+    for alias, message in [
+        ("Ekerö", "Ekerö svarar redan på Ekerö (sitt eget namn eller adressnamn)"),
+        ("ekero", "Ekerö svarar redan på ekero (sitt eget namn eller adressnamn)"),
+        ("Bromma", "Namnet Bromma betyder redan området Bromma."),
+        ("hasselby-vallingby", "betyder redan området Hässelby-Vällingby."),
+    ]:
+        response = post_form(client, f"{base}/aliases", {"alias": alias}, token_from=base)
+        assert response.status_code == 422, alias
+        assert message in response.get_data(as_text=True), alias
+    # Another area's alias too.
+    vallingby = f"/organizer/area-names/{_area(app, 'hasselby-vallingby')[0]}"
+    added = post_form(client, f"{vallingby}/aliases", {"alias": "Råcksta"}, token_from=vallingby)
+    assert added.status_code == 303
+    response = post_form(client, f"{base}/aliases", {"alias": "RÅCKSTA"}, token_from=base)
+    assert response.status_code == 422
+    assert "Namnet RÅCKSTA betyder redan området Hässelby-Vällingby." in response.get_data(
+        as_text=True
+    )
+    assert _area(app, "ekero")[3] == []
+
+
 def test_an_unknown_area_or_alias_is_not_found(client, auth):
     auth.login("admin")
     assert client.get("/organizer/area-names/99999").status_code == 404
