@@ -9,12 +9,10 @@ envelope window and go nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import IO
 
-import segno
 from babel import Locale
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,12 +21,18 @@ from ..i18n import text_direction
 from ..imports.addresses import Address
 from ..services.invitations import Letter, format_code
 from .pdf.layout import MUTED, Report
+from .pdf.stamps import Stamps, draw_qr
 
 #: A C5/C4 window envelope: the address sits 20 mm from the left, 45 mm from the top.
 WINDOW_X, WINDOW_Y, WINDOW_W = 20, 45, 85
+#: Where the letter's text starts, below the address window.
+BODY_Y = 90
+NUMBER_LINE = 4.5
 QR_SIZE = 38
 LEFT = 20
 WIDTH = 170
+#: The code and how to use it, beside the QR code.
+BESIDE = WIDTH - QR_SIZE - 6
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,6 @@ def language_names(codes: Sequence[str], locale: str) -> tuple[str, ...]:
         except ValueError:
             named.append((True, code))
     return tuple(name for _first, name in sorted(named))
-
-
-def _qr(url: str) -> io.BytesIO:
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=8, border=2)
-    out.seek(0)
-    return out
 
 
 class LetterPdf(Report):
@@ -103,25 +100,34 @@ class LetterPdf(Report):
         self.multi_cell(WIDTH, size * 0.5, words, align=self.start, new_x="LMARGIN", new_y="NEXT")
         self.ln(gap)
 
-    def top(self, sender: Sender, number: int, address: Address | None) -> None:
-        """The sender line, the letter's number and the address window."""
-        self.add_page()
+    def top(self, sender: Sender) -> None:
+        """The sender line and the area, at the other end of the line from the sender."""
         self.set_font("DejaVu", "B", 10)
         self.set_xy(self.mx(LEFT, 110), 15)
         self.multi_cell(110, 5, sender.asked_by, align=self.start)
         self.set_font("DejaVu", "", 9)
-        # The number and the area at the other end of the line from the sender.
-        end = "L" if self.rtl else "R"
+        self.set_xy(self.mx(LEFT + WIDTH - 55, 55), 15 + NUMBER_LINE)
+        self.multi_cell(55, NUMBER_LINE, sender.area, align=self.end)
+
+    def own_parts(self, sender: Sender, number: int, address: Address | None) -> None:
+        """What differs from letter to letter but the code: the number, top and foot, and
+        the address in the envelope's window."""
+        self.set_font("DejaVu", "", 9)
         self.set_xy(self.mx(LEFT + WIDTH - 55, 55), 15)
-        self.multi_cell(55, 4.5, _("Letter number %(number)d", number=number), align=end)
-        self.set_x(self.mx(LEFT + WIDTH - 55, 55))
-        self.multi_cell(55, 4.5, sender.area, align=end)
+        self.multi_cell(
+            55, NUMBER_LINE, _("Letter number %(number)d", number=number), align=self.end
+        )
         if address is not None:
             # Where the envelope's window is, whichever way the letter is written.
             self.set_font("DejaVu", "", 10.5)
             self.set_xy(WINDOW_X, WINDOW_Y)
             self.multi_cell(WINDOW_W, 5, "\n".join(address.lines), align="L")
-        self.set_xy(self.mx(LEFT, WIDTH), 90)
+        self.mailing_footer(sender, number)
+
+    @property
+    def end(self) -> str:
+        """The other end of a line from where it starts."""
+        return "L" if self.rtl else "R"
 
     def mailing_footer(self, sender: Sender, number: int) -> None:
         """For the mailing house: the round, the area and the letter's number."""
@@ -139,6 +145,53 @@ def _languages_line(sender: Sender) -> str:
     return _("You can answer in: %(languages)s.", languages=", ".join(sender.languages))
 
 
+def _invitation_body(pdf: LetterPdf, sender: Sender) -> float:
+    """The letter's text, with room for the code and its QR code; returns where they go."""
+    pdf.passage(_("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True)
+    pdf.passage(
+        _(
+            "%(asked_by)s want to know how safe residents feel in %(area)s, and what"
+            " problems they see. You are one of the residents we chose at random and"
+            " are writing to. Your answers help decide what we do in the area.",
+            asked_by=sender.asked_by,
+            area=sender.area,
+        )
+    )
+    pdf.passage(
+        _(
+            "It takes a few minutes. Your answers are anonymous: the code below lets"
+            " you answer once, and it is never linked to your answers."
+        )
+    )
+    top = pdf.get_y() + 2
+    pdf.set_xy(pdf.mx(LEFT, BESIDE), top)
+    pdf.set_font("DejaVu", "", 10.5)
+    pdf.multi_cell(BESIDE, 5.5, _("Your personal code:"), align=pdf.start)
+    pdf.set_xy(pdf.mx(LEFT, BESIDE), top + 21)
+    pdf.multi_cell(
+        BESIDE,
+        5.5,
+        _(
+            "Go to %(url)s and type the code, or scan the QR code with your phone.",
+            url=sender.short_url,
+        ),
+        align=pdf.start,
+        new_x="LMARGIN",
+    )
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 5)
+    pdf.passage(_languages_line(sender))
+    pdf.passage(
+        _(
+            "Would you rather answer on paper? Ask for a paper form: %(contact)s."
+            " Write the code on it.",
+            contact=sender.contact,
+        )
+    )
+    pdf.passage(_("Questions about the survey? Contact %(who)s.", who=sender.contact))
+    pdf.passage(_("Thank you for your help!"), bold=True)
+    return top
+
+
 def write_letters(
     sender: Sender,
     letters: Sequence[Letter],
@@ -151,62 +204,46 @@ def write_letters(
     with force_locale(locale):
         pdf = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
         sender = pdf.in_text(sender)
+        stamps = Stamps(pdf)
         for index, letter in enumerate(letters):
-            pdf.top(sender, letter.number, addresses[index] if addresses else None)
-            pdf.passage(
-                _("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True
-            )
-            pdf.passage(
-                _(
-                    "%(asked_by)s want to know how safe residents feel in %(area)s, and what"
-                    " problems they see. You are one of the residents we chose at random and"
-                    " are writing to. Your answers help decide what we do in the area.",
-                    asked_by=sender.asked_by,
-                    area=sender.area,
-                )
-            )
-            pdf.passage(
-                _(
-                    "It takes a few minutes. Your answers are anonymous: the code below lets"
-                    " you answer once, and it is never linked to your answers."
-                )
-            )
-            top = pdf.get_y() + 2
+            pdf.add_page()
+            # Everything but the number, address and code is the same on every letter: laid
+            # out once, then stamped (see Stamps).
+            stamps.draw("top", lambda: pdf.top(sender))
+            pdf.set_xy(pdf.mx(LEFT, WIDTH), BODY_Y)
+            top = stamps.draw("body", lambda: _invitation_body(pdf, sender))
+            pdf.own_parts(sender, letter.number, addresses[index] if addresses else None)
             url = code_url(letter.code)
-            qr_x = pdf.mx(LEFT + WIDTH - QR_SIZE, QR_SIZE)
-            pdf.image(_qr(url), x=qr_x, y=top, w=QR_SIZE, alt_text=url)
-            beside = WIDTH - QR_SIZE - 6
-            pdf.set_xy(pdf.mx(LEFT, beside), top)
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(beside, 5.5, _("Your personal code:"), align=pdf.start)
-            pdf.set_xy(pdf.mx(LEFT, beside), top + 5.5)
+            draw_qr(pdf, url, pdf.mx(LEFT + WIDTH - QR_SIZE, QR_SIZE), top, QR_SIZE)
+            pdf.set_xy(pdf.mx(LEFT, BESIDE), top + 5.5)
             pdf.set_font("DejaVu", "B", 22)
-            pdf.cell(beside, 13, format_code(letter.code), border=1, align="C")
-            pdf.set_xy(pdf.mx(LEFT, beside), top + 21)
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(
-                beside,
-                5.5,
-                _(
-                    "Go to %(url)s and type the code, or scan the QR code with your phone.",
-                    url=sender.short_url,
-                ),
-                align=pdf.start,
-                new_x="LMARGIN",
-            )
-            pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 5)
-            pdf.passage(_languages_line(sender))
-            pdf.passage(
-                _(
-                    "Would you rather answer on paper? Ask for a paper form: %(contact)s."
-                    " Write the code on it.",
-                    contact=sender.contact,
-                )
-            )
-            pdf.passage(_("Questions about the survey? Contact %(who)s.", who=sender.contact))
-            pdf.passage(_("Thank you for your help!"), bold=True)
-            pdf.mailing_footer(sender, letter.number)
+            pdf.cell(BESIDE, 13, format_code(letter.code), border=1, align="C")
         stream.write(bytes(pdf.output()))
+
+
+def _reminder_opening(pdf: LetterPdf, sender: Sender) -> None:
+    pdf.passage(_("A reminder: how safe do you feel in %(area)s?", area=sender.area), 16, True)
+    pdf.passage(
+        _(
+            "Some weeks ago we sent you a letter with a personal code, asking how safe"
+            " you feel in %(area)s. If you have already answered: thank you, and"
+            " please disregard this reminder.",
+            area=sender.area,
+        )
+    )
+
+
+def _reminder_closing(pdf: LetterPdf, sender: Sender) -> None:
+    pdf.passage(
+        _(
+            "We cannot print your code again: we do not keep it, so that no one can"
+            " link your answers to you. If you no longer have the letter, contact"
+            " %(contact)s.",
+            contact=sender.contact,
+        )
+    )
+    pdf.passage(_languages_line(sender))
+    pdf.passage(_("Thank you for your help!"), bold=True)
 
 
 def write_reminders(
@@ -224,19 +261,12 @@ def write_reminders(
     with force_locale(locale):
         pdf = LetterPdf(_("Reminder: %(area)s", area=sender.area), locale)
         sender = pdf.in_text(sender)
+        stamps = Stamps(pdf)
         for number in numbers:
-            pdf.top(sender, number, addresses.get(number) if addresses else None)
-            pdf.passage(
-                _("A reminder: how safe do you feel in %(area)s?", area=sender.area), 16, True
-            )
-            pdf.passage(
-                _(
-                    "Some weeks ago we sent you a letter with a personal code, asking how safe"
-                    " you feel in %(area)s. If you have already answered: thank you, and"
-                    " please disregard this reminder.",
-                    area=sender.area,
-                )
-            )
+            pdf.add_page()
+            stamps.draw("top", lambda: pdf.top(sender))
+            pdf.set_xy(pdf.mx(LEFT, WIDTH), BODY_Y)
+            stamps.draw("opening", lambda: _reminder_opening(pdf, sender))
             pdf.passage(
                 _(
                     "If not, there is still time. Use the code in the letter you got (letter"
@@ -246,17 +276,9 @@ def write_reminders(
                     url=sender.short_url,
                 )
             )
-            pdf.passage(
-                _(
-                    "We cannot print your code again: we do not keep it, so that no one can"
-                    " link your answers to you. If you no longer have the letter, contact"
-                    " %(contact)s.",
-                    contact=sender.contact,
-                )
-            )
-            pdf.passage(_languages_line(sender))
-            pdf.passage(_("Thank you for your help!"), bold=True)
-            pdf.mailing_footer(sender, number)
+            # Stamped by where the numbered paragraph ended (a longer number may wrap it).
+            stamps.draw("closing", lambda: _reminder_closing(pdf, sender))
+            pdf.own_parts(sender, number, addresses.get(number) if addresses else None)
         stream.write(bytes(pdf.output()))
 
 

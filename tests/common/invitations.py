@@ -1,6 +1,14 @@
-"""Invitation rounds in tests: the default round made "by invitation", codes made for it."""
+"""Invitation rounds in tests: the default round made "by invitation", codes made for it, and
+the QR codes of printed letters read back."""
 
 from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
 
 from survey.extensions import db
 from survey.services.invitations import create_codes
@@ -18,3 +26,19 @@ def invitation_round(app, area: str = "bromma", count: int = 3) -> tuple[int, li
         )
         db.session.commit()
         return survey_round.id, [letter.code for letter in letters]
+
+
+def qr_texts(pdf: bytes, tmp_path: Path) -> list[str]:
+    """What the QR code on each page of a PDF says, read from the printed page (pdftoppm)."""
+    tool = shutil.which("pdftoppm")
+    assert tool, "pdftoppm (poppler-utils) is needed"
+    source = tmp_path / "qr-pages.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(  # noqa: S603 (a fixed tool, our own file)
+        [tool, "-r", "100", "-gray", "-png", str(source), str(tmp_path / "qr-page")], check=True
+    )
+    texts = []
+    for page in sorted(tmp_path.glob("qr-page*.png")):
+        [code] = zxingcpp.read_barcodes(Image.open(page))
+        texts.append(code.text)
+    return texts

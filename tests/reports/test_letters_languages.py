@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from survey.reports.letters import Sender, language_names, write_letters, write_reminders
 from survey.services.invitations import Letter
+from tests.common.invitations import qr_texts
 from tests.reports.test_paper_rtl import _drawn_lines, _no_lam_alef, _normal, _pdftotext
 
 CODE = "KM7QA4XTP2"
@@ -132,3 +133,33 @@ def test_a_letter_names_no_time_the_questionnaire_may_contradict(app, lang):
     assert _words(first) <= _words(found), (lang, first)
     assert "5" not in first
     assert not {"5", "٥", "۵"} & _words(found), lang
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+def test_every_letter_of_a_batch_is_whole_with_its_own_number_code_and_qr(app, lang, tmp_path):
+    # The text is laid out once and stamped on every later page: each page must still carry
+    # all of it, and only the number, the code and the QR code differ.
+    codes = ["KM7QA4XTP2", "ABCDEFGHJK", "Z9Y8X7W6V5"]
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_letters(
+            _sender(lang),
+            [Letter(n, code) for n, code in enumerate(codes, start=41)],
+            lambda c: f"https://x.se/k/{c}",
+            out,
+            None,
+            lang,
+        )
+    # Word by word (a centred code moves with its letters' widths; no direction marks).
+    pages = [_normal(page).split() for page in _pdftotext(out.getvalue()).split("\f")[:3]]
+
+    def general(words: list[str], code: str, number: int) -> list[str]:
+        printed = {f"{code[:5]}-{code[5:]}": "CODE", str(number): "N"}
+        return [printed.get(word, word) for word in words]
+
+    first = general(pages[0], codes[0], 41)
+    assert first.count("CODE") == 1
+    assert len(first) > 100
+    for page, code, number in zip(pages, codes, range(41, 44), strict=True):
+        assert general(page, code, number) == first
+    assert qr_texts(out.getvalue(), tmp_path) == [f"https://x.se/k/{c}" for c in codes]
