@@ -7,6 +7,7 @@ band up) and summed into the questionnaire's age bands. Every error names its li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -42,21 +43,26 @@ class PopulationImport:
     younger: int = 0
     shape: str = "simple"
 
-    def summary(self) -> str:
-        """One line per (area, year): its total."""
+    def summary(self, number: Callable[[int], str] = str) -> str:
+        """One line per (area, year): its total.
+
+        ``number`` writes the counts: plain digits by default, as the command line's other
+        output (and scripts reading it) has them; a page passes its language's grouping.
+        """
         parts = [
             _(
-                "%(area)s %(year)d: %(count)d residents",
+                "%(area)s %(year)d: %(count)s residents",
                 area=self.names[area_id][1],
                 year=year,
-                count=sum(cells.values()),
+                count=number(sum(cells.values())),
             )
             for (area_id, year), cells in sorted(self.margins.items())
         ]
         text = "; ".join(parts)
         if self.younger:
             text += " " + _(
-                "(%(count)d younger than the youngest age band left out)", count=self.younger
+                "(%(count)s younger than the youngest age band left out)",
+                count=number(self.younger),
             )
         return text
 

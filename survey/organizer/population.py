@@ -13,6 +13,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from ..extensions import db
+from ..i18n import format_number
 from ..imports import ImportRefused
 from ..imports.population import import_population
 from ..models import Area
@@ -105,7 +106,10 @@ def population_upload():
         return _page(form, exc.lines(), status=422)
     db.session.commit()
     flash(
-        _("Population imported: %(summary)s. Nothing else was changed.", summary=result.summary()),
+        _(
+            "Population imported: %(summary)s. Nothing else was changed.",
+            summary=result.summary(format_number),
+        ),
         "success",
     )
     return redirect(url_for("organizer.population"), code=303)

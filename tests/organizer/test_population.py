@@ -150,3 +150,22 @@ def test_the_errors_are_in_the_page_s_language_with_their_lines(app, admin, lang
         said = gettext("line %(n)d: count %(count)d is negative", n=2, count=-3)
     assert f"<li>{said}</li>" in response.get_data(as_text=True)
     assert _count(app) == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "younger"),
+    [
+        ("sv", "Bromma 2024: 83\N{NO-BREAK SPACE}134 invånare;", "(54\N{NO-BREAK SPACE}000 yngre"),
+        ("en", "Bromma 2024: 83,134 residents;", "(54,000 younger"),
+    ],
+)
+def test_the_upload_s_message_groups_counts_as_the_page_s_language(admin, lang, said, younger):
+    # The command line prints the same summary with plain digits (tests/imports).
+    admin.get(f"{PAGE}?lang={lang}")
+    content = (DATA / "scb_stadsdelsomraden_2024.txt").read_bytes()
+    response = _upload(admin, content, "folkmangd.txt")
+    assert response.status_code == 303
+    page = admin.get(PAGE).get_data(as_text=True)
+    assert said in page
+    assert younger in page
+    assert "83134" not in page
