@@ -114,15 +114,22 @@ class LetterPdf(Report):
         the address in the envelope's window."""
         self.set_font("DejaVu", "", 9)
         self.set_xy(self.mx(LEFT + WIDTH - 55, 55), 15)
-        self.multi_cell(
-            55, NUMBER_LINE, _("Letter number %(number)d", number=number), align=self.end
-        )
+        self.line_of(55, NUMBER_LINE, _("Letter number %(number)d", number=number), self.end)
         if address is not None:
             # Where the envelope's window is, whichever way the letter is written.
             self.set_font("DejaVu", "", 10.5)
             self.set_xy(WINDOW_X, WINDOW_Y)
-            self.multi_cell(WINDOW_W, 5, "\n".join(address.lines), align="L")
+            for line in address.lines:
+                self.line_of(WINDOW_W, 5, line, "L")
         self.mailing_footer(sender, number)
+
+    def line_of(self, width: float, height: float, words: str, align: str) -> None:
+        """A line of text, wrapped only if it does not fit: a cell costs far less than a
+        paragraph, which fpdf2 breaks into lines character by character."""
+        if self.get_string_width(words) <= width - 2 * self.c_margin:
+            self.cell(width, height, words, align=align, new_x="LEFT", new_y="NEXT")
+        else:
+            self.multi_cell(width, height, words, align=align, new_x="LEFT", new_y="NEXT")
 
     @property
     def end(self) -> str:

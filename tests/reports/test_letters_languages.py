@@ -10,6 +10,7 @@ import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from survey.imports.addresses import Address
 from survey.reports.letters import Sender, language_names, write_letters, write_reminders
 from survey.services.invitations import Letter
 from tests.common.invitations import qr_texts
@@ -163,3 +164,19 @@ def test_every_letter_of_a_batch_is_whole_with_its_own_number_code_and_qr(app, l
     for page, code, number in zip(pages, codes, range(41, 44), strict=True):
         assert general(page, code, number) == first
     assert qr_texts(out.getvalue(), tmp_path) == [f"https://x.se/k/{c}" for c in codes]
+
+
+def test_an_address_line_too_long_for_the_window_wraps_inside_it(app):
+    # Short lines are set as cells (fast); one wider than the window is still wrapped.
+    long_street = "Konstnärinnan Ottilia Adelborgs gata 123 lägenhet 1101 våning 4 uppgång B"
+    address = Address(("Anna Andersson", long_street, "168 67 Bromma"))
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_letters(
+            _sender("sv"), [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, [address]
+        )
+    lines = _pdftotext(out.getvalue()).splitlines()
+    start = lines.index("Anna Andersson")
+    assert " ".join(lines[start + 1 : start + 3]) == long_street
+    assert lines[start + 1] != long_street
+    assert lines[start + 3] == "168 67 Bromma"
