@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ImportErrors, ImportRefused
+from .bra_months import fold, month_like, month_of
 from .bra_rows import header_at, rows_of
 from .crime_rows import (
     CATEGORY_MAX,
@@ -52,14 +53,9 @@ KNOWN_SHAPES = (
 #: Between the levels of a category path.
 PATH_SEPARATOR = " › "
 
-MONTH_NAMES = (
-    "januari februari mars april maj juni juli augusti september oktober november december"
-).split()
 _REGION = {"region", "kommun", "stadsdel", "stadsdelsområde", "område", "län", "lokalpolisområde"}
 _CRIME = {"brott", "brottskategori", "brottstyp", "brottsområde", "kategori"}
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-_MONTH_CODE = re.compile(r"((?:19|20)[0-9]{2})\s*(?:M|-)\s*([0-9]{1,2})", re.IGNORECASE)
-_MONTH_WORDS = re.compile(r"([a-zåäö]+)\s+((?:19|20)[0-9]{2})|((?:19|20)[0-9]{2})\s+([a-zåäö]+)")
 _REGION_CODE = re.compile(r"^[0-9]{2,4}\s+")
 _REGION_SUFFIX = re.compile(r"\s+(?:kommun|stadsdelsområde|stadsdel|lpo)$", re.IGNORECASE)
 _INDENT = re.compile(r"^[ \u00a0\t]*")
@@ -77,38 +73,12 @@ class BraData:
     skipped: Counter[str] = field(default_factory=Counter)
 
 
-def _fold(cell: str) -> str:
-    return " ".join(cell.split()).casefold()
-
-
-def _month_like(cell: str) -> bool:
-    """Whether a heading is written like a month: a code, or a year and a month-like word."""
-    text = _fold(cell)
-    words = _MONTH_WORDS.fullmatch(text)
-    word = (words.group(1) or words.group(4) or "") if words else ""
-    return bool(_MONTH_CODE.search(text)) or word[:3] in {m[:3] for m in MONTH_NAMES}
-
-
-def _month_of(cell: str) -> tuple[int | None, int] | None:
-    """(year or None, month) a month column or cell means, or None."""
-    text = _fold(cell)
-    if text in MONTH_NAMES:
-        return None, MONTH_NAMES.index(text) + 1
-    if (code := _MONTH_CODE.fullmatch(text)) and 1 <= int(code.group(2)) <= 12:
-        return int(code.group(1)), int(code.group(2))
-    if words := _MONTH_WORDS.fullmatch(text):
-        name, year = (words.group(1), words.group(2)) if words.group(1) else words.group(4, 3)
-        if name in MONTH_NAMES:
-            return int(year), MONTH_NAMES.index(name) + 1
-    return None
-
-
 def detect_shape(header: list[str]) -> str | None:
     """The Brå shape a header row (or first row) has, or None."""
     # Empty cells at the end are no columns: a ';' ending every row (Excel) adds one.
     while header and not header[-1].strip():
         header = header[:-1]
-    folded = [_fold(c) for c in header]
+    folded = [fold(c) for c in header]
     if folded[:2] == ["kommun", "antal"]:
         return "bra-open"
     has_region = any(c in _REGION for c in folded)
@@ -118,7 +88,7 @@ def detect_shape(header: list[str]) -> str | None:
             return "bra-db"
         if any(_YEAR.fullmatch(c) for c in folded):
             return "bra-db"
-        if any(_month_of(c) for c in folded):
+        if any(month_of(c) for c in folded):
             return "bra-months"
     # The open file without its header (2021): a name, a count, a rate.
     if 2 <= len(folded) <= 3 and folded[0] and parse_count(header[1])[1] is None:
@@ -146,12 +116,14 @@ class _Reader:
             self.errors.add(line, f"line {line}: the region is empty")
             return None
         if region not in self.found:  # a long file names each region on many rows
-            self.found[region] = self._match(region)
+            self.found[region] = self.match(region)
         if self.found[region] is None:
             self.data.skipped[region] += 1
         return self.found[region]
 
-    def _match(self, region: str) -> int | None:
+    def match(self, region: str) -> int | None:
+        """The area id a region names, or None."""
+        region = " ".join(region.split())
         for name in (region, _REGION_CODE.sub("", region)):
             for candidate in (name, _REGION_SUFFIX.sub("", name)):
                 if (area := self.names.area(candidate)) is not None:
@@ -269,6 +241,9 @@ def read_bra(
         )
     data = BraData(found)
     reader = _Reader(names, today, data)
+    # Notes below the figures ('Källa: Brå'): one filled cell, the first, naming no area.
+    while len(rows) > 1 and _note(rows[-1][1]) and reader.match(rows[-1][1][0]) is None:
+        rows.pop()
     if found == "bra-open":
         _read_open(rows, reader, year_from(origin, year))
     elif found == "bra-db":
@@ -283,7 +258,7 @@ def read_bra(
 
 def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None) -> None:
     year = year_needed(given)
-    if _fold(rows[0][1][0]) == "kommun":
+    if fold(rows[0][1][0]) == "kommun":
         rows = rows[1:]
     for line, cells in rows:
         cells = fitted(reader.errors, line, cells, 3)[0]
@@ -296,8 +271,12 @@ def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenY
             reader.add_year(line, area_id, year, "Samtliga brott", count)
 
 
+def _note(cells: list[str]) -> bool:
+    return bool(cells[0].strip()) and not any(cell.strip() for cell in cells[1:])
+
+
 def _columns(header: list[str]) -> tuple[int, int]:
-    folded = [_fold(c) for c in header]
+    folded = [fold(c) for c in header]
     region = next(i for i, c in enumerate(folded) if c in _REGION)
     crime = next(i for i, c in enumerate(folded) if c in _CRIME)
     return region, crime
@@ -305,7 +284,7 @@ def _columns(header: list[str]) -> tuple[int, int]:
 
 def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
     header = rows[0][1]
-    folded = [_fold(c) for c in header]
+    folded = [fold(c) for c in header]
     region, crime = _columns(header)
     years = {i: int(c) for i, c in enumerate(folded) if _YEAR.fullmatch(c)}
     long_by = "år" if "år" in folded else "månad" if "månad" in folded else None
@@ -327,7 +306,7 @@ def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
             elif ok and area_id is not None and category is not None:
                 reader.add_year(line, area_id, int(when), category, count)
             continue
-        month = _month_of(when)
+        month = month_of(when)
         if month is None or month[0] is None:
             reader.errors.add(
                 line, f"line {line}: the month '{when}' is not a month (as in 2024M01 or 2024-01)"
@@ -340,13 +319,13 @@ def _read_months(
     rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None
 ) -> None:
     header = rows[0][1]
-    folded = [_fold(c) for c in header]
+    folded = [fold(c) for c in header]
     region, crime = _columns(header)
     year_column = folded.index("år") if "år" in folded else None
-    months = {i: m for i, c in enumerate(folded) if (m := _month_of(c)) is not None}
+    months = {i: m for i, c in enumerate(folded) if (m := month_of(c)) is not None}
     known = {*months, region, crime, year_column}
     # Written like a month but none (2024M13, "Marz 2024"): its counts would be lost.
-    if wrong := [c.strip() for i, c in enumerate(header) if i not in known and _month_like(c)]:
+    if wrong := [c.strip() for i, c in enumerate(header) if i not in known and month_like(c)]:
         raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
     for line, cells in rows[1:]:
         cells = fitted(reader.errors, line, cells, len(header))[0]

@@ -101,3 +101,47 @@ def test_a_region_given_twice_names_the_category_as_written(app, cli, tmp_path):
         "line 3: year 2023, category 'Samtliga brott' for this area is already on line 2"
     )
     assert yearly(app) == []
+
+
+def test_abbreviated_month_columns_are_months_not_dropped(app, cli, tmp_path):
+    """'Feb' and 'Mar' beside 'Januari' were no months: their counts were silently lost."""
+    content = "Region;Brott;Januari;Feb;Mar;apr.;Sept\r\nEkerö;Rån;1;2;3;4;5\r\n"
+    result = import_file(cli, write(tmp_path, content, "manader_2024.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert [(row[2], row[4]) for row in stored(app)] == [
+        ("2024-01", 1),
+        ("2024-02", 2),
+        ("2024-03", 3),
+        ("2024-04", 4),
+        ("2024-09", 5),
+    ]
+
+
+def test_a_misspelt_month_column_without_a_year_is_refused(app, cli, tmp_path):
+    content = "Region;Brott;Januari;Febuari\r\nEkerö;Rån;1;2\r\n"
+    result = import_file(cli, write(tmp_path, content, "manader_2024.csv"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "line 1: the column 'Febuari' is not a month"
+    assert stored(app) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        ("Kommun;Antal;Per 100 000 inv.\r\nEkerö;5;1,0\r\n\r\nKälla: Brå\r\n", "k_2023.csv"),
+        ("Region;Brott;År;Antal\r\nEkerö;Stöld;2023;5\r\nFotnot: .. = uppgift saknas\r\n", "d.csv"),
+    ],
+)
+def test_notes_below_the_figures_are_no_rows(app, cli, tmp_path, content, name):
+    result = import_file(cli, write(tmp_path, content, name))
+    assert result.exit_code == 0, result.stderr
+    assert len(yearly(app)) == 1
+    assert "skipped" not in result.stdout
+
+
+def test_a_last_row_naming_an_area_without_figures_is_still_an_error(app, cli, tmp_path):
+    content = "Region;Brott;År;Antal\r\nEkerö;Stöld;2023;5\r\nBromma\r\n"
+    result = import_file(cli, write(tmp_path, content))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith("line 3: ")
+    assert yearly(app) == []
