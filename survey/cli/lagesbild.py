@@ -118,7 +118,6 @@ def weighting_warning(picture: dict) -> str | None:
     if not weighting.get("applied") or weighting.get("converged", True):
         return None
     return (
-        f"warning: {area}: raking did not converge in {weighting['iterations']} iterations"
-        f" (an age total is still off by {weighting['max_gap']:.1%} of the answers):"
-        " the weighted figures do not match the population margins"
+        f"warning: {area}: raking did not converge in {weighting['max_iterations']} iterations:"
+        " the weighted figures do not match the population margins by age"
     )

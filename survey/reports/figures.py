@@ -29,7 +29,7 @@ HEAT_BOUNDS = (0.1, 0.25, 0.4, 0.6)
 
 def _problem_order(item: tuple[int, tuple[str, dict[str, Any]]]) -> tuple[Any, ...]:
     position, (_key, cell) = item
-    return (cell["suppressed"], -(cell.get("share") or 0), -cell["n"], position)
+    return (cell["suppressed"], -(cell.get("share") or 0), -(cell["n"] or 0), position)
 
 
 def problem_rows(
@@ -85,10 +85,16 @@ def protects_others(cells: Iterable[Mapping[str, Any] | None], threshold: int | 
 
     A cell under the threshold is "too few answers". One at or above it was hidden by
     secondary suppression (a hidden neighbour must not be worked out by subtraction), and
-    "too few answers" next to its count would contradict it. Organizers only: the public
-    pages show no count of a hidden figure.
+    "too few answers" would be untrue. A cell as organizers get it (``organizer_form``) says so
+    in ``protects``, its count being gone; the public pages show no count of a hidden figure.
     """
     if threshold is None:
         return False
     hidden = [cell for cell in cells if cell and cell.get("suppressed")]
-    return bool(hidden) and all(cell.get("n", 0) >= max(threshold, 1) for cell in hidden)
+    return bool(hidden) and all(_protects(cell, threshold) for cell in hidden)
+
+
+def _protects(cell: Mapping[str, Any], threshold: int) -> bool:
+    if "protects" in cell:
+        return bool(cell["protects"])
+    return (cell.get("n") or 0) >= max(threshold, 1)

@@ -31,6 +31,7 @@ from analysis.survey import Filters
 
 from .. import clock
 from ..models import AuditEvent, Base, SurveyRound
+from .organizer_form import organizer_form
 
 #: Pictures kept per process; one takes about half a megabyte in memory (the default areas).
 CACHE_SIZE = 16
@@ -175,14 +176,16 @@ class PictureCache:
         """
         picture = self.get(key)
         if picture is None:
-            picture = situation(
-                conn,
-                key.area,
-                key.filters,
-                key.suppress_below,
-                key.weighted,
-                locale=key.locale,
-                today=key.today,
+            picture = organizer_form(
+                situation(
+                    conn,
+                    key.area,
+                    key.filters,
+                    key.suppress_below,
+                    key.weighted,
+                    locale=key.locale,
+                    today=key.today,
+                )
             )
             self.put(key, picture)
         return picture
@@ -228,7 +231,9 @@ def build_pictures(
     """
     today = clock.today()
     pictures = [
-        situation(conn, slug, filters, suppress_below, weighted, locale=locale, today=today)
+        organizer_form(
+            situation(conn, slug, filters, suppress_below, weighted, locale=locale, today=today)
+        )
         for slug in slugs
     ]
     if filters.round_id is not None:

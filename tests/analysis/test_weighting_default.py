@@ -83,9 +83,10 @@ def test_the_picture_is_weighted_by_default_and_moves_to_the_population(skewed, 
     # Women weigh 50/80, men 50/20: deff = n sum(w^2) / (sum w)^2 = 100 x 156.25 / 100^2.
     women, men = 50 / 80, 50 / 20
     deff = 100 * (80 * women**2 + 20 * men**2) / (80 * women + 20 * men) ** 2
-    assert weighting["design_effect"] == pytest.approx(deff, abs=1e-4)
     assert deff == pytest.approx(1.5625)
-    assert weighting["n_eff"] == pytest.approx(100 / deff, abs=1e-3)
+    # As the dashboard writes them: two decimals and a whole number (organizer_form).
+    assert weighting["design_effect"] == round(deff, 2)
+    assert weighting["n_eff"] == round(100 / deff)
     assert weighted["area_total"]["times"]["evening"]["n"] == 100  # raw n, for suppression
     assert plain["weighted"] is False
     assert plain["weighting"] == {"applied": False, "reason": "not_requested"}
@@ -169,10 +170,14 @@ def test_non_convergence_reaches_the_json_the_cli_and_the_page(app, cli, tmp_pat
     assert "warning: bromma: raking did not converge in 100 iterations" in result.output
     picture = json.loads(result.output[result.output.index("{") :])
     assert picture["weighting"]["converged"] is False
-    assert picture["weighting"]["max_gap"] == pytest.approx(0.2, abs=1e-9)
+    # How far off, and after how many rounds, are exact functions of the counts per age and
+    # gender (a search found those counts from them): said neither in the file nor on the page.
+    assert "max_gap" not in picture["weighting"]
+    assert "iterations" not in picture["weighting"]
     auth.login("organizer")
     page = auth.client.get("/organizer/areas/bromma?lang=en").get_data(as_text=True)
-    assert "The weighting did not converge: after 100 rounds" in page
+    assert "The weighting did not converge: the weighted answers still differ" in page
+    assert "after 100 rounds" not in page
 
 
 def test_police_priorities_are_ordered_by_weighted_shares(app, cli, tmp_path):

@@ -211,7 +211,8 @@ def test_lagesbild_json_is_the_situation_picture(organizer, app):
     assert expected.pop("generated_at")
     assert got == expected
     alvik = next(p for p in got["places"] if p["place"] == "alvik")
-    assert alvik["times"]["evening"] == {"n": 3, "suppressed": True}
+    # Hidden, and without its count (organizer_form): its own n would say what the few answered.
+    assert alvik["times"]["evening"] == {"n": None, "suppressed": True, "protects": False}
 
 
 def test_lagesbild_csv_and_xlsx_hold_the_same_figures(organizer, cli):

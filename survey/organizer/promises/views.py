@@ -14,6 +14,7 @@ from survey import labels
 from survey.db import or_404
 from survey.extensions import db
 from survey.models import Promise, PromiseActivity
+from survey.reports.organizer_form import hide_counts
 from survey.services.places import current_places
 from survey.services.promises import (
     add_activity,
@@ -74,7 +75,9 @@ def _promise_form(promise: Promise | None) -> PromiseForm:
 
 
 def _detail(promise: Promise, form: ActivityForm):
-    result = promise_followup(db.session, promise, current_app.config["TRYGGHET_SUPPRESS_BELOW"])
+    threshold = current_app.config["TRYGGHET_SUPPRESS_BELOW"]
+    result = promise_followup(db.session, promise, threshold)
+    hide_counts(result, threshold)  # a hidden figure's count would say what the few answered
     return render_template(
         TEMPLATES + "detail.html", promise=promise, result=result, form=form, **_labels()
     ), _status(form)
