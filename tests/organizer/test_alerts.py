@@ -92,6 +92,7 @@ NOT_ONE = "That month is not a deviation (any more)."
         ({"category": "Misshandel", "note": "Patrull.", "month": "0001-01"}, NOT_ONE),
         ({"category": "Misshandel", "note": "Patrull.", "month": "9999-12"}, NOT_ONE),
         ({"category": "Misshandel", "note": "Pat\x00rull."}, "characters that cannot be saved"),
+        ({"category": "Miss\x00handel", "note": "Patrull."}, "try again"),
     ],
 )
 def test_a_mark_that_cannot_be_stored_says_why_and_changes_nothing(

@@ -24,7 +24,7 @@ from survey.models import Area
 from survey.models.alerts import NOTE_MAX
 from survey.services import alerts
 from survey.services.mail import smtp_settings
-from survey.web.fields import REQUIRED
+from survey.web.fields import REQUIRED, no_control_characters
 
 from .. import bp, menu_item, organizer_required
 
@@ -34,7 +34,10 @@ menu_item("organizer.alert_settings", _l("E-mail alerts"))
 class HandledForm(FlaskForm):
     """One deviation (its category and month, from the row) and what was done about it."""
 
-    category = HiddenField(validators=[InputRequired(REQUIRED), Length(max=120)])
+    # A NUL reached the alerts' lookup, which PostgreSQL's driver refuses: a 500.
+    category = HiddenField(
+        validators=[InputRequired(REQUIRED), Length(max=120), no_control_characters]
+    )
     month = HiddenField(validators=[InputRequired(REQUIRED), Regexp(r"^\d{4}-\d{2}$")])
     note = TextAreaField(
         _l("What was done, and with which partners"),
