@@ -233,7 +233,7 @@ def test_0021_takes_raking_s_gap_and_rounds_out_of_published_releases(tmp_path):
                 ),
                 {"seq": key, "payload": payload},
             )
-        upgrade(conn)
+        upgrade(conn, "0021")
         stored = dict(conn.execute(text("SELECT sequence, payload FROM public_release")).all())
         audited = conn.execute(text("SELECT audited FROM public_release WHERE sequence = 1"))
         audited_weighting = json.loads(audited.scalar())["weighting"]
@@ -244,6 +244,42 @@ def test_0021_takes_raking_s_gap_and_rounds_out_of_published_releases(tmp_path):
     }
     assert stored[2] == plain
     assert audited_weighting == weighting  # organizers' audited copy keeps them
+
+
+def test_0024_takes_the_design_effect_and_a_small_n_eff_out_of_published_releases(tmp_path):
+    """The design effect goes from every release; n_eff and converged where n_eff is at most
+    the threshold (the page says neither there); anything else is left byte for byte."""
+    small = {"applied": True, "year": 2024, "design_effect": 4.4, "n_eff": 5, "converged": True}
+    large = {"applied": True, "year": 2024, "design_effect": 1.3, "n_eff": 80, "converged": True}
+    payloads = {
+        1: json.dumps({"n": 10, "suppress_below": 10, "weighting": small}, ensure_ascii=False),
+        2: json.dumps({"n": 100, "suppress_below": 10, "weighting": large}),
+        3: '{"n": 12, "suppress_below": 10, "weighting": {"applied": false}}',
+    }
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0023")
+        for key, payload in payloads.items():
+            conn.execute(
+                text(
+                    "INSERT INTO public_release (area_id, round_key, sequence, created_at,"
+                    " published_by_name, payload, audited, audit_summary)"
+                    " VALUES (1, 0, :seq, '2026-12-01 10:00:00', 'cli', :payload, :payload, '{}')"
+                ),
+                {"seq": key, "payload": payload},
+            )
+        upgrade(conn)
+        stored = dict(conn.execute(text("SELECT sequence, payload FROM public_release")).all())
+        audited = conn.execute(text("SELECT audited FROM public_release WHERE sequence = 1"))
+        audited_weighting = json.loads(audited.scalar())["weighting"]
+    assert json.loads(stored[1])["weighting"] == {"applied": True, "year": 2024}
+    assert json.loads(stored[2])["weighting"] == {
+        "applied": True,
+        "year": 2024,
+        "n_eff": 80,
+        "converged": True,
+    }
+    assert stored[3] == payloads[3]
+    assert audited_weighting == small  # organizers' audited copy keeps them
 
 
 @contextlib.contextmanager

@@ -367,12 +367,25 @@ def test_the_weighting_says_nothing_finer_than_its_rounded_design_effect():
     assert public_form(young)["weighting"] == {
         "applied": True,
         "year": 2025,
-        "design_effect": 5.2,
-        "n_eff": 5,
-        "converged": False,
         "max_iterations": 100,
         "tolerance": 1e-9,
     }
+
+
+def test_no_design_effect_and_no_small_n_eff_are_published():
+    """Rounded to 0.1, the design effect with whether raking converged fitted one split of ten
+    answers among all 19,448 on these margins (every group hidden); the page shows neither it
+    nor an n_eff under the threshold, and now neither does the release."""
+    pinned = _weighted_picture({("45-64", "woman"): 8, ("45-64", "man"): 1, ("65+", "woman"): 1})
+    assert round(pinned["weighting"]["design_effect"], 1) == 4.4
+    shown = public_form(pinned)["weighting"]
+    assert not {"design_effect", "n_eff", "converged"} & shown.keys()
+    large = _weighted_picture({("45-64", "woman"): 40, ("45-64", "man"): 30, ("65+", "man"): 20})
+    assert large["weighting"]["n_eff"] >= T
+    shown = public_form(large)["weighting"]
+    assert "design_effect" not in shown
+    assert shown["n_eff"] % 5 == 0
+    assert shown["converged"] is large["weighting"]["converged"]
 
 
 @pytest.mark.parametrize(("added", "kept"), [(1, True), (9, True), (10, False)])
