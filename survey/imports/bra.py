@@ -258,10 +258,13 @@ def read_bra(
 
 def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None) -> None:
     year = year_needed(given)
+    width = 3  # Kommun;Antal;Per 100 000 inv.
     if fold(rows[0][1][0]) == "kommun":
+        # A header with more columns (a change from last year, say) is read up to its width.
+        width = max(width, len(rows[0][1]))
         rows = rows[1:]
     for line, cells in rows:
-        cells = fitted(reader.errors, line, cells, 3)[0]
+        cells = fitted(reader.errors, line, cells, width)[0]
         problem = rate_error(cells[2])
         if problem:
             reader.errors.add(line, f"line {line}: {problem}")

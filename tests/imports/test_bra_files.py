@@ -145,3 +145,16 @@ def test_a_last_row_naming_an_area_without_figures_is_still_an_error(app, cli, t
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith("line 3: ")
     assert yearly(app) == []
+
+
+def test_an_open_csv_with_a_column_more_in_its_header_imports(app, cli, tmp_path):
+    """A header with a fourth column (a change from last year) is read up to its width; a
+    row longer than the header is still refused."""
+    text = "\ufeffKommun;Antal;Per 100 000 inv.;Förändring\r\nEkerö;1 234;3 991,0;+3 %\r\n"
+    result = import_file(cli, write(tmp_path, text, "kommuner_2023.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert yearly(app) == [("ekero", 2023, "Samtliga brott", 1234)]
+    longer = text.replace("+3 %", "+3 %;9")
+    result = import_file(cli, write(tmp_path, longer, "kommuner_2022.csv"))
+    assert result.exit_code != 0
+    assert "5 cells, but the file has 4 columns" in result.stderr
