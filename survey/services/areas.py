@@ -154,6 +154,15 @@ def rename_area(session: Session, area: Area, name: str) -> None:
     """Give an area another name; its address name (slug) stays."""
     name = _clean(name)
     _check_free(session, name, area.id)
+    if area.municipality and normalise(name) == normalise(area.municipality):
+        raise AreaError(
+            _(
+                "%(area)s is a district of %(name)s: an area cannot have the name of the"
+                " municipality it is a district of.",
+                area=area.name,
+                name=name,
+            )
+        )
     old, area.name = area.name, name
     session.flush()
     audit.record(session, "area.rename", area, {"from": old, "to": name})

@@ -207,3 +207,22 @@ def test_a_district_is_part_of_a_municipality_not_a_county_or_itself(app, client
     assert _area(app, "spanga") is None
     with app.app_context():
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("area.%"))) is None
+
+
+def test_a_district_cannot_be_renamed_to_its_municipality(app, client, auth):
+    # Spånga, a district of Stockholm, renamed "Stockholm": a district of itself, which the
+    # district form refuses, came in by the rename.
+    auth.login("admin")
+    client.get("/?lang=en")
+    data = {"slug": "spanga", "name": "Spånga", "municipality": "Stockholm"}
+    assert post_form(client, "/organizer/area-names", data).status_code == 303
+    base = f"/organizer/area-names/{_area(app, 'spanga')[0]}"
+    response = post_form(client, f"{base}/rename", {"name": "stockholm"}, token_from=base)
+    assert response.status_code == 422
+    assert "cannot have the name of the municipality it is a district of" in (
+        response.get_data(as_text=True)
+    )
+    assert _area(app, "spanga")[1:3] == ("Spånga", "Stockholm")
+    response = post_form(client, f"{base}/rename", {"name": "Spånga C"}, token_from=base)
+    assert response.status_code == 303
+    assert _area(app, "spanga")[1:3] == ("Spånga C", "Stockholm")
