@@ -114,6 +114,23 @@ def decode_text(raw: bytes) -> str:
         raise ImportRefused([packed_advice(packed)])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    # Excel's "Unicode text" is UTF-16 with its byte order mark (and tabs between the cells):
+    # read as Windows-1252, every other byte was a NUL and no column had a known name.
+    for mark, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(mark):
+            try:
+                return raw[2:].decode(codec)
+            except UnicodeDecodeError as exc:
+                line = raw[2 : exc.start + 2].decode(codec, "replace").count("\n") + 1
+                raise ImportRefused(
+                    [
+                        _(
+                            "line %(n)d: the file is neither UTF-8 nor Latin-1 text; save it as"
+                            " UTF-8",
+                            n=line,
+                        )
+                    ]
+                ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

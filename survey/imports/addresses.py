@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from . import ImportRefused, decode_text
+from . import ImportRefused, decode_text, sniff_separator
 
 #: The longest cell accepted: an address line, not a text.
 MAX_CELL = 200
@@ -82,7 +82,7 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise AddressError([_("line 1: the file is empty; it needs a header row")])
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    delimiter = sniff_separator(lines[0])
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     columns, problems = _header(rows[0])
     if need_numbers and "number" not in columns:

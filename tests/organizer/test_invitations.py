@@ -216,18 +216,33 @@ def test_address_file_problems_are_in_swedish_beside_the_file(app, client, auth)
         assert message in error.group(1), (message, error.group(1))
 
 
-def test_an_address_file_from_swedish_excel_in_windows_1252_prints(app, client, auth):
-    # Excel's "CSV (semikolonavgränsad)" on a Swedish Windows writes Windows-1252: the file
-    # was refused as "not UTF-8 text", and no letters were made.
+EXCEL_ROWS = [
+    ["namn", "gatuadress", "postnummer", "ort"],
+    ["Örjan Åström", "Ölstavägen 3", "178 32", "EKERÖ"],
+]
+
+
+@pytest.mark.parametrize(
+    ("separator", "encoding"),
+    [
+        # Excel's "CSV (semikolonavgränsad)" on a Swedish Windows writes Windows-1252: the
+        # file was refused as "not UTF-8 text", and no letters were made.
+        (";", "cp1252"),
+        # Excel's "Unicode text" is UTF-16 with tabs: read as Windows-1252 it gave eight
+        # messages about unknown and missing columns.
+        ("\t", "utf-16"),
+    ],
+)
+def test_an_address_file_as_swedish_excel_saves_it_prints(app, client, auth, separator, encoding):
     round_id, _codes = invitation_round(app, count=1)
     auth.login("admin")
     _english(client)
-    excel = "namn;gatuadress;postnummer;ort\r\nÖrjan Åström;Ölstavägen 3;178 32;EKERÖ\r\n"
+    excel = "".join(separator.join(row) + "\r\n" for row in EXCEL_ROWS)
     response = _letters(
         client,
         round_id,
         count="1",
-        addresses=(io.BytesIO(excel.encode("cp1252")), "urval.csv"),
+        addresses=(io.BytesIO(excel.encode(encoding)), "urval.csv"),
     )
     assert response.status_code == 200, re.findall(r"error[^>]*>([^<]+)<", response.text)
     [page] = PdfReader(io.BytesIO(response.data)).pages
