@@ -220,8 +220,8 @@ def fitted(errors: ImportErrors, line: int, cells: list[str], width: int) -> tup
     return cells + [""] * (width - len(cells)), True
 
 
-def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]:
-    """Read a month written YYYY-MM, not after this month: (first day, None) or an error."""
+def parse_month(value: str) -> tuple[dt.date | None, str | None]:
+    """Read a month written YYYY-MM: (first day, None) or an error."""
     text = value.strip()
     if not text:
         return None, "the month is empty"
@@ -230,8 +230,7 @@ def parse_month(value: str, today: dt.date) -> tuple[dt.date | None, str | None]
         return None, f"month '{quoted(text)}' is not a month written YYYY-MM"
     if int(match.group(1)) < FIRST_YEAR:
         return None, f"month {text} is before {FIRST_YEAR}"
-    month = dt.date(int(match.group(1)), int(match.group(2)), 1)
-    return (None, problem) if (problem := unended_month(month, today)) else (month, None)
+    return dt.date(int(match.group(1)), int(match.group(2)), 1), None
 
 
 def unended_month(month: dt.date, today: dt.date) -> str | None:
@@ -272,8 +271,13 @@ def check_row(
         return
     value = {column: row[i] for column, i in index.items()}
     problems: list[str] = []
-    month, problem = parse_month(value["month"], today)
+    month, problem = parse_month(value["month"])
     problems += [problem] if problem else []
+    # '..' for a month not over yet, as Brå writes it: not published, nothing to store.
+    unpublished = value["count"].strip() == SUPPRESSED
+    if month and (problem := unended_month(month, today)):
+        problems += [] if unpublished else [problem]
+        month = None
     # A file exported by Trygghet has an apostrophe before formula-like text: taken off.
     area_text = restore(value["area"].strip())
     area = names.area(area_text) if area_text else None

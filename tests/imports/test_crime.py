@@ -128,6 +128,24 @@ NEXT_MONTH = (_TODAY.replace(day=28) + dt.timedelta(days=10)).strftime("%Y-%m")
 THIS_MONTH = _TODAY.strftime("%Y-%m")
 
 
+def test_a_month_not_over_yet_with_brås_two_dots_is_skipped(app, cli, tmp_path):
+    # Brå's monthly tables write '..' for months not published yet; such a row is skipped,
+    # while a figure for the same month is still refused (it would stand for a whole month).
+    content = (
+        HEADER + f"2025-01;Bromma;Rån;3;;\n{THIS_MONTH};Bromma;Rån;..;;..\n"
+        f"{NEXT_MONTH};Bromma;Rån; .. ;;\n"
+    )
+    result = import_file(cli, write(tmp_path, content))
+    assert result.exit_code == 0, result.stderr
+    assert stored(app) == [("bromma", None, "2025-01", "Rån", 3, "csv")]
+    result = import_file(
+        cli,
+        write(tmp_path, HEADER + f"{THIS_MONTH};Bromma;Rån;..;;\n{THIS_MONTH};Nowhere;Rån;..;;\n"),
+    )
+    assert result.exit_code == 1
+    assert "line 3: unknown area 'Nowhere'" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "errors"),
     [
