@@ -122,7 +122,7 @@ def test_the_filters_show_their_whole_options_with_their_labels_in_line(
     form = page.locator("form.area-filters")
     fields = form.evaluate(FILTERS)
     assert len(fields) == 6
-    assert [f["name"] for f in fields if not f["fits"]] == []
+    assert [f["name"] for f in fields if not f["fits"]] == [], fields
     for line in _lines(fields):
         assert len({f["label"] for f in line}) == 1, line
         assert len({f["widget"] for f in line}) == 1, line
