@@ -167,8 +167,11 @@ def effective(overrides: Iterable[Override]) -> Mapping:
         folded = _fold(o.name)
         overridden.add((o.source, folded))
         problems = tuple(key for key in PROBLEM_ORDER if key in o.problems)
-        if o.category is not None and o.category not in categories:
-            categories[o.category] = problems
+        # A new category speaks to the problems of its first rule that names any; a shipped
+        # category keeps its own (set_override refuses other problems for either).
+        if o.category is not None and not categories.get(o.category):
+            if o.category not in shipped.categories:
+                categories[o.category] = problems
         if o.source == "bra":
             bra[folded] = (o.category, problems)
             rules.pop(folded, None)  # a later rule for the same name replaces it, and comes last

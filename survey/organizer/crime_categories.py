@@ -93,6 +93,8 @@ def _page(form: OverrideForm | None = None, status: int = 200):
         context=[(n, known.context_types[shipped.fold(n)]) for n in shipped.context_names(known)],
         overridden=overridden,
         fold=shipped.fold,
+        # A rule's problems as used: its category's (the same for every type in it).
+        known=known,
         overrides=list_overrides(db.session),
         unreviewed=unreviewed_types(db.session),
         bra_seen=seen_bra_categories(db.session),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from analysis import crime_categories
 from analysis.tables import PROBLEMS
 
+from .. import labels
 from ..imports.crime_events import rebuild_counts
 from ..imports.crime_rows import unsavable_raw
 from ..models import OVERRIDE_SOURCES, CategoryOverride
@@ -130,6 +132,7 @@ def set_override(
     key = crime_categories.fold(clean)
     if category is not None:
         category = _spelled_as_known(session, source, key, category)
+        _check_problems(session, source, key, category, problems)
     override = session.scalar(
         select(CategoryOverride).where(
             CategoryOverride.source == source, CategoryOverride.key == key
@@ -164,6 +167,36 @@ def _spelled_as_known(session: Session, source: str, key: str, category: str) ->
     known = [*crime_categories.mapping().categories, *session.scalars(others)]
     folded = crime_categories.fold(category)
     return next((n for n in known if crime_categories.fold(n) == folded), category)
+
+
+def _check_problems(
+    session: Session, source: str, key: str, category: str, problems: list[str]
+) -> None:
+    """Refuse problems that differ from those the category already speaks to (shipped, or
+    given by another rule): a category's problems are the same for every type counted in it,
+    and ticking others would be saved but not used. None ticked is always fine."""
+    others = [
+        o
+        for o in crime_categories.read_overrides(session.connection())
+        if (o.source, crime_categories.fold(o.name)) != (source, key)
+    ]
+    known = crime_categories.effective(others)
+    if not problems or category not in known.categories:
+        return
+    own = known.categories[category]
+    if category in crime_categories.mapping().categories or own:
+        if set(problems) != set(own):
+            names = labels.survey_problems(str(get_locale()))
+            said = ", ".join(names.get(p, p) for p in own) if own else _("none")
+            raise CategoryError(
+                _(
+                    "The category %(category)s already speaks to these problems: %(problems)s."
+                    " Leave the problems empty, or tick exactly these.",
+                    category=category,
+                    problems=said,
+                ),
+                "problems",
+            )
 
 
 def remove_override(session: Session, override: CategoryOverride) -> None:

@@ -240,6 +240,41 @@ def test_a_category_written_in_other_case_is_the_existing_one(app, client, auth)
     assert _counts(app) == {"Rån": 4, "Vattenskada": 1}
 
 
+def test_problems_other_than_the_categorys_own_are_refused_not_ignored(app, client, auth):
+    # A category's problems are the same for every type in it: problems ticked for a type
+    # counted in an existing category were saved, shown, and never used.
+    auth.login("admin")
+    client.get("/?lang=en")
+    _import(app)
+    data = {"source": "police", "name": "Vattenläcka", "category": "Rån", "problems": ["alcohol"]}
+    response = post_form(client, PAGE, data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The category Rån already speaks to these problems: " in page
+    with app.app_context():
+        assert db.session.scalars(select(CategoryOverride)).all() == []
+    # Exactly the category's own problems, or none, are fine.
+    for problems in (["theft"], []):
+        data["problems"] = problems
+        assert post_form(client, PAGE, data).status_code == 303
+    # A new category takes its problems from its first rule; a second rule must agree ...
+    new = {"source": "police", "name": "Brand", "category": "Eld", "problems": ["vandalism"]}
+    assert post_form(client, PAGE, new).status_code == 303
+    second = {"source": "police", "name": "Rån, försök", "category": "eld"}
+    assert post_form(client, PAGE, {**second, "problems": ["litter"]}).status_code == 422
+    assert post_form(client, PAGE, {**second, "problems": []}).status_code == 303
+    # ... while the first rule may still change them, for both types.
+    assert post_form(client, PAGE, {**new, "problems": ["litter"]}).status_code == 303
+    with app.app_context():
+        known = crime_categories.read(db.session.connection())
+        assert known.categories["Eld"] == ("litter",)
+        assert crime_categories.problems_for("Rån, försök", known) == ["litter"]
+    # The page shows the problems used: the second rule's row names the category's.
+    page = client.get(PAGE).get_data(as_text=True)
+    row = page.split('id="overrides"')[1].split("<td>Rån, försök</td>")[1].split("</tr>")[0]
+    assert "Litter" in row, row
+
+
 def test_a_direction_override_or_invisible_character_is_refused(app, client, auth):
     auth.login("admin")
     client.get("/?lang=en")
