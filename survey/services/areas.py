@@ -164,8 +164,15 @@ def rename_area(session: Session, area: Area, name: str) -> None:
             )
         )
     old, area.name = area.name, name
+    # An alias the area is now named by is its name: kept, it would be listed twice.
+    merged = [a for a in area.aliases if a.key == normalise(name)]
+    for alias in merged:
+        area.aliases.remove(alias)
     session.flush()
-    audit.record(session, "area.rename", area, {"from": old, "to": name})
+    details: dict[str, str] = {"from": old, "to": name}
+    if merged:
+        details["removed"] = merged[0].name  # as area.alias records an alias taken away
+    audit.record(session, "area.rename", area, details)
     rematch_events(session)
 
 
