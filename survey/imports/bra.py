@@ -32,6 +32,7 @@ from .crime_rows import (
     GivenYear,
     Names,
     fitted,
+    nothing_below,
     parse_count,
     quoted,
     rate_error,
@@ -107,6 +108,8 @@ class _Reader:
         self.stack: list[tuple[int, str]] = []
         self.seen: dict[tuple[Any, ...], int] = {}
         self.found: dict[str, int | None] = {}
+        #: The '..' of a year or month not over yet: not published, nothing stored.
+        self.unpublished = 0
 
     def area(self, line: int, region: str) -> int | None:
         """The area id a region names; None (and counted as skipped) for any other place."""
@@ -167,8 +170,9 @@ class _Reader:
 
     def add_year(self, line: int, area_id: int, year: int, category: str, count: Any) -> None:
         if year >= self.today.year:
-            if count is not None:  # '..': not published yet, nothing to store
+            if count is not None:
                 self.errors.add(line, f"line {line}: {unended_year(year, self.today)}")
+            self.unpublished += count is None  # '..': not published yet, nothing to store
             return
         if self._repeated(line, ("y", area_id, year, category), f"year {year}"):
             return
@@ -177,8 +181,9 @@ class _Reader:
 
     def add_month(self, line: int, area_id: int, month: dt.date, category: str, count: Any) -> None:
         if problem := unended_month(month, self.today):
-            if count is not None:  # '..': a month not published yet, nothing to store
+            if count is not None:
                 self.errors.add(line, f"line {line}: {problem}")
+            self.unpublished += count is None  # '..': a month not published yet
             return
         if self._repeated(line, ("m", area_id, month, category), f"{month:%Y-%m}"):
             return
@@ -252,7 +257,7 @@ def read_bra(
         _read_months(rows, reader, year_from(origin, year))
     reader.errors.refuse()
     if not data.monthly and not data.yearly and not data.skipped:
-        raise ImportRefused([f"line {rows[0][0] + 1}: there are no counts below the header row"])
+        raise ImportRefused([nothing_below(rows[0][0] + 1, reader.unpublished)])
     return data
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from . import ImportErrors, ImportRefused, sniff_separator
-from .crime_rows import Names, check_row
+from .crime_rows import Names, check_row, nothing_below
 
 REQUIRED = ("month", "area", "category", "count")
 
@@ -35,15 +35,17 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
     index = {c: header.index(c) for c in (*REQUIRED, "place", "rate") if c in header}
     records: list[dict[str, Any]] = []
     seen: dict[tuple[dt.date, int, str, int | None], int] = {}
-    line = 2
+    line, unpublished = 2, 0
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                check_row(line, cells, len(header), index, names, today, errors, records, seen)
+                unpublished += check_row(
+                    line, cells, len(header), index, names, today, errors, records, seen
+                )
             line = reader.line_num + 1
     except csv.Error as exc:
         errors.add(line, f"line {line}: the CSV cannot be read: {exc}")
     if not records and not errors.found:
-        errors.add(2, "line 2: there are no counts below the header row")
+        errors.add(2, nothing_below(2, unpublished))
     errors.refuse()
     return records

@@ -243,6 +243,16 @@ def unended_month(month: dt.date, today: dt.date) -> str | None:
     return None
 
 
+def nothing_below(line: int, unpublished: int) -> str:
+    """Why a file with a header but nothing to store is refused."""
+    if unpublished:
+        return (
+            f"line {line}: every count is '..' for a month or year not over yet"
+            f" ({plural(unpublished, 'count')}): nothing is published to import yet"
+        )
+    return f"line {line}: there are no counts below the header row"
+
+
 def unended_year(year: int, today: dt.date) -> str:
     """Why a yearly count of ``year`` (this year or later) cannot be imported yet."""
     if year > today.year:
@@ -260,15 +270,16 @@ def check_row(
     errors: ImportErrors,
     records: list[dict[str, Any]],
     seen: dict[tuple[dt.date, int, str, int | None], int],
-) -> None:
+) -> bool:
     """Check one CSV row; add its record to ``records`` or its problems to ``errors``.
+    True when the row is a '..' for a month not over yet (skipped: not published).
 
     ``seen`` remembers the line of each (month, area, category, place) so that a count
     given twice is named with the line it repeats.
     """
     row, fits = fitted(errors, line, cells, width)
     if not fits:
-        return
+        return False
     value = {column: row[i] for column, i in index.items()}
     problems: list[str] = []
     month, problem = parse_month(value["month"])
@@ -278,6 +289,8 @@ def check_row(
     if month and (problem := unended_month(month, today)):
         problems += [] if unpublished else [problem]
         month = None
+    else:
+        unpublished = False
     # A file exported by Trygghet has an apostrophe before formula-like text: taken off.
     area_text = restore(value["area"].strip())
     area = names.area(area_text) if area_text else None
@@ -305,7 +318,7 @@ def check_row(
     for problem in problems:
         errors.add(line, f"line {line}: {problem}")
     if problems or month is None or area is None:
-        return
+        return unpublished and not problems
     place_id = place[0] if place else None
     key = (month, area[0], category.casefold(), place_id)
     if key in seen:
@@ -315,7 +328,7 @@ def check_row(
             f"line {line}: month {month_text(month)}, area {area[2]}, category '{category}'"
             f"{where} is already on line {seen[key]}",
         )
-        return
+        return False
     seen[key] = line
     records.append(
         {
@@ -327,6 +340,7 @@ def check_row(
             "source": "csv",
         }
     )
+    return False
 
 
 class GivenYear(NamedTuple):

@@ -266,6 +266,12 @@ def test_a_year_going_on_is_refused_with_a_count_and_skipped_without(app, cli, t
         f"line 2: the year {year} has not ended yet: import its count once the year is over"
     )
     assert yearly(app) == []
+    # Every count '..': refused for what it is, not as a file with no counts below its header.
+    path.write_text("Kommun;Antal;Per 100 000 inv.\nEkerö;..;..\nBromma;..;..\n", encoding="utf-8")
+    assert import_file(cli, path).stderr.splitlines()[0] == (
+        "line 2: every count is '..' for a month or year not over yet (2 counts):"
+        " nothing is published to import yet"
+    )
     export = tmp_path / "export.csv"
     export.write_text(f"Brottskategori;Region;{year - 1};{year}\nRån;Ekerö;5;..\n")
     result = import_file(cli, export)
