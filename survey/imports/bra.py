@@ -13,7 +13,8 @@ leaf label may repeat under different parents ("i bostad"), so the stored catego
 parent path: "Stöldbrott › Inbrottsstöld › i bostad". An empty region or category cell repeats
 the one above (as a spreadsheet export leaves them). Rows for places that are no area are
 skipped and counted, never errors. Counts may be ``2483.0``, ``1 234``, ``..`` (suppressed:
-missing; for a month or year not over, not published yet) or ``-`` (0)."""
+missing; for a month or year not over, not published yet) or ``-`` (0); an empty month cell
+of a table with months in columns is read as ``..`` unless its whole column is empty."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from .bra_rows import header_at, rows_of
 from .crime_rows import (
     CATEGORY_MAX,
     CONTROL_CHARACTERS,
+    SUPPRESSED,
     GivenYear,
     Names,
     fitted,
@@ -335,6 +337,9 @@ def _read_months(
     # Written like a month but none (2024M13, "Marz 2024"): its counts would be lost.
     if wrong := [c.strip() for i, c in enumerate(header) if i not in known and month_like(c)]:
         raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
+    published = {
+        i for i in months for _line, cells in rows[1:] if i < len(cells) and cells[i].strip()
+    }
     for line, cells in rows[1:]:
         cells = fitted(reader.errors, line, cells, len(header))[0]
         area_id = reader.area(line, cells[region])
@@ -354,16 +359,21 @@ def _read_months(
                 )
                 continue
         for i, (month_year, month) in months.items():
-            if not cells[i].strip():
-                continue  # a month not published yet
-            if month_year and given and month_year != given.year:
-                reader.errors.add(
-                    line,
-                    f"line {line}: the column {header[i].strip()} is of {month_year},"
-                    f" but {given.said_by} says {given.year}",
-                )
+            # An empty cell is no figure. In a column empty on every row: a month not published
+            # yet, skipped. Else it is read as '..' (missing), never as 0, which the other rows'
+            # figures for that month would make it.
+            if not cells[i].strip() and i not in published:
                 continue
-            ok, count = reader.count(line, cells[i], f", {header[i].strip()}")
+            cell = cells[i] if cells[i].strip() else SUPPRESSED
+            if month_year and given and month_year != given.year:
+                if cell != SUPPRESSED:
+                    reader.errors.add(
+                        line,
+                        f"line {line}: the column {header[i].strip()} is of {month_year},"
+                        f" but {given.said_by} says {given.year}",
+                    )
+                continue
+            ok, count = reader.count(line, cell, f", {header[i].strip()}")
             in_year = month_year or row_year
             if in_year is None:
                 raise ImportRefused(

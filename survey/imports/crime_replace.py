@@ -4,7 +4,8 @@ A file replaces only what it covers: for each area it names, the categories it c
 the months it gives. So the one-category tables Brå's statistics database gives, imported one
 after the other for the same months, add up instead of each deleting the one before. Within
 that block a month with no row for one of the file's categories is a 0, as a CSV means it
-(each such month and category is recorded as covered); the area's other categories, and
+(each such month and category is recorded as covered; Brå's tables with months in columns
+give an empty cell as a row of its own, missing); the area's other categories, and
 other areas, are left as they were. Categories are one where only their case differs, as
 the file's own check of repeated rows has them.
 """

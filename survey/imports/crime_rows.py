@@ -247,7 +247,7 @@ def nothing_below(line: int, unpublished: int) -> str:
     """Why a file with a header but nothing to store is refused."""
     if unpublished:
         return (
-            f"line {line}: every count is '..' for a month or year not over yet"
+            f"line {line}: every count is '..' or empty for a month or year not over yet"
             f" ({plural(unpublished, 'count')}): nothing is published to import yet"
         )
     return f"line {line}: there are no counts below the header row"

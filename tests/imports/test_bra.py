@@ -170,6 +170,24 @@ def test_a_table_with_the_months_in_columns(app, cli):
     assert last_audit(app)["source"] == "bra-months"
 
 
+def test_an_empty_cell_of_a_month_that_is_over_is_missing_not_0(app, cli, tmp_path):
+    # Rån has no figure for February where Stöld has one: the month is covered for both
+    # categories of the file, so a cell left out would be filled as 0 (a drop to nothing);
+    # stored as missing, it is not.
+    path = tmp_path / "export.csv"
+    # March, empty on every row, is not published yet: skipped, not covered.
+    path.write_text("Region;Brott;2024M01;2024M02;2024M03\nEkerö;Rån;5;;\nEkerö;Stöld;3;4;\n")
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    rows = {(m, c): n for _a, _p, m, c, n, _s in stored(app)}
+    assert rows == {
+        ("2024-01", "Rån"): 5,
+        ("2024-02", "Rån"): None,
+        ("2024-01", "Stöld"): 3,
+        ("2024-02", "Stöld"): 4,
+    }
+
+
 def test_months_in_columns_written_as_codes_span_years(app, cli):
     path = DATA / "manadstabell_kolumner_kodade.csv"
     result = import_file(cli, path, "--format", "bra-months")
@@ -269,7 +287,7 @@ def test_a_year_going_on_is_refused_with_a_count_and_skipped_without(app, cli, t
     # Every count '..': refused for what it is, not as a file with no counts below its header.
     path.write_text("Kommun;Antal;Per 100 000 inv.\nEkerö;..;..\nBromma;..;..\n", encoding="utf-8")
     assert import_file(cli, path).stderr.splitlines()[0] == (
-        "line 2: every count is '..' for a month or year not over yet (2 counts):"
+        "line 2: every count is '..' or empty for a month or year not over yet (2 counts):"
         " nothing is published to import yet"
     )
     export = tmp_path / "export.csv"

@@ -146,7 +146,7 @@ def test_a_month_not_over_yet_with_brås_two_dots_is_skipped(app, cli, tmp_path)
     assert "line 3: unknown area 'Nowhere'" in result.stderr
     result = import_file(cli, write(tmp_path, HEADER + f"{THIS_MONTH};Bromma;Rån;..;;\n"))
     assert result.stderr.splitlines()[0] == (
-        "line 2: every count is '..' for a month or year not over yet (1 count):"
+        "line 2: every count is '..' or empty for a month or year not over yet (1 count):"
         " nothing is published to import yet"
     )
 
