@@ -73,8 +73,10 @@ def plural(n: int, word: str) -> str:
 
 
 def is_county(name: str) -> bool:
-    """Whether a location name is a county ('Stockholms län', 'Gotlands län')."""
-    return name.casefold().endswith(" län")
+    """Whether a location name is a county ('Stockholms län', 'Gotlands län'; typed without
+    the dots, 'Stockholms lan', too)."""
+    words = unicodedata.normalize("NFKC", name).casefold().split()
+    return len(words) > 1 and words[-1] in ("län", "lan")
 
 
 #: Why an alias is not used to match events: it names a whole county, or the municipality

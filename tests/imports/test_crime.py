@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.imports.crime_rows import normalise, parse_count
+from survey.imports.crime_rows import is_county, normalise, parse_count
 from survey.models import Area, AuditEvent, CrimeCount, Place
 
 AREAS = "the areas are Bromma, Ekerö, Hässelby-Vällingby"
@@ -537,6 +537,22 @@ def test_the_format_can_be_forced(app, cli, tmp_path):
 )
 def test_names_are_folded_for_matching(name, folded):
     assert normalise(name) == folded
+
+
+@pytest.mark.parametrize(
+    ("name", "county"),
+    [
+        ("Stockholms län", True),
+        ("Gotlands  LÄN ", True),
+        ("Stockholms la\u0308n", True),  # the dots as a combining mark
+        ("Stockholms lan", True),  # typed without them
+        ("Län", False),
+        ("Kalmar", False),
+        ("Ekerö", False),
+    ],
+)
+def test_a_county_is_found_by_its_last_word(name, county):
+    assert is_county(name) is county
 
 
 @pytest.mark.parametrize(
