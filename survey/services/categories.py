@@ -132,7 +132,7 @@ def set_override(
     key = crime_categories.fold(clean)
     if category is not None:
         category = _spelled_as_known(session, source, key, category)
-        _check_problems(session, source, key, category, problems)
+        problems = _problems_kept(session, source, key, category, problems)
     override = session.scalar(
         select(CategoryOverride).where(
             CategoryOverride.source == source, CategoryOverride.key == key
@@ -169,34 +169,57 @@ def _spelled_as_known(session: Session, source: str, key: str, category: str) ->
     return next((n for n in known if crime_categories.fold(n) == folded), category)
 
 
-def _check_problems(
+def _problems_kept(
     session: Session, source: str, key: str, category: str, problems: list[str]
-) -> None:
-    """Refuse problems that differ from those the category already speaks to (shipped, or
-    given by another rule): a category's problems are the same for every type counted in it,
-    and ticking others would be saved but not used. None ticked is always fine."""
-    others = [
-        o
-        for o in crime_categories.read_overrides(session.connection())
-        if (o.source, crime_categories.fold(o.name)) != (source, key)
-    ]
-    known = crime_categories.effective(others)
-    if not problems or category not in known.categories:
-        return
-    own = known.categories[category]
-    if category in crime_categories.mapping().categories or own:
-        if set(problems) != set(own):
-            names = labels.survey_problems(str(get_locale()))
-            said = ", ".join(names.get(p, p) for p in own) if own else _("none")
-            raise CategoryError(
-                _(
-                    "The category %(category)s already speaks to these problems: %(problems)s."
-                    " Leave the problems empty, or tick exactly these.",
-                    category=category,
-                    problems=said,
-                ),
-                "problems",
-            )
+) -> list[str]:
+    """The problems a rule mapping to ``category`` stores. A category's problems are the same
+    for every type counted in it, and one place sets them: the shipped file, or the one rule
+    that named them for a new category. Ticking exactly those, or none, stores none here (so
+    that the setting rule alone can change them); ticking others is refused, as they would
+    be saved and never used. The first rule to name problems for a new category sets them."""
+    shipped = crime_categories.mapping().categories
+    setter = None
+    if category in shipped:
+        own = shipped[category]
+    else:
+        setter = next(
+            (
+                o
+                for o in session.scalars(select(CategoryOverride).order_by(CategoryOverride.id))
+                if o.category == category and o.problems and (o.source, o.key) != (source, key)
+            ),
+            None,
+        )
+        if setter is None:
+            return problems
+        own = tuple(p for p in setter.problems.split(",") if p)
+    if not problems or set(problems) == set(own):
+        return []
+    names = labels.survey_problems(str(get_locale()))
+    said = ", ".join(names.get(p, p) for p in own)
+    if setter is not None:
+        message = _(
+            "The problems of the category %(category)s are set by the rule for %(rule)s:"
+            " %(problems)s. Leave the problems empty, tick exactly these, or change them on"
+            " that rule.",
+            category=category,
+            rule=setter.name,
+            problems=said,
+        )
+    elif own:
+        message = _(
+            "The category %(category)s speaks to these problems in the shipped mapping:"
+            " %(problems)s. Leave the problems empty, or tick exactly these.",
+            category=category,
+            problems=said,
+        )
+    else:
+        message = _(
+            "The category %(category)s speaks to no survey problem in the shipped mapping:"
+            " leave the problems empty.",
+            category=category,
+        )
+    raise CategoryError(message, "problems")
 
 
 def remove_override(session: Session, override: CategoryOverride) -> None:
@@ -208,9 +231,25 @@ def remove_override(session: Session, override: CategoryOverride) -> None:
         {"source": override.source, "name": override.name, "category": override.category},
     )
     source = override.source
+    _hand_on_problems(session, override)
     session.delete(override)
     session.flush()
     _recount(session, source)
+
+
+def _hand_on_problems(session: Session, override: CategoryOverride) -> None:
+    """When the rule that set a new category's problems goes, the next rule of that category
+    (the oldest) sets them, so that the category keeps them."""
+    if not override.problems or override.category in crime_categories.mapping().categories:
+        return
+    heir = session.scalar(
+        select(CategoryOverride)
+        .where(CategoryOverride.category == override.category, CategoryOverride.id != override.id)
+        .order_by(CategoryOverride.id)
+        .limit(1)
+    )
+    if heir is not None:
+        heir.problems = override.problems
 
 
 def _recount(session: Session, source: str) -> None:

@@ -250,29 +250,57 @@ def test_problems_other_than_the_categorys_own_are_refused_not_ignored(app, clie
     response = post_form(client, PAGE, data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "The category Rån already speaks to these problems: " in page
+    assert "The category Rån speaks to these problems in the shipped mapping: Theft" in page
+    data = {**data, "category": "Bedrägeri"}
+    page = post_form(client, PAGE, data).get_data(as_text=True)
+    assert "The category Bedrägeri speaks to no survey problem in the shipped mapping" in page
     with app.app_context():
         assert db.session.scalars(select(CategoryOverride)).all() == []
-    # Exactly the category's own problems, or none, are fine.
+    # Exactly the category's own problems, or none, are fine; none is stored for the rule.
     for problems in (["theft"], []):
-        data["problems"] = problems
-        assert post_form(client, PAGE, data).status_code == 303
-    # A new category takes its problems from its first rule; a second rule must agree ...
-    new = {"source": "police", "name": "Brand", "category": "Eld", "problems": ["vandalism"]}
-    assert post_form(client, PAGE, new).status_code == 303
-    second = {"source": "police", "name": "Rån, försök", "category": "eld"}
-    assert post_form(client, PAGE, {**second, "problems": ["litter"]}).status_code == 422
-    assert post_form(client, PAGE, {**second, "problems": []}).status_code == 303
-    # ... while the first rule may still change them, for both types.
-    assert post_form(client, PAGE, {**new, "problems": ["litter"]}).status_code == 303
+        assert (
+            post_form(client, PAGE, {**data, "category": "Rån", "problems": problems}).status_code
+            == 303
+        )
+        assert _problems(app) == {"vattenläcka": ""}
+
+
+def _problems(app) -> dict[str, str]:
+    with app.app_context():
+        return {o.key: o.problems for o in db.session.scalars(select(CategoryOverride))}
+
+
+def test_one_rule_sets_a_new_categorys_problems(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    _import(app)
+    # The first rule names the new category Eld without problems, the second sets them.
+    first = {"source": "police", "name": "Brand", "category": "Eld", "problems": []}
+    assert post_form(client, PAGE, first).status_code == 303
+    setter = {"source": "police", "name": "Rån, försök", "category": "eld"}
+    assert post_form(client, PAGE, {**setter, "problems": ["vandalism"]}).status_code == 303
+    # Another rule must agree, and then stores none: only the setting rule changes them.
+    response = post_form(client, PAGE, {**first, "problems": ["litter"]})
+    assert response.status_code == 422
+    assert "are set by the rule for Rån, försök: Vandalism" in response.get_data(as_text=True)
+    assert post_form(client, PAGE, {**first, "problems": ["vandalism"]}).status_code == 303
+    assert _problems(app) == {"brand": "", "rån, försök": "vandalism"}
+    assert post_form(client, PAGE, {**setter, "problems": ["litter"]}).status_code == 303
     with app.app_context():
         known = crime_categories.read(db.session.connection())
         assert known.categories["Eld"] == ("litter",)
-        assert crime_categories.problems_for("Rån, försök", known) == ["litter"]
-    # The page shows the problems used: the second rule's row names the category's.
+        assert crime_categories.problems_for("Brand", known) == ["litter"]
+    # The page shows the problems used: the other rule's row names the category's.
     page = client.get(PAGE).get_data(as_text=True)
-    row = page.split('id="overrides"')[1].split("<td>Rån, försök</td>")[1].split("</tr>")[0]
+    row = page.split('id="overrides"')[1].split("<td>Brand</td>")[1].split("</tr>")[0]
     assert "Litter" in row, row
+    # Without the setting rule, the category keeps its problems through the next one.
+    with app.app_context():
+        gone = db.session.scalar(
+            select(CategoryOverride.id).where(CategoryOverride.key == "rån, försök")
+        )
+    assert post_form(client, f"{PAGE}/{gone}/remove", {}, token_from=PAGE).status_code == 303
+    assert _problems(app) == {"brand": "litter"}
 
 
 def test_a_direction_override_or_invisible_character_is_refused(app, client, auth):
