@@ -325,6 +325,14 @@ def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
             reader.add_month(line, area_id, dt.date(month[0], month[1], 1), category, count)
 
 
+def _row_year(cells: list[str], year_column: int | None, given: GivenYear | None) -> int | None:
+    """The year of a row of months: its År cell (None when that is no year), else the given."""
+    if year_column is None:
+        return given.year if given else None
+    text = cells[year_column].strip() if year_column < len(cells) else ""
+    return int(text) if _YEAR.fullmatch(text) else None
+
+
 def _read_months(
     rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None
 ) -> None:
@@ -337,17 +345,20 @@ def _read_months(
     # Written like a month but none (2024M13, "Marz 2024"): its counts would be lost.
     if wrong := [c.strip() for i, c in enumerate(header) if i not in known and month_like(c)]:
         raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
+    # The months with a figure on some row, by (year, column): the others are not published.
     published = {
-        i for i in months for _line, cells in rows[1:] if i < len(cells) and cells[i].strip()
+        (months[i][0] or _row_year(cells, year_column, given), i)
+        for _line, cells in rows[1:]
+        for i in months
+        if i < len(cells) and cells[i].strip()
     }
     for line, cells in rows[1:]:
         cells = fitted(reader.errors, line, cells, len(header))[0]
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
-        row_year = given.year if given else None
+        row_year = _row_year(cells, year_column, given)
         if year_column is not None:
             text = cells[year_column].strip()
-            row_year = int(text) if _YEAR.fullmatch(text) else None
             if row_year is None:
                 reader.errors.add(line, f"line {line}: the year '{text}' is not a year")
                 continue
@@ -358,15 +369,17 @@ def _read_months(
                     f" but {given.said_by} says {given.year}",
                 )
                 continue
+        # A row without a single figure (a heading, a parent category): nothing to store.
+        figures = any(cells[i].strip() for i in months)
         for i, (month_year, month) in months.items():
-            # An empty cell is no figure. In a column empty on every row: a month not published
-            # yet, skipped. Else it is read as '..' (missing), never as 0, which the other rows'
-            # figures for that month would make it.
-            if not cells[i].strip() and i not in published:
+            # An empty cell is no figure. In a month empty on every row of its year: not
+            # published yet, skipped. Else it is read as '..' (missing), never as 0, which the
+            # other rows' figures for that month would make it.
+            if not cells[i].strip() and not (figures and (month_year or row_year, i) in published):
                 continue
             cell = cells[i] if cells[i].strip() else SUPPRESSED
             if month_year and given and month_year != given.year:
-                if cell != SUPPRESSED:
+                if cells[i].strip():
                     reader.errors.add(
                         line,
                         f"line {line}: the column {header[i].strip()} is of {month_year},"

@@ -176,16 +176,42 @@ def test_an_empty_cell_of_a_month_that_is_over_is_missing_not_0(app, cli, tmp_pa
     # stored as missing, it is not.
     path = tmp_path / "export.csv"
     # March, empty on every row, is not published yet: skipped, not covered.
-    path.write_text("Region;Brott;2024M01;2024M02;2024M03\nEkerö;Rån;5;;\nEkerö;Stöld;3;4;\n")
+    # A heading row without a figure (the parent Stöldbrott) stores nothing.
+    path.write_text(
+        "Region;Brott;2024M01;2024M02;2024M03\nEkerö;Rån;5;;\nEkerö;Stöldbrott;;;\n"
+        "Ekerö;  Stöld;3;4;\n"
+    )
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
     rows = {(m, c): n for _a, _p, m, c, n, _s in stored(app)}
     assert rows == {
         ("2024-01", "Rån"): 5,
         ("2024-02", "Rån"): None,
-        ("2024-01", "Stöld"): 3,
-        ("2024-02", "Stöld"): 4,
+        ("2024-01", "Stöldbrott › Stöld"): 3,
+        ("2024-02", "Stöldbrott › Stöld"): 4,
     }
+
+
+def test_a_month_unpublished_in_its_year_is_skipped_though_another_year_has_it(app, cli, tmp_path):
+    # With a year column, December is published for 2023 but not (yet) for 2024.
+    path = tmp_path / "export.csv"
+    months = ";".join(["Januari", "November", "December"])
+    path.write_text(f"Region;Brott;År;{months}\nEkerö;Rån;2023;1;2;3\nEkerö;Rån;2024;4;5;\n")
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(m for _a, _p, m, _c, _n, _s in stored(app)) == [
+        "2023-01",
+        "2023-11",
+        "2023-12",
+        "2024-01",
+        "2024-11",
+    ]
+    # A '..' in a column of another year than the file name's is refused as a figure is.
+    other = tmp_path / "brott_2024.csv"
+    other.write_text("Region;Brott;2024M01;2025M01\nEkerö;Rån;5;..\n")
+    result = import_file(cli, other)
+    assert result.exit_code == 1
+    assert "the column 2025M01 is of 2025, but the file name says 2024" in result.stderr
 
 
 def test_months_in_columns_written_as_codes_span_years(app, cli):
