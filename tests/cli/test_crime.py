@@ -203,7 +203,13 @@ def test_areas_are_added_renamed_aliased_and_listed(app, cli):
         actions = db.session.scalars(
             select(AuditEvent.action).where(AuditEvent.action.like("area.%"))
         ).all()
+        renames = db.session.scalars(
+            select(AuditEvent.details)
+            .where(AuditEvent.action == "area.rename")
+            .order_by(AuditEvent.id)
+        ).all()
     assert actions.count("area.alias") == 2
+    assert renames[1] == {"from": "Rinkeby-Kista", "to": "husby", "removed": "Husby"}
     assert "area.create" in actions
 
 
