@@ -141,6 +141,8 @@ def set_override(
     if override is None:
         override = CategoryOverride(source=source, key=key)
         session.add(override)
+    elif override.category != category:
+        _hand_on_problems(session, override)  # it leaves its category: the next rule sets them
     override.name = clean
     override.category = category
     override.problems = ",".join(p for p in PROBLEMS if p in problems)
@@ -238,8 +240,8 @@ def remove_override(session: Session, override: CategoryOverride) -> None:
 
 
 def _hand_on_problems(session: Session, override: CategoryOverride) -> None:
-    """When the rule that set a new category's problems goes, the next rule of that category
-    (the oldest) sets them, so that the category keeps them."""
+    """When the rule that set a new category's problems goes or maps elsewhere, the next rule
+    of that category (the oldest) sets them, so that the category keeps them."""
     if not override.problems or override.category in crime_categories.mapping().categories:
         return
     heir = session.scalar(

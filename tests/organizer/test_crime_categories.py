@@ -294,13 +294,20 @@ def test_one_rule_sets_a_new_categorys_problems(app, client, auth):
     page = client.get(PAGE).get_data(as_text=True)
     row = page.split('id="overrides"')[1].split("<td>Brand</td>")[1].split("</tr>")[0]
     assert "Litter" in row, row
+    # The setting rule maps elsewhere: the category keeps its problems through the next one.
+    moved = {**setter, "category": "Vatten", "problems": []}
+    assert post_form(client, PAGE, moved).status_code == 303
+    assert _problems(app) == {"brand": "litter", "rån, försök": ""}
+    assert post_form(client, PAGE, {**setter, "problems": ["litter"]}).status_code == 303
+    assert _problems(app) == {"brand": "litter", "rån, försök": ""}
     # Without the setting rule, the category keeps its problems through the next one.
+    assert post_form(client, PAGE, {**first, "name": "Vattenläcka"}).status_code == 303
     with app.app_context():
         gone = db.session.scalar(
-            select(CategoryOverride.id).where(CategoryOverride.key == "rån, försök")
+            select(CategoryOverride.id).where(CategoryOverride.key == "brand")
         )
     assert post_form(client, f"{PAGE}/{gone}/remove", {}, token_from=PAGE).status_code == 303
-    assert _problems(app) == {"brand": "litter"}
+    assert _problems(app) == {"rån, försök": "litter", "vattenläcka": ""}
 
 
 def test_a_direction_override_or_invisible_character_is_refused(app, client, auth):
