@@ -356,6 +356,8 @@ def _read_months(
         cells = fitted(reader.errors, line, cells, len(header))[0]
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
+        if not any(cells[i].strip() for i in months):
+            continue  # no figure at all: a heading, a parent category
         row_year = _row_year(cells, year_column, given)
         if year_column is not None:
             text = cells[year_column].strip()
@@ -369,23 +371,22 @@ def _read_months(
                     f" but {given.said_by} says {given.year}",
                 )
                 continue
-        # A row without a single figure (a heading, a parent category): nothing to store.
-        figures = any(cells[i].strip() for i in months)
+        said = "the year column" if year_column is not None else given.said_by if given else ""
         for i, (month_year, month) in months.items():
-            # An empty cell is no figure. In a month empty on every row of its year: not
-            # published yet, skipped. Else it is read as '..' (missing), never as 0, which the
-            # other rows' figures for that month would make it.
-            if not cells[i].strip() and not (figures and (month_year or row_year, i) in published):
+            # An empty cell: in a month empty on every row of its year, not published (skipped);
+            # else '..' (missing), never 0, which the other rows' figures would make it.
+            filled = bool(cells[i].strip())
+            if not filled and (month_year or row_year, i) not in published:
                 continue
-            cell = cells[i] if cells[i].strip() else SUPPRESSED
-            if month_year and given and month_year != given.year:
-                if cells[i].strip():
+            if month_year and row_year and month_year != row_year:
+                if filled:
                     reader.errors.add(
                         line,
                         f"line {line}: the column {header[i].strip()} is of {month_year},"
-                        f" but {given.said_by} says {given.year}",
+                        f" but {said} says {row_year}",
                     )
                 continue
+            cell = cells[i] if filled else SUPPRESSED
             ok, count = reader.count(line, cell, f", {header[i].strip()}")
             in_year = month_year or row_year
             if in_year is None:

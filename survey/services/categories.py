@@ -175,10 +175,10 @@ def _problems_kept(
     session: Session, source: str, key: str, category: str, problems: list[str]
 ) -> list[str]:
     """The problems a rule mapping to ``category`` stores. A category's problems are the same
-    for every type counted in it, and one place sets them: the shipped file, or the one rule
-    that named them for a new category. Ticking exactly those, or none, stores none here (so
-    that the setting rule alone can change them); ticking others is refused, as they would
-    be saved and never used. The first rule to name problems for a new category sets them."""
+    for every type counted in it, and one place sets them: the shipped file, or for a new
+    category the oldest rule that names any (as ``effective`` reads them). That rule may
+    change them (none ticked keeps them); on any other rule, ticking exactly those or none
+    stores none, and ticking others is refused, as they would be saved and never used."""
     shipped = crime_categories.mapping().categories
     setter = None
     if category in shipped:
@@ -188,13 +188,15 @@ def _problems_kept(
             (
                 o
                 for o in session.scalars(select(CategoryOverride).order_by(CategoryOverride.id))
-                if o.category == category and o.problems and (o.source, o.key) != (source, key)
+                if o.category == category and set(o.problems.split(",")) & set(PROBLEMS)
             ),
             None,
         )
         if setter is None:
             return problems
-        own = tuple(p for p in setter.problems.split(",") if p)
+        own = tuple(p for p in setter.problems.split(",") if p in PROBLEMS)
+        if (setter.source, setter.key) == (source, key):
+            return problems or list(own)
     if not problems or set(problems) == set(own):
         return []
     names = labels.survey_problems(str(get_locale()))
@@ -242,16 +244,23 @@ def remove_override(session: Session, override: CategoryOverride) -> None:
 def _hand_on_problems(session: Session, override: CategoryOverride) -> None:
     """When the rule that set a new category's problems goes or maps elsewhere, the next rule
     of that category (the oldest) sets them, so that the category keeps them."""
-    if not override.problems or override.category in crime_categories.mapping().categories:
+    category = override.category
+    if (
+        category is None
+        or not override.problems
+        or category in crime_categories.mapping().categories
+    ):
         return
     heir = session.scalar(
         select(CategoryOverride)
-        .where(CategoryOverride.category == override.category, CategoryOverride.id != override.id)
+        .where(CategoryOverride.category == category, CategoryOverride.id != override.id)
         .order_by(CategoryOverride.id)
         .limit(1)
     )
     if heir is not None:
-        heir.problems = override.problems
+        heir.problems, heir.changed_at = override.problems, utcnow()
+        details = {"source": heir.source, "name": heir.name, "category": category}
+        audit.record(session, "category_override.set", heir, {**details, "problems": heir.problems})
 
 
 def _recount(session: Session, source: str) -> None:

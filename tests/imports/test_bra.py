@@ -206,6 +206,15 @@ def test_a_month_unpublished_in_its_year_is_skipped_though_another_year_has_it(a
         "2024-01",
         "2024-11",
     ]
+    # A heading row with an empty year is no error; a figure of another year than the
+    # year column's is refused.
+    path.write_text("Region;Brott;År;2023M01;2023M02\nEkerö;Stöldbrott;;;\nEkerö;Rån;2024;1;..\n")
+    result = import_file(cli, path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "line 3: the column 2023M01 is of 2023, but the year column says 2024",
+        "line 3: the column 2023M02 is of 2023, but the year column says 2024",
+    ]
     # A '..' in a column of another year than the file name's is refused as a figure is.
     other = tmp_path / "brott_2024.csv"
     other.write_text("Region;Brott;2024M01;2025M01\nEkerö;Rån;5;..\n")

@@ -303,11 +303,65 @@ def test_one_rule_sets_a_new_categorys_problems(app, client, auth):
     # Without the setting rule, the category keeps its problems through the next one.
     assert post_form(client, PAGE, {**first, "name": "Vattenläcka"}).status_code == 303
     with app.app_context():
-        gone = db.session.scalar(
-            select(CategoryOverride.id).where(CategoryOverride.key == "brand")
-        )
+        gone = db.session.scalar(select(CategoryOverride.id).where(CategoryOverride.key == "brand"))
     assert post_form(client, f"{PAGE}/{gone}/remove", {}, token_from=PAGE).status_code == 303
     assert _problems(app) == {"rån, försök": "litter", "vattenläcka": ""}
+
+
+def test_rules_stored_before_one_setter_and_rules_that_are_no_crime(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    _import(app)
+    # Two rules that both hold Eld's problems, as an earlier version let them: the oldest
+    # sets them (as the mapping reads them) and may change them; the other must agree.
+    with app.app_context():
+        for key in ("brand", "vattenläcka"):
+            db.session.add(
+                CategoryOverride(
+                    source="police",
+                    key=key,
+                    name=key.capitalize(),
+                    category="Eld",
+                    problems="vandalism",
+                )
+            )
+        db.session.commit()
+    brand = {"source": "police", "name": "Brand", "category": "Eld"}
+    assert post_form(client, PAGE, {**brand, "problems": []}).status_code == 303
+    assert _problems(app) == {"brand": "vandalism", "vattenläcka": "vandalism"}  # kept
+    assert post_form(client, PAGE, {**brand, "problems": ["litter"]}).status_code == 303
+    water = {"source": "police", "name": "Vattenläcka", "category": "Eld"}
+    response = post_form(client, PAGE, {**water, "problems": ["traffic"]})
+    assert "are set by the rule for Brand: Litter" in response.get_data(as_text=True)
+    assert post_form(client, PAGE, {**water, "problems": ["litter"]}).status_code == 303
+    assert _problems(app) == {"brand": "litter", "vattenläcka": ""}
+    # Removing the setter hands its problems on, and the audit log says so.
+    with app.app_context():
+        gone = db.session.scalar(select(CategoryOverride.id).where(CategoryOverride.key == "brand"))
+    assert post_form(client, f"{PAGE}/{gone}/remove", {}, token_from=PAGE).status_code == 303
+    with app.app_context():
+        last = db.session.scalars(
+            select(AuditEvent.details)
+            .where(AuditEvent.action == "category_override.set")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+    assert last == {
+        "source": "police",
+        "name": "Vattenläcka",
+        "category": "Eld",
+        "problems": "litter",
+    }
+    # A rule that is no crime keeps its own problems: removing another such rule leaves them.
+    fire = {"source": "police", "name": "Brand", "not_crime": "y", "problems": ["traffic"]}
+    assert post_form(client, PAGE, fire).status_code == 303
+    other = {"source": "police", "name": "Rån, försök", "not_crime": "y", "problems": ["groups"]}
+    assert post_form(client, PAGE, other).status_code == 303
+    with app.app_context():
+        gone = db.session.scalar(
+            select(CategoryOverride.id).where(CategoryOverride.key == "rån, försök")
+        )
+    assert post_form(client, f"{PAGE}/{gone}/remove", {}, token_from=PAGE).status_code == 303
+    assert _problems(app)["brand"] == "traffic"
 
 
 def test_a_direction_override_or_invisible_character_is_refused(app, client, auth):
