@@ -26,7 +26,7 @@ from typing import Any
 
 from . import ImportErrors, ImportRefused
 from .bra_months import fold, month_like, month_of
-from .bra_rows import header_at, rows_of
+from .bra_rows import header_at, headings, indent_of, rows_of
 from .crime_rows import (
     CATEGORY_MAX,
     CONTROL_CHARACTERS,
@@ -61,7 +61,6 @@ _CRIME = {"brott", "brottskategori", "brottstyp", "brottsområde", "kategori"}
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _REGION_CODE = re.compile(r"^[0-9]{2,4}\s+")
 _REGION_SUFFIX = re.compile(r"\s+(?:kommun|stadsdelsområde|stadsdel|lpo)$", re.IGNORECASE)
-_INDENT = re.compile(r"^[ \u00a0\t]*")
 _SPLIT_PATH = re.compile(r"\s*(?:›|>)\s*")
 
 
@@ -144,7 +143,7 @@ class _Reader:
         elif len(parts := _SPLIT_PATH.split(cell.strip())) > 1:
             self.stack = [(i, part) for i, part in enumerate(parts)]
         else:
-            indent = len(_INDENT.match(cell).group(0))  # type: ignore[union-attr]
+            indent = indent_of(cell)
             while self.stack and self.stack[-1][0] >= indent:
                 self.stack.pop()
             if indent and not self.stack:
@@ -352,11 +351,12 @@ def _read_months(
         for i in months
         if i < len(cells) and cells[i].strip()
     }
-    for line, cells in rows[1:]:
+    heads = headings([cells[crime] if crime < len(cells) else "" for _l, cells in rows[1:]])
+    for k, (line, cells) in enumerate(rows[1:]):
         cells = fitted(reader.errors, line, cells, len(header))[0]
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
-        if not any(cells[i].strip() for i in months):
+        if k in heads and not any(cells[i].strip() for i in months):
             continue  # no figure at all: a heading, a parent category
         row_year = _row_year(cells, year_column, given)
         if year_column is not None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from . import ImportRefused
+
+_INDENT = re.compile(r"[ \u00a0\t]*")
 
 #: How many title lines may come before the header row.
 TITLE_LINES = 10
@@ -35,3 +38,25 @@ def header_at(rows: list[tuple[int, list[str]]]) -> int:
         if sum(1 for cell in cells if cell.strip()) > 1:
             return i
     return 0
+
+
+def indent_of(label: str) -> int:
+    """How far a category label is indented (spaces, no-break spaces, tabs)."""
+    return len(_INDENT.match(label).group(0))  # type: ignore[union-attr]
+
+
+def headings(labels: list[str]) -> set[int]:
+    """The rows (by index) that head others: no category (a region's row), or one with the
+    next category below indented deeper (its parent). Without figures they store nothing; a
+    category of its own without figures is missing in every month published."""
+    found: set[int] = set()
+    below = -1  # the indent of the next category below, -1 where none is
+    for k in range(len(labels) - 1, -1, -1):
+        if not labels[k].strip():
+            found.add(k)
+            continue
+        indent = indent_of(labels[k])
+        if below > indent:
+            found.add(k)
+        below = indent
+    return found

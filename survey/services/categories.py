@@ -130,14 +130,21 @@ def set_override(
         if unsavable_raw(text):
             raise CategoryError(_("The text contains characters that cannot be saved."), field)
     key = crime_categories.fold(clean)
-    if category is not None:
-        category = _spelled_as_known(session, source, key, category)
-        problems = _problems_kept(session, source, key, category, problems)
     override = session.scalar(
         select(CategoryOverride).where(
             CategoryOverride.source == source, CategoryOverride.key == key
         )
     )
+    if category is not None:
+        category = _spelled_as_known(session, source, key, category)
+        if (
+            override is not None
+            and not problems
+            and _setter(session, override.category) is override
+        ):
+            if crime_categories.fold(override.category or "") == crime_categories.fold(category):
+                problems = _known(override.problems)  # the setter respells its category
+        problems = _problems_kept(session, source, key, category, problems)
     if override is None:
         override = CategoryOverride(source=source, key=key)
         session.add(override)
@@ -171,6 +178,24 @@ def _spelled_as_known(session: Session, source: str, key: str, category: str) ->
     return next((n for n in known if crime_categories.fold(n) == folded), category)
 
 
+def _known(stored: str) -> list[str]:
+    """A rule's stored problems that are known keys, in questionnaire order."""
+    return [p for p in PROBLEMS if p in stored.split(",")]
+
+
+def _setter(session: Session, category: str | None) -> CategoryOverride | None:
+    """The rule that sets a new category's problems: its oldest rule holding a known problem,
+    as ``crime_categories.effective`` reads them (None: no such rule, or no category)."""
+    if category is None:
+        return None
+    rules = session.scalars(
+        select(CategoryOverride)
+        .where(CategoryOverride.category == category)
+        .order_by(CategoryOverride.id)
+    )
+    return next((o for o in rules if _known(o.problems)), None)
+
+
 def _problems_kept(
     session: Session, source: str, key: str, category: str, problems: list[str]
 ) -> list[str]:
@@ -184,17 +209,10 @@ def _problems_kept(
     if category in shipped:
         own = shipped[category]
     else:
-        setter = next(
-            (
-                o
-                for o in session.scalars(select(CategoryOverride).order_by(CategoryOverride.id))
-                if o.category == category and set(o.problems.split(",")) & set(PROBLEMS)
-            ),
-            None,
-        )
+        setter = _setter(session, category)
         if setter is None:
             return problems
-        own = tuple(p for p in setter.problems.split(",") if p in PROBLEMS)
+        own = tuple(_known(setter.problems))
         if (setter.source, setter.key) == (source, key):
             return problems or list(own)
     if not problems or set(problems) == set(own):
@@ -246,11 +264,10 @@ def _hand_on_problems(session: Session, override: CategoryOverride) -> None:
     of that category (the oldest) sets them, so that the category keeps them."""
     category = override.category
     if (
-        category is None
-        or not override.problems
-        or category in crime_categories.mapping().categories
+        category in crime_categories.mapping().categories
+        or _setter(session, category) is not override
     ):
-        return
+        return  # a shipped category, no category (no crime), or a rule that sets nothing
     heir = session.scalar(
         select(CategoryOverride)
         .where(CategoryOverride.category == category, CategoryOverride.id != override.id)
@@ -258,7 +275,7 @@ def _hand_on_problems(session: Session, override: CategoryOverride) -> None:
         .limit(1)
     )
     if heir is not None:
-        heir.problems, heir.changed_at = override.problems, utcnow()
+        heir.problems, heir.changed_at = ",".join(_known(override.problems)), utcnow()
         details = {"source": heir.source, "name": heir.name, "category": category}
         audit.record(session, "category_override.set", heir, {**details, "problems": heir.problems})
 

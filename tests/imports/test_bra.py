@@ -190,6 +190,20 @@ def test_an_empty_cell_of_a_month_that_is_over_is_missing_not_0(app, cli, tmp_pa
         ("2024-01", "Stöldbrott › Stöld"): 3,
         ("2024-02", "Stöldbrott › Stöld"): 4,
     }
+    # A category of its own without a figure is missing in every month published, so the
+    # same file imported again replaces its earlier counts.
+    path.write_text(
+        "Region;Brott;2024M01;2024M02;2024M03\nEkerö;Rån;;;\nEkerö;Stöldbrott;;;\n"
+        "Ekerö;  Stöld;7;8;\n"
+    )
+    assert import_file(cli, path).exit_code == 0
+    rows = {(m, c): n for _a, _p, m, c, n, _s in stored(app)}
+    assert rows == {
+        ("2024-01", "Rån"): None,
+        ("2024-02", "Rån"): None,
+        ("2024-01", "Stöldbrott › Stöld"): 7,
+        ("2024-02", "Stöldbrott › Stöld"): 8,
+    }
 
 
 def test_a_month_unpublished_in_its_year_is_skipped_though_another_year_has_it(app, cli, tmp_path):
@@ -208,7 +222,7 @@ def test_a_month_unpublished_in_its_year_is_skipped_though_another_year_has_it(a
     ]
     # A heading row with an empty year is no error; a figure of another year than the
     # year column's is refused.
-    path.write_text("Region;Brott;År;2023M01;2023M02\nEkerö;Stöldbrott;;;\nEkerö;Rån;2024;1;..\n")
+    path.write_text("Region;Brott;År;2023M01;2023M02\nEkerö;Stöldbrott;;;\nEkerö;  Rån;2024;1;..\n")
     result = import_file(cli, path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [

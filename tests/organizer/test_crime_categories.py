@@ -351,6 +351,26 @@ def test_rules_stored_before_one_setter_and_rules_that_are_no_crime(app, client,
         "category": "Eld",
         "problems": "litter",
     }
+    # A rule that sets nothing (stale or unknown problems) leaves without touching them.
+    with app.app_context():
+        for key, problems in (("x", "traffic"), ("y", "oldkey")):
+            db.session.add(
+                CategoryOverride(
+                    source="police", key=key, name=key, category="Eld", problems=problems
+                )
+            )
+        db.session.commit()
+        stale = db.session.scalars(
+            select(CategoryOverride.id).where(CategoryOverride.key.in_(["x", "y"]))
+        ).all()
+    for rule in stale:
+        assert post_form(client, f"{PAGE}/{rule}/remove", {}, token_from=PAGE).status_code == 303
+    assert _problems(app) == {"vattenläcka": "litter"}
+    # The setter alone respells its category, none ticked: the problems go with it.
+    respelled = {**water, "category": "ELD", "problems": []}
+    assert post_form(client, PAGE, respelled).status_code == 303
+    with app.app_context():
+        assert crime_categories.read(db.session.connection()).categories["ELD"] == ("litter",)
     # A rule that is no crime keeps its own problems: removing another such rule leaves them.
     fire = {"source": "police", "name": "Brand", "not_crime": "y", "problems": ["traffic"]}
     assert post_form(client, PAGE, fire).status_code == 303
