@@ -13,8 +13,8 @@ leaf label may repeat under different parents ("i bostad"), so the stored catego
 parent path: "Stöldbrott › Inbrottsstöld › i bostad". An empty region or category cell repeats
 the one above (as a spreadsheet export leaves them). Rows for places that are no area are
 skipped and counted, never errors. Counts may be ``2483.0``, ``1 234``, ``..`` (suppressed:
-missing; for a month or year not over, not published yet) or ``-`` (0); an empty month cell
-of a table with months in columns is read as ``..`` unless its whole column is empty."""
+missing; for a month or year not over, not published yet) or ``-`` (0); with months in columns
+an empty cell is ``..`` but in an unpublished month or a heading row (see _read_months)."""
 
 from __future__ import annotations
 
