@@ -298,7 +298,7 @@ def import_responses(
     store.finish()
     batch.rows = checked.rows
     # The answer counts of a file's rows, one statement a grain (their insert trigger skips them).
-    for statement in add_batch_sql(session.get_bind().dialect.name):
+    for statement in add_batch_sql(session.get_bind().dialect.name, checked.rows):
         session.execute(text(statement), {"batch": batch.id})
     audit.record(session, "responses.import", batch, {"filename": filename, "rows": checked.rows})
     return batch

@@ -179,6 +179,31 @@ def _random_operations(tmp_path, seed):
     assert counts(session, MONTH) == months
 
 
+@pytest.mark.parametrize("rows", [1, 7, 8])
+def test_an_import_counts_every_value_when_all_its_rows_fill_one_cell(app, tmp_path, rows):
+    # An import counts its rows with several counts packed into one sum, each in a bit field
+    # just wide enough for the file's rows: 7 alike fill 3 bits, 8 need 4.
+    rng = random.Random(rows)  # noqa: S311 (test data, not security)
+    answers = _random_answers(rng, V1, ["bromma"])
+    answers.update(victim="yes", reported="no", police_priority="presence;youth;other")
+    codes = [code for code in V1.codes if answers.get(code)]
+    line = ",".join([DAYS[0].isoformat(), "alvik", *(f'"{answers[c]}"' for c in codes)])
+    path = tmp_path / "alike.csv"
+    path.write_text(",".join(["submitted_on", "place", *codes]) + "\n" + (line + "\n") * rows)
+    with app.app_context():
+        session = db.session
+        import_responses(session, path, today=DAYS[-1])
+        imported = counts(session)
+        months = counts(session, MONTH)
+        rebuild(session)
+        assert counts(session) == imported
+        assert counts(session, MONTH) == months
+    (cell,) = {key[:5] for key in imported}  # one place, day, gender and age band
+    assert imported[(*cell, "*", "")] == rows
+    assert imported[(*cell, "police_priority", "youth")] == rows
+    assert imported[(*cell, "reported", "no")] == rows
+
+
 def _by_month(days: dict) -> dict:
     """The day counts summed per month (the month counts must say the same)."""
     found: dict = {}
