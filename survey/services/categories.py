@@ -250,7 +250,12 @@ def remove_override(session: Session, override: CategoryOverride) -> None:
         session,
         "category_override.remove",
         override,
-        {"source": override.source, "name": override.name, "category": override.category},
+        {
+            "source": override.source,
+            "name": override.name,
+            "category": override.category,
+            "problems": override.problems,
+        },
     )
     source = override.source
     _hand_on_problems(session, override)

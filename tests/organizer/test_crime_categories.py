@@ -340,11 +340,16 @@ def test_rules_stored_before_one_setter_and_rules_that_are_no_crime(app, client,
         gone = db.session.scalar(select(CategoryOverride.id).where(CategoryOverride.key == "brand"))
     assert post_form(client, f"{PAGE}/{gone}/remove", {}, token_from=PAGE).status_code == 303
     with app.app_context():
-        last = db.session.scalars(
-            select(AuditEvent.details)
-            .where(AuditEvent.action == "category_override.set")
-            .order_by(AuditEvent.id.desc())
-        ).first()
+        removed, last = (
+            db.session.scalars(
+                select(AuditEvent.details)
+                .where(AuditEvent.action == action)
+                .order_by(AuditEvent.id.desc())
+            ).first()
+            for action in ("category_override.remove", "category_override.set")
+        )
+    # What the removed rule held, so that the log alone can tell what was taken back.
+    assert removed == {"source": "police", "name": "Brand", "category": "Eld", "problems": "litter"}
     assert last == {
         "source": "police",
         "name": "Vattenläcka",
