@@ -26,7 +26,7 @@ from typing import Any
 
 from . import ImportErrors, ImportRefused
 from .bra_months import fold, month_like, month_of
-from .bra_rows import header_at, headings, indent_of, rows_of
+from .bra_rows import header_at, headings, indent_of, note, region_heading, rows_of
 from .crime_rows import (
     CATEGORY_MAX,
     CONTROL_CHARACTERS,
@@ -248,7 +248,7 @@ def read_bra(
     data = BraData(found)
     reader = _Reader(names, today, data)
     # Notes below the figures ('Källa: Brå'): one filled cell, the first, naming no area.
-    while len(rows) > 1 and _note(rows[-1][1]) and reader.match(rows[-1][1][0]) is None:
+    while len(rows) > 1 and note(rows[-1][1]) and reader.match(rows[-1][1][0]) is None:
         rows.pop()
     if found == "bra-open":
         _read_open(rows, reader, year_from(origin, year))
@@ -280,10 +280,6 @@ def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenY
             reader.add_year(line, area_id, year, "Samtliga brott", count)
 
 
-def _note(cells: list[str]) -> bool:
-    return bool(cells[0].strip()) and not any(cell.strip() for cell in cells[1:])
-
-
 def _columns(header: list[str]) -> tuple[int, int]:
     folded = [fold(c) for c in header]
     region = next(i for i, c in enumerate(folded) if c in _REGION)
@@ -299,6 +295,8 @@ def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
     long_by = "år" if "år" in folded else "månad" if "månad" in folded else None
     for line, cells in rows[1:]:
         cells = fitted(reader.errors, line, cells, len(header))[0]
+        if region_heading(reader, cells, (region, crime), line == rows[-1][0]):
+            continue
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
         if long_by is None:
@@ -354,6 +352,8 @@ def _read_months(
     heads = headings([cells[crime] if crime < len(cells) else "" for _l, cells in rows[1:]])
     for k, (line, cells) in enumerate(rows[1:]):
         cells = fitted(reader.errors, line, cells, len(header))[0]
+        if region_heading(reader, cells, (region, crime), line == rows[-1][0]):
+            continue
         area_id = reader.area(line, cells[region])
         category = reader.category(line, cells[crime])
         if k in heads and not any(cells[i].strip() for i in months):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from typing import Any
 
 from . import ImportRefused
 
@@ -40,6 +41,11 @@ def header_at(rows: list[tuple[int, list[str]]]) -> int:
     return 0
 
 
+def note(cells: list[str]) -> bool:
+    """Whether a row is a note ('Källa: Brå'): one filled cell, the first."""
+    return bool(cells[0].strip()) and not any(cell.strip() for cell in cells[1:])
+
+
 def indent_of(label: str) -> int:
     """How far a category label is indented (spaces, no-break spaces, tabs)."""
     return len(_INDENT.match(label).group(0))  # type: ignore[union-attr]
@@ -60,3 +66,14 @@ def headings(labels: list[str]) -> set[int]:
             found.add(k)
         below = indent
     return found
+
+
+def region_heading(reader: Any, cells: list[str], columns: tuple[int, int], last: bool) -> bool:
+    """Whether a row names only a region, above that region's categories (as exports from
+    Brå's statistics database may): the region is carried down to them, a new block. The
+    last row has nothing below it: a row cut short, an error where it is read."""
+    region, crime = columns
+    if last or cells[crime].strip() or any(c.strip() for i, c in enumerate(cells) if i != region):
+        return False
+    reader.region, reader.stack = " ".join(cells[region].split()) or reader.region, []
+    return True

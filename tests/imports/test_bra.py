@@ -170,6 +170,39 @@ def test_a_table_with_the_months_in_columns(app, cli):
     assert last_audit(app)["source"] == "bra-months"
 
 
+def test_a_row_naming_only_a_region_heads_its_categories(app, cli, tmp_path):
+    # Exports of Brå's statistics database may name each region once, on a row of its own
+    # above its categories, the region left empty below: nothing to store, nothing wrong.
+    years = tmp_path / "years.csv"
+    years.write_text(
+        "Region;Brott;2022;2023\nBromma;;;\n;Stöldbrott;2483;2590\n;  Inbrottsstöld;412;380\n"
+        "Solna;;;\n;Stöldbrott;900;950\nEkerö;;;\n;  Rån;3;4\n"
+    )
+    result = import_file(cli, years)
+    # A region's block starts anew: Ekerö's indented Rån has no parent above in its block.
+    assert result.exit_code == 1
+    assert "line 8: 'Rån' is indented with no parent above" in result.stderr
+    years.write_text(years.read_text().replace(";  Rån;3;4", ";Rån;3;4"))
+    result = import_file(cli, years)
+    assert result.exit_code == 0, result.stderr
+    # The skipped region's rows are counted, its heading is not.
+    assert "skipped 1 row outside every area (by region): Solna 1" in result.stdout
+    assert yearly(app) == [
+        ("bromma", 2022, "Stöldbrott", 2483),
+        ("bromma", 2023, "Stöldbrott", 2590),
+        ("bromma", 2022, "Stöldbrott › Inbrottsstöld", 412),
+        ("bromma", 2023, "Stöldbrott › Inbrottsstöld", 380),
+        ("ekero", 2022, "Rån", 3),
+        ("ekero", 2023, "Rån", 4),
+    ]
+    months = tmp_path / "months.csv"
+    months.write_text("Region;Brott;2024M01;2024M02\nEkerö;;;\n;Stöldbrott;24;25\n")
+    result = import_file(cli, months)
+    assert result.exit_code == 0, result.stderr
+    rows = {(m, c): n for _a, _p, m, c, n, _s in stored(app)}
+    assert rows == {("2024-01", "Stöldbrott"): 24, ("2024-02", "Stöldbrott"): 25}
+
+
 def test_an_empty_cell_of_a_month_that_is_over_is_missing_not_0(app, cli, tmp_path):
     # Rån has no figure for February where Stöld has one: the month is covered for both
     # categories of the file, so a cell left out would be filled as 0 (a drop to nothing);
