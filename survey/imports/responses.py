@@ -1,13 +1,10 @@
 """Answers from responses CSV files (keyed-in paper forms are in services.paper).
 
 Plain Python and SQLAlchemy (no Flask request), so the CLI and the benchmark share it. A
-responses CSV (DESIGN §6) is read once: each row is checked and stored in chunks as it comes,
-in the caller's transaction, so memory stays flat however long the file is. From the first
-error on nothing more is stored, the rest of the file is still checked for its errors, and
-the caller's rollback takes back what was stored: a file with any error stores nothing. (A
-first pass that only checked cost a fifth of a million-row import.) The same error on many
-rows (a round id from another database, say) is listed once, with the lines it is on and how
-many rows.
+responses CSV (DESIGN §6) is checked completely in a first pass over the file and stored in
+a second one, so memory stays flat however long the file is, and a file with any error
+stores nothing. The same error on many rows (a round id from another
+database, say) is listed once, with the lines it is on and how many rows.
 
 The separator is found from the header: ',' or ';' (Swedish Excel's default), or a tab.
 """
@@ -174,26 +171,17 @@ def parse_rows(
 
 
 def check_rows(
-    path: str | os.PathLike[str],
-    lookups: Lookups,
-    advance: Callable[[int], Any] | None = None,
-    store: _Store | None = None,
+    path: str | os.PathLike[str], lookups: Lookups, advance: Callable[[int], Any] | None = None
 ) -> CheckResult:
-    """Check every row of a responses CSV; return how many rows and the errors, grouped.
-
-    With ``store``, the rows are stored as they are checked, until the first error.
-    """
+    """Check every row of a responses CSV; return how many rows and the errors, grouped."""
     result = CheckResult()
     found = GroupedErrors()
-    rows = parse_rows(path, lookups, advance, build=store is not None)
-    for row, (line, record, errors) in enumerate(rows):
+    for row, (line, _record, errors) in enumerate(parse_rows(path, lookups, advance, build=False)):
         if errors:
             for error in errors:
                 found.add(line, row, error)
         else:
             result.rows += 1
-            if store is not None and not found.total and record is not None:
-                store.add(record)
     if not found.total and not result.rows:
         found.add(2, 0, (None, _("there are no answers below the header row")))
     result.errors = found.lines()
@@ -202,44 +190,50 @@ def check_rows(
     return result
 
 
-class _Store:
-    """Rows of one batch inserted in chunks, without ORM objects.
+def store_rows(
+    session: Session,
+    path: str | os.PathLike[str],
+    lookups: Lookups,
+    batch_id: int,
+    advance: Callable[[int], Any] | None = None,
+) -> int:
+    """Insert the rows of a checked file in chunks, without ORM objects; return how many.
 
-    The invitation codes the rows carry are marked used after the rows (``finish``), in the
-    same transaction; nothing records which row had which code.
+    The invitation codes the rows carry are marked used after the rows, in the same
+    transaction; nothing records which row had which code.
     """
-
-    def __init__(self, session: Session, lookups: Lookups, batch_id: int) -> None:
-        self.session = session
-        self.writer = RowWriter(session)
-        self.lookups = lookups
-        self.batch_id = batch_id
-        self.rows: list[list[Any]] = []
-        self.added: list[dict[str, str]] = []
-        self.codes: list[str] = []
-
-    def add(self, record: Stored) -> None:
+    writer = RowWriter(session)
+    rows: list[list[Any]] = []
+    added: list[dict[str, str]] = []
+    stored = 0
+    codes: list[str] = []
+    for _line, record, errors in parse_rows(path, lookups, advance):
+        if errors or record is None:  # the file changed after it was checked
+            raise ImportRefused([_("the file changed while it was imported")])
         row, answers, code = record
         if code:
-            self.codes.append(code)
-        row[BATCH] = self.batch_id
-        self.rows.append(row)
-        self.added.append(answers)
-        if len(self.rows) == CHUNK_ROWS:
-            self._insert()
+            codes.append(code)
+        row[BATCH] = batch_id
+        rows.append(row)
+        added.append(answers)
+        if len(rows) == CHUNK_ROWS:
+            stored += _insert(writer, rows, added, lookups)
+            rows, added = [], []
+    if rows:
+        stored += _insert(writer, rows, added, lookups)
+    mark_codes_used(session, codes)
+    return stored
 
-    def _insert(self) -> None:
-        """Insert the chunk, then its answers to added items (if any) by the rows' ids."""
-        if any(self.added):
-            self.writer.insert_with_items(self.rows, self.added, self.lookups)
-        else:
-            self.writer.insert(self.rows)
-        self.rows, self.added = [], []
 
-    def finish(self) -> None:
-        if self.rows:
-            self._insert()
-        mark_codes_used(self.session, self.codes)
+def _insert(
+    writer: RowWriter, rows: list[list[Any]], added: list[dict[str, str]], lookups: Lookups
+) -> int:
+    """Insert a chunk of responses, then their answers to added items (if any) by their ids."""
+    if any(added):
+        writer.insert_with_items(rows, added, lookups)
+    else:
+        writer.insert(rows)
+    return len(rows)
 
 
 class _NoBar:
@@ -259,12 +253,13 @@ def import_responses(
     today: dt.date | None = None,
     secret: str | None = None,
 ) -> ImportBatch:
-    """Check and store a whole responses CSV as one batch, all or nothing; the caller commits.
+    """Check a whole responses CSV, then store it as one batch; the caller commits.
 
-    Raises ImportRefused for a file already imported (having added nothing to the session)
-    and for a file with any error, or one of whose invitation codes was used meanwhile: then
-    the caller's rollback removes what was added. ``secret`` (the app's SECRET_KEY) checks
-    the codes of answers to a round by invitation; without it such answers are refused.
+    Raises ImportRefused, having added nothing to the session, for a file already imported
+    or with any error; a file changed between the two passes (or one of its invitation
+    codes used meanwhile) is refused too, and then the caller's rollback removes what was
+    added. ``secret`` (the app's SECRET_KEY) checks the codes of answers to a round by
+    invitation; without it such answers are refused.
     """
     progress = progress or _no_progress
     checksum = file_checksum(path)
@@ -286,17 +281,19 @@ def import_responses(
             ]
         )
     lookups = Lookups(session, today, secret)
-    filename = Path(path).name[:255]
-    batch = ImportBatch(checksum=checksum, filename=filename, rows=0, imported_by=imported_by)
-    session.add(batch)
-    session.flush()
-    store = _Store(session, lookups, batch.id)
-    with progress("importing", os.path.getsize(path)) as bar:
-        checked = check_rows(path, lookups, bar.update, store)
+    size = os.path.getsize(path)
+    with progress("checking", size) as bar:
+        checked = check_rows(path, lookups, bar.update)
     if checked.errors:
         raise ImportRefused(checked.errors, len(checked.errors) + checked.more)
-    store.finish()
-    batch.rows = checked.rows
+    filename = Path(path).name[:255]
+    batch = ImportBatch(
+        checksum=checksum, filename=filename, rows=checked.rows, imported_by=imported_by
+    )
+    session.add(batch)
+    session.flush()
+    with progress("importing", size) as bar:
+        store_rows(session, path, lookups, batch.id, bar.update)
     # The answer counts of a file's rows, one statement a grain (their insert trigger skips them).
     for statement in add_batch_sql(session.get_bind().dialect.name, checked.rows):
         session.execute(text(statement), {"batch": batch.id})

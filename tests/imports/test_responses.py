@@ -5,7 +5,10 @@ import datetime as dt
 import gzip
 import hashlib
 import io
+import sqlite3
+from contextlib import nullcontext
 from importlib import resources
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -13,8 +16,9 @@ from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
 from survey.extensions import db
+from survey.imports import ImportRefused
 from survey.imports.response_lookups import Lookups
-from survey.imports.responses import check_rows
+from survey.imports.responses import check_rows, import_responses
 from survey.models import (
     AuditEvent,
     ImportBatch,
@@ -330,23 +334,35 @@ def test_every_error_is_listed_with_the_files_line_numbers(app, cli, tmp_path):
     assert_nothing_stored(app, result)
 
 
-def test_errors_after_stored_chunks_store_nothing(app, cli, tmp_path, monkeypatch):
-    # Rows are stored in chunks as they are checked: with chunks of 2, four rows went into
-    # the database before the errors on lines 6 and 8, which must still all be listed, and
-    # nothing of the file stays.
-    monkeypatch.setattr("survey.imports.responses.CHUNK_ROWS", 2)
-    rows = [GOOD] * 4 + ["2025-03-01,alvik,nope\n", GOOD, "2025-03-01,nowhere,live\n", GOOD]
-    result = import_file(cli, write(tmp_path, HEAD + "".join(rows)))
-    assert result.stderr.splitlines()[:-1] == [
-        f'line 6, column relation: "nope" is not an option; {LIVE_OPTIONS}',
-        'line 8, column place: "nowhere" is not a known place; use the slug of a place of this'
-        " database (see Places)",
-    ]
-    assert_nothing_stored(app, result)
-    # The same file, corrected, imports whole: the refused one left no batch or checksum.
-    fixed = write(tmp_path, HEAD + GOOD * 8, name="fixed.csv")
-    assert import_file(cli, fixed).exit_code == 0
-    assert count_responses(app) == 8
+def test_a_refused_file_never_blocks_the_answers_on_the_web(app, tmp_path):
+    # A file is checked whole before anything is written: on SQLite, writing takes the one
+    # write lock, and residents' answers would wait (and fail after the busy timeout) for as
+    # long as a bad file took to read.
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's single write lock; PostgreSQL locks rows")
+        database = db.engine.url.database
+        tries: list[str] = []
+
+        def web_answer(_n: int) -> None:
+            other = sqlite3.connect(database, timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                tries.append("written")
+            except sqlite3.OperationalError as exc:
+                tries.append(str(exc))
+            finally:
+                other.close()
+
+        def progress(_label: str, _length: int):
+            return nullcontext(SimpleNamespace(update=web_answer))
+
+        path = write(tmp_path, HEAD + GOOD * 3000 + "2025-03-01,alvik,nope\n")
+        with pytest.raises(ImportRefused):
+            import_responses(db.session, path, progress=progress)
+        db.session.rollback()
+    assert tries, "the progress was told at least once"
+    assert set(tries) == {"written"}
 
 
 def test_the_error_list_is_capped(app, cli, tmp_path):
@@ -434,8 +450,9 @@ def test_long_files_show_progress_on_stderr(app, cli, tmp_path, monkeypatch):
     monkeypatch.setattr("survey.cli.data.IMPORT_PROGRESS_FROM_BYTES", 0)
     result = import_file(cli, write(tmp_path, HEAD + GOOD))
     assert result.exit_code == 0
+    assert "checking" in result.stderr
     assert "importing" in result.stderr
-    assert "importing" not in result.stdout
+    assert "checking" not in result.stdout
 
 
 def test_the_check_is_usable_without_the_cli(app, tmp_path):

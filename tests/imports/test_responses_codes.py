@@ -125,15 +125,12 @@ def test_a_code_used_on_the_web_while_the_file_is_imported_refuses_it(app, tmp_p
     _round_id, codes = invitation_round(app, count=2)
     path = write(tmp_path, HEADER + f"{TODAY},alvik,3,{codes[0]}\n{TODAY},alvik,3,{codes[1]}\n")
 
-    def web_answer(_n: int) -> None:
-        # Told at the end of the file: after its rows were checked, before their codes are
-        # marked used, an answer on the web uses one of them.
-        db.session.execute(
-            update(InvitationCode).where(InvitationCode.number == 2).values(used=True)
-        )
-
-    def progress(_label: str, _length: int):
-        return nullcontext(SimpleNamespace(update=web_answer))
+    def progress(label: str, _length: int):
+        if label == "importing":  # between the check and the store: an answer on the web
+            db.session.execute(
+                update(InvitationCode).where(InvitationCode.number == 2).values(used=True)
+            )
+        return nullcontext(SimpleNamespace(update=lambda _n: None))
 
     with app.app_context(), force_locale("en"):
         with pytest.raises(ImportRefused) as refused:
