@@ -226,3 +226,30 @@ def test_a_code_given_twice_names_both_lines():
     with pytest.raises(QuestionnaireError) as info:
         load_text(twice, catalogue=builtin(1))
     assert info.value.problems == ["line 11: item code 'relation' is used twice: first on line 3"]
+
+
+def _with_lines(data):
+    """Parsed YAML as plain values, each mapping with the line it starts on."""
+    if isinstance(data, dict):
+        return ("line", data.line, {k: _with_lines(v) for k, v in data.items()})
+    if isinstance(data, list):
+        return [_with_lines(v) for v in data]
+    return data
+
+
+def test_the_shipped_version_reads_the_same_with_the_fast_parser_as_with_the_guarded_one():
+    # builtin() reads the package's own file with libyaml; uploads go through the guarded
+    # Python parser. Both must see the same data and lines, or a problem would name another
+    # line than the text's.
+    from importlib import resources
+
+    from survey.questionnaire import _PlainLoader, _ShippedLoader
+
+    source = resources.files("survey.questionnaire").joinpath("v1.yaml").read_text("utf-8")
+    fast = yaml.load(source, Loader=_ShippedLoader)  # noqa: S506
+    guarded = yaml.load(source, Loader=_PlainLoader)  # noqa: S506
+    assert _with_lines(fast) == _with_lines(guarded)
+    assert [item.line for item in builtin(1).items] == [
+        item.line for item in load_text(source).items
+    ]
+    assert all(item.line > 0 for item in builtin(1).items)
