@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import insert
@@ -85,7 +86,7 @@ class RowWriter:
         step = self.per_statement
         for start in range(0, len(rows), step):
             part = rows[start : start + step]
-            values = tuple(value for row in part for value in row)
+            values = tuple(chain.from_iterable(part))
             self.connection.exec_driver_sql(self._statement(len(part)), values)
 
     def _copy(self, rows: Sequence[Row]) -> None:

@@ -150,19 +150,31 @@ class Questionnaire:
                 seen[code] = _chosen(answers.get(code))
         return skipped
 
+    @functools.cached_property
+    def _clean_plan(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        # Per item in order: its code, its type and (multiple choice) its options' values.
+        # Every stored answer (a million rows in an import) is cleaned through it.
+        return tuple(
+            (item.code, item.type, item.values if item.type == "multi" else ())
+            for item in self.items
+        )
+
     def clean(self, answers: Mapping[str, Any]) -> dict[str, str | None]:
         """Turn validated answers into stored values: multi joined by ';', skips applied."""
         cleaned: dict[str, str | None] = {}
         skipped = self.skipped(answers)
-        for item in self.items:
-            value = None if item.code in skipped else answers.get(item.code)
-            if item.type == "multi":
+        for code, kind, values in self._clean_plan:
+            value = None if code in skipped else answers.get(code)
+            if value is None or value == "":
+                cleaned[code] = None
+            elif kind == "multi":
                 # Each option once, in questionnaire order, whatever order they came in.
-                chosen = set(value or ())
-                value = ";".join(v for v in item.values if v in chosen) or None
-            elif item.type == "text":
-                value = value.strip() if value else None
-            elif item.type == "number":
-                value = str(int(value)) if value is not None and str(value).strip() else None
-            cleaned[item.code] = value or None
+                chosen = set(value)
+                cleaned[code] = ";".join([v for v in values if v in chosen]) or None
+            elif kind == "text":
+                cleaned[code] = value.strip() or None
+            elif kind == "number":
+                cleaned[code] = str(int(value)) if str(value).strip() else None
+            else:
+                cleaned[code] = value or None
         return cleaned
