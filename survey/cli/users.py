@@ -70,12 +70,16 @@ def user_list() -> None:
     from ..i18n import local_datetime
     from ..models import User
 
-    for user in db.session.scalars(select(User).order_by(User.email)):
-        status = "active" if user.active else "disabled"
-        if user.password_hash is None:
+    # The table's columns, not User objects: an ORM query would first configure every model's
+    # mapper, a twelfth of this command's time (45 ms of its 0.6 s).
+    c = User.__table__.c
+    query = select(c.email, c.role, c.active, c.password_hash.is_(None), c.last_login_at)
+    for email, role, active, invited, last_login_at in db.session.execute(query.order_by(c.email)):
+        status = "active" if active else "disabled"
+        if invited:
             status += ", invited"
-        last = local_datetime(user.last_login_at) if user.last_login_at else "never"
-        click.echo(f"{user.email}\t{user.role}\t{status}\tlast login {last}")
+        last = local_datetime(last_login_at) if last_login_at else "never"
+        click.echo(f"{email}\t{role}\t{status}\tlast login {last}")
 
 
 @user_group.command("set-role")

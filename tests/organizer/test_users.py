@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, User
+from survey.services.accounts import invite
 from tests.common.web import ACCOUNTS, post_form
 
 
@@ -103,6 +104,14 @@ def test_cli_list_set_role_and_disable(app, cli, users):
     assert _user(app, "organizer@trygghet.test").active is False
     assert "organizer@trygghet.test\tadmin\tdisabled" in cli("user", "list").output
     assert _actions(app)[-2:] == ["user.set_role", "user.disable"]
+    with app.app_context():
+        invite(db.session, "new@trygghet.test", "organizer")
+        db.session.commit()
+    listing = cli("user", "list").output.splitlines()
+    assert listing[1] == "new@trygghet.test\torganizer\tactive, invited\tlast login never"
+    assert [line.split("\t")[0] for line in listing] == sorted(
+        ["admin@trygghet.test", "new@trygghet.test", "organizer@trygghet.test"]
+    )
 
 
 def test_cli_keeps_one_active_admin(app, cli, users):
