@@ -165,7 +165,11 @@ class Questionnaire:
         skipped = self.skipped(answers)
         for code, kind, values in self._clean_plan:
             value = None if code in skipped else answers.get(code)
-            if value is None or value == "":
+            if kind == "number":  # 0 is an answer
+                cleaned[code] = (
+                    str(int(value)) if value is not None and str(value).strip() else None
+                )
+            elif not value:
                 cleaned[code] = None
             elif kind == "multi":
                 # Each option once, in questionnaire order, whatever order they came in.
@@ -173,8 +177,6 @@ class Questionnaire:
                 cleaned[code] = ";".join([v for v in values if v in chosen]) or None
             elif kind == "text":
                 cleaned[code] = value.strip() or None
-            elif kind == "number":
-                cleaned[code] = str(int(value)) if str(value).strip() else None
             else:
-                cleaned[code] = value or None
+                cleaned[code] = value
         return cleaned
