@@ -21,8 +21,10 @@ def _signed(ratio: float) -> str:
     return text if ratio < 1 or text.startswith(("0", "−", "-")) else f"+{text}"
 
 
-def verdict(change: dict[str, Any] | None) -> str:
-    """The change into the newest year in plain words."""
+def verdict(change: dict[str, Any] | None, newest_missing: bool = False) -> str:
+    """The change into the newest year in plain words (``newest_missing``: Brå gave none)."""
+    if change is None and newest_missing:
+        return _("Brå gives no figure for this year: nothing to compare with.")
     if change is None:
         return _("No figure for the year before to compare with.")
     if not change["changed"]:
@@ -48,17 +50,22 @@ def yearly_rows(picture: dict[str, Any]) -> list[dict[str, Any]]:
     for item in picture.get("crime_yearly") or []:
         change = item["change"]
         newest = item["years"][-1] if item["years"] else {"year": None, "count": None}
+        # Without a change the year before may still have a count (Brå suppressed the newest
+        # year's): show it, and say which of the two years lacks a figure.
+        previous_year = newest["year"] - 1 if newest["year"] else None
+        before = next((y["count"] for y in item["years"] if y["year"] == previous_year), None)
+        newest_missing = change is None and newest["count"] is None and before is not None
         rows.append(
             {
                 "category": labels.crime_category(item["category"]),
                 "year": change["year"] if change else newest["year"],
                 "count": change["count"] if change else newest["count"],
-                "previous_count": change["previous_count"] if change else None,
+                "previous_count": change["previous_count"] if change else before,
                 "change": "–"
                 if change is None or change["rate_ratio"] is None
                 else _signed(change["rate_ratio"]),
                 "interval": interval(change),
-                "verdict": verdict(change),
+                "verdict": verdict(change, newest_missing),
                 "changed": bool(change and change["changed"]),
             }
         )

@@ -148,3 +148,18 @@ def test_the_pdf_table_breaks_its_headers_between_words(bra_years, lang):
     )
     # Each word of the header whole on some line ("Förändr" / "ing" before).
     assert set(header.replace("-", " ").split()) <= words
+
+
+def test_a_suppressed_newest_year_shows_the_year_before_and_says_which_lacks(app, auth, tmp_path):
+    path = tmp_path / "years.csv"
+    text = "Brottskategori;Region;2022;2023\nBedrägeribrott;Bromma;100;..\n"
+    path.write_text(text, encoding="utf-8")
+    with app.app_context():
+        import_crime(db.session, path, today=dt.date(2026, 11, 29))
+        db.session.commit()
+    auth.login("organizer")
+    rows = _dashboard_rows(auth.client)
+    # 2022's 100 was shown as '–' and the verdict blamed the year before.
+    assert rows["Bedrägeribrott"] == (
+        "2023 | – | 100 | – | – | Brå gives no figure for this year: nothing to compare with."
+    )
