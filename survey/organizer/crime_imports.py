@@ -9,7 +9,13 @@ from flask_wtf import FlaskForm
 
 from .. import clock
 from ..extensions import db
-from ..services.crime_imports import UndoRefused, latest_open, recent_runs, undo_run
+from ..services.crime_imports import (
+    UndoRefused,
+    latest_open,
+    recent_runs,
+    undo_run,
+    undoable_run,
+)
 from . import admin_required, bp, menu_item
 from .audit_details import SOURCES
 from .audit_log import ACTORS
@@ -25,6 +31,24 @@ def crime_imports():
         "organizer/crime_imports.html",
         runs=recent_runs(db.session),
         latest=latest.id if latest is not None else None,
+        formats=SOURCES,
+        actors=ACTORS,
+    )
+
+
+@bp.get("/crime-imports/<int:run_id>/undo")
+@admin_required
+def crime_import_undo_confirm(run_id: int):
+    # A click on Ångra asks first, as the command line does: an undone download's events
+    # that the police's list no longer serves cannot be fetched again.
+    try:
+        run = undoable_run(db.session, run_id)
+    except UndoRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("organizer.crime_imports"), code=303)
+    return render_template(
+        "organizer/crime_import_undo.html",
+        run=run,
         form=FlaskForm(),
         formats=SOURCES,
         actors=ACTORS,

@@ -23,7 +23,7 @@ def test_undo_is_in_reach_at_1280_px_and_the_table_speaks_swedish(
     _log_in(page, live_server)
     page.goto(live_server + "/organizer/crime-imports?lang=sv")
     screenshot(page, "crime-imports-desktop")
-    undo = page.get_by_role("button", name="Ångra")
+    undo = page.get_by_role("link", name="Ångra", exact=True)
     box = undo.bounding_box()
     assert box is not None
     assert box["x"] + box["width"] <= DESKTOP["width"]  # no sideways scrolling to reach it
@@ -34,9 +34,12 @@ def test_undo_is_in_reach_at_1280_px_and_the_table_speaks_swedish(
     expect(table).to_contain_text("500 tillagda, 0 ändrade, 0 oförändrade")
     expect(table.get_by_role("cell", name="events", exact=True)).to_have_count(0)
     undo.click()
+    expect(page.locator("h1")).to_contain_text("Ångra import")
+    screenshot(page, "crime-import-undo-confirm")
+    page.get_by_role("button", name="Ångra importen").click()
     expect(page.locator("body")).to_contain_text("är ångrad: brottsdata är som före den.")
     phone = new_page(viewport=PHONE)
     _log_in(phone, live_server)
     phone.goto(live_server + "/organizer/crime-imports?lang=sv")
     screenshot(phone, "crime-imports-phone")
-    expect(phone.get_by_role("button", name="Ångra")).to_have_count(1)
+    expect(phone.get_by_role("link", name="Ångra", exact=True)).to_have_count(1)

@@ -100,6 +100,7 @@ ROUTES = {
     "organizer.import_batch_undo": ("POST", {"batch_id": "batch_id"}, ADMIN),
     # -- crime categories (organizers read, admins edit) --
     "organizer.crime_imports": ("GET", {}, ADMIN),
+    "organizer.crime_import_undo_confirm": ("GET", {"run_id": "run_id"}, ADMIN),
     "organizer.crime_import_undo": ("POST", {"run_id": "run_id"}, ADMIN),
     "organizer.crime_categories": ("GET", {}, STAFF),
     "organizer.crime_categories_set": ("POST", {}, ADMIN),

@@ -40,7 +40,7 @@ def test_the_page_lists_the_imports_and_undoes_only_the_newest(app, cli, client,
     assert MARCH_2023.name in page
     assert AUGUST_2026.name in page
     assert "kommandoraden" in page  # who: the command line
-    assert page.count(">Ångra</button>") == 1  # the newest only
+    assert page.count(">Ångra</a>") == 1  # the newest only, asking first
     assert f"/organizer/crime-imports/{b}/undo" in page
     assert f"Ångra import {b} först" in page
     # An older import, posted by hand: refused, naming the later one; nothing changes.
@@ -62,12 +62,44 @@ def test_the_page_lists_the_imports_and_undoes_only_the_newest(app, cli, client,
     assert "CrimeImportRun" not in audit
 
 
+def test_undo_asks_first_and_changes_nothing_until_confirmed(app, cli, client, auth, users):
+    for path in (MARCH_2023, AUGUST_2026):
+        assert cli("import", "crime", str(path)).exit_code == 0
+    a, b = _runs(app)
+    auth.login("admin")
+    # Ångra was a form button that undid the import at one click.
+    page = client.get(PAGE).get_data(as_text=True)
+    assert f'href="/organizer/crime-imports/{b}/undo"' in page
+    assert f'<form method="post" action="/organizer/crime-imports/{b}/undo"' not in page
+    confirm = client.get(f"{PAGE}/{b}/undo")
+    assert confirm.status_code == 200
+    text = confirm.get_data(as_text=True)
+    assert f"Ångra import {b}?" in text
+    assert AUGUST_2026.name in text
+    assert "500 tillagda, 0 ändrade, 0 oförändrade" in text
+    assert "går inte att hämta igen" in text
+    assert ">Ångra importen</button>" in text
+    assert _events(app) == 1000
+    # An older one is refused before any question, naming the later one.
+    older = client.get(f"{PAGE}/{a}/undo")
+    assert older.status_code == 303
+    page = client.get(PAGE).get_data(as_text=True)
+    assert f"Import {a} kan inte ångras än: den senare importen {b} (" in page
+    response = post_form(client, f"{PAGE}/{b}/undo", {}, token_from=f"{PAGE}/{b}/undo")
+    assert response.status_code == 303
+    assert _events(app) == 500
+    # Undone: asking again says so.
+    client.get(f"{PAGE}/{b}/undo")
+    assert f"Import {b} är redan ångrad" in client.get(PAGE).get_data(as_text=True)
+
+
 def test_only_admins_see_the_page_or_undo(app, cli, client, auth, users):
     result = cli("import", "crime", str(MARCH_2023))
     assert result.exit_code == 0, result.stderr
     [run] = _runs(app)
     auth.login("organizer")
     assert client.get(PAGE).status_code == 403
+    assert client.get(f"{PAGE}/{run}/undo").status_code == 403
     assert client.post(f"/organizer/crime-imports/{run}/undo").status_code in (400, 403)
     assert _events(app) == 500
 
