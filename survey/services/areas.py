@@ -84,6 +84,21 @@ def _clean(name: str, field: str = "name") -> str:
     return text
 
 
+def _area_name(name: str) -> str:
+    """An area's name: cleaned, and no county (an area answers to its name, so every police
+    event whose place is the county would count for it, as an alias so named would)."""
+    text = _clean(name)
+    if is_county(text):
+        raise AreaError(
+            _(
+                "%(name)s is a county: as an area's name, every police event there would count"
+                " for the area. Name it after its municipality or district.",
+                name=text,
+            )
+        )
+    return text
+
+
 def _municipality(value: str, area_name: str) -> str:
     """The municipality a district is part of: a name, neither a county (the feed's
     location.name since February 2026) nor the area's own name."""
@@ -134,7 +149,7 @@ def add_area(session: Session, slug: str, name: str, municipality: str | None = 
         raise AreaError(
             _("There is already an area with the address name “%(slug)s”.", slug=slug), "slug"
         )
-    name = _clean(name)
+    name = _area_name(name)
     _check_free(session, name, None)
     police_area = session.scalar(select(PoliceArea).order_by(PoliceArea.id).limit(1))
     if police_area is None:
@@ -152,7 +167,7 @@ def add_area(session: Session, slug: str, name: str, municipality: str | None = 
 
 def rename_area(session: Session, area: Area, name: str) -> None:
     """Give an area another name; its address name (slug) stays."""
-    name = _clean(name)
+    name = _area_name(name)
     _check_free(session, name, area.id)
     if area.municipality and normalise(name) == normalise(area.municipality):
         raise AreaError(

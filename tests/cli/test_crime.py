@@ -240,6 +240,9 @@ def test_areas_are_added_renamed_aliased_and_listed(app, cli):
         (("alias", "ekero", "x\u200by"), "characters that cannot be saved"),
         # Leaving the municipality out ends a district; an empty one is a mistake.
         (("district", "bromma", ""), "Write a name."),
+        # A county as an area's name took every event placed in the county, as an alias would.
+        (("add", "stockholms-lan", "Stockholms län"), "Stockholms län is a county"),
+        (("rename", "ekero", "Stockholms lan"), "Stockholms lan is a county"),
     ],
 )
 def test_bad_area_changes_say_why_and_change_nothing(app, cli, args, error):

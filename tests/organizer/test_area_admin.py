@@ -226,3 +226,20 @@ def test_a_district_cannot_be_renamed_to_its_municipality(app, client, auth):
     response = post_form(client, f"{base}/rename", {"name": "Spånga C"}, token_from=base)
     assert response.status_code == 303
     assert _area(app, "spanga")[1:3] == ("Spånga C", "Stockholm")
+
+
+def test_a_county_is_no_area_name(app, client, auth):
+    # An area added or renamed "Stockholms län" took every police event placed in the county.
+    auth.login("admin")
+    client.get("/?lang=sv")
+    message = "Stockholms län är ett län: som namn på ett område"
+    data = {"slug": "stockholms-lan", "name": "Stockholms län"}
+    response = post_form(client, "/organizer/area-names", data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _area(app, "stockholms-lan") is None
+    base = f"/organizer/area-names/{_area(app, 'ekero')[0]}"
+    response = post_form(client, f"{base}/rename", {"name": "Stockholms län"}, token_from=base)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _area(app, "ekero")[1] == "Ekerö"
