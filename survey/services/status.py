@@ -13,7 +13,8 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.collation import swedish_sorted
-from analysis.deviations import deviations, shift_month
+from analysis.deviations import deviations, local_time, shift_month
+from analysis.picture import STALE_AFTER_DAYS
 
 from ..models import (
     Area,
@@ -25,6 +26,7 @@ from ..models import (
     Response,
     SurveyRound,
 )
+from ..models.crime import CrimeCoverage
 
 #: Answers "this week": today and the six days before it.
 RECENT_DAYS = 7
@@ -72,6 +74,17 @@ class Status:
     #: New crime deviations, highest score first: dicts from analysis.deviations.
     new_deviations: list[dict] = field(default_factory=list)
     areas: list[AreaStatus] = field(default_factory=list)
+    #: The newest day any crime source covers (None: no crime data at all).
+    crime_up_to: dt.date | None = None
+
+    @property
+    def crime_stale_days(self) -> int:
+        return STALE_AFTER_DAYS
+
+    @property
+    def crime_outdated(self) -> bool:
+        """No crime data, or none for STALE_AFTER_DAYS days: "0 new deviations" says little."""
+        return self.crime_up_to is None or (self.today - self.crime_up_to).days > STALE_AFTER_DAYS
 
     @property
     def held(self) -> int:
@@ -171,6 +184,19 @@ def _area_statuses(session: Session) -> list[AreaStatus]:
     return statuses
 
 
+def _crime_up_to(session: Session) -> dt.date | None:
+    """The newest day a crime source covers, as the dashboard's "crime data up to" reads it."""
+    row = session.execute(
+        select(CrimeCoverage.starts, CrimeCoverage.ends).order_by(CrimeCoverage.ends.desc())
+    ).first()
+    if row is None:
+        return None
+    starts, ends = local_time(row.starts), local_time(row.ends)
+    # A CSV month ends at the next month's first moment, which it does not cover.
+    last = ends - dt.timedelta(microseconds=1) if ends > starts else ends
+    return last.date()
+
+
 def status(session: Session, today: dt.date) -> Status:
     """Open rounds, the week's answers, new deviations and each area's things to do."""
     since = today - dt.timedelta(days=RECENT_DAYS - 1)
@@ -204,4 +230,5 @@ def status(session: Session, today: dt.date) -> Status:
         recent_answers=recent or 0,
         new_deviations=found,
         areas=_area_statuses(session),
+        crime_up_to=_crime_up_to(session),
     )

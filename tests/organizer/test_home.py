@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.imports.crime import import_crime
 from survey.models import Area
 from survey.services.alerts import mark_handled
 from survey.services.status import has_demo_data, status
@@ -106,3 +107,31 @@ def test_demo_data_is_marked_on_every_organizer_page(app, client, auth):
         assert 'class="demo-banner"' in client.get(path).get_data(as_text=True), path
     # Not on the public pages: residents never see the organizers' banner.
     assert 'class="demo-banner"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_deviations_card_says_how_fresh_the_crime_data_are(app, client, auth, tmp_path):
+    # "0 new deviations" stood alone while no crime data had come in, or none for months.
+    auth.login("admin")
+    main = client.get("/organizer/?lang=sv").get_data(as_text=True).split("<main", 1)[1]
+    assert "Inga brottsdata: det går inte att leta efter avvikelser." in main
+    path = tmp_path / "counts.csv"
+    path.write_text("month;area;category;count\n2024-01;Bromma;Stöld;10\n", encoding="utf-8")
+    with app.app_context():
+        import_crime(db.session, path, today=local_today())
+        db.session.commit()
+    main = client.get("/organizer/?lang=sv").get_data(as_text=True).split("<main", 1)[1]
+    assert "Brottsdata till och med 2024-01-31." in main
+    assert "Brottsdata är mer än 14 dagar gamla" in main
+    assert _status(app).crime_outdated
+
+
+def test_crime_data_older_than_14_days_are_outdated(app, tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("month;area;category;count\n2024-01;Bromma;Stöld;10\n", encoding="utf-8")
+    with app.app_context():
+        import_crime(db.session, path, today=dt.date(2024, 2, 10))
+        db.session.commit()
+        fresh = status(db.session, dt.date(2024, 2, 14))
+        old = status(db.session, dt.date(2024, 2, 15))
+    assert fresh.crime_up_to == old.crime_up_to == dt.date(2024, 1, 31)
+    assert (fresh.crime_outdated, old.crime_outdated) == (False, True)
