@@ -52,7 +52,9 @@ class OverrideForm(FlaskForm):
     category = StringField(
         _l("Trygghet's crime category"),
         validators=[Optional(), Length(max=120), one_line_text],
-        description=_l("An existing category, or a new name. Leave empty for not a crime."),
+        description=_l(
+            "An existing category, or a new name. Not a crime: leave it empty and tick Not a crime."
+        ),
     )
     not_crime = BooleanField(_l("Not a crime: keep for context, never count it"))
     problems = choice_field(
