@@ -142,7 +142,11 @@ def test_a_user_turns_the_digest_on_and_off(app, client, auth):
     assert f"The digest goes to {email}." in text
     post_form(client, SETTINGS, {"notify": "y"})
     assert notify_flag(app, email) is True
-    assert "checked" in page(client, SETTINGS + "?lang=en")
+    text = page(client, SETTINGS + "?lang=en")
+    assert "checked" in text
+    # Not "You will get an e-mail when crime deviates.": no mail goes out without SMTP.
+    assert "You will get an e-mail when crime deviates." not in text
+    assert "Mail is not set up on this server yet: you will get the e-mails once it is." in text
     post_form(client, SETTINGS, {})
     assert notify_flag(app, email) is False
     assert notify_flag(app, ACCOUNTS["organizer"][0]) is False  # only one's own
@@ -163,6 +167,8 @@ def test_the_settings_page_says_when_mail_is_set_up(make_app, users):
     email, password = ACCOUNTS["organizer"]
     post_form(client, "/organizer/login", {"email": email, "password": password})
     assert "E-mail is not set up" not in page(client, SETTINGS + "?lang=en")
+    post_form(client, SETTINGS, {"notify": "y"})
+    assert "You will get an e-mail when crime deviates." in page(client, SETTINGS + "?lang=en")
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)

@@ -113,7 +113,13 @@ def alert_settings_save():
         return redirect(url_for("organizer.alert_settings"))
     changed = alerts.set_notify(db.session, current_user._get_current_object(), form.notify.data)
     db.session.commit()
-    if changed:
+    if changed and form.notify.data and smtp_settings(current_app.config) is None:
+        # "You will get an e-mail" was not so: no digest is sent until mail is set up.
+        flash(
+            _("Saved. Mail is not set up on this server yet: you will get the e-mails once it is."),
+            "success",
+        )
+    elif changed:
         flash(
             _("You will get an e-mail when crime deviates.")
             if form.notify.data
