@@ -175,10 +175,13 @@ def import_crime(
 
 
 def _shape(lines: list[str]) -> str:
-    """'csv' or a Brå shape, from the header; ImportRefused listing the shapes known."""
+    """'csv', 'events' or a Brå shape, from the header; ImportRefused listing the shapes known."""
+    first = next((line for line in lines if line.strip()), "")
+    # A police event list saved without .json (curl -o handelser): JSON, never a table.
+    if first.lstrip().startswith(("[", "{")):
+        return "events"
     if (shape := guess_shape(lines)) is not None:
         return shape
-    first = next((line for line in lines if line.strip()), "")
     cells = {cell.strip().strip('"').casefold() for cell in first.replace(",", ";").split(";")}
     if not first or cells & set(REQUIRED):
         return "csv"  # the simple long CSV names the columns it misses
@@ -186,6 +189,7 @@ def _shape(lines: list[str]) -> str:
         [
             "line 1: the shape of this file is not known; the shapes known are: "
             + "; ".join(KNOWN_SHAPES)
+            + "; the police's event list, JSON (events)"
         ]
     )
 
