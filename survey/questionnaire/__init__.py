@@ -108,6 +108,22 @@ class _PlainLoader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # A plain scalar that looks like a date or a tagged number but is none (2026-02-30,
+        # !!int abc, !!timestamp 1-1-1) fails in PyYAML's constructor with a bare ValueError or
+        # AttributeError: a 500 page.
+        try:
+            return super().construct_object(node, deep)
+        except QuestionnaireError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            problem = Problem(
+                N_("%(value)s is not a date or number that exists: put text in quotes"),
+                node.start_mark.line + 1,
+                value=repr(str(node.value)[:40]),
+            )
+            raise QuestionnaireError([problem]) from exc
+
 
 def _construct_map(loader: _PlainLoader, node: yaml.MappingNode) -> Any:
     data = LineDict()

@@ -100,6 +100,17 @@ def test_not_yaml_and_empty_are_refused(app, client, auth):
     assert _versions(app) == {1: "live"}
 
 
+def test_a_date_that_does_not_exist_is_refused_not_a_500(app, client, auth):
+    auth.login("admin")
+    client.get("/?lang=en")
+    text = "version: 2\ntitle:\n  sv: 2026-02-30\n"
+    response = post_form(client, "/organizer/questionnaires", {"definition": text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Line 3: &#39;2026-02-30&#39; is not a date or number that exists" in page
+    assert _versions(app) == {1: "live"}
+
+
 def test_v1_catalogue_is_unchanged_by_uploads(app, client, auth):
     auth.login("admin")
     _upload(client, _version_2())

@@ -220,6 +220,19 @@ def test_invalid_definitions_are_refused_with_a_specific_problem(source, expecte
     assert any(expected in problem for problem in info.value.problems), info.value.problems
 
 
+@pytest.mark.parametrize(
+    "value", ["2026-02-30", "2026-01-01 25:00:00", "!!int abc", "!!float x", "!!timestamp 1-1-1"]
+)
+def test_a_date_or_number_that_does_not_exist_is_a_problem_with_its_line(value):
+    """PyYAML's constructor fails on these with a bare ValueError: it was a 500 page."""
+    source = f"version: 2\ntitle:\n  sv: {value}\n"
+    with pytest.raises(QuestionnaireError) as info:
+        load_text(source, catalogue=builtin(1))
+    [problem] = info.value.problems
+    assert problem.line == 3
+    assert problem.endswith("is not a date or number that exists: put text in quotes")
+
+
 def test_a_code_given_twice_names_both_lines():
     """An author with 29 items looks for the first use too, not only the second's line."""
     twice = _items(*(_single("relation", [{"value": "live", "label": {"sv": "A"}}]) for _ in "ab"))
