@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..questionnaire import catalogue_item
 from ..questionnaire.model import Questionnaire
 
 TOTAL_WORDS = {"total", "totalt", "tot", "samtliga", "total ålder", "totalt ålder", "all ages"}
@@ -31,9 +32,10 @@ class Band:
 
 
 def questionnaire_bands(questionnaire: Questionnaire) -> list[Band]:
-    """The live questionnaire's age bands ('16-24', '65+'), youngest first."""
+    """The live questionnaire's age bands ('16-24', '65+'), youngest first (version 1's if it
+    does not ask the age)."""
     bands = []
-    for value in questionnaire.item("age_band").values:
+    for value in catalogue_item(questionnaire, "age_band").values:
         age = parse_age(value)
         if isinstance(age, tuple):
             low, high = age

@@ -17,6 +17,7 @@ from ..i18n import format_number
 from ..imports import ImportRefused
 from ..imports.population import import_population
 from ..models import Area
+from ..questionnaire import catalogue_item
 from ..questionnaire.model import text
 from ..services import audit
 from ..services.population import MARGIN_COLUMNS, delete_margins, margin_rows, margins_by_area
@@ -60,9 +61,10 @@ def _upload_form(posted: bool) -> PopulationUploadForm:
 
 
 def _option_labels(code: str) -> dict[str, str]:
-    """The live questionnaire's words for an item's options, in the reader's language."""
+    """The live questionnaire's words for an item's options, in the reader's language
+    (version 1's for an item the live version does not ask)."""
     locale = str(get_locale())
-    item = live_questionnaire(db.session).item(code)
+    item = catalogue_item(live_questionnaire(db.session), code)
     return {option.value: text(option.label, locale) for option in item.options}
 
 

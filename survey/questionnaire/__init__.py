@@ -44,6 +44,7 @@ __all__ = [
     "Texts",
     "UnsafeSource",
     "builtin",
+    "catalogue_item",
     "load_text",
     "meaning_problems",
     "parse",
@@ -349,6 +350,18 @@ def load_text(source: str, catalogue: Questionnaire | None = None) -> Questionna
             [Problem(N_("there is nothing but comments and blank lines: no questionnaire"))]
         )
     return parse(data, catalogue)
+
+
+def catalogue_item(questionnaire: Questionnaire, code: str) -> Item:
+    """The questionnaire's item ``code``, or version 1's when it does not ask it.
+
+    Version 1's items are columns of every answer: a later version that leaves out gender
+    or age_band still has the earlier answers' values, the population margins and the
+    weights in version 1's options.
+    """
+    if code in questionnaire.codes:
+        return questionnaire.item(code)
+    return builtin(1).item(code)
 
 
 @functools.cache

@@ -79,6 +79,18 @@ def test_statistics_sweden_single_years_latin1(app, cli):
     assert "younger than the youngest age band left out" in result.output
 
 
+def test_a_live_version_without_the_age_question_sums_into_version_1s_bands(app, cli):
+    """The README's example version 2 does not ask the age: the import stopped with a
+    KeyError traceback instead of using version 1's bands, which the answers hold."""
+    from tests.common.item_data import record_version_2
+
+    with app.app_context():
+        record_version_2()
+    result = import_margins(cli, str(DATA / "scb_stadsdelsomraden_2024.txt"))
+    assert result.exit_code == 0, result.output
+    assert stored(app)[("bromma", 2024, "16-24", "man")] == 2437 + 2474
+
+
 def test_statistics_sweden_districts_tab_separated_five_year_bands(app, cli):
     result = import_margins(cli, str(DATA / "scb_stadsdelsomraden_2024.txt"))
     assert result.exit_code == 0, result.output

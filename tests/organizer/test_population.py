@@ -169,3 +169,19 @@ def test_the_upload_s_message_groups_counts_as_the_page_s_language(admin, lang, 
     assert said in page
     assert younger in page
     assert "83134" not in page
+
+
+def test_a_live_version_without_gender_and_age_keeps_version_1s_bands(app, admin):
+    """The README's example version 2 asks neither gender nor age: the page was a 500
+    (KeyError 'gender') and every margins import failed (KeyError 'age_band')."""
+    from tests.common.item_data import record_version_2
+
+    with app.app_context():
+        record_version_2()
+    response = admin.get(PAGE + "?lang=en")
+    assert response.status_code == 200
+    content = (DATA / "scb_stadsdelsomraden_2024.txt").read_bytes()
+    assert _upload(admin, content, "folkmangd.txt").status_code == 303
+    page = admin.get(PAGE + "?lang=en").get_data(as_text=True)
+    assert "2024: 83,134 residents" in page
+    assert "16–24" in page  # version 1's label of the band
