@@ -143,11 +143,18 @@ def test_invitation_sets_a_password_once(app, client, users):
     )
     assert response.status_code == 302
     assert client.get("/organizer/").status_code == 200
-    assert app.test_client().get(path).status_code == 404
+    again = app.test_client().get(path + "?lang=en")
+    assert again.status_code == 404
+    # Not "no such page": the new organizer who opens the link twice is told what to do.
+    text = again.get_data(as_text=True)
+    assert "The invitation link does not work" in text
+    assert "has already been used, is more than 7 days old" in text
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["user.create", "user.accept_invite"]
 
 
 def test_unknown_invitation_is_404(client):
-    assert client.get("/organizer/invite/not-a-token").status_code == 404
+    response = client.get("/organizer/invite/not-a-token")
+    assert response.status_code == 404
+    assert "Inbjudningslänken fungerar inte" in response.get_data(as_text=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from survey.extensions import db, limiter
 from survey.services.accounts import (
+    INVITE_VALID_FOR,
     accept_invite,
     authenticate,
     end_sessions,
@@ -91,7 +92,9 @@ def logout():
 def invitation(token: str):
     user = find_invited(db.session, token)
     if user is None:
-        abort(404)
+        # Used, expired or cut short: say so, as a reset link does, not "no such page".
+        days = INVITE_VALID_FOR.days
+        return render_template("organizer/auth/invite_invalid.html", days=days), 404
     form = PasswordForm()
     if form.validate_on_submit():
         accept_invite(db.session, user, form.password.data)
