@@ -53,8 +53,12 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     # gunicorn needs fcntl, which Windows lacks: the other commands must not import it.
-    from .serve import run
+    from .serve import port_problem, run
 
+    # Before the database is made or migrated: a taken port changes nothing.
+    problem = port_problem(host, port)
+    if problem:
+        raise click.ClickException(problem)
     existed = check_database(creates=True)
     app = make_app(web=True)
     click.echo(data_line(app, new=not existed), err=True)

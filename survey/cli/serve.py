@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import gc
 import logging
 import os
 import re
+import socket
 from typing import Any
 
 from flask import Flask
@@ -153,6 +155,37 @@ def keep_freed_memory() -> bool:
         libc.mallopt(_M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD)
         and libc.mallopt(_M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD)
     )
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, in words, or None when it can.
+
+    gunicorn itself retries a taken port for 5 s and then says "Can't connect to
+    ('[address]', 8000)": its address blanked as a visitor's would be, and no way out.
+    """
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except (OSError, UnicodeError):
+        return f"cannot listen on {host}: no such address on this machine"
+    with socket.socket(family, kind, proto) as probe:
+        # As gunicorn binds: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} on {host} is already in use (another trygghet serve, or"
+                    f" another program): stop it, or choose another port, e.g. --port {port + 1}"
+                    if port < 65535
+                    else f"port {port} on {host} is already in use: choose another with --port"
+                )
+            if exc.errno == errno.EACCES:
+                return f"port {port} needs administrator rights: choose one above 1023 with --port"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
 
 
 def serve_wsgi(app: Any, options: dict[str, Any]) -> None:

@@ -137,3 +137,23 @@ def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch):
     monkeypatch.undo()
     with common.progress(3, "Silent") as update:
         update(1)  # a no-op when stderr is not a terminal (as under pytest)
+
+
+def test_serve_on_a_taken_port_says_so_before_touching_the_database(runner, tmp_path):
+    """gunicorn retried for 5 s, then said "Can't connect to ('[address]', 8000)"."""
+    import socket
+
+    from survey.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        data = tmp_path / "data"
+        env = {"DATABASE_URL": "", "TRYGGHET_INSTANCE": "", "TRYGGHET_DATA_DIR": str(data)}
+        result = runner.invoke(main, ["serve", "--port", str(port)], env=env)
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.output
+    assert f"--port {port + 1}" in result.output
+    assert "Traceback" not in result.output
+    assert not data.exists()  # no database made for a server that cannot start
