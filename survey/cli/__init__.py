@@ -16,7 +16,7 @@ from . import (
     crime_undo,  # noqa: F401  (adds import crime-runs and import undo-crime)
 )
 from .alerts import alerts_group
-from .common import check_database, data_line, make_app
+from .common import IntRange, check_database, data_line, make_app
 from .crime import area_group, fetch_group
 from .data import backup, demo, export_group, import_group, retention
 from .db import db_group, prepare_database
@@ -34,16 +34,16 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8000, show_default=True, type=IntRange(1, 65535))
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=IntRange(1, 64),
     default=None,
     help="Worker processes [default: number of CPU cores, at least 2].",
 )
 @click.option(
     "--threads",
-    type=click.IntRange(1, 64),
+    type=IntRange(1, 64),
     default=4,
     show_default=True,
     help="Threads per worker.",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import with_app
+from .common import IntRange, with_app
 from .data import import_group
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def list_batches() -> None:
 
 
 @import_group.command("undo")
-@click.argument("batch_id", type=click.IntRange(min=1))
+@click.argument("batch_id", type=IntRange(min=1))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_app
 def undo(batch_id: int, yes: bool) -> None:

@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
+class IntRange(click.IntRange):
+    """click's IntRange, named as a plain integer: "'abc' is not a valid integer." rather
+    than click's "... is not a valid integer range.", which asks for a range (1-5)."""
+
+    name = "integer"
+
+
 def _writable_out(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     # Checked before any work starts, so a long report never ends in a missing folder.
     if value == "-":

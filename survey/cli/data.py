@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from .common import (
+    IntRange,
     check_database,
     expected_errors,
     lang_option,
@@ -188,7 +189,7 @@ def import_responses(file: str, lang: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--year",
-    type=click.IntRange(1900, 2100),
+    type=IntRange(1900, 2100),
     default=None,
     help="The year of a file without a year column (with year columns: import only this one).",
 )
@@ -249,7 +250,7 @@ def import_population(file: str, year: int | None, area_slug: str | None, lang: 
 )
 @click.option(
     "--year",
-    type=click.IntRange(1950, 2100),
+    type=IntRange(1950, 2100),
     default=None,
     help="The year of a Brå file whose name does not hold it (bra-open, bra-months).",
 )
@@ -291,7 +292,7 @@ def import_crime(file: str, fmt: str | None, year: int | None) -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
 @click.option(
     "--answers",
-    type=click.IntRange(200, 50_000),
+    type=IntRange(200, 50_000),
     default=1500,
     show_default=True,
     help="Survey answers over both demo rounds.",

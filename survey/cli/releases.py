@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import expected_errors, lang_option, with_app
+from .common import IntRange, expected_errors, lang_option, with_app
 
 
 @click.command("publish")
@@ -12,7 +12,7 @@ from .common import expected_errors, lang_option, with_app
 @click.option(
     "--round",
     "round_id",
-    type=click.IntRange(1, 2**31 - 1),
+    type=IntRange(1, 2**31 - 1),
     help="Survey round to publish [default: the area's newest round that has opened].",
 )
 @click.option(

@@ -157,3 +157,16 @@ def test_serve_on_a_taken_port_says_so_before_touching_the_database(runner, tmp_
     assert f"--port {port + 1}" in result.output
     assert "Traceback" not in result.output
     assert not data.exists()  # no database made for a server that cannot start
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["import", "undo", "abc"], ["serve", "--port", "abc"], ["demo", "--answers", "abc"]],
+)
+def test_a_number_option_that_is_no_number_says_integer_not_integer_range(runner, args):
+    """click's IntRange said "'abc' is not a valid integer range.", as if it wanted 1-5."""
+    from survey.cli import main
+
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert "'abc' is not a valid integer." in result.output
