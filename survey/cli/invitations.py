@@ -159,11 +159,10 @@ def create(round_id, area_slug, count, out, address_file, lang) -> None:
         with current_app.test_request_context(base_url=f"http://{host}"):
             write_letters(sender, letters, code_url, pdf, addresses, lang)
         _write_then(out, pdf.getvalue(), db.session.commit)
-    click.echo(
-        f"{count} letters for {area.slug} (numbers {letters[0].number}-{letters[-1].number})"
-        f" written to {out}",
-        err=True,
-    )
+    first, last = letters[0].number, letters[-1].number
+    made = f"{count} letters" if count > 1 else "1 letter"
+    numbers_made = f"numbers {first}-{last}" if count > 1 else f"number {first}"
+    click.echo(f"{made} for {area.slug} ({numbers_made}) written to {out}", err=True)
 
 
 @invitations_group.command("remind")
@@ -218,4 +217,5 @@ def remind(round_id, area_slug, out, csv_out, address_file, lang) -> None:
         else:
             with output_file(csv_out, binary=False) as stream:
                 csv.writer(stream).writerows(rows)
-    click.echo(f"{len(numbers)} reminders for {area.slug} written to {out}", err=True)
+    made = "1 reminder" if len(numbers) == 1 else f"{len(numbers)} reminders"
+    click.echo(f"{made} for {area.slug} written to {out}", err=True)

@@ -49,6 +49,20 @@ def _codes(app) -> list[tuple[int, str, bool]]:
         return [tuple(row) for row in rows]
 
 
+def test_one_letter_and_one_reminder_are_counted_in_the_singular(app, cli, tmp_path):
+    """They said "1 letters for bromma (numbers 1-1)" and "1 reminders"."""
+    round_id = _by_invitation(app)
+    common = ["--round", str(round_id), "--area", "bromma"]
+    letters = tmp_path / "letters.pdf"
+    result = cli("invitations", "create", *common, "--count", "1", "--out", str(letters), env=SITE)
+    assert result.exit_code == 0, result.output
+    assert "1 letter for bromma (number 1) written to" in result.output
+    reminders = tmp_path / "reminders.pdf"
+    result = cli("invitations", "remind", *common, "--out", str(reminders), env=SITE)
+    assert result.exit_code == 0, result.output
+    assert "1 reminder for bromma written to" in result.output
+
+
 def test_create_writes_one_letter_per_code_and_stores_only_hashes(app, cli, tmp_path):
     round_id = _by_invitation(app)
     out = tmp_path / "letters.pdf"
