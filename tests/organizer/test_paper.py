@@ -65,6 +65,10 @@ def test_the_page_is_in_the_menu_and_keyboard_ready(app, organizer):
     assert 'name="safety_night"' in page
     assert 'name="comment"' in page
     assert page.count('class="required"') == 2
+    # The instructions say so too: the page once said that nothing was required.
+    swedish = organizer.get(PATH + "?lang=sv").get_data(as_text=True)
+    assert "Plats, datum och minst ett svar behövs; ingen fråga är obligatorisk" in swedish
+    assert "Inget är obligatoriskt" not in swedish
     # The page adds no script of its own (the layout's optional enhancement aside).
     assert "<script" not in page.split("</head>", 1)[1]
 
