@@ -76,7 +76,7 @@ def test_undo_asks_first_and_changes_nothing_until_confirmed(app, cli, client, a
     text = confirm.get_data(as_text=True)
     assert f"Ångra import {b}?" in text
     assert AUGUST_2026.name in text
-    assert "500 tillagda, 0 ändrade, 0 oförändrade" in text
+    assert "tillagda 500, ändrade 0, oförändrade 0" in text
     assert "går inte att hämta igen" in text
     assert ">Ångra importen</button>" in text
     assert _events(app) == 1000
@@ -131,7 +131,7 @@ def test_times_on_the_page_in_messages_and_in_the_list_are_local(app, cli, clien
     assert f"den senare importen {b} ({AUGUST_2026.name}, {SHOWN}) ändrade" in page
     assert "15:49" not in page
     listed = cli("import", "crime-runs").stdout
-    assert f"(events), {SHOWN} av cli: 500 tillagda" in listed
+    assert f"(events), {SHOWN} av cli: tillagda 500" in listed
     assert "UTC" not in listed
     assert "15:49" not in listed
     assert cli("import", "undo-crime", "--yes").exit_code == 0

@@ -210,7 +210,7 @@ def test_an_older_import_is_refused_while_a_later_one_stands(app, cli, tmp_path,
     assert f"Import {b} är redan ångrad" in result.stderr
     listed = ok(cli("import", "crime-runs"))
     assert listed[0].startswith(f"import {b}: {AUGUST_2026.name} (events), ")
-    assert ": 500 tillagda, 0 ändrade, 0 oförändrade, " in listed[0]
+    assert ": tillagda 500, ändrade 0, oförändrade 0, " in listed[0]
     assert "; ångrad " in listed[0]
     assert listed[1].startswith(f"import {a}: {MARCH_2023.name} (events), ")
     assert "ångrad" not in listed[1]
