@@ -187,7 +187,9 @@ def _area_statuses(session: Session) -> list[AreaStatus]:
 def _crime_up_to(session: Session) -> dt.date | None:
     """The newest day a crime source covers, as the dashboard's "crime data up to" reads it."""
     row = session.execute(
-        select(CrimeCoverage.starts, CrimeCoverage.ends).order_by(CrimeCoverage.ends.desc())
+        select(CrimeCoverage.starts, CrimeCoverage.ends)
+        .order_by(CrimeCoverage.ends.desc())
+        .limit(1)
     ).first()
     if row is None:
         return None
