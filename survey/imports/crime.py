@@ -174,11 +174,16 @@ def import_crime(
     return import_crime_data(session, data, Path(path).name, source, today, timezone, year)
 
 
+def _is_json(first: str) -> bool:
+    """Whether a file whose first non-blank line is this is JSON: never a table."""
+    return first.lstrip().startswith(("[", "{"))
+
+
 def _shape(lines: list[str]) -> str:
     """'csv', 'events' or a Brå shape, from the header; ImportRefused listing the shapes known."""
     first = next((line for line in lines if line.strip()), "")
-    # A police event list saved without .json (curl -o handelser): JSON, never a table.
-    if first.lstrip().startswith(("[", "{")):
+    # A police event list saved without .json (curl -o handelser).
+    if _is_json(first):
         return "events"
     if (shape := guess_shape(lines)) is not None:
         return shape
@@ -212,6 +217,14 @@ def import_crime_data(
     today = today or dt.date.today()
     lines = list(decoded_lines(data.splitlines(keepends=True)))
     origin = origin[:255]
+    if source not in (None, "events") and _is_json(next((x for x in lines if x.strip()), "")):
+        # Not four "column missing" errors about a file that has no columns.
+        raise ImportRefused(
+            [
+                f"line 1: this file is JSON, not a {source} table: a police event list is"
+                " imported with --format events (or without --format)"
+            ]
+        )
     source = source or _shape(lines)
     lock_crime_data(session)  # what the journal keeps must be what the import replaces
     journal = Journal()

@@ -23,3 +23,15 @@ def test_an_unknown_shape_names_the_event_list_among_the_shapes_known(cli, tmp_p
     result = cli("import", "crime", str(path))
     assert result.exit_code == 1
     assert "the police's event list, JSON (events)" in result.stderr
+
+
+def test_an_event_list_given_a_table_format_is_told_it_is_json(cli, tmp_path):
+    # It listed four missing columns of a file that has no columns.
+    for fmt in ("csv", "bra-open"):
+        result = cli(
+            "import", "crime", str(REAL / "police-events-2023-03-25.json"), "--format", fmt
+        )
+        assert result.exit_code == 1
+        assert f"line 1: this file is JSON, not a {fmt} table" in result.stderr
+        assert "--format events" in result.stderr
+        assert "missing" not in result.stderr
