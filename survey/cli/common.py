@@ -235,7 +235,11 @@ def confirm(question: str, swedish: bool) -> None:
         f"{question} [{'j' if swedish else 'y'}/N]", default="", show_default=False, err=True
     )
     if answer.strip().lower() not in YES:
-        raise click.Abort
+        # Not click's Abort, whose "Aborted!" is English under a Swedish question.
+        click.echo(
+            "Avbrutet: inget har ändrats." if swedish else "Aborted: nothing changed.", err=True
+        )
+        raise click.exceptions.Exit(1)
 
 
 def _missing_table(engine: Any) -> str:

@@ -283,3 +283,7 @@ def test_the_swedish_question_takes_a_swedish_yes(app, cli, tmp_path, stockholm,
     assert "Ångra den här importen? [j/N]" in result.stderr
     assert (result.exit_code == 0) is undone
     assert [r[-1] for r in runs(app)] == [undone]
+    if not undone:  # said in the question's language, not click's "Aborted!"
+        assert result.exit_code == 1
+        assert "Avbrutet: inget har ändrats." in result.stderr
+        assert "Aborted!" not in result.stderr
