@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import confirm, expected_errors, lang_option, with_app
+from .common import IntRange, confirm, expected_errors, lang_option, with_app
 from .data import import_group
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def crime_runs(lang: str) -> None:
 
 
 @import_group.command("undo-crime")
-@click.argument("run_id", metavar="[ID]", required=False, type=click.IntRange(min=1))
+@click.argument("run_id", metavar="[ID]", required=False, type=IntRange(min=1))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @lang_option("Language of the messages.")
 @with_app

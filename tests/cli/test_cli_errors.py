@@ -161,7 +161,12 @@ def test_serve_on_a_taken_port_says_so_before_touching_the_database(runner, tmp_
 
 @pytest.mark.parametrize(
     "args",
-    [["import", "undo", "abc"], ["serve", "--port", "abc"], ["demo", "--answers", "abc"]],
+    [
+        ["import", "undo", "abc"],
+        ["import", "undo-crime", "abc"],
+        ["serve", "--port", "abc"],
+        ["demo", "--answers", "abc"],
+    ],
 )
 def test_a_number_option_that_is_no_number_says_integer_not_integer_range(runner, args):
     """click's IntRange said "'abc' is not a valid integer range.", as if it wanted 1-5."""
