@@ -141,6 +141,18 @@ def situation_picture(
 STALE_AFTER_DAYS = 14
 
 
+def last_covered_day(starts: dt.datetime, ends: dt.datetime) -> dt.date:
+    """The last day a covered stretch reaches (local times): a CSV month ends at the next
+    month's first moment, which it does not cover."""
+    return (ends - dt.timedelta(microseconds=1) if ends > starts else starts).date()
+
+
+def outdated(up_to: dt.date | None, today: dt.date) -> bool:
+    """No crime data, or the newest older than STALE_AFTER_DAYS: the feed stopped being
+    fetched, and "no deviations" would say little."""
+    return up_to is None or (today - up_to).days > STALE_AFTER_DAYS
+
+
 def _source_coverage(stretches: list[tuple[dt.datetime, dt.datetime]]) -> dict[str, Any]:
     found = coverage.months(stretches)
     first, last = min(found), max(found)
@@ -159,11 +171,7 @@ def _source_coverage(stretches: list[tuple[dt.datetime, dt.datetime]]) -> dict[s
         else:
             gaps.append(month.strftime("%Y-%m"))
         month = shift_month(month, 1)
-    # A CSV month ends at the next month's first moment, which it does not cover.
-    up_to = max(
-        (ends - dt.timedelta(microseconds=1) if ends > starts else starts).date()
-        for starts, ends in stretches
-    )
+    up_to = max(last_covered_day(starts, ends) for starts, ends in stretches)
     return {
         "first_month": first.strftime("%Y-%m"),
         "last_month": last.strftime("%Y-%m"),
@@ -235,7 +243,7 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
         "stale": silent is not None and silent > dt.timedelta(days=STALE_AFTER_DAYS),
         # Whole days the feed was downloaded since the area's last event (or the first download).
         "silent_days": silent.days if silent is not None else None,
-        "outdated": up_to is None or (today - up_to).days > STALE_AFTER_DAYS,
+        "outdated": outdated(up_to, today),
         "stale_after_days": STALE_AFTER_DAYS,
         "last_event": last.date().isoformat() if last else None,
         "events_matched_by_text": int(by_text or 0),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.collation import swedish_sorted
 from analysis.deviations import deviations, local_time, shift_month
-from analysis.picture import STALE_AFTER_DAYS
+from analysis.picture import STALE_AFTER_DAYS, last_covered_day, outdated
 
 from ..models import (
     Area,
@@ -84,7 +84,7 @@ class Status:
     @property
     def crime_outdated(self) -> bool:
         """No crime data, or none for STALE_AFTER_DAYS days: "0 new deviations" says little."""
-        return self.crime_up_to is None or (self.today - self.crime_up_to).days > STALE_AFTER_DAYS
+        return outdated(self.crime_up_to, self.today)
 
     @property
     def held(self) -> int:
@@ -191,12 +191,7 @@ def _crime_up_to(session: Session) -> dt.date | None:
         .order_by(CrimeCoverage.ends.desc())
         .limit(1)
     ).first()
-    if row is None:
-        return None
-    starts, ends = local_time(row.starts), local_time(row.ends)
-    # A CSV month ends at the next month's first moment, which it does not cover.
-    last = ends - dt.timedelta(microseconds=1) if ends > starts else ends
-    return last.date()
+    return None if row is None else last_covered_day(local_time(row.starts), local_time(row.ends))
 
 
 def status(session: Session, today: dt.date) -> Status:
