@@ -120,7 +120,7 @@ def test_the_deviations_card_says_how_fresh_the_crime_data_are(app, client, auth
         import_crime(db.session, path, today=local_today())
         db.session.commit()
     main = client.get("/organizer/?lang=sv").get_data(as_text=True).split("<main", 1)[1]
-    assert "Brottsdata till och med 2024-01-31." in main
+    assert 'Brottsdata till och med <span class="nowrap">2024-01-31</span>.' in main
     assert "Brottsdata är mer än 14 dagar gamla" in main
     assert _status(app).crime_outdated
 
