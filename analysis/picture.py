@@ -139,6 +139,11 @@ def situation_picture(
 #: An area with no police event in this many days of downloaded feed, while the feed has
 #: events elsewhere, is flagged stale: its feed name may have changed (as in February 2026).
 STALE_AFTER_DAYS = 14
+#: How old a source's newest day may be before the crime data are called outdated. The police
+#: event list is fetched daily; a monthly table (Brå's, or another CSV of monthly counts) comes
+#: out only after its month has ended, so a table ending with last month is current until the
+#: middle of this month, and one ending with the month before until the middle of the next.
+MAX_AGE_DAYS = {"events": STALE_AFTER_DAYS, "csv": 45}
 
 
 def last_covered_day(starts: dt.datetime, ends: dt.datetime) -> dt.date:
@@ -147,10 +152,12 @@ def last_covered_day(starts: dt.datetime, ends: dt.datetime) -> dt.date:
     return (ends - dt.timedelta(microseconds=1) if ends > starts else starts).date()
 
 
-def outdated(up_to: dt.date | None, today: dt.date) -> bool:
-    """No crime data, or the newest older than STALE_AFTER_DAYS: the feed stopped being
-    fetched, and "no deviations" would say little."""
-    return up_to is None or (today - up_to).days > STALE_AFTER_DAYS
+def outdated(newest: dict[str, dt.date], today: dt.date) -> bool:
+    """No crime data, or no source's newest day as recent as its kind allows (MAX_AGE_DAYS,
+    by source): the feed stopped being fetched or the tables imported, and "no deviations"
+    would say little. A fresh source is enough: a table imported once long ago never makes
+    the feed's current data outdated."""
+    return all((today - day).days > MAX_AGE_DAYS[source] for source, day in newest.items())
 
 
 def _source_coverage(stretches: list[tuple[dt.datetime, dt.datetime]]) -> dict[str, Any]:
@@ -224,7 +231,8 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
     last = local_time(newest) if newest is not None else None
     silent = _silent_coverage(stretches.get("events", []), last)
     sources = {source: _source_coverage(s) for source, s in sorted(stretches.items())}
-    up_to = max((dt.date.fromisoformat(c["up_to"]) for c in sources.values()), default=None)
+    newest = {source: dt.date.fromisoformat(c["up_to"]) for source, c in sources.items()}
+    up_to = max(newest.values(), default=None)
     # A month is full when some source covered all of it, partial when sources touched it only.
     status: dict[str, str] = {}
     for found in sources.values():
@@ -243,8 +251,10 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
         "stale": silent is not None and silent > dt.timedelta(days=STALE_AFTER_DAYS),
         # Whole days the feed was downloaded since the area's last event (or the first download).
         "silent_days": silent.days if silent is not None else None,
-        "outdated": outdated(up_to, today),
+        "outdated": outdated(newest, today),
         "stale_after_days": STALE_AFTER_DAYS,
+        # Which warning fits an outdated area: the feed stopped, or the tables did.
+        "fetches_events": "events" in newest,
         "last_event": last.date().isoformat() if last else None,
         "events_matched_by_text": int(by_text or 0),
         # Deviations are looked for in the last 12 months: these had no crime data at all,

@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.collation import swedish_sorted
-from analysis.deviations import deviations, local_time, shift_month
+from analysis.deviations import SOURCE_ORDER, deviations, local_time, shift_month
 from analysis.picture import STALE_AFTER_DAYS, last_covered_day, outdated
 
 from ..models import (
@@ -74,8 +74,13 @@ class Status:
     #: New crime deviations, highest score first: dicts from analysis.deviations.
     new_deviations: list[dict] = field(default_factory=list)
     areas: list[AreaStatus] = field(default_factory=list)
-    #: The newest day any crime source covers (None: no crime data at all).
-    crime_up_to: dt.date | None = None
+    #: The newest day each crime source covers ('csv', 'events'; empty: no crime data).
+    crime_newest: dict[str, dt.date] = field(default_factory=dict)
+
+    @property
+    def crime_up_to(self) -> dt.date | None:
+        """The newest day any crime source covers (None: no crime data at all)."""
+        return max(self.crime_newest.values(), default=None)
 
     @property
     def crime_stale_days(self) -> int:
@@ -83,8 +88,13 @@ class Status:
 
     @property
     def crime_outdated(self) -> bool:
-        """No crime data, or none for STALE_AFTER_DAYS days: "0 new deviations" says little."""
-        return outdated(self.crime_up_to, self.today)
+        """No crime data, or none as recent as its source allows: "0 new deviations" says
+        little."""
+        return outdated(self.crime_newest, self.today)
+
+    @property
+    def fetches_events(self) -> bool:
+        return "events" in self.crime_newest
 
     @property
     def held(self) -> int:
@@ -184,14 +194,20 @@ def _area_statuses(session: Session) -> list[AreaStatus]:
     return statuses
 
 
-def _crime_up_to(session: Session) -> dt.date | None:
-    """The newest day a crime source covers, as the dashboard's "crime data up to" reads it."""
-    row = session.execute(
-        select(CrimeCoverage.starts, CrimeCoverage.ends)
-        .order_by(CrimeCoverage.ends.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else last_covered_day(local_time(row.starts), local_time(row.ends))
+def _crime_newest(session: Session) -> dict[str, dt.date]:
+    """The newest day each crime source covers, as the dashboard's "crime data up to" reads
+    it."""
+    newest = {}
+    for source in SOURCE_ORDER:
+        row = session.execute(
+            select(CrimeCoverage.starts, CrimeCoverage.ends)
+            .where(CrimeCoverage.source == source)
+            .order_by(CrimeCoverage.ends.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            newest[source] = last_covered_day(local_time(row.starts), local_time(row.ends))
+    return newest
 
 
 def status(session: Session, today: dt.date) -> Status:
@@ -227,5 +243,5 @@ def status(session: Session, today: dt.date) -> Status:
         recent_answers=recent or 0,
         new_deviations=found,
         areas=_area_statuses(session),
-        crime_up_to=_crime_up_to(session),
+        crime_newest=_crime_newest(session),
     )

@@ -56,10 +56,38 @@ def test_data_up_to_a_date_and_the_months_without_data(app, organizer):
     # The date in one piece (a phone broke it after "2026-11-").
     page = organizer.get("/organizer/areas/bromma?lang=en").get_data(as_text=True)
     assert f'Crime data up to <span class="nowrap">{last_day}</span>.' in page
-    assert "The crime data are more than 14 days old" in text
     missing = f"{month_back(1):%Y-%m}, {month_back(0):%Y-%m}"
     assert f"Months without crime data (no deviation can be seen there): {missing}." in text
     assert "No police event for this area" not in text
+
+
+def test_old_data_ask_for_the_next_table_or_about_the_feed(app, organizer):
+    with app.app_context():
+        build()
+        # Monthly tables up to the end of the month three back: over 45 days old on any day.
+        _cover("csv", month_back(48), month_back(2) - dt.timedelta(days=1))
+    text = _deviations_part(organizer)
+    last_day = (month_back(2) - dt.timedelta(days=1)).isoformat()
+    assert f"The newest crime table ends {last_day} : import the next month's table" in text
+    assert "event list" not in text
+
+
+def test_an_old_feed_is_the_one_asked_about(app, organizer):
+    with app.app_context():
+        build()
+        _cover("csv", month_back(48), month_back(2) - dt.timedelta(days=1))
+        # A feed fetched until 20 days ago (14 are allowed) is the one to ask about.
+        _cover(
+            "events",
+            local_today() - dt.timedelta(days=27),
+            local_today() - dt.timedelta(days=20),
+            None,
+        )
+    text = _deviations_part(organizer)
+    assert (
+        "The crime data are more than 14 days old: is the police event list still fetched?" in text
+    )
+    assert "The newest crime table ends" not in text
 
 
 def test_no_crime_data_is_never_no_deviations(app, organizer):

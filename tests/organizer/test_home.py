@@ -13,6 +13,7 @@ from tests.common import factories
 from tests.common.picture_data import build
 from tests.common.releases import publish
 from tests.common.web import local_today
+from tests.imports.test_crime_events import MARCH_2023, REAL, ok
 
 
 def _status(app):
@@ -121,17 +122,42 @@ def test_the_deviations_card_says_how_fresh_the_crime_data_are(app, client, auth
         db.session.commit()
     main = client.get("/organizer/?lang=sv").get_data(as_text=True).split("<main", 1)[1]
     assert 'Brottsdata till och med <span class="nowrap">2024-01-31</span>.' in main
-    assert "Brottsdata är mer än 14 dagar gamla" in main
+    # Only monthly tables: the warning asks for the next table, not about the event list.
+    assert "Den senaste brottstabellen slutar" in main
+    assert "händelselistan" not in main
     assert _status(app).crime_outdated
 
 
-def test_crime_data_older_than_14_days_are_outdated(app, tmp_path):
-    path = tmp_path / "counts.csv"
-    path.write_text("month;area;category;count\n2024-01;Bromma;Stöld;10\n", encoding="utf-8")
+def _csv_month(app, tmp_path, month: str, today: dt.date) -> None:
+    path = tmp_path / f"counts-{month}.csv"
+    path.write_text(f"month;area;category;count\n{month};Bromma;Stöld;10\n", encoding="utf-8")
     with app.app_context():
-        import_crime(db.session, path, today=dt.date(2024, 2, 10))
+        import_crime(db.session, path, today=today)
         db.session.commit()
-        fresh = status(db.session, dt.date(2024, 2, 14))
-        old = status(db.session, dt.date(2024, 2, 15))
+
+
+def test_a_monthly_table_is_current_until_45_days_after_its_month(app, tmp_path):
+    # Brå's monthly tables come out after their month: a 14-day rule called a place that
+    # imports only them outdated for most of every month.
+    _csv_month(app, tmp_path, "2024-01", dt.date(2024, 2, 10))
+    with app.app_context():
+        fresh = status(db.session, dt.date(2024, 3, 16))  # 45 days after 31 January
+        old = status(db.session, dt.date(2024, 3, 17))
     assert fresh.crime_up_to == old.crime_up_to == dt.date(2024, 1, 31)
     assert (fresh.crime_outdated, old.crime_outdated) == (False, True)
+    assert not old.fetches_events
+
+
+def test_the_event_list_is_outdated_after_14_days_unless_a_table_is_current(app, cli, tmp_path):
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))  # events up to 25 March 2023
+    with app.app_context():
+        fresh = status(db.session, dt.date(2023, 4, 8))
+        old = status(db.session, dt.date(2023, 4, 9))
+    assert fresh.crime_newest == {"events": dt.date(2023, 3, 25)}
+    assert (fresh.crime_outdated, old.crime_outdated, old.fetches_events) == (False, True, True)
+    # A current monthly table is enough: the deviations are looked for in its months.
+    _csv_month(app, tmp_path, "2023-03", dt.date(2023, 4, 9))
+    with app.app_context():
+        both = status(db.session, dt.date(2023, 4, 9))
+    assert both.crime_up_to == dt.date(2023, 3, 31)
+    assert not both.crime_outdated

@@ -53,12 +53,14 @@ def _deviations(text: str) -> str:
 def test_pdf_says_data_up_to_and_the_months_without_data(app):
     with app.app_context():
         build()
-        _cover("csv", month_back(48), month_back(1) - dt.timedelta(days=1))
+        # Monthly tables up to the end of the month three back: over 45 days old on any day.
+        _cover("csv", month_back(48), month_back(2) - dt.timedelta(days=1))
     part = _deviations(_pdf_text(app))
-    last_day = (month_back(1) - dt.timedelta(days=1)).isoformat()
+    last_day = (month_back(2) - dt.timedelta(days=1)).isoformat()
     assert f"Crime data up to {last_day}." in part
-    assert "The crime data are more than 14 days old" in part
-    missing = f"{month_back(1):%Y-%m}, {month_back(0):%Y-%m}"
+    assert f"The newest crime table ends {last_day}: import the next month's table" in part
+    assert "event list" not in part
+    missing = f"{month_back(2):%Y-%m}, {month_back(1):%Y-%m}, {month_back(0):%Y-%m}"
     assert f"Months without crime data (no deviation can be seen there): {missing}." in part
 
 
@@ -136,3 +138,13 @@ def test_html_report_tells_no_data_from_no_deviations(app):
     assert "No month with full crime data above its expected range." in part
     yesterday = local_today() - dt.timedelta(days=1)
     assert f"(not compared, and not used as earlier years): {yesterday:%Y-%m}." in part
+
+
+def test_html_report_asks_for_the_next_table_when_the_tables_are_old(app):
+    with app.app_context():
+        build()
+        _cover("csv", month_back(48), month_back(2) - dt.timedelta(days=1))
+    last_day = (month_back(2) - dt.timedelta(days=1)).isoformat()
+    part = _html_text(app, "bromma")
+    assert f"The newest crime table ends {last_day}: import the next month's table" in part
+    assert "event list" not in part

@@ -25,12 +25,20 @@ def coverage_note(pdf: Report, cov: dict[str, Any]) -> None:
                 days=days,
             )
         )
-    elif cov["outdated"]:
+    elif cov["outdated"] and cov.get("fetches_events", True):
         pdf.paragraph(
             _(
                 "The crime data are more than %(days)d days old: is the police event list"
                 " still fetched?",
                 days=days,
+            )
+        )
+    elif cov["outdated"]:
+        pdf.paragraph(
+            _(
+                "The newest crime table ends %(date)s: import the next month's table when it"
+                " is published.",
+                date=cov["data_up_to"],
             )
         )
     if cov["months_without_data"]:
