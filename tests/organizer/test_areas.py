@@ -201,6 +201,9 @@ def test_a_round_filter_counts_only_that_round(app, data, organizer):
         ("age_band=%3Cscript%3E", "Choose one of the options shown."),
         ("round=abc", "Choose one of the options shown."),
         ("round=99999999999999999999", "Choose one of the options shown."),
+        # The first of two was taken without a word.
+        ("round=1&round=1", "Choose one value only."),
+        ("month_from=2025-01&month_from=2025-06", "Choose one value only."),
     ],
 )
 def test_bad_filter_values_give_a_message_and_no_filter(data, organizer, query, message):

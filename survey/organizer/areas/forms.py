@@ -27,6 +27,7 @@ DAY_KEYS = ("date_from", "date_to")
 #: A threshold no group reaches: every figure of the picture is hidden.
 SUPPRESS_ALL = 2**31 - 1
 MONTH_FORMAT = _l("Enter a month as YYYY-MM, e.g. 2025-09.")
+ONCE = _l("Choose one value only.")
 NO_DAYS = _l(
     "Single days cannot be chosen, so that two overlapping filters never single out one"
     " day's answers: choose months (YYYY-MM) or a survey round."
@@ -85,6 +86,11 @@ class AreaFilterForm(FlaskForm):
     def __init__(self, formdata: Any, rounds: list[tuple[int, str]], locale: str) -> None:
         super().__init__(formdata=formdata)
         self.asked_for_days = bool(formdata) and any(formdata.get(k) for k in DAY_KEYS)
+        # ?round=1&round=2 showed round 1's figures without a word, as if the second were
+        # taken; the API answers such a request with a 400.
+        self.repeated = [
+            field for field in self if formdata and len(formdata.getlist(field.name)) > 1
+        ]
         self.round.choices = [("", _l("All rounds")), *rounds]
         self.gender.choices = [("", _l("Everyone")), *_options("gender", locale)]
         self.age_band.choices = [("", _l("All ages")), *_options("age_band", locale)]
@@ -97,10 +103,12 @@ class AreaFilterForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        for field in self.repeated:
+            field.errors = [*field.errors, ONCE]
         if self.asked_for_days:
             self.month_from.errors = [*self.month_from.errors, NO_DAYS]
             return False
-        return valid
+        return valid and not self.repeated
 
     def validate_month_to(self, field: MonthField) -> None:
         if field.data and self.month_from.data and field.data < self.month_from.data:
