@@ -25,7 +25,7 @@ from .erasure import forget_tags
 #: Longest period accepted: a typo like 2400m would otherwise reach before year 1.
 MAX_MONTHS = 1200
 MAX_DAYS = 36_500
-_PERIOD = re.compile(r"(\d{1,6})\s*([md])")
+_PERIOD = re.compile(r"(\d+)\s*([md])")
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,11 @@ def parse_period(text: str) -> Period:
             f"{text!r} is not an age: write a whole number followed by m (months) or d (days),"
             " like 24m or 30d"
         )
-    amount, unit = int(match.group(1)), match.group(2)
+    number, unit = match.groups()
+    digits = number.lstrip("0") or "0"
     largest = MAX_MONTHS if unit == "m" else MAX_DAYS
+    # Any number of digits is an age, only out of range (999999999d was "not an age").
+    amount = int(digits) if len(digits) <= len(str(largest)) else largest + 1
     if not 1 <= amount <= largest:
         raise ValueError(f"{text!r}: the number must be between 1 and {largest}")
     return Period(amount, unit)

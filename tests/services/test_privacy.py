@@ -404,6 +404,9 @@ def test_dry_run_changes_nothing(app, dated, cli):
         (["--older-than", "0m"], "the number must be between 1 and 1200"),
         (["--older-than", "5000m"], "the number must be between 1 and 1200"),
         (["--older-than", "99999d"], "the number must be between 1 and 36500"),
+        # Too many digits is too large, not "not an age".
+        (["--older-than", "999999999d"], "the number must be between 1 and 36500"),
+        (["--older-than", "0" * 20 + "5000m"], "the number must be between 1 and 1200"),
         (["--older-than", ""], "is not an age"),
         (["--whole-answers"], "--whole-answers needs --older-than"),
     ],

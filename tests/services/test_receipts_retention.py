@@ -55,6 +55,7 @@ def test_the_hash_is_sha256_of_the_normalized_code():
         ("13m", dt.date(2026, 1, 15), dt.date(2024, 12, 15)),
         ("30d", dt.date(2026, 3, 1), dt.date(2026, 1, 30)),
         (" 6M ", dt.date(2026, 8, 31), dt.date(2026, 2, 28)),
+        ("00000000000000000001m", dt.date(2026, 3, 31), dt.date(2026, 2, 28)),
     ],
 )
 def test_the_cutoff_counts_back_months_and_days(text, today, cutoff):
