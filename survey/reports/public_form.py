@@ -297,6 +297,7 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 if "ci" in indicator:
                     indicator["ci"] = _change_interval(indicator["ci"], 0.0)
     _weighting(public.get("weighting"), public.get("suppress_below"))
+    _response_rates(public)
 
     for unit in _change_units(public.get("round_changes")):
         for cell in unit.values():
@@ -306,6 +307,28 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 cell["diff_ci"] = _change_interval(cell["diff_ci"], 0.0)
     _public(public)
     return public
+
+
+def _response_rates(public: dict[str, Any]) -> None:
+    """An invitation round's answers as the release's area total shows them, and the rate
+    from that count: the exact count (and answers / letters to full precision, which with
+    the letters gives it back) would put a number of answers beside the rounded ones, held
+    by no release rule, so two releases would tell how many answers came between them."""
+    total = public.get("area_total")
+    own_round = (public.get("filters") or {}).get("round_id")
+    for rate in public.get("response_rates") or []:
+        shown = (
+            _is_cell(total)
+            and not total.get("suppressed")
+            and rate.get("round_id") == own_round
+            and not rate.get("suppressed")
+        )
+        if not shown:
+            rate.update(answers=None, response_rate=None, suppressed=True)
+            continue
+        answers = round_count(total["n"])
+        rate["answers"] = answers
+        rate["response_rate"] = _percent(answers / rate["invitations"])
 
 
 def _weighting(weighting: Any, threshold: Any) -> None:
