@@ -18,6 +18,7 @@ from survey.reports.weighting import weighting_text
 from survey.services import releases
 from survey.services.release_hidden import escalated, hidden_too
 from survey.services.release_refusals import round_closed, unresolved_text
+from survey.services.release_rises import RECENT_DAYS, quick_rises
 
 from .. import bp, organizer_required
 
@@ -74,6 +75,9 @@ def _unchanged_text(previous: Any) -> str:
 def publish_preview(area: str):
     prepared = _prepare(area, _round_arg())
     db.session.rollback()  # a preview stores nothing
+    round_key = prepared.round.id if prepared.round else 0
+    earlier = releases.releases_of(db.session, prepared.area)
+    latest = next((r for r in earlier if r.round_key == round_key), None)
     form = PublishForm(version=prepared.version)
     return render_template(
         TEMPLATE,
@@ -83,7 +87,7 @@ def publish_preview(area: str):
         weighting=weighting_text(prepared.audited),
         rows=_shown(prepared.public),
         payload=json.dumps(prepared.public, ensure_ascii=False, indent=2, sort_keys=True),
-        earlier=releases.releases_of(db.session, prepared.area),
+        earlier=earlier,
         time_labels=labels.TIMES,
         unchanged=_unchanged_text(prepared.same_as) if prepared.same_as else None,
         refused=(
@@ -103,6 +107,16 @@ def publish_preview(area: str):
             if r.opens_on <= clock.today() and (prepared.round is None or r.id != prepared.round.id)
         ],
         hidden_too=hidden_too(prepared.audited, prepared.audit_summary["threshold"]),
+        recent_days=RECENT_DAYS,
+        rises=quick_rises(
+            db.session,
+            prepared.area.id,
+            round_key,
+            prepared.public,
+            latest,
+            prepared.audit_summary["threshold"],
+            clock.today(),
+        ),
         escalated=escalated(prepared.audit_summary["audit"], prepared.audited),
     )
 
