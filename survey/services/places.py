@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from analysis.collation import swedish_sorted
 
 from ..imports import ImportRefused, decode_text, sniff_separator
+from ..imports.crime_rows import unsavable_raw
 from ..models import Area, Place
 from . import audit
 
@@ -40,6 +42,23 @@ def _check_name(session: Session, area_id: int, name: str, place_id: int | None)
             )
 
 
+def name_problem(name: str) -> str | None:
+    """Why a place's name cannot be used, or None: residents pick places by name, and a
+    direction override (U+202E) or an invisible character would turn the text after it around
+    ("Husby (Rinkeby-Kista)" read backwards) or make two names look alike."""
+    if unsavable_raw(name):
+        return _("The text contains characters that cannot be saved.")
+    return None
+
+
+def clean_name(name: str) -> str:
+    """The name trimmed, its white space single and in Unicode's composed form (NFC), as
+    area names are; PlaceError (on the name) when it holds characters that cannot be used."""
+    if problem := name_problem(name):
+        raise PlaceError(problem, "name")
+    return unicodedata.normalize("NFC", " ".join(name.split()))
+
+
 def slug_problem(slug: str) -> str | None:
     """Why a slug cannot be used, or None."""
     if not SLUG.match(slug) or len(slug) > 64:
@@ -58,9 +77,10 @@ def add_place(session: Session, area: Area, slug: str, name: str, check_name: bo
         raise PlaceError(problem)
     if session.scalar(select(Place.id).where(Place.slug == slug)) is not None:
         raise PlaceError(_("There is already a place with the address name “%(slug)s”.", slug=slug))
+    name = clean_name(name)
     if check_name:  # an import checks its names as they will be, all lines at once
         _check_name(session, area.id, name, None)
-    place = Place(area=area, slug=slug, name=name.strip())
+    place = Place(area=area, slug=slug, name=name)
     session.add(place)
     session.flush()
     audit.record(session, "place.create", place, {"slug": slug, "name": place.name})
@@ -68,9 +88,10 @@ def add_place(session: Session, area: Area, slug: str, name: str, check_name: bo
 
 
 def rename_place(session: Session, place: Place, name: str, check_name: bool = True) -> None:
+    name = clean_name(name)
     if check_name:
         _check_name(session, place.area_id, name, place.id)
-    old, place.name = place.name, name.strip()
+    old, place.name = place.name, name
     audit.record(session, "place.rename", place, {"from": old, "to": place.name})
 
 
@@ -164,6 +185,8 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
             errors.append(_("line %(n)d: expected %(k)d cells", n=line, k=len(header)))
             continue
         record = {k: v.strip() for k, v in zip(header, row, strict=True)}
+        raw_name = record["name"]
+        record["name"] = unicodedata.normalize("NFC", " ".join(raw_name.split()))
         area = areas.get(record["area"])
         if area is None:
             errors.append(
@@ -186,6 +209,8 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
             )
         if not record["name"] or len(record["name"]) > 200:
             errors.append(_("line %(n)d, column name: give a name of 1–200 characters", n=line))
+        elif problem := name_problem(raw_name):
+            errors.append(_("line %(n)d, column name: %(p)s", n=line, p=problem))
         elif area is not None:
             named.append((line, area.id, record["slug"], record["name"]))
         seen.add(record["slug"])
