@@ -1,5 +1,6 @@
 """Organizer pages in a narrower window or a longer language: the menu wraps instead of
-running past the page, and the start page's cards hold their text."""
+running past the page, the start page's cards hold their text, and the dialogue form's
+participant labels break only between words."""
 
 from __future__ import annotations
 
@@ -14,6 +15,21 @@ OUTSIDE_CARD = """els => els.filter(e => {
   const box = e.getBoundingClientRect();
   return box.right > card.right + 1 || box.left < card.left - 1;
 }).map(e => e.textContent.trim())"""
+
+#: Words of a label that the browser split over two lines (a hyphen is a fair place to break).
+BROKEN_WORDS = """labels => labels.flatMap(label => {
+  const node = label.firstChild;
+  const text = node.textContent;
+  const broken = [];
+  for (const match of text.matchAll(/[^\\s-]+/g)) {
+    const range = document.createRange();
+    range.setStart(node, match.index);
+    range.setEnd(node, match.index + match[0].length);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (tops.size > 1) broken.push(match[0]);
+  }
+  return broken;
+})"""
 
 
 def _log_in(page: Page, base: str) -> None:
@@ -42,3 +58,18 @@ def test_the_menu_wraps_and_the_start_page_keeps_its_width(
     expect(page.locator(".status-card").first.locator("li")).to_have_count(1)
     assert page.locator(".status-card *").evaluate_all(OUTSIDE_CARD) == []
     screenshot(page, f"organizer-start-{lang}-{width}")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "fi"])
+def test_participant_labels_break_only_between_words_on_a_phone(
+    users, live_server, new_page, screenshot, lang
+):
+    page = new_page(locale="sv-SE")
+    _log_in(page, live_server)
+    page.goto(f"{live_server}/organizer/dialogues/new?lang={lang}")
+    labels = page.locator(".participants .counts label")
+    expect(labels).to_have_count(3)
+    # "Polispersonal" read "Polisperso / nal" at 360 px, Finnish "Kumppanit" the same.
+    assert labels.evaluate_all(BROKEN_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, f"dialogue-participants-{lang}-phone")
