@@ -155,6 +155,10 @@ def test_detail_shows_the_dialogue_and_its_issues(app, org, ref):
     assert "Raised by 4 people" in page
     assert "&lt;b&gt;Mörkt&lt;/b&gt;" in page  # escaped, never HTML
     assert page.index("Drunk people") < page.index("Raised by 4")
+    # The heading's date in one piece: a phone broke it after "2026-".
+    held_on = page.split("<h1>", 1)[1].split("</h1>", 1)[0].rsplit(", ", 1)[1]
+    assert held_on.startswith('<span class="nowrap">')
+    assert held_on.endswith("</span>")
 
 
 def test_problems_are_labelled_in_the_users_language(app, client, auth, ref):
