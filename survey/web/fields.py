@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,6 +40,10 @@ WHOLE_NUMBER = _l("Enter a whole number, like 12.")
 DATE_FORMAT = _l("Enter a date as YYYY-MM-DD, like 2026-05-04.")
 #: Larger counts are typing mistakes (and would overflow the database's integers).
 MAX_COUNT = 100_000
+#: Unicode's embeddings, overrides and isolates (LRE..RLO, LRI..PDI): in a name or title shown
+#: inline with other text ("Round · Name (shown above)"), an unclosed one turns the rest of the
+#: line around. Nobody types them; they come with pasted text.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: Dates organizers type must lie in this range: a year-1 typo must not reach the analysis.
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
@@ -56,10 +61,17 @@ class DateInputField(DateField):
 
 
 def one_line_text(_form: FlaskForm, field: Field) -> None:
-    """Refuse text that is blank once trimmed or holds control characters."""
+    """Refuse text that is blank once trimmed or holds control or direction characters."""
     if field.data is not None and not field.data.strip():
         raise StopValidation(REQUIRED)
     if field.data and any(ord(c) < 32 for c in field.data):
+        raise ValidationError(_l("The text contains characters that cannot be saved."))
+    no_direction_controls(_form, field)
+
+
+def no_direction_controls(_form: FlaskForm, field: Field) -> None:
+    """Refuse one line of text with a direction override, embedding or isolate in it."""
+    if field.data and DIRECTION_CONTROLS.search(field.data):
         raise ValidationError(_l("The text contains characters that cannot be saved."))
 
 
@@ -128,7 +140,12 @@ def text_line(label: Any, limit: int, **kwargs: Any) -> StringField:
     """One line of text that must be filled in, at most ``limit`` characters."""
     return StringField(
         label,
-        validators=[DataRequired(REQUIRED), _at_most(limit), no_control_characters],
+        validators=[
+            DataRequired(REQUIRED),
+            _at_most(limit),
+            no_control_characters,
+            no_direction_controls,
+        ],
         filters=[clean_text],
         render_kw={"maxlength": limit},
         **kwargs,

@@ -157,6 +157,8 @@ def test_a_crime_indicator_without_crime_data_says_so(app, org, ref):
         ({"indicators": ["unsafe_share:noon"]}, "indicators", "Choose one of the options shown."),
         ({"baseline_round_id": "999999"}, "baseline_round_id", "Choose one of the options shown."),
         ({"crime_categories": "x" * 121}, "crime_categories", "at most 120 characters"),
+        # The title is shown on the public page; an override would turn the text around.
+        ({"title": "Tryggare\u202e kvällar"}, "title", "characters that cannot be saved"),
         ({"primary": "unsafe_share:day"}, "primary", "Choose an indicator the promise follows."),
         (
             {"primary": "crime", "crime_categories": ""},

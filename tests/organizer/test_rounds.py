@@ -205,7 +205,9 @@ def test_a_year_one_typo_is_refused(app, client, auth):
 def test_a_blank_or_control_character_name_is_refused(app, client, auth):
     auth.login("organizer")
     client.get("/?lang=en")
-    for name in ("   ", "Runda\x00"):
+    # A right-to-left override or isolate would turn the text after the name around on the
+    # public follow-up page ("· Runda (shown above)").
+    for name in ("   ", "Runda\x00", "Runda\u202e", "Runda \u2067hösten"):
         response = post_form(
             client,
             "/organizer/rounds/new",
@@ -216,6 +218,10 @@ def test_a_blank_or_control_character_name_is_refused(app, client, auth):
             },
         )
         assert response.status_code == 422, name
+        if name.strip():
+            assert "The text contains characters that cannot be saved." in response.get_data(
+                as_text=True
+            )
     assert set(_rounds(app)) == {"Löpande trygghetsmätning"}
 
 
