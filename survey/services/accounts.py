@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 import secrets
 
 from flask import current_app, has_app_context
@@ -21,6 +22,9 @@ from . import audit
 MIN_PASSWORD_LENGTH = 10
 INVITE_VALID_FOR = dt.timedelta(days=7)
 RESET_VALID_FOR = dt.timedelta(minutes=60)
+#: Something before one "@" and a domain after it, without spaces or empty parts: "anna@" or
+#: "anna@polisen..se" made an account no password mail could reach.
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*")
 
 
 def _hash_method() -> str:
@@ -60,7 +64,7 @@ def create_user(
 ) -> User:
     """Create an account; without a password it must be activated through an invitation."""
     email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
+    if not EMAIL.fullmatch(email) or len(email) > 254:
         raise AccountError(_("%(email)s is not an e-mail address.", email=email))
     if role not in ROLES:
         raise AccountError(_("The role must be one of %(roles)s.", roles=", ".join(ROLES)))

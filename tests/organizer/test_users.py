@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
@@ -189,3 +190,21 @@ def test_admin_cannot_disable_the_last_admin(app, client, auth, users):
         response.headers["Location"]
     ).get_data(as_text=True)
     assert _user(app, ACCOUNTS["admin"][0]).active is True
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["anna@", "@trygghet.test", "anna@@trygghet.test", "anna b@trygghet.test", "anna@x..se"],
+)
+def test_admin_invite_refuses_what_is_not_an_address(app, client, auth, email):
+    auth.login("admin")
+    client.get("/?lang=en")
+    response = post_form(
+        client,
+        "/organizer/users/invite",
+        {"email": email, "role": "organizer"},
+        token_from="/organizer/users",
+    )
+    assert response.status_code == 422
+    assert f"{email} is not an e-mail address." in response.get_data(as_text=True)
+    assert _user(app, email) is None
