@@ -49,13 +49,11 @@ that away). Where a cell still fails with nothing left to hide in its relations,
 and the audit runs again; what still fails then is ``unresolved``, and the release is refused.
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
-Limits: earlier releases' own hidden cells are not re-checked; a weighted share is counted as
-the unweighted one the publish service keeps beside it (``disclosure_weighted``; earlier
-releases stored without it give no count); a problem's score (mean answer) and an added
-number item's mean are second sums not modelled; answers taken back between releases lose the
-growth relation; a figure the no-differencing rule holds back is read as current, so the
-answers added behind it seem to sit at hidden places (often ones no one answered about), which
-are checked for them.
+Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
+(the model ignores them); a problem's score (mean answer) and an added number item's mean are
+second sums not modelled; answers taken back between releases lose the growth relation; a
+figure the no-differencing rule holds back is read as current, so the answers added behind it
+seem to sit at hidden places (often ones no one answered about), which are checked for them.
 """
 
 from __future__ import annotations

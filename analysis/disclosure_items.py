@@ -77,27 +77,22 @@ def strip_items(picture: dict[str, Any]) -> None:
 def item_counts(cell: dict[str, Any], spec: dict[str, Any]) -> dict[str, float]:
     """A shown item cell's counts: share x n per option, k of a top box."""
     n = cell["n"]
-    options = cell.get("options") or []
-    shares = {o["value"]: o["share"] for o in options}
-    if "raw_options" in cell:  # weighted: its unweighted shares (disclosure_release)
-        shares = dict(zip([o["value"] for o in options], cell["raw_options"], strict=True))
+    shares = {o["value"]: o["share"] for o in cell.get("options") or []}
     found = {v: float(round(shares.get(v, 0.0) * n)) for v in spec["options"]}
     if spec["top"]:
-        top = cell.get("raw_share", cell.get("share", 0.0))
-        found["k"] = float(round(top * n)) if n else 0.0
+        found["k"] = float(round(cell.get("share", 0.0) * n)) if n else 0.0
     return found
 
 
 def shown_counts(cell: dict[str, Any], weighted: bool, item: Any = None) -> dict[str, float]:
     """A shown cell's counts: k, one per option, or an added item's (``item`` its spec)."""
-    if item is not None:  # an added item's shares are counts over n (weighted: its raw ones)
+    if item is not None:  # an added item is never weighted: its shares are counts over n
         return item_counts(cell, item)
     if "options" in cell:
         return {o["option"]: float(o["count"]) for o in cell["options"]}
     share = cell.get("share", cell.get("unsafe_share"))
-    if weighted:  # counted as its unweighted share, where the release kept it
-        share = cell.get("raw_share")
-    return {} if share is None else {"k": float(round(share * cell["n"]))}
+    # A weighted share is no count over n: it says nothing linear about the counts.
+    return {} if share is None or weighted else {"k": float(round(share * cell["n"]))}
 
 
 def item_rows(r: int, unit: Any, figure: tuple[str, ...], spec: dict[str, Any]) -> list[Row]:

@@ -44,9 +44,6 @@ FIGURE_KEYS = (
 )
 #: Keys that count answers (rounded in public, dropped for a hidden cell).
 COUNT_KEYS = ("n", "n_eff")
-#: What only the disclosure audit reads (analysis.disclosure_weighted): a weighted cell's
-#: unweighted shares, exact counts over its n.
-AUDIT_ONLY_KEYS = ("raw_share", "raw_options")
 
 Cell = dict[str, Any]
 
@@ -202,8 +199,6 @@ def _one_decimal(value: Any) -> Any:
 
 
 def _public_cell(cell: Cell) -> None:
-    for key in AUDIT_ONLY_KEYS:
-        cell.pop(key, None)
     if cell.get("suppressed"):
         for key in (*COUNT_KEYS, *FIGURE_KEYS):
             cell.pop(key, None)

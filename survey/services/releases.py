@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from analysis.disclosure_weighted import attach_unweighted
 from analysis.priorities import rank_priorities
 from analysis.survey import Filters
 
@@ -231,9 +230,6 @@ def prepare(
     # the digests differ and nothing is let through on the strength of them.
     digest = _counts_digest(session, area, round_key)
     picture = pictures.situation(conn, area.slug, filters, threshold, today=today)
-    if picture.get("weighted"):  # the audit counts with the unweighted shares
-        raw = pictures.situation(conn, area.slug, filters, threshold, False, today=today)
-        attach_unweighted(picture, raw)
     picture[COUNTS_DIGEST] = digest
     earlier_pictures = [release.audited_picture for release in earlier]
     previous = earlier_pictures[-1] if earlier_pictures else None
