@@ -31,9 +31,13 @@ def test_html_report_says_the_crime_data_are_old(app):
     # The HTML report said "Crime data up to ..." with no word that it was months ago.
     with app.app_context():
         build()
-        _cover("csv", month_back(48), month_back(1) - dt.timedelta(days=1))
+        # Monthly tables up to the end of the month three back: over 45 days old on any day.
+        _cover("csv", month_back(48), month_back(2) - dt.timedelta(days=1))
     part = _deviations(app)
-    assert "The crime data are more than 14 days old" in part
+    last_day = (month_back(2) - dt.timedelta(days=1)).isoformat()
+    # Only monthly tables: it asks for the next one, not about the event list.
+    assert f"The newest crime table ends {last_day}: import the next month's table" in part
+    assert "event list" not in part
 
 
 def test_html_report_says_the_feed_is_silent_for_the_area(app):

@@ -138,13 +138,3 @@ def test_html_report_tells_no_data_from_no_deviations(app):
     assert "No month with full crime data above its expected range." in part
     yesterday = local_today() - dt.timedelta(days=1)
     assert f"(not compared, and not used as earlier years): {yesterday:%Y-%m}." in part
-
-
-def test_html_report_asks_for_the_next_table_when_the_tables_are_old(app):
-    with app.app_context():
-        build()
-        _cover("csv", month_back(48), month_back(2) - dt.timedelta(days=1))
-    last_day = (month_back(2) - dt.timedelta(days=1)).isoformat()
-    part = _html_text(app, "bromma")
-    assert f"The newest crime table ends {last_day}: import the next month's table" in part
-    assert "event list" not in part
