@@ -17,6 +17,8 @@ HEAVY = (
     *("numpy", "scipy", "matplotlib", "openpyxl", "fpdf", "alembic", "survey.app"),
     # The questionnaire's YAML is parsed where a questionnaire is used.
     *("yaml", "survey.questionnaire"),
+    # The models (the package loads all of them).
+    "survey.models",
     # Only the pages use these (CSRF and forms, login, rate limits).
     *("flask_wtf", "wtforms", "flask_login", "flask_limiter", "limits"),
 )
@@ -103,8 +105,8 @@ def test_user_list_loads_neither_the_pages_nor_the_analysis(fresh_database, tmp_
         "TRYGGHET_DATA_DIR": str(tmp_path),
         "SECRET_KEY": SECRET_KEY,
     }
-    # The app without its pages: only the database layer, no numpy, no matplotlib, and none of
-    # the extensions only pages use.
+    # The app without its pages: only the database layer, no numpy, no matplotlib, none of
+    # the extensions only pages use, and no model.
     assert _imported_after(["user", "list"], env) == ["survey.app"]
 
 
