@@ -282,6 +282,48 @@ def test_0024_takes_the_design_effect_and_a_small_n_eff_out_of_published_release
     assert audited_weighting == small  # organizers' audited copy keeps them
 
 
+def test_0025_gives_published_releases_the_response_rate_of_their_area_total(tmp_path):
+    """An invitation round's exact answers (36 of 137 letters, next to an area total rounded
+    to 35) become the area total's, the rate from it in whole percent; hidden with a hidden
+    area total; a release without response rates is left byte for byte."""
+
+    def rate(answers: int | None, share: float | None) -> dict:
+        return {"round_id": 7, "round_name": "Brev", "invitations": 137, "answers": answers,
+                "response_rate": share, "suppressed": answers is None}  # fmt: skip
+
+    def payload(total: dict, rates: list) -> str:
+        return json.dumps(
+            {"area_total": total, "filters": {"round_id": 7}, "response_rates": rates}
+        )
+
+    payloads = {
+        1: payload({"n": 35, "suppressed": False}, [rate(36, 36 / 137)]),
+        2: payload({"n": None, "suppressed": True}, [rate(12, 12 / 137)]),
+        3: payload({"n": 35, "suppressed": False}, [rate(None, None)]),
+        4: '{"area_total": {"n": 35, "suppressed": false}, "response_rates": []}',
+    }
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0024")
+        for key, stored_payload in payloads.items():
+            conn.execute(
+                text(
+                    "INSERT INTO public_release (area_id, round_key, sequence, created_at,"
+                    " published_by_name, payload, audited, audit_summary)"
+                    " VALUES (1, 7, :seq, '2026-12-02 10:00:00', 'cli', :payload, :payload, '{}')"
+                ),
+                {"seq": key, "payload": stored_payload},
+            )
+        upgrade(conn)
+        stored = dict(conn.execute(text("SELECT sequence, payload FROM public_release")).all())
+        audited = conn.execute(text("SELECT audited FROM public_release WHERE sequence = 1"))
+        audited_rates = json.loads(audited.scalar())["response_rates"]
+    assert json.loads(stored[1])["response_rates"] == [rate(35, 0.26)]
+    assert json.loads(stored[2])["response_rates"] == [rate(None, None)]
+    assert stored[3] == payloads[3]
+    assert stored[4] == payloads[4]
+    assert audited_rates == [rate(36, 36 / 137)]  # organizers' audited copy keeps them
+
+
 @contextlib.contextmanager
 def _one_place_database(tmp_path) -> Iterator[Engine]:
     """An empty database migrated to head with one place (id 1); its engine."""

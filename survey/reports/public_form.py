@@ -297,7 +297,7 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
                 if "ci" in indicator:
                     indicator["ci"] = _change_interval(indicator["ci"], 0.0)
     _weighting(public.get("weighting"), public.get("suppress_below"))
-    _response_rates(public)
+    response_rates_as_released(public)
 
     for unit in _change_units(public.get("round_changes")):
         for cell in unit.values():
@@ -309,7 +309,7 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
-def _response_rates(public: dict[str, Any]) -> None:
+def response_rates_as_released(public: dict[str, Any]) -> None:
     """An invitation round's answers as the release's area total shows them, and the rate
     from that count: the exact count (and answers / letters to full precision, which with
     the letters gives it back) would put a number of answers beside the rounded ones, held

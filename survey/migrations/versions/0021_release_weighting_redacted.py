@@ -17,11 +17,12 @@ two keys. The audited picture (organizers only) keeps them. There is no way back
 leaves the payloads as they are.
 """
 
-import json
 from collections.abc import Sequence
+from typing import Any
 
-import sqlalchemy as sa
 from alembic import op
+
+from survey.migrate import redact_releases
 
 revision: str = "0021"
 down_revision: str | None = "0020"
@@ -31,26 +32,18 @@ depends_on: str | Sequence[str] | None = None
 #: The keys taken out of a published payload's weighting.
 REDACTED = ("max_gap", "iterations")
 
-_RELEASE = sa.table("public_release", sa.column("id", sa.Integer), sa.column("payload"))
+
+def _redacted(data: dict[str, Any]) -> bool:
+    weighting = data.get("weighting")
+    if not isinstance(weighting, dict) or not any(key in weighting for key in REDACTED):
+        return False
+    for key in REDACTED:
+        weighting.pop(key, None)
+    return True
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    rows = conn.execute(
-        sa.select(_RELEASE.c.id, _RELEASE.c.payload).where(_RELEASE.c.payload.like("%max_gap%"))
-    ).all()
-    for release_id, payload in rows:
-        data = json.loads(payload)
-        weighting = data.get("weighting") if isinstance(data, dict) else None
-        if not isinstance(weighting, dict) or not any(key in weighting for key in REDACTED):
-            continue
-        for key in REDACTED:
-            weighting.pop(key, None)
-        conn.execute(
-            sa.update(_RELEASE)
-            .where(_RELEASE.c.id == release_id)
-            .values(payload=json.dumps(data, ensure_ascii=False, sort_keys=True))
-        )
+    redact_releases(op.get_bind(), "max_gap", _redacted)
 
 
 def downgrade() -> None:

@@ -19,23 +19,22 @@ A redaction, like 0021's, of these keys only; the audited picture (organizers on
 them. There is no way back: downgrading leaves the payloads as they are.
 """
 
-import json
 from collections.abc import Sequence
+from typing import Any
 
-import sqlalchemy as sa
 from alembic import op
+
+from survey.migrate import redact_releases
 
 revision: str = "0024"
 down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_RELEASE = sa.table("public_release", sa.column("id", sa.Integer), sa.column("payload"))
 
-
-def _redacted(data: object) -> bool:
+def _redacted(data: dict[str, Any]) -> bool:
     """Take the keys out of a payload's weighting (in place); whether any went."""
-    weighting = data.get("weighting") if isinstance(data, dict) else None
+    weighting = data.get("weighting")
     if not isinstance(weighting, dict):
         return False
     before = len(weighting)
@@ -49,18 +48,7 @@ def _redacted(data: object) -> bool:
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    rows = conn.execute(
-        sa.select(_RELEASE.c.id, _RELEASE.c.payload).where(_RELEASE.c.payload.like("%weighting%"))
-    ).all()
-    for release_id, payload in rows:
-        data = json.loads(payload)
-        if _redacted(data):
-            conn.execute(
-                sa.update(_RELEASE)
-                .where(_RELEASE.c.id == release_id)
-                .values(payload=json.dumps(data, ensure_ascii=False, sort_keys=True))
-            )
+    redact_releases(op.get_bind(), "weighting", _redacted)
 
 
 def downgrade() -> None:
