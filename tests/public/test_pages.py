@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from survey.extensions import db
 from survey.models import Place
+from survey.services.areas import add_area
 from tests.common import factories
 from tests.common.releases import publish
 
@@ -27,6 +28,19 @@ def test_home_lists_every_area_and_its_places(client):
         # On paper (print.css) the address to type follows the name.
         address = f'<span class="print-only">: trygghet.test/s/{slug}</span>'
         assert f'<a href="/s/{slug}">{name}{address}</a>' in page
+
+
+def test_home_leaves_out_an_area_with_no_place_to_answer_about(app, client):
+    with app.app_context():
+        add_area(db.session, "stockholm", "Stockholms stad")
+        place = db.session.scalar(select(Place).where(Place.slug == "drottningholm"))
+        for other in place.area.places:
+            other.retired = True
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Stockholms stad" not in page
+    assert ">Ekerö</h2>" not in page
+    assert ">Bromma</h2>" in page
 
 
 def test_swedish_is_the_default_language(client):
