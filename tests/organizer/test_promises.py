@@ -1,10 +1,12 @@
 """Citizen promises: record, edit and delete them, log activities, read the follow-up."""
 
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import func, select
 
+from survey import clock
 from survey.extensions import db
 from survey.models import (
     AuditEvent,
@@ -291,6 +293,14 @@ def test_activities_are_summed_in_the_follow_up(app, org, ref):
         ({"kind": ""}, "Choose the kind of activity."),
         ({"kind": "party"}, "Choose one of the options shown."),
         ({"held_on": ""}, "Fill in this field."),
+        (
+            {"held_on": "2025-12-31"},
+            "Choose a date within the period of the promise, 2026-01-01–2026-06-30.",
+        ),
+        (
+            {"held_on": "2026-07-01"},
+            "Choose a date within the period of the promise, 2026-01-01–2026-06-30.",
+        ),
         ({"place_id": "stenhamra"}, "Choose one of the options shown."),
     ],
 )
@@ -303,6 +313,18 @@ def test_a_bad_activity_stores_nothing(app, org, ref, change, message):
     assert message in response.get_data(as_text=True)
     assert stored(app)[0].activities == []
     assert events(app, "promise_activity") == []
+
+
+def test_an_activity_cannot_be_logged_before_it_is_done(app, org, ref):
+    promise = create(org, app, ref, period_end="2099-12-31")
+    with app.app_context():
+        today = clock.today()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    response = _activity(org, promise.id, held_on=tomorrow)
+    assert response.status_code == 422
+    assert "The date is in the future: log an activity once it is done." in response.text
+    assert _activity(org, promise.id, held_on=today.isoformat()).status_code == 303
+    assert [a.held_on for a in stored(app)[0].activities] == [today]
 
 
 def test_delete_an_activity(app, org, ref):

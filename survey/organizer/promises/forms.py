@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Optional, StopValidation, Validati
 from wtforms.widgets import TextInput
 
 from analysis.collation import swedish_key
-from survey import labels
+from survey import clock, labels
 from survey.models import ACTIVITY_KINDS, TIMES_OF_DAY, Area, Place, Promise, SurveyRound
 from survey.web import fields
 
@@ -292,10 +292,28 @@ class ActivityForm(FlaskForm):
     )
     note = fields.text_area(_l("Note"), 2000)
 
-    def __init__(self, *args: Any, places: Iterable[Place], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, promise: Promise, places: Iterable[Place], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.promise = promise
         self.place_choices = fields.place_choices([(None, places)])
         self.place_id.choices = self.place_choices
+
+    def validate_held_on(self, field: Field) -> None:
+        # The follow-up sums every logged activity of the promise: one dated outside its
+        # period (a mistyped year) would count there all the same.
+        start, end = self.promise.period_start, self.promise.period_end
+        if not start <= field.data <= end:
+            raise ValidationError(
+                _(
+                    "Choose a date within the period of the promise, %(start)s–%(end)s.",
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                )
+            )
+        if field.data > clock.today():
+            raise ValidationError(_("The date is in the future: log an activity once it is done."))
 
     def values(self) -> dict[str, Any]:
         """The validated values, named as the model's columns."""

@@ -84,7 +84,7 @@ def _detail(promise: Promise, form: ActivityForm):
 
 
 def _activity_form(promise: Promise) -> ActivityForm:
-    return ActivityForm(places=current_places(db.session, promise.area_id))
+    return ActivityForm(promise=promise, places=current_places(db.session, promise.area_id))
 
 
 def _to_promise(promise_id: int, anchor: str | None = None):
