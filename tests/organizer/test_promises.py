@@ -327,6 +327,20 @@ def test_an_activity_cannot_be_logged_before_it_is_done(app, org, ref):
     assert [a.held_on for a in stored(app)[0].activities] == [today]
 
 
+def test_the_period_cannot_leave_a_logged_activity_outside(app, org, ref):
+    promise = create(org, app, ref)
+    _activity(org, promise.id, held_on="2026-03-10")
+    path = f"/organizer/promises/{promise.id}/edit"
+    shortened = valid(ref, period_end="2026-02-28", crime_categories="Misshandel\nRån")
+    response = post_form(org, path, shortened)
+    assert response.status_code == 422
+    assert "Activities are logged from 2026-03-10 to 2026-03-10" in response.text
+    assert stored(app)[0].period_end == dt.date(2026, 6, 30)
+    kept = valid(ref, period_start="2026-03-10", crime_categories="Misshandel\nRån")
+    assert post_form(org, path, kept).status_code == 303
+    assert stored(app)[0].period_start == dt.date(2026, 3, 10)
+
+
 def test_delete_an_activity(app, org, ref):
     promise = create(org, app, ref)
     _activity(org, promise.id)

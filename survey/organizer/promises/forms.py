@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -136,9 +137,11 @@ class PromiseForm(FlaskForm):
         rounds: Iterable[SurveyRound],
         locale: str,
         chosen: Iterable[Place] = (),
+        activity_dates: Iterable[dt.date] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._activity_dates = sorted(activity_dates)
         self.area_id.choices = fields.named_choices(_("Choose an area"), areas)
         places = {p.id: p for a in areas for p in a.places if not p.retired}
         # A place already chosen stays a valid choice, even when it has been retired since.
@@ -169,6 +172,17 @@ class PromiseForm(FlaskForm):
     def validate_period_end(self, field: Field) -> None:
         if field.data and self.period_start.data and field.data < self.period_start.data:
             raise ValidationError(_("The end cannot be before the start."))
+        # The period may not leave logged activities outside it: the follow-up sums them all.
+        start, dates = self.period_start.data, self._activity_dates
+        if start and field.data and dates and not start <= dates[0] <= dates[-1] <= field.data:
+            raise ValidationError(
+                _(
+                    "Activities are logged from %(first)s to %(last)s: choose a period that "
+                    "includes them, or delete those outside first.",
+                    first=dates[0].isoformat(),
+                    last=dates[-1].isoformat(),
+                )
+            )
 
     def validate_places(self, field: Field) -> None:
         outside = [
