@@ -326,7 +326,9 @@ def response_rates_as_released(public: dict[str, Any]) -> None:
         if not shown:
             rate.update(answers=None, response_rate=None, suppressed=True)
             continue
-        answers = round_count(total["n"])
+        # Rounding can go past the letters sent (13 answers to 14 letters: 15); no more
+        # answered than were invited, which anyone knows, and which says nothing more.
+        answers = min(round_count(total["n"]), rate["invitations"])
         rate["answers"] = answers
         rate["response_rate"] = _percent(answers / rate["invitations"])
 

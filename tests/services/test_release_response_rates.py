@@ -36,6 +36,18 @@ def test_the_response_rate_shows_the_area_total_as_released(app, client):
     assert after["response_rates"] == before["response_rates"]
 
 
+def test_rounding_never_shows_more_answers_than_letters(app, client):
+    """13 answers to 14 letters: the area total reads 15, the rate read 15 of 14 (107 %)."""
+    invitation_round(app, count=14)
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "4"}] * 13)
+    publish(app)
+    picture = client.get(PICTURE).get_json()
+    assert picture["area_total"]["n"] == 15
+    [rate] = picture["response_rates"]
+    assert (rate["invitations"], rate["answers"], rate["response_rate"]) == (14, 14, 1.0)
+
+
 def test_the_response_rate_is_hidden_with_the_area_total(app, client):
     invitation_round(app, count=20)
     with app.app_context():
