@@ -36,24 +36,25 @@ def test_the_response_rate_shows_the_area_total_as_released(app, client):
     assert after["response_rates"] == before["response_rates"]
 
 
+def _released(app, client, letters: int, answers: int) -> dict:
+    """The released picture after ``answers`` answers at Brommaplan to ``letters`` letters."""
+    invitation_round(app, count=letters)
+    with app.app_context():
+        add_responses("brommaplan", [{"safety_evening": "4"}] * answers)
+    publish(app)
+    return client.get(PICTURE).get_json()
+
+
 def test_rounding_never_shows_more_answers_than_letters(app, client):
     """13 answers to 14 letters: the area total reads 15, the rate read 15 of 14 (107 %)."""
-    invitation_round(app, count=14)
-    with app.app_context():
-        add_responses("brommaplan", [{"safety_evening": "4"}] * 13)
-    publish(app)
-    picture = client.get(PICTURE).get_json()
+    picture = _released(app, client, letters=14, answers=13)
     assert picture["area_total"]["n"] == 15
     [rate] = picture["response_rates"]
     assert (rate["invitations"], rate["answers"], rate["response_rate"]) == (14, 14, 1.0)
 
 
 def test_the_response_rate_is_hidden_with_the_area_total(app, client):
-    invitation_round(app, count=20)
-    with app.app_context():
-        add_responses("brommaplan", [{"safety_evening": "4"}] * 6)
-    publish(app)
-    body = client.get(PICTURE).get_json()
+    body = _released(app, client, letters=20, answers=6)
     assert body["area_total"]["suppressed"] is True
     [rate] = body["response_rates"]
     assert (rate["answers"], rate["response_rate"], rate["suppressed"]) == (None, None, True)
