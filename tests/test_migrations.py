@@ -324,6 +324,35 @@ def test_0025_gives_published_releases_the_response_rate_of_their_area_total(tmp
     assert audited_rates == [rate(36, 36 / 137)]  # organizers' audited copy keeps them
 
 
+def test_0026_cleans_place_names_saved_before_the_name_rule(tmp_path):
+    """A direction override, a zero-width space, a tab and a decomposed letter go; a name of
+    nothing else takes its slug; a clean name is left alone."""
+    names = {
+        1: "Husby centrum\u202e",
+        2: "Alvik\u200b  torg\t",
+        3: "Tensta a\u0308ng",  # a + combining diaeresis: ä decomposed
+        4: "\u2066\u2069",
+        5: "Brommaplan",
+    }
+    with _one_place_database(tmp_path) as engine, engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0025")
+        conn.execute(text("DELETE FROM place"))
+        for place_id, name in names.items():
+            conn.execute(
+                text("INSERT INTO place (id, area_id, slug, name) VALUES (:id, 1, :slug, :name)"),
+                {"id": place_id, "slug": f"plats-{place_id}", "name": name},
+            )
+        upgrade(conn)
+        stored = dict(conn.execute(text("SELECT id, name FROM place")).all())
+    assert stored == {
+        1: "Husby centrum",
+        2: "Alvik torg",
+        3: "Tensta \u00e4ng",
+        4: "plats-4",
+        5: "Brommaplan",
+    }
+
+
 @contextlib.contextmanager
 def _one_place_database(tmp_path) -> Iterator[Engine]:
     """An empty database migrated to head with one place (id 1); its engine."""
