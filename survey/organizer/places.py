@@ -15,7 +15,14 @@ from wtforms.validators import InputRequired, Length
 
 from ..extensions import db
 from ..models import Area, Place
-from ..services.places import PlaceError, add_place, import_places, rename_place, set_retired
+from ..services.places import (
+    PlaceError,
+    add_place,
+    import_places,
+    match_events_again,
+    rename_place,
+    set_retired,
+)
 from ..web.fields import INVALID_CHOICE, REQUIRED, one_line_text
 from . import admin_required, bp, menu_item
 
@@ -92,6 +99,7 @@ def place_add():
         area = db.session.get(Area, form.area.data)
         try:
             place = add_place(db.session, area, form.slug.data.strip(), form.name.data)
+            match_events_again(db.session, [area])
         except PlaceError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(str(exc))
@@ -110,6 +118,7 @@ def place_edit(place_id: int):
     if form.validate_on_submit():
         try:
             rename_place(db.session, place, form.name.data)
+            match_events_again(db.session, [place.area])
         except PlaceError as exc:
             db.session.rollback()
             form.name.errors.append(str(exc))

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from analysis.collation import swedish_sorted
 
 from ..imports import ImportRefused, decode_text, sniff_separator
+from ..imports.crime_events import rematch_events
 from ..imports.crime_rows import unsavable_raw
 from ..models import Area, Place
 from . import audit
@@ -70,6 +72,15 @@ def current_places(session: Session, area_id: int) -> list[Place]:
     """The area's places that are not retired (they take answers), in Swedish name order."""
     found = session.scalars(select(Place).where(Place.area_id == area_id, Place.retired.is_(False)))
     return swedish_sorted(found, lambda place: place.name)
+
+
+def match_events_again(session: Session, areas: Iterable[Area]) -> None:
+    """After places of these areas were added or renamed: a district's place names also
+    place police events in it (Vällingby centrum in Hässelby-Vällingby), so the stored events
+    are matched again, as after an area's name or alias changes."""
+    if any(area.municipality for area in areas):
+        session.flush()
+        rematch_events(session)
 
 
 def add_place(session: Session, area: Area, slug: str, name: str, check_name: bool = True) -> Place:
@@ -230,4 +241,5 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
         elif existing.name != name:
             rename_place(session, existing, name, check_name=False)
             result.renamed += 1
+    match_events_again(session, {area for area, _slug, _name in rows})
     return result

@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from analysis.crime_categories import police_category
 from survey.extensions import db
 from survey.imports.crime_rows import normalise
-from survey.models import Area, AuditEvent, CrimeCount
+from survey.models import Area, AuditEvent, CrimeCount, Place
 from survey.models.crime import CrimeCoverage, CrimeEvent, CrimeEventArea
 from survey.models.places import AreaAlias
+from tests.common.web import post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The real responses live beside the repository; a machine without them must fail, not skip.
@@ -197,6 +198,32 @@ def test_districts_match_by_place_names_in_the_text(app, cli, tmp_path, stockhol
     assert counts(app, "bromma") == {("2023-03", "Inbrott"): (1, True)}
     # The whole municipality keeps them too: a district is part of it.
     assert stored_ids(app, "stockholm") >= {"410782", "409586"}
+
+
+def test_a_district_s_new_or_renamed_place_matches_the_stored_events(
+    app, cli, client, auth, stockholm
+):
+    """An admin adds Beckomberga as a place of Bromma after the download: the stored
+    "Lägenhetsinbrott i Beckomberga" counts for Bromma at once, not only in later downloads."""
+    from survey.services.places import import_places
+
+    ok(cli("import", "crime", str(REAL / MARCH_2023)))
+    assert counts(app, "bromma") == {}
+    with app.app_context():
+        bromma = db.session.scalars(select(Area.id).where(Area.slug == "bromma")).one()
+    auth.login("admin")
+    added = {"area": str(bromma), "slug": "beckomberga", "name": "Beckomberga"}
+    assert post_form(client, "/organizer/places", added).status_code == 303
+    assert counts(app, "bromma") == {("2023-03", "Inbrott"): (1, True)}
+    with app.app_context():
+        place = db.session.scalars(select(Place.id).where(Place.slug == "beckomberga")).one()
+    renamed = {"name": "Beckombergaskolan"}
+    assert post_form(client, f"/organizer/places/{place}/edit", renamed).status_code == 303
+    assert counts(app, "bromma") == {}
+    with app.app_context():
+        import_places(db.session, b"area,slug,name\nbromma,beckomberga,Beckomberga\n")
+        db.session.commit()
+    assert counts(app, "bromma") == {("2023-03", "Inbrott"): (1, True)}
 
 
 def test_a_fire_is_kept_for_context_but_never_counted_as_crime(app, cli):
