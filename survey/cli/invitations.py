@@ -93,7 +93,6 @@ def _read_addresses(path: str | None, limit: int, need_numbers: bool):
 def _sender(survey_round, area, lang: str, host: str):
     from flask import current_app
 
-    from .. import labels
     from ..extensions import db
     from ..i18n import questionnaire_languages
     from ..reports.letters import sender_for
@@ -101,7 +100,7 @@ def _sender(survey_round, area, lang: str, host: str):
 
     languages = sorted(questionnaire_languages(live_questionnaire(db.session)))
     with current_app.test_request_context(base_url=f"http://{host}"):
-        return sender_for(labels.display_name(survey_round.name), area.name, languages, lang)
+        return sender_for(survey_round, area.name, languages, lang)
 
 
 def _write_then(out: str, data: bytes, commit) -> None:

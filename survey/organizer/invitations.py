@@ -18,7 +18,6 @@ from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from .. import labels
 from ..extensions import db
 from ..i18n import format_number, language_links, questionnaire_languages
 from ..imports.addresses import Address, AddressError, read_addresses
@@ -147,7 +146,7 @@ def _addresses(form, limit: int, need_numbers: bool) -> list[Address] | None:
 
 def _sender(survey_round: SurveyRound, area, lang: str):
     languages = sorted(questionnaire_languages(live_questionnaire(db.session)))
-    return sender_for(labels.display_name(survey_round.name), area.name, languages, lang)
+    return sender_for(survey_round, area.name, languages, lang)
 
 
 @bp.get("/rounds/<int:round_id>/invitations")

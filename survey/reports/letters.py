@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from babel import Locale
 from flask_babel import force_locale
@@ -22,6 +22,9 @@ from ..imports.addresses import Address
 from ..services.invitations import Letter, format_code
 from .pdf.layout import MUTED, Report
 from .pdf.stamps import Stamps, draw_qr
+
+if TYPE_CHECKING:
+    from ..models import SurveyRound
 
 #: A C5/C4 window envelope: the address sits 20 mm from the left, 45 mm from the top.
 WINDOW_X, WINDOW_Y, WINDOW_W = 20, 45, 85
@@ -47,6 +50,8 @@ class Sender:
     short_url: str
     #: The survey's languages, each named in the letter's language.
     languages: tuple[str, ...]
+    #: The round's last day, written in the letter's language ("31 januari 2027"), or "".
+    last_day: str = ""
 
 
 def language_names(codes: Sequence[str], locale: str) -> tuple[str, ...]:
@@ -85,6 +90,7 @@ class LetterPdf(Report):
             area=own(sender.area),
             round_name=own(sender.round_name),
             short_url=own(sender.short_url),
+            last_day=own(sender.last_day) if sender.last_day else "",
         )
 
     def header(self) -> None:
@@ -152,6 +158,12 @@ def _languages_line(sender: Sender) -> str:
     return _("You can answer in: %(languages)s.", languages=", ".join(sender.languages))
 
 
+def _last_day(pdf: LetterPdf, sender: Sender) -> None:
+    """The day the round closes, when it has one: a code does not work after it."""
+    if sender.last_day:
+        pdf.passage(_("Please answer by %(date)s.", date=sender.last_day), bold=True)
+
+
 def _invitation_body(pdf: LetterPdf, sender: Sender) -> float:
     """The letter's text, with room for the code and its QR code; returns where they go."""
     pdf.passage(_("How safe do you feel in %(area)s?", area=sender.area), size=16, bold=True)
@@ -170,6 +182,7 @@ def _invitation_body(pdf: LetterPdf, sender: Sender) -> float:
             " you answer once, and it is never linked to your answers."
         )
     )
+    _last_day(pdf, sender)
     top = pdf.get_y() + 2
     pdf.set_xy(pdf.mx(LEFT, BESIDE), top)
     pdf.set_font("DejaVu", "", 10.5)
@@ -241,6 +254,7 @@ def _reminder_opening(pdf: LetterPdf, sender: Sender) -> None:
 
 
 def _reminder_closing(pdf: LetterPdf, sender: Sender) -> None:
+    _last_day(pdf, sender)
     pdf.passage(
         _(
             "We cannot print your code again: we do not keep it, so that no one can"
@@ -289,11 +303,14 @@ def write_reminders(
         stream.write(bytes(pdf.output()))
 
 
-def sender_for(survey_round_name: str, area_name: str, languages: Sequence[str], locale: str):
-    """The sender block from the config (who asks, the contact) and the site's address.
+def sender_for(survey_round: SurveyRound, area_name: str, languages: Sequence[str], locale: str):
+    """The sender block from the config (who asks, the contact), the site's address and the
+    round's name and last day.
 
     Needs a request context (or TRYGGHET_BASE_URL) for the addresses.
     """
+    from .. import labels
+    from ..dates import format_date
     from ..public.about import about
     from ..web.urls import absolute_url
 
@@ -304,9 +321,10 @@ def sender_for(survey_round_name: str, area_name: str, languages: Sequence[str],
             asked_by=info.asked_by,
             contact=info.contact,
             area=area_name,
-            round_name=survey_round_name,
+            round_name=labels.display_name(survey_round.name),
             short_url=short,
             languages=language_names(languages, locale),
+            last_day=format_date(survey_round.closes_on, "long") if survey_round.closes_on else "",
         )
 
 

@@ -28,6 +28,7 @@ def _sender(lang: str) -> Sender:
         round_name="Våren 2026",
         short_url="trygghet.example.se/k",
         languages=language_names(["sv", "en", "ar", "fa", "fi", "so"], lang),
+        last_day="31.1.2027",
     )
 
 
@@ -109,6 +110,25 @@ def test_names_and_numbers_in_a_right_to_left_letter_keep_their_order(app, write
     assert any("11414" in line for line in lines)
     assert any("Bromma2026höst" in line for line in lines)
     assert not any("14114" in line or "höst2026" in line for line in lines)
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "fa", "fi", "so"])
+def test_letters_and_reminders_say_the_last_day(app, lang):
+    """The round closes on a day, and a code stops working then: the letter said no date,
+    and the reminder said "there is still time" without saying until when."""
+    said = _translated(app, lang, "Please answer by %(date)s.", date="31.1.2027")
+    assert said != "Please answer by 31.1.2027."
+    reminder = io.BytesIO()
+    with app.test_request_context():
+        write_reminders(_sender(lang), [17], reminder, None, lang)
+    for pdf in (_letters(app, lang), reminder.getvalue()):
+        found = _words(_normal(_pdftotext(pdf)))
+        assert _words(said) <= found, lang
+    open_ended = dataclasses.replace(_sender(lang), last_day="")
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_letters(open_ended, [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out)
+    assert "31.1.2027" not in _pdftotext(out.getvalue())
 
 
 def test_a_letter_has_no_page_numbers(app):
