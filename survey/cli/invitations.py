@@ -147,8 +147,7 @@ def create(round_id, area_slug, count, out, address_file, lang) -> None:
         addresses = _read_addresses(address_file, count, need_numbers=False)
         if addresses is not None and len(addresses) != count:
             raise InvitationError(
-                f"the address file has {len(addresses)} addresses but --count is {count}:"
-                " one letter per address"
+                f"--count is {count}, the address file has {len(addresses)}: one letter per address"
             )
         letters = create_codes(
             db.session, current_app.config["SECRET_KEY"], survey_round, area, count

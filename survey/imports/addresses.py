@@ -15,8 +15,11 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from . import ImportRefused, decode_text, sniff_separator
+from .crime_rows import quoted
 
 #: The longest cell accepted: an address line, not a text.
 MAX_CELL = 200
@@ -30,6 +33,16 @@ COLUMNS = {
     "number": ("number", "nummer", "löpnummer", "code number"),
 }
 REQUIRED = ("name", "street", "postcode", "city")
+#: Each column as messages name it, in the reader's language (Swedish: namn, gatuadress, ...:
+#: names the file may use).
+LABELS = {
+    "name": _l("name"),
+    "co": _l("c/o"),
+    "street": _l("street"),
+    "postcode": _l("postcode"),
+    "city": _l("city"),
+    "number": _l("number"),
+}
 
 
 class AddressError(ValueError):
@@ -58,16 +71,20 @@ def _header(names: list[str]) -> tuple[dict[str, int], list[str]]:
         if column is None:
             problems.append(
                 _(
-                    "line 1: column %(k)d has an unknown name; the columns are name, co, street,"
-                    " postcode, city and number",
+                    "line 1: column %(k)d is called “%(v)s”, not a name known here; the columns"
+                    " are %(names)s",
                     k=index + 1,
+                    v=quoted(raw.strip()),
+                    names=", ".join(str(label) for label in LABELS.values()),
                 )
             )
         elif column in found:
-            problems.append(_("line 1: the column %(c)s appears twice", c=column))
+            problems.append(_("line 1: the column %(c)s appears twice", c=LABELS[column]))
         else:
             found[column] = index
-    problems += [_("line 1: the column %(c)s is missing", c=c) for c in REQUIRED if c not in found]
+    problems += [
+        _("line 1: the column %(c)s is missing", c=LABELS[c]) for c in REQUIRED if c not in found
+    ]
     return found, problems
 
 
@@ -93,6 +110,7 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
     named = {key: rows[0][index].strip() for key, index in columns.items()}
     addresses: list[Address] = []
     numbers: dict[int, int] = {}
+    seen: dict[tuple[str, ...], int] = {}  # each address as compared, and its line
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue  # a blank line
@@ -139,10 +157,30 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
         elif need_numbers:
             problems.append(_("line %(n)d: number is empty", n=line))
         postal = f"{cells['postcode']} {cells['city']}".strip()
-        parts = [cells["name"], cells.get("co", ""), cells["street"], postal]
-        addresses.append(Address(tuple(p for p in parts if p), number))
+        parts = tuple(p for p in (cells["name"], cells.get("co", ""), cells["street"], postal) if p)
+        # The same person twice gets two letters and two codes, so could answer twice.
+        folded = tuple(" ".join(p.casefold().split()) for p in parts)
+        if folded in seen:
+            problems.append(
+                _(
+                    "line %(n)d: the same name and address as line %(m)d. Remove one (each"
+                    " line is a letter with a code of its own), or tell two people of the"
+                    " same name apart, e.g. with “d.y.” after one name.",
+                    n=line,
+                    m=seen[folded],
+                )
+            )
+        seen.setdefault(folded, line)
+        addresses.append(Address(parts, number))
         if len(addresses) > limit:
-            problems.append(_("line %(n)d: more than %(k)d addresses", n=line, k=limit))
+            problems.append(
+                ngettext(
+                    "line %(n)d: more than %(num)d address",
+                    "line %(n)d: more than %(num)d addresses",
+                    limit,
+                    n=line,
+                )
+            )
             break
         if len(problems) >= 20:
             problems.append(_("more problems not listed"))

@@ -171,8 +171,8 @@ def invitation_letters(round_id: int):
             raise AddressError(
                 [
                     _(
-                        "The address file has %(n)d addresses but you asked for %(count)d"
-                        " letters: one letter per address.",
+                        "Letters asked for: %(count)d; addresses in the file: %(n)d. Each"
+                        " address gets one letter: change the number or the file.",
                         n=len(addresses),
                         count=form.count.data,
                     )

@@ -244,8 +244,14 @@ def test_a_round_not_by_invitation_is_refused(app, cli, tmp_path):
             "line 3: namn is empty",
         ),
         (
+            # The same person twice would get two codes: case and spaces do not tell them apart.
+            "namn;gatuadress;postnummer;ort\nAnna Berg;Gatan 1;123 45;Ort\n"
+            "anna  berg;Gatan 1;123 45;ORT\n",
+            "line 3: the same name and address as line 2.",
+        ),
+        (
             "namn;gatuadress;postnummer;ort;telefon\nA;G;1;O\n",
-            "line 1: column 5 has an unknown name",
+            "line 1: column 5 is called “telefon”, not a name known here",
         ),
     ],
 )
@@ -299,7 +305,7 @@ def test_address_count_must_match(app, cli, tmp_path):
         env=SITE,
     )
     assert result.exit_code == 1
-    assert "the address file has 2 addresses but --count is 5" in result.output
+    assert "--count is 5, the address file has 2: one letter per address" in result.output
     assert _codes(app) == []
 
 

@@ -185,7 +185,7 @@ def test_bad_letter_requests_store_nothing(app, client, auth):
         ),
         (
             {"addresses": (io.BytesIO(ADDRESSES.encode()), "a.csv")},
-            "The address file has 1 addresses but you asked for 2 letters",
+            "Letters asked for: 2; addresses in the file: 1.",
         ),
     ):
         response = _letters(client, round_id, **data)
@@ -200,13 +200,13 @@ def test_address_file_problems_are_in_swedish_beside_the_file(app, client, auth)
     client.get("/?lang=sv")
     round_id, _codes = invitation_round(app, count=1)
     for content, message in (
-        (b"namn;gata\nA;B\n", "rad 1: kolumn 2 har ett okänt namn"),
-        (b"namn;ort\nA;B\n", "rad 1: kolumnen street saknas"),
+        (b"namn;gata\nA;B\n", "rad 1: kolumn 2 heter ”gata”, och det namnet känns inte igen"),
+        (b"namn;ort\nA;B\n", "rad 1: kolumnen gatuadress saknas"),
         # The file's own name of the column ("namn", not "name"), in a Swedish sentence.
         (b"namn;gatuadress;postnummer;ort\n;G 1;123 45;O\n", "rad 2: kolumnen namn är tom"),
         # 0x81 is no character in UTF-8 nor in Windows-1252: the line is named.
         (b"namn;ort\nA;B\n\x81;C\n", "rad 3: filen är varken UTF-8- eller Latin-1-text"),
-        (ADDRESSES.encode(), "Adressfilen har 1 adresser men du bad om 2 brev"),
+        (ADDRESSES.encode(), "Antal brev: 2, antal adresser i filen: 1."),
     ):
         response = _letters(client, round_id, lang="sv", addresses=(io.BytesIO(content), "a.csv"))
         assert response.status_code == 422, message
