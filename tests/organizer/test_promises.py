@@ -327,15 +327,44 @@ def test_an_activity_cannot_be_logged_before_it_is_done(app, org, ref):
     assert [a.held_on for a in stored(app)[0].activities] == [today]
 
 
-def test_the_period_cannot_leave_a_logged_activity_outside(app, org, ref):
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"period_end": "2026-02-28"},
+            "period_end",
+            "An activity is logged on 2026-03-10: end the period then or later",
+        ),
+        (
+            {"period_start": "2026-03-11"},
+            "period_start",
+            "An activity is logged on 2026-03-10: start the period then or before",
+        ),
+        (
+            {"area_id": "ekero", "places": []},
+            "area_id",
+            "Activities are logged at Alvik, in another area: delete them first",
+        ),
+    ],
+)
+def test_an_edit_cannot_leave_a_logged_activity_out(app, org, ref, change, field, message):
+    """The follow-up sums every activity of the promise: a period that no longer holds one,
+    or another area than the one its place is in, would count it all the same."""
     promise = create(org, app, ref)
-    _activity(org, promise.id, held_on="2026-03-10")
+    _activity(org, promise.id, held_on="2026-03-10", place_id=str(ref["place"]["alvik"]))
+    if change.get("area_id") == "ekero":
+        change = change | {"area_id": str(ref["area"]["ekero"])}
     path = f"/organizer/promises/{promise.id}/edit"
-    shortened = valid(ref, period_end="2026-02-28", crime_categories="Misshandel\nRån")
-    response = post_form(org, path, shortened)
+    response = post_form(org, path, valid(ref, crime_categories="Misshandel\nRån", **change))
     assert response.status_code == 422
-    assert "Activities are logged from 2026-03-10 to 2026-03-10" in response.text
-    assert stored(app)[0].period_end == dt.date(2026, 6, 30)
+    assert f'href="#{field}' in response.text
+    assert message in response.text
+    [after] = stored(app)
+    assert (after.area.slug, after.period_start, after.period_end) == (
+        "bromma",
+        dt.date(2026, 1, 1),
+        dt.date(2026, 6, 30),
+    )
     kept = valid(ref, period_start="2026-03-10", crime_categories="Misshandel\nRån")
     assert post_form(org, path, kept).status_code == 303
     assert stored(app)[0].period_start == dt.date(2026, 3, 10)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +15,15 @@ from wtforms.widgets import TextInput
 
 from analysis.collation import swedish_key
 from survey import clock, labels
-from survey.models import ACTIVITY_KINDS, TIMES_OF_DAY, Area, Place, Promise, SurveyRound
+from survey.models import (
+    ACTIVITY_KINDS,
+    TIMES_OF_DAY,
+    Area,
+    Place,
+    Promise,
+    PromiseActivity,
+    SurveyRound,
+)
 from survey.web import fields
 
 #: Crime categories are free text (as imported); this many at most, each this long at most.
@@ -137,11 +144,12 @@ class PromiseForm(FlaskForm):
         rounds: Iterable[SurveyRound],
         locale: str,
         chosen: Iterable[Place] = (),
-        activity_dates: Iterable[dt.date] = (),
+        activities: Iterable[PromiseActivity] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._activity_dates = sorted(activity_dates)
+        # The follow-up sums every logged activity: a period or area may not leave one out.
+        self._activities = sorted(activities, key=lambda a: a.held_on)
         self.area_id.choices = fields.named_choices(_("Choose an area"), areas)
         places = {p.id: p for a in areas for p in a.places if not p.retired}
         # A place already chosen stays a valid choice, even when it has been retired since.
@@ -169,18 +177,38 @@ class PromiseForm(FlaskForm):
             SelectChoice(PRIMARY_CRIME, _("The first crime category listed")),
         ]
 
+    def validate_area_id(self, field: Field) -> None:
+        elsewhere = {
+            a.place.name for a in self._activities if a.place and a.place.area_id != field.data
+        }
+        if field.data and elsewhere:
+            raise ValidationError(
+                _(
+                    "Activities are logged at %(places)s, in another area: delete them first,"
+                    " or keep the area.",
+                    places=", ".join(sorted(elsewhere, key=swedish_key)),
+                )
+            )
+
+    def validate_period_start(self, field: Field) -> None:
+        if field.data and self._activities and field.data > self._activities[0].held_on:
+            raise ValidationError(
+                _(
+                    "An activity is logged on %(date)s: start the period then or before, or"
+                    " delete the activity first.",
+                    date=self._activities[0].held_on.isoformat(),
+                )
+            )
+
     def validate_period_end(self, field: Field) -> None:
         if field.data and self.period_start.data and field.data < self.period_start.data:
             raise ValidationError(_("The end cannot be before the start."))
-        # The period may not leave logged activities outside it: the follow-up sums them all.
-        start, dates = self.period_start.data, self._activity_dates
-        if start and field.data and dates and not start <= dates[0] <= dates[-1] <= field.data:
+        if field.data and self._activities and field.data < self._activities[-1].held_on:
             raise ValidationError(
                 _(
-                    "Activities are logged from %(first)s to %(last)s: choose a period that "
-                    "includes them, or delete those outside first.",
-                    first=dates[0].isoformat(),
-                    last=dates[-1].isoformat(),
+                    "An activity is logged on %(date)s: end the period then or later, or"
+                    " delete the activity first.",
+                    date=self._activities[-1].held_on.isoformat(),
                 )
             )
 

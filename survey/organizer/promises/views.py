@@ -71,7 +71,7 @@ def _promise_form(promise: Promise | None) -> PromiseForm:
         rounds=rounds,
         locale=locale,
         chosen=promise.places,
-        activity_dates=[a.held_on for a in promise.activities],
+        activities=promise.activities,
     )
 
 
