@@ -65,6 +65,10 @@ def test_a_change_that_may_be_chance_shows_its_size_and_says_so(app, client):
     card = client.get(f"/uppfoljning/bromma/{promise_id}.png?lang=en")
     description = Image.open(io.BytesIO(card.data)).info["Description"]
     assert description.endswith("From 40% to 30%: the change is within the uncertainty.")
+    # In plain Swedish: not "ryms inom osäkerheten", which residents read as statistics.
+    swedish = _text(client.get("/uppfoljning/bromma?lang=sv").get_data(as_text=True))
+    assert "Från 40 % till 30 %: förändringen är osäker." in swedish
+    assert "osäkerheten" not in swedish
 
 
 @pytest.mark.parametrize(
