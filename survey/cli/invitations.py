@@ -217,3 +217,26 @@ def remind(round_id, area_slug, out, csv_out, address_file, lang) -> None:
                 csv.writer(stream).writerows(rows)
     made = "1 reminder" if len(numbers) == 1 else f"{len(numbers)} reminders"
     click.echo(f"{made} for {area.slug} written to {out}", err=True)
+
+
+@invitations_group.command("withdraw")
+@_round
+@_area
+@click.option("--first", type=int, required=True, help="The first letter number to withdraw.")
+@click.option("--last", type=int, required=True, help="The last letter number to withdraw.")
+@with_app
+def withdraw(round_id, area_slug, first, last) -> None:
+    """Withdraw letters FIRST to LAST that were never mailed (a batch made twice, misprints).
+
+    Their codes stop working and they leave the letters sent, so the response rate counts
+    only letters that went out; refused when one of them has answered (it was mailed).
+    """
+    from ..extensions import db
+    from ..services.invitations import InvitationError, withdraw_codes
+
+    with expected_errors(InvitationError):
+        survey_round, area = _target(round_id, area_slug)
+        count = withdraw_codes(db.session, survey_round, area, first, last)
+        db.session.commit()
+    made = "1 letter" if count == 1 else f"{count} letters"
+    click.echo(f"{made} withdrawn for {area.slug} (numbers {first}-{last})")

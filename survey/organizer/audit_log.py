@@ -62,6 +62,7 @@ ACTIONS: dict[str, Any] = {
     "questionnaire.upload": _l("Questionnaire version uploaded"),
     "questionnaire.publish": _l("Questionnaire version put live"),
     "invitations.create": _l("Invitation letters made"),
+    "invitations.withdraw": _l("Invitation letters withdrawn (never mailed)"),
     "release.publish": _l("Situation picture published"),
     "response.create_paper": _l("Paper answer keyed in"),
     "response.correct_paper": _l("Paper answer corrected"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, current_app, render_template, request
-from flask_babel import LazyString, get_locale
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import LazyString, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,6 +31,7 @@ from ..services.invitations import (
     invitation_area,
     reseal,
     unused_numbers,
+    withdraw_codes,
 )
 from ..services.responses import live_questionnaire
 from ..web.fields import INVALID_CHOICE, REQUIRED, WholeNumberField
@@ -91,18 +92,29 @@ class RemindersForm(FlaskForm):
     )
 
 
+class WithdrawForm(FlaskForm):
+    area = SelectField(_l("Area"), validators=[InputRequired(REQUIRED)])
+    first = WholeNumberField(_l("From letter number"), validators=[InputRequired(REQUIRED)])
+    last = WholeNumberField(_l("To letter number"), validators=[InputRequired(REQUIRED)])
+
+
 def _with_areas(form, survey_round: SurveyRound):
     form.area.choices = [SelectChoice(a.slug, a.name) for a in survey_round.areas]
     form.area.invalid_choice_message = INVALID_CHOICE
+    if not hasattr(form, "lang"):
+        return form
     # Every interface language, each in its own name; Arabic and Persian print right to left.
     form.lang.choices = [SelectChoice(code, name) for code, name in language_links()]
     form.lang.invalid_choice_message = INVALID_CHOICE
     return form
 
 
-def _page(survey_round: SurveyRound, letters=None, reminders=None, status: int = 200):
+def _page(
+    survey_round: SurveyRound, letters=None, reminders=None, withdraw=None, status: int = 200
+):
     letters = letters or _with_areas(LettersForm(formdata=None), survey_round)
     reminders = reminders or _with_areas(RemindersForm(formdata=None), survey_round)
+    withdraw = withdraw or _with_areas(WithdrawForm(formdata=None), survey_round)
     if not letters.lang.data:
         shown = str(get_locale())
         offered = [choice.value for choice in letters.lang.choices]
@@ -113,6 +125,7 @@ def _page(survey_round: SurveyRound, letters=None, reminders=None, status: int =
         counts=code_counts(db.session, survey_round),
         letters=letters,
         reminders=reminders,
+        withdraw=withdraw,
         base_url=current_app.config.get("TRYGGHET_BASE_URL"),
     ), status
 
@@ -240,6 +253,37 @@ def invitation_reminders(round_id: int):
     reseal(db.session, survey_round.id)
     db.session.commit()
     return _pdf(out.getvalue(), f"paminnelser-{area.slug}.pdf")
+
+
+@bp.post("/rounds/<int:round_id>/invitations/withdraw")
+@admin_required
+def invitation_withdraw(round_id: int):
+    survey_round = db.get_or_404(SurveyRound, round_id)
+    form = _with_areas(WithdrawForm(), survey_round)
+    if not form.validate_on_submit():
+        return _page(survey_round, withdraw=form, status=422)
+    try:
+        area = invitation_area(db.session, survey_round, form.area.data)
+        withdrawn = withdraw_codes(db.session, survey_round, area, form.first.data, form.last.data)
+    except InvitationError as exc:
+        db.session.rollback()
+        form.first.errors = [str(exc)]
+        return _page(survey_round, withdraw=form, status=422)
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d letter withdrawn in %(area)s (numbers %(first)d–%(last)d): its code no"
+            " longer works, and it no longer counts among the letters sent.",
+            "%(num)d letters withdrawn in %(area)s (numbers %(first)d–%(last)d): their codes no"
+            " longer work, and they no longer count among the letters sent.",
+            withdrawn,
+            area=area.name,
+            first=form.first.data,
+            last=form.last.data,
+        ),
+        "success",
+    )
+    return redirect(url_for("organizer.invitations", round_id=round_id), code=303)
 
 
 @bp.get("/rounds/<int:round_id>/invitations/unused.csv")

@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Area, InvitationCode, SurveyRound
@@ -153,6 +153,57 @@ def create_codes(
     return letters
 
 
+def withdraw_codes(
+    session: Session, survey_round: SurveyRound, area: Area, first: int, last: int
+) -> int:
+    """Delete the codes of letters ``first`` to ``last`` of the round and area, which were
+    never mailed (a batch made twice by mistake, a misprint); return how many.
+
+    Refused, changing nothing, when one of them has answered (it was mailed) or there are none:
+    the letters sent, and so the response rate, count only letters that went out.
+    """
+    if first > last:
+        raise InvitationError(_("The first letter number cannot be after the last."))
+    where = (
+        InvitationCode.round_id == survey_round.id,
+        InvitationCode.area_id == area.id,
+        InvitationCode.number.between(first, last),
+    )
+    found = session.scalar(select(func.count()).where(*where))
+    if not found:
+        raise InvitationError(
+            _(
+                "There are no letters %(first)d–%(last)d in %(area)s.",
+                first=first,
+                last=last,
+                area=area.name,
+            )
+        )
+    answered = session.scalar(
+        select(func.min(InvitationCode.number)).where(*where, InvitationCode.used.is_(True))
+    )
+    withdrawn = session.execute(
+        delete(InvitationCode)
+        .where(*where, InvitationCode.used.is_(False))
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if answered is not None or withdrawn != found:  # also one answered meanwhile
+        raise InvitationError(
+            _(
+                "Letter %(number)d has been answered, so it was mailed: withdraw only letters"
+                " that were never mailed.",
+                number=answered or first,
+            )
+        )
+    audit.record(
+        session,
+        "invitations.withdraw",
+        survey_round,
+        {"area": area.slug, "letters": withdrawn, "first_letter": first, "last_letter": last},
+    )
+    return withdrawn
+
+
 @dataclass(frozen=True)
 class Invitation:
     """What a typed code opens: its round and area, and whether it has answered."""
@@ -213,17 +264,22 @@ class AreaCodes:
     area: Area
     sent: int
     used: int
+    #: The lowest and highest letter number (None without letters).
+    first: int | None = None
+    last: int | None = None
 
 
 def code_counts(session: Session, survey_round: SurveyRound) -> list[AreaCodes]:
-    """Per area of the round: the letters made and the codes used."""
+    """Per area of the round: the letters made, the codes used and the letters' numbers."""
     rows = {
-        area_id: (sent, used)
-        for area_id, sent, used in session.execute(
+        area_id: rest
+        for area_id, *rest in session.execute(
             select(
                 InvitationCode.area_id,
                 func.count(),
                 func.count().filter(InvitationCode.used.is_(True)),
+                func.min(InvitationCode.number),
+                func.max(InvitationCode.number),
             )
             .where(InvitationCode.round_id == survey_round.id)
             .group_by(InvitationCode.area_id)

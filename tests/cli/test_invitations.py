@@ -15,7 +15,7 @@ from survey.models import AuditEvent, Base, InvitationCode
 from survey.services.invitations import ALPHABET, code_hash, normalize_code
 from tests.common import factories
 from tests.common.apps import SECRET_KEY
-from tests.common.invitations import qr_texts
+from tests.common.invitations import invitation_round, qr_texts
 from tests.reports.test_letters_languages import _words
 from tests.reports.test_paper_rtl import _pdftotext
 
@@ -442,3 +442,20 @@ def test_letters_in_every_language_of_the_survey(app, cli, tmp_path, lang, exit_
     )
     assert result.exit_code == 0, result.output
     assert _words(thanks) <= _words(_pdftotext(reminders.read_bytes()))
+
+
+def test_withdraw_letters_never_mailed(app, cli):
+    round_id, _codes_made = invitation_round(app, count=5)
+    with app.app_context():
+        code = db.session.scalars(select(InvitationCode).where(InvitationCode.number == 2)).one()
+        code.used = True
+        db.session.commit()
+    args = ("invitations", "withdraw", "--round", str(round_id), "--area", "bromma")
+    refused = cli(*args, "--first", "2", "--last", "5")
+    assert refused.exit_code == 1
+    assert "Letter 2 has been answered" in refused.output
+    assert [n for n, _hash, _used in _codes(app)] == [1, 2, 3, 4, 5]
+    done = cli(*args, "--first", "3", "--last", "5")
+    assert done.exit_code == 0, done.output
+    assert "3 letters withdrawn for bromma (numbers 3-5)" in done.output
+    assert [n for n, _hash, _used in _codes(app)] == [1, 2]
