@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -70,7 +70,10 @@ class CodeForm(FlaskForm):
     normalized: str
 
     def validate_code(self, field: StringField) -> None:
-        code = normalize_code(field.data or "")
+        typed = field.data or ""
+        if "/" in typed:  # the QR code's address pasted whole: its code is at the end
+            typed = typed.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+        code = normalize_code(typed)
         if code is None:
             raise ValidationError(
                 _l(
@@ -197,6 +200,17 @@ def _store(code: str, found: Invitation, place_id: int, questionnaire: Questionn
 def invited_survey():
     pending = _pending()
     if pending is None:
+        if request.method == "POST":
+            # Answers sent without a code in the session: answered in another tab (the code
+            # is used and gone), or the session ended. Say so instead of an empty code page.
+            flash(
+                _(
+                    "Your answers were not saved: the code from the letter is no longer in"
+                    " this browser. It has been used already, or the page was open too long."
+                    " Type the code again; a code that has answered cannot answer again."
+                ),
+                "error",
+            )
         return redirect(url_for("public.invitation_code"), code=303)
     code, found = pending
     if found.used:

@@ -374,6 +374,8 @@ def thanks(slug: str):
         place=place,
         receipt=shown,
         answered=answered,
+        # Its places take answers only with a letter's code, which has answered now.
+        by_invitation=bool(target and target.by_invitation),
         receipt_minutes=RECEIPT_MINUTES,
         erase_url=absolute_url("public.erase"),
         suppress_below=current_app.config["TRYGGHET_SUPPRESS_BELOW"],

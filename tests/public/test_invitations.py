@@ -47,6 +47,8 @@ def test_code_typed_opens_the_area_survey_and_answers_once(app, client):
     response = _answer(client)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     assert response.headers["Location"].endswith("/s/brommaplan/tack")
+    # Bromma's places take answers by letter only: no link to answer "for another place".
+    assert "Answer for another place" not in client.get("/s/brommaplan/tack").text
     [stored] = stored_responses(app)
     assert (stored.place.slug, stored.round_id, stored.source) == ("brommaplan", round_id, "web")
     with app.app_context():
@@ -58,6 +60,26 @@ def test_code_typed_opens_the_area_survey_and_answers_once(app, client):
     assert response.status_code == 409
     assert "This code has already been used" in response.get_data(as_text=True)
     assert count_responses(app) == 1
+
+
+def test_answers_sent_again_from_a_second_tab_say_why_they_were_not_saved(app, client):
+    """The second tab's filled-in form, sent after the first tab answered: the resident
+    landed on an empty code page with no word of what happened."""
+    _round_id, codes = invitation_round(app)
+    _enter(client, codes[0])
+    token = csrf_token(client, "/k/svar")  # the second tab, opened before the first answered
+    assert _answer(client).status_code == 303
+    again = client.post("/k/svar", data={"csrf_token": token, **ANSWER})
+    assert again.headers["Location"].endswith("/k")
+    page = client.get("/k").get_data(as_text=True)
+    assert "Your answers were not saved: the code from the letter is no longer in" in page
+    assert count_responses(app) == 1
+
+
+def test_the_qr_code_s_address_pasted_as_the_code_works(app, client):
+    _round_id, codes = invitation_round(app)
+    pasted = f" https://trygghet.example.se/k/{format_code(codes[2])}?utm=x "
+    assert _enter(client, pasted).headers["Location"].endswith("/k/svar")
 
 
 def test_qr_link_puts_the_code_in_the_session_not_the_address(app, client):

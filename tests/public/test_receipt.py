@@ -94,6 +94,7 @@ def test_the_page_offers_print_copy_deletion_and_the_follow_up(client, monkeypat
     receipt = page.split('id="receipt-title"')[1].split("</section>")[0]
     assert re.search(r'<p>[^<]*<a href="(http://[^"]+/radera)"[^>]*>\1</a>', receipt)
     assert 'href="/uppfoljning/bromma"' in page
+    assert "Answer for another place" in page  # an open round (not by a letter's code)
     # No e-mail address as the way to erasure on this page.
     assert (
         "registrator@polisen.se" not in page.split('id="receipt-title"')[1].split("</section>")[0]
