@@ -222,14 +222,19 @@ def remind(round_id, area_slug, out, csv_out, address_file, lang) -> None:
 @invitations_group.command("withdraw")
 @_round
 @_area
-@click.option("--first", type=int, required=True, help="The first letter number to withdraw.")
-@click.option("--last", type=int, required=True, help="The last letter number to withdraw.")
+@click.option(
+    "--first", type=click.IntRange(1, 9_999_999), required=True, help="The first letter number."
+)
+@click.option(
+    "--last", type=click.IntRange(1, 9_999_999), required=True, help="The last letter number."
+)
 @with_app
 def withdraw(round_id, area_slug, first, last) -> None:
-    """Withdraw letters FIRST to LAST that were never mailed (a batch made twice, misprints).
+    """Withdraw the newest letters, FIRST to LAST, that were never mailed (a batch made twice).
 
     Their codes stop working and they leave the letters sent, so the response rate counts
-    only letters that went out; refused when one of them has answered (it was mailed).
+    only letters that went out; refused when one of them has answered (it was mailed) or the
+    range does not end at the newest letter. Their numbers are not given again.
     """
     from ..extensions import db
     from ..services.invitations import InvitationError, withdraw_codes

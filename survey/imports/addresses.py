@@ -63,19 +63,26 @@ class Address:
 
 
 def _header(names: list[str]) -> tuple[dict[str, int], list[str]]:
+    known = ", ".join(str(label) for label in LABELS.values())
+    columns = [
+        next((key for key, aliases in COLUMNS.items() if raw.strip().lower() in aliases), None)
+        for raw in names
+    ]
+    if not any(columns):
+        # No name known: a file without its header row, whose first line is someone's address
+        # (which no message may repeat).
+        return {}, [
+            _("line 1 is not a header row: name the columns on it (%(names)s)", names=known)
+        ]
     found: dict[str, int] = {}
     problems = []
-    for index, raw in enumerate(names):
-        name = raw.strip().lower()
-        column = next((key for key, aliases in COLUMNS.items() if name in aliases), None)
+    for index, (raw, column) in enumerate(zip(names, columns, strict=True)):
         if column is None:
             problems.append(
                 _(
-                    "line 1: column %(k)d is called “%(v)s”, not a name known here; the columns"
-                    " are %(names)s",
+                    "line 1: column %(k)d is called “%(v)s”, not a name known here",
                     k=index + 1,
                     v=quoted(raw.strip()),
-                    names=", ".join(str(label) for label in LABELS.values()),
                 )
             )
         elif column in found:
@@ -85,6 +92,8 @@ def _header(names: list[str]) -> tuple[dict[str, int], list[str]]:
     problems += [
         _("line 1: the column %(c)s is missing", c=LABELS[c]) for c in REQUIRED if c not in found
     ]
+    if problems:
+        problems.append(_("The columns are: %(names)s.", names=known))
     return found, problems
 
 
@@ -102,8 +111,13 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
     delimiter = sniff_separator(lines[0])
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     columns, problems = _header(rows[0])
-    if need_numbers and "number" not in columns:
-        problems.append(_("line 1: the column number is missing (the letter's running number)"))
+    if need_numbers and columns and "number" not in columns:
+        problems.append(
+            _(
+                "line 1: the column %(c)s is missing (the letter's running number)",
+                c=LABELS["number"],
+            )
+        )
     if problems:
         raise AddressError(problems)
     # A cell's problem names its column as the file's header does ("namn", not "name").
@@ -158,9 +172,10 @@ def read_addresses(data: bytes, limit: int, need_numbers: bool = False) -> list[
             problems.append(_("line %(n)d: number is empty", n=line))
         postal = f"{cells['postcode']} {cells['city']}".strip()
         parts = tuple(p for p in (cells["name"], cells.get("co", ""), cells["street"], postal) if p)
-        # The same person twice gets two letters and two codes, so could answer twice.
+        # The same person twice gets two letters and two codes, so could answer twice. (Not
+        # in a reminder's file: it follows the letters already sent, one line per number.)
         folded = tuple(" ".join(p.casefold().split()) for p in parts)
-        if folded in seen:
+        if folded in seen and not need_numbers:
             problems.append(
                 _(
                     "line %(n)d: the same name and address as line %(m)d. Remove one (each"

@@ -25,6 +25,7 @@ from ..models import SurveyRound
 from ..reports.letters import code_url, sender_for, write_letters, write_reminders
 from ..services.invitations import (
     MAX_COUNT,
+    MAX_NUMBER,
     InvitationError,
     code_counts,
     create_codes,
@@ -34,7 +35,7 @@ from ..services.invitations import (
     withdraw_codes,
 )
 from ..services.responses import live_questionnaire
-from ..web.fields import INVALID_CHOICE, REQUIRED, WholeNumberField
+from ..web.fields import INVALID_CHOICE, REQUIRED, WholeNumberField, in_range
 from . import admin_required, bp, organizer_required
 
 #: Letters in one download. The PDF is the answer to the form's own request, which must be done
@@ -94,8 +95,12 @@ class RemindersForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     area = SelectField(_l("Area"), validators=[InputRequired(REQUIRED)])
-    first = WholeNumberField(_l("From letter number"), validators=[InputRequired(REQUIRED)])
-    last = WholeNumberField(_l("To letter number"), validators=[InputRequired(REQUIRED)])
+    first = WholeNumberField(
+        _l("From letter number"), validators=[InputRequired(REQUIRED), in_range(1, MAX_NUMBER)]
+    )
+    last = WholeNumberField(
+        _l("To letter number"), validators=[InputRequired(REQUIRED), in_range(1, MAX_NUMBER)]
+    )
 
 
 def _with_areas(form, survey_round: SurveyRound):
@@ -264,10 +269,14 @@ def invitation_withdraw(round_id: int):
         return _page(survey_round, withdraw=form, status=422)
     try:
         area = invitation_area(db.session, survey_round, form.area.data)
+    except InvitationError as exc:
+        form.area.errors = [str(exc)]
+        return _page(survey_round, withdraw=form, status=422)
+    try:
         withdrawn = withdraw_codes(db.session, survey_round, area, form.first.data, form.last.data)
     except InvitationError as exc:
         db.session.rollback()
-        form.first.errors = [str(exc)]
+        form.last.errors = [str(exc)]
         return _page(survey_round, withdraw=form, status=422)
     db.session.commit()
     flash(

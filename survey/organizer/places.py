@@ -117,8 +117,10 @@ def place_edit(place_id: int):
     form = RenameForm(obj=place)
     if form.validate_on_submit():
         try:
+            before = place.name
             rename_place(db.session, place, form.name.data)
-            match_events_again(db.session, [place.area])
+            if place.name != before:
+                match_events_again(db.session, [place.area])
         except PlaceError as exc:
             db.session.rollback()
             form.name.errors.append(str(exc))

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Area, InvitationCode, SurveyRound
+from ..models import Area, AuditEvent, InvitationCode, SurveyRound
 from . import audit
 
 #: No 0/O, 1/I/L: a code copied from paper by hand cannot be misread. 31 symbols.
@@ -31,6 +31,8 @@ LENGTH = 10
 GROUP = 5
 #: The most codes one call makes (a mailing of one area; more in several batches).
 MAX_COUNT = 20_000
+#: The highest letter number a form or command takes (an address file's numbers stay below).
+MAX_NUMBER = 9_999_999
 #: What a person may type between groups; it carries no meaning.
 _SEPARATORS = str.maketrans("", "", " -_.\t")
 #: The HMAC key is derived from SECRET_KEY for this one use.
@@ -115,12 +117,7 @@ def create_codes(
     check_count(count)
     if not survey_round.by_invitation or area not in survey_round.areas:
         raise InvitationError(_("Codes are made only for an area of an invitation round."))
-    last = session.scalar(
-        select(func.max(InvitationCode.number)).where(
-            InvitationCode.round_id == survey_round.id, InvitationCode.area_id == area.id
-        )
-    )
-    first = (last or 0) + 1
+    first = _highest_number(session, survey_round, area) + 1
     letters: list[Letter] = []
     seen: set[str] = set()
     while len(letters) < count:
@@ -153,17 +150,53 @@ def create_codes(
     return letters
 
 
+def _highest_number(session: Session, survey_round: SurveyRound, area: Area) -> int:
+    """The highest letter number the round and area ever had: a stored code's, or a withdrawn
+    one's (from the audit trail), so that a number is never printed on two different letters."""
+    stored = session.scalar(
+        select(func.max(InvitationCode.number)).where(
+            InvitationCode.round_id == survey_round.id, InvitationCode.area_id == area.id
+        )
+    )
+    withdrawn = session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.action == "invitations.withdraw",
+            AuditEvent.target_type == "SurveyRound",
+            AuditEvent.target_id == survey_round.id,
+        )
+    )
+    return max(
+        [stored or 0] + [d["last_letter"] for d in withdrawn if d and d.get("area") == area.slug]
+    )
+
+
 def withdraw_codes(
     session: Session, survey_round: SurveyRound, area: Area, first: int, last: int
 ) -> int:
-    """Delete the codes of letters ``first`` to ``last`` of the round and area, which were
-    never mailed (a batch made twice by mistake, a misprint); return how many.
+    """Delete the codes of the newest letters ``first`` to ``last`` of the round and area,
+    which were never mailed (a batch made twice by mistake); return how many.
 
-    Refused, changing nothing, when one of them has answered (it was mailed) or there are none:
-    the letters sent, and so the response rate, count only letters that went out.
+    Refused, changing nothing, when the range does not end at the newest letter, when one of
+    them has answered (it was mailed) or there are none: the letters sent, and so the response
+    rate, count only letters that went out. Only the newest: withdrawing unanswered letters
+    from anywhere would let the rate be pushed up at will; from the end, no further than the
+    newest answered letter. Their numbers are not given again.
     """
     if first > last:
         raise InvitationError(_("The first letter number cannot be after the last."))
+    newest = session.scalar(
+        select(func.max(InvitationCode.number)).where(
+            InvitationCode.round_id == survey_round.id, InvitationCode.area_id == area.id
+        )
+    )
+    if newest is not None and first <= newest and last != newest:
+        raise InvitationError(
+            _(
+                "Only the newest letters can be withdrawn: end the range at letter %(newest)d,"
+                " the last one made.",
+                newest=newest,
+            )
+        )
     where = (
         InvitationCode.round_id == survey_round.id,
         InvitationCode.area_id == area.id,
@@ -187,13 +220,17 @@ def withdraw_codes(
         .where(*where, InvitationCode.used.is_(False))
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
-    if answered is not None or withdrawn != found:  # also one answered meanwhile
+    if answered is not None:
         raise InvitationError(
             _(
                 "Letter %(number)d has been answered, so it was mailed: withdraw only letters"
                 " that were never mailed.",
-                number=answered or first,
+                number=answered,
             )
+        )
+    if withdrawn != found:  # one answered between the two statements
+        raise InvitationError(
+            _("A letter in this range was answered just now: nothing was withdrawn.")
         )
     audit.record(
         session,

@@ -233,6 +233,7 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
     if not rows:
         raise PlaceError(_("The file has no places."))
     result = PlaceImport()
+    changed: set[Area] = set()
     for area, slug, name in rows:
         existing = places.get(slug)
         if existing is None:
@@ -241,5 +242,8 @@ def import_places(session: Session, data: bytes) -> PlaceImport:
         elif existing.name != name:
             rename_place(session, existing, name, check_name=False)
             result.renamed += 1
-    match_events_again(session, {area for area, _slug, _name in rows})
+        else:
+            continue
+        changed.add(area)
+    match_events_again(session, changed)
     return result

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.collation import swedish_key
+from analysis.crime_categories import read as read_mapping
 from analysis.followup import followup
 
-from ..models import Area, Place, Promise, PromiseActivity, SurveyRound
+from ..models import Area, CrimeCount, Place, Promise, PromiseActivity, SurveyRound
 from . import audit
 
 
@@ -58,6 +59,14 @@ def form_choices(session: Session) -> tuple[list[Area], list[SurveyRound]]:
         )
     )
     return areas, rounds
+
+
+def crime_categories(session: Session) -> list[str]:
+    """The crime categories a promise can follow: the mapping's (with the admins' own) and
+    any the stored counts have (a CSV's own names), in Swedish order."""
+    known = set(read_mapping(session.connection()).categories)
+    known.update(session.scalars(select(CrimeCount.category).distinct()))
+    return sorted(known, key=swedish_key)
 
 
 def promise_followup(session: Session, promise: Promise, suppress_below: int) -> dict[str, Any]:

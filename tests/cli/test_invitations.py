@@ -285,6 +285,20 @@ def test_a_malformed_address_file_is_refused_by_line(app, cli, tmp_path, text, e
         )
 
 
+def test_a_file_without_its_header_row_is_refused_without_repeating_the_address(app):
+    from flask_babel import force_locale
+
+    from survey.imports.addresses import AddressError, read_addresses
+
+    headless = "Anna Berg;Storgatan 1;123 45;Bromma\nBo Ek;Ekvägen 2;123 46;Bromma\n"
+    with app.test_request_context(), force_locale("en"), pytest.raises(AddressError) as refused:
+        read_addresses(headless.encode(), 2)
+    said = " ".join(refused.value.problems)
+    assert said.startswith("line 1 is not a header row: name the columns on it (name, c/o,")
+    assert "Anna" not in said
+    assert "Storgatan" not in said
+
+
 def test_address_count_must_match(app, cli, tmp_path):
     round_id = _by_invitation(app)
     addresses = tmp_path / "a.csv"

@@ -60,6 +60,7 @@ ROUTES = {
     "organizer.invitations": ("GET", {"round_id": "round_id"}, STAFF),
     "organizer.invitation_letters": ("POST", {"round_id": "round_id"}, ADMIN),
     "organizer.invitation_reminders": ("POST", {"round_id": "round_id"}, STAFF),
+    "organizer.invitation_withdraw": ("POST", {"round_id": "round_id"}, ADMIN),
     "organizer.invitation_unused": ("GET", {"round_id": "round_id"}, STAFF),
     # -- dialogues --
     "organizer.dialogues": ("GET", {}, STAFF),

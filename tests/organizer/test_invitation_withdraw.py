@@ -62,14 +62,19 @@ def test_a_batch_never_mailed_is_withdrawn(app, client, auth):
             "first_letter": 4,
             "last_letter": 6,
         }
-    invitation_round(app, count=2)  # the next batch goes on from the last letter kept
-    assert _numbers(app) == [1, 2, 3, 4, 5]
+    # The next batch goes on after the withdrawn numbers: a number is never on two letters.
+    invitation_round(app, count=2)
+    assert _numbers(app) == [1, 2, 3, 7, 8]
 
 
 @pytest.mark.parametrize(
     ("first", "last", "message"),
     [
-        ("1", "3", "Letter 2 has been answered, so it was mailed"),
+        ("2", "6", "Letter 2 has been answered, so it was mailed"),
+        # From the end only: unanswered letters picked anywhere would push the rate up.
+        ("4", "5", "Only the newest letters can be withdrawn: end the range at letter 6"),
+        ("0", "6", "Enter a number from 1 to"),
+        ("4", "99999999999999999999", "Enter a number from 1 to"),
         ("5", "4", "The first letter number cannot be after the last."),
         ("50", "60", "There are no letters 50–60 in Bromma."),
         ("x", "3", "Enter a whole number"),

@@ -10,6 +10,7 @@ from survey import clock
 from survey.extensions import db
 from survey.models import (
     AuditEvent,
+    CrimeCount,
     Place,
     Promise,
     PromiseActivity,
@@ -173,6 +174,12 @@ def test_a_crime_indicator_without_crime_data_says_so(app, org, ref):
             "crime_categories",
             "Give at most 20 categories.",
         ),
+        # A typo followed nothing, and the follow-up said "no crime data yet" for good.
+        (
+            {"crime_categories": "Misshandl\nRån"},
+            "crime_categories",
+            "No crime data has the category “Misshandl”. Write one of: Alkohollagen, Bedrägeri,",
+        ),
     ],
 )
 def test_bad_input_stores_nothing(app, org, ref, change, field, message):
@@ -186,6 +193,24 @@ def test_bad_input_stores_nothing(app, org, ref, change, field, message):
     assert message in page
     assert stored(app) == []
     assert events(app) == []
+
+
+def test_a_category_is_stored_as_the_crime_data_spells_it(app, org, ref):
+    # A CSV's own category (not in the mapping) is known once its counts are stored.
+    with app.app_context():
+        db.session.add(
+            CrimeCount(
+                area_id=ref["area"]["bromma"],
+                month=dt.date(2026, 1, 1),
+                category="Klotter",
+                count=3,
+                source="csv",
+            )
+        )
+        db.session.commit()
+    promise = create(org, app, ref, crime_categories="misshandel\nRÅN\nMisshandel\nklotter")
+    crimes = [i["category"] for i in promise.indicators if i["kind"] == "crime"]
+    assert crimes == ["Misshandel", "Rån", "Klotter"]
 
 
 def test_a_primary_indicator_is_stored_with_its_indicator(app, org, ref):
@@ -293,6 +318,7 @@ def test_activities_are_summed_in_the_follow_up(app, org, ref):
         ({"kind": ""}, "Choose the kind of activity."),
         ({"kind": "party"}, "Choose one of the options shown."),
         ({"held_on": ""}, "Fill in this field."),
+        ({"held_on": "2026-02-30"}, "Enter a date as YYYY-MM-DD"),
         (
             {"held_on": "2025-12-31"},
             "Choose a date within the period of the promise, 2026-01-01–2026-06-30.",

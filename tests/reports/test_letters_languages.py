@@ -4,6 +4,7 @@ shaped and printed right to left, as the paper form is (read back with pdftotext
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 
 import pytest
@@ -11,8 +12,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from survey.imports.addresses import Address
-from survey.reports.letters import Sender, language_names, write_letters, write_reminders
+from survey.reports.letters import (
+    Sender,
+    language_names,
+    sender_for,
+    write_letters,
+    write_reminders,
+)
 from survey.services.invitations import Letter
+from tests.common import factories
 from tests.common.invitations import qr_texts
 from tests.reports.test_paper_rtl import _drawn_lines, _no_lam_alef, _normal, _pdftotext
 
@@ -200,3 +208,16 @@ def test_an_address_line_too_long_for_the_window_wraps_inside_it(app):
     assert " ".join(lines[start + 1 : start + 3]) == long_street
     assert lines[start + 1] != long_street
     assert lines[start + 3] == "168 67 Bromma"
+
+
+@pytest.mark.parametrize(
+    ("lang", "written"), [("sv", "31 januari 2027"), ("fi", "31. tammikuuta 2027")]
+)
+def test_the_last_day_is_written_in_the_letter_s_language(app, lang, written):
+    """Whatever language the admin's page is in: the letter's own."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        survey_round = factories.default_round()
+        survey_round.closes_on = dt.date(2027, 1, 31)
+        assert sender_for(survey_round, "Bromma", ["sv"], lang).last_day == written
+        survey_round.closes_on = None
+        assert sender_for(survey_round, "Bromma", ["sv"], lang).last_day == ""

@@ -145,9 +145,12 @@ class PromiseForm(FlaskForm):
         locale: str,
         chosen: Iterable[Place] = (),
         activities: Iterable[PromiseActivity] = (),
+        known_categories: Iterable[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # A category is followed by its exact name: a typo ("Misshandl") would find no crimes.
+        self._known = {name.casefold(): name for name in known_categories}
         # The follow-up sums every logged activity: a period or area may not leave one out.
         self._activities = sorted(activities, key=lambda a: a.held_on)
         self.area_id.choices = fields.named_choices(_("Choose an area"), areas)
@@ -235,6 +238,15 @@ class PromiseForm(FlaskForm):
             raise ValidationError(
                 _("A category can be at most %(n)d characters long.", n=CATEGORY_LENGTH)
             )
+        unknown = [line for line in lines if self._known and line.casefold() not in self._known]
+        if unknown:
+            raise ValidationError(
+                _(
+                    "No crime data has the category %(names)s. Write one of: %(known)s.",
+                    names=", ".join(f"“{name}”" for name in unknown),
+                    known=", ".join(self._known.values()),
+                )
+            )
 
     def validate_primary(self, field: Field) -> None:
         if field.data == PRIMARY_CRIME and not self.categories():
@@ -249,7 +261,8 @@ class PromiseForm(FlaskForm):
     def categories(self) -> list[str]:
         """The crime categories, one per non-empty line, each once."""
         lines = (line.strip() for line in (self.crime_categories.data or "").split("\n"))
-        return list(dict.fromkeys(line for line in lines if line))
+        # As the crime data spells it ("misshandel" is Misshandel).
+        return list(dict.fromkeys(self._known.get(line.casefold(), line) for line in lines if line))
 
     def _indicators(self, problems: list[str], times: list[str]) -> list[dict[str, str]]:
         chosen = set(self.indicators.data or ())
@@ -345,6 +358,8 @@ class ActivityForm(FlaskForm):
     def validate_held_on(self, field: Field) -> None:
         # The follow-up sums every logged activity of the promise: one dated outside its
         # period (a mistyped year) would count there all the same.
+        if field.data is None:  # typed but no date (2026-02-30): the field says so already
+            return
         start, end = self.promise.period_start, self.promise.period_end
         if not start <= field.data <= end:
             raise ValidationError(

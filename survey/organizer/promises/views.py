@@ -19,6 +19,7 @@ from survey.services.places import current_places
 from survey.services.promises import (
     add_activity,
     create_promise,
+    crime_categories,
     delete_activity,
     delete_promise,
     form_choices,
@@ -63,13 +64,15 @@ def _activity_or_404(promise: Promise, activity_id: int) -> PromiseActivity:
 def _promise_form(promise: Promise | None) -> PromiseForm:
     areas, rounds = form_choices(db.session)
     locale = str(get_locale())
+    known = crime_categories(db.session)
     if promise is None:
-        return PromiseForm(areas=areas, rounds=rounds, locale=locale)
+        return PromiseForm(areas=areas, rounds=rounds, locale=locale, known_categories=known)
     return PromiseForm(
         data=promise_data(promise),
         areas=areas,
         rounds=rounds,
         locale=locale,
+        known_categories=known,
         chosen=promise.places,
         activities=promise.activities,
     )
