@@ -107,7 +107,11 @@ class LetterPdf(Report):
         self.ln(gap)
 
     def top(self, sender: Sender) -> None:
-        """The sender line and the area, at the other end of the line from the sender."""
+        """The sender line and the area, at the other end of the line from the sender.
+
+        Given as typed, not isolated (in_text): each stands on its own lines, and right to
+        left an isolate that wraps ran its first line's words together ("المحليةVällingby").
+        """
         self.set_font("DejaVu", "B", 10)
         self.set_xy(self.mx(LEFT, 110), 15)
         self.multi_cell(110, 5, sender.asked_by, align=self.start)
@@ -223,13 +227,13 @@ def write_letters(
     """One invitation letter per code; ``addresses`` (as many as codes) go in the window."""
     with force_locale(locale):
         pdf = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
-        sender = pdf.in_text(sender)
+        plain, sender = sender, pdf.in_text(sender)
         stamps = Stamps(pdf)
         for index, letter in enumerate(letters):
             pdf.add_page()
             # Everything but the number, address and code is the same on every letter: laid
             # out once, then stamped (see Stamps).
-            stamps.draw("top", lambda: pdf.top(sender))
+            stamps.draw("top", lambda: pdf.top(plain))
             pdf.set_xy(pdf.mx(LEFT, WIDTH), BODY_Y)
             top = stamps.draw("body", lambda: _invitation_body(pdf, sender))
             pdf.own_parts(sender, letter.number, addresses[index] if addresses else None)
@@ -281,11 +285,11 @@ def write_reminders(
     """
     with force_locale(locale):
         pdf = LetterPdf(_("Reminder: %(area)s", area=sender.area), locale)
-        sender = pdf.in_text(sender)
+        plain, sender = sender, pdf.in_text(sender)
         stamps = Stamps(pdf)
         for number in numbers:
             pdf.add_page()
-            stamps.draw("top", lambda: pdf.top(sender))
+            stamps.draw("top", lambda: pdf.top(plain))
             pdf.set_xy(pdf.mx(LEFT, WIDTH), BODY_Y)
             stamps.draw("opening", lambda: _reminder_opening(pdf, sender))
             pdf.passage(

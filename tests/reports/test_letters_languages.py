@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 
 import pytest
 from flask_babel import force_locale
@@ -221,3 +222,15 @@ def test_the_last_day_is_written_in_the_letter_s_language(app, lang, written):
         assert sender_for(survey_round, "Bromma", ["sv"], lang).last_day == written
         survey_round.closes_on = None
         assert sender_for(survey_round, "Bromma", ["sv"], lang).last_day == ""
+
+
+def test_a_right_to_left_sender_line_that_wraps_keeps_its_words_apart(app):
+    """The default sender in Arabic names Vällingby in Latin letters, and wraps: isolated as a
+    whole, its first line ran "المحليةVällingbyالشرطة" together."""
+    asked_by = "الشرطة السويدية في منطقة شرطة Vällingby المحلية وبلدية ستوكهولم"
+    sender = dataclasses.replace(_sender("ar"), asked_by=asked_by)
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_letters(sender, [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, None, "ar")
+    words = re.findall(r"<word [^>]*>([^<]*)</word>", _pdftotext(out.getvalue(), "-bbox"))
+    assert words.count("Vällingby") == 2  # the sender line and the letter's first sentence
