@@ -71,6 +71,18 @@ def test_a_change_that_may_be_chance_shows_its_size_and_says_so(app, client):
     assert "osäkerheten" not in swedish
 
 
+def test_the_publish_preview_says_the_promises_as_the_public_page_will(app, client, auth):
+    """The preview listed only the place table: the promises were in the JSON alone."""
+    _promise_id, round_id = _world(app, before=(12, 30), after=(9, 30))
+    auth.login("organizer")
+    preview = _text(client.get(f"/organizer/areas/bromma/publish?round={round_id}&lang=en").text)
+    assert "Citizen promises as the public page will say them" in preview
+    said = "From 40% to 30%: the change is within the uncertainty."
+    assert said in preview
+    publish(app)
+    assert said in _text(client.get("/uppfoljning/bromma?lang=en").text)
+
+
 @pytest.mark.parametrize(
     ("indicator", "sentence", "note"),
     [

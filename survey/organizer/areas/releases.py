@@ -13,7 +13,7 @@ from wtforms import HiddenField
 
 from survey import clock, labels
 from survey.extensions import db
-from survey.i18n import local_datetime
+from survey.i18n import change, local_datetime, result_said
 from survey.reports.weighting import weighting_text
 from survey.services import releases
 from survey.services.release_hidden import escalated, hidden_too
@@ -86,6 +86,9 @@ def publish_preview(area: str):
         public=prepared.public,
         weighting=weighting_text(prepared.audited),
         rows=_shown(prepared.public),
+        promises=list(reversed(prepared.public.get("followup") or [])),  # as the page lists them
+        result_said=result_said,
+        change=change,
         payload=json.dumps(prepared.public, ensure_ascii=False, indent=2, sort_keys=True),
         earlier=earlier,
         time_labels=labels.TIMES,
