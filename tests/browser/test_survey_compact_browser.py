@@ -168,3 +168,21 @@ def test_copy_the_code_with_javascript(live_server, new_page, axe_clean):
     expect(page.get_by_role("status")).to_have_text("The code is copied.")
     assert page.evaluate("navigator.clipboard.readText()") == code
     axe_clean(page, "thanks with JavaScript")
+
+
+def test_a_scale_reads_down_one_column_on_a_phone(live_server, new_page):
+    """Two columns read row by row put "Ganska otrygg" under "Mycket trygg": a reader going
+    down a column met the scale out of order."""
+    page = new_page(locale="sv-SE")
+    page.goto(live_server + "/s/brommaplan")
+    boxes = page.locator("input[name=safety_day]").evaluate_all(
+        "inputs => inputs.map(i => [i.getBoundingClientRect().left, i.getBoundingClientRect().top])"
+    )
+    assert len(boxes) == 7
+    assert len({round(left) for left, _top in boxes}) == 1
+    assert [top for _left, top in boxes] == sorted(top for _left, top in boxes)
+    # Short lists keep two columns: the relation to the place (five answers).
+    lefts = page.locator("input[name=relation]").evaluate_all(
+        "inputs => inputs.map(i => Math.round(i.getBoundingClientRect().left))"
+    )
+    assert len(set(lefts)) == 2
