@@ -17,6 +17,9 @@ from flask_babel import get_locale, get_timezone, to_user_timezone
 
 #: The locale a language's dates are formatted in, where it is not the language's own.
 DATE_LOCALES = {"en": "en_GB"}
+#: Patterns where the locale's own is written as in the United States: Somali's long date is
+#: "Febraayo 1, 2026" in CLDR; Somalis in Sweden write the day first, as Swedes do.
+DATE_PATTERNS = {"so": {"long": "d MMMM y"}}
 
 #: Dates outside any app (no language chosen): Swedish, as Flask-Babel's default.
 DEFAULT_LOCALE = "sv"
@@ -37,7 +40,9 @@ def format_date(
     in the app's Babel time zone), in day-month-year order in English."""
     if rebase and isinstance(value, dt.datetime):
         value = to_user_timezone(value)
-    return dates.format_date(value, format, locale=date_locale())
+    locale = date_locale()
+    pattern = DATE_PATTERNS.get(locale.language, {}).get(format, format)
+    return dates.format_date(value, pattern, locale=locale)
 
 
 def format_datetime(

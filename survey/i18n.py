@@ -204,6 +204,11 @@ def text_direction(code: str | None = None) -> str:
     return "rtl" if locale.character_order == "right-to-left" else "ltr"
 
 
+def list_comma(code: str | None = None) -> str:
+    """The comma between the parts of a list: Arabic's and Persian's "،", else ", "."""
+    return "، " if (code or str(get_locale())) in ("ar", "fa") else ", "
+
+
 def forward_arrow(code: str | None = None) -> str:
     """An arrow from one figure to the next in reading order: "→", or "←" right to left.
 
@@ -293,6 +298,7 @@ def register_template_helpers(app: Flask) -> None:
         app.add_template_filter(_per_request(function), name)
     # A global, not from the context processor: macro files imported without context use it.
     app.add_template_global(forward_arrow)
+    app.add_template_global(list_comma)
 
 
 def _per_request(function: Any) -> Any:

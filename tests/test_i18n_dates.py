@@ -27,6 +27,7 @@ NEW_YEARS_EVE = dt.date(2026, 12, 31)
         ("sv", "31 december 2026"),
         ("en", "31 December 2026"),  # not Babel's American "December 31, 2026"
         ("fi", "31. joulukuuta 2026"),
+        ("so", "31 Diseembar 2026"),  # not CLDR's "Diseembar 31, 2026"
     ],
 )
 def test_a_day_in_a_sentence(app: Flask, lang: str, expected: str) -> None:

@@ -167,6 +167,10 @@ def test_the_figures_are_those_of_the_analysis(app, client):
     )
     # Notes of activities are the organizers' working notes: never public.
     assert "Anna Andersson" not in page
+    # Arabic separates the parts with its own comma, not a Latin one.
+    arabic = _main(client.get("/uppfoljning/bromma?lang=ar").get_data(as_text=True))
+    assert re.search(r"</strong>:\s*\S+ \S+، ", arabic)
+    assert not re.search(r"</strong>:[^<]*\d[^<,]*, ", arabic)
 
 
 def test_the_page_is_in_swedish_by_default(app, client):
