@@ -37,7 +37,8 @@ CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
+    # Followed as a browser would: a blank paper form's page first gets its name.
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = CSRF_INPUT.search(page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

@@ -235,7 +235,7 @@ def test_a_changed_meaning_needs_a_new_code(app, live_v2):
 
 
 def test_paper_answers_with_added_items_are_keyed_in_and_corrected(app, live_v2):
-    page = live_v2.get("/organizer/paper").get_data(as_text=True)
+    page = live_v2.get("/organizer/paper", follow_redirects=True).get_data(as_text=True)
     assert 'name="years_in_area"' in page
     assert 'name="witnessed"' in page
     data = {

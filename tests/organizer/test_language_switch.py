@@ -63,7 +63,7 @@ def test_organizer_pages_with_a_questionnaire_offer_every_interface_language(app
         record_version_2()
     auth.login("admin")
     for path in ("/organizer/paper?lang=en", "/organizer/questionnaires/2?lang=en"):
-        page = client.get(path).get_data(as_text=True)
+        page = client.get(path, follow_redirects=True).get_data(as_text=True)
         assert set(_switch_links(page)) == {"sv", "ar", "fa", "fi", "so"}, path
     # The resident's survey page still offers the questionnaire's languages only.
     survey = client.get("/s/brommaplan?lang=en").get_data(as_text=True)

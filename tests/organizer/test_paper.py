@@ -53,7 +53,7 @@ def test_the_page_is_in_the_menu_and_keyboard_ready(app, organizer):
     with app.app_context():
         db.session.scalar(select(Place).where(Place.slug == "nockeby")).retired = True
         db.session.commit()
-    page = organizer.get(PATH).get_data(as_text=True)
+    page = organizer.get(PATH, follow_redirects=True).get_data(as_text=True)
     assert f'<a href="{PATH}" aria-current="page">Paper answers</a>' in page
     assert '<select autofocus id="place" name="place">' in page
     assert '<optgroup label="Bromma">' in page
@@ -66,7 +66,7 @@ def test_the_page_is_in_the_menu_and_keyboard_ready(app, organizer):
     assert 'name="comment"' in page
     assert page.count('class="required"') == 2
     # The instructions say so too: the page once said that nothing was required.
-    swedish = organizer.get(PATH + "?lang=sv").get_data(as_text=True)
+    swedish = organizer.get(PATH + "?lang=sv", follow_redirects=True).get_data(as_text=True)
     assert "Plats, datum och minst ett svar behövs; ingen fråga är obligatorisk" in swedish
     assert "Inget är obligatoriskt" not in swedish
     # The page adds no script of its own (the layout's optional enhancement aside).
@@ -85,8 +85,13 @@ def test_a_paper_form_is_stored_with_its_date_and_round(app, organizer, old_roun
     response = post_form(organizer, PATH, data)
     assert response.status_code == 303
     [stored] = stored_responses(app)
-    assert response.headers["Location"] == (
-        f"{PATH}?place=brommaplan&date=2024-04-02&round={old_round}&batch={stored.import_batch_id}"
+    # The next blank form: the choices carried over, and a new name for the form.
+    assert re.fullmatch(
+        re.escape(PATH)
+        + r"\?sheet=[\w-]{16}"
+        + re.escape(f"&place=brommaplan&date=2024-04-02&round={old_round}")
+        + re.escape(f"&batch={stored.import_batch_id}"),
+        response.headers["Location"],
     )
     assert stored.source == "paper"
     assert stored.submitted_on == dt.date(2024, 4, 2)
@@ -218,7 +223,8 @@ def test_bad_input_gets_a_message_and_stores_nothing(app, organizer, data, field
 
 
 def test_a_bad_carried_over_date_is_ignored(organizer):
-    page = organizer.get(f"{PATH}?place=alvik&date=yesterday&round=x").get_data(as_text=True)
+    page = organizer.get(f"{PATH}?place=alvik&date=yesterday&round=x", follow_redirects=True)
+    page = page.get_data(as_text=True)
     assert '<option selected value="alvik">Alvik</option>' in page
     assert 'name="written_on" type="date" value=""' in page
 
@@ -244,7 +250,7 @@ def test_a_round_must_be_open_for_the_area_on_the_date(app, organizer, old_round
 def test_the_same_page_sent_again_after_going_back_is_not_saved_twice(app, organizer):
     # Save, Back, Save: the browser sends the same blank form's page again. It was stored a
     # second time, as form 1 of a new batch, and counted twice.
-    page = organizer.get(PATH).get_data(as_text=True)
+    page = organizer.get(PATH, follow_redirects=True).get_data(as_text=True)
     sheet = re.findall(r'name="sheet" type="hidden" value="([^"]+)"', page)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = {"csrf_token": token, "batch": "", "sheet": sheet, **_paper(worry="3")}

@@ -23,7 +23,7 @@ def _paper(**answers):
 
 
 def test_the_question_offers_an_invalid_choice(organizer):
-    page = html.unescape(organizer.get(PATH).get_data(as_text=True))
+    page = html.unescape(organizer.get(PATH, follow_redirects=True).get_data(as_text=True))
     assert 'name="police_priority" type="checkbox" value="-invalid"' in page
     assert "Invalid: more than 3 ticked (saved as not answered)" in page
     # Only on questions with a most number of choices.
@@ -68,7 +68,7 @@ def test_a_correction_keys_in_an_over_ticked_question_as_invalid(app, organizer)
 
 
 def test_the_message_is_plain_swedish_on_a_swedish_page(organizer):
-    organizer.get(f"{PATH}?lang=sv")
+    organizer.get(f"{PATH}?lang=sv", follow_redirects=True)
     page = html.unescape(post_form(organizer, PATH, _paper(police_priority=FOUR)).get_data(True))
     assert "Har svarspersonen kryssat i fler än 3? Kryssa då i ”Ogiltigt ifyllt”" in page
     assert "Ogiltigt ifyllt: fler än 3 kryss (sparas som obesvarad)" in page

@@ -151,7 +151,7 @@ def test_only_signed_in_staff_may_download(client):
 
 
 def test_the_key_in_page_offers_the_download_for_every_place(organizer):
-    page = organizer.get("/organizer/paper").get_data(as_text=True)
+    page = organizer.get("/organizer/paper", follow_redirects=True).get_data(as_text=True)
     assert 'action="/organizer/paper/questionnaire.pdf"' in page
     for slug in ("brommaplan", "vallingby-centrum", "stenhamra"):
         assert f'<option value="{slug}">' in page

@@ -16,6 +16,7 @@ from survey.extensions import db
 from survey.services.invitations import mark_used
 from survey.services.paper import (
     claim_sheet,
+    new_sheet,
     paper_batch,
     record_paper_answer,
     sheet_saved,
@@ -47,6 +48,11 @@ def _preselected(args: Any) -> dict[str, Any]:
     return kept
 
 
+def _blank_form_url(**args: str) -> str:
+    """The key-in page for a new blank form: these choices kept, a new name for the form."""
+    return url_for("organizer.paper", **({"sheet": new_sheet()} | args))
+
+
 def _saved_already() -> Any:
     # Save, Back, Save sends the same page again; a double click sends it twice at once.
     flash(
@@ -62,9 +68,27 @@ def _saved_already() -> Any:
 @bp.route("/paper", methods=["GET", "POST"])
 @organizer_required
 def paper():
+    if request.method == "GET" and usable_sheet(request.args.get("sheet")) != request.args.get(
+        "sheet"
+    ):
+        # The blank form's name goes in its address: Back then fetches the same name again
+        # (the page is never kept: no-store), and the browser, putting the ticks back, sends
+        # a form that is known as saved. With the name only inside the page, Back fetched a
+        # new one, and Save after Back stored the same paper form twice.
+        return redirect(_blank_form_url(**request.args.to_dict()), 303)
     questionnaire = live_questionnaire(db.session)
     form = paper_form_class(questionnaire, str(get_locale()))(**_preselected(request.args))
     form.load_choices(db.session)
+    if request.method == "GET":
+        form.sheet.data = request.args["sheet"]
+        if sheet_saved(db.session, form.sheet.data):  # Back to a form saved since
+            flash(
+                _(
+                    "This paper form was saved already: sending it again will not store it"
+                    " again. Choose Paper answers in the menu to key in the next one."
+                ),
+                "warning",
+            )
     form.sheet.data = usable_sheet(form.sheet.data)
     if request.method == "POST" and sheet_saved(db.session, form.sheet.data):
         return _saved_already()
@@ -112,7 +136,7 @@ def paper():
             "round": form.survey_round.data or "",
             "batch": str(batch.id),
         }
-        return redirect(url_for("organizer.paper", **{k: v for k, v in keep.items() if v}), 303)
+        return redirect(_blank_form_url(**{k: v for k, v in keep.items() if v}), 303)
     return (
         render_template("organizer/paper/form.html", form=form, questionnaire=questionnaire),
         422 if form.errors else 200,
