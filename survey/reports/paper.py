@@ -122,7 +122,11 @@ def find_target(
         the_area = in_area
     if round_id is not None:
         chosen = session.get(SurveyRound, round_id)
-        if chosen is None or the_area not in chosen.areas:
+        if chosen is None:
+            raise PaperError(
+                _("There is no survey round %(id)d.", id=round_id), wrong="round", status=404
+            )
+        if the_area not in chosen.areas:
             raise PaperError(
                 _(
                     "Survey round %(id)d is not a round of %(area)s.",
@@ -130,7 +134,7 @@ def find_target(
                     area=the_area.name,
                 ),
                 wrong="round",
-                status=404 if chosen is None else 400,
+                status=400,
             )
     else:
         chosen = open_round(session, the_area.id, day) or next_round(session, the_area.id, day)

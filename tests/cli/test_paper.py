@@ -49,7 +49,7 @@ def test_the_pdf_can_go_to_standard_output(cli):
         ([], SITE, "give either --place SLUG or --area"),
         (["--place", "alvik"], {}, "set TRYGGHET_BASE_URL"),
         (["--place", "nowhere"], SITE, "There is no place “nowhere”."),
-        (["--area", "bromma", "--round", "999"], SITE, "Survey round 999 is not a round of"),
+        (["--area", "bromma", "--round", "999"], SITE, "There is no survey round 999."),
         (["--place", "alvik", "--lang", "de"], SITE, "Invalid value for '--lang'"),
     ],
 )

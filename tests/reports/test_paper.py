@@ -232,7 +232,7 @@ def test_a_place_form_leads_to_the_place_s_survey_and_its_open_round(app):
         ({"place": "brommaplan", "area": "bromma"}, "Choose either a place or an area."),
         ({"place": "nowhere"}, "There is no place “nowhere”."),
         ({"area": "nowhere"}, "There is no area “nowhere”."),
-        ({"place": "brommaplan", "round_id": 999}, "Survey round 999 is not a round of Bromma."),
+        ({"place": "brommaplan", "round_id": 999}, "There is no survey round 999."),
     ],
 )
 def test_a_form_for_nothing_known_is_refused_with_a_reason(app, where, message):

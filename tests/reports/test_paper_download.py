@@ -66,7 +66,7 @@ def test_the_language_defaults_to_the_organizer_s(organizer):
         ("area=nowhere", 404, "There is no area “nowhere”."),
         ("place=alvik&lang=de", 400, "There is no paper questionnaire in the language “de”."),
         ("place=alvik&round=abc", 404, "There is no survey round “abc”."),
-        ("place=alvik&round=999", 404, "Survey round 999 is not a round of Bromma."),
+        ("place=alvik&round=999", 404, "There is no survey round 999."),
     ],
 )
 def test_a_bad_query_gets_a_clear_message(organizer, query, status, message):
