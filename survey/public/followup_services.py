@@ -78,11 +78,13 @@ def chosen_release(session: Session, area: Area, release_id: int | None) -> Rele
 
 def release_followups(release: Release | None) -> list[dict[str, Any]]:
     """The promises' follow-ups a release stored, newest period first (none without one)."""
-    if release is None:
-        return []
-    stored = release.data.get("followup") or []
+    return listed_followups(release.data) if release is not None else []
+
+
+def listed_followups(public: dict[str, Any]) -> list[dict[str, Any]]:
+    """A public picture's promise follow-ups in the page's order, newest period first."""
     # The picture lists promises oldest period first (then by id); the page newest first.
-    return list(reversed(stored))
+    return list(reversed(public.get("followup") or []))
 
 
 def next_open_dialogue(session: Session, area_id: int, today: dt.date) -> Dialogue | None:

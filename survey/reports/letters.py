@@ -90,7 +90,7 @@ class LetterPdf(Report):
             area=own(sender.area),
             round_name=own(sender.round_name),
             short_url=own(sender.short_url),
-            last_day=own(sender.last_day) if sender.last_day else "",
+            last_day=own(sender.last_day),
         )
 
     def header(self) -> None:

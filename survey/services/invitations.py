@@ -150,14 +150,19 @@ def create_codes(
     return letters
 
 
-def _highest_number(session: Session, survey_round: SurveyRound, area: Area) -> int:
-    """The highest letter number the round and area ever had: a stored code's, or a withdrawn
-    one's (from the audit trail), so that a number is never printed on two different letters."""
-    stored = session.scalar(
+def _newest_stored(session: Session, survey_round: SurveyRound, area: Area) -> int | None:
+    """The highest letter number of the round and area's stored codes (None without any)."""
+    return session.scalar(
         select(func.max(InvitationCode.number)).where(
             InvitationCode.round_id == survey_round.id, InvitationCode.area_id == area.id
         )
     )
+
+
+def _highest_number(session: Session, survey_round: SurveyRound, area: Area) -> int:
+    """The highest letter number the round and area ever had: a stored code's, or a withdrawn
+    one's (from the audit trail), so that a number is never printed on two different letters."""
+    stored = _newest_stored(session, survey_round, area)
     withdrawn = session.scalars(
         select(AuditEvent.details).where(
             AuditEvent.action == "invitations.withdraw",
@@ -184,11 +189,7 @@ def withdraw_codes(
     """
     if first > last:
         raise InvitationError(_("The first letter number cannot be after the last."))
-    newest = session.scalar(
-        select(func.max(InvitationCode.number)).where(
-            InvitationCode.round_id == survey_round.id, InvitationCode.area_id == area.id
-        )
-    )
+    newest = _newest_stored(session, survey_round, area)
     if newest is not None and first <= newest and last != newest:
         raise InvitationError(
             _(
@@ -202,7 +203,11 @@ def withdraw_codes(
         InvitationCode.area_id == area.id,
         InvitationCode.number.between(first, last),
     )
-    found = session.scalar(select(func.count()).where(*where))
+    found, answered = session.execute(
+        select(
+            func.count(), func.min(InvitationCode.number).filter(InvitationCode.used.is_(True))
+        ).where(*where)
+    ).one()
     if not found:
         raise InvitationError(
             _(
@@ -212,14 +217,6 @@ def withdraw_codes(
                 area=area.name,
             )
         )
-    answered = session.scalar(
-        select(func.min(InvitationCode.number)).where(*where, InvitationCode.used.is_(True))
-    )
-    withdrawn = session.execute(
-        delete(InvitationCode)
-        .where(*where, InvitationCode.used.is_(False))
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
     if answered is not None:
         raise InvitationError(
             _(
@@ -228,6 +225,11 @@ def withdraw_codes(
                 number=answered,
             )
         )
+    withdrawn = session.execute(
+        delete(InvitationCode)
+        .where(*where, InvitationCode.used.is_(False))
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if withdrawn != found:  # one answered between the two statements
         raise InvitationError(
             _("A letter in this range was answered just now: nothing was withdrawn.")

@@ -42,9 +42,14 @@ def new_sheet() -> str:
     return secrets.token_urlsafe(12)
 
 
+def is_sheet(name: str | None) -> bool:
+    """Whether a name is one ``new_sheet`` could have made."""
+    return bool(name and _SHEET.fullmatch(name))
+
+
 def usable_sheet(name: str | None) -> str:
     """The name a posted form carries, or a new one when it is missing or not one of ours."""
-    return name if name and _SHEET.fullmatch(name) else new_sheet()
+    return name if name and is_sheet(name) else new_sheet()
 
 
 def sheet_saved(session: Session, name: str) -> bool:

@@ -14,6 +14,7 @@ from wtforms import HiddenField
 from survey import clock, labels
 from survey.extensions import db
 from survey.i18n import change, local_datetime, result_said
+from survey.public.followup_services import listed_followups
 from survey.reports.weighting import weighting_text
 from survey.services import releases
 from survey.services.release_hidden import escalated, hidden_too
@@ -86,7 +87,7 @@ def publish_preview(area: str):
         public=prepared.public,
         weighting=weighting_text(prepared.audited),
         rows=_shown(prepared.public),
-        promises=list(reversed(prepared.public.get("followup") or [])),  # as the page lists them
+        promises=listed_followups(prepared.public),
         result_said=result_said,
         change=change,
         payload=json.dumps(prepared.public, ensure_ascii=False, indent=2, sort_keys=True),

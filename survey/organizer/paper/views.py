@@ -16,6 +16,7 @@ from survey.extensions import db
 from survey.services.invitations import mark_used
 from survey.services.paper import (
     claim_sheet,
+    is_sheet,
     new_sheet,
     paper_batch,
     record_paper_answer,
@@ -68,9 +69,7 @@ def _saved_already() -> Any:
 @bp.route("/paper", methods=["GET", "POST"])
 @organizer_required
 def paper():
-    if request.method == "GET" and usable_sheet(request.args.get("sheet")) != request.args.get(
-        "sheet"
-    ):
+    if request.method == "GET" and not is_sheet(request.args.get("sheet")):
         # The blank form's name goes in its address: Back then fetches the same name again
         # (the page is never kept: no-store), and the browser, putting the ticks back, sends
         # a form that is known as saved. With the name only inside the page, Back fetched a
@@ -80,7 +79,7 @@ def paper():
     form = paper_form_class(questionnaire, str(get_locale()))(**_preselected(request.args))
     form.load_choices(db.session)
     if request.method == "GET":
-        form.sheet.data = request.args["sheet"]
+        form.sheet.data = request.args["sheet"]  # one of ours: checked above
         if sheet_saved(db.session, form.sheet.data):  # Back to a form saved since
             flash(
                 _(
@@ -89,7 +88,8 @@ def paper():
                 ),
                 "warning",
             )
-    form.sheet.data = usable_sheet(form.sheet.data)
+    else:
+        form.sheet.data = usable_sheet(form.sheet.data)
     if request.method == "POST" and sheet_saved(db.session, form.sheet.data):
         return _saved_already()
     secret = current_app.config["SECRET_KEY"]
