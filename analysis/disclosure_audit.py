@@ -49,11 +49,17 @@ that away). Where a cell still fails with nothing left to hide in its relations,
 and the audit runs again; what still fails then is ``unresolved``, and the release is refused.
 Last, a promise's figure for this round is hidden where it would show a cell now hidden.
 
-Limits: earlier releases' own hidden cells are not re-checked; weighted shares give no counts
-(the model ignores them); a problem's score (mean answer) and an added number item's mean are
-second sums not modelled; answers taken back between releases lose the growth relation; a
-figure the no-differencing rule holds back is read as current, so the answers added behind it
-seem to sit at hidden places (often ones no one answered about), which are checked for them.
+A weighted share gives its count as an interval, from the n_eff shown beside it
+(``disclosure_weighted``). The release service marks each release audited so
+(``WEIGHTED_BOUNDS``); releases stored before that give no count from a weighted share, as
+their own audit read them.
+
+Limits: earlier releases' own hidden cells are not re-checked; a weighted share is read only
+through its n_eff (someone who knew each answer's weight could narrow its interval); a
+problem's score (mean answer) and an added number item's mean are second sums not modelled;
+answers taken back between releases lose the growth relation; a figure the no-differencing
+rule holds back is read as current, so the answers added behind it seem to sit at hidden
+places (often ones no one answered about), which are checked for them.
 """
 
 from __future__ import annotations
@@ -69,7 +75,6 @@ from .disclosure_bounds import (
     Key,
     Model,
     figures,
-    quantities,
     units,
 )
 from .disclosure_hiding import (
@@ -80,9 +85,10 @@ from .disclosure_hiding import (
     hide_followups,
     relations_of,
 )
-from .disclosure_items import ITEMS
+from .disclosure_items import ITEMS, quantities
 from .disclosure_points import Points, check, seed
 from .disclosure_said import Said, by_gain, fails
+from .disclosure_weighted import bounded
 
 #: A hidden share must stay uncertain over at least this width (0.1 = 10 percentage points).
 DEFAULT_MIN_WIDTH = 0.1
@@ -196,7 +202,7 @@ def _bounds(
 ) -> Bounds:
     model = Model()
     for r, release in enumerate([*earlier, picture]):
-        model.add_release(r, release)
+        model.add_release(r, release, bounded(release, audited=release is picture))
     if linked:
         for r in range(1, len(earlier) + 1):
             model.link(r - 1, r)

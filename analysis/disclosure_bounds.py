@@ -19,8 +19,7 @@ except ImportError:  # pragma: no cover - a scipy without it: linprog, cold, eac
     _highs = None
 
 from . import disclosure
-from .disclosure_items import ITEMS, item_quantities, item_rows, item_spec, shown_counts
-from .survey import PRIORITY_OPTIONS
+from .disclosure_items import ITEMS, item_rows, item_spec, quantities, shown_counts
 
 Key = tuple[Any, ...]  # (release, unit, figure, quantity)
 Expr = dict[Key, float]
@@ -58,13 +57,6 @@ def figures(unit: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, A
                     yield (key, sub), cell
 
 
-def quantities(figure: tuple[str, ...], picture: dict[str, Any] | None = None) -> tuple[str, ...]:
-    """The counts a figure's cell holds: k, one per option, or an added item's."""
-    if figure[0] == ITEMS:
-        return item_quantities(picture, figure)
-    return PRIORITY_OPTIONS if figure[0] == "police_priorities" else ("k",)
-
-
 class Model:
     """The public's linear relations over some releases: known values, rows lo <= expr <= hi."""
 
@@ -76,7 +68,8 @@ class Model:
     def row(self, expr: Expr, lo: float = -math.inf, hi: float = math.inf) -> None:
         self.rows.append((expr, lo, hi))
 
-    def add_release(self, r: int, picture: dict[str, Any]) -> None:
+    def add_release(self, r: int, picture: dict[str, Any], bounded: bool = True) -> None:
+        """``bounded``: its weighted shares give intervals (``disclosure_weighted``)."""
         weighted = bool(picture.get("weighted"))
         paths: dict[tuple[str, ...], None] = {}
         places: list[Key] = []
@@ -93,8 +86,11 @@ class Model:
                 if not cell.get("suppressed"):
                     self.known[(r, unit_key, figure, "n")] = float(cell["n"])
                     spec = item_spec(picture, figure) if figure[0] == ITEMS else None
-                    for q, value in shown_counts(cell, weighted, spec).items():
-                        self.known[(r, unit_key, figure, q)] = value
+                    for q, (lo, hi) in shown_counts(cell, weighted, spec, bounded).items():
+                        if lo == hi:
+                            self.known[(r, unit_key, figure, q)] = lo
+                        else:  # a weighted share: an interval (disclosure_weighted)
+                            self.row({(r, unit_key, figure, q): 1.0}, lo, hi)
                 self._cell(r, unit_key, figure, picture)
             for follower, leader in FOLLOWS.items():
                 if follower[0] in unit and leader[0] in unit:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from .disclosure import hide
-from .disclosure_bounds import FOLLOWS, Key, figures, is_cell, quantities, units
-from .disclosure_items import ITEMS, item_spec, shown_counts
+from .disclosure_bounds import FOLLOWS, Key, figures, is_cell, units
+from .disclosure_items import ITEMS, item_spec, quantities, shown_counts
 from .verdict_rules import decide
 from .verdicts import hide_side
 
@@ -48,7 +48,10 @@ def _counts(picture: dict[str, Any], figure: tuple[str, ...], cell: dict[str, An
     if not figure:  # a whole place or group: its answers, no counts
         return {}
     spec = item_spec(picture, figure) if figure[0] == ITEMS else None
-    return shown_counts(cell, bool(picture.get("weighted")), spec)
+    # The picture being audited; read as the public reads a relation's parts: the counts it
+    # can tell exactly.
+    ranges = shown_counts(cell, bool(picture.get("weighted")), spec, bounded=True)
+    return {q: lo for q, (lo, hi) in ranges.items() if lo == hi}
 
 
 def pinning(picture: dict[str, Any], relation: Key) -> dict[str, float]:

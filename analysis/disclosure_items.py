@@ -4,7 +4,8 @@ An added item's cell of a place rests on answers of that place, so while the aud
 a figure of the place's unit like the evening share, at ("items", code): its n is at most the
 place's, the places add up to the area and the groups (with the answers outside them) too. Its
 counts: one per option (share x n; 4 decimals make it exact; a single choice's substantive
-options add up to n), and k of a top box (the sum of its options). A place or group the item
+options add up to n), and k of a top box (the sum of its options); weighted, each an interval
+from the cell's n_eff (``disclosure_weighted``). A place or group the item
 lists no cell for holds none of its answers (n = 0). A number's mean and a free text are
 modelled by their n only. The cells are the item's own objects, so a cell the audit hides is
 hidden in ``items``; ``disclosure_release.audit_with_items`` takes the rest back out after.
@@ -14,12 +15,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from .disclosure_weighted import count_range
+from .survey import PRIORITY_OPTIONS
+
 #: Where an added item's cells sit in a unit while the audit runs: figure ("items", code).
 ITEMS = "items"
 #: The picture's key for what each added item counts (set by ``embed_items``).
 ITEM_COUNTS = "_item_counts"
 
 Row = tuple[dict[tuple[Any, ...], float], float, float]
+#: A count's least and greatest value the public can read of a shown cell.
+Range = tuple[float, float]
+
+
+def quantities(figure: tuple[str, ...], picture: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The counts a figure's cell holds: k, one per option, or an added item's."""
+    if figure[0] == ITEMS:
+        return item_quantities(picture, figure)
+    return PRIORITY_OPTIONS if figure[0] == "police_priorities" else ("k",)
 
 
 def item_spec(picture: dict[str, Any] | None, figure: tuple[str, ...]) -> dict[str, Any]:
@@ -74,25 +87,42 @@ def strip_items(picture: dict[str, Any]) -> None:
         unit.pop(ITEMS, None)
 
 
-def item_counts(cell: dict[str, Any], spec: dict[str, Any]) -> dict[str, float]:
-    """A shown item cell's counts: share x n per option, k of a top box."""
+def item_counts(cell: dict[str, Any], spec: dict[str, Any], bounded: bool) -> dict[str, Range]:
+    """A shown item cell's counts: share x n per option, k of a top box.
+
+    ``bounded``: a weighted cell's shares (it has an n_eff) give intervals (``count_range``).
+    """
     n = cell["n"]
     shares = {o["value"]: o["share"] for o in cell.get("options") or []}
-    found = {v: float(round(shares.get(v, 0.0) * n)) for v in spec["options"]}
     if spec["top"]:
-        found["k"] = float(round(cell.get("share", 0.0) * n)) if n else 0.0
-    return found
+        shares["k"] = cell.get("share", 0.0) if n else 0.0
+    wanted = [*spec["options"], *(["k"] if spec["top"] else [])]
+    if bounded and "n_eff" in cell:
+        return {v: count_range(shares.get(v, 0.0), n, cell["n_eff"]) for v in wanted}
+    return {v: _exact(round(shares.get(v, 0.0) * n)) for v in wanted}
 
 
-def shown_counts(cell: dict[str, Any], weighted: bool, item: Any = None) -> dict[str, float]:
-    """A shown cell's counts: k, one per option, or an added item's (``item`` its spec)."""
-    if item is not None:  # an added item is never weighted: its shares are counts over n
-        return item_counts(cell, item)
+def shown_counts(
+    cell: dict[str, Any], weighted: bool, item: Any = None, bounded: bool = False
+) -> dict[str, Range]:
+    """A shown cell's counts as (least, greatest): k, one per option, or an added item's
+    (``item`` its spec). ``bounded``: the picture's weighted shares give intervals
+    (``disclosure_weighted``); without it, a weighted share gives no count, as the audit read
+    releases stored before that (an added item's shares were read as counts over n)."""
+    if item is not None:
+        return item_counts(cell, item, bounded)
     if "options" in cell:
-        return {o["option"]: float(o["count"]) for o in cell["options"]}
+        return {o["option"]: _exact(o["count"]) for o in cell["options"]}
     share = cell.get("share", cell.get("unsafe_share"))
-    # A weighted share is no count over n: it says nothing linear about the counts.
-    return {} if share is None or weighted else {"k": float(round(share * cell["n"]))}
+    if share is None or (weighted and not bounded):
+        return {}
+    if weighted:
+        return {"k": count_range(share, cell["n"], cell.get("n_eff", cell["n"]))}
+    return {"k": _exact(round(share * cell["n"]))}
+
+
+def _exact(count: float) -> Range:
+    return float(count), float(count)
 
 
 def item_rows(r: int, unit: Any, figure: tuple[str, ...], spec: dict[str, Any]) -> list[Row]:

@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from analysis.disclosure_weighted import WEIGHTED_BOUNDS
 from analysis.stats import published, published_p
 from analysis.verdicts import ALPHA
 
@@ -254,6 +255,7 @@ def public_form(picture: dict[str, Any]) -> dict[str, Any]:
     """A copy of an (audited) situation picture in the form the public side may show."""
     public = copy.deepcopy(picture)
     public.pop(COUNTS_DIGEST, None)
+    public.pop(WEIGHTED_BOUNDS, None)
     _drop_hidden_groups(public.get("by_group") or {})
     # A place no longer asked about is listed only where someone answered there: hidden, its
     # mere presence would say so.

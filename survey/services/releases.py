@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from analysis.disclosure_weighted import N_EFF, WEIGHTED_BOUNDS
 from analysis.priorities import rank_priorities
 from analysis.survey import Filters
 
@@ -248,6 +249,7 @@ def prepare(
         picture = live
         held = hold_back(picture, previous, FROZEN)
         audit_done = _audit(picture, earlier_pictures, threshold)
+    picture[WEIGHTED_BOUNDS] = N_EFF  # how the audits of later releases read this one
     summary = {"audit": _finite(audit_done), "held_back": held, "threshold": threshold}
     summary["other_rounds_hidden"] = other_rounds_as_released(session, area, picture)
     picture["priorities"] = _ranked_again(picture)
