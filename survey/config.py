@@ -103,6 +103,9 @@ class Defaults:
     #: Residents' answers are dated in this time zone.
     TRYGGHET_TIMEZONE = "Europe/Stockholm"
     SURVEY_RATE_LIMIT = "10 per minute; 60 per hour"
+    #: Per address at the places of an area an organizer opened for a meeting (a room on one
+    #: network; survey.web.meetings).
+    SURVEY_MEETING_RATE_LIMIT = "60 per minute; 600 per hour"
     #: The burst hold: more than TRYGGHET_BURST_ANSWERS answers to one place within
     #: TRYGGHET_BURST_MINUTES are held back from every figure until an organizer reviews
     #: them. 5 is half the suppression threshold, so no place can be padded up to it in one
@@ -142,6 +145,7 @@ _ENV_PARSERS: dict[str, Any] = {
     "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
     "RATELIMIT_STORAGE_URI": str,
     "SURVEY_RATE_LIMIT": str,
+    "SURVEY_MEETING_RATE_LIMIT": str,
     "TRYGGHET_BURST_ANSWERS": int,
     "TRYGGHET_BURST_MINUTES": int,
     "ORGANIZER_IDLE_MINUTES": int,

@@ -29,6 +29,8 @@ ACTIONS: dict[str, Any] = {
     "area.rename": _l("Area renamed"),
     "area.alias": _l("Other name for an area added"),
     "area.municipality": _l("Municipality of an area changed"),
+    "area.meeting_opened": _l("Area opened for a meeting"),
+    "area.meeting_closed": _l("Meeting closed"),
     "category_override.set": _l("Crime category mapping changed"),
     "category_override.remove": _l("Crime category mapping set back to the shipped one"),
     "comment_tag.add": _l("Topic added to a comment"),

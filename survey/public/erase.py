@@ -17,8 +17,9 @@ from ..models import Response as Answer
 from ..services.erasure import erase_answer, find_by_receipt
 from ..services.receipts import format_code, normalize_code
 from ..web.limits import client_key, forget_answer
+from ..web.meetings import survey_rate_limit
 from .forms import EraseForm
-from .views import RECEIPT_KEY, _receipt_code, _survey_rate_limit, bp
+from .views import RECEIPT_KEY, _receipt_code, bp
 
 #: Codes that match no answer, per client, before /radera answers 429: typos are fine,
 #: guessing is not (the two steps share the count). Only misses count, and only a miss is
@@ -42,7 +43,7 @@ def _post_limit_breached(limit: RequestLimit) -> None:
 
 #: Against floods, as on the survey; a code that matches an answer is exempt from it too.
 erase_post_limit = limiter.shared_limit(
-    _survey_rate_limit,
+    survey_rate_limit,
     scope="receipt-erase-posts",
     methods=["POST"],
     exempt_when=_code_matches,

@@ -39,6 +39,7 @@ from ..services.responses import (
     published_questionnaire,
 )
 from ..web.fields import INVALID_CHOICE, REQUIRED
+from ..web.meetings import survey_rate_limit
 from .erase import NO_STORE, count_miss
 from .forms import (
     SurveyForm,
@@ -46,7 +47,7 @@ from .forms import (
     survey_form_class,
     version_posted,
 )
-from .views import FORM_AGAIN, RECEIPT_KEY, _now, _survey_rate_limit, _switching, bp
+from .views import FORM_AGAIN, RECEIPT_KEY, _now, _switching, bp
 
 #: The session key holding the code being answered with (between /k and /k/svar).
 CODE_KEY = "invitation"
@@ -116,7 +117,7 @@ def _start(form: CodeForm, code: str):
 
 
 @bp.route("/k", methods=["GET", "POST"])
-@limiter.limit(_survey_rate_limit, methods=["POST"])
+@limiter.limit(survey_rate_limit, methods=["POST"])
 def invitation_code():
     form = CodeForm()
     if form.validate_on_submit():
@@ -196,7 +197,7 @@ def _store(code: str, found: Invitation, place_id: int, questionnaire: Questionn
 
 
 @bp.route("/k/svar", methods=["GET", "POST"])
-@limiter.limit(_survey_rate_limit, methods=["POST"], exempt_when=_switching)
+@limiter.limit(survey_rate_limit, methods=["POST"], exempt_when=_switching)
 def invited_survey():
     pending = _pending()
     if pending is None:

@@ -49,6 +49,7 @@ from ..web.limits import (
     has_answered,
     remember_answer,
 )
+from ..web.meetings import survey_rate_limit
 from ..web.urls import absolute_url, survey_address, typed_address
 from .about import about
 from .forms import (
@@ -78,10 +79,6 @@ def _now() -> float:
 
 def _place_or_404(slug: str) -> Place:
     return or_404(find_place(db.session, slug))
-
-
-def _survey_rate_limit() -> str:
-    return current_app.config["SURVEY_RATE_LIMIT"]
 
 
 def _switching() -> bool:
@@ -126,7 +123,7 @@ def _limit_posts(view: Callable[..., Any]) -> Callable[..., Any]:
     Flask-Limiter's wrapper looks up the request's limits even when it is disabled (in
     tests, or behind a proxy that limits), which cost ~4 % of a survey POST.
     """
-    limited = limiter.limit(_survey_rate_limit, methods=["POST"], exempt_when=_switching)(view)
+    limited = limiter.limit(survey_rate_limit, methods=["POST"], exempt_when=_switching)(view)
 
     @functools.wraps(view)  # the same name: the limiter finds its limit by it
     def either(*args: Any, **kwargs: Any) -> Any:

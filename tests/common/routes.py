@@ -131,6 +131,7 @@ ROUTES = {
     "organizer.area": ("GET", {"area": "area"}, STAFF),
     "organizer.held_answers": ("GET", {"area": "area"}, STAFF),
     "organizer.held_review": ("POST", {"area": "area"}, STAFF),
+    "organizer.meeting": ("POST", {"area": "area"}, STAFF),
     "organizer.area_chart": ("GET", {"area": "area", "name": "chart", "fmt": "chart_fmt"}, STAFF),
     "organizer.publish_preview": ("GET", {"area": "area"}, STAFF),
     "organizer.publish": ("POST", {"area": "area"}, STAFF),
