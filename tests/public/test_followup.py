@@ -170,6 +170,10 @@ def test_the_figures_are_those_of_the_analysis(app, client):
     # Arabic separates the parts with its own comma, not a Latin one.
     arabic = _main(client.get("/uppfoljning/bromma?lang=ar").get_data(as_text=True))
     assert re.search(r"</strong>:\s*\S+ \S+، ", arabic)
+    # A number of hours (5.5) or people takes no noun after it, whose form would have to
+    # follow the number: "the number of hours: 5.5".
+    assert "عدد الساعات: " in arabic
+    assert "عدد التدخّلات أو الأشخاص الذين تم الوصول إليهم: " in arabic
     assert not re.search(r"</strong>:[^<]*\d[^<,]*, ", arabic)
 
 
