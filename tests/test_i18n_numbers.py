@@ -69,3 +69,26 @@ def test_templates_have_the_helpers_as_functions_and_filters(app: Flask) -> None
         assert render_template_string(source) == f"54{NBSP}% 50{NBSP}% 0,5 1{NBSP}234 {MINUS}10"
     with app.test_request_context("/?lang=en"):
         assert render_template_string(source) == f"54% 50% 0.5 1,234 {MINUS}10"
+
+
+def test_persian_text_writes_its_digits_as_its_figures_do(app: Flask) -> None:
+    """Every figure, date and count is written with the digits Babel gives Persian (0-9), so
+    the catalogue's own sentences ("7 روز", "Afternoon (15–18)") use them too: a page mixing
+    ۷ and 7 reads as careless."""
+    from babel.messages.pofile import read_po
+
+    with app.test_request_context("/?lang=fa"):
+        assert i18n.percent(0.4, 0).startswith("40")
+    with open("survey/translations/fa/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle, locale="fa")
+    persian_digits = {chr(0x06F0 + i) for i in range(10)}
+    mixed = [
+        message.id
+        for message in catalog
+        if message.id
+        and any(
+            persian_digits & set(text)
+            for text in (message.string if isinstance(message.string, tuple) else [message.string])
+        )
+    ]
+    assert mixed == []
