@@ -3,8 +3,9 @@
 The survey's rate limit counts answers per client address (``SURVEY_RATE_LIMIT``: 10 a
 minute, 60 an hour), and a library's wifi, a school's network or a mobile operator's shared
 address gives everyone in the room the same one: the eleventh answer in a minute was sent
-back to wait, the sixty-first in an hour for up to an hour. An organizer opens an area for a meeting
-for a few hours; its places then take ``SURVEY_MEETING_RATE_LIMIT`` per address instead.
+back to wait, the sixty-first in an hour for up to an hour. An organizer opens an area for a
+meeting for a few hours; its places then take ``SURVEY_MEETING_RATE_LIMIT`` per address
+instead.
 Nothing else changes: the burst hold still holds a burst of answers to one place for an
 organizer's review, so an open meeting lets no flood of made-up answers into the figures.
 
@@ -77,7 +78,7 @@ def meeting_until(area_id: int) -> dt.datetime | None:
 def survey_rate_limit() -> str:
     """The survey's limit for this request: the meeting's where the place's area has one open."""
     slug = (request.view_args or {}).get("slug")
-    if slug:
+    if slug and request.method == "POST":  # only answers are limited
         area_id = db.session.scalar(select(Place.area_id).where(Place.slug == slug))
         if area_id is not None and meeting_until(area_id) is not None:
             return str(current_app.config["SURVEY_MEETING_RATE_LIMIT"])
