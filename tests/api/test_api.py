@@ -16,6 +16,7 @@ from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 
+from analysis.disclosure_weighted import WEIGHTED_BOUNDS
 from analysis.picture import situation_picture
 from analysis.survey import Filters
 from survey import clock
@@ -127,12 +128,12 @@ def analysis_picture(app, round_id: int, lang: str = "sv") -> dict[str, Any]:
 
 def own_figures(cell: dict[str, Any]) -> dict[str, Any]:
     """A cell's own figures, without the cells inside it (nor the picture's time stamp, nor
-    the digest of the answer counts a release keeps)."""
+    the digest of the answer counts and the audit's mark that a release keeps)."""
     return {
         key: value
         for key, value in cell.items()
         if not isinstance(value, dict)
-        and key not in ("generated_at", COUNTS_DIGEST)
+        and key not in ("generated_at", COUNTS_DIGEST, WEIGHTED_BOUNDS)
         and not (key != "options" and isinstance(value, list) and value)
     }
 
