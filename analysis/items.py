@@ -27,7 +27,7 @@ from sqlalchemy import Connection, func, select
 
 from .counted import counted_rows
 from .disclosure import protect_all
-from .stats import mean_sd, t_interval, wilson
+from .stats import mean_sd, published_share, t_interval, wilson
 from .survey import Filters
 from .tables import V1_CODES, answer_count, answer_count_month, questionnaire_version
 from .weights import Cell
@@ -149,7 +149,7 @@ def _share(hit: float, base: _Sum) -> dict[str, Any]:
     """A share hit / base (both weighted) with a Wilson interval on the base's Kish n."""
     share, n_eff = hit / base.w1, base.n_eff()
     lo, hi = wilson(share * n_eff, n_eff)
-    return {"share": _r(share), "ci": [_r(lo), _r(hi)]}
+    return {"share": published_share(share), "ci": [_r(lo), _r(hi)]}
 
 
 def summarise(spec: ItemSpec, counts: _Counts, threshold: int, weighted: bool) -> dict[str, Any]:

@@ -48,6 +48,19 @@ def published(lo: float, hi: float, null: float = 0.0, decimals: int = 4) -> lis
     return [low, high]
 
 
+def published_share(share: float, decimals: int = 4) -> float:
+    """A share rounded as pictures carry it, but 0 or 1 only when it is: 0 % and 100 % say it
+    of every answer (the disclosure audit reads them so), so a weighted 0.00003, one hit of a
+    tiny weight, is 0.0001, and 0.99997 is 0.9999."""
+    step = 10.0**-decimals
+    rounded = round(share, decimals) + 0.0
+    if rounded <= 0 < share:
+        return step
+    if rounded >= 1 > share:
+        return round(1 - step, decimals)
+    return rounded
+
+
 def published_p(p: float, alpha: float, decimals: int = 2) -> float:
     """A p-value rounded to ``decimals`` as it is published, kept on its side of the level
     ``alpha`` it is judged at: one that would round onto the level is written one step away

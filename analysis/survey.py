@@ -36,7 +36,7 @@ from .collation import swedish_key
 from .counted import PRIORITY_OPTIONS, PROBLEM_MAX, counted_cells, month_atoms, whole_months
 from .disclosure import FOLLOWS, cell_at, follow, hide, protect_all
 from .disclosure_filters import Unit, View, differencing_hidden
-from .stats import mean_sd, score_interval, wilson
+from .stats import mean_sd, published_share, score_interval, wilson
 from .tables import PROBLEMS, TIMES, area, place, response
 from .weights import Cells, weighting
 
@@ -120,7 +120,8 @@ class _Cells:
         share = tally.weighted(f"{name}.hit") / tally.weighted(f"{name}.base")
         n_eff = tally.effective_n(f"{name}.base")
         lo, hi = wilson(share * n_eff, n_eff)
-        cell: dict[str, Any] = {"n": n, "suppressed": False, key: _r(share), "ci": [_r(lo), _r(hi)]}
+        cell: dict[str, Any] = {"n": n, "suppressed": False, key: published_share(share)}
+        cell["ci"] = [_r(lo), _r(hi)]
         if self.weighted:
             cell["n_eff"] = _r(n_eff)
         return cell

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from .counted import Filters, counted_rows, response_count, response_count_month
+from .stats import published_share
 from .tables import area, place, population_margin, survey_round
 
 #: A respondent cell: (age_band, gender), either may be None (not answered).
@@ -79,7 +80,7 @@ class WeightedShare:
         """{n, share} (and n_eff when weighted), or hidden below the threshold of raw answers."""
         if self.n < suppress_below or self.n == 0:
             return {"n": self.n, "suppressed": True}
-        cell: dict[str, Any] = {"n": self.n, "share": round(self.share, 4)}
+        cell: dict[str, Any] = {"n": self.n, "share": published_share(self.share)}
         if self.weighted:
             cell["n_eff"] = round(self.n_eff, 4)
         return cell

@@ -7,6 +7,7 @@ from typing import Any
 
 from analysis.disclosure_audit import audit_release
 from analysis.disclosure_weighted import N_EFF, WEIGHTED_BOUNDS, count_range
+from analysis.stats import published_share
 from tests.analysis.test_disclosure_audit import hidden, picture, victims
 
 
@@ -99,3 +100,11 @@ def _hidden_brommaplan() -> dict[str, Any]:
     release = _night_example(1.0)
     release["places"][0]["victim"] = hidden(40)
     return release
+
+
+def test_a_share_is_0_or_1_only_when_it_is():
+    assert published_share(0.00003) == 0.0001
+    assert published_share(0.99997) == 0.9999
+    assert published_share(0.0) == 0.0
+    assert published_share(1.0) == 1.0
+    assert published_share(0.12344) == 0.1234

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from analysis.disclosure_weighted import WEIGHTED_BOUNDS
 from survey.extensions import db
-from survey.models import Release
+from survey.models import Area, PopulationMargin, Release
 from tests.analysis.test_weighted_followup import add_even_margins
 from tests.common.releases import publish
 from tests.common.survey_data import add_responses
@@ -89,3 +89,37 @@ def test_a_round_released_before_the_mark_can_be_released_again(app, client):
     body = client.get(PICTURE).get_json()
     assert _night(body, "brommaplan") == {"suppressed": True}
     assert body["area_total"]["times"]["night"]["unsafe_share"] == 0.16
+
+
+def test_one_answer_of_a_tiny_weight_is_no_0_percent(app):
+    """One person aged 65+ in the margins: the 41 answers aged 65+ weigh next to nothing, and
+    Alvik's one unsafe answer among them made the area's night share 0.00002. Rounded to 0.0,
+    it said no answer was unsafe, which the audit reads as a fact (a weight is never 0), and
+    Alvik's 0.0001 beside it made its model contradict itself: publishing failed. A share
+    above 0 is now at least 0.0001 (found in review)."""
+    with app.app_context():
+        area_id = db.session.scalar(select(Area.id).where(Area.slug == "bromma"))
+        db.session.add_all(
+            PopulationMargin(
+                area_id=area_id,
+                year=2025,
+                age_band=band,
+                gender=gender,
+                population=1 if band == "65+" else 5000,
+            )
+            for band in ("16-24", "25-44", "45-64", "65+")
+            for gender in ("woman", "man")
+        )
+        for gender in ("woman", "man"):
+            for band in ("16-24", "25-44", "45-64"):
+                add_responses(
+                    "brommaplan", [{"safety_night": "1"}] * 150, gender=gender, age_band=band
+                )
+        add_responses("alvik", [{"safety_night": "4"}], gender="man", age_band="65+")
+        add_responses("alvik", [{"safety_night": "1"}] * 40, gender="woman", age_band="65+")
+        add_responses("alvik", [{"safety_night": "1"}] * 59, gender="woman", age_band="25-44")
+        db.session.commit()
+    release_id = publish(app)
+    with app.app_context():
+        night = db.session.get(Release, release_id).audited_picture["area_total"]["times"]
+        assert 0 < night["night"]["unsafe_share"] < 0.001
