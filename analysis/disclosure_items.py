@@ -116,8 +116,8 @@ def shown_counts(
     share = cell.get("share", cell.get("unsafe_share"))
     if share is None or (weighted and not bounded):
         return {}
-    if weighted:
-        return {"k": count_range(share, cell["n"], cell.get("n_eff", cell["n"]))}
+    if weighted:  # without its n_eff (none is made so) a weighted share says nothing
+        return {"k": count_range(share, cell["n"], cell["n_eff"])} if "n_eff" in cell else {}
     return {"k": _exact(round(share * cell["n"]))}
 
 

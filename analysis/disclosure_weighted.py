@@ -59,6 +59,6 @@ def count_range(share: float, n: int, n_eff: float) -> tuple[float, float]:
     # A share over 0 has a hit and one under 1 a miss, whatever the weights.
     low = max(math.ceil(min(lows) - 1e-9), 1)
     high = min(math.floor(max(highs) + 1e-9), n - 1)
-    if low > high:  # even weights and a share no count over n gives: its nearest count
-        low = high = min(max(round(share * n), 1), n - 1)
+    if low > high:  # figures no weights can give (never seen): the two counts around p n
+        low, high = high, low
     return float(low), float(high)
