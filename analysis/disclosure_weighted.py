@@ -41,7 +41,10 @@ def bounded(picture: dict[str, Any], audited: bool = False) -> bool:
 
 
 def count_range(share: float, n: int, n_eff: float) -> tuple[float, float]:
-    """The whole counts of ``n`` answers a weighted ``share`` with that ``n_eff`` can rest on."""
+    """The whole counts of ``n`` answers a weighted ``share`` with that ``n_eff`` can rest on.
+
+    A share of 0 or 1 is exact: pictures carry one only when it is (``stats.published_share``).
+    """
     if n <= 0:
         return 0.0, 0.0
     if share <= 0:
