@@ -45,15 +45,14 @@ def count_range(share: float, n: int, n_eff: float) -> tuple[float, float]:
 
     A share of 0 or 1 is exact: pictures carry one only when it is (``stats.published_share``).
     """
-    if n <= 0:
-        return 0.0, 0.0
-    if share <= 0:
+    if n <= 0 or share <= 0:
         return 0.0, 0.0
     if share >= 1:
         return float(n), float(n)
     least_n_eff = min(max(n_eff - HALF_DECIMAL, HALF_DECIMAL), float(n))
     lows, highs = [], []
-    for p in (max(share - HALF_DECIMAL, 0.0), share, min(share + HALF_DECIMAL, 1.0)):
+    # Both roots grow with p, so the shares at the edges of the rounding bound them all.
+    for p in (max(share - HALF_DECIMAL, 0.0), min(share + HALF_DECIMAL, 1.0)):
         # k^2 / N + k (1 - 2p - n / N) + p^2 n <= 0, with N = n_eff: between the two roots.
         a, b, c = 1 / least_n_eff, 1 - 2 * p - n / least_n_eff, p * p * n
         root = math.sqrt(max(b * b - 4 * a * c, 0.0))
