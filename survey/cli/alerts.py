@@ -3,14 +3,9 @@ and crime import), and retry what failed before. For a timer: e.g. every hour.""
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from .common import with_app
-
-#: Read from the environment when the app's config does not hold them.
-WEBHOOK_VARIABLES = ("TRYGGHET_ALERT_WEBHOOK_URL", "TRYGGHET_ALERT_WEBHOOK_SECRET")
 
 
 @click.group("alerts")
@@ -44,19 +39,10 @@ def run_alerts(quiet: bool = True) -> bool:
     from ..extensions import db
     from ..services import alerts
 
-    config = dict(current_app.config)
-    for name in WEBHOOK_VARIABLES:
-        if not config.get(name) and os.environ.get(name):
-            config[name] = os.environ[name]
     try:
-        new = alerts.record_new(db.session, clock.today())
-        db.session.commit()  # seen once, even if a send below fails
-        result = alerts.deliver(db.session, config)
+        result = alerts.record_and_deliver(db.session, current_app.config, clock.today())
     except alerts.AlertConfigError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    result.new = len(new)
     if not quiet or result.new or result.digests or result.errors or result.sent:
         click.echo(result.summary())
     for error in result.errors:

@@ -1,14 +1,26 @@
-"""Admin: the latest crime imports (files and downloads), and undoing the newest one."""
+"""Admin: import a crime data file, the latest crime imports (files and downloads), and
+undoing the newest one.
+
+An upload does what ``trygghet import crime`` does, all or nothing, then tells organizers of
+new deviations as the command does (a failed send never undoes the import).
+"""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import Optional
 
 from .. import clock
 from ..extensions import db
+from ..imports import ImportRefused
+from ..imports.crime import import_crime_data
+from ..services import alerts
 from ..services.crime_imports import (
     UndoRefused,
     latest_open,
@@ -16,16 +28,43 @@ from ..services.crime_imports import (
     undo_run,
     undoable_run,
 )
+from ..web.fields import WholeNumberField, in_range
+from ..web.uploads import CRIME_UPLOAD, UPLOADS, size_text
 from . import admin_required, bp, menu_item
 from .audit_details import SOURCES
 from .audit_log import ACTORS
 
 menu_item("organizer.crime_imports", _l("Crime imports"), admin_only=True)
 
+#: The shapes an upload may name, as the command's --format.
+FORMATS = ("events", "csv", "bra-open", "bra-db", "bra-months")
 
-@bp.get("/crime-imports")
-@admin_required
-def crime_imports():
+
+class CrimeUploadForm(FlaskForm):
+    file = FileField(
+        _l("Crime data file"),
+        validators=[FileRequired(_l("Choose a file."))],
+        description=_l(
+            "The police's event list (JSON, as downloaded from polisen.se/api/events), a file"
+            " from Brå (the open file per municipality, an export from the statistics"
+            " database, a table with the months in columns) or a CSV of monthly counts"
+            " (month;area;category;count)."
+        ),
+    )
+    format = SelectField(
+        _l("Format"),
+        choices=[SelectChoice("", _l("Found from the file"))]
+        + [SelectChoice(name, SOURCES[name]) for name in FORMATS],
+        default="",
+    )
+    year = WholeNumberField(
+        _l("Year"),
+        validators=[Optional(), in_range(1950, 2100)],
+        description=_l("Only for a file from Brå whose name does not hold the year."),
+    )
+
+
+def _page(form: CrimeUploadForm, errors: list[str] | None = None, status: int = 200):
     latest = latest_open(db.session)
     return render_template(
         "organizer/crime_imports.html",
@@ -33,7 +72,79 @@ def crime_imports():
         latest=latest.id if latest is not None else None,
         formats=SOURCES,
         actors=ACTORS,
-    )
+        form=form,
+        import_errors=errors or [],
+        max_size=size_text(UPLOADS[CRIME_UPLOAD].limit),
+    ), status
+
+
+@bp.get("/crime-imports")
+@admin_required
+def crime_imports():
+    return _page(CrimeUploadForm(formdata=None))
+
+
+@bp.post("/crime-imports")
+@admin_required
+def crime_upload():
+    form = CrimeUploadForm()
+    if not form.validate_on_submit():
+        return _page(form, status=422)
+    upload = form.file.data
+    origin = _origin(upload.filename or "") or _("uploaded file")
+    try:
+        result = import_crime_data(
+            db.session,
+            upload.read(),
+            origin,
+            form.format.data or None,
+            today=clock.today(),
+            timezone=current_app.config["TRYGGHET_TIMEZONE"],
+            year=form.year.data,
+        )
+    except ImportRefused as exc:
+        db.session.rollback()
+        return _page(form, exc.lines(), status=422)
+    db.session.commit()
+    flash(" ".join(f"{line[:1].upper()}{line[1:]}." for line in result.report(origin)), "success")
+    _tell_of_deviations()
+    return redirect(url_for("organizer.crime_imports"), code=303)
+
+
+def _origin(filename: str) -> str:
+    """The name an upload is listed under: its last path part (some browsers send the whole
+    path), printable characters only (a NUL is no text PostgreSQL stores)."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in name if c.isprintable()).strip()
+
+
+def _tell_of_deviations() -> None:
+    """New deviations recorded and sent, as after the command; what happened, flashed."""
+    try:
+        sent = alerts.record_and_deliver(db.session, current_app.config, clock.today())
+    except alerts.AlertConfigError as exc:
+        flash(_("No alert was sent: %(problem)s", problem=str(exc)), "error")
+        return
+    if sent.errors:
+        flash(
+            _(
+                "Some alerts could not be sent; the next alert run tries again: %(problem)s",
+                problem="; ".join(sent.errors),
+            ),
+            "error",
+        )
+    if sent.new:
+        told = (
+            ngettext("%(num)d e-mail digest sent.", "%(num)d e-mail digests sent.", sent.digests)
+            if sent.mail
+            else _("E-mail is not set up: the deviations are on the dashboard.")
+        )
+        news = ngettext(
+            "%(num)d new deviation in the crime figures.",
+            "%(num)d new deviations in the crime figures.",
+            sent.new,
+        )
+        flash(f"{news} {told}", "info")
 
 
 @bp.get("/crime-imports/<int:run_id>/undo")

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -116,6 +117,32 @@ def record_new(session: Session, today: dt.date) -> list[DeviationAlert]:
     session.add_all(new)
     session.flush()
     return new
+
+
+#: Read from the environment when the app's config does not hold them.
+WEBHOOK_VARIABLES = ("TRYGGHET_ALERT_WEBHOOK_URL", "TRYGGHET_ALERT_WEBHOOK_SECRET")
+
+
+def record_and_deliver(session: Session, config: Mapping[str, Any], today: dt.date) -> Delivery:
+    """Store the new deviations (committed: seen once, even if a send fails), then send the
+    pending ones and commit what went out. After every crime import and fetch, and on a timer.
+
+    Raises AlertConfigError (rolled back) for a webhook setting that cannot work.
+    """
+    settings = dict(config)
+    for name in WEBHOOK_VARIABLES:
+        if not settings.get(name) and os.environ.get(name):
+            settings[name] = os.environ[name]
+    try:
+        new = record_new(session, today)
+        session.commit()
+        result = deliver(session, settings)
+    except AlertConfigError:
+        session.rollback()
+        raise
+    session.commit()
+    result.new = len(new)
+    return result
 
 
 def _alert(area: Area, category: str, month: dt.date, alarm: Mapping[str, Any]) -> DeviationAlert:

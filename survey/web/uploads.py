@@ -42,10 +42,14 @@ UPLOADS = {
     # Statistics Sweden's export of a district's small regions (DeSO) by single year of age
     # runs to a few hundred kB; with several years or districts, up to 2 MB.
     "organizer.population_upload": Upload(2 * MB, "organizer.population"),
+    # A crime data file: the police's event list is about 200 kB, Brå's largest exports a
+    # few MB; a year of events kept from many downloads, merged by hand, stays below 20 MB.
+    "organizer.crime_upload": Upload(20 * MB, "organizer.crime_imports"),
 }
 #: The views whose forms have a file field.
 UPLOAD_ENDPOINTS = frozenset(UPLOADS)
 MARGINS_UPLOAD = "organizer.population_upload"
+CRIME_UPLOAD = "organizer.crime_upload"
 
 
 def size_text(size: int) -> str:

@@ -103,6 +103,7 @@ ROUTES = {
     "organizer.crime_imports": ("GET", {}, ADMIN),
     "organizer.crime_import_undo_confirm": ("GET", {"run_id": "run_id"}, ADMIN),
     "organizer.crime_import_undo": ("POST", {"run_id": "run_id"}, ADMIN),
+    "organizer.crime_upload": ("POST", {}, ADMIN),
     "organizer.crime_categories": ("GET", {}, STAFF),
     "organizer.crime_categories_set": ("POST", {}, ADMIN),
     "organizer.crime_categories_remove": ("POST", {"override_id": "override_id"}, ADMIN),

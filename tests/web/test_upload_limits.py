@@ -122,6 +122,7 @@ def _upload_paths(round_id: int) -> dict[str, tuple[str, str]]:
             "/organizer/questionnaires",
         ),
         "organizer.population_upload": ("/organizer/population", "/organizer/population"),
+        "organizer.crime_upload": ("/organizer/crime-imports", "/organizer/crime-imports"),
     }
 
 
