@@ -58,3 +58,19 @@ def test_a_long_name_never_pushes_a_page_sideways(live_server, new_page, long_na
     assert wide == {}
     page.goto(live_server + "/organizer/rounds/new")
     screenshot(page, "round-form-long-area-name")
+
+
+def test_a_refused_file_s_long_name_stays_inside_the_error_box(
+    live_server, new_page, users, tmp_path, screenshot
+):
+    # A refusal quotes what the file says, here a name without spaces.
+    path = tmp_path / "brott.csv"
+    path.write_text(f"month;area;category;count\n2020-01;{LONG};Misshandel;3\n", encoding="utf-8")
+    page = new_page(locale="sv-SE", viewport=PHONE)
+    _log_in(page, live_server)
+    page.goto(live_server + "/organizer/crime-imports?lang=sv")
+    page.set_input_files("input[name=file]", str(path))
+    page.locator("form[enctype] button[type=submit]").click()
+    assert LONG[:70] in page.locator(".error-summary li").inner_text()  # quoted, shortened
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "crime-upload-refused-phone")
