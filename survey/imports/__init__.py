@@ -47,12 +47,6 @@ class ImportRefused(Exception):
 #: The first bytes of files that are packed, not text: a download saved compressed, a workbook
 #: or an archive given for its CSV. Their bytes are "not UTF-8" too, which says nothing useful.
 PACKED = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "zip"}
-#: What to do with each (English; the responses importer words them in its language).
-UNPACK = {
-    "gzip": "the file is compressed (gzip), not text: unpack it (gunzip) and import the text",
-    "zip": "the file is a ZIP archive or an Excel workbook, not text: save the workbook as"
-    " CSV UTF-8, or unpack the archive, and import the text",
-}
 
 
 class NotUtf8(ImportRefused):
@@ -63,17 +57,18 @@ class NotUtf8(ImportRefused):
         self.line = line
         self.byte = f"{byte:#04x}"
         self.packed = packed
-        # English: raised wherever a file is read, with or without a language chosen (the
-        # responses importer, which always has one, words it from ``byte`` in its language).
+        # In the language of the command or the page (English without an app); the
+        # responses importer words it again from ``byte`` and ``packed``.
         self.message = (
-            UNPACK[packed]
+            packed_advice(packed)
             if packed
-            else (
-                f"the file is not UTF-8 text (byte {self.byte} cannot be read);"
-                " save it as UTF-8 (in Excel: CSV UTF-8) and import it again"
+            else _(
+                "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as UTF-8"
+                " (in Excel: CSV UTF-8) and import it again",
+                byte=self.byte,
             )
         )
-        super().__init__([f"line {line}: {self.message}"])
+        super().__init__([_("line %(n)d: %(problem)s", n=line, problem=self.message)])
 
 
 @dataclass

@@ -20,59 +20,52 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
-from . import ImportErrors, ImportRefused
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from . import ImportRefused
 from .bra_months import fold, month_like, month_of
-from .bra_rows import header_at, headings, indent_of, note, region_heading, rows_of
-from .crime_rows import (
-    CATEGORY_MAX,
-    CONTROL_CHARACTERS,
-    SUPPRESSED,
-    GivenYear,
-    Names,
-    fitted,
-    nothing_below,
-    parse_count,
-    quoted,
-    rate_error,
-    unended_month,
-    unended_year,
-    unsavable,
-    year_from,
-    year_needed,
-)
+from .bra_reader import PATH_SEPARATOR, BraData, Reader
+from .bra_rows import header_at, headings, note, region_heading, rows_of
+from .crime_rows import SUPPRESSED, Names, fitted, nothing_below, parse_count, quoted, rate_error
+from .crime_years import GivenYear, option_name, year_from, year_needed
+
+__all__ = ["KNOWN_SHAPES", "PATH_SEPARATOR", "SHAPES", "BraData", "guess_shape", "read_bra"]
 
 SHAPES = ("bra-open", "bra-db", "bra-months")
 #: What the refusal of an unknown file lists.
 KNOWN_SHAPES = (
     "month;area;category;count (csv)",
-    "Kommun;Antal;Per 100 000 inv. with or without the header row (bra-open)",
-    "Brottskategori;Region;2022;2023, Region;Brott;År;Antal or Region;Brott;Månad;Antal (bra-db)",
-    "Region;Brott;Januari;Februari;... or Region;Brott;2024M01;2024M02;... (bra-months)",
+    _l(
+        "%(header)s with or without the header row (%(format)s)",
+        header="Kommun;Antal;Per 100 000 inv.",
+        format="bra-open",
+    ),
+    _l(
+        "%(first)s, %(second)s or %(third)s (%(format)s)",
+        first="Brottskategori;Region;2022;2023",
+        second="Region;Brott;År;Antal",
+        third="Region;Brott;Månad;Antal",
+        format="bra-db",
+    ),
+    _l(
+        "%(first)s or %(second)s (%(format)s)",
+        first="Region;Brott;Januari;Februari;...",
+        second="Region;Brott;2024M01;2024M02;...",
+        format="bra-months",
+    ),
 )
-#: Between the levels of a category path.
-PATH_SEPARATOR = " › "
+
+
+def known_shapes() -> str:
+    """The shapes known, as a refusal of an unknown file lists them (in its language)."""
+    return "; ".join(str(shape) for shape in KNOWN_SHAPES)
+
 
 _REGION = {"region", "kommun", "stadsdel", "stadsdelsområde", "område", "län", "lokalpolisområde"}
 _CRIME = {"brott", "brottskategori", "brottstyp", "brottsområde", "kategori"}
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-_REGION_CODE = re.compile(r"^[0-9]{2,4}\s+")
-_REGION_SUFFIX = re.compile(r"\s+(?:kommun|stadsdelsområde|stadsdel|lpo)$", re.IGNORECASE)
-_SPLIT_PATH = re.compile(r"\s*(?:›|>)\s*")
-
-
-@dataclass
-class BraData:
-    """A Brå file read: its shape, monthly and yearly counts, and the regions skipped."""
-
-    shape: str
-    monthly: list[dict[str, Any]] = field(default_factory=list)
-    yearly: list[dict[str, Any]] = field(default_factory=list)
-    #: Region as written -> rows skipped because it is no area.
-    skipped: Counter[str] = field(default_factory=Counter)
 
 
 def detect_shape(header: list[str]) -> str | None:
@@ -99,120 +92,6 @@ def detect_shape(header: list[str]) -> str | None:
     return None
 
 
-class _Reader:
-    """Row by row: region and category carried down, the category path, the checks."""
-
-    def __init__(self, names: Names, today: dt.date, data: BraData) -> None:
-        self.names, self.today, self.data = names, today, data
-        self.errors = ImportErrors()
-        self.region = ""
-        self.stack: list[tuple[int, str]] = []
-        self.seen: dict[tuple[Any, ...], int] = {}
-        self.found: dict[str, int | None] = {}
-        #: The '..' of a year or month not over yet: not published, nothing stored.
-        self.unpublished = 0
-
-    def area(self, line: int, region: str) -> int | None:
-        """The area id a region names; None (and counted as skipped) for any other place."""
-        region = " ".join(region.split()) or self.region
-        self.region = region
-        if not region:
-            self.errors.add(line, f"line {line}: the region is empty")
-            return None
-        if region not in self.found:  # a long file names each region on many rows
-            self.found[region] = self.match(region)
-        if self.found[region] is None:
-            self.data.skipped[region] += 1
-        return self.found[region]
-
-    def match(self, region: str) -> int | None:
-        """The area id a region names, or None."""
-        region = " ".join(region.split())
-        for name in (region, _REGION_CODE.sub("", region)):
-            for candidate in (name, _REGION_SUFFIX.sub("", name)):
-                if (area := self.names.area(candidate)) is not None:
-                    return area[0]
-        return None
-
-    def category(self, line: int, cell: str) -> str | None:
-        """The category path of a cell: an indented label is a child of the one above."""
-        if not cell.strip():
-            if not self.stack:
-                self.errors.add(line, f"line {line}: the crime category is empty")
-                return None
-        elif len(parts := _SPLIT_PATH.split(cell.strip())) > 1:
-            self.stack = [(i, part) for i, part in enumerate(parts)]
-        else:
-            indent = indent_of(cell)
-            while self.stack and self.stack[-1][0] >= indent:
-                self.stack.pop()
-            if indent and not self.stack:
-                label = cell.strip()
-                self.errors.add(line, f"line {line}: '{label}' is indented with no parent above")
-                return None
-            self.stack.append((indent, " ".join(cell.split())))
-        path = PATH_SEPARATOR.join(label for _indent, label in self.stack)
-        if len(path) > CATEGORY_MAX:
-            self.errors.add(
-                line, f"line {line}: the category is longer than {CATEGORY_MAX} characters"
-            )
-            return None
-        if unsavable(path):
-            self.errors.add(line, f"line {line}: {CONTROL_CHARACTERS % 'the crime category'}")
-            return None
-        return path
-
-    def count(self, line: int, cell: str, where: str) -> tuple[bool, int | None]:
-        count, problem = parse_count(cell)
-        if problem:
-            self.errors.add(line, f"line {line}{where}: {problem}")
-            return False, None
-        return True, count
-
-    def add_year(self, line: int, area_id: int, year: int, category: str, count: Any) -> None:
-        if year >= self.today.year:
-            if count is not None:
-                self.errors.add(line, f"line {line}: {unended_year(year, self.today)}")
-            self.unpublished += count is None  # '..': not published yet, nothing to store
-            return
-        if self._repeated(line, ("y", area_id, year, category), f"year {year}"):
-            return
-        record = {"area_id": area_id, "year": year, "category": category, "count": count}
-        self.data.yearly.append(record)
-
-    def add_month(self, line: int, area_id: int, month: dt.date, category: str, count: Any) -> None:
-        if problem := unended_month(month, self.today):
-            if count is not None:
-                self.errors.add(line, f"line {line}: {problem}")
-            self.unpublished += count is None  # '..': a month not published yet
-            return
-        if self._repeated(line, ("m", area_id, month, category), f"{month:%Y-%m}"):
-            return
-        self.data.monthly.append(
-            {
-                "area_id": area_id,
-                "place_id": None,
-                "month": month,
-                "category": category,
-                "count": count,
-                "source": "csv",
-            }
-        )
-
-    def _repeated(self, line: int, cell: tuple[Any, ...], when: str) -> bool:
-        """Whether the cell (kind, area, when, category) came before, in any case."""
-        key = (*cell[:3], cell[3].casefold())
-        if key in self.seen:
-            self.errors.add(
-                line,
-                f"line {line}: {when}, category '{cell[3]}' for this area is already on line"
-                f" {self.seen[key]}",
-            )
-            return True
-        self.seen[key] = line
-        return False
-
-
 def guess_shape(lines: list[str]) -> str | None:
     """The Brå shape of a file from its header (title lines skipped), or None."""
     try:
@@ -233,20 +112,31 @@ def read_bra(
     """Check a whole Brå file; return its counts or raise ImportRefused listing its errors."""
     rows, _separator = rows_of(lines) if any(line.strip() for line in lines) else ([], ";")
     if not rows:
-        raise ImportRefused(["line 1: the file is empty"])
+        raise ImportRefused([_("line 1: the file is empty")])
     start = header_at(rows)
     rows = rows[start:]
     found = detect_shape(rows[0][1])
     if found is None or (shape is not None and found != shape):
-        wanted = f"a {shape} file" if shape else "a crime file"
         raise ImportRefused(
             [
-                f"line {rows[0][0]}: the header is not that of {wanted}; the shapes known are: "
-                + "; ".join(KNOWN_SHAPES)
+                _(
+                    "line %(n)d: the header is not that of a %(format)s file; the shapes known"
+                    " are: %(shapes)s",
+                    n=rows[0][0],
+                    format=shape,
+                    shapes=known_shapes(),
+                )
+                if shape
+                else _(
+                    "line %(n)d: the header is not that of a crime file; the shapes known are:"
+                    " %(shapes)s",
+                    n=rows[0][0],
+                    shapes=known_shapes(),
+                )
             ]
         )
     data = BraData(found)
-    reader = _Reader(names, today, data)
+    reader = Reader(names, today, data)
     # Notes below the figures ('Källa: Brå'): one filled cell, the first, naming no area.
     while len(rows) > 1 and note(rows[-1][1]) and reader.match(rows[-1][1][0]) is None:
         rows.pop()
@@ -262,7 +152,7 @@ def read_bra(
     return data
 
 
-def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None) -> None:
+def _read_open(rows: list[tuple[int, list[str]]], reader: Reader, given: GivenYear | None) -> None:
     year = year_needed(given)
     width = 3  # Kommun;Antal;Per 100 000 inv.
     if fold(rows[0][1][0]) == "kommun":
@@ -273,8 +163,8 @@ def _read_open(rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenY
         cells = fitted(reader.errors, line, cells, width)[0]
         problem = rate_error(cells[2])
         if problem:
-            reader.errors.add(line, f"line {line}: {problem}")
-        ok, count = reader.count(line, cells[1], "")
+            reader.add(line, problem)
+        ok, count = reader.count(line, cells[1], None)
         area_id = reader.area(line, cells[0])
         if ok and area_id is not None and not problem:
             reader.add_year(line, area_id, year, "Samtliga brott", count)
@@ -287,7 +177,7 @@ def _columns(header: list[str]) -> tuple[int, int]:
     return region, crime
 
 
-def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
+def _read_db(rows: list[tuple[int, list[str]]], reader: Reader) -> None:
     header = rows[0][1]
     folded = [fold(c) for c in header]
     region, crime = _columns(header)
@@ -301,22 +191,23 @@ def _read_db(rows: list[tuple[int, list[str]]], reader: _Reader) -> None:
         category = reader.category(line, cells[crime])
         if long_by is None:
             for i, year in years.items():
-                ok, count = reader.count(line, cells[i], f", {header[i].strip()}")
+                ok, count = reader.count(line, cells[i], header[i].strip())
                 if ok and area_id is not None and category is not None:
                     reader.add_year(line, area_id, year, category, count)
             continue
         when = cells[folded.index(long_by)].strip()
-        ok, count = reader.count(line, cells[folded.index("antal")], "")
+        ok, count = reader.count(line, cells[folded.index("antal")], None)
         if long_by == "år":
             if not _YEAR.fullmatch(when):
-                reader.errors.add(line, f"line {line}: the year '{when}' is not a year")
+                reader.add(line, _("the year '%(value)s' is not a year", value=when))
             elif ok and area_id is not None and category is not None:
                 reader.add_year(line, area_id, int(when), category, count)
             continue
         month = month_of(when)
         if month is None or month[0] is None:
-            reader.errors.add(
-                line, f"line {line}: the month '{when}' is not a month (as in 2024M01 or 2024-01)"
+            reader.add(
+                line,
+                _("the month '%(value)s' is not a month (as in 2024M01 or 2024-01)", value=when),
             )
         elif ok and area_id is not None and category is not None:
             reader.add_month(line, area_id, dt.date(month[0], month[1], 1), category, count)
@@ -330,8 +221,16 @@ def _row_year(cells: list[str], year_column: int | None, given: GivenYear | None
     return int(text) if _YEAR.fullmatch(text) else None
 
 
+def _source(by_column: bool, given: GivenYear | None) -> str:
+    """What gave a row's year, as a message names it: the year column, --year (the upload's
+    Year field) or the file name."""
+    if by_column:
+        return _("the year column")
+    return option_name("year") if given is None or given.by_option else _("the file name")
+
+
 def _read_months(
-    rows: list[tuple[int, list[str]]], reader: _Reader, given: GivenYear | None
+    rows: list[tuple[int, list[str]]], reader: Reader, given: GivenYear | None
 ) -> None:
     header = rows[0][1]
     folded = [fold(c) for c in header]
@@ -341,7 +240,15 @@ def _read_months(
     known = {*months, region, crime, year_column}
     # Written like a month but none (2024M13, "Marz 2024"): its counts would be lost.
     if wrong := [c.strip() for i, c in enumerate(header) if i not in known and month_like(c)]:
-        raise ImportRefused([f"line {rows[0][0]}: the column '{quoted(wrong[0])}' is not a month"])
+        raise ImportRefused(
+            [
+                _(
+                    "line %(n)d: the column '%(column)s' is not a month",
+                    n=rows[0][0],
+                    column=quoted(wrong[0]),
+                )
+            ]
+        )
     # The months with a figure on some row, by (year, column): the others are not published.
     published = {
         (months[i][0] or _row_year(cells, year_column, given), i)
@@ -362,16 +269,20 @@ def _read_months(
         if year_column is not None:
             text = cells[year_column].strip()
             if row_year is None:
-                reader.errors.add(line, f"line {line}: the year '{text}' is not a year")
+                reader.add(line, _("the year '%(value)s' is not a year", value=text))
                 continue
             if given is not None and row_year != given.year:
-                reader.errors.add(
+                reader.add(
                     line,
-                    f"line {line}: the year column says {row_year},"
-                    f" but {given.said_by} says {given.year}",
+                    _(
+                        "the year column says %(year)d, but %(source)s says %(given)d",
+                        year=row_year,
+                        source=_source(False, given),
+                        given=given.year,
+                    ),
                 )
                 continue
-        said = "the year column" if year_column is not None else given.said_by if given else ""
+        said = _source(year_column is not None, given)
         for i, (month_year, month) in months.items():
             # An empty cell: in a month empty on every row of its year, not published (skipped);
             # else '..' (missing), never 0, which the other rows' figures would make it.
@@ -380,20 +291,29 @@ def _read_months(
                 continue
             if month_year and row_year and month_year != row_year:
                 if filled:
-                    reader.errors.add(
+                    reader.add(
                         line,
-                        f"line {line}: the column {header[i].strip()} is of {month_year},"
-                        f" but {said} says {row_year}",
+                        _(
+                            "the column %(column)s is of %(year)d, but %(source)s says %(given)d",
+                            column=header[i].strip(),
+                            year=month_year,
+                            source=said,
+                            given=row_year,
+                        ),
                     )
                 continue
             cell = cells[i] if filled else SUPPRESSED
-            ok, count = reader.count(line, cell, f", {header[i].strip()}")
+            ok, count = reader.count(line, cell, header[i].strip())
             in_year = month_year or row_year
             if in_year is None:
                 raise ImportRefused(
                     [
-                        "the months have no year: add a column År, put the year in the file"
-                        " name or give it with --year"
+                        _(
+                            "the months have no year: add a column %(column)s, put the year in"
+                            " the file name or give it with %(option)s",
+                            column="År",
+                            option=option_name("year"),
+                        )
                     ]
                 )
             if ok and area_id is not None and category is not None:

@@ -6,6 +6,8 @@ import csv
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+
 from . import ImportRefused
 
 _INDENT = re.compile(r"[ \u00a0\t]*")
@@ -29,7 +31,9 @@ def rows_of(lines: list[str]) -> tuple[list[tuple[int, list[str]]], str]:
                 rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportRefused([f"line {line}: the file cannot be read: {exc}"]) from exc
+        raise ImportRefused(
+            [_("line %(n)d: the file cannot be read: %(problem)s", n=line, problem=exc)]
+        ) from exc
     return rows, separator
 
 

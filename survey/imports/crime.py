@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
@@ -34,115 +33,20 @@ from ..models import Area
 from ..models.crime import CrimeCoverage, CrimeYearCount
 from ..services import audit
 from . import ImportRefused, decoded_lines
-from .bra import KNOWN_SHAPES, SHAPES, BraData, guess_shape, read_bra
+from .bra import SHAPES, BraData, guess_shape, known_shapes, read_bra
 from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
 from .crime_journal import Journal, lock_crime_data
 from .crime_replace import replace_counts, spellings
-from .crime_rows import Names, month_text, plural
+from .crime_result import CrimeImport
+from .crime_rows import Names, month_text
+from .crime_years import on_page, option_name
 from .police_events import event_stretches, parse_events
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 #: The largest crime file read (a police download is about 200 kB, Brå's largest exports a
 #: few MB; 100,000 events, the most one file may hold, are about 40 MB).
 MAX_FILE_BYTES = 50_000_000
-#: How many municipalities the skip summary names; the rest are counted together.
-SKIPPED_SHOWN = 8
-
-
-@dataclass
-class CrimeImport:
-    """What an import stored: the source, how many monthly counts, which months and areas."""
-
-    source: str
-    filename: str
-    rows: int
-    months: list[str]
-    areas: list[str]
-    events: int | None = None
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    #: Brå's yearly counts stored, and their years.
-    yearly: int = 0
-    years: list[str] = field(default_factory=list)
-    #: What was skipped outside every area: police events (by municipality) or Brå's rows.
-    skipped_noun: tuple[str, str] = ("event", "municipality")
-    #: For an event list: its events that count for some area, and the types of those that
-    #: are not crimes.
-    in_areas: int = 0
-    context: Counter[str] = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        """One line for the person who imported, e.g. '240 monthly counts (12 months, 2 areas)'."""
-        counts = (
-            f"{self.rows} monthly {'count' if self.rows == 1 else 'counts'}"
-            f" ({plural(len(self.months), 'month')}, {plural(len(self.areas), 'area')})"
-        )
-        if self.yearly or (self.source.startswith("bra") and not self.rows):
-            yearly = (
-                f"{self.yearly} yearly {'count' if self.yearly == 1 else 'counts'}"
-                f" ({plural(len(self.years), 'year')}, {plural(len(self.areas), 'area')})"
-            )
-            counts = f"{yearly} and {counts}" if self.rows else yearly
-        if self.events is None:
-            return counts
-        return (
-            f"{plural(self.events, 'event')} ({self.new} new, {self.updated} updated,"
-            f" {self.unchanged} unchanged, {sum(self.skipped.values())} outside every area)"
-        )
-
-    def counted_summary(self) -> str | None:
-        """For an event list: how many of its events count for an area, how many of those are
-        not crimes (kept for context, never counted), and the monthly counts derived again."""
-        if self.events is None:
-            return None
-        if self.in_areas:
-            where = (
-                f"{plural(self.in_areas, 'event')} in {plural(len(self.areas), 'area')}"
-                f" ({', '.join(self.areas)}) over {plural(len(self.months), 'month')}"
-            )
-        else:
-            where = "no event in any area"
-        if context := sum(self.context.values()):
-            ranked = sorted(self.context.items(), key=lambda item: (-item[1], item[0]))
-            types = ", ".join(f"{name} {n}" for name, n in ranked)
-            share = "none of them a crime" if context == self.in_areas else f"{context} of them"
-            where += f", {share} ({types}): not crimes, kept for context and never counted"
-        # The monthly counts of every month the events touch are derived again (in every
-        # area), also where this file's events count for none.
-        return (
-            f"{where}; {self.rows} monthly {'count' if self.rows == 1 else 'counts'} derived"
-            " again in the months these events fall in"
-        )
-
-    def report(self, origin: str) -> list[str]:
-        """The lines the import commands print."""
-        lines = [f"imported {self.summary()} from {origin}"]
-        return lines + [line for line in (self.counted_summary(), self.skipped_summary()) if line]
-
-    def skipped_summary(self) -> str | None:
-        """'skipped 46 rows outside every area: ...' (Brå), '460 events ... stored' or None."""
-        if not self.skipped:
-            return None
-        noun, by = self.skipped_noun
-        ranked = sorted(self.skipped.items(), key=lambda item: (-item[1], item[0]))
-        shown = ", ".join(f"{name} {n}" for name, n in ranked[:SKIPPED_SHOWN])
-        rest = sum(n for _name, n in ranked[SKIPPED_SHOWN:])
-        more = (
-            f" and {rest} in {plural(len(ranked) - SKIPPED_SHOWN, 'other place')}" if rest else ""
-        )
-        if self.events is not None:
-            # Police events are kept: an area or alias added later counts them.
-            return (
-                f"{plural(sum(self.skipped.values()), noun)} outside every area, stored and"
-                f" counted once an area or alias names the place (by {by}): {shown}{more}"
-            )
-        return (
-            f"skipped {plural(sum(self.skipped.values()), noun)} outside every area"
-            f" (by {by}): {shown}{more}"
-        )
 
 
 def _table(model: Any) -> Table:
@@ -170,7 +74,9 @@ def import_crime(
     with Path(path).open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)  # a device such as /dev/zero has no size
     if len(data) > MAX_FILE_BYTES:
-        raise ImportRefused([f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB"])
+        raise ImportRefused(
+            [_("the file is larger than %(size)d MB", size=MAX_FILE_BYTES // 1_000_000)]
+        )
     return import_crime_data(session, data, Path(path).name, source, today, timezone, year)
 
 
@@ -192,10 +98,33 @@ def _shape(lines: list[str]) -> str:
         return "csv"  # the simple long CSV names the columns it misses
     raise ImportRefused(
         [
-            "line 1: the shape of this file is not known; the shapes known are: "
-            + "; ".join(KNOWN_SHAPES)
-            + "; the police's event list, JSON (events)"
+            _(
+                "line 1: the shape of this file is not known; the shapes known are: %(shapes)s;"
+                " the police's event list, JSON (%(events)s)",
+                shapes=known_shapes(),
+                events="events",
+            )
         ]
+    )
+
+
+def _json_not_table(source: str) -> str:
+    """The refusal of a JSON file given as a table: how to import a police event list with
+    the command (--format) or on the upload page (its Format field)."""
+    if on_page():
+        return _(
+            "line 1: this file is JSON, not a %(format)s table: a police event list is"
+            " imported with %(option)s “%(events)s” or “%(found)s”",
+            format=source,
+            option=option_name("format"),
+            events=_("police events (JSON)"),
+            found=_("Found from the file"),
+        )
+    return _(
+        "line 1: this file is JSON, not a %(format)s table: a police event list is imported"
+        " with %(option)s events (or without %(option)s)",
+        format=source,
+        option=option_name("format"),
     )
 
 
@@ -219,12 +148,7 @@ def import_crime_data(
     origin = origin[:255]
     if source not in (None, "events") and _is_json(next((x for x in lines if x.strip()), "")):
         # Not four "column missing" errors about a file that has no columns.
-        raise ImportRefused(
-            [
-                f"line 1: this file is JSON, not a {source} table: a police event list is"
-                " imported with --format events (or without --format)"
-            ]
-        )
+        raise ImportRefused([_json_not_table(source)])
     source = source or _shape(lines)
     lock_crime_data(session)  # what the journal keeps must be what the import replaces
     journal = Journal()
@@ -343,5 +267,4 @@ def _store_bra(
         skipped=bra.skipped,
         yearly=len(bra.yearly),
         years=sorted({str(r["year"]) for r in bra.yearly}),
-        skipped_noun=("row", "region"),
     )

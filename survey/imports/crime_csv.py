@@ -7,6 +7,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from flask_babel import gettext as _
+
 from . import ImportErrors, ImportRefused, sniff_separator
 from .crime_rows import Names, check_row, nothing_below
 
@@ -16,20 +18,27 @@ REQUIRED = ("month", "area", "category", "count")
 def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, Any]]:
     """Check every row of a crime counts CSV; return the rows to store or raise ImportRefused."""
     if not any(line.strip() for line in lines):
-        raise ImportRefused(["line 1: the file is empty; it needs a header row and counts"])
+        raise ImportRefused([_("line 1: the file is empty; it needs a header row and counts")])
     errors = ImportErrors()
     reader = csv.reader(iter(lines), delimiter=sniff_separator(lines[0]), strict=True)
     try:
         header = [cell.strip().casefold() for cell in next(reader)]
     except csv.Error as exc:
-        raise ImportRefused([f"line 1: the CSV cannot be read: {exc}"]) from exc
+        raise ImportRefused(
+            [_("line %(n)d: the CSV cannot be read: %(problem)s", n=1, problem=exc)]
+        ) from exc
     for column in REQUIRED:
         if column not in header:
             errors.add(
-                1, f"line 1: the column '{column}' is missing (needed: {', '.join(REQUIRED)})"
+                1,
+                _(
+                    "line 1: the column '%(column)s' is missing (needed: %(needed)s)",
+                    column=column,
+                    needed=", ".join(REQUIRED),
+                ),
             )
     for column in sorted(c for c, n in Counter(header).items() if c and n > 1):
-        errors.add(1, f"line 1: the column '{column}' appears more than once")
+        errors.add(1, _("line 1: the column '%(column)s' appears more than once", column=column))
     errors.refuse()
     # Other columns (a rate per 100,000 inhabitants, a region code) are allowed and ignored.
     index = {c: header.index(c) for c in (*REQUIRED, "place", "rate") if c in header}
@@ -44,7 +53,7 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
                 )
             line = reader.line_num + 1
     except csv.Error as exc:
-        errors.add(line, f"line {line}: the CSV cannot be read: {exc}")
+        errors.add(line, _("line %(n)d: the CSV cannot be read: %(problem)s", n=line, problem=exc))
     if not records and not errors.found:
         errors.add(2, nothing_below(2, unpublished))
     errors.refuse()

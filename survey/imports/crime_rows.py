@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any, NamedTuple
+from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Area, Place
 from ..models.places import AreaAlias
 from ..reports.formulas import restore
-from . import ImportErrors, ImportRefused
+from . import ImportErrors
 
 #: The category column's width in the database.
 CATEGORY_MAX = 120
@@ -36,8 +39,6 @@ INVISIBLE = re.compile(
     "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
     "\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
-#: A year in a file name (anmalda_brott_kommuner_2023.csv).
-YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 #: How much of a value a message quotes.
 QUOTED_MAX = 80
 #: The largest count a file may give: Sweden reports about 1.5 million crimes a year, so a
@@ -65,11 +66,6 @@ def normalise(name: str) -> str:
     """Fold a name for matching: Unicode's compatibility form (a letter and its combining
     mark as one), case, å/ä/ö as a/a/o, no spaces or hyphens."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name).casefold().translate(_FOLD))
-
-
-def plural(n: int, word: str) -> str:
-    """'1 month', '2 months': a count with its noun."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def is_county(name: str) -> bool:
@@ -130,8 +126,23 @@ class Names:
         return self.places.get((area_id, normalise(value)))
 
 
-#: The message for a name with characters ``unsavable`` finds ("%s": what holds them).
-CONTROL_CHARACTERS = "%s holds control or invisible characters that cannot be stored"
+#: The message for a name with characters ``unsavable`` finds, by what holds them.
+_CONTROL_CHARACTERS = {
+    "category": _l("the category holds control or invisible characters that cannot be stored"),
+    "crime category": _l(
+        "the crime category holds control or invisible characters that cannot be stored"
+    ),
+    "type": _l("the type holds control or invisible characters that cannot be stored"),
+    "location name": _l(
+        "the location name holds control or invisible characters that cannot be stored"
+    ),
+}
+
+
+def control_characters(what: str) -> str:
+    """Why a name with characters ``unsavable`` finds is refused; ``what`` holds them: the
+    "category", "crime category", "type" or "location name"."""
+    return str(_CONTROL_CHARACTERS[what])
 
 
 def unsavable(text: str) -> bool:
@@ -177,7 +188,12 @@ def parse_count(value: str) -> tuple[int | None, str | None]:
     if whole := _WHOLE_DECIMAL.fullmatch(text):
         if _AMBIGUOUS.fullmatch(text):
             n = whole.group(1)
-            return None, f"count '{text}' may be {n} or {n} 000: write {n}, or {n} 000"
+            return None, _(
+                "count '%(value)s' may be %(whole)s or %(whole)s 000: write %(whole)s, or"
+                " %(whole)s 000",
+                value=text,
+                whole=n,
+            )
         text = whole.group(1)
     if text == SUPPRESSED:
         return None, None
@@ -188,24 +204,29 @@ def parse_count(value: str) -> tuple[int | None, str | None]:
         # Checked before int(): Python refuses to read more than 4,300 digits.
         count = int(digits) if len(digits) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
         if count > MAX_COUNT:
-            return None, f"count '{quoted(text)}' is too large (at most {MAX_COUNT:,})".replace(
-                ",", " "
+            return None, _(
+                "count '%(value)s' is too large (at most %(max)s)",
+                value=quoted(text),
+                max=f"{MAX_COUNT:,}".replace(",", " "),
             )
         return count, None
     if not text:
-        return None, "the count is empty (write '..' for a suppressed figure, '-' for none)"
+        return None, _("the count is empty (write '..' for a suppressed figure, '-' for none)")
     if _NEGATIVE.fullmatch(text):
-        return None, f"count '{quoted(text)}' is negative"
+        return None, _("count '%(value)s' is negative", value=quoted(text))
     if _DECIMAL.fullmatch(text):
-        return None, f"count '{quoted(text)}' is not a whole number"
-    return None, f"count '{quoted(text)}' is not a number"
+        return None, _("count '%(value)s' is not a whole number", value=quoted(text))
+    return None, _("count '%(value)s' is not a number", value=quoted(text))
 
 
 def rate_error(value: str) -> str | None:
     text = _THOUSANDS.sub("", value.strip())
     if text in ("", SUPPRESSED, *NOTHING) or _RATE.fullmatch(text):
         return None
-    return f"rate '{quoted(value.strip())}' is not a number (a decimal comma or point is fine)"
+    return _(
+        "rate '%(value)s' is not a number (a decimal comma or point is fine)",
+        value=quoted(value.strip()),
+    )
 
 
 def fitted(errors: ImportErrors, line: int, cells: list[str], width: int) -> tuple[list[str], bool]:
@@ -215,8 +236,13 @@ def fitted(errors: ImportErrors, line: int, cells: list[str], width: int) -> tup
     if filled and filled[-1] >= width:
         errors.add(
             line,
-            f"line {line}: {filled[-1] + 1} cells, but the file has {width} columns;"
-            f" is a figure or a name split in two by the separator?",
+            _(
+                "line %(n)d: %(cells)d cells, but the file has %(columns)d columns; is a figure or"
+                " a name split in two by the separator?",
+                n=line,
+                cells=filled[-1] + 1,
+                columns=width,
+            ),
         )
         return cells, False
     return cells + [""] * (width - len(cells)), True
@@ -226,12 +252,12 @@ def parse_month(value: str) -> tuple[dt.date | None, str | None]:
     """Read a month written YYYY-MM: (first day, None) or an error."""
     text = value.strip()
     if not text:
-        return None, "the month is empty"
+        return None, _("the month is empty")
     match = _MONTH.fullmatch(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        return None, f"month '{quoted(text)}' is not a month written YYYY-MM"
+        return None, _("month '%(value)s' is not a month written YYYY-MM", value=quoted(text))
     if int(match.group(1)) < FIRST_YEAR:
-        return None, f"month {text} is before {FIRST_YEAR}"
+        return None, _("month %(month)s is before %(first)d", month=text, first=FIRST_YEAR)
     return dt.date(int(match.group(1)), int(match.group(2)), 1), None
 
 
@@ -239,27 +265,34 @@ def unended_month(month: dt.date, today: dt.date) -> str | None:
     """Why a monthly count of ``month`` cannot be imported yet, or None: the month must be
     over, or its count would stand for a whole month (covered, judged) that is still going on."""
     if month > first_of_month(today):
-        return f"month {month:%Y-%m} is in the future"
+        return _("month %(month)s is in the future", month=month_text(month))
     if month == first_of_month(today):
-        return f"month {month:%Y-%m} has not ended yet: import its count once the month is over"
+        return _(
+            "month %(month)s has not ended yet: import its count once the month is over",
+            month=month_text(month),
+        )
     return None
 
 
 def nothing_below(line: int, unpublished: int) -> str:
     """Why a file with a header but nothing to store is refused."""
     if unpublished:
-        return (
-            f"line {line}: every count is '..' or empty for a month or year not over yet"
-            f" ({plural(unpublished, 'count')}): nothing is published to import yet"
+        return _(
+            "line %(n)d: every count is '..' or empty for a month or year not over yet"
+            " (%(counts)s): nothing is published to import yet",
+            n=line,
+            counts=ngettext("%(num)d count", "%(num)d counts", unpublished),
         )
-    return f"line {line}: there are no counts below the header row"
+    return _("line %(n)d: there are no counts below the header row", n=line)
 
 
 def unended_year(year: int, today: dt.date) -> str:
     """Why a yearly count of ``year`` (this year or later) cannot be imported yet."""
     if year > today.year:
-        return f"the year {year} is in the future"
-    return f"the year {year} has not ended yet: import its count once the year is over"
+        return _("the year %(year)d is in the future", year=year)
+    return _(
+        "the year %(year)d has not ended yet: import its count once the year is over", year=year
+    )
 
 
 def check_row(
@@ -297,16 +330,22 @@ def check_row(
     area_text = restore(value["area"].strip())
     area = names.area(area_text) if area_text else None
     if not area_text:
-        problems.append("the area is empty")
+        problems.append(_("the area is empty"))
     elif area is None:
-        problems.append(f"unknown area '{quoted(area_text)}' (the areas are {names.known})")
+        problems.append(
+            _(
+                "unknown area '%(name)s' (the areas are %(areas)s)",
+                name=quoted(area_text),
+                areas=names.known,
+            )
+        )
     category = restore(value["category"].strip())
     if not category:
-        problems.append("the category is empty")
+        problems.append(_("the category is empty"))
     elif len(category) > CATEGORY_MAX:
-        problems.append(f"the category is longer than {CATEGORY_MAX} characters")
+        problems.append(_("the category is longer than %(max)d characters", max=CATEGORY_MAX))
     elif unsavable(category):
-        problems.append(CONTROL_CHARACTERS % "the category")
+        problems.append(control_characters("category"))
     count, problem = parse_count(value["count"])
     problems += [problem] if problem else []
     problem = rate_error(value["rate"]) if "rate" in value else None
@@ -316,19 +355,29 @@ def check_row(
     if place_text and area is not None:
         place = names.place(area[0], place_text)
         if place is None:
-            problems.append(f"unknown place '{quoted(place_text)}' in {area[2]}")
+            problems.append(
+                _("unknown place '%(name)s' in %(area)s", name=quoted(place_text), area=area[2])
+            )
     for problem in problems:
-        errors.add(line, f"line {line}: {problem}")
+        errors.add(line, _("line %(n)d: %(problem)s", n=line, problem=problem))
     if problems or month is None or area is None:
         return unpublished and not problems
     place_id = place[0] if place else None
     key = (month, area[0], category.casefold(), place_id)
     if key in seen:
-        where = f", place {place[1]}" if place else ""
+        where = _(", place %(place)s", place=place[1]) if place else ""
         errors.add(
             line,
-            f"line {line}: month {month_text(month)}, area {area[2]}, category '{category}'"
-            f"{where} is already on line {seen[key]}",
+            _(
+                "line %(n)d: month %(month)s, area %(area)s, category '%(category)s'%(where)s is"
+                " already on line %(first)d",
+                n=line,
+                month=month_text(month),
+                area=area[2],
+                category=category,
+                where=where,
+                first=seen[key],
+            ),
         )
         return False
     seen[key] = line
@@ -343,33 +392,3 @@ def check_row(
         }
     )
     return False
-
-
-class GivenYear(NamedTuple):
-    year: int
-    said_by: str  # "--year" or "the file name"
-
-
-def year_from(origin: str, year: int | None) -> GivenYear | None:
-    """The year given with --year, else the one in the file name
-    (anmalda_brott_kommuner_2023.csv); refused when the two disagree."""
-    found = set(YEAR_IN_NAME.findall(origin))
-    # A name with two years (manadstabell_2023_2024.csv) spans them: it gives no year.
-    named = int(found.pop()) if len(found) == 1 else None
-    if year is not None and named is not None and year != named:
-        raise ImportRefused([f"--year says {year}, but the file name says {named}"])
-    if year is not None:
-        return GivenYear(year, "--year")
-    return GivenYear(named, "the file name") if named is not None else None
-
-
-def year_needed(given: GivenYear | None) -> int:
-    """The year of a file that gives no year of its own, or ImportRefused asking for it."""
-    if given is None:
-        raise ImportRefused(
-            [
-                "the year is not in the file name (as in anmalda_brott_kommuner_2023.csv):"
-                " give it with --year"
-            ]
-        )
-    return given.year

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from . import ImportErrors, ImportRefused
 from .crime_rows import (
     CATEGORY_MAX,
-    CONTROL_CHARACTERS,
     UNSAVABLE,
+    control_characters,
     first_of_month,
     is_county,
     month_text,
@@ -116,19 +119,33 @@ def load_events(lines: list[str]) -> list[Any]:
         events = json.loads("".join(lines))
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            [f"line {exc.lineno}: the file is not valid JSON: {exc.msg} (column {exc.colno})"]
+            [
+                _(
+                    "line %(n)d: the file is not valid JSON: %(problem)s (column %(column)d)",
+                    n=exc.lineno,
+                    problem=exc.msg,
+                    column=exc.colno,
+                )
+            ]
         ) from exc
     except RecursionError as exc:
-        raise ImportRefused(["the file is not an event list: nested too deeply"]) from exc
+        raise ImportRefused([_("the file is not an event list: nested too deeply")]) from exc
     except ValueError as exc:  # a number of thousands of digits
-        raise ImportRefused([f"the file is not an event list: {exc}"]) from exc
+        raise ImportRefused([_("the file is not an event list: %(problem)s", problem=exc)]) from exc
     if not isinstance(events, list):
-        raise ImportRefused(["line 1: the file must hold a JSON array of events"])
+        raise ImportRefused([_("line 1: the file must hold a JSON array of events")])
     if not events:
-        raise ImportRefused(["line 1: the event list is empty"])
+        raise ImportRefused([_("line 1: the event list is empty")])
     if len(events) > EVENTS_MAX:
         raise ImportRefused(
-            [f"the file holds {len(events)} events; one file may hold at most {EVENTS_MAX}"]
+            [
+                ngettext(
+                    "the file holds %(num)d event; one file may hold at most %(max)d",
+                    "the file holds %(num)d events; one file may hold at most %(max)d",
+                    len(events),
+                    max=EVENTS_MAX,
+                )
+            ]
         )
     return events
 
@@ -141,70 +158,88 @@ def parse_events(lines: list[str], today: dt.date, zone: ZoneInfo) -> list[Polic
     ids: dict[str, int] = {}
     for position, event in enumerate(events, start=1):
         if not isinstance(event, dict):
-            errors.add(position, f"event {position}: not an object with id, datetime and type")
+            errors.add(
+                position,
+                _("event %(n)d: not an object with id, datetime and type", n=position),
+            )
             continue
         raw_id = event.get("id")
         if isinstance(raw_id, float) and raw_id.is_integer() and abs(raw_id) < WHOLE_FLOATS:
             raw_id = int(raw_id)  # 123456.0: a file saved again by a tool that reads numbers
         plain = isinstance(raw_id, int | str) and not isinstance(raw_id, bool)
         event_id = str(raw_id).strip() if plain else ""
-        label = f"event {position} (id {quoted(event_id)})" if event_id else f"event {position}"
+        label = (
+            _("event %(n)d (id %(id)s)", n=position, id=quoted(event_id))
+            if event_id
+            else _("event %(n)d", n=position)
+        )
         problems: list[str] = []
         if isinstance(raw_id, float):
             given = quoted(json.dumps(raw_id))
             problems.append(
-                f"the id {given} is negative: the police's ids are positive numbers"
+                _("the id %(id)s is negative: the police's ids are positive numbers", id=given)
                 if raw_id < 0 and raw_id.is_integer()
-                else f"the id {given} is too large to be exact as a number: give it as a text"
+                else _(
+                    "the id %(id)s is too large to be exact as a number: give it as a text",
+                    id=given,
+                )
                 if raw_id.is_integer()
-                else f"the id {given} is not a whole number (the police's ids are)"
+                else _("the id %(id)s is not a whole number (the police's ids are)", id=given)
             )
         elif raw_id is not None and not plain:
-            problems.append("the id is not a number or a text")
+            problems.append(_("the id is not a number or a text"))
         elif not event_id:
-            problems.append("the id is missing")
+            problems.append(_("the id is missing"))
         elif len(event_id) > ID_MAX:
-            problems.append(f"the id is longer than {ID_MAX} characters")
+            problems.append(_("the id is longer than %(max)d characters", max=ID_MAX))
         elif unsavable_raw(event_id):  # NUL, which PostgreSQL refuses; a direction override
-            problems.append("the id holds control or invisible characters")
+            problems.append(_("the id holds control or invisible characters"))
         elif _NEGATIVE_ID.fullmatch(event_id):  # a number, or a whole number saved as text
             problems.append(
-                f"the id {quoted(event_id)} is negative: the police's ids are positive numbers"
+                _(
+                    "the id %(id)s is negative: the police's ids are positive numbers",
+                    id=quoted(event_id),
+                )
             )
         elif event_id in ids:
-            problems.append(f"the same id as event {ids[event_id]}")
+            problems.append(_("the same id as event %(first)d", first=ids[event_id]))
         else:
             ids[event_id] = position
         moment = parse_datetime(event.get("datetime"), zone)
         month = first_of_month(moment.date()) if moment else None
         if event.get("datetime") in (None, ""):
-            problems.append("the datetime is missing")
+            problems.append(_("the datetime is missing"))
         elif month is None:
             given = quoted(json.dumps(event.get("datetime"), ensure_ascii=False))
             problems.append(
-                f"datetime {given} is not a date and time like 2026-05-04 21:35:00 +02:00"
-                f" (from {FIRST_EVENT_YEAR} on)"
+                _(
+                    "datetime %(value)s is not a date and time like %(example)s (from %(first)d"
+                    " on)",
+                    value=given,
+                    example="2026-05-04 21:35:00 +02:00",
+                    first=FIRST_EVENT_YEAR,
+                )
             )
         elif month > first_of_month(today):
-            problems.append(f"month {month_text(month)} is in the future")
+            problems.append(_("month %(month)s is in the future", month=month_text(month)))
         raw_type = _given(event.get("type"))
         event_type = " ".join(raw_type.split())
         # Checked as given: split() would turn \x1c-\x1f or \x85 into spaces.
         if unsavable_raw(raw_type):
-            problems.append(CONTROL_CHARACTERS % "the type")
+            problems.append(control_characters("type"))
         elif not event_type:
-            problems.append("the type is missing")
+            problems.append(_("the type is missing"))
         elif len(event_type) > CATEGORY_MAX:
-            problems.append(f"the type is longer than {CATEGORY_MAX} characters")
+            problems.append(_("the type is longer than %(max)d characters", max=CATEGORY_MAX))
         location = event.get("location")
         raw_location = _given(location.get("name") if isinstance(location, dict) else None)
         location_name = " ".join(raw_location.split())
         if unsavable_raw(raw_location):
-            problems.append(CONTROL_CHARACTERS % "the location name")
+            problems.append(control_characters("location name"))
         elif not location_name:
-            problems.append("the location name is missing")
+            problems.append(_("the location name is missing"))
         for problem in problems:
-            errors.add(position, f"{label}: {problem}")
+            errors.add(position, _("%(where)s: %(message)s", where=label, message=problem))
         if problems or moment is None or month is None:
             continue
         name = _text(event.get("name"))

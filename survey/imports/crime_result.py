@@ -1,0 +1,154 @@
+"""What a crime import stored, and the lines that tell the person who imported it (in the
+language of the command or the page)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+#: How many municipalities the skip summary names; the rest are counted together.
+SKIPPED_SHOWN = 8
+
+
+@dataclass
+class CrimeImport:
+    """What an import stored: the source, how many monthly counts, which months and areas."""
+
+    source: str
+    filename: str
+    rows: int
+    months: list[str]
+    areas: list[str]
+    events: int | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    #: Brå's yearly counts stored, and their years.
+    yearly: int = 0
+    years: list[str] = field(default_factory=list)
+    #: For an event list: its events that count for some area, and the types of those that
+    #: are not crimes.
+    in_areas: int = 0
+    context: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        """One line for the person who imported, e.g. '240 monthly counts (12 months, 2 areas)'."""
+        areas = ngettext("%(num)d area", "%(num)d areas", len(self.areas))
+        counts = ngettext(
+            "%(num)d monthly count (%(months)s, %(areas)s)",
+            "%(num)d monthly counts (%(months)s, %(areas)s)",
+            self.rows,
+            months=ngettext("%(num)d month", "%(num)d months", len(self.months)),
+            areas=areas,
+        )
+        if self.yearly or (self.source.startswith("bra") and not self.rows):
+            yearly = ngettext(
+                "%(num)d yearly count (%(years)s, %(areas)s)",
+                "%(num)d yearly counts (%(years)s, %(areas)s)",
+                self.yearly,
+                years=ngettext("%(num)d year", "%(num)d years", len(self.years)),
+                areas=areas,
+            )
+            counts = (
+                _("%(yearly)s and %(monthly)s", yearly=yearly, monthly=counts)
+                if self.rows
+                else yearly
+            )
+        if self.events is None:
+            return counts
+        return ngettext(
+            "%(num)d event (%(new)d new, %(updated)d updated, %(unchanged)d unchanged,"
+            " %(outside)d outside every area)",
+            "%(num)d events (%(new)d new, %(updated)d updated, %(unchanged)d unchanged,"
+            " %(outside)d outside every area)",
+            self.events,
+            new=self.new,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            outside=sum(self.skipped.values()),
+        )
+
+    def counted_summary(self) -> str | None:
+        """For an event list: how many of its events count for an area, how many of those are
+        not crimes (kept for context, never counted), and the monthly counts derived again."""
+        if self.events is None:
+            return None
+        if self.in_areas:
+            where = ngettext(
+                "%(num)d event in %(areas)s (%(names)s) over %(months)s",
+                "%(num)d events in %(areas)s (%(names)s) over %(months)s",
+                self.in_areas,
+                areas=ngettext("%(num)d area", "%(num)d areas", len(self.areas)),
+                names=", ".join(self.areas),
+                months=ngettext("%(num)d month", "%(num)d months", len(self.months)),
+            )
+        else:
+            where = _("no event in any area")
+        if context := sum(self.context.values()):
+            ranked = sorted(self.context.items(), key=lambda item: (-item[1], item[0]))
+            types = ", ".join(f"{name} {n}" for name, n in ranked)
+            share = (
+                _("none of them a crime")
+                if context == self.in_areas
+                else _("%(num)d of them", num=context)
+            )
+            where = _(
+                "%(where)s, %(share)s (%(types)s): not crimes, kept for context and never counted",
+                where=where,
+                share=share,
+                types=types,
+            )
+        # The monthly counts of every month the events touch are derived again (in every
+        # area), also where this file's events count for none.
+        return ngettext(
+            "%(where)s; %(num)d monthly count derived again in the months these events fall in",
+            "%(where)s; %(num)d monthly counts derived again in the months these events fall in",
+            self.rows,
+            where=where,
+        )
+
+    def report(self, origin: str) -> list[str]:
+        """The lines the import commands print."""
+        lines = [_("imported %(summary)s from %(file)s", summary=self.summary(), file=origin)]
+        return lines + [line for line in (self.counted_summary(), self.skipped_summary()) if line]
+
+    def skipped_summary(self) -> str | None:
+        """'skipped 46 rows outside every area: ...' (Brå), '460 events ... stored' or None."""
+        if not self.skipped:
+            return None
+        ranked = sorted(self.skipped.items(), key=lambda item: (-item[1], item[0]))
+        shown = ", ".join(f"{name} {n}" for name, n in ranked[:SKIPPED_SHOWN])
+        rest = sum(n for _name, n in ranked[SKIPPED_SHOWN:])
+        more = (
+            ngettext(
+                " and %(rest)d in %(num)d other place",
+                " and %(rest)d in %(num)d other places",
+                len(ranked) - SKIPPED_SHOWN,
+                rest=rest,
+            )
+            if rest
+            else ""
+        )
+        total = sum(self.skipped.values())
+        if self.events is not None:
+            # Police events are kept: an area or alias added later counts them.
+            return ngettext(
+                "%(num)d event outside every area, stored and counted once an area or alias"
+                " names the place (by municipality): %(shown)s%(more)s",
+                "%(num)d events outside every area, stored and counted once an area or alias"
+                " names the place (by municipality): %(shown)s%(more)s",
+                total,
+                shown=shown,
+                more=more,
+            )
+        return ngettext(
+            "skipped %(num)d row outside every area (by region): %(shown)s%(more)s",
+            "skipped %(num)d rows outside every area (by region): %(shown)s%(more)s",
+            total,
+            shown=shown,
+            more=more,
+        )
