@@ -49,7 +49,8 @@ def _messages(page: str, kind: str) -> list[str]:
 
 
 def _import_errors(page: str) -> list[str]:
-    summary = page.split("nothing was changed:", 1)[1].split("</ul>", 1)[0]
+    # The file's errors: the last error summary on the page (the form's own comes first).
+    summary = page.rsplit('<div class="error-summary"', 1)[1].split("</ul>", 1)[0]
     return [unescape(item) for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
 
 
@@ -115,6 +116,20 @@ def test_a_bra_file_without_the_year_in_its_name_takes_it_from_the_year_field(ap
     with app.app_context():
         years = set(db.session.scalars(select(CrimeYearCount.year)))
     assert years == {2021}
+
+
+def test_an_admin_reads_the_page_and_the_file_s_errors_in_swedish(app, admin):
+    admin.get(PAGE + "?lang=sv")
+    assert "Fil med brottsdata" in admin.get(PAGE).get_data(as_text=True)
+    content = (BRA / "anmalda_brott_kommuner_2021.csv").read_bytes()
+    refused = _upload(admin, content, "brott.csv").get_data(as_text=True)
+    assert "Filen importerades inte, inget ändrades:" in refused
+    assert _import_errors(refused) == [
+        "året står inte i filnamnet (som i anmalda_brott_kommuner_2023.csv): ange det i fältet År"
+    ]
+    assert _upload(admin, content, "brott.csv", year="2021").status_code == 303
+    [done] = _messages(admin.get(PAGE).get_data(as_text=True), "success")
+    assert done.startswith("Importerade ")
 
 
 def test_the_file_name_is_listed_without_its_path_or_control_characters(app, admin):
