@@ -4,6 +4,7 @@ language of the command or the page)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -72,9 +73,10 @@ class CrimeImport:
             outside=sum(self.skipped.values()),
         )
 
-    def counted_summary(self) -> str | None:
+    def counted_summary(self, area_names: Mapping[str, str] | None = None) -> str | None:
         """For an event list: how many of its events count for an area, how many of those are
-        not crimes (kept for context, never counted), and the monthly counts derived again."""
+        not crimes (kept for context, never counted), and the monthly counts derived again.
+        The areas are named by their slugs, or by ``area_names`` (slug: name) where given."""
         if self.events is None:
             return None
         if self.in_areas:
@@ -83,7 +85,7 @@ class CrimeImport:
                 "%(num)d events in %(areas)s (%(names)s) over %(months)s",
                 self.in_areas,
                 areas=ngettext("%(num)d area", "%(num)d areas", len(self.areas)),
-                names=", ".join(self.areas),
+                names=", ".join((area_names or {}).get(slug, slug) for slug in self.areas),
                 months=ngettext("%(num)d month", "%(num)d months", len(self.months)),
             )
         else:
@@ -111,10 +113,12 @@ class CrimeImport:
             where=where,
         )
 
-    def report(self, origin: str) -> list[str]:
-        """The lines the import commands print."""
+    def report(self, origin: str, area_names: Mapping[str, str] | None = None) -> list[str]:
+        """The lines the import commands print (areas by slug) and the upload page shows
+        (``area_names``: by name)."""
         lines = [_("imported %(summary)s from %(file)s", summary=self.summary(), file=origin)]
-        return lines + [line for line in (self.counted_summary(), self.skipped_summary()) if line]
+        told = (self.counted_summary(area_names), self.skipped_summary())
+        return lines + [line for line in told if line]
 
     def skipped_summary(self) -> str | None:
         """'skipped 46 rows outside every area: ...' (Brå), '460 events ... stored' or None."""

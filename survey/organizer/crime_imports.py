@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import Optional
 
@@ -20,6 +21,7 @@ from .. import clock
 from ..extensions import db
 from ..imports import ImportRefused
 from ..imports.crime import import_crime_data
+from ..models import Area
 from ..services import alerts
 from ..services.crime_imports import (
     UndoRefused,
@@ -106,7 +108,9 @@ def crime_upload():
         db.session.rollback()
         return _page(form, exc.lines(), status=422)
     db.session.commit()
-    flash(" ".join(f"{line[:1].upper()}{line[1:]}." for line in result.report(origin)), "success")
+    names: dict[str, str] = dict(db.session.execute(select(Area.slug, Area.name)).all())
+    told = result.report(origin, names)
+    flash(" ".join(f"{line[:1].upper()}{line[1:]}." for line in told), "success")
     _tell_of_deviations()
     return redirect(url_for("organizer.crime_imports"), code=303)
 

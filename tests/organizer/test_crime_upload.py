@@ -63,6 +63,7 @@ def test_the_real_police_response_imports_each_event_once(app, admin):
     page = admin.get(PAGE).get_data(as_text=True)
     [done] = _messages(page, "success")
     assert done.startswith(f"Imported {len(events)} events ({len(events)} new, 0 updated, 0 ")
+    assert " in 1 area (Bromma) over 1 month" in done  # by name, as the page names areas
     assert _count(app, CrimeEvent) == len(events) == 500
     assert f'<td class="file-name">{AUGUST_2026}</td>' in page
     assert "police events (JSON)" in page
