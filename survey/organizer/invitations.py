@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import LazyString, get_locale, ngettext
@@ -144,11 +145,28 @@ def _no_base_url(survey_round: SurveyRound):
     return _page(survey_round, status=409)
 
 
+#: The cookie that tells the page's script its download has come (the form's random token):
+#: the page then loads itself again, showing what was made. Not HttpOnly: the script reads it.
+DOWNLOAD_COOKIE = "trygghet-download"
+DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{8,32}")
+
+
 def _pdf(data: bytes, filename: str) -> Response:
     response = Response(data, content_type="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # The letters hold codes in clear: no cache on the way may keep them.
     response.headers["Cache-Control"] = "no-store"
+    token = request.form.get("download", "")
+    if DOWNLOAD_TOKEN.fullmatch(token):
+        response.set_cookie(
+            DOWNLOAD_COOKIE,
+            token,
+            max_age=300,
+            path="/organizer/",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=False,  # read by the page's script: a random token, no secret
+            samesite="Lax",
+        )
     return response
 
 
@@ -218,7 +236,21 @@ def invitation_letters(round_id: int):
         return _page(survey_round, letters=form, status=422)
     db.session.commit()
     first, last = letters[0].number, letters[-1].number
-    return _pdf(out.getvalue(), f"inbjudningar-{area.slug}-{first}-{last}.pdf")
+    filename = f"inbjudningar-{area.slug}-{first}-{last}.pdf"
+    # Shown on the next page this browser loads (at once with JavaScript): a second click
+    # on the button would make a second batch of codes.
+    flash(
+        _(
+            "Letters %(first)d to %(last)d for %(area)s are made and downloaded (%(file)s)."
+            " Made twice by mistake? Withdraw them below before they are mailed.",
+            first=first,
+            last=last,
+            area=area.name,
+            file=filename,
+        ),
+        "success",
+    )
+    return _pdf(out.getvalue(), filename)
 
 
 @bp.post("/rounds/<int:round_id>/invitations/reminders")
@@ -257,7 +289,18 @@ def invitation_reminders(round_id: int):
         return _page(survey_round, reminders=form, status=422)
     reseal(db.session, survey_round.id)
     db.session.commit()
-    return _pdf(out.getvalue(), f"paminnelser-{area.slug}.pdf")
+    filename = f"paminnelser-{area.slug}.pdf"
+    flash(
+        ngettext(
+            "%(num)d reminder for %(area)s is downloaded (%(file)s).",
+            "%(num)d reminders for %(area)s are downloaded (%(file)s).",
+            len(numbers),
+            area=area.name,
+            file=filename,
+        ),
+        "success",
+    )
+    return _pdf(out.getvalue(), filename)
 
 
 @bp.post("/rounds/<int:round_id>/invitations/withdraw")

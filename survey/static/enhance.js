@@ -64,11 +64,52 @@
     });
   }
 
+  // A form whose answer is a download (letters as a PDF) leaves its page as it was: the
+  // button is busy until the file has come (the server sets a cookie with the form's random
+  // token on it), then the page loads itself again and shows what was made.
+  function signalDownloads() {
+    var forms = document.querySelectorAll("form[data-download-page]");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].addEventListener("submit", function (event) {
+        var form = event.currentTarget;
+        var token = "";
+        var bytes = new Uint8Array(12);
+        window.crypto.getRandomValues(bytes);
+        for (var j = 0; j < bytes.length; j++) {
+          token += ("0" + bytes[j].toString(16)).slice(-2);
+        }
+        form.querySelector("input[name=download]").value = token;
+        var button = form.querySelector("button[type=submit]");
+        var label = button.textContent;
+        window.setTimeout(function () {
+          button.disabled = true;
+          button.setAttribute("aria-busy", "true");
+          button.textContent = form.getAttribute("data-busy");
+        }, 0);
+        var cookie = "trygghet-download=" + token;
+        var started = Date.now();
+        var timer = window.setInterval(function () {
+          if (document.cookie.split("; ").indexOf(cookie) >= 0) {
+            window.clearInterval(timer);
+            document.cookie = "trygghet-download=; Max-Age=0; path=/organizer/";
+            window.location.assign(form.getAttribute("data-download-page"));
+          } else if (Date.now() - started > 300000) {
+            window.clearInterval(timer);
+            button.disabled = false;
+            button.removeAttribute("aria-busy");
+            button.textContent = label;
+          }
+        }, 400);
+      });
+    }
+  }
+
   function start() {
     focusErrorSummary();
     followSummaryLinks();
     markTablesThatFit();
     closeMenusOutside();
+    signalDownloads();
     window.addEventListener("resize", markTablesThatFit);
   }
 

@@ -52,9 +52,10 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live_server(make_app: Callable[..., Flask]) -> Iterator[str]:
-    """Serve a fresh app on a free localhost port; yield its base URL."""
-    app = make_app(SERVER_NAME=None)
+def live_server(make_app: Callable[..., Flask], request: pytest.FixtureRequest) -> Iterator[str]:
+    """Serve a fresh app on a free localhost port; yield its base URL. Config overrides come
+    as the indirect parameter (a dict), if any."""
+    app = make_app(SERVER_NAME=None, **getattr(request, "param", {}))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
