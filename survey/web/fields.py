@@ -172,6 +172,10 @@ def in_range(low: float, high: float) -> NumberRange:
     return NumberRange(low, high, _l("Enter a number from %(min)s to %(max)s."))
 
 
+#: Larger than every range a whole-number field checks, small enough to be a float.
+BEYOND_ANY_RANGE = 10**15
+
+
 class WholeNumberField(IntegerField):
     """A whole number; blank means ``blank``; one clear message for anything else."""
 
@@ -186,6 +190,10 @@ class WholeNumberField(IntegerField):
             self.data = self.blank
             return
         super().process_formdata(valuelist)
+        if isinstance(self.data, int) and abs(self.data) > BEYOND_ANY_RANGE:
+            # WTForms' range check makes the number a float, which 400 digits overflow (a
+            # 500); any number this large is outside every range here, and is told so.
+            self.data = BEYOND_ANY_RANGE if self.data > 0 else -BEYOND_ANY_RANGE
 
     def pre_validate(self, form: FlaskForm) -> None:
         if self.process_errors:  # not a number: the range check would only repeat it
