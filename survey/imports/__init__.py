@@ -10,6 +10,7 @@ this module to catch a refusal without loading any importer.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -96,6 +97,20 @@ def packed_advice(packed: str) -> str:
         "the file is a ZIP archive or an Excel workbook, not text: save the workbook"
         " as CSV UTF-8, or unpack the archive, and import the text"
     )
+
+
+def csv_problem(exc: Exception) -> str:
+    """What Python's CSV reader refused, in the reader's language where it is known."""
+    message = str(exc)
+    if message.startswith("field larger than field limit"):
+        return _(
+            "a cell is longer than %(limit)s characters (a quote that is never closed takes in"
+            " every line after it)",
+            limit=format(csv.field_size_limit(), ",").replace(",", " "),
+        )
+    if message.startswith("unexpected end of data"):
+        return _("the file ends inside a quoted cell: a quote is not closed")
+    return message
 
 
 def decode_text(raw: bytes) -> str:

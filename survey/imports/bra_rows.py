@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from . import ImportRefused
+from . import ImportRefused, csv_problem
 
 _INDENT = re.compile(r"[ \u00a0\t]*")
 
@@ -32,7 +32,13 @@ def rows_of(lines: list[str]) -> tuple[list[tuple[int, list[str]]], str]:
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ImportRefused(
-            [_("line %(n)d: the file cannot be read: %(problem)s", n=line, problem=exc)]
+            [
+                _(
+                    "line %(n)d: the file cannot be read: %(problem)s",
+                    n=line,
+                    problem=csv_problem(exc),
+                )
+            ]
         ) from exc
     return rows, separator
 

@@ -70,14 +70,13 @@ def import_crime(
     ``year`` is the year of a Brå file whose name does not say it.
     Raises ImportRefused, having changed nothing, for a file with any error.
     """
-    source = fmt or ("events" if Path(path).suffix.casefold() == ".json" else None)
     with Path(path).open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)  # a device such as /dev/zero has no size
     if len(data) > MAX_FILE_BYTES:
         raise ImportRefused(
             [_("the file is larger than %(size)d MB", size=MAX_FILE_BYTES // 1_000_000)]
         )
-    return import_crime_data(session, data, Path(path).name, source, today, timezone, year)
+    return import_crime_data(session, data, Path(path).name, fmt, today, timezone, year)
 
 
 def _is_json(first: str) -> bool:
@@ -139,11 +138,14 @@ def import_crime_data(
 ) -> CrimeImport:
     """Import crime data already read (a file's bytes, a download) named by ``origin``.
 
-    ``source`` None: the shape is found from the header (a simple CSV or one of Brå's).
+    ``source`` None: a file named .json is an event list, any other's shape is found from
+    its header (a simple CSV or one of Brå's).
     """
     if source not in ("csv", "events", None, *SHAPES):
         raise ValueError(f"unknown crime counts format {source!r}")
     today = today or dt.date.today()
+    if source is None and Path(origin).suffix.casefold() == ".json":
+        source = "events"
     lines = list(decoded_lines(data.splitlines(keepends=True)))
     origin = origin[:255]
     if source not in (None, "events") and _is_json(next((x for x in lines if x.strip()), "")):

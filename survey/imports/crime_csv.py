@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from . import ImportErrors, ImportRefused, sniff_separator
+from . import ImportErrors, ImportRefused, csv_problem, sniff_separator
 from .crime_rows import Names, check_row, nothing_below
 
 REQUIRED = ("month", "area", "category", "count")
@@ -25,7 +25,7 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
         header = [cell.strip().casefold() for cell in next(reader)]
     except csv.Error as exc:
         raise ImportRefused(
-            [_("line %(n)d: the CSV cannot be read: %(problem)s", n=1, problem=exc)]
+            [_("line %(n)d: the CSV cannot be read: %(problem)s", n=1, problem=csv_problem(exc))]
         ) from exc
     for column in REQUIRED:
         if column not in header:
@@ -53,7 +53,10 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
                 )
             line = reader.line_num + 1
     except csv.Error as exc:
-        errors.add(line, _("line %(n)d: the CSV cannot be read: %(problem)s", n=line, problem=exc))
+        errors.add(
+            line,
+            _("line %(n)d: the CSV cannot be read: %(problem)s", n=line, problem=csv_problem(exc)),
+        )
     if not records and not errors.found:
         errors.add(2, nothing_below(2, unpublished))
     errors.refuse()

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from . import ImportErrors, ImportRefused
@@ -113,8 +114,46 @@ def municipality_of(location: str, name: str) -> str:
     return location
 
 
+#: What the JSON reader's English messages mean, in the reader's language (by their start).
+_JSON_PROBLEMS = (
+    ("Expecting value", _l("a value is missing here, or is not JSON")),
+    ("Expecting ',' delimiter", _l("a comma is missing between two values")),
+    ("Expecting ':' delimiter", _l("a colon is missing after a name")),
+    (
+        "Expecting property name",
+        _l("a name is not in double quotes, or a comma stands before a closing brace"),
+    ),
+    ("Extra data", _l("more follows after the list has ended (one event a line is no list)")),
+    ("Invalid control character", _l("a text holds a control character (a NUL, a tab)")),
+    ("Unterminated string", _l("a text is not closed with a double quote")),
+    ("Invalid \\escape", _l("a backslash starts no escape JSON knows")),
+)
+
+
+def _json_problem(message: str) -> str:
+    for start, problem in _JSON_PROBLEMS:
+        if message.startswith(start):
+            return str(problem)
+    return _("the JSON breaks here")
+
+
 def load_events(lines: list[str]) -> list[Any]:
     """The JSON array of events, or ImportRefused naming where the JSON breaks."""
+    first = next(((n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()), None)
+    if first is None:
+        raise ImportRefused([_("line 1: the file is empty; an event list starts with [")])
+    if not first[1].startswith(("[", "{")):
+        # A table, or a web page saved as .json: not "Expecting value" at column 1.
+        raise ImportRefused(
+            [
+                _(
+                    "line %(n)d: this is not a police event list (JSON, which starts with"
+                    " [): it starts with “%(start)s”",
+                    n=first[0],
+                    start=quoted(first[1][:40]),
+                )
+            ]
+        )
     try:
         events = json.loads("".join(lines))
     except json.JSONDecodeError as exc:
@@ -123,7 +162,7 @@ def load_events(lines: list[str]) -> list[Any]:
                 _(
                     "line %(n)d: the file is not valid JSON: %(problem)s (column %(column)d)",
                     n=exc.lineno,
-                    problem=exc.msg,
+                    problem=_json_problem(exc.msg),
                     column=exc.colno,
                 )
             ]
@@ -131,7 +170,9 @@ def load_events(lines: list[str]) -> list[Any]:
     except RecursionError as exc:
         raise ImportRefused([_("the file is not an event list: nested too deeply")]) from exc
     except ValueError as exc:  # a number of thousands of digits
-        raise ImportRefused([_("the file is not an event list: %(problem)s", problem=exc)]) from exc
+        raise ImportRefused(
+            [_("the file is not an event list: a number has thousands of digits")]
+        ) from exc
     if not isinstance(events, list):
         raise ImportRefused([_("line 1: the file must hold a JSON array of events")])
     if not events:

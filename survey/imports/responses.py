@@ -32,6 +32,7 @@ from . import (
     MAX_ERRORS,
     ImportRefused,
     NotUtf8,
+    csv_problem,
     decoded_lines,
     file_checksum,
     packed_advice,
@@ -167,7 +168,11 @@ def parse_rows(
                 )
             yield exc.line, None, [(None, message)]
         except csv.Error as exc:
-            yield line, None, [(None, _("the CSV cannot be read: %(problem)s", problem=exc))]
+            yield (
+                line,
+                None,
+                [(None, _("the CSV cannot be read: %(problem)s", problem=csv_problem(exc)))],
+            )
 
 
 def check_rows(

@@ -134,7 +134,7 @@ def test_a_broken_feed_is_refused(app, cli, feed):
     result = cli("fetch", "events", "--url", url)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "line 1: the file is not valid JSON: Expecting ',' delimiter (column 25)",
+        "line 1: the file is not valid JSON: a comma is missing between two values (column 25)",
         f"nothing imported from {url}",
     ]
     assert stored_events(app) == 0

@@ -444,9 +444,9 @@ def test_bad_events_are_each_named_by_position_and_id(app, cli, tmp_path):
     [
         (
             '[\n {"id": 1,\n  "type": "Rån"\n  "datetime": ""}\n]',
-            "line 4: the file is not valid JSON: Expecting ',' delimiter (column 3)",
+            "line 4: the file is not valid JSON: a comma is missing between two values (column 3)",
         ),
-        ("", "line 1: the file is not valid JSON: Expecting value (column 1)"),
+        ("", "line 1: the file is empty; an event list starts with ["),
         ('{"events": []}', "line 1: the file must hold a JSON array of events"),
         ("[]", "line 1: the event list is empty"),
     ],

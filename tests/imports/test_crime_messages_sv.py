@@ -125,3 +125,60 @@ def test_the_command_still_writes_english(app, cli, tmp_path):
     assert result.stdout.splitlines()[0] == (
         f"imported 1 monthly count (1 month, 1 area) from {good}"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "fmt", "swedish"),
+    [
+        (
+            "<!DOCTYPE html>\n<html><body>Sidan finns inte</body></html>\n",
+            "handelser.json",
+            None,
+            "rad 1: det här är ingen händelselista från polisen (JSON, som börjar med [): den"
+            " börjar med ”<!DOCTYPE html>”",
+        ),
+        (
+            UNKNOWN_AREA,
+            "brott.csv",
+            "events",
+            "rad 1: det här är ingen händelselista från polisen (JSON, som börjar med [): den"
+            " börjar med ”month;area;category;count”",
+        ),
+        ("\n\n", "handelser.json", None, "rad 1: filen är tom; en händelselista börjar med ["),
+        (
+            '[{"id": 1}]\n[{"id": 2}]\n',
+            "handelser.json",
+            None,
+            "rad 2: filen är inte giltig JSON: det kommer mer efter att listan har slutat (en"
+            " händelse per rad är ingen lista) (kolumn 1)",
+        ),
+        (
+            '[{"id": 1} {"id": 2}]',
+            "handelser.json",
+            None,
+            "rad 1: filen är inte giltig JSON: ett kommatecken saknas mellan två värden"
+            " (kolumn 12)",
+        ),
+        (
+            "[" + "1" * 5000 + "]",
+            "handelser.json",
+            None,
+            "filen är ingen händelselista: ett tal har tusentals siffror",
+        ),
+        (
+            'month;area;category;count\n2025-01;Bromma;"Rån;3\n' + "x" * 140_000 + "\n",
+            "brott.csv",
+            "csv",
+            "rad 2: CSV-filen går inte att läsa: en cell är längre än 131 072 tecken (ett"
+            " citattecken som aldrig avslutas tar med alla rader efter det)",
+        ),
+    ],
+)
+def test_what_the_json_and_csv_readers_refuse_is_said_in_swedish(
+    app, tmp_path, content, name, fmt, swedish
+):
+    # Not the readers' English ("Expecting value", "field larger than field limit"), and a
+    # table or a web page given as an event list is told what it is.
+    path = write(tmp_path, content, name)
+    assert _refused(app, path, fmt=fmt) == [swedish]
+    assert stored(app) == []

@@ -303,7 +303,7 @@ BAD_FILES = {
     ),
     "unterminated quote": (
         'submitted_on,place,comment\n2025-03-01,alvik,ok\n2025-03-01,alvik,"open\n',
-        "line 3: the CSV cannot be read: unexpected end of data",
+        "line 3: the CSV cannot be read: the file ends inside a quoted cell: a quote is not closed",
     ),
 }
 
