@@ -7,7 +7,10 @@ new deviations as the command does (a failed send never undoes the import).
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -30,6 +33,7 @@ from ..services.crime_imports import (
     undo_run,
     undoable_run,
 )
+from ..services.mail import in_background, smtp_settings
 from ..web.fields import WholeNumberField, in_range
 from ..web.uploads import CRIME_UPLOAD, UPLOADS, size_text
 from . import admin_required, bp, menu_item
@@ -37,6 +41,8 @@ from .audit_details import SOURCES
 from .audit_log import ACTORS
 
 menu_item("organizer.crime_imports", _l("Crime imports"), admin_only=True)
+
+log = logging.getLogger(__name__)
 
 #: The shapes an upload may name, as the command's --format.
 FORMATS = ("events", "csv", "bra-open", "bra-db", "bra-months")
@@ -111,8 +117,9 @@ def crime_upload():
     names: dict[str, str] = dict(db.session.execute(select(Area.slug, Area.name)).all())
     told = result.report(origin, names)
     flash(" ".join(f"{line[:1].upper()}{line[1:]}." for line in told), "success")
-    _tell_of_deviations()
-    return redirect(url_for("organizer.crime_imports"), code=303)
+    done = redirect(url_for("organizer.crime_imports"), code=303)
+    _tell_of_deviations(done)
+    return done
 
 
 def _origin(filename: str) -> str:
@@ -122,33 +129,44 @@ def _origin(filename: str) -> str:
     return "".join(c for c in name if c.isprintable()).strip()
 
 
-def _tell_of_deviations() -> None:
-    """New deviations recorded and sent, as after the command; what happened, flashed."""
+def _tell_of_deviations(response: Response) -> None:
+    """New deviations recorded now (the dashboard shows them at once); the mail and the
+    webhook go out, as after the command, once the answer has gone: a mail server that does
+    not answer would hold the page one timeout per recipient. What fails is logged and tried
+    again by the next alert run (`trygghet alerts send`)."""
+    new = alerts.record_new(db.session, clock.today())
+    db.session.commit()  # seen once, whatever the sends do
+    settings = alerts.alert_settings(current_app.config)
     try:
-        sent = alerts.record_and_deliver(db.session, current_app.config, clock.today())
+        sending = smtp_settings(settings) is not None or alerts.webhook_settings(settings)
     except alerts.AlertConfigError as exc:
         flash(_("No alert was sent: %(problem)s", problem=str(exc)), "error")
         return
-    if sent.errors:
-        flash(
-            _(
-                "Some alerts could not be sent; the next alert run tries again: %(problem)s",
-                problem="; ".join(sent.errors),
-            ),
-            "error",
+    if sending:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(
+            lambda: in_background(lambda: _deliver(app, settings), "alerts not sent")
         )
-    if sent.new:
-        told = (
-            ngettext("%(num)d e-mail digest sent.", "%(num)d e-mail digests sent.", sent.digests)
-            if sent.mail
-            else _("E-mail is not set up: the deviations are on the dashboard.")
-        )
+    if new:
         news = ngettext(
             "%(num)d new deviation in the crime figures.",
             "%(num)d new deviations in the crime figures.",
-            sent.new,
+            len(new),
+        )
+        told = (
+            _("The e-mail alerts go out now.")
+            if smtp_settings(settings) is not None
+            else _("E-mail is not set up: the deviations are on the dashboard.")
         )
         flash(f"{news} {told}", "info")
+
+
+def _deliver(app: Flask, settings: dict[str, Any]) -> None:
+    with app.app_context():
+        result = alerts.deliver(db.session, settings)
+        db.session.commit()
+    for error in result.errors:
+        log.warning("alert not sent: %s", error)
 
 
 @bp.get("/crime-imports/<int:run_id>/undo")

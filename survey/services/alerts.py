@@ -123,16 +123,22 @@ def record_new(session: Session, today: dt.date) -> list[DeviationAlert]:
 WEBHOOK_VARIABLES = ("TRYGGHET_ALERT_WEBHOOK_URL", "TRYGGHET_ALERT_WEBHOOK_SECRET")
 
 
+def alert_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The app's config, with the webhook's settings from the environment where it has none."""
+    settings = dict(config)
+    for name in WEBHOOK_VARIABLES:
+        if not settings.get(name) and os.environ.get(name):
+            settings[name] = os.environ[name]
+    return settings
+
+
 def record_and_deliver(session: Session, config: Mapping[str, Any], today: dt.date) -> Delivery:
     """Store the new deviations (committed: seen once, even if a send fails), then send the
     pending ones and commit what went out. After every crime import and fetch, and on a timer.
 
     Raises AlertConfigError (rolled back) for a webhook setting that cannot work.
     """
-    settings = dict(config)
-    for name in WEBHOOK_VARIABLES:
-        if not settings.get(name) and os.environ.get(name):
-            settings[name] = os.environ[name]
+    settings = alert_settings(config)
     try:
         new = record_new(session, today)
         session.commit()

@@ -152,6 +152,26 @@ _pending: set[threading.Thread] = set()
 _pending_lock = threading.Lock()
 
 
+def in_background(work: Callable[[], None], what: str) -> threading.Thread:
+    """Run ``work`` (mail to send) in a thread of its own; the caller does not wait. An error
+    is logged with ``what`` (e.g. "mail not sent"); ``wait_for_background`` waits for it."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 (a thread's error would otherwise go unseen)
+            log.exception("%s", what)
+        finally:
+            with _pending_lock:
+                _pending.discard(thread)
+
+    thread = threading.Thread(target=run, name="trygghet-mail", daemon=True)
+    with _pending_lock:
+        _pending.add(thread)
+    thread.start()
+    return thread
+
+
 def send_in_background(
     settings: SmtpSettings, make: Callable[[], EmailMessage | None]
 ) -> threading.Thread:
@@ -162,22 +182,12 @@ def send_in_background(
     goes out.
     """
 
-    def run() -> None:
-        try:
-            message = make()
-            if message is not None:
-                send_logged(settings, message)
-        except Exception:  # noqa: BLE001 (a thread's error would otherwise go unseen)
-            log.exception("mail not sent")
-        finally:
-            with _pending_lock:
-                _pending.discard(thread)
+    def work() -> None:
+        message = make()
+        if message is not None:
+            send_logged(settings, message)
 
-    thread = threading.Thread(target=run, name="trygghet-mail", daemon=True)
-    with _pending_lock:
-        _pending.add(thread)
-    thread.start()
-    return thread
+    return in_background(work, "mail not sent")
 
 
 def wait_for_background(timeout: float = DEFAULT_TIMEOUT) -> bool:

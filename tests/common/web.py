@@ -77,7 +77,7 @@ def stored_responses(app: Flask) -> list[Response]:
         return list(db.session.scalars(query))
 
 
-def post_files(client: FlaskClient, path: str, data: dict[str, Any]):
+def post_files(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any):
     """POST a multipart form; a value (stream, filename) is a file.
 
     Encoded in memory: the test client spools a body above 500 kB to a temporary file,
@@ -88,7 +88,8 @@ def post_files(client: FlaskClient, path: str, data: dict[str, Any]):
         for k, v in data.items()
     }
     boundary, body = encode_multipart(fields)
-    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    content_type = f"multipart/form-data; boundary={boundary}"
+    return client.post(path, data=body, content_type=content_type, **kwargs)
 
 
 def post_form(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any):

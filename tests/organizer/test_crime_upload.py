@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 
 from analysis.deviations import shift_month
 from survey.extensions import db
-from survey.models import CrimeCount
+from survey.models import CrimeCount, DeviationAlert
 from survey.models.crime import CrimeEvent, CrimeYearCount
 from survey.models.crime_imports import CrimeImportRun
+from survey.services import mail
 from tests.common import factories
-from tests.common.smtp import smtp_server  # noqa: F401 (fixture)
+from tests.common.smtp import free_port, smtp_server  # noqa: F401 (fixture)
 from tests.common.web import Auth, csrf_token, local_today, post_files
 from tests.imports.test_bra import DATA as BRA
 from tests.imports.test_crime_events import AUGUST_2026, MARCH_2023, REAL, real
@@ -34,7 +35,9 @@ def admin(auth):
 def _upload(client, content: bytes, name: str, **fields: str):
     data = {"csrf_token": csrf_token(client, PAGE), "format": "", "year": "", **fields}
     data["file"] = (io.BytesIO(content), name)
-    return post_files(client, PAGE, data)
+    # Buffered: the test client then closes the response, as a server does once it has sent
+    # it, which is when the alerts go out.
+    return post_files(client, PAGE, data, buffered=True)
 
 
 def _count(app, model) -> int:
@@ -148,27 +151,57 @@ def test_an_organizer_cannot_import(app, client, users):
     assert client.get(PAGE).status_code == 403
 
 
-def test_new_deviations_are_mailed_after_an_upload(make_app, smtp_server, users):  # noqa: F811
-    app = make_app(**smtp_server.settings)
+def _deviating_counts() -> str:
+    """Two a month in Bromma for a year, then 14 last month (a month still going on has no
+    month's count yet)."""
+    month = shift_month(local_today().replace(day=1), -1)
+    rows = [f"{shift_month(month, -back):%Y-%m};Bromma;Misshandel;2" for back in range(1, 13)]
+    return "\n".join(["month;area;category;count", *rows, f"{month:%Y-%m};Bromma;Misshandel;14"])
+
+
+def _admin_with_a_reader(app):
+    """An admin's client, in English, and an organizer who asked for the alerts by mail."""
     with app.app_context():
         factories.user("organizer", "ann@kommun.test").notify_deviations = True
         db.session.commit()
     client = app.test_client()
     Auth(client).login("admin")
     client.get(PAGE + "?lang=en")
-    # Last month: a month still going on has no month's count yet.
-    month = shift_month(local_today().replace(day=1), -1)
-    rows = [f"{shift_month(month, -back):%Y-%m};Bromma;Misshandel;2" for back in range(1, 13)]
-    content = "\n".join(["month;area;category;count", *rows, f"{month:%Y-%m};Bromma;Misshandel;14"])
+    return client
+
+
+def test_new_deviations_are_mailed_after_an_upload(make_app, smtp_server, users):  # noqa: F811
+    app = make_app(**smtp_server.settings)
+    client = _admin_with_a_reader(app)
+    content = _deviating_counts()
     assert _upload(client, content.encode(), "brott.csv").status_code == 303
     page = client.get(PAGE).get_data(as_text=True)
     assert _messages(page, "info") == [
-        "1 new deviation in the crime figures. 1 e-mail digest sent."
+        "1 new deviation in the crime figures. The e-mail alerts go out now."
     ]
-    [mail] = smtp_server.wait_for(1)
-    assert mail.rcpt_tos == ["ann@kommun.test"]
-    assert "misshandel" in mail.body
+    [digest] = smtp_server.wait_for(1)
+    assert digest.rcpt_tos == ["ann@kommun.test"]
+    assert "misshandel" in digest.body
     # The same file again: imported again, the deviation is not told twice.
     assert _upload(client, content.encode(), "brott.csv").status_code == 303
     assert _messages(client.get(PAGE).get_data(as_text=True), "info") == []
+    assert mail.wait_for_background()
     assert len(smtp_server.received) == 1
+
+
+def test_a_mail_server_that_is_down_keeps_the_import_and_the_alert_waits(
+    make_app,
+    smtp_server,  # noqa: F811
+    users,
+    caplog,
+):
+    app = make_app(**smtp_server.settings | {"TRYGGHET_SMTP_PORT": free_port()})
+    client = _admin_with_a_reader(app)
+    assert _upload(client, _deviating_counts().encode(), "brott.csv").status_code == 303
+    assert mail.wait_for_background()
+    assert "alert not sent: mail: ConnectionRefusedError" in caplog.text
+    assert "ann@" not in caplog.text
+    with app.app_context():
+        [alert] = db.session.scalars(select(DeviationAlert))
+        assert alert.mail_sent_at is None  # the next alert run sends it
+        assert db.session.scalar(select(func.count()).select_from(CrimeCount)) == 13
