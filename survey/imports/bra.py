@@ -22,45 +22,45 @@ import datetime as dt
 import re
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from . import ImportRefused
 from .bra_months import fold, month_like, month_of
 from .bra_reader import PATH_SEPARATOR, BraData, Reader
 from .bra_rows import header_at, headings, note, region_heading, rows_of
 from .crime_rows import SUPPRESSED, Names, fitted, nothing_below, parse_count, quoted, rate_error
-from .crime_years import GivenYear, option_name, year_from, year_needed
+from .crime_years import GivenYear, option_name, shape_name, year_from, year_needed
 
-__all__ = ["KNOWN_SHAPES", "PATH_SEPARATOR", "SHAPES", "BraData", "guess_shape", "read_bra"]
+__all__ = ["PATH_SEPARATOR", "SHAPES", "BraData", "guess_shape", "read_bra"]
 
 SHAPES = ("bra-open", "bra-db", "bra-months")
-#: What the refusal of an unknown file lists.
-KNOWN_SHAPES = (
-    "month;area;category;count (csv)",
-    _l(
-        "%(header)s with or without the header row (%(format)s)",
-        header="Kommun;Antal;Per 100 000 inv.",
-        format="bra-open",
-    ),
-    _l(
-        "%(first)s, %(second)s or %(third)s (%(format)s)",
-        first="Brottskategori;Region;2022;2023",
-        second="Region;Brott;År;Antal",
-        third="Region;Brott;Månad;Antal",
-        format="bra-db",
-    ),
-    _l(
-        "%(first)s or %(second)s (%(format)s)",
-        first="Region;Brott;Januari;Februari;...",
-        second="Region;Brott;2024M01;2024M02;...",
-        format="bra-months",
-    ),
-)
 
 
 def known_shapes() -> str:
-    """The shapes known, as a refusal of an unknown file lists them (in its language)."""
-    return "; ".join(str(shape) for shape in KNOWN_SHAPES)
+    """The shapes known, as a refusal of an unknown file lists them (in its language, each
+    with its name as the command's --format or the page's Format list has it)."""
+    return "; ".join(
+        [
+            f"month;area;category;count ({shape_name('csv')})",
+            _(
+                "%(header)s with or without the header row (%(format)s)",
+                header="Kommun;Antal;Per 100 000 inv.",
+                format=shape_name("bra-open"),
+            ),
+            _(
+                "%(first)s, %(second)s or %(third)s (%(format)s)",
+                first="Brottskategori;Region;2022;2023",
+                second="Region;Brott;År;Antal",
+                third="Region;Brott;Månad;Antal",
+                format=shape_name("bra-db"),
+            ),
+            _(
+                "%(first)s or %(second)s (%(format)s)",
+                first="Region;Brott;Januari;Februari;...",
+                second="Region;Brott;2024M01;2024M02;...",
+                format=shape_name("bra-months"),
+            ),
+        ]
+    )
 
 
 _REGION = {"region", "kommun", "stadsdel", "stadsdelsområde", "område", "län", "lokalpolisområde"}
@@ -123,7 +123,7 @@ def read_bra(
                     "line %(n)d: the header is not that of a %(format)s file; the shapes known"
                     " are: %(shapes)s",
                     n=rows[0][0],
-                    format=shape,
+                    format=shape_name(shape),
                     shapes=known_shapes(),
                 )
                 if shape

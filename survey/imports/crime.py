@@ -40,7 +40,7 @@ from .crime_journal import Journal, lock_crime_data
 from .crime_replace import replace_counts, spellings
 from .crime_result import CrimeImport
 from .crime_rows import Names, month_text
-from .crime_years import on_page, option_name
+from .crime_years import on_page, option_name, shape_name
 from .police_events import event_stretches, parse_events
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -101,7 +101,7 @@ def _shape(lines: list[str]) -> str:
                 "line 1: the shape of this file is not known; the shapes known are: %(shapes)s;"
                 " the police's event list, JSON (%(events)s)",
                 shapes=known_shapes(),
-                events="events",
+                events=shape_name("events"),
             )
         ]
     )
@@ -112,11 +112,11 @@ def _json_not_table(source: str) -> str:
     the command (--format) or on the upload page (its Format field)."""
     if on_page():
         return _(
-            "line 1: this file is JSON, not a %(format)s table: a police event list is"
-            " imported with %(option)s “%(events)s” or “%(found)s”",
-            format=source,
+            "line 1: this file is JSON, not of the shape %(format)s: a police event list is"
+            " imported with %(option)s set to %(events)s or “%(found)s”",
+            format=shape_name(source),
             option=option_name("format"),
-            events=_("police events (JSON)"),
+            events=shape_name("events"),
             found=_("Found from the file"),
         )
     return _(

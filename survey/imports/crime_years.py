@@ -32,6 +32,22 @@ def option_name(option: str) -> str:
     return f"--{option}"
 
 
+#: The shapes of a crime file, as the upload page's Format list names them.
+SHAPE_NAMES = {
+    "events": _l("police events (JSON)"),
+    "csv": _l("CSV file"),
+    "bra-open": _l("Brå's open file per municipality"),
+    "bra-db": _l("export from Brå's statistics database"),
+    "bra-months": _l("Brå table with the months in columns"),
+}
+
+
+def shape_name(shape: str) -> str:
+    """How a message names a file's shape: as the command's --format value (bra-open) on the
+    command line, as the Format list does (in quotes) on the upload page."""
+    return _("“%(name)s”", name=str(SHAPE_NAMES[shape])) if on_page() else shape
+
+
 class GivenYear(NamedTuple):
     year: int
     #: Given with --year (the Year field), not found in the file name.

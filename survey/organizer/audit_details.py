@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .. import labels
 from ..i18n import format_decimal, format_number, forward_arrow, local_datetime
+from ..imports.crime_years import SHAPE_NAMES
 from ..models import Area, Place, SurveyRound
 from ..questionnaire import builtin, text
 
@@ -135,11 +136,7 @@ SOURCES = {
     "police": _l("Police event type"),
     "bra": _l("Brå category, code or path"),
     # A crime import: the file's shape.
-    "events": _l("police events (JSON)"),
-    "csv": _l("CSV file"),
-    "bra-open": _l("Brå's open file per municipality"),
-    "bra-db": _l("export from Brå's statistics database"),
-    "bra-months": _l("Brå table with the months in columns"),
+    **SHAPE_NAMES,
 }
 
 

@@ -80,7 +80,7 @@ def test_the_upload_page_names_its_year_field_not_the_option(app, tmp_path):
     ]
     json_file = write(tmp_path, "[]", "handelser.csv")
     assert _refused(app, json_file, request=True, fmt="csv") == [
-        "rad 1: filen är JSON, inte en csv-tabell: polisens händelselista importeras med"
+        "rad 1: filen är JSON, inte av typen ”CSV-fil”: polisens händelselista importeras med"
         " fältet Format satt till ”polisens händelser (JSON)” eller ”Läses av från filen”"
     ]
 

@@ -101,7 +101,9 @@ def test_a_json_file_given_as_a_csv_says_so(app, admin):
     response = _upload(admin, content, "handelser.json", format="csv")
     assert response.status_code == 422
     [error] = _import_errors(response.get_data(as_text=True))
-    assert error.startswith("line 1: this file is JSON, not a csv table")
+    assert error.startswith(
+        "line 1: this file is JSON, not of the shape “CSV file”: a police event"
+    )
     assert _count(app, CrimeEvent) == 0
 
 
