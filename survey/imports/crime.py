@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,7 +93,7 @@ def _shape(lines: list[str]) -> str:
         return "events"
     if (shape := guess_shape(lines)) is not None:
         return shape
-    cells = {cell.strip().strip('"').casefold() for cell in first.replace(",", ";").split(";")}
+    cells = {cell.strip().strip('"').casefold() for cell in re.split("[,;\t]", first)}
     if not first or cells & set(REQUIRED):
         return "csv"  # the simple long CSV names the columns it misses
     raise ImportRefused(

@@ -569,3 +569,11 @@ def test_a_file_without_end_is_refused_at_50_mb(app, cli):
     assert result.exit_code == 1
     assert "the file is larger than 50 MB" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_tab_separated_csv_is_found_from_its_header(app, cli, tmp_path):
+    # Excel's "Text (tab-separated)": refused as a file of unknown shape before.
+    path = write(tmp_path, "month\tarea\tcategory\tcount\n2020-01\tBromma\tMisshandel\t3\n")
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert stored(app) == [("bromma", None, "2020-01", "Misshandel", 3, "csv")]
