@@ -85,7 +85,7 @@ def too_large() -> tuple:
     """The 413 page's words: the limit of an organizer's upload or form, else a survey's."""
     upload = UPLOADS.get(request.endpoint or "")
     if upload is None:
-        if not request.path.startswith("/organizer/"):
+        if not _for_organizer():
             return MESSAGES[413]
         return (
             _l("Too much data"),
@@ -146,11 +146,32 @@ CSRF_MESSAGE = (
 )
 
 
+#: The same, for an organizer's form: no "answers".
+CSRF_ORGANIZER_MESSAGE = (
+    CSRF_MESSAGE[0],
+    _l(
+        "For your security a form can only be sent from this site and within a few hours."
+        " Go back, reload the page and send the form again."
+    ),
+)
+
+
+def _for_organizer() -> bool:
+    return request.path.startswith("/organizer/")
+
+
 def render_error(
     status: int, message: tuple | None = None, headers: dict | None = None, back: str | None = None
 ):
     title, body = message or MESSAGES.get(status, MESSAGES[500])
-    page = render_template("errors/error.html", status=status, title=title, body=body, back=back)
+    page = render_template(
+        "errors/error.html",
+        status=status,
+        title=title,
+        body=body,
+        back=back,
+        organizer=_for_organizer(),
+    )
     return page, status, headers or {}
 
 
@@ -187,7 +208,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(_exc: CSRFError):
         if (again := _form_again("expired", 400)) is not None:
             return again
-        return render_error(400, CSRF_MESSAGE)
+        return render_error(400, CSRF_ORGANIZER_MESSAGE if _for_organizer() else CSRF_MESSAGE)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(_exc: SecurityError):
