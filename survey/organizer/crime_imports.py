@@ -24,6 +24,7 @@ from .. import clock
 from ..extensions import db
 from ..imports import ImportRefused
 from ..imports.crime import import_crime_data
+from ..imports.crime_years import SHAPE_NAMES
 from ..models import Area
 from ..services import alerts
 from ..services.crime_imports import (
@@ -44,10 +45,6 @@ menu_item("organizer.crime_imports", _l("Crime imports"), admin_only=True)
 
 log = logging.getLogger(__name__)
 
-#: The shapes an upload may name, as the command's --format.
-FORMATS = ("events", "csv", "bra-open", "bra-db", "bra-months")
-
-
 class CrimeUploadForm(FlaskForm):
     file = FileField(
         _l("Crime data file"),
@@ -62,7 +59,7 @@ class CrimeUploadForm(FlaskForm):
     format = SelectField(
         _l("Format"),
         choices=[SelectChoice("", _l("Found from the file"))]
-        + [SelectChoice(name, SOURCES[name]) for name in FORMATS],
+        + [SelectChoice(shape, name) for shape, name in SHAPE_NAMES.items()],
         default="",
     )
     year = WholeNumberField(
