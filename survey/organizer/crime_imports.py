@@ -45,6 +45,7 @@ menu_item("organizer.crime_imports", _l("Crime imports"), admin_only=True)
 
 log = logging.getLogger(__name__)
 
+
 class CrimeUploadForm(FlaskForm):
     file = FileField(
         _l("Crime data file"),
