@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -39,6 +40,10 @@ SOURCES = ("web", "paper", "import")
 BATCH_KINDS = ("file", "paper")
 #: How a paper batch's checksum starts (a hex SHA-256 never does).
 PAPER_CHECKSUM = "paper:"
+#: How an undone batch's checksum starts ("undone:" and its id): its row is kept, so that the
+#: next batch never gets its id (SQLite gives the highest id + 1) and the audit trail's
+#: "batch 7" always means one batch; the same file can be imported again.
+UNDONE_CHECKSUM = "undone:"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -132,6 +137,15 @@ class ImportBatch(Base):
     rows: Mapped[int]
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(254))
+
+    @property
+    def undone(self) -> bool:
+        return self.checksum.startswith(UNDONE_CHECKSUM)
+
+
+def batch_not_undone() -> ColumnElement[bool]:
+    """The batches that were not undone, for a query's WHERE."""
+    return ImportBatch.checksum.not_like(UNDONE_CHECKSUM + "%")
 
 
 class PaperSheet(Base):

@@ -1,7 +1,9 @@
 """Import batches: what each imported file or paper key-in sitting brought, and undoing one.
 
-Undoing deletes the batch's answers (with their comments' topic tags) and the batch in the
-caller's transaction, so a mistaken import goes as a whole or not at all. The situation
+Undoing deletes the batch's answers (with their comments' topic tags) in the caller's
+transaction, so a mistaken import goes as a whole or not at all, and marks the batch undone
+(models.responses.UNDONE_CHECKSUM): its row stays, out of every list, so that no later
+batch gets its id. The situation
 pictures follow by themselves: their data version counts answers and audit events, and both
 change. Releases are snapshots and stay as they were published.
 
@@ -20,7 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..models import CommentTag, ImportBatch, Response, SurveyRound
-from ..models.responses import response_table
+from ..models.responses import UNDONE_CHECKSUM, batch_not_undone, response_table
 from . import audit
 from .erasure import forget_tags
 
@@ -55,6 +57,7 @@ def list_batches(session: Session, limit: int = 500) -> list[BatchSummary]:
     rows = session.execute(
         select(ImportBatch, func.coalesce(counts.c.answers, 0))
         .outerjoin(counts, counts.c.import_batch_id == ImportBatch.id)
+        .where(batch_not_undone())
         .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
         .limit(limit)
     )
@@ -62,9 +65,9 @@ def list_batches(session: Session, limit: int = 500) -> list[BatchSummary]:
 
 
 def batch_summary(session: Session, batch_id: int) -> BatchSummary | None:
-    """One batch with its answer count, or None."""
+    """One batch with its answer count, or None (also for one undone)."""
     batch = session.get(ImportBatch, batch_id)
-    if batch is None:
+    if batch is None or batch.undone:
         return None
     answers = session.scalar(
         select(func.count()).select_from(Response).where(Response.import_batch_id == batch_id)
@@ -98,7 +101,8 @@ def codes_kept(session: Session, batch_id: int) -> int:
 
 
 def undo_batch(session: Session, batch_id: int) -> BatchSummary | None:
-    """Delete a batch and all its answers, audited, and flush; None if there is no such batch.
+    """Delete all answers of a batch and mark it undone, audited, and flush; None if there is
+    no such batch (or it is undone).
 
     The audit event keeps what identifies the batch (file name, checksum, time, rows), never
     an answer. The same file can be imported again afterwards.
@@ -126,6 +130,6 @@ def undo_batch(session: Session, batch_id: int) -> BatchSummary | None:
             "codes_kept_used": kept,
         },
     )
-    session.delete(batch)
+    batch.checksum = f"{UNDONE_CHECKSUM}{batch.id}"
     session.flush()
     return summary

@@ -77,7 +77,12 @@ def paper_batch(session: Session, batch_id: int | None, keyed_by: str) -> Import
     """The user's own paper batch with this id, to go on keying in; else a new one (flushed)."""
     if batch_id is not None:
         batch = session.get(ImportBatch, batch_id)
-        if batch is not None and batch.kind == PAPER and batch.imported_by == keyed_by:
+        if (
+            batch is not None
+            and batch.kind == PAPER
+            and batch.imported_by == keyed_by
+            and not batch.undone
+        ):
             return batch
     batch = ImportBatch(
         kind=PAPER,

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, CommentTag, ImportBatch
+from survey.models.responses import batch_not_undone
 from tests.common import factories
 from tests.common.invitations import invitation_round
 from tests.common.web import count_responses, stored_responses
@@ -19,8 +20,10 @@ def imported(cli, tmp_path, name, rows):
 
 
 def batch_ids(app):
+    """The ids of the batches not undone."""
     with app.app_context():
-        return db.session.scalars(select(ImportBatch.id).order_by(ImportBatch.id)).all()
+        query = select(ImportBatch.id).where(batch_not_undone()).order_by(ImportBatch.id)
+        return db.session.scalars(query).all()
 
 
 def test_batches_are_listed_newest_first(app, cli, tmp_path):
@@ -64,6 +67,21 @@ def test_undo_deletes_the_batch_and_only_its_answers_in_one_go(app, cli, tmp_pat
     assert len(event.details["checksum"]) == 64
     # The same file may come in again once its batch is undone.
     assert cli("import", "responses", str(path)).exit_code == 0
+
+
+def test_the_batch_after_an_undone_one_never_gets_its_id(app, cli, tmp_path):
+    # SQLite gives the highest id + 1: with the undone row deleted, the next batch got its
+    # id, and the audit trail's "batch N" named two batches.
+    imported(cli, tmp_path, "first.csv", "2025-03-01,alvik,live\n")
+    [undone] = batch_ids(app)
+    assert cli("import", "undo", str(undone), "--yes").exit_code == 0
+    imported(cli, tmp_path, "second.csv", "2025-03-02,alvik,work\n")
+    [new] = batch_ids(app)
+    assert new > undone
+    assert cli("import", "batches").stdout.startswith(f"batch {new}: second.csv, ")
+    again = cli("import", "undo", str(undone), "--yes")
+    assert again.exit_code == 1
+    assert f"there is no import batch {undone}" in again.stderr
 
 
 def test_undo_of_an_unknown_batch_is_an_error(app, cli):

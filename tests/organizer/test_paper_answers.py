@@ -242,13 +242,16 @@ def test_batches_are_listed_and_only_admins_undo_them(app, client, auth):
     assert response.status_code == 303
     assert [r.source for r in stored_responses(app)] == ["web"]
     with app.app_context():
-        assert db.session.get(ImportBatch, batch) is None
+        assert db.session.get_one(ImportBatch, batch).undone  # kept: its id is never reused
     event = actions(app)[-1]
     assert (event.action, event.actor) == ("responses.undo_import", "admin@trygghet.test")
     assert (event.details["kind"], event.details["deleted"]) == ("paper", 2)
     assert f"Batch {batch} is undone. Answers deleted: 2." in client.get(
         response.headers["Location"]
     ).get_data(as_text=True)
+    assert f"/paper/batches/{batch}/undo" not in client.get("/organizer/paper/batches").get_data(
+        as_text=True
+    )
 
 
 def test_an_imported_file_is_undone_and_can_be_imported_again(app, client, auth, cli, tmp_path):

@@ -59,6 +59,9 @@ def test_undo_changes_the_data_version_and_leaves_releases_and_held_answers(app)
         assert remaining == [(False, 10), (True, 3)]
         assert undo_batch(db.session, batch_id) is None  # already undone
         assert list_batches(db.session) == []
+        # Keying in goes on in a new batch, with an id of its own.
+        again = paper_batch(db.session, batch_id, "organizer@trygghet.test")
+        assert again.id > batch_id
 
 
 def test_paper_numbers_run_per_batch_and_per_person(app):
