@@ -163,7 +163,7 @@ def _pdf(data: bytes, filename: str) -> Response:
             token,
             max_age=300,
             path="/organizer/",
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            secure=request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE", False),
             httponly=False,  # read by the page's script: a random token, no secret
             samesite="Lax",
         )
@@ -240,9 +240,12 @@ def invitation_letters(round_id: int):
     # Shown on the next page this browser loads (at once with JavaScript): a second click
     # on the button would make a second batch of codes.
     flash(
-        _(
-            "Letters %(first)d to %(last)d for %(area)s are made and downloaded (%(file)s)."
-            " Made twice by mistake? Withdraw them below before they are mailed.",
+        ngettext(
+            "Letter %(first)d for %(area)s is made and downloaded (%(file)s). Made twice by"
+            " mistake? Withdraw it below before it is mailed.",
+            "Letters %(first)d–%(last)d for %(area)s are made and downloaded (%(file)s). Made"
+            " twice by mistake? Withdraw them below before they are mailed.",
+            len(letters),
             first=first,
             last=last,
             area=area.name,

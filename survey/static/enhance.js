@@ -65,13 +65,26 @@
   }
 
   // A form whose answer is a download (letters as a PDF) leaves its page as it was: the
-  // button is busy until the file has come (the server sets a cookie with the form's random
-  // token on it), then the page loads itself again and shows what was made.
+  // button is busy (and says so in a live region) until the file has come (the server sets
+  // a cookie with the form's random token on it), then the page loads itself again and
+  // shows what was made, with focus on that message.
+  var DOWNLOADED = "trygghet-downloaded";
+
   function signalDownloads() {
     var forms = document.querySelectorAll("form[data-download-page]");
     for (var i = 0; i < forms.length; i++) {
+      var status = document.createElement("p");
+      status.className = "download-status";
+      status.setAttribute("role", "status");
+      forms[i].appendChild(status);
       forms[i].addEventListener("submit", function (event) {
         var form = event.currentTarget;
+        var button = form.querySelector("button[type=submit]");
+        var status = form.querySelector(".download-status");
+        if (button.getAttribute("aria-disabled") === "true") {
+          event.preventDefault(); // one batch of codes at a time
+          return;
+        }
         var token = "";
         var bytes = new Uint8Array(12);
         window.crypto.getRandomValues(bytes);
@@ -79,28 +92,36 @@
           token += ("0" + bytes[j].toString(16)).slice(-2);
         }
         form.querySelector("input[name=download]").value = token;
-        var button = form.querySelector("button[type=submit]");
-        var label = button.textContent;
-        window.setTimeout(function () {
-          button.disabled = true;
-          button.setAttribute("aria-busy", "true");
-          button.textContent = form.getAttribute("data-busy");
-        }, 0);
+        // Not disabled: the button keeps the focus, and says what is going on.
+        button.setAttribute("aria-disabled", "true");
+        status.textContent = form.getAttribute("data-busy");
         var cookie = "trygghet-download=" + token;
         var started = Date.now();
         var timer = window.setInterval(function () {
           if (document.cookie.split("; ").indexOf(cookie) >= 0) {
             window.clearInterval(timer);
             document.cookie = "trygghet-download=; Max-Age=0; path=/organizer/";
+            window.sessionStorage.setItem(DOWNLOADED, "1");
             window.location.assign(form.getAttribute("data-download-page"));
           } else if (Date.now() - started > 300000) {
             window.clearInterval(timer);
-            button.disabled = false;
-            button.removeAttribute("aria-busy");
-            button.textContent = label;
+            button.removeAttribute("aria-disabled");
+            status.textContent = form.getAttribute("data-gave-up");
           }
         }, 400);
       });
+    }
+  }
+
+  // After that reload, the message that says what was made is read out first.
+  function focusDownloadedMessage() {
+    if (window.sessionStorage.getItem(DOWNLOADED)) {
+      window.sessionStorage.removeItem(DOWNLOADED);
+      var message = document.querySelector(".flash-success");
+      if (message) {
+        message.setAttribute("tabindex", "-1");
+        message.focus();
+      }
     }
   }
 
@@ -110,6 +131,7 @@
     markTablesThatFit();
     closeMenusOutside();
     signalDownloads();
+    focusDownloadedMessage();
     window.addEventListener("resize", markTablesThatFit);
   }
 

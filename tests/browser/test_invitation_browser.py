@@ -63,7 +63,8 @@ def test_the_letters_page_shows_what_was_made_once_the_pdf_has_come(
         button.click()
     assert download.value.suggested_filename == "inbjudningar-bromma-3-5.pdf"
     # The page loads itself again: what was made is said, and the table counts it.
-    expect(page.locator(".flash-success")).to_contain_text("Brev 3 till 5 för Bromma är gjorda")
+    expect(page.locator(".flash-success")).to_contain_text("Brev 3–5 för Bromma är gjorda")
+    expect(page.locator(".flash-success")).to_be_focused()  # read out first
     expect(page.locator("table.data tbody tr").first).to_contain_text("5")
     assert page.url.endswith(f"/organizer/rounds/{round_id}/invitations")
     screenshot(page, "letters-downloaded")

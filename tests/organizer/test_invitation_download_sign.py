@@ -44,12 +44,13 @@ def test_letters_tell_the_page_and_say_what_was_made(app, client, auth):
     assert "Path=/organizer/" in cookie
     assert "HttpOnly" not in cookie  # the page's script reads it
     page = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
-    assert (
-        "Brev 4 till 5 för Bromma är gjorda och nedladdade (inbjudningar-bromma-4-5.pdf)." in page
-    )
+    assert "Brev 4–5 för Bromma är gjorda och nedladdade (inbjudningar-bromma-4-5.pdf)." in page
     # Told once.
     again = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
     assert "nedladdade" not in again
+    _post(client, round_id, "letters", count="1")
+    page = client.get(f"/organizer/rounds/{round_id}/invitations").get_data(as_text=True)
+    assert "Brev 6 för Bromma är gjort och nedladdat (inbjudningar-bromma-6-6.pdf)." in page
 
 
 @pytest.mark.parametrize("token", ["", "short", 'x"; Path=/; Domain=evil.test', "å" * 12])
