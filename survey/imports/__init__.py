@@ -113,19 +113,12 @@ def csv_problem(exc: Exception) -> str:
     return message
 
 
-def decode_text(raw: bytes) -> str:
-    """A small file's text: UTF-8 (with or without BOM), else Windows-1252, which Swedish
-    Excel's "CSV (semicolon separated)" and Statistics Sweden's older exports are written in.
+def _from_utf16(raw: bytes) -> str | None:
+    """The text of a file in UTF-16 with its byte order mark, None for any other file.
 
-    Raises ImportRefused for a packed file (what it is) and for bytes neither can read (the
-    line).
+    Excel's "Unicode text" is written so (with tabs between the cells): read as UTF-8 or
+    Windows-1252, every other byte is a NUL and no column has a known name.
     """
-    if packed := next((kind for head, kind in PACKED.items() if raw.startswith(head)), None):
-        raise ImportRefused([packed_advice(packed)])
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    # Excel's "Unicode text" is UTF-16 with its byte order mark (and tabs between the cells):
-    # read as Windows-1252, every other byte was a NUL and no column had a known name.
     for mark, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if raw.startswith(mark):
             try:
@@ -141,6 +134,29 @@ def decode_text(raw: bytes) -> str:
                         )
                     ]
                 ) from exc
+    return None
+
+
+def utf8_bytes(raw: bytes) -> bytes:
+    """A file's bytes, in UTF-8 where they were UTF-16 with a byte order mark (Excel's
+    "Unicode text"), else as they are: for importers that read UTF-8 line by line."""
+    text = _from_utf16(raw)
+    return raw if text is None else text.encode("utf-8")
+
+
+def decode_text(raw: bytes) -> str:
+    """A small file's text: UTF-8 (with or without BOM), else Windows-1252, which Swedish
+    Excel's "CSV (semicolon separated)" and Statistics Sweden's older exports are written in.
+
+    Raises ImportRefused for a packed file (what it is) and for bytes neither can read (the
+    line).
+    """
+    if packed := next((kind for head, kind in PACKED.items() if raw.startswith(head)), None):
+        raise ImportRefused([packed_advice(packed)])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if (text := _from_utf16(raw)) is not None:
+        return text
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

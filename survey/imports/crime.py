@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from ..models import Area
 from ..models.crime import CrimeCoverage, CrimeYearCount
 from ..services import audit
-from . import ImportRefused, decoded_lines
+from . import ImportRefused, decoded_lines, utf8_bytes
 from .bra import SHAPES, BraData, guess_shape, known_shapes, read_bra
 from .crime_csv import REQUIRED, parse_csv
 from .crime_events import rebuild_counts, store_events
@@ -147,7 +147,7 @@ def import_crime_data(
     today = today or dt.date.today()
     if source is None and Path(origin).suffix.casefold() == ".json":
         source = "events"
-    lines = list(decoded_lines(data.splitlines(keepends=True)))
+    lines = list(decoded_lines(utf8_bytes(data).splitlines(keepends=True)))
     origin = origin[:255]
     if source not in (None, "events") and _is_json(next((x for x in lines if x.strip()), "")):
         # Not four "column missing" errors about a file that has no columns.

@@ -577,3 +577,12 @@ def test_a_tab_separated_csv_is_found_from_its_header(app, cli, tmp_path):
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
     assert stored(app) == [("bromma", None, "2020-01", "Misshandel", 3, "csv")]
+
+
+def test_excel_s_unicode_text_imports(app, cli, tmp_path):
+    # Excel's "Unicode text": UTF-16 with its byte order mark, tabs between the cells.
+    text = "month\tarea\tcategory\tcount\r\n2020-01\tEkerö\tMisshandel\t3\r\n"
+    path = write(tmp_path, "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"), "brott.txt")
+    result = import_file(cli, path)
+    assert result.exit_code == 0, result.stderr
+    assert stored(app) == [("ekero", None, "2020-01", "Misshandel", 3, "csv")]
