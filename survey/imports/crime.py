@@ -152,6 +152,18 @@ def import_crime_data(
     if source not in (None, "events") and _is_json(next((x for x in lines if x.strip()), "")):
         # Not four "column missing" errors about a file that has no columns.
         raise ImportRefused([_json_not_table(source)])
+    if source == "csv" and (found := guess_shape(lines)) is not None:
+        # Not a "column missing" error for each of the four columns of the simple CSV.
+        raise ImportRefused(
+            [
+                _(
+                    "line 1: this is a file from Brå (%(found)s), not a CSV of monthly counts"
+                    " (month;area;category;count): import it with %(option)s set to %(found)s",
+                    found=shape_name(found),
+                    option=option_name("format"),
+                )
+            ]
+        )
     source = source or _shape(lines)
     lock_crime_data(session)  # what the journal keeps must be what the import replaces
     journal = Journal()

@@ -182,3 +182,17 @@ def test_what_the_json_and_csv_readers_refuse_is_said_in_swedish(
     path = write(tmp_path, content, name)
     assert _refused(app, path, fmt=fmt) == [swedish]
     assert stored(app) == []
+
+
+def test_a_bra_file_given_as_the_simple_csv_is_told_its_shape(app, tmp_path):
+    # One message, not one "column missing" for each of month, area, category and count.
+    path = write(tmp_path, BAD_COUNT, "anmalda_brott_kommuner_2023.csv")
+    assert _refused(app, path, lang="en", fmt="csv") == [
+        "line 1: this is a file from Brå (bra-open), not a CSV of monthly counts"
+        " (month;area;category;count): import it with --format set to bra-open"
+    ]
+    assert _refused(app, path, request=True, fmt="csv") == [
+        "rad 1: det här är en fil från Brå (”Brås öppna fil per kommun”), inte en CSV-fil med"
+        " antal per månad (month;area;category;count): importera den med fältet Format satt"
+        " till ”Brås öppna fil per kommun”"
+    ]
