@@ -3,9 +3,9 @@
 Undoing deletes the batch's answers (with their comments' topic tags) in the caller's
 transaction, so a mistaken import goes as a whole or not at all, and marks the batch undone
 (models.responses.UNDONE_CHECKSUM): its row stays, out of every list, so that no later
-batch gets its id. The situation
-pictures follow by themselves: their data version counts answers and audit events, and both
-change. Releases are snapshots and stay as they were published.
+batch gets its id. The situation pictures follow by themselves: their data version counts
+answers and audit events, and both change. Releases are snapshots and stay as they were
+published.
 
 Undoing never frees an invitation code. An answer imported (or keyed in from paper) into a
 round by invitation used one code, but by design nothing records which: the code's row holds
