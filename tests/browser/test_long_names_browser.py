@@ -60,7 +60,7 @@ def test_a_long_name_never_pushes_a_page_sideways(live_server, new_page, long_na
     screenshot(page, "round-form-long-area-name")
 
 
-def test_a_refused_file_s_long_name_stays_inside_the_error_box(
+def test_a_crime_file_s_long_name_stays_inside_the_messages(
     live_server, new_page, users, tmp_path, screenshot
 ):
     # A refusal quotes what the file says, here a name without spaces.
@@ -74,3 +74,10 @@ def test_a_refused_file_s_long_name_stays_inside_the_error_box(
     assert LONG[:70] in page.locator(".error-summary li").inner_text()  # quoted, shortened
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "crime-upload-refused-phone")
+    # A file imported: its name, as long and without spaces, in the message that says so.
+    named = tmp_path / f"{LONG[:100]}.csv"
+    named.write_text("month;area;category;count\n2020-01;Bromma;Misshandel;3\n", encoding="utf-8")
+    page.set_input_files("input[name=file]", str(named))
+    page.locator("form[enctype] button[type=submit]").click()
+    assert named.name in page.locator(".flash-success").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
