@@ -72,6 +72,7 @@ def test_a_crime_file_s_long_name_stays_inside_the_messages(
     page.set_input_files("input[name=file]", str(path))
     page.locator("form[enctype] button[type=submit]").click()
     assert LONG[:70] in page.locator(".error-summary li").inner_text()  # quoted, shortened
+    page.wait_for_load_state("load")  # measured with the style sheet, not before it has come
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "crime-upload-refused-phone")
     # A file imported: its name, as long and without spaces, in the message that says so.
@@ -80,4 +81,5 @@ def test_a_crime_file_s_long_name_stays_inside_the_messages(
     page.set_input_files("input[name=file]", str(named))
     page.locator("form[enctype] button[type=submit]").click()
     assert named.name in page.locator(".flash-success").inner_text()
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
