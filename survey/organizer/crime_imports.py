@@ -135,11 +135,12 @@ def _tell_of_deviations(response: Response) -> None:
     new = alerts.record_new(db.session, clock.today())
     db.session.commit()  # seen once, whatever the sends do
     settings = alerts.alert_settings(current_app.config)
+    mail = smtp_settings(settings) is not None
     try:
-        sending = smtp_settings(settings) is not None or alerts.webhook_settings(settings)
-    except alerts.AlertConfigError as exc:
+        sending = mail or alerts.webhook_settings(settings) is not None
+    except alerts.AlertConfigError as exc:  # deliver would refuse it too: nothing is sent
         flash(_("No alert was sent: %(problem)s", problem=str(exc)), "error")
-        return
+        sending = False
     if sending:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(
@@ -151,12 +152,11 @@ def _tell_of_deviations(response: Response) -> None:
             "%(num)d new deviations in the crime figures.",
             len(new),
         )
-        told = (
-            _("The e-mail alerts go out now.")
-            if smtp_settings(settings) is not None
-            else _("E-mail is not set up: the deviations are on the dashboard.")
-        )
-        flash(f"{news} {told}", "info")
+        if not mail:
+            news += " " + _("E-mail is not set up: the deviations are on the dashboard.")
+        elif sending:
+            news += " " + _("The e-mail alerts go out now.")
+        flash(news, "info")
 
 
 def _deliver(app: Flask, settings: dict[str, Any]) -> None:

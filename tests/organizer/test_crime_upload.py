@@ -207,3 +207,17 @@ def test_a_mail_server_that_is_down_keeps_the_import_and_the_alert_waits(
         [alert] = db.session.scalars(select(DeviationAlert))
         assert alert.mail_sent_at is None  # the next alert run sends it
         assert db.session.scalar(select(func.count()).select_from(CrimeCount)) == 13
+
+
+def test_a_webhook_address_that_cannot_work_is_said_and_the_import_kept(make_app, users):
+    app = make_app(TRYGGHET_ALERT_WEBHOOK_URL="ftp://hooks.kommun.se")
+    client = _admin_with_a_reader(app)
+    assert _upload(client, _deviating_counts().encode(), "brott.csv").status_code == 303
+    page = client.get(PAGE).get_data(as_text=True)
+    [error] = _messages(page, "error")
+    assert error.startswith("No alert was sent: TRYGGHET_ALERT_WEBHOOK_URL must start with")
+    assert _messages(page, "info") == [
+        "1 new deviation in the crime figures. E-mail is not set up: the deviations are on the"
+        " dashboard."
+    ]
+    assert _count(app, CrimeCount) == 13
