@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .crime_years import count
+
 #: How many municipalities the skip summary names; the rest are counted together.
 SKIPPED_SHOWN = 8
 
@@ -40,17 +42,19 @@ class CrimeImport:
         """One line for the person who imported, e.g. '240 monthly counts (12 months, 2 areas)'."""
         areas = ngettext("%(num)d area", "%(num)d areas", len(self.areas))
         counts = ngettext(
-            "%(num)d monthly count (%(months)s, %(areas)s)",
-            "%(num)d monthly counts (%(months)s, %(areas)s)",
+            "%(count)s monthly count (%(months)s, %(areas)s)",
+            "%(count)s monthly counts (%(months)s, %(areas)s)",
             self.rows,
+            count=count(self.rows),
             months=ngettext("%(num)d month", "%(num)d months", len(self.months)),
             areas=areas,
         )
         if self.yearly or (self.source.startswith("bra") and not self.rows):
             yearly = ngettext(
-                "%(num)d yearly count (%(years)s, %(areas)s)",
-                "%(num)d yearly counts (%(years)s, %(areas)s)",
+                "%(count)s yearly count (%(years)s, %(areas)s)",
+                "%(count)s yearly counts (%(years)s, %(areas)s)",
                 self.yearly,
+                count=count(self.yearly),
                 years=ngettext("%(num)d year", "%(num)d years", len(self.years)),
                 areas=areas,
             )
@@ -62,15 +66,16 @@ class CrimeImport:
         if self.events is None:
             return counts
         return ngettext(
-            "%(num)d event (%(new)d new, %(updated)d updated, %(unchanged)d unchanged,"
-            " %(outside)d outside every area)",
-            "%(num)d events (%(new)d new, %(updated)d updated, %(unchanged)d unchanged,"
-            " %(outside)d outside every area)",
+            "%(count)s event (%(new)s new, %(updated)s updated, %(unchanged)s unchanged,"
+            " %(outside)s outside every area)",
+            "%(count)s events (%(new)s new, %(updated)s updated, %(unchanged)s unchanged,"
+            " %(outside)s outside every area)",
             self.events,
-            new=self.new,
-            updated=self.updated,
-            unchanged=self.unchanged,
-            outside=sum(self.skipped.values()),
+            count=count(self.events),
+            new=count(self.new),
+            updated=count(self.updated),
+            unchanged=count(self.unchanged),
+            outside=count(sum(self.skipped.values())),
         )
 
     def counted_summary(self, area_names: Mapping[str, str] | None = None) -> str | None:
@@ -81,9 +86,10 @@ class CrimeImport:
             return None
         if self.in_areas:
             where = ngettext(
-                "%(num)d event in %(areas)s (%(names)s) over %(months)s",
-                "%(num)d events in %(areas)s (%(names)s) over %(months)s",
+                "%(count)s event in %(areas)s (%(names)s) over %(months)s",
+                "%(count)s events in %(areas)s (%(names)s) over %(months)s",
                 self.in_areas,
+                count=count(self.in_areas),
                 areas=ngettext("%(num)d area", "%(num)d areas", len(self.areas)),
                 names=", ".join((area_names or {}).get(slug, slug) for slug in self.areas),
                 months=ngettext("%(num)d month", "%(num)d months", len(self.months)),
@@ -92,11 +98,11 @@ class CrimeImport:
             where = _("no event in any area")
         if context := sum(self.context.values()):
             ranked = sorted(self.context.items(), key=lambda item: (-item[1], item[0]))
-            types = ", ".join(f"{name} {n}" for name, n in ranked)
+            types = ", ".join(f"{name} {count(n)}" for name, n in ranked)
             share = (
                 _("none of them a crime")
                 if context == self.in_areas
-                else _("%(num)d of them", num=context)
+                else _("%(count)s of them", count=count(context))
             )
             where = _(
                 "%(where)s, %(share)s (%(types)s): not crimes, kept for context and never counted",
@@ -107,9 +113,10 @@ class CrimeImport:
         # The monthly counts of every month the events touch are derived again (in every
         # area), also where this file's events count for none.
         return ngettext(
-            "%(where)s; %(num)d monthly count derived again in the months these events fall in",
-            "%(where)s; %(num)d monthly counts derived again in the months these events fall in",
+            "%(where)s; %(count)s monthly count derived again in the months these events fall in",
+            "%(where)s; %(count)s monthly counts derived again in the months these events fall in",
             self.rows,
+            count=count(self.rows),
             where=where,
         )
 
@@ -125,14 +132,14 @@ class CrimeImport:
         if not self.skipped:
             return None
         ranked = sorted(self.skipped.items(), key=lambda item: (-item[1], item[0]))
-        shown = ", ".join(f"{name} {n}" for name, n in ranked[:SKIPPED_SHOWN])
+        shown = ", ".join(f"{name} {count(n)}" for name, n in ranked[:SKIPPED_SHOWN])
         rest = sum(n for _name, n in ranked[SKIPPED_SHOWN:])
         more = (
             ngettext(
-                " and %(rest)d in %(num)d other place",
-                " and %(rest)d in %(num)d other places",
+                " and %(rest)s in %(num)d other place",
+                " and %(rest)s in %(num)d other places",
                 len(ranked) - SKIPPED_SHOWN,
-                rest=rest,
+                rest=count(rest),
             )
             if rest
             else ""
@@ -141,18 +148,20 @@ class CrimeImport:
         if self.events is not None:
             # Police events are kept: an area or alias added later counts them.
             return ngettext(
-                "%(num)d event outside every area, stored and counted once an area or alias"
+                "%(count)s event outside every area, stored and counted once an area or alias"
                 " names the place (by municipality): %(shown)s%(more)s",
-                "%(num)d events outside every area, stored and counted once an area or alias"
+                "%(count)s events outside every area, stored and counted once an area or alias"
                 " names the place (by municipality): %(shown)s%(more)s",
                 total,
+                count=count(total),
                 shown=shown,
                 more=more,
             )
         return ngettext(
-            "skipped %(num)d row outside every area (by region): %(shown)s%(more)s",
-            "skipped %(num)d rows outside every area (by region): %(shown)s%(more)s",
+            "skipped %(count)s row outside every area (by region): %(shown)s%(more)s",
+            "skipped %(count)s rows outside every area (by region): %(shown)s%(more)s",
             total,
+            count=count(total),
             shown=shown,
             more=more,
         )

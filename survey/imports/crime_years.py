@@ -8,6 +8,7 @@ import re
 from typing import NamedTuple
 
 from flask import has_request_context
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -30,6 +31,12 @@ def option_name(option: str) -> str:
     if on_page():
         return _("the %(field)s field", field=str(_FIELDS[option]))
     return f"--{option}"
+
+
+def count(number: int) -> str:
+    """A count as a message shows it: grouped as the page's language writes numbers
+    ("100 001" in Swedish) on the upload page, plain on the command line."""
+    return format_number(number) if on_page() else str(number)
 
 
 #: The shapes of a crime file, as the upload page's Format list names them.

@@ -196,3 +196,34 @@ def test_a_bra_file_given_as_the_simple_csv_is_told_its_shape(app, tmp_path):
         " antal per månad (month;area;category;count): importera den med fältet Format satt"
         " till ”Brås öppna fil per kommun”"
     ]
+
+
+def test_large_counts_are_grouped_on_the_page_and_plain_on_the_command_line(app):
+    from collections import Counter
+
+    from survey.imports.crime_result import CrimeImport
+
+    done = CrimeImport(
+        source="events",
+        filename="handelser.json",
+        rows=12_345,
+        months=["2026-05"],
+        areas=["ekero"],
+        events=100_001,
+        new=98_765,
+        updated=1_236,
+        skipped=Counter({"Malmö": 4_321}),
+        in_areas=95_680,
+    )
+    with app.test_request_context(), force_locale("sv"):
+        page = done.report("handelser.json", {"ekero": "Ekerö"})
+    assert page[0] == (
+        "importerade 100\xa0001 händelser (nya: 98\xa0765, uppdaterade: 1\xa0236, oförändrade: 0,"
+        " utanför alla områden: 4\xa0321) från handelser.json"
+    )
+    assert page[1].startswith("95\xa0680 händelser i 1 område (Ekerö) under 1 månad; 12\xa0345 ")
+    assert "Malmö 4\xa0321" in page[2]
+    with app.app_context(), force_locale("en"):
+        script = done.report("handelser.json")
+    assert script[0].startswith("imported 100001 events (98765 new, 1236 updated, 0 unchanged,")
+    assert "Malmö 4321" in script[2]
