@@ -5,9 +5,9 @@ publish service (survey/services/releases.py) before a release is stored:
 
 1. ``hold_back`` — no differencing between releases of one area and round. A shown cell may
    change from the previous release only if its n changed by at least the threshold;
-   otherwise it keeps the previous release's figures (and n), also when its n is unchanged.
-   So two releases around one new answer (or one erasure, or both) show the same figures,
-   and subtracting them gives nothing.
+   otherwise it keeps the previous release's figures (and n), also when its n is unchanged
+   and also when it would be hidden now. So two releases around one new answer (or one
+   erasure, or both) show the same figures, and subtracting them gives nothing.
 2. ``public_form`` — what residents and the API see: a hidden cell keeps no n (the page says
    "fewer than 10 answers"), counts of answers are rounded to the nearest ``ROUND_TO``, shares
    are whole percent, scores one decimal, and nothing that is not an aggregate (quotes, the
@@ -97,9 +97,13 @@ def _held(cell: Cell, previous: Cell | None, threshold: int, same_n_free: bool) 
     shown cell whose n is unchanged keeps its previous figures too, unless those were hidden
     or no answer changed at all (new weights on the same answers; see ``hold_back``).
     """
-    if cell.get("suppressed") or previous is None:
+    if previous is None:
         return False
     change = abs(cell["n"] - previous["n"])
+    if cell.get("suppressed"):
+        # Shown before and hidden now by fewer than the threshold of answers (an erasure
+        # took it below): hiding it would say that the erased answer was one of its own.
+        return change < threshold and not previous.get("suppressed")
     if change == 0:
         return (
             not same_n_free
@@ -146,12 +150,13 @@ def hold_back(picture: dict[str, Any], previous: dict[str, Any] | None, threshol
     """Apply the no-differencing rule to ``picture`` in place; return how many cells were held.
 
     ``previous`` is the picture stored with the previous release of the same area and round
-    (before its public form), or None for the first release. A cell that is hidden now stays
-    hidden (hiding never gives anything away). A cell hidden before and shown now with an n
-    less than the threshold away keeps being hidden, with the previous n, so the next
-    release still compares against what was last published. The priorities, computed from
-    the live cells, are computed again from the released ones after the disclosure audit
-    (``survey.services.releases.prepare``).
+    (before its public form), or None for the first release. Hiding is a change too: a cell
+    shown before and hidden now with an n less than the threshold away (an erasure took it
+    below) keeps its previous figures, or the release would say the erased answer was one
+    of it. A cell hidden before and shown now with an n less than the threshold away keeps
+    being hidden, with the previous n, so the next release still compares against what was
+    last published. The priorities, computed from the live cells, are computed again from
+    the released ones after the disclosure audit (``survey.services.releases.prepare``).
     """
     if previous is None:
         return 0

@@ -112,6 +112,42 @@ def test_an_erased_answer_and_a_new_one_recover_nothing(app, client):
     assert after == before
 
 
+@pytest.mark.parametrize("erased", ["alvik victim", "brommaplan"])
+def test_an_erasure_that_takes_figures_below_the_threshold_hides_nothing(app, client, erased):
+    """Alvik, the group "other" and the area's "did you report it" rest on exactly 10
+    answers: hiding them after one erasure would tell where, by whom and what the erased
+    answer was. The next release is the same whichever answer was erased."""
+    yes, no = ({"victim": "yes", "reported": r} for r in ("yes", "no"))
+    with app.app_context():
+        bromma = add_responses(
+            "brommaplan",
+            [{"safety_evening": "1"}] * 16 + [{"safety_evening": "3"}] * 10 + [yes, no] * 2,
+            gender="woman",
+        )
+        add_responses("brommaplan", [{"safety_evening": "2"}] * 5, gender="man")
+        alvik = add_responses(
+            "alvik",
+            [{"safety_evening": "4", **yes}] * 3
+            + [{"safety_evening": "1", **no}] * 3
+            + [{"safety_evening": "2"}] * 4,
+            gender="other",
+        )
+    publish(app)
+    before = client.get(PICTURE).get_json()
+    assert {p["place"]: p for p in before["places"]}["alvik"]["n"] == 10
+    assert before["area_total"]["reported"]["n"] == 10
+    assert before["by_group"]["gender"]["other"]["n"] == 10
+    with app.app_context():
+        gone = alvik[0] if erased == "alvik victim" else bromma[0]
+        erase_answer(db.session, db.session.get(Response, gone.id), by_resident=True)
+        db.session.commit()
+    publish(app)
+    after = client.get(PICTURE).get_json()
+    for key in ("release", "generated_at"):
+        before.pop(key), after.pop(key)
+    assert after == before
+
+
 def test_a_retired_place_is_in_a_release_only_where_its_figures_show(app, client):
     # Listing a place no longer asked about says that someone answered there.
     with app.app_context():
