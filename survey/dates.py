@@ -21,6 +21,10 @@ DATE_LOCALES = {"en": "en_GB"}
 #: "Febraayo 1, 2026" in CLDR; Somalis in Sweden write the day first, as Swedes do.
 DATE_PATTERNS = {"so": {"long": "d MMMM y"}}
 
+#: Dates organizers type or import must lie in this range: a typo in the year ("0026",
+#: "1026") must not reach the analysis.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
 #: Dates outside any app (no language chosen): Swedish, as Flask-Babel's default.
 DEFAULT_LOCALE = "sv"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ..dates import EARLIEST
 from ..models import SOURCES
 from ..questionnaire import Item, Questionnaire, builtin
 from ..reports.formulas import restore
@@ -150,6 +151,8 @@ class ResponseColumns:
                 else:
                     if found > self.lookups.today:
                         found = _("%(value)s is in the future", value=_shown(raw))
+                    elif found < EARLIEST:  # a typo in the year: 0026-12-03
+                        found = _("%(value)s is before the year 2000", value=_shown(raw))
             if len(self._dates) < 100_000:
                 self._dates[raw] = found
         return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import labels
+from ..dates import EARLIEST, LATEST
 from ..models import Place
 
 REQUIRED = _l("Fill in this field.")
@@ -44,8 +44,6 @@ MAX_COUNT = 100_000
 #: inline with other text ("Round · Name (shown above)"), an unclosed one turns the rest of the
 #: line around. Nobody types them; they come with pasted text.
 DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-#: Dates organizers type must lie in this range: a year-1 typo must not reach the analysis.
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 class DateInputField(DateField):

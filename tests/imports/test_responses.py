@@ -245,6 +245,10 @@ BAD_FILES = {
         HEAD + f"{NEXT_WEEK},alvik,live\n",
         f'line 2, column submitted_on: "{NEXT_WEEK}" is in the future',
     ),
+    "a typo in the year": (
+        HEAD + "2025-03-01,alvik,live\n0026-12-03,alvik,live\n1999-12-31,alvik,live\n",
+        'line 3, column submitted_on: "0026-12-03" is before the year 2000',
+    ),
     "missing date": (
         HEAD + ",alvik,live\n",
         "line 2, column submitted_on: missing: every row needs the date the answer was given"
