@@ -25,13 +25,14 @@ from .. import clock
 from ..extensions import db, limiter
 from ..models import Area, Place, SurveyRound
 from ..questionnaire import Questionnaire
+from ..services.erasure import find_by_receipt
 from ..services.invitations import (
     Invitation,
     find_code,
     mark_used,
     normalize_code,
 )
-from ..services.receipts import new_code, receipt_hash
+from ..services.receipts import FORM_FIELD, code_for_form, new_code, receipt_hash
 from ..services.responses import (
     area_choices,
     insert_web_response,
@@ -176,13 +177,30 @@ def _pending() -> tuple[str, Invitation] | None:
     return (code, found) if found is not None else None
 
 
+def _page_code() -> str | None:
+    """The receipt code of the survey page sent (``code_for_form``), if it names one."""
+    return code_for_form(request.form.get(FORM_FIELD), current_app.secret_key or "")
+
+
+def _sent_again():
+    """For a survey page sent a second time (a double click) whose first send was stored: its
+    thank-you page, with the first send's code, where the code from the letter is used now.
+    None for anything else."""
+    receipt = _page_code() if request.method == "POST" else None
+    stored = find_by_receipt(db.session, receipt) if receipt is not None else None
+    if stored is None:
+        return None
+    session[RECEIPT_KEY] = {"place": stored.place.slug, "code": receipt, "at": _now()}
+    return redirect(url_for("public.thanks", slug=stored.place.slug), code=303)
+
+
 def _store(code: str, found: Invitation, place_id: int, questionnaire: Questionnaire, answers):
     """Mark the code used and store the answer, in one transaction; the receipt code, or None
     if the code had been used meanwhile."""
     if not mark_used(db.session, _secret(), code, found.round_id):
         db.session.rollback()
         return None
-    receipt = new_code()
+    receipt = _page_code() or new_code()
     insert_web_response(
         db.session,
         place_id,
@@ -216,7 +234,7 @@ def invited_survey():
     code, found = pending
     if found.used:
         session.pop(CODE_KEY, None)
-        return _used_page()
+        return _sent_again() or _used_page()
     survey_round = db.session.get(SurveyRound, found.round_id)
     area = db.session.get(Area, found.area_id)
     if survey_round is None or area is None:
@@ -251,7 +269,7 @@ def invited_survey():
         receipt = _store(code, found, place_id, questionnaire, form.answers())
         session.pop(CODE_KEY, None)
         if receipt is None:
-            return _used_page()
+            return _sent_again() or _used_page()
         session[RECEIPT_KEY] = {"place": form.at.data, "code": receipt, "at": _now()}
         return redirect(url_for("public.thanks", slug=form.at.data), code=303)
     return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -21,23 +21,23 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from .. import clock
-from ..db import or_404, pooled, write_turn
+from ..db import or_404, pooled
 from ..extensions import db, limiter
 from ..models import Place
-from ..questionnaire import Questionnaire
 from ..services import item_answers
-from ..services.receipts import format_code, new_code, receipt_hash
+from ..services.receipts import (
+    FORM_FIELD,
+    format_code,
+    new_form_id,
+)
 from ..services.responses import (
     SurveyTarget,
     area_choices,
     areas_with_places,
     find_place,
-    hold_latest,
-    insert_web_response,
     next_round,
     published_questionnaire,
     questionnaire_of,
@@ -45,7 +45,6 @@ from ..services.responses import (
 )
 from ..web.limits import (
     ANSWERED_DAYS,
-    burst,
     has_answered,
     remember_answer,
 )
@@ -63,6 +62,7 @@ from .forms import (
     version_posted,
 )
 from .quick import quick_answers
+from .store import store_answer
 
 bp = Blueprint("public", __name__)
 
@@ -136,57 +136,6 @@ def _limit_posts(view: Callable[..., Any]) -> Callable[..., Any]:
 RECEIPT_KEY = "receipt"
 #: How long the thank-you page (reloaded, or in another language) still shows the code.
 RECEIPT_MINUTES = 30
-#: New codes to try if one is already taken (with 50 random bits, practically never).
-RECEIPT_ATTEMPTS = 3
-
-
-def _burst_hold(place_id: int) -> tuple[bool, int]:
-    """Whether this answer is part of a burst, and how many earlier ones to hold with it."""
-    limit = current_app.config["TRYGGHET_BURST_ANSWERS"]
-    count = burst(limiter.storage if limiter.enabled else None, place_id)
-    if not limit or count <= limit:
-        return False, 0
-    # The answer that passes the limit also holds the ones before it in the window.
-    return True, (limit if count == limit + 1 else 0)
-
-
-def _store_answer(
-    conn: Any,
-    place_id: int,
-    questionnaire: Questionnaire,
-    answers: Mapping[str, str | None],
-    round_id: int,
-) -> str:
-    """Store a web answer with a new receipt code and commit; return the code.
-
-    ``conn``: the request's session, or a pooled connection (a quick answer).
-    """
-    held, earlier = _burst_hold(place_id)
-    attempts_left = RECEIPT_ATTEMPTS
-    while True:
-        code = new_code()
-        try:
-            with write_turn(db.engine):
-                if earlier:
-                    hold_latest(conn, place_id, earlier)
-                insert_web_response(
-                    conn,
-                    place_id,
-                    questionnaire.version,
-                    answers,
-                    round_id=round_id,
-                    receipt_hash=receipt_hash(code),
-                    held=held,
-                    questionnaire=questionnaire,
-                )
-                conn.commit()
-            return code
-        except IntegrityError:
-            # The unique index refused a code another answer has: draw a new one.
-            conn.rollback()
-            attempts_left -= 1
-            if not attempts_left:
-                raise
 
 
 def _answered(target: SurveyTarget, code: str | None, round_id: int) -> Response:
@@ -227,7 +176,7 @@ def _quick_post(slug: str) -> Response | None:
         answers = quick_answers(questionnaire, request.form, {slug for slug, _name in areas})
         if answers is None or item_answers.split(answers)[1]:
             return None  # added items' answers are stored through the session
-        code = _store_answer(conn, target.place_id, questionnaire, answers, target.round_id)
+        code = store_answer(conn, target.place_id, questionnaire, answers, target.round_id)
     return _answered(target, code, target.round_id)
 
 
@@ -242,6 +191,9 @@ def _questionnaire_texts() -> dict[str, Any]:
         "swedish_attrs": swedish_attrs,
         "survey_address": survey_address,
         "typed_address": typed_address,
+        # The survey forms' hidden field naming the page as shown (code_for_form).
+        "page_field": FORM_FIELD,
+        "new_page_id": new_form_id,
     }
 
 
@@ -294,7 +246,7 @@ def survey(slug: str):
         # (Most such answers were stored by _quick_post; here: those with added items.)
         answers = quick_answers(questionnaire, request.form, {slug for slug, _name in areas})
         if answers is not None:
-            code = _store_answer(db.session, target.place_id, questionnaire, answers, round_id)
+            code = store_answer(db.session, target.place_id, questionnaire, answers, round_id)
             return _answered(target, code, round_id)
     form = survey_form_class(questionnaire, str(get_locale()))()
     if areas:
@@ -302,7 +254,7 @@ def survey(slug: str):
     if not switching and form.validate_on_submit():
         code = None
         if not form.is_bot:
-            code = _store_answer(
+            code = store_answer(
                 db.session, target.place_id, questionnaire, form.answers(), round_id
             )
         return _answered(target, code, round_id)

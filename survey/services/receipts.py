@@ -7,6 +7,8 @@ which cannot be linked to a person because nothing about the person is stored at
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 import secrets
 
 #: Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
@@ -25,8 +27,38 @@ def new_code() -> str:
     """Return a new random code, without separators."""
     # One draw of 50 random bits, 5 per character (the alphabet has 32): as ten choices of a
     # character each, at a tenth of the calls to the system's random source.
-    bits = secrets.randbits(5 * LENGTH)
+    return _code_of(secrets.randbits(5 * LENGTH))
+
+
+def _code_of(bits: int) -> str:
     return "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(LENGTH))
+
+
+#: The hidden field of a survey form naming that one page of it (random each time it is
+#: shown), so that sending the same page twice stores one answer (see ``code_for_form``).
+FORM_FIELD = "page"
+_FORM_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def new_form_id() -> str:
+    """A random name for a survey page as it is shown (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+def code_for_form(form_id: object, key: str | bytes) -> str | None:
+    """The receipt code of the answer sent from the survey page ``form_id``, or None for a
+    missing or malformed one (then the answer gets a random code).
+
+    The same for every send of that page: a double click, or a request the browser sent
+    again, finds the first one's answer stored under it (the unique receipt index says so)
+    and shows its code, where it stored a second answer and lost the first one's code. Only
+    the server, with its secret ``key``, can work out a page's code.
+    """
+    if not isinstance(form_id, str) or not _FORM_ID.fullmatch(form_id):
+        return None
+    secret = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(secret, b"receipt-of-page:" + form_id.encode(), hashlib.sha256).digest()
+    return _code_of(int.from_bytes(digest[:8], "big") >> (64 - 5 * LENGTH))
 
 
 def format_code(code: str) -> str:

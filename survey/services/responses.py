@@ -298,6 +298,22 @@ def insert_web_response(
         cursor.close()
 
 
+_RECEIPT_STORED = RawStatement(
+    select(response_table.c.id)
+    .where(response_table.c.receipt_hash == bindparam("receipt_hash"))
+    .limit(1)
+)
+
+
+def receipt_stored(session: Session | PooledConnection, receipt_hash: str) -> bool:
+    """Whether an answer with this receipt hash is stored (one indexed lookup)."""
+    cursor = _RECEIPT_STORED.execute(session, {"receipt_hash": receipt_hash})
+    try:
+        return cursor.fetchone() is not None
+    finally:
+        cursor.close()
+
+
 #: A burst's latest web answers of a place since a day, held (see hold_latest).
 _HOLD_LATEST = RawStatement(
     update(response_table)

@@ -113,6 +113,35 @@
     }
   }
 
+  // A form sent is not sent again by a second click while its answer is on the way (a
+  // double click stored two answers, or erased one and then said its code was unknown). The
+  // server copes with it too (a survey page is stored once); this saves the second request.
+  // A page shown again from the back-forward cache can be sent again.
+  function sendFormsOnce() {
+    var SENT = "data-sent";
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (
+        event.defaultPrevented ||
+        form.method !== "post" ||
+        form.hasAttribute("data-download-page")
+      ) {
+        return;
+      }
+      if (form.hasAttribute(SENT)) {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute(SENT, "");
+    });
+    window.addEventListener("pageshow", function () {
+      var sent = document.querySelectorAll("form[" + SENT + "]");
+      for (var i = 0; i < sent.length; i++) {
+        sent[i].removeAttribute(SENT);
+      }
+    });
+  }
+
   // After that reload, the message that says what was made is read out first.
   function focusDownloadedMessage() {
     if (window.sessionStorage.getItem(DOWNLOADED)) {
@@ -131,6 +160,7 @@
     markTablesThatFit();
     closeMenusOutside();
     signalDownloads();
+    sendFormsOnce();
     focusDownloadedMessage();
     window.addEventListener("resize", markTablesThatFit);
   }

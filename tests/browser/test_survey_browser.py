@@ -123,3 +123,32 @@ def test_a_printed_survey_has_no_buttons_to_press(live_server, new_page, screens
     assert "Skicka mina svar" not in "".join(p.extract_text() for p in printed.pages)
     # The last sheet holds the last question, not only what is left of the form.
     assert "Kön" in printed.pages[-1].extract_text()
+
+
+def test_a_double_click_on_send_sends_the_answer_once(app, live_server, new_page):
+    page = new_page(locale="sv-SE", js=True)
+    page.goto(live_server + "/s/alvik")
+    _answer_required(
+        page,
+        ("Vilken är din koppling till platsen?", "Jag bor här"),
+        [
+            (f"Hur trygg känner du dig här {when}", "Mycket trygg")
+            for when in ("dagtid", "på eftermiddagen", "på kvällen", "på natten")
+        ],
+    )
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else 0)
+    # A slow mobile network: the second click comes while the first send is on its way.
+    network = page.context.new_cdp_session(page)
+    slow = {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1}
+    network.send("Network.emulateNetworkConditions", slow)
+    send = page.get_by_role("button", name="Skicka mina svar")
+    send.scroll_into_view_if_needed()
+    box = send.bounding_box()
+    assert box is not None
+    for _ in range(2):  # as a person clicks: no waiting for the page in between
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(400)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tack för dina svar")
+    assert len(posts) == 1
+    assert len(stored_responses(app)) == 1

@@ -83,11 +83,11 @@ def test_every_answer_gets_its_own_code(app, client):
 
 
 def test_a_code_that_is_taken_is_drawn_again(app, client, monkeypatch):
-    from survey.public import views
+    from survey.public import store
 
     first = _answer(client)[2]
     draws = iter([first.replace("-", ""), "ABCDEFGHJK"])
-    monkeypatch.setattr(views, "new_code", lambda: next(draws))
+    monkeypatch.setattr(store, "new_code", lambda: next(draws))
     assert _answer(client)[2] == "ABCD-EFGH-JK"
     assert count_responses(app) == 2
 
