@@ -126,6 +126,14 @@ def test_an_expired_code_leaves_the_session_on_any_page(client, monkeypatch):
         assert views.RECEIPT_KEY not in session
 
 
+def test_the_session_says_when_the_answer_came_to_the_minute_only(client):
+    client.get("/?lang=en")
+    assert submit(client, "brommaplan", VALID_ANSWER).status_code == 303
+    with client.session_transaction() as session:
+        at = session[views.RECEIPT_KEY]["at"]
+    assert at % 60 == 0
+
+
 def test_the_answered_cookie_lasts_120_days_at_most(client):
     posted = submit(client, "brommaplan", VALID_ANSWER)
     [cookie] = [
