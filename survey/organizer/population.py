@@ -60,7 +60,7 @@ def _upload_form(posted: bool) -> PopulationUploadForm:
     return form
 
 
-def _option_labels(code: str) -> dict[str, str]:
+def option_labels(code: str) -> dict[str, str]:
     """The live questionnaire's words for an item's options, in the reader's language
     (version 1's for an item the live version does not ask)."""
     locale = str(get_locale())
@@ -76,8 +76,8 @@ def _page(form: PopulationUploadForm, errors: list[str] | None = None, status: i
         delete_form=FlaskForm(),
         import_errors=errors or [],
         max_size=size_text(UPLOADS[MARGINS_UPLOAD].limit),
-        gender_labels=_option_labels("gender"),
-        age_labels=_option_labels("age_band"),
+        gender_labels=option_labels("gender"),
+        age_labels=option_labels("age_band"),
     ), status
 
 

@@ -67,3 +67,41 @@ def test_the_preview_says_it_in_swedish(app, client, auth):
     auth.login("organizer")
     page = html.unescape(client.get(PATH.replace("en", "sv")).get_data(as_text=True))
     assert "Alvik: 10 svar, 9 av dem de senaste 7 dagarna" in page
+
+
+def test_a_group_lifted_over_the_threshold_lately_is_named_though_each_place_was_not(
+    app, client, auth
+):
+    """Made-up answers of one gender spread over two places stay under each place's hold and
+    lift the group: one real answer of the group, nine from today."""
+    old = local_today() - dt.timedelta(days=40)
+    with app.app_context():
+        round_id = factories.default_round().id
+        for gender, night in (("woman", "1"), ("man", "4")):
+            factories.answers(
+                "brommaplan", round_id, 15, submitted_on=old, safety_night=night, gender=gender
+            )
+        factories.answers(
+            "abrahamsberg", round_id, 12, submitted_on=old, safety_night="2", gender="woman"
+        )
+        factories.answers(
+            "brommaplan", round_id, 1, submitted_on=old, safety_night="4", gender="other"
+        )
+        for place, count, night in (("brommaplan", 4, "1"), ("abrahamsberg", 5, "2")):
+            factories.answers(
+                place,
+                round_id,
+                count,
+                submitted_on=local_today(),
+                safety_night=night,
+                gender="other",
+            )
+        db.session.commit()
+    auth.login("organizer")
+    page = html.unescape(client.get(PATH).get_data(as_text=True))
+    assert _listed(page) == ["Gender: Other: 10 answers, 9 of them in the last 7 days"]
+    swedish = html.unescape(client.get(PATH.replace("en", "sv")).get_data(as_text=True))
+    assert "Kön: Annat: 10 svar, 9 av dem de senaste 7 dagarna" in swedish
+    publish(app, "bromma", round_id)
+    # Shown in the round's last release: not named again.
+    assert _listed(html.unescape(client.get(PATH).get_data(as_text=True))) == []

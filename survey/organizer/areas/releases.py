@@ -19,9 +19,10 @@ from survey.reports.weighting import weighting_text
 from survey.services import releases
 from survey.services.release_hidden import escalated, hidden_too
 from survey.services.release_refusals import round_closed, unresolved_text
-from survey.services.release_rises import RECENT_DAYS, quick_rises
+from survey.services.release_rises import RECENT_DAYS, Rise, quick_rises
 
 from .. import bp, organizer_required
+from ..population import option_labels
 
 TEMPLATE = "organizer/areas/publish.html"
 
@@ -112,16 +113,29 @@ def publish_preview(area: str):
         ],
         hidden_too=hidden_too(prepared.audited, prepared.audit_summary["threshold"]),
         recent_days=RECENT_DAYS,
-        rises=quick_rises(
-            db.session,
-            prepared.area.id,
-            round_key,
-            prepared.public,
-            latest,
-            prepared.audit_summary["threshold"],
-            clock.today(),
-        ),
+        rises=[
+            (_rise_name(rise), rise)
+            for rise in quick_rises(
+                db.session,
+                prepared.area.id,
+                round_key,
+                prepared.public,
+                latest,
+                prepared.audit_summary["threshold"],
+                clock.today(),
+            )
+        ],
         escalated=escalated(prepared.audit_summary["audit"], prepared.audited),
+    )
+
+
+def _rise_name(rise: Rise) -> str:
+    """A place by its name, a group as "Gender: Other" in the reader's language."""
+    if rise.group is None:
+        return labels.display_name(rise.name)
+    kind = _("Gender") if rise.group == "gender" else _("Age")
+    return _(
+        "%(kind)s: %(group)s", kind=kind, group=option_labels(rise.group).get(rise.name, rise.name)
     )
 
 
