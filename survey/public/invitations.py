@@ -39,7 +39,7 @@ from ..services.responses import (
     live_questionnaire,
     published_questionnaire,
 )
-from ..web.fields import INVALID_CHOICE, REQUIRED
+from ..web.fields import INVALID_CHOICE
 from ..web.meetings import survey_rate_limit
 from .erase import NO_STORE, count_miss
 from .forms import (
@@ -148,14 +148,17 @@ class PlaceChoice:
 
     @staticmethod
     def field() -> SelectField:
-        return SelectField(
+        field = SelectField(
             _l("Which place in your area are your answers about?"),
-            validators=[InputRequired(REQUIRED)],
+            validators=[InputRequired(_l("Choose the place your answers are about."))],
             invalid_choice_message=INVALID_CHOICE,
             description=_l(
                 "Choose the place you know best. In the questions, “here” means that place."
             ),
         )
+        # First among the form's fields, as on the page: the error summary lists them so.
+        field.creation_counter = -1
+        return field
 
 
 _FORM_CLASSES: dict[type[SurveyForm], type[SurveyForm]] = {}

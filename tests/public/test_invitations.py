@@ -129,6 +129,22 @@ def test_a_wrong_answer_keeps_the_code_unused(app, client):
         assert not any(db.session.scalars(select(InvitationCode.used)))
 
 
+def test_an_empty_invited_form_names_the_place_first_and_says_to_choose_one(app, client):
+    import re
+
+    _round_id, codes = invitation_round(app, count=1)
+    _enter(client, codes[0])
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    page = _answer(client, {"at": ""}).get_data(as_text=True)
+    summary = page.split('class="error-summary"')[1].split("</ul>")[0]
+    items = re.findall(r"<li><a href=\"#([^\"]+)\">([^<]+)</a></li>", summary)
+    assert items[0] == (
+        "at",
+        "Vilken plats i ditt område gäller dina svar? – Välj den plats som dina svar gäller.",
+    )
+    assert len(items) > 1  # the questions' own messages follow
+
+
 def test_two_answers_with_one_code_at_once_store_one(app):
     _round_id, codes = invitation_round(app, count=1)
     clients = [app.test_client(), app.test_client()]
