@@ -2,10 +2,10 @@
 
 What every importer shares lives here: the refusal that lists a file's errors, the list that
 collects them in file order, the one way a file's lines are decoded as UTF-8 (and a small
-file's text, UTF-8 or Windows-1252), the one guess at a CSV's separator, and the checksum that
-recognises a file imported before. Plain Python (and Flask-Babel for the
-messages, in the language of the request or of the command's ``--lang``): the CLI imports
-this module to catch a refusal without loading any importer.
+file's text, UTF-8 or Windows-1252), the one guess at a CSV's separator, and the checksums that
+recognise a file imported before. Plain Python (and Flask-Babel for the messages, in the
+language of the request or of the command's ``--lang``): the CLI imports this module to catch
+a refusal without loading any importer.
 """
 
 from __future__ import annotations
@@ -211,10 +211,24 @@ def decoded_lines(
     advance(pending)
 
 
-def file_checksum(path: str | os.PathLike[str]) -> str:
-    """The SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
+def file_checksums(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """The SHA-256 of a file's content and of its bytes.
+
+    The content's leaves out what saving the same rows again changes: Windows line ends
+    (Excel's "CSV UTF-8" writes CRLF), a UTF-8 byte order mark and empty lines at the end.
+    Batches imported before it was kept have the bytes' checksum.
+    """
+    content, raw = hashlib.sha256(), hashlib.sha256()
+    empty = 0  # empty lines not yet hashed: they count only if a line follows
     with open(path, "rb") as stream:
-        while block := stream.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+        for number, line in enumerate(stream):
+            raw.update(line)
+            text = line.rstrip(b"\r\n")
+            if number == 0:
+                text = text.removeprefix(b"\xef\xbb\xbf")
+            if not text:
+                empty += 1
+                continue
+            content.update(b"\n" * empty + text + b"\n")
+            empty = 0
+    return content.hexdigest(), raw.hexdigest()

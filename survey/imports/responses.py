@@ -34,7 +34,7 @@ from . import (
     NotUtf8,
     csv_problem,
     decoded_lines,
-    file_checksum,
+    file_checksums,
     packed_advice,
     sniff_separator,
 )
@@ -267,8 +267,13 @@ def import_responses(
     invitation; without it such answers are refused.
     """
     progress = progress or _no_progress
-    checksum = file_checksum(path)
-    earlier = session.scalar(select(ImportBatch).where(ImportBatch.checksum == checksum))
+    checksum, raw_checksum = file_checksums(path)
+    earlier = session.scalar(
+        select(ImportBatch)
+        .where(ImportBatch.checksum.in_([checksum, raw_checksum]))
+        .order_by(ImportBatch.id)
+        .limit(1)
+    )
     if earlier is not None:
         when = earlier.imported_at.strftime("%Y-%m-%d %H:%M")
         raise ImportRefused(

@@ -101,7 +101,9 @@ def test_a_good_file_is_imported_with_its_values(app, cli, tmp_path, round_2025)
     assert batch.rows == 3
     assert batch.filename == "answers.csv"
     assert batch.imported_by == "cli"
-    assert batch.checksum == hashlib.sha256(path.read_bytes()).hexdigest()
+    # Of the content: without the byte order mark and with Unix line ends.
+    unix = content.removeprefix("\ufeff").replace("\r\n", "\n").encode()
+    assert batch.checksum == hashlib.sha256(unix).hexdigest()
     first, second, third = stored_responses(app)
     assert first.place.slug == "alvik"
     assert first.submitted_on == dt.date(2025, 3, 1)
@@ -199,6 +201,39 @@ def test_the_same_file_is_refused_a_second_time(app, cli, tmp_path):
     )
     assert count_responses(app) == 1
     assert len(batches(app)) == 1
+
+
+@pytest.mark.parametrize(
+    "saved_again",
+    [
+        lambda text: text.replace("\n", "\r\n").encode(),  # Excel's CRLF
+        lambda text: b"\xef\xbb\xbf" + text.encode(),  # Excel's "CSV UTF-8" mark
+        lambda text: (text + "\n\n").encode(),  # empty lines at the end
+    ],
+    ids=["crlf", "bom", "empty lines"],
+)
+def test_the_same_rows_saved_again_are_refused_as_the_same_file(app, cli, tmp_path, saved_again):
+    text = "submitted_on,place,relation\n2025-03-01,alvik,live\n2025-03-02,alvik,work\n"
+    assert import_file(cli, write(tmp_path, text)).exit_code == 0
+    [batch] = batches(app)
+    again = tmp_path / "saved-again.csv"
+    again.write_bytes(saved_again(text))
+    result = import_file(cli, again)
+    assert result.exit_code == 1
+    assert f"as batch {batch.id} (answers.csv, 2 rows)" in result.stderr.splitlines()[0]
+    assert count_responses(app) == 2
+
+
+def test_a_file_imported_before_the_content_checksum_is_still_recognised(app, cli, tmp_path):
+    # Batches of earlier versions carry the checksum of the file's bytes.
+    path = write(tmp_path, "submitted_on,place,relation\n2025-03-01,alvik,live\n")
+    assert import_file(cli, path).exit_code == 0
+    with app.app_context():
+        [batch] = db.session.scalars(select(ImportBatch)).all()
+        batch.checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+        db.session.commit()
+    assert import_file(cli, path).exit_code == 1
+    assert count_responses(app) == 1
 
 
 HEAD = "submitted_on,place,relation\n"
