@@ -63,7 +63,10 @@ def situation_picture(
     if area is None:
         raise LookupError(f"unknown area {area_slug!r}")
     survey = survey_indicators(conn, area_slug, filters, suppress_below, weighted=weighted)
-    dialogues = dialogue_indicators(conn, area_slug, filters.date_from, filters.date_to)
+    # Dialogues still to come (planned, announced on the public page) have raised nothing yet.
+    held_by = today or dt.date.today()
+    until = held_by if filters.date_to is None else min(filters.date_to, held_by)
+    dialogues = dialogue_indicators(conn, area_slug, filters.date_from, until)
     alarms = deviations(conn, area_slug, today=today)
     # Items added by later questionnaire versions, each summarised by its type, weighted
     # as the survey figures are (the same raking weights).

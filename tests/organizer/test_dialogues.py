@@ -66,7 +66,8 @@ def test_blank_counts_and_place_are_zero_and_none(app, org, ref):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"held_on": NEXT_WEEK}, "held_on", "The date cannot be in the future."),
+        ({"held_on": NEXT_WEEK}, "residents", "No one has taken part in a dialogue still to"),
+        ({"held_on": "2099-01-01"}, "held_on", "Plan a dialogue at most a year ahead."),
         ({"held_on": "10/3/2026"}, "held_on", "Enter a date as YYYY-MM-DD"),
         ({"held_on": "2026-02-30"}, "held_on", "Enter a date as YYYY-MM-DD"),
         ({"held_on": ""}, "held_on", "Fill in this field."),

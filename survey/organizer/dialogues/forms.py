@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,20 @@ KIND_CHOICES = [SelectChoice(key, labels.DIALOGUE_KINDS[key]) for key in DIALOGU
 def not_in_future(_form: FlaskForm, field: Field) -> None:
     if field.data and field.data > clock.today():
         raise ValidationError(_l("The date cannot be in the future."))
+
+
+#: How far ahead a dialogue can be planned (the area's public page announces the next one).
+PLAN_AHEAD_DAYS = 366
+
+
+def planned(held_on: dt.date | None) -> bool:
+    """Whether a dialogue on this date is still to come: planned, not held."""
+    return held_on is not None and held_on > clock.today()
+
+
+def within_a_year(_form: FlaskForm, field: Field) -> None:
+    if field.data and field.data > clock.today() + dt.timedelta(days=PLAN_AHEAD_DAYS):
+        raise ValidationError(_l("Plan a dialogue at most a year ahead."))
 
 
 def _participants(label: Any) -> fields.WholeNumberField:
@@ -46,7 +61,13 @@ DIALOGUE_FIELDS = (
 
 class DialogueForm(FlaskForm):
     held_on = fields.DateInputField(
-        _l("Date"), validators=[InputRequired(fields.REQUIRED), not_in_future], default=clock.today
+        _l("Date"),
+        validators=[InputRequired(fields.REQUIRED), within_a_year],
+        default=clock.today,
+        description=_l(
+            "A date to come plans the dialogue: the area's public page announces it. Add who"
+            " took part and the issues raised once it has been held."
+        ),
     )
     area_id = fields.choice_field(
         SelectField, _l("Area"), required=_l("Choose an area."), coerce=fields.optional_id
@@ -68,6 +89,8 @@ class DialogueForm(FlaskForm):
 
     #: Areas of the places of the dialogue's issues: the dialogue must stay in that area.
     issue_areas: frozenset[int] | set[int] = frozenset()
+    #: Whether the dialogue has issues: then it was held, and cannot be moved to a date to come.
+    has_issues = False
 
     def __init__(self, *args: Any, areas: list[Area], place: Place | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +107,20 @@ class DialogueForm(FlaskForm):
         self._places = {p.id: p for _, places in groups for p in places}
         self.area_id.choices = fields.named_choices(_("Choose an area"), areas)
         self.place_id.choices = fields.place_choices(groups)
+
+    def validate_held_on(self, field: Field) -> None:
+        if planned(field.data) and self.has_issues:
+            raise ValidationError(
+                _("Issues were raised at this dialogue, so it cannot have a date to come.")
+            )
+
+    def _no_one_yet(self, field: Field) -> None:
+        if planned(self.held_on.data) and field.data:
+            raise ValidationError(
+                _("No one has taken part in a dialogue still to come: give 0 until it is held.")
+            )
+
+    validate_residents = validate_partners = validate_staff = _no_one_yet
 
     def validate_area_id(self, field: Field) -> None:
         if any(area_id != field.data for area_id in self.issue_areas):

@@ -28,7 +28,7 @@ from survey.services.places import current_places
 from survey.services.responses import areas_with_places
 
 from .. import bp, menu_item, organizer_required
-from .forms import DialogueForm, FilterForm, IssueForm, issue_data
+from .forms import DialogueForm, FilterForm, IssueForm, issue_data, planned
 
 menu_item("organizer.dialogues", _l("Dialogues"))
 
@@ -64,7 +64,11 @@ def _issue_form(dialogue: Dialogue, issue: DialogueIssue | None = None) -> Issue
 
 def _detail(dialogue: Dialogue, form: IssueForm):
     return render_template(
-        TEMPLATES + "detail.html", dialogue=dialogue, form=form, **_labels()
+        TEMPLATES + "detail.html",
+        dialogue=dialogue,
+        form=form,
+        planned=planned(dialogue.held_on),
+        **_labels(),
     ), _status(form)
 
 
@@ -94,6 +98,12 @@ def dialogue_new():
             db.session, form.values(), created_by=current_user._get_current_object()
         )
         db.session.commit()
+        if planned(dialogue.held_on):
+            flash(
+                _("The dialogue is planned. Add the issues raised once it has been held."),
+                "success",
+            )
+            return _to_dialogue(dialogue.id)
         if dialogue.kind == "trygghetsvandring":
             flash(_("The safety walk is saved. Now add its stops."), "success")
         else:
@@ -115,6 +125,7 @@ def dialogue_edit(dialogue_id: int):
     found = or_404(get_dialogue(db.session, dialogue_id))
     form = DialogueForm(obj=found, areas=areas_with_places(db.session), place=found.place)
     form.issue_areas = {i.place.area_id for i in found.issues if i.place is not None}
+    form.has_issues = bool(found.issues)
     if form.validate_on_submit():
         if update_dialogue(db.session, found, form.values()):
             db.session.commit()
@@ -144,6 +155,9 @@ def dialogue_delete(dialogue_id: int):
 @organizer_required
 def issue_add(dialogue_id: int):
     found = or_404(get_dialogue(db.session, dialogue_id))
+    if planned(found.held_on):
+        flash(_("The dialogue is still to come: add its issues once it has been held."), "error")
+        return _to_dialogue(found.id)
     form = _issue_form(found)
     if form.validate_on_submit():
         add_issue(db.session, found, form.values())
