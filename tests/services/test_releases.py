@@ -66,6 +66,12 @@ def test_a_release_stays_readable_at_its_address(app, client, data):
     assert client.get(f"{PICTURE}?release={first}").get_json() == old
     page = client.get(f"/uppfoljning/bromma?lang=en&release={first}").get_data(as_text=True)
     assert f'href="/uppfoljning/bromma?release={second}"' in page  # the list of releases
+    # An earlier release says so, and links to the latest; the latest does not.
+    older = "These are earlier figures; newer ones have been published since."
+    assert older in page
+    assert '<a href="/uppfoljning/bromma">See the latest figures</a>' in page
+    latest = client.get(f"/uppfoljning/bromma?lang=en&release={second}").get_data(as_text=True)
+    assert older not in latest
     listed = client.get("/api/v1/areas/bromma").get_json()["releases"]
     assert [r["id"] for r in listed] == [second, first]
     # Another area's release, or none at all, is not found here.
