@@ -1,5 +1,7 @@
 """A resident answers by clicking labels, on a phone-sized screen, with JavaScript off."""
 
+import unicodedata
+
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -123,6 +125,16 @@ def test_a_printed_survey_has_no_buttons_to_press(live_server, new_page, screens
     assert "Skicka mina svar" not in "".join(p.extract_text() for p in printed.pages)
     # The last sheet holds the last question, not only what is left of the form.
     assert "Kön" in printed.pages[-1].extract_text()
+    # (NFKC: the PDF's text writes "fi" as one ligature.)
+    sheets = [unicodedata.normalize("NFKC", p.extract_text()) for p in printed.pages]
+    # The problem matrix prints on one sheet with its column headings (a sheet began with
+    # rows of circles whose question and headings were on the sheet before).
+    [matrix] = [text for text in sheets if "Narkotikaförsäljning" in text]
+    assert "Inga problem" in matrix
+    assert "Trafik (fortkörning, farlig trafik)" in matrix
+    # A part's number prints with its title (a sheet ended with "DEL 3 AV 6").
+    [part] = [text for text in sheets if "Problem på platsen" in text]
+    assert "DEL 3 AV 6" in part
 
 
 def test_a_double_click_on_send_sends_the_answer_once(app, live_server, new_page):
