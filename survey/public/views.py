@@ -45,6 +45,7 @@ from ..services.responses import (
 )
 from ..web.limits import (
     ANSWERED_DAYS,
+    forget_answer,
     has_answered,
     remember_answer,
 )
@@ -303,9 +304,16 @@ def _receipt_place() -> str | None:
 
 @bp.post("/s/<slug>/tack/dolj")
 def forget_receipt(slug: str):
-    """Take the receipt code out of this browser's session before its minutes are up."""
+    """Take the receipt code out of this browser's session before its minutes are up, and the
+    mark that it answered about this place: on a shared computer the next person can then
+    answer there (the mark had sent them away), and the page no longer says "saved"."""
     session.pop(RECEIPT_KEY, None)
-    return redirect(url_for("public.thanks", slug=_place_or_404(slug).slug), code=303)
+    place = _place_or_404(slug)
+    done = redirect(url_for("public.thanks", slug=place.slug), code=303)
+    target = survey_target(db.session, slug, clock.today())
+    if target is not None and target.round_id is not None:
+        forget_answer(done, target.place_id, target.round_id)
+    return done
 
 
 @bp.get("/s/<slug>/tack")

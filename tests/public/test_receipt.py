@@ -154,7 +154,13 @@ def test_on_a_shared_computer_the_code_can_be_hidden_at_once(client, monkeypatch
     after = client.get("/s/brommaplan/tack").get_data(as_text=True)
     assert _code(after) is None
     assert code not in after
-    assert "Your answers about Brommaplan have been saved." in after  # still thanked
+    # The next person is neither told that "their" answers were saved nor sent away from
+    # the survey as one who has answered (the library's next resident could not answer).
+    assert "Your answers about Brommaplan have been saved." not in after
+    assert "Then the next person at this computer can answer" in page
+    survey = client.get("/s/brommaplan")
+    assert survey.status_code == 200
+    assert 'name="csrf_token"' in survey.get_data(as_text=True)
     assert client.post("/s/brommaplan/tack/dolj", data={}).status_code == 400  # CSRF
     assert post_form(client, "/s/atlantis/tack/dolj", {}, token_from="/s/alvik").status_code == 404
 
