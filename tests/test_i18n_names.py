@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+import pytest
 import yaml
 from flask import Flask, render_template_string
 
@@ -51,3 +52,18 @@ def test_templates_have_display_name_as_a_filter(app: Flask):
     with app.test_request_context("/?lang=en"):
         shown = render_template_string("{{ name | display_name }}", name=seed.DEFAULT_ROUND_NAME)
     assert shown == "Ongoing safety survey"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_the_follow_up_names_each_time_of_day_as_the_survey_asks_about_it(app: Flask, lang):
+    # Persian called the evening "عصر" (afternoon) where the question says "سر شب": a resident
+    # read a figure about a time of day the survey never asked about.
+    from flask_babel import force_locale
+
+    from survey.questionnaire import builtin, text
+
+    questions = {item.code: item.label for item in builtin(1).items}
+    with app.test_request_context("/"), force_locale(lang):
+        for time, name in labels.TIMES.items():
+            word = str(name).split(" (", 1)[0]
+            assert word in text(questions[f"safety_{time}"], lang), (time, word)
