@@ -26,7 +26,8 @@ from ..extensions import db
 from ..i18n import change, format_decimal, format_number, result_said, text_direction
 from ..i18n import percent as _percent
 from ..models import Area, Release
-from ..reports.share import HEIGHT, WIDTH, card_etag, card_png, isolated
+from ..reports.directions import isolated
+from ..reports.share import HEIGHT, WIDTH, card_etag, card_png
 from ..services.places import current_places
 from ..services.responses import next_round, open_round
 from ..web.urls import absolute_url, shown_address

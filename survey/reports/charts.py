@@ -15,6 +15,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from .. import i18n, labels
+from .directions import ranges_isolated
 from .figures import TIMES
 
 matplotlib.use("Agg")
@@ -33,6 +34,17 @@ def _named(name: str, n: int) -> str:
     """A bar's label with the number of answers: "Alvik (120 svar)", "Alvik (120 answers)"."""
     answers = ngettext("%(num)d answer", "%(num)d answers", n)
     return f"{name} ({answers.replace(' ', NBSP)})"  # never wrapped inside the brackets
+
+
+def _read(text: str) -> str:
+    """A label as drawn: right to left, each line's number ranges in Latin digits kept in order.
+
+    matplotlib lays text out with libraqm, which sets an unmarked "18–22" inside Arabic or
+    Persian words as "22–18"; isolated (as the PDF and the share pictures do), it reads "18–22".
+    """
+    if i18n.text_direction() != "rtl":
+        return text
+    return "\n".join(ranges_isolated(line) for line in text.split("\n"))
 
 
 def _too_few(axes: Axes, y: float) -> None:
@@ -90,11 +102,11 @@ def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
             linewidth=0.5,
             xerr=errors,
             error_kw={"elinewidth": 0.8, "capsize": 2},
-            label=str(labels.TIMES[time]),
+            label=_read(str(labels.TIMES[time])),
         )
     for i in set(range(len(places))) - drawn:
         _too_few(axes, i)
-    axes.set_yticks(range(len(places)), [_named(p["name"], p["n"]) for p in places])
+    axes.set_yticks(range(len(places)), [_read(_named(p["name"], p["n"])) for p in places])
     axes.invert_yaxis()
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="lower right", fontsize=8, frameon=True)
@@ -167,7 +179,7 @@ def item_shares(item: dict[str, Any], locale: str = "sv", fmt: str = "svg") -> b
 def _problem_shares(rows: list[dict[str, Any]], fmt: str, xlabel: str) -> bytes:
     # An added item's options share one n (said in the title, not on every bar).
     names = [
-        textwrap.fill(_named(r["label"], r["n"]) if r["n"] is not None else r["label"], 30)
+        _read(textwrap.fill(_named(r["label"], r["n"]) if r["n"] is not None else r["label"], 30))
         for r in rows
     ]
     lines = sum(name.count("\n") + 1 for name in names)

@@ -24,20 +24,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402  (afte
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from .directions import ranges_isolated  # noqa: E402
+
 WIDTH, HEIGHT, DPI = 1200, 630, 100
 INK, MUTED, LINE, SOFT = "#1b1f24", "#4a5560", "#b9c2cb", "#f2f5f8"
 #: Before light with hatching, after dark: the two bars differ in print without colour.
 BAR_STYLES = {"before": ("#bfbfbf", "///"), "after": ("#1b1f24", "")}
-DRAWING_VERSION = 5  # bump when the layout changes, so cached pictures are replaced
-
-
-#: First strong isolate and pop directional isolate, as in the PDF (pdf.layout.Report.isolated).
-FSI, PDI = "\u2068", "\u2069"
-
-
-def isolated(value: str, rtl: bool) -> str:
-    """A name set into right-to-left words, kept in its own order ("[DEMO] Trygghetsmätning")."""
-    return FSI + value + PDI if rtl and value else value
+DRAWING_VERSION = 6  # bump when the layout changes, so cached pictures are replaced
 
 
 class _Side:
@@ -139,8 +132,32 @@ def _bar(figure: Figure, y: float, side: dict[str, Any], style: str, at: _Side) 
                 ha=at.ha("right"))  # fmt: skip
 
 
+#: The card's words that may hold a number range ("Evening (18–22)", a round "2025–2026").
+#: Not the period: its dates are a range of words ("1 فبراير 2026 – 31 أغسطس 2026") that reads
+#: right only as it is, and isolating "2026 – 31" would set the two days' numbers side by side.
+RANGED = ("eyebrow", "title", "label", "empty", "status")
+RANGED_SIDE = ("label", "hidden")
+
+
+def _in_reading_order(card: dict[str, Any]) -> dict[str, Any]:
+    """Right to left, every number range in Latin digits of the card as one left-to-right run.
+
+    libraqm keeps an isolated run in its order, as fpdf2 does in the PDF; unmarked, "18–22"
+    inside Arabic or Persian words was drawn "22–18".
+    """
+    if not card.get("rtl"):
+        return card
+
+    def ranged(words: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+        return words | {k: ranges_isolated(words[k]) for k in keys if words.get(k)}
+
+    sides = [(style, ranged(side, RANGED_SIDE)) for style, side in card.get("sides") or []]
+    return ranged(card, RANGED) | {"sides": sides}
+
+
 def render_png(card: dict[str, Any]) -> bytes:
     """Draw a card (see followup.share_card) as a 1200 x 630 PNG."""
+    card = _in_reading_order(card)
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
     # A dark band on top carries the address, so the picture says where to read more.

@@ -6,17 +6,17 @@ import io
 
 from PIL import Image
 
-from survey.reports import share
+from survey.reports import directions, share
 
 BEFORE = (0xBF, 0xBF, 0xBF)  # the before bar's fill (BAR_STYLES), between its hatching
 
 
 def _card(rtl: bool) -> dict:
-    name = share.isolated("[DEMO] Trygghetsmätning november 2025", rtl)
+    name = directions.isolated("[DEMO] Trygghetsmätning november 2025", rtl)
     side = {"label": "قبل · " + name, "value": "40%", "n": "نحو 20 إجابة", "share": 0.4}
     return {
         "footer": "/uppfoljning/bromma",
-        "eyebrow": "وعد المواطنين · " + share.isolated("Bromma", rtl),
+        "eyebrow": "وعد المواطنين · " + directions.isolated("Bromma", rtl),
         "period": "2026",
         "title": "[DEMO] Mer närvaro på Brommaplan",
         "label": "يشعر بعدم الأمان",
@@ -46,9 +46,9 @@ def test_a_bar_fills_from_the_right_in_arabic():
 
 
 def test_latin_names_are_isolated_only_right_to_left():
-    assert share.isolated("[DEMO] Höst", rtl=True) == "\u2068[DEMO] Höst\u2069"
-    assert share.isolated("[DEMO] Höst", rtl=False) == "[DEMO] Höst"
-    assert share.isolated("", rtl=True) == ""
+    assert directions.isolated("[DEMO] Höst", rtl=True) == "\u2068[DEMO] Höst\u2069"
+    assert directions.isolated("[DEMO] Höst", rtl=False) == "[DEMO] Höst"
+    assert directions.isolated("", rtl=True) == ""
 
 
 def test_the_arabic_picture_of_a_promise_isolates_its_round_and_area(app, client):

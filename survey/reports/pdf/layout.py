@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from PIL import Image
 from ... import i18n, labels
 from ...questionnaire import builtin, text
 from ...web.urls import absolute_url
+from ..directions import isolated, ranges_isolated
 from ..figures import protects_others
 from .fonts import add_parsed_font
 
@@ -30,15 +30,6 @@ HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
 #: A table cell's padding on its left and right, mm.
 TABLE_PADDING = 1.2
 MUTED = (80, 80, 80)
-#: A number range in Latin digits ("16–24", "06:00–15:00") not already isolated. Its dash is
-#: a neutral character: inside right-to-left text the bidirectional algorithm sets the two
-#: numbers as separate runs in right-to-left order, "24–16".
-NUMBER_RANGE = re.compile(
-    r"(?<![0-9\u2066])[0-9]+(?:[:.,][0-9]+)*(?:\s?[-‐‑‒–—−]\s?[0-9]+(?:[:.,][0-9]+)*)+(?![0-9])"
-)
-#: Left-to-right isolate (LRI), first strong isolate (FSI: the direction of its first letter)
-#: and pop directional isolate (PDI).
-LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 
 
 def percent(share: float) -> str:
@@ -125,12 +116,10 @@ class Report(FPDF):
 
         The texts isolate the ranges they know of (LRI "06–15" PDI, as on the web), and fpdf2's
         bidirectional algorithm keeps an isolated run in reading order; a range typed without
-        the marks (a round's name, a new questionnaire version) is isolated here. Ranges in
-        Arabic-Indic digits are left alone: those read right to left.
+        the marks is isolated here (directions.ranges_isolated, as on the share pictures and
+        the charts).
         """
-        if self.rtl:
-            text = NUMBER_RANGE.sub(lambda found: LRI + found.group() + PDI, text)
-        return super().normalize_text(text)
+        return super().normalize_text(ranges_isolated(text) if self.rtl else text)
 
     def isolated(self, value: str) -> str:
         """A name, address or number set into a sentence, kept in its own direction.
@@ -139,7 +128,7 @@ class Report(FPDF):
         "14 114", and a round "2026 höst" as "höst 2026"; isolated (FSI ... PDI, as an HTML
         <bdi> element), each value reads as typed.
         """
-        return FSI + value + PDI if self.rtl and value else value
+        return isolated(value, self.rtl)
 
     @property
     def start(self) -> str:
