@@ -14,7 +14,7 @@ from . import i18n
 from .config import configure, data_dir
 from .extensions import babel, db
 from .reports import differences
-from .web import language_parts, security
+from .web import codes, language_parts, security
 from .web.uploads import BoundedRequest, drop_stray_files
 
 PACKAGE_DIR = Path(__file__).parent  # survey/
@@ -67,6 +67,7 @@ def register_extensions(app: Flask, *, web: bool = True) -> None:
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     language_parts.init_app(app)  # after Flask-Babel: replaces its template gettext
+    codes.init_app(app)
     differences.init_app(app)
     if web:
         _register_page_extensions(app)
