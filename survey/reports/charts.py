@@ -15,7 +15,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from .. import i18n, labels
-from .directions import ranges_isolated
+from .directions import italic, ranges_isolated
 from .figures import TIMES
 
 matplotlib.use("Agg")
@@ -48,7 +48,8 @@ def _read(text: str) -> str:
 
 
 def _too_few(axes: Axes, y: float) -> None:
-    axes.text(1, y, _("too few answers"), va="center", fontsize=8, style="italic", color="#333")
+    rtl = i18n.text_direction() == "rtl"
+    axes.text(1, y, _("too few answers"), va="center", fontsize=8, style=italic(rtl), color="#333")
 
 
 def _image(figure: Figure, axes: Axes, xlabel: str, fmt: str) -> bytes:
@@ -117,7 +118,7 @@ def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
             _("Too few answers"),
             ha="center",
             va="center",
-            style="italic",
+            style=italic(i18n.text_direction() == "rtl"),
         )
     return _image(figure, axes, _("Per cent feeling unsafe"), fmt)
 

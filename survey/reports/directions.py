@@ -33,3 +33,9 @@ def ranges_isolated(text: str) -> str:
 def isolated(value: str, rtl: bool) -> str:
     """A name set into right-to-left words, kept in its own order ("[DEMO] Trygghetsmätning")."""
     return FSI + value + PDI if rtl and value else value
+
+
+def italic(rtl: bool) -> str:
+    """matplotlib's italic style, upright right to left: DejaVu Sans Oblique has no Arabic
+    letters (drawn as empty boxes), as in the PDF (pdf.layout.Report)."""
+    return "normal" if rtl else "italic"

@@ -24,13 +24,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402  (afte
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from .directions import ranges_isolated  # noqa: E402
+from .directions import italic, ranges_isolated  # noqa: E402
 
 WIDTH, HEIGHT, DPI = 1200, 630, 100
 INK, MUTED, LINE, SOFT = "#1b1f24", "#4a5560", "#b9c2cb", "#f2f5f8"
 #: Before light with hatching, after dark: the two bars differ in print without colour.
 BAR_STYLES = {"before": ("#bfbfbf", "///"), "after": ("#1b1f24", "")}
-DRAWING_VERSION = 6  # bump when the layout changes, so cached pictures are replaced
+DRAWING_VERSION = 7  # bump when the layout changes, so cached pictures are replaced
 
 
 class _Side:
@@ -121,12 +121,12 @@ def _bar(figure: Figure, y: float, side: dict[str, Any], style: str, at: _Side) 
                       hatch=hatch, linewidth=1.2)
         )  # fmt: skip
     if side.get("hidden"):  # said inside the empty scale: why there is no figure
-        note = figure.text(at.x(left + 0.015), y - height / 2, "", fontsize=20,
-                           fontstyle="italic", color=INK, va="center", ha=at.ha())  # fmt: skip
+        note = figure.text(at.x(left + 0.015), y - height / 2, "", fontsize=20, color=INK,
+                           fontstyle=italic(at.rtl), va="center", ha=at.ha())  # fmt: skip
         _fit(figure, note, side["hidden"], 1, (width - 0.03) * WIDTH, 14)
     shown = share is not None or side.get("number", False)
     figure.text(at.x(0.61), y - height / 2, side["value"], fontsize=34 if shown else 22,
-                fontweight="bold", fontstyle="normal" if shown else "italic", color=INK,
+                fontweight="bold", fontstyle="normal" if shown else italic(at.rtl), color=INK,
                 va="center", ha=at.ha())  # fmt: skip
     figure.text(at.x(0.94), y - height / 2, side["n"], fontsize=20, color=MUTED, va="center",
                 ha=at.ha("right"))  # fmt: skip

@@ -126,3 +126,19 @@ def test_the_follow_up_pictures_read_the_evening_18_to_22(app, client, monkeypat
     assert len(evenings) == 2
     assert [drawn_digits(t) for t in evenings] == ["1822", "1822"]
     assert "سر شب" in evenings[1]  # Persian: as the survey asks about it
+
+
+def test_words_in_arabic_are_never_set_in_the_oblique_font_that_lacks_them(app):
+    # DejaVu Sans Oblique has no Arabic letters: a hidden figure's note, "no figures yet" and
+    # "too few answers" were drawn as empty boxes (matplotlib warns; the tests make it an error).
+    side = {"label": "قبل", "value": "", "n": "", "share": None, "hidden": "مخفي لحماية المجيبين"}
+    crime = {"label": "بعد", "value": "لا أرقام بعد", "n": "", "share": None}
+    share.render_png(_card(rtl=True) | {"sides": [("before", side), ("after", crime)]})
+    rows = [{"label": "الإنارة", "n": 3, "suppressed": True}]
+    cell = {"suppressed": True}
+    picture = {"places": [{"name": "مبنى", "n": 3, "suppressed": False,
+                           "times": dict.fromkeys(TIMES, cell)}]}  # fmt: skip
+    with app.test_request_context():
+        for lang in ("ar", "fa"):
+            charts.problem_shares(rows, lang, "png")
+            charts.unsafe_by_time(picture, lang, "svg")
