@@ -105,3 +105,26 @@ def test_a_group_lifted_over_the_threshold_lately_is_named_though_each_place_was
     publish(app, "bromma", round_id)
     # Shown in the round's last release: not named again.
     assert _listed(html.unescape(client.get(PATH).get_data(as_text=True))) == []
+
+
+def test_a_first_release_on_few_answers_replaces_no_earlier_one(app, client, auth):
+    with app.app_context():
+        round_id = factories.default_round().id
+        factories.answers("alvik", round_id, 1, submitted_on=local_today(), safety_night="4")
+        db.session.commit()
+    auth.login("organizer")
+    first = html.unescape(client.get(PATH).get_data(as_text=True))
+    assert "Only 1 answer from the area counts in this round so far, fewer than 10" in first
+    assert "in place of the last release" not in first
+    publish(app, "bromma", round_id)
+    with app.app_context():
+        factories.answers("alvik", round_id, 1, submitted_on=local_today(), safety_night="1")
+        db.session.commit()
+    again = html.unescape(client.get(PATH).get_data(as_text=True))
+    assert "the public page shows it in place of the last release" in again
+
+
+def test_the_start_page_says_nothing_waits_without_claiming_releases(client, auth):
+    auth.login("organizer")
+    page = html.unescape(client.get("/organizer/?lang=en").get_data(as_text=True))
+    assert "Nothing waiting: no held answers, and no new answers or dialogues to publish." in page
