@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -204,7 +205,15 @@ def index():
     return render_template("public/index.html", areas=areas_with_places(db.session))
 
 
-@bp.route("/s/<slug>", methods=["GET", "POST"])
+def _as_typed(slug: str) -> str:
+    """An address as a person may have typed it, as its place's: /s/Brommaplan and
+    /s/vällingby-centrum are /s/brommaplan and /s/vallingby-centrum (addresses are lower
+    case, without Swedish letters)."""
+    plain = unicodedata.normalize("NFKD", slug.strip().lower())
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+@bp.route("/s/<slug>", methods=["GET", "POST"], strict_slashes=False)
 @_limit_posts
 def survey(slug: str):
     switching = request.method == "POST" and _switching()
@@ -215,6 +224,9 @@ def survey(slug: str):
     # loaded only when a page is rendered, not for an answer that is stored and redirected.
     target = survey_target(db.session, slug, today)
     if target is None:
+        typed = _as_typed(slug)
+        if request.method == "GET" and typed != slug and find_place(db.session, typed):
+            return redirect(url_for("public.survey", slug=typed), code=301)
         abort(404)
     if target.retired:
         return render_template("public/closed.html", place=_place_or_404(slug), retired=True), 410

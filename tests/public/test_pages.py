@@ -221,3 +221,24 @@ def test_resident_pages_speak_plain_swedish(client):
     ):
         page = client.get(path, headers={"Accept-Language": "sv"}).get_data(as_text=True).lower()
         assert not [word for word in JARGON if word in page], path
+
+
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [
+        ("/s/Brommaplan", "/s/brommaplan"),
+        ("/s/BROMMAPLAN/", "/s/brommaplan"),
+        ("/s/v%C3%A4llingby-centrum", "/s/vallingby-centrum"),  # typed with "ä"
+        ("/s/%C3%A4keshov", "/s/akeshov"),
+    ],
+)
+def test_a_survey_address_typed_as_people_type_it_leads_to_its_place(client, typed, place):
+    response = client.get(typed)
+    assert response.status_code == 301
+    assert response.headers["Location"] == place
+    assert client.get(place).status_code == 200
+
+
+def test_a_trailing_slash_is_the_same_survey_and_unknown_places_stay_unknown(client):
+    assert client.get("/s/brommaplan/").status_code == 200
+    assert client.get("/s/Atlantis").status_code == 404
