@@ -172,9 +172,15 @@ class SurveyForm(FlaskForm):
         return bool(self[HONEYPOT].data)
 
 
-def _one_line_breaks(value: str | None) -> str | None:
-    # Browsers count a line break as one character for maxlength but send CRLF.
-    return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+#: Line breaks as they come: browsers send CRLF (but count one character for maxlength), and
+#: text pasted from Word brings its manual line break (vertical tab) and page break (form
+#: feed), which cannot be seen and were refused as "characters that cannot be saved".
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\v": "\n", "\f": "\n"})
+
+
+def one_line_breaks(value: str | None) -> str | None:
+    """Every kind of line break as one "\n"."""
+    return value.replace("\r\n", "\n").translate(_LINE_BREAKS) if value else value
 
 
 #: The hidden field with the questionnaire version a survey page showed.
@@ -289,7 +295,7 @@ def _field(item: Item, locale: str, required: bool) -> Field:
             Length(max=limit, message=_l("Write at most %(max)d characters.", max=limit)),
             no_control_characters,
         ],
-        filters=[_one_line_breaks],
+        filters=[one_line_breaks],
         description=description,
         render_kw={"maxlength": limit, "rows": 5},
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from ..questionnaire import Item, Questionnaire
-from .forms import HONEYPOT
+from .forms import HONEYPOT, one_line_breaks
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def quick_answers(
                 return None
             value = str(int(value))
         else:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
+            value = one_line_breaks(value) or ""
             if not _plain_text(value) or len(value) > check.max_length:
                 return None
         raw[check.code] = value

@@ -341,6 +341,15 @@ def test_a_nul_byte_in_the_comment_is_refused_on_every_database(app, client):
     assert count_responses(app) == 0
 
 
+def test_line_and_page_breaks_pasted_from_word_are_line_breaks(app, client):
+    # Word's manual line break is a vertical tab, its page break a form feed: invisible,
+    # and refused before as characters that cannot be saved.
+    comment = "Mörkt vid\vtunneln.\fTrasig lampa."
+    assert submit(client, "alvik", VALID_ANSWER | {"comment": comment}).status_code == 303
+    [stored] = stored_responses(app)
+    assert stored.comment == "Mörkt vid\ntunneln.\nTrasig lampa."
+
+
 def test_line_breaks_count_once_as_in_the_browser(app, client):
     comment = ("a" * 99 + "\r\n") * 10  # 1000 characters in the browser's maxlength
     assert submit(client, "alvik", VALID_ANSWER | {"comment": comment}).status_code == 303
