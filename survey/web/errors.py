@@ -146,8 +146,9 @@ CSRF_MESSAGE = (
 )
 
 
-#: The same, for an organizer's form: no "answers".
-CSRF_ORGANIZER_MESSAGE = (
+#: The same, for any other form (an organizer's, erasing an answer, hiding a receipt code): no
+#: "send your answers again", which invited a second answer to the survey.
+CSRF_FORM_MESSAGE = (
     CSRF_MESSAGE[0],
     _l(
         "For your security a form can only be sent from this site and within a few hours."
@@ -206,9 +207,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):
+        from ..public.views import FORMS_SHOWN_AGAIN
+
         if (again := _form_again("expired", 400)) is not None:
             return again
-        return render_error(400, CSRF_ORGANIZER_MESSAGE if _for_organizer() else CSRF_MESSAGE)
+        answers = request.endpoint in FORMS_SHOWN_AGAIN
+        return render_error(400, CSRF_MESSAGE if answers else CSRF_FORM_MESSAGE)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(_exc: SecurityError):
