@@ -458,6 +458,8 @@ def test_the_dashboard_shows_the_change_since_the_previous_round(app, organizer)
     section = text.split("Change since the previous round", 2)[2].split("Problems in the area")[0]
     assert "Unsafe share in Hösten 2025 and in Våren 2026" in text
     assert "75% → 10% −65 points" in section
+    # The shares and the change are rounded each on its own: said, as they may differ by 1.
+    assert "rounded on its own, so it can differ by a point" in text
     assert "confirmed drop" in section
     # Right to left 75 % is set on the right: the arrow points on, to the left, to 10 %.
     arabic = organizer.get(DASHBOARD + f"?lang=ar&round={after}").get_data(as_text=True)
