@@ -41,6 +41,7 @@ from ..services.responses import (
 )
 from ..web.fields import INVALID_CHOICE
 from ..web.meetings import survey_rate_limit
+from ..web.urls import kept_language
 from .erase import NO_STORE, count_miss
 from .forms import (
     SurveyForm,
@@ -114,7 +115,8 @@ def _start(form: CodeForm, code: str):
     if found.used:
         return _used_page()
     session[CODE_KEY] = code
-    return redirect(url_for("public.invited_survey"), code=303)
+    # The language of the letter (its QR code's ?lang=) on to the survey page.
+    return redirect(url_for("public.invited_survey", **kept_language()), code=303)
 
 
 @bp.route("/k", methods=["GET", "POST"])

@@ -5,19 +5,28 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import get_locale
 
 from .. import clock
 from ..extensions import db
+from ..i18n import FALLBACK_LOCALE
 from ..models import Place
 from ..services.responses import survey_target
-from ..web.urls import absolute_url
+from ..web.urls import absolute_url, printed_language
 from .views import _place_or_404, bp
 
 
-def survey_url(place: Place) -> str:
-    """The absolute address a poster for this place points at."""
-    return absolute_url("public.survey", slug=place.slug)
+def survey_url(place: Place, locale: str = FALLBACK_LOCALE) -> str:
+    """The absolute address a poster for this place points at, in the poster's language."""
+    return absolute_url("public.survey", slug=place.slug, **printed_language(locale))
+
+
+def _code_language() -> str:
+    """The language of the poster a code is for: its ?lang= (the poster page gives it), else
+    Swedish; not the browser's, since the image is printed and cached apart from the page."""
+    asked = request.args.get("lang")
+    return asked if asked in current_app.config["LANGUAGES"] else FALLBACK_LOCALE
 
 
 def _poster_place(slug: str) -> Place:
@@ -33,7 +42,7 @@ def _poster_place(slug: str) -> Place:
 def qr_svg(slug: str):
     place = _poster_place(slug)
     out = io.BytesIO()
-    qr = segno.make(survey_url(place), error="m")
+    qr = segno.make(survey_url(place, _code_language()), error="m")
     qr.save(out, kind="svg", scale=10, border=4, title=place.name, xmldecl=False)
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
@@ -42,7 +51,9 @@ def qr_svg(slug: str):
 def qr_png(slug: str):
     place = _poster_place(slug)
     out = io.BytesIO()
-    segno.make(survey_url(place), error="m").save(out, kind="png", scale=10, border=4)
+    segno.make(survey_url(place, _code_language()), error="m").save(
+        out, kind="png", scale=10, border=4
+    )
     return Response(out.getvalue(), mimetype="image/png")
 
 
@@ -55,6 +66,8 @@ def poster(slug: str):
     return render_template(
         "public/poster.html",
         place=place,
+        # Typed from the paper: short, and in the phone's language.
         url=survey_url(place),
+        printed=printed_language(str(get_locale())),
         by_invitation=bool(target and target.round_id is not None and target.by_invitation),
     )

@@ -219,12 +219,15 @@ def _invitation_body(pdf: LetterPdf, sender: Sender) -> float:
 def write_letters(
     sender: Sender,
     letters: Sequence[Letter],
-    code_url: Callable[[str], str],
+    code_url: Callable[[str, str], str],
     stream: IO[bytes],
     addresses: Sequence[Address] | None = None,
     locale: str = "sv",
 ) -> None:
-    """One invitation letter per code; ``addresses`` (as many as codes) go in the window."""
+    """One invitation letter per code; ``addresses`` (as many as codes) go in the window.
+
+    ``code_url(code, locale)``: the address its QR code leads to, in the letter's language.
+    """
     with force_locale(locale):
         pdf = LetterPdf(_("Invitation: %(area)s", area=sender.area), locale)
         plain, sender = sender, pdf.in_text(sender)
@@ -237,7 +240,7 @@ def write_letters(
             pdf.set_xy(pdf.mx(LEFT, WIDTH), BODY_Y)
             top = stamps.draw("body", lambda: _invitation_body(pdf, sender))
             pdf.own_parts(sender, letter.number, addresses[index] if addresses else None)
-            url = code_url(letter.code)
+            url = code_url(letter.code, locale)
             draw_qr(pdf, url, pdf.mx(LEFT + WIDTH - QR_SIZE, QR_SIZE), top, QR_SIZE)
             pdf.set_xy(pdf.mx(LEFT, BESIDE), top + 5.5)
             pdf.set_font("DejaVu", "B", 22)
@@ -332,8 +335,9 @@ def sender_for(survey_round: SurveyRound, area_name: str, languages: Sequence[st
         )
 
 
-def code_url(code: str) -> str:
-    """The address in a letter's QR code: the survey with the code filled in."""
-    from ..web.urls import absolute_url
+def code_url(code: str, locale: str) -> str:
+    """The address in a letter's QR code: the survey with the code filled in, in the
+    letter's language (the short address printed to be typed stays as it is)."""
+    from ..web.urls import absolute_url, printed_language
 
-    return absolute_url("public.invitation_link", typed=code)
+    return absolute_url("public.invitation_link", typed=code, **printed_language(locale))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, after_this_request, current_app, has_request_context, url_for
+from flask import Response, after_this_request, current_app, has_request_context, request, url_for
+from flask_babel import get_locale
+
+from ..i18n import FALLBACK_LOCALE
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -33,6 +36,29 @@ def typed_address(endpoint: str, **values: Any) -> str:
 def survey_address(slug: str) -> str:
     """A place's survey address to type from paper."""
     return typed_address("public.survey", slug=slug)
+
+
+def printed_language(locale: str) -> dict[str, str]:
+    """``lang`` for a QR code printed in this language: none on a Swedish one.
+
+    A code on an Arabic poster or letter opens the survey in Arabic, not in the phone's
+    language (?lang= wins over the session and Accept-Language); a Swedish one leaves the
+    choice to the phone. The address printed to be typed stays short, without it.
+    """
+    return {} if locale == FALLBACK_LOCALE else {"lang": locale}
+
+
+def kept_language() -> dict[str, str]:
+    """``lang`` for a link or form on to this site where the page's language is not the
+    browser's own (chosen on the site, or the ?lang= of a printed code).
+
+    That choice lives in the session: an answer sent after the session expired would come
+    back in the browser's language, and so would the thank-you page.
+    """
+    locales = current_app.config["LANGUAGES"]
+    shown = str(get_locale())
+    own = request.accept_languages.best_match(locales, default=locales[0]) or locales[0]
+    return {} if shown == own else {"lang": shown}
 
 
 def shown_address(endpoint: str, **values: Any) -> str:

@@ -99,12 +99,14 @@ def test_create_writes_one_letter_per_code_and_stores_only_hashes(app, cli, tmp_
         assert code_hash(SECRET_KEY, code) == hashed
         assert not used
         assert code not in hashed
-    # Each letter's QR code (drawn, not an image) leads to /k/<its own code>.
+    # Each letter's QR code (drawn, not an image) leads to /k/<its own code>, in English.
     read = qr_texts(out.read_bytes(), tmp_path)
     assert len(read) == 3
     for text, (_number, hashed, _used) in zip(read, stored, strict=True):
-        assert text.startswith("https://trygghet.example.se/k/")
-        assert code_hash(SECRET_KEY, text.rsplit("/", 1)[1]) == hashed
+        address, _sep, query = text.partition("?")
+        assert address.startswith("https://trygghet.example.se/k/")
+        assert code_hash(SECRET_KEY, address.rsplit("/", 1)[1]) == hashed
+        assert query == "lang=en"
     # A second batch goes on numbering.
     again = cli(
         "invitations",

@@ -16,7 +16,7 @@ from survey.models import Base, InvitationCode, SurveyRound
 from survey.services.invitations import code_hash, normalize_code
 from tests.common import factories
 from tests.common.apps import SECRET_KEY
-from tests.common.invitations import invitation_round
+from tests.common.invitations import invitation_round, qr_texts
 from tests.common.web import csrf_token, post_form
 from tests.reports.test_letters_languages import _line_of
 from tests.reports.test_paper_rtl import _pdftotext
@@ -290,7 +290,9 @@ def test_an_organizer_cannot_make_letters_but_can_remind(app, client, auth):
     assert "2 numbers (CSV)" in page
 
 
-def test_letters_are_offered_in_every_language_and_persian_runs_right_to_left(app, client, auth):
+def test_letters_are_offered_in_every_language_and_persian_runs_right_to_left(
+    app, client, auth, tmp_path
+):
     round_id, _codes = invitation_round(app, count=1)
     auth.login("admin")
     _english(client)
@@ -303,6 +305,10 @@ def test_letters_are_offered_in_every_language_and_persian_runs_right_to_left(ap
         label = gettext("Your personal code:")
     line = _line_of(_pdftotext(response.data, "-layout"), label)
     assert len(line) - len(line.lstrip()) > 40, line  # at the right margin
+    # Its QR code opens the survey in Persian, whatever the phone's language.
+    [address] = qr_texts(response.data, tmp_path)
+    assert address.startswith(f"{BASE_URL}/k/")
+    assert address.endswith("?lang=fa")
     # A language the app does not have is refused on the field, and no code is made.
     before = _codes_made(app)
     refused = _letters(client, round_id, count="1", lang="de")

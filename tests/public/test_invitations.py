@@ -94,6 +94,18 @@ def test_qr_link_puts_the_code_in_the_session_not_the_address(app, client):
     assert count_responses(app) == 1
 
 
+def test_the_qr_link_of_a_letter_in_another_language_opens_the_survey_in_it(app, client):
+    # An Arabic letter's code opened /k/svar in Swedish on a Swedish phone.
+    _round_id, codes = invitation_round(app)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    response = client.get(f"/k/{codes[0]}?lang=ar")
+    assert response.status_code == 303
+    assert codes[0] not in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert 'name="at"' in page  # the survey, not the code page
+
+
 def test_unknown_and_malformed_codes_get_a_clear_message(app, client):
     invitation_round(app)
     response = _enter(client, "ABCDE-FGHJK")

@@ -119,6 +119,27 @@ def test_poster_page_shows_code_and_address(client):
     assert "http://trygghet.test/s/ekero-centrum" in page
 
 
+def test_a_poster_in_another_language_opens_the_survey_in_it(app, client):
+    # An Arabic poster's code led to /s/brommaplan: the phone's language, Swedish here.
+    page = client.get("/qr/brommaplan?lang=ar").get_data(as_text=True)
+    assert 'src="/qr/brommaplan.svg?lang=ar"' in page
+    assert 'href="/qr/brommaplan.png?lang=ar" download' in page
+    address = _decode(client.get("/qr/brommaplan.png?lang=ar").data)
+    assert address == "http://trygghet.test/s/brommaplan?lang=ar"
+    assert client.get("/qr/brommaplan.svg?lang=ar").data != client.get("/qr/brommaplan.svg").data
+    # The address to type stays short; the phone picks its language there.
+    assert '<p class="poster-url">http://trygghet.test/s/brommaplan</p>' in page
+    phone = app.test_client()
+    survey = phone.get(address, headers={"Accept-Language": "sv-SE,sv;q=0.9"})
+    assert '<html lang="ar" dir="rtl">' in survey.get_data(as_text=True)
+    # A Swedish poster needs no parameter, whatever the browser that prints it speaks.
+    swedish = client.get("/qr/brommaplan?lang=sv").get_data(as_text=True)
+    assert 'src="/qr/brommaplan.svg"' in swedish
+    english = client.get("/qr/brommaplan?lang=en").get_data(as_text=True)
+    assert 'src="/qr/brommaplan.svg?lang=en"' in english
+    assert _decode(client.get("/qr/brommaplan.png?lang=xx").data).endswith("/s/brommaplan")
+
+
 @pytest.mark.parametrize("path", ["/qr/atlantis.svg", "/qr/atlantis.png", "/qr/atlantis"])
 def test_qr_for_unknown_place_is_404(client, path):
     assert client.get(path).status_code == 404

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from survey.imports.addresses import Address
 from survey.reports.letters import (
     Sender,
+    code_url,
     language_names,
     sender_for,
     write_letters,
@@ -27,6 +28,11 @@ from tests.reports.test_paper_rtl import _drawn_lines, _no_lam_alef, _normal, _p
 
 CODE = "KM7QA4XTP2"
 TEXTS = ["Your personal code:", "Thank you for your help!"]
+
+
+def _address(code: str, _lang: str) -> str:
+    """A letter's QR address (code_url's shape), on a made-up host."""
+    return f"https://x.se/k/{code}"
 
 
 def _sender(lang: str) -> Sender:
@@ -44,9 +50,7 @@ def _sender(lang: str) -> Sender:
 def _letters(app, lang: str) -> bytes:
     out = io.BytesIO()
     with app.test_request_context():
-        write_letters(
-            _sender(lang), [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, None, lang
-        )
+        write_letters(_sender(lang), [Letter(7, CODE)], _address, out, None, lang)
     return out.getvalue()
 
 
@@ -112,7 +116,7 @@ def test_names_and_numbers_in_a_right_to_left_letter_keep_their_order(app, write
     out = io.BytesIO()
     with app.test_request_context():
         if write is write_letters:
-            write(sender, [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, None, "ar")
+            write(sender, [Letter(7, CODE)], _address, out, None, "ar")
         else:
             write(sender, [7], out, None, "ar")
     lines = _drawn_lines(out.getvalue())
@@ -136,7 +140,7 @@ def test_letters_and_reminders_say_the_last_day(app, lang):
     open_ended = dataclasses.replace(_sender(lang), last_day="")
     out = io.BytesIO()
     with app.test_request_context():
-        write_letters(open_ended, [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out)
+        write_letters(open_ended, [Letter(7, CODE)], _address, out)
     assert "31.1.2027" not in _pdftotext(out.getvalue())
 
 
@@ -175,7 +179,7 @@ def test_every_letter_of_a_batch_is_whole_with_its_own_number_code_and_qr(app, l
         write_letters(
             _sender(lang),
             [Letter(n, code) for n, code in enumerate(codes, start=41)],
-            lambda c: f"https://x.se/k/{c}",
+            _address,
             out,
             None,
             lang,
@@ -195,15 +199,24 @@ def test_every_letter_of_a_batch_is_whole_with_its_own_number_code_and_qr(app, l
     assert qr_texts(out.getvalue(), tmp_path) == [f"https://x.se/k/{c}" for c in codes]
 
 
+@pytest.mark.parametrize(("lang", "query"), [("ar", "?lang=ar"), ("so", "?lang=so"), ("sv", "")])
+def test_a_letter_s_qr_code_opens_the_survey_in_the_letter_s_language(app, lang, query, tmp_path):
+    # An Arabic letter's code opened the survey in the phone's language; Swedish needs none.
+    out = io.BytesIO()
+    with app.test_request_context():
+        write_letters(_sender(lang), [Letter(7, CODE)], code_url, out, None, lang)
+    assert qr_texts(out.getvalue(), tmp_path) == [f"http://trygghet.test/k/{CODE}{query}"]
+    # The short address to type stays as it is.
+    assert "trygghet.example.se/k " in _normal(_pdftotext(out.getvalue())) + " "
+
+
 def test_an_address_line_too_long_for_the_window_wraps_inside_it(app):
     # Short lines are set as cells (fast); one wider than the window is still wrapped.
     long_street = "Konstnärinnan Ottilia Adelborgs gata 123 lägenhet 1101 våning 4 uppgång B"
     address = Address(("Anna Andersson", long_street, "168 67 Bromma"))
     out = io.BytesIO()
     with app.test_request_context():
-        write_letters(
-            _sender("sv"), [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, [address]
-        )
+        write_letters(_sender("sv"), [Letter(7, CODE)], _address, out, [address])
     lines = _pdftotext(out.getvalue()).splitlines()
     start = lines.index("Anna Andersson")
     assert " ".join(lines[start + 1 : start + 3]) == long_street
@@ -231,6 +244,6 @@ def test_a_right_to_left_sender_line_that_wraps_keeps_its_words_apart(app):
     sender = dataclasses.replace(_sender("ar"), asked_by=asked_by)
     out = io.BytesIO()
     with app.test_request_context():
-        write_letters(sender, [Letter(7, CODE)], lambda c: f"https://x.se/k/{c}", out, None, "ar")
+        write_letters(sender, [Letter(7, CODE)], _address, out, None, "ar")
     words = re.findall(r"<word [^>]*>([^<]*)</word>", _pdftotext(out.getvalue(), "-bbox"))
     assert words.count("Vällingby") == 2  # the sender line and the letter's first sentence
