@@ -51,7 +51,7 @@ from ..web.limits import (
     remember_answer,
 )
 from ..web.meetings import survey_rate_limit
-from ..web.urls import absolute_url, survey_address, typed_address
+from ..web.urls import absolute_url, kept_language, survey_address, typed_address
 from .about import about
 from .forms import (
     blocks,
@@ -197,6 +197,7 @@ def _questionnaire_texts() -> dict[str, Any]:
         # The survey forms' hidden field naming the page as shown (code_for_form).
         "page_field": FORM_FIELD,
         "new_page_id": new_form_id,
+        "kept_language": kept_language,
     }
 
 
