@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import IO, Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import segno
 from flask_babel import force_locale
@@ -24,7 +25,7 @@ from .. import i18n, labels
 from ..models import Area, Place, SurveyRound
 from ..questionnaire import Item, Questionnaire, Section, builtin, text
 from ..services.responses import find_place, next_round, open_round
-from ..web.urls import absolute_url
+from ..web.urls import absolute_url, printed_language
 from .paper_items import LEFT, LINE, RENDERERS, Writer, on_paper, print_runs, tick_boxes
 from .pdf.layout import MUTED, WIDTH, Report
 
@@ -173,6 +174,13 @@ class PaperPdf(Report):
         self.set_xy(self.l_margin, self.t_margin)
 
 
+def scanned_url(url: str, locale: str) -> str:
+    """The web address in the QR code: the printed one, opening in the form's language (the
+    phone's would do on a Swedish form); the one printed to be typed stays short."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query=urlencode(printed_language(locale))))
+
+
 def _qr_png(url: str) -> io.BytesIO:
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="png", scale=8, border=2)
@@ -212,7 +220,8 @@ def _cover(pdf: PaperPdf, questionnaire: Questionnaire, cover: Cover, locale: st
     pdf.add_page()
     top = pdf.get_y()
     qr_x = pdf.mx(LEFT + WIDTH - QR_SIZE, QR_SIZE)
-    pdf.image(_qr_png(cover.url), x=qr_x, y=top, w=QR_SIZE, alt_text=cover.url)
+    scanned = scanned_url(cover.url, locale)
+    pdf.image(_qr_png(scanned), x=qr_x, y=top, w=QR_SIZE, alt_text=scanned)
     width = WIDTH - QR_SIZE - 6
     start = pdf.start
 

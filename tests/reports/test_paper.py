@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 import segno
+import zxingcpp
 from flask import Flask
 from flask_babel import force_locale
 from pypdf import PdfReader
@@ -20,7 +21,14 @@ from survey.extensions import db
 from survey.questionnaire import Item, Option, Questionnaire, Section, builtin, text
 from survey.questionnaire.conditions import AnyOf, Is, Not
 from survey.reports import paper_items
-from survey.reports.paper import Cover, PaperError, find_target, form_url, write_paper
+from survey.reports.paper import (
+    Cover,
+    PaperError,
+    find_target,
+    form_url,
+    scanned_url,
+    write_paper,
+)
 from survey.reports.paper_items import print_runs
 from tests.common import factories
 
@@ -129,6 +137,19 @@ def test_the_qr_code_holds_the_web_form_address(app):
         for column, dark in enumerate(line):
             centre = ((column + border) * scale + 4, (row + border) * scale + 4)
             assert (image.getpixel(centre) < 128) == bool(dark), (row, column)
+
+
+@pytest.mark.parametrize("lang", ["ar", "so"])
+def test_the_qr_code_of_a_form_in_another_language_opens_the_web_form_in_it(app, lang):
+    # An Arabic form's code opened the web form in the phone's language.
+    with app.app_context():
+        pages = _pages(app, builtin(1), lang)
+    [found] = zxingcpp.read_barcodes(pages[0].images[0].image.convert("L"))
+    assert found.text == f"{URL}?lang={lang}"
+    # An area's form leads to the start page, its area in view, in the form's language.
+    area = "https://trygghet.test/#area-bromma"
+    assert scanned_url(area, lang) == f"https://trygghet.test/?lang={lang}#area-bromma"
+    assert scanned_url(area, "sv") == area
 
 
 def test_a_skip_condition_names_the_answer_and_the_question(app):
