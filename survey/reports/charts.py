@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from .. import i18n, labels
 from .directions import italic, ranges_isolated
-from .figures import TIMES
+from .figures import TIMES, hidden_words, protects_others
 
 matplotlib.use("Agg")
 # Text here is residents' and organizers' words (place names, promise titles): never read
@@ -47,9 +47,19 @@ def _read(text: str) -> str:
     return "\n".join(ranges_isolated(line) for line in text.split("\n"))
 
 
-def _too_few(axes: Axes, y: float) -> None:
+def _hidden(axes: Axes, y: float, cells: list[dict[str, Any]], threshold: int | None) -> None:
+    """Why a bar is missing: "too few answers", or that its figures protect other cells."""
+    words = hidden_words(cells, threshold)
     rtl = i18n.text_direction() == "rtl"
-    axes.text(1, y, _("too few answers"), va="center", fontsize=8, style=italic(rtl), color="#333")
+    axes.text(1, y, words, va="center", fontsize=8, style=italic(rtl), color="#333")
+
+
+def _place_cells(picture: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the chart of places rests on: the times of the places it lists, else the places."""
+    listed = [p for p in picture["places"] if not p["suppressed"]]
+    if not listed:
+        return list(picture["places"])
+    return [place["times"][time] for place in listed for time in TIMES]
 
 
 def _image(figure: Figure, axes: Axes, xlabel: str, fmt: str) -> bytes:
@@ -72,6 +82,7 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
 
 def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
     places = [p for p in picture["places"] if not p["suppressed"]]
+    threshold = picture.get("suppress_below")
     height = max(2.5, 0.9 + 0.55 * max(len(places), 1))
     figure = Figure(figsize=(7.5, height), dpi=100)
     axes = figure.add_subplot()
@@ -106,7 +117,7 @@ def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
             label=_read(str(labels.TIMES[time])),
         )
     for i in set(range(len(places))) - drawn:
-        _too_few(axes, i)
+        _hidden(axes, i, list(places[i]["times"].values()), threshold)
     axes.set_yticks(range(len(places)), [_read(_named(p["name"], p["n"])) for p in places])
     axes.invert_yaxis()
     if axes.get_legend_handles_labels()[0]:
@@ -115,7 +126,9 @@ def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
         axes.text(
             50,
             (len(places) - 1) / 2 if places else 0.5,
-            _("Too few answers"),
+            _("Hidden to protect other cells")
+            if protects_others(_place_cells(picture), threshold)
+            else _("Too few answers"),
             ha="center",
             va="center",
             style=italic(i18n.text_direction() == "rtl"),
@@ -133,6 +146,8 @@ def alt_text(picture: dict[str, Any], locale: str = "sv") -> str:
                 best = (cell["unsafe_share"], place["name"], time, cell["n"])
     with force_locale(locale):
         if best is None:
+            if protects_others(_place_cells(picture), picture.get("suppress_below")):
+                return _("Every place's figures are hidden to protect other cells.")
             return _("Too few answers to show any place.")
         share, name, time, n = best
         return _(
@@ -144,15 +159,21 @@ def alt_text(picture: dict[str, Any], locale: str = "sv") -> str:
         )
 
 
-def problem_shares(rows: list[dict[str, Any]], locale: str = "sv", fmt: str = "svg") -> bytes:
+def problem_shares(
+    rows: list[dict[str, Any]],
+    locale: str = "sv",
+    fmt: str = "svg",
+    threshold: int | None = None,
+) -> bytes:
     """Horizontal bars: the share calling each problem big, with its interval and n.
 
     Each row is {"label", "n", "suppressed"} plus "share" and "ci" when not suppressed, in
-    the order of reports.figures.problem_rows; a suppressed row gets its label and the words
-    "too few answers" instead of a bar.
+    the order of reports.figures.problem_rows; a suppressed row gets its label and why it is
+    hidden ("too few answers" under the ``threshold``, or that it protects other cells)
+    instead of a bar.
     """
     with force_locale(locale):
-        return _problem_shares(rows, fmt, _("Per cent who call it a big problem"))
+        return _problem_shares(rows, fmt, _("Per cent who call it a big problem"), threshold)
 
 
 def item_shares(item: dict[str, Any], locale: str = "sv", fmt: str = "svg") -> bytes:
@@ -177,7 +198,9 @@ def item_shares(item: dict[str, Any], locale: str = "sv", fmt: str = "svg") -> b
         return _problem_shares(rows, fmt, _("Per cent of the answers"))
 
 
-def _problem_shares(rows: list[dict[str, Any]], fmt: str, xlabel: str) -> bytes:
+def _problem_shares(
+    rows: list[dict[str, Any]], fmt: str, xlabel: str, threshold: int | None = None
+) -> bytes:
     # An added item's options share one n (said in the title, not on every bar).
     names = [
         _read(textwrap.fill(_named(r["label"], r["n"]) if r["n"] is not None else r["label"], 30))
@@ -206,7 +229,7 @@ def _problem_shares(rows: list[dict[str, Any]], fmt: str, xlabel: str) -> bytes:
         )
     for i, row in enumerate(rows):
         if row["suppressed"]:
-            _too_few(axes, i)
+            _hidden(axes, i, [row], threshold)
         else:
             # The figure beside the interval's end, so it never sits on a hatch.
             axes.text(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+
 from analysis.collation import swedish_key
 from analysis.tables import TIMES
 
@@ -17,6 +19,8 @@ __all__ = [
     "HEAT_BOUNDS",
     "TIMES",
     "heat_level",
+    "hidden_reasons",
+    "hidden_words",
     "place_ranking",
     "problem_rows",
     "protects_others",
@@ -86,15 +90,32 @@ def protects_others(cells: Iterable[Mapping[str, Any] | None], threshold: int | 
     A cell under the threshold is "too few answers". One at or above it was hidden by
     secondary suppression (a hidden neighbour must not be worked out by subtraction), and
     "too few answers" would be untrue. A cell as organizers get it (``organizer_form``) says so
-    in ``protects``, its count being gone; the public pages show no count of a hidden figure.
+    in ``protects``, its count being gone, and needs no ``threshold``; the public pages show
+    no count of a hidden figure.
     """
-    if threshold is None:
-        return False
     hidden = [cell for cell in cells if cell and cell.get("suppressed")]
     return bool(hidden) and all(_protects(cell, threshold) for cell in hidden)
 
 
-def _protects(cell: Mapping[str, Any], threshold: int) -> bool:
+def _protects(cell: Mapping[str, Any], threshold: int | None) -> bool:
     if "protects" in cell:
         return bool(cell["protects"])
-    return (cell.get("n") or 0) >= max(threshold, 1)
+    return threshold is not None and (cell.get("n") or 0) >= max(threshold, 1)
+
+
+def hidden_words(cells: Iterable[Mapping[str, Any] | None], threshold: int | None) -> str:
+    """Why figures are hidden, in words: "hidden (protects other cells)" where each hidden
+    one rests on enough answers, else "too few answers"."""
+    if protects_others(cells, threshold):
+        return _("hidden (protects other cells)")
+    return _("too few answers")
+
+
+def hidden_reasons(
+    cells: Iterable[Mapping[str, Any] | None], threshold: int | None
+) -> tuple[bool, bool]:
+    """Whether any of these figures is hidden for too few answers, and whether any to protect
+    others: what a legend of their shades has to name."""
+    hidden = [cell for cell in cells if cell and cell.get("suppressed")]
+    protecting = [protects_others([cell], threshold) for cell in hidden]
+    return not all(protecting), any(protecting)

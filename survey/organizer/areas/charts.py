@@ -22,12 +22,13 @@ from flask_babel import ngettext
 
 from survey.i18n import percent
 from survey.reports import charts
+from survey.reports.figures import protects_others
 from survey.reports.pictures import PictureKey
 
 from .summary import problem_rows
 
 #: Bump when the drawing code changes, so that cached images and ETags change with it.
-CHART_VERSION = 1
+CHART_VERSION = 2
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 CHART_NAMES = ("unsafe", "problems")
 #: Rendered images kept per process; charts are tens of kilobytes each.
@@ -41,11 +42,13 @@ def chart_input(name: str, picture: dict[str, Any], locale: str) -> dict[str, An
             {key: place[key] for key in ("name", "n", "suppressed", "times")}
             for place in picture["places"]
         ]
-        return {"picture": {"places": places}, "locale": locale}
+        shown = {"places": places, "suppress_below": picture.get("suppress_below")}
+        return {"picture": shown, "locale": locale}
     if name == "problems":
         return {
             "rows": problem_rows(picture, locale),
             "locale": locale,
+            "threshold": picture.get("suppress_below"),
         }
     raise KeyError(name)
 
@@ -112,8 +115,11 @@ def alt_text(name: str, picture: dict[str, Any], locale: str) -> str:
     """One sentence stating the chart's main figure."""
     if name == "unsafe":
         return charts.alt_text(picture, locale)
-    shown = [row for row in problem_rows(picture, locale) if not row["suppressed"]]
+    rows = problem_rows(picture, locale)
+    shown = [row for row in rows if not row["suppressed"]]
     if not shown:
+        if protects_others(rows, picture.get("suppress_below")):
+            return _("Every problem is hidden to protect other cells.")
         return _("Too few answers to show any problem.")
     top = shown[0]  # the rows come largest share first
     return _(

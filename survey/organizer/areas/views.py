@@ -16,7 +16,13 @@ from survey import labels
 from survey.extensions import db
 from survey.models.alerts import NOTE_MAX
 from survey.reports import pictures
-from survey.reports.figures import TIMES, any_time_compared, heat_level, place_ranking
+from survey.reports.figures import (
+    TIMES,
+    any_time_compared,
+    heat_level,
+    hidden_reasons,
+    place_ranking,
+)
 from survey.reports.weighting import weighting_text
 from survey.reports.yearly import yearly_rows
 
@@ -73,6 +79,13 @@ def _picture_or_404(key: pictures.PictureKey) -> dict[str, Any]:
         abort(404)
 
 
+def _heat_hidden(picture: dict[str, Any]) -> tuple[bool, bool]:
+    """Which reasons for a hidden cell the heat table's legend names (too few, protects)."""
+    units = [*picture["places"], picture["area_total"]]
+    cells = [unit["times"][t] for unit in units for t in TIMES]
+    return hidden_reasons(cells, picture.get("suppress_below"))
+
+
 def _with_query(path: str, query: dict[str, str]) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
@@ -122,6 +135,7 @@ def area(area: str):
         ranking=place_ranking(picture),
         problem_rows=problem_rows(picture, locale),
         heat_level=heat_level,
+        heat_hidden=_heat_hidden(picture),
         place_names=place_names(picture),
         topics=topics,
         untagged=untagged,

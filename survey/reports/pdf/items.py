@@ -2,8 +2,8 @@
 
 Each item as its type summarises itself: a choice item's shares per answer for the whole area
 (a chart and a table, with margins of error), then per place its top-box share, its mean (a
-number) or how many answered (a free text). A suppressed cell prints "too few answers" and no
-count, as every other figure of the report.
+number) or how many answered (a free text). A suppressed cell prints why it is hidden ("too
+few answers", or that it protects other cells) and no count, as every other figure of the report.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask_babel import ngettext
 
 from ... import i18n
 from .. import charts
+from ..figures import hidden_words
 from .layout import Report, hidden, number, share_text
 
 CHOICES = ("single", "multi", "area")
@@ -24,10 +25,10 @@ def _n(cell: dict[str, Any]) -> str:
     return "–" if hidden(cell) else i18n.format_number(cell["n"])
 
 
-def _mean_text(cell: dict[str, Any]) -> str:
-    """ "4.2 (3.1–5.3)" with the 95 % interval, or "too few answers"."""
+def _mean_text(cell: dict[str, Any], threshold: int | None) -> str:
+    """ "4.2 (3.1–5.3)" with the 95 % interval, or why it is hidden."""
     if hidden(cell) or cell.get("mean") is None:
-        return _("too few answers")
+        return hidden_words([cell], threshold)
     text = number(cell["mean"], "0.0")
     if cell.get("mean_ci"):
         low, high = cell["mean_ci"]
@@ -35,13 +36,13 @@ def _mean_text(cell: dict[str, Any]) -> str:
     return text
 
 
-def _unit_text(item: dict[str, Any], cell: dict[str, Any]) -> str:
+def _unit_text(item: dict[str, Any], cell: dict[str, Any], threshold: int | None) -> str:
     """A place's (or the area's) headline figure of an item: its mean or top-box share."""
     if item["type"] == "number":
-        return _mean_text(cell)
+        return _mean_text(cell, threshold)
     if item.get("top_box"):
-        return share_text(cell)
-    return _("too few answers") if hidden(cell) else "–"
+        return share_text(cell, threshold=threshold)
+    return hidden_words([cell], threshold) if hidden(cell) else "–"
 
 
 def _options(pdf: Report, item: dict[str, Any], locale: str) -> None:
@@ -68,7 +69,9 @@ def _options(pdf: Report, item: dict[str, Any], locale: str) -> None:
     )
 
 
-def _by_place(pdf: Report, item: dict[str, Any], names: dict[str, str]) -> None:
+def _by_place(
+    pdf: Report, item: dict[str, Any], names: dict[str, str], threshold: int | None
+) -> None:
     total = item["area_total"]
     if item["type"] == "text":  # the texts are never figures: only how many answered
         rows = [[names.get(slug, slug), _n(cell)] for slug, cell in item["places"].items()]
@@ -82,10 +85,10 @@ def _by_place(pdf: Report, item: dict[str, Any], names: dict[str, str]) -> None:
     else:
         column = _("Answers")
     rows = [
-        [names.get(slug, slug), _n(cell), _unit_text(item, cell)]
+        [names.get(slug, slug), _n(cell), _unit_text(item, cell, threshold)]
         for slug, cell in item["places"].items()
     ]
-    rows.append([_("Whole area"), _n(total), _unit_text(item, total)])
+    rows.append([_("Whole area"), _n(total), _unit_text(item, total, threshold)])
     pdf.data_table(
         [_("Place"), _("Answers"), column], rows, (105, 20, 55), ("LEFT", "RIGHT", "RIGHT")
     )
@@ -112,4 +115,4 @@ def item_sections(pdf: Report, p: dict[str, Any], locale: str) -> None:
         else:
             pdf.heading(item["label"] or item["code"], 11, space=2)
         if item["type"] not in CHOICES or item.get("top_box") or hidden(total):
-            _by_place(pdf, item, names)
+            _by_place(pdf, item, names, p.get("suppress_below"))

@@ -19,7 +19,7 @@ from ... import i18n, labels
 from ...questionnaire import builtin, text
 from ...web.urls import absolute_url
 from ..directions import isolated, ranges_isolated
-from ..figures import protects_others
+from ..figures import hidden_words
 from .fonts import add_parsed_font
 
 # matplotlib ships DejaVu Sans, which has å, ä, ö and the other Nordic letters.
@@ -47,10 +47,8 @@ def share_text(
 ) -> str:
     """ "40 % (36–44)" with the 95 % interval, or "too few answers" for a hidden figure (given
     the ``threshold``, one hidden although it rests on enough answers says so)."""
-    if cell and cell.get("suppressed") and protects_others([cell], threshold):
-        return _("hidden (protects other cells)")
     if not cell or cell.get("suppressed") or cell.get(key) is None:
-        return _("too few answers")
+        return hidden_words([cell], threshold)
     text = percent(cell[key])
     if cell.get("ci"):
         low, high = cell["ci"]

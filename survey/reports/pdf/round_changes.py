@@ -7,13 +7,17 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ... import labels
-from ..figures import TIMES, any_time_compared
+from ..figures import TIMES, any_time_compared, protects_others
 from .layout import Report, percent
 
 
-def _change_text(change: dict[str, Any], arrow: str) -> str:
-    """'75 % → 10 %, confirmed drop' (← right to left); a dash where a round has too few answers."""
+def _change_text(change: dict[str, Any], arrow: str, threshold: int | None) -> str:
+    """'75 % → 10 %, confirmed drop' (← right to left); a dash where a round has too few
+    answers, as the paragraph above the table says; a figure hidden though it rests on enough
+    answers (to protect others) says so instead."""
     if "diff" not in change:
+        if protects_others([change.get("before"), change.get("after")], threshold):
+            return _("hidden (protects other cells)")
         return "–"
     text = percent(change["before"]["share"]) + f" {arrow} " + percent(change["after"]["share"])
     if change["direction"] in ("drop", "rise"):
@@ -41,13 +45,13 @@ def round_changes(pdf: Report, p: dict[str, Any]) -> None:
         pdf.paragraph(_("Too few answers so far in one of the rounds to compare any figure."))
         return
     arrow = "←" if pdf.rtl else "→"  # from the earlier figure to the later, in reading order
+    k = p.get("suppress_below")
     rows = [
-        [place["name"], *[_change_text(place["times"][t], arrow) for t in TIMES]]
+        [place["name"], *[_change_text(place["times"][t], arrow, k) for t in TIMES]]
         for place in changes["places"]
     ]
-    rows.append(
-        [_("Whole area"), *[_change_text(changes["area_total"]["times"][t], arrow) for t in TIMES]]
-    )
+    total = changes["area_total"]["times"]
+    rows.append([_("Whole area"), *[_change_text(total[t], arrow, k) for t in TIMES]])
     pdf.data_table(
         [_("Place"), *[labels.TIMES[t] for t in TIMES]],
         rows,

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 
 from ... import i18n, labels
 from .. import charts
-from ..figures import TIMES, problem_rows
+from ..figures import TIMES, hidden_words, problem_rows
 from ..weighting import weighting_text
 from .coverage import coverage_note
 from .crime_yearly import yearly_section
@@ -136,7 +136,7 @@ def _key_figures(pdf: Report, p: dict[str, Any], locale: str) -> None:
     wishes = total["police_priorities"]
     pdf.heading(_("What residents want the police to prioritise"), 11)
     if wishes["suppressed"]:
-        pdf.paragraph(_("too few answers"))
+        pdf.paragraph(hidden_words([wishes], k))
     else:
         options = option_names("police_priority", locale)
         chosen = [o for o in wishes["options"] if o["count"]][:3]
@@ -297,7 +297,7 @@ def _dialogues(pdf: Report, p: dict[str, Any], locale: str) -> None:
     )
 
 
-def _side(ind: dict[str, Any], side: str) -> str:
+def _side(ind: dict[str, Any], side: str, threshold: int | None) -> str:
     cell = ind.get(side)
     if not cell:
         return "–"
@@ -309,7 +309,7 @@ def _side(ind: dict[str, Any], side: str) -> str:
             count=i18n.format_number(cell["count"]),
         )
     if cell.get("suppressed"):
-        return _("too few answers")
+        return hidden_words([cell], threshold)
     return f"{percent(cell['share'])} ({_answers(cell['n'])})"
 
 
@@ -334,8 +334,8 @@ def _promises(pdf: Report, p: dict[str, Any], locale: str) -> None:
                 [
                     [
                         labels.indicator_name(ind, locale),
-                        _side(ind, "before"),
-                        _side(ind, "after"),
+                        _side(ind, "before", p.get("suppress_below")),
+                        _side(ind, "after", p.get("suppress_below")),
                         i18n.change(ind)["sentence"],
                     ]
                     for ind in item["indicators"]
