@@ -180,13 +180,18 @@ _ROUND_VERDICTS = {"drop": IMPROVED, "rise": WORSE, "no clear change": UNCHANGED
 def round_change_rows(release: Release | None) -> list[dict[str, str]]:
     """The whole area's unsafe share per time, the round before vs this one, in plain words.
 
-    Only times both rounds' published figures show; a hidden one is left out, with no count.
+    A time whose figure either round's release hid reads as every hidden figure does, with
+    neither count nor share (the other round's figure would only lead to the hidden one).
     """
     changes = (release.data.get("round_changes") if release else None) or {}
     rows = []
     times = changes.get("area_total", {}).get("times") or {}
     # In the day's order: a stored release has its keys sorted (afternoon, day, ...).
     for time, cell in sorted(times.items(), key=lambda item: list(labels.TIMES).index(item[0])):
+        sides = (cell.get("before") or {}, cell.get("after") or {})
+        if "diff" not in cell and any(side.get("suppressed") for side in sides):
+            rows.append({"label": str(labels.TIMES[time]), "sentence": "", "hidden": hidden()})
+            continue
         if "diff" not in cell or cell.get("direction") not in _ROUND_VERDICTS:
             continue
         said = change(

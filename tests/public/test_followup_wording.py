@@ -293,7 +293,55 @@ def test_the_change_since_the_previous_survey_is_said_plainly(app, client):
     # In the day's order, not the stored release's (alphabetical) order of keys.
     order = [section.index(t) for t in ("Daytime", "Afternoon", "Evening")]
     assert order == sorted(order)
-    # Times without answers in both rounds are left out, with no count.
-    assert "Night" not in section
+    # A time without answers in both rounds is hidden as every other figure, with no count.
+    assert "Night (22–06): hidden to protect the anonymity of those who answered" in section
     for word in JARGON:
         assert word not in section, word
+
+
+def test_a_time_one_round_hid_is_listed_as_hidden_with_nothing_of_it(app, client):
+    """Ekerö in the demo: the afternoon shown before, hidden now; its line was left out."""
+    with app.app_context():
+        first, second = factories.rounds_before_and_after(areas=["bromma"])
+        place = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
+        rows = factories.answer_rows(
+            place.id, first.id, 20, safety_afternoon="4", safety_evening="1"
+        )
+        # Now 4 of the 20 answered the afternoon (3 felt unsafe): too few to show.
+        rows += factories.answer_rows(
+            place.id, second.id, 3, safety_afternoon="4", safety_evening="1"
+        )
+        rows += factories.answer_rows(
+            place.id, second.id, 1, safety_afternoon="1", safety_evening="1"
+        )
+        rows += factories.answer_rows(place.id, second.id, 16, safety_evening="1")
+        db.session.execute(insert(Response), rows)
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+    publish(app, round_id=first_id)
+    release_id = publish(app, round_id=second_id)
+    with app.app_context():
+        changes = db.session.get_one(Release, release_id).data["round_changes"]
+    afternoon = changes["area_total"]["times"]["afternoon"]
+    assert afternoon["after"]["suppressed"]
+    assert not afternoon["before"]["suppressed"]
+    for lang, heading, line in (
+        (
+            "en",
+            "Since the previous survey",
+            "Afternoon (15–18): hidden to protect the anonymity of those who answered",
+        ),
+        ("sv", "Sedan förra mätningen", "Eftermiddag (15–18): dold för att skydda de svarandes"),
+    ):
+        text = _text(client.get(f"/uppfoljning/bromma?lang={lang}").get_data(as_text=True))
+        section = text.split(heading, 1)[1]
+        assert line in section
+        # Nothing of the hidden figure: neither round's afternoon share nor a count of it.
+        section = section.split("Evening (18–22)" if lang == "en" else "Kväll (18–22)", 1)[0]
+        assert "%" not in section
+        assert not re.search(r"\d+ (answers?|svar)", section)
+    text = _text(client.get("/uppfoljning/bromma?lang=en").get_data(as_text=True))
+    section = text.split("Since the previous survey", 1)[1].split("How we count", 1)[0]
+    assert "Evening (18–22): 0% both times" in section
+    assert "100%" not in section  # the afternoon before (20 of 20 unsafe)
+    assert "75%" not in section  # 3 of 4 now
