@@ -112,6 +112,8 @@ def test_create_a_promise(app, org, ref):
     assert "Feel unsafe: Evening (18–22)" in page
     assert "Reported crimes: Robbery" in page  # the category Rån in the page's language
     assert "Not enough data" in page
+    # A release hides figures on enough answers too: not only "too few answers".
+    assert "hid a figure (too few answers, or to protect other cells)" in page
     listing = org.get("/organizer/promises").get_data(as_text=True)
     assert "Tryggare Brommaplan" in listing
     assert "Alvik, Brommaplan" in listing
