@@ -191,7 +191,10 @@ def _counts_back(session: Session, run: CrimeImportRun, kept: dict[str, list[Any
                 ),
             )
         )
-    _insert(session, table, kept["count"])
+    # Under new ids: the event counts are derived again, under new ids, whenever an area's
+    # names change, and SQLite gives a deleted row's id to the next row, so the old ids of
+    # the counts the run replaced may be taken by now (nothing refers to a count by its id).
+    _insert(session, table, kept["count"], new_ids=True)
     years = table_of(CrimeYearCount)
     if cells := run.scope.get("year_cells", []):
         session.execute(
@@ -225,9 +228,13 @@ def _coverage_back(session: Session, run: CrimeImportRun, kept: dict[str, list[A
     _insert(session, table, kept["coverage"])
 
 
-def _insert(session: Session, table: Any, kept: list[dict[str, Any]]) -> None:
-    """Put rows back as they were, ids included."""
+def _insert(
+    session: Session, table: Any, kept: list[dict[str, Any]], new_ids: bool = False
+) -> None:
+    """Put rows back as they were, ids included (``new_ids``: under new ids)."""
     rows = [decode(table, data) for data in kept]
+    if new_ids:
+        rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(table), rows[start : start + CHUNK])
 

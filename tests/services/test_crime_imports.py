@@ -24,13 +24,15 @@ AUGUST_2026 = REAL / "police-events-2026-08-22.json"
 BRA = ROOT / "tests" / "imports" / "data" / "bra"
 
 #: What an import may change, as plain rows. Counts derived from events are compared without
-#: their ids and moments (they are derived again); everything else to the letter.
+#: their ids and moments (they are derived again), CSV counts without their ids (an undo puts
+#: them back under new ones); everything else to the letter.
 TABLES = {
     "crime_event": "SELECT * FROM crime_event ORDER BY id",
     "crime_event_area": "SELECT * FROM crime_event_area ORDER BY event_id, area_id",
     "events_counts": "SELECT area_id, place_id, month, category, count, by_text"
     " FROM crime_count WHERE source = 'events' ORDER BY area_id, month, category",
-    "csv_counts": "SELECT * FROM crime_count WHERE source = 'csv' ORDER BY id",
+    "csv_counts": "SELECT area_id, place_id, month, category, count, by_text, imported_at"
+    " FROM crime_count WHERE source = 'csv' ORDER BY area_id, month, category, place_id",
     "crime_year_count": "SELECT * FROM crime_year_count ORDER BY id",
     "crime_coverage": "SELECT * FROM crime_coverage ORDER BY id",
 }
