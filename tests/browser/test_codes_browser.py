@@ -46,6 +46,9 @@ def test_example_codes_stay_whole_and_left_to_right_on_a_phone(live_server, new_
         page.locator("input[name=code]").fill(typed)
         page.locator("main form button[type=submit]").first.click()
         expect(page.locator(".field-error").first).to_be_visible()
+        # Measured once the style sheet is in: a click waits only for the navigation to
+        # start, and an unstyled page lets a code wrap (a CI run measured one in Somali).
+        page.wait_for_load_state("load")
         codes = page.evaluate(CODES_AS_LAID_OUT)
         # The hint, the error and the summary's error each show the example code.
         assert len(codes) >= 3, (path, codes)
