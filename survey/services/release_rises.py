@@ -38,6 +38,10 @@ class Rise:
     group: str | None = None
 
 
+#: The answer counts' column of each kind of group.
+GROUP_COLUMNS = ("gender", "age_band")
+
+
 def _shown_places(public: dict) -> set[str]:
     return {p["place"] for p in public.get("places") or [] if not p.get("suppressed")}
 
@@ -51,10 +55,6 @@ def _shown_groups(public: dict) -> set[tuple[str, str]]:
         for value, cell in groups.items()
         if isinstance(cell, dict) and not cell.get("suppressed")
     }
-
-
-#: The answer counts' column of each kind of group.
-GROUP_COLUMNS = ("gender", "age_band")
 
 
 def quick_rises(
