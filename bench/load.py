@@ -8,7 +8,8 @@ First the in-process CPU per POST (bench/post_cpu.py: the survey, the survey wit
 answer-count triggers and the floor, in interleaved batches through the test client), then the
 HTTP figures below. The HTTP load comes from wrk when it is installed (2 threads, one
 connection per client, a Lua script that counts every reply other than a 303 as an error),
-otherwise from the asyncio clients described below.
+otherwise from the asyncio clients described below. Every POST, the floor's too, carries a
+page id of its own, as a resident's browser sends one from each survey page it shows.
 
 Starts two servers (three with --against) on free localhost ports, each in its own temporary
 folder and each with the gunicorn settings of `trygghet serve` (survey.cli.serve.gunicorn_options):
@@ -44,6 +45,7 @@ import json
 import os
 import re
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -73,6 +75,13 @@ ANSWER = {
     "problem_lighting": "2",
     "comment": "SYNTHETIC load test answer",
 }
+#: The hidden field naming the survey page as shown (survey.services.receipts.FORM_FIELD): a
+#: resident's browser sends it with every answer, each page its own (22 URL-safe characters),
+#: and the survey derives the receipt code from it. Every POST here, the floor's too, carries
+#: a new one in its place, as a new page would; a repeated one would be a double click, which
+#: the survey stores once.
+PAGE_FIELD = "page"
+PAGE_HOLDER = "P" * 22
 WRK = shutil.which("wrk")
 CSRF_INPUT = re.compile(rb'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -293,21 +302,31 @@ async def survey_post(conn: Connection, port: int) -> bytes:
     cookie = re.search(rb"\r\nset-cookie: *(session=[^;]+)", head, re.IGNORECASE)
     if status != 200 or not token or not cookie:
         raise RuntimeError(f"the survey form did not load (status {status})")
-    body = urlencode({"csrf_token": token.group(1).decode(), **ANSWER}).encode()
+    body = answer_body(token.group(1).decode()).encode()
     return raw_request("POST", f"/s/{PLACE}", port, body, cookie.group(1).decode())
+
+
+def answer_body(csrf_token: str = "x" * 91) -> str:
+    """The POST body of ANSWER with this CSRF token (the floor's: a dummy of the survey's
+    size) and PAGE_HOLDER where each POST puts its own page id (``new_page``)."""
+    return urlencode({"csrf_token": csrf_token, **ANSWER, PAGE_FIELD: PAGE_HOLDER})
+
+
+def new_page(post: bytes) -> bytes:
+    """The POST with a new page id in place of PAGE_HOLDER."""
+    return post.replace(PAGE_HOLDER.encode(), secrets.token_urlsafe(16).encode(), 1)
 
 
 async def client(port: int, survey: bool, until: float, tally: Tally, record: bool) -> None:
     conn = Connection(port)
-    body = urlencode({"csrf_token": "x" * 91, **ANSWER}).encode()  # the survey's size
-    post = raw_request("POST", f"/s/{PLACE}", port, body)
+    post = raw_request("POST", f"/s/{PLACE}", port, answer_body().encode())
     try:
         if survey:
             post = await survey_post(conn, port)
         while time.monotonic() < until:
             started = time.perf_counter()
             try:
-                status, head, _ = await conn.request(post)
+                status, head, _ = await conn.request(new_page(post))
             except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 tally.error(type(exc).__name__)
                 await conn.close()
@@ -335,13 +354,30 @@ async def drive(port: int, survey: bool, clients: int, seconds: float, record: b
 
 WRK_SCRIPT = """
 wrk.method = "POST"
-wrk.body = %(body)s
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept-Language"] = "sv"
 %(cookie)s
+local body = %(body)s
+local holder = "%(holder)s"
+local letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("seed", #threads)
+end
+function init(args)
+  bad = 0
+  math.randomseed(os.time() * 100 + seed)
+end
+-- Each POST with a page id of its own, as a new survey page sends (PAGE_FIELD).
+function request()
+  local id = {}
+  for i = 1, 22 do
+    local k = math.random(64)
+    id[i] = letters:sub(k, k)
+  end
+  return wrk.format(nil, nil, nil, (body:gsub(holder, table.concat(id), 1)))
+end
 function response(status, headers, body)
   if status ~= 303 then bad = bad + 1 end
 end
@@ -364,7 +400,7 @@ def survey_form(port: int) -> tuple[str, str]:
     token = CSRF_INPUT.search(html)
     if not token or not cookie:
         raise RuntimeError("the survey form did not load")
-    return urlencode({"csrf_token": token.group(1).decode(), **ANSWER}), cookie.group(0)
+    return answer_body(token.group(1).decode()), cookie.group(0)
 
 
 def drive_wrk(port: int, survey: bool, clients: int, seconds: float, tmp: Path) -> Tally:
@@ -372,12 +408,13 @@ def drive_wrk(port: int, survey: bool, clients: int, seconds: float, tmp: Path) 
     if survey:
         body, cookie = survey_form(port)
     else:
-        body, cookie = urlencode({"csrf_token": "x" * 91, **ANSWER}), ""
+        body, cookie = answer_body(), ""
     script = tmp / f"post-{port}.lua"
     script.write_text(
         WRK_SCRIPT
         % {
             "body": json.dumps(body),
+            "holder": PAGE_HOLDER,
             "cookie": f'wrk.headers["Cookie"] = {json.dumps(cookie)}' if cookie else "",
         }
     )

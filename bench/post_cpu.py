@@ -29,12 +29,11 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from load import ANSWER, CSRF_INPUT, FLOOR_SCHEMA, PLACE, floor_app  # noqa: E402
+from load import CSRF_INPUT, FLOOR_SCHEMA, PLACE, answer_body, floor_app, new_page  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 
@@ -75,7 +74,7 @@ def survey_client(tmp: Path, counts: bool = True):
     cookie = re.search(r"session=[^;]+", page.headers.get("Set-Cookie", ""))
     if page.status_code != 200 or token is None or cookie is None:
         sys.exit(f"the survey form did not load (status {page.status_code})")
-    body = urlencode({"csrf_token": token.group(1).decode(), **ANSWER})
+    body = answer_body(token.group(1).decode())
     return app, client, body, cookie.group(0)
 
 
@@ -83,7 +82,7 @@ def floor_client(tmp: Path):
     db_path = str(tmp / "floor.db")
     with sqlite3.connect(db_path) as conn:
         conn.execute(FLOOR_SCHEMA)
-    return floor_app(db_path).test_client(), urlencode({"csrf_token": "x" * 91, **ANSWER})
+    return floor_app(db_path).test_client(), answer_body()
 
 
 def post_batch(client, body: str, size: int, cookie: str = "") -> float:
@@ -92,8 +91,9 @@ def post_batch(client, body: str, size: int, cookie: str = "") -> float:
     if cookie:
         headers["Cookie"] = cookie
     started = time.process_time()
+    post = body.encode()
     for _ in range(size):
-        response = client.post(f"/s/{PLACE}", data=body, headers=headers)
+        response = client.post(f"/s/{PLACE}", data=new_page(post), headers=headers)
         if response.status_code != 303:
             sys.exit(f"POST answered {response.status_code}: {response.data[:500]!r}")
     return (time.process_time() - started) / size
