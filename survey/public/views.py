@@ -329,6 +329,23 @@ def forget_receipt(slug: str):
     return done
 
 
+@bp.post("/s/<slug>/ny")
+def answer_anyway(slug: str):
+    """Take this place's mark of having answered out of the browser and show the form: the
+    next person at a shared computer (a library's), where the one before did not press
+    "Dölj koden nu". The mark only keeps a browser from answering twice by mistake; the
+    burst hold, not the mark, keeps made-up answers out of the figures."""
+    target = survey_target(db.session, slug, clock.today())
+    if target is None:
+        abort(404)
+    if _receipt_place() == target.slug:
+        session.pop(RECEIPT_KEY, None)  # the one before's code is not the next person's
+    done = redirect(url_for("public.survey", slug=target.slug, **kept_language()), code=303)
+    if target.round_id is not None:
+        forget_answer(done, target.place_id, target.round_id)
+    return done
+
+
 @bp.get("/s/<slug>/tack")
 def thanks(slug: str):
     place = _place_or_404(slug)

@@ -39,6 +39,30 @@ def test_a_second_answer_from_the_same_browser_is_refused_kindly(app, client):
     assert count_responses(app) == 2
 
 
+def test_the_next_person_at_a_shared_computer_can_answer_anyway(app, client):
+    assert submit(client, "alvik", VALID_ANSWER).status_code == 303
+    assert submit(client, "brommaplan", VALID_ANSWER, same_browser=True).status_code == 303
+    back = client.get("/s/alvik").get_data(as_text=True)
+    assert 'action="/s/alvik/ny"' in back
+    assert "personen före dig" in back
+    # Without the session's CSRF token nothing changes.
+    assert client.post("/s/alvik/ny").status_code == 400
+    assert 'name="safety_day"' not in client.get("/s/alvik").get_data(as_text=True)
+    anyway = post_form(client, "/s/alvik/ny", {}, token_from="/radera")
+    assert anyway.status_code == 303
+    assert anyway.headers["Location"].endswith("/s/alvik")
+    # The survey is shown again, and this place's answer is taken; Brommaplan's mark stays.
+    assert 'name="safety_day"' in client.get("/s/alvik").get_data(as_text=True)
+    assert submit(client, "alvik", VALID_ANSWER, same_browser=True).status_code == 303
+    assert submit(client, "brommaplan", VALID_ANSWER, same_browser=True).status_code == 409
+    assert count_responses(app) == 3
+    # The one before's receipt code is not shown to the next person.
+    assert 'id="receipt-code"' in client.get("/s/alvik/tack").get_data(as_text=True)
+    post_form(client, "/s/alvik/ny", {}, token_from="/radera")
+    assert 'id="receipt-code"' not in client.get("/s/alvik/tack").get_data(as_text=True)
+    assert post_form(client, "/s/nowhere/ny", {}, token_from="/radera").status_code == 404
+
+
 def test_the_cookie_holds_only_signed_place_and_round(app, client):
     response = submit(client, "alvik", VALID_ANSWER)
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if ANSWERED_COOKIE in c)
