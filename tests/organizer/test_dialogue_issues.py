@@ -58,6 +58,7 @@ def test_an_issue_needs_only_a_problem(app, org, ref):
     [
         ({"raised_by": "3", "weight": "2"}, "weight", "Give either how many raised it"),
         ({"raised_by": "0"}, "raised_by", "Enter a number from 1 to 100000."),
+        ({"raised_by": "13"}, "raised_by", "More than the 12 who took part in the dialogue."),
         ({"raised_by": "-2"}, "raised_by", "Enter a number from 1 to 100000."),
         ({"raised_by": "many"}, "raised_by", "Enter a whole number"),
         ({"weight": "4"}, "weight", "Choose one of the options shown."),

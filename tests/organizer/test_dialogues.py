@@ -240,6 +240,22 @@ def test_area_cannot_change_away_from_its_issues_places(app, org, ref):
     assert dialogues(app)[0].area.slug == "bromma"
 
 
+def test_no_fewer_can_take_part_than_raised_an_issue(app, org, ref):
+    dialogue_id = make_dialogue(app, ref, issues=[{"problem": "theft", "raised_by": 9}])
+    path = f"/organizer/dialogues/{dialogue_id}/edit"
+    # 4 + 3 + 2 = 9 took part: as many as raised the issue.
+    assert post_form(org, path, resolve(VALID | {"residents": "4"}, ref)).status_code == 303
+    response = post_form(org, path, resolve(VALID | {"residents": "3"}, ref))
+    assert response.status_code == 422
+    page = summary(response.get_data(as_text=True))
+    assert 'href="#residents' in page
+    assert "8 took part in all, fewer than the 9 who raised one of its issues" in page
+    assert dialogues(app)[0].residents == 4
+    # Participants not counted (0 in every group) say nothing about how many raised it.
+    none = {"residents": "0", "partners": "0", "staff": "0"}
+    assert post_form(org, path, resolve(VALID | none, ref)).status_code == 303
+
+
 def test_a_retired_place_stays_valid_for_its_dialogue(app, org, ref):
     dialogue_id = make_dialogue(app, ref)
     with app.app_context():

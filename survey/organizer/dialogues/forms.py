@@ -59,6 +59,11 @@ DIALOGUE_FIELDS = (
 )
 
 
+def participants_of(*groups: int | None) -> int:
+    """How many took part in all (residents, partners, staff; a group not given is 0)."""
+    return sum(group or 0 for group in groups)
+
+
 class DialogueForm(FlaskForm):
     held_on = fields.DateInputField(
         _l("Date"),
@@ -91,6 +96,8 @@ class DialogueForm(FlaskForm):
     issue_areas: frozenset[int] | set[int] = frozenset()
     #: Whether the dialogue has issues: then it was held, and cannot be moved to a date to come.
     has_issues = False
+    #: The most people who raised one of its issues: no fewer can have taken part.
+    most_raised = 0
 
     def __init__(self, *args: Any, areas: list[Area], place: Place | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +127,20 @@ class DialogueForm(FlaskForm):
                 _("No one has taken part in a dialogue still to come: give 0 until it is held.")
             )
 
-    validate_residents = validate_partners = validate_staff = _no_one_yet
+    validate_partners = validate_staff = _no_one_yet
+
+    def validate_residents(self, field: Field) -> None:
+        self._no_one_yet(field)
+        taken_part = participants_of(self.residents.data, self.partners.data, self.staff.data)
+        if taken_part and taken_part < self.most_raised:
+            raise ValidationError(
+                _(
+                    "%(n)d took part in all, fewer than the %(raised)d who raised one of its"
+                    " issues: change that issue first.",
+                    n=taken_part,
+                    raised=self.most_raised,
+                )
+            )
 
     def validate_area_id(self, field: Field) -> None:
         if any(area_id != field.data for area_id in self.issue_areas):
@@ -168,13 +188,26 @@ class IssueForm(FlaskForm):
         places: Iterable[Place],
         locale: str,
         place: Place | None = None,
+        taken_part: int = 0,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        #: How many took part in the dialogue (0: not counted): no more can have raised it.
+        self.taken_part = taken_part
         self.place_id.choices = fields.place_choices([(None, fields.with_chosen(places, place))])
         self.problem.choices = [
             SelectChoice(key, label) for key, label in labels.problems(locale).items()
         ]
+
+    def validate_raised_by(self, field: Field) -> None:
+        if self.taken_part and field.data is not None and field.data > self.taken_part:
+            raise ValidationError(
+                _(
+                    "More than the %(n)d who took part in the dialogue. Change how many took"
+                    " part first, or give a weight.",
+                    n=self.taken_part,
+                )
+            )
 
     def validate_weight(self, field: Field) -> None:
         if field.data is not None and self.raised_by.data is not None:

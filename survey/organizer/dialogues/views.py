@@ -28,7 +28,7 @@ from survey.services.places import current_places
 from survey.services.responses import areas_with_places
 
 from .. import bp, menu_item, organizer_required
-from .forms import DialogueForm, FilterForm, IssueForm, issue_data, planned
+from .forms import DialogueForm, FilterForm, IssueForm, issue_data, participants_of, planned
 
 menu_item("organizer.dialogues", _l("Dialogues"))
 
@@ -56,10 +56,16 @@ def _issue_or_404(dialogue: Dialogue, issue_id: int) -> DialogueIssue:
 
 def _issue_form(dialogue: Dialogue, issue: DialogueIssue | None = None) -> IssueForm:
     places = current_places(db.session, dialogue.area_id)
-    locale = str(get_locale())
+    taken_part = participants_of(dialogue.residents, dialogue.partners, dialogue.staff)
     if issue is None:
-        return IssueForm(places=places, locale=locale)
-    return IssueForm(data=issue_data(issue), places=places, locale=locale, place=issue.place)
+        return IssueForm(places=places, locale=str(get_locale()), taken_part=taken_part)
+    return IssueForm(
+        data=issue_data(issue),
+        places=places,
+        locale=str(get_locale()),
+        place=issue.place,
+        taken_part=taken_part,
+    )
 
 
 def _detail(dialogue: Dialogue, form: IssueForm):
@@ -126,6 +132,7 @@ def dialogue_edit(dialogue_id: int):
     form = DialogueForm(obj=found, areas=areas_with_places(db.session), place=found.place)
     form.issue_areas = {i.place.area_id for i in found.issues if i.place is not None}
     form.has_issues = bool(found.issues)
+    form.most_raised = max((i.raised_by or 0 for i in found.issues), default=0)
     if form.validate_on_submit():
         if update_dialogue(db.session, found, form.values()):
             db.session.commit()
