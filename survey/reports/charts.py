@@ -83,7 +83,8 @@ def unsafe_by_time(picture: dict[str, Any], locale: str = "sv", fmt: str = "svg"
 def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
     places = [p for p in picture["places"] if not p["suppressed"]]
     threshold = picture.get("suppress_below")
-    height = max(2.5, 0.9 + 0.55 * max(len(places), 1))
+    # The legend stands above the bars (+0.3 inch), where no bar can lie under it.
+    height = max(2.8, 1.2 + 0.55 * max(len(places), 1))
     figure = Figure(figsize=(7.5, height), dpi=100)
     axes = figure.add_subplot()
     bar = 0.8 / len(TIMES)
@@ -120,8 +121,22 @@ def _unsafe_by_time(picture: dict[str, Any], fmt: str) -> bytes:
         _hidden(axes, i, list(places[i]["times"].values()), threshold)
     axes.set_yticks(range(len(places)), [_read(_named(p["name"], p["n"])) for p in places])
     axes.invert_yaxis()
-    if axes.get_legend_handles_labels()[0]:
-        axes.legend(loc="lower right", fontsize=8, frameon=True)
+    handles, names = axes.get_legend_handles_labels()
+    if handles:
+        if i18n.text_direction() == "rtl":  # read from the right: the day first
+            handles, names = handles[::-1], names[::-1]
+        # Above the plot in one row: inside it, the legend covered the longest bars.
+        axes.legend(
+            handles,
+            names,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=len(handles),
+            fontsize=8,
+            frameon=False,
+            handlelength=1.5,
+            columnspacing=1.2,
+        )
     else:  # nothing to draw: say why instead of an empty frame (and no legend warning)
         axes.text(
             50,
