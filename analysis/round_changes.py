@@ -15,29 +15,43 @@ published before the area had margins: a weighted share beside an unweighted one
 change at all (it moves with the weighting, not with the residents), so such a comparison is
 ``comparable: False`` with every direction "not comparable" and no difference, never a
 silent mix. Publishing the earlier round again (now weighted) makes it comparable.
+
+Both rounds must also have asked alike. A round by invitation asks a random sample by letter;
+an open round takes whoever comes to the survey. A difference between the two may come from
+who answered, not from how safe residents feel, so such a pair is not comparable either
+(``not_comparable``: "one side by invitation"), with each side shown as its picture shows it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Date, column, func, select, table
+from sqlalchemy import Boolean, Connection, Date, column, func, select, table
 
 from .counted import response_count_month
 from .stats import newcombe, published
 from .tables import PROBLEMS, TIMES, area, place
 
-_round = table("survey_round", column("id"), column("name"), column("opens_on", Date))
+_round = table(
+    "survey_round",
+    column("id"),
+    column("name"),
+    column("opens_on", Date),
+    column("by_invitation", Boolean),
+)
 DROP, RISE, NO_CLEAR_CHANGE, NOT_ENOUGH = "drop", "rise", "no clear change", "not enough data"
 NOT_COMPARABLE = "not comparable"
 #: Why a comparison is not made: one round's figures are weighted, the other's are not.
 ONE_SIDE_WEIGHTED = "one side weighted"
+#: Why a comparison is not made: one round asked a random sample by letter, the other anyone.
+ONE_SIDE_INVITED = "one side by invitation"
 
 
 def rounds_to_compare(
     conn: Connection, area_slug: str, round_id: int | None
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(earlier, later) rounds with answers in the area: ``round_id`` and the one before it.
+    """(earlier, later) rounds with answers in the area: ``round_id`` and the one before it,
+    each as {"id", "name", "by_invitation"}.
 
     Without a round, the newest round with answers and the one before it. None when there
     is no earlier round with answers.
@@ -45,16 +59,19 @@ def rounds_to_compare(
     # From the month counts (never a held answer), not the answers: flat in their number.
     counts = response_count_month
     query = (
-        select(_round.c.id, _round.c.name, _round.c.opens_on)
+        select(_round.c.id, _round.c.name, _round.c.opens_on, _round.c.by_invitation)
         .join(counts, counts.c.round_key == _round.c.id)
         .join(place, place.c.id == counts.c.place_id)
         .join(area, area.c.id == place.c.area_id)
         .where(area.c.slug == area_slug)
-        .group_by(_round.c.id, _round.c.name, _round.c.opens_on)
+        .group_by(_round.c.id, _round.c.name, _round.c.opens_on, _round.c.by_invitation)
         .having(func.sum(counts.c.answers) > 0)
         .order_by(_round.c.opens_on, _round.c.id)
     )
-    rounds = [{"id": r.id, "name": r.name} for r in conn.execute(query)]
+    rounds = [
+        {"id": r.id, "name": r.name, "by_invitation": bool(r.by_invitation)}
+        for r in conn.execute(query)
+    ]
     ids = [r["id"] for r in rounds]
     if round_id is not None:
         if round_id not in ids:
@@ -126,19 +143,25 @@ def compare(
 ) -> dict[str, Any]:
     """Changes from the ``before`` picture's cells to the ``after`` picture's (same area).
 
-    Only between two pictures weighted alike (both or neither); else each change is
-    "not comparable" and ``not_comparable`` says why.
+    Only between two pictures weighted alike (both or neither) of rounds that asked alike
+    (both by invitation or neither; a round without the key, from a release made before it
+    was kept, was open); else each change is "not comparable" and ``not_comparable`` says why.
     """
     earlier = {p["place"]: p for p in before.get("places", [])}
     total_before, total_after = before["area_total"], after["area_total"]
     weighting = {"before": side_weighting(before), "after": side_weighting(after)}
-    comparable = weighting["before"]["weighted"] == weighting["after"]["weighted"]
-    pair = change if comparable else not_comparable
+    invited = [bool(r.get("by_invitation")) for r in rounds]
+    reason = None
+    if weighting["before"]["weighted"] != weighting["after"]["weighted"]:
+        reason = ONE_SIDE_WEIGHTED
+    elif invited[0] != invited[1]:
+        reason = ONE_SIDE_INVITED
+    pair = change if reason is None else not_comparable
     return {
         "from_round": rounds[0],
         "to_round": rounds[1],
-        "comparable": comparable,
-        "not_comparable": None if comparable else ONE_SIDE_WEIGHTED,
+        "comparable": reason is None,
+        "not_comparable": reason,
         "weighting": weighting,
         "area_total": {
             "times": {t: pair(total_before["times"][t], total_after["times"][t]) for t in TIMES},

@@ -61,8 +61,6 @@ STATUSES = {
     "unchanged": _l("No confirmed change"),
     "worse": _l("Worse"),
     "not enough data": _l("Not enough data"),
-    # One round weighted, the other not (analysis.round_changes.ONE_SIDE_WEIGHTED).
-    "not comparable": _l("not comparable: one round weighted"),
 }
 #: Which way a share moved between two rounds (analysis.round_changes).
 ROUND_DIRECTIONS = {
@@ -70,8 +68,8 @@ ROUND_DIRECTIONS = {
     "rise": _l("confirmed rise"),
     "no clear change": _l("no confirmed change"),
     "not enough data": _l("Not enough data"),
-    # One round weighted, the other not (analysis.round_changes.ONE_SIDE_WEIGHTED).
-    "not comparable": _l("not comparable: one round weighted"),
+    # Why (one round weighted, or by invitation) is said beside the table.
+    "not comparable": _l("not comparable"),
 }
 ROLES = {"admin": _l("Administrator"), "organizer": _l("Organizer")}
 #: The situation picture's shares besides the times and the problems.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from importlib import resources
 
 import jsonschema
 import pytest
 from flask import Flask
+from pypdf import PdfReader
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.picture import situation_picture
@@ -17,7 +19,9 @@ from analysis.survey import Filters
 from analysis.verdict_rules import share_test
 from analysis.verdicts import ALPHA
 from survey.extensions import db
-from survey.models import Release
+from survey.models import Release, SurveyRound
+from survey.reports.pictures import build_pictures
+from survey.reports.writers import write_pictures
 from tests.common import factories
 from tests.common.releases import publish
 from tests.common.survey_data import add_responses, columns
@@ -174,6 +178,55 @@ def test_a_weighted_round_beside_an_unweighted_one_is_not_compared():
             assert "diff_ci" not in cell
             # Each side stays as its own picture shows it.
             assert (cell["before"]["share"], cell["after"]["share"]) == (0.5, 0.2)
+
+
+def test_an_open_round_beside_one_by_invitation_is_not_compared():
+    open_round, invited = ({**r, "by_invitation": False} for r in ROUNDS)
+    invited["by_invitation"] = True
+    for rounds in ((open_round, invited), (invited, open_round)):
+        found = compare(_weighted_picture(0.5, None), _weighted_picture(0.2, None), rounds)
+        assert found["comparable"] is False
+        assert found["not_comparable"] == "one side by invitation"
+        evening = found["area_total"]["times"]["evening"]
+        assert evening["direction"] == "not comparable"
+        assert "diff" not in evening
+        assert (evening["before"]["share"], evening["after"]["share"]) == (0.5, 0.2)
+    # Weighting is named first when both differ; two rounds by invitation compare.
+    mixed = compare(_weighted_picture(0.5, None), _weighted_picture(0.2, 2025), rounds)
+    assert mixed["not_comparable"] == "one side weighted"
+    both = compare(_weighted_picture(0.5, None), _weighted_picture(0.2, None), (invited, invited))
+    assert both["comparable"] is True
+    # Rounds of a release made before the key was kept were open.
+    assert compare(_weighted_picture(0.5, None), _weighted_picture(0.2, None), ROUNDS)["comparable"]
+
+
+def test_the_picture_and_its_pages_say_an_invitation_round_is_not_compared(app, client, two_rounds):
+    before, after = two_rounds
+    with app.app_context():
+        db.session.get_one(SurveyRound, after).by_invitation = True
+        db.session.commit()
+    picture = _picture(app, after)
+    jsonschema.validate(picture, SCHEMA)
+    changes = picture["round_changes"]
+    assert (changes["from_round"]["by_invitation"], changes["to_round"]["by_invitation"]) == (
+        False,
+        True,
+    )
+    assert changes["not_comparable"] == "one side by invitation"
+    brommaplan = next(p for p in changes["places"] if p["place"] == "brommaplan")
+    assert brommaplan["times"]["evening"]["direction"] == "not comparable"
+    # The public page and the PDF say why in plain words, and give no change.
+    publish(app, "bromma", before)
+    release = publish(app, "bromma", after)
+    page = client.get(f"/uppfoljning/bromma?lang=en&release={release}").get_data(as_text=True)
+    assert "in one survey people chosen at random got a letter" in page
+    assert "weighted by age and gender" not in page
+    out = io.BytesIO()
+    with app.test_request_context(), db.engine.connect() as conn:
+        pictures = build_pictures(conn, ["bromma"], Filters(round_id=after), 10, locale="en")
+        write_pictures(pictures, "pdf", out, "en")
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages).replace("\n", " ")
+    assert "people chosen at random got a letter" in text
 
 
 def test_rounds_weighted_alike_are_compared_and_say_which_margins():

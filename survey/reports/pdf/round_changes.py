@@ -25,6 +25,27 @@ def _change_text(change: dict[str, Any], arrow: str, threshold: int | None) -> s
     return text
 
 
+def _not_comparable(changes: dict[str, Any]) -> str:
+    """Why the two rounds are not compared, as the public follow-up page says it."""
+    rounds = {
+        "before": labels.display_name(changes["from_round"]["name"]),
+        "after": labels.display_name(changes["to_round"]["name"]),
+    }
+    if changes["not_comparable"] == "one side by invitation":
+        return _(
+            "The figures from %(before)s and %(after)s cannot be compared: in one survey"
+            " people chosen at random got a letter, in the other anyone who wanted could"
+            " answer. A difference between them could come from who answered.",
+            **rounds,
+        )
+    return _(
+        "The figures from %(before)s and %(after)s cannot be compared: in one survey the"
+        " answers are weighted by age and gender, in the other they are not. A difference"
+        " between them could come from the weighting alone.",
+        **rounds,
+    )
+
+
 def round_changes(pdf: Report, p: dict[str, Any]) -> None:
     """The unsafe share in the round before and in this one, per place and for the area."""
     changes = p.get("round_changes")
@@ -41,6 +62,9 @@ def round_changes(pdf: Report, p: dict[str, Any]) -> None:
         ),
         muted=True,
     )
+    if changes.get("comparable") is False:
+        pdf.paragraph(_not_comparable(changes))
+        return
     if not any_time_compared(changes):
         pdf.paragraph(_("Too few answers so far in one of the rounds to compare any figure."))
         return
