@@ -13,7 +13,7 @@ from sqlalchemy import (
     select,
 )
 
-from .deviations import read_series
+from .crime_series import read_series
 from .survey import Filters, survey_indicators
 from .tables import PROBLEMS, TIMES
 from .tables import area as _area

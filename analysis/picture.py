@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Boolean, Connection, DateTime, Integer, cast, column, func, select, table
 
 from . import coverage
-from .deviations import coverage_rows, deviations, local_time, shift_month
+from .crime_series import coverage_rows, local_time
+from .deviations import deviations, shift_month
 from .dialogues import dialogue_indicators
 from .followup import followup
 from .invitations import response_rates

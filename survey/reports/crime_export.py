@@ -1,6 +1,6 @@
 """Crime counts per area x month x category, as every figure reads them (issue 15).
 
-One row per (area, month, category): the count analysis.deviations.read_series gives the
+One row per (area, month, category): the count analysis.crime_series.read_series gives the
 deviations and the follow-up (an area total before its places, one source, a month a source
 covered without the category as 0), so a published crime figure can be recomputed from this
 file alone. A count of ".." was suppressed at the source (as Brå writes it): missing, not 0.
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.collation import swedish_key
-from analysis.deviations import read_series
+from analysis.crime_series import read_series
 
 from ..models import Area
 from .raw_data import write_table

@@ -13,7 +13,8 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.collation import swedish_sorted
-from analysis.deviations import SOURCE_ORDER, deviations, local_time, shift_month
+from analysis.crime_series import SOURCE_ORDER, local_time
+from analysis.deviations import deviations, shift_month
 from analysis.picture import STALE_AFTER_DAYS, last_covered_day, outdated
 
 from ..models import (

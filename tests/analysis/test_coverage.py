@@ -14,7 +14,8 @@ from sqlalchemy import insert, select
 
 from analysis import coverage
 from analysis.crime_categories import police_category
-from analysis.deviations import evaluate, read_series
+from analysis.crime_series import read_series
+from analysis.deviations import evaluate
 from analysis.picture import crime_coverage
 from survey.extensions import db
 from survey.models import Area, CrimeCount

@@ -10,7 +10,8 @@ from scipy import stats
 from sqlalchemy import event, insert, select
 
 from analysis.crime_categories import is_reviewed, police_category, problems_for
-from analysis.deviations import deviations, evaluate, read_series
+from analysis.crime_series import read_series
+from analysis.deviations import deviations, evaluate
 from survey.extensions import db
 from survey.models import Area, CrimeCount, Place
 from survey.models.crime import CrimeCoverage
@@ -112,7 +113,8 @@ def test_hand_worked_historical_limits(app, counts):
     counts("ekero", "Misshandel", {**HAND_WORKED, "2026-03": 24})
     cells = run(app, evaluate, None, MARCH_2026)
     spread = math.sqrt(14 + 1.4 * 100 / 90)
-    common = {"category": "Misshandel", "month": "2026-03", "expected": 10.0, "upper_limit": 24}
+    common = {"category": "Misshandel", "month": "2026-03", "source": "csv"}
+    common |= {"expected": 10.0, "upper_limit": 24}
     common |= {"method": "historical", "k": 9, "dispersion": 1.4, "trend": None}
     assert cells == [
         {"area": "bromma", "count": 25, "score": round(15 / spread, 4), "alarm": True, **common},
@@ -404,3 +406,38 @@ def test_alarms_say_when_their_events_were_matched_by_text(app, counts):
         ("bromma", True),
         ("ekero", False),
     }
+
+
+def test_a_month_is_judged_against_its_own_source_only(app, counts):
+    # Brå-style counts of every reported assault, about 10 a month, up to February 2026; the
+    # police feed's selection, about 1 a month, and its March 2026.
+    counts("bromma", "Misshandel", HAND_WORKED, source="csv")
+    feed = dict.fromkeys(HAND_WORKED, 1) | {"2026-03": 2}
+    counts("bromma", "Misshandel", feed, source="events")
+    [cell] = run(app, evaluate, "bromma", MARCH_2026)
+    # March from the feed against the feed's own months: 2 against about 1, no alarm (it was
+    # judged against Brå's ~10 a month before, or Brå's 25 against the feed's 1 the other way).
+    assert (cell["source"], cell["count"], cell["alarm"]) == ("events", 2, False)
+    assert cell["expected"] == pytest.approx(1.0)
+    # Brå's March, when it comes, is the month shown and judged, against Brå's months.
+    counts("bromma", "Misshandel", {"2026-03": 25}, source="csv")
+    [cell] = run(app, evaluate, "bromma", MARCH_2026)
+    assert (cell["source"], cell["count"], cell["expected"]) == ("csv", 25, 10.0)
+    assert run(app, read_series, "bromma", month("2026-03"), month("2026-03")) == {
+        ("bromma", "Misshandel"): {month("2026-03"): 25}
+    }
+
+
+def test_a_count_of_brå_is_never_marked_as_matched_by_text(app, counts):
+    counts("bromma", "Rån", {**HAND_WORKED, "2026-03": 30}, source="csv")
+    # The same month's feed count rests on text matches; the CSV's count is the one judged.
+    counts("bromma", "Rån", {**HAND_WORKED, "2026-03": 1}, source="events")
+    with app.app_context():
+        db.session.execute(
+            CrimeCount.__table__.update()
+            .where(CrimeCount.source == "events", CrimeCount.month == month("2026-03"))
+            .values(by_text=True)
+        )
+        db.session.commit()
+    [alarm] = run(app, deviations, "bromma", MARCH_2026)
+    assert (alarm["count"], alarm["matched_by_text"]) == (30, False)

@@ -8,7 +8,7 @@ import io
 
 from sqlalchemy import delete
 
-from analysis.deviations import read_series
+from analysis.crime_series import read_series
 from survey.extensions import db
 from survey.models import CrimeCount
 from tests.common import factories

@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from analysis.deviations import read_series
+from analysis.crime_series import read_series
 from survey.extensions import db
 
 from ..services.test_crime_imports import ok, state
