@@ -12,10 +12,10 @@ import functools
 from importlib import resources
 from typing import Any, cast
 
-import yaml
-
 from .conditions import Condition
 from .items import catalogue_problems, meaning_problems, parse_item, skip_problems
+from .keys import unknown_key_problems
+from .loader import MAX_DEPTH, decode, read_shipped, read_yaml, repeated_keys
 from .model import (
     DEFAULT_LOCALE,
     ITEM_TYPES,
@@ -27,7 +27,7 @@ from .model import (
     Texts,
     text,
 )
-from .problems import N_, LineDict, Problem, line_of
+from .problems import N_, Problem, QuestionnaireError, UnsafeSource, line_of
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -36,6 +36,7 @@ __all__ = [
     "Condition",
     "Item",
     "ItemType",
+    "MAX_DEPTH",
     "Option",
     "Problem",
     "Questionnaire",
@@ -45,6 +46,7 @@ __all__ = [
     "UnsafeSource",
     "builtin",
     "catalogue_item",
+    "decode",
     "load_text",
     "meaning_problems",
     "parse",
@@ -59,95 +61,6 @@ MAX_SOURCE = 50_000
 RESERVED_VALUES = frozenset({"n", "k"})
 #: The longest option value: the ``value`` column of ``item_answer``.
 MAX_VALUE = 64
-
-
-class QuestionnaireError(ValueError):
-    """A questionnaire definition that cannot be used, with every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-class UnsafeSource(QuestionnaireError):
-    """Text refused before it is parsed: ``reason`` is "size", "alias" or "depth" (at
-    ``line``)."""
-
-    def __init__(self, reason: str, problem: Problem, line: int = 0) -> None:
-        super().__init__([problem])
-        self.reason, self.line = reason, line
-
-
-#: How deep lists and mappings may nest in a questionnaire's YAML.
-MAX_DEPTH = 20
-
-
-class _PlainLoader(yaml.SafeLoader):
-    """YAML without anchors and aliases (``&a``, ``*a``); mappings remember their line.
-
-    A questionnaire never needs anchors, and aliases nested in aliases expand exponentially
-    ("billion laughs"): a 4 KB file became 84 MB of page and 50 s of work.
-    """
-
-    depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise UnsafeSource(
-                "alias", Problem(N_("anchors and aliases (& and *) are refused"), line), line
-            )
-        # Nodes inside nodes are composed by recursion: [[[[...]]]] a few hundred deep ran
-        # out of Python's stack (a 500 page). A questionnaire is five levels deep.
-        if self.depth >= MAX_DEPTH:
-            problem = Problem(N_("nested more than %(n)d levels deep"), line, n=MAX_DEPTH)
-            raise UnsafeSource("depth", problem, line)
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        # A plain scalar that looks like a date or a tagged number but is none (2026-02-30,
-        # !!int abc, !!timestamp 1-1-1) fails in PyYAML's constructor with a bare ValueError or
-        # AttributeError: a 500 page.
-        try:
-            return super().construct_object(node, deep)
-        except QuestionnaireError:
-            raise
-        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-            problem = Problem(
-                N_("%(value)s is not a date or number that exists: put text in quotes"),
-                node.start_mark.line + 1,
-                value=repr(str(node.value)[:40]),
-            )
-            raise QuestionnaireError([problem]) from exc
-
-
-def _construct_map(loader: _PlainLoader, node: yaml.MappingNode) -> Any:
-    data = LineDict()
-    data.line = node.start_mark.line + 1
-    yield data
-    data.update(loader.construct_mapping(node))
-
-
-_PlainLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-
-
-# The shipped versions are read at every start (the answer counts' columns come from version
-# 1): libyaml's parser, where PyYAML has it, reads them in a seventh of the time (9 ms against
-# 69 ms), to the same data, lines included. They are the package's own files, so they need
-# none of the guards above, which only the Python parser can run.
-_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _ShippedLoader(_FAST_LOADER):
-    pass
-
-
-_ShippedLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
 def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
@@ -260,7 +173,7 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
             continue
         items = []
         for raw in raw_section.get("items") or []:
-            item = parse_item(raw, line, texts, options, report)
+            item = parse_item(raw, line, texts, options, report, catalogue)
             if item is None:
                 continue
             if item.code in seen:
@@ -307,49 +220,29 @@ def parse(data: Any, catalogue: Questionnaire | None = None) -> Questionnaire:
     )
 
 
-def _character_at(source: str, line: int, column: int) -> str:
-    """The character at a 0-based line and column of the text ("" past its end)."""
-    lines = source.splitlines()
-    text = lines[line] if line < len(lines) else ""
-    return text[column] if column < len(text) else ""
+def load_text(
+    source: str, catalogue: Questionnaire | None = None, strict: bool = True
+) -> Questionnaire:
+    """Parse a questionnaire from YAML text (UnsafeSource if too long or with aliases).
 
-
-def load_text(source: str, catalogue: Questionnaire | None = None) -> Questionnaire:
-    """Parse a questionnaire from YAML text (UnsafeSource if too long or with aliases)."""
+    ``strict``: refuse unknown keys and a key given twice, as an upload must. A version
+    recorded before they were refused is read as it was stored (``strict=False``).
+    """
     if len(source) > MAX_SOURCE:
         raise UnsafeSource("size", Problem(N_("longer than %(n)d characters"), n=MAX_SOURCE))
-    try:
-        data = yaml.load(source, Loader=_PlainLoader)  # noqa: S506  # nosec B506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        # The parser's own words ("expected ',' or ']', but got ':'") are English and name its
-        # grammar: the admin gets the place (1-based, as editors count) and what to look at.
-        mark = getattr(exc, "problem_mark", None)
-        if mark is None:
-            problem = Problem(
-                N_("not valid YAML: check the indentation, colons, quotes and brackets")
-            )
-        elif _character_at(source, mark.line, mark.column) == "\t":
-            # An editor's tab is the commonest cause, and "check the indentation" hid it.
-            problem = Problem(
-                N_("a tab at column %(column)d: YAML indents with spaces, not tabs"),
-                mark.line + 1,
-                column=mark.column + 1,
-            )
-        else:
-            problem = Problem(
-                N_(
-                    "not valid YAML at column %(column)d: check the indentation, colons, quotes"
-                    " and brackets there and just before"
-                ),
-                mark.line + 1,
-                column=mark.column + 1,
-            )
-        raise QuestionnaireError([problem]) from exc
+    data = read_yaml(source)
     if data is None:
         raise QuestionnaireError(
             [Problem(N_("there is nothing but comments and blank lines: no questionnaire"))]
         )
-    return parse(data, catalogue)
+    problems = repeated_keys(data) + unknown_key_problems(data) if strict else []
+    try:
+        questionnaire = parse(data, catalogue)
+    except QuestionnaireError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise QuestionnaireError(sorted(problems, key=lambda p: p.line))
+    return questionnaire
 
 
 def catalogue_item(questionnaire: Questionnaire, code: str) -> Item:
@@ -368,8 +261,7 @@ def catalogue_item(questionnaire: Questionnaire, code: str) -> Item:
 def builtin(version: int = 1) -> Questionnaire:
     """Load a questionnaire version shipped in the package (immutable, so cached)."""
     source = resources.files(__package__).joinpath(f"v{version}.yaml").read_text("utf-8")
-    data = yaml.load(source, Loader=_ShippedLoader)  # noqa: S506  # nosec B506 (a safe loader, of our own file)
-    questionnaire = parse(data, None if version == 1 else builtin(1))
+    questionnaire = parse(read_shipped(source), None if version == 1 else builtin(1))
     if questionnaire.version != version:
         raise QuestionnaireError(
             [Problem(N_("v%(n)d.yaml declares version %(v)d"), n=version, v=questionnaire.version)]

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .keys import CONDITION_KEYS, unknown_key
 from .problems import N_, Problem, line_of
 
 #: An item's answer as conditions see it: the values chosen (empty: not answered).
@@ -103,6 +104,10 @@ def parse_condition(
                 N_("%(code)s: show_if must be a condition (item, all, any or not)"), line, code=code
             )
         )
+        return None
+    if unknown := [key for key in raw if key not in CONDITION_KEYS]:
+        for key in unknown:
+            problem(unknown_key(raw, key, CONDITION_KEYS, line))
         return None
     if "item" in raw:
         other = raw.get("item")

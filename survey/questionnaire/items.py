@@ -8,6 +8,7 @@ generically (``item_answer``); a code keeps one meaning in every version that as
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from analysis.tables import PROBLEMS
@@ -36,7 +37,14 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def parse_item(raw: Any, where_line: int, texts: TextsOf, options, report: Report) -> Item | None:
+def parse_item(
+    raw: Any,
+    where_line: int,
+    texts: TextsOf,
+    options,
+    report: Report,
+    catalogue: Questionnaire | None = None,
+) -> Item | None:
     """An item from YAML, or None after reporting why it cannot be read."""
     line = line_of(raw, where_line)
     if not isinstance(raw, dict):
@@ -66,6 +74,21 @@ def parse_item(raw: Any, where_line: int, texts: TextsOf, options, report: Repor
             )
         )
         return None
+    if (known := _catalogue_item(catalogue, code)) is not None and kind != known.type:
+        report(
+            Problem(
+                N_(
+                    "%(code)s: a version 1 question keeps its type %(type)s; give a new"
+                    " question a new code"
+                ),
+                line,
+                code=code,
+                type=known.type,
+            )
+        )
+        # Its keys are those of another type: their problems ("only single and multi items
+        # have options") hid this one. Version 1's item stands in, for the later conditions.
+        return replace(known, line=line)
     item_options: tuple[Option, ...] = ()
     if kind in ("single", "multi"):
         item_options = options(raw.get("options"), code, line)
@@ -141,6 +164,13 @@ def parse_item(raw: Any, where_line: int, texts: TextsOf, options, report: Repor
         priority_problem=problem,
         line=line,
     )
+
+
+def _catalogue_item(catalogue: Questionnaire | None, code: str) -> Item | None:
+    try:
+        return catalogue.item(code) if catalogue is not None else None
+    except KeyError:
+        return None
 
 
 def _priority_problem(
@@ -272,7 +302,8 @@ def skip_problems(sections: list[Section]) -> list[Problem]:
 
 
 def catalogue_problems(sections: list[Section], catalogue: Questionnaire) -> list[Problem]:
-    """Version 1's codes keep their type and options; a new text has a bounded length."""
+    """Version 1's codes keep their options (their type is checked as they are read); a new
+    text has a bounded length."""
     problems = []
     for section in sections:
         for item in section.items:
@@ -298,18 +329,6 @@ def catalogue_problems(sections: list[Section], catalogue: Questionnaire) -> lis
                         ),
                         item.line,
                         code=item.code,
-                    )
-                )
-            if item.type != known.type:
-                problems.append(
-                    Problem(
-                        N_(
-                            "%(code)s: a version 1 question keeps its type %(type)s; give a new"
-                            " question a new code"
-                        ),
-                        item.line,
-                        code=item.code,
-                        type=known.type,
                     )
                 )
             extra = set(item.values) - set(known.values)

@@ -57,7 +57,7 @@ def added_items(session: Session) -> list[Item]:
         .order_by(QuestionnaireVersion.version)
     )
     for definition in definitions:
-        for item in load_text(definition, catalogue=builtin(1)).items:
+        for item in load_text(definition, catalogue=builtin(1), strict=False).items:
             if item.code not in catalogue:
                 found[item.code] = item
     return list(found.values())

@@ -59,8 +59,9 @@ def areas_with_places(session: Session) -> list[Area]:
 
 @functools.lru_cache(maxsize=16)
 def _parse(definition: str) -> Questionnaire:
-    # Keyed by the text itself: a version's text never changes once it is live.
-    return load_text(definition, catalogue=builtin(1))
+    # Keyed by the text itself: a version's text never changes once it is live. Read as it
+    # was accepted: a version recorded before unknown keys were refused still opens.
+    return load_text(definition, catalogue=builtin(1), strict=False)
 
 
 #: The text of the newest live questionnaire version.

@@ -86,7 +86,7 @@ def test_problems_name_their_line_and_the_item():
         (
             "show_if: {item: relation, is: live}",
             "show_if: {nor: []}",
-            "show_if must be a condition",
+            "unknown key 'nor' – did you mean 'not'?",
         ),
         (
             "show_if: {item: relation, is: live}",

@@ -256,7 +256,7 @@ def test_the_shipped_version_reads_the_same_with_the_fast_parser_as_with_the_gua
     # line than the text's.
     from importlib import resources
 
-    from survey.questionnaire import _PlainLoader, _ShippedLoader
+    from survey.questionnaire.loader import _PlainLoader, _ShippedLoader
 
     source = resources.files("survey.questionnaire").joinpath("v1.yaml").read_text("utf-8")
     fast = yaml.load(source, Loader=_ShippedLoader)  # noqa: S506
