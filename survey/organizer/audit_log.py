@@ -63,6 +63,7 @@ ACTIONS: dict[str, Any] = {
     "promise_activity.delete": _l("Activity in promise deleted"),
     "questionnaire.upload": _l("Questionnaire version uploaded"),
     "questionnaire.publish": _l("Questionnaire version put live"),
+    "questionnaire.delete": _l("Questionnaire draft deleted"),
     "invitations.create": _l("Invitation letters made"),
     "invitations.withdraw": _l("Invitation letters withdrawn (never mailed)"),
     "release.publish": _l("Situation picture published"),

@@ -24,10 +24,12 @@ from ..questionnaire import (
     QuestionnaireError,
     UnsafeSource,
     builtin,
+    decode,
     load_text,
     meaning_problems,
 )
 from ..services import audit
+from ..services.questionnaires import answer_count, binding_versions, deletable, delete_draft
 from ..services.responses import area_choices, questionnaire_version
 from . import admin_required, bp, menu_item
 
@@ -79,9 +81,10 @@ def _translated(problem: Problem) -> str:
 
 
 def _earlier_versions() -> list[Questionnaire]:
-    """Every recorded version (a code keeps its meaning in all of them)."""
+    """The versions that were live or hold answers (a code keeps its meaning in all of them);
+    a draft that never was does not bind a new upload."""
     found = []
-    for (number,) in db.session.execute(select(QuestionnaireVersion.version)):
+    for number in binding_versions(db.session):
         earlier = questionnaire_version(db.session, number)
         if earlier is not None:
             found.append(earlier)
@@ -125,9 +128,9 @@ def _uploaded_text(form: UploadForm) -> str | None:
             form.file.errors.append(_too_long())
             return None
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.file.errors.append(_("The file is not UTF-8 text."))
+            text = decode(raw)
+        except QuestionnaireError as exc:
+            form.file.errors.extend(_translated(p) for p in exc.problems)
             return None
         if not text.strip():
             form.file.errors.append(_("The file is empty."))
@@ -220,3 +223,26 @@ def questionnaire_publish(version: int):
         db.session.commit()
         flash(_("Version %(n)d is live: new answers use it.", n=version), "success")
     return redirect(url_for("organizer.questionnaires"), code=303)
+
+
+@bp.route("/questionnaires/<int:version>/delete", methods=["GET", "POST"])
+@admin_required
+def questionnaire_delete(version: int):
+    row = db.get_or_404(QuestionnaireVersion, version)
+    if not deletable(row, answer_count(db.session, version)):
+        flash(
+            _(
+                "Version %(n)d cannot be deleted: only a draft that was never live and has no"
+                " answers can be.",
+                n=version,
+            ),
+            "error",
+        )
+        return redirect(url_for("organizer.questionnaires"), code=303)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        delete_draft(db.session, row)
+        db.session.commit()
+        flash(_("The draft of version %(n)d is deleted.", n=version), "success")
+        return redirect(url_for("organizer.questionnaires"), code=303)
+    return render_template("organizer/questionnaire_delete.html", row=row, form=form)
