@@ -187,8 +187,21 @@ def deviations(
     ``matched_by_text`` marks a count of police events placed in a district by the place names
     in their text (a lower bound; see analysis.picture.crime_coverage).
     """
+    return judged_deviations(conn, area_slug, months, z, today)[0]
+
+
+def judged_deviations(
+    conn: Connection,
+    area_slug: str | None,
+    months: tuple[dt.date, dt.date] | None = None,
+    z: float = Z99,
+    today: dt.date | None = None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The alarms, as ``deviations``, and the months (YYYY-MM) in which any count was judged:
+    "no deviation" speaks of those only (a month without enough history was never judged)."""
     known = read(conn)
-    cells = [cell for cell in evaluate(conn, area_slug, months, z, today, known) if cell["alarm"]]
+    judged = evaluate(conn, area_slug, months, z, today, known)
+    cells = [cell for cell in judged if cell["alarm"]]
     sources = [cell["source"] for cell in cells]
     alarms = [
         {
@@ -211,4 +224,4 @@ def deviations(
         key = (alarm["area"], alarm["category"], alarm["month"])
         alarm["matched_by_text"] = source == "events" and key in by_text
     alarms.sort(key=lambda d: (-d["score"], d["month"], d["area"], d["category"]))
-    return alarms
+    return alarms, sorted({cell["month"] for cell in judged})

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Connection, DateTime, Integer, cast, column, fun
 
 from . import coverage
 from .crime_series import coverage_rows, local_time
-from .deviations import deviations, shift_month
+from .deviations import judged_deviations, shift_month
 from .dialogues import dialogue_indicators
 from .followup import followup
 from .invitations import response_rates
@@ -68,7 +68,7 @@ def situation_picture(
     held_by = today or dt.date.today()
     until = held_by if filters.date_to is None else min(filters.date_to, held_by)
     dialogues = dialogue_indicators(conn, area_slug, filters.date_from, until)
-    alarms = deviations(conn, area_slug, today=today)
+    alarms, judged = judged_deviations(conn, area_slug, today=today)
     # Items added by later questionnaire versions, each summarised by its type, weighted
     # as the survey figures are (the same raking weights).
     place_rows = conn.execute(
@@ -125,7 +125,7 @@ def situation_picture(
         "priorities": priorities,
         "priority_weights": asdict(DEFAULT_WEIGHTS),
         "deviations": alarms,
-        "crime_coverage": crime_coverage(conn, area_slug, today or dt.date.today()),
+        "crime_coverage": crime_coverage(conn, area_slug, today or dt.date.today(), judged),
         # Brå's yearly counts: year-on-year change, never monthly deviations.
         "crime_yearly": crime_yearly(conn, area_slug),
         "dialogues": dialogues,
@@ -210,7 +210,9 @@ def _silent_coverage(
     )
 
 
-def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str, Any]:
+def crime_coverage(
+    conn: Connection, area_slug: str, today: dt.date, judged: list[str] | None = None
+) -> dict[str, Any]:
     """What crime data the area has: per source the months covered and the gaps; how fresh.
 
     ``data_up_to`` is the newest day any source covers; ``stale`` says that the area has had no
@@ -220,6 +222,9 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
     ``months_without_data`` are the months deviations are looked for in that no source covered
     and ``months_partial`` those no source covered fully (no deviation there means no data,
     never "no deviations"); each source's months say 'full' or 'partial' (analysis.coverage).
+    ``months_judged`` (given as ``judged``, from analysis.deviations.judged_deviations) are the
+    months in which a count was judged at all: a full month without enough earlier data for a
+    baseline is not among them.
     """
     rows = coverage_rows(conn, area_slug, dt.date(1900, 1, 1), today)
     stretches: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
@@ -250,6 +255,7 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
     # its first day, data up to yesterday): it is no gap, and "crime data up to" says the rest.
     begun = up_to is not None and up_to >= today.replace(day=1) - dt.timedelta(days=1)
     gaps = [m for m in recent if m not in status and not (begun and m == recent[-1])]
+    full = [m for m in recent if status.get(m) == coverage.FULL]
     return {
         "data_up_to": up_to.isoformat() if up_to else None,
         "stale": silent is not None and silent > dt.timedelta(days=STALE_AFTER_DAYS),
@@ -266,6 +272,7 @@ def crime_coverage(conn: Connection, area_slug: str, today: dt.date) -> dict[str
         # and these only part of the month (a few days of police events): not evaluated either.
         "months_partial": [m for m in recent if status.get(m) == coverage.PARTIAL],
         # The months deviations were looked for in: "no deviation" speaks of these only.
-        "months_full": [m for m in recent if status.get(m) == coverage.FULL],
+        "months_full": full,
+        "months_judged": [m for m in full if m in set(judged or ())],
         "sources": sources,
     }

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import update
 
 from survey.extensions import db
@@ -164,3 +166,20 @@ def test_stale_feed_and_counts_matched_by_text(app, organizer):
     rows = html.split('id="deviations"')[1].split("</tbody>")[0]
     # The category (stored as Misshandel) in the page's language.
     assert 'Assault <span class="tag">matched by text</span>' in rows
+
+
+def test_full_months_without_enough_history_are_never_no_deviations(app, organizer):
+    with app.app_context():
+        # Two months of a new area's crime table, covered whole: no baseline for either.
+        factories.crime_counts({month_back(2): 4, month_back(1): 9})
+        _cover("csv", month_back(2) - dt.timedelta(days=1), month_back(0))
+    text = _deviations_part(organizer)
+    assert "Too little earlier crime data to look for deviations" in text
+    assert "No month with full crime data above" not in text
+    overview = organizer.get("/organizer/areas?lang=en").get_data(as_text=True)
+    row = overview.split('href="/organizer/areas/bromma"')[1].split("</tr>")[0]
+    assert "No month could be judged" in row
+    pdf = organizer.get("/organizer/areas/bromma/report.pdf?lang=en")
+    assert pdf.status_code == 200
+    words = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.data)).pages)
+    assert "Too little earlier crime data" in " ".join(words.split())

@@ -222,6 +222,14 @@ def _deviations(pdf: Report, p: dict[str, Any]) -> None:
                     " cannot be looked for."
                 )
             )
+        elif cov.get("months_judged", True) == [] and cov.get("data_up_to"):
+            pdf.paragraph(
+                _(
+                    "Too little earlier crime data to look for deviations: a month is compared"
+                    " with the same months of at least three earlier years, or with at least"
+                    " six of the twelve months before it."
+                )
+            )
         elif cov.get("data_up_to"):
             pdf.paragraph(
                 _(
