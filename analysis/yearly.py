@@ -37,7 +37,7 @@ METHOD = "exact conditional (Clopper–Pearson on x1 given x0 + x1)"
 
 @dataclass(frozen=True)
 class RateRatio:
-    """x1 / x0 with its interval (high None: unbounded, when x0 = 0) and p-value."""
+    """x1 / x0 (None when x0 = 0) with its interval (high None: unbounded, when x0 = 0), p."""
 
     ratio: float | None
     low: float
@@ -45,11 +45,15 @@ class RateRatio:
     p_value: float
 
 
-def rate_ratio(current: int, previous: int, level: float = LEVEL) -> RateRatio | None:
-    """The rate ratio current / previous with an exact conditional interval; None for 0 and 0."""
+def rate_ratio(current: int, previous: int, level: float = LEVEL) -> RateRatio:
+    """The rate ratio current / previous with an exact conditional interval.
+
+    With none in either year there is no ratio and the data rule out nothing: the interval is
+    [0, unbounded) and p = 1 (no change is as likely as any), as for a binomial of n = 0.
+    """
     n = current + previous
     if n == 0:
-        return None
+        return RateRatio(ratio=None, low=0.0, high=None, p_value=1.0)
     alpha = 1 - level
     p_low = betaincinv(current, previous + 1, alpha / 2) if current > 0 else 0.0
     p_high = betaincinv(current + 1, previous, 1 - alpha / 2) if previous > 0 else 1.0
@@ -88,9 +92,8 @@ def _change(years: dict[int, int | None]) -> dict[str, Any] | None:
     current, previous = years[year], years[year - 1]
     if current is None or previous is None:
         return None
+    # 0 and 0 is a change too (Brå's '-' both years): no ratio, nothing changed.
     result = rate_ratio(current, previous)
-    if result is None:
-        return None
     return {
         "year": year,
         "previous_year": year - 1,

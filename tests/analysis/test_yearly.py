@@ -59,8 +59,34 @@ def test_with_large_counts_it_agrees_with_the_log_normal_interval():
     assert result.high == pytest.approx(high, rel=2e-3)
 
 
-def test_nothing_in_either_year_gives_no_ratio():
-    assert rate_ratio(0, 0) is None
+def test_nothing_in_either_year_gives_no_ratio_and_rules_out_nothing():
+    nothing = rate_ratio(0, 0)
+    assert (nothing.ratio, nothing.low, nothing.high, nothing.p_value) == (None, 0.0, None, 1.0)
+
+
+def test_zero_in_both_years_is_a_change_with_no_ratio_not_a_missing_year():
+    """Brå's '-' both years is 0 and 0: the year before has a figure, so the change is there."""
+    from analysis.yearly import _change
+
+    change = _change({2022: 0, 2023: 0})
+    assert change == {
+        "year": 2023,
+        "previous_year": 2022,
+        "count": 0,
+        "previous_count": 0,
+        "rate_ratio": None,
+        "low": 0.0,
+        "high": None,
+        "change_percent": None,
+        "p_value": 1.0,
+        "changed": False,
+    }
+    schema = json.loads(resources.files("analysis").joinpath("lagesbild.schema.json").read_text())
+    item = schema["properties"]["crime_yearly"]["items"]["properties"]["change"]
+    jsonschema.validate(change, item)
+    assert "0 and 0" in schema["properties"]["crime_yearly"]["description"]
+    # A suppressed year still gives none.
+    assert _change({2022: None, 2023: 0}) is None
 
 
 def test_a_fall_to_zero_is_minus_one_hundred_percent():
