@@ -81,14 +81,15 @@ def format_number(value: int) -> str:
     return format_decimal(value, "#,##0")
 
 
-def percent(share: float, decimals: int = 0) -> str:
+def percent(share: float, decimals: int = 0, fixed: bool = False) -> str:
     """A share 0..1 as a percentage: "54 %" in Swedish, "54%" in English.
 
-    ``decimals`` is how many decimals at most, e.g. 1 for "66,7 %" (trailing zeros dropped).
+    ``decimals`` is how many decimals at most, e.g. 1 for "66,7 %" (trailing zeros dropped),
+    or, ``fixed``, exactly ("0,50 %": every figure of a column to the same place).
     """
     pattern = Locale.parse(str(get_locale())).percent_formats[None].pattern
     if decimals:
-        pattern = pattern.replace("0", "0." + "#" * decimals, 1)
+        pattern = pattern.replace("0", "0." + ("0" if fixed else "#") * decimals, 1)
     return _signed(_babel_percent(share, pattern))
 
 

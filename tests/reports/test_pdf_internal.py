@@ -19,6 +19,7 @@ from survey.extensions import db
 from survey.reports.pictures import build_pictures
 from survey.reports.writers import write_pictures
 from tests.common import factories
+from tests.common.pdf import report_pages
 from tests.common.picture_data import build
 
 NBSP = "\u00a0"
@@ -57,13 +58,8 @@ def report(app: Flask):
         db.session.commit()
 
     def make(lang: str, request_lang: str | None = None) -> list[str]:
-        with app.test_request_context(f"/?lang={request_lang or lang}"):
-            with db.engine.connect() as conn:
-                pictures = build_pictures(conn, ["bromma"], Filters(), 10, locale=lang)
-            out = io.BytesIO()
-            write_pictures(pictures, "pdf", out, lang)
-        pages = PdfReader(io.BytesIO(out.getvalue())).pages
-        return [page.extract_text().replace(NBSP, " ") for page in pages]
+        pages = report_pages(app, lang, request_lang=request_lang)
+        return [text.replace(NBSP, " ") for text in pages]
 
     return make
 

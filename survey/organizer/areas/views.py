@@ -24,7 +24,7 @@ from survey.reports.figures import (
     place_ranking,
 )
 from survey.reports.weighting import weighting_text
-from survey.reports.yearly import yearly_rows
+from survey.reports.yearly import has_missing, yearly_rows
 
 from .. import bp, menu_item, organizer_required
 from .alerts import HandledForm, dashboard_marks
@@ -116,6 +116,7 @@ def area(area: str):
     locale = _locale()
     topics, untagged, area_id = comment_topics(db.session, area, filters)
     base = url_for("organizer.area", area=area)
+    yearly = yearly_rows(picture)
     return render_template(
         TEMPLATES + "dashboard.html",
         form=form,
@@ -140,7 +141,8 @@ def area(area: str):
         topics=topics,
         untagged=untagged,
         deviation_marks=dashboard_marks(area),
-        yearly=yearly_rows(picture),
+        yearly=yearly,
+        yearly_missing=has_missing(yearly),
         handled_form=HandledForm(),
         note_max=NOTE_MAX,
         comments_url=url_for("organizer.comments", area=area_id, **_comment_query(filters)),

@@ -6,13 +6,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ... import i18n
-from ..yearly import yearly_rows
+from ..yearly import has_missing, yearly_rows
 from .layout import Report
-
-
-def _count(value: int | None) -> str:
-    return "–" if value is None else i18n.format_number(value)
 
 
 def yearly_section(pdf: Report, p: dict[str, Any]) -> None:
@@ -45,8 +40,8 @@ def yearly_section(pdf: Report, p: dict[str, Any]) -> None:
             [
                 row["category"],
                 row["year"] or "–",
-                _count(row["count"]),
-                _count(row["previous_count"]),
+                row["count_text"],
+                row["previous_text"],
                 row["change"],
                 row["interval"],
                 row["verdict"],
@@ -57,3 +52,5 @@ def yearly_section(pdf: Report, p: dict[str, Any]) -> None:
         ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT"),
         size=8.5,
     )
+    if has_missing(rows):
+        pdf.paragraph(_(".. means that Brå publishes no figure: it is missing, not 0."), muted=True)
