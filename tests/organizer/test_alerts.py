@@ -191,3 +191,13 @@ def test_organizers_and_admins_may_use_the_new_routes(client, auth, role, method
     )
     assert response.status_code in (200, 302)
     assert not response.headers.get("Location", "").startswith("/organizer/login")
+
+
+def test_the_mark_as_handled_control_is_left_out_of_print(app, client, auth, deviation):
+    """Printed, '▶ Mark as handled' was a control that cannot be pressed on paper."""
+    auth.login("organizer")
+    before = page(client)
+    control = before.split("<summary>Mark as handled</summary>")[0].rsplit("<details", 1)[1]
+    assert 'class="no-print"' in control.split(">")[0]
+    # The month stays on one line ("2026-/12" in a narrow cell).
+    assert f'<td class="nowrap">{deviation}</td>' in before
