@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
+from . import config_values as values
+
 # A file name, not a secret (ruff S105 and bandit B105 take it for one).
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  # nosec B105
 MIN_SECRET_KEY_LENGTH = 32
@@ -130,27 +132,34 @@ class Defaults:
 
 
 _ENV_PARSERS: dict[str, Any] = {
+    # Checked after the overrides too (database_url below); never echoed: it may hold a password.
     "DATABASE_URL": str,
     "SECRET_KEY": str,
-    "TRYGGHET_SUPPRESS_BELOW": int,
+    "TRYGGHET_SUPPRESS_BELOW": values.suppress_below,
     "TRYGGHET_CONTROLLER": str,
+    # Free text: an address, a phone number or both, shown as written.
     "TRYGGHET_CONTACT": str,
     "TRYGGHET_ASKED_BY": str,
     "TRYGGHET_DPO_CONTACT": str,
     "TRYGGHET_LEGAL_BASIS": str,
     "TRYGGHET_ACCESSIBILITY_CONTACT": str,
-    "TRYGGHET_ACCESSIBILITY_ASSESSED": str,
-    "TRYGGHET_BASE_URL": str,
-    "TRUSTED_PROXIES": int,
-    "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
+    "TRYGGHET_ACCESSIBILITY_ASSESSED": values.iso_date,
+    "TRYGGHET_BASE_URL": values.base_url,
+    "TRUSTED_PROXIES": values.whole_number(0, 10, "proxies"),
+    "RATELIMIT_ENABLED": values.flag,
     "RATELIMIT_STORAGE_URI": str,
-    "SURVEY_RATE_LIMIT": str,
-    "SURVEY_MEETING_RATE_LIMIT": str,
-    "TRYGGHET_BURST_ANSWERS": int,
-    "TRYGGHET_BURST_MINUTES": int,
-    "ORGANIZER_IDLE_MINUTES": int,
-    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
+    "SURVEY_RATE_LIMIT": values.rate_limit,
+    "SURVEY_MEETING_RATE_LIMIT": values.rate_limit,
+    "TRYGGHET_BURST_ANSWERS": values.whole_number(0, values.MIN_SUPPRESS_BELOW - 1, "answers"),
+    "TRYGGHET_BURST_MINUTES": values.whole_number(1, 24 * 60, "minutes"),
+    "ORGANIZER_IDLE_MINUTES": values.whole_number(1, 24 * 60, "minutes"),
+    "TRUSTED_HOSTS": values.host_names,
     "TRYGGHET_TIMEZONE": str,
+    # Read by the crime commands; checked here so that a bad one stops every command at
+    # start, not an import after it has committed.
+    "TRYGGHET_EVENTS_URL": values.web_address,
+    "TRYGGHET_ALERT_WEBHOOK_URL": values.web_address,
+    "TRYGGHET_ALERT_WEBHOOK_SECRET": str,
 }
 
 
@@ -158,23 +167,16 @@ _ENV_PARSERS: dict[str, Any] = {
 # Password-reset links (and later digests) go out through this server; checked at start by
 # survey/services/mail.py. No TRYGGHET_SMTP_HOST: mail is off and admins print reset links
 # with `trygghet user reset-link`. The port defaults to 25, 587 with STARTTLS, 465 with SSL.
-def _flag(value: str) -> bool:
-    word = value.strip().lower()
-    if word not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-        raise ValueError(value)
-    return word in {"1", "true", "yes", "on"}
-
-
 _ENV_PARSERS.update(
     {
         "TRYGGHET_SMTP_HOST": str,
-        "TRYGGHET_SMTP_PORT": int,
+        "TRYGGHET_SMTP_PORT": values.whole_number(1, 65535),
         "TRYGGHET_SMTP_USER": str,
         "TRYGGHET_SMTP_PASSWORD": str,
-        "TRYGGHET_SMTP_STARTTLS": _flag,
-        "TRYGGHET_SMTP_SSL": _flag,
-        "TRYGGHET_SMTP_TIMEOUT": float,
-        "TRYGGHET_MAIL_FROM": str,
+        "TRYGGHET_SMTP_STARTTLS": values.flag,
+        "TRYGGHET_SMTP_SSL": values.flag,
+        "TRYGGHET_SMTP_TIMEOUT": values.seconds,
+        "TRYGGHET_MAIL_FROM": values.mail_address,
     }
 )
 
@@ -200,13 +202,20 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             try:
                 app.config[name] = parse(raw)
             except ValueError as exc:
-                raise RuntimeError(f"environment variable {name}={raw!r} is not valid") from exc
+                raise RuntimeError(
+                    f"environment variable {name}={raw!r} is not valid: {exc}"
+                ) from exc
     app.config.update(overrides or {})
+    refuse_unusable_data_dir(Path(app.instance_path))
     if not app.config.get("DATABASE_URL"):
         folder = Path(app.instance_path)
         refuse_moved_database(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        make_data_dir(folder)
         app.config["DATABASE_URL"] = f"sqlite:///{folder / DATABASE_FILE}"
+    try:
+        app.config["DATABASE_URL"] = values.database_url(app.config["DATABASE_URL"])
+    except ValueError as exc:
+        raise RuntimeError(f"DATABASE_URL is not valid: {exc}") from exc
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # Tests get fresh counters per app; a server shares its file among its workers.
         # (Named here, not by importing the limiter: a command without pages never loads it.)
@@ -217,7 +226,8 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             # Several servers share one PostgreSQL; each generating its own key would make
             # forms fail whenever a request lands on another server.
             raise RuntimeError("set SECRET_KEY: it is required with a database server")
-        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+        database = values.sqlite_file(app.config["DATABASE_URL"])
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path), database)
     elif len(app.config["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH:
         # A short key can be guessed offline from one signed session cookie.
         raise RuntimeError(
@@ -237,6 +247,11 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         ) from exc
     _check_mail(app)  # the mail block above
     base_url = app.config.get("TRYGGHET_BASE_URL")
+    if base_url:
+        try:
+            values.base_url(base_url)  # the overrides' too: every request depends on it
+        except ValueError as exc:
+            raise RuntimeError(f"TRYGGHET_BASE_URL={base_url!r} is not valid: {exc}") from exc
     if base_url and not app.config.get("TRUSTED_HOSTS") and not app.testing:
         from .web.urls import base_url_host
 
@@ -252,10 +267,65 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["PREFERRED_URL_SCHEME"] = "https"
 
 
-def instance_secret_key(instance: Path) -> str:
-    """Read the instance's secret key, creating a random one readable by the owner only."""
-    instance.mkdir(parents=True, exist_ok=True)
+def data_dir_variable() -> str:
+    """How the data folder was chosen, to name it in a message."""
+    chosen = next((v for v in DATA_DIR_VARIABLES if os.environ.get(v)), None)
+    return f"{chosen}={os.environ[chosen]}" if chosen else "the data folder ./instance"
+
+
+def refuse_unusable_data_dir(folder: Path) -> None:
+    """Raise RuntimeError when the data folder is something else than a folder (a file)."""
+    if folder.exists() and not folder.is_dir():
+        raise RuntimeError(
+            f"{data_dir_variable()}: {folder} is a file, not a folder. Set TRYGGHET_DATA_DIR"
+            " to the folder that holds (or is to hold) the data; it is created if missing"
+        )
+
+
+def make_data_dir(folder: Path) -> None:
+    """Create the data folder, or raise RuntimeError saying why it cannot be."""
+    refuse_unusable_data_dir(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RuntimeError(
+            f"{data_dir_variable()}: cannot create the folder {folder}: {exc.strerror or exc}"
+        ) from exc
+
+
+#: Appended to the message about a missing key file: what a new key costs.
+NEW_KEY_COSTS = (
+    "A new key logs everyone out; forms open in browsers, password-reset links and links to"
+    " comments stop working; and the unused codes of invitation letters already sent no"
+    " longer match any letter (they are stored as keyed hashes under the key)."
+)
+
+
+def instance_secret_key(instance: Path, database: Path | None = None) -> str:
+    """Read the instance's secret key, creating a random one readable by the owner only.
+
+    No key is created beside a ``database`` that already holds data: its key was most likely
+    not restored with it, and a new one would silently break what the old one signed.
+    """
     path = instance / SECRET_KEY_FILE
+    if (
+        not path.exists()
+        and database is not None
+        and database.is_file()
+        and database.stat().st_size > 0
+    ):
+        raise RuntimeError(
+            f"the secret key {path} is missing, but the database {database} holds data: the"
+            " key was probably not restored with the database. Copy secret_key back from the"
+            " backup of the data folder (or set SECRET_KEY to the key used before). Only if"
+            " the old key is lost, make a new one with 'trygghet db new-secret-key'. "
+            + NEW_KEY_COSTS
+        )
+    make_data_dir(instance)
+    return _read_or_create_key(path)
+
+
+def _read_or_create_key(path: Path) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -269,3 +339,16 @@ def instance_secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
     return key
+
+
+def new_secret_key(instance: Path) -> Path:
+    """Create the key file for an existing database whose key is lost; its path.
+
+    Raises RuntimeError if there is one already: a key is never replaced by a command.
+    """
+    make_data_dir(instance)
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        raise RuntimeError(f"{path} exists: nothing changed (a key is never replaced)")
+    _read_or_create_key(path)
+    return path

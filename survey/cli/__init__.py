@@ -16,7 +16,7 @@ from . import (
     crime_undo,  # noqa: F401  (adds import crime-runs and import undo-crime)
 )
 from .alerts import alerts_group
-from .common import IntRange, check_database, data_line, make_app
+from .common import IntRange, check_database, data_line, database_problem, make_app
 from .crime import area_group, fetch_group
 from .data import backup, demo, export_group, import_group, retention
 from .db import db_group, prepare_database
@@ -66,7 +66,10 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
         try:
             prepare_database()
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"cannot prepare the database: {exc}") from exc
+            from ..extensions import db
+
+            problem = database_problem(exc, db.engine)
+            raise click.ClickException(f"cannot prepare the database: {problem}") from exc
     run(app, host=host, port=port, workers=workers, threads=threads)
 
 

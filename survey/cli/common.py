@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -112,32 +113,35 @@ def database_file(url: str | None) -> Path | None:
 
     if not url:
         return data_dir() / DATABASE_FILE
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    from ..config_values import sqlite_file
+
     try:
-        parsed = make_url(url)
+        return sqlite_file(url)
     except ArgumentError:
         return None  # create_app names the bad URL
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database).absolute()
 
 
 def check_database(creates: bool) -> bool:
     """Refuse a database left in an earlier default folder, and (unless the command
     ``creates`` one) a missing one, before anything is written. True if it exists."""
-    from ..config import DATABASE_FILE, data_dir, refuse_moved_database
+    from ..config import DATABASE_FILE, data_dir, refuse_moved_database, refuse_unusable_data_dir
 
     url = os.environ.get("DATABASE_URL")
-    if not url:
-        try:
+    try:
+        refuse_unusable_data_dir(data_dir())
+        if not url:
             refuse_moved_database(data_dir())
-        except RuntimeError as exc:
-            raise click.ClickException(str(exc)) from exc
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
     path = database_file(url)
     if path is None or path.is_file():
         return True
+    if not path.parent.is_dir() and url:
+        raise click.ClickException(
+            f"DATABASE_URL names a SQLite file in {path.parent}, a folder that does not exist"
+        )
     if not creates:
         raise click.ClickException(
             f"no database at {path}: run 'trygghet db init' first, or set TRYGGHET_DATA_DIR"
@@ -164,6 +168,8 @@ def make_app(web: bool = False) -> Flask:
     Commands get the app without its pages (``web=False``), which load far more code.
     """
     # Only the pages' rate limiter checks its storage; its library loads with the pages.
+    from sqlalchemy.exc import ArgumentError
+
     storage_errors: tuple[type[Exception], ...] = ()
     if web:
         from limits.errors import ConfigurationError
@@ -176,6 +182,8 @@ def make_app(web: bool = False) -> Flask:
             return create_app(web=web)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
+    except ArgumentError as exc:  # also NoSuchModuleError: a URL config.py let through
+        raise click.ClickException(f"DATABASE_URL cannot be used: {exc}") from exc
     except ModuleNotFoundError as exc:
         extra = {"psycopg": "postgresql", "redis": "redis"}.get((exc.name or "").split(".")[0])
         hint = f"; install it with: pip install 'trygghet[{extra}]'" if extra else ""
@@ -212,10 +220,7 @@ def with_app(
             try:
                 return func(*args, **kwargs)
             except SQLAlchemyError as exc:
-                text = str(exc).lower()
-                if "no such table" in text or "undefinedtable" in text or "does not exist" in text:
-                    raise click.ClickException(_missing_table(db.engine)) from exc
-                raise click.ClickException(f"database error: {exc}") from exc
+                raise click.ClickException(database_problem(exc, db.engine)) from exc
             finally:
                 db.session.remove()
                 db.engine.dispose()
@@ -240,6 +245,30 @@ def confirm(question: str, swedish: bool) -> None:
             "Avbrutet: inget har ändrats." if swedish else "Aborted: nothing changed.", err=True
         )
         raise click.exceptions.Exit(1)
+
+
+def database_problem(exc: Exception, engine: Any) -> str:
+    """What a database error means for the person running the command."""
+    text = str(exc)
+    missing = re.search(r'database "([^"]+)" does not exist', text)
+    if missing:
+        url = engine.url
+        where = f" -h {url.host}" if url.host else ""
+        where += f" -p {url.port}" if url.port else ""
+        where += f" -U {url.username}" if url.username else ""
+        return (
+            f"the database {missing.group(1)} does not exist on the server"
+            f" {url.host or 'localhost'}: create it (e.g. createdb{where} {missing.group(1)},"
+            " or CREATE DATABASE in psql), then run 'trygghet db init'"
+        )
+    lowered = text.lower()
+    if (
+        "no such table" in lowered
+        or "undefinedtable" in lowered
+        or ("relation" in lowered and "does not exist" in lowered)
+    ):
+        return _missing_table(engine)
+    return f"database error: {exc}"
 
 
 def _missing_table(engine: Any) -> str:

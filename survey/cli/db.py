@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 
 import click
@@ -133,3 +134,41 @@ def db_move_legacy() -> None:
         old.rmdir()
     click.echo(f"moved {len(entries)} file(s) from {old} to {target}")
     click.echo(f"Data: {target}")
+
+
+@db_group.command("new-secret-key")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+def db_new_secret_key(yes: bool) -> None:
+    """Make a new secret key when the old one is lost (logs everyone out; see README).
+
+    Only where the data folder has no key file: an existing key is never replaced. Restore
+    the old key from a backup instead whenever there is one.
+    """
+    from ..config import (
+        NEW_KEY_COSTS,
+        SECRET_KEY_FILE,
+        data_dir,
+        new_secret_key,
+        refuse_unusable_data_dir,
+    )
+    from .common import confirm
+
+    if os.environ.get("SECRET_KEY"):
+        raise click.ClickException("SECRET_KEY is set: the app uses it, not a key file")
+    folder = data_dir()
+    try:
+        refuse_unusable_data_dir(folder)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if (folder / SECRET_KEY_FILE).exists():
+        raise click.ClickException(
+            f"{folder / SECRET_KEY_FILE} exists: nothing changed (a key is never replaced)"
+        )
+    if not yes:
+        click.echo(NEW_KEY_COSTS, err=True)
+        confirm(f"Make a new secret key in {folder}?", swedish=False)
+    try:
+        path = new_secret_key(folder)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"new secret key written to {path}")

@@ -83,7 +83,7 @@ def test_database_errors_are_a_message_not_a_traceback(runner, tmp_path):
         env={"DATABASE_URL": f"sqlite:///{tmp_path}/no/such/dir/x.db"},
     )
     assert result.exit_code == 1
-    assert "Error: database error" in result.output
+    assert "/no/such/dir, a folder that does not exist" in result.output
     assert "Traceback" not in result.output
 
 
