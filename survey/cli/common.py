@@ -7,10 +7,14 @@ are imported inside the functions: ``trygghet --help`` must not wait for them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import re
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -67,19 +71,58 @@ def lang_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., 
 
 
 @contextmanager
-def output_file(path: str, binary: bool) -> Iterator[IO[Any]]:
-    """Open ``path`` for writing; a failure is a message (and no half-written file)."""
+def output_file(
+    path: str, binary: bool, then: Callable[[], object] | None = None
+) -> Iterator[IO[Any]]:
+    """Write ``path`` through a temporary file beside it, moved into place only when all of
+    it is written: a failure or Ctrl-C leaves no half-written file and an earlier one as it was.
+    ``then`` (a commit) runs once the file is written and before it is moved into place.
+
+    A new file is readable by its owner only (exports and reports hold answers); a file
+    replaced keeps its owner's and group's permissions, never those for everyone else.
+    """
+    target = os.path.realpath(path)  # through a symbolic link, as open() wrote
+    if os.path.exists(target) and not os.path.isfile(target):
+        # A pipe or a device (/dev/stdout): nothing to replace, nothing to leave behind.
+        with _opened(path, binary, lambda: open(path, "wb")) as stream:
+            yield stream
+        return
+    folder, name = os.path.split(target)
     try:
-        stream: IO[Any] = (
-            open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
-        )
+        mode = stat.S_IMODE(os.stat(target).st_mode) & 0o770
+    except FileNotFoundError:
+        mode = 0o600
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
+        with _opened(path, binary, lambda: os.fdopen(handle, "wb")) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        if then is not None:
+            then()
+        try:
+            os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+@contextmanager
+def _opened(path: str, binary: bool, opener: Callable[[], IO[bytes]]) -> Iterator[IO[Any]]:
+    """A stream from ``opener`` (as text in UTF-8 unless ``binary``), closed after use; an
+    OSError on the way is a message naming ``path``."""
+    try:
+        raw = opener()
+        stream: IO[Any] = raw if binary else io.TextIOWrapper(raw, encoding="utf-8", newline="")
         with stream:
             yield stream
     except OSError as exc:
-        Path(path).unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 

@@ -8,12 +8,10 @@ code has not answered.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -109,18 +107,8 @@ def _write_then(out: str, data: bytes, commit) -> None:
     So that letters are never printed from codes that were not stored, nor codes stored whose
     letters could not be written.
     """
-    folder = Path(out).parent
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".letters-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        commit()
-        os.replace(temporary, out)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+    with output_file(out, binary=True, then=commit) as stream:
+        stream.write(data)
 
 
 @invitations_group.command("create")
