@@ -64,7 +64,7 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     click.echo(data_line(app, new=not existed), err=True)
     with app.app_context():
         try:
-            prepare_database()
+            click.echo(prepare_database()[0], err=True)
         except SQLAlchemyError as exc:
             from ..extensions import db
 

@@ -16,43 +16,55 @@ def db_group() -> None:
     """Create, upgrade and fill the database."""
 
 
-def upgrade_database() -> None:
-    """Run the migrations up to the newest schema (Alembic is imported only here)."""
+def upgrade_database() -> tuple[str | None, str | None]:
+    """Run the migrations up to the newest schema (Alembic is imported only here); the
+    revisions before and after (None before: a new, empty database)."""
     from ..extensions import db
-    from ..migrate import upgrade
+    from ..migrate import current_revision, upgrade
 
     with db.engine.begin() as connection:
+        before = current_revision(connection)
         upgrade(connection)
+        return before, current_revision(connection)
 
 
-def prepare_database() -> bool:
-    """Upgrade the schema to the newest migration and load default data if empty."""
+def upgrade_line(before: str | None, after: str | None) -> str:
+    """What an upgrade did, in one line."""
+    if before == after:
+        return f"database is up to date: already at the newest revision {after}"
+    if before is None:
+        return f"database created at the newest revision {after}"
+    return f"database upgraded from revision {before} to {after}, the newest"
+
+
+def prepare_database() -> tuple[str, bool]:
+    """Upgrade the schema to the newest migration and load default data if empty; what the
+    upgrade did (upgrade_line), and whether default data was loaded."""
     from .. import clock
     from ..extensions import db
     from ..seed import load_defaults
 
-    upgrade_database()
+    done = upgrade_line(*upgrade_database())
     # The round opens on the configured time zone's date: on a server in UTC, between
     # midnight in Stockholm and midnight in UTC, the server's date is still yesterday.
     seeded = load_defaults(db.session, clock.today())
     db.session.commit()
-    return seeded
+    return done, seeded
 
 
 @db_group.command("upgrade")
 @with_app(creates=True)
 def db_upgrade() -> None:
     """Run the migrations up to the newest schema."""
-    upgrade_database()
-    click.echo("database is up to date")
+    click.echo(upgrade_line(*upgrade_database()))
 
 
 @db_group.command("init")
 @with_app(creates=True)
 def db_init() -> None:
     """Upgrade the schema and load the default places if the database is empty."""
-    seeded = prepare_database()
-    click.echo("database is up to date" + ("; default data loaded" if seeded else ""))
+    done, seeded = prepare_database()
+    click.echo(done + ("; default data loaded" if seeded else ""))
 
 
 @db_group.command("rebuild-aggregates")
