@@ -87,3 +87,11 @@ def local_datetime(value: dt.datetime | None) -> str:
     aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     zone = ZoneInfo(current_app.config["TRYGGHET_TIMEZONE"])
     return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def zoned_datetime(value: dt.datetime) -> str:
+    """A stored moment in TRYGGHET_TIMEZONE with its zone, for the command line, where the
+    reader may be on a server in UTC: "2026-11-29 16:49 CET"."""
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    local = aware.astimezone(ZoneInfo(current_app.config["TRYGGHET_TIMEZONE"]))
+    return local.strftime("%Y-%m-%d %H:%M %Z")

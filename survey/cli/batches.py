@@ -26,9 +26,37 @@ _CODES_KEPT = (
 
 
 def _describe(batch: BatchSummary) -> str:
+    from ..dates import zoned_datetime
+
     what = "paper forms" if batch.kind == "paper" else batch.filename
-    when = batch.imported_at.strftime("%Y-%m-%d %H:%M")
-    return f"batch {batch.id}: {what}, {when} UTC by {batch.imported_by}, {batch.answers} answers"
+    when = zoned_datetime(batch.imported_at)
+    return f"batch {batch.id}: {what}, {when} by {batch.imported_by}, {batch.answers} answers"
+
+
+def _not_found(batch_id: int) -> str:
+    """Why there is no batch to undo: it never was, or it was undone (when, by whom)."""
+    from sqlalchemy import select
+
+    from ..dates import zoned_datetime
+    from ..extensions import db
+    from ..models import AuditEvent, ImportBatch
+
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or not batch.undone:
+        return f"there is no import batch {batch_id}; 'trygghet import batches' lists them"
+    undone = db.session.execute(
+        select(AuditEvent.at, AuditEvent.actor)
+        .where(
+            AuditEvent.action == "responses.undo_import",
+            AuditEvent.target_type == "ImportBatch",
+            AuditEvent.target_id == batch_id,
+        )
+        .order_by(AuditEvent.at.desc())
+        .limit(1)
+    ).first()
+    when = f" on {zoned_datetime(undone.at)} by {undone.actor}" if undone else ""
+    what = "paper forms" if batch.kind == "paper" else batch.filename
+    return f"import batch {batch_id} ({what}) was already undone{when}: nothing changed"
 
 
 @import_group.command("batches")
@@ -57,9 +85,7 @@ def undo(batch_id: int, yes: bool) -> None:
 
     batch = batch_summary(db.session, batch_id)
     if batch is None:
-        raise click.ClickException(
-            f"there is no import batch {batch_id}; 'trygghet import batches' lists them"
-        )
+        raise click.ClickException(_not_found(batch_id))
     kept = codes_kept(db.session, batch_id)
     click.echo(_describe(batch), err=True)
     if kept:

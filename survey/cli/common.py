@@ -59,12 +59,15 @@ out_option = click.option(
 )
 
 
-def lang_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--lang`` of a command that writes in the interface languages; Swedish by default."""
+def lang_option(
+    help_text: str, default: str = "sv"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--lang`` of a command that writes in the interface languages; Swedish by default
+    (a document's language), English for messages where the rest of the CLI speaks English."""
     return click.option(
         "--lang",
         type=click.Choice(available_locales()),
-        default="sv",
+        default=default,
         show_default=True,
         help=help_text,
     )

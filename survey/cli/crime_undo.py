@@ -22,7 +22,7 @@ def describe(run: CrimeImportRun) -> str:
     """One line: the run, where from, when and by whom, what it did, whether undone."""
     from flask_babel import gettext as _
 
-    from ..i18n import local_datetime
+    from ..dates import zoned_datetime
 
     line = _(
         "import %(id)d: %(origin)s (%(source)s), %(when)s by %(who)s: %(added)d added,"
@@ -30,7 +30,7 @@ def describe(run: CrimeImportRun) -> str:
         id=run.id,
         origin=run.origin,
         source=run.source,
-        when=local_datetime(run.imported_at),
+        when=zoned_datetime(run.imported_at),
         who=run.imported_by,
         added=run.added,
         changed=run.changed,
@@ -38,12 +38,12 @@ def describe(run: CrimeImportRun) -> str:
         skipped=run.skipped,
     )
     if run.undone_at is not None:
-        return line + "; " + _("undone %(when)s", when=local_datetime(run.undone_at))
+        return line + "; " + _("undone %(when)s", when=zoned_datetime(run.undone_at))
     return line
 
 
 @import_group.command("crime-runs")
-@lang_option("Language of the list.")
+@lang_option("Language of the list.", default="en")
 @with_app
 def crime_runs(lang: str) -> None:
     """List the latest crime imports (files and downloads), newest first."""
@@ -64,7 +64,7 @@ def crime_runs(lang: str) -> None:
 @import_group.command("undo-crime")
 @click.argument("run_id", metavar="[ID]", required=False, type=IntRange(min=1))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@lang_option("Language of the messages.")
+@lang_option("Language of the messages.", default="en")
 @with_app
 def undo_crime(run_id: int | None, yes: bool, lang: str) -> None:
     """Undo the latest crime import (or import ID, if it is the latest not undone).

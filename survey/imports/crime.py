@@ -173,7 +173,7 @@ def import_crime_data(
         result = _store_bra(session, bra, names, origin, ZoneInfo(timezone), journal)
     elif source == "csv":
         names = Names(session)
-        records = parse_csv(lines, names, today)
+        records = parse_csv(lines, names, today, None if on_page() else year)
         replace_counts(session, source, records, ZoneInfo(timezone), origin, journal)
         months = sorted({month_text(r["month"]) for r in records})
         slugs = {area_id: slug for area_id, slug, _name in names.areas.values()}

@@ -10,13 +10,18 @@ from typing import Any
 from flask_babel import gettext as _
 
 from . import ImportErrors, ImportRefused, csv_problem, sniff_separator
-from .crime_rows import Names, check_row, nothing_below
+from .crime_rows import Names, check_row, nothing_below, parse_month
 
 REQUIRED = ("month", "area", "category", "count")
 
 
-def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, Any]]:
-    """Check every row of a crime counts CSV; return the rows to store or raise ImportRefused."""
+def parse_csv(
+    lines: list[str], names: Names, today: dt.date, year: int | None = None
+) -> list[dict[str, Any]]:
+    """Check every row of a crime counts CSV; return the rows to store or raise ImportRefused.
+
+    ``year`` (the command's --year): every row's month must be of that year.
+    """
     if not any(line.strip() for line in lines):
         raise ImportRefused([_("line 1: the file is empty; it needs a header row and counts")])
     errors = ImportErrors()
@@ -47,6 +52,8 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
     line, unpublished = 2, 0
     try:
         for cells in reader:
+            if year is not None and (problem := _other_year(cells, index["month"], year)):
+                errors.add(line, f"line {line}: {problem}")
             if any(cell.strip() for cell in cells):
                 unpublished += check_row(
                     line, cells, len(header), index, names, today, errors, records, seen
@@ -61,3 +68,12 @@ def parse_csv(lines: list[str], names: Names, today: dt.date) -> list[dict[str, 
         errors.add(2, nothing_below(2, unpublished))
     errors.refuse()
     return records
+
+
+def _other_year(cells: list[str], column: int, year: int) -> str | None:
+    """Why a row's month does not fit --year YEAR, else None. The command line's only: the
+    upload page's Year field is for Brå's files and a CSV ignores it there."""
+    month = parse_month(cells[column])[0] if column < len(cells) else None
+    if month is None or month.year == year:
+        return None
+    return f"the month {month:%Y-%m} is in {month.year}, but --year says {year}"

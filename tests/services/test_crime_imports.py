@@ -85,10 +85,10 @@ def test_undo_the_later_real_response_then_the_earlier_one(app, cli, stockholm):
         (a, MARCH_2023.name, 500, 0, 0, outside_a, False),
         (b, AUGUST_2026.name, 500, 0, 0, outside_b, False),
     ]
-    lines = ok(cli("import", "undo-crime", "--yes"))
+    lines = ok(cli("import", "undo-crime", "--lang", "sv", "--yes"))
     assert lines[0] == f"ångrade import {b} från {AUGUST_2026.name}"
     assert state(app) == after_a
-    ok(cli("import", "undo-crime", str(a), "--yes"))
+    ok(cli("import", "undo-crime", "--lang", "sv", str(a), "--yes"))
     assert state(app) == before
     with app.app_context():
         # What undo needed is let go once used; the runs stay listed, marked undone.
@@ -98,7 +98,7 @@ def test_undo_the_later_real_response_then_the_earlier_one(app, cli, stockholm):
         ).all()
     assert [d["filename"] for d in undone] == [AUGUST_2026.name, MARCH_2023.name]
     assert [r[-1] for r in runs(app)] == [True, True]
-    result = cli("import", "undo-crime", "--yes")
+    result = cli("import", "undo-crime", "--lang", "sv", "--yes")
     assert result.exit_code == 1
     assert "Det finns ingen brottsimport att ångra." in result.stderr
 
@@ -137,7 +137,7 @@ def test_undo_an_overlapping_download_gives_the_updated_events_their_values_back
         row for row in after_b["crime_event"] if row[0] in earlier and row != earlier[row[0]]
     ]
     assert [row[1] for row in changed] == [str(events[shared]["id"])]
-    ok(cli("import", "undo-crime", str(runs(app)[1][0]), "--yes"))
+    ok(cli("import", "undo-crime", "--lang", "sv", str(runs(app)[1][0]), "--yes"))
     # The summary, month, moment and last download of the shared event are as after A, and
     # so are its areas and the counts of February and March.
     assert state(app) == after_a
@@ -163,9 +163,9 @@ def test_undo_a_csv_gives_the_replaced_counts_and_coverage_back(app, cli, tmp_pa
     assert state(app)["csv_counts"] != after_a["csv_counts"]
     # Added: March; changed: February's Stöld (12 -> 99); Rån, not in the file, stays.
     assert runs(app)[1][2:6] == (1, 1, 0, 0)
-    ok(cli("import", "undo-crime", "--yes"))
+    ok(cli("import", "undo-crime", "--lang", "sv", "--yes"))
     assert state(app) == after_a
-    ok(cli("import", "undo-crime", "--yes"))
+    ok(cli("import", "undo-crime", "--lang", "sv", "--yes"))
     assert state(app) == before
 
 
@@ -183,7 +183,7 @@ def test_undo_a_bra_file_gives_the_yearly_counts_back(app, cli, tmp_path):
     ok(cli("import", "crime", str(again)))
     assert state(app)["crime_year_count"] != after_a["crime_year_count"]
     assert runs(app)[1][2:6] == (0, 1, 0, 0)
-    ok(cli("import", "undo-crime", "--yes"))
+    ok(cli("import", "undo-crime", "--lang", "sv", "--yes"))
     assert state(app) == after_a
 
 
@@ -192,7 +192,7 @@ def test_an_older_import_is_refused_while_a_later_one_stands(app, cli, tmp_path,
     ok(cli("import", "crime", str(AUGUST_2026)))
     after_b = state(app)
     a, b = (run[0] for run in runs(app))
-    result = cli("import", "undo-crime", str(a), "--yes")
+    result = cli("import", "undo-crime", "--lang", "sv", str(a), "--yes")
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     message = result.stderr.splitlines()[-1]
@@ -203,14 +203,14 @@ def test_an_older_import_is_refused_while_a_later_one_stands(app, cli, tmp_path,
     assert state(app) == after_b
     assert [r[-1] for r in runs(app)] == [False, False]
     for wrong, says in [(str(b + 1), f"Det finns ingen brottsimport {b + 1}."), ("0", "0")]:
-        result = cli("import", "undo-crime", wrong, "--yes")
+        result = cli("import", "undo-crime", "--lang", "sv", wrong, "--yes")
         assert result.exit_code != 0
         assert says in result.stderr
-    ok(cli("import", "undo-crime", str(b), "--yes"))
-    result = cli("import", "undo-crime", str(b), "--yes")
+    ok(cli("import", "undo-crime", "--lang", "sv", str(b), "--yes"))
+    result = cli("import", "undo-crime", "--lang", "sv", str(b), "--yes")
     assert result.exit_code == 1
     assert f"Import {b} är redan ångrad" in result.stderr
-    listed = ok(cli("import", "crime-runs"))
+    listed = ok(cli("import", "crime-runs", "--lang", "sv"))
     assert listed[0].startswith(f"import {b}: {AUGUST_2026.name} (events), ")
     assert ": tillagda 500, ändrade 0, oförändrade 0, " in listed[0]
     assert "; ångrad " in listed[0]
@@ -231,7 +231,7 @@ def test_undo_forgets_unsent_deviations_and_keeps_those_mailed(app, cli, stockho
         db.session.add_all([pending, mailed])
         db.session.commit()
         mailed_id = mailed.id
-    ok(cli("import", "undo-crime", "--yes"))
+    ok(cli("import", "undo-crime", "--lang", "sv", "--yes"))
     with app.app_context():
         left = db.session.scalars(select(DeviationAlert.category)).all()
         assert db.session.scalars(select(DeviationMail)).all() == []
@@ -266,9 +266,9 @@ def test_past_the_kept_imports_an_import_keeps_nothing_and_is_too_old(
     assert kept[second][0]
     assert kept[second][1]
     assert rows == {second, third}
-    ok(cli("import", "undo-crime", "--yes"))
-    ok(cli("import", "undo-crime", "--yes"))
-    result = cli("import", "undo-crime", "--yes")
+    ok(cli("import", "undo-crime", "--lang", "sv", "--yes"))
+    ok(cli("import", "undo-crime", "--lang", "sv", "--yes"))
+    result = cli("import", "undo-crime", "--lang", "sv", "--yes")
     assert result.exit_code == 1
     assert f"Import {first}" in result.stderr
     assert "för gammal" in result.stderr
@@ -281,7 +281,7 @@ def test_past_the_kept_imports_an_import_keeps_nothing_and_is_too_old(
 def test_the_swedish_question_takes_a_swedish_yes(app, cli, tmp_path, stockholm, typed, undone):
     events = json.loads(MARCH_2023.read_text(encoding="utf-8"))[:50]
     ok(cli("import", "crime", str(_write(tmp_path, events, "a.json"))))
-    result = cli("import", "undo-crime", input=typed)
+    result = cli("import", "undo-crime", "--lang", "sv", input=typed)
     assert "Ångra den här importen? [j/N]" in result.stderr
     assert (result.exit_code == 0) is undone
     assert [r[-1] for r in runs(app)] == [undone]
