@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from survey.cli import common, main
+from survey.cli import main, permissions
 from tests.common.apps import SECRET_KEY
 
 
@@ -23,7 +23,7 @@ def data(tmp_path) -> tuple[CliRunner, Path]:
 
 def _read_only(monkeypatch, *paths: Path) -> None:
     # Root may write anything: the test pretends the modes of a data folder left 555/444.
-    monkeypatch.setattr(common, "writable", lambda path: Path(path) not in paths)
+    monkeypatch.setattr(permissions, "writable", lambda path: Path(path) not in paths)
 
 
 @pytest.mark.parametrize("args", [["user", "list"], ["import", "batches"], ["db", "upgrade"]])
