@@ -47,6 +47,7 @@ ROUTES = {
     "organizer.questionnaire_upload": ("POST", {}, ADMIN),
     "organizer.questionnaire_preview": ("GET", {"version": "live_version"}, ADMIN),
     "organizer.questionnaire_publish": ("POST", {"version": "version"}, ADMIN),
+    "organizer.questionnaire_delete": ("GET", {"version": "version"}, ADMIN),
     "organizer.audit": ("GET", {}, ADMIN),
     "organizer.population": ("GET", {}, ADMIN),
     "organizer.population_upload": ("POST", {}, ADMIN),

@@ -180,15 +180,21 @@ def test_healthz_is_ok_when_the_database_answers(client):
     assert response.json == {"status": "ok", "database": "up"}
 
 
+def _unopenable(tmp_path) -> str:
+    """A database address whose file cannot be opened (a folder stands in its place)."""
+    (tmp_path / "none.db").mkdir()
+    return f"sqlite:///{tmp_path}/none.db"
+
+
 def test_healthz_is_503_when_the_database_does_not_answer(make_app, tmp_path):
-    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/none.db")
+    app = make_app(DATABASE_URL=_unopenable(tmp_path))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
 
 
 def test_database_down_gives_a_friendly_503_page(make_app, tmp_path):
-    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/none.db")
+    app = make_app(DATABASE_URL=_unopenable(tmp_path))
     response = app.test_client().get("/s/brommaplan")
     assert response.status_code == 503
     page = response.get_data(as_text=True)
