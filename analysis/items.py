@@ -29,7 +29,7 @@ from .counted import counted_rows
 from .disclosure import protect_all
 from .stats import mean_sd, published_share, t_interval, wilson
 from .survey import Filters
-from .tables import V1_CODES, answer_count, answer_count_month, questionnaire_version
+from .tables import V1_CODES, answer_count, answer_count_month, area, questionnaire_version
 from .weights import Cell
 
 #: libyaml's safe loader where PyYAML was built with it: 4 ms instead of 40 ms for version 1's
@@ -50,7 +50,8 @@ class ItemSpec:
     code: str
     type: str
     label: str
-    #: (value, label, substantive) in questionnaire order; empty for number, text and area.
+    #: (value, label, substantive) in questionnaire order; empty for number and text; for an
+    #: area item the areas (slug, name, True).
     options: tuple[tuple[str, str, bool], ...] = ()
     ordered: bool = False
     top_box: tuple[str, ...] = ()
@@ -73,6 +74,11 @@ def item_specs(conn: Connection, locale: str = "sv") -> list[ItemSpec]:
     definitions = conn.scalars(
         select(questionnaire_version.c.definition).order_by(questionnaire_version.c.version)
     )
+    # An area item's options are the areas, as the survey offers them (in name order).
+    areas = tuple(
+        (slug, name, True)
+        for slug, name in conn.execute(select(area.c.slug, area.c.name).order_by(area.c.name))
+    )
     for definition in definitions:
         data = yaml.load(definition, Loader=_SAFE_LOADER) or {}  # noqa: S506  # nosec B506 (safe)
         option_sets = data.get("option_sets") or {}
@@ -88,7 +94,9 @@ def item_specs(conn: Connection, locale: str = "sv") -> list[ItemSpec]:
                     code=code,
                     type=str(raw.get("type")),
                     label=_text(raw.get("label"), locale),
-                    options=tuple(
+                    options=areas
+                    if raw.get("type") == "area"
+                    else tuple(
                         (str(o["value"]), _text(o.get("label"), locale), o.get("substantive", True))
                         for o in options
                     ),
@@ -176,8 +184,10 @@ def summarise(spec: ItemSpec, counts: _Counts, threshold: int, weighted: bool) -
     substantive = {value for value, _label, keep in spec.options if keep}
     known = [value for value, _label, _keep in spec.options]
     if spec.type == "area":
-        substantive = {v for v in counts.values if v is not None}
-        known = sorted(substantive)
+        # Every area, chosen or not (0 %), and an answer naming an area since removed.
+        gone = sorted(v for v in counts.values if v is not None and v not in known)
+        known = [*known, *gone]
+        substantive = set(known)
     base = counts.respondents if spec.type == "multi" else counts.total(substantive)
     cell = {"n": base.n, "suppressed": base.n < max(threshold, 1)}
     if cell["suppressed"]:

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -410,3 +411,25 @@ def test_retention_removes_added_free_texts_and_erasure_the_whole_answer(app, li
             select(ItemAnswer.response_id).where(ItemAnswer.response_id == new.id)
         ).all()
         assert left == []
+
+
+def test_a_home_area_item_shows_area_names_and_areas_nobody_chose(app, live_v2):
+    from survey.models import Place
+    from survey.services.responses import live_questionnaire, record_response
+
+    with app.app_context():
+        questionnaire = live_questionnaire(db.session)
+        brommaplan = db.session.scalar(select(Place).where(Place.slug == "brommaplan"))
+        for i in range(12):
+            home = "bromma" if i < 8 else "ekero"
+            answers = questionnaire.clean({"relation": "live", "home_district": home})
+            record_response(db.session, brommaplan, 2, answers, questionnaire=questionnaire)
+        db.session.commit()
+    page = live_v2.get("/organizer/areas/bromma?lang=en").get_data(as_text=True)
+    part = page.split("Which area do you live in?")[-1].split("</table>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", part).split())
+    # Names, not slugs; the area nobody chose is there with 0 %.
+    assert "Ekerö" in text
+    assert "ekero" not in text
+    assert "Hässelby-Vällingby" in text
+    assert ["67%", "33%", "0%"] == [w for w in text.split() if w in ("67%", "33%", "0%")][:3]
