@@ -162,7 +162,7 @@ def database_file(url: str | None) -> Path | None:
         return data_dir() / DATABASE_FILE
     from sqlalchemy.exc import ArgumentError
 
-    from ..config_values import sqlite_file
+    from ..config.values import sqlite_file
 
     try:
         return sqlite_file(url)

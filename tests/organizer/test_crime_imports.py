@@ -130,8 +130,8 @@ def test_times_on_the_page_in_messages_and_in_the_list_are_local(app, cli, clien
     page = client.get(PAGE).get_data(as_text=True)
     assert f"den senare importen {b} ({AUGUST_2026.name}, {SHOWN}) ändrade" in page
     assert "15:49" not in page
-    listed = cli("import", "crime-runs").stdout
-    assert f"(events), {SHOWN} av cli: tillagda 500" in listed
+    listed = cli("import", "crime-runs", "--lang", "sv").stdout
+    assert f"(events), {SHOWN} CET av cli: tillagda 500" in listed  # local time, its zone named
     assert "UTC" not in listed
     assert "15:49" not in listed
     assert cli("import", "undo-crime", "--yes").exit_code == 0
@@ -141,8 +141,8 @@ def test_times_on_the_page_in_messages_and_in_the_list_are_local(app, cli, clien
         )
         db.session.commit()
     result = cli("import", "undo-crime", str(b), "--yes")
-    assert f"Import {b} är redan ångrad ({SHOWN})." in result.stderr
-    assert f"; ångrad {SHOWN}" in cli("import", "crime-runs").stdout
+    assert f"Import {b} is already undone ({SHOWN})." in result.stderr
+    assert f"; ångrad {SHOWN}" in cli("import", "crime-runs", "--lang", "sv").stdout
 
 
 def test_untranslated_organizer_text_is_marked_swedish_on_an_arabic_page(client, auth, users):

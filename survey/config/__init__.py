@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
-from . import config_values as values
+from . import values
 
 # A file name, not a secret (ruff S105 and bandit B105 take it for one).
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  # nosec B105
@@ -182,7 +182,7 @@ _ENV_PARSERS.update(
 
 
 def _check_mail(app: Flask) -> None:
-    from .services.mail import MailConfigError, smtp_settings
+    from ..services.mail import MailConfigError, smtp_settings
 
     try:
         smtp_settings(app.config)
@@ -253,7 +253,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         except ValueError as exc:
             raise RuntimeError(f"TRYGGHET_BASE_URL={base_url!r} is not valid: {exc}") from exc
     if base_url and not app.config.get("TRUSTED_HOSTS") and not app.testing:
-        from .web.urls import base_url_host
+        from ..web.urls import base_url_host
 
         # Answer only to the public address: a forged Host header gets 400, not pages and
         # links (password resets, invitations) built on the attacker's domain.
