@@ -66,7 +66,9 @@ def store_answer(
         except IntegrityError:
             conn.rollback()
             if page_code is not None and receipt_stored(conn, receipt_hash(page_code)):
-                return page_code  # this page's answer, stored by its first send
+                # This page's answer, stored by its first send: one answer, counted once.
+                burst(limiter.storage if limiter.enabled else None, place_id, amount=-1)
+                return page_code
             # The unique index refused a code another answer has: draw a new one.
             page_code = None
             attempts_left -= 1

@@ -252,18 +252,19 @@ def client_key() -> str:
     return "client:" + keyed_hash(get_remote_address() or "")
 
 
-def burst(storage: Storage | None, place_id: int) -> int:
+def burst(storage: Storage | None, place_id: int, amount: int = 1) -> int:
     """Count one more answer to this place in the current burst window; return the count.
 
-    0 when there is no storage (limits off) or it fails: an answer is never refused or held
-    because the counters are unreachable.
+    ``amount=-1`` takes a count back (a page sent twice is one answer). 0 when there is no
+    storage (limits off) or it fails: an answer is never refused or held because the
+    counters are unreachable.
     """
     minutes = current_app.config["TRYGGHET_BURST_MINUTES"]
     if storage is None or not current_app.config["TRYGGHET_BURST_ANSWERS"]:
         return 0
     try:
         prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-        return storage.incr(f"{prefix}burst:place:{place_id}", int(minutes * 60))
+        return storage.incr(f"{prefix}burst:place:{place_id}", int(minutes * 60), amount)
     except Exception:  # noqa: BLE001 (Redis down: answers go on)
         log.warning("burst counter unavailable; answer not checked")
         return 0

@@ -9,7 +9,7 @@ import threading
 
 from survey.services.receipts import FORM_FIELD
 from tests.common.invitations import invitation_round
-from tests.common.web import VALID_ANSWER, count_responses
+from tests.common.web import VALID_ANSWER, count_responses, stored_responses
 from tests.public.test_receipt import CODE_ON_PAGE
 
 PAGE_ID = re.compile(rf'name="{FORM_FIELD}" value="([A-Za-z0-9_-]{{22}})"')
@@ -117,3 +117,20 @@ def test_an_invited_page_sent_twice_shows_its_thanks_not_code_used(app):
     assert second.headers["Location"].endswith("/s/brommaplan/tack")
     assert count_responses(app) == 1
     assert browser.code_after(second) == browser.code_after(first) is not None
+
+
+def test_a_page_sent_twice_counts_once_toward_the_burst_hold(make_app):
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        SURVEY_RATE_LIMIT="100 per minute",
+        TRYGGHET_BURST_ANSWERS=2,
+        TRYGGHET_BURST_MINUTES=10,
+    )
+    clicked_twice = Browser(app, "/s/alvik")
+    assert [clicked_twice.send(VALID_ANSWER).status_code for _ in range(2)] == [303, 303]
+    # Two residents' answers, not three: the limit of 2 is not passed and nothing is held.
+    assert Browser(app, "/s/alvik").send(VALID_ANSWER).status_code == 303
+    assert [r.held for r in stored_responses(app)] == [False, False]
+    # A third resident passes it: the burst is held, the two before it included.
+    assert Browser(app, "/s/alvik").send(VALID_ANSWER).status_code == 303
+    assert [r.held for r in stored_responses(app)] == [True, True, True]
